@@ -1,0 +1,874 @@
+r"""Read news articles from text, Markdown and HTML files into `Article` records.
+
+An article file is one of:
+
+* ``.txt`` or ``.md``: plain text, optionally opened by YAML front matter fenced with ``---``
+  lines at the very top of the file (keys ``title``, ``outlet``, ``published``, ``url``,
+  ``language``, ``author``; any other key is kept in `Article.extra`). The text is never
+  interpreted: HTML or script tags in it stay verbatim text.
+* ``.html`` or ``.htm``: a web page whose main text is extracted by trafilatura (navigation,
+  comments, tables, scripts and boilerplate left out) and whose title, date, site name and
+  canonical address come from the page's metadata.
+
+Any other suffix (and standard input, ``"-"``) is read as text, unless it opens with an HTML
+document type or ``<html>`` tag.
+
+Offsets
+-------
+Mention offsets are character offsets into `Article.text`, the body. For text and Markdown,
+the body is an exact slice of the file's decoded text (`decode_file`): front matter removed,
+nothing else changed, so ``decode_file(path)[article.body_offset:] == article.text`` and an
+offset into the decoded file is ``article.body_offset + start``. Extracted HTML text is not a
+slice of the page, so for HTML articles `Article.body_offset` is ``None`` and offsets can only
+refer to `Article.text`.
+
+Decoding: UTF-8 (with or without byte order mark), UTF-16 and UTF-32 with a byte order mark,
+otherwise cp1252 (latin-1 as a last resort) when the bytes are not UTF-8 but look like text.
+Byte order marks are dropped and newlines normalised to ``"\n"``. Files with NUL characters or
+more than 30% control characters are binary and rejected, as are files over
+`MAX_ARTICLE_BYTES` and files holding no text.
+
+Identity: `article_id` hashes the body after Unicode NFC normalisation and whitespace collapsing,
+so the same story gives the same id whatever its front matter, line breaks or indentation.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import trafilatura
+import yaml
+from trafilatura.utils import load_html
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "MAX_ARTICLE_BYTES",
+    "PASTED_SOURCE",
+    "STDIN_SOURCE",
+    "Article",
+    "ArticleError",
+    "article_from_bytes",
+    "article_from_text",
+    "article_id",
+    "decode_bytes",
+    "decode_file",
+    "iter_article_paths",
+    "read_article",
+    "read_articles",
+]
+
+MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
+"""Largest article file read, in bytes (default 20 MiB); larger files are rejected unread."""
+
+ARTICLE_SUFFIXES: Final = frozenset({".txt", ".md", ".html", ".htm"})
+"""File suffixes picked up when a directory is expanded (`iter_article_paths`)."""
+
+PASTED_SOURCE: Final = "<pasted>"
+"""`Article.source` of text given as a string (`article_from_text`)."""
+
+STDIN_SOURCE: Final = "<stdin>"
+"""`Article.source` of an article read from standard input (path ``"-"``)."""
+
+_STDIN_PATH: Final = "-"
+_HTML_SUFFIXES: Final = frozenset({".html", ".htm"})
+_TEXT_SUFFIXES: Final = frozenset({".txt", ".md", ".markdown"})
+_MIB: Final = 1024 * 1024
+_BINARY_CONTROL_SHARE: Final = 0.30
+_TITLE_MAX_CHARS: Final = 120
+_PASTED_TITLE_CHARS: Final = 80
+_EXTRA_MAX_NODES: Final = 200
+_YEAR_RANGE: Final = (1900, 2100)
+
+# Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+# Control characters that do not occur in text (tab, newline, form feed, return do).
+_CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_CHARS: Final = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_WHITESPACE: Final = re.compile(r"\s+")
+_FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
+_MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
+_LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_YMD: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
+_DMY: Final = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_MDY: Final = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_WEEKDAY: Final = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
+_DATE_FORMS: Final = "2023-05-10, 10 May 2023 or May 10, 2023"
+
+_TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
+
+
+class ArticleError(ValueError):
+    """A file or text that cannot be read as an article.
+
+    ``str(error)`` is ``"<path>: <reason>"``, one line.
+
+    Parameters
+    ----------
+    path
+        The path as given (or ``"<pasted>"``, ``"<stdin>"``).
+    reason
+        Why the article was rejected.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        message = f"{self.path}: {self.reason}"
+        return message
+
+
+class _FrozenMapping(Mapping[str, str]):
+    """An immutable, hashable, picklable mapping of strings."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        self._items: dict[str, str] = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return self._items == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._items!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its body text and what is known about it.
+
+    Attributes
+    ----------
+    id
+        Content hash of the body, ``"art-"`` and 16 hex digits (see `article_id`).
+    title
+        From the front matter or the page; else the first line of the body when it is short;
+        else the file stem (for pasted text or standard input, the shortened first line).
+    text
+        The body: mention offsets are character offsets into this string.
+    source
+        The path as given, or ``"<pasted>"`` / ``"<stdin>"``.
+    outlet
+        The publisher (front matter ``outlet``, or the page's site name).
+    published
+        Publication date, ``None`` when unknown or unreadable (then a warning says why).
+    url
+        The article's web address; only ``http`` and ``https`` addresses are kept.
+    language
+        Language tag, ``"en"`` unless stated.
+    author
+        Author name(s), comma-separated.
+    body_offset
+        Where `text` starts in the decoded file text (`decode_file`); ``None`` for HTML,
+        whose extracted text is not a slice of the page.
+    warnings
+        Problems that did not stop the article from being read (bad date, dropped address).
+    extra
+        Front matter keys not listed above, values as strings (lists and mappings as JSON).
+    """
+
+    id: str
+    title: str
+    text: str
+    source: str
+    outlet: str | None = None
+    published: date | None = None
+    url: str | None = None
+    language: str = "en"
+    author: str | None = None
+    body_offset: int | None = 0
+    warnings: tuple[str, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=_FrozenMapping)
+
+
+@dataclass(slots=True)
+class _Metadata:
+    """Metadata gathered while reading, before it is frozen into an `Article`."""
+
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    url: str | None = None
+    language: str = "en"
+    author: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that leaves dates as strings.
+
+    SafeLoader turns ``published: 2023-13-45`` into a constructor crash for the whole front
+    matter; as a string it reaches the date parser, which keeps the article and warns.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+def article_id(text: str) -> str:
+    """Return the content id of an article body.
+
+    The text is NFC-normalised, its whitespace runs collapsed to one space and stripped; the
+    id is ``"art-"`` followed by the first 16 hex digits of the SHA-256 of that, in UTF-8.
+
+    Parameters
+    ----------
+    text
+        The article body.
+
+    Returns
+    -------
+    str
+        For example ``"art-3f9a0c2e5b7d1a44"``.
+    """
+    normal = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return "art-" + hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+# --- reading and decoding ------------------------------------------------------------------
+
+
+def decode_file(path: str | Path) -> str:
+    r"""Return the full decoded text of a file, front matter included.
+
+    This is the text that command-line offsets refer to (see the module docstring).
+
+    Parameters
+    ----------
+    path
+        The file; ``"-"`` reads standard input (which can be read only once).
+
+    Returns
+    -------
+    str
+        The decoded text, byte order mark dropped, newlines normalised to ``"\n"``.
+
+    Raises
+    ------
+    ArticleError
+        If the file is missing, unreadable, too large or binary.
+    """
+    source = _source_of(path)
+    return decode_bytes(_read_bytes(path, source), source=source)
+
+
+def decode_bytes(data: bytes, *, source: str = "<bytes>") -> str:
+    r"""Decode the bytes of an article file to text.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    source
+        Named in error messages.
+
+    Returns
+    -------
+    str
+        The decoded text, byte order mark dropped, newlines normalised to ``"\n"``.
+
+    Raises
+    ------
+    ArticleError
+        If the bytes are binary or not valid in the encoding their byte order mark names.
+    """
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as err:
+                reason = f"not valid {name} text (byte {err.start})"
+                raise ArticleError(source, reason) from err
+            break
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if not _bytes_look_like_text(data):
+                raise ArticleError(source, "binary file, not an article") from None
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+    if _text_looks_binary(text):
+        raise ArticleError(source, "binary file, not an article")
+    return _normalise_newlines(text)
+
+
+def _read_bytes(path: str | Path, source: str) -> bytes:
+    """Read a file (or standard input for ``"-"``), refusing more than `MAX_ARTICLE_BYTES`."""
+    if str(path) == _STDIN_PATH:
+        stdin = sys.stdin
+        if stdin is None:
+            raise ArticleError(source, "no standard input to read")
+        data = stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
+    else:
+        file = Path(path)
+        try:
+            size = file.stat().st_size
+            if file.is_dir():
+                raise ArticleError(source, "is a directory, not an article file")
+            if size > MAX_ARTICLE_BYTES:
+                raise ArticleError(source, _too_large(size))
+            with file.open("rb") as stream:
+                data = stream.read(MAX_ARTICLE_BYTES + 1)
+        except (FileNotFoundError, NotADirectoryError) as err:
+            raise ArticleError(source, "no such file") from err
+        except PermissionError as err:
+            raise ArticleError(source, "cannot be read (permission denied)") from err
+        except OSError as err:
+            reason = f"cannot be read ({err.strerror or err})"
+            raise ArticleError(source, reason) from err
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(source, f"more than {MAX_ARTICLE_BYTES / _MIB:g} MB, over the limit")
+    return data
+
+
+def _too_large(size: int) -> str:
+    return f"{size / _MIB:.1f} MB is over the {MAX_ARTICLE_BYTES / _MIB:g} MB limit"
+
+
+def _bytes_look_like_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    controls = len(data) - len(_CONTROL_BYTES.sub(b"", data))
+    return controls <= _BINARY_CONTROL_SHARE * len(data)
+
+
+def _text_looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    controls = len(text) - len(_CONTROL_CHARS.sub("", text))
+    return controls > _BINARY_CONTROL_SHARE * len(text)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _source_of(path: str | Path) -> str:
+    return STDIN_SOURCE if str(path) == _STDIN_PATH else str(path)
+
+
+# --- public readers ------------------------------------------------------------------------
+
+
+def read_article(path: str | Path) -> Article:
+    """Read one article file.
+
+    Parameters
+    ----------
+    path
+        A ``.txt``, ``.md``, ``.html`` or ``.htm`` file (other suffixes are read as text);
+        ``"-"`` reads standard input.
+
+    Returns
+    -------
+    Article
+        The article; `Article.source` is the path as given (``"<stdin>"`` for ``"-"``).
+
+    Raises
+    ------
+    ArticleError
+        If the file is missing, unreadable, too large, binary, empty, has broken front matter
+        or (for HTML) no extractable text.
+    """
+    source = _source_of(path)
+    text = decode_bytes(_read_bytes(path, source), source=source)
+    if source == STDIN_SOURCE:
+        return _article_from_decoded(text, source=source, suffix="", stem=None)
+    pure = PurePath(path)
+    return _article_from_decoded(text, source=source, suffix=pure.suffix.lower(), stem=pure.stem)
+
+
+def article_from_bytes(data: bytes, *, source: str) -> Article:
+    """Read an article from a file's bytes, such as an upload.
+
+    Parameters
+    ----------
+    data
+        The file's bytes (at most `MAX_ARTICLE_BYTES`).
+    source
+        The file name; its suffix decides how the bytes are read, as in `read_article`.
+
+    Returns
+    -------
+    Article
+        The article; `Article.body_offset` refers to ``decode_bytes(data)``.
+
+    Raises
+    ------
+    ArticleError
+        As `read_article`.
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(source, _too_large(len(data)))
+    text = decode_bytes(data, source=source)
+    pure = PurePath(source)
+    return _article_from_decoded(text, source=source, suffix=pure.suffix.lower(), stem=pure.stem)
+
+
+def article_from_text(
+    text: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: date | str | None = None,
+    url: str | None = None,
+    language: str = "en",
+    author: str | None = None,
+    source: str = PASTED_SOURCE,
+) -> Article:
+    r"""Make an article from text given as a string, such as text pasted in the dashboard.
+
+    The text is taken as it is (no front matter, no HTML extraction): only a leading byte
+    order mark is dropped and newlines are normalised to ``"\n"``, and `Article.text` is
+    the result.
+
+    Parameters
+    ----------
+    text
+        The article body.
+    title, outlet, url, language, author
+        Metadata; an ``url`` that is not ``http``/``https`` is dropped with a warning, as is a
+        malformed ``language`` (then ``"en"``).
+    published
+        A date, or a string such as ``"2023-05-10"``, ``"10 May 2023"`` or ``"May 10, 2023"``;
+        one that cannot be read becomes ``None`` with a warning.
+    source
+        Recorded as `Article.source` and named in errors.
+
+    Returns
+    -------
+    Article
+        The article, with `Article.body_offset` 0.
+
+    Raises
+    ------
+    ArticleError
+        If the text is empty, only whitespace or binary.
+    """
+    body = _normalise_newlines(text.removeprefix("\ufeff"))
+    if _text_looks_binary(body):
+        raise ArticleError(source, "binary data, not an article")
+    if not body.strip():
+        raise ArticleError(source, "no article text")
+    meta = _Metadata()
+    meta.title = _clean_text("title", title, meta.warnings)
+    meta.outlet = _clean_text("outlet", outlet, meta.warnings)
+    meta.author = _clean_author(author, meta.warnings)
+    meta.published = _parse_published(published, meta.warnings)
+    meta.url = _clean_url(url, meta.warnings)
+    meta.language = _clean_language(language, meta.warnings)
+    return _make_article(body, meta, source=source, body_offset=0, stem=None)
+
+
+def iter_article_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand directories into the article files they hold.
+
+    Parameters
+    ----------
+    paths
+        Files and directories. Files (and ``"-"``) are passed through whatever their suffix or
+        existence, so reading them reports the problem; directories are walked recursively for
+        ``.txt``, ``.md``, ``.html`` and ``.htm`` files (any case), skipping hidden files and
+        directories, in sorted order.
+
+    Yields
+    ------
+    Path
+        One path per article file.
+    """
+    for given in _iter_sources(paths):
+        yield Path(given)
+
+
+def read_articles(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError]:
+    """Read many article files, going on past bad ones.
+
+    Parameters
+    ----------
+    paths
+        Files and directories, expanded as by `iter_article_paths`.
+
+    Yields
+    ------
+    Article or ArticleError
+        The article read from each file, or the error that stopped it; never raises for one
+        bad file.
+    """
+    for given in _iter_sources(paths):
+        try:
+            yield read_article(given)
+        except ArticleError as err:
+            yield err
+
+
+def _iter_sources(paths: Iterable[str | Path]) -> Iterator[str | Path]:
+    """Yield files as given and the article files inside directories."""
+    for given in paths:
+        path = Path(given)
+        if str(given) == _STDIN_PATH or not path.is_dir():
+            yield given
+            continue
+        found: list[Path] = []
+        for folder, dirnames, filenames in os.walk(path):
+            dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+            found.extend(
+                Path(folder, name)
+                for name in filenames
+                if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+            )
+        yield from sorted(found, key=lambda file: file.relative_to(path).parts)
+
+
+# --- building articles ---------------------------------------------------------------------
+
+
+def _article_from_decoded(text: str, *, source: str, suffix: str, stem: str | None) -> Article:
+    if not text.strip():
+        raise ArticleError(source, "empty file, no article text")
+    if suffix in _HTML_SUFFIXES or (suffix not in _TEXT_SUFFIXES and _looks_like_html(text)):
+        return _article_from_html(text, source=source, stem=stem)
+    return _article_from_plain(text, source=source, stem=stem)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:64].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def _article_from_plain(text: str, *, source: str, stem: str | None) -> Article:
+    meta = _Metadata()
+    body_offset = 0
+    match = _FRONT_MATTER.match(text)
+    if match is not None:
+        _read_front_matter(match.group(1) or "", meta, source=source)
+        body_offset = match.end()
+    elif _OPENING_FENCE.match(text):
+        meta.warnings.append(
+            "text opens with '---' but no closing '---' line ends the front matter; "
+            "read it all as text"
+        )
+    body = text[body_offset:]
+    if not body.strip():
+        raise ArticleError(source, "no article text after the front matter")
+    return _make_article(body, meta, source=source, body_offset=body_offset, stem=stem)
+
+
+def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
+    try:
+        tree = load_html(html)
+        body = trafilatura.extract(
+            html, include_comments=False, include_tables=False, favor_precision=True
+        )
+        document = trafilatura.extract_metadata(tree, extensive=False) if tree is not None else None
+    except Exception as err:  # trafilatura and lxml raise many kinds of error on odd markup
+        reason = f"HTML could not be read ({type(err).__name__}: {err})"
+        raise ArticleError(source, " ".join(reason.split())) from err
+    if not body or not body.strip():
+        raise ArticleError(source, "no article text found in the HTML")
+    meta = _Metadata()
+    if document is not None:
+        meta.title = _clean_text("title", document.title, meta.warnings)
+        meta.outlet = _clean_text("site name", document.sitename, meta.warnings)
+        meta.author = _clean_text("author", document.author, meta.warnings)
+        meta.published = _parse_published(document.date, meta.warnings)
+        meta.url = _clean_url(document.url, meta.warnings)
+    if tree is not None:
+        meta.language = _clean_language(tree.get("lang"), meta.warnings)
+    text = _normalise_newlines(body)
+    return _make_article(text, meta, source=source, body_offset=None, stem=stem)
+
+
+def _make_article(
+    body: str, meta: _Metadata, *, source: str, body_offset: int | None, stem: str | None
+) -> Article:
+    title = meta.title or _title_from_text(body)
+    if title is None:
+        title = stem if stem else _shorten(body, _PASTED_TITLE_CHARS)
+    return Article(
+        id=article_id(body),
+        title=title,
+        text=body,
+        source=source,
+        outlet=meta.outlet,
+        published=meta.published,
+        url=meta.url,
+        language=meta.language,
+        author=meta.author,
+        body_offset=body_offset,
+        warnings=tuple(meta.warnings),
+        extra=_FrozenMapping(meta.extra),
+    )
+
+
+def _title_from_text(text: str) -> str | None:
+    """Return the first non-blank line (without a Markdown heading mark) if it is short."""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            heading = _MARKDOWN_HEADING.sub("", stripped, count=1)
+            title = " ".join(heading.split())
+            return title if 0 < len(title) <= _TITLE_MAX_CHARS else None
+    return None
+
+
+def _shorten(text: str, limit: int) -> str:
+    first = " ".join(text.split())
+    if len(first) <= limit:
+        return first
+    cut = first[: limit + 1].rsplit(" ", 1)[0] if " " in first[:limit] else first[:limit]
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
+# --- front matter --------------------------------------------------------------------------
+
+
+def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
+    """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
+    try:
+        data = yaml.load(block, Loader=_FrontMatterLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        problem = err.problem or err.context or "syntax error"
+        where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
+        reason = f"front matter is not valid YAML ({where}{' '.join(problem.split())})"
+        raise ArticleError(source, reason) from err
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+        reason = f"front matter is not valid YAML ({' '.join(str(err).split())})"
+        raise ArticleError(source, reason) from err
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        reason = f"front matter is a {_type_name(data)}, not a mapping of keys to values"
+        raise ArticleError(source, reason)
+    fields = {str(key).strip().lower(): value for key, value in data.items()}
+    meta.title = _clean_text("title", fields.get("title"), meta.warnings)
+    meta.outlet = _clean_text("outlet", fields.get("outlet"), meta.warnings)
+    meta.author = _clean_author(fields.get("author"), meta.warnings)
+    published = fields.get("published", fields.get("date"))
+    meta.published = _parse_published(published, meta.warnings)
+    meta.url = _clean_url(fields.get("url"), meta.warnings)
+    if "language" in fields:
+        meta.language = _clean_language(fields["language"], meta.warnings)
+    known = {"title", "outlet", "author", "published", "url", "language"}
+    if "published" not in fields:
+        known.add("date")
+    for key, value in data.items():
+        name = str(key)
+        if name.strip().lower() in known:
+            continue
+        text = _extra_value(value)
+        if text is None:
+            meta.warnings.append(f"front matter {name!r} is too large to keep; ignored")
+        else:
+            meta.extra[name] = text
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def _clean_text(name: str, value: object, warnings: list[str]) -> str | None:
+    """Return a metadata value as one line of text, or ``None`` with a warning."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    warnings.append(f"{name} is a {_type_name(value)}, not text; ignored")
+    return None
+
+
+def _clean_author(value: object, warnings: list[str]) -> str | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        names = [" ".join(item.split()) for item in value]
+        return ", ".join(name for name in names if name) or None
+    return _clean_text("author", value, warnings)
+
+
+def _clean_url(value: object, warnings: list[str]) -> str | None:
+    """Return an ``http``/``https`` address, or ``None`` with a warning for anything else."""
+    text = _clean_text("url", value, warnings)
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        warnings.append(f"url {text!r} is not an http(s) address; dropped")
+        return None
+    return text
+
+
+def _clean_language(value: object, warnings: list[str]) -> str:
+    text = _clean_text("language", value, warnings)
+    if text is None:
+        return "en"
+    tag = text.replace("_", "-")
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        warnings.append(f"language {text!r} is not a language tag such as 'en'; using 'en'")
+        return "en"
+    return tag
+
+
+def _extra_value(value: object) -> str | None:
+    """Return a front matter value as a string, or ``None`` if it is too large."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    budget = [_EXTRA_MAX_NODES]
+    try:
+        plain = _plain(value, budget)
+    except _TooLargeError:
+        return None
+    return json.dumps(plain, ensure_ascii=False, sort_keys=True)
+
+
+class _TooLargeError(Exception):
+    """A front matter value with more nodes than `_EXTRA_MAX_NODES`."""
+
+
+def _plain(value: object, budget: list[int]) -> Any:
+    """Convert YAML data to JSON-ready data, counting nodes (YAML aliases can explode)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLargeError
+    if isinstance(value, dict):
+        return {str(key): _plain(item, budget) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(item, budget) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _parse_published(value: object, warnings: list[str]) -> date | None:
+    """Return a publication date, or ``None`` (with a warning when a value was given)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    found: date | None
+    if isinstance(value, datetime):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    elif isinstance(value, str):
+        found = _date_from_string(value, warnings)
+    else:
+        warnings.append(f"published {value!r} is a {_type_name(value)}, not a date; ignored")
+        found = None
+    low, high = _YEAR_RANGE
+    if found is not None and not low <= found.year <= high:
+        shown = found.isoformat()
+        warnings.append(f"published {shown!r} is outside the years {low}–{high}; ignored")
+        return None
+    return found
+
+
+def _date_from_string(value: str, warnings: list[str]) -> date | None:
+    text = " ".join(value.split()).lower()
+    text = _WEEKDAY.sub("", text, count=1) if _WEEKDAY.match(text) else text
+    parts: tuple[str, str, str] | None = None
+    if match := _YMD.fullmatch(text):
+        parts = (match[1], match[2], match[3])
+    elif (match := _DMY.fullmatch(text)) and match[2] in _MONTHS:
+        parts = (match[3], str(_MONTHS[match[2]]), match[1])
+    elif (match := _MDY.fullmatch(text)) and match[1] in _MONTHS:
+        parts = (match[3], str(_MONTHS[match[1]]), match[2])
+    if parts is None:
+        warnings.append(f"published {value!r} is not a date like {_DATE_FORMS}; ignored")
+        return None
+    year, month, day = (int(part) for part in parts)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        warnings.append(f"published {value!r} is not a valid date; ignored")
+        return None
