@@ -1,0 +1,210 @@
+"""Measure Faultlines' speed, memory and accuracy figures and write them as JSON and a table.
+
+Usage::
+
+    python benchmarks/run.py            # full run (minutes)
+    python benchmarks/run.py --quick    # short mode, as in CI
+    python benchmarks/run.py --json results.json
+
+Every timing is the median of several repeats, with the repeats' spread; ratios against a
+baseline measured in the same run (geotext, the usual offline extractor) are given where they
+make sense. Nothing here passes or fails on time: the figures are for people to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.evaluation import load_gold_passages, score_geoparser  # noqa: E402
+from geo.gazetteer import ensure_gazetteer  # noqa: E402
+from geo.geocode import Geocoder  # noqa: E402
+from geo.mentions import PlaceFinder  # noqa: E402
+
+DEV_SET = ROOT / "tests" / "data" / "geoparse" / "dev.jsonl"
+EVENT_ARTICLES = ROOT / "tests" / "data" / "events"
+FOUNDING = ROOT.parent / "shared" / "seeds" / "000_d1f25bd5a2b7e8ac.txt"
+
+
+def timed(function: Callable[[], object], repeats: int) -> tuple[float, float, float]:
+    """Return (median, min, max) seconds of `repeats` calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times)
+
+
+def cold_load_seconds(directory: Path, repeats: int) -> tuple[float, float]:
+    """Median time to import the package and load the gazetteer in a fresh process."""
+    code = (
+        "import time, sys; t = time.perf_counter(); "
+        "from pathlib import Path; from geo.gazetteer import Gazetteer; "
+        f"g = Gazetteer(Path({str(directory)!r})); "
+        "t2 = time.perf_counter(); "
+        "import resource; "
+        "print(t2 - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    loads, rss = [], []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout.split()
+        loads.append(float(out[0]))
+        rss.append(float(out[1]))
+    return statistics.median(loads), statistics.median(rss)
+
+
+def corpus_text(target_bytes: int) -> str:
+    """Concatenate our own test texts (dev set, event articles, founding article) to a size."""
+    parts = [p.text for p in load_gold_passages(DEV_SET)]
+    parts += [p.read_text(encoding="utf-8") for p in sorted(EVENT_ARTICLES.glob("*.md"))]
+    if FOUNDING.exists():
+        parts.append(FOUNDING.read_text(encoding="utf-8"))
+    chunk = "\n\n".join(parts)
+    repeats = max(1, target_bytes // len(chunk.encode()) + 1)
+    return ("\n\n".join([chunk] * repeats))[:target_bytes]
+
+
+def geocode_names(geocoder: Geocoder, count: int, seed: int = 7) -> list[str]:
+    """Names to geocode: place names drawn by importance, plus 10 % misspelt or unknown."""
+    rng = random.Random(seed)
+    gaz = geocoder.gazetteer
+    weights = gaz.importance
+    picked = rng.choices(range(len(gaz.names)), weights=weights, k=count)
+    names = [gaz.names[i] for i in picked]
+    for i in range(0, count, 10):
+        names[i] = names[i][::-1] + "x"
+    return names
+
+
+def bench_gazetteer(quick: bool) -> dict[str, Any]:
+    from geo.actors import load_actor_vocabulary
+    from geo.gazetteer import Gazetteer
+
+    directory = ensure_gazetteer()
+    repeats = 3 if quick else 7
+    load_s, load_rss = cold_load_seconds(directory, repeats)
+    gaz = Gazetteer(directory)
+    geocoder = Geocoder(gaz)
+    finder = PlaceFinder(geocoder, load_actor_vocabulary())
+
+    names = geocode_names(geocoder, 20_000 if quick else 100_000)
+    distinct = len(set(names))
+
+    def geocode_all() -> None:
+        for name in names:
+            geocoder.geocode(name)
+
+    geocoder._priors.clear()
+    cold, _, _ = timed(geocode_all, 1)
+    warm, warm_min, warm_max = timed(geocode_all, repeats)
+
+    text = corpus_text(500_000 if quick else 2_000_000)
+    megabytes = len(text.encode()) / 1e6
+    finder.find(text[:10_000])  # warm the per-name caches a long-running process would have
+    find_s, find_min, find_max = timed(lambda: finder.find(text), repeats)
+
+    figures: dict[str, Any] = {
+        "gazetteer_places": len(gaz),
+        "gazetteer_bytes_on_disk": sum(
+            p.stat().st_size for p in directory.iterdir() if p.is_file()
+        ),
+        "gazetteer_cold_load_s": round(load_s, 3),
+        "gazetteer_cold_load_rss_mb": round(load_rss, 1),
+        "geocode_per_s_first_pass": round(len(names) / cold),
+        "geocode_per_s": round(len(names) / warm),
+        "geocode_per_s_spread": [round(len(names) / warm_max), round(len(names) / warm_min)],
+        "geocode_distinct_names": distinct,
+        "find_places_mb_per_s": round(megabytes / find_s, 2),
+        "find_places_mb_per_s_spread": [
+            round(megabytes / find_max, 2),
+            round(megabytes / find_min, 2),
+        ],
+        "find_places_corpus_mb": round(megabytes, 2),
+    }
+    try:
+        from geotext import GeoText
+
+        geotext_s, _, _ = timed(lambda: GeoText(text), repeats)
+        figures["geotext_mb_per_s"] = round(megabytes / geotext_s, 2)
+        figures["find_places_speed_vs_geotext"] = round(geotext_s / find_s, 2)
+    except ImportError:
+        figures["geotext_mb_per_s"] = None
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    scores = score_geoparser(load_gold_passages(DEV_SET), finder)
+    figures["devset"] = scores.as_dict()
+    figures["devset_geotext"] = geotext_devset_scores()
+    return figures
+
+
+def geotext_devset_scores() -> dict[str, float] | None:
+    """Recognition figures of geotext on the same dev set (spans matched by text and order)."""
+    try:
+        from geotext import GeoText
+    except ImportError:
+        return None
+    gold_total = predicted_total = matched = 0
+    for passage in load_gold_passages(DEV_SET):
+        found = GeoText(passage.text)
+        predicted = list(found.cities) + list(found.countries)
+        gold_names = [g.text for g in passage.places]
+        predicted_total += len(predicted)
+        gold_total += len(gold_names)
+        remaining = list(gold_names)
+        for name in predicted:
+            if name in remaining:
+                remaining.remove(name)
+                matched += 1
+    precision = matched / predicted_total if predicted_total else 0.0
+    recall = matched / gold_total if gold_total else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def table(figures: dict[str, Any], prefix: str = "") -> list[str]:
+    rows = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            rows += table(value, f"{prefix}{key}.")
+        else:
+            rows.append(f"  {prefix + key:<45} {value}")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short mode for CI")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "mode": "quick" if args.quick else "full",
+        "gazetteer": bench_gazetteer(args.quick),
+    }
+    print("\n".join(table(results)))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

