@@ -320,7 +320,7 @@ _YEAR_FOLLOWERS = frozenset(
     during for from had has have he her his in into is it its on onwards or over she since
     so than that the their then there these they this those through to under until was we
     were when where which while who with
-    """.split()  # noqa: SIM905 (a word list reads better as text)
+    """.split()
 )
 
 _FUTURE_RE = re.compile(

@@ -74,6 +74,7 @@ OFFICIAL = 0.95
 CURATED_ALIAS = 1.0
 ALTERNATE = 0.8
 
+_CITY_CEILING = 0.88
 _COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
 _SEA_TOLERANCE = 0.02
 _REGION_TOLERANCE = 0.05
@@ -155,8 +156,9 @@ def _importance(kind: str, population: int, *, capital: bool = False) -> float:
         return 0.85
     if kind == "admin1":
         return 0.45 + 0.3 * pop_score
-    # capitals get a large bonus: news says "Washington" and means the capital, not the state
-    return 0.15 + 0.6 * pop_score + (0.3 if capital else 0.0)  # city
+    # Capitals get a large bonus (news says "Washington" and means the capital, not the state),
+    # but a city never outranks a country: "Mexico" is the country, not Mexico City's alias.
+    return min(0.15 + 0.6 * pop_score + (0.3 if capital else 0.0), _CITY_CEILING)
 
 
 # --- countries -----------------------------------------------------------------------------
