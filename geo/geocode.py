@@ -32,6 +32,7 @@ QUALIFIER_WEIGHT = 0.8
 NEARBY_WEIGHT = 0.15
 _NEARBY_KM = 500.0
 _NEARBY_KINDS = frozenset({"city", "admin1"})
+_NEARBY_DEGREES = _NEARBY_KM / 111.0
 _SAME_PLACE_KM = 100.0
 _FOCUS_KINDS = frozenset({"city", "admin1", "island_group", "country"})
 
@@ -156,10 +157,12 @@ class Geocoder:
             score += QUALIFIER_WEIGHT
         if context.near and kind in _NEARBY_KINDS:
             lon, lat = float(gaz.lon[row]), float(gaz.lat[row])
+            # a cheap bounding test first: 500 km is at most about 4.5 degrees of latitude
             if any(
-                gaz.distance_km(row, x, y) < _NEARBY_KM
+                abs(y - lat) < _NEARBY_DEGREES
+                and (x, y) != (lon, lat)
+                and gaz.distance_km(row, x, y) < _NEARBY_KM
                 for x, y in context.near
-                if (x, y) != (lon, lat)
             ):
                 score += NEARBY_WEIGHT
         return score

@@ -237,52 +237,47 @@ def _capitalised(word: str) -> bool:
 
 
 class _Tokens:
-    """Word tokens of one text, with keys and gaps computed only where they are needed."""
+    """Word tokens of one text with their lookup keys, made in bulk for speed."""
 
-    __slots__ = ("_gaps", "_keys", "capital", "ends", "starts", "text", "words")
+    __slots__ = ("capital", "ends", "keys", "starts", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         spans = [m.span() for m in _WORD.finditer(text)]
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
-        self.words = [text[a:b] for a, b in spans]
-        self.capital = [_capitalised(w) for w in self.words]
-        self._keys: dict[int, str] = {}
-        self._gaps: dict[int, bool] = {}
+        self.words = words = [text[a:b] for a, b in spans]
+        self.capital = [
+            w[0].isupper() or (len(w) > 2 and w[1] in "'’" and _capitalised(w)) for w in words
+        ]
+        self.keys = [w.lower() for w in words]
+        # the few words with accents or apostrophes need folding and possessives split off
+        for i in [i for i, w in enumerate(words) if not w.isascii() or "'" in w]:
+            word = words[i]
+            if word.endswith(("'s", "’s", "'S", "’S")) and len(word) > 2:
+                word = word[:-2]
+                self.ends[i] -= 2
+            lower = word.lower() if word.isascii() else fold(word).lower()
+            self.keys[i] = lower.replace("'", "").replace("’", "")
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def key(self, i: int) -> str:
         """Return the folded lower-case key of token `i`, without a possessive "'s"."""
-        cached = self._keys.get(i)
-        if cached is None:
-            word = self.words[i]
-            if word.endswith(("'s", "’s", "'S", "’S")) and len(word) > 2:
-                word = word[:-2]
-                self.ends[i] -= 2
-            lower = word.lower() if word.isascii() else fold(word).lower()
-            cached = lower.replace("'", "").replace("’", "")
-            self._keys[i] = cached
-        return cached
+        return self.keys[i]
 
     def end(self, i: int) -> int:
         """Return the end offset of token `i` (after its possessive is split off)."""
-        self.key(i)
         return self.ends[i]
 
     def joins(self, i: int) -> bool:
         """Return whether tokens `i` and `i + 1` may belong to one name."""
-        cached = self._gaps.get(i)
-        if cached is None:
-            cached = self.text[self.end(i) : self.starts[i + 1]] in _GAP_OK
-            self._gaps[i] = cached
-        return cached
+        return self.text[self.ends[i] : self.starts[i + 1]] in _GAP_OK
 
     def gap(self, i: int) -> str:
         """Return the text between tokens `i` and `i + 1`."""
-        return self.text[self.end(i) : self.starts[i + 1]]
+        return self.text[self.ends[i] : self.starts[i + 1]]
 
 
 @dataclass(slots=True)
@@ -388,15 +383,16 @@ class PlaceFinder:
         count = len(tokens)
         capital = tokens.capital
         words = tokens.words
-        i = 0
-        while i < count:
-            if not capital[i] and words[i].lower() not in _MODIFIERS:
-                i += 1
+        # only capitalised words and direction words can start a name: visit just those
+        starts = [i for i, word in enumerate(words) if capital[i] or word.lower() in _MODIFIERS]
+        free = 0  # first token not yet part of a mention
+        for i in starts:
+            if i < free:
                 continue
             abbreviation = self._abbreviation(tokens, i)
             if abbreviation is not None:
                 candidates.append(abbreviation)
-                i = abbreviation.last + 1
+                free = abbreviation.last + 1
                 continue
             # grow the run of words while it is the start of some name
             keys = [tokens.key(i)]
@@ -427,7 +423,7 @@ class PlaceFinder:
                     candidates.append(_Candidate(i, last, key, extra))
                     step = n
                     break
-            i += step or 1
+            free = i + (step or 1)
         return candidates, actors, demonym_tokens
 
     def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
