@@ -1,0 +1,711 @@
+from __future__ import annotations
+
+import datetime
+import json
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import filelock
+import geopandas as gpd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from shapely.geometry import MultiPolygon, Point, Polygon, box
+from shapely.geometry.base import BaseGeometry
+
+from geo.store import (
+    GEOPARQUET_VERSION,
+    LAYERS,
+    STORE_ENV,
+    Store,
+    StoreBusyError,
+    StoreCorruptError,
+    StoreError,
+    VersionNotFoundError,
+    default_store_dir,
+)
+
+D = datetime.date
+TS = pd.Timestamp
+
+# id, date_start, date_end, point (lon, lat) or None
+EVENT_ROWS: list[tuple[str, D | None, D | None, tuple[float, float] | None]] = [
+    ("ev-jan", D(2023, 1, 15), None, (139.7, 35.7)),
+    ("ev-feb-long", D(2023, 2, 20), D(2023, 3, 2), (126.9, 37.5)),
+    ("ev-mar", D(2023, 3, 10), D(2023, 3, 10), (121.5, 25.0)),
+    ("ev-apr", D(2023, 4, 1), D(2023, 4, 30), (2.35, 48.85)),
+    ("ev-may", D(2023, 5, 10), None, None),
+    ("ev-jun", D(2023, 6, 5), None, (-77.0, 38.9)),
+    ("ev-undated", None, None, (123.5, 25.7)),
+]
+
+
+def _events(rows: list[tuple[str, D | None, D | None, tuple[float, float] | None]]) -> Any:
+    """Events whose columns depend only on each row's id, so subsets agree with the whole."""
+    known = [r[0] for r in EVENT_ROWS]
+    order = [known.index(r[0]) if r[0] in known else len(known) for r in rows]
+    n = len(rows)
+    return gpd.GeoDataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "article_id": ["art-1"] * n,
+            "type": ["exercise"] * n,
+            "cameo": ["1383"] * n,
+            "date_start": [pd.NaT if r[1] is None else r[1] for r in rows],
+            "date_end": [pd.NaT if r[2] is None else r[2] for r in rows],
+            "date_precision": ["day" if r[1] else "unknown" for r in rows],
+            "actors": [["JPN", "USA"] if k % 2 else [] for k in order],
+            "place_ids": [[f"ne:country:{k}"] for k in order],
+            "place_names": [[f"Place {k}"] for k in order],
+            "sentence": [f"Sentence about {r[0]}." for r in rows],
+            "span_start": [10 * k for k in order],
+            "span_end": [10 * k + 5 for k in order],
+            "confidence": [0.5 + k / 100 for k in order],
+            "origin": ["extracted"] * n,
+            "modality": ["happened"] * n,
+        },
+        geometry=[None if r[3] is None else Point(r[3]) for r in rows],
+        crs="EPSG:4326",
+    )
+
+
+def _offices() -> Any:
+    return gpd.GeoDataFrame(
+        {
+            "id": ["of-2", "of-1"],
+            "org": ["NATO", "NATO"],
+            "host_place_id": ["ne:country:JPN", "ne:country:KOR"],
+            "host_name": ["Japan", "South Korea"],
+            "city": ["Tokyo", ""],
+            "status": ["proposed", "in_talks"],
+            "since": [D(2023, 5, 10), pd.NaT],
+            "article_ids": [["art-1", "art-2"], ["art-2"]],
+            "origin": ["curated", "extracted"],
+        },
+        geometry=[Point(139.69, 35.69), Point(127.0, 37.5)],
+        crs="EPSG:4326",
+    )
+
+
+def _zones() -> Any:
+    islands = MultiPolygon([box(123.4, 25.7, 123.6, 25.8), box(124.5, 25.9, 124.6, 26.0)])
+    return gpd.GeoDataFrame(
+        {
+            "id": ["zn-senkaku", "zn-taiwan-strait"],
+            "name": ["Senkaku Islands", "Taiwan Strait"],
+            "kind": ["territorial_dispute", "military_activity"],
+            "parties": [["JPN", "CHN", "TWN"], ["CHN", "TWN", "USA"]],
+            "severity": [0.7, 0.4],
+            "event_ids": [["ev-undated"], []],
+            "origin": ["curated", "derived"],
+            "place_id": ["fl:senkaku-islands", ""],
+        },
+        geometry=[islands, Polygon([(119, 22), (121, 22), (121, 26), (119, 26)])],
+        crs="EPSG:4326",
+    )
+
+
+def _places() -> Any:
+    return gpd.GeoDataFrame(
+        {
+            "id": ["ne:country:JPN", "gn:1850147", "ne:sea:sea-of-japan"],
+            "name": ["Japan", "Tokyo", "Sea of Japan"],
+            "kind": ["country", "city", "sea"],
+            "country_codes": [["JPN"], ["JPN"], []],
+            "disputed_by": [[], [], ["KOR"]],
+            "mentions": [3, 1, 2],
+            "article_ids": [["art-1"], ["art-1"], ["art-1", "art-2"]],
+        },
+        geometry=[box(129, 31, 146, 45), Point(139.69, 35.69), box(128, 34, 142, 52)],
+        crs="EPSG:4326",
+    )
+
+
+def _articles(ids: tuple[str, ...] = ("art-1", "art-2")) -> pd.DataFrame:
+    months = [TS("2024-01-02T03:04:05Z"), TS("2024-02-10T00:00:00Z"), TS("2024-02-11T00:00:00Z")]
+    return pd.DataFrame(
+        {
+            "id": list(ids),
+            "title": [f"Title {i}" for i in ids],
+            "outlet": ["CNN"] * len(ids),
+            "published": [D(2023, 5, 10 + n) for n in range(len(ids))],
+            "url": [f"https://example.org/{i}" for i in ids],
+            "language": ["en"] * len(ids),
+            "source": [f"{i}.txt" for i in ids],
+            "text": ["Body <b>kept verbatim</b>."] * len(ids),
+            "ingested_at": [months[n % 3] for n in range(len(ids))],
+        }
+    )
+
+
+def _all_layers() -> dict[str, Any]:
+    return {
+        "events": _events(EVENT_ROWS),
+        "offices": _offices(),
+        "zones": _zones(),
+        "places": _places(),
+        "articles": _articles(),
+    }
+
+
+def _plain(frame: Any) -> list[dict[str, Any]]:
+    """Rows as dicts, sorted by id, with missing values as None and geometry as WKT."""
+    rows = []
+    for record in frame.sort_values("id").to_dict("records"):
+        row = {}
+        for name, value in record.items():
+            if isinstance(value, BaseGeometry):
+                value = value.wkt
+            elif isinstance(value, list | tuple):
+                value = list(value)
+            elif value is None or pd.isna(value):
+                value = None
+            row[name] = value
+        rows.append(row)
+    return rows
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(root)): p.stat().st_mtime_ns
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "store")
+
+
+# -- round trip ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_round_trips(store: Store, layer: str) -> None:
+    frame = _all_layers()[layer]
+    store.write({layer: frame}, message=f"only {layer}")
+    back = store.read_layer(layer)
+    assert list(back.columns) == list(frame.columns)
+    assert _plain(back) == _plain(frame)
+    if layer == "articles":
+        assert not isinstance(back, gpd.GeoDataFrame)
+    else:
+        assert isinstance(back, gpd.GeoDataFrame)
+        assert back.crs == "EPSG:4326"
+
+
+def test_values_come_back_as_python_values(store: Store) -> None:
+    store.write(_all_layers(), message="all")
+    events = store.read_layer("events").set_index("id")
+    assert events.loc["ev-feb-long", "actors"] == ["JPN", "USA"]
+    assert events.loc["ev-jan", "actors"] == []
+    assert events.loc["ev-jan", "date_start"] == D(2023, 1, 15)
+    assert events.loc["ev-undated", "date_start"] is None
+    assert events.loc["ev-may", "geometry"] is None
+    assert events.loc["ev-mar", "span_end"] == 25
+    zones = store.read_layer("zones").set_index("id")
+    assert zones.loc["zn-senkaku", "geometry"].geom_type == "MultiPolygon"
+    articles = store.read_layer("articles").set_index("id")
+    assert articles.loc["art-1", "ingested_at"] == TS("2024-01-02T03:04:05Z")
+    assert articles.loc["art-2", "published"] == D(2023, 5, 11)
+
+
+def test_rows_come_back_sorted_by_part_then_id(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS[::-1])}, message="reversed")
+    assert list(store.read_layer("events")["id"]) == [r[0] for r in EVENT_ROWS]
+
+
+def test_empty_store_reads_empty_layers(store: Store) -> None:
+    assert store.current_version() is None
+    assert store.versions() == []
+    layers = store.read_all()
+    assert layers.version is None
+    for name in LAYERS:
+        assert getattr(layers, name).empty
+    assert layers.zones.crs == "EPSG:4326"
+
+
+def test_layers_left_out_of_a_write_are_empty(store: Store) -> None:
+    store.write(_all_layers(), message="all")
+    store.write({"zones": _zones()}, message="zones only")
+    layers = store.read_all()
+    assert layers.events.empty
+    assert len(layers.zones) == 2
+
+
+# -- versions -----------------------------------------------------------------------------
+
+
+def test_old_versions_stay_readable(store: Store) -> None:
+    first = store.write({"events": _events(EVENT_ROWS[:3])}, message="first")
+    second = store.write({"events": _events(EVENT_ROWS)}, message="second")
+    assert first != second
+    assert store.current_version() == second
+    assert store.has_version(first)
+    assert list(store.read_layer("events", version=first)["id"]) == [r[0] for r in EVENT_ROWS[:3]]
+    assert store.read_all(first).version == first
+    assert len(store.read_all().events) == len(EVENT_ROWS)
+    infos = store.versions()
+    assert [(v.id, v.parent, v.message) for v in infos] == [
+        (first, None, "first"),
+        (second, first, "second"),
+    ]
+    assert dict(infos[1].counts) == {"events": len(EVENT_ROWS)}
+
+
+def test_same_content_gives_same_version_and_writes_nothing(store: Store) -> None:
+    layers = _all_layers()
+    version = store.write(layers, message="first")
+    before = _files(store.root)
+    shuffled = {name: frame.iloc[::-1] for name, frame in layers.items()}
+    assert store.write(shuffled, message="again") == version
+    assert _files(store.root) == before
+    assert len(store.versions()) == 1
+
+
+def test_data_read_back_writes_the_same_version(store: Store) -> None:
+    version = store.write(_all_layers(), message="first")
+    read = store.read_all()
+    frames = {name: getattr(read, name) for name in LAYERS}
+    assert store.write(frames, message="round trip") == version
+
+
+def test_unchanged_parts_are_reused(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="first")
+    before = {p.key: p.object for p in store.parts_for("events")}
+    extra = ("ev-jun-2", D(2023, 6, 20), None, (0.0, 0.0))
+    store.write({"events": _events([*EVENT_ROWS, extra])}, message="one more in June")
+    after = {p.key: p.object for p in store.parts_for("events")}
+    assert {k for k in after if after[k] != before[k]} == {"2023-06"}
+    assert len(list(store.objects_dir.glob("*.parquet"))) == len(before) + 1
+
+
+def test_version_id_is_12_hex_digits(store: Store) -> None:
+    version = store.write(_all_layers(), message="all")
+    assert len(version) == 12
+    int(version, 16)
+    assert (store.root / "CURRENT").read_text().strip() == version
+
+
+@pytest.mark.parametrize("version", ["000000000000", "../CURRENT", "", "ABCDEF012345", "7c1e02"])
+def test_missing_version_raises_version_not_found(store: Store, version: str) -> None:
+    store.write(_all_layers(), message="all")
+    assert not store.has_version(version)
+    with pytest.raises(VersionNotFoundError, match="is not in the store") as caught:
+        store.read_layer("events", version=version)
+    assert isinstance(caught.value, KeyError)
+    assert caught.value.version == version
+    with pytest.raises(VersionNotFoundError):
+        store.read_all(version)
+
+
+def test_prune_keeps_the_newest_versions(store: Store) -> None:
+    versions = [
+        store.write({"events": _events(EVENT_ROWS[:n])}, message=f"{n} events") for n in (1, 3, 5)
+    ]
+    assert store.prune(keep=2) == [versions[0]]
+    assert [v.id for v in store.versions()] == versions[1:]
+    with pytest.raises(VersionNotFoundError):
+        store.read_layer("events", version=versions[0])
+    assert store.check(deep=True) == []
+    assert len(store.read_layer("events", version=versions[1])) == 3
+    used = {p.object for v in versions[1:] for p in store.parts_for("events", version=v)}
+    assert {p.stem for p in store.objects_dir.glob("*.parquet")} == used
+
+
+# -- append -------------------------------------------------------------------------------
+
+
+def test_append_keeps_existing_rows_and_adds_new_ones(store: Store) -> None:
+    first = store.write({"events": _events(EVENT_ROWS[:3]), "zones": _zones()}, message="first")
+    changed = _events([EVENT_ROWS[0], EVENT_ROWS[3]])
+    changed.loc[0, "sentence"] = "A different sentence."
+    second = store.append({"events": changed}, message="more")
+    assert second != first
+    events = store.read_layer("events").set_index("id")
+    assert sorted(events.index) == sorted(r[0] for r in EVENT_ROWS[:4])
+    assert events.loc["ev-jan", "sentence"] == "Sentence about ev-jan."
+    assert len(store.read_layer("zones")) == 2
+    assert store.versions()[-1].parent == first
+
+
+def test_append_of_known_rows_changes_nothing(store: Store) -> None:
+    version = store.append({"articles": _articles(), "events": _events(EVENT_ROWS)}, message="a")
+    before = _files(store.root)
+    again = store.append({"articles": _articles(("art-2",))}, message="again")
+    assert again == version
+    assert _files(store.root) == before
+
+
+def test_append_matches_a_single_write(tmp_path: Path) -> None:
+    appended = Store.open(tmp_path / "appended")
+    appended.append({"events": _events(EVENT_ROWS[:4])}, message="part 1")
+    appended.append({"articles": _articles(("art-1",))}, message="part 2")
+    last = appended.append(
+        {"events": _events(EVENT_ROWS[2:]), "articles": _articles()}, message="part 3"
+    )
+    written = Store.open(tmp_path / "written")
+    whole = written.write({"events": _events(EVENT_ROWS), "articles": _articles()}, message="all")
+    assert last == whole
+
+
+def test_append_needs_the_key_column(store: Store) -> None:
+    with pytest.raises(ValueError, match="no key column 'uid'"):
+        store.append({"events": _events(EVENT_ROWS)}, key="uid", message="x")
+
+
+# -- windows ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def read_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    opened: list[str] = []
+    real = gpd.read_parquet
+
+    def recording(path: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(path).stem)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(gpd, "read_parquet", recording)
+    return opened
+
+
+# (date_from, date_to) -> (part keys opened, event ids returned)
+WINDOWS: list[tuple[D | None, D | None, list[str], list[str]]] = [
+    (None, None, ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06", "unknown"],
+     [r[0] for r in EVENT_ROWS]),
+    (D(2023, 3, 1), D(2023, 3, 31), ["2023-02", "2023-03"], ["ev-feb-long", "ev-mar"]),
+    (D(2023, 3, 3), D(2023, 3, 31), ["2023-03"], ["ev-mar"]),
+    (D(2023, 4, 15), None, ["2023-04", "2023-05", "2023-06"], ["ev-apr", "ev-may", "ev-jun"]),
+    (None, D(2023, 1, 31), ["2023-01"], ["ev-jan"]),
+    (D(2023, 1, 15), D(2023, 1, 15), ["2023-01"], ["ev-jan"]),
+    (D(2023, 1, 16), D(2023, 2, 19), [], []),
+    (D(2030, 1, 1), None, [], []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("date_from", "date_to", "keys", "ids"), WINDOWS)
+def test_time_window_reads_only_matching_parts(
+    store: Store,
+    read_paths: list[str],
+    date_from: D | None,
+    date_to: D | None,
+    keys: list[str],
+    ids: list[str],
+) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    parts = store.parts_for("events", date_from=date_from, date_to=date_to)
+    assert [p.key for p in parts] == keys
+    frame = store.read_layer("events", date_from=date_from, date_to=date_to)
+    assert list(frame["id"]) == ids
+    assert list(frame.columns) == list(_events(EVENT_ROWS).columns)
+    if parts:
+        assert read_paths == [p.object for p in parts]
+    else:  # only the schema of one part is read, through a filter that keeps no row
+        assert len(read_paths) == 1
+
+
+def test_time_window_accepts_datetimes(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    frame = store.read_layer("events", date_from=datetime.datetime(2023, 6, 1, 12, 0))
+    assert list(frame["id"]) == ["ev-jun"]
+
+
+def test_time_window_on_articles_uses_published(store: Store) -> None:
+    store.write({"articles": _articles(("a", "b", "c"))}, message="articles")
+    assert [p.key for p in store.parts_for("articles")] == ["2024-01", "2024-02"]
+    frame = store.read_layer("articles", date_from=D(2023, 5, 11), date_to=D(2023, 5, 11))
+    assert list(frame["id"]) == ["b"]
+
+
+def test_time_window_is_ignored_for_undated_layers(store: Store) -> None:
+    store.write({"zones": _zones()}, message="zones")
+    assert len(store.read_layer("zones", date_from=D(2030, 1, 1))) == 2
+
+
+# bbox -> event ids (None geometry never matches)
+BBOXES: list[tuple[tuple[float, float, float, float], list[str]]] = [
+    ((120.0, 20.0, 150.0, 40.0), ["ev-jan", "ev-feb-long", "ev-mar", "ev-undated"]),
+    ((-180.0, -90.0, 180.0, 90.0), [r[0] for r in EVENT_ROWS if r[3] is not None]),
+    ((0.0, 40.0, 10.0, 50.0), ["ev-apr"]),
+    ((139.7, 35.7, 139.7, 35.7), ["ev-jan"]),
+    ((-10.0, -10.0, -5.0, -5.0), []),
+]
+
+
+@pytest.mark.parametrize(("bbox", "ids"), BBOXES)
+def test_bbox_filters_rows_and_parts(
+    store: Store, read_paths: list[str], bbox: tuple[float, float, float, float], ids: list[str]
+) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    frame = store.read_layer("events", bbox=bbox)
+    assert list(frame["id"]) == ids
+    if ids:
+        assert len(read_paths) == len(store.parts_for("events", bbox=bbox)) < 7
+
+
+def test_bbox_keeps_polygons_that_cross_it(store: Store) -> None:
+    store.write({"zones": _zones(), "articles": _articles()}, message="zones")
+    frame = store.read_layer("zones", bbox=(120.5, 25.5, 123.45, 25.75))
+    assert sorted(frame["id"]) == ["zn-senkaku", "zn-taiwan-strait"]
+    assert list(store.read_layer("zones", bbox=(124.0, 25.0, 124.4, 25.5))["id"]) == []
+    assert len(store.read_layer("articles", bbox=(0.0, 0.0, 1.0, 1.0))) == 2
+
+
+def test_bbox_and_window_combine(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    frame = store.read_layer(
+        "events", date_from=D(2023, 3, 1), date_to=D(2023, 12, 31), bbox=(120, 20, 150, 40)
+    )
+    assert list(frame["id"]) == ["ev-feb-long", "ev-mar"]
+
+
+def test_bad_bbox_is_rejected(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    with pytest.raises(ValueError, match="min <= max"):
+        store.read_layer("events", bbox=(10.0, 0.0, 0.0, 10.0))
+
+
+def test_columns_subset_keeps_geometry(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS), "articles": _articles()}, message="x")
+    assert list(store.read_layer("events", columns=["id", "actors"]).columns) == [
+        "id",
+        "actors",
+        "geometry",
+    ]
+    assert list(store.read_layer("articles", columns=["title"]).columns) == ["title"]
+    with pytest.raises(ValueError, match="no column"):
+        store.read_layer("events", columns=["nope"])
+
+
+# -- interchange --------------------------------------------------------------------------
+
+
+def test_parts_open_with_plain_geopandas_and_pyarrow(store: Store) -> None:
+    store.write(_all_layers(), message="all")
+    for layer in ("events", "zones"):
+        paths = [store.objects_dir / f"{p.object}.parquet" for p in store.parts_for(layer)]
+        frames = [gpd.read_parquet(path) for path in paths]
+        assert all(frame.crs == "EPSG:4326" for frame in frames)
+        assert sum(len(f) for f in frames) == len(_all_layers()[layer])
+        geo = json.loads(pq.read_schema(paths[0]).metadata[b"geo"])
+        assert geo["version"] == GEOPARQUET_VERSION
+        assert "covering" in geo["columns"]["geometry"]
+    event_paths = [
+        str(store.objects_dir / f"{p.object}.parquet") for p in store.parts_for("events")
+    ]
+    table = ds.dataset(event_paths, format="parquet").to_table(columns=["id", "date_start"])
+    assert sorted(table.column("id").to_pylist()) == sorted(r[0] for r in EVENT_ROWS)
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # raised inside dask's own reader
+def test_parts_open_with_dask_geopandas(store: Store) -> None:
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    paths = [str(store.objects_dir / f"{p.object}.parquet") for p in store.parts_for("events")]
+    frame = dask_geopandas.read_parquet(paths).compute()
+    assert sorted(frame["id"]) == sorted(r[0] for r in EVENT_ROWS)
+    assert frame.crs == "EPSG:4326"
+
+
+# -- input checks -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layers", "error", "match"),
+    [
+        ({"roads": _zones()}, ValueError, "unknown layer 'roads'"),
+        ({"events": pd.DataFrame({"id": ["x"]})}, TypeError, "must be a GeoDataFrame"),
+        ({"articles": _zones()}, TypeError, "must be a plain DataFrame"),
+        ({"zones": _zones().to_crs(3857)}, ValueError, "must be in EPSG:4326"),
+    ],
+)
+def test_bad_layers_are_rejected(
+    store: Store, layers: dict[str, Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        store.write(layers, message="bad")
+    assert store.current_version() is None
+
+
+@pytest.mark.parametrize("method", ["read_layer", "parts_for"])
+def test_unknown_layer_is_rejected_on_read(store: Store, method: str) -> None:
+    with pytest.raises(ValueError, match="unknown layer 'roads'"):
+        getattr(store, method)("roads")
+    store.write({"zones": _zones()}, message="zones")
+    with pytest.raises(ValueError, match="unknown layer 'roads'"):
+        getattr(store, method)("roads")
+
+
+def test_frame_without_crs_is_taken_as_wgs84(store: Store) -> None:
+    zones = _zones().set_crs(None, allow_override=True)
+    store.write({"zones": zones}, message="no crs")
+    assert store.read_layer("zones").crs == "EPSG:4326"
+
+
+def test_default_store_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    assert default_store_dir() == tmp_path / "data"
+    monkeypatch.setenv(STORE_ENV, "elsewhere/store")
+    assert default_store_dir() == tmp_path / "elsewhere" / "store"
+
+
+# -- crashes and locks --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fail_on", ["objects", "versions", "CURRENT"])
+def test_crash_during_write_leaves_the_old_version(
+    store: Store, monkeypatch: pytest.MonkeyPatch, fail_on: str
+) -> None:
+    old = store.write({"events": _events(EVENT_ROWS[:2])}, message="old")
+    real = os.replace
+
+    def crashing(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if fail_on in Path(dst).parts:
+            raise OSError(f"simulated crash replacing {dst}")
+        real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", crashing)
+    with pytest.raises(OSError, match="simulated crash"):
+        store.write({"events": _events(EVENT_ROWS)}, message="new")
+    monkeypatch.undo()
+    reopened = Store.open(store.root)
+    assert reopened.current_version() == old
+    assert list(reopened.read_all().events["id"]) == [r[0] for r in EVENT_ROWS[:2]]
+    assert not [p for p in store.root.rglob(".tmp-*")]
+    assert reopened.check(deep=True) == []
+
+
+def _append_worker(root: str, ids: list[str]) -> str:
+    rows = [r for r in EVENT_ROWS if r[0] in ids]
+    return Store(Path(root), lock_timeout=None).append({"events": _events(rows)}, message="w")
+
+
+def _write_with_timeout_zero(root: str) -> str:
+    try:
+        Store(Path(root), lock_timeout=0).write({"zones": _zones()}, message="busy?")
+    except StoreBusyError as error:
+        return f"busy: {error}"
+    return "written"
+
+
+def _spawn() -> Any:
+    return multiprocessing.get_context("spawn")
+
+
+def test_concurrent_writers_take_turns(store: Store) -> None:
+    batches = [[r[0] for r in EVENT_ROWS[:4]], [r[0] for r in EVENT_ROWS[3:]]]
+    with _spawn().Pool(2) as pool:
+        versions = pool.starmap(_append_worker, [(str(store.root), ids) for ids in batches])
+    assert store.current_version() in versions
+    assert sorted(store.read_layer("events")["id"]) == sorted(r[0] for r in EVENT_ROWS)
+    assert store.check() == []
+
+
+def test_second_writer_with_no_timeout_is_busy(store: Store) -> None:
+    with filelock.FileLock(store.root / ".lock"), _spawn().Pool(1) as pool:
+        outcome = pool.apply(_write_with_timeout_zero, (str(store.root),))
+    assert outcome.startswith("busy: another writer holds")
+    assert store.current_version() is None
+    with _spawn().Pool(1) as pool:
+        assert pool.apply(_write_with_timeout_zero, (str(store.root),)) == "written"
+
+
+def test_store_busy_error_is_a_store_error() -> None:
+    assert issubclass(StoreBusyError, StoreError)
+    assert issubclass(StoreCorruptError, StoreError)
+    assert issubclass(StoreError, RuntimeError)
+
+
+# -- check --------------------------------------------------------------------------------
+
+
+def _delete_object(store: Store) -> str:
+    path = store.objects_dir / f"{store.parts_for('events')[0].object}.parquet"
+    path.unlink()
+    return path.name
+
+
+def _truncate_object(store: Store) -> str:
+    path = store.objects_dir / f"{store.parts_for('zones')[0].object}.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    return path.name
+
+
+def _garble_current(store: Store) -> str:
+    (store.root / "CURRENT").write_text("not a version\n")
+    return "CURRENT"
+
+
+def _current_names_missing(store: Store) -> str:
+    (store.root / "CURRENT").write_text("0123456789ab\n")
+    return "0123456789ab"
+
+
+def _truncate_manifest(store: Store) -> str:
+    path = next(store.versions_dir.glob("*.json"))
+    path.write_text(path.read_text()[:50])
+    return path.name
+
+
+def _edit_manifest(store: Store) -> str:
+    path = next(store.versions_dir.glob("*.json"))
+    data = json.loads(path.read_text())
+    data["layers"]["events"]["parts"].pop()
+    path.write_text(json.dumps(data))
+    return "does not match the parts"
+
+
+DAMAGE: list[Callable[[Store], str]] = [
+    _delete_object,
+    _truncate_object,
+    _garble_current,
+    _current_names_missing,
+    _truncate_manifest,
+    _edit_manifest,
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_check_finds_damage(store: Store, damage: Callable[[Store], str]) -> None:
+    store.write(_all_layers(), message="all")
+    assert store.check(deep=True) == []
+    fresh = Store(store.root)
+    expected = damage(fresh)
+    problems = Store(store.root).check()
+    assert problems
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_check_deep_finds_changed_content(store: Store) -> None:
+    store.write({"zones": _zones()}, message="zones")
+    path = store.objects_dir / f"{store.parts_for('zones')[0].object}.parquet"
+    renamed = _zones().assign(name=["Diaoyu Islands", "Taiwan Strait"])
+    other = Store.open(store.root.parent / "other")
+    other.write({"zones": renamed}, message="same rows, other content")
+    other_path = other.objects_dir / f"{other.parts_for('zones')[0].object}.parquet"
+    path.write_bytes(other_path.read_bytes())
+    assert store.check() == []
+    problems = store.check(deep=True)
+    assert len(problems) == 1
+    assert "does not match its hash" in problems[0]
+
+
+def test_reading_a_missing_object_names_the_file(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    name = _delete_object(store)
+    with pytest.raises(StoreCorruptError, match=name) as caught:
+        store.read_layer("events")
+    assert caught.value.path.name == name
+
+
+def test_missing_root_is_reported(tmp_path: Path) -> None:
+    problems = Store(tmp_path / "nowhere").check()
+    assert len(problems) == 1
+    assert "does not exist" in problems[0]
