@@ -1,0 +1,755 @@
+"""Turn records into map layers and measure how tense each zone is.
+
+Each layer is a frame with a fixed schema (:data:`EVENT_COLUMNS`, :data:`OFFICE_COLUMNS`,
+:data:`ZONE_COLUMNS`, :data:`PLACE_COLUMNS`, :data:`ARTICLE_COLUMNS`): the column names of the
+records in :mod:`geo.records`, text as ``str``, dates as ``datetime64[ns]`` (``NaT`` when
+unknown), lists as Python lists, geometry in EPSG:4326. Empty input gives an empty frame with
+the same columns and dtypes, so callers never special-case "no data".
+
+Zones get a severity from the events in and around them (:func:`zone_severity`); where
+military events cluster outside any known zone, :func:`derive_zones` draws a new one, and
+:func:`build_zones` puts curated and derived zones together. The functions are pure: no files,
+no Streamlit, no folium.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Final, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import shapely
+from shapely import affinity
+from shapely.geometry import Point, box
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from geo.gazetteer import Gazetteer, Place
+from geo.records import Event, Office, Zone, stable_id
+from geo.taxonomy import EVENT_TYPES
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "CLUSTER_KM",
+    "CRS",
+    "EVENT_COLUMNS",
+    "HALF_LIFE_DAYS",
+    "MILITARY_TYPES",
+    "NEAR_KM",
+    "OFFICE_COLUMNS",
+    "PLACE_COLUMNS",
+    "SEVERITY_SCALE",
+    "UNKNOWN_DATE_FACTOR",
+    "ZONE_COLUMNS",
+    "ArticleLike",
+    "articles_frame",
+    "build_zones",
+    "count_places",
+    "derive_zones",
+    "event_contributions",
+    "events_frame",
+    "offices_frame",
+    "places_frame",
+    "zone_severity",
+    "zones_frame",
+]
+
+CRS: Final = "EPSG:4326"
+"""Coordinate reference system of every layer."""
+
+HALF_LIFE_DAYS: Final = 180.0
+"""Days after which an event counts half as much towards a zone's severity (default 180)."""
+
+UNKNOWN_DATE_FACTOR: Final = 0.25
+"""Recency factor of an event whose date is unknown (default 0.25), before the article's age."""
+
+SEVERITY_SCALE: Final = 2.0
+"""Summed contribution that gives a severity of ``1 - 1/e`` ≈ 0.63 (default 2.0)."""
+
+NEAR_KM: Final = 200.0
+"""Events this close to a zone (km) count towards its severity (default 200)."""
+
+CLUSTER_KM: Final = 300.0
+"""Military events whose places are this close (km) form one derived zone (default 300)."""
+
+CITY_BUFFER_KM: Final = 150.0
+"""Radius (km) of a derived zone around a city or a point (default 150)."""
+
+LARGE_AREA_DEG2: Final = 400.0
+"""Places larger than this (square degrees; Russia, the western Pacific) count as their
+representative point when clustering, and a derived zone takes only a disc of them."""
+
+SMALL_AREA_DEG2: Final = 1.0
+"""Places up to this size (square degrees; islet groups, reefs, small islands) cluster with
+any place within ``CLUSTER_KM``, like cities do."""
+
+MILITARY_TYPES: Final = frozenset(
+    {"exercise", "missile_launch", "patrol", "incursion", "armed_attack", "buildup"}
+)
+"""Event types whose clusters make a derived ``military_activity`` zone."""
+
+EVENT_COLUMNS: Final = {
+    "id": "str",
+    "article_id": "str",
+    "type": "str",
+    "cameo": "str",
+    "date_start": "datetime64[ns]",
+    "date_end": "datetime64[ns]",
+    "date_precision": "str",
+    "actors": "object",
+    "place_ids": "object",
+    "place_names": "object",
+    "sentence": "str",
+    "span_start": "int64",
+    "span_end": "int64",
+    "confidence": "float64",
+    "origin": "str",
+    "modality": "str",
+    "article_published": "datetime64[ns]",
+    "geometry": "geometry",
+}
+"""Columns and dtypes of the events layer. ``article_published`` is the publication date of
+the event's article (``NaT`` when not known); it ages events whose own date is unknown."""
+
+OFFICE_COLUMNS: Final = {
+    "id": "str",
+    "org": "str",
+    "host_place_id": "str",
+    "host_name": "str",
+    "city": "str",
+    "status": "str",
+    "since": "datetime64[ns]",
+    "article_ids": "object",
+    "origin": "str",
+    "geometry": "geometry",
+}
+"""Columns and dtypes of the offices layer."""
+
+ZONE_COLUMNS: Final = {
+    "id": "str",
+    "name": "str",
+    "kind": "str",
+    "parties": "object",
+    "severity": "float64",
+    "event_ids": "object",
+    "origin": "str",
+    "place_id": "str",
+    "geometry": "geometry",
+}
+"""Columns and dtypes of the zones layer."""
+
+PLACE_COLUMNS: Final = {
+    "id": "str",
+    "name": "str",
+    "kind": "str",
+    "country_codes": "object",
+    "disputed_by": "object",
+    "mentions": "int64",
+    "article_ids": "object",
+    "geometry": "geometry",
+}
+"""Columns and dtypes of the places layer (geometry is the place's real shape)."""
+
+ARTICLE_COLUMNS: Final = {
+    "id": "str",
+    "title": "str",
+    "outlet": "str",
+    "published": "datetime64[ns]",
+    "url": "str",
+    "language": "str",
+    "source": "str",
+    "text": "str",
+    "ingested_at": "datetime64[ns, UTC]",
+}
+"""Columns and dtypes of the articles table (a plain DataFrame: articles have no place)."""
+
+_KM_PER_DEGREE: Final = 111.195
+_EARTH_RADIUS_KM: Final = 6371.0088
+_MIN_COS: Final = 0.05
+_WORLD: Final = box(-180.0, -90.0, 180.0, 90.0)
+_POINT_KINDS: Final = frozenset({"city"})
+_BROAD_KINDS: Final = frozenset({"country", "ocean", "continent"})
+_WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
+
+
+class ArticleLike(Protocol):
+    """What the layers read from an article: :class:`geo.articles.Article` or seed metadata."""
+
+    @property
+    def id(self) -> str:
+        """Content-hash id."""
+
+    @property
+    def title(self) -> str:
+        """Headline."""
+
+    @property
+    def outlet(self) -> str | None:
+        """Publisher."""
+
+    @property
+    def published(self) -> datetime.date | None:
+        """Publication date."""
+
+    @property
+    def url(self) -> str | None:
+        """Web address."""
+
+    @property
+    def language(self) -> str:
+        """Language tag."""
+
+    @property
+    def source(self) -> str:
+        """Where the text came from."""
+
+
+# --- frames --------------------------------------------------------------------------------
+
+
+def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> Any:
+    """Return a frame of `rows` with exactly the columns and dtypes of `schema`."""
+    data: dict[str, Any] = {}
+    for name, dtype in schema.items():
+        if dtype == "geometry":
+            continue
+        values = [row[name] for row in rows]
+        if dtype == "object":
+            column = pd.Series([list(v) for v in values], dtype="object")
+        elif dtype.startswith("datetime64") and "UTC" in dtype:
+            column = pd.Series(pd.to_datetime(values, utc=True), dtype=dtype)
+        else:
+            column = pd.Series(values, dtype=dtype)
+        data[name] = column
+    if "geometry" not in schema:
+        return pd.DataFrame(data, columns=list(schema))
+    geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=CRS)
+    return gpd.GeoDataFrame(data, geometry=geometry, crs=CRS)
+
+
+def events_frame(events: Iterable[Event], articles: Mapping[str, ArticleLike] | None = None) -> Any:
+    """Return the events layer.
+
+    Parameters
+    ----------
+    events
+        The events, in the order wanted.
+    articles
+        Article id → article; fills ``article_published`` (``NaT`` without it).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per event, columns :data:`EVENT_COLUMNS`; ``span`` is split into
+        ``span_start`` and ``span_end``; events without a place have no geometry (None).
+    """
+    known = articles or {}
+    rows = []
+    for event in events:
+        article = known.get(event.article_id)
+        rows.append(
+            {
+                "id": event.id,
+                "article_id": event.article_id,
+                "type": event.type,
+                "cameo": event.cameo,
+                "date_start": event.date_start,
+                "date_end": event.date_end,
+                "date_precision": event.date_precision,
+                "actors": event.actors,
+                "place_ids": event.place_ids,
+                "place_names": event.place_names,
+                "sentence": event.sentence,
+                "span_start": event.span[0],
+                "span_end": event.span[1],
+                "confidence": event.confidence,
+                "origin": event.origin,
+                "modality": event.modality,
+                "article_published": article.published if article is not None else None,
+                "geometry": event.geometry,
+            }
+        )
+    return _frame(rows, EVENT_COLUMNS)
+
+
+def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> Any:
+    """Return the offices layer.
+
+    Parameters
+    ----------
+    offices
+        The offices.
+    gazetteer
+        Names the host (``host_name``; ``""`` when the host id is not in it).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per office, columns :data:`OFFICE_COLUMNS`.
+    """
+    rows = []
+    for office in offices:
+        host = gazetteer.get(office.host_place_id)
+        rows.append(
+            {
+                "id": office.id,
+                "org": office.org,
+                "host_place_id": office.host_place_id,
+                "host_name": host.name if host is not None else "",
+                "city": office.city,
+                "status": office.status,
+                "since": office.since,
+                "article_ids": office.article_ids,
+                "origin": office.origin,
+                "geometry": office.geometry,
+            }
+        )
+    return _frame(rows, OFFICE_COLUMNS)
+
+
+def zones_frame(zones: Iterable[Zone]) -> Any:
+    """Return the zones layer: one row per zone, columns :data:`ZONE_COLUMNS`."""
+    rows = [
+        {
+            "id": zone.id,
+            "name": zone.name,
+            "kind": zone.kind,
+            "parties": zone.parties,
+            "severity": zone.severity,
+            "event_ids": zone.event_ids,
+            "origin": zone.origin,
+            "place_id": zone.place_id,
+            "geometry": zone.geometry,
+        }
+        for zone in zones
+    ]
+    return _frame(rows, ZONE_COLUMNS)
+
+
+def count_places(events: Iterable[Event]) -> dict[str, tuple[int, set[str]]]:
+    """Count how often each place is named by events, and in which articles.
+
+    Returns
+    -------
+    dict
+        Place id → (number of events naming it, ids of their articles): the input of
+        :func:`places_frame`.
+    """
+    counts: dict[str, tuple[int, set[str]]] = {}
+    for event in events:
+        for place_id in event.place_ids:
+            number, article_ids = counts.get(place_id, (0, set()))
+            counts[place_id] = (number + 1, article_ids | {event.article_id})
+    return counts
+
+
+def places_frame(place_counts: Mapping[str, tuple[int, set[str]]], gazetteer: Gazetteer) -> Any:
+    """Return the places layer: the places the articles name, with their real shapes.
+
+    Parameters
+    ----------
+    place_counts
+        Place id → (number of mentions, ids of the articles that mention it), e.g. from
+        :func:`count_places`. Ids the gazetteer does not hold (say, from an older gazetteer)
+        are left out.
+    gazetteer
+        Gives each place its name, kind, codes and shape.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`PLACE_COLUMNS`, most mentioned first (then by id).
+    """
+    rows = []
+    for place_id, (mentions, article_ids) in place_counts.items():
+        place = gazetteer.get(place_id)
+        if place is None:
+            continue
+        rows.append(
+            {
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "country_codes": place.country_codes,
+                "disputed_by": place.disputed_by,
+                "mentions": int(mentions),
+                "article_ids": sorted(article_ids),
+                "geometry": place.geometry,
+            }
+        )
+    rows.sort(key=lambda row: (-row["mentions"], row["id"]))
+    return _frame(rows, PLACE_COLUMNS)
+
+
+def articles_frame(
+    articles: Iterable[ArticleLike],
+    *,
+    ingested_at: Mapping[str, datetime.datetime] | None = None,
+) -> Any:
+    """Return the articles table.
+
+    Parameters
+    ----------
+    articles
+        :class:`geo.articles.Article` records or seed metadata (which has no ``text``: ``""``).
+    ingested_at
+        Article id → when it entered the store (naive times are taken as UTC); ``NaT`` for
+        articles not in it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, columns :data:`ARTICLE_COLUMNS`.
+    """
+    stamps = ingested_at or {}
+    rows = [
+        {
+            "id": article.id,
+            "title": article.title,
+            "outlet": article.outlet,
+            "published": article.published,
+            "url": article.url,
+            "language": article.language,
+            "source": article.source,
+            "text": str(getattr(article, "text", "")),
+            "ingested_at": stamps.get(article.id),
+        }
+        for article in articles
+    ]
+    return _frame(rows, ARTICLE_COLUMNS)
+
+
+# --- severity ------------------------------------------------------------------------------
+
+
+def event_contributions(events_frame: Any, *, today: datetime.date) -> Any:
+    """Return how much each event adds to the severity of a zone it lies in or near.
+
+    ``contribution = weight(type) × recency × confidence`` where `weight` is the type's
+    :attr:`geo.taxonomy.EventType.weight` (0 for types not in the taxonomy) and
+    ``recency = 0.5 ** (age / HALF_LIFE_DAYS)``, `age` being the days from the event's
+    ``date_end`` to `today` (0 for events ending after `today`, such as plans). An event with
+    no date counts at ``UNKNOWN_DATE_FACTOR``, times the recency of its article's publication
+    date when the frame has it (``article_published``): an undated event in an old article is
+    old news. Confidence is clipped to [0, 1].
+
+    Parameters
+    ----------
+    events_frame
+        An events layer (:func:`events_frame`).
+    today
+        The date recency is measured from.
+
+    Returns
+    -------
+    pandas.Series
+        Float contributions, indexed like `events_frame`.
+    """
+    frame = events_frame
+    weights = frame["type"].map(_WEIGHTS).fillna(0.0).astype("float64")
+    reference = pd.Timestamp(today)
+    ends = pd.to_datetime(frame["date_end"], errors="coerce")
+    recency = _recency(ends, reference)
+    if "article_published" in frame.columns:
+        published = pd.to_datetime(frame["article_published"], errors="coerce")
+        undated = _recency(published, reference).fillna(1.0) * UNKNOWN_DATE_FACTOR
+    else:
+        undated = pd.Series(UNKNOWN_DATE_FACTOR, index=frame.index, dtype="float64")
+    recency = recency.fillna(undated)
+    confidence = pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
+    return (weights * recency * confidence).astype("float64")
+
+
+def _recency(dates: Any, reference: Any) -> Any:
+    """Return ``0.5 ** (days before reference / half-life)``, NaN where the date is NaT."""
+    days = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
+    return np.power(0.5, days / HALF_LIFE_DAYS)
+
+
+def zone_severity(
+    zone_geometry: BaseGeometry,
+    events_frame: Any,
+    *,
+    today: datetime.date,
+    near_km: float = NEAR_KM,
+) -> tuple[float, tuple[str, ...]]:
+    """Return how tense a zone is, from 0 to 1, and the events that make it so.
+
+    The events counted are those whose point lies inside the zone or within `near_km` of its
+    edge. Each adds ``weight(type) × recency × confidence`` (see :func:`event_contributions`:
+    recency halves every ``HALF_LIFE_DAYS`` = 180 days from the event's end date to `today`;
+    undated events count at ``UNKNOWN_DATE_FACTOR`` = 0.25). The sum ``S`` is squashed into
+    [0, 1):
+
+    ``severity = 1 - exp(-S / SEVERITY_SCALE)``, with ``SEVERITY_SCALE`` = 2.0,
+
+    so one fresh missile launch (weight 0.9) gives 0.36, three give 0.74, and severity grows
+    with every further, more recent or heavier event without reaching 1.
+
+    Parameters
+    ----------
+    zone_geometry
+        The zone's shape (EPSG:4326).
+    events_frame
+        An events layer (:func:`events_frame`); rows without geometry are ignored.
+    today
+        The date recency is measured from.
+    near_km
+        How far outside the zone an event still counts.
+
+    Returns
+    -------
+    tuple
+        The severity, and the ids of the contributing events, largest contribution first
+        (ties by id). Events that add nothing (zero weight or confidence) are not listed.
+    """
+    frame = events_frame
+    if frame.empty or zone_geometry.is_empty:
+        return 0.0, ()
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if located.empty:
+        return 0.0, ()
+    points = located.geometry.representative_point()
+    distances = _distances_km(zone_geometry, points.x, points.y, max_km=near_km)
+    nearby = located[distances <= near_km]
+    if nearby.empty:
+        return 0.0, ()
+    contributions = event_contributions(nearby, today=today)
+    ranked = sorted(
+        (
+            (-float(value), str(event_id))
+            for event_id, value in zip(nearby["id"], contributions, strict=True)
+            if value > 0
+        )
+    )
+    total = -sum(value for value, _ in ranked)
+    severity = -math.expm1(-total / SEVERITY_SCALE)
+    return min(max(severity, 0.0), 1.0), tuple(event_id for _, event_id in ranked)
+
+
+def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float) -> Any:
+    """Return the distance in km from each point to `geometry` (0 inside it).
+
+    Distances are measured on a local equirectangular projection around each point, which is
+    accurate to a few per cent over the few hundred km that matter here. Points more than
+    `max_km` outside the shape's bounding box get infinity without any geometry work.
+    """
+    xs = np.asarray(lons, dtype="float64")
+    ys = np.asarray(lats, dtype="float64")
+    result = np.full(xs.shape, np.inf)
+    if xs.size == 0:
+        return result
+    inside = shapely.covers(geometry, shapely.points(xs, ys))
+    result[inside] = 0.0
+    minx, miny, maxx, maxy = geometry.bounds
+    for i in np.flatnonzero(~inside):
+        lon, lat = float(xs[i]), float(ys[i])
+        scale = max(math.cos(math.radians(lat)), _MIN_COS)
+        # a lower bound of the distance: longitude degrees shrink most at the highest latitude
+        shrink = math.cos(math.radians(min(90.0, max(abs(lat), abs(miny), abs(maxy)))))
+        dy = max(miny - lat, lat - maxy, 0.0) * _KM_PER_DEGREE
+        dx = max(minx - lon, lon - maxx, 0.0) * _KM_PER_DEGREE * shrink
+        if math.hypot(dx, dy) > max_km:
+            continue
+        scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(lon, lat))
+        near, _ = nearest_points(scaled, Point(lon, lat))
+        result[i] = _haversine_km(lon, lat, lon + (near.x - lon) / scale, near.y)
+    return result
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- zones ---------------------------------------------------------------------------------
+
+
+def _is_broad(place: Place) -> bool:
+    """Return whether a place is too broad to place an event (Russia, the western Pacific)."""
+    return place.kind in _BROAD_KINDS or float(place.geometry.area) > LARGE_AREA_DEG2
+
+
+def _is_small(place: Place) -> bool:
+    """Return whether a place is about a point: a city, an islet group, a reef."""
+    return place.kind in _POINT_KINDS or float(place.geometry.area) <= SMALL_AREA_DEG2
+
+
+def _footprint_km(a: Place, b: Place) -> float:
+    """Return the distance in km between two places' shapes (cities as points)."""
+    if a.geometry.intersects(b.geometry):
+        return 0.0
+    if a.geometry.geom_type == "Point":
+        return float(_distances_km(b.geometry, [a.lon], [a.lat], max_km=CLUSTER_KM)[0])
+    if b.geometry.geom_type == "Point":
+        return float(_distances_km(a.geometry, [b.lon], [b.lat], max_km=CLUSTER_KM)[0])
+    near_a, near_b = nearest_points(a.geometry, b.geometry)
+    return _haversine_km(near_a.x, near_a.y, near_b.x, near_b.y)
+
+
+def _joins(main: Place, other: Place) -> bool:
+    """Return whether events at `other` belong to the cluster around `main`."""
+    if _is_broad(main) or _is_broad(other):
+        return False
+    if not (_is_small(main) or _is_small(other)):
+        return False  # two distinct seas or regions stay two zones, however close
+    return _footprint_km(main, other) <= CLUSTER_KM
+
+
+def _buffer_km(point: Point, km: float) -> BaseGeometry:
+    """Return a disc of about `km` around a point, stretched for its latitude."""
+    scale = max(math.cos(math.radians(point.y)), _MIN_COS)
+    disc = point.buffer(km / _KM_PER_DEGREE, quad_segs=16)
+    return affinity.scale(disc, xfact=1 / scale, yfact=1.0, origin=point)
+
+
+def _zone_shape(place: Place) -> BaseGeometry:
+    """Return the part of a place a derived zone covers.
+
+    Seas, straits, regions, islands and countries give their own shape; cities a disc of
+    ``CITY_BUFFER_KM`` (clipped to the map's edges); places larger than ``LARGE_AREA_DEG2`` a
+    disc of ``CLUSTER_KM`` around their representative point, clipped to their shape.
+    """
+    point = Point(place.point)
+    if place.geometry.geom_type == "Point":
+        return _buffer_km(point, CITY_BUFFER_KM).intersection(_WORLD)
+    if float(place.geometry.area) > LARGE_AREA_DEG2:
+        clipped = _buffer_km(point, CLUSTER_KM).intersection(place.geometry)
+        return clipped if not clipped.is_empty else _buffer_km(point, CLUSTER_KM)
+    return place.geometry
+
+
+def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date) -> list[Zone]:
+    """Draw ``military_activity`` zones where military events cluster.
+
+    Events of :data:`MILITARY_TYPES` are placed by their first place. Places are taken in
+    order of how many such events they hold (then by id); each joins the first cluster whose
+    main place (its first) is within ``CLUSTER_KM`` (300 km) of it, shape to shape, or starts
+    a cluster of its own. Only precise places join others: two places join when at least one
+    is small (a city, or up to ``SMALL_AREA_DEG2``: islets, reefs) and neither is broad (a
+    country, ocean, continent, or anything over ``LARGE_AREA_DEG2``), so two neighbouring seas
+    stay two zones and "somewhere in Russia" clusters only with itself. A cluster of two or
+    more events becomes a zone:
+
+    - geometry: the union of its places' shapes (seas, straits, regions, islands, countries;
+      cities as a disc of ``CITY_BUFFER_KM``; very large places as a disc of ``CLUSTER_KM``
+      around their representative point, clipped to them);
+    - parties: the sorted union of the events' actors;
+    - main place (``place_id``): the cluster's first place, the one with most events (ties:
+      smaller id); the zone takes its name;
+    - id: ``stable_id("zn", *sorted(place_ids))``;
+    - severity and event ids: :func:`zone_severity` over all events.
+
+    Parameters
+    ----------
+    events_frame
+        An events layer (:func:`events_frame`).
+    gazetteer
+        Gives the places their shapes; places it does not hold are skipped.
+    today
+        The date severity is measured from.
+
+    Returns
+    -------
+    list of Zone
+        Derived zones (``origin="derived"``), most severe first (then by id).
+    """
+    frame = events_frame
+    if frame.empty:
+        return []
+    military = frame[frame["type"].isin(MILITARY_TYPES) & frame.geometry.notna()]
+    members: dict[str, list[int]] = {}
+    places: dict[str, Place] = {}
+    for position, place_ids in zip(range(len(military)), military["place_ids"], strict=True):
+        ids = list(place_ids) if place_ids is not None else []
+        place = gazetteer.get(ids[0]) if ids else None
+        if place is None:
+            continue
+        places[place.id] = place
+        members.setdefault(place.id, []).append(position)
+    clusters: list[list[str]] = []
+    for place_id in sorted(places, key=lambda p: (-len(members[p]), p)):
+        home = next((c for c in clusters if _joins(places[c[0]], places[place_id])), None)
+        if home is None:
+            clusters.append([place_id])
+        else:
+            home.append(place_id)
+
+    zones = []
+    for cluster in clusters:
+        positions = [p for place_id in cluster for p in members[place_id]]
+        if len(positions) < 2:
+            continue
+        rows = military.iloc[sorted(positions)]
+        main = cluster[0]
+        geometry = shapely.make_valid(
+            shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
+        )
+        parties = sorted({actor for actors in rows["actors"] for actor in actors})
+        severity, event_ids = zone_severity(geometry, frame, today=today)
+        zones.append(
+            Zone(
+                id=stable_id("zn", *sorted(cluster)),
+                name=places[main].name,
+                kind="military_activity",
+                parties=tuple(parties),
+                geometry=geometry,
+                severity=severity,
+                event_ids=event_ids,
+                origin="derived",
+                place_id=main,
+            )
+        )
+    zones.sort(key=lambda zone: (-zone.severity, zone.id))
+    return zones
+
+
+def build_zones(
+    curated: Iterable[Zone], events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date
+) -> Any:
+    """Return the zones layer: curated zones with fresh severities, plus derived zones.
+
+    Every curated zone keeps its id, name, kind, shape and parties; its severity and event ids
+    are recomputed from `events_frame` (:func:`zone_severity`). Derived zones
+    (:func:`derive_zones`) are added unless they duplicate a curated zone: same id, same main
+    place, or a main place whose representative point lies inside the curated zone.
+
+    Parameters
+    ----------
+    curated
+        Known zones (from the seeds).
+    events_frame
+        An events layer (:func:`events_frame`).
+    gazetteer
+        Gives places their shapes.
+    today
+        The date severity is measured from.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`ZONE_COLUMNS`: curated zones in their order, then derived ones.
+    """
+    zones = []
+    for zone in curated:
+        severity, event_ids = zone_severity(zone.geometry, events_frame, today=today)
+        zones.append(replace(zone, severity=severity, event_ids=event_ids))
+    for derived in derive_zones(events_frame, gazetteer, today=today):
+        main = gazetteer.get(derived.place_id)
+        point = Point(main.point) if main is not None else None
+        if not any(_duplicates(derived, point, zone) for zone in zones):
+            zones.append(derived)
+    return zones_frame(zones)
+
+
+def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:
+    if derived.id == zone.id or (zone.place_id and derived.place_id == zone.place_id):
+        return True
+    return point is not None and bool(zone.geometry.covers(point))
