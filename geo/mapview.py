@@ -1,0 +1,784 @@
+"""Build the folium map of events, offices, zones and places for a view, fully offline.
+
+The map never loads anything from the network unless the view asks for a tile basemap:
+
+- Leaflet is served from the app's own static folder (:func:`ensure_static_assets` copies it
+  from the ``xstatic-leaflet`` packages, with our ``assets/``); the map's ``default_js`` and
+  ``default_css`` name only those local files, so folium's CDN links (jQuery, Bootstrap, Font
+  Awesome, awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files
+  for a single page that opens offline.
+- Markers are our SVG icons drawn through CSS classes on a ``DivIcon``; zones are shaded with a
+  ramp computed in :mod:`geo.styles`. No ``folium.Icon``, ``folium.Popup`` (it needs jQuery) or
+  branca colormap (streamlit-folium adds a d3 CDN link for those) is used.
+- The default ``vector`` basemap draws land polygons over a plain sea colour; ``osm``,
+  ``carto-light`` and ``carto-dark`` add a tile layer for people who are online.
+
+Every string that came from an article goes through :func:`html.escape` before it becomes
+HTML, and popups and tooltips reach JavaScript as JSON string literals. Article links are links
+only when they are ``http(s)``. Each feature carries its id for scripts and browser tests:
+markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<type>`` and
+``fl-office fl-status-<status>``), polygons as ``feature.properties.id`` with the path classes
+``fl-zone``, ``fl-place`` and ``fl-id-<id>`` (characters other than letters, digits, ``_``
+and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
+open; a searched place is outlined with the class ``fl-highlight``.
+
+For streamlit-folium, :func:`base_map` is the stable part (basemap only) and
+:func:`feature_groups` the changing layers to pass as ``feature_group_to_add``;
+:func:`build_map` puts both together.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import folium
+import numpy as np
+import shapely
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from folium.template import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.popups import (
+    event_interval,
+    event_popup,
+    event_tooltip,
+    office_popup,
+    office_tooltip,
+    place_popup,
+    place_tooltip,
+    read_number,
+    read_text,
+    zone_popup,
+    zone_tooltip,
+)
+from geo.snapshot import ViewState
+from geo.styles import (
+    ASSETS_DIR,
+    ICONS_DIR,
+    PLACE_STYLE,
+    ZoneStyle,
+    event_style,
+    office_style,
+    zone_style,
+)
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
+
+__all__ = [
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
+    "MARKERCLUSTER_CSS",
+    "MARKERCLUSTER_JS",
+    "OWN_CSS",
+    "TILE_PROVIDERS",
+    "MapLayers",
+    "MapViewError",
+    "TileProvider",
+    "base_map",
+    "build_map",
+    "ensure_static_assets",
+    "event_interval",
+    "feature_groups",
+    "filter_events",
+    "standalone_html",
+]
+
+LEAFLET_JS: str = "leaflet/leaflet.js"
+"""Leaflet's script, relative to the static folder."""
+
+LEAFLET_CSS: str = "leaflet/leaflet.css"
+"""Leaflet's stylesheet (its ``images/`` sit beside it)."""
+
+OWN_CSS: str = "faultlines/faultlines.css"
+"""Our marker and popup styles (``icons/`` sit beside it)."""
+
+MARKERCLUSTER_JS: str = "markercluster/leaflet.markercluster.js"
+"""The MarkerCluster plugin's script."""
+
+MARKERCLUSTER_CSS: tuple[str, ...] = (
+    "markercluster/MarkerCluster.css",
+    "markercluster/MarkerCluster.Default.css",
+)
+"""The MarkerCluster plugin's stylesheets."""
+
+VECTOR_ATTRIBUTION: str = "Land: Natural Earth (public domain)"
+"""Attribution shown with the offline vector basemap."""
+
+_LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
+_MARKERCLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
+_OWN_CSS_FILE = ASSETS_DIR / "faultlines.css"
+
+_LAND_STYLE: Mapping[str, Any] = {
+    "color": "#b9b2a3",
+    "weight": 0.6,
+    "fill_color": "#f4f1ea",
+    "fill_opacity": 1.0,
+}
+_HIGHLIGHT_STYLE: Mapping[str, Any] = {
+    "color": "#111111",
+    "weight": 3,
+    "dash_array": "6 4",
+    "fill": False,
+}
+_SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, "")
+_EVENT_ICON_SIZE = 22
+_OFFICE_ICON_SIZE = 24
+_POPUP_MAX_WIDTH = 340
+_POINT_DECIMALS = 5
+_SHAPE_DECIMALS = 4
+_CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
+
+
+class MapViewError(ValueError):
+    """The map cannot be built as asked (an online asset base, a missing static file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TileProvider:
+    """A tile basemap for people who are online.
+
+    Attributes
+    ----------
+    key
+        The ``basemap`` value of a view.
+    url
+        Leaflet URL template.
+    attribution
+        Attribution HTML (required by the providers' terms).
+    max_zoom
+        Deepest zoom level served.
+    subdomains
+        Values of ``{s}`` in `url`.
+    """
+
+    key: str
+    url: str
+    attribution: str
+    max_zoom: int
+    subdomains: str = "abc"
+
+
+_OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_CARTO_ATTRIBUTION = f'{_OSM_ATTRIBUTION} &copy; <a href="https://carto.com/attributions">CARTO</a>'
+
+TILE_PROVIDERS: Mapping[str, TileProvider] = MappingProxyType(
+    {
+        "osm": TileProvider(
+            "osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", _OSM_ATTRIBUTION, 19
+        ),
+        "carto-light": TileProvider(
+            "carto-light",
+            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            _CARTO_ATTRIBUTION,
+            20,
+            "abcd",
+        ),
+        "carto-dark": TileProvider(
+            "carto-dark",
+            "https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}{r}.png",
+            _CARTO_ATTRIBUTION,
+            20,
+            "abcd",
+        ),
+    }
+)
+"""Tile basemaps by key; every basemap of :data:`geo.snapshot.BASEMAPS` but ``vector``."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MapLayers:
+    """The GeoDataFrames (EPSG:4326) a map is drawn from; ``None`` means an empty layer.
+
+    Attributes
+    ----------
+    events
+        Event records plus the article's ``title``, ``outlet``, ``published`` and ``url``.
+    offices
+        Office records plus ``host_name``.
+    zones
+        Zone records.
+    places
+        Places mentioned, with their real shapes.
+    basemap
+        Land polygons for the offline vector basemap.
+    """
+
+    events: GeoDataFrame | None = None
+    offices: GeoDataFrame | None = None
+    zones: GeoDataFrame | None = None
+    places: GeoDataFrame | None = None
+    basemap: GeoDataFrame | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# static assets
+
+
+def _static_files() -> Iterator[tuple[Path, str]]:
+    """Yield every (source file, path inside the static folder) the map may load."""
+    yield _LEAFLET_DIR / "leaflet.js", LEAFLET_JS
+    yield _LEAFLET_DIR / "leaflet.css", LEAFLET_CSS
+    for image in sorted((_LEAFLET_DIR / "images").glob("*.png")):
+        yield image, f"leaflet/images/{image.name}"
+    yield _MARKERCLUSTER_DIR / "leaflet.markercluster.js", MARKERCLUSTER_JS
+    for css in MARKERCLUSTER_CSS:
+        yield _MARKERCLUSTER_DIR / Path(css).name, css
+    yield _OWN_CSS_FILE, OWN_CSS
+    for icon in sorted(ICONS_DIR.glob("*.svg")):
+        yield icon, f"faultlines/icons/{icon.name}"
+
+
+def ensure_static_assets(static_dir: Path) -> Path:
+    """Copy Leaflet, MarkerCluster and our CSS and icons into `static_dir`; return it.
+
+    Files already there with the same bytes are left alone, so calling this on every app start
+    is cheap; changed files are replaced atomically. Streamlit serves ``<app>/static/*`` at
+    ``/app/static/*`` (``server.enableStaticServing``), so pass ``asset_base="/app/static"`` to
+    :func:`build_map` when `static_dir` is the app's ``static`` folder.
+
+    Raises
+    ------
+    MapViewError
+        If a source file is missing (a broken ``xstatic`` install or checkout).
+    """
+    for source, relative in _static_files():
+        if not source.is_file():
+            msg = f"static asset {str(source)!r} is missing; reinstall the xstatic packages"
+            raise MapViewError(msg)
+        target = static_dir / relative
+        data = source.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            Path(temporary).chmod(0o644)
+            Path(temporary).replace(target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    return static_dir
+
+
+def _asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the map's ``default_js`` and ``default_css`` under `asset_base`."""
+    base = asset_base.rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme or parts.netloc or base.startswith("//"):
+        msg = f"asset_base must be a path on this server, not {asset_base!r}"
+        raise MapViewError(msg)
+    js = [("leaflet", f"{base}/{LEAFLET_JS}")]
+    css = [("leaflet_css", f"{base}/{LEAFLET_CSS}"), ("faultlines_css", f"{base}/{OWN_CSS}")]
+    return js, css
+
+
+def _data_uri(path: Path) -> str:
+    mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path) -> str:
+    """Return the stylesheet at `path` without comments, its ``url(...)`` files as data URIs."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2).strip()
+        if target.startswith(("#", "data:")) or urlsplit(target).scheme:
+            return match.group(0)
+        return f'url("{_data_uri(path.parent / target)}")'
+
+    text = _CSS_COMMENT.sub("", path.read_text(encoding="utf-8"))
+    return _CSS_URL.sub(replace, text).replace("</", "<\\/")
+
+
+def _inline_script(code: str) -> str:
+    """Make `code` safe inside ``<script>``: no ``</script`` or ``<!--`` can end it early."""
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+# ---------------------------------------------------------------------------------------------
+# filtering
+
+
+def _in_window(
+    interval: tuple[datetime.date | None, datetime.date | None],
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> bool:
+    if date_from is None and date_to is None:
+        return True
+    first, last = interval
+    if first is None or last is None:
+        return False
+    return (date_to is None or first <= date_to) and (date_from is None or last >= date_from)
+
+
+def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
+    """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
+
+    An event is shown when its type is in ``view.types`` (``None`` means every type) and its
+    date interval (:func:`geo.popups.event_interval`: month and year precision cover their
+    whole period) overlaps ``[view.date_from, view.date_to]``, a side being open when
+    ``None``. Events whose dates are unknown are shown only when the view sets no date.
+    """
+    if events is None or len(events) == 0:
+        return events
+    keep = np.ones(len(events), dtype=bool)
+    if view.types is not None:
+        keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
+    if view.date_from is not None or view.date_to is not None:
+        precisions = (
+            events["date_precision"] if "date_precision" in events else ["day"] * len(events)
+        )
+        keep &= np.array(
+            [
+                _in_window(event_interval(start, end, unit), view.date_from, view.date_to)
+                for start, end, unit in zip(
+                    events["date_start"], events["date_end"], precisions, strict=True
+                )
+            ],
+            dtype=bool,
+        )
+    return events[keep]
+
+
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    if frame is None or len(frame) == 0:
+        return []
+    rows: list[dict[str, Any]] = frame.to_dict("records")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# geometry for display
+
+
+def _tolerance(zoom: int) -> float:
+    """Half a screen pixel, in degrees, two zoom levels closer in than `zoom`."""
+    return 360.0 / (256.0 * 2.0 ** (zoom + 2)) / 2.0
+
+
+def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
+    """Return `geometry` simplified by `tolerance` and rounded, as a GeoJSON mapping."""
+    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
+        return None
+    shape = geometry
+    decimals = _POINT_DECIMALS
+    if geometry.geom_type in {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
+        simplified = geometry.simplify(tolerance, preserve_topology=True)
+        shape = geometry if simplified.is_empty else simplified
+        decimals = _SHAPE_DECIMALS
+    rounded = shapely.transform(shape, lambda xy: np.round(xy, decimals))
+    return dict(mapping(rounded))
+
+
+def _location(geometry: object) -> list[float] | None:
+    """Return ``[lat, lon]`` of a point (or a representative point of another shape)."""
+    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
+        return None
+    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    return [round(float(point.y), _POINT_DECIMALS), round(float(point.x), _POINT_DECIMALS)]
+
+
+def _area(record: Mapping[str, Any]) -> float:
+    geometry = record.get("geometry")
+    return float(geometry.area) if isinstance(geometry, BaseGeometry) else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# folium elements
+
+_MacroElement: Any = folium.MacroElement
+
+_BIND_TEMPLATE = Template(
+    """
+    {% macro script(this, kwargs) %}
+    {%- if this.popup %}
+        {{ this._parent.get_name() }}.bindPopup(
+            {{ this.popup }}, {{ this.popup_options|tojavascript }});
+    {%- endif %}
+    {%- if this.tooltip %}
+        {{ this._parent.get_name() }}.bindTooltip(
+            {{ this.tooltip }}, {{ this.tooltip_options|tojavascript }});
+    {%- endif %}
+    {%- if this.open_popup %}
+        (function (layer) {
+            function open() { layer.openPopup(); }
+            if (layer._map) { open(); } else { layer.once("add", open); }
+        })({{ this._parent.get_name() }});
+    {%- endif %}
+    {% endmacro %}
+    """
+)
+
+_SETUP_TEMPLATE = Template(
+    """
+    {% macro script(this, kwargs) %}
+    {%- if this.image_path %}
+        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+    {%- endif %}
+        {{ this._parent.get_name() }}.getContainer().classList.add(
+            {{ this.container_class|tojson }});
+    {% endmacro %}
+    """
+)
+
+
+def _script_element(name: str, template: Template, **values: Any) -> Any:
+    """Return a folium element rendering `template` with `values` as its attributes."""
+    element = _MacroElement()
+    element._name = name
+    element._template = template
+    for key, value in values.items():
+        setattr(element, key, value)
+    return element
+
+
+def _js_string(markup: str) -> str:
+    """Return `markup` as a JavaScript string literal that cannot end its ``<script>``."""
+    literal = json.dumps(markup, ensure_ascii=False)
+    return literal.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _bind(layer: Any, popup: str, tooltip: str, *, open_popup: bool, sticky: bool) -> Any:
+    """Bind `popup` and `tooltip` (escaped HTML) to `layer` without jQuery; return `layer`.
+
+    folium's ``Popup`` parses its HTML with jQuery and its ``Tooltip`` pastes text into a
+    JavaScript template literal; here both travel as JSON string literals.
+    """
+    popup_options: dict[str, Any] = {"max_width": _POPUP_MAX_WIDTH, "class_name": "fl-popup-frame"}
+    if open_popup:
+        popup_options["auto_pan"] = False  # keep the centre the snapshot link asks for
+    _script_element(
+        "Bind",
+        _BIND_TEMPLATE,
+        popup=_js_string(popup) if popup else "",
+        tooltip=_js_string(tooltip) if tooltip else "",
+        open_popup=open_popup,
+        popup_options=popup_options,
+        tooltip_options={"sticky": sticky, "class_name": "fl-tooltip-frame"},
+    ).add_to(layer)
+    return layer
+
+
+def _esc(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _id_class(feature_id: str) -> str:
+    return "fl-id-" + _CLASS_UNSAFE.sub("-", feature_id)
+
+
+def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "properties": {"id": feature_id},
+        "geometry": shape,
+    }
+
+
+def _path_options(style: ZoneStyle) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "color": style.color,
+        "weight": style.weight,
+        "fill_color": style.fill_color,
+        "fill_opacity": style.fill_opacity,
+    }
+    if style.dash_array:
+        options["dash_array"] = style.dash_array
+    return options
+
+
+def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
+    return view.selected is not None and read_text(record.get("id")) == view.selected
+
+
+def _marker(record: Mapping[str, Any], classes: str, label: str, size: int, view: ViewState) -> Any:
+    """Return a marker whose icon is a ``<span>`` with our classes and ``data-fl-id``."""
+    location = _location(record.get("geometry"))
+    if location is None:
+        return None
+    selected = _is_selected(record, view)
+    icon = folium.DivIcon(
+        html=(
+            f'<span class="{_esc(classes)}{" fl-selected" if selected else ""}" '
+            f'data-fl-id="{_esc(read_text(record.get("id")))}" role="img" '
+            f'aria-label="{_esc(label)}"></span>'
+        ),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        popup_anchor=(0, -(size // 2)),
+        class_name="fl-icon",
+    )
+    options: dict[str, Any] = {"z_index_offset": 1000} if selected else {}
+    return folium.Marker(location=location, icon=icon, **options)
+
+
+def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
+    for record in _rows(filter_events(events, view)):
+        style = event_style(read_text(record.get("type")))
+        classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
+        marker = _marker(record, classes, style.label, _EVENT_ICON_SIZE, view)
+        if marker is not None:
+            selected = _is_selected(record, view)
+            yield _bind(
+                marker,
+                event_popup(record),
+                event_tooltip(record),
+                open_popup=selected,
+                sticky=False,
+            )
+
+
+def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
+    for record in _rows(offices):
+        style = office_style(read_text(record.get("status")))
+        classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
+        marker = _marker(record, classes, style.label, _OFFICE_ICON_SIZE, view)
+        if marker is not None:
+            selected = _is_selected(record, view)
+            yield _bind(
+                marker,
+                office_popup(record),
+                office_tooltip(record),
+                open_popup=selected,
+                sticky=False,
+            )
+
+
+def _shape_layer(
+    record: Mapping[str, Any], classes: str, style: ZoneStyle, tolerance: float
+) -> Any:
+    """Return a GeoJson layer (or a circle marker for a point) for one zone or place."""
+    feature_id = read_text(record.get("id"))
+    classes = f"{classes} {_id_class(feature_id)}"
+    geometry = record.get("geometry")
+    if isinstance(geometry, BaseGeometry) and geometry.geom_type == "Point":
+        location = _location(geometry)
+        return folium.CircleMarker(
+            location=location, radius=7, class_name=classes, **_path_options(style)
+        )
+    shape = _display_shape(geometry, tolerance)
+    if shape is None:
+        return None
+    return folium.GeoJson(
+        _feature(feature_id, shape), class_name=classes, fill=True, **_path_options(style)
+    )
+
+
+def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+    for record in sorted(_rows(zones), key=_area, reverse=True):  # small zones on top
+        selected = _is_selected(record, view)
+        kind = read_text(record.get("kind"))
+        style = zone_style(read_number(record.get("severity")) or 0.0, kind, selected=selected)
+        classes = f"fl-zone fl-kind-{_CLASS_UNSAFE.sub('-', kind)}"
+        layer = _shape_layer(
+            record, classes + (" fl-selected" if selected else ""), style, tolerance
+        )
+        if layer is not None:
+            yield _bind(
+                layer, zone_popup(record), zone_tooltip(record), open_popup=selected, sticky=True
+            )
+
+
+def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+    for record in sorted(_rows(places), key=_area, reverse=True):
+        selected = _is_selected(record, view)
+        style = _SELECTED_PLACE_STYLE if selected else PLACE_STYLE
+        classes = "fl-place fl-selected" if selected else "fl-place"
+        layer = _shape_layer(record, classes, style, tolerance)
+        if layer is not None:
+            yield _bind(
+                layer, place_popup(record), place_tooltip(record), open_popup=selected, sticky=True
+            )
+
+
+def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
+    if highlight.geom_type == "Point":
+        return folium.CircleMarker(
+            location=_location(highlight), radius=14, class_name="fl-highlight", **_HIGHLIGHT_STYLE
+        )
+    shape = _display_shape(highlight, tolerance)
+    if shape is None:
+        return None
+    return folium.GeoJson(
+        _feature("search", shape), class_name="fl-highlight", interactive=False, **_HIGHLIGHT_STYLE
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# maps
+
+
+def _new_map(view: ViewState, basemap_frame: Any, image_path: str) -> Any:
+    """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
+    vector = view.basemap not in TILE_PROVIDERS
+    m = folium.Map(
+        location=[view.lat, view.lon],
+        zoom_start=view.zoom,
+        tiles=None,
+        control_scale=True,
+        world_copy_jump=True,
+    )
+    _script_element(
+        "MapSetup",
+        _SETUP_TEMPLATE,
+        image_path=image_path,
+        container_class="fl-basemap-vector" if vector else "fl-basemap-tiles",
+    ).add_to(m)
+    if not vector:
+        provider = TILE_PROVIDERS[view.basemap]
+        folium.TileLayer(
+            tiles=provider.url,
+            attr=provider.attribution,
+            name=provider.key,
+            max_zoom=provider.max_zoom,
+            subdomains=provider.subdomains,
+            control=False,
+        ).add_to(m)
+    elif basemap_frame is not None and len(basemap_frame) > 0:
+        tolerance = _tolerance(view.zoom)
+        features = [
+            {"type": "Feature", "properties": {}, "geometry": shape}
+            for shape in (_display_shape(g, tolerance) for g in basemap_frame.geometry)
+            if shape is not None
+        ]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Land",
+            control=False,
+            interactive=False,
+            class_name="fl-land",
+            attribution=VECTOR_ATTRIBUTION,
+            fill=True,
+            **_LAND_STYLE,
+        ).add_to(m)
+    return m
+
+
+def base_map(view: ViewState, *, asset_base: str, basemap_frame: GeoDataFrame | None = None) -> Any:
+    """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
+
+    Parameters
+    ----------
+    view
+        The view; its centre, zoom and basemap are used.
+    asset_base
+        URL path where :func:`ensure_static_assets` put the files (``/app/static`` under
+        Streamlit); a path on this server, never an ``http(s)`` URL.
+    basemap_frame
+        Land polygons for the ``vector`` basemap (ignored for tile basemaps).
+
+    Raises
+    ------
+    MapViewError
+        If `asset_base` names another server.
+    """
+    js, css = _asset_links(asset_base)
+    m = _new_map(view, basemap_frame, f"{asset_base.rstrip('/')}/leaflet/images/")
+    m.default_js = js
+    m.default_css = css
+    return m
+
+
+def feature_groups(
+    layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
+) -> list[Any]:
+    """Return the view's visible layers as folium feature groups, bottom to top.
+
+    Zones, places, offices and events come in that order, each only when ``view.layers``
+    holds it, then the searched place's outline when `highlight` is given. Events are filtered
+    by :func:`filter_events`; polygons are simplified for the view's zoom.
+    """
+    tolerance = _tolerance(view.zoom)
+    builders: list[tuple[str, Iterator[Any]]] = []
+    if "zones" in view.layers:
+        builders.append(("Zones", _zone_layers(layers.zones, view, tolerance)))
+    if "places" in view.layers:
+        builders.append(("Places", _place_layers(layers.places, view, tolerance)))
+    if "offices" in view.layers:
+        builders.append(("Offices", _office_markers(layers.offices, view)))
+    if "events" in view.layers:
+        builders.append(("Events", _event_markers(layers.events, view)))
+    groups = []
+    for name, items in builders:
+        group = folium.FeatureGroup(name=name)
+        for item in items:
+            item.add_to(group)
+        groups.append(group)
+    if highlight is not None and not highlight.is_empty:
+        layer = _highlight_layer(highlight, tolerance)
+        if layer is not None:
+            group = folium.FeatureGroup(name="Search")
+            layer.add_to(group)
+            groups.append(group)
+    return groups
+
+
+def build_map(
+    layers: MapLayers,
+    view: ViewState,
+    *,
+    asset_base: str,
+    highlight: BaseGeometry | None = None,
+) -> Any:
+    """Return the whole map: :func:`base_map` plus :func:`feature_groups`.
+
+    Raises
+    ------
+    MapViewError
+        If `asset_base` names another server.
+    """
+    m = base_map(view, asset_base=asset_base, basemap_frame=layers.basemap)
+    for group in feature_groups(layers, view, highlight=highlight):
+        group.add_to(m)
+    return m
+
+
+def standalone_html(
+    layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
+) -> str:
+    """Return one HTML page of the map that opens offline: Leaflet and our CSS inlined.
+
+    The page always uses the ``vector`` basemap, whatever ``view.basemap`` says; icons and
+    Leaflet's images are data URIs. Nothing in it refers to another file or server.
+    """
+    offline = view if view.basemap not in TILE_PROVIDERS else view.replace(basemap="vector")
+    m = _new_map(offline, layers.basemap, "")
+    m.default_js = []
+    m.default_css = []
+    for group in feature_groups(layers, offline, highlight=highlight):
+        group.add_to(m)
+    leaflet = _inline_script((_LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8"))
+    header = m.get_root().header
+    header.add_child(
+        folium.Element(f"<style>{_inline_css(_LEAFLET_DIR / 'leaflet.css')}</style>"),
+        name="leaflet_css",
+    )
+    header.add_child(
+        folium.Element(f"<style>{_inline_css(_OWN_CSS_FILE)}</style>"), name="faultlines_css"
+    )
+    header.add_child(folium.Element(f"<script>{leaflet}</script>"), name="leaflet")
+    return str(m.get_root().render())

@@ -1,0 +1,391 @@
+"""Write the HTML of map popups and tooltips from feature records, escaping article text.
+
+Records are rows of the layer GeoDataFrames as dicts (``frame.to_dict("records")``); any cell
+may be missing (``None``, NaN, NaT) and list cells may be lists, tuples or arrays. Every string
+from an article or the gazetteer (sentence, title, outlet, place names, actors, URL, zone
+names, ids) is passed through :func:`html.escape` with ``quote=True`` before it is put into
+markup; the markup itself is ours. An article URL becomes a link only when it is ``http`` or
+``https``; anything else (``javascript:``, ``data:``) stays visible as escaped text. The place
+name inside the source sentence is wrapped in ``<mark>``, the three pieces escaped apart.
+
+The cell readers (:func:`read_text`, :func:`read_strings`, :func:`read_number`,
+:func:`read_date`) and :func:`event_interval` are shared with :mod:`geo.mapview`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import html
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+from shapely.geometry.base import BaseGeometry
+
+from geo.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
+
+__all__ = [
+    "event_interval",
+    "event_popup",
+    "event_tooltip",
+    "is_missing",
+    "office_popup",
+    "office_tooltip",
+    "place_popup",
+    "place_tooltip",
+    "read_date",
+    "read_number",
+    "read_strings",
+    "read_text",
+    "zone_popup",
+    "zone_tooltip",
+]
+
+_WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+_PARTIAL_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_CONTAINERS = (str, bytes, list, tuple, dict, set, frozenset, np.ndarray, BaseGeometry)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading cells
+
+
+def is_missing(value: object) -> bool:
+    """Tell whether a cell is empty: ``None``, NaN, ``NaT`` or ``pd.NA``."""
+    if value is None:
+        return True
+    if isinstance(value, _CONTAINERS):
+        return False
+    try:
+        return bool(value != value)  # NaN, NaT and NA are the values unequal to themselves
+    except (TypeError, ValueError):  # pd.NA refuses to be a bool
+        return True
+
+
+def read_text(value: object) -> str:
+    """Return a cell as text, ``""`` when missing."""
+    return "" if is_missing(value) else str(value)
+
+
+def read_strings(value: object) -> tuple[str, ...]:
+    """Return a list cell (list, tuple, array, a lone string, or missing) as strings."""
+    if is_missing(value):
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, Sequence | np.ndarray):
+        return tuple(str(item) for item in value if not is_missing(item) and str(item))
+    return (str(value),)
+
+
+def read_number(value: object) -> float | None:
+    """Return a numeric cell as a finite float, ``None`` when missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | np.number):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _period_end(day: datetime.date, precision: str) -> datetime.date:
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def _period_start(day: datetime.date, precision: str) -> datetime.date:
+    if precision == "year":
+        return day.replace(month=1, day=1)
+    if precision == "month":
+        return day.replace(day=1)
+    return day
+
+
+def read_date(value: object, *, end: bool = False) -> datetime.date | None:
+    """Return a date cell as a date.
+
+    Accepts ``date``, ``datetime`` (pandas timestamps included), ``numpy.datetime64`` and ISO
+    text; ``"2023"`` and ``"2023-04"`` read as the first day of the period, or the last when
+    `end` is true. Anything else is ``None``.
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, np.datetime64):
+        day = value.astype("datetime64[D]").item()
+        return day if isinstance(day, datetime.date) else None
+    if not isinstance(value, str):
+        return None
+    match = _PARTIAL_DATE.match(value)
+    if match is None:
+        return None
+    year, month, day_text = match.groups()
+    try:
+        if day_text is not None:
+            return datetime.date(int(year), int(month), int(day_text))
+        first = datetime.date(int(year), int(month or 1), 1)
+    except ValueError:
+        return None
+    return _period_end(first, "month" if month else "year") if end else first
+
+
+def event_interval(
+    start: object, end: object, precision: object = "day"
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """Return the inclusive date interval an event covers, ``(None, None)`` when unknown.
+
+    A missing side takes the other's value, widened to the whole month or year for ``month``
+    and ``year`` precision; a one-day interval of ``month`` or ``year`` precision stands for
+    its whole month or year. Reversed bounds are swapped. Cells are read by :func:`read_date`.
+    """
+    unit = precision if isinstance(precision, str) else "day"
+    first, last = read_date(start), read_date(end, end=True)
+    if first is None:
+        if last is None:
+            return None, None
+        first = _period_start(last, unit)
+    if last is None:
+        last = _period_end(first, unit)
+    if last < first:
+        first, last = last, first
+    if first == last:
+        first, last = _period_start(first, unit), _period_end(last, unit)
+    return first, last
+
+
+# ---------------------------------------------------------------------------------------------
+# pieces
+
+
+def _esc(value: object) -> str:
+    """Escape any cell for HTML text and double- or single-quoted attributes."""
+    return html.escape(read_text(value), quote=True)
+
+
+def _is_web_url(url: str) -> bool:
+    return bool(_WEB_URL.fullmatch(url)) and bool(urlsplit(url).netloc)
+
+
+def _format_interval(start: object, end: object, precision: object) -> str:
+    first, last = event_interval(start, end, precision)
+    if first is None or last is None:
+        return "date unknown"
+    if precision == "year" and (first, last) == (
+        _period_start(first, "year"),
+        _period_end(first, "year"),
+    ):
+        return str(first.year)
+    if precision == "month" and (first, last) == (
+        _period_start(first, "month"),
+        _period_end(first, "month"),
+    ):
+        return first.strftime("%B %Y")
+    if first == last:
+        return first.isoformat()
+    return f"{first.isoformat()} – {last.isoformat()}"
+
+
+def _name_span(
+    sentence: str, names: Sequence[str], start: object, end: object
+) -> tuple[int, int] | None:
+    """Find where a place name sits in `sentence`.
+
+    The span offsets win when they fall strictly inside the sentence and cover one of the
+    names; otherwise the longest name found as a whole word (ignoring case) is used.
+    """
+    folded = {name.casefold() for name in names}
+    first, last = read_number(start), read_number(end)
+    if first is not None and last is not None and first.is_integer() and last.is_integer():
+        a, b = int(first), int(last)
+        inside = 0 <= a < b <= len(sentence) and b - a < len(sentence)
+        if inside and sentence[a:b].casefold() in folded:
+            return a, b
+    for name in sorted(names, key=len, reverse=True):
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence, flags=re.IGNORECASE)
+        if found:
+            return found.span()
+    return None
+
+
+def _marked_sentence(sentence: str, names: Sequence[str], start: object, end: object) -> str:
+    """Escape `sentence` with the place name in ``<mark>`` (the three pieces escaped apart)."""
+    span = _name_span(sentence, names, start, end)
+    if span is None:
+        return _esc(sentence)
+    a, b = span
+    return f"{_esc(sentence[:a])}<mark>{_esc(sentence[a:b])}</mark>{_esc(sentence[b:])}"
+
+
+def _source_html(record: Mapping[str, Any]) -> str:
+    title, url = read_text(record.get("title")).strip(), read_text(record.get("url")).strip()
+    if _is_web_url(url):
+        source = (
+            f'<a href="{_esc(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{_esc(title or url)}</a>"
+        )
+    else:
+        source = " ".join(part for part in (_esc(title), _esc(url)) if part)
+    published = read_date(record.get("published"))
+    details = [
+        _esc(record.get("outlet")),
+        published.isoformat() if published else _esc(record.get("published")),
+    ]
+    tail = ", ".join(part for part in details if part)
+    if not source and not tail:
+        return ""
+    joined = f"{source} — {tail}" if source and tail else source or tail
+    return f'<div class="fl-source">{joined}</div>'
+
+
+# ---------------------------------------------------------------------------------------------
+# popups and tooltips
+
+
+def event_popup(record: Mapping[str, Any]) -> str:
+    """Return an event's popup: type, date and places, the marked sentence, source, actors."""
+    style = event_style(read_text(record.get("type")))
+    names = read_strings(record.get("place_names"))
+    when = _format_interval(
+        record.get("date_start"), record.get("date_end"), record.get("date_precision")
+    )
+    if read_text(record.get("modality")) == "planned":
+        when += " (planned)"
+    where = f" · {_esc(', '.join(names))}" if names else ""
+    parts = [
+        f'<div class="fl-popup fl-popup-event" data-fl-id="{_esc(record.get("id"))}">',
+        f'<span class="fl-kind" style="background:{_esc(style.colour)}">{_esc(style.label)}</span>',
+        f'<div class="fl-meta">{_esc(when)}{where}</div>',
+    ]
+    sentence = read_text(record.get("sentence"))
+    if sentence:
+        marked = _marked_sentence(sentence, names, record.get("span_start"), record.get("span_end"))
+        parts.append(f"<blockquote>{marked}</blockquote>")
+    parts.append(_source_html(record))
+    meta = []
+    actors = read_strings(record.get("actors"))
+    if actors:
+        meta.append(f"Actors: {_esc(', '.join(actors))}")
+    confidence = read_number(record.get("confidence"))
+    if confidence is not None:
+        meta.append(f"confidence {confidence:.2f}")
+    if read_text(record.get("origin")):
+        meta.append(_esc(record.get("origin")))
+    if meta:
+        parts.append(f'<div class="fl-meta">{" · ".join(meta)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def event_tooltip(record: Mapping[str, Any]) -> str:
+    """Return an event's tooltip: its type and places."""
+    style = event_style(read_text(record.get("type")))
+    names = read_strings(record.get("place_names"))
+    where = f" — {_esc(', '.join(names))}" if names else ""
+    return f'<span class="fl-tooltip">{_esc(style.label)}{where}</span>'
+
+
+def _office_place(record: Mapping[str, Any]) -> str:
+    names = [read_text(record.get(key)).strip() for key in ("city", "host_name")]
+    return ", ".join(dict.fromkeys(name for name in names if name))
+
+
+def office_popup(record: Mapping[str, Any]) -> str:
+    """Return an office's popup: status, organisation, city and host, since, sources."""
+    style = office_style(read_text(record.get("status")))
+    parts = [
+        f'<div class="fl-popup fl-popup-office" data-fl-id="{_esc(record.get("id"))}">',
+        f'<span class="fl-kind" style="background:{_esc(style.colour)}">{_esc(style.label)}</span>',
+        f"<h4>{_esc(record.get('org'))} office</h4>",
+    ]
+    place = _office_place(record)
+    if place:
+        parts.append(f'<div class="fl-meta">{_esc(place)}</div>')
+    since = read_date(record.get("since"))
+    if since is not None:
+        parts.append(f'<div class="fl-meta">Since {since.isoformat()}</div>')
+    count = len(read_strings(record.get("article_ids")))
+    if count:
+        parts.append(
+            f'<div class="fl-meta">Reported in {count} article{"s" if count > 1 else ""}</div>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def office_tooltip(record: Mapping[str, Any]) -> str:
+    """Return an office's tooltip: organisation, place and status."""
+    style = office_style(read_text(record.get("status")))
+    place = _office_place(record)
+    where = f" in {_esc(place)}" if place else ""
+    return (
+        f'<span class="fl-tooltip">{_esc(record.get("org"))} office{where} '
+        f"({_esc(style.label.removeprefix('Office ').lower())})</span>"
+    )
+
+
+def zone_popup(record: Mapping[str, Any]) -> str:
+    """Return a zone's popup: name, kind, parties, severity with a bar, event count."""
+    severity = read_number(record.get("severity")) or 0.0
+    kind = read_text(record.get("kind"))
+    colour = zone_style(severity, kind).fill_color
+    parts = [
+        f'<div class="fl-popup fl-popup-zone" data-fl-id="{_esc(record.get("id"))}">',
+        f"<h4>{_esc(record.get('name'))}</h4>",
+        f'<div class="fl-meta">{_esc(ZONE_KIND_LABELS.get(kind, kind))}</div>',
+    ]
+    parties = read_strings(record.get("parties"))
+    if parties:
+        parts.append(f'<div class="fl-meta">Parties: {_esc(", ".join(parties))}</div>')
+    width = round(60 * min(max(severity, 0.0), 1.0))
+    parts.append(
+        f'<div class="fl-meta">Severity {severity:.2f} '
+        f'<span class="fl-severity" style="width:{width}px;background:{_esc(colour)}"></span>'
+        "</div>"
+    )
+    count = len(read_strings(record.get("event_ids")))
+    if count:
+        parts.append(f'<div class="fl-meta">From {count} event{"s" if count > 1 else ""}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def place_popup(record: Mapping[str, Any]) -> str:
+    """Return a place's popup: name, kind, countries, claimants, mentions."""
+    parts = [
+        f'<div class="fl-popup fl-popup-place" data-fl-id="{_esc(record.get("id"))}">',
+        f"<h4>{_esc(record.get('name'))}</h4>",
+        f'<div class="fl-meta">{_esc(read_text(record.get("kind")).replace("_", " "))}</div>',
+    ]
+    for label, key in (("Countries", "country_codes"), ("Disputed by", "disputed_by")):
+        values = read_strings(record.get(key))
+        if values:
+            parts.append(f'<div class="fl-meta">{label}: {_esc(", ".join(values))}</div>')
+    mentions = read_number(record.get("mentions"))
+    if mentions:
+        count = int(mentions)
+        parts.append(f'<div class="fl-meta">Mentioned {count} time{"s" if count > 1 else ""}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def zone_tooltip(record: Mapping[str, Any]) -> str:
+    """Return a zone's tooltip: its name and kind."""
+    kind = read_text(record.get("kind"))
+    label = ZONE_KIND_LABELS.get(kind, kind).lower()
+    return f'<span class="fl-tooltip">{_esc(record.get("name"))} ({_esc(label)})</span>'
+
+
+def place_tooltip(record: Mapping[str, Any]) -> str:
+    """Return a place's tooltip: its name."""
+    return f'<span class="fl-tooltip">{_esc(record.get("name"))}</span>'

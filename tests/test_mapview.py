@@ -1,0 +1,782 @@
+"""The folium map: offline assets, layers and filters, escaping, styles, legend.
+
+Like geopandas' folium tests, most tests render ``m.get_root().render()`` and check the HTML
+for what must (and must not) be there. The browser test at the end opens the standalone page
+in Chromium with the network cut off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import xstatic.pkg.leaflet
+from shapely.geometry import Point, Polygon, box
+
+from geo.mapview import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_JS,
+    OWN_CSS,
+    TILE_PROVIDERS,
+    MapLayers,
+    MapViewError,
+    base_map,
+    build_map,
+    ensure_static_assets,
+    event_interval,
+    feature_groups,
+    filter_events,
+    standalone_html,
+)
+from geo.popups import event_popup, place_popup, zone_popup
+from geo.records import OFFICE_STATUSES
+from geo.snapshot import BASEMAPS, LAYER_KEYS, ViewState
+from geo.styles import (
+    ASSETS_DIR,
+    EVENT_STYLES,
+    ICONS_DIR,
+    OFFICE_STYLES,
+    icon_data_uri,
+    legend_items,
+    zone_style,
+)
+from geo.taxonomy import EVENT_TYPE_KEYS
+
+ASSET_BASE = "/app/static"
+ALL_LAYERS = frozenset(LAYER_KEYS)
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(1)</script>"
+IMG_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+ARTICLE_URL = "https://example.org/news/drills?id=7&lang=en"
+LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
+CSS = (ASSETS_DIR / "faultlines.css").read_text(encoding="utf-8")
+URL_PATTERN = re.compile(r"https?://[^\s\"'<>()\\]+", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# small layers
+
+
+def _event(event_id: str, kind: str, **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": event_id,
+        "article_id": "art-1",
+        "type": kind,
+        "cameo": "152",
+        "date_start": dt.date(2023, 5, 9),
+        "date_end": dt.date(2023, 5, 9),
+        "date_precision": "day",
+        "actors": ["PRK"],
+        "place_ids": ["ne:sea:sea-of-japan"],
+        "place_names": ["Sea of Japan"],
+        "sentence": "North Korea fired a missile into the Sea of Japan on Tuesday.",
+        "span_start": 1200,
+        "span_end": 1262,
+        "confidence": 0.9,
+        "origin": "curated",
+        "modality": "happened",
+        "title": "Missiles over the sea",
+        "outlet": "CNN",
+        "published": "2023-05-10",
+        "url": ARTICLE_URL,
+        "geometry": Point(134.0, 40.0),
+    }
+    record.update(fields)
+    return record
+
+
+def _events(*records: dict[str, Any]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(list(records), geometry="geometry", crs="EPSG:4326")
+
+
+EVENTS = _events(
+    _event("ev-missile-0001", "missile_launch"),
+    _event(
+        "ev-drill-0002",
+        "exercise",
+        date_start=dt.date(2023, 4, 1),
+        date_end=dt.date(2023, 4, 30),
+        date_precision="month",
+        geometry=Point(125.0, 29.0),
+    ),
+    _event(
+        "ev-talks-0003",
+        "talks",
+        date_start=None,
+        date_end=None,
+        date_precision="unknown",
+        geometry=Point(139.7, 35.7),
+    ),
+    _event("ev-nowhere-0004", "patrol", geometry=None),
+)
+
+OFFICES = gpd.GeoDataFrame(
+    {
+        "id": [f"of-{status}-01" for status in OFFICE_STATUSES],
+        "org": ["NATO"] * len(OFFICE_STATUSES),
+        "host_place_id": ["ne:country:JPN"] * len(OFFICE_STATUSES),
+        "host_name": ["Japan"] * len(OFFICE_STATUSES),
+        "city": ["Tokyo"] * len(OFFICE_STATUSES),
+        "status": list(OFFICE_STATUSES),
+        "since": [None] * len(OFFICE_STATUSES),
+        "article_ids": [["art-1"]] * len(OFFICE_STATUSES),
+        "origin": ["curated"] * len(OFFICE_STATUSES),
+    },
+    geometry=[Point(139.69 + i, 35.69) for i in range(len(OFFICE_STATUSES))],
+    crs="EPSG:4326",
+)
+
+ZONES = gpd.GeoDataFrame(
+    {
+        "id": ["zn-senkaku-01"],
+        "name": ["Senkaku Islands dispute"],
+        "kind": ["territorial_dispute"],
+        "parties": [["JPN", "CHN"]],
+        "severity": [0.7],
+        "event_ids": [["ev-drill-0002"]],
+        "origin": ["curated"],
+        "place_id": ["fl:senkaku-islands"],
+    },
+    geometry=[Point(123.5, 25.75).buffer(0.6)],
+    crs="EPSG:4326",
+)
+
+PLACES = gpd.GeoDataFrame(
+    {
+        "id": ["ne:sea:sea-of-japan", "gn:1850147"],
+        "name": ["Sea of Japan", "Tokyo"],
+        "kind": ["sea", "city"],
+        "country_codes": [[], ["JP"]],
+        "disputed_by": [[], []],
+        "mentions": [3, 1],
+        "article_ids": [["art-1"], ["art-1"]],
+    },
+    geometry=[Polygon([(128, 35), (140, 35), (142, 45), (131, 43)]), Point(139.69, 35.69)],
+    crs="EPSG:4326",
+)
+
+LAND = gpd.GeoDataFrame({"name": ["Japan-ish"]}, geometry=[box(130, 31, 141, 41)], crs="EPSG:4326")
+
+LAYERS = MapLayers(events=EVENTS, offices=OFFICES, zones=ZONES, places=PLACES, basemap=LAND)
+
+
+def _render(m: Any) -> str:
+    return str(m.get_root().render())
+
+
+class _Resources(HTMLParser):
+    """Collect what a page loads: ``<script src>`` and ``<link href>``, and script tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+            if values.get("src") is not None:
+                self.urls.append(str(values["src"]))
+        if tag == "link" and values.get("href") is not None:
+            self.urls.append(str(values["href"]))
+
+
+def _resources(page: str) -> _Resources:
+    parser = _Resources()
+    parser.feed(page)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# offline assets
+
+
+def test_vector_map_loads_only_leaflet_and_our_css_from_the_asset_base() -> None:
+    page = _render(build_map(LAYERS, ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
+    assert sorted(_resources(page).urls) == sorted(
+        f"{ASSET_BASE}/{path}" for path in (LEAFLET_JS, LEAFLET_CSS, OWN_CSS)
+    )
+
+
+@pytest.mark.parametrize(
+    "forbidden",
+    ["cdn", "jsdelivr", "bootstrap", "font-awesome", "fontawesome", "code.jquery", "awesome"],
+)
+def test_vector_map_names_no_cdn_or_framework(forbidden: str) -> None:
+    page = _render(build_map(LAYERS, ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
+    assert forbidden not in page.lower()
+
+
+def test_vector_map_has_no_url_but_article_links() -> None:
+    page = _render(build_map(LAYERS, ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
+    assert set(URL_PATTERN.findall(page)) == {ARTICLE_URL.replace("&", "&amp;")}
+    assert "$(" not in page  # no jQuery call either
+
+
+@pytest.mark.parametrize("basemap", BASEMAPS)
+def test_tile_url_appears_only_for_its_tile_basemap(basemap: str) -> None:
+    page = _render(build_map(LAYERS, ViewState(basemap=basemap), asset_base=ASSET_BASE))
+    for key, provider in TILE_PROVIDERS.items():
+        assert (provider.url in page) == (key == basemap)
+    assert ("L.tileLayer" in page) == (basemap != "vector")
+    assert ("fl-basemap-vector" in page) == (basemap == "vector")
+    assert ("fl-land" in page) == (basemap == "vector")
+    assert all(url.startswith(f"{ASSET_BASE}/") for url in _resources(page).urls)
+
+
+def test_tile_basemap_carries_its_attribution() -> None:
+    page = _render(build_map(LAYERS, ViewState(basemap="osm"), asset_base=ASSET_BASE))
+    assert "OpenStreetMap" in page
+
+
+@pytest.mark.parametrize(
+    "asset_base", ["https://cdn.example.org/static", "//cdn.example.org/static", "http://x/"]
+)
+def test_an_asset_base_on_another_server_is_refused(asset_base: str) -> None:
+    with pytest.raises(MapViewError, match="asset_base"):
+        base_map(ViewState(), asset_base=asset_base)
+
+
+def test_asset_base_may_end_with_a_slash() -> None:
+    page = _render(base_map(ViewState(), asset_base="/app/static/"))
+    assert f"{ASSET_BASE}/{LEAFLET_JS}" in _resources(page).urls
+    assert '"/app/static/leaflet/images/"' in page  # L.Icon.Default.imagePath
+
+
+def test_ensure_static_assets_copies_leaflet_plugins_and_ours(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    assert ensure_static_assets(static) == static
+    expected = [LEAFLET_JS, LEAFLET_CSS, OWN_CSS, MARKERCLUSTER_JS, *MARKERCLUSTER_CSS]
+    expected += ["leaflet/images/marker-icon.png", "leaflet/images/layers.png"]
+    expected += [f"faultlines/icons/{style.icon}" for style in EVENT_STYLES.values()]
+    expected += [f"faultlines/icons/{style.icon}" for style in OFFICE_STYLES.values()]
+    for relative in expected:
+        assert (static / relative).is_file(), relative
+    assert (static / LEAFLET_JS).read_bytes() == (LEAFLET_DIR / "leaflet.js").read_bytes()
+
+
+def test_ensure_static_assets_is_idempotent_and_repairs(tmp_path: Path) -> None:
+    static = ensure_static_assets(tmp_path / "static")
+    files = sorted(p for p in static.rglob("*") if p.is_file())
+    for path in files:
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    ensure_static_assets(static)
+    assert [p.stat().st_mtime_ns for p in files] == [1_000_000_000] * len(files)
+    assert sorted(p for p in static.rglob("*") if p.is_file()) == files  # no temporary left
+
+    (static / LEAFLET_JS).write_text("broken", encoding="utf-8")
+    shutil.rmtree(static / "faultlines" / "icons")
+    ensure_static_assets(static)
+    assert (static / LEAFLET_JS).read_bytes() == (LEAFLET_DIR / "leaflet.js").read_bytes()
+    assert (static / "faultlines" / "icons" / EVENT_STYLES["patrol"].icon).is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# layers and the view
+
+
+@pytest.mark.parametrize(
+    ("types", "shown", "hidden"),
+    [
+        (None, {"ev-missile-0001", "ev-drill-0002", "ev-talks-0003"}, set()),
+        (
+            frozenset({"missile_launch"}),
+            {"ev-missile-0001"},
+            {"ev-drill-0002", "ev-talks-0003"},
+        ),
+        (
+            frozenset({"exercise", "talks"}),
+            {"ev-drill-0002", "ev-talks-0003"},
+            {"ev-missile-0001"},
+        ),
+        (frozenset(), set(), {"ev-missile-0001", "ev-drill-0002", "ev-talks-0003"}),
+    ],
+)
+def test_event_markers_follow_the_view_types(
+    types: frozenset[str] | None, shown: set[str], hidden: set[str]
+) -> None:
+    page = _render(build_map(LAYERS, ViewState(types=types), asset_base=ASSET_BASE))
+    for event_id in shown:
+        assert event_id in page
+    for event_id in hidden:
+        assert event_id not in page
+    assert "ev-nowhere-0004" not in page  # no geometry, no marker
+
+
+def test_event_markers_carry_id_and_type_classes() -> None:
+    page = _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE))
+    # the DivIcon html travels JSON-encoded in the script
+    assert 'class=\\"fl-event fl-type-missile_launch\\" data-fl-id=\\"ev-missile-0001\\"' in page
+    for status in OFFICE_STATUSES:
+        assert f'class=\\"fl-office fl-status-{status}\\" data-fl-id=\\"of-{status}-01\\"' in page
+    assert '"className": "fl-zone fl-kind-territorial_dispute fl-id-zn-senkaku-01"' in page
+    assert folium_icon_absent(page)
+
+
+def folium_icon_absent(page: str) -> bool:
+    return "L.AwesomeMarkers" not in page and "marker-icon.png" not in page
+
+
+@pytest.mark.parametrize("hidden", LAYER_KEYS)
+def test_layers_are_toggled_by_the_view(hidden: str) -> None:
+    view = ViewState(layers=ALL_LAYERS - {hidden})
+    page = _render(build_map(LAYERS, view, asset_base=ASSET_BASE))
+    markers = {
+        "events": "ev-missile-0001",
+        "offices": "of-open-01",
+        "zones": "zn-senkaku-01",
+        "places": "gn:1850147",
+    }
+    for layer, marker in markers.items():
+        assert (marker in page) == (layer != hidden), layer
+
+
+def test_base_map_is_the_basemap_only_and_groups_are_the_layers() -> None:
+    view = ViewState(layers=ALL_LAYERS)
+    base = _render(base_map(view, asset_base=ASSET_BASE, basemap_frame=LAND))
+    assert "fl-land" in base
+    assert "ev-missile-0001" not in base
+    assert "zn-senkaku-01" not in base
+    groups = feature_groups(LAYERS, view, highlight=box(120, 20, 121, 21))
+    assert [group.layer_name for group in groups] == [
+        "Zones",
+        "Places",
+        "Offices",
+        "Events",
+        "Search",
+    ]
+
+
+def test_selected_feature_has_its_popup_open_and_is_marked() -> None:
+    page = _render(build_map(LAYERS, ViewState(selected="ev-drill-0002"), asset_base=ASSET_BASE))
+    assert page.count("openPopup") == 1
+    assert 'fl-type-exercise fl-selected\\" data-fl-id=\\"ev-drill-0002\\"' in page
+    plain = _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE))
+    assert "openPopup" not in plain
+    assert "fl-selected" not in plain
+
+
+def test_selected_zone_is_outlined() -> None:
+    view = ViewState(selected="zn-senkaku-01")
+    page = _render(build_map(LAYERS, view, asset_base=ASSET_BASE))
+    assert "fl-zone fl-kind-territorial_dispute fl-selected fl-id-zn-senkaku-01" in page
+    assert page.count("openPopup") == 1
+
+
+@pytest.mark.parametrize(
+    "highlight", [box(122.0, 25.0, 125.0, 27.0), Point(123.5, 25.75)], ids=["polygon", "point"]
+)
+def test_searched_place_is_outlined(highlight: Any) -> None:
+    page = _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE, highlight=highlight))
+    assert "fl-highlight" in page
+    assert "fl-highlight" not in _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE))
+
+
+def test_zones_are_shaded_by_severity_without_colormaps() -> None:
+    zones = ZONES.assign(severity=[0.9])
+    page = _render(
+        build_map(MapLayers(zones=zones), ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE)
+    )
+    style = zone_style(0.9, "territorial_dispute")
+    assert f'"fillColor": "{style.fill_color}"' in page
+    assert f'"fillOpacity": {style.fill_opacity}' in page
+    assert "d3" not in _resources(page).urls
+    assert "colormap" not in page.lower()
+
+
+@pytest.mark.parametrize(("severity", "darker_than"), [(0.5, 0.1), (1.0, 0.5), (0.3, 0.0)])
+def test_zone_fill_grows_with_severity(severity: float, darker_than: float) -> None:
+    high = zone_style(severity, "war")
+    low = zone_style(darker_than, "war")
+    assert high.fill_opacity > low.fill_opacity
+    assert sum(int(high.fill_color[i : i + 2], 16) for i in (1, 3, 5)) < sum(
+        int(low.fill_color[i : i + 2], 16) for i in (1, 3, 5)
+    )
+
+
+def test_empty_and_missing_layers_render() -> None:
+    page = _render(build_map(MapLayers(), ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
+    assert "L.map(" in page
+    empty = MapLayers(events=EVENTS.iloc[0:0], offices=OFFICES.iloc[0:0])
+    assert "fl-event" not in _render(build_map(empty, ViewState(), asset_base=ASSET_BASE))
+
+
+# ---------------------------------------------------------------------------------------------
+# payload
+
+
+def test_coordinates_are_rounded_and_polygons_simplified_for_the_zoom() -> None:
+    wiggly = Point(123.456789123, 25.987654321).buffer(2.0, quad_segs=512)
+    zones = ZONES.assign(geometry=[wiggly])
+    events = _events(_event("ev-precise-0001", "patrol", geometry=Point(134.123456789, 40.1)))
+    layers = MapLayers(events=events, zones=zones, basemap=LAND.assign(geometry=[wiggly]))
+    far = _render(build_map(layers, ViewState(zoom=3), asset_base=ASSET_BASE))
+    near = _render(build_map(layers, ViewState(zoom=12), asset_base=ASSET_BASE))
+    assert not re.search(r"\d\.\d{6,}", far)
+    assert "134.12346" in far
+    assert len(far) < len(near) / 2
+
+
+# ---------------------------------------------------------------------------------------------
+# date and type filtering
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "date_from", "date_to", "shown"),
+    [
+        # day precision, inclusive bounds
+        ("2023-05-09", "2023-05-09", "day", "2023-05-01", "2023-05-10", True),
+        ("2023-05-09", "2023-05-09", "day", "2023-05-09", "2023-05-09", True),
+        ("2023-05-09", "2023-05-09", "day", "2023-05-10", None, False),
+        ("2023-05-09", "2023-05-09", "day", None, "2023-05-08", False),
+        ("2023-05-09", "2023-05-09", "day", None, "2023-05-09", True),
+        # a week-long interval overlapping the window's start
+        ("2023-05-01", "2023-05-07", "day", "2023-05-07", "2023-05-31", True),
+        # month precision: the whole month overlaps
+        ("2023-04-01", "2023-04-30", "month", "2023-04-20", "2023-05-05", True),
+        ("2023-04-01", "2023-04-30", "month", "2023-05-01", "2023-05-31", False),
+        ("2023-04-01", "2023-04-01", "month", "2023-04-20", "2023-04-21", True),
+        ("2023-04-01", None, "month", "2023-04-29", None, True),
+        ("2023-04", "2023-04", "month", "2023-04-30", "2023-04-30", True),
+        # year precision
+        ("2022-01-01", "2022-12-31", "year", "2022-12-31", "2023-01-05", True),
+        ("2022", None, "year", "2022-07-01", "2022-07-01", True),
+        ("2022", None, "year", "2023-01-01", None, False),
+        (None, "2022-12-31", "year", None, "2022-01-01", True),
+        # unknown dates: only without a date filter
+        (None, None, "unknown", None, None, True),
+        (None, None, "unknown", "2023-01-01", None, False),
+        (None, None, "unknown", None, "2023-12-31", False),
+        (pd.NaT, pd.NaT, "unknown", "2023-01-01", "2023-12-31", False),
+        # a resolved interval of unknown precision still has dates
+        ("2023-05-10", "2023-05-10", "unknown", "2023-05-10", "2023-05-10", True),
+    ],
+)
+def test_filter_events_by_date_window(
+    start: Any, end: Any, precision: str, date_from: Any, date_to: Any, shown: bool
+) -> None:
+    events = _events(
+        _event("ev-x", "patrol", date_start=start, date_end=end, date_precision=precision)
+    )
+    view = ViewState(
+        date_from=dt.date.fromisoformat(date_from) if date_from else None,
+        date_to=dt.date.fromisoformat(date_to) if date_to else None,
+    )
+    assert len(filter_events(events, view)) == int(shown)
+
+
+def test_filter_events_reads_timestamps_and_keeps_order_and_type() -> None:
+    events = _events(
+        _event("ev-b", "patrol", date_start=pd.Timestamp("2023-05-02"), date_end=pd.NaT),
+        _event("ev-a", "talks", date_start=dt.datetime(2023, 3, 1, 12), date_end=None),
+        _event("ev-c", "visit", date_start="2023-05-20", date_end="2023-05-21"),
+    )
+    view = ViewState(date_from=dt.date(2023, 5, 1), types=frozenset({"patrol", "visit", "talks"}))
+    kept = filter_events(events, view)
+    assert isinstance(kept, gpd.GeoDataFrame)
+    assert list(kept["id"]) == ["ev-b", "ev-c"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "expected"),
+    [
+        ("2023-04-01", "2023-04-01", "month", ("2023-04-01", "2023-04-30")),
+        ("2024-02", None, "month", ("2024-02-01", "2024-02-29")),
+        (None, "2021-06-30", "year", ("2021-01-01", "2021-06-30")),
+        ("2023-05-09", "2023-05-01", "day", ("2023-05-01", "2023-05-09")),
+        ("2023-02-30", None, "day", (None, None)),
+        ("yesterday", None, "day", (None, None)),
+    ],
+)
+def test_event_interval(start: Any, end: Any, precision: str, expected: tuple[Any, Any]) -> None:
+    first, last = expected
+    assert event_interval(start, end, precision) == (
+        dt.date.fromisoformat(first) if first else None,
+        dt.date.fromisoformat(last) if last else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# escaping
+
+
+def _hostile_layers() -> MapLayers:
+    events = _events(
+        _event(
+            "ev-hostile-0001",
+            "incursion",
+            sentence=f"Ships {SCRIPT} entered waters near {IMG} today.",
+            place_names=[IMG],
+            actors=[SCRIPT],
+            title=SCRIPT,
+            outlet=IMG,
+            url="javascript:alert(1)",
+            geometry=Point(140.0, 27.0),
+        ),
+        _event(
+            "ev-hostile-0002",
+            "patrol",
+            url="  JavaScript:alert(1)",
+            title=None,
+            outlet=None,
+            geometry=Point(137.0, 27.0),
+        ),
+    )
+    zones = ZONES.assign(name=[SCRIPT], parties=[[IMG]])
+    places = PLACES.assign(name=[IMG, SCRIPT])
+    offices = OFFICES.assign(city=[SCRIPT] * len(OFFICES), org=[IMG] * len(OFFICES))
+    return MapLayers(events=events, offices=offices, zones=zones, places=places, basemap=LAND)
+
+
+@pytest.mark.parametrize("selected", [None, "ev-hostile-0001"])
+def test_article_strings_are_escaped_everywhere(selected: str | None) -> None:
+    view = ViewState(layers=ALL_LAYERS, selected=selected)
+    page = _render(build_map(_hostile_layers(), view, asset_base=ASSET_BASE))
+    assert IMG not in page
+    assert SCRIPT not in page
+    assert "<img" not in page
+    assert IMG_ESCAPED in page
+    assert SCRIPT_ESCAPED in page
+    assert "javascript:alert(1)" in page  # shown as text ...
+    assert not re.search(r"href=\\?[\"']?\s*javascript:", page, re.IGNORECASE)  # ... never a link
+    clean = _render(build_map(LAYERS, view, asset_base=ASSET_BASE))
+    assert _resources(page).scripts == _resources(clean).scripts
+
+
+def test_web_urls_become_links_with_escaped_attributes() -> None:
+    popup = event_popup(_event("ev-1", "patrol", title=f"Drills {IMG}"))
+    assert (
+        '<a href="https://example.org/news/drills?id=7&amp;lang=en" target="_blank" '
+        'rel="noopener noreferrer">Drills ' + IMG_ESCAPED + "</a>"
+    ) in popup
+    quoted = event_popup(_event("ev-2", "patrol", url='https://example.org/"onmouseover="x'))
+    assert 'href="https://example.org/&quot;onmouseover=&quot;x"' in quoted
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "span", "expected"),
+    [
+        (
+            "Ships sailed near the Senkaku Islands on Monday.",
+            ["Senkaku Islands"],
+            (22, 37),
+            "Ships sailed near the <mark>Senkaku Islands</mark> on Monday.",
+        ),
+        (  # article offsets of the sentence: the name is found by searching
+            "Ships sailed near the Senkaku Islands on Monday.",
+            ["Senkaku Islands"],
+            (1200, 1248),
+            "Ships sailed near the <mark>Senkaku Islands</mark> on Monday.",
+        ),
+        (  # offsets inside the sentence that do not cover a name are not trusted
+            "Japan said ships sailed near the senkaku islands.",
+            ["Senkaku Islands"],
+            (0, 5),
+            "Japan said ships sailed near the <mark>senkaku islands</mark>.",
+        ),
+        (  # each piece escaped on its own
+            f"{SCRIPT} near A&B Reef {IMG}",
+            ["A&B Reef"],
+            (None, None),
+            f"{SCRIPT_ESCAPED} near <mark>A&amp;B Reef</mark> {IMG_ESCAPED}",
+        ),
+        ("Nothing to mark here.", ["Guam"], (0, 7), "Nothing to mark here."),
+    ],
+)
+def test_place_name_is_marked_in_the_sentence(
+    sentence: str, names: list[str], span: tuple[Any, Any], expected: str
+) -> None:
+    popup = event_popup(
+        _event(
+            "ev-1",
+            "patrol",
+            sentence=sentence,
+            place_names=names,
+            span_start=span[0],
+            span_end=span[1],
+        )
+    )
+    assert f"<blockquote>{expected}</blockquote>" in popup
+
+
+def test_popups_tolerate_missing_cells() -> None:
+    record = {"id": "ev-1", "type": "unknown-type", "date_start": float("nan"), "url": None}
+    popup = event_popup(record)
+    assert "date unknown" in popup
+    assert "Other event" in popup
+    assert "None" not in popup
+    assert "nan" not in popup
+    assert "<h4></h4>" in place_popup({})
+    assert "Severity 0.00" in zone_popup({"severity": None})
+
+
+# ---------------------------------------------------------------------------------------------
+# standalone page
+
+
+def test_standalone_html_is_self_contained() -> None:
+    view = ViewState(layers=ALL_LAYERS, basemap="carto-dark", selected="ev-missile-0001")
+    page = standalone_html(LAYERS, view)
+    leaflet = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    assert leaflet in page
+    assert _resources(page).urls == []
+    assert not re.search(r"url\((?![\"']?(data:|#))", page)
+    for provider in TILE_PROVIDERS.values():
+        assert provider.url not in page
+    rest = page.replace(leaflet, "")
+    assert set(URL_PATTERN.findall(rest)) == {ARTICLE_URL.replace("&", "&amp;")}
+    assert "ev-missile-0001" in page
+    assert "fl-basemap-vector" in page
+    assert "openPopup" in page
+
+
+def test_standalone_html_escapes_article_strings() -> None:
+    page = standalone_html(_hostile_layers(), ViewState(layers=ALL_LAYERS))
+    assert IMG not in page
+    assert SCRIPT not in page
+    assert SCRIPT_ESCAPED in page
+
+
+# ---------------------------------------------------------------------------------------------
+# styles and legend
+
+
+def test_every_event_type_and_office_status_has_a_distinct_style() -> None:
+    assert list(EVENT_STYLES) == list(EVENT_TYPE_KEYS)
+    assert list(OFFICE_STYLES) == list(OFFICE_STATUSES)
+    assert len({s.colour for s in EVENT_STYLES.values()}) == len(EVENT_STYLES)
+    assert len({s.icon for s in [*EVENT_STYLES.values(), *OFFICE_STYLES.values()]}) == 16
+
+
+@pytest.mark.parametrize(
+    ("css_class", "icon"),
+    [(f"fl-type-{key}", style.icon) for key, style in EVENT_STYLES.items()]
+    + [(f"fl-status-{key}", style.icon) for key, style in OFFICE_STYLES.items()],
+)
+def test_css_draws_each_class_with_its_icon(css_class: str, icon: str) -> None:
+    assert f'.{css_class} {{ background-image: url("icons/{icon}"); }}' in CSS
+    svg = (ICONS_DIR / icon).read_text(encoding="utf-8")
+    assert svg.startswith("<svg ")
+    assert "<script" not in svg
+
+
+@pytest.mark.parametrize("key", EVENT_TYPE_KEYS)
+def test_event_icon_uses_the_style_colour(key: str) -> None:
+    style = EVENT_STYLES[key]
+    assert f'fill="{style.colour}"' in (ICONS_DIR / style.icon).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("view", "events", "offices", "zones", "places"),
+    [
+        (ViewState(), list(EVENT_TYPE_KEYS), list(OFFICE_STATUSES), 3, 0),
+        (
+            ViewState(types=frozenset({"talks", "patrol"})),
+            ["patrol", "talks"],
+            list(OFFICE_STATUSES),
+            3,
+            0,
+        ),
+        (ViewState(layers=frozenset({"places"})), [], [], 0, 1),
+        (ViewState(layers=frozenset()), [], [], 0, 0),
+        (ViewState(layers=ALL_LAYERS, types=frozenset()), [], list(OFFICE_STATUSES), 3, 1),
+    ],
+)
+def test_legend_lists_what_the_view_shows(
+    view: ViewState, events: list[str], offices: list[str], zones: int, places: int
+) -> None:
+    items = legend_items(view)
+    assert [i.key for i in items if i.layer == "events"] == events
+    assert [i.key for i in items if i.layer == "offices"] == offices
+    assert len([i for i in items if i.layer == "zones"]) == zones
+    assert len([i for i in items if i.layer == "places"]) == places
+    for item in items:
+        assert item.label
+        assert re.fullmatch(r"#[0-9a-f]{6}", item.colour)
+        if item.icon is not None:
+            assert item.icon.is_file()
+            assert icon_data_uri(item.icon).startswith("data:image/svg+xml;base64,")
+
+
+# ---------------------------------------------------------------------------------------------
+# in a browser
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("FAULTLINES_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (FAULTLINES_REQUIRE_BROWSER is set)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return found
+
+
+@pytest.mark.browser
+def test_standalone_page_works_offline_in_chromium(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = _chromium()
+    path = tmp_path / "map.html"
+    layers = _hostile_layers()
+    layers = MapLayers(
+        events=pd.concat([layers.events, EVENTS]),
+        offices=layers.offices,
+        zones=layers.zones,
+        places=layers.places,
+        basemap=LAND,
+    )
+    view = ViewState(layers=ALL_LAYERS, selected="ev-drill-0002", lat=32.0, lon=130.0, zoom=4)
+    path.write_text(standalone_html(layers, view), encoding="utf-8")
+    errors: list[str] = []
+    requests: list[str] = []
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def route(request_route: Any) -> None:
+                requests.append(request_route.request.url)
+                request_route.abort()
+
+            page.route(re.compile(r"^(?!file:).*"), route)
+            page.goto(path.as_uri())
+            page.wait_for_selector(".leaflet-popup-content")
+            ids = page.eval_on_selector_all(
+                ".leaflet-marker-pane [data-fl-id]", "els => els.map(e => e.dataset.flId)"
+            )
+            popup = page.inner_text(".leaflet-popup-content")
+            zone_paths = page.locator("path.fl-zone").count()
+            sea = page.evaluate(
+                "getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+            )
+            page.click("[data-fl-id='ev-hostile-0001']")
+            page.wait_for_selector(".fl-popup[data-fl-id='ev-hostile-0001']")
+            hostile = page.inner_text(".fl-popup[data-fl-id='ev-hostile-0001']")
+            links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        finally:
+            browser.close()
+    assert errors == []
+    assert requests == []
+    assert dialogs == []
+    assert {"ev-hostile-0001", "ev-missile-0001", "ev-drill-0002", "of-open-01"} <= set(ids)
+    assert "Military exercise" in popup
+    assert IMG in hostile  # shown as text, not run
+    assert SCRIPT in hostile
+    assert not [link for link in links if link.lower().startswith("javascript:")]
+    assert zone_paths == 1
+    assert sea == "rgb(220, 232, 240)"
