@@ -1,0 +1,956 @@
+"""Turn an article into dated events and liaison-office reports, each traced to its sentence.
+
+:func:`extract` splits the article into sentences (:func:`split_sentences`), finds the event
+triggers of :mod:`geo.event_lexicon` in each, drops those stated as hypothetical or denied, and
+gives every remaining event its actors, places, date, modality and confidence. Offices of
+organisations and states (liaison offices, embassies, consulates) come out of the same pass.
+
+Event taxonomy
+--------------
+Types, codes and labels live in :data:`geo.taxonomy.EVENT_TYPES`. Triggers are lexical
+patterns, not single keywords: verbs match with their inflections, and most patterns need an
+object ("fired ... missiles", "joined NATO", "claiming ... as its sovereign territory").
+
+==================  ======  ===========  =====================================================
+type                CAMEO   PLOVER       trigger lexicon
+==================  ======  ===========  =====================================================
+exercise            152     MOBILIZE     conduct/hold/stage/launch ... drills, exercises, war
+                                         games, manoeuvres; take part in ... exercise;
+                                         exercises are scheduled/planned; practised + -ing;
+                                         troops trained alongside/with; show of force;
+                                         "Russian military drills" (with its own agent)
+missile_launch      1521    MOBILIZE     fire/launch/test(-fire) ... missile, rocket, ICBM,
+                                         projectile; missile was fired/launched; guided/
+                                         oversaw/conducted ... the test (missile context)
+patrol              152     MOBILIZE     conduct/fly/hold/launch/increase ... patrol, joint
+                                         sail, transit, sortie; patrolled/patrolling/to
+                                         patrol; sailed through; surveillance flights,
+                                         missions; freedom-of-navigation operation; "joint
+                                         Chinese-Russian naval patrols"
+incursion           1712    COERCE       enter/violate/intrude ... airspace, territorial
+                                         waters, ADIZ; into ... airspace; crossed the median
+                                         line; flew over/near/off ... coast; water cannon;
+                                         rammed, collided; blocked ... vessel; seized ...
+                                         tanker; dumped fuel; struck ... propeller;
+                                         dangerous intercept; trespassing
+armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked; attack on;
+                                         launched ... attack, offensive, barrage; struck/
+                                         bombed/targeted ... targets, positions, ships;
+                                         shelled, pounded; ambushed; killed ... soldiers,
+                                         civilians; fired ... at ships, positions; cross-border
+                                         or unprovoked fire; damaged by a mortar shell
+buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce ... troops,
+                                         jets, missiles, warships; troops ... arrived/landed;
+                                         military buildup; grow/expand ... navy, forces,
+                                         fleet; form ... army corps, division
+visit               042     CONSULT      visited X; made/paid a visit/trip to X; (an official)
+                                         arrived in/travelled to X; transit stops
+talks               040     CONSULT      hold/host/begin/resume ... talks, negotiations,
+                                         consultations, meeting, summit; met; negotiated;
+                                         hosted ... negotiators; spoke by phone; a round is
+                                         scheduled; consulted with
+accession           057     AGREE        joined + organisation; became ... member; signed/
+                                         reached/agreed ... agreement, treaty, pact,
+                                         memorandum, partnership, ceasefire; pact signed
+office_opening      064     COOPERATE    open/reopen/establish ... embassy, consulate,
+                                         liaison or representative office; opening of ...
+                                         office; talks/discussions about ... office
+territorial_claim   1231    DEMAND       claims + place; claim ... sovereignty/as its
+                                         territory; regards/considers ... part of its
+                                         territory, province; insists ... territory;
+                                         restored/asserted ... sovereignty; annexed
+criticism           111     ACCUSE       condemned, denounced, criticised, accused,
+                                         threatened; warned (against); protested, lodged a
+                                         protest; summoned ... ambassador; urged ... to
+                                         stop/withdraw; called ... provocative, aggression;
+                                         objected to
+==================  ======  ===========  =====================================================
+
+What is not an event
+--------------------
+A trigger is dropped when a word before it in its clause makes it hypothetical, negated,
+permitted or merely offered ("would", "could", "not", "no plans", "if", "allows", "denied
+that"), when a noun-phrase trigger is followed by a modal ("the opening of an office would
+mark"), when a verb-like trigger follows a determiner or a possessive ("a claim", "Tokyo's
+claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a word around
+it gives it another sense ("rehearsal drills", "box office", "claimed responsibility"), and
+for criticism and agreements by analysts, companies and other non-state speakers. Plans
+("will", "plans to", "is scheduled to", "talks to open", a date after publication) are kept
+with ``modality="planned"``.
+
+Actors, places, dates, confidence
+---------------------------------
+A sentence is cut into clauses (:func:`geo.event_lexicon.split_clauses`: semicolons, dashes,
+", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
+event takes its actors and date from its own clause, and actors from an earlier clause of the
+sentence when its own names none. Actors are demonyms ("Russian warships", not "ethnic Serb"
+or "Panama-flagged"), organisations that act (not outlets or companies), seats of government
+("the Kremlin"), countries and national capitals named outside a locative phrase ("Beijing
+warned", not "in Beijing"), "the alliance" (the last organisation named), "both countries"
+(the last two) and, in a government press release, "I" and "we". Visits, offices and
+incursions add the country of their place as the counterpart; relative clauses between commas
+and attributions after the event ("..., Reuters reported") give no actor.
+
+The place is the first place after the trigger governed by a locative preposition ("in",
+"over", "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and
+the Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and
+patrols "X", "of X" or "on X"; failing that, a locative place earlier in the clause. Talks,
+visits, agreements, offices and criticism never happen at sea. Phrases: "in the same waters"
+is the last sea or strait named before; "the islands", "the strait" the last island group or
+strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
+(or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
+Y" the sea between them (:func:`sea_between`); "X airspace" is country X.
+
+The date is the resolved date expression (:func:`geo.dates.find_dates`) of the event's clause
+nearest to the trigger, read in the past for events that happened and in the future for plans,
+ignoring dates right after a reporting verb ("said on Thursday": the report's date, except
+for criticism, which is a statement) and dates in relative clauses; "on Thursday and Friday" is
+one range. Without one, the date is :func:`geo.dates.date_of_sentence`'s: the publication day
+with precision ``unknown``. Plans lose dates that ended before publication.
+
+Confidence is ``0.45 × trigger weight + 0.2 (actors found) + 0.2 (a place found) + 0.1, 0.08
+or 0.05 (day, month, year precision) + 0.05``, times 0.9 for plans, within 0.05–0.99.
+
+Offices come from opening triggers (``open`` when it happened, ``in_talks`` when talks or
+discussions are named, else ``proposed``), from statements that an office exists ("NATO has
+liaison offices in Ukraine and Vienna": one ``open`` office per host) or closed, and from
+named embassies ("the Australian Embassy in Manila"). The organisation is the one named next
+to the office word, the subject for "its embassy", and the last office's for "the office";
+the host is the place after the office word (its country, with the city when it is a city),
+else the last office's host or the subject country. One article gives one office per
+organisation and host, with the most advanced status.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+
+import shapely
+from shapely.geometry import Point
+
+from geo import event_lexicon as lx
+from geo.articles import Article
+from geo.dates import DateInterval, DateMention, date_of_sentence, find_dates
+from geo.event_lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
+from geo.gazetteer import Gazetteer, Place
+from geo.mentions import Mentions, PlaceFinder, default_finder
+from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
+from geo.taxonomy import event_type
+
+__all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
+
+# --- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What :func:`extract` found in one article."""
+
+    events: tuple[Event, ...]
+    offices: tuple[Office, ...]
+    mentions: Mentions
+
+
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    start: int
+    end: int
+    code: str
+    locative: bool = False
+    kind: str = "state"  # "demonym" or "country" (names of a country), "state" or "org"
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    trigger: Trigger
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _OfficeReport:
+    org: str
+    host: str
+    city: str
+    point: tuple[float, float]
+    status: OfficeStatus
+    since: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """One sentence being read: its clauses, triggers and parenthetical relative clauses."""
+
+    sentence: Sentence
+    clauses: list[tuple[int, int]]
+    matches: list[_Match]
+    asides: list[tuple[int, int]]
+
+    def clause_of(self, position: int) -> tuple[int, int]:
+        return next((c for c in self.clauses if c[0] <= position < c[1]), self.clauses[-1])
+
+
+_STATUS_RANK: dict[str, int] = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
+_DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
+_WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+_STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
+_STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
+_COMPILED = tuple((trigger, compile_pattern(trigger.pattern)) for trigger in lx.TRIGGERS)
+_EXISTING = compile_pattern(lx.EXISTING_OFFICE)
+_CLOSED = compile_pattern(lx.CLOSED_OFFICE)
+_PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
+_SEA_KINDS = ("sea", "strait", "ocean")
+_OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
+_SKIPPED_BEFORE_PLACE = frozenset("the a an western eastern northern southern central".split())
+
+
+def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extraction:
+    """Return the events and offices that `article` reports, with its place and actor mentions.
+
+    Parameters
+    ----------
+    article
+        The article; relative dates resolve against ``article.published``.
+    finder
+        Finds place and actor mentions; the process-wide default when None.
+    """
+    return _Extractor(article, finder or default_finder()).run()
+
+
+class _Extractor:
+    def __init__(self, article: Article, finder: PlaceFinder) -> None:
+        self.article = article
+        self.text = article.text
+        self.gaz: Gazetteer = finder.gazetteer
+        self.mentions = finder.find(self.text)
+        self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
+        self.places = [m for m in self.mentions.places if m.place.kind != "continent"]
+        self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
+        self.office_memory: tuple[str, str, str] | None = None
+        self.voice = self._voice(finder)
+        self.actors = self._actor_mentions()
+
+    # -- actors -----------------------------------------------------------------------------
+
+    def _voice(self, finder: PlaceFinder) -> str:
+        """Return the government issuing a press release, for its "I" and "we"."""
+        outlet = self.article.outlet or ""
+        if lx.GOVERNMENT_OUTLET.search(outlet):
+            for mention in finder.find(outlet).places:
+                if mention.place.kind == "country":
+                    return self._alpha3(mention.place)
+        return ""
+
+    def _alpha3(self, place: Place) -> str:
+        codes = place.country_codes
+        return self.gaz.alpha3_by_alpha2.get(codes[0], "") if codes else ""
+
+    def _preceding(self, start: int) -> str:
+        """Return the word before `start`, skipping articles and compass modifiers."""
+        words = re.findall(r"[\w’'-]+", self.text[max(0, start - 60) : start])
+        while words and words[-1].lower() in _SKIPPED_BEFORE_PLACE:
+            words.pop()
+        return words[-1].lower() if words else ""
+
+    def _is_locative(self, start: int) -> bool:
+        before = self.text[max(0, start - 60) : start]
+        return self._preceding(start) in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
+
+    def _actor_mentions(self) -> list[_Actor]:
+        text, found = self.text, []
+        places = {(m.start, m.end) for m in self.mentions.places}
+        for actor in self.mentions.actors:
+            if actor.kind == "demonym":
+                before = text[max(0, actor.start - 12) : actor.start]
+                regional = any(  # "Karabakh Armenians", "Karabakh's Armenians"
+                    0 < actor.start - end <= 3 and text[end : actor.start] in {" ", "'s ", "’s "}
+                    for _, end in places
+                )
+                if lx.NOT_A_STATE_BEFORE.search(before) or lx.NOT_A_STATE_AFTER.match(
+                    text, actor.end
+                ):
+                    continue
+                if regional or lx.COMPOUND_AFTER.match(text, actor.end):
+                    continue
+                found.append(_Actor(actor.start, actor.end, actor.actor, kind="demonym"))
+            elif self.org_kinds.get(actor.actor) in lx.ACTING_ORGANISATION_KINDS:
+                locative = self._preceding(actor.start) in lx.LOCATIVE
+                found.append(_Actor(actor.start, actor.end, actor.actor, locative, "org"))
+        for mention in self.mentions.places:
+            place = mention.place
+            if place.kind != "country" and not (place.kind == "city" and place.capital):
+                continue
+            code = self._alpha3(place)
+            if not code or lx.COMPOUND_AFTER.match(text, mention.end):
+                continue
+            before = text[max(0, mention.start - 40) : mention.start]
+            locative = self._preceding(mention.start) in lx.LOCATIVE or before.endswith(
+                "border with "
+            )
+            if place.kind == "city" and lx.GOVERNMENT_IN.search(before):
+                locative = False
+            kind = "country" if place.kind == "country" else "state"
+            found.append(_Actor(mention.start, mention.end, code, locative, kind))
+        taken = [(a.start, a.end) for a in found]
+        for hit in lx.ABBREVIATED_COUNTRIES.finditer(text):
+            if not any(a < hit.end() and hit.start() < b for a, b in taken):
+                locative = self._preceding(hit.start()) in lx.LOCATIVE
+                code = hit.lastgroup or ""
+                found.append(_Actor(hit.start(), hit.end(), code, locative, "country"))
+        lowered = text.lower()
+        for seat, code in lx.SEATS_OF_GOVERNMENT.items():
+            for hit in re.finditer(rf"\b{re.escape(seat)}\b", lowered):
+                found.append(_Actor(hit.start(), hit.end(), code))
+        orgs = [a for a in found if a.kind == "org"]
+        for hit in lx.ORG_REFERENCE.finditer(text):
+            earlier = [a for a in orgs if a.end <= hit.start()]
+            if earlier:
+                locative = self._preceding(hit.start()) in lx.LOCATIVE
+                found.append(_Actor(hit.start(), hit.end(), earlier[-1].code, locative, "org"))
+        for hit in lx.PAIR_REFERENCE.finditer(text):
+            codes: list[str] = []
+            for earlier_actor in sorted(found, key=lambda a: -a.start):
+                code = earlier_actor.code
+                if earlier_actor.end <= hit.start() and earlier_actor.kind != "org":
+                    codes += [] if code in codes else [code]
+            locative = self._preceding(hit.start()) in {*lx.LOCATIVE, "between"}
+            pair = [_Actor(hit.start(), hit.end(), c, locative, "country") for c in codes[:2]]
+            found += pair[::-1]
+        if self.voice:
+            found += [
+                _Actor(h.start(), h.end(), self.voice) for h in lx.FIRST_PERSON.finditer(text)
+            ]
+        return sorted(found, key=lambda a: (a.start, a.end))
+
+    def _event_actors(self, match: _Match, clause: tuple[int, int], ctx: _Context) -> list[str]:
+        def in_span(span: tuple[int, int]) -> list[_Actor]:
+            return [
+                a
+                for a in self.actors
+                if span[0] <= a.start < span[1]
+                and not a.locative
+                and not self._aside(a.start, match, ctx)
+            ]
+
+        if "nominal" in match.trigger.flags:  # "Russia's invasion of Ukraine"
+            chosen = [
+                a
+                for a in in_span((max(clause[0], match.start - 40), match.start))
+                if a.end <= match.start
+            ]
+            chosen += [
+                a
+                for a in in_span((match.end, clause[1]))
+                if re.fullmatch(r"\s+of\s+(?:the\s+)?", self.text[match.end : a.start])
+            ]
+            return list(dict.fromkeys(a.code for a in chosen))
+        chosen = in_span(clause)
+        if not chosen:
+            for earlier in reversed([c for c in ctx.clauses if c[1] <= clause[0]]):
+                chosen = in_span(earlier)
+                if chosen:
+                    break
+        return list(dict.fromkeys(a.code for a in chosen))
+
+    def _aside(self, position: int, match: _Match, ctx: _Context) -> bool:
+        """Whether `position` is in an attribution after the event or in a relative clause."""
+        text = self.text
+        if position > match.end:
+            comma = text.rfind(", ", match.end, position)
+            if comma != -1 and lx.REPORTING.search(text, comma, ctx.sentence.end):
+                return True
+        return any(a <= position < b and not a <= match.start < b for a, b in ctx.asides)
+
+    # -- triggers ---------------------------------------------------------------------------
+
+    def _matches(self, start: int, end: int) -> list[_Match]:
+        found = [
+            _Match(trigger, hit.start(), hit.end())
+            for trigger, pattern in _COMPILED
+            for hit in pattern.finditer(self.text, start, end)
+        ]
+        found = [m for m in found if self._valid(m, start, end)]
+        kept = [
+            m
+            for m in found
+            if not any(
+                (o.trigger.type, m.trigger.type) in lx.OVERRIDES
+                and o.start < m.end
+                and m.start < o.end
+                for o in found
+            )
+        ]
+        return sorted(kept, key=lambda m: (m.start, -m.trigger.weight))
+
+    def _valid(self, match: _Match, sentence_start: int, sentence_end: int) -> bool:
+        trigger, text, kind = match.trigger, self.text, match.trigger.type
+        before = text[max(sentence_start, match.start - 60) : match.start]
+        after = text[match.end : min(sentence_end, match.end + 60)]
+        if kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before):
+            return False
+        if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
+            return False
+        if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
+            return False
+        words = _WORD.findall(before)
+        noun_start = "nominal" in trigger.flags or "noun" in trigger.flags
+        if (
+            not noun_start
+            and words
+            and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
+        ):
+            return False  # "a claim", "Tokyo's claim": a noun, not the verb
+        if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
+            return False
+        if _hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
+            return False
+        if kind in {"criticism", "accession"} and lx.NON_STATE_SPEAKERS.search(
+            text[sentence_start : match.start]
+        ):
+            return False
+        if kind == "office_opening" and not self._diplomatic_office(match.start, match.end):
+            return False
+        if "org_object" in trigger.flags and not self._org_follows(match.end, sentence_end):
+            return False
+        return "place_object" not in trigger.flags or self._place_follows(match, sentence_end)
+
+    def _has_agent(self, start: int, sentence_start: int) -> bool:
+        """Whether a noun-phrase trigger has its own agent: "Russian military drills"."""
+        for actor in reversed(self.actors):
+            if actor.end > start or actor.start < sentence_start:
+                continue
+            if actor.end < start - 40:
+                return False
+            between = self.text[actor.end : start]
+            possessive = between.startswith(("'s", "’s"))
+            rest = between[2:] if possessive else between
+            words = re.findall(r"[\w-]+", rest)
+            before = self.text[max(0, actor.start - 12) : actor.start].lower().split()
+            if before and before[-1] in {"the", "this", "these", "those"}:
+                return False
+            if not words:
+                return True
+            modifiers = all(w.islower() and w not in _DETERMINERS for w in words)
+            return (possessive or actor.kind == "demonym") and len(words) <= 3 and modifiers
+        return False
+
+    def _diplomatic_office(self, start: int, end: int) -> bool:
+        words = list(lx.OFFICE_WORD.finditer(self.text, start, end))
+        if not words:
+            return False
+        phrase = self.text[max(start, words[-1].start() - 40) : words[-1].end()]
+        if lx.DIPLOMATIC.search(phrase) is not None:
+            return True
+        return self.diplomatic and words[-1].group().lower().startswith("office")  # "the office"
+
+    def _org_follows(self, end: int, limit: int) -> bool:
+        if lx.ORG_REFERENCE.match(self.text[end : min(limit, end + 30)].lstrip()) is not None:
+            return True
+        return any(end <= a.start <= end + 20 and a.kind == "org" for a in self.actors)
+
+    def _place_follows(self, match: _Match, limit: int) -> bool:
+        window_end = min(limit, match.end + 60)
+        return any(match.end <= p.start < window_end for p in self.places) or bool(
+            lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
+        )
+
+    # -- places -----------------------------------------------------------------------------
+
+    def _last_place(self, position: int, kinds: Iterable[str]) -> Place | None:
+        wanted = set(kinds)
+        earlier = [p.place for p in self.places if p.end <= position and p.place.kind in wanted]
+        return earlier[-1] if earlier else None
+
+    def _country_place(self, alpha3: str) -> Place | None:
+        place_id = _country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
+        return self.gaz.get(place_id) if place_id else None
+
+    def _special_places(self, match: _Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
+        """Places named by phrases rather than names, as (position, place)."""
+        text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
+        found: list[tuple[int, Place]] = []
+        for hit in lx.SAME_WATERS.finditer(text, start, end):
+            place = self._last_place(hit.start(), _SEA_KINDS)
+            found += [(hit.start(), place)] if place else []
+        found += self._definite_places(start, end, direct=kind == "territorial_claim")
+        countries = [
+            a for a in self.actors if start <= a.start < end and a.kind in {"demonym", "country"}
+        ]
+        if kind == "incursion":  # "crossed into South Korean airspace"
+            for actor in countries:
+                country = self._country_place(actor.code)
+                if country and lx.AIRSPACE_AFTER.match(text, actor.end):
+                    found.append((actor.start + len(text), country))  # any other place first
+        if kind not in lx.MARITIME_TYPES:
+            return found
+        memory = self._last_place(start, _SEA_KINDS)
+        for actor in countries:
+            offshore = self._offshore(actor.start, start, clause)
+            country = self._country_place(actor.code) if offshore is not None else None
+            sea = sea_off(self.gaz, country, prefer=memory) if country else None
+            if offshore is not None and sea is not None:
+                found.append((offshore, sea))
+        for hit in lx.BETWEEN_WATERS.finditer(text, start, end):
+            pair = [a.code for a in countries if hit.end() <= a.start < hit.end() + 40]
+            places = [self._country_place(code) for code in dict.fromkeys(pair)][:2]
+            if len(places) == 2 and places[0] and places[1]:
+                sea = sea_between(self.gaz, places[0], places[1])
+                found += [(hit.start(), sea)] if sea else []
+        return found
+
+    def _offshore(self, position: int, start: int, clause: tuple[int, int]) -> int | None:
+        """Return where "off"/"near" a country at `position` starts, when it means its sea."""
+        before = self.text[max(start, position - 30) : position]
+        vicinity = lx.VICINITY.search(before)
+        if vicinity is None:
+            return None
+        watery = re.search(r"waters|seas?\b|coast", vicinity.group())
+        if not watery and not lx.MARITIME_CONTEXT.search(self.text, *clause):
+            return None  # troops near a border stay on land
+        return position - len(before) + vicinity.start()
+
+    def _definite_places(self, start: int, end: int, *, direct: bool) -> list[tuple[int, Place]]:
+        """Places named before and referred to again: "around the islands", "the strait"."""
+        found = []
+        for hit in lx.DEFINITE_PLACE.finditer(self.text, start, end):
+            if direct or self._is_locative(hit.start()):
+                place = self._last_place(hit.start(), lx.DEFINITE_KINDS[hit.group(1).lower()])
+                found += [(hit.start(), place)] if place else []
+        return found
+
+    def _event_places(self, match: _Match, clause: tuple[int, int], ctx: _Context) -> list[Place]:
+        text, kind = self.text, match.trigger.type
+        candidates = self._special_places(match, clause)
+        direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
+        mentions = [m for m in self.places if clause[0] <= m.start < clause[1]]
+        if kind in lx.LAND_TYPES:
+            mentions = [m for m in mentions if m.place.kind not in _SEA_KINDS]
+        for mention in (m for m in mentions if m.start >= match.start):
+            between = text[match.end : mention.start]
+            if kind == "criticism":
+                if lx.CRITICISM_PLACE.fullmatch(between):
+                    candidates.append((mention.start, mention.place))
+                continue
+            maritime = kind in lx.MARITIME_TYPES and mention.place.kind == "country"
+            if maritime and self._offshore(mention.start, match.start, clause) is not None:
+                continue  # off a country is not in it: the sea off it (special places)
+            objective = direct and mention.start - match.end < 60
+            of_object = kind in _OBJECT_PLACE_TYPES and bool(
+                re.fullmatch(r"\s+(?:of\s+|on\s+|against\s+)?(?:the\s+)?", between)
+            )
+            if self._is_locative(mention.start) or objective or of_object:
+                candidates.append((mention.start, mention.place))
+        if kind == "territorial_claim" and re.match(r"[\w’'-]+\s+by\s", text[match.start :]):
+            candidates = self._definite_places(clause[0], match.start, direct=True)
+            candidates += [(m.start, m.place) for m in mentions if m.end <= match.start]
+        if not candidates and kind not in lx.NO_PLACE_BEFORE:
+            earlier = [
+                m
+                for m in mentions
+                if m.end <= match.start
+                and self._is_locative(m.start)
+                and not self._aside(m.start, match, ctx)
+                and not lx.REPORTING.search(text, m.end, match.start)  # "a spokesperson in X said"
+            ]
+            candidates += [(earlier[-1].start, earlier[-1].place)] if earlier else []
+        if not candidates:
+            return []
+        position, first = min(candidates, key=lambda c: c[0])
+        chosen = [first]
+        previous_end = next((m.end for m in mentions if m.start == position), None)
+        for mention in mentions:
+            if previous_end is None or mention.start < previous_end:
+                continue
+            if not re.fullmatch(
+                r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", text[previous_end : mention.start]
+            ):
+                break
+            chosen.append(mention.place)
+            previous_end = mention.end
+        return list({p.id: p for p in chosen}.values())
+
+    # -- dates ------------------------------------------------------------------------------
+
+    def _event_date(
+        self, match: _Match, clause: tuple[int, int], ctx: _Context, *, planned: bool
+    ) -> DateInterval:
+        start, end = clause
+        segment = self.text[start:end]
+        published = self.article.published
+        future = planned
+        kept: list[DateMention] = []
+        for mention in find_dates(segment, published, future=future):
+            position = start + mention.start
+            if not mention.interval.is_resolved or self._aside(position, match, ctx):
+                continue
+            if match.trigger.type != "criticism" and self._reported(position, start, ctx):
+                continue
+            kept.append(mention)
+        if not kept:
+            return date_of_sentence("", published)
+        offset = match.start - start, match.end - start
+
+        def distance(mention: DateMention) -> int:
+            return max(offset[0] - mention.end, mention.start - offset[1], 0)
+
+        nearest = min(kept, key=lambda m: (distance(m), _PRECISION_RANK[m.interval.precision]))
+        interval = nearest.interval
+        for first, second in itertools.pairwise(kept):  # "on Thursday and Friday"
+            joined = re.fullmatch(
+                r"\s*(?:and|to|through|-|–)\s*", segment[first.end : second.start]
+            )
+            days = first.interval.precision == "day" == second.interval.precision
+            if nearest in (first, second) and days and joined:
+                interval = DateInterval(first.interval.start, second.interval.end, "day")
+        if (
+            planned
+            and published
+            and interval.end
+            and interval.end < published
+            and interval.precision != "unknown"
+        ):
+            return DateInterval(published, published, "unknown")
+        return interval
+
+    def _reported(self, position: int, floor: int, ctx: _Context) -> bool:
+        """Whether the date at `position` follows a reporting verb ("said on Thursday")."""
+        lead_start = max(floor, position - 45)
+        reports = list(lx.REPORTING.finditer(self.text, lead_start, position))
+        if not reports:
+            return False
+        last_trigger = max((m.start for m in ctx.matches if m.start < position), default=-1)
+        return reports[-1].start() > last_trigger
+
+    # -- events -----------------------------------------------------------------------------
+
+    def run(self) -> Extraction:
+        events: dict[tuple[int, str], Event] = {}
+        offices: dict[tuple[str, str], _OfficeReport] = {}
+        for sentence in split_sentences(self.text):
+            body = sentence.start
+            dateline = lx.DATELINE.match(self.text, sentence.start, sentence.end)
+            if dateline is not None and (body == 0 or self.text[body - 1] == "\n"):
+                body = dateline.end()
+            ctx = _Context(
+                sentence,
+                split_clauses(self.text, body, sentence.end),
+                self._matches(body, sentence.end),
+                [m.span() for m in lx.ASIDE.finditer(self.text, body, sentence.end)],
+            )
+            for match in ctx.matches:
+                event = self._event(match, ctx, offices)
+                if event is not None:
+                    key = (sentence.start, event.type)
+                    events[key] = _merge(events[key], event) if key in events else event
+            self._stated_offices(ctx, body, offices)
+        return Extraction(
+            events=tuple(events.values()),
+            offices=tuple(self._office_records(offices)),
+            mentions=self.mentions,
+        )
+
+    def _event(
+        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str], _OfficeReport]
+    ) -> Event | None:
+        kind, text, sentence = match.trigger.type, self.text, ctx.sentence
+        clause = ctx.clause_of(match.start)
+        lead = text[max(clause[0], match.start - 60) : match.end]
+        planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
+        actors = self._event_actors(match, clause, ctx)
+        places = self._event_places(match, clause, ctx)
+        if kind == "office_opening":
+            planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
+            report = self._opening_office(match, clause, actors)
+            if report is None:
+                return None
+            org, host, city = report
+            places, actors = [city or host], [org, *actors]
+            status: OfficeStatus = "open"
+            if planned:
+                in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
+                status = "in_talks" if in_talks else "proposed"
+            self._add_office(offices, org, host, city, status, self.article.published)
+        initiators = list(actors)
+        if kind in lx.HOST_TYPES:
+            hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
+            actors += [self._alpha3(p) for p in hosts]
+        if kind == "territorial_claim":  # a claimed country is not a claimant
+            claimed = {self._alpha3(p) for p in places if p.kind == "country"}
+            actors = [a for a in actors if a not in claimed]
+        actors = [a for a in dict.fromkeys(actors) if a]
+        if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
+            return None
+        if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
+            return None  # an official travelling in their own country
+        if kind == "visit" and not initiators and not re.search(lx.OFFICIAL, sentence.text):
+            return None  # a team or a tourist, not a state
+        date = self._event_date(match, clause, ctx, planned=planned)
+        published = self.article.published
+        if published and date.start and date.start > published and date.precision != "unknown":
+            planned = True
+        modality: Modality = "planned" if planned else "happened"
+        confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
+        confidence = (confidence + _PRECISION_SCORE[date.precision] + 0.05) * (
+            0.9 if planned else 1
+        )
+        precision: Precision = date.precision
+        return Event(
+            id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
+            article_id=self.article.id,
+            type=kind,
+            cameo=event_type(kind).cameo,
+            # an unknown date is unknown: no stand-in day (the article's date is on the article)
+            date_start=date.start if precision != "unknown" else None,
+            date_end=date.end if precision != "unknown" else None,
+            date_precision=precision,
+            actors=tuple(actors),
+            place_ids=tuple(p.id for p in places),
+            place_names=tuple(p.name for p in places),
+            geometry=Point(places[0].point) if places else None,
+            sentence=sentence.text,
+            span=(sentence.start, sentence.end),
+            confidence=round(min(0.99, max(0.05, confidence)), 3),
+            origin="extracted",
+            modality=modality,
+        )
+
+    # -- offices ----------------------------------------------------------------------------
+
+    def _office_org(self, start: int, clause: tuple[int, int], word_start: int) -> str:
+        """Who an office belongs to: "a NATO liaison office", "its embassy", "the office"."""
+        near = [
+            a
+            for a in self.actors
+            if start <= a.start and a.end <= word_start and word_start - a.end <= 30
+        ]
+        if near and not near[-1].locative:
+            return near[-1].code
+        if self.office_memory and re.search(
+            r"\bthe\s+(\w+\s+)?$", self.text[word_start - 20 : word_start]
+        ):
+            return self.office_memory[0]
+        subjects = [a for a in self.actors if clause[0] <= a.start < start and not a.locative]
+        return subjects[0].code if subjects else ""
+
+    def _opening_office(
+        self, match: _Match, clause: tuple[int, int], actors: list[str]
+    ) -> tuple[str, Place, Place | None] | None:
+        word = list(lx.OFFICE_WORD.finditer(self.text, match.start, match.end))[-1]
+        org = self._office_org(match.start, clause, word.start())
+        hosts = self._hosts(word.end(), clause[1], first_only=True)
+        if not hosts and self.office_memory is not None and org == self.office_memory[0]:
+            remembered = self.gaz.get(self.office_memory[1])
+            hosts = [remembered] if remembered else []
+        if not hosts:  # "Japan is in talks to open a NATO liaison office"
+            others = [a for a in actors if a != org and a in self.gaz.alpha2_by_alpha3]
+            country = self._country_place(others[0]) if others else None
+            hosts = [country] if country else []
+        country = self._host_country(hosts[0]) if hosts else None
+        if not org or country is None:
+            return None
+        city = hosts[0] if hosts[0].kind == "city" else None
+        self.office_memory = (org, country.id, city.name if city else "")
+        return org, country, city
+
+    def _hosts(self, start: int, end: int, *, first_only: bool) -> list[Place]:
+        """Host places named after an office word: "in Kyiv, Tbilisi and Vienna"."""
+        found: list[Place] = []
+        for mention in self.places:
+            if not start <= mention.start < end:
+                continue
+            if first_only and self._preceding(mention.start) not in {"in", "at"}:
+                break
+            if mention.place.kind in {"country", "city", "admin1", "island_group"}:
+                found.append(mention.place)
+                if first_only:
+                    break
+        return found
+
+    def _host_country(self, place: Place) -> Place | None:
+        return place if place.kind == "country" else self._country_place(self._alpha3(place))
+
+    def _add_office(
+        self,
+        offices: dict[tuple[str, str], _OfficeReport],
+        org: str,
+        host: Place,
+        city: Place | None,
+        status: OfficeStatus,
+        since: datetime.date | None,
+    ) -> None:
+        point = (city or host).point
+        report = offices.get((org, host.id))
+        if report is None:
+            city_name = city.name if city else ""
+            offices[(org, host.id)] = _OfficeReport(org, host.id, city_name, point, status, since)
+            return
+        if _STATUS_RANK[status] > _STATUS_RANK[report.status]:
+            report.status = status
+        if city is not None and not report.city:
+            report.city, report.point = city.name, point
+        report.since = report.since or since
+
+    def _stated_offices(
+        self, ctx: _Context, body: int, offices: dict[tuple[str, str], _OfficeReport]
+    ) -> None:
+        """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
+        text, end = self.text, ctx.sentence.end
+        opened = [(m.start, m.end) for m in ctx.matches if m.trigger.type == "office_opening"]
+        found: list[tuple[int, int, OfficeStatus, bool]] = [
+            (h.start(), h.end(), "open", False) for h in _EXISTING.finditer(text, body, end)
+        ]
+        found += [(h.start(), h.end(), "closed", False) for h in _CLOSED.finditer(text, body, end)]
+        for hit in lx.OFFICE_WORD.finditer(text, body, end):  # "the Australian Embassy in Manila"
+            if hit.group().lower().startswith(("embass", "consul")):
+                found.append((hit.start(), hit.end(), "open", True))
+        for start, stop, status, named in found:
+            word = list(lx.OFFICE_WORD.finditer(text, start, stop))[-1]
+            if any(a < stop and start < b for a, b in opened) or not self._diplomatic_office(
+                start, stop
+            ):
+                continue
+            words = _WORD.findall(text[max(body, start - 60) : start])
+            if _hypothetical(words, "", noun_start=False):
+                continue
+            if lx.EXCLUDE_BEFORE["office_opening"].search(text[body : word.start()]):
+                continue
+            clause = ctx.clause_of(start)
+            if named:
+                near = [a for a in self.actors if 0 < word.start() - a.end <= 2]
+                org = near[-1].code if near and text.startswith(" in ", word.end()) else ""
+            else:
+                org = self._office_org(start, clause, word.start())
+            for host in self._hosts(word.end(), clause[1], first_only=named):
+                country = self._host_country(host)
+                if org and country is not None and self._alpha3(country) != org:
+                    city = host if host.kind == "city" else None
+                    self._add_office(offices, org, country, city, status, None)
+                    self.office_memory = (org, country.id, city.name if city else "")
+
+    def _office_records(self, offices: dict[tuple[str, str], _OfficeReport]) -> list[Office]:
+        return [
+            Office(
+                id=stable_id("of", report.org, report.host),
+                org=report.org,
+                host_place_id=report.host,
+                city=report.city,
+                status=report.status,
+                since=report.since,
+                article_ids=(self.article.id,),
+                geometry=Point(report.point),
+                origin="extracted",
+            )
+            for report in offices.values()
+        ]
+
+
+_PRECISION_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+
+
+def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
+    """Whether the words before a trigger (or, for a noun phrase, after it) cancel it."""
+    window: list[str] = []
+    for index in range(len(words) - 1, max(-1, len(words) - 8), -1):
+        word = words[index].lower()
+        if word in _STOP_BACK:
+            if word == "that" and index > 0 and words[index - 1].lower() in lx.DENIAL:
+                return True
+            break
+        window.insert(0, word)
+    if any(w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't") for w in window):
+        return True
+    if " ".join(window).endswith(("no intention of", "yet to")):
+        return True
+    if noun_start:
+        for word in _WORD.findall(after)[:12]:
+            lowered = word.lower()
+            if lowered in _STOP_AFTER:
+                break
+            if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
+                return True
+    return False
+
+
+def _merge(first: Event, second: Event) -> Event:
+    """Join two events of one type in one sentence: union of actors and places."""
+    ids = dict(zip(first.place_ids, first.place_names, strict=True))
+    for place_id, name in zip(second.place_ids, second.place_names, strict=True):
+        ids.setdefault(place_id, name)
+    dated = first if first.date_precision != "unknown" else second
+    return replace(
+        first,
+        actors=tuple(dict.fromkeys([*first.actors, *second.actors])),
+        place_ids=tuple(ids),
+        place_names=tuple(ids.values()),
+        geometry=first.geometry if first.geometry is not None else second.geometry,
+        date_start=dated.date_start,
+        date_end=dated.date_end,
+        date_precision=dated.date_precision,
+        confidence=max(first.confidence, second.confidence),
+    )
+
+
+# --- seas next to countries -----------------------------------------------------------------
+
+
+@cache
+def _country_ids(gazetteer: Gazetteer) -> dict[str, str]:
+    """Alpha-2 code → id of the country place (``ne:country:AUT``)."""
+    ids: dict[str, str] = {}
+    for index, kind in enumerate(gazetteer.kinds):
+        codes = gazetteer.country_codes[index]
+        if kind == "country" and codes and not ids.get(codes[0], "").startswith("ne:country:"):
+            ids[codes[0]] = gazetteer.ids[index]
+    return ids
+
+
+@cache
+def _coastal_seas(gazetteer: Gazetteer, country_id: str) -> dict[str, int]:
+    """How many points just off the country's coast each sea, strait or ocean contains."""
+    outline = shapely.simplify(gazetteer.place(country_id).geometry, 0.05).buffer(0.25).boundary
+    counts: dict[str, int] = {}
+    for line in getattr(outline, "geoms", [outline]):
+        steps = max(4, int(line.length / 0.25))
+        for step in range(steps):
+            point = line.interpolate(step / steps, normalized=True)
+            found = gazetteer.places_containing(point.x, point.y, kinds=_SEA_KINDS)
+            if found:
+                counts[found[0].id] = counts.get(found[0].id, 0) + 1
+    return counts
+
+
+def _best_sea(gazetteer: Gazetteer, scores: dict[str, int]) -> Place:
+    def rank(place_id: str) -> tuple[int, int, str]:
+        ocean = gazetteer.kinds[gazetteer.index_of(place_id)] == "ocean"
+        return (0 if ocean else 1, scores[place_id], place_id)
+
+    return gazetteer.place(max(scores, key=rank))
+
+
+def sea_off(gazetteer: Gazetteer, country: Place, *, prefer: Place | None = None) -> Place | None:
+    """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
+
+    Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
+    each is given the smallest sea, strait or ocean that contains it. When `prefer` (the sea
+    the article last named) is one of them, it is the answer; otherwise the sea or strait
+    holding the most points, and an ocean only when no sea touches the country. Landlocked
+    countries have none.
+    """
+    counts = _coastal_seas(gazetteer, country.id)
+    if not counts:
+        return None
+    if prefer is not None and prefer.id in counts:
+        return prefer
+    return _best_sea(gazetteer, counts)
+
+
+def sea_between(gazetteer: Gazetteer, first: Place, second: Place) -> Place | None:
+    """Return the sea off both countries' coasts ("waters between Japan and Russia")."""
+    one, two = _coastal_seas(gazetteer, first.id), _coastal_seas(gazetteer, second.id)
+    shared = {place_id: min(one[place_id], two[place_id]) for place_id in set(one) & set(two)}
+    return _best_sea(gazetteer, shared) if shared else None
