@@ -5,6 +5,10 @@ Commands (the contract in the README; scripts depend on it):
 * ``geocode NAME [--format text|json|geojson]``: the best match; exit 1 with suggestions when
   nothing matches;
 * ``places PATH... [--format jsonl]``: one JSON object per place mention (``-`` reads stdin);
+* ``ingest PATH... [--store DIR]``: articles into the store (a bad file is reported and
+  skipped; the same text twice adds nothing);
+* ``export --layer events|offices|zones|places [--store DIR] [--format geojson|csv|parquet]``;
+* ``store check``: look for damage in the store;
 * ``gazetteer build`` / ``gazetteer info``: compile or describe the offline gazetteer.
 
 Errors are one line on stderr and a non-zero exit status, never a traceback; in a batch, a bad
@@ -203,6 +207,138 @@ def places(paths: tuple[str, ...], output_format: str) -> None:
             click.echo(json.dumps(record, ensure_ascii=False))
     if failures:
         sys.exit(EXIT_BAD_INPUT if failures == len(paths) else EXIT_NO_MATCH)
+
+
+# --- ingest and export ---------------------------------------------------------------------
+
+_STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store directory (default: $FAULTLINES_STORE or ./data).",
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_STORE_OPTION
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], store_dir: Path | None, quiet: bool) -> None:
+    """Read the articles at PATHS (files or folders, - for stdin) into the store."""
+    from tqdm import tqdm
+
+    from geo.pipeline import ingest as ingest_paths
+    from geo.store import Store, StoreError, default_store_dir
+
+    try:
+        store = Store.open(store_dir or default_store_dir())
+    except (StoreError, OSError) as error:
+        _fail(f"cannot open the store: {error}")
+        return
+    bar: Any = None
+
+    def progress(done: int, total: int, source: str) -> None:
+        nonlocal bar
+        if quiet or total < 2:
+            return
+        if bar is None:
+            bar = tqdm(total=total, unit="article", file=sys.stderr, leave=False)
+        bar.update(1)
+
+    try:
+        report = ingest_paths(paths, store, progress=progress)
+    except StoreError as error:
+        _fail(str(error))
+        return
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(report.summary())
+    if report.skipped:
+        sys.exit(
+            EXIT_BAD_INPUT if report.articles == 0 and report.duplicates == 0 else EXIT_NO_MATCH
+        )
+
+
+_EXPORT_COLUMNS_DROPPED = ("article_published", "text")
+
+
+@main.command()
+@click.option(
+    "--layer",
+    type=click.Choice(["events", "offices", "zones", "places"]),
+    required=True,
+)
+@_STORE_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["geojson", "csv", "parquet"]),
+    default="geojson",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (required for parquet; stdout otherwise).",
+)
+def export(layer: str, store_dir: Path | None, output_format: str, output: Path | None) -> None:
+    """Export one layer of the bundled seeds plus the store."""
+    from geo.dataset import load_dataset
+    from geo.exporting import layer_to_csv, layer_to_geojson
+    from geo.store import default_store_dir
+
+    if output_format == "parquet" and output is None:
+        _fail("--format parquet needs --output FILE")
+        return
+    gazetteer = load_gazetteer()
+    dataset = load_dataset(gazetteer, store_dir=store_dir or default_store_dir())
+    frame = {
+        "events": dataset.events,
+        "offices": dataset.offices,
+        "places": dataset.places,
+        "zones": None,
+    }[layer]
+    if frame is None:
+        frame = dataset.zones(gazetteer)
+    frame = frame.drop(columns=[c for c in _EXPORT_COLUMNS_DROPPED if c in frame.columns])
+    if output_format == "parquet":
+        assert output is not None
+        frame.to_parquet(output)
+        click.echo(f"{len(frame)} {layer} written to {output}", err=True)
+        return
+    text = layer_to_geojson(frame) if output_format == "geojson" else layer_to_csv(frame)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(frame)} {layer} written to {output}", err=True)
+
+
+@main.group()
+def store() -> None:
+    """Look after the store."""
+
+
+@store.command("check")
+@_STORE_OPTION
+@click.option("--deep", is_flag=True, help="Also re-hash every part file.")
+def store_check(store_dir: Path | None, deep: bool) -> None:
+    """Report damage in the store (exit 1 when there is any)."""
+    from geo.store import Store, default_store_dir
+
+    directory = store_dir or default_store_dir()
+    if not directory.exists():
+        _fail(f"no store at {directory}")
+        return
+    problems = Store(directory).check(deep=deep)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(EXIT_NO_MATCH)
+    click.echo(f"store at {directory} is sound")
 
 
 # --- gazetteer -----------------------------------------------------------------------------

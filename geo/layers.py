@@ -753,3 +753,23 @@ def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:
     if derived.id == zone.id or (zone.place_id and derived.place_id == zone.place_id):
         return True
     return point is not None and bool(zone.geometry.covers(point))
+
+
+def merge_place_frames(old: Any, new: Any) -> Any:
+    """Merge two places layers: mention counts add up and article ids are united."""
+    if old is None or len(old) == 0:
+        return new
+    if len(new) == 0:
+        return old
+    extra = new.set_index("id")
+    rows = old.copy()
+    for index, place_id in enumerate(rows["id"]):
+        if place_id in extra.index:
+            rows.at[index, "mentions"] = int(rows.at[index, "mentions"]) + int(
+                extra.at[place_id, "mentions"]
+            )
+            rows.at[index, "article_ids"] = sorted(
+                {*rows.at[index, "article_ids"], *extra.at[place_id, "article_ids"]}
+            )
+    fresh = new[~new["id"].isin(set(rows["id"]))]
+    return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows

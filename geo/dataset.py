@@ -1,0 +1,167 @@
+"""Combine the bundled seed records with the store into the dataset a view shows.
+
+The dashboard and ``python -m geo export`` both see the same thing: the project's curated
+records of the founding articles (``seeds/``) plus whatever the store holds. Curated records
+take precedence over what the pipeline extracted from the same article, so ingesting a founding
+article does not show its events twice. A snapshot link can pin a store version; when that
+version is gone the current data is shown and :attr:`Dataset.notice` says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+
+from geo.gazetteer import Gazetteer
+from geo.layers import (
+    articles_frame,
+    build_zones,
+    count_places,
+    events_frame,
+    merge_place_frames,
+    offices_frame,
+    places_frame,
+)
+from geo.records import Zone
+from geo.seeds import SEEDS_DIR, load_seeds
+from geo.store import Store, VersionNotFoundError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every layer a view can show, from seeds and store together.
+
+    Attributes
+    ----------
+    events, offices, places
+        GeoDataFrames (see :mod:`geo.layers` for the columns).
+    articles
+        The articles table.
+    curated_zones
+        Known zones whose severity is computed for the view's time window.
+    stored_zones
+        Zones the store derived at ingest time (exports use them; views recompute).
+    version
+        What a snapshot link pins: the store version, or a hash of the seeds when the store is
+        empty.
+    notice
+        A message for the user when the asked-for version could not be shown.
+    """
+
+    events: Any
+    offices: Any
+    places: Any
+    articles: Any
+    curated_zones: tuple[Zone, ...]
+    stored_zones: Any
+    version: str
+    notice: str | None = None
+
+    def zones(
+        self, gazetteer: Gazetteer, *, events: Any | None = None, today: datetime.date | None = None
+    ) -> Any:
+        """Return the zones layer with severities from `events` (default: all events).
+
+        `today` is the date severity is measured from; by default the newest event's date, so
+        an archive of 2023 news still shows its tensions as they stood then.
+        """
+        chosen = self.events if events is None else events
+        reference = today or newest_event_date(chosen) or datetime.date.today()
+        return build_zones(self.curated_zones, chosen, gazetteer, today=reference)
+
+
+def newest_event_date(events: Any) -> datetime.date | None:
+    """Return the latest ``date_end`` among events, or None."""
+    if events is None or len(events) == 0:
+        return None
+    newest = pd.to_datetime(events["date_end"]).max()
+    return None if pd.isna(newest) else newest.date()
+
+
+def _seeds_hash(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _combine(seed: Any, stored: Any, *, drop_articles: set[str] | None = None) -> Any:
+    if stored is None or len(stored) == 0:
+        return seed
+    if drop_articles and "article_id" in stored.columns:
+        stored = stored[~stored["article_id"].isin(drop_articles)]
+    if len(seed) == 0:
+        return stored.reset_index(drop=True)
+    combined = pd.concat([seed, stored], ignore_index=True)
+    return combined.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def load_dataset(
+    gazetteer: Gazetteer,
+    *,
+    store_dir: Path | None = None,
+    version: str | None = None,
+    seeds_dir: Path = SEEDS_DIR,
+) -> Dataset:
+    """Load seeds and store into one :class:`Dataset`.
+
+    Parameters
+    ----------
+    gazetteer
+        Gives seed records their shapes.
+    store_dir
+        The store to read; seeds only when None or when it holds nothing yet.
+    version
+        A store version to show (from a snapshot link); the current one when None.
+    seeds_dir
+        The seed records.
+    """
+    seeds = load_seeds(seeds_dir, gazetteer=gazetteer)
+    seed_articles = {a.id: a for a in seeds.articles}
+    events = events_frame(seeds.events, seed_articles)
+    offices = offices_frame(seeds.offices, gazetteer)
+    places = places_frame(count_places(seeds.events), gazetteer)
+    articles = articles_frame(list(seeds.articles))
+    seeds_version = _seeds_hash(seeds_dir)
+    notice = None
+    stored = None
+    store_version = None
+    if store_dir is not None and (store_dir / "CURRENT").exists():
+        store = Store(store_dir)
+        wanted = version if version and version != seeds_version else None
+        try:
+            stored = store.read_all(wanted)
+        except VersionNotFoundError:
+            notice = (
+                f"The link was made on data version {version!r}, which this installation no "
+                "longer has; showing the current data instead."
+            )
+            stored = store.read_all()
+        store_version = stored.version
+    elif version and version != seeds_version:
+        notice = (
+            f"The link was made on data version {version!r}, which this installation does "
+            "not have; showing the bundled data instead."
+        )
+    if stored is not None:
+        curated_articles = set(seed_articles)
+        events = _combine(events, stored.events, drop_articles=curated_articles)
+        offices = _combine(offices, stored.offices)
+        places = merge_place_frames(places, stored.places)
+        articles = _combine(articles, stored.articles)
+    return Dataset(
+        events=events,
+        offices=offices,
+        places=places,
+        articles=articles,
+        curated_zones=seeds.zones,
+        stored_zones=None if stored is None else stored.zones,
+        version=store_version or seeds_version,
+        notice=notice,
+    )

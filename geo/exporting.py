@@ -1,0 +1,90 @@
+r"""Write layers as GeoJSON or CSV with the record field names of ``DESIGN.md``.
+
+GeoJSON properties carry the record names exactly (``span`` as ``[start, end]``, dates as ISO
+strings, lists as arrays). Strings are JSON-escaped, and ``<``, ``>`` and ``&`` are written as
+``\\u003c``, ``\\u003e`` and ``\\u0026``: the same JSON, but safe to paste into an HTML page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import math
+from typing import Any
+
+import shapely
+
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-ready version of one cell."""
+    if value is None or type(value).__name__ == "NaTType":
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        # dates stored as midnight timestamps are dates; real times keep their time
+        midnight = value.time() == datetime.time(0) and value.tzinfo is None
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _plain(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _properties(row: dict[str, Any]) -> dict[str, Any]:
+    props = {k: _plain(v) for k, v in row.items() if k != "geometry"}
+    if "span_start" in props and "span_end" in props:
+        props["span"] = [props.pop("span_start"), props.pop("span_end")]
+    return props
+
+
+def layer_to_geojson(frame: Any) -> str:
+    """Return a layer as a GeoJSON FeatureCollection string."""
+    features = []
+    for row in frame.to_dict("records"):
+        geometry = row.get("geometry")
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.get("id"),
+                "geometry": None
+                if geometry is None or getattr(geometry, "is_empty", True)
+                else geometry.__geo_interface__,
+                "properties": _properties(row),
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False).translate(_HTML_SAFE) + "\n"
+
+
+def layer_to_csv(frame: Any) -> str:
+    """Return a layer as CSV: lists joined by ``|``, the shape as WKT plus a lat/lon point."""
+    rows = []
+    for row in frame.to_dict("records"):
+        geometry = row.get("geometry")
+        props = _properties(row)
+        for key, value in props.items():
+            if isinstance(value, list):
+                props[key] = "|".join(str(v) for v in value)
+        if geometry is not None and not getattr(geometry, "is_empty", True):
+            point = (
+                geometry if geometry.geom_type == "Point" else shapely.point_on_surface(geometry)
+            )
+            props["lat"], props["lon"] = round(point.y, 5), round(point.x, 5)
+            props["geometry_wkt"] = shapely.to_wkt(geometry, rounding_precision=5)
+        else:
+            props["lat"] = props["lon"] = props["geometry_wkt"] = None
+        rows.append(props)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()

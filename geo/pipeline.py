@@ -1,0 +1,323 @@
+"""Ingest articles into the store: read, find places, extract events and offices, merge, write.
+
+One article at a time goes through :func:`process_article` (pure: article in, records out, so it
+can run in another process); :func:`ingest` reads files, skips what the store already holds,
+merges the new records with the stored ones and writes one new store version. A file that
+cannot be read is reported in the :class:`IngestReport` and the others go in; nothing already
+stored is touched by a failed file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+
+from geo.articles import Article, ArticleError, read_article
+from geo.events import Extraction, extract
+from geo.gazetteer import Gazetteer
+from geo.layers import (
+    articles_frame,
+    build_zones,
+    events_frame,
+    merge_place_frames,
+    offices_frame,
+    places_frame,
+)
+from geo.mentions import PlaceFinder, default_finder
+from geo.records import Office
+from geo.store import Store
+
+#: Offices move forward through these states; a later article's status wins.
+_STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file that was not ingested, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What one article yields: the article and what was extracted from it."""
+
+    article: Article
+    extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The outcome of one ingest run.
+
+    Attributes
+    ----------
+    articles
+        Articles added.
+    duplicates
+        Articles whose text the store already held (or that came twice in the batch).
+    places, events, offices
+        Place mentions, events and office reports in the added articles.
+    skipped
+        Files that could not be read, with the reason.
+    version
+        The store version after the run (unchanged when nothing was added).
+    seconds
+        Wall time.
+    """
+
+    articles: int
+    duplicates: int
+    places: int
+    events: int
+    offices: int
+    skipped: tuple[SkippedFile, ...] = ()
+    version: str | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """Return a one-paragraph human summary."""
+        lines = [
+            f"{self.articles} article(s) added, {self.duplicates} already stored; "
+            f"{self.places} place mention(s), {self.events} event(s), {self.offices} office "
+            f"report(s); store version {self.version or '(empty)'}; {self.seconds:.1f} s"
+        ]
+        lines += [f"skipped {s.source}: {s.reason}" for s in self.skipped]
+        return "\n".join(lines)
+
+
+def process_article(article: Article, *, finder: PlaceFinder | None = None) -> ArticleResult:
+    """Extract places, events and offices from one article."""
+    return ArticleResult(article=article, extraction=extract(article, finder=finder))
+
+
+def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> list[Office]:
+    """Merge reports of the same office: sources add up, the latest report sets the status."""
+    merged: dict[str, tuple[Office, datetime.date | None]] = {}
+    for office, reported in offices:
+        previous = merged.get(office.id)
+        if previous is None:
+            merged[office.id] = (office, reported)
+            continue
+        old, old_reported = previous
+        newer = (reported or datetime.date.min, _STATUS_ORDER.get(office.status, 0)) >= (
+            old_reported or datetime.date.min,
+            _STATUS_ORDER.get(old.status, 0),
+        )
+        chosen = office if newer else old
+        article_ids = tuple(sorted({*old.article_ids, *office.article_ids}))
+        since_values = [d for d in (old.since, office.since) if d is not None]
+        merged[office.id] = (
+            Office(
+                id=chosen.id,
+                org=chosen.org,
+                host_place_id=chosen.host_place_id,
+                city=chosen.city or old.city or office.city,
+                status=chosen.status,
+                since=min(since_values) if since_values else None,
+                article_ids=article_ids,
+                geometry=chosen.geometry,
+                origin=chosen.origin,
+            ),
+            max(old_reported or datetime.date.min, reported or datetime.date.min),
+        )
+    return [office for office, _ in merged.values()]
+
+
+def _place_counts(results: Sequence[ArticleResult]) -> dict[str, tuple[int, set[str]]]:
+    counts: dict[str, tuple[int, set[str]]] = {}
+    for result in results:
+        for mention in result.extraction.mentions.places:
+            count, articles = counts.get(mention.place.id, (0, set()))
+            counts[mention.place.id] = (count + 1, articles | {result.article.id})
+    return counts
+
+
+def _concat(old: Any, new: Any) -> Any:
+    if old is None or len(old) == 0:
+        return new
+    if new is None or len(new) == 0:
+        return old
+    combined = pd.concat([old, new], ignore_index=True)
+    return combined.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def results_to_layers(
+    results: Sequence[ArticleResult],
+    gazetteer: Gazetteer,
+    *,
+    stored: Any | None = None,
+    ingested_at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """Turn extraction results into layer frames, merged with the stored layers if given.
+
+    Parameters
+    ----------
+    results
+        New articles and what was extracted from them.
+    gazetteer
+        For office and place shapes.
+    stored
+        The store's current :class:`geo.store.Layers`, or None.
+    ingested_at
+        Timestamp recorded on the new articles (now, when None).
+    """
+    articles = {r.article.id: r.article for r in results}
+    new_events = events_frame([e for r in results for e in r.extraction.events], articles)
+    reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
+    new_places = places_frame(_place_counts(results), gazetteer)
+    stamp = ingested_at or datetime.datetime.now(datetime.UTC)
+    new_articles = articles_frame(
+        list(articles.values()), ingested_at=dict.fromkeys(articles, stamp)
+    )
+    if stored is not None and len(stored.offices):
+        published = {}
+        if len(stored.articles):
+            published = dict(zip(stored.articles["id"], stored.articles["published"], strict=True))
+        for row in stored.offices.itertuples(index=False):
+            office = Office(
+                id=row.id,
+                org=row.org,
+                host_place_id=row.host_place_id,
+                city=row.city,
+                status=row.status,
+                since=None if pd.isna(row.since) else pd.Timestamp(row.since).date(),
+                article_ids=tuple(row.article_ids),
+                geometry=row.geometry,
+                origin=row.origin,
+            )
+            dates = [published.get(a) for a in office.article_ids]
+            latest = max(
+                (pd.Timestamp(d).date() for d in dates if d is not None and not pd.isna(d)),
+                default=None,
+            )
+            reports.insert(0, (office, latest))
+    offices = offices_frame(_merge_offices(reports), gazetteer)
+    events = _concat(None if stored is None else stored.events, new_events)
+    layers = {
+        "events": events,
+        "offices": offices,
+        "places": merge_place_frames(None if stored is None else stored.places, new_places),
+        "articles": _concat(None if stored is None else stored.articles, new_articles),
+    }
+    today = _newest_date(events) or datetime.date.today()
+    layers["zones"] = build_zones([], events, gazetteer, today=today)
+    return layers
+
+
+def _newest_date(events: Any) -> datetime.date | None:
+    if events is None or len(events) == 0:
+        return None
+    newest = pd.to_datetime(events["date_end"]).max()
+    return None if pd.isna(newest) else newest.date()
+
+
+def read_new_articles(
+    paths: Iterable[str | Path], known_ids: set[str]
+) -> tuple[list[Article], list[SkippedFile], int]:
+    """Read article files, skipping unreadable ones and texts already known.
+
+    Returns the new articles, the skipped files and the number of duplicates.
+    """
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    duplicates = 0
+    seen = set(known_ids)
+    for path in paths:
+        try:
+            article = read_article(path)
+        except ArticleError as error:
+            skipped.append(SkippedFile(str(path), error.reason))
+            continue
+        except OSError as error:  # a file that vanished or cannot be opened mid-run
+            skipped.append(SkippedFile(str(path), error.strerror or str(error)))
+            continue
+        if article.id in seen:
+            duplicates += 1
+            continue
+        seen.add(article.id)
+        articles.append(article)
+    return articles, skipped, duplicates
+
+
+def ingest_articles(
+    articles: Sequence[Article],
+    store: Store,
+    *,
+    finder: PlaceFinder | None = None,
+    progress: ProgressCallback | None = None,
+    skipped: Sequence[SkippedFile] = (),
+    duplicates: int = 0,
+    started: float | None = None,
+) -> IngestReport:
+    """Process already-read articles and write them into `store` as one new version."""
+    started = time.perf_counter() if started is None else started
+    finder = finder or default_finder()
+    stored = store.read_all() if store.current_version() else None
+    known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
+    fresh = [a for a in articles if a.id not in known]
+    duplicates += len(articles) - len(fresh)
+    results = []
+    for index, article in enumerate(fresh):
+        results.append(process_article(article, finder=finder))
+        if progress is not None:
+            progress(index + 1, len(fresh), article.source)
+    version = store.current_version()
+    if results:
+        layers = results_to_layers(results, finder.gazetteer, stored=stored)
+        version = store.write(layers, message=f"ingest {len(results)} article(s)")
+    return IngestReport(
+        articles=len(results),
+        duplicates=duplicates,
+        places=sum(len(r.extraction.mentions.places) for r in results),
+        events=sum(len(r.extraction.events) for r in results),
+        offices=sum(len(r.extraction.offices) for r in results),
+        skipped=tuple(skipped),
+        version=version,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    finder: PlaceFinder | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Ingest article files (directories are expanded) into `store`.
+
+    Re-ingesting the same text adds nothing; unreadable files are reported and skipped.
+    """
+    from geo.articles import iter_article_paths
+
+    started = time.perf_counter()
+    expanded: list[str | Path] = []
+    for path in paths:
+        if str(path) != "-" and Path(path).is_dir():
+            expanded.extend(iter_article_paths([path]))
+        else:
+            expanded.append(path)
+    stored_ids: set[str] = set()
+    if store.current_version():
+        stored_articles = store.read_layer("articles", columns=["id"])
+        stored_ids = set(stored_articles["id"]) if len(stored_articles) else set()
+    articles, skipped, duplicates = read_new_articles(expanded, stored_ids)
+    return ingest_articles(
+        articles,
+        store,
+        finder=finder,
+        progress=progress,
+        skipped=skipped,
+        duplicates=duplicates,
+        started=started,
+    )

@@ -1,0 +1,216 @@
+"""Ingest articles into a store, export layers, and keep going past bad files."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+from geo.dataset import load_dataset
+from geo.gazetteer import Gazetteer
+from geo.mentions import PlaceFinder
+from geo.pipeline import ingest
+from geo.store import Store
+
+EVENTS = Path(__file__).resolve().parent / "data" / "events"
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "drills.md").write_text(
+        "---\ntitle: Drills in the Sea of Japan\noutlet: Pacific Ledger\n"
+        "published: 2024-05-10\n---\n"
+        "Russian warships conducted anti-submarine exercises in the Sea of Japan in April, "
+        "the defence ministry in Tokyo said on Friday.\n",
+        encoding="utf-8",
+    )
+    (folder / "office.txt").write_text(
+        "NATO plans to open a liaison office in Japan, officials said. "
+        "China has warned against such a move.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    broken = folder / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nText in Japan.\n", encoding="utf-8")
+    bad_date = folder / "bad-date.md"
+    bad_date.write_text(
+        "---\ntitle: Bad date\npublished: 2023-13-45\n---\nChina claimed the Senkaku Islands.\n",
+        encoding="utf-8",
+    )
+    empty = folder / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = folder / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    big = folder / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    scripted = folder / "scripted.html"
+    scripted.write_text(
+        "<html><head><title>Patrols <script>alert(1)</script></title></head><body><article>"
+        "<h1>Joint patrols</h1><p>Chinese and Russian ships held joint naval patrols in the "
+        "western Pacific on Tuesday, officials in Tokyo said.</p><script>alert('x')</script>"
+        "<p>The patrols lasted a week and passed near Okinawa.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    return [broken, bad_date, empty, binary, big, scripted]
+
+
+def test_ingest_adds_events_offices_places_and_articles(
+    tmp_path: Path, articles: Path, finder: PlaceFinder
+) -> None:
+    store = Store.open(tmp_path / "store")
+    report = ingest([articles], store, finder=finder)
+    assert (report.articles, report.duplicates, report.skipped) == (2, 0, ())
+    layers = store.read_all()
+    types = set(layers.events["type"])
+    assert {"exercise", "office_opening", "criticism"} <= types
+    drill = layers.events[layers.events["type"] == "exercise"].iloc[0]
+    assert list(drill["place_ids"]) == ["ne:sea:sea-of-japan"]
+    assert str(drill["date_start"])[:10] == "2024-04-01"
+    assert set(layers.offices["status"]) == {"proposed"}
+    assert "ne:sea:sea-of-japan" in set(layers.places["id"])
+    assert set(layers.articles["title"]) >= {"Drills in the Sea of Japan"}
+
+
+def test_reingesting_the_same_text_adds_nothing(
+    tmp_path: Path, articles: Path, finder: PlaceFinder
+) -> None:
+    store = Store.open(tmp_path / "store")
+    first = ingest([articles], store, finder=finder)
+    again = ingest([articles], store, finder=finder)
+    assert again.articles == 0
+    assert again.duplicates == 2
+    assert again.version == first.version
+    assert len(store.versions()) == 1
+
+
+def test_bad_files_are_reported_and_the_rest_goes_in(
+    tmp_path: Path, hostile: list[Path], articles: Path, finder: PlaceFinder
+) -> None:
+    store = Store.open(tmp_path / "store")
+    ingest([articles], store, finder=finder)
+    before = store.read_all()
+    report = ingest(hostile, store, finder=finder)
+    reasons = {Path(s.source).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"broken.md", "empty.txt", "photo.txt", "big.txt"}
+    assert "YAML" in reasons["broken.md"]
+    assert "limit" in reasons["big.txt"]
+    assert report.articles == 2  # the bad date keeps its article, the HTML page goes in
+    after = store.read_all()
+    assert set(before.events["id"]) <= set(after.events["id"])
+    assert set(before.articles["id"]) <= set(after.articles["id"])
+    titles = " ".join(after.articles["title"])
+    assert "<script>" not in " ".join(after.articles["text"])
+    assert "alert" not in titles or "<script>" not in titles
+
+
+def test_dataset_combines_seeds_and_store_without_duplicating_curated_articles(
+    tmp_path: Path, gazetteer: Gazetteer, finder: PlaceFinder, founding_text: str
+) -> None:
+    from tests.conftest import FOUNDING_ARTICLE
+
+    seeds_only = load_dataset(gazetteer)
+    store = Store.open(tmp_path / "store")
+    ingest([FOUNDING_ARTICLE, EVENTS / "baltic-drills.md"], store, finder=finder)
+    combined = load_dataset(gazetteer, store_dir=store.root)
+    founding = "art-972ca0e5bbbd3211"
+    curated = combined.events[combined.events["article_id"] == founding]
+    assert set(curated["origin"]) == {"curated"}  # extracted duplicates of seeds are hidden
+    assert len(curated) == len(seeds_only.events)
+    assert (combined.events["origin"] == "extracted").sum() > 0
+    assert combined.version == store.current_version()
+    zones = combined.zones(gazetteer)
+    assert len(zones) >= len(seeds_only.curated_zones)
+
+
+def test_a_missing_pinned_version_falls_back_with_a_notice(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    dataset = load_dataset(gazetteer, store_dir=tmp_path / "nothing", version="abcdef123456")
+    assert dataset.notice is not None
+    assert "abcdef123456" in dataset.notice
+
+
+def test_cli_ingest_and_export(tmp_path: Path, articles: Path) -> None:
+    runner = CliRunner()
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["ingest", str(articles), "--store", str(store), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "2 article(s) added" in result.output
+    result = runner.invoke(main, ["export", "--layer", "events", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    collection = json.loads(result.output)
+    properties = [f["properties"] for f in collection["features"]]
+    assert {
+        "id",
+        "type",
+        "cameo",
+        "date_start",
+        "date_precision",
+        "actors",
+        "span",
+        "origin",
+    } <= set(properties[0])
+    assert any(p["type"] == "exercise" for p in properties)
+    csv_result = runner.invoke(
+        main, ["export", "--layer", "offices", "--store", str(store), "--format", "csv"]
+    )
+    assert csv_result.exit_code == 0, csv_result.output
+    assert csv_result.output.splitlines()[0].startswith("id,org,host_place_id")
+    out = tmp_path / "zones.parquet"
+    parquet = runner.invoke(
+        main,
+        [
+            "export",
+            "--layer",
+            "zones",
+            "--store",
+            str(store),
+            "--format",
+            "parquet",
+            "-o",
+            str(out),
+        ],
+    )
+    assert parquet.exit_code == 0, parquet.output
+    assert out.stat().st_size > 0
+    check = runner.invoke(main, ["store", "check", "--store", str(store)])
+    assert check.exit_code == 0, check.output
+
+
+def test_cli_ingest_reports_bad_files_on_one_line_each(tmp_path: Path, hostile: list[Path]) -> None:
+    result = CliRunner().invoke(
+        main, ["ingest", *map(str, hostile), "--store", str(tmp_path / "s"), "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 4
+
+
+def test_export_escapes_markup_for_html_embedding(tmp_path: Path) -> None:
+    runner = CliRunner()
+    article = tmp_path / "x.md"
+    article.write_text(
+        "---\ntitle: <img src=x onerror=alert(1)>\n---\n<script>alert(1)</script> Russian warships "
+        "conducted exercises in the Sea of Japan.\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    assert (
+        runner.invoke(main, ["ingest", str(article), "--store", str(store), "--quiet"]).exit_code
+        == 0
+    )
+    result = runner.invoke(main, ["export", "--layer", "events", "--store", str(store)])
+    assert "<script>" not in result.output
+    assert "\\u003cscript\\u003e" in result.output
+    assert json.loads(result.output)["features"]
