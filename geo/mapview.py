@@ -33,6 +33,7 @@ import base64
 import datetime
 import html
 import json
+import math
 import os
 import re
 import tempfile
@@ -140,6 +141,7 @@ _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
 _POPUP_MAX_WIDTH = 340
 _POINT_DECIMALS = 5
+_SPREAD_PIXELS = 16
 _SHAPE_DECIMALS = 4
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -515,11 +517,48 @@ def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
     return view.selected is not None and read_text(record.get("id")) == view.selected
 
 
-def _marker(record: Mapping[str, Any], classes: str, label: str, size: int, view: ViewState) -> Any:
+def marker_positions(frame: Any, zoom: int) -> dict[str, tuple[float, float]]:
+    """Return where each point feature's marker is drawn, as ``id → (lat, lon)``.
+
+    Features at the same spot (several events "in the Sea of Japan") are spread on a small
+    circle around it, about one icon apart at `zoom`, so every marker can be seen and clicked.
+    """
+    groups: dict[tuple[float, float], list[tuple[str, float, float]]] = {}
+    for record in _rows(frame):
+        location = _location(record.get("geometry"))
+        if location is not None:
+            key = (round(location[0], 3), round(location[1], 3))
+            groups.setdefault(key, []).append(
+                (read_text(record.get("id")), location[0], location[1])
+            )
+    degrees_per_pixel = 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
+    positions: dict[str, tuple[float, float]] = {}
+    for members in groups.values():
+        count = len(members)
+        radius = 0.0 if count == 1 else _SPREAD_PIXELS * degrees_per_pixel * max(1.0, count / 6)
+        for k, (feature_id, lat, lon) in enumerate(sorted(members)):
+            angle = 2 * math.pi * k / count
+            positions[feature_id] = (
+                round(lat + radius * math.sin(angle), _POINT_DECIMALS),
+                round(lon + radius * math.cos(angle), _POINT_DECIMALS),
+            )
+    return positions
+
+
+def _marker(
+    record: Mapping[str, Any],
+    classes: str,
+    label: str,
+    size: int,
+    view: ViewState,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> Any:
     """Return a marker whose icon is a ``<span>`` with our classes and ``data-fl-id``."""
-    location = _location(record.get("geometry"))
+    location: Any = _location(record.get("geometry"))
     if location is None:
         return None
+    if positions is not None:
+        location = list(positions.get(read_text(record.get("id")), location))
     selected = _is_selected(record, view)
     icon = folium.DivIcon(
         html=(
@@ -537,10 +576,12 @@ def _marker(record: Mapping[str, Any], classes: str, label: str, size: int, view
 
 
 def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
-    for record in _rows(filter_events(events, view)):
+    shown = filter_events(events, view)
+    positions = marker_positions(shown, view.zoom)
+    for record in _rows(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
-        marker = _marker(record, classes, style.label, _EVENT_ICON_SIZE, view)
+        marker = _marker(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
         if marker is not None:
             selected = _is_selected(record, view)
             yield _bind(
@@ -553,10 +594,11 @@ def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
 
 
 def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
+    positions = marker_positions(offices, view.zoom)
     for record in _rows(offices):
         style = office_style(read_text(record.get("status")))
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
-        marker = _marker(record, classes, style.label, _OFFICE_ICON_SIZE, view)
+        marker = _marker(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
         if marker is not None:
             selected = _is_selected(record, view)
             yield _bind(

@@ -32,6 +32,7 @@ __all__ = [
     "event_interval",
     "event_popup",
     "event_tooltip",
+    "format_interval",
     "is_missing",
     "office_popup",
     "office_tooltip",
@@ -177,7 +178,8 @@ def _is_web_url(url: str) -> bool:
     return bool(_WEB_URL.fullmatch(url)) and bool(urlsplit(url).netloc)
 
 
-def _format_interval(start: object, end: object, precision: object) -> str:
+def format_interval(start: object, end: object, precision: object) -> str:
+    """Return an event's dates as people write them: "April 2023", "2022", "2023-05-10"."""
     first, last = event_interval(start, end, precision)
     if first is None or last is None:
         return "date unknown"
@@ -256,7 +258,7 @@ def event_popup(record: Mapping[str, Any]) -> str:
     """Return an event's popup: type, date and places, the marked sentence, source, actors."""
     style = event_style(read_text(record.get("type")))
     names = read_strings(record.get("place_names"))
-    when = _format_interval(
+    when = format_interval(
         record.get("date_start"), record.get("date_end"), record.get("date_precision")
     )
     if read_text(record.get("modality")) == "planned":

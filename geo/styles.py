@@ -10,6 +10,7 @@ here, so the map needs no colormap library. The dashboard draws the legend itsel
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -296,3 +297,16 @@ def legend_items(view: ViewState) -> list[LegendItem]:
     if "places" in view.layers:
         items.append(LegendItem("places", "place", "Place mentioned", PLACE_STYLE.color, None))
     return items
+
+
+def legend_html(view: ViewState) -> str:
+    """Return the legend as small HTML (our labels and icons only, no article text)."""
+    rows = []
+    for item in legend_items(view):
+        swatch = (
+            f'<img src="{icon_data_uri(item.icon)}" width="16" height="16" alt="">'
+            if item.icon
+            else f'<span style="color:{item.colour}">&#9632;</span>'
+        )
+        rows.append(f'<div class="fl-legend-row">{swatch} {html.escape(item.label)}</div>')
+    return '<div class="fl-legend">' + "".join(rows) + "</div>"

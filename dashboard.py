@@ -1,0 +1,236 @@
+"""Faultlines dashboard: the Streamlit shell. URL → view state → widgets → layers → map."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import snapshot, uploads, views
+from geo.dataset import Dataset, load_dataset
+from geo.exporting import layer_to_csv, layer_to_geojson
+from geo.gazetteer import load_gazetteer
+from geo.geocode import Geocoder
+from geo.mapview import base_map, ensure_static_assets, feature_groups, standalone_html
+from geo.mentions import PlaceFinder, default_finder
+from geo.pipeline import ingest_articles
+from geo.store import Store, default_store_dir
+from geo.styles import EVENT_STYLES, legend_html
+from geo.taxonomy import EVENT_TYPES
+
+ROOT = Path(__file__).parent
+LAYER_LABELS = {
+    "events": "Events",
+    "offices": "Liaison offices",
+    "zones": "Tension zones",
+    "places": "Places mentioned",
+}
+st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def resources() -> tuple[Geocoder, PlaceFinder, Any]:
+    """Load what every session shares: static files, gazetteer, geocoder, basemap."""
+    ensure_static_assets(ROOT / "static")
+    gazetteer = load_gazetteer()
+    return Geocoder(gazetteer), default_finder(), views.basemap_frame(gazetteer)
+
+
+@st.cache_data(show_spinner="Loading the data…", max_entries=8)
+def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
+    """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
+    return load_dataset(resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned)
+
+
+geocoder, finder, basemap = resources()
+store_dir = default_store_dir()
+url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
+current = Store(store_dir).current_version() if (store_dir / "CURRENT").exists() else None
+data = dataset(str(store_dir), current, url_view.version)
+first_day, last_day = views.date_bounds(data)
+state = st.session_state
+if "view" not in state:  # a new browser session: the widgets start from the link
+    state.view = state.base = url_view
+    for key in snapshot.LAYER_KEYS:
+        state[f"layer_{key}"] = key in url_view.layers
+    for kind in EVENT_TYPES:
+        state[f"type_{kind.key}"] = url_view.types is None or kind.key in url_view.types
+    start = min(max(url_view.date_from or first_day, first_day), last_day)
+    state.window = (start, max(min(url_view.date_to or last_day, last_day), start))
+    state.basemap, state.query = url_view.basemap, url_view.query or ""
+
+st.title("Faultlines")
+st.caption(
+    "Geopolitical news on a map: events, liaison offices and tension zones, each traced "
+    "to its source."
+)
+for warning in warnings:
+    st.warning(f"Ignored `{warning.param}` in the link: {views.escape_markdown(warning.message)}")
+if data.notice:
+    st.info(data.notice)
+
+with st.sidebar:
+    st.header("Layers")
+    for key in snapshot.LAYER_KEYS:
+        st.checkbox(LAYER_LABELS[key], key=f"layer_{key}")
+    with st.expander("Event types"):
+        for kind in EVENT_TYPES:
+            st.checkbox(kind.label, key=f"type_{kind.key}")
+    st.slider(
+        "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
+    )
+    st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
+    st.selectbox(
+        "Basemap",
+        snapshot.BASEMAPS,
+        key="basemap",
+        help="“vector” works offline; tiles need internet.",
+    )
+
+types = frozenset(k.key for k in EVENT_TYPES if state[f"type_{k.key}"])
+view = state.view.replace(
+    layers=frozenset(k for k in snapshot.LAYER_KEYS if state[f"layer_{k}"]),
+    types=None if len(types) == len(EVENT_TYPES) else types,
+    date_from=None if state.window[0] <= first_day else state.window[0],
+    date_to=None if state.window[1] >= last_day else state.window[1],
+    basemap=state.basemap,
+    query=state.query.strip()[:200] or None,
+    version=data.version,
+)
+found = views.search_place(view.query, geocoder)
+if found and found.place and view.query != state.view.query:  # a new search: go there
+    view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
+layers = views.map_layers(data, view, geocoder.gazetteer, basemap=basemap)
+
+map_column, side = st.columns([2, 1], gap="medium")
+with map_column:
+    if found and not found.place:
+        close = ", ".join(s.name for s in found.suggestions) or "none"
+        st.warning(views.escape_markdown(f"No place called “{view.query}”. Close matches: {close}"))
+    if state.base.basemap != view.basemap:
+        state.base = view  # only a new basemap rebuilds the base map; the rest moves over it
+    returned = st_folium(
+        base_map(state.base, asset_base="/app/static", basemap_frame=basemap),
+        key="map",
+        center=(view.lat, view.lon),
+        zoom=view.zoom,
+        feature_group_to_add=feature_groups(
+            layers, view, highlight=found.place.geometry if found and found.place else None
+        ),
+        returned_objects=["center", "zoom", "last_object_clicked"],
+        height=640,
+        use_container_width=True,
+    )
+    view = views.view_after_map(view, returned, layers)
+    chart = views.timeline(layers.events)
+    if len(chart):
+        colours = {s.label: s.colour for s in EVENT_STYLES.values()}
+        st.bar_chart(chart, color=[colours[c] for c in chart.columns], height=220, y_label="Events")
+
+with side:
+    table = views.event_table(layers.events)
+    st.subheader(f"{len(table)} events in view")
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        height=250,
+        on_select="rerun",
+        key="event_list",
+        selection_mode="single-row",
+        column_config={"id": None, "article": None},
+    )
+    rows = picked.selection.rows if picked else []
+    if rows and table.iloc[rows[0]]["id"] != state.get("picked"):  # a row chosen: select and go
+        state.picked = table.iloc[rows[0]]["id"]
+        point = layers.events.set_index("id").geometry.get(state.picked)
+        view = view.replace(selected=state.picked)
+        view = (
+            view.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
+            if point is not None
+            else view
+        )
+    selection = views.find_selection(layers, view.selected)
+    if selection:
+        details = views.describe(selection, data)
+        st.subheader(details.title)
+        st.markdown("  \n".join(details.lines))
+        if details.quote:
+            st.markdown(f"> {details.quote}")
+        if details.caption:
+            st.caption(details.caption)
+        if details.url:
+            st.link_button("Open the article", details.url)
+        if details.severity is not None:
+            st.progress(
+                details.severity, text=f"Severity {details.severity:.2f}, from these events:"
+            )
+            st.dataframe(
+                details.behind, hide_index=True, column_config={"id": None, "article": None}
+            )
+    with st.expander("Legend", expanded=not selection):
+        st.html(legend_html(view))
+
+state.view = view
+if snapshot.to_query(view) != snapshot.to_query(url_view):
+    st.query_params.from_dict(snapshot.to_query(view))
+with side:
+    st.subheader("Share this view")
+    st.code(
+        f"{str(st.context.url).split('?')[0]}?{snapshot.to_query_string(view)}",
+        language=None,
+        wrap_lines=True,
+    )
+    events_here = layers.events if layers.events is not None else data.events.iloc[0:0]
+    st.download_button(
+        "Events (GeoJSON)", layer_to_geojson(events_here), "faultlines-events.geojson"
+    )
+    st.download_button("Events (CSV)", layer_to_csv(events_here), "faultlines-events.csv")
+    st.download_button("Map (offline HTML)", standalone_html(layers, view), "faultlines-map.html")
+
+with st.expander("Add articles"):
+    configured = uploads.editor_token(
+        st.secrets if (ROOT / ".streamlit" / "secrets.toml").exists() else None
+    )
+    if not configured:
+        st.info(
+            "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
+            "to let editors add them."
+        )
+    elif uploads.may_edit(st.text_input("Editor token", type="password"), configured):
+        files = st.file_uploader(
+            "Article files",
+            type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],
+            accept_multiple_files=True,
+        )
+        pasted = st.text_area("…or paste an article")
+        title_column, outlet_column, date_column = st.columns(3)
+        title, outlet = title_column.text_input("Title"), outlet_column.text_input("Outlet")
+        published = date_column.date_input("Published", value=None, max_value=datetime.date.today())
+        if st.button("Add to the map", type="primary"):
+            articles, problems = uploads.articles_from_files(
+                (f.name, f.getvalue()) for f in files or []
+            )
+            if pasted.strip():
+                made = uploads.article_from_paste(
+                    pasted, title=title, outlet=outlet, published=published
+                )
+                problems.append(made) if isinstance(
+                    made, uploads.UploadProblem
+                ) else articles.append(made)
+            bar = st.progress(0.0, text="Reading articles…")
+            report = ingest_articles(
+                articles,
+                Store.open(store_dir),
+                finder=finder,
+                progress=lambda done, total, _: bar.progress(
+                    done / total, text=f"{done}/{total} articles"
+                ),
+            )
+            st.success(report.summary().splitlines()[0])
+            for problem in problems:
+                st.error(views.escape_markdown(f"{problem.name}: {problem.reason}"))
+            if report.articles:
+                st.cache_data.clear()

@@ -1,0 +1,109 @@
+"""Turn files and text people add in the browser into articles, within documented limits.
+
+Limits (also in the README): at most :data:`MAX_FILES` files of :data:`MAX_UPLOAD_BYTES` each,
+with a suffix in :data:`UPLOAD_SUFFIXES`. A file's name is only ever shown, never used as a
+path. Changing data needs the editor token when one is configured (``FAULTLINES_EDITOR_TOKEN``
+or the ``editor_token`` Streamlit secret); without one, the dashboard is read-only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hmac
+import os
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geo.articles import Article, ArticleError, article_from_bytes, article_from_text
+
+#: Environment variable holding the editor token.
+EDITOR_TOKEN_ENV = "FAULTLINES_EDITOR_TOKEN"
+#: Largest file accepted from the browser.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: Most files accepted at once.
+MAX_FILES = 50
+#: File types accepted from the browser.
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: Longest pasted text accepted, in characters.
+MAX_PASTED_CHARS = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class UploadProblem:
+    """A file or paste that was not accepted, with the reason to show."""
+
+    name: str
+    reason: str
+
+
+def safe_name(name: object) -> str:
+    """Return a file name fit for display: its last path part, printable, at most 80 chars."""
+    text = str(name).replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
+    return (text[:77] + "…" if len(text) > 80 else text) or "unnamed file"
+
+
+def editor_token(secrets: object = None) -> str | None:
+    """Return the configured editor token: the environment first, then Streamlit secrets."""
+    token = os.environ.get(EDITOR_TOKEN_ENV, "").strip()
+    if token:
+        return token
+    try:
+        value = secrets.get("editor_token") if secrets is not None else None  # type: ignore[attr-defined]
+    except Exception:  # Streamlit raises when there is no secrets file at all
+        value = None
+    return str(value).strip() if value else None
+
+
+def may_edit(given: str | None, configured: str | None) -> bool:
+    """Return whether `given` unlocks editing (a constant-time comparison)."""
+    if not configured or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode(), configured.encode())
+
+
+def articles_from_files(
+    files: Iterable[tuple[object, bytes]],
+) -> tuple[list[Article], list[UploadProblem]]:
+    """Read uploaded ``(name, content)`` pairs into articles, within the limits."""
+    articles: list[Article] = []
+    problems: list[UploadProblem] = []
+    for index, (raw_name, data) in enumerate(files):
+        name = safe_name(raw_name)
+        if index >= MAX_FILES:
+            problems.append(UploadProblem(name, f"more than {MAX_FILES} files at once"))
+            continue
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in UPLOAD_SUFFIXES:
+            allowed = ", ".join(UPLOAD_SUFFIXES)
+            problems.append(UploadProblem(name, f"not an article file (allowed: {allowed})"))
+            continue
+        if len(data) > MAX_UPLOAD_BYTES:
+            size = len(data) / 1024 / 1024
+            limit = MAX_UPLOAD_BYTES // 1024 // 1024
+            problems.append(UploadProblem(name, f"{size:.1f} MB is over the {limit} MB limit"))
+            continue
+        try:
+            articles.append(article_from_bytes(data, source=f"upload:{name}"))
+        except ArticleError as error:
+            problems.append(UploadProblem(name, error.reason))
+    return articles, problems
+
+
+def article_from_paste(
+    text: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+) -> Article | UploadProblem:
+    """Make an article from pasted text, or say why not."""
+    if len(text) > MAX_PASTED_CHARS:
+        return UploadProblem("pasted text", f"longer than {MAX_PASTED_CHARS:,} characters")
+    try:
+        return article_from_text(
+            text, title=title or None, outlet=outlet or None, published=published, source="<pasted>"
+        )
+    except ArticleError as error:
+        return UploadProblem("pasted text", error.reason)

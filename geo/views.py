@@ -1,0 +1,357 @@
+"""Work out what a dashboard view shows: layers, event list, timeline, selection, search.
+
+Everything here is pure (a :class:`geo.dataset.Dataset` and a :class:`geo.snapshot.ViewState`
+in, frames and records out), so ``dashboard.py`` only wires widgets to these functions and the
+logic is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd  # type: ignore[import-untyped]
+import shapely
+
+from geo.dataset import Dataset, newest_event_date
+from geo.gazetteer import Gazetteer, Place
+from geo.geocode import Geocoder, Suggestion
+from geo.mapview import MapLayers, filter_events, marker_positions
+from geo.popups import event_interval, format_interval, read_strings, read_text
+from geo.snapshot import ViewState
+from geo.taxonomy import EVENT_TYPES
+
+_TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
+#: Largest distance, in degrees, between a click and the marker it selects.
+CLICK_TOLERANCE_DEGREES = 0.6
+_MOVE_PIXELS = 4
+
+
+def escape_markdown(text: object) -> str:
+    """Return `text` with every Markdown and HTML special character backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", read_text(text))
+
+
+def with_articles(events: Any, articles: Any) -> Any:
+    """Join each event with its article's title, outlet, publication date and URL."""
+    if events is None or len(events) == 0:
+        return events
+    if articles is None or len(articles) == 0:
+        extra = pd.DataFrame({"article_id": pd.Series([], dtype=str)})
+    else:
+        extra = articles[["id", *_ARTICLE_COLUMNS]].rename(columns={"id": "article_id"})
+    present = [c for c in _ARTICLE_COLUMNS if c in events.columns]
+    merged = events.drop(columns=present).merge(extra, on="article_id", how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=events.crs)
+
+
+def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last day any dated event covers (today's year when none)."""
+    firsts, lasts = [], []
+    for start, end, precision in zip(
+        dataset.events["date_start"],
+        dataset.events["date_end"],
+        dataset.events["date_precision"],
+        strict=True,
+    ):
+        first, last = event_interval(start, end, precision)
+        if first is not None and last is not None:
+            firsts.append(first)
+            lasts.append(last)
+    if not firsts:
+        today = datetime.date.today()
+        return datetime.date(today.year, 1, 1), today
+    return min(firsts), max(lasts)
+
+
+def visible_events(dataset: Dataset, view: ViewState) -> Any:
+    """Return the events the view shows (type and time filters), with article columns."""
+    return filter_events(with_articles(dataset.events, dataset.articles), view)
+
+
+def map_layers(
+    dataset: Dataset, view: ViewState, gazetteer: Gazetteer, *, basemap: Any = None
+) -> MapLayers:
+    """Return the layers to draw for `view`.
+
+    Zones get their severity from the visible events only, measured from the end of the time
+    window (or the newest event), so moving the window shows how tensions rose and fell. The
+    places layer shows the real shapes of the places the visible events happened in.
+    """
+    events = visible_events(dataset, view)
+    today = view.date_to or newest_event_date(events) or newest_event_date(dataset.events)
+    zones = dataset.zones(gazetteer, events=events, today=today)
+    place_ids = (
+        {p for ids in events["place_ids"] for p in read_strings(ids)} if len(events) else set()
+    )
+    places = dataset.places[dataset.places["id"].isin(place_ids)] if len(dataset.places) else None
+    return MapLayers(
+        events=events,
+        offices=dataset.offices,
+        zones=zones,
+        places=places,
+        basemap=basemap,
+    )
+
+
+def event_table(events: Any) -> Any:
+    """Return the visible events as a table for the list beside the map, newest first."""
+    columns = ["id", "when", "type", "where", "who", "article", "sort"]
+    if events is None or len(events) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns[:-1]})
+    rows = []
+    for record in events.to_dict("records"):
+        first, _ = event_interval(
+            record.get("date_start"), record.get("date_end"), record.get("date_precision")
+        )
+        rows.append(
+            {
+                "id": record["id"],
+                "when": format_interval(
+                    record.get("date_start"), record.get("date_end"), record.get("date_precision")
+                ),
+                "type": _TYPE_LABELS.get(record["type"], record["type"]),
+                "where": ", ".join(read_strings(record.get("place_names"))) or "—",
+                "who": ", ".join(read_strings(record.get("actors"))) or "—",
+                "article": read_text(record.get("title")),
+                "sort": first or datetime.date.min,
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(["sort", "id"], ascending=[False, True])
+    return table.drop(columns="sort").reset_index(drop=True)
+
+
+def timeline(events: Any) -> Any:
+    """Return event counts by month (rows) and type label (columns) for dated events."""
+    if events is None or len(events) == 0:
+        return pd.DataFrame()
+    months = []
+    for start, end, precision, kind in zip(
+        events["date_start"],
+        events["date_end"],
+        events["date_precision"],
+        events["type"],
+        strict=True,
+    ):
+        first, _ = event_interval(start, end, precision)
+        if first is not None:
+            months.append((pd.Timestamp(first.year, first.month, 1), _TYPE_LABELS.get(kind, kind)))
+    if not months:
+        return pd.DataFrame()
+    frame = pd.DataFrame(months, columns=["month", "type"])
+    counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
+    full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
+    return counts.reindex(full, fill_value=0).rename_axis("month")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The feature a view has selected, described for the side panel."""
+
+    id: str
+    layer: str
+    record: dict[str, Any]
+
+
+def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
+    """Return the selected feature's record from whichever visible layer holds it."""
+    if not selected:
+        return None
+    for name in ("events", "offices", "zones", "places"):
+        frame = getattr(layers, name)
+        if frame is not None and len(frame) and "id" in frame.columns:
+            rows = frame[frame["id"] == selected]
+            if len(rows):
+                return Selection(selected, name, rows.iloc[0].to_dict())
+    return None
+
+
+def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
+    """Return the id of the marker nearest a click, or of the smallest zone containing it.
+
+    st_folium reports where an object was clicked, not which; markers sit exactly at their
+    point, so the nearest one within a zoom-scaled tolerance is the one clicked.
+    """
+    tolerance = CLICK_TOLERANCE_DEGREES * 2 ** (4 - min(max(zoom, 1), 18))
+    best: tuple[float, str] | None = None
+    for name in ("events", "offices"):
+        frame = getattr(layers, name)
+        if frame is None or len(frame) == 0:
+            continue
+        for feature_id, (y, x) in marker_positions(frame, zoom).items():
+            distance = abs(y - lat) + abs(x - lon)
+            if distance <= tolerance and (best is None or distance < best[0]):
+                best = (distance, feature_id)
+    if best is not None:
+        return best[1]
+    point = shapely.Point(lon, lat)
+    for name in ("zones", "places"):
+        frame = getattr(layers, name)
+        if frame is None or len(frame) == 0:
+            continue
+        hits = frame[frame.geometry.covers(point)]
+        if len(hits):
+            return str(hits.iloc[int(hits.geometry.area.to_numpy().argmin())]["id"])
+    return None
+
+
+def view_after_map(
+    view: ViewState, returned: dict[str, Any] | None, layers: MapLayers
+) -> ViewState:
+    """Return the view after the user panned, zoomed or clicked the map.
+
+    Parameters
+    ----------
+    view
+        The view the map was drawn for.
+    returned
+        What ``st_folium`` returned: ``center``, ``zoom``, ``last_object_clicked``.
+    layers
+        What was drawn, to tell which feature a click hit.
+    """
+    if not returned:
+        return view
+    changes: dict[str, Any] = {}
+    center = returned.get("center")
+    if isinstance(center, dict) and {"lat", "lng"} <= set(center):
+        lat, lon = float(center["lat"]), float(center["lng"])
+        # Leaflet reports a centre a fraction of a pixel off the one it was given: only a
+        # move of a few pixels is the user's
+        moved = abs(lat - view.lat) + abs(((lon - view.lon + 180) % 360) - 180)
+        if -90 <= lat <= 90 and moved > _MOVE_PIXELS * 360 / (256 * 2**view.zoom):
+            changes["lat"], changes["lon"] = round(lat, 4), ((lon + 180) % 360) - 180
+    zoom = returned.get("zoom")
+    if isinstance(zoom, int | float) and 1 <= zoom <= 18 and round(zoom) != view.zoom:
+        changes["zoom"] = round(zoom)
+    clicked = returned.get("last_object_clicked")
+    if isinstance(clicked, dict) and {"lat", "lng"} <= set(clicked):
+        feature = feature_at(layers, float(clicked["lat"]), float(clicked["lng"]), zoom=view.zoom)
+        if feature is not None and feature != view.selected:
+            changes["selected"] = feature
+    if not changes:
+        return view
+    return ViewState(
+        layers=view.layers,
+        types=view.types,
+        date_from=view.date_from,
+        date_to=view.date_to,
+        lat=changes.get("lat", view.lat),
+        lon=changes.get("lon", view.lon),
+        zoom=changes.get("zoom", view.zoom),
+        selected=changes.get("selected", view.selected),
+        query=view.query,
+        basemap=view.basemap,
+        version=view.version,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The outcome of a place search: a place to show, or close matches to offer."""
+
+    place: Place | None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
+    """Resolve a search box entry; None when the box is empty."""
+    if not query or not query.strip():
+        return None
+    resolution = geocoder.geocode(query)
+    if resolution is not None:
+        return SearchResult(resolution.place)
+    return SearchResult(None, tuple(geocoder.suggest(query)))
+
+
+def zoom_for(place: Place) -> int:
+    """Return a zoom level at which the whole place is in view."""
+    minx, miny, maxx, maxy = place.bbox
+    span = max(maxx - minx, maxy - miny, 0.05)
+    zoom = 9
+    while zoom > 2 and span > 360 / 2**zoom:
+        zoom -= 1
+    return zoom
+
+
+def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
+    """Return land polygons (countries, simplified) for the offline vector basemap."""
+    shapes = [
+        shapely.simplify(place.geometry, tolerance, preserve_topology=True)
+        for place in gazetteer.iter_places("country")
+    ]
+    return gpd.GeoDataFrame({"geometry": shapes}, geometry="geometry", crs="EPSG:4326")
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What the side panel says about the selected feature; Markdown already escaped."""
+
+    title: str
+    lines: tuple[str, ...]
+    quote: str | None = None
+    caption: str | None = None
+    url: str | None = None
+    severity: float | None = None
+    behind: Any = None
+
+
+def describe(selection: Selection, dataset: Dataset) -> Details:
+    """Describe a selected event, office, zone or place for the side panel."""
+    record, esc = selection.record, escape_markdown
+
+    def joined(key: str) -> str:
+        return esc(", ".join(read_strings(record.get(key))) or "—")
+
+    if selection.layer == "events":
+        when = format_interval(
+            record.get("date_start"), record.get("date_end"), record.get("date_precision")
+        )
+        source = [read_text(record.get(k)) for k in ("title", "outlet")]
+        published = read_text(record.get("published"))[:10]
+        url = read_text(record.get("url"))
+        return Details(
+            title=esc(
+                _TYPE_LABELS.get(read_text(record.get("type")), read_text(record.get("type")))
+            ),
+            lines=(
+                f"**When:** {esc(when)} ({esc(record.get('date_precision'))} precision)",
+                f"**Who:** {joined('actors')} · **Where:** {joined('place_names')}",
+                f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
+                f"**Origin:** {esc(record.get('origin'))}",
+            ),
+            quote=esc(record.get("sentence")),
+            caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
+            url=url if url.startswith(("http://", "https://")) else None,
+        )
+    if selection.layer == "zones":
+        behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
+        return Details(
+            title=esc(record.get("name")),
+            lines=(
+                f"**Kind:** {esc(read_text(record.get('kind')).replace('_', ' '))} · "
+                f"**Parties:** {joined('parties')}",
+            ),
+            severity=float(record.get("severity") or 0.0),
+            behind=event_table(with_articles(behind, dataset.articles)),
+        )
+    if selection.layer == "offices":
+        where = read_text(record.get("city")) or read_text(record.get("host_name"))
+        return Details(
+            title=esc(f"{read_text(record.get('org'))} office, {where}"),
+            lines=(
+                f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
+                f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
+                f"**Host:** {esc(record.get('host_name'))} · **Sources:** {joined('article_ids')}",
+            ),
+        )
+    return Details(
+        title=esc(record.get("name")),
+        lines=(
+            f"**Kind:** {esc(record.get('kind'))} · **Mentions:** {esc(record.get('mentions'))}",
+        ),
+    )

@@ -1,0 +1,128 @@
+"""The dashboard, headless: widgets and URL state stay in step (Streamlit AppTest)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
+
+@pytest.fixture(autouse=True)
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store = tmp_path / "store"
+    monkeypatch.setenv("FAULTLINES_STORE", str(store))
+    monkeypatch.delenv("FAULTLINES_EDITOR_TOKEN", raising=False)
+    return store
+
+
+def param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value[-1] if isinstance(value, list) else value
+
+
+def app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_default_view_shows_the_bundled_seeds_without_errors() -> None:
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Faultlines"
+    assert at.subheader[0].value == "14 events in view"
+    labels = [c.label for c in at.checkbox]
+    assert labels[:4] == ["Events", "Liaison offices", "Tension zones", "Places mentioned"]
+    assert at.checkbox(key="layer_events").value
+    assert not at.checkbox(key="layer_places").value
+    assert set(at.query_params) == {"v"}
+
+
+def test_toggling_a_layer_writes_the_url() -> None:
+    at = app()
+    at.checkbox(key="layer_zones").uncheck().run()
+    assert not at.exception
+    assert param(at, "layers") == "events,offices"
+
+
+def test_unticking_an_event_type_filters_the_list_and_the_url() -> None:
+    at = app()
+    at.checkbox(key="type_exercise").uncheck().run()
+    assert "types" in at.query_params
+    assert "exercise" not in param(at, "types")
+    assert at.subheader[0].value == "12 events in view"  # two curated exercises hidden
+
+
+def test_a_link_sets_the_widgets() -> None:
+    at = app(
+        {
+            "layers": "events,places",
+            "types": "exercise,missile_launch",
+            "from": "2023-03-01",
+            "to": "2023-04-30",
+            "z": "6",
+            "lat": "40",
+            "lon": "135",
+        }
+    )
+    assert not at.exception
+    assert not at.warning
+    assert at.checkbox(key="layer_places").value
+    assert not at.checkbox(key="layer_zones").value
+    assert at.checkbox(key="type_exercise").value
+    assert not at.checkbox(key="type_visit").value
+    assert at.subheader[0].value == "2 events in view"
+    assert param(at, "z") == "6"
+    assert param(at, "from") == "2023-03-01"
+
+
+def test_the_time_window_filters_events() -> None:
+    at = app()
+    import datetime
+
+    at.slider(key="window").set_value((datetime.date(2023, 3, 1), datetime.date(2023, 3, 31))).run()
+    assert not at.exception
+    assert at.subheader[0].value == "3 events in view"
+    assert param(at, "from") == "2023-03-01"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"lat": "<script>alert(1)</script>", "z": "999"},
+        {"layers": "nope", "types": "javascript:alert(1)"},
+        {"from": "2023-13-45", "sel": "../../etc/passwd", "v": "zzz"},
+        {"q": "\u202eevil\x00", "basemap": "http://evil.example/{z}/{x}/{y}.png"},
+    ],
+)
+def test_hostile_links_open_with_defaults_and_a_warning(query: dict[str, str]) -> None:
+    at = app(query)
+    assert not at.exception
+    assert at.warning, "a bad parameter must be named in a warning"
+    assert at.subheader[0].value.endswith("events in view")
+    for warning in at.warning:
+        assert "<script>" not in warning.value
+
+
+def test_search_moves_to_the_place_and_typos_get_suggestions() -> None:
+    at = app()
+    at.text_input(key="query").input("East Sea").run()
+    assert not at.exception
+    assert param(at, "q") == "East Sea"
+    assert float(param(at, "lat")) > 35
+    at.text_input(key="query").input("Senkaku Iislands").run()
+    assert any("Senkaku Islands" in w.value for w in at.warning)
+
+
+def test_a_pinned_version_that_is_gone_shows_current_data_with_a_notice() -> None:
+    at = app({"v": "abcdef123456"})
+    assert not at.exception
+    assert any("abcdef123456" in i.value for i in at.info)
+
+
+def test_adding_articles_is_off_without_an_editor_token() -> None:
+    at = app()
+    assert any("turned off" in i.value for i in at.info)
+    assert not at.get("file_uploader")
