@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
 from geo.dataset import Dataset, newest_event_date
 from geo.gazetteer import Gazetteer, Place
 from geo.geocode import Geocoder, Suggestion
-from geo.mapview import MapLayers, filter_events, marker_positions
+from geo.mapview import MapLayers, event_intervals, filter_events, marker_positions
 from geo.popups import event_interval, format_interval, read_strings, read_text
 from geo.snapshot import ViewState
 from geo.taxonomy import EVENT_TYPES
@@ -29,6 +30,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
+#: Most events listed beside the map (the newest).
+MAX_LISTED = 300
 _MOVE_PIXELS = 4
 
 
@@ -99,51 +102,42 @@ def map_layers(
     )
 
 
-def event_table(events: Any) -> Any:
-    """Return the visible events as a table for the list beside the map, newest first."""
-    columns = ["id", "when", "type", "where", "who", "article", "sort"]
+def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
+    """Return up to `limit` of the visible events as a table for the list, newest first."""
+    columns = ["id", "when", "type", "where", "who", "article"]
     if events is None or len(events) == 0:
-        return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns[:-1]})
-    rows = []
-    for record in events.to_dict("records"):
-        first, _ = event_interval(
-            record.get("date_start"), record.get("date_end"), record.get("date_precision")
-        )
-        rows.append(
-            {
-                "id": record["id"],
-                "when": format_interval(
-                    record.get("date_start"), record.get("date_end"), record.get("date_precision")
-                ),
-                "type": _TYPE_LABELS.get(record["type"], record["type"]),
-                "where": ", ".join(read_strings(record.get("place_names"))) or "—",
-                "who": ", ".join(read_strings(record.get("actors"))) or "—",
-                "article": read_text(record.get("title")),
-                "sort": first or datetime.date.min,
-            }
-        )
-    table = pd.DataFrame(rows).sort_values(["sort", "id"], ascending=[False, True])
-    return table.drop(columns="sort").reset_index(drop=True)
+        return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns})
+    first, _ = event_intervals(events)
+    newest_first = np.where(np.isnat(first), np.iinfo(np.int64).max, -first.astype("int64"))
+    order = np.lexsort((events["id"].to_numpy(), newest_first))  # undated events last
+    newest = events.iloc[order[:limit]]
+    rows = [
+        {
+            "id": record["id"],
+            "when": format_interval(
+                record.get("date_start"), record.get("date_end"), record.get("date_precision")
+            ),
+            "type": _TYPE_LABELS.get(record["type"], record["type"]),
+            "where": ", ".join(read_strings(record.get("place_names"))) or "—",
+            "who": ", ".join(read_strings(record.get("actors"))) or "—",
+            "article": read_text(record.get("title")),
+        }
+        for record in newest.to_dict("records")
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def timeline(events: Any) -> Any:
     """Return event counts by month (rows) and type label (columns) for dated events."""
     if events is None or len(events) == 0:
         return pd.DataFrame()
-    months = []
-    for start, end, precision, kind in zip(
-        events["date_start"],
-        events["date_end"],
-        events["date_precision"],
-        events["type"],
-        strict=True,
-    ):
-        first, _ = event_interval(start, end, precision)
-        if first is not None:
-            months.append((pd.Timestamp(first.year, first.month, 1), _TYPE_LABELS.get(kind, kind)))
-    if not months:
+    first, _ = event_intervals(events)
+    dated = ~np.isnat(first)
+    if not dated.any():
         return pd.DataFrame()
-    frame = pd.DataFrame(months, columns=["month", "type"])
+    months = pd.to_datetime(first[dated]).to_period("M").to_timestamp()
+    labels = events["type"].to_numpy()[dated]
+    frame = pd.DataFrame({"month": months, "type": [_TYPE_LABELS.get(k, k) for k in labels]})
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
