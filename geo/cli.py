@@ -9,6 +9,7 @@ Commands (the contract in the README; scripts depend on it):
   skipped; the same text twice adds nothing);
 * ``export --layer events|offices|zones|places [--store DIR] [--format geojson|csv|parquet]``;
 * ``store check``: look for damage in the store;
+* ``store repair [--dry-run]``: bring a damaged store back to its newest sound version;
 * ``gazetteer build`` / ``gazetteer info``: compile or describe the offline gazetteer.
 
 Errors are one line on stderr and a non-zero exit status, never a traceback; in a batch, a bad
@@ -339,6 +340,34 @@ def store_check(store_dir: Path | None, deep: bool) -> None:
     if problems:
         sys.exit(EXIT_NO_MATCH)
     click.echo(f"store at {directory} is sound")
+
+
+@store.command("repair")
+@_STORE_OPTION
+@click.option("--dry-run", is_flag=True, help="Only say what would be done; change nothing.")
+@click.option("--deep", is_flag=True, help="Also re-hash every part file.")
+def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
+    """Bring a damaged store back to its newest sound version.
+
+    Points CURRENT at the newest version whose manifest and part files are all sound, moves
+    unreadable or unsound manifests and damaged part files to STORE/quarantine/, and removes
+    files left by crashed writers. Part files a sound version uses are never touched.
+
+    Exit status: 0 when the store is sound (with --dry-run: nothing to repair); 1 when problems
+    remain (with --dry-run: something to repair); 2 when there is no store at that path, the
+    store is in another format, or another writer holds it.
+    """
+    from geo.store import Store, StoreError, default_store_dir
+
+    directory = store_dir or default_store_dir()
+    try:
+        report = Store(directory).repair(dry_run=dry_run, deep=deep)
+    except StoreError as error:
+        _fail(str(error))
+        return
+    click.echo(report.summary())
+    if report.problems or (dry_run and report.changed):
+        sys.exit(EXIT_NO_MATCH)
 
 
 # --- gazetteer -----------------------------------------------------------------------------

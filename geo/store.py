@@ -7,6 +7,8 @@ Layout of a store directory::
       .lock                    held by a writer (filelock); a second writer waits or gives up
       objects/<hash>.parquet   immutable part files, named by the SHA-256 of their bytes
       versions/<version>.json  one manifest per version: per layer, its parts and their stats
+      quarantine/              what `Store.repair` moved aside: unreadable or unsound manifests,
+                               damaged part files (nothing there is read; delete it when done)
 
 Layers are `LAYERS`: ``events``, ``offices``, ``zones`` and ``places`` are GeoDataFrames in
 EPSG:4326, ``articles`` is a plain table. The store does not know how they were made; it keeps
@@ -24,6 +26,13 @@ leaves the previous version current and whole. Old versions stay readable until 
 so a shared link can pin one (``v=<version>``); a version that is gone raises
 `VersionNotFoundError`, and `Store.has_version` tells beforehand.
 
+`Store.check` lists damage; `Store.repair` brings a damaged store back to its newest sound
+version: ``CURRENT`` is pointed at it, manifests that cannot be read or whose parts are missing or
+damaged go to ``quarantine/``, and files left by crashed writers are removed. It never deletes a
+part file that any manifest names. A store written in another manifest format raises
+`StoreSchemaError`, whose message says what to do (``python -m geo store check|repair`` from the
+command line).
+
 Part files depend on the pyarrow and geopandas versions that wrote them (their metadata names
 them); after an upgrade the same rows may get new part hashes and so a new version id.
 """
@@ -36,7 +45,10 @@ import io
 import json
 import os
 import re
+import shlex
 import tempfile
+import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +63,8 @@ import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the en
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pyproj
+import shapely
 
 __all__ = [
     "DATED_LAYERS",
@@ -64,10 +78,12 @@ __all__ = [
     "Layers",
     "Manifest",
     "PartInfo",
+    "RepairReport",
     "Store",
     "StoreBusyError",
     "StoreCorruptError",
     "StoreError",
+    "StoreSchemaError",
     "VersionInfo",
     "VersionNotFoundError",
     "default_store_dir",
@@ -103,6 +119,10 @@ _CRS: Final = "EPSG:4326"
 _VERSION_RE: Final = re.compile(r"[0-9a-f]{12}\Z")
 _OBJECT_RE: Final = re.compile(r"[0-9a-f]{32}\Z")
 _TMP_PREFIX: Final = ".tmp-"
+_QUARANTINE: Final = "quarantine"
+_ORPHAN_GRACE: Final = 60.0
+"""Seconds a file left by a writer must be old before `Store.repair` removes it."""
+_UPGRADE_HINT: Final = "upgrade Faultlines (pip install --upgrade faultlines)"
 
 BBox = tuple[float, float, float, float]
 
@@ -116,13 +136,43 @@ class StoreBusyError(StoreError):
 
 
 class StoreCorruptError(StoreError):
-    """A store file (`path`) is missing, unreadable or inconsistent (`problem`)."""
+    """A store file (`path`) is missing, unreadable or inconsistent (`problem`).
 
-    def __init__(self, path: Path, problem: str) -> None:
+    When the store directory `root` is known, the message ends with the command that repairs it.
+    """
+
+    def __init__(self, path: Path, problem: str, *, root: Path | None = None) -> None:
         message = f"{str(path)!r}: {problem}"
+        if root is not None:
+            message += f"; to repair: python -m geo store repair --store {shlex.quote(str(root))}"
         super().__init__(message)
         self.path = path
         self.problem = problem
+        self.root = root
+
+
+class StoreSchemaError(StoreCorruptError):
+    """A manifest (`path`) is in a format (`found`) other than the one this code reads.
+
+    The message says which way out there is: a newer format needs a newer Faultlines; an older
+    one cannot be read any more, so the articles go into a new store again.
+    """
+
+    def __init__(self, path: Path, found: int) -> None:
+        if found > MANIFEST_FORMAT:
+            age, way_out = "a newer", f"{_UPGRADE_HINT}, or use another --store directory"
+        else:
+            age = "an older"
+            way_out = (
+                "move the store aside and ingest the articles again into a new one "
+                "(python -m geo ingest PATH... --store NEW_DIR)"
+            )
+        problem = (
+            f"written in {age} store format ({found!r}; this Faultlines reads "
+            f"{MANIFEST_FORMAT!r}): {way_out}"
+        )
+        super().__init__(path, problem)
+        self.found = found
 
 
 class VersionNotFoundError(KeyError):
@@ -257,6 +307,74 @@ class Layers:
     version: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What `Store.repair` did (or, for a dry run, would do).
+
+    Attributes
+    ----------
+    root
+        The store directory.
+    dry_run
+        True when nothing was changed.
+    current_before
+        What ``CURRENT`` said (at most 40 characters), None when it was missing.
+    current_after
+        The version ``CURRENT`` names after the repair, None when the store holds no sound
+        version (it then reads as empty).
+    quarantined
+        Files moved into ``quarantine/``, as paths relative to `root`.
+    removed
+        Files deleted (temporary and unreferenced part files left by crashed writers).
+    kept
+        Files left alone on purpose, each with the reason.
+    problems
+        What `Store.check` finds afterwards (for a dry run: now); empty when sound.
+    """
+
+    root: Path
+    dry_run: bool
+    current_before: str | None
+    current_after: str | None
+    quarantined: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the repair changed (or, for a dry run, would change) anything."""
+        return bool(self.quarantined or self.removed or self.current_before != self.current_after)
+
+    @property
+    def sound(self) -> bool:
+        """Whether `Store.check` found nothing (after the repair; for a dry run, now)."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """Return the report as lines of text, one action each, the verdict last."""
+        would = "would " if self.dry_run else ""
+        lines = []
+        if self.current_before != self.current_after:
+            after = self.current_after or "nothing (no sound version is left)"
+            lines.append(f"{would}point CURRENT at {after} (it said {self.current_before!r})")
+        lines += [f"{would}quarantine {name}" for name in self.quarantined]
+        lines += [f"{would}remove {name}" for name in self.removed]
+        lines += [f"kept {note}" for note in self.kept]
+        where = str(self.root)
+        if self.problems:
+            lines += list(self.problems)
+            verb = "has" if self.dry_run else "still has"
+            lines.append(f"store at {where} {verb} {len(self.problems)} problem(s)")
+        elif self.current_after is None:
+            lines.append(f"store at {where} is sound and empty")
+        else:
+            lines.append(f"store at {where} is sound (current version {self.current_after})")
+        if self.dry_run and self.changed:
+            lines.append("nothing was changed (dry run)")
+        return "\n".join(lines)
+
+
 def default_store_dir() -> Path:
     """Return the store directory: ``$FAULTLINES_STORE``, else ``./data`` (made absolute)."""
     value = os.environ.get(STORE_ENV, "").strip()
@@ -280,6 +398,7 @@ class Store:
         self.versions_dir = self.root / "versions"
         self.lock_timeout = lock_timeout
         self._manifests: dict[str, Manifest] = {}
+        self._lock_owner: int | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -301,9 +420,10 @@ class Store:
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as error:
-            raise StoreCorruptError(path, f"unreadable ({error})") from error
+            raise StoreCorruptError(path, f"unreadable ({error})", root=self.root) from error
         if not _VERSION_RE.match(text):
-            raise StoreCorruptError(path, f"does not name a version: {text[:40]!r}")
+            problem = f"does not name a version: {text[:40]!r}"
+            raise StoreCorruptError(path, problem, root=self.root)
         return text
 
     def has_version(self, version: str) -> bool:
@@ -325,7 +445,8 @@ class Store:
             if version is None:
                 return None
             if not self.has_version(version):
-                raise StoreCorruptError(self.root / "CURRENT", f"names missing version {version!r}")
+                path, problem = self.root / "CURRENT", f"names missing version {version!r}"
+                raise StoreCorruptError(path, problem, root=self.root)
         if not self.has_version(version):
             raise VersionNotFoundError(version, self.root)
         if version not in self._manifests:
@@ -441,13 +562,13 @@ class Store:
         row_filter = _date_filter(layer, _as_date(date_from), _as_date(date_to))
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
             parts, row_filter, use_bbox = [info.parts[0]], pc.scalar(False), None
-        frames = [
-            self._read_part(part, info, columns=columns, row_filter=row_filter, bbox=use_bbox)
-            for part in parts
+        tables = [
+            self._read_part(part, info, columns=columns, row_filter=row_filter) for part in parts
         ]
-        if len(frames) == 1:
-            return frames[0]
-        return pd.concat(frames, ignore_index=True)
+        table = (
+            tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
+        )
+        return _table_to_frame(table, info.geometry, bbox=use_bbox)
 
     def read_all(self, version: str | None = None) -> Layers:
         """Return all layers of `version` (default: current) at once."""
@@ -463,8 +584,8 @@ class Store:
         *,
         columns: Sequence[str] | None,
         row_filter: Any,
-        bbox: BBox | None,
     ) -> Any:
+        """Read one part file as an Arrow table (conversion happens once, for all parts)."""
         path = self._object_path(part.object)
         with _reading(path):
             schema = pq.read_schema(path)
@@ -477,15 +598,11 @@ class Store:
                 raise ValueError(msg)
             if info.geometry is not None and info.geometry not in wanted:
                 wanted.append(info.geometry)
+        elif "bbox" in schema.names and info.geometry is not None:
+            wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
         with _reading(path):
-            if info.geometry is not None:
-                frame = gpd.read_parquet(path, columns=wanted, filters=row_filter, bbox=bbox)
-            else:
-                frame = pq.read_table(path, columns=wanted, filters=row_filter).to_pandas()
-        for column in schema:
-            if column.name in frame.columns and _is_list_type(column.type):
-                frame[column.name] = frame[column.name].map(_as_list)
-        return frame
+            table = pq.read_table(path, columns=wanted, filters=row_filter)
+        return table.replace_schema_metadata(None)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -558,7 +675,8 @@ class Store:
         for part_key, rows in _partition(layer, fresh):
             old = by_key.get(part_key)
             if old is not None and old.rows > 0:
-                stored = self._read_part(old, info, columns=None, row_filter=None, bbox=None)
+                table = self._read_part(old, info, columns=None, row_filter=None)
+                stored = _table_to_frame(table, info.geometry, bbox=None)
                 rows = pd.concat([stored, rows], ignore_index=True)
             by_key[part_key] = self._put_part(layer, part_key, _canonical(rows, key="id"))
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
@@ -643,7 +761,10 @@ class Store:
         Parquet footers). With `deep`, also re-hashes every part file.
         """
         if not self.root.is_dir():
-            return [f"{str(self.root)!r}: store directory does not exist"]
+            what = "is not a directory" if self.root.exists() else "store directory does not exist"
+            return [f"{str(self.root)!r}: {what}"]
+        if not self._looks_like_store() and any(self.root.iterdir()):
+            return [f"{str(self.root)!r}: not a store (no CURRENT, versions/ or objects/ in it)"]
         problems: list[str] = []
         checked: dict[str, str | None] = {}
         manifests: list[Manifest] = []
@@ -655,7 +776,7 @@ class Store:
                     raise StoreCorruptError(path, "file name is not a version id")
                 manifest = _load_manifest(path)
             except StoreCorruptError as error:
-                problems.append(str(error))
+                problems.append(_problem_line(error))
                 continue
             manifests.append(manifest)
             if _version_id(manifest.layers) != manifest.version:
@@ -670,7 +791,7 @@ class Store:
         try:
             current = self.current_version()
         except StoreCorruptError as error:
-            problems.append(str(error))
+            problems.append(_problem_line(error))
         else:
             path = self.root / "CURRENT"
             if current is None and manifests:
@@ -678,6 +799,195 @@ class Store:
             elif current is not None and not self._manifest_path(current).is_file():
                 problems.append(f"{str(path)!r}: names missing version {current!r}")
         return problems
+
+    def repair(self, *, dry_run: bool = False, deep: bool = False) -> RepairReport:
+        """Bring the store back to its newest sound version; return what was done.
+
+        A version is sound when its manifest reads, its id matches its parts and every part
+        file is there with the rows the manifest says (with `deep`, also the right hash).
+        Under the write lock, the repair
+
+        * points ``CURRENT`` at the version it names if that one is sound, else at the newest
+          sound version (or removes it when there is none: the store then reads as empty);
+        * moves unreadable and unsound manifests, and damaged part files, to ``quarantine/``;
+        * removes temporary files and part files that no manifest (in ``versions/`` or
+          ``quarantine/``) names, once they are a minute old: writers that crashed left them.
+          While any manifest cannot be read, no part file is removed, since it may name any.
+
+        It never removes or moves a part file a sound version uses. Running it again on a
+        repaired store changes nothing.
+
+        Parameters
+        ----------
+        dry_run
+            Only report what would be done; change nothing (and take no lock).
+        deep
+            Also re-hash every part file a manifest names.
+
+        Raises
+        ------
+        StoreError
+            When `root` is missing, is not a directory, or holds files but no store.
+        StoreSchemaError
+            When a manifest is in another format (nothing is changed then).
+        StoreBusyError
+            When another writer holds the lock past `lock_timeout`.
+        """
+        if not self.root.is_dir():
+            what = "is not a directory" if self.root.exists() else "does not exist"
+            msg = f"no store at {str(self.root)!r}: the path {what}"
+            raise StoreError(msg)
+        if not self._looks_like_store():
+            if any(self.root.iterdir()):
+                msg = (
+                    f"{str(self.root)!r} holds files but no store (no CURRENT, versions/ or "
+                    "objects/); nothing was changed"
+                )
+                raise StoreError(msg)
+            return RepairReport(self.root, dry_run, None, None)
+        if dry_run:
+            return self._repair(dry_run=True, deep=deep)
+        with self._locked():
+            return self._repair(dry_run=False, deep=deep)
+
+    def _repair(self, *, dry_run: bool, deep: bool) -> RepairReport:
+        now = time.time()
+        manifests: dict[str, Manifest] = {}
+        moved: list[Path] = []
+        for path in sorted(self.versions_dir.glob("*.json")):
+            if path.name.startswith(_TMP_PREFIX):
+                continue
+            try:
+                if not _VERSION_RE.match(path.stem):
+                    raise StoreCorruptError(path, "file name is not a version id")
+                manifest = _load_manifest(path)
+            except StoreSchemaError:
+                raise
+            except StoreCorruptError:
+                moved.append(path)
+                continue
+            manifests[manifest.version] = manifest
+        verdicts: dict[tuple[str, int], str | None] = {}
+        sound: dict[str, Manifest] = {}
+        damaged: set[str] = set()
+        for version, manifest in manifests.items():
+            ok = _version_id(manifest.layers) == version
+            for info in manifest.layers.values():
+                for part in info.parts:
+                    key = (part.object, part.rows)
+                    if key not in verdicts:
+                        verdicts[key] = self._check_object(part, deep=deep)
+                    if verdicts[key] is not None:
+                        ok = False
+                        damaged.add(part.object)
+            if ok:
+                sound[version] = manifest
+            else:
+                moved.append(self._manifest_path(version))
+        in_use = {p.object for m in sound.values() for i in m.layers.values() for p in i.parts}
+        for digest in sorted(damaged - in_use):
+            if self._object_path(digest).is_file():
+                moved.append(self._object_path(digest))
+
+        current_path = self.root / "CURRENT"
+        if current_path.exists() and not current_path.is_file():
+            moved.insert(0, current_path)  # a directory where the pointer should be
+        before = _read_pointer(current_path)
+        current = before if before in sound else None
+        if current is None and sound:
+            current = max(sound.values(), key=lambda m: (m.created_at, m.version)).version
+
+        removed, kept = self._leftovers(now, moved)
+        if not dry_run:
+            try:
+                if current_path in moved:
+                    self._quarantine(current_path)
+                if current != before:
+                    self._point_current(current)
+                for path in moved:
+                    if path != current_path:
+                        self._quarantine(path)
+                for path in removed:
+                    path.unlink(missing_ok=True)
+            except OSError as error:
+                msg = f"repair of {str(self.root)!r} stopped: {error}; run it again once fixed"
+                raise StoreError(msg) from error
+            self._manifests.clear()
+        return RepairReport(
+            root=self.root,
+            dry_run=dry_run,
+            current_before=before,
+            current_after=current,
+            quarantined=tuple(self._relative(path) for path in moved),
+            removed=tuple(self._relative(path) for path in removed),
+            kept=tuple(kept),
+            problems=tuple(self.check(deep=deep)),
+        )
+
+    def _leftovers(self, now: float, moved: Sequence[Path]) -> tuple[list[Path], list[str]]:
+        """Return the files crashed writers left (to remove) and notes on those kept."""
+        removed: list[Path] = []
+        young: list[Path] = []
+        for directory in (self.root, self.objects_dir, self.versions_dir):
+            for path in sorted(directory.glob(f"{_TMP_PREFIX}*")):
+                if path.is_file():
+                    (young if _age(path, now) < _ORPHAN_GRACE else removed).append(path)
+        named: set[str] = set()
+        unreadable: list[Path] = []
+        quarantine = self.root / _QUARANTINE
+        for path in [*self.versions_dir.glob("*.json"), *quarantine.glob("*.json*")]:
+            if path.name.startswith(_TMP_PREFIX):
+                continue
+            digests = _object_names(path)
+            if digests is None:
+                unreadable.append(path)
+            else:
+                named |= digests
+        orphans = [
+            path
+            for path in sorted(self.objects_dir.glob("*.parquet"))
+            if _OBJECT_RE.match(path.stem) and path.stem not in named and path not in moved
+        ]
+        notes: list[str] = []
+        if orphans and unreadable:
+            reason = f"{self._relative(unreadable[0])} cannot be read and may name them"
+            notes.append(f"{len(orphans)} part file(s) no manifest names: {reason}")
+        else:
+            for path in orphans:
+                (young if _age(path, now) < _ORPHAN_GRACE else removed).append(path)
+        if young:
+            reason = f"less than {_ORPHAN_GRACE:.0f} s old; a writer may still use them"
+            notes.append(f"{len(young)} file(s) left by a writer: {reason}")
+        return removed, notes
+
+    def _point_current(self, version: str | None) -> None:
+        path = self.root / "CURRENT"
+        if version is not None:
+            _write_atomic(path, f"{version}\n".encode("ascii"))
+        elif path.exists():
+            path.unlink()
+            _fsync_directory(self.root)
+
+    def _quarantine(self, path: Path) -> None:
+        if not path.exists():
+            return
+        target_dir = self.root / _QUARANTINE
+        if not target_dir.is_dir():
+            target_dir.mkdir()
+            _fsync_directory(self.root)
+        target, number = target_dir / path.name, 1
+        while target.exists():
+            target, number = target_dir / f"{path.name}.{number}", number + 1
+        path.replace(target)
+        _fsync_directory(target_dir)
+        _fsync_directory(path.parent)
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _looks_like_store(self) -> bool:
+        names = ("CURRENT", "versions", "objects")
+        return any((self.root / name).exists() for name in names)
 
     def _check_object(self, part: PartInfo, *, deep: bool) -> str | None:
         path = self._object_path(part.object)
@@ -697,7 +1007,9 @@ class Store:
 
     def _ensure_layout(self) -> None:
         for directory in (self.root, self.objects_dir, self.versions_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+            if not directory.is_dir():
+                directory.mkdir(parents=True, exist_ok=True)
+                _fsync_directory(directory.parent)  # the new entry survives a power cut
 
     def _manifest_path(self, version: str) -> Path:
         return self.versions_dir / f"{version}.json"
@@ -706,7 +1018,27 @@ class Store:
         return self.objects_dir / f"{digest}.parquet"
 
     @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's write lock, so a read-modify-write sees no other writer.
+
+        Writes made through this `Store` in the same thread inside the block do not wait for
+        it again; other writers (processes, threads, `Store` objects) wait for the block to
+        end, or raise `StoreBusyError` after `lock_timeout` seconds.
+
+        Raises
+        ------
+        StoreBusyError
+            When another writer holds the lock past `lock_timeout`.
+        """
+        with self._locked():
+            yield
+
+    @contextmanager
     def _locked(self) -> Iterator[None]:
+        me = threading.get_ident()
+        if self._lock_owner == me:  # already held by this thread through this Store
+            yield
+            return
         self._ensure_layout()
         path = self.root / ".lock"
         timeout = -1 if self.lock_timeout is None else self.lock_timeout
@@ -716,9 +1048,11 @@ class Store:
         except filelock.Timeout:
             msg = f"another writer holds {str(path)!r}; gave up after {timeout!r} s"
             raise StoreBusyError(msg) from None
+        self._lock_owner = me
         try:
             yield
         finally:
+            self._lock_owner = None
             lock.release()
 
 
@@ -882,16 +1216,20 @@ def _manifest_to_json(manifest: Manifest) -> dict[str, Any]:
 
 def _load_manifest(path: Path) -> Manifest:
     """Read and validate the manifest at `path`."""
+    root = path.parent.parent
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise StoreCorruptError(path, "missing manifest") from error
+        raise StoreCorruptError(path, "missing manifest", root=root) from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise StoreCorruptError(path, f"unreadable manifest ({error})") from error
+        raise StoreCorruptError(path, f"unreadable manifest ({error})", root=root) from error
+    found = data.get("format") if isinstance(data, dict) else None
+    if isinstance(found, int) and not isinstance(found, bool) and found != MANIFEST_FORMAT:
+        raise StoreSchemaError(path, found)
     try:
-        if data["format"] != MANIFEST_FORMAT:
-            msg = f"manifest format {data['format']!r}, this code reads {MANIFEST_FORMAT!r}"
-            raise StoreCorruptError(path, msg)
+        if found != MANIFEST_FORMAT:
+            msg = f"no valid format number ({found!r})"
+            raise ValueError(msg)
         if data["version"] != path.stem:
             raise StoreCorruptError(path, f"holds version {data['version']!r}, not {path.stem!r}")
         layers = {}
@@ -899,15 +1237,63 @@ def _load_manifest(path: Path) -> Manifest:
             _check_layer(name)
             geometry = None if info["geometry"] is None else str(info["geometry"])
             layers[name] = LayerInfo(geometry, tuple(map(_part_from_json, info["parts"])))
+        created_at = datetime.datetime.fromisoformat(data["created_at"])
+        if created_at.tzinfo is None:  # written by hand: take it as UTC so versions sort
+            created_at = created_at.replace(tzinfo=datetime.UTC)
         return Manifest(
             version=path.stem,
-            created_at=datetime.datetime.fromisoformat(data["created_at"]),
+            created_at=created_at,
             parent=None if data["parent"] is None else str(data["parent"]),
             message=str(data["message"]),
             layers=MappingProxyType(layers),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise StoreCorruptError(path, f"malformed manifest ({error!r})") from error
+        raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
+
+
+def _problem_line(error: StoreCorruptError) -> str:
+    """Return `error` as one `Store.check` line (without the repair command)."""
+    return f"{str(error.path)!r}: {error.problem}"
+
+
+def _read_pointer(path: Path) -> str | None:
+    """Return what the ``CURRENT`` file at `path` says (40 characters at most), None if absent."""
+    try:
+        return path.read_bytes()[:40].decode("ascii", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # a directory, or unreadable
+        return f"<unreadable: {error.strerror}>"
+
+
+def _object_names(path: Path) -> set[str] | None:
+    """Return every part hash named anywhere in the manifest at `path`, None if unreadable.
+
+    Any string of 32 hex digits counts, whatever the manifest's format, so that nothing a
+    manifest might use is taken for unused.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    names: set[str] = set()
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and _OBJECT_RE.match(item):
+            names.add(item)
+    return names
+
+
+def _age(path: Path, now: float) -> float:
+    try:
+        return now - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _part_from_json(data: Mapping[str, Any]) -> PartInfo:
@@ -936,12 +1322,13 @@ def _version_id(layers: Mapping[str, LayerInfo]) -> str:
 @contextmanager
 def _reading(path: Path) -> Iterator[None]:
     """Turn a failure to read the part file at `path` into a `StoreCorruptError`."""
+    root = path.parent.parent
     try:
         yield
     except FileNotFoundError as error:
-        raise StoreCorruptError(path, "missing part file") from error
+        raise StoreCorruptError(path, "missing part file", root=root) from error
     except (OSError, pa.ArrowException) as error:
-        raise StoreCorruptError(path, f"unreadable part file ({error})") from error
+        raise StoreCorruptError(path, f"unreadable part file ({error})", root=root) from error
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -971,3 +1358,24 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+#: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
+_CRS_4326 = pyproj.CRS.from_epsg(4326)
+
+
+def _table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:
+    """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
+    frame = table.to_pandas()
+    for column in table.schema:
+        if _is_list_type(column.type):
+            frame[column.name] = frame[column.name].map(_as_list)
+    if geometry is None:
+        return frame
+    shapes = shapely.from_wkb(frame.pop(geometry).to_numpy())
+    result = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=_CRS_4326), crs=_CRS_4326)
+    result = result.rename_geometry(geometry) if geometry != "geometry" else result
+    if bbox is not None:
+        keep = shapely.intersects(shapes, shapely.box(*bbox))
+        result = result[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+    return result

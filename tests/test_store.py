@@ -17,6 +17,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+import geo.store as store_module
 from geo.store import (
     GEOPARQUET_VERSION,
     LAYERS,
@@ -365,13 +366,13 @@ def test_append_needs_the_key_column(store: Store) -> None:
 @pytest.fixture
 def read_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     opened: list[str] = []
-    real = gpd.read_parquet
+    real = store_module.pq.read_table
 
     def recording(path: Any, *args: Any, **kwargs: Any) -> Any:
         opened.append(Path(path).stem)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(gpd, "read_parquet", recording)
+    monkeypatch.setattr(store_module.pq, "read_table", recording)
     return opened
 
 
