@@ -249,6 +249,33 @@ def read_new_articles(
     return articles, skipped, duplicates
 
 
+def commit_results(
+    store: Store,
+    results: list[ArticleResult],
+    gazetteer: Gazetteer,
+    stored: Any | None,
+    duplicates: int,
+) -> tuple[str | None, list[ArticleResult], int]:
+    """Merge results with the store and write one version, holding the store's write lock.
+
+    Extraction runs without the lock (it is the slow part); if another ingest committed
+    meanwhile, its version is read again under the lock and articles it already added are
+    dropped, so two ingests at once keep both batches and store each article once.
+    Returns the new version, the results actually written and the updated duplicate count.
+    """
+    with store.lock():
+        version = store.current_version()
+        if version != (None if stored is None else stored.version):
+            stored = store.read_all()
+            now_known = set(stored.articles["id"]) if len(stored.articles) else set()
+            duplicates += sum(r.article.id in now_known for r in results)
+            results = [r for r in results if r.article.id not in now_known]
+        if results:
+            layers = results_to_layers(results, gazetteer, stored=stored)
+            version = store.write(layers, message=f"ingest {len(results)} article(s)")
+    return version, results, duplicates
+
+
 def ingest_articles(
     articles: Sequence[Article],
     store: Store,
@@ -271,10 +298,9 @@ def ingest_articles(
         results.append(process_article(article, finder=finder))
         if progress is not None:
             progress(index + 1, len(fresh), article.source)
-    version = store.current_version()
-    if results:
-        layers = results_to_layers(results, finder.gazetteer, stored=stored)
-        version = store.write(layers, message=f"ingest {len(results)} article(s)")
+    version, results, duplicates = commit_results(
+        store, results, finder.gazetteer, stored, duplicates
+    )
     return IngestReport(
         articles=len(results),
         duplicates=duplicates,
