@@ -77,6 +77,7 @@ ALTERNATE = 0.8
 _CITY_CEILING = 0.88
 _COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
 _SEA_TOLERANCE = 0.02
+_SLIVER_AREA = 1e-4  # square degrees, about 1 km²
 _REGION_TOLERANCE = 0.05
 _KM_PER_DEGREE = 111.32
 _COMMON_WORDS = 30_000
@@ -236,6 +237,8 @@ def _seas() -> list[_Place]:
         shapes[name] = shapes[name].union(geometry) if name in shapes else geometry
     places = []
     for name, geometry in sorted(shapes.items()):
+        if geometry.area < _SLIVER_AREA:
+            continue  # a digitising sliver (Natural Earth's "Luzon Strait"); curated instead
         simple = shapely.make_valid(
             shapely.simplify(geometry, _SEA_TOLERANCE, preserve_topology=True)
         )
@@ -322,7 +325,7 @@ def _admin1() -> list[_Place]:
             name=name,
             kind="admin1",
             geometry=box(min(xs), min(ys), max(xs), max(ys))
-            if len(points) > 1
+            if min(xs) < max(xs) and min(ys) < max(ys)
             else Point(lon, lat),
             country_codes=[gn_code.split(".")[0]],
             admin1=gn_code,
@@ -648,6 +651,10 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
     by_id.update({f"iso3:{p.iso3}": p for p in countries if p.iso3})
     places += _curated(by_id, land)
     _check_unique(places)
+    for place in places:
+        if place.geometry.is_empty:
+            msg = f"place {place.id!r} ({place.name}) has an empty shape"
+            raise GazetteerBuildError(msg)
     _apply_aliases(places)
     places_table, names_table = _rows(places)
 
