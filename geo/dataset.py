@@ -22,10 +22,12 @@ from geo.layers import (
     articles_frame,
     build_zones,
     count_places,
+    drop_duplicate_zones,
     events_frame,
     merge_place_frames,
     offices_frame,
     places_frame,
+    rescore_zones,
 )
 from geo.records import Zone
 from geo.seeds import SEEDS_DIR, load_seeds
@@ -72,7 +74,17 @@ class Dataset:
         """
         chosen = self.events if events is None else events
         reference = today or newest_event_date(chosen) or datetime.date.today()
-        return build_zones(self.curated_zones, chosen, gazetteer, today=reference)
+        if self.stored_zones is None or len(self.stored_zones) == 0:
+            return build_zones(self.curated_zones, chosen, gazetteer, today=reference)
+        # the store derived its zones at ingest time: only measure them against these events
+        curated = build_zones(self.curated_zones, chosen.iloc[0:0], gazetteer, today=reference)
+        curated_ids = set(curated["id"])
+        stored = self.stored_zones[~self.stored_zones["id"].isin(curated_ids)]
+        stored = drop_duplicate_zones(
+            stored[stored["origin"] != "curated"], self.curated_zones, gazetteer
+        )
+        combined = pd.concat([curated, stored], ignore_index=True)
+        return rescore_zones(combined, chosen, today=reference)
 
 
 def newest_event_date(events: Any) -> datetime.date | None:

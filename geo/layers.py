@@ -508,28 +508,66 @@ def zone_severity(
         The severity, and the ids of the contributing events, largest contribution first
         (ties by id). Events that add nothing (zero weight or confidence) are not listed.
     """
-    frame = events_frame
-    if frame.empty or zone_geometry.is_empty:
-        return 0.0, ()
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if located.empty:
-        return 0.0, ()
-    points = located.geometry.representative_point()
-    distances = _distances_km(zone_geometry, points.x, points.y, max_km=near_km)
-    nearby = located[distances <= near_km]
-    if nearby.empty:
-        return 0.0, ()
-    contributions = event_contributions(nearby, today=today)
-    ranked = sorted(
-        (
-            (-float(value), str(event_id))
-            for event_id, value in zip(nearby["id"], contributions, strict=True)
-            if value > 0
-        )
+    return _SeverityScorer(events_frame, today=today, near_km=near_km).score(zone_geometry)
+
+
+class _SeverityScorer:
+    """Score many zones against one events layer, doing the per-event work once."""
+
+    def __init__(self, events_frame: Any, *, today: datetime.date, near_km: float = NEAR_KM):
+        self.near_km = near_km
+        frame = events_frame
+        if frame.empty:
+            self.ids = np.array([], dtype=object)
+            self.xs = self.ys = self.values = np.array([], dtype="float64")
+            return
+        located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+        points = shapely.point_on_surface(located.geometry.to_numpy())
+        self.xs, self.ys = shapely.get_x(points), shapely.get_y(points)
+        self.ids = located["id"].astype(str).to_numpy()
+        self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
+
+    def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
+        if self.ids.size == 0 or geometry is None or geometry.is_empty:
+            return 0.0, ()
+        near = near_mask(geometry, self.xs, self.ys, self.near_km) & (self.values > 0)
+        if not near.any():
+            return 0.0, ()
+        values, ids = self.values[near], self.ids[near]
+        order = np.lexsort((ids, -values))  # largest contribution first, ties by id
+        severity = -math.expm1(-float(values.sum()) / SEVERITY_SCALE)
+        return min(max(severity, 0.0), 1.0), tuple(str(i) for i in ids[order])
+
+
+def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> Any:
+    """Return which points lie inside `geometry` or within `near_km` of it (vectorised).
+
+    Longitudes are scaled by the cosine of the shape's mid-latitude, so distances are right to
+    a few per cent across the few hundred kilometres that matter; points outside the shape's
+    bounding box widened by `near_km` are ruled out before any geometry work.
+    """
+    xs = np.asarray(lons, dtype="float64")
+    ys = np.asarray(lats, dtype="float64")
+    mask = np.zeros(xs.shape, dtype=bool)
+    if xs.size == 0 or geometry is None or geometry.is_empty:
+        return mask
+    minx, miny, maxx, maxy = geometry.bounds
+    margin = near_km / _KM_PER_DEGREE
+    scale = max(math.cos(math.radians((miny + maxy) / 2)), _MIN_COS)
+    shrink = max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS)
+    candidates = (
+        (ys >= miny - margin)
+        & (ys <= maxy + margin)
+        & (xs >= minx - margin / shrink)
+        & (xs <= maxx + margin / shrink)
     )
-    total = -sum(value for value, _ in ranked)
-    severity = -math.expm1(-total / SEVERITY_SCALE)
-    return min(max(severity, 0.0), 1.0), tuple(event_id for _, event_id in ranked)
+    if not candidates.any():
+        return mask
+    scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(0, 0))
+    shapely.prepare(scaled)
+    points = shapely.points(xs[candidates] * scale, ys[candidates])
+    mask[candidates] = shapely.dwithin(scaled, points, margin)
+    return mask
 
 
 def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float) -> Any:
@@ -542,7 +580,7 @@ def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float
     xs = np.asarray(lons, dtype="float64")
     ys = np.asarray(lats, dtype="float64")
     result = np.full(xs.shape, np.inf)
-    if xs.size == 0:
+    if xs.size == 0 or geometry is None or geometry.is_empty:
         return result
     inside = shapely.covers(geometry, shapely.points(xs, ys))
     result[inside] = 0.0
@@ -675,14 +713,25 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
         places[place.id] = place
         members.setdefault(place.id, []).append(position)
     clusters: list[list[str]] = []
-    for place_id in sorted(places, key=lambda p: (-len(members[p]), p)):
-        home = next((c for c in clusters if _joins(places[c[0]], places[place_id])), None)
+    order = sorted(places, key=lambda p: (-len(members[p]), p))
+    tree = shapely.STRtree([places[p].geometry for p in order])
+    cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
+    margin = CLUSTER_KM / _KM_PER_DEGREE
+    for position, place_id in enumerate(order):
+        place = places[place_id]
+        minx, miny, maxx, maxy = place.geometry.bounds
+        widen = margin / max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy))))), _MIN_COS)
+        nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
+        candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
+        home = next((c for c in candidates if _joins(places[clusters[c][0]], place)), None)
         if home is None:
+            cluster_of[position] = len(clusters)
             clusters.append([place_id])
         else:
-            home.append(place_id)
+            clusters[home].append(place_id)
 
     zones = []
+    scorer = _SeverityScorer(frame, today=today)
     for cluster in clusters:
         positions = [p for place_id in cluster for p in members[place_id]]
         if len(positions) < 2:
@@ -693,7 +742,7 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
             shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
         )
         parties = sorted({actor for actors in rows["actors"] for actor in actors})
-        severity, event_ids = zone_severity(geometry, frame, today=today)
+        severity, event_ids = scorer.score(geometry)
         zones.append(
             Zone(
                 id=stable_id("zn", *sorted(cluster)),
@@ -738,8 +787,9 @@ def build_zones(
         Columns :data:`ZONE_COLUMNS`: curated zones in their order, then derived ones.
     """
     zones = []
+    scorer = _SeverityScorer(events_frame, today=today)
     for zone in curated:
-        severity, event_ids = zone_severity(zone.geometry, events_frame, today=today)
+        severity, event_ids = scorer.score(zone.geometry)
         zones.append(replace(zone, severity=severity, event_ids=event_ids))
     for derived in derive_zones(events_frame, gazetteer, today=today):
         main = gazetteer.get(derived.place_id)
@@ -773,3 +823,54 @@ def merge_place_frames(old: Any, new: Any) -> Any:
             )
     fresh = new[~new["id"].isin(set(rows["id"]))]
     return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows
+
+
+def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date) -> Any:
+    """Return a zones layer with severities and event ids recomputed from `events_frame`.
+
+    Shapes, parties and names stay as they are: deriving zones (clustering, unions) is done
+    once at ingest time; a view only measures them against the events it shows.
+    """
+    if zones_frame is None or len(zones_frame) == 0:
+        return zones_frame
+    scorer = _SeverityScorer(events_frame, today=today)
+    scored = [scorer.score(geometry) for geometry in zones_frame.geometry]
+    frame = zones_frame.copy()
+    frame["severity"] = [severity for severity, _ in scored]
+    frame["event_ids"] = [list(ids) for _, ids in scored]
+    return frame
+
+
+def drop_duplicate_zones(derived: Any, curated: Iterable[Zone], gazetteer: Gazetteer) -> Any:
+    """Return the rows of a derived zones layer that no curated zone already covers.
+
+    The rule of :func:`build_zones`: same id, same main place, or a main place whose point
+    lies inside the curated zone.
+    """
+    if derived is None or len(derived) == 0:
+        return derived
+    known = list(curated)
+    keep = []
+    for zone in zones_records(derived):
+        main = gazetteer.get(zone.place_id) if zone.place_id else None
+        point = Point(main.point) if main is not None else None
+        keep.append(not any(_duplicates(zone, point, other) for other in known))
+    return derived[np.array(keep, dtype=bool)]
+
+
+def zones_records(frame: Any) -> list[Zone]:
+    """Return the rows of a zones layer as :class:`Zone` records."""
+    return [
+        Zone(
+            id=str(row["id"]),
+            name=str(row["name"]),
+            kind=row["kind"],
+            parties=tuple(row["parties"]),
+            geometry=row["geometry"],
+            severity=float(row["severity"]),
+            event_ids=tuple(row["event_ids"]),
+            origin=row["origin"],
+            place_id=str(row["place_id"] or ""),
+        )
+        for row in frame.to_dict("records")
+    ]
