@@ -14,7 +14,13 @@ from geo.dataset import Dataset, load_dataset
 from geo.exporting import layer_to_csv, layer_to_geojson
 from geo.gazetteer import load_gazetteer
 from geo.geocode import Geocoder
-from geo.mapview import base_map, ensure_static_assets, feature_groups, standalone_html
+from geo.mapview import (
+    base_map,
+    ensure_static_assets,
+    feature_groups,
+    standalone_html,
+    write_basemap,
+)
 from geo.mentions import PlaceFinder, default_finder
 from geo.pipeline import ingest_articles
 from geo.store import Store, default_store_dir
@@ -32,17 +38,32 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, PlaceFinder, Any]:
-    """Load what every session shares: static files, gazetteer, geocoder, basemap."""
-    ensure_static_assets(ROOT / "static")
+def resources() -> tuple[Geocoder, PlaceFinder, str]:
+    """Load what every session shares: static files, gazetteer, geocoder, basemap file."""
+    static = ensure_static_assets(ROOT / "static")
     gazetteer = load_gazetteer()
-    return Geocoder(gazetteer), default_finder(), views.basemap_frame(gazetteer)
+    land = write_basemap(static, views.basemap_frame(gazetteer))
+    return Geocoder(gazetteer), default_finder(), land
 
 
 @st.cache_data(show_spinner="Loading the data…", max_entries=8)
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
     return load_dataset(resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned)
+
+
+@st.cache_resource
+def land_frame() -> Any:
+    """Land polygons, for the offline HTML export (the live map fetches the static file)."""
+    return views.basemap_frame(resources()[0].gazetteer)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
+    """Zones measured for the view's events: recomputed only when data, types or dates change."""
+    types, date_from, date_to = window
+    view = snapshot.ViewState(types=types, date_from=date_from, date_to=date_to)
+    return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
 geocoder, finder, basemap = resources()
@@ -103,7 +124,13 @@ view = state.view.replace(
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
-layers = views.map_layers(data, view, geocoder.gazetteer, basemap=basemap)
+layers = views.map_layers(
+    data,
+    view,
+    geocoder.gazetteer,
+    basemap=land_frame(),
+    zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
+)
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
@@ -113,7 +140,7 @@ with map_column:
     if state.base.basemap != view.basemap:
         state.base = view  # only a new basemap rebuilds the base map; the rest moves over it
     returned = st_folium(
-        base_map(state.base, asset_base="/app/static", basemap_frame=basemap),
+        base_map(state.base, asset_base="/app/static", basemap_file=basemap),
         key="map",
         center=(view.lat, view.lon),
         zoom=view.zoom,

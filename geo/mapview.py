@@ -30,6 +30,7 @@ For streamlit-folium, :func:`base_map` is the stable part (basemap only) and
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import math
@@ -145,6 +146,11 @@ _POINT_DECIMALS = 5
 _SPREAD_PIXELS = 16
 #: Most events drawn one by one; beyond it the viewport's events are grouped into cells.
 MAX_EVENT_MARKERS = 600
+#: Most zones, and most places, drawn as shapes (the most severe / most mentioned in view).
+MAX_SHAPES = 150
+#: Detail of the world basemap file, in degrees (about 10 km), and its smallest islands.
+BASEMAP_TOLERANCE = 0.1
+BASEMAP_MIN_AREA = 0.01
 #: Width of a cluster cell, in screen pixels.
 CLUSTER_PIXELS = 56
 #: Approximate size of the map in the page, in pixels.
@@ -463,6 +469,63 @@ _SETUP_TEMPLATE = Template(
 )
 
 
+_BASEMAP_FETCH_TEMPLATE = Template(
+    """
+    {% macro script(this, kwargs) %}
+        fetch({{ this.url|tojson }})
+            .then(function (response) { return response.json(); })
+            .then(function (land) {
+                L.geoJSON(land, {
+                    interactive: false,
+                    className: "fl-land",
+                    attribution: {{ this.attribution|tojson }},
+                    style: {{ this.style|tojson }}
+                }).addTo({{ this._parent.get_name() }}).bringToBack();
+            });
+    {% endmacro %}
+    """
+)
+
+
+def basemap_geojson(basemap_frame: Any) -> str:
+    """Return land polygons as compact GeoJSON for a world basemap (about 1 km detail).
+
+    Simplified to :data:`BASEMAP_TOLERANCE` degrees, coordinates to two decimals, islets
+    under :data:`BASEMAP_MIN_AREA` square degrees left out (each country keeps its largest
+    part): small enough to send once and let the browser cache.
+    """
+    features = []
+    for geometry in basemap_frame.geometry:
+        if geometry is None or geometry.is_empty:
+            continue
+        simple = shapely.simplify(geometry, BASEMAP_TOLERANCE, preserve_topology=True)
+        parts = list(getattr(simple, "geoms", [simple]))
+        kept = [part for part in parts if part.area >= BASEMAP_MIN_AREA] or [
+            max(parts, key=lambda part: part.area)
+        ]
+        shape = shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+        rounded = shapely.transform(shape, lambda xy: np.round(xy, 2))
+        features.append({"type": "Feature", "properties": {}, "geometry": mapping(rounded)})
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, separators=(",", ":"))
+
+
+def write_basemap(static_dir: Path, basemap_frame: Any) -> str:
+    """Write the basemap GeoJSON into `static_dir` (once per content) and return its name.
+
+    The name carries a hash of the content, so a browser may cache it for good.
+    """
+    text = basemap_geojson(basemap_frame)
+    name = f"faultlines/basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
+    target = static_dir / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return name
+
+
 def _script_element(name: str, template: Template, **values: Any) -> Any:
     """Return a folium element rendering `template` with `values` as its attributes."""
     element = _MacroElement()
@@ -744,7 +807,26 @@ def _shape_layer(
     )
 
 
+def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = None) -> Any:
+    """Return at most `cap` rows of a polygon layer: those in the viewport, best `rank` first.
+
+    The selected feature is always kept. This bounds what the browser receives however many
+    zones or places the archive holds.
+    """
+    if frame is None or len(frame) <= cap:
+        return frame
+    minx, miny, maxx, maxy = viewport(view)
+    visible = frame[frame.intersects(shapely.box(minx, miny, maxx, maxy))]
+    if rank is not None and rank in visible.columns:
+        visible = visible.sort_values(rank, ascending=False, kind="stable")
+    chosen = visible.head(cap)
+    if view.selected and view.selected not in set(chosen["id"]):
+        chosen = pd.concat([chosen, frame[frame["id"] == view.selected]])
+    return chosen
+
+
 def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+    zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
     for record in sorted(_rows(zones), key=_area, reverse=True):  # small zones on top
         selected = _is_selected(record, view)
         kind = read_text(record.get("kind"))
@@ -760,6 +842,7 @@ def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]
 
 
 def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+    places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
     for record in sorted(_rows(places), key=_area, reverse=True):
         selected = _is_selected(record, view)
         style = _SELECTED_PLACE_STYLE if selected else PLACE_STYLE
@@ -788,7 +871,9 @@ def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
 # maps
 
 
-def _new_map(view: ViewState, basemap_frame: Any, image_path: str) -> Any:
+def _new_map(
+    view: ViewState, basemap_frame: Any, image_path: str, basemap_url: str | None = None
+) -> Any:
     """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
     vector = view.basemap not in TILE_PROVIDERS
     m = folium.Map(
@@ -814,6 +899,19 @@ def _new_map(view: ViewState, basemap_frame: Any, image_path: str) -> Any:
             subdomains=provider.subdomains,
             control=False,
         ).add_to(m)
+    elif basemap_url is not None:
+        _script_element(
+            "Land",
+            _BASEMAP_FETCH_TEMPLATE,
+            url=basemap_url,
+            attribution=VECTOR_ATTRIBUTION,
+            style={
+                "color": _LAND_STYLE["color"],
+                "weight": _LAND_STYLE["weight"],
+                "fillColor": _LAND_STYLE["fill_color"],
+                "fillOpacity": _LAND_STYLE["fill_opacity"],
+            },
+        ).add_to(m)
     elif basemap_frame is not None and len(basemap_frame) > 0:
         tolerance = _tolerance(view.zoom)
         features = [
@@ -834,7 +932,13 @@ def _new_map(view: ViewState, basemap_frame: Any, image_path: str) -> Any:
     return m
 
 
-def base_map(view: ViewState, *, asset_base: str, basemap_frame: GeoDataFrame | None = None) -> Any:
+def base_map(
+    view: ViewState,
+    *,
+    asset_base: str,
+    basemap_frame: GeoDataFrame | None = None,
+    basemap_file: str | None = None,
+) -> Any:
     """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
 
     Parameters
@@ -845,7 +949,10 @@ def base_map(view: ViewState, *, asset_base: str, basemap_frame: GeoDataFrame | 
         URL path where :func:`ensure_static_assets` put the files (``/app/static`` under
         Streamlit); a path on this server, never an ``http(s)`` URL.
     basemap_frame
-        Land polygons for the ``vector`` basemap (ignored for tile basemaps).
+        Land polygons for the ``vector`` basemap (ignored for tile basemaps), drawn inline.
+    basemap_file
+        Instead: the name :func:`write_basemap` returned; the browser fetches it once from
+        `asset_base` and caches it, so the map itself stays small.
 
     Raises
     ------
@@ -853,7 +960,9 @@ def base_map(view: ViewState, *, asset_base: str, basemap_frame: GeoDataFrame | 
         If `asset_base` names another server.
     """
     js, css = _asset_links(asset_base)
-    m = _new_map(view, basemap_frame, f"{asset_base.rstrip('/')}/leaflet/images/")
+    base = asset_base.rstrip("/")
+    basemap_url = f"{base}/{basemap_file}" if basemap_file else None
+    m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url)
     m.default_js = js
     m.default_css = css
     return m

@@ -77,18 +77,34 @@ def visible_events(dataset: Dataset, view: ViewState) -> Any:
     return filter_events(with_articles(dataset.events, dataset.articles), view)
 
 
+def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> Any:
+    """Return the zones with severities from the view's events (its types and time window).
+
+    Severity is measured from the end of the time window (or the newest event), so moving the
+    window shows how tensions rose and fell.
+    """
+    events = filter_events(dataset.events, view)
+    today = view.date_to or newest_event_date(events) or newest_event_date(dataset.events)
+    return dataset.zones(gazetteer, events=events, today=today)
+
+
 def map_layers(
-    dataset: Dataset, view: ViewState, gazetteer: Gazetteer, *, basemap: Any = None
+    dataset: Dataset,
+    view: ViewState,
+    gazetteer: Gazetteer,
+    *,
+    basemap: Any = None,
+    zones: Any = None,
 ) -> MapLayers:
     """Return the layers to draw for `view`.
 
-    Zones get their severity from the visible events only, measured from the end of the time
-    window (or the newest event), so moving the window shows how tensions rose and fell. The
-    places layer shows the real shapes of the places the visible events happened in.
+    Zones come from :func:`view_zones` unless given (a caller may cache them: they depend
+    only on the data, the event types and the time window). The places layer shows the real
+    shapes of the places the visible events happened in.
     """
     events = visible_events(dataset, view)
-    today = view.date_to or newest_event_date(events) or newest_event_date(dataset.events)
-    zones = dataset.zones(gazetteer, events=events, today=today)
+    if zones is None:
+        zones = view_zones(dataset, view, gazetteer)
     place_ids = (
         {p for ids in events["place_ids"] for p in read_strings(ids)} if len(events) else set()
     )
