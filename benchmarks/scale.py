@@ -9,7 +9,8 @@ the map see realistic shapes and spreads without spending an hour on ingesting 1
   median of repeats after a first load);
 * ``map_build_s``: layers → folium base map + feature groups for the default view;
 * ``map_payload_bytes``: what the browser receives for that view (base map HTML + the
-  feature-group JavaScript st_folium sends);
+  feature-group JavaScript st_folium sends); the world basemap is a static file the browser
+  fetches once and caches (``basemap_file_bytes``);
 * ``peak_rss_mb``: the process's peak resident memory after the run (each size runs in its
   own process).
 
@@ -97,7 +98,9 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
     from geo import views
     from geo.dataset import load_dataset
-    from geo.mapview import base_map, feature_groups
+    from streamlit_folium import _get_feature_group_string
+
+    from geo.mapview import base_map, feature_groups, write_basemap
     from geo.snapshot import DEFAULT_VIEW
 
     gazetteer = load_gazetteer()
@@ -127,13 +130,17 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
             dataset, layers = load()
             load_times.append(time.perf_counter() - started)
 
+        land = write_basemap(Path(tmp) / "static", basemap)
+        land_bytes = (Path(tmp) / "static" / land).stat().st_size
         build_times, payload = [], 0
         for _ in range(repeats):
             started = time.perf_counter()
-            base = base_map(DEFAULT_VIEW, asset_base="/app/static", basemap_frame=basemap)
+            base = base_map(DEFAULT_VIEW, asset_base="/app/static", basemap_file=land)
             groups = feature_groups(layers, DEFAULT_VIEW)
             html = base.get_root().render()
-            scripts = [g._template.module.script(g) for g in groups]  # what st_folium serialises
+            scripts = [  # exactly what st_folium serialises for the changing layers
+                _get_feature_group_string(group, map=base, idx=i) for i, group in enumerate(groups)
+            ]
             build_times.append(time.perf_counter() - started)
             payload = len(html.encode()) + sum(len(str(s).encode()) for s in scripts)
     return {
@@ -145,6 +152,7 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
         "dashboard_load_s": round(statistics.median(load_times), 3),
         "map_build_s": round(statistics.median(build_times), 3),
         "map_payload_bytes": payload,
+        "basemap_file_bytes": land_bytes,
         "visible_events": len(layers.events),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

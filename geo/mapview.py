@@ -399,8 +399,8 @@ def _rows(frame: Any) -> list[dict[str, Any]]:
 
 
 def _tolerance(zoom: int) -> float:
-    """Half a screen pixel, in degrees, two zoom levels closer in than `zoom`."""
-    return 360.0 / (256.0 * 2.0 ** (zoom + 2)) / 2.0
+    """One screen pixel at `zoom`, in degrees: finer detail would not be seen."""
+    return 360.0 / (256.0 * 2.0**zoom)
 
 
 def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
@@ -434,27 +434,6 @@ def _area(record: Mapping[str, Any]) -> float:
 # folium elements
 
 _MacroElement: Any = folium.MacroElement
-
-_BIND_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-    {%- if this.popup %}
-        {{ this._parent.get_name() }}.bindPopup(
-            {{ this.popup }}, {{ this.popup_options|tojavascript }});
-    {%- endif %}
-    {%- if this.tooltip %}
-        {{ this._parent.get_name() }}.bindTooltip(
-            {{ this.tooltip }}, {{ this.tooltip_options|tojavascript }});
-    {%- endif %}
-    {%- if this.open_popup %}
-        (function (layer) {
-            function open() { layer.openPopup(); }
-            if (layer._map) { open(); } else { layer.once("add", open); }
-        })({{ this._parent.get_name() }});
-    {%- endif %}
-    {% endmacro %}
-    """
-)
 
 _SETUP_TEMPLATE = Template(
     """
@@ -526,6 +505,139 @@ def write_basemap(static_dir: Path, basemap_frame: Any) -> str:
     return name
 
 
+_MARKERS_TEMPLATE = Template(
+    """
+    {% macro script(this, kwargs) %}
+        (function (group) {
+            {{ this.items }}.forEach(function (item) {
+                var half = item.size / 2;
+                var marker = L.marker([item.lat, item.lon], {
+                    icon: L.divIcon({
+                        html: item.icon,
+                        className: "fl-icon",
+                        iconSize: [item.size, item.size],
+                        iconAnchor: [half, half],
+                        popupAnchor: [0, -half]
+                    }),
+                    zIndexOffset: item.selected ? 1000 : 0
+                }).addTo(group);
+                marker.bindPopup(item.popup, {
+                    maxWidth: {{ this.max_width }},
+                    className: "fl-popup-frame",
+                    autoPan: !item.selected
+                });
+                marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
+            {%- if this.has_selected %}
+                if (item.selected) {
+                    var open = function () { marker.openPopup(); };
+                    if (marker._map) { open(); } else { marker.once("add", open); }
+                }
+            {%- endif %}
+            });
+        })({{ this._parent.get_name() }});
+    {% endmacro %}
+    """
+)
+
+
+_SHAPES_TEMPLATE = Template(
+    """
+    {% macro script(this, kwargs) %}
+        (function (group) {
+            L.geoJSON({{ this.collection }}, {
+                style: function (feature) { return feature.properties.style; },
+                pointToLayer: function (feature, latlng) {
+                    return L.circleMarker(latlng, Object.assign({radius: 7},
+                        feature.properties.style));
+                },
+                onEachFeature: function (feature, layer) {
+                    var p = feature.properties;
+                    layer.bindPopup(p.popup, {
+                        maxWidth: {{ this.max_width }},
+                        className: "fl-popup-frame",
+                        autoPan: !p.selected
+                    });
+                    layer.bindTooltip(p.tooltip, {sticky: true, className: "fl-tooltip-frame"});
+                {%- if this.has_selected %}
+                    if (p.selected) {
+                        var open = function () { layer.openPopup(); };
+                        if (layer._map) { open(); } else { layer.once("add", open); }
+                    }
+                {%- endif %}
+                }
+            }).addTo(group);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}
+    """
+)
+
+
+def _shape_feature(
+    record: Mapping[str, Any],
+    classes: str,
+    style: ZoneStyle,
+    tolerance: float,
+    *,
+    popup: str,
+    tooltip: str,
+    selected: bool,
+) -> dict[str, Any] | None:
+    """Return one zone or place as a GeoJSON feature carrying its style and popup."""
+    feature_id = read_text(record.get("id"))
+    shape = _display_shape(record.get("geometry"), tolerance)
+    if shape is None:
+        return None
+    options: dict[str, Any] = {
+        "className": f"{classes} {_id_class(feature_id)}",
+        "color": style.color,
+        "weight": style.weight,
+        "fillColor": style.fill_color,
+        "fillOpacity": style.fill_opacity,
+        "fill": True,
+    }
+    if style.dash_array:
+        options["dashArray"] = style.dash_array
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "properties": {
+            "id": feature_id,
+            "style": options,
+            "popup": popup,
+            "tooltip": tooltip,
+            "selected": selected,
+        },
+        "geometry": shape,
+    }
+
+
+def _shape_batch(features: list[dict[str, Any]]) -> Any:
+    """Return one element that draws many zones or places as a single GeoJSON layer."""
+    return _script_element(
+        "Shapes",
+        _SHAPES_TEMPLATE,
+        collection=_js_string_of({"type": "FeatureCollection", "features": features}),
+        has_selected=any(f["properties"]["selected"] for f in features),
+        max_width=_POPUP_MAX_WIDTH,
+    )
+
+
+def _marker_batch(items: list[dict[str, Any]]) -> Any:
+    """Return one element that draws many markers with a single loop in the browser.
+
+    Each item holds ``lat``, ``lon``, ``size``, ``icon`` (our markup, escaped), ``popup``,
+    ``tooltip`` (escaped HTML) and ``selected``. One template for all of them keeps building
+    and sending the map fast with hundreds of markers.
+    """
+    return _script_element(
+        "Markers",
+        _MARKERS_TEMPLATE,
+        items=_js_string_of(items),
+        has_selected=any(item["selected"] for item in items),
+        max_width=_POPUP_MAX_WIDTH,
+    )
+
+
 def _script_element(name: str, template: Template, **values: Any) -> Any:
     """Return a folium element rendering `template` with `values` as its attributes."""
     element = _MacroElement()
@@ -536,31 +648,15 @@ def _script_element(name: str, template: Template, **values: Any) -> Any:
     return element
 
 
-def _js_string(markup: str) -> str:
-    """Return `markup` as a JavaScript string literal that cannot end its ``<script>``."""
-    literal = json.dumps(markup, ensure_ascii=False)
+def _js_string_of(value: Any) -> str:
+    """Return `value` as a JavaScript literal (JSON) that cannot end its ``<script>``."""
+    literal = json.dumps(value, ensure_ascii=False)
     return literal.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _bind(layer: Any, popup: str, tooltip: str, *, open_popup: bool, sticky: bool) -> Any:
-    """Bind `popup` and `tooltip` (escaped HTML) to `layer` without jQuery; return `layer`.
-
-    folium's ``Popup`` parses its HTML with jQuery and its ``Tooltip`` pastes text into a
-    JavaScript template literal; here both travel as JSON string literals.
-    """
-    popup_options: dict[str, Any] = {"max_width": _POPUP_MAX_WIDTH, "class_name": "fl-popup-frame"}
-    if open_popup:
-        popup_options["auto_pan"] = False  # keep the centre the snapshot link asks for
-    _script_element(
-        "Bind",
-        _BIND_TEMPLATE,
-        popup=_js_string(popup) if popup else "",
-        tooltip=_js_string(tooltip) if tooltip else "",
-        open_popup=open_popup,
-        popup_options=popup_options,
-        tooltip_options={"sticky": sticky, "class_name": "fl-tooltip-frame"},
-    ).add_to(layer)
-    return layer
+def _js_string(markup: str) -> str:
+    """Return `markup` as a JavaScript string literal that cannot end its ``<script>``."""
+    return _js_string_of(markup)
 
 
 def _esc(value: str) -> str:
@@ -578,18 +674,6 @@ def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
         "properties": {"id": feature_id},
         "geometry": shape,
     }
-
-
-def _path_options(style: ZoneStyle) -> dict[str, Any]:
-    options: dict[str, Any] = {
-        "color": style.color,
-        "weight": style.weight,
-        "fill_color": style.fill_color,
-        "fill_opacity": style.fill_opacity,
-    }
-    if style.dash_array:
-        options["dash_array"] = style.dash_array
-    return options
 
 
 def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
@@ -624,34 +708,32 @@ def marker_positions(frame: Any, zoom: int) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _marker(
+def _marker_item(
     record: Mapping[str, Any],
     classes: str,
     label: str,
     size: int,
     view: ViewState,
     positions: Mapping[str, tuple[float, float]] | None = None,
-) -> Any:
-    """Return a marker whose icon is a ``<span>`` with our classes and ``data-fl-id``."""
+) -> dict[str, Any] | None:
+    """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
     location: Any = _location(record.get("geometry"))
     if location is None:
         return None
     if positions is not None:
         location = list(positions.get(read_text(record.get("id")), location))
     selected = _is_selected(record, view)
-    icon = folium.DivIcon(
-        html=(
+    return {
+        "lat": location[0],
+        "lon": location[1],
+        "size": size,
+        "icon": (
             f'<span class="{_esc(classes)}{" fl-selected" if selected else ""}" '
             f'data-fl-id="{_esc(read_text(record.get("id")))}" role="img" '
             f'aria-label="{_esc(label)}"></span>'
         ),
-        icon_size=(size, size),
-        icon_anchor=(size // 2, size // 2),
-        popup_anchor=(0, -(size // 2)),
-        class_name="fl-icon",
-    )
-    options: dict[str, Any] = {"z_index_offset": 1000} if selected else {}
-    return folium.Marker(location=location, icon=icon, **options)
+        "selected": selected,
+    }
 
 
 def viewport(view: ViewState, *, margin: float = 0.5) -> tuple[float, float, float, float]:
@@ -693,10 +775,10 @@ def cluster_events(events: Any, zoom: int) -> Any:
     grouped = frame.groupby(["cx", "cy"], sort=True)
     counts = grouped.size()
     means = grouped[["x", "y"]].mean()
-    by_type = frame.groupby(["cx", "cy", "type"]).size().sort_values(ascending=False)
+    by_type = frame.groupby(["cx", "cy", "type"], sort=True).size()
     rows = []
     for (cx, cy), count in counts.items():
-        kinds = by_type.loc[(cx, cy)]
+        kinds = by_type.loc[(cx, cy)].sort_values(ascending=False, kind="stable")
         summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in kinds.head(4).items())
         rows.append(
             {
@@ -710,25 +792,26 @@ def cluster_events(events: Any, zoom: int) -> Any:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
-def _cluster_marker(record: Mapping[str, Any]) -> Any:
+def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a grid cell of many events as an item for :func:`_marker_batch`."""
     count = int(record["count"])
-    size = int(min(46, 20 + 6 * math.log10(count + 1) * 2))
+    size = int(min(46, 20 + 12 * math.log10(count + 1)))
     style = event_style(read_text(record.get("type")))
-    icon = folium.DivIcon(
-        html=(
+    location = _location(record.get("geometry")) or [0.0, 0.0]
+    return {
+        "lat": location[0],
+        "lon": location[1],
+        "size": size,
+        "icon": (
             f'<span class="fl-cluster" data-fl-id="{_esc(read_text(record["id"]))}" '
-            f'style="width:{size}px;height:{size}px;line-height:{size}px;'
+            f'style="width:{size}px;height:{size}px;line-height:{size - 6}px;'
             f'border-color:{_esc(style.colour)}" role="img" '
             f'aria-label="{count} events">{count}</span>'
         ),
-        icon_size=(size, size),
-        icon_anchor=(size // 2, size // 2),
-        class_name="fl-icon",
-    )
-    location = _location(record.get("geometry"))
-    marker = folium.Marker(location=location, icon=icon)
-    text = f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>"
-    return _bind(marker, text, f"{count} events", open_popup=False, sticky=False)
+        "popup": f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>",
+        "tooltip": f"{count} events",
+        "selected": False,
+    }
 
 
 def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
@@ -752,59 +835,29 @@ def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
 
 def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
     shown, clusters = limit_events(filter_events(events, view), view)
-    for record in _rows(clusters):
-        yield _cluster_marker(record)
+    items = [_cluster_item(record) for record in _rows(clusters)]
     positions = marker_positions(shown, view.zoom)
     for record in _rows(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
-        marker = _marker(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
-        if marker is not None:
-            selected = _is_selected(record, view)
-            yield _bind(
-                marker,
-                event_popup(record),
-                event_tooltip(record),
-                open_popup=selected,
-                sticky=False,
-            )
+        item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
+        if item is not None:
+            items.append(item | {"popup": event_popup(record), "tooltip": event_tooltip(record)})
+    if items:
+        yield _marker_batch(items)
 
 
 def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
     positions = marker_positions(offices, view.zoom)
+    items = []
     for record in _rows(offices):
         style = office_style(read_text(record.get("status")))
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
-        marker = _marker(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
-        if marker is not None:
-            selected = _is_selected(record, view)
-            yield _bind(
-                marker,
-                office_popup(record),
-                office_tooltip(record),
-                open_popup=selected,
-                sticky=False,
-            )
-
-
-def _shape_layer(
-    record: Mapping[str, Any], classes: str, style: ZoneStyle, tolerance: float
-) -> Any:
-    """Return a GeoJson layer (or a circle marker for a point) for one zone or place."""
-    feature_id = read_text(record.get("id"))
-    classes = f"{classes} {_id_class(feature_id)}"
-    geometry = record.get("geometry")
-    if isinstance(geometry, BaseGeometry) and geometry.geom_type == "Point":
-        location = _location(geometry)
-        return folium.CircleMarker(
-            location=location, radius=7, class_name=classes, **_path_options(style)
-        )
-    shape = _display_shape(geometry, tolerance)
-    if shape is None:
-        return None
-    return folium.GeoJson(
-        _feature(feature_id, shape), class_name=classes, fill=True, **_path_options(style)
-    )
+        item = _marker_item(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
+        if item is not None:
+            items.append(item | {"popup": office_popup(record), "tooltip": office_tooltip(record)})
+    if items:
+        yield _marker_batch(items)
 
 
 def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = None) -> Any:
@@ -827,31 +880,46 @@ def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = No
 
 def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
+    features = []
     for record in sorted(_rows(zones), key=_area, reverse=True):  # small zones on top
         selected = _is_selected(record, view)
         kind = read_text(record.get("kind"))
         style = zone_style(read_number(record.get("severity")) or 0.0, kind, selected=selected)
         classes = f"fl-zone fl-kind-{_CLASS_UNSAFE.sub('-', kind)}"
-        layer = _shape_layer(
-            record, classes + (" fl-selected" if selected else ""), style, tolerance
+        feature = _shape_feature(
+            record,
+            classes + (" fl-selected" if selected else ""),
+            style,
+            tolerance,
+            popup=zone_popup(record),
+            tooltip=zone_tooltip(record),
+            selected=selected,
         )
-        if layer is not None:
-            yield _bind(
-                layer, zone_popup(record), zone_tooltip(record), open_popup=selected, sticky=True
-            )
+        if feature is not None:
+            features.append(feature)
+    if features:
+        yield _shape_batch(features)
 
 
 def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
+    features = []
     for record in sorted(_rows(places), key=_area, reverse=True):
         selected = _is_selected(record, view)
         style = _SELECTED_PLACE_STYLE if selected else PLACE_STYLE
-        classes = "fl-place fl-selected" if selected else "fl-place"
-        layer = _shape_layer(record, classes, style, tolerance)
-        if layer is not None:
-            yield _bind(
-                layer, place_popup(record), place_tooltip(record), open_popup=selected, sticky=True
-            )
+        feature = _shape_feature(
+            record,
+            "fl-place fl-selected" if selected else "fl-place",
+            style,
+            tolerance,
+            popup=place_popup(record),
+            tooltip=place_tooltip(record),
+            selected=selected,
+        )
+        if feature is not None:
+            features.append(feature)
+    if features:
+        yield _shape_batch(features)
 
 
 def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
