@@ -22,8 +22,10 @@ offset into the decoded file is ``article.body_offset + start``. Extracted HTML 
 slice of the page, so for HTML articles `Article.body_offset` is ``None`` and offsets can only
 refer to `Article.text`.
 
-Decoding: UTF-8 (with or without byte order mark), UTF-16 and UTF-32 with a byte order mark,
-otherwise cp1252 (latin-1 as a last resort) when the bytes are not UTF-8 but look like text.
+Decoding: UTF-8 (with or without byte order mark), UTF-16 and UTF-32 with a byte order mark.
+Bytes that are not UTF-8 but look like text are read as mixed: valid UTF-8 sequences as UTF-8,
+every other byte as cp1252 (latin-1 for the five bytes cp1252 leaves undefined), so a cp1252
+file, a UTF-8 file with a stray cp1252 quote and a file pasted together from both all read right.
 Byte order marks are dropped and newlines normalised to ``"\n"``. Files with NUL characters or
 more than 30% control characters are binary and rejected, as are files over
 `MAX_ARTICLE_BYTES` and files holding no text.
@@ -103,6 +105,7 @@ _BOMS: Final = (
 _CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_CHARS: Final = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _WHITESPACE: Final = re.compile(r"\s+")
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 _FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
 _MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
@@ -136,6 +139,23 @@ _WEEKDAY: Final = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
 _DATE_FORMS: Final = "2023-05-10, 10 May 2023 or May 10, 2023"
 
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
+
+# One character per byte: cp1252, or latin-1 for the bytes cp1252 leaves undefined.
+_CP1252_CHARS: Final = tuple(
+    bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(256)
+)
+_MIXED_ERRORS: Final = "faultlines-cp1252"
+
+
+def _bytes_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Read the bytes a UTF-8 decoder rejects as cp1252 (a codec error handler)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return "".join(_CP1252_CHARS[byte] for byte in chunk), error.end
+
+
+codecs.register_error(_MIXED_ERRORS, _bytes_as_cp1252)
 
 
 class ArticleError(ValueError):
@@ -350,10 +370,7 @@ def decode_bytes(data: bytes, *, source: str = "<bytes>") -> str:
         except UnicodeDecodeError:
             if not _bytes_look_like_text(data):
                 raise ArticleError(source, "binary file, not an article") from None
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
+            text = data.decode("utf-8", errors=_MIXED_ERRORS)
     if _text_looks_binary(text):
         raise ArticleError(source, "binary file, not an article")
     return _normalise_newlines(text)
@@ -486,8 +503,8 @@ def article_from_text(
     r"""Make an article from text given as a string, such as text pasted in the dashboard.
 
     The text is taken as it is (no front matter, no HTML extraction): only a leading byte
-    order mark is dropped and newlines are normalised to ``"\n"``, and `Article.text` is
-    the result.
+    order mark is dropped, newlines are normalised to ``"\n"`` and unpaired surrogates (which
+    no file can hold) become U+FFFD with a warning, and `Article.text` is the result.
 
     Parameters
     ----------
@@ -518,6 +535,9 @@ def article_from_text(
     if not body.strip():
         raise ArticleError(source, "no article text")
     meta = _Metadata()
+    body, surrogates = _SURROGATES.subn("\ufffd", body)
+    if surrogates:
+        meta.warnings.append(f"{surrogates} unpaired surrogate(s) in the text replaced by U+FFFD")
     meta.title = _clean_text("title", title, meta.warnings)
     meta.outlet = _clean_text("outlet", outlet, meta.warnings)
     meta.author = _clean_author(author, meta.warnings)
@@ -748,7 +768,7 @@ def _clean_text(name: str, value: object, warnings: list[str]) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return " ".join(value.split()) or None
+        return " ".join(_SURROGATES.sub("\ufffd", value).split()) or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     warnings.append(f"{name} is a {_type_name(value)}, not text; ignored")

@@ -123,6 +123,7 @@ organisation and host, with the most advanced status.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import re
@@ -138,7 +139,7 @@ from geo.articles import Article
 from geo.dates import DateInterval, DateMention, date_of_sentence, find_dates
 from geo.event_lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
 from geo.gazetteer import Gazetteer, Place
-from geo.mentions import Mentions, PlaceFinder, default_finder
+from geo.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
 from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
 from geo.taxonomy import event_type
 
@@ -192,7 +193,10 @@ class _Context:
     asides: list[tuple[int, int]]
 
     def clause_of(self, position: int) -> tuple[int, int]:
-        return next((c for c in self.clauses if c[0] <= position < c[1]), self.clauses[-1])
+        index = bisect.bisect_right(self.clauses, position, key=lambda c: c[0]) - 1
+        if index >= 0 and position < self.clauses[index][1]:
+            return self.clauses[index]
+        return self.clauses[-1]
 
 
 _STATUS_RANK: dict[str, int] = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -230,10 +234,15 @@ class _Extractor:
         self.mentions = finder.find(self.text)
         self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
         self.places = [m for m in self.mentions.places if m.place.kind != "continent"]
+        # mentions come in text order: sorted starts and ends let a position find its
+        # neighbours by bisection, so long articles cost n log n, not n squared
+        self.place_starts = [m.start for m in self.places]
+        self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
         self.voice = self._voice(finder)
         self.actors = self._actor_mentions()
+        self.actor_starts = [a.start for a in self.actors]
 
     # -- actors -----------------------------------------------------------------------------
 
@@ -263,13 +272,13 @@ class _Extractor:
 
     def _actor_mentions(self) -> list[_Actor]:
         text, found = self.text, []
-        places = {(m.start, m.end) for m in self.mentions.places}
+        place_ends = {m.end for m in self.mentions.places}
         for actor in self.mentions.actors:
             if actor.kind == "demonym":
                 before = text[max(0, actor.start - 12) : actor.start]
                 regional = any(  # "Karabakh Armenians", "Karabakh's Armenians"
-                    0 < actor.start - end <= 3 and text[end : actor.start] in {" ", "'s ", "’s "}
-                    for _, end in places
+                    end in place_ends and text[end : actor.start] in {" ", "'s ", "’s "}
+                    for end in range(actor.start - 3, actor.start)
                 )
                 if lx.NOT_A_STATE_BEFORE.search(before) or lx.NOT_A_STATE_AFTER.match(
                     text, actor.end
@@ -331,10 +340,8 @@ class _Extractor:
         def in_span(span: tuple[int, int]) -> list[_Actor]:
             return [
                 a
-                for a in self.actors
-                if span[0] <= a.start < span[1]
-                and not a.locative
-                and not self._aside(a.start, match, ctx)
+                for a in self._actors_from(*span)
+                if not a.locative and not self._aside(a.start, match, ctx)
             ]
 
         if "nominal" in match.trigger.flags:  # "Russia's invasion of Ukraine"
@@ -357,6 +364,16 @@ class _Extractor:
                     break
         return list(dict.fromkeys(a.code for a in chosen))
 
+    def _actors_from(self, start: int, end: int) -> list[_Actor]:
+        """Return the actors starting in ``[start, end)``, in text order."""
+        first = bisect.bisect_left(self.actor_starts, start)
+        return self.actors[first : bisect.bisect_left(self.actor_starts, end, first)]
+
+    def _places_from(self, start: int, end: int) -> list[PlaceMention]:
+        """Return the place mentions starting in ``[start, end)``, in text order."""
+        first = bisect.bisect_left(self.place_starts, start)
+        return self.places[first : bisect.bisect_left(self.place_starts, end, first)]
+
     def _aside(self, position: int, match: _Match, ctx: _Context) -> bool:
         """Whether `position` is in an attribution after the event or in a relative clause."""
         text = self.text
@@ -375,16 +392,19 @@ class _Extractor:
             for hit in pattern.finditer(self.text, start, end)
         ]
         found = [m for m in found if self._valid(m, start, end)]
-        kept = [
-            m
-            for m in found
-            if not any(
-                (o.trigger.type, m.trigger.type) in lx.OVERRIDES
-                and o.start < m.end
-                and m.start < o.end
-                for o in found
+        # a match overlapping `m` starts before m.end and at most `longest` before m.start
+        by_start = sorted(found, key=lambda m: m.start)
+        starts = [m.start for m in by_start]
+        longest = max((m.end - m.start for m in found), default=0)
+        kept = []
+        for m in found:
+            first, last = (
+                bisect.bisect_left(starts, m.start - longest),
+                bisect.bisect_left(starts, m.end),
             )
-        ]
+            overlapping = (o for o in by_start[first:last] if m.start < o.end)
+            if not any((o.trigger.type, m.trigger.type) in lx.OVERRIDES for o in overlapping):
+                kept.append(m)
         return sorted(kept, key=lambda m: (m.start, -m.trigger.weight))
 
     def _valid(self, match: _Match, sentence_start: int, sentence_end: int) -> bool:
@@ -455,16 +475,20 @@ class _Extractor:
 
     def _place_follows(self, match: _Match, limit: int) -> bool:
         window_end = min(limit, match.end + 60)
-        return any(match.end <= p.start < window_end for p in self.places) or bool(
+        return bool(self._places_from(match.end, window_end)) or bool(
             lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
         )
 
     # -- places -----------------------------------------------------------------------------
 
     def _last_place(self, position: int, kinds: Iterable[str]) -> Place | None:
-        wanted = set(kinds)
-        earlier = [p.place for p in self.places if p.end <= position and p.place.kind in wanted]
-        return earlier[-1] if earlier else None
+        wanted = frozenset(kinds)
+        if wanted not in self._last_places:
+            chosen = [p for p in self.places if p.place.kind in wanted]
+            self._last_places[wanted] = ([p.end for p in chosen], [p.place for p in chosen])
+        ends, places = self._last_places[wanted]
+        earlier = bisect.bisect_right(ends, position)
+        return places[earlier - 1] if earlier else None
 
     def _country_place(self, alpha3: str) -> Place | None:
         place_id = _country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
@@ -478,9 +502,7 @@ class _Extractor:
             place = self._last_place(hit.start(), _SEA_KINDS)
             found += [(hit.start(), place)] if place else []
         found += self._definite_places(start, end, direct=kind == "territorial_claim")
-        countries = [
-            a for a in self.actors if start <= a.start < end and a.kind in {"demonym", "country"}
-        ]
+        countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
         if kind == "incursion":  # "crossed into South Korean airspace"
             for actor in countries:
                 country = self._country_place(actor.code)
@@ -527,7 +549,7 @@ class _Extractor:
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
         direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
-        mentions = [m for m in self.places if clause[0] <= m.start < clause[1]]
+        mentions = self._places_from(*clause)
         if kind in lx.LAND_TYPES:
             mentions = [m for m in mentions if m.place.kind not in _SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):

@@ -22,7 +22,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from geo.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.names import MAX_NAME_CHARS, name_key
+from geo.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: Weight of the article's country focus in a candidate's score.
 FOCUS_WEIGHT = 0.45
@@ -217,23 +217,23 @@ class Geocoder:
         Parameters
         ----------
         name
-            A place name: case, accents, punctuation, a leading "the" and a plural "s" do not
-            matter.
+            A place name: case, accents, punctuation, invisible characters (zero-width spaces,
+            soft hyphens, bidirectional marks), a leading "the" and a plural "s" do not matter.
         context
             What the surrounding text is about.
         """
         if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
             return None
-        key = name_key(name)
+        key = name_key(drop_invisible(name))
         if not key:
             return None
         return self.resolve_key(name, key, context=context)
 
     def suggest(self, name: str, *, limit: int = 5) -> list[Suggestion]:
         """Return up to `limit` known names closest to `name`, most similar first."""
-        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS or limit < 1:
             return []
-        key = name_key(name)
+        key = name_key(drop_invisible(name))
         if len(key) < 2:
             return []
         gaz = self.gazetteer

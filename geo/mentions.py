@@ -29,12 +29,13 @@ from geo.actors import ActorVocabulary, load_actor_vocabulary
 from geo.gazetteer import Place
 from geo.gazetteer_build import ABBREVIATION_MARK
 from geo.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
-from geo.names import fold
+from geo.names import INVISIBLE_CHARS, drop_invisible, fold
 
 #: Texts longer than this many characters are scanned only up to this point.
 MAX_TEXT_CHARS = 20_000_000
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# a word may hold invisible characters ("Ja\u00adpan"): they are dropped from its key
+_WORD = re.compile(rf"[^\W_]+(?:(?:['’]|[{INVISIBLE_CHARS}]+)[^\W_]+)*")
 _GAP_OK = frozenset({" ", "-", ".", ". ", "‐", "–", " - ", "'", "’"})
 _MONTHS_DAYS = frozenset(
     [
@@ -257,7 +258,7 @@ class _Tokens:
             if word.endswith(("'s", "’s", "'S", "’S")) and len(word) > 2:
                 word = word[:-2]
                 self.ends[i] -= 2
-            lower = word.lower() if word.isascii() else fold(word).lower()
+            lower = word.lower() if word.isascii() else fold(drop_invisible(word)).lower()
             self.keys[i] = lower.replace("'", "").replace("’", "")
 
     def __len__(self) -> int:
@@ -273,11 +274,11 @@ class _Tokens:
 
     def joins(self, i: int) -> bool:
         """Return whether tokens `i` and `i + 1` may belong to one name."""
-        return self.text[self.ends[i] : self.starts[i + 1]] in _GAP_OK
+        return self.gap(i) in _GAP_OK
 
     def gap(self, i: int) -> str:
-        """Return the text between tokens `i` and `i + 1`."""
-        return self.text[self.ends[i] : self.starts[i + 1]]
+        """Return the text between tokens `i` and `i + 1`, invisible characters dropped."""
+        return drop_invisible(self.text[self.ends[i] : self.starts[i + 1]])
 
 
 @dataclass(slots=True)

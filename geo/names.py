@@ -14,7 +14,14 @@ from functools import lru_cache
 #: Longest name, in characters, that is worth looking up; longer input is not a place name.
 MAX_NAME_CHARS = 200
 
+#: Characters that do not show, which names are read through ("Ja\u00adpan" is "Japan"), as the
+#: body of a regular expression character class: soft hyphen, zero-width space, word joiner,
+#: byte order mark, and the bidirectional marks, embeddings, overrides and isolates. Zero-width
+#: (non-)joiners are not among them: they shape the letters of some scripts.
+INVISIBLE_CHARS = "\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]+")
 # letters that NFKD does not split into base letter + accent
 _EXTRA_FOLDS = str.maketrans(
     {
@@ -41,6 +48,17 @@ _EXTRA_FOLDS = str.maketrans(
         "´": "",
     }
 )
+
+
+def drop_invisible(text: str) -> str:
+    r"""Return `text` without the characters of :data:`INVISIBLE_CHARS`.
+
+    Examples
+    --------
+    >>> drop_invisible("Ja\u00adpan")
+    'Japan'
+    """
+    return _INVISIBLE.sub("", text) if not text.isascii() else text
 
 
 def fold(text: str) -> str:

@@ -27,6 +27,8 @@ MAX_FILES = 50
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Longest pasted text accepted, in characters.
 MAX_PASTED_CHARS = 2_000_000
+_NAME_CHARS = 80
+_SUFFIX_CHARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,18 @@ class UploadProblem:
 
 
 def safe_name(name: object) -> str:
-    """Return a file name fit for display: its last path part, printable, at most 80 chars."""
+    """Return a file name fit for display: its last path part, printable, at most 80 chars.
+
+    A longer name is cut in the middle and keeps its suffix (``"long…name.md"``), which says
+    how the file is read.
+    """
     text = str(name).replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
-    return (text[:77] + "…" if len(text) > 80 else text) or "unnamed file"
+    if len(text) > _NAME_CHARS:
+        stem, dot, suffix = text.rpartition(".")
+        tail = dot + suffix if stem and len(suffix) <= _SUFFIX_CHARS else ""
+        text = text[: _NAME_CHARS - 1 - len(tail)] + "…" + tail
+    return text or "unnamed file"
 
 
 def editor_token(secrets: object = None) -> str | None:
