@@ -89,7 +89,7 @@ st.caption(
     "to its source."
 )
 for warning in warnings:
-    st.warning(f"Ignored `{warning.param}` in the link: {views.escape_markdown(warning.message)}")
+    st.warning(views.escape_markdown(f"Ignored {warning.param!r} in the link: {warning.message}"))
 if data.notice:
     st.info(data.notice)
 
@@ -206,7 +206,7 @@ if snapshot.to_query(view) != snapshot.to_query(url_view):
 with side:
     st.subheader("Share this view")
     st.code(
-        f"{str(st.context.url).split('?')[0]}?{snapshot.to_query_string(view)}",
+        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{snapshot.to_query_string(view)}",
         language=None,
         wrap_lines=True,
     )
