@@ -22,18 +22,11 @@ from geo.mapview import (
     write_basemap,
 )
 from geo.mentions import PlaceFinder, default_finder
-from geo.pipeline import ingest_articles
 from geo.store import Store, default_store_dir
 from geo.styles import EVENT_STYLES, legend_html
 from geo.taxonomy import EVENT_TYPES
 
 ROOT = Path(__file__).parent
-LAYER_LABELS = {
-    "events": "Events",
-    "offices": "Liaison offices",
-    "zones": "Tension zones",
-    "places": "Places mentioned",
-}
 st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
@@ -46,7 +39,7 @@ def resources() -> tuple[Geocoder, PlaceFinder, str]:
     return Geocoder(gazetteer), default_finder(), land
 
 
-@st.cache_data(show_spinner="Loading the data…", max_entries=8)
+@st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
     return load_dataset(resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned)
@@ -75,13 +68,7 @@ first_day, last_day = views.date_bounds(data)
 state = st.session_state
 if "view" not in state:  # a new browser session: the widgets start from the link
     state.view = state.base = url_view
-    for key in snapshot.LAYER_KEYS:
-        state[f"layer_{key}"] = key in url_view.layers
-    for kind in EVENT_TYPES:
-        state[f"type_{kind.key}"] = url_view.types is None or kind.key in url_view.types
-    start = min(max(url_view.date_from or first_day, first_day), last_day)
-    state.window = (start, max(min(url_view.date_to or last_day, last_day), start))
-    state.basemap, state.query = url_view.basemap, url_view.query or ""
+    state.update(views.widget_state(url_view, (first_day, last_day)))
 
 st.title("Faultlines")
 st.caption(
@@ -95,8 +82,8 @@ if data.notice:
 
 with st.sidebar:
     st.header("Layers")
-    for key in snapshot.LAYER_KEYS:
-        st.checkbox(LAYER_LABELS[key], key=f"layer_{key}")
+    for key, label in views.LAYER_LABELS.items():
+        st.checkbox(label, key=f"layer_{key}")
     with st.expander("Event types"):
         for kind in EVENT_TYPES:
             st.checkbox(kind.label, key=f"type_{kind.key}")
@@ -111,16 +98,7 @@ with st.sidebar:
         help="“vector” works offline; tiles need internet.",
     )
 
-types = frozenset(k.key for k in EVENT_TYPES if state[f"type_{k.key}"])
-view = state.view.replace(
-    layers=frozenset(k for k in snapshot.LAYER_KEYS if state[f"layer_{k}"]),
-    types=None if len(types) == len(EVENT_TYPES) else types,
-    date_from=None if state.window[0] <= first_day else state.window[0],
-    date_to=None if state.window[1] >= last_day else state.window[1],
-    basemap=state.basemap,
-    query=state.query.strip()[:200] or None,
-    version=data.version,
-)
+view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
@@ -237,27 +215,19 @@ with st.expander("Add articles"):
         title, outlet = title_column.text_input("Title"), outlet_column.text_input("Outlet")
         published = date_column.date_input("Published", value=None, max_value=datetime.date.today())
         if st.button("Add to the map", type="primary"):
-            articles, problems = uploads.articles_from_files(
-                (f.name, f.getvalue()) for f in files or []
-            )
-            if pasted.strip():
-                made = uploads.article_from_paste(
-                    pasted, title=title, outlet=outlet, published=published
-                )
-                problems.append(made) if isinstance(
-                    made, uploads.UploadProblem
-                ) else articles.append(made)
             bar = st.progress(0.0, text="Reading articles…")
-            report = ingest_articles(
-                articles,
+            report, problems = uploads.add_to_store(
+                [(f.name, f.getvalue()) for f in files or []],
+                pasted,
                 Store.open(store_dir),
                 finder=finder,
-                progress=lambda done, total, _: bar.progress(
-                    done / total, text=f"{done}/{total} articles"
-                ),
+                title=title,
+                outlet=outlet,
+                published=published,
+                progress=lambda done, total, _: bar.progress(done / total, f"{done}/{total}"),
             )
-            st.success(report.summary().splitlines()[0])
-            for problem in problems:
-                st.error(views.escape_markdown(f"{problem.name}: {problem.reason}"))
-            if report.articles:
-                st.cache_data.clear()
+            state.added = [report.summary().splitlines()[0]]
+            state.added += [f"{p.name}: {p.reason}" for p in problems]
+            st.rerun()  # show the new articles on the map
+    for line in state.pop("added", []):
+        st.info(views.escape_markdown(line))

@@ -526,12 +526,27 @@ class _SeverityScorer:
         self.xs, self.ys = shapely.get_x(points), shapely.get_y(points)
         self.ids = located["id"].astype(str).to_numpy()
         self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
+        counting = self.values > 0
+        self.xs, self.ys = self.xs[counting], self.ys[counting]
+        self.ids, self.values = self.ids[counting], self.values[counting]
+        self.tree = shapely.STRtree(shapely.points(self.xs, self.ys))
 
     def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
         if self.ids.size == 0 or geometry is None or geometry.is_empty:
             return 0.0, ()
-        near = near_mask(geometry, self.xs, self.ys, self.near_km) & (self.values > 0)
-        if not near.any():
+        # the tree narrows a hundred thousand events to those near the zone's box
+        minx, miny, maxx, maxy = geometry.bounds
+        margin = self.near_km / _KM_PER_DEGREE
+        widen = margin / max(
+            math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS
+        )
+        rows = np.sort(
+            self.tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
+        )
+        if rows.size == 0:
+            return 0.0, ()
+        near = rows[near_mask(geometry, self.xs[rows], self.ys[rows], self.near_km)]
+        if near.size == 0:
             return 0.0, ()
         values, ids = self.values[near], self.ids[near]
         order = np.lexsort((ids, -values))  # largest contribution first, ties by id

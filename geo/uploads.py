@@ -16,6 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.articles import Article, ArticleError, article_from_bytes, article_from_text
+from geo.mentions import PlaceFinder
+from geo.pipeline import IngestReport, ProgressCallback, ingest_articles
+from geo.store import Store
 
 #: Environment variable holding the editor token.
 EDITOR_TOKEN_ENV = "FAULTLINES_EDITOR_TOKEN"
@@ -117,3 +120,26 @@ def article_from_paste(
         )
     except ArticleError as error:
         return UploadProblem("pasted text", error.reason)
+
+
+def add_to_store(
+    files: Iterable[tuple[object, bytes]],
+    pasted: str,
+    store: Store,
+    *,
+    finder: PlaceFinder,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[IngestReport, list[UploadProblem]]:
+    """Read uploaded files and pasted text and ingest them; the problems are per file."""
+    articles, problems = articles_from_files(files)
+    if pasted.strip():
+        made = article_from_paste(pasted, title=title, outlet=outlet, published=published)
+        if isinstance(made, UploadProblem):
+            problems.append(made)
+        else:
+            articles.append(made)
+    report = ingest_articles(articles, store, finder=finder, progress=progress)
+    return report, problems

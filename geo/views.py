@@ -8,6 +8,7 @@ logic is tested without Streamlit.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -105,9 +106,7 @@ def map_layers(
     events = visible_events(dataset, view)
     if zones is None:
         zones = view_zones(dataset, view, gazetteer)
-    place_ids = (
-        {p for ids in events["place_ids"] for p in read_strings(ids)} if len(events) else set()
-    )
+    place_ids = set(itertools.chain.from_iterable(events["place_ids"])) if len(events) else set()
     places = dataset.places[dataset.places["id"].isin(place_ids)] if len(dataset.places) else None
     return MapLayers(
         events=events,
@@ -364,4 +363,51 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
         lines=(
             f"**Kind:** {esc(record.get('kind'))} · **Mentions:** {esc(record.get('mentions'))}",
         ),
+    )
+
+
+#: Sidebar labels of the layers, in :data:`geo.snapshot.LAYER_KEYS` order.
+LAYER_LABELS = {
+    "events": "Events",
+    "offices": "Liaison offices",
+    "zones": "Tension zones",
+    "places": "Places mentioned",
+}
+
+
+def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, Any]:
+    """Return the sidebar widgets' values (by widget key) that show `view`.
+
+    A link's time window is clamped to the data's date range, since a slider cannot go beyond.
+    """
+    first_day, last_day = bounds
+    values: dict[str, Any] = {f"layer_{key}": key in view.layers for key in LAYER_LABELS}
+    for kind in EVENT_TYPES:
+        values[f"type_{kind.key}"] = view.types is None or kind.key in view.types
+    start = min(max(view.date_from or first_day, first_day), last_day)
+    values["window"] = (start, max(min(view.date_to or last_day, last_day), start))
+    values["basemap"] = view.basemap
+    values["query"] = view.query or ""
+    return values
+
+
+def view_from_widgets(
+    base: ViewState,
+    widgets: Any,
+    bounds: tuple[datetime.date, datetime.date],
+    *,
+    version: str,
+) -> ViewState:
+    """Return `base` with what the sidebar widgets (a mapping by widget key) now say."""
+    first_day, last_day = bounds
+    types = frozenset(k.key for k in EVENT_TYPES if widgets[f"type_{k.key}"])
+    window = widgets["window"]
+    return base.replace(
+        layers=frozenset(k for k in LAYER_LABELS if widgets[f"layer_{k}"]),
+        types=None if len(types) == len(EVENT_TYPES) else types,
+        date_from=None if window[0] <= first_day else window[0],
+        date_to=None if window[1] >= last_day else window[1],
+        basemap=widgets["basemap"],
+        query=str(widgets["query"]).strip()[:200] or None,
+        version=version,
     )
