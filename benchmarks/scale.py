@@ -44,7 +44,10 @@ from geo.records import stable_id  # noqa: E402
 from geo.store import Store  # noqa: E402
 from geo.taxonomy import EVENT_TYPES  # noqa: E402
 
-_ACTORS = ("RUS", "CHN", "USA", "JPN", "KOR", "PRK", "UKR", "IRN", "ISR", "IND", "PAK", "TUR", "NATO", "EU")
+_ACTORS = (
+    *("RUS", "CHN", "USA", "JPN", "KOR", "PRK", "UKR"),
+    *("IRN", "ISR", "IND", "PAK", "TUR", "NATO", "EU"),
+)
 _KINDS = ("sea", "strait", "island_group", "region", "country", "city", "admin1")
 
 
@@ -96,10 +99,10 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = 7) -> Any:
 
 def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
-    from geo import views
-    from geo.dataset import load_dataset
     from streamlit_folium import _get_feature_group_string
 
+    from geo import views
+    from geo.dataset import load_dataset
     from geo.mapview import base_map, feature_groups, write_basemap
     from geo.snapshot import DEFAULT_VIEW
 
@@ -127,7 +130,7 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
         load_times = []
         for _ in range(repeats):
             started = time.perf_counter()
-            dataset, layers = load()
+            _, layers = load()
             load_times.append(time.perf_counter() - started)
 
         land = write_basemap(Path(tmp) / "static", basemap)
