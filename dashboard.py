@@ -68,17 +68,21 @@ first_day, last_day = views.date_bounds(data)
 state = st.session_state
 if "view" not in state:  # a new browser session: the widgets start from the link
     state.view = state.base = url_view
+    state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
     state.update(views.widget_state(url_view, (first_day, last_day)))
+    state.link_warnings = [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings]
 
 st.title("Faultlines")
 st.caption(
     "Geopolitical news on a map: events, liaison offices and tension zones, each traced "
     "to its source."
 )
-for warning in warnings:
-    st.warning(views.escape_markdown(f"Ignored {warning.param!r} in the link: {warning.message}"))
-if data.notice:
-    st.info(data.notice)
+notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
+with notices:
+    for line in state.link_warnings:
+        st.warning(views.escape_markdown(line))
+    if data.notice:
+        st.info(data.notice)
 
 with st.sidebar:
     st.header("Layers")
@@ -102,6 +106,7 @@ view = views.view_from_widgets(state.view, state, (first_day, last_day), version
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
+    state.target = (view.lat, view.lon, view.zoom)
 layers = views.map_layers(
     data,
     view,
@@ -110,18 +115,30 @@ layers = views.map_layers(
     zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
 )
 
+# What the map and the event list sent back since the last run: apply it before drawing, so
+# the map, the panel and the link all show the same view.
+returned = state.get("map")
+if returned and returned != state.get("map_applied"):
+    state.map_applied = returned
+    view = views.view_after_map(view, returned, layers)
+table = views.event_table(layers.events)
+rows = state.get("event_list", {}).get("selection", {}).get("rows", [])
+if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
+    state.picked = table.iloc[rows[0]]["id"]
+    view = views.select_event(view, layers, state.picked)
+    state.target = (view.lat, view.lon, view.zoom)
+
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
-    if found and not found.place:
-        close = ", ".join(s.name for s in found.suggestions) or "none"
-        st.warning(views.escape_markdown(f"No place called “{view.query}”. Close matches: {close}"))
     if state.base.basemap != view.basemap:
         state.base = view  # only a new basemap rebuilds the base map; the rest moves over it
-    returned = st_folium(
+    st_folium(
         base_map(state.base, asset_base="/app/static", basemap_file=basemap),
         key="map",
-        center=(view.lat, view.lon),
-        zoom=view.zoom,
+        # only the app's own moves are sent: the user's pans are already on the map, and
+        # echoing them back would race the next pan
+        center=state.target[:2],
+        zoom=state.target[2],
         feature_group_to_add=feature_groups(
             layers, view, highlight=found.place.geometry if found and found.place else None
         ),
@@ -129,16 +146,17 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    view = views.view_after_map(view, returned, layers)
     chart = views.timeline(layers.events)
     if len(chart):
         colours = {s.label: s.colour for s in EVENT_STYLES.values()}
         st.bar_chart(chart, color=[colours[c] for c in chart.columns], height=220, y_label="Events")
 
 with side:
-    table = views.event_table(layers.events)
-    st.subheader(f"{len(table)} events in view")
-    picked = st.dataframe(
+    if found and not found.place:
+        close = ", ".join(s.name for s in found.suggestions) or "none"
+        st.warning(views.escape_markdown(f"No place called “{view.query}”. Close matches: {close}"))
+    st.subheader(f"{len(layers.events)} events in view")
+    st.dataframe(
         table,
         hide_index=True,
         height=250,
@@ -147,16 +165,6 @@ with side:
         selection_mode="single-row",
         column_config={"id": None, "article": None},
     )
-    rows = picked.selection.rows if picked else []
-    if rows and table.iloc[rows[0]]["id"] != state.get("picked"):  # a row chosen: select and go
-        state.picked = table.iloc[rows[0]]["id"]
-        point = layers.events.set_index("id").geometry.get(state.picked)
-        view = view.replace(selected=state.picked)
-        view = (
-            view.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
-            if point is not None
-            else view
-        )
     selection = views.find_selection(layers, view.selected)
     if selection:
         details = views.describe(selection, data)
@@ -169,31 +177,27 @@ with side:
         if details.url:
             st.link_button("Open the article", details.url)
         if details.severity is not None:
-            st.progress(
-                details.severity, text=f"Severity {details.severity:.2f}, from these events:"
-            )
+            st.progress(details.severity, f"Severity {details.severity:.2f}, from these events:")
             st.dataframe(
                 details.behind, hide_index=True, column_config={"id": None, "article": None}
             )
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
-
-state.view = view
-if snapshot.to_query(view) != snapshot.to_query(url_view):
-    st.query_params.from_dict(snapshot.to_query(view))
-with side:
     st.subheader("Share this view")
     st.code(
         f"{str(st.context.url).split('?')[0].rstrip('/')}/?{snapshot.to_query_string(view)}",
         language=None,
         wrap_lines=True,
     )
-    events_here = layers.events if layers.events is not None else data.events.iloc[0:0]
-    st.download_button(
-        "Events (GeoJSON)", layer_to_geojson(events_here), "faultlines-events.geojson"
-    )
-    st.download_button("Events (CSV)", layer_to_csv(events_here), "faultlines-events.csv")
-    st.download_button("Map (offline HTML)", standalone_html(layers, view), "faultlines-map.html")
+    if st.toggle("Prepare downloads", help="Events as GeoJSON or CSV, the map as offline HTML"):
+        events_here = layers.events if layers.events is not None else data.events.iloc[0:0]
+        st.download_button("Events (GeoJSON)", layer_to_geojson(events_here), "events.geojson")
+        st.download_button("Events (CSV)", layer_to_csv(events_here), "faultlines-events.csv")
+        st.download_button("Map (offline HTML)", standalone_html(layers, view), "faultlines.html")
+
+state.view = view
+if snapshot.to_query(view) != snapshot.to_query(url_view):
+    st.query_params.from_dict(snapshot.to_query(view))
 
 with st.expander("Add articles"):
     configured = uploads.editor_token(

@@ -411,3 +411,16 @@ def view_from_widgets(
         query=str(widgets["query"]).strip()[:200] or None,
         version=version,
     )
+
+
+def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState:
+    """Return `view` with `event_id` selected and, when it is on the map, centred on it."""
+    chosen = view.replace(selected=event_id)
+    events = layers.events
+    if events is None or len(events) == 0:
+        return chosen
+    rows = events[events["id"] == event_id]
+    point = rows.geometry.iloc[0] if len(rows) else None
+    if point is None or point.is_empty:
+        return chosen
+    return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))

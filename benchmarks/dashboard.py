@@ -1,0 +1,335 @@
+"""Measure how fast the dashboard shows its map in a real browser, and how much it sends.
+
+Usage::
+
+    python benchmarks/dashboard.py            # 5 repeats of each figure
+    python benchmarks/dashboard.py --quick    # 2 repeats, as in CI
+    python benchmarks/dashboard.py --json dashboard.json
+
+``benchmarks/run.py`` calls :func:`measure_dashboard`. The server is ``streamlit run
+dashboard.py`` on a free 127.0.0.1 port with an empty store (the bundled seeds), the browser
+Debian's Chromium (``tests/browser.py`` has both). Every timing is the median over the repeats,
+with the repeats' range; nothing passes or fails on time. Figures:
+
+- ``cold_start_to_first_map_s``: from starting the server to the first event marker visible in
+  a new browser context (the first script run loads the gazetteer).
+- ``first_map_s_warm_server``: a new browser context (empty cache) on a server that has already
+  served a page, to the first event marker.
+- ``rerun_after_toggle_browser_ms``: from clicking the "Events" checkbox to the map's set of
+  event markers changing (emptied or refilled), seen from the browser.
+- ``rerun_after_toggle_server_ms``: the same toggle as a script run alone, timed with
+  Streamlit's ``AppTest`` in this process (``.uncheck().run()`` / ``.check().run()``).
+- ``map_payload_bytes``: the arguments ``dashboard.py`` hands ``st_folium`` for the default
+  view, as JSON, recorded during the first ``AppTest`` run (split into the base map and the
+  feature groups; ``basemap_file_bytes`` is the land file the map fetches once, when it has
+  one); ``first_load_http_bytes`` and ``first_load_websocket_bytes``: what the browser
+  received on a first visit with an empty cache (responses with headers; websocket frames
+  until the page settled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import (  # noqa: E402
+    CHROMIUM,
+    DASHBOARD,
+    EVENT_MARKERS,
+    MAP_IFRAME,
+    VIEWPORT,
+    Dashboard,
+    launch_chromium,
+    wait_idle,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Frame, Page
+
+TOGGLE_LABEL = "Events"
+TOGGLE_KEY = "layer_events"
+RETURNED_OBJECTS = ["center", "zoom", "last_object_clicked"]  # as dashboard.py asks
+WAIT_MS = 120_000
+STATIC = ROOT / "static"  # served at /app/static
+
+
+def spread(values: list[float], digits: int) -> dict[str, Any]:
+    """Return the median and [min, max] of `values`, rounded."""
+    return {
+        "median": round(statistics.median(values), digits),
+        "range": [round(min(values), digits), round(max(values), digits)],
+    }
+
+
+@contextlib.contextmanager
+def dashboard_env(store: Path) -> Iterator[None]:
+    """Set the environment the dashboard runs with (its store, no editor token), then restore."""
+    saved = {k: os.environ.get(k) for k in ("FAULTLINES_STORE", "FAULTLINES_EDITOR_TOKEN")}
+    os.environ["FAULTLINES_STORE"] = str(store)
+    os.environ.pop("FAULTLINES_EDITOR_TOKEN", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+# ---------------------------------------------------------------------------------------------
+# in the browser
+
+
+def first_marker(page: Page, url: str) -> Frame:
+    """Open `url` and return the map's frame once an event marker is visible."""
+    page.goto(url)
+    element = page.wait_for_selector(MAP_IFRAME, state="attached", timeout=WAIT_MS)
+    assert element is not None
+    frame = element.content_frame()
+    assert frame is not None
+    frame.wait_for_selector(EVENT_MARKERS, state="visible", timeout=WAIT_MS)
+    return frame
+
+
+def cold_starts(browser: Browser, store: Path, work: Path, repeats: int) -> list[float]:
+    """Seconds from starting a server to the first marker, one new server per repeat."""
+    times = []
+    for run in range(repeats):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            started = time.perf_counter()
+            with Dashboard(store, work / f"cold-{run}.log") as server:
+                first_marker(context.new_page(), server.url)
+                times.append(time.perf_counter() - started)
+        finally:
+            context.close()
+    return times
+
+
+def first_load_bytes(browser: Browser, url: str) -> tuple[float, int, int]:
+    """Open `url` in a new context; return seconds to the first marker, HTTP and ws bytes."""
+    context = browser.new_context(viewport=VIEWPORT)
+    requests: list[Any] = []
+    frames: list[int] = []
+    try:
+        page = context.new_page()
+        page.on("requestfinished", lambda request: requests.append(request))
+        page.on(
+            "websocket",
+            lambda socket: socket.on(
+                "framereceived",
+                lambda payload: frames.append(
+                    len(payload.encode() if isinstance(payload, str) else payload)
+                ),
+            ),
+        )
+        started = time.perf_counter()
+        first_marker(page, url)
+        seconds = time.perf_counter() - started
+        wait_idle(page, timeout=WAIT_MS)
+        http = 0
+        for request in requests:
+            sizes = request.sizes()
+            http += max(sizes["responseBodySize"], 0) + max(sizes["responseHeadersSize"], 0)
+        return seconds, http, sum(frames)
+    finally:
+        context.close()
+
+
+def toggle_times(browser: Browser, url: str, repeats: int) -> list[float]:
+    """Milliseconds from a click on the events checkbox to the event markers changing."""
+    context = browser.new_context(viewport=VIEWPORT)
+    times = []
+    try:
+        page = context.new_page()
+        frame = first_marker(page, url)
+        wait_idle(page, timeout=WAIT_MS)
+        shown = frame.locator(EVENT_MARKERS).count()
+        checkbox = page.get_by_test_id("stSidebar").get_by_text(TOGGLE_LABEL, exact=True)
+        for _ in range(repeats):
+            for wanted in (0, shown):
+                started = time.perf_counter()
+                checkbox.click()
+                frame.wait_for_function(
+                    f"() => document.querySelectorAll({EVENT_MARKERS!r}).length === {wanted}",
+                    timeout=WAIT_MS,
+                )
+                times.append((time.perf_counter() - started) * 1000)
+                wait_idle(page, timeout=WAIT_MS)  # the markers change while the script runs
+    finally:
+        context.close()
+    return times
+
+
+def browser_figures(browser: Browser, store: Path, work: Path, repeats: int) -> dict[str, Any]:
+    """Cold start, warm first map, bytes of a first visit and the toggle, in Chromium."""
+    cold = cold_starts(browser, store, work, repeats)
+    with Dashboard(store, work / "warm.log") as server:
+        warmup = browser.new_context(viewport=VIEWPORT)
+        try:  # the server's first visitor loads the gazetteer; not counted as warm
+            first_marker(warmup.new_page(), server.url)
+        finally:
+            warmup.close()
+        loads = [first_load_bytes(browser, server.url) for _ in range(repeats)]
+        toggles = toggle_times(browser, server.url, repeats)
+    return {
+        "cold_start_to_first_map_s": spread(cold, 2),
+        "first_map_s_warm_server": spread([seconds for seconds, _, _ in loads], 2),
+        "first_load_http_bytes": loads[0][1],
+        "first_load_websocket_bytes": loads[0][2],
+        "rerun_after_toggle_browser_ms": spread(toggles, 0),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# in this process
+
+
+@contextlib.contextmanager
+def quiet_bare_mode() -> Iterator[None]:
+    """Silence Streamlit's "missing ScriptRunContext" warnings, which AppTest's setup triggers."""
+    log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    muted = logging.Filter("nothing")  # Streamlit resets levels, so filter the records instead
+    log.addFilter(muted)
+    try:
+        yield
+    finally:
+        log.removeFilter(muted)
+
+
+@contextlib.contextmanager
+def recorded_map_arguments() -> Iterator[list[dict[str, Any]]]:
+    """Record the arguments of every ``st_folium`` call while inside (the real call still runs)."""
+    import streamlit_folium
+
+    calls: list[dict[str, Any]] = []
+    original = streamlit_folium._component_func
+
+    def recording(**arguments: Any) -> Any:
+        calls.append(arguments)
+        return original(**arguments)
+
+    streamlit_folium._component_func = recording
+    try:
+        yield calls
+    finally:
+        streamlit_folium._component_func = original
+
+
+def payload_sizes(arguments: dict[str, Any]) -> dict[str, int]:
+    """Bytes of ``st_folium``'s arguments as JSON, in all and by part, and of the land file."""
+    sent = {k: v for k, v in arguments.items() if k != "on_change"}
+
+    def size(*keys: str) -> int:
+        return sum(len(json.dumps(sent.get(k)).encode()) for k in keys)
+
+    figures = {
+        "map_payload_bytes": len(json.dumps(sent).encode()),
+        "map_payload_base_map_bytes": size("script", "header", "html"),
+        "map_payload_feature_groups_bytes": size("feature_group"),
+    }
+    land = re.search(r"faultlines/basemap-[0-9a-f]+\.geojson", str(sent.get("script", "")))
+    if land and (STATIC / land.group()).is_file():  # fetched once, then cached by the browser
+        figures["basemap_file_bytes"] = (STATIC / land.group()).stat().st_size
+    return figures
+
+
+def server_figures(store: Path, repeats: int) -> dict[str, Any]:
+    """Time the toggle's script run with ``AppTest``; measure the default view's map payload."""
+    from streamlit.testing.v1 import AppTest
+
+    with dashboard_env(store), quiet_bare_mode(), recorded_map_arguments() as calls:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=WAIT_MS / 1000).run()
+        if app.exception or not calls:
+            msg = f"the dashboard failed under AppTest: {app.exception}"
+            raise RuntimeError(msg)
+        default_view = calls[0]
+        times = []
+        steps: list[Callable[[], Any]] = [
+            lambda: app.checkbox(key=TOGGLE_KEY).uncheck().run(),
+            lambda: app.checkbox(key=TOGGLE_KEY).check().run(),
+        ]
+        for _ in range(repeats):
+            for step in steps:
+                started = time.perf_counter()
+                step()
+                times.append((time.perf_counter() - started) * 1000)
+                if app.exception:
+                    msg = f"the dashboard failed under AppTest: {app.exception}"
+                    raise RuntimeError(msg)
+    return {"rerun_after_toggle_server_ms": spread(times, 0), **payload_sizes(default_view)}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def measure_dashboard(*, quick: bool) -> dict[str, Any]:
+    """Return the dashboard's figures (see the module docstring); medians over 2 or 5 repeats.
+
+    Without Chromium or Playwright the browser figures are left out and ``skipped`` says why.
+    """
+    repeats = 2 if quick else 5
+    figures: dict[str, Any] = {
+        "repeats": repeats,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    with tempfile.TemporaryDirectory(prefix="faultlines-dashboard-") as directory:
+        work = Path(directory)
+        store = work / "store"  # empty: the dashboard shows the bundled seeds
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            figures["skipped"] = "browser figures: the playwright package is not installed"
+        else:
+            if CHROMIUM.is_file():
+                with sync_playwright() as playwright:
+                    browser = launch_chromium(playwright)
+                    try:
+                        figures.update(browser_figures(browser, store, work, repeats))
+                    finally:
+                        browser.close()
+            else:
+                figures["skipped"] = f"browser figures: {CHROMIUM} is missing"
+        figures.update(server_figures(store, repeats))
+    return figures
+
+
+def table(figures: dict[str, Any], prefix: str = "") -> list[str]:
+    rows = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            rows += table(value, f"{prefix}{key}.")
+        else:
+            rows.append(f"  {prefix + key:<48} {value}")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 repeats instead of 5")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    figures = measure_dashboard(quick=args.quick)
+    print("dashboard")
+    print("\n".join(table(figures)))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

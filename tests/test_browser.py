@@ -1,0 +1,325 @@
+"""The dashboard in a real browser: Streamlit served on 127.0.0.1, driven through Chromium.
+
+One server for the module (its store holds the seeds plus one hostile article ingested before
+it starts); each test opens a fresh browser context whose requests to any other host are
+recorded and aborted. The expected features come from the same pure functions the dashboard
+calls (:func:`geo.views.visible_events`), computed here in the test process.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from geo.dataset import Dataset, load_dataset
+from geo.gazetteer import Gazetteer
+from geo.mentions import PlaceFinder
+from geo.pipeline import ingest
+from geo.snapshot import DEFAULT_VIEW, ViewState
+from geo.store import Store
+from geo.views import visible_events
+from tests import browser
+from tests.browser import (
+    EVENT_MARKERS,
+    ZONE_PATHS,
+    Dashboard,
+    Tab,
+    count_everywhere,
+    degrees_per_pixel,
+    drag_map,
+    feature_ids,
+    map_frame,
+    map_view,
+    marker_ids,
+    nearest_clickable_marker,
+    open_tab,
+    query_of,
+    round_trip_centre,
+    same_place,
+    settles,
+    wait_idle,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+pytestmark = pytest.mark.browser
+chromium = browser.chromium
+dashboard = browser.dashboard
+tab = browser.tab
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE_SENTENCE = (
+    f"Russian warships {IMG} conducted exercises in the Sea of Japan {SCRIPT} on Monday."
+)
+HOSTILE_ARTICLE = f"""---
+title: "Warships {IMG} off Japan {SCRIPT}"
+outlet: "Hostile Wire"
+published: 2023-04-12
+url: "javascript:alert(1)"
+---
+
+{HOSTILE_SENTENCE}
+"""
+MARCH_2023 = {"from": "2023-03-01", "to": "2023-03-31"}
+DEFAULT_CENTRE = (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon)
+#: Two centres agree "to 2 decimals" when they are this close, in degrees.
+TWO_DECIMALS = 0.005
+#: Map moves smaller than this many pixels are not written to the link (geo.views).
+MOVE_PIXELS = 4
+
+
+@pytest.fixture(scope="module")
+def dashboard_store(tmp_path_factory: pytest.TempPathFactory, finder: PlaceFinder) -> Path:
+    """Seeds plus one article whose title and sentence carry HTML and script payloads."""
+    root = tmp_path_factory.mktemp("hostile")
+    article = root / "hostile.md"
+    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    store_dir = root / "store"
+    report = ingest([article], Store.open(store_dir), finder=finder)
+    assert report.events == 1, report.summary()
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def dataset(dashboard_store: Path, gazetteer: Gazetteer) -> Dataset:
+    return load_dataset(gazetteer, store_dir=dashboard_store)
+
+
+@pytest.fixture(scope="module")
+def hostile_event(dataset: Dataset) -> dict[str, Any]:
+    rows = dataset.events[dataset.events["sentence"].str.contains(IMG, regex=False)]
+    assert len(rows) == 1
+    record: dict[str, Any] = rows.iloc[0].to_dict()
+    return record
+
+
+def expected_event_markers(dataset: Dataset, view: ViewState) -> set[str]:
+    """Ids of the events `view` shows that have a place to put a marker."""
+    events = visible_events(dataset, view)
+    located = events[events.geometry.notna() & ~events.geometry.is_empty]
+    return set(located["id"])
+
+
+def sentence_of(dataset: Dataset, event_id: str) -> str:
+    rows = dataset.events[dataset.events["id"] == event_id]
+    assert len(rows) == 1, event_id
+    return str(rows.iloc[0]["sentence"])
+
+
+def click_in_sidebar(tab: Tab, label: str) -> None:
+    tab.page.get_by_test_id("stSidebar").get_by_text(label, exact=True).click()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_map_draws_with_nothing_fetched_from_elsewhere(
+    tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    frame = tab.open(dashboard.url)
+    assert frame.locator(".leaflet-container").count() == 1
+    assert marker_ids(frame, EVENT_MARKERS) == expected_event_markers(dataset, DEFAULT_VIEW)
+    assert frame.locator(".leaflet-marker-pane .fl-office").count() > 0
+    assert frame.locator(ZONE_PATHS).count() > 0
+    frame.wait_for_selector("path.fl-land", state="attached")  # the offline basemap
+    assert tab.blocked == []
+    assert tab.errors == []
+
+
+def test_unticking_a_layer_removes_it_from_the_map_and_the_link(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    frame = tab.open(dashboard.url)
+    zones = frame.locator(ZONE_PATHS).count()
+    events = marker_ids(frame, EVENT_MARKERS)
+    assert zones > 0
+
+    click_in_sidebar(tab, "Tension zones")
+    frame.wait_for_function(f"() => !document.querySelector({ZONE_PATHS!r})")
+    tab.page.wait_for_url(lambda url: query_of(url).get("layers") == "events,offices")
+    wait_idle(tab.page)
+    assert marker_ids(frame, EVENT_MARKERS) == events
+
+    click_in_sidebar(tab, "Tension zones")
+    frame.wait_for_function(f"() => document.querySelectorAll({ZONE_PATHS!r}).length === {zones}")
+    tab.page.wait_for_url(lambda url: "layers" not in query_of(url))
+    wait_idle(tab.page)
+    assert marker_ids(frame, EVENT_MARKERS) == events
+    assert tab.errors == []
+
+
+def test_a_time_window_link_shows_exactly_that_months_events(
+    tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    # test_the_map_draws_... checks the browser's default view against the same function
+    march = ViewState(
+        date_from=datetime.date.fromisoformat(MARCH_2023["from"]),
+        date_to=datetime.date.fromisoformat(MARCH_2023["to"]),
+    )
+    expected = expected_event_markers(dataset, march)
+    assert expected, "the seeds must have events in March 2023"
+    assert expected != expected_event_markers(dataset, DEFAULT_VIEW)
+
+    frame = tab.open(
+        f"{dashboard.url}?from={MARCH_2023['from']}&to={MARCH_2023['to']}", settle=False
+    )
+    assert marker_ids(frame, EVENT_MARKERS) == expected
+
+
+def test_a_share_link_opens_the_same_view_in_another_browser(
+    chromium: Browser, tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    page = tab.page
+    frame = tab.open(f"{dashboard.url}?from=2022-06-01&to=2023-04-30")
+    before = marker_ids(frame)
+
+    # layers, types, time and zoom at once (Streamlit folds them into one rerun), then a click
+    click_in_sidebar(tab, "Tension zones")
+    click_in_sidebar(tab, "Event types")
+    click_in_sidebar(tab, "Diplomatic visit")
+    page.get_by_test_id("stSidebar").get_by_role("slider").nth(1).press("ArrowLeft")
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_url(
+        lambda url: (
+            {"layers", "types", "to", "z"} <= set(query_of(url))
+            and query_of(url)["to"] == "2023-04-29"
+        )
+    )
+    wait_idle(page)
+    picked = nearest_clickable_marker(frame)
+    frame.locator(f".leaflet-marker-pane [data-fl-id='{picked}']").click()
+    page.wait_for_url(lambda url: query_of(url).get("sel") == picked)
+    wait_idle(page)
+
+    link = page.get_by_test_id("stCode").inner_text().strip()
+    shown_a = feature_ids(frame)
+    lat_a, lon_a, zoom_a = map_view(frame)
+    query = query_of(link)
+    assert query == query_of(page.url)
+    assert query["layers"] == "events,offices"
+    assert "visit" not in query["types"].split(",")
+    assert (query["from"], query["to"]) == ("2022-06-01", "2023-04-29")
+    assert query["z"] == "5"
+    assert shown_a != before
+    assert not any(i.startswith("fl-id-") for i in shown_a)  # no zones
+
+    other = open_tab(chromium)
+    try:
+        frame_b = other.open(link)
+        other.page.wait_for_selector("[data-testid='stMain'] blockquote")
+        shown_b = feature_ids(frame_b)
+        lat_b, lon_b, zoom_b = map_view(frame_b)
+        selected_b = frame_b.eval_on_selector_all(
+            ".leaflet-map-pane .fl-selected", "els => els.map(e => e.dataset.flId)"
+        )
+        popup_b = frame_b.locator(".leaflet-popup").inner_text()
+        panel_b = other.page.get_by_test_id("stMain").inner_text()
+        assert other.blocked == []
+        assert other.errors == []
+    finally:
+        other.close()
+
+    assert shown_b == shown_a
+    assert zoom_b == zoom_a == int(query["z"])
+    # the map sits on whole pixels (B is within a pixel of the link) and the dashboard
+    # ignores moves of a few pixels (A may sit that far from its own link)
+    lat_link, lon_link = round_trip_centre(query, DEFAULT_CENTRE)
+    pixel = degrees_per_pixel(zoom_b)
+    assert same_place(lat_b, lat_link, pixel)
+    assert same_place(lon_b, lon_link, pixel)
+    assert same_place(lat_b, lat_a, MOVE_PIXELS * pixel)
+    assert same_place(lon_b, lon_a, MOVE_PIXELS * pixel)
+    assert selected_b == [picked]
+    assert sentence_of(dataset, picked) in popup_b
+    assert sentence_of(dataset, picked) in panel_b
+    assert tab.errors == []
+
+
+def test_a_hostile_article_is_shown_as_text_and_never_run(
+    tab: Tab, dashboard: Dashboard, hostile_event: dict[str, Any]
+) -> None:
+    event_id = hostile_event["id"]
+    frame = tab.open(f"{dashboard.url}?sel={event_id}", settle=False)
+    popup = frame.locator(".leaflet-popup")
+    popup.wait_for()
+    panel = tab.page.get_by_test_id("stMain")
+    panel.locator("blockquote").wait_for()
+
+    assert frame.locator(f".fl-selected[data-fl-id='{event_id}']").count() == 1
+    assert HOSTILE_SENTENCE in popup.inner_text()
+    assert HOSTILE_SENTENCE in panel.locator("blockquote").inner_text()
+    assert f"Warships {IMG} off Japan {SCRIPT}" in panel.inner_text()  # the article's title
+    assert count_everywhere(tab.page, "img[src='x']") == 0
+    assert count_everywhere(tab.page, "a[href^='javascript:' i]") == 0
+    marker = frame.locator(f".leaflet-marker-pane [data-fl-id='{event_id}']")
+    marker.hover()  # its tooltip is drawn too
+    frame.locator(".leaflet-tooltip").wait_for()
+    assert count_everywhere(tab.page, "img[src='x']") == 0
+    assert tab.dialogs == []
+    assert tab.blocked == []
+    assert tab.errors == []
+
+
+def test_a_hostile_link_opens_with_a_warning_and_a_map(
+    tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    frame = tab.open(
+        f"{dashboard.url}?lat=%3Cscript%3Ealert(1)%3C/script%3E&z=999&layers=nope", settle=False
+    )
+    warnings = tab.page.get_by_test_id("stAlertContentWarning").all_inner_texts()
+    assert any("lat" in w for w in warnings), warnings
+    assert any("<script>" in w for w in warnings), "the bad value is quoted as text"
+    assert marker_ids(frame, EVENT_MARKERS) == expected_event_markers(dataset, DEFAULT_VIEW)
+    assert frame.locator(ZONE_PATHS).count() > 0  # unknown layers fall back to the default
+    assert map_view(frame)[2] == 18  # z=999 is clamped
+    assert tab.dialogs == []
+    assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# known faults: dashboard.py draws the map before it applies what the map and the event list
+# returned, so their changes reach the map one rerun late (strict: these pass once fixed)
+
+
+def test_picking_an_event_in_the_list_shows_it_on_the_map(tab: Tab, dashboard: Dashboard) -> None:
+    frame = tab.open(dashboard.url)
+    grid = tab.page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    assert box is not None
+    tab.page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 2 + 17)  # third row's checkbox
+    tab.page.wait_for_url(lambda url: "sel" in query_of(url))
+    wait_idle(tab.page)
+    frame = map_frame(tab.page)
+    query = query_of(tab.page.url)
+    lat, lon, zoom = map_view(frame)
+    lat_link, lon_link = round_trip_centre(query, DEFAULT_CENTRE)
+    assert zoom == int(query.get("z", DEFAULT_VIEW.zoom))
+    assert same_place(lat, lat_link, degrees_per_pixel(zoom))
+    assert same_place(lon, lon_link, degrees_per_pixel(zoom))
+    assert frame.locator(f".fl-selected[data-fl-id='{query['sel']}']").count() == 1
+
+
+def test_panning_twice_leaves_the_map_where_it_was_dropped(tab: Tab, dashboard: Dashboard) -> None:
+    frame = tab.open(dashboard.url)
+    drag_map(tab.page, frame, 120, -60)
+    tab.page.wait_for_url(lambda url: "lat" in query_of(url))
+    wait_idle(tab.page)
+    first = query_of(tab.page.url)["lat"]
+    drag_map(tab.page, frame, -80, 90)
+    dropped = map_view(frame)
+    tab.page.wait_for_url(lambda url: query_of(url).get("lat") != first)
+    assert settles(tab.page, timeout=8_000), (
+        f"the script kept rerunning: the map was dropped at {dropped}, is now at "
+        f"{map_view(frame)}, the link says {query_of(tab.page.url)}"
+    )
+    lat, lon, _ = map_view(frame)
+    query = query_of(tab.page.url)
+    assert same_place(lat, dropped[0], TWO_DECIMALS)
+    assert same_place(lon, dropped[1], TWO_DECIMALS)
+    assert same_place(float(query["lat"]), lat, TWO_DECIMALS)
+    assert same_place(float(query["lon"]), lon, TWO_DECIMALS)
