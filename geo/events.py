@@ -204,7 +204,44 @@ _DETERMINERS = frozenset("a an the its their his her our my your this these thos
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
-_COMPILED = tuple((trigger, compile_pattern(trigger.pattern)) for trigger in lx.TRIGGERS)
+def _token_prefixes(token: str) -> frozenset[str] | None:
+    """Return the first-three-letter prefixes a word matching `token` can start with."""
+    body = token[1:-1] if token.startswith("(") and token.endswith(")") else token
+    prefixes: set[str] = set()
+    for alternative in body.split("|"):
+        if alternative.startswith("re:"):
+            return None
+        word = alternative.split("_")[0]
+        stem = word[:-1] if word.endswith("*") else word
+        if not stem.isalpha():
+            return None
+        forms = lx.inflections(stem) if word.endswith("*") else (stem,)
+        prefixes.update(form.lower()[:3] for form in forms)
+    return frozenset(prefixes)
+
+
+def _required_prefixes(pattern: str) -> tuple[frozenset[str], ...]:
+    """Return, for each word `pattern` cannot do without, the prefixes that word may have.
+
+    A sentence is worth matching only if it holds a word of every set: a cheap test that
+    spares most regular-expression runs. Optional words, gaps and words that cannot be told
+    cheaply (a raw regular expression, punctuation) give no set.
+    """
+    sets = []
+    for token in pattern.split():
+        if token.startswith("...") or token.endswith("?"):
+            continue
+        prefixes = _token_prefixes(token)
+        if prefixes is not None:
+            sets.append(prefixes)
+    return tuple(sets)
+
+
+_COMPILED = tuple(
+    (trigger, compile_pattern(trigger.pattern), _required_prefixes(trigger.pattern))
+    for trigger in lx.TRIGGERS
+)
+_WORDS = re.compile(r"[^\W\d_]+")
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
@@ -386,9 +423,12 @@ class _Extractor:
     # -- triggers ---------------------------------------------------------------------------
 
     def _matches(self, start: int, end: int) -> list[_Match]:
+        # a pattern is tried only when the sentence holds a word its last word could be
+        present = {word[:3] for word in _WORDS.findall(self.text[start:end].lower())}
         found = [
             _Match(trigger, hit.start(), hit.end())
-            for trigger, pattern in _COMPILED
+            for trigger, pattern, required in _COMPILED
+            if all(not prefixes.isdisjoint(present) for prefixes in required)
             for hit in pattern.finditer(self.text, start, end)
         ]
         found = [m for m in found if self._valid(m, start, end)]

@@ -50,6 +50,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -684,7 +685,13 @@ class Store:
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
 
     def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
-        parts = tuple(self._put_part(layer, key, rows) for key, rows in _partition(layer, frame))
+        partitions = _partition(layer, frame)
+        parts: tuple[PartInfo, ...]
+        if len(partitions) == 1:
+            parts = (self._put_part(layer, *partitions[0]),)
+        else:  # encoding and fsync wait on I/O and release the GIL: write parts side by side
+            with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+                parts = tuple(pool.map(lambda item: self._put_part(layer, *item), partitions))
         geometry = str(frame.geometry.name) if layer in GEO_LAYERS else None
         return LayerInfo(geometry, parts)
 
@@ -1359,6 +1366,9 @@ def _fsync_directory(directory: Path) -> None:
     finally:
         os.close(descriptor)
 
+
+#: Part files written at once by one store write.
+_WRITERS = 8
 
 #: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
 _CRS_4326 = pyproj.CRS.from_epsg(4326)
