@@ -28,6 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus, scale, dashboard
 
 from geo.evaluation import load_gold_passages, score_geoparser  # noqa: E402
 from geo.gazetteer import ensure_gazetteer  # noqa: E402
@@ -177,6 +178,100 @@ def geotext_devset_scores() -> dict[str, float] | None:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def bench_pipeline(quick: bool) -> dict[str, Any]:
+    """Ingest throughput on our synthetic corpus (1 worker, then 2 on Dask) and event scores."""
+    import tempfile
+
+    from corpus import generate_corpus
+
+    from geo.event_scoring import load_event_gold, score_events
+    from geo.mentions import default_finder
+    from geo.pipeline import ingest
+    from geo.store import Store
+
+    count = 150 if quick else 1000
+    finder = default_finder()
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        info = generate_corpus(corpus, count, seed=7)
+        files = sorted(p for p in corpus.iterdir() if p.is_file())
+        megabytes = sum(p.stat().st_size for p in files) / 1e6
+        store = Store.open(Path(tmp) / "one")
+        started = time.perf_counter()
+        report = ingest(files, store, finder=finder)
+        single = time.perf_counter() - started
+        events = report.events
+        store_bytes = sum(p.stat().st_size for p in (Path(tmp) / "one").rglob("*") if p.is_file())
+        figures.update(
+            {
+                "corpus_articles": len(files),
+                "corpus_mb": round(megabytes, 2),
+                "corpus_duplicates": getattr(info, "duplicates", None),
+                "corpus_broken": getattr(info, "broken", None),
+                "ingest_articles_per_s": round(report.articles / single, 1),
+                "ingest_mb_per_s": round(megabytes / single, 2),
+                "ingest_ms_per_article": round(1000 * single / max(report.articles, 1), 1),
+                "ingest_events": events,
+                "ingest_skipped": len(report.skipped),
+                "store_bytes_per_event": round(store_bytes / max(events, 1), 1),
+            }
+        )
+        try:
+            from geo.distributed import ingest_distributed
+
+            store2 = Store.open(Path(tmp) / "two")
+            started = time.perf_counter()
+            ingest_distributed(files, store2, workers=2)
+            double = time.perf_counter() - started
+            figures["ingest_articles_per_s_2_workers"] = round(report.articles / double, 1)
+            figures["ingest_speedup_2_workers"] = round(single / double, 2)
+        except ImportError as error:  # dask not installed
+            figures["ingest_speedup_2_workers"] = f"skipped: {error}"
+    for name, folder in (("dev", None), ("heldout", ROOT / "tests" / "data" / "events_heldout")):
+        gold = load_event_gold(folder) if folder else load_event_gold()
+        scores = score_events(gold, finder=finder)
+        figures[f"events_{name}_precision"] = round(scores.precision, 3)
+        figures[f"events_{name}_recall"] = round(scores.recall, 3)
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def bench_scale(quick: bool) -> dict[str, Any]:
+    """The data path with 10k (and in full mode 100k) synthetic events, each in its own process."""
+    from scale import measure
+
+    sizes = [10_000] if quick else [10_000, 100_000]
+    figures: dict[str, Any] = {}
+    for size, result in measure(sizes, 2 if quick else 5).items():
+        suffix = f"_{int(size) // 1000}k"
+        for key in (
+            "dashboard_load_s",
+            "map_build_s",
+            "map_payload_bytes",
+            "peak_rss_mb",
+            "store_bytes_per_event",
+            "zones_derive_s",
+        ):
+            figures[key + suffix] = result[key]
+        figures["basemap_file_bytes"] = result["basemap_file_bytes"]
+    return figures
+
+
+def bench_dashboard(quick: bool) -> dict[str, Any]:
+    # benchmarks/dashboard.py, loaded by path: "dashboard" is also the Streamlit app's name
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "faultlines_dashboard_benchmark", Path(__file__).resolve().parent / "dashboard.py"
+    )
+    if spec is None or spec.loader is None:
+        return {"skipped": "benchmarks/dashboard.py could not be loaded"}
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.measure_dashboard(quick=quick))
+
+
 def table(figures: dict[str, Any], prefix: str = "") -> list[str]:
     rows = []
     for key, value in figures.items():
@@ -200,10 +295,13 @@ def main() -> None:
         },
         "mode": "quick" if args.quick else "full",
         "gazetteer": bench_gazetteer(args.quick),
+        "pipeline": bench_pipeline(args.quick),
+        "scale": bench_scale(args.quick),
+        "dashboard": bench_dashboard(args.quick),
     }
     print("\n".join(table(results)))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":

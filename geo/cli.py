@@ -225,7 +225,21 @@ _STORE_OPTION = click.option(
 @click.argument("paths", nargs=-1, required=True)
 @_STORE_OPTION
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], store_dir: Path | None, quiet: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=256),
+    default=1,
+    show_default=True,
+    help="Extract on a local Dask cluster of this many worker processes (1: no Dask).",
+)
+@click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:port).")
+def ingest(
+    paths: tuple[str, ...],
+    store_dir: Path | None,
+    quiet: bool,
+    workers: int,
+    scheduler: str | None,
+) -> None:
     """Read the articles at PATHS (files or folders, - for stdin) into the store."""
     from tqdm import tqdm
 
@@ -248,8 +262,15 @@ def ingest(paths: tuple[str, ...], store_dir: Path | None, quiet: bool) -> None:
         bar.update(1)
 
     try:
-        report = ingest_paths(paths, store, progress=progress)
-    except StoreError as error:
+        if workers > 1 or scheduler:
+            from geo.distributed import ingest_distributed
+
+            report = ingest_distributed(
+                paths, store, workers=workers, scheduler=scheduler, progress=progress
+            )
+        else:
+            report = ingest_paths(paths, store, progress=progress)
+    except (StoreError, RuntimeError, ImportError) as error:
         _fail(str(error))
         return
     finally:

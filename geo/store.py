@@ -567,7 +567,9 @@ class Store:
             self._read_part(part, info, columns=columns, row_filter=row_filter) for part in parts
         ]
         table = (
-            tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
+            tables[0]
+            if len(tables) == 1
+            else pa.concat_tables(tables, promote_options="permissive")
         )
         return _table_to_frame(table, info.geometry, bbox=use_bbox)
 

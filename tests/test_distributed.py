@@ -1,0 +1,282 @@
+"""Distributed ingestion gives the single-process records; the synthetic corpus is as promised."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import pickle
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from benchmarks.corpus import (
+    EVENT_TEMPLATES,
+    FILLER_TEMPLATES,
+    MAX_BYTES,
+    MIN_BYTES,
+    CorpusInfo,
+    generate_corpus,
+)
+from geo import distributed as dist
+from geo.articles import ArticleError, read_article
+from geo.events import extract
+from geo.gazetteer import Gazetteer
+from geo.mentions import PlaceFinder
+from geo.pipeline import ArticleResult, ingest, process_article
+from geo.store import LAYERS, Store
+from geo.taxonomy import EVENT_TYPE_KEYS
+
+needs_dask = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason='dask.distributed is not installed (pip install "dask[distributed]")',
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> CorpusInfo:
+    directory = tmp_path_factory.mktemp("corpus")
+    return generate_corpus(
+        directory, 40, seed=11, duplicate_rate=0.1, broken_rate=0.1, gazetteer=gazetteer
+    )
+
+
+def _comparable(frame: Any) -> pd.DataFrame:
+    """A layer as a plain frame sorted by id: geometry as WKB, ingest stamps dropped."""
+    frame = frame.drop(columns=[c for c in ("ingested_at",) if c in frame.columns])
+    if "geometry" in frame.columns:
+        wkb = frame.geometry.to_wkb().to_numpy()
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+        frame["geometry"] = wkb
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, list)).any():
+            frame[column] = frame[column].map(tuple)
+    return frame.sort_values("id").reset_index(drop=True) if "id" in frame else frame
+
+
+# --- the corpus --------------------------------------------------------------------------------
+
+
+def test_corpus_has_a_template_family_per_event_type() -> None:
+    assert set(EVENT_TEMPLATES) == set(EVENT_TYPE_KEYS)
+    assert set(FILLER_TEMPLATES) == {"economy", "weather", "quotes", "background"}
+    for family, templates in {**EVENT_TEMPLATES, **FILLER_TEMPLATES}.items():
+        assert len(set(templates)) >= 25, family
+
+
+def test_corpus_counts_match_the_rates_and_the_manifest(corpus: CorpusInfo) -> None:
+    assert len(corpus.files) == 40
+    assert len(corpus.duplicates) == 4
+    assert len(corpus.broken) == 4
+    assert {kind for _, kind in corpus.broken} == {"binary", "empty", "bad_yaml"}
+    assert corpus.articles == 32
+    assert corpus.total_bytes == sum(path.stat().st_size for path in corpus.files)
+    assert (corpus.directory / "corpus.json").is_file()
+
+
+def test_corpus_duplicates_are_byte_copies_of_earlier_articles(corpus: CorpusInfo) -> None:
+    broken = {path for path, _ in corpus.broken}
+    for copy, original in corpus.duplicates:
+        assert copy != original
+        assert original.name < copy.name
+        assert original not in broken
+        assert copy.read_bytes() == original.read_bytes()
+
+
+def test_corpus_broken_files_are_rejected_by_the_reader(corpus: CorpusInfo) -> None:
+    for path, kind in corpus.broken:
+        with pytest.raises(ArticleError):
+            read_article(path)
+        if kind == "empty":
+            assert path.stat().st_size == 0
+
+
+def test_corpus_articles_read_cleanly_with_front_matter(corpus: CorpusInfo) -> None:
+    special = {p for p, _ in corpus.broken} | {copy for copy, _ in corpus.duplicates}
+    ids = set()
+    for path in corpus.files:
+        if path in special:
+            continue
+        assert MIN_BYTES <= path.stat().st_size <= MAX_BYTES, path
+        article = read_article(path)
+        assert article.warnings == ()
+        assert article.outlet
+        assert article.title
+        assert article.title != path.stem
+        assert article.url is not None
+        assert article.url.startswith("https://example.org/")
+        assert article.published is not None
+        assert datetime.date(2019, 1, 1) <= article.published <= datetime.date(2025, 12, 31)
+        ids.add(article.id)
+    assert len(ids) == corpus.articles
+
+
+def test_corpus_is_the_same_bytes_for_the_same_seed(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    first = generate_corpus(tmp_path / "a", 12, seed=3, gazetteer=gazetteer)
+    second = generate_corpus(tmp_path / "b", 12, seed=3, gazetteer=gazetteer)
+    other = generate_corpus(tmp_path / "c", 12, seed=4, gazetteer=gazetteer)
+    assert [p.read_bytes() for p in first.files] == [p.read_bytes() for p in second.files]
+    assert [p.read_bytes() for p in first.files] != [p.read_bytes() for p in other.files]
+    manifest = (tmp_path / "a" / "corpus.json").read_bytes()
+    assert manifest == (tmp_path / "b" / "corpus.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"count": -1}, "count"),
+        ({"count": 5, "duplicate_rate": 1.5}, "duplicate_rate"),
+        ({"count": 5, "broken_rate": -0.1}, "broken_rate"),
+    ],
+)
+def test_corpus_rejects_bad_arguments(
+    tmp_path: Path, gazetteer: Gazetteer, arguments: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate_corpus(tmp_path, gazetteer=gazetteer, **arguments)
+
+
+def test_corpus_articles_state_many_kinds_of_event(
+    tmp_path: Path, gazetteer: Gazetteer, finder: PlaceFinder
+) -> None:
+    info = generate_corpus(
+        tmp_path, 50, seed=5, duplicate_rate=0, broken_rate=0, gazetteer=gazetteer
+    )
+    types = {
+        event.type
+        for path in info.files
+        for event in extract(read_article(path), finder=finder).events
+    }
+    assert len(types) >= 10, sorted(types)
+    assert types <= set(EVENT_TYPE_KEYS)
+
+
+# --- distributed ingestion -----------------------------------------------------------------------
+
+
+@needs_dask
+@pytest.mark.slow
+def test_two_local_workers_give_the_single_process_records(
+    corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder
+) -> None:
+    single = ingest([corpus.directory], Store.open(tmp_path / "single"), finder=finder)
+    calls: list[tuple[int, int, str]] = []
+    spread = dist.ingest_distributed(
+        [corpus.directory],
+        Store.open(tmp_path / "spread"),
+        workers=2,
+        chunk_size=6,
+        progress=lambda done, total, source: calls.append((done, total, source)),
+    )
+
+    assert single.articles == corpus.articles
+    for name in ("articles", "duplicates", "places", "events", "offices", "skipped"):
+        assert getattr(spread, name) == getattr(single, name), name
+    assert spread.duplicates == len(corpus.duplicates)
+    assert [s.source for s in spread.skipped] == sorted(str(p) for p, _ in corpus.broken)
+    assert calls[-1][:2] == (40, 40)
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+
+    for layer in LAYERS:
+        expected = _comparable(Store(tmp_path / "single").read_layer(layer))
+        got = _comparable(Store(tmp_path / "spread").read_layer(layer))
+        assert len(expected) > 0, layer
+        pd.testing.assert_frame_equal(got, expected, obj=layer)
+
+
+@needs_dask
+@pytest.mark.slow
+def test_an_existing_scheduler_is_used_and_stored_texts_are_not_redone(
+    corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder
+) -> None:
+    from distributed import LocalCluster
+
+    files = corpus.files[:24]
+    first = ingest(files[:8], Store.open(tmp_path / "spread"), finder=finder)
+    shutil.copytree(tmp_path / "spread", tmp_path / "single")
+    single = ingest(files, Store(tmp_path / "single"), finder=finder)
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    ) as cluster:
+        spread = dist.ingest_distributed(
+            files,
+            Store(tmp_path / "spread"),
+            scheduler=cluster.scheduler_address,
+            chunk_size=10,
+        )
+
+    assert 0 < first.articles < spread.articles
+    assert spread.duplicates >= first.articles
+    for name in ("articles", "duplicates", "places", "events", "offices", "skipped"):
+        assert getattr(spread, name) == getattr(single, name), name
+    assert spread.version != first.version
+    for layer in LAYERS:
+        expected = _comparable(Store(tmp_path / "single").read_layer(layer))
+        got = _comparable(Store(tmp_path / "spread").read_layer(layer))
+        pd.testing.assert_frame_equal(got, expected, obj=layer)
+
+
+def test_nothing_to_read_starts_no_cluster(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    report = dist.ingest_distributed([], store, scheduler="tcp://127.0.0.1:1")
+    assert (report.articles, report.duplicates, report.version) == (0, 0, None)
+
+
+@needs_dask
+def test_an_unreachable_scheduler_is_named_in_the_error(
+    tmp_path: Path, corpus: CorpusInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port on this machine that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    monkeypatch.setattr(dist, "CONNECT_TIMEOUT", 1.0)
+    with pytest.raises(dist.SchedulerUnreachableError, match=address) as caught:
+        dist.ingest_distributed(corpus.files[:2], Store.open(tmp_path), scheduler=address)
+    assert isinstance(caught.value, RuntimeError)
+    assert caught.value.address == address
+    assert Store(tmp_path).current_version() is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"workers": 0}, "workers must be at least 1"),
+        ({"chunk_size": 0}, "chunk_size must be at least 1"),
+        ({"workers": -1, "chunk_size": 8}, "workers must be at least 1"),
+        ({"scheduler": "  "}, "scheduler must be an address"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_work(
+    tmp_path: Path, arguments: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        dist.ingest_distributed([tmp_path], Store.open(tmp_path), **arguments)
+
+
+def test_results_travel_with_place_ids_and_come_back_equal(
+    corpus: CorpusInfo, finder: PlaceFinder
+) -> None:
+    article = read_article(corpus.files[0])
+    result = process_article(article, finder=finder)
+    packed = dist._dumps([result, "art-0000000000000000"], finder.gazetteer)
+    (restored, marker) = dist._loads(packed, finder.gazetteer)
+    assert isinstance(restored, ArticleResult)
+    assert restored == result
+    assert marker == "art-0000000000000000"
+    # shapes stay home: the packed form is far smaller than the plain pickle
+    assert len(packed[1]) * 2 < len(pickle.dumps(result))
+
+
+def test_results_from_another_gazetteer_are_refused(finder: PlaceFinder) -> None:
+    version, data = dist._dumps([], finder.gazetteer)
+    with pytest.raises(dist.GazetteerMismatchError, match="same gazetteer"):
+        dist._loads(("not-" + version, data), finder.gazetteer)
