@@ -204,6 +204,8 @@ _DETERMINERS = frozenset("a an the its their his her our my your this these thos
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
+
+
 def _token_prefixes(token: str) -> frozenset[str] | None:
     """Return the first-three-letter prefixes a word matching `token` can start with."""
     body = token[1:-1] if token.startswith("(") and token.endswith(")") else token
