@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import snapshot, uploads, views
-from geo.dataset import Dataset, load_dataset
+from geo.dataset import Dataset, load_dataset_for_view, store_version
 from geo.exporting import layer_to_csv, layer_to_geojson
 from geo.gazetteer import load_gazetteer
 from geo.geocode import Geocoder
@@ -42,7 +42,9 @@ def resources() -> tuple[Geocoder, PlaceFinder, str]:
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
-    return load_dataset(resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned)
+    return load_dataset_for_view(
+        resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned
+    )
 
 
 @st.cache_resource
@@ -62,7 +64,7 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
 geocoder, finder, basemap = resources()
 store_dir = default_store_dir()
 url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
-current = Store(store_dir).current_version() if (store_dir / "CURRENT").exists() else None
+current = store_version(store_dir)
 data = dataset(str(store_dir), current, url_view.version)
 first_day, last_day = views.date_bounds(data)
 state = st.session_state

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from geo.layers import (
 )
 from geo.records import Zone
 from geo.seeds import SEEDS_DIR, load_seeds
-from geo.store import Store, VersionNotFoundError
+from geo.store import Store, StoreError, VersionNotFoundError
 
 
 @dataclass(frozen=True)
@@ -177,3 +177,34 @@ def load_dataset(
         version=store_version or seeds_version,
         notice=notice,
     )
+
+
+def load_dataset_for_view(
+    gazetteer: Gazetteer, *, store_dir: Path | None = None, version: str | None = None
+) -> Dataset:
+    """Load the dataset for the dashboard: a store that cannot be read never stops the page.
+
+    The bundled seeds are shown instead, with a notice that names the problem and the way out
+    (``python -m geo store check|repair``).
+    """
+    try:
+        return load_dataset(gazetteer, store_dir=store_dir, version=version)
+    except (StoreError, OSError) as error:
+        dataset = load_dataset(gazetteer)
+        where = f" --store {store_dir}" if store_dir is not None else ""
+        notice = (
+            f"The data store could not be read ({error}); showing the bundled data only. "
+            f"To look into it: python -m geo store check{where}; to fix it: python -m geo "
+            f"store repair{where}."
+        )
+        return replace(dataset, notice=notice)
+
+
+def store_version(store_dir: Path) -> str | None:
+    """Return the store's current version, or None when there is none or it cannot be read."""
+    if not (store_dir / "CURRENT").exists():
+        return None
+    try:
+        return Store(store_dir).current_version()
+    except (StoreError, OSError):
+        return None

@@ -126,3 +126,14 @@ def test_adding_articles_is_off_without_an_editor_token() -> None:
     at = app()
     assert any("turned off" in i.value for i in at.info)
     assert not at.get("file_uploader")
+
+
+def test_a_damaged_store_shows_the_bundled_data_and_the_way_out(empty_store: Path) -> None:
+    (empty_store / "versions").mkdir(parents=True)
+    (empty_store / "objects").mkdir()
+    (empty_store / "CURRENT").write_text("not-a-version\n", encoding="utf-8")
+    (empty_store / "versions" / "abcdef123456.json").write_text("{broken", encoding="utf-8")
+    at = app()
+    assert not at.exception
+    assert at.subheader[0].value == "14 events in view"
+    assert any("store repair" in i.value for i in at.info)
