@@ -191,11 +191,11 @@ with side:
         language=None,
         wrap_lines=True,
     )
-    if st.toggle("Prepare downloads", help="Events as GeoJSON or CSV, the map as offline HTML"):
-        events_here = layers.events if layers.events is not None else data.events.iloc[0:0]
-        st.download_button("Events (GeoJSON)", layer_to_geojson(events_here), "events.geojson")
-        st.download_button("Events (CSV)", layer_to_csv(events_here), "faultlines-events.csv")
-        st.download_button("Map (offline HTML)", standalone_html(layers, view), "faultlines.html")
+    # the files are made only when a button is clicked (on another thread), never per rerun
+    shown, frozen = layers.events if layers.events is not None else data.events.iloc[0:0], view
+    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
+    st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
+    st.download_button("Map (offline HTML)", lambda: standalone_html(layers, frozen), "map.html")
 
 state.view = view
 if snapshot.to_query(view) != snapshot.to_query(url_view):
