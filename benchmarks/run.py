@@ -292,6 +292,7 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": __import__("os").cpu_count(),
+            "load_average_1min_at_start": round(__import__("os").getloadavg()[0], 1),
         },
         "mode": "quick" if args.quick else "full",
         "gazetteer": bench_gazetteer(args.quick),
