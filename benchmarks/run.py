@@ -207,8 +207,8 @@ def bench_pipeline(quick: bool) -> dict[str, Any]:
             {
                 "corpus_articles": len(files),
                 "corpus_mb": round(megabytes, 2),
-                "corpus_duplicates": getattr(info, "duplicates", None),
-                "corpus_broken": getattr(info, "broken", None),
+                "corpus_duplicates": len(info.duplicates),
+                "corpus_broken": len(info.broken),
                 "ingest_articles_per_s": round(report.articles / single, 1),
                 "ingest_mb_per_s": round(megabytes / single, 2),
                 "ingest_ms_per_article": round(1000 * single / max(report.articles, 1), 1),
