@@ -10,13 +10,13 @@ when the resolved shape contains the gold point or its representative point lies
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
 
+from geo.gazetteer import haversine_km
 from geo.mentions import PlaceFinder, PlaceMention
 
 #: Distance within which a resolved place counts as right.
@@ -133,17 +133,10 @@ def load_gold_passages(path: Path) -> list[GoldPassage]:
     return passages
 
 
-def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))
-
-
 def resolved_correctly(mention: PlaceMention, gold: GoldPlace) -> bool:
     """Whether the mention's place contains the gold point or lies within 161 km of it."""
     place = mention.place
-    if _km(place.lon, place.lat, gold.lon, gold.lat) <= TOLERANCE_KM:
+    if haversine_km(place.lon, place.lat, gold.lon, gold.lat) <= TOLERANCE_KM:
         return True
     if place.geometry.geom_type == "Point":
         return False

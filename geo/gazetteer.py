@@ -335,10 +335,11 @@ class Gazetteer:
 
     def distance_km(self, index: int, lon: float, lat: float) -> float:
         """Great-circle distance from the representative point of row `index` to a point."""
-        return _haversine_km(float(self.lon[index]), float(self.lat[index]), lon, lat)
+        return haversine_km(float(self.lon[index]), float(self.lat[index]), lon, lat)
 
 
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the great-circle distance in kilometres between two points (degrees)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -29,7 +29,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.gazetteer import Gazetteer, Place
+from geo.gazetteer import Gazetteer, Place, haversine_km
 from geo.records import Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
@@ -169,7 +169,6 @@ ARTICLE_COLUMNS: Final = {
 """Columns and dtypes of the articles table (a plain DataFrame: articles have no place)."""
 
 _KM_PER_DEGREE: Final = 111.195
-_EARTH_RADIUS_KM: Final = 6371.0088
 _MIN_COS: Final = 0.05
 _WORLD: Final = box(-180.0, -90.0, 180.0, 90.0)
 _POINT_KINDS: Final = frozenset({"city"})
@@ -611,15 +610,8 @@ def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float
             continue
         scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(lon, lat))
         near, _ = nearest_points(scaled, Point(lon, lat))
-        result[i] = _haversine_km(lon, lat, lon + (near.x - lon) / scale, near.y)
+        result[i] = haversine_km(lon, lat, lon + (near.x - lon) / scale, near.y)
     return result
-
-
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --- zones ---------------------------------------------------------------------------------
@@ -644,7 +636,7 @@ def _footprint_km(a: Place, b: Place) -> float:
     if b.geometry.geom_type == "Point":
         return float(_distances_km(a.geometry, [b.lon], [b.lat], max_km=CLUSTER_KM)[0])
     near_a, near_b = nearest_points(a.geometry, b.geometry)
-    return _haversine_km(near_a.x, near_a.y, near_b.x, near_b.y)
+    return haversine_km(near_a.x, near_a.y, near_b.x, near_b.y)
 
 
 def _joins(main: Place, other: Place) -> bool:
