@@ -46,6 +46,9 @@ from typing import TYPE_CHECKING, Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import table  # noqa: E402
+
 from tests.browser import (  # noqa: E402
     CHROMIUM,
     DASHBOARD,
@@ -307,16 +310,6 @@ def measure_dashboard(*, quick: bool) -> dict[str, Any]:
                 figures["skipped"] = f"browser figures: {CHROMIUM} is missing"
         figures.update(server_figures(store, repeats))
     return figures
-
-
-def table(figures: dict[str, Any], prefix: str = "") -> list[str]:
-    rows = []
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            rows += table(value, f"{prefix}{key}.")
-        else:
-            rows.append(f"  {prefix + key:<48} {value}")
-    return rows
 
 
 def main() -> None:

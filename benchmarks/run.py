@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus, scale, dashboard
 
+from report import table  # noqa: E402
+
 from geo.evaluation import load_gold_passages, score_geoparser  # noqa: E402
 from geo.gazetteer import ensure_gazetteer  # noqa: E402
 from geo.geocode import Geocoder  # noqa: E402
@@ -270,16 +272,6 @@ def bench_dashboard(quick: bool) -> dict[str, Any]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return dict(module.measure_dashboard(quick=quick))
-
-
-def table(figures: dict[str, Any], prefix: str = "") -> list[str]:
-    rows = []
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            rows += table(value, f"{prefix}{key}.")
-        else:
-            rows.append(f"  {prefix + key:<45} {value}")
-    return rows
 
 
 def main() -> None:
