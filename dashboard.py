@@ -31,12 +31,15 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, PlaceFinder, str]:
-    """Load what every session shares: static files, gazetteer, geocoder, basemap file."""
+def resources() -> tuple[Geocoder, PlaceFinder, str, Any]:
+    """Load what every session shares: static files, gazetteer, geocoder, land shapes.
+
+    The live map fetches the land as a static file; the offline HTML export inlines it.
+    """
     static = ensure_static_assets(ROOT / "static")
     gazetteer = load_gazetteer()
-    land = write_basemap(static, views.basemap_frame(gazetteer))
-    return Geocoder(gazetteer), default_finder(), land
+    land = views.basemap_frame(gazetteer)
+    return Geocoder(gazetteer), default_finder(), write_basemap(static, land), land
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -47,12 +50,6 @@ def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     )
 
 
-@st.cache_resource
-def land_frame() -> Any:
-    """Land polygons, for the offline HTML export (the live map fetches the static file)."""
-    return views.basemap_frame(resources()[0].gazetteer)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
@@ -61,7 +58,7 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, finder, basemap = resources()
+geocoder, finder, basemap, land = resources()
 store_dir = default_store_dir()
 url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -113,7 +110,7 @@ layers = views.map_layers(
     data,
     view,
     geocoder.gazetteer,
-    basemap=land_frame(),
+    basemap=land,
     zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
 )
 

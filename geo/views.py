@@ -22,7 +22,7 @@ from geo.dataset import Dataset, newest_event_date
 from geo.gazetteer import Gazetteer, Place
 from geo.geocode import Geocoder, Suggestion
 from geo.mapview import MapLayers, event_intervals, filter_events, marker_positions
-from geo.popups import event_interval, format_interval, read_strings, read_text
+from geo.popups import format_interval, read_strings, read_text
 from geo.snapshot import ViewState
 from geo.taxonomy import EVENT_TYPES
 
@@ -55,22 +55,15 @@ def with_articles(events: Any, articles: Any) -> Any:
 
 
 def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
-    """Return the first and last day any dated event covers (today's year when none)."""
-    firsts, lasts = [], []
-    for start, end, precision in zip(
-        dataset.events["date_start"],
-        dataset.events["date_end"],
-        dataset.events["date_precision"],
-        strict=True,
-    ):
-        first, last = event_interval(start, end, precision)
-        if first is not None and last is not None:
-            firsts.append(first)
-            lasts.append(last)
-    if not firsts:
-        today = datetime.date.today()
+    """Return the first and last day any dated event covers (this year so far when none)."""
+    today = datetime.date.today()
+    if len(dataset.events) == 0:
         return datetime.date(today.year, 1, 1), today
-    return min(firsts), max(lasts)
+    first, last = event_intervals(dataset.events)
+    known = ~np.isnat(first)
+    if not known.any():
+        return datetime.date(today.year, 1, 1), today
+    return first[known].min().astype(datetime.date), last[known].max().astype(datetime.date)
 
 
 def visible_events(dataset: Dataset, view: ViewState) -> Any:
