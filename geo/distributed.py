@@ -52,9 +52,10 @@ from geo.pipeline import (
     IngestReport,
     ProgressCallback,
     SkippedFile,
+    commit_results,
     process_article,
     read_new_articles,
-    results_to_layers,
+    report_of,
 )
 from geo.store import Store
 
@@ -259,26 +260,18 @@ def _write_results(
     duplicates: int,
     started: float,
 ) -> IngestReport:
-    """Merge `results` with the stored layers and write one version, as `ingest_articles` does."""
+    """Merge `results` with the stored layers and write one version, as `ingest_articles` does.
+
+    Through :func:`geo.pipeline.commit_results`, so the merge happens under the store's write
+    lock and an ingest running at the same time keeps its articles.
+    """
+    gazetteer = gazetteer if gazetteer is not None else default_finder().gazetteer
     stored = store.read_all() if store.current_version() else None
     known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
     fresh = [r for r in results if r.article.id not in known]
     duplicates += len(results) - len(fresh)
-    version = store.current_version()
-    if fresh:
-        gazetteer = gazetteer if gazetteer is not None else default_finder().gazetteer
-        layers = results_to_layers(fresh, gazetteer, stored=stored)
-        version = store.write(layers, message=f"ingest {len(fresh)} article(s)")
-    return IngestReport(
-        articles=len(fresh),
-        duplicates=duplicates,
-        places=sum(len(r.extraction.mentions.places) for r in fresh),
-        events=sum(len(r.extraction.events) for r in fresh),
-        offices=sum(len(r.extraction.offices) for r in fresh),
-        skipped=tuple(skipped),
-        version=version,
-        seconds=time.perf_counter() - started,
-    )
+    version, written, duplicates = commit_results(store, fresh, gazetteer, stored, duplicates)
+    return report_of(written, version, skipped=skipped, duplicates=duplicates, started=started)
 
 
 def _distributed() -> Any:

@@ -251,7 +251,7 @@ def read_new_articles(
 
 def commit_results(
     store: Store,
-    results: list[ArticleResult],
+    results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
     stored: Any | None,
     duplicates: int,
@@ -263,6 +263,7 @@ def commit_results(
     dropped, so two ingests at once keep both batches and store each article once.
     Returns the new version, the results actually written and the updated duplicate count.
     """
+    results = list(results)
     with store.lock():
         version = store.current_version()
         if version != (None if stored is None else stored.version):
@@ -301,6 +302,18 @@ def ingest_articles(
     version, results, duplicates = commit_results(
         store, results, finder.gazetteer, stored, duplicates
     )
+    return report_of(results, version, skipped=skipped, duplicates=duplicates, started=started)
+
+
+def report_of(
+    results: Sequence[ArticleResult],
+    version: str | None,
+    *,
+    skipped: Sequence[SkippedFile],
+    duplicates: int,
+    started: float,
+) -> IngestReport:
+    """Return the report of an ingest that wrote `results` as `version`."""
     return IngestReport(
         articles=len(results),
         duplicates=duplicates,
