@@ -503,6 +503,12 @@ SEATS_OF_GOVERNMENT: dict[str, str] = {
     "blue house": "KOR",
     "kantei": "JPN",
 }
+#: Any seat of government, as a whole word of the lowered text (longest names first).
+SEAT_OF_GOVERNMENT = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(seat) for seat in sorted(SEATS_OF_GOVERNMENT, key=len, reverse=True))
+    + r")\b"
+)
 #: Organisation kinds (``data/actors.toml``) that act in events; outlets and companies do not.
 ACTING_ORGANISATION_KINDS = frozenset(
     {

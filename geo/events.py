@@ -127,7 +127,7 @@ import bisect
 import datetime
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -243,6 +243,28 @@ _COMPILED = tuple(
     (trigger, compile_pattern(trigger.pattern), _required_prefixes(trigger.pattern))
     for trigger in lx.TRIGGERS
 )
+
+
+def _index_by_prefix(
+    compiled: Sequence[tuple[Trigger, re.Pattern[str], tuple[frozenset[str], ...]]],
+) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """Return the triggers always worth trying, and the others by a prefix of their last word.
+
+    A trigger with required words can only match a sentence holding a prefix of its last
+    one, so only the triggers filed under the sentence's prefixes need the full test.
+    """
+    always: list[int] = []
+    by_prefix: dict[str, list[int]] = {}
+    for index, (_, _, required) in enumerate(compiled):
+        if not required:
+            always.append(index)
+            continue
+        for prefix in required[-1]:
+            by_prefix.setdefault(prefix, []).append(index)
+    return tuple(always), {prefix: tuple(ids) for prefix, ids in by_prefix.items()}
+
+
+_ALWAYS_TRIED, _TRIED_BY_PREFIX = _index_by_prefix(_COMPILED)
 _WORDS = re.compile(r"[^\W\d_]+")
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
@@ -351,9 +373,8 @@ class _Extractor:
                 code = hit.lastgroup or ""
                 found.append(_Actor(hit.start(), hit.end(), code, locative, "country"))
         lowered = text.lower()
-        for seat, code in lx.SEATS_OF_GOVERNMENT.items():
-            for hit in re.finditer(rf"\b{re.escape(seat)}\b", lowered):
-                found.append(_Actor(hit.start(), hit.end(), code))
+        for hit in lx.SEAT_OF_GOVERNMENT.finditer(lowered):
+            found.append(_Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
         orgs = [a for a in found if a.kind == "org"]
         for hit in lx.ORG_REFERENCE.finditer(text):
             earlier = [a for a in orgs if a.end <= hit.start()]
@@ -427,9 +448,12 @@ class _Extractor:
     def _matches(self, start: int, end: int) -> list[_Match]:
         # a pattern is tried only when the sentence holds a word its last word could be
         present = {word[:3] for word in _WORDS.findall(self.text[start:end].lower())}
+        candidates = set(_ALWAYS_TRIED)
+        for prefix in present:
+            candidates.update(_TRIED_BY_PREFIX.get(prefix, ()))
         found = [
             _Match(trigger, hit.start(), hit.end())
-            for trigger, pattern, required in _COMPILED
+            for trigger, pattern, required in (_COMPILED[i] for i in sorted(candidates))
             if all(not prefixes.isdisjoint(present) for prefixes in required)
             for hit in pattern.finditer(self.text, start, end)
         ]
