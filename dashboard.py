@@ -12,7 +12,6 @@ from streamlit_folium import st_folium
 from geo import snapshot, uploads, views
 from geo.dataset import Dataset, load_dataset_for_view, store_version
 from geo.exporting import layer_to_csv, layer_to_geojson
-from geo.gazetteer import load_gazetteer
 from geo.geocode import Geocoder
 from geo.mapview import (
     base_map,
@@ -37,9 +36,9 @@ def resources() -> tuple[Geocoder, PlaceFinder, str, Any]:
     The live map fetches the land as a static file; the offline HTML export inlines it.
     """
     static = ensure_static_assets(ROOT / "static")
-    gazetteer = load_gazetteer()
-    land = views.basemap_frame(gazetteer)
-    return Geocoder(gazetteer), default_finder(), write_basemap(static, land), land
+    finder = default_finder()  # loads the gazetteer once; geocoder and finder share it
+    land = views.basemap_frame(finder.gazetteer)
+    return finder.geocoder, finder, write_basemap(static, land), land
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies

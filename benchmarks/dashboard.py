@@ -19,6 +19,9 @@ with the repeats' range; nothing passes or fails on time. Figures:
   event markers changing (emptied or refilled), seen from the browser.
 - ``rerun_after_toggle_server_ms``: the same toggle as a script run alone, timed with
   Streamlit's ``AppTest`` in this process (``.uncheck().run()`` / ``.check().run()``).
+- ``first_map_cold_s_100k`` and ``first_map_warm_server_s_100k`` (with ``--scale-events
+  100000``; the suffix follows N): the same two first maps with N synthetic events in the store
+  (``benchmarks/scale.py`` makes them), where grid cells count as markers.
 - ``map_payload_bytes``: the arguments ``dashboard.py`` hands ``st_folium`` for the default
   view, as JSON, recorded during the first ``AppTest`` run (split into the base map and the
   feature groups; ``basemap_file_bytes`` is the land file the map fetches once, when it has
@@ -54,6 +57,7 @@ from tests.browser import (  # noqa: E402
     DASHBOARD,
     EVENT_MARKERS,
     MAP_IFRAME,
+    MARKERS,
     VIEWPORT,
     Dashboard,
     launch_chromium,
@@ -98,18 +102,20 @@ def dashboard_env(store: Path) -> Iterator[None]:
 # in the browser
 
 
-def first_marker(page: Page, url: str) -> Frame:
-    """Open `url` and return the map's frame once an event marker is visible."""
+def first_marker(page: Page, url: str, selector: str = EVENT_MARKERS) -> Frame:
+    """Open `url` and return the map's frame once a marker matching `selector` is visible."""
     page.goto(url)
     element = page.wait_for_selector(MAP_IFRAME, state="attached", timeout=WAIT_MS)
     assert element is not None
     frame = element.content_frame()
     assert frame is not None
-    frame.wait_for_selector(EVENT_MARKERS, state="visible", timeout=WAIT_MS)
+    frame.wait_for_selector(selector, state="visible", timeout=WAIT_MS)
     return frame
 
 
-def cold_starts(browser: Browser, store: Path, work: Path, repeats: int) -> list[float]:
+def cold_starts(
+    browser: Browser, store: Path, work: Path, repeats: int, selector: str = EVENT_MARKERS
+) -> list[float]:
     """Seconds from starting a server to the first marker, one new server per repeat."""
     times = []
     for run in range(repeats):
@@ -117,11 +123,54 @@ def cold_starts(browser: Browser, store: Path, work: Path, repeats: int) -> list
         try:
             started = time.perf_counter()
             with Dashboard(store, work / f"cold-{run}.log") as server:
-                first_marker(context.new_page(), server.url)
+                first_marker(context.new_page(), server.url, selector)
                 times.append(time.perf_counter() - started)
         finally:
             context.close()
     return times
+
+
+def warm_first_maps(
+    browser: Browser, store: Path, work: Path, repeats: int, selector: str = MARKERS
+) -> list[float]:
+    """Seconds to the first marker in new browser contexts, on one server already warmed up."""
+    times = []
+    with Dashboard(store, work / "warm-scale.log") as server:
+        for run in range(repeats + 1):
+            context = browser.new_context(viewport=VIEWPORT)
+            try:
+                started = time.perf_counter()
+                first_marker(context.new_page(), server.url, selector)
+                if run:  # the first visitor loads the gazetteer and the store
+                    times.append(time.perf_counter() - started)
+            finally:
+                context.close()
+    return times
+
+
+def scale_browser_figures(browser: Browser, work: Path, count: int, repeats: int) -> dict[str, Any]:
+    """First map in Chromium with `count` synthetic events in the store (``benchmarks/scale.py``).
+
+    At that size the default view shows grid cells as well as single markers, so the first
+    marker of any kind counts. Cold: a new server and a new browser context per repeat; warm: new
+    contexts on a server whose first visitor has already loaded the store.
+    """
+    from scale import write_synthetic_store
+
+    from geo.gazetteer import load_gazetteer
+    from geo.store import Store
+
+    store = Store.open(work / f"store-{count}")
+    write_synthetic_store(store, load_gazetteer(), count)
+    suffix = f"_{count // 1000}k"
+    return {
+        f"first_map_cold_s{suffix}": spread(
+            cold_starts(browser, store.root, work, repeats, MARKERS), 2
+        ),
+        f"first_map_warm_server_s{suffix}": spread(
+            warm_first_maps(browser, store.root, work, repeats), 2
+        ),
+    }
 
 
 def first_load_bytes(browser: Browser, url: str) -> tuple[float, int, int]:
@@ -281,10 +330,12 @@ def server_figures(store: Path, repeats: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def measure_dashboard(*, quick: bool) -> dict[str, Any]:
+def measure_dashboard(*, quick: bool, scale_events: int = 0) -> dict[str, Any]:
     """Return the dashboard's figures (see the module docstring); medians over 2 or 5 repeats.
 
-    Without Chromium or Playwright the browser figures are left out and ``skipped`` says why.
+    With `scale_events`, also the first map in the browser with that many synthetic events in
+    the store. Without Chromium or Playwright the browser figures are left out and ``skipped``
+    says why.
     """
     repeats = 2 if quick else 5
     figures: dict[str, Any] = {
@@ -304,6 +355,10 @@ def measure_dashboard(*, quick: bool) -> dict[str, Any]:
                     browser = launch_chromium(playwright)
                     try:
                         figures.update(browser_figures(browser, store, work, repeats))
+                        if scale_events:
+                            figures.update(
+                                scale_browser_figures(browser, work, scale_events, repeats)
+                            )
                     finally:
                         browser.close()
             else:
@@ -315,9 +370,16 @@ def measure_dashboard(*, quick: bool) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 repeats instead of 5")
+    parser.add_argument(
+        "--scale-events",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time the first map with N synthetic events in the store (e.g. 100000)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    figures = measure_dashboard(quick=args.quick)
+    figures = measure_dashboard(quick=args.quick, scale_events=args.scale_events)
     print("dashboard")
     print("\n".join(table(figures)))
     if args.json:

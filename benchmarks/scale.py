@@ -97,6 +97,24 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = 7) -> Any:
     return frame[[c for c in EVENT_COLUMNS if c in frame.columns]]
 
 
+def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dict[str, Any]:
+    """Write `count` synthetic events and the zones ingest would derive from them into `store`.
+
+    Returns the seconds spent deriving the zones (``zones_s``) and writing (``write_s``), and
+    the number of zones (``zones``).
+    """
+    events = synthetic_events(gazetteer, count)
+    started = time.perf_counter()
+    newest = events["date_end"].max().date()
+    zones = build_zones([], events, gazetteer, today=newest)  # what ingest derives
+    zones_s = time.perf_counter() - started
+    started = time.perf_counter()
+    store.write(
+        {"events": events, "zones": zones, "articles": articles_frame([])}, message="synthetic"
+    )
+    return {"zones_s": zones_s, "write_s": time.perf_counter() - started, "zones": len(zones)}
+
+
 def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
     from streamlit_folium import _get_feature_group_string
@@ -110,16 +128,8 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
     basemap = views.basemap_frame(gazetteer)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "store")
-        events = synthetic_events(gazetteer, count)
-        started = time.perf_counter()
-        newest = events["date_end"].max().date()
-        zones = build_zones([], events, gazetteer, today=newest)  # what ingest derives
-        zones_s = time.perf_counter() - started
-        started = time.perf_counter()
-        store.write(
-            {"events": events, "zones": zones, "articles": articles_frame([])}, message="synthetic"
-        )
-        write_s = time.perf_counter() - started
+        written = write_synthetic_store(store, gazetteer, count)
+        zones_s, write_s, zones = written["zones_s"], written["write_s"], written["zones"]
         store_bytes = sum(p.stat().st_size for p in (Path(tmp) / "store").rglob("*") if p.is_file())
 
         def load() -> Any:
@@ -149,7 +159,7 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
     return {
         "events": count,
         "zones_derive_s": round(zones_s, 2),
-        "zones": len(zones),
+        "zones": zones,
         "store_write_s": round(write_s, 2),
         "store_bytes_per_event": round(store_bytes / count, 1),
         "dashboard_load_s": round(statistics.median(load_times), 3),

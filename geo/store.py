@@ -1189,10 +1189,6 @@ def _is_list_type(kind: Any) -> bool:
     )
 
 
-def _as_list(value: Any) -> Any:
-    return value.tolist() if isinstance(value, np.ndarray) else value
-
-
 # -- manifests and files ------------------------------------------------------------------
 
 
@@ -1378,10 +1374,13 @@ _CRS_4326 = pyproj.CRS.from_epsg(4326)
 
 def _table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:
     """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
-    frame = table.to_pandas()
-    for column in table.schema:
-        if _is_list_type(column.type):
-            frame[column.name] = frame[column.name].map(_as_list)
+    # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
+    lists = [column.name for column in table.schema if _is_list_type(column.type)]
+    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    for name in lists:
+        frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
+    if lists:
+        frame = frame[table.column_names]
     if geometry is None:
         return frame
     shapes = shapely.from_wkb(frame.pop(geometry).to_numpy())
