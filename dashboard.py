@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from geo import snapshot, uploads, views
 from geo.dataset import Dataset, load_dataset_for_view, store_version
 from geo.exporting import layer_to_csv, layer_to_geojson
-from geo.geocode import Geocoder
+from geo.geocode import Geocoder, default_geocoder
 from geo.mapview import (
     base_map,
     ensure_static_assets,
@@ -20,7 +20,7 @@ from geo.mapview import (
     standalone_html,
     write_basemap,
 )
-from geo.mentions import PlaceFinder, default_finder
+from geo.mentions import default_finder
 from geo.store import Store, default_store_dir
 from geo.styles import EVENT_STYLES, legend_html
 from geo.taxonomy import EVENT_TYPES
@@ -30,15 +30,16 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, PlaceFinder, str, Any]:
+def resources() -> tuple[Geocoder, str, Any]:
     """Load what every session shares: static files, gazetteer, geocoder, land shapes.
 
-    The live map fetches the land as a static file; the offline HTML export inlines it.
+    The live map fetches the land as a static file; the offline HTML export inlines it. The
+    place finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
     """
     static = ensure_static_assets(ROOT / "static")
-    finder = default_finder()  # loads the gazetteer once; geocoder and finder share it
-    land = views.basemap_frame(finder.gazetteer)
-    return finder.geocoder, finder, write_basemap(static, land), land
+    geocoder = default_geocoder()
+    land = views.basemap_frame(geocoder.gazetteer)
+    return geocoder, write_basemap(static, land), land
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -57,7 +58,7 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, finder, basemap, land = resources()
+geocoder, basemap, land = resources()
 store_dir = default_store_dir()
 url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -222,7 +223,7 @@ with st.expander("Add articles"):
                 [(f.name, f.getvalue()) for f in files or []],
                 pasted,
                 Store.open(store_dir),
-                finder=finder,
+                finder=default_finder(),
                 title=title,
                 outlet=outlet,
                 published=published,

@@ -62,6 +62,7 @@ _INDEX_COLUMNS = (
     "maxy",
 )
 _BBOX = ("minx", "miny", "maxx", "maxy")
+_Rows = tuple[list[int], list[float]]  # rows of the places a name key names, and their qualities
 _FILES = ("places.parquet", "names.parquet", "common_words.txt", "manifest.json")
 
 
@@ -167,27 +168,6 @@ class Gazetteer:
         self._index = {place_id: i for i, place_id in enumerate(self.ids)}
         self._places: dict[int, Place] = {}
 
-        names = pq.read_table(directory / "names.parquet")
-        keys: list[str] = names.column("key").to_pylist()
-        self._lookup: dict[str, tuple[list[int], list[float]]] = dict(
-            zip(
-                keys,
-                zip(
-                    names.column("places").to_pylist(),
-                    names.column("qualities").to_pylist(),
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-        text_places: list[list[int]] = names.column("text_places").to_pylist()
-        text_qualities: list[list[float]] = names.column("text_qualities").to_pylist()
-        self._text: dict[str, tuple[list[int], list[float]]] = {
-            key: (rows, qualities)
-            for key, rows, qualities in zip(keys, text_places, text_qualities, strict=True)
-            if rows
-        }
-        self.max_text_tokens = max((k.count(" ") + 1 for k in self._text), default=1)
         words = (directory / "common_words.txt").read_text(encoding="utf-8").split()
         self.common_words: frozenset[str] = frozenset(words)
 
@@ -255,6 +235,47 @@ class Gazetteer:
         )
         self._places[index] = place
         return place
+
+    @cached_property
+    def _names(self) -> tuple[dict[str, _Rows], dict[str, _Rows]]:
+        """Every name key → its places, and the keys safe in running text; read on first use.
+
+        Drawing a map needs only places by id, so the name tables wait for the first lookup.
+        """
+        names = pq.read_table(self.directory / "names.parquet")
+        keys: list[str] = names.column("key").to_pylist()
+        lookup: dict[str, _Rows] = dict(
+            zip(
+                keys,
+                zip(
+                    names.column("places").to_pylist(),
+                    names.column("qualities").to_pylist(),
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        text_places: list[list[int]] = names.column("text_places").to_pylist()
+        text_qualities: list[list[float]] = names.column("text_qualities").to_pylist()
+        text = {
+            key: (rows, qualities)
+            for key, rows, qualities in zip(keys, text_places, text_qualities, strict=True)
+            if rows
+        }
+        return lookup, text
+
+    @property
+    def _lookup(self) -> dict[str, _Rows]:
+        return self._names[0]
+
+    @property
+    def _text(self) -> dict[str, _Rows]:
+        return self._names[1]
+
+    @cached_property
+    def max_text_tokens(self) -> int:
+        """The most words in a name recognised in running text."""
+        return max((k.count(" ") + 1 for k in self._text), default=1)
 
     @cached_property
     def _details(self) -> pa.Table:
