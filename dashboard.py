@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from geo.mapview import (
     ensure_static_assets,
     feature_groups,
     standalone_html,
-    write_basemap,
 )
 from geo.mentions import default_finder
 from geo.store import Store, default_store_dir
@@ -30,16 +30,15 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, str, Any]:
-    """Load what every session shares: static files, gazetteer, geocoder, land shapes.
+def resources() -> tuple[Geocoder, str]:
+    """Load what every session shares: static files, gazetteer, geocoder, basemap file.
 
-    The live map fetches the land as a static file; the offline HTML export inlines it. The
-    place finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
+    The live map fetches the land as a static file, written once per gazetteer. The place
+    finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
     """
     static = ensure_static_assets(ROOT / "static")
     geocoder = default_geocoder()
-    land = views.basemap_frame(geocoder.gazetteer)
-    return geocoder, write_basemap(static, land), land
+    return geocoder, views.basemap_file(static, geocoder.gazetteer)
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -58,7 +57,7 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, basemap, land = resources()
+geocoder, basemap = resources()
 store_dir = default_store_dir()
 url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -110,7 +109,6 @@ layers = views.map_layers(
     data,
     view,
     geocoder.gazetteer,
-    basemap=land,
     zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
 )
 
@@ -192,7 +190,13 @@ with side:
     shown, frozen = layers.events if layers.events is not None else data.events.iloc[0:0], view
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
     st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
-    st.download_button("Map (offline HTML)", lambda: standalone_html(layers, frozen), "map.html")
+    st.download_button(
+        "Map (offline HTML)",
+        lambda: standalone_html(  # the export inlines the land, drawn on each click
+            dataclasses.replace(layers, basemap=views.basemap_frame(geocoder.gazetteer)), frozen
+        ),
+        "map.html",
+    )
 
 state.view = view
 if snapshot.to_query(view) != snapshot.to_query(url_view):

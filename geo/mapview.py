@@ -489,13 +489,14 @@ def basemap_geojson(basemap_frame: Any) -> str:
     return json.dumps(collection, separators=(",", ":"))
 
 
-def write_basemap(static_dir: Path, basemap_frame: Any) -> str:
-    """Write the basemap GeoJSON into `static_dir` (once per content) and return its name.
+def write_basemap(static_dir: Path, basemap_frame: Any, *, name: str | None = None) -> str:
+    """Write the basemap GeoJSON into `static_dir` (once per name) and return its name.
 
-    The name carries a hash of the content, so a browser may cache it for good.
+    The name carries a hash of the content unless given, so a browser may cache it for good.
     """
     text = basemap_geojson(basemap_frame)
-    name = f"faultlines/basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
+    if name is None:
+        name = f"faultlines/basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
     target = static_dir / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

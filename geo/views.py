@@ -8,9 +8,11 @@ logic is tested without Streamlit.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -21,7 +23,15 @@ import shapely
 from geo.dataset import Dataset, newest_event_date
 from geo.gazetteer import Gazetteer, Place
 from geo.geocode import Geocoder, Suggestion
-from geo.mapview import MapLayers, event_intervals, filter_events, marker_positions
+from geo.mapview import (
+    BASEMAP_MIN_AREA,
+    BASEMAP_TOLERANCE,
+    MapLayers,
+    event_intervals,
+    filter_events,
+    marker_positions,
+    write_basemap,
+)
 from geo.popups import format_interval, read_strings, read_text
 from geo.snapshot import ViewState
 from geo.taxonomy import EVENT_TYPES
@@ -287,6 +297,26 @@ def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
         for place in gazetteer.iter_places("country")
     ]
     return gpd.GeoDataFrame({"geometry": shapes}, geometry="geometry", crs="EPSG:4326")
+
+
+BASEMAP_FORMAT = 1
+"""Version of :func:`geo.mapview.basemap_geojson`'s output; raise it when that changes."""
+
+
+def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
+    """Return the name of the world basemap file under `static_dir`, writing it on first use.
+
+    The name is made from the gazetteer's content hash, the basemap's detail settings and
+    :data:`BASEMAP_FORMAT`, so a restarted server finds the file without redrawing the land
+    (about 0.7 s). Without a content hash the land is drawn and the file named by its bytes.
+    """
+    if not gazetteer.version:
+        return write_basemap(static_dir, basemap_frame(gazetteer))
+    settings = f"{gazetteer.version}|{BASEMAP_TOLERANCE}|{BASEMAP_MIN_AREA}|{BASEMAP_FORMAT}"
+    name = f"faultlines/basemap-{hashlib.sha256(settings.encode()).hexdigest()[:12]}.geojson"
+    if not (static_dir / name).is_file():
+        write_basemap(static_dir, basemap_frame(gazetteer), name=name)
+    return name
 
 
 @dataclass(frozen=True, slots=True)

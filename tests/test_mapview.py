@@ -8,6 +8,7 @@ in Chromium with the network cut off.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import pytest
 import xstatic.pkg.leaflet
 from shapely.geometry import Point, Polygon, box
 
+from geo.gazetteer import Gazetteer
 from geo.mapview import (
     LEAFLET_CSS,
     LEAFLET_JS,
@@ -780,3 +782,24 @@ def test_standalone_page_works_offline_in_chromium(tmp_path: Path) -> None:
     assert not [link for link in links if link.lower().startswith("javascript:")]
     assert zone_paths == 1
     assert sea == "rgb(220, 232, 240)"
+
+
+def test_basemap_file_is_written_once_per_gazetteer_and_holds_the_land(
+    gazetteer: Gazetteer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo import views
+    from geo.mapview import basemap_geojson
+
+    name = views.basemap_file(tmp_path, gazetteer)
+    written = (tmp_path / name).read_text(encoding="utf-8")
+    assert written == basemap_geojson(views.basemap_frame(gazetteer))
+    assert json.loads(written)["features"], "the world basemap has land"
+
+    def redraw(_: Gazetteer) -> None:
+        raise AssertionError("a second server start must not redraw the land")
+
+    monkeypatch.setattr(views, "basemap_frame", redraw)
+    assert views.basemap_file(tmp_path, gazetteer) == name
+    other = tmp_path / "elsewhere"
+    with pytest.raises(AssertionError, match="redraw"):
+        views.basemap_file(other, gazetteer)  # a new static folder gets the file drawn anew
