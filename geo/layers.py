@@ -550,7 +550,7 @@ class _SeverityScorer:
         values, ids = self.values[near], self.ids[near]
         order = np.lexsort((ids, -values))  # largest contribution first, ties by id
         severity = -math.expm1(-float(values.sum()) / SEVERITY_SCALE)
-        return min(max(severity, 0.0), 1.0), tuple(str(i) for i in ids[order])
+        return min(max(severity, 0.0), 1.0), tuple(map(str, ids[order].tolist()))
 
 
 def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> Any:
@@ -739,16 +739,16 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
 
     zones = []
     scorer = _SeverityScorer(frame, today=today)
+    actors_of = military["actors"].tolist()
     for cluster in clusters:
         positions = [p for place_id in cluster for p in members[place_id]]
         if len(positions) < 2:
             continue
-        rows = military.iloc[sorted(positions)]
         main = cluster[0]
         geometry = shapely.make_valid(
             shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
         )
-        parties = sorted({actor for actors in rows["actors"] for actor in actors})
+        parties = sorted({actor for p in positions for actor in actors_of[p]})
         severity, event_ids = scorer.score(geometry)
         zones.append(
             Zone(
