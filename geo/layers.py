@@ -549,7 +549,8 @@ class _SeverityScorer:
             return 0.0, ()
         values, ids = self.values[near], self.ids[near]
         order = np.lexsort((ids, -values))  # largest contribution first, ties by id
-        severity = -math.expm1(-float(values.sum()) / SEVERITY_SCALE)
+        # summed in that order, so the same events give the same bits whatever their row order
+        severity = -math.expm1(-float(values[order].sum()) / SEVERITY_SCALE)
         return min(max(severity, 0.0), 1.0), tuple(map(str, ids[order].tolist()))
 
 

@@ -273,7 +273,19 @@ def commit_results(
             results = [r for r in results if r.article.id not in now_known]
         if results:
             layers = results_to_layers(results, gazetteer, stored=stored)
-            version = store.write(layers, message=f"ingest {len(results)} article(s)")
+            message = f"ingest {len(results)} article(s)"
+            if stored is None or stored.version is None:
+                version = store.write(layers, message=message)
+            else:  # events and articles only gain rows: write just the months that get some
+                fresh = {r.article.id for r in results}
+                appended = {
+                    "events": layers["events"][layers["events"]["article_id"].isin(fresh)],
+                    "articles": layers["articles"][layers["articles"]["id"].isin(fresh)],
+                }
+                replaced = {name: layers[name] for name in ("offices", "places", "zones")}
+                version = store.update(
+                    append=appended, replace=replaced, message=message, base=stored
+                )
     return version, results, duplicates
 
 

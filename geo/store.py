@@ -569,7 +569,7 @@ class Store:
         table = (
             tables[0]
             if len(tables) == 1
-            else pa.concat_tables(tables, promote_options="permissive")
+            else pa.concat_tables(_unify_dates(tables), promote_options="permissive")
         )
         return _table_to_frame(table, info.geometry, bbox=use_bbox)
 
@@ -642,26 +642,63 @@ class Store:
         StoreBusyError
             When another writer holds the lock past `lock_timeout`.
         """
-        prepared = {name: _prepare(name, frame) for name, frame in new.items()}
+        return self.update(append=new, key=key, message=message)
+
+    def update(
+        self,
+        *,
+        append: Mapping[str, Any] = MappingProxyType({}),
+        replace: Mapping[str, Any] = MappingProxyType({}),
+        key: str = "id",
+        message: str,
+        base: Layers | None = None,
+    ) -> str:
+        """Append rows to some layers and replace others, as one new version; return its id.
+
+        Layers in `append` gain their rows whose `key` is new, as in :meth:`append` (only the
+        parts that receive rows are written); layers in `replace` are written whole, as in
+        :meth:`write`; other layers are carried over. This is how an ingest adds a batch to a
+        large store without writing its untouched months again. `base`, the current version's
+        layers when the caller has already read them, spares reading the parts that grow (it
+        is ignored unless it is the current version).
+
+        Raises
+        ------
+        ValueError, TypeError
+            When a layer name, frame type or CRS is wrong, a layer is in both mappings, or
+            an appended frame has no `key` column.
+        StoreBusyError
+            When another writer holds the lock past `lock_timeout`.
+        """
+        both = sorted(set(append) & set(replace))
+        if both:
+            msg = f"layer(s) {', '.join(both)} cannot be both appended to and replaced"
+            raise ValueError(msg)
+        prepared = {name: _prepare(name, frame) for name, frame in append.items()}
+        whole = {name: _prepare(name, frame) for name, frame in replace.items()}
         for name, frame in prepared.items():
             if key not in frame.columns:
                 msg = f"layer {name!r} has no key column {key!r}"
                 raise ValueError(msg)
         with self._locked():
-            base = self.manifest()
-            infos = dict(base.layers) if base else {}
+            manifest = self.manifest()
+            infos = dict(manifest.layers) if manifest else {}
+            infos.update({name: self._put_layer(name, frame) for name, frame in whole.items()})
+            version = manifest.version if manifest else None
+            current = base if base is not None and base.version == version else None
             for name, frame in prepared.items():
                 info = infos.get(name)
                 fresh = frame.drop_duplicates(subset=[key], keep="first")
+                stored = None if current is None or info is None else getattr(current, name)
                 if info is not None:
-                    known = self._key_values(info, key)
+                    known = set(stored[key]) if stored is not None else self._key_values(info, key)
                     fresh = fresh[~fresh[key].isin(known)]
                     if fresh.empty:
                         continue
-                infos[name] = self._merge_layer(name, info, fresh)
-            if base is not None and infos == dict(base.layers):
-                return base.version
-            return self._commit(infos, parent=base.version if base else None, message=message)
+                infos[name] = self._merge_layer(name, info, fresh, stored)
+            if manifest is not None and infos == dict(manifest.layers):
+                return manifest.version
+            return self._commit(infos, parent=version, message=message)
 
     def _key_values(self, info: LayerInfo, key: str) -> set[Any]:
         values: set[Any] = set()
@@ -671,17 +708,38 @@ class Store:
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
 
-    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
+    def _merge_layer(
+        self, layer: str, info: LayerInfo | None, fresh: Any, stored: Any | None = None
+    ) -> LayerInfo:
+        """Add `fresh` rows to a layer, rewriting only the parts they fall in.
+
+        `stored` is the layer as read from the current version, when the caller has it: its
+        rows stand in for reading the parts that grow.
+        """
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
-        for part_key, rows in _partition(layer, fresh):
+        partitions = _partition(layer, fresh)
+        held: dict[str, Any] = {}
+        if stored is not None and len(stored):
+            wanted = {part_key for part_key, _ in partitions}
+            held = {k: rows for k, rows in _partition(layer, stored) if k in wanted}
+
+        def merged(item: tuple[str, Any]) -> PartInfo:
+            part_key, rows = item
             old = by_key.get(part_key)
             if old is not None and old.rows > 0:
-                table = self._read_part(old, info, columns=None, row_filter=None)
-                stored = _table_to_frame(table, info.geometry, bbox=None)
-                rows = pd.concat([stored, rows], ignore_index=True)
-            by_key[part_key] = self._put_part(layer, part_key, _canonical(rows, key="id"))
+                if part_key in held:
+                    existing = held[part_key]
+                else:
+                    table = self._read_part(old, info, columns=None, row_filter=None)
+                    existing = _table_to_frame(table, info.geometry, bbox=None)
+                rows = pd.concat([existing, rows], ignore_index=True)
+            return self._put_part(layer, part_key, _canonical(rows, key="id"))
+
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # writes wait on I/O
+            parts = list(pool.map(merged, partitions))
+        by_key.update({part.key: part for part in parts})
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
@@ -1370,6 +1428,29 @@ _WRITERS = 8
 
 #: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
 _CRS_4326 = pyproj.CRS.from_epsg(4326)
+
+
+def _unify_dates(tables: list[Any]) -> list[Any]:
+    """Cast date columns to the timestamp type other parts store the same column as.
+
+    Parts written from frames of plain dates hold ``date32``; parts written from
+    ``datetime64`` columns (or columns with no date at all) hold timestamps, and Arrow will not
+    merge the two by itself.
+    """
+    stamps: dict[str, Any] = {}
+    for table in tables:
+        for column_field in table.schema:
+            if pa.types.is_timestamp(column_field.type):
+                stamps.setdefault(column_field.name, column_field.type)
+    unified = []
+    for table in tables:
+        for index, column_field in enumerate(table.schema):
+            stamp = stamps.get(column_field.name)
+            if stamp is not None and pa.types.is_date(column_field.type):
+                column = table.column(index).cast(stamp)
+                table = table.set_column(index, column_field.with_type(stamp), column)
+        unified.append(table)
+    return unified
 
 
 def _table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:

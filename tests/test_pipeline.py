@@ -2,7 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -91,6 +93,53 @@ def test_reingesting_the_same_text_adds_nothing(
     assert again.duplicates == 2
     assert again.version == first.version
     assert len(store.versions()) == 1
+
+
+def test_ingesting_in_batches_gives_the_layers_of_one_ingest(
+    tmp_path: Path, finder: PlaceFinder
+) -> None:
+    files = sorted(EVENTS.glob("*.md"))
+    assert len(files) >= 6
+    whole = Store.open(tmp_path / "whole")
+    ingest(files, whole, finder=finder)
+    batches = Store.open(tmp_path / "batches")
+    ingest(files[: len(files) // 2], batches, finder=finder)
+    before = {part.key: part.object for part in batches.parts_for("events")}
+    report = ingest(files[len(files) // 2 :], batches, finder=finder)
+    assert report.articles == len(files) - len(files) // 2
+    one, two = whole.read_all(), batches.read_all()
+    for layer in ("events", "offices", "places", "zones"):
+        assert _records(getattr(two, layer)) == _records(getattr(one, layer)), layer
+    assert _records(two.articles.drop(columns="ingested_at")) == _records(
+        one.articles.drop(columns="ingested_at")
+    )
+    # the second batch rewrote only the months it added events to
+    after = {part.key: part.object for part in batches.parts_for("events")}
+    added = set(two.events["id"]) - set(_first_batch_ids(before, batches))
+    months = {str(d)[:7] for d in two.events.set_index("id").loc[sorted(added), "date_start"]}
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed <= {m if m != "NaT" else "unknown" for m in months}
+    assert any(after.get(key) == obj for key, obj in before.items()), "no month was kept as it was"
+
+
+def _first_batch_ids(parts: dict[str, str], store: Store) -> list[str]:
+    ids: list[str] = []
+    for obj in parts.values():
+        ids += pq.read_table(store.objects_dir / f"{obj}.parquet", columns=["id"])["id"].to_pylist()
+    return ids
+
+
+def _records(frame: Any) -> list[tuple[Any, ...]]:
+    """Rows as comparable tuples (geometries as WKB), in id order."""
+    rows = []
+    for record in frame.sort_values("id").to_dict("records"):
+        rows.append(
+            tuple(
+                (key, value.wkb if hasattr(value, "wkb") else repr(value))
+                for key, value in sorted(record.items())
+            )
+        )
+    return rows
 
 
 def test_bad_files_are_reported_and_the_rest_goes_in(

@@ -355,6 +355,71 @@ def test_append_matches_a_single_write(tmp_path: Path) -> None:
     assert last == whole
 
 
+def test_update_appends_and_replaces_in_one_version(store: Store) -> None:
+    first = store.write({"events": _events(EVENT_ROWS[:3]), "zones": _zones()}, message="first")
+    before = {p.key: p.object for p in store.parts_for("events")}
+    second = store.update(
+        append={"events": _events(EVENT_ROWS[2:4])},
+        replace={"zones": _zones().iloc[:1], "articles": _articles()},
+        message="a batch",
+    )
+    assert [v.id for v in store.versions()][-2:] == [first, second]
+    assert store.versions()[-1].parent == first
+    events = store.read_layer("events")
+    assert sorted(events["id"]) == sorted(r[0] for r in EVENT_ROWS[:4])
+    assert len(store.read_layer("zones")) == 1
+    assert len(store.read_layer("articles")) == 2
+    after = {p.key: p.object for p in store.parts_for("events")}
+    assert {k for k in after if after.get(k) != before.get(k)} == {"2023-04"}  # ev-mar is known
+
+
+def test_update_with_the_current_layers_reads_no_part_and_matches_a_single_write(
+    tmp_path: Path, read_paths: list[str]
+) -> None:
+    store = Store.open(tmp_path / "updated")
+    store.write({"events": _events(EVENT_ROWS[:4]), "articles": _articles(("art-1",))}, message="1")
+    current = store.read_all()
+    read_paths.clear()
+    last = store.update(
+        append={"events": _events(EVENT_ROWS[2:]), "articles": _articles()},
+        replace={"zones": _zones()},
+        message="2",
+        base=current,
+    )
+    assert read_paths == []  # the rows it grows came from `base`
+    written = Store.open(tmp_path / "written")
+    whole = written.write(
+        {"events": _events(EVENT_ROWS), "articles": _articles(), "zones": _zones()}, message="all"
+    )
+    assert last == whole
+
+
+def test_update_ignores_layers_read_from_an_older_version(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS[:2])}, message="1")
+    stale = store.read_all()
+    store.append({"events": _events(EVENT_ROWS[2:4])}, message="meanwhile")
+    store.update(append={"events": _events(EVENT_ROWS[4:])}, message="3", base=stale)
+    assert sorted(store.read_layer("events")["id"]) == sorted(r[0] for r in EVENT_ROWS)
+
+
+def test_update_refuses_a_layer_both_appended_and_replaced(store: Store) -> None:
+    with pytest.raises(ValueError, match="events cannot be both appended to and replaced"):
+        store.update(
+            append={"events": _events(EVENT_ROWS)},
+            replace={"events": _events(EVENT_ROWS)},
+            message="x",
+        )
+
+
+def test_parts_of_dates_and_parts_of_timestamps_read_together(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS[:4])}, message="plain dates: date32 parts")
+    store.append({"events": _events(EVENT_ROWS[4:])}, message="no dates at all: timestamps")
+    events = store.read_layer("events").set_index("id")
+    assert len(events) == len(EVENT_ROWS)
+    assert pd.Timestamp(events.loc["ev-jan", "date_start"]) == TS("2023-01-15")
+    assert pd.isna(events.loc["ev-undated", "date_start"])
+
+
 def test_append_needs_the_key_column(store: Store) -> None:
     with pytest.raises(ValueError, match="no key column 'uid'"):
         store.append({"events": _events(EVENT_ROWS)}, key="uid", message="x")
