@@ -280,6 +280,8 @@ def bench_scale(quick: bool) -> dict[str, Any]:
             "peak_rss_mb",
             "store_bytes_per_event",
             "zones_derive_s",
+            "ingest_batch_s",
+            "ingest_batch_articles",
         ):
             figures[key + suffix] = result[key]
         figures["basemap_file_bytes"] = result["basemap_file_bytes"]

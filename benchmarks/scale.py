@@ -11,6 +11,9 @@ the map see realistic shapes and spreads without spending an hour on ingesting 1
 * ``map_payload_bytes``: what the browser receives for that view (base map HTML + the
   feature-group JavaScript st_folium sends); the world basemap is a static file the browser
   fetches once and caches (``basemap_file_bytes``);
+* ``ingest_batch_s``: adding a batch of 50 generated articles to that store with
+  ``geo.pipeline.ingest`` (only the months the batch adds to are written; the zones are derived
+  again from every stored event);
 * ``peak_rss_mb``: the process's peak resident memory after the run (each size runs in its
   own process).
 
@@ -34,6 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus
 
 import geopandas as gpd  # noqa: E402
 import shapely  # noqa: E402
@@ -49,6 +53,7 @@ _ACTORS = (
     *("IRN", "ISR", "IND", "PAK", "TUR", "NATO", "EU"),
 )
 _KINDS = ("sea", "strait", "island_group", "region", "country", "city", "admin1")
+BATCH = 50  # articles added to the big store by `ingest_batch`
 
 
 def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = 7) -> Any:
@@ -115,6 +120,32 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
     return {"zones_s": zones_s, "write_s": time.perf_counter() - started, "zones": len(zones)}
 
 
+def ingest_batch(
+    store: Store, gazetteer: Gazetteer, work: Path, count: int = BATCH
+) -> dict[str, Any]:
+    """Ingest `count` generated articles into `store`, as a newsroom adds its day's copy.
+
+    Returns the whole ingest's seconds (``ingest_batch_s``: reading, extraction, merging,
+    zones over every stored event, writing) and the new events it added.
+    """
+    from corpus import generate_corpus
+
+    from geo.actors import load_actor_vocabulary
+    from geo.geocode import Geocoder
+    from geo.mentions import PlaceFinder
+    from geo.pipeline import ingest
+
+    generate_corpus(work, count, seed=11, duplicate_rate=0, broken_rate=0, gazetteer=gazetteer)
+    finder = PlaceFinder(Geocoder(gazetteer), load_actor_vocabulary())
+    started = time.perf_counter()
+    report = ingest([work], store, finder=finder)
+    return {
+        "ingest_batch_articles": report.articles,
+        "ingest_batch_events": report.events,
+        "ingest_batch_s": round(time.perf_counter() - started, 2),
+    }
+
+
 def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
     from streamlit_folium import _get_feature_group_string
@@ -156,6 +187,7 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
             ]
             build_times.append(time.perf_counter() - started)
             payload = len(html.encode()) + sum(len(str(s).encode()) for s in scripts)
+        batch = ingest_batch(store, gazetteer, Path(tmp) / "batch")
     return {
         "events": count,
         "zones_derive_s": round(zones_s, 2),
@@ -167,6 +199,7 @@ def measure_size(count: int, repeats: int) -> dict[str, Any]:
         "map_payload_bytes": payload,
         "basemap_file_bytes": land_bytes,
         "visible_events": len(layers.events),
+        **batch,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
