@@ -44,9 +44,6 @@ import hashlib
 import io
 import json
 import os
-import re
-import shlex
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -58,14 +55,55 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import filelock
-import geopandas as gpd
-import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import pyproj
-import shapely
+
+from geo.store_format import (
+    DATED_LAYERS,
+    GEO_LAYERS,
+    GEOPARQUET_VERSION,
+    LAYERS,
+    MANIFEST_FORMAT,
+    OBJECT_RE,
+    TMP_PREFIX,
+    VERSION_RE,
+    BBox,
+    LayerInfo,
+    Manifest,
+    PartInfo,
+    StoreBusyError,
+    StoreCorruptError,
+    StoreError,
+    StoreSchemaError,
+    VersionNotFoundError,
+    check_layer,
+    file_age,
+    fsync_directory,
+    load_manifest,
+    manifest_to_json,
+    object_names,
+    problem_line,
+    read_pointer,
+    reading_part,
+    version_id,
+    write_atomic,
+)
+from geo.store_frames import (
+    as_date,
+    bbox_overlaps,
+    canonical_frame,
+    check_bbox,
+    date_filter,
+    date_range,
+    empty_frame,
+    frame_bounds,
+    partition_frame,
+    prepare_frame,
+    table_to_frame,
+    unify_dates,
+)
 
 __all__ = [
     "DATED_LAYERS",
@@ -90,175 +128,18 @@ __all__ = [
     "default_store_dir",
 ]
 
-LAYERS: Final = ("events", "offices", "zones", "places", "articles")
-"""The layers a store holds, in display order."""
-
-GEO_LAYERS: Final = frozenset({"events", "offices", "zones", "places"})
-"""Layers stored as GeoDataFrames (EPSG:4326); ``bbox`` filters apply to these only."""
-
-DATED_LAYERS: Final = MappingProxyType(
-    {"events": ("date_start", "date_end"), "articles": ("published", "published")}
-)
-"""Layer → (start, end) date columns that ``date_from``/``date_to`` filter on (others: none)."""
-
-MANIFEST_FORMAT: Final = 1
-"""Schema version of the manifest files this module writes and reads."""
-
-GEOPARQUET_VERSION: Final = "1.1.0"
-"""GeoParquet specification version of the geo parts (with a ``bbox`` covering column)."""
-
 STORE_ENV: Final = "FAULTLINES_STORE"
 """Environment variable naming the default store directory (see `default_store_dir`)."""
 
 DEFAULT_LOCK_TIMEOUT: Final = 60.0
 """Seconds a writer waits for another writer to finish before `StoreBusyError` (default 60)."""
 
-_PARTITION_COLUMNS: Final = MappingProxyType({"events": "date_start", "articles": "ingested_at"})
-_WHOLE: Final = "all"
-_UNDATED: Final = "unknown"
-_CRS: Final = "EPSG:4326"
-_VERSION_RE: Final = re.compile(r"[0-9a-f]{12}\Z")
-_OBJECT_RE: Final = re.compile(r"[0-9a-f]{32}\Z")
-_TMP_PREFIX: Final = ".tmp-"
 _QUARANTINE: Final = "quarantine"
 _ORPHAN_GRACE: Final = 60.0
 """Seconds a file left by a writer must be old before `Store.repair` removes it."""
-_UPGRADE_HINT: Final = "upgrade Faultlines (pip install --upgrade faultlines)"
 
-BBox = tuple[float, float, float, float]
-
-
-class StoreError(RuntimeError):
-    """The store cannot do what was asked (base of the store's errors)."""
-
-
-class StoreBusyError(StoreError):
-    """Another writer holds the store's lock for longer than the timeout."""
-
-
-class StoreCorruptError(StoreError):
-    """A store file (`path`) is missing, unreadable or inconsistent (`problem`).
-
-    When the store directory `root` is known, the message ends with the command that repairs it.
-    """
-
-    def __init__(self, path: Path, problem: str, *, root: Path | None = None) -> None:
-        message = f"{str(path)!r}: {problem}"
-        if root is not None:
-            message += f"; to repair: python -m geo store repair --store {shlex.quote(str(root))}"
-        super().__init__(message)
-        self.path = path
-        self.problem = problem
-        self.root = root
-
-
-class StoreSchemaError(StoreCorruptError):
-    """A manifest (`path`) is in a format (`found`) other than the one this code reads.
-
-    The message says which way out there is: a newer format needs a newer Faultlines; an older
-    one cannot be read any more, so the articles go into a new store again.
-    """
-
-    def __init__(self, path: Path, found: int) -> None:
-        if found > MANIFEST_FORMAT:
-            age, way_out = "a newer", f"{_UPGRADE_HINT}, or use another --store directory"
-        else:
-            age = "an older"
-            way_out = (
-                "move the store aside and ingest the articles again into a new one "
-                "(python -m geo ingest PATH... --store NEW_DIR)"
-            )
-        problem = (
-            f"written in {age} store format ({found!r}; this Faultlines reads "
-            f"{MANIFEST_FORMAT!r}): {way_out}"
-        )
-        super().__init__(path, problem)
-        self.found = found
-
-
-class VersionNotFoundError(KeyError):
-    """A dataset `version` the store at `root` does not hold (never written, pruned, malformed)."""
-
-    def __init__(self, version: str, root: Path) -> None:
-        message = f"dataset version {version!r} is not in the store at {str(root)!r}"
-        super().__init__(message)
-        self.version = version
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass(frozen=True, slots=True)
-class PartInfo:
-    """One part file of a layer, with the stats reads use to skip it.
-
-    Attributes
-    ----------
-    object
-        Hash naming the file ``objects/<object>.parquet``.
-    key
-        Partition key: ``YYYY-MM``, ``unknown`` (no date) or ``all`` (unpartitioned layer).
-    rows
-        Number of rows.
-    bbox
-        ``(minx, miny, maxx, maxy)`` of its geometries; None when it has none.
-    date_min, date_max
-        Earliest start and latest end of its rows (`DATED_LAYERS`); None when undated.
-    """
-
-    object: str
-    key: str
-    rows: int
-    bbox: BBox | None = None
-    date_min: datetime.date | None = None
-    date_max: datetime.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LayerInfo:
-    """One layer of a version: its parts, ordered by key.
-
-    Attributes
-    ----------
-    geometry
-        Name of the geometry column, None for a plain table.
-    parts
-        The part files.
-    """
-
-    geometry: str | None
-    parts: tuple[PartInfo, ...]
-
-    @property
-    def rows(self) -> int:
-        """Number of rows over all parts."""
-        return sum(part.rows for part in self.parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    """The record of one version: what it holds and where it came from.
-
-    Attributes
-    ----------
-    version
-        Its id (12 hex digits).
-    created_at
-        When it was first written (UTC).
-    parent
-        The version that was current when it was written, None for the first.
-    message
-        What the writer said it was.
-    layers
-        Layer name → `LayerInfo`; a layer never written is absent.
-    """
-
-    version: str
-    created_at: datetime.datetime
-    parent: str | None
-    message: str
-    layers: Mapping[str, LayerInfo] = field(hash=False)
+#: Part files written at once by one store write.
+_WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,14 +303,14 @@ class Store:
             return None
         except (OSError, UnicodeDecodeError) as error:
             raise StoreCorruptError(path, f"unreadable ({error})", root=self.root) from error
-        if not _VERSION_RE.match(text):
+        if not VERSION_RE.match(text):
             problem = f"does not name a version: {text[:40]!r}"
             raise StoreCorruptError(path, problem, root=self.root)
         return text
 
     def has_version(self, version: str) -> bool:
         """Return whether `version` is a well-formed id whose manifest the store holds."""
-        return bool(_VERSION_RE.match(version)) and self._manifest_path(version).is_file()
+        return bool(VERSION_RE.match(version)) and self._manifest_path(version).is_file()
 
     def manifest(self, version: str | None = None) -> Manifest | None:
         """Return the manifest of `version` (default: current), None when the store is empty.
@@ -451,14 +332,14 @@ class Store:
         if not self.has_version(version):
             raise VersionNotFoundError(version, self.root)
         if version not in self._manifests:
-            self._manifests[version] = _load_manifest(self._manifest_path(version))
+            self._manifests[version] = load_manifest(self._manifest_path(version))
         return self._manifests[version]
 
     def versions(self) -> list[VersionInfo]:
         """Return every version the store holds, oldest first."""
         infos = []
         for path in sorted(self.versions_dir.glob("*.json")):
-            if not _VERSION_RE.match(path.stem):
+            if not VERSION_RE.match(path.stem):
                 continue
             manifest = self.manifest(path.stem)
             assert manifest is not None  # a version was given
@@ -486,16 +367,16 @@ class Store:
         bbox: BBox | None = None,
     ) -> list[PartInfo]:
         """Return the parts of `layer` that a `read_layer` with these arguments opens."""
-        _check_layer(layer)
+        check_layer(layer)
         manifest = self.manifest(version)
         info = manifest.layers.get(layer) if manifest else None
         if info is None:
             return []
-        date_from, date_to = _as_date(date_from), _as_date(date_to)
+        date_from, date_to = as_date(date_from), as_date(date_to)
         windowed = layer in DATED_LAYERS and (date_from is not None or date_to is not None)
         spatial = bbox if info.geometry is not None else None
         if spatial is not None:
-            _check_bbox(spatial)
+            check_bbox(spatial)
         selected = []
         for part in info.parts:
             if windowed:
@@ -505,7 +386,7 @@ class Store:
                     date_to is not None and part.date_min > date_to
                 ):
                     continue
-            if spatial and (part.bbox is None or not _overlaps(part.bbox, spatial)):
+            if spatial and (part.bbox is None or not bbox_overlaps(part.bbox, spatial)):
                 continue
             selected.append(part)
         return selected
@@ -555,12 +436,12 @@ class Store:
         manifest = self.manifest(version)  # resolved once: CURRENT may move meanwhile
         info = manifest.layers.get(layer) if manifest else None
         if manifest is None or info is None:
-            _check_layer(layer)
-            return _empty(layer)
+            check_layer(layer)
+            return empty_frame(layer)
         window = {"date_from": date_from, "date_to": date_to}
         parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **window)
         use_bbox = bbox if info.geometry is not None else None
-        row_filter = _date_filter(layer, _as_date(date_from), _as_date(date_to))
+        row_filter = date_filter(layer, as_date(date_from), as_date(date_to))
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
             parts, row_filter, use_bbox = [info.parts[0]], pc.scalar(False), None
         tables = [
@@ -569,9 +450,9 @@ class Store:
         table = (
             tables[0]
             if len(tables) == 1
-            else pa.concat_tables(_unify_dates(tables), promote_options="permissive")
+            else pa.concat_tables(unify_dates(tables), promote_options="permissive")
         )
-        return _table_to_frame(table, info.geometry, bbox=use_bbox)
+        return table_to_frame(table, info.geometry, bbox=use_bbox)
 
     def read_all(self, version: str | None = None) -> Layers:
         """Return all layers of `version` (default: current) at once."""
@@ -590,7 +471,7 @@ class Store:
     ) -> Any:
         """Read one part file as an Arrow table (conversion happens once, for all parts)."""
         path = self._object_path(part.object)
-        with _reading(path):
+        with reading_part(path):
             schema = pq.read_schema(path)
         wanted = None
         if columns is not None:
@@ -603,7 +484,7 @@ class Store:
                 wanted.append(info.geometry)
         elif "bbox" in schema.names and info.geometry is not None:
             wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
-        with _reading(path):
+        with reading_part(path):
             table = pq.read_table(path, columns=wanted, filters=row_filter)
         return table.replace_schema_metadata(None)
 
@@ -622,7 +503,7 @@ class Store:
         StoreBusyError
             When another writer holds the lock past `lock_timeout`.
         """
-        prepared = {name: _prepare(name, frame) for name, frame in layers.items()}
+        prepared = {name: prepare_frame(name, frame) for name, frame in layers.items()}
         with self._locked():
             parent = self.current_version()
             infos = {name: self._put_layer(name, frame) for name, frame in prepared.items()}
@@ -674,8 +555,8 @@ class Store:
         if both:
             msg = f"layer(s) {', '.join(both)} cannot be both appended to and replaced"
             raise ValueError(msg)
-        prepared = {name: _prepare(name, frame) for name, frame in append.items()}
-        whole = {name: _prepare(name, frame) for name, frame in replace.items()}
+        prepared = {name: prepare_frame(name, frame) for name, frame in append.items()}
+        whole = {name: prepare_frame(name, frame) for name, frame in replace.items()}
         for name, frame in prepared.items():
             if key not in frame.columns:
                 msg = f"layer {name!r} has no key column {key!r}"
@@ -704,7 +585,7 @@ class Store:
         values: set[Any] = set()
         for part in info.parts:
             path = self._object_path(part.object)
-            with _reading(path):
+            with reading_part(path):
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
 
@@ -719,11 +600,11 @@ class Store:
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
-        partitions = _partition(layer, fresh)
+        partitions = partition_frame(layer, fresh)
         held: dict[str, Any] = {}
         if stored is not None and len(stored):
             wanted = {part_key for part_key, _ in partitions}
-            held = {k: rows for k, rows in _partition(layer, stored) if k in wanted}
+            held = {k: rows for k, rows in partition_frame(layer, stored) if k in wanted}
 
         def merged(item: tuple[str, Any]) -> PartInfo:
             part_key, rows = item
@@ -733,9 +614,9 @@ class Store:
                     existing = held[part_key]
                 else:
                     table = self._read_part(old, info, columns=None, row_filter=None)
-                    existing = _table_to_frame(table, info.geometry, bbox=None)
+                    existing = table_to_frame(table, info.geometry, bbox=None)
                 rows = pd.concat([existing, rows], ignore_index=True)
-            return self._put_part(layer, part_key, _canonical(rows, key="id"))
+            return self._put_part(layer, part_key, canonical_frame(rows, key="id"))
 
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # writes wait on I/O
             parts = list(pool.map(merged, partitions))
@@ -745,7 +626,7 @@ class Store:
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
 
     def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
-        partitions = _partition(layer, frame)
+        partitions = partition_frame(layer, frame)
         parts: tuple[PartInfo, ...]
         if len(partitions) == 1:
             parts = (self._put_part(layer, *partitions[0]),)
@@ -767,12 +648,12 @@ class Store:
         digest = hashlib.sha256(data).hexdigest()[:32]
         path = self._object_path(digest)
         if not path.is_file():
-            _write_atomic(path, data)
-        date_min, date_max = _date_range(layer, frame)
-        return PartInfo(digest, key, len(frame), _bounds(layer, frame), date_min, date_max)
+            write_atomic(path, data)
+        date_min, date_max = date_range(layer, frame)
+        return PartInfo(digest, key, len(frame), frame_bounds(layer, frame), date_min, date_max)
 
     def _commit(self, layers: Mapping[str, LayerInfo], *, parent: str | None, message: str) -> str:
-        version = _version_id(layers)
+        version = version_id(layers)
         path = self._manifest_path(version)
         if not path.is_file():
             manifest = Manifest(
@@ -782,10 +663,10 @@ class Store:
                 message=message,
                 layers={name: layers[name] for name in LAYERS if name in layers},
             )
-            data = json.dumps(_manifest_to_json(manifest), indent=1, ensure_ascii=False)
-            _write_atomic(path, data.encode("utf-8") + b"\n")
+            data = json.dumps(manifest_to_json(manifest), indent=1, ensure_ascii=False)
+            write_atomic(path, data.encode("utf-8") + b"\n")
         if parent != version:
-            _write_atomic(self.root / "CURRENT", f"{version}\n".encode("ascii"))
+            write_atomic(self.root / "CURRENT", f"{version}\n".encode("ascii"))
         return version
 
     # -- maintenance ----------------------------------------------------------------------
@@ -816,7 +697,7 @@ class Store:
                 if path.stem not in used:
                     path.unlink()
             for directory in (self.root, self.objects_dir, self.versions_dir):
-                for path in directory.glob(f"{_TMP_PREFIX}*"):
+                for path in directory.glob(f"{TMP_PREFIX}*"):
                     path.unlink()
             return removed
 
@@ -836,17 +717,17 @@ class Store:
         checked: dict[str, str | None] = {}
         manifests: list[Manifest] = []
         for path in sorted(self.versions_dir.glob("*.json")):
-            if path.name.startswith(_TMP_PREFIX):  # a write in progress, or one killed midway
+            if path.name.startswith(TMP_PREFIX):  # a write in progress, or one killed midway
                 continue
             try:
-                if not _VERSION_RE.match(path.stem):
+                if not VERSION_RE.match(path.stem):
                     raise StoreCorruptError(path, "file name is not a version id")
-                manifest = _load_manifest(path)
+                manifest = load_manifest(path)
             except StoreCorruptError as error:
-                problems.append(_problem_line(error))
+                problems.append(problem_line(error))
                 continue
             manifests.append(manifest)
-            if _version_id(manifest.layers) != manifest.version:
+            if version_id(manifest.layers) != manifest.version:
                 problems.append(f"{str(path)!r}: version id does not match the parts listed")
             for name, info in manifest.layers.items():
                 for part in info.parts:
@@ -858,7 +739,7 @@ class Store:
         try:
             current = self.current_version()
         except StoreCorruptError as error:
-            problems.append(_problem_line(error))
+            problems.append(problem_line(error))
         else:
             path = self.root / "CURRENT"
             if current is None and manifests:
@@ -922,12 +803,12 @@ class Store:
         manifests: dict[str, Manifest] = {}
         moved: list[Path] = []
         for path in sorted(self.versions_dir.glob("*.json")):
-            if path.name.startswith(_TMP_PREFIX):
+            if path.name.startswith(TMP_PREFIX):
                 continue
             try:
-                if not _VERSION_RE.match(path.stem):
+                if not VERSION_RE.match(path.stem):
                     raise StoreCorruptError(path, "file name is not a version id")
-                manifest = _load_manifest(path)
+                manifest = load_manifest(path)
             except StoreSchemaError:
                 raise
             except StoreCorruptError:
@@ -938,7 +819,7 @@ class Store:
         sound: dict[str, Manifest] = {}
         damaged: set[str] = set()
         for version, manifest in manifests.items():
-            ok = _version_id(manifest.layers) == version
+            ok = version_id(manifest.layers) == version
             for info in manifest.layers.values():
                 for part in info.parts:
                     key = (part.object, part.rows)
@@ -959,7 +840,7 @@ class Store:
         current_path = self.root / "CURRENT"
         if current_path.exists() and not current_path.is_file():
             moved.insert(0, current_path)  # a directory where the pointer should be
-        before = _read_pointer(current_path)
+        before = read_pointer(current_path)
         current = before if before in sound else None
         if current is None and sound:
             current = max(sound.values(), key=lambda m: (m.created_at, m.version)).version
@@ -996,16 +877,16 @@ class Store:
         removed: list[Path] = []
         young: list[Path] = []
         for directory in (self.root, self.objects_dir, self.versions_dir):
-            for path in sorted(directory.glob(f"{_TMP_PREFIX}*")):
+            for path in sorted(directory.glob(f"{TMP_PREFIX}*")):
                 if path.is_file():
-                    (young if _age(path, now) < _ORPHAN_GRACE else removed).append(path)
+                    (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
         named: set[str] = set()
         unreadable: list[Path] = []
         quarantine = self.root / _QUARANTINE
         for path in [*self.versions_dir.glob("*.json"), *quarantine.glob("*.json*")]:
-            if path.name.startswith(_TMP_PREFIX):
+            if path.name.startswith(TMP_PREFIX):
                 continue
-            digests = _object_names(path)
+            digests = object_names(path)
             if digests is None:
                 unreadable.append(path)
             else:
@@ -1013,7 +894,7 @@ class Store:
         orphans = [
             path
             for path in sorted(self.objects_dir.glob("*.parquet"))
-            if _OBJECT_RE.match(path.stem) and path.stem not in named and path not in moved
+            if OBJECT_RE.match(path.stem) and path.stem not in named and path not in moved
         ]
         notes: list[str] = []
         if orphans and unreadable:
@@ -1021,7 +902,7 @@ class Store:
             notes.append(f"{len(orphans)} part file(s) no manifest names: {reason}")
         else:
             for path in orphans:
-                (young if _age(path, now) < _ORPHAN_GRACE else removed).append(path)
+                (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
         if young:
             reason = f"less than {_ORPHAN_GRACE:.0f} s old; a writer may still use them"
             notes.append(f"{len(young)} file(s) left by a writer: {reason}")
@@ -1030,10 +911,10 @@ class Store:
     def _point_current(self, version: str | None) -> None:
         path = self.root / "CURRENT"
         if version is not None:
-            _write_atomic(path, f"{version}\n".encode("ascii"))
+            write_atomic(path, f"{version}\n".encode("ascii"))
         elif path.exists():
             path.unlink()
-            _fsync_directory(self.root)
+            fsync_directory(self.root)
 
     def _quarantine(self, path: Path) -> None:
         if not path.exists():
@@ -1041,13 +922,13 @@ class Store:
         target_dir = self.root / _QUARANTINE
         if not target_dir.is_dir():
             target_dir.mkdir()
-            _fsync_directory(self.root)
+            fsync_directory(self.root)
         target, number = target_dir / path.name, 1
         while target.exists():
             target, number = target_dir / f"{path.name}.{number}", number + 1
         path.replace(target)
-        _fsync_directory(target_dir)
-        _fsync_directory(path.parent)
+        fsync_directory(target_dir)
+        fsync_directory(path.parent)
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -1076,7 +957,7 @@ class Store:
         for directory in (self.root, self.objects_dir, self.versions_dir):
             if not directory.is_dir():
                 directory.mkdir(parents=True, exist_ok=True)
-                _fsync_directory(directory.parent)  # the new entry survives a power cut
+                fsync_directory(directory.parent)  # the new entry survives a power cut
 
     def _manifest_path(self, version: str) -> Path:
         return self.versions_dir / f"{version}.json"
@@ -1121,353 +1002,3 @@ class Store:
         finally:
             self._lock_owner = None
             lock.release()
-
-
-# -- frames -------------------------------------------------------------------------------
-
-
-def _check_layer(layer: str) -> None:
-    if layer not in LAYERS:
-        msg = f"unknown layer {layer!r}; the store holds {', '.join(LAYERS)}"
-        raise ValueError(msg)
-
-
-def _prepare(layer: str, frame: Any) -> Any:
-    """Validate `frame` for `layer` and return it in canonical form."""
-    _check_layer(layer)
-    is_geo = isinstance(frame, gpd.GeoDataFrame)
-    if layer in GEO_LAYERS and not is_geo:
-        msg = f"layer {layer!r} must be a GeoDataFrame, got {type(frame).__name__!r}"
-        raise TypeError(msg)
-    if layer not in GEO_LAYERS and (is_geo or not isinstance(frame, pd.DataFrame)):
-        msg = f"layer {layer!r} must be a plain DataFrame, got {type(frame).__name__!r}"
-        raise TypeError(msg)
-    if is_geo:
-        if frame.crs is None:
-            frame = frame.set_crs(_CRS)
-        elif not frame.crs.equals(_CRS):
-            msg = f"layer {layer!r} must be in {_CRS}, got {frame.crs.to_string()!r}"
-            raise ValueError(msg)
-    return _canonical(frame, key="id")
-
-
-def _canonical(frame: Any, *, key: str) -> Any:
-    """Return `frame` with a plain index, text columns as ``str`` and rows sorted by `key`."""
-    frame = frame.reset_index(drop=True)
-    for name in frame.columns:
-        column = frame[name]
-        if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "string":
-            frame[name] = column.astype("str")
-    if key in frame.columns and len(frame) > 1:
-        frame = frame.sort_values(key, kind="stable", ignore_index=True)
-    return frame
-
-
-def _partition(layer: str, frame: Any) -> list[tuple[str, Any]]:
-    column = _PARTITION_COLUMNS.get(layer)
-    if column is None:
-        return [(_WHOLE, frame)]
-    if frame.empty:
-        return [(_UNDATED, frame)]
-    if column in frame.columns:
-        keys = _timestamps(frame[column]).dt.strftime("%Y-%m").fillna(_UNDATED)
-    else:
-        keys = pd.Series(_UNDATED, index=frame.index)
-    return [(str(key), rows.reset_index(drop=True)) for key, rows in frame.groupby(keys.to_numpy())]
-
-
-def _timestamps(column: Any) -> Any:
-    stamps = pd.to_datetime(column, errors="coerce", format="ISO8601", utc=True)
-    return stamps.dt.tz_localize(None)
-
-
-def _date_range(layer: str, frame: Any) -> tuple[datetime.date | None, datetime.date | None]:
-    columns = DATED_LAYERS.get(layer)
-    if columns is None or not set(columns) <= set(frame.columns) or frame.empty:
-        return None, None
-    start, end = _timestamps(frame[columns[0]]), _timestamps(frame[columns[1]])
-    low, high = start.fillna(end).min(), end.fillna(start).max()
-    if pd.isna(low) or pd.isna(high):
-        return None, None
-    return low.date(), high.date()
-
-
-def _bounds(layer: str, frame: Any) -> BBox | None:
-    if layer not in GEO_LAYERS:
-        return None
-    geometry = frame.geometry
-    present = geometry[~(geometry.isna() | geometry.is_empty)]
-    if present.empty:
-        return None
-    minx, miny, maxx, maxy = (float(v) for v in present.total_bounds)
-    return (minx, miny, maxx, maxy)
-
-
-def _empty(layer: str) -> Any:
-    if layer in GEO_LAYERS:
-        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=_CRS))
-    return pd.DataFrame()
-
-
-def _date_filter(layer: str, date_from: datetime.date | None, date_to: datetime.date | None) -> Any:
-    columns = DATED_LAYERS.get(layer)
-    if columns is None or (date_from is None and date_to is None):
-        return None
-    start = pc.field(columns[0]).cast(pa.date32())
-    end = pc.field(columns[1]).cast(pa.date32())
-    conditions = []
-    if date_to is not None:
-        conditions.append(pc.coalesce(start, end) <= pa.scalar(date_to, pa.date32()))
-    if date_from is not None:
-        conditions.append(pc.coalesce(end, start) >= pa.scalar(date_from, pa.date32()))
-    expression = conditions[0]
-    for condition in conditions[1:]:
-        expression = expression & condition
-    return expression
-
-
-def _as_date(value: datetime.date | None) -> datetime.date | None:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _check_bbox(bbox: BBox) -> None:
-    minx, miny, maxx, maxy = bbox
-    if not (minx <= maxx and miny <= maxy):
-        msg = f"bbox must be (minx, miny, maxx, maxy) with min <= max, got {bbox!r}"
-        raise ValueError(msg)
-
-
-def _overlaps(a: BBox, b: BBox) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _is_list_type(kind: Any) -> bool:
-    return bool(
-        pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
-    )
-
-
-# -- manifests and files ------------------------------------------------------------------
-
-
-def _manifest_to_json(manifest: Manifest) -> dict[str, Any]:
-    def part_json(part: PartInfo) -> dict[str, Any]:
-        dates = {"date_min": part.date_min, "date_max": part.date_max}
-        return {
-            **{"object": part.object, "key": part.key, "rows": part.rows},
-            "bbox": list(part.bbox) if part.bbox else None,
-            **{name: value.isoformat() if value else None for name, value in dates.items()},
-        }
-
-    layers = {
-        name: {
-            "geometry": info.geometry,
-            "rows": info.rows,
-            "parts": list(map(part_json, info.parts)),
-        }
-        for name, info in manifest.layers.items()
-    }
-    head = {"format": MANIFEST_FORMAT, "version": manifest.version}
-    return {
-        **head,
-        "created_at": manifest.created_at.isoformat(),
-        "parent": manifest.parent,
-        "message": manifest.message,
-        "layers": layers,
-    }
-
-
-def _load_manifest(path: Path) -> Manifest:
-    """Read and validate the manifest at `path`."""
-    root = path.parent.parent
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise StoreCorruptError(path, "missing manifest", root=root) from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise StoreCorruptError(path, f"unreadable manifest ({error})", root=root) from error
-    found = data.get("format") if isinstance(data, dict) else None
-    if isinstance(found, int) and not isinstance(found, bool) and found != MANIFEST_FORMAT:
-        raise StoreSchemaError(path, found)
-    try:
-        if found != MANIFEST_FORMAT:
-            msg = f"no valid format number ({found!r})"
-            raise ValueError(msg)
-        if data["version"] != path.stem:
-            raise StoreCorruptError(path, f"holds version {data['version']!r}, not {path.stem!r}")
-        layers = {}
-        for name, info in dict(data["layers"]).items():
-            _check_layer(name)
-            geometry = None if info["geometry"] is None else str(info["geometry"])
-            layers[name] = LayerInfo(geometry, tuple(map(_part_from_json, info["parts"])))
-        created_at = datetime.datetime.fromisoformat(data["created_at"])
-        if created_at.tzinfo is None:  # written by hand: take it as UTC so versions sort
-            created_at = created_at.replace(tzinfo=datetime.UTC)
-        return Manifest(
-            version=path.stem,
-            created_at=created_at,
-            parent=None if data["parent"] is None else str(data["parent"]),
-            message=str(data["message"]),
-            layers=MappingProxyType(layers),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
-
-
-def _problem_line(error: StoreCorruptError) -> str:
-    """Return `error` as one `Store.check` line (without the repair command)."""
-    return f"{str(error.path)!r}: {error.problem}"
-
-
-def _read_pointer(path: Path) -> str | None:
-    """Return what the ``CURRENT`` file at `path` says (40 characters at most), None if absent."""
-    try:
-        return path.read_bytes()[:40].decode("ascii", errors="replace").strip()
-    except FileNotFoundError:
-        return None
-    except OSError as error:  # a directory, or unreadable
-        return f"<unreadable: {error.strerror}>"
-
-
-def _object_names(path: Path) -> set[str] | None:
-    """Return every part hash named anywhere in the manifest at `path`, None if unreadable.
-
-    Any string of 32 hex digits counts, whatever the manifest's format, so that nothing a
-    manifest might use is taken for unused.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    names: set[str] = set()
-    stack: list[Any] = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str) and _OBJECT_RE.match(item):
-            names.add(item)
-    return names
-
-
-def _age(path: Path, now: float) -> float:
-    try:
-        return now - path.stat().st_mtime
-    except FileNotFoundError:
-        return 0.0
-
-
-def _part_from_json(data: Mapping[str, Any]) -> PartInfo:
-    digest, bbox, low, high = data["object"], data["bbox"], data["date_min"], data["date_max"]
-    if not (isinstance(digest, str) and _OBJECT_RE.match(digest)):
-        msg = f"bad part hash {digest!r}"
-        raise ValueError(msg)
-    return PartInfo(
-        object=digest,
-        key=str(data["key"]),
-        rows=int(data["rows"]),
-        bbox=None
-        if bbox is None
-        else (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])),
-        date_min=None if low is None else datetime.date.fromisoformat(low),
-        date_max=None if high is None else datetime.date.fromisoformat(high),
-    )
-
-
-def _version_id(layers: Mapping[str, LayerInfo]) -> str:
-    pairs = sorted((name, part.object) for name, info in layers.items() for part in info.parts)
-    text = "\n".join(f"{name}\t{digest}" for name, digest in pairs)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-@contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Turn a failure to read the part file at `path` into a `StoreCorruptError`."""
-    root = path.parent.parent
-    try:
-        yield
-    except FileNotFoundError as error:
-        raise StoreCorruptError(path, "missing part file", root=root) from error
-    except (OSError, pa.ArrowException) as error:
-        raise StoreCorruptError(path, f"unreadable part file ({error})", root=root) from error
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the whole new one."""
-    descriptor, name = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=path.suffix, dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:  # directories cannot be opened on some platforms (Windows)
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:  # some file systems refuse to flush directories; the rename still holds
-        pass
-    finally:
-        os.close(descriptor)
-
-
-#: Part files written at once by one store write.
-_WRITERS = 8
-
-#: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
-_CRS_4326 = pyproj.CRS.from_epsg(4326)
-
-
-def _unify_dates(tables: list[Any]) -> list[Any]:
-    """Cast date columns to the timestamp type other parts store the same column as.
-
-    Parts written from frames of plain dates hold ``date32``; parts written from
-    ``datetime64`` columns (or columns with no date at all) hold timestamps, and Arrow will not
-    merge the two by itself.
-    """
-    stamps: dict[str, Any] = {}
-    for table in tables:
-        for column_field in table.schema:
-            if pa.types.is_timestamp(column_field.type):
-                stamps.setdefault(column_field.name, column_field.type)
-    unified = []
-    for table in tables:
-        for index, column_field in enumerate(table.schema):
-            stamp = stamps.get(column_field.name)
-            if stamp is not None and pa.types.is_date(column_field.type):
-                column = table.column(index).cast(stamp)
-                table = table.set_column(index, column_field.with_type(stamp), column)
-        unified.append(table)
-    return unified
-
-
-def _table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:
-    """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
-    # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
-    lists = [column.name for column in table.schema if _is_list_type(column.type)]
-    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
-    for name in lists:
-        frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
-    if lists:
-        frame = frame[table.column_names]
-    if geometry is None:
-        return frame
-    shapes = shapely.from_wkb(frame.pop(geometry).to_numpy())
-    result = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=_CRS_4326), crs=_CRS_4326)
-    result = result.rename_geometry(geometry) if geometry != "geometry" else result
-    if bbox is not None:
-        keep = shapely.intersects(shapes, shapely.box(*bbox))
-        result = result[np.asarray(keep, dtype=bool)].reset_index(drop=True)
-    return result

@@ -1,0 +1,425 @@
+"""The on-disk format of a store (see `geo.store`): constants, errors, records and files.
+
+What a store directory holds and how its files are named, the errors its readers raise, the
+records a manifest is made of (`PartInfo`, `LayerInfo`, `Manifest`), and the functions that
+read and write manifests and other files atomically. `geo.store.Store` builds on them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import shlex
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+import pyarrow as pa
+
+__all__ = [
+    "CRS",
+    "DATED_LAYERS",
+    "GEOPARQUET_VERSION",
+    "GEO_LAYERS",
+    "LAYERS",
+    "MANIFEST_FORMAT",
+    "OBJECT_RE",
+    "PARTITION_COLUMNS",
+    "TMP_PREFIX",
+    "UNDATED",
+    "VERSION_RE",
+    "WHOLE",
+    "BBox",
+    "LayerInfo",
+    "Manifest",
+    "PartInfo",
+    "StoreBusyError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreSchemaError",
+    "VersionNotFoundError",
+    "check_layer",
+    "file_age",
+    "fsync_directory",
+    "load_manifest",
+    "manifest_to_json",
+    "object_names",
+    "problem_line",
+    "read_pointer",
+    "reading_part",
+    "version_id",
+    "write_atomic",
+]
+
+LAYERS: Final = ("events", "offices", "zones", "places", "articles")
+"""The layers a store holds, in display order."""
+
+GEO_LAYERS: Final = frozenset({"events", "offices", "zones", "places"})
+"""Layers stored as GeoDataFrames (EPSG:4326); ``bbox`` filters apply to these only."""
+
+DATED_LAYERS: Final = MappingProxyType(
+    {"events": ("date_start", "date_end"), "articles": ("published", "published")}
+)
+"""Layer → (start, end) date columns that ``date_from``/``date_to`` filter on (others: none)."""
+
+MANIFEST_FORMAT: Final = 1
+"""Schema version of the manifest files this module writes and reads."""
+
+GEOPARQUET_VERSION: Final = "1.1.0"
+"""GeoParquet specification version of the geo parts (with a ``bbox`` covering column)."""
+
+PARTITION_COLUMNS: Final = MappingProxyType({"events": "date_start", "articles": "ingested_at"})
+"""Layer → the date column whose month keys its parts (other layers: one ``all`` part)."""
+
+WHOLE: Final = "all"
+"""Part key of the one part of an unpartitioned layer."""
+
+UNDATED: Final = "unknown"
+"""Part key of the rows of a partitioned layer that have no date."""
+
+CRS: Final = "EPSG:4326"
+"""The coordinate reference system of every geo layer."""
+
+VERSION_RE: Final = re.compile(r"[0-9a-f]{12}\Z")
+"""Matches a well-formed version id: 12 hex digits."""
+
+OBJECT_RE: Final = re.compile(r"[0-9a-f]{32}\Z")
+"""Matches a well-formed part hash: 32 hex digits."""
+
+TMP_PREFIX: Final = ".tmp-"
+"""Name prefix of the temporary files that writes rename into place."""
+
+_UPGRADE_HINT: Final = "upgrade Faultlines (pip install --upgrade faultlines)"
+
+BBox = tuple[float, float, float, float]
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked (base of the store's errors)."""
+
+
+class StoreBusyError(StoreError):
+    """Another writer holds the store's lock for longer than the timeout."""
+
+
+class StoreCorruptError(StoreError):
+    """A store file (`path`) is missing, unreadable or inconsistent (`problem`).
+
+    When the store directory `root` is known, the message ends with the command that repairs it.
+    """
+
+    def __init__(self, path: Path, problem: str, *, root: Path | None = None) -> None:
+        message = f"{str(path)!r}: {problem}"
+        if root is not None:
+            message += f"; to repair: python -m geo store repair --store {shlex.quote(str(root))}"
+        super().__init__(message)
+        self.path = path
+        self.problem = problem
+        self.root = root
+
+
+class StoreSchemaError(StoreCorruptError):
+    """A manifest (`path`) is in a format (`found`) other than the one this code reads.
+
+    The message says which way out there is: a newer format needs a newer Faultlines; an older
+    one cannot be read any more, so the articles go into a new store again.
+    """
+
+    def __init__(self, path: Path, found: int) -> None:
+        if found > MANIFEST_FORMAT:
+            age, way_out = "a newer", f"{_UPGRADE_HINT}, or use another --store directory"
+        else:
+            age = "an older"
+            way_out = (
+                "move the store aside and ingest the articles again into a new one "
+                "(python -m geo ingest PATH... --store NEW_DIR)"
+            )
+        problem = (
+            f"written in {age} store format ({found!r}; this Faultlines reads "
+            f"{MANIFEST_FORMAT!r}): {way_out}"
+        )
+        super().__init__(path, problem)
+        self.found = found
+
+
+class VersionNotFoundError(KeyError):
+    """A dataset `version` the store at `root` does not hold (never written, pruned, malformed)."""
+
+    def __init__(self, version: str, root: Path) -> None:
+        message = f"dataset version {version!r} is not in the store at {str(root)!r}"
+        super().__init__(message)
+        self.version = version
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    """One part file of a layer, with the stats reads use to skip it.
+
+    Attributes
+    ----------
+    object
+        Hash naming the file ``objects/<object>.parquet``.
+    key
+        Partition key: ``YYYY-MM``, ``unknown`` (no date) or ``all`` (unpartitioned layer).
+    rows
+        Number of rows.
+    bbox
+        ``(minx, miny, maxx, maxy)`` of its geometries; None when it has none.
+    date_min, date_max
+        Earliest start and latest end of its rows (`DATED_LAYERS`); None when undated.
+    """
+
+    object: str
+    key: str
+    rows: int
+    bbox: BBox | None = None
+    date_min: datetime.date | None = None
+    date_max: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayerInfo:
+    """One layer of a version: its parts, ordered by key.
+
+    Attributes
+    ----------
+    geometry
+        Name of the geometry column, None for a plain table.
+    parts
+        The part files.
+    """
+
+    geometry: str | None
+    parts: tuple[PartInfo, ...]
+
+    @property
+    def rows(self) -> int:
+        """Number of rows over all parts."""
+        return sum(part.rows for part in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The record of one version: what it holds and where it came from.
+
+    Attributes
+    ----------
+    version
+        Its id (12 hex digits).
+    created_at
+        When it was first written (UTC).
+    parent
+        The version that was current when it was written, None for the first.
+    message
+        What the writer said it was.
+    layers
+        Layer name → `LayerInfo`; a layer never written is absent.
+    """
+
+    version: str
+    created_at: datetime.datetime
+    parent: str | None
+    message: str
+    layers: Mapping[str, LayerInfo] = field(hash=False)
+
+
+# -- layers -------------------------------------------------------------------------------
+
+
+def check_layer(layer: str) -> None:
+    """Raise ValueError unless `layer` is one of `LAYERS`."""
+    if layer not in LAYERS:
+        msg = f"unknown layer {layer!r}; the store holds {', '.join(LAYERS)}"
+        raise ValueError(msg)
+
+
+# -- manifests and files ------------------------------------------------------------------
+
+
+def manifest_to_json(manifest: Manifest) -> dict[str, Any]:
+    """Return `manifest` as the JSON object its manifest file holds."""
+
+    def part_json(part: PartInfo) -> dict[str, Any]:
+        dates = {"date_min": part.date_min, "date_max": part.date_max}
+        return {
+            **{"object": part.object, "key": part.key, "rows": part.rows},
+            "bbox": list(part.bbox) if part.bbox else None,
+            **{name: value.isoformat() if value else None for name, value in dates.items()},
+        }
+
+    layers = {
+        name: {
+            "geometry": info.geometry,
+            "rows": info.rows,
+            "parts": list(map(part_json, info.parts)),
+        }
+        for name, info in manifest.layers.items()
+    }
+    head = {"format": MANIFEST_FORMAT, "version": manifest.version}
+    return {
+        **head,
+        "created_at": manifest.created_at.isoformat(),
+        "parent": manifest.parent,
+        "message": manifest.message,
+        "layers": layers,
+    }
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and validate the manifest at `path`."""
+    root = path.parent.parent
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise StoreCorruptError(path, "missing manifest", root=root) from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StoreCorruptError(path, f"unreadable manifest ({error})", root=root) from error
+    found = data.get("format") if isinstance(data, dict) else None
+    if isinstance(found, int) and not isinstance(found, bool) and found != MANIFEST_FORMAT:
+        raise StoreSchemaError(path, found)
+    try:
+        if found != MANIFEST_FORMAT:
+            msg = f"no valid format number ({found!r})"
+            raise ValueError(msg)
+        if data["version"] != path.stem:
+            raise StoreCorruptError(path, f"holds version {data['version']!r}, not {path.stem!r}")
+        layers = {}
+        for name, info in dict(data["layers"]).items():
+            check_layer(name)
+            geometry = None if info["geometry"] is None else str(info["geometry"])
+            layers[name] = LayerInfo(geometry, tuple(map(_part_from_json, info["parts"])))
+        created_at = datetime.datetime.fromisoformat(data["created_at"])
+        if created_at.tzinfo is None:  # written by hand: take it as UTC so versions sort
+            created_at = created_at.replace(tzinfo=datetime.UTC)
+        return Manifest(
+            version=path.stem,
+            created_at=created_at,
+            parent=None if data["parent"] is None else str(data["parent"]),
+            message=str(data["message"]),
+            layers=MappingProxyType(layers),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
+
+
+def problem_line(error: StoreCorruptError) -> str:
+    """Return `error` as one `Store.check` line (without the repair command)."""
+    return f"{str(error.path)!r}: {error.problem}"
+
+
+def read_pointer(path: Path) -> str | None:
+    """Return what the ``CURRENT`` file at `path` says (40 characters at most), None if absent."""
+    try:
+        return path.read_bytes()[:40].decode("ascii", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # a directory, or unreadable
+        return f"<unreadable: {error.strerror}>"
+
+
+def object_names(path: Path) -> set[str] | None:
+    """Return every part hash named anywhere in the manifest at `path`, None if unreadable.
+
+    Any string of 32 hex digits counts, whatever the manifest's format, so that nothing a
+    manifest might use is taken for unused.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    names: set[str] = set()
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and OBJECT_RE.match(item):
+            names.add(item)
+    return names
+
+
+def file_age(path: Path, now: float) -> float:
+    """Return the seconds from the last change of `path` to `now` (0 when it is gone)."""
+    try:
+        return now - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _part_from_json(data: Mapping[str, Any]) -> PartInfo:
+    digest, bbox, low, high = data["object"], data["bbox"], data["date_min"], data["date_max"]
+    if not (isinstance(digest, str) and OBJECT_RE.match(digest)):
+        msg = f"bad part hash {digest!r}"
+        raise ValueError(msg)
+    return PartInfo(
+        object=digest,
+        key=str(data["key"]),
+        rows=int(data["rows"]),
+        bbox=None
+        if bbox is None
+        else (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])),
+        date_min=None if low is None else datetime.date.fromisoformat(low),
+        date_max=None if high is None else datetime.date.fromisoformat(high),
+    )
+
+
+def version_id(layers: Mapping[str, LayerInfo]) -> str:
+    """Return the id of a version holding `layers`: a hash of its sorted (layer, part) pairs."""
+    pairs = sorted((name, part.object) for name, info in layers.items() for part in info.parts)
+    text = "\n".join(f"{name}\t{digest}" for name, digest in pairs)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@contextmanager
+def reading_part(path: Path) -> Iterator[None]:
+    """Turn a failure to read the part file at `path` into a `StoreCorruptError`."""
+    root = path.parent.parent
+    try:
+        yield
+    except FileNotFoundError as error:
+        raise StoreCorruptError(path, "missing part file", root=root) from error
+    except (OSError, pa.ArrowException) as error:
+        raise StoreCorruptError(path, f"unreadable part file ({error})", root=root) from error
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the whole new one."""
+    descriptor, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Flush `directory`, so that files created or renamed in it survive a power cut."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:  # directories cannot be opened on some platforms (Windows)
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:  # some file systems refuse to flush directories; the rename still holds
+        pass
+    finally:
+        os.close(descriptor)

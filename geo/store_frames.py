@@ -1,0 +1,217 @@
+"""How layer frames become the parts of a store and back (see `geo.store`).
+
+Checking a frame a layer is given and putting it in canonical form, splitting it into parts
+and taking the stats reads skip parts by, filtering rows by date, and turning the Arrow tables
+read from parts into (Geo)DataFrames again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyproj
+import shapely
+
+from geo.store_format import (
+    CRS,
+    DATED_LAYERS,
+    GEO_LAYERS,
+    PARTITION_COLUMNS,
+    UNDATED,
+    WHOLE,
+    BBox,
+    check_layer,
+)
+
+__all__ = [
+    "as_date",
+    "bbox_overlaps",
+    "canonical_frame",
+    "check_bbox",
+    "date_filter",
+    "date_range",
+    "empty_frame",
+    "frame_bounds",
+    "partition_frame",
+    "prepare_frame",
+    "table_to_frame",
+    "unify_dates",
+]
+
+#: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
+_CRS_4326 = pyproj.CRS.from_epsg(4326)
+
+
+# -- frames -------------------------------------------------------------------------------
+
+
+def prepare_frame(layer: str, frame: Any) -> Any:
+    """Validate `frame` for `layer` and return it in canonical form."""
+    check_layer(layer)
+    is_geo = isinstance(frame, gpd.GeoDataFrame)
+    if layer in GEO_LAYERS and not is_geo:
+        msg = f"layer {layer!r} must be a GeoDataFrame, got {type(frame).__name__!r}"
+        raise TypeError(msg)
+    if layer not in GEO_LAYERS and (is_geo or not isinstance(frame, pd.DataFrame)):
+        msg = f"layer {layer!r} must be a plain DataFrame, got {type(frame).__name__!r}"
+        raise TypeError(msg)
+    if is_geo:
+        if frame.crs is None:
+            frame = frame.set_crs(CRS)
+        elif not frame.crs.equals(CRS):
+            msg = f"layer {layer!r} must be in {CRS}, got {frame.crs.to_string()!r}"
+            raise ValueError(msg)
+    return canonical_frame(frame, key="id")
+
+
+def canonical_frame(frame: Any, *, key: str) -> Any:
+    """Return `frame` with a plain index, text columns as ``str`` and rows sorted by `key`."""
+    frame = frame.reset_index(drop=True)
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "string":
+            frame[name] = column.astype("str")
+    if key in frame.columns and len(frame) > 1:
+        frame = frame.sort_values(key, kind="stable", ignore_index=True)
+    return frame
+
+
+def partition_frame(layer: str, frame: Any) -> list[tuple[str, Any]]:
+    """Split `frame` into ``(part key, rows)`` pairs: by month for dated layers, else one part."""
+    column = PARTITION_COLUMNS.get(layer)
+    if column is None:
+        return [(WHOLE, frame)]
+    if frame.empty:
+        return [(UNDATED, frame)]
+    if column in frame.columns:
+        keys = _timestamps(frame[column]).dt.strftime("%Y-%m").fillna(UNDATED)
+    else:
+        keys = pd.Series(UNDATED, index=frame.index)
+    return [(str(key), rows.reset_index(drop=True)) for key, rows in frame.groupby(keys.to_numpy())]
+
+
+def _timestamps(column: Any) -> Any:
+    stamps = pd.to_datetime(column, errors="coerce", format="ISO8601", utc=True)
+    return stamps.dt.tz_localize(None)
+
+
+def date_range(layer: str, frame: Any) -> tuple[datetime.date | None, datetime.date | None]:
+    """Return the earliest start and latest end date of the rows of `frame` (None when none)."""
+    columns = DATED_LAYERS.get(layer)
+    if columns is None or not set(columns) <= set(frame.columns) or frame.empty:
+        return None, None
+    start, end = _timestamps(frame[columns[0]]), _timestamps(frame[columns[1]])
+    low, high = start.fillna(end).min(), end.fillna(start).max()
+    if pd.isna(low) or pd.isna(high):
+        return None, None
+    return low.date(), high.date()
+
+
+def frame_bounds(layer: str, frame: Any) -> BBox | None:
+    """Return the bounds of the geometries of `frame`, None for a plain layer or no geometry."""
+    if layer not in GEO_LAYERS:
+        return None
+    geometry = frame.geometry
+    present = geometry[~(geometry.isna() | geometry.is_empty)]
+    if present.empty:
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in present.total_bounds)
+    return (minx, miny, maxx, maxy)
+
+
+def empty_frame(layer: str) -> Any:
+    """Return an empty frame for `layer` (with only a geometry column for geo layers)."""
+    if layer in GEO_LAYERS:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=CRS))
+    return pd.DataFrame()
+
+
+def date_filter(layer: str, date_from: datetime.date | None, date_to: datetime.date | None) -> Any:
+    """Return the Arrow filter keeping rows whose dates meet the window, None for no window."""
+    columns = DATED_LAYERS.get(layer)
+    if columns is None or (date_from is None and date_to is None):
+        return None
+    start = pc.field(columns[0]).cast(pa.date32())
+    end = pc.field(columns[1]).cast(pa.date32())
+    conditions = []
+    if date_to is not None:
+        conditions.append(pc.coalesce(start, end) <= pa.scalar(date_to, pa.date32()))
+    if date_from is not None:
+        conditions.append(pc.coalesce(end, start) >= pa.scalar(date_from, pa.date32()))
+    expression = conditions[0]
+    for condition in conditions[1:]:
+        expression = expression & condition
+    return expression
+
+
+def as_date(value: datetime.date | None) -> datetime.date | None:
+    """Return `value` as a date (a datetime loses its time of day)."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def check_bbox(bbox: BBox) -> None:
+    """Raise ValueError unless `bbox` is ``(minx, miny, maxx, maxy)`` with min <= max."""
+    minx, miny, maxx, maxy = bbox
+    if not (minx <= maxx and miny <= maxy):
+        msg = f"bbox must be (minx, miny, maxx, maxy) with min <= max, got {bbox!r}"
+        raise ValueError(msg)
+
+
+def bbox_overlaps(a: BBox, b: BBox) -> bool:
+    """Return whether the boxes `a` and `b` meet (touching counts)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _is_list_type(kind: Any) -> bool:
+    return bool(
+        pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+    )
+
+
+def unify_dates(tables: list[Any]) -> list[Any]:
+    """Cast date columns to the timestamp type other parts store the same column as.
+
+    Parts written from frames of plain dates hold ``date32``; parts written from
+    ``datetime64`` columns (or columns with no date at all) hold timestamps, and Arrow will not
+    merge the two by itself.
+    """
+    stamps: dict[str, Any] = {}
+    for table in tables:
+        for column_field in table.schema:
+            if pa.types.is_timestamp(column_field.type):
+                stamps.setdefault(column_field.name, column_field.type)
+    unified = []
+    for table in tables:
+        for index, column_field in enumerate(table.schema):
+            stamp = stamps.get(column_field.name)
+            if stamp is not None and pa.types.is_date(column_field.type):
+                column = table.column(index).cast(stamp)
+                table = table.set_column(index, column_field.with_type(stamp), column)
+        unified.append(table)
+    return unified
+
+
+def table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:
+    """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
+    # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
+    lists = [column.name for column in table.schema if _is_list_type(column.type)]
+    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    for name in lists:
+        frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
+    if lists:
+        frame = frame[table.column_names]
+    if geometry is None:
+        return frame
+    shapes = shapely.from_wkb(frame.pop(geometry).to_numpy())
+    result = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=_CRS_4326), crs=_CRS_4326)
+    result = result.rename_geometry(geometry) if geometry != "geometry" else result
+    if bbox is not None:
+        keep = shapely.intersects(shapes, shapely.box(*bbox))
+        result = result[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+    return result
