@@ -282,6 +282,8 @@ def bench_scale(quick: bool) -> dict[str, Any]:
             "zones_derive_s",
             "ingest_batch_s",
             "ingest_batch_articles",
+            "map_build_s_max_over_views",
+            "map_payload_bytes_max_over_views",
         ):
             figures[key + suffix] = result[key]
         figures["basemap_file_bytes"] = result["basemap_file_bytes"]
