@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
 from typing import Any, Final, Protocol
 
@@ -521,7 +521,10 @@ class _SeverityScorer:
             self.xs = self.ys = self.values = np.array([], dtype="float64")
             return
         located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-        points = shapely.point_on_surface(located.geometry.to_numpy())
+        shapes = located.geometry.to_numpy()
+        points = shapes.copy()  # points stand for themselves; other shapes by a point inside
+        others = shapely.get_type_id(shapes) != 0
+        points[others] = shapely.point_on_surface(shapes[others])
         self.xs, self.ys = shapely.get_x(points), shapely.get_y(points)
         self.ids = located["id"].astype(str).to_numpy()
         self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
@@ -599,20 +602,24 @@ def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float
         return result
     inside = shapely.covers(geometry, shapely.points(xs, ys))
     result[inside] = 0.0
-    minx, miny, maxx, maxy = geometry.bounds
     for i in np.flatnonzero(~inside):
-        lon, lat = float(xs[i]), float(ys[i])
-        scale = max(math.cos(math.radians(lat)), _MIN_COS)
-        # a lower bound of the distance: longitude degrees shrink most at the highest latitude
-        shrink = math.cos(math.radians(min(90.0, max(abs(lat), abs(miny), abs(maxy)))))
-        dy = max(miny - lat, lat - maxy, 0.0) * _KM_PER_DEGREE
-        dx = max(minx - lon, lon - maxx, 0.0) * _KM_PER_DEGREE * shrink
-        if math.hypot(dx, dy) > max_km:
-            continue
-        scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(lon, lat))
-        near, _ = nearest_points(scaled, Point(lon, lat))
-        result[i] = haversine_km(lon, lat, lon + (near.x - lon) / scale, near.y)
+        result[i] = _outside_distance_km(geometry, float(xs[i]), float(ys[i]), max_km=max_km)
     return result
+
+
+def _outside_distance_km(geometry: BaseGeometry, lon: float, lat: float, *, max_km: float) -> float:
+    """Return the distance in km from a point outside `geometry` to it (see `_distances_km`)."""
+    minx, miny, maxx, maxy = geometry.bounds
+    scale = max(math.cos(math.radians(lat)), _MIN_COS)
+    # a lower bound of the distance: longitude degrees shrink most at the highest latitude
+    shrink = math.cos(math.radians(min(90.0, max(abs(lat), abs(miny), abs(maxy)))))
+    dy = max(miny - lat, lat - maxy, 0.0) * _KM_PER_DEGREE
+    dx = max(minx - lon, lon - maxx, 0.0) * _KM_PER_DEGREE * shrink
+    if math.hypot(dx, dy) > max_km:
+        return math.inf
+    scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(lon, lat))
+    near, _ = nearest_points(scaled, Point(lon, lat))
+    return haversine_km(lon, lat, lon + (near.x - lon) / scale, near.y)
 
 
 # --- zones ---------------------------------------------------------------------------------
@@ -632,19 +639,24 @@ def _footprint_km(a: Place, b: Place) -> float:
     """Return the distance in km between two places' shapes (cities as points)."""
     if a.geometry.intersects(b.geometry):
         return 0.0
+    # apart, so each point is outside the other shape
     if a.geometry.geom_type == "Point":
-        return float(_distances_km(b.geometry, [a.lon], [a.lat], max_km=CLUSTER_KM)[0])
+        return _outside_distance_km(b.geometry, a.lon, a.lat, max_km=CLUSTER_KM)
     if b.geometry.geom_type == "Point":
-        return float(_distances_km(a.geometry, [b.lon], [b.lat], max_km=CLUSTER_KM)[0])
+        return _outside_distance_km(a.geometry, b.lon, b.lat, max_km=CLUSTER_KM)
     near_a, near_b = nearest_points(a.geometry, b.geometry)
     return haversine_km(near_a.x, near_a.y, near_b.x, near_b.y)
 
 
-def _joins(main: Place, other: Place) -> bool:
-    """Return whether events at `other` belong to the cluster around `main`."""
-    if _is_broad(main) or _is_broad(other):
+def _joins(main: Place, other: Place, *, broad: Set[str], small: Set[str]) -> bool:
+    """Return whether events at `other` belong to the cluster around `main`.
+
+    `broad` and `small` hold the ids of the places `_is_broad` and `_is_small` say yes to,
+    worked out once per derivation.
+    """
+    if main.id in broad or other.id in broad:
         return False
-    if not (_is_small(main) or _is_small(other)):
+    if not (main.id in small or other.id in small):
         return False  # two distinct seas or regions stay two zones, however close
     return _footprint_km(main, other) <= CLUSTER_KM
 
@@ -672,7 +684,13 @@ def _zone_shape(place: Place) -> BaseGeometry:
     return place.geometry
 
 
-def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date) -> list[Zone]:
+def derive_zones(
+    events_frame: Any,
+    gazetteer: Gazetteer,
+    *,
+    today: datetime.date,
+    scorer: _SeverityScorer | None = None,
+) -> list[Zone]:
     """Draw ``military_activity`` zones where military events cluster.
 
     Events of :data:`MILITARY_TYPES` are placed by their first place. Places are taken in
@@ -701,6 +719,8 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
         Gives the places their shapes; places it does not hold are skipped.
     today
         The date severity is measured from.
+    scorer
+        A severity scorer already made for `events_frame` and `today` (one is made if None).
 
     Returns
     -------
@@ -721,6 +741,10 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
         places[place.id] = place
         members.setdefault(place.id, []).append(position)
     clusters: list[list[str]] = []
+    shape_class = {
+        "broad": {p for p, place in places.items() if _is_broad(place)},
+        "small": {p for p, place in places.items() if _is_small(place)},
+    }
     order = sorted(places, key=lambda p: (-len(members[p]), p))
     tree = shapely.STRtree([places[p].geometry for p in order])
     cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
@@ -731,7 +755,10 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
         widen = margin / max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy))))), _MIN_COS)
         nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
         candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
-        home = next((c for c in candidates if _joins(places[clusters[c][0]], place)), None)
+        home = next(
+            (c for c in candidates if _joins(places[clusters[c][0]], place, **shape_class)),
+            None,
+        )
         if home is None:
             cluster_of[position] = len(clusters)
             clusters.append([place_id])
@@ -739,7 +766,7 @@ def derive_zones(events_frame: Any, gazetteer: Gazetteer, *, today: datetime.dat
             clusters[home].append(place_id)
 
     zones = []
-    scorer = _SeverityScorer(frame, today=today)
+    scorer = scorer if scorer is not None else _SeverityScorer(frame, today=today)
     actors_of = military["actors"].tolist()
     for cluster in clusters:
         positions = [p for place_id in cluster for p in members[place_id]]
@@ -799,7 +826,7 @@ def build_zones(
     for zone in curated:
         severity, event_ids = scorer.score(zone.geometry)
         zones.append(replace(zone, severity=severity, event_ids=event_ids))
-    for derived in derive_zones(events_frame, gazetteer, today=today):
+    for derived in derive_zones(events_frame, gazetteer, today=today, scorer=scorer):
         main = gazetteer.get(derived.place_id)
         point = Point(main.point) if main is not None else None
         if not any(_duplicates(derived, point, zone) for zone in zones):
