@@ -54,6 +54,7 @@ from geo.pipeline import (
     SkippedFile,
     commit_results,
     process_article,
+    read_for_commit,
     read_new_articles,
     report_of,
 )
@@ -266,7 +267,7 @@ def _write_results(
     lock and an ingest running at the same time keeps its articles.
     """
     gazetteer = gazetteer if gazetteer is not None else default_finder().gazetteer
-    stored = store.read_all() if store.current_version() else None
+    stored = read_for_commit(store)
     known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
     fresh = [r for r in results if r.article.id not in known]
     duplicates += len(results) - len(fresh)

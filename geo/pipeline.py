@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]
 
@@ -31,7 +32,7 @@ from geo.layers import (
 )
 from geo.mentions import PlaceFinder, default_finder
 from geo.records import Office
-from geo.store import Store
+from geo.store import LAYERS, Layers, Store
 
 #: Offices move forward through these states; a later article's status wins.
 _STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -151,12 +152,27 @@ def _concat(old: Any, new: Any) -> Any:
     return combined.drop_duplicates("id", keep="first").reset_index(drop=True)
 
 
+def new_rows(
+    results: Sequence[ArticleResult], *, ingested_at: datetime.datetime | None = None
+) -> tuple[Any, Any]:
+    """Return the events and the articles of `results` alone, as layer frames.
+
+    `ingested_at` is the timestamp recorded on the articles (now, when None).
+    """
+    articles = {r.article.id: r.article for r in results}
+    events = events_frame([e for r in results for e in r.extraction.events], articles)
+    stamp = ingested_at or datetime.datetime.now(datetime.UTC)
+    stamps = dict.fromkeys(articles, stamp)
+    return events, articles_frame(list(articles.values()), ingested_at=stamps)
+
+
 def results_to_layers(
     results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
     *,
     stored: Any | None = None,
     ingested_at: datetime.datetime | None = None,
+    rows: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """Turn extraction results into layer frames, merged with the stored layers if given.
 
@@ -167,18 +183,16 @@ def results_to_layers(
     gazetteer
         For office and place shapes.
     stored
-        The store's current :class:`geo.store.Layers`, or None.
+        The store's current :class:`geo.store.Layers` (whole, or as `read_for_commit` reads
+        them), or None.
     ingested_at
         Timestamp recorded on the new articles (now, when None).
+    rows
+        What :func:`new_rows` returned for `results`, when the caller already has it.
     """
-    articles = {r.article.id: r.article for r in results}
-    new_events = events_frame([e for r in results for e in r.extraction.events], articles)
+    new_events, new_articles = rows or new_rows(results, ingested_at=ingested_at)
     reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
     new_places = places_frame(_place_counts(results), gazetteer)
-    stamp = ingested_at or datetime.datetime.now(datetime.UTC)
-    new_articles = articles_frame(
-        list(articles.values()), ingested_at=dict.fromkeys(articles, stamp)
-    )
     if stored is not None and len(stored.offices):
         published = {}
         if len(stored.articles):
@@ -249,6 +263,47 @@ def read_new_articles(
     return articles, skipped, duplicates
 
 
+#: What a commit reads of the two layers that grow with the archive: the articles' ids and
+#: dates (office reports are ordered by them) and the event columns zones are derived from.
+#: Article texts and event sentences stay on disk.
+COMMIT_COLUMNS: Final = MappingProxyType(
+    {
+        "articles": ("id", "published"),
+        "events": (
+            "id",
+            "type",
+            "date_start",
+            "date_end",
+            "article_published",
+            "confidence",
+            "place_ids",
+            "actors",
+        ),
+    }
+)
+
+
+def read_for_commit(store: Store) -> Layers | None:
+    """Return what a commit needs of the current version (`COMMIT_COLUMNS`), or None if empty.
+
+    Offices, places and zones are read whole; a store written before a column existed is
+    read whole too.
+    """
+    version = store.current_version()
+    if version is None:
+        return None
+    frames = {}
+    for layer in LAYERS:
+        columns = COMMIT_COLUMNS.get(layer)
+        try:
+            frames[layer] = store.read_layer(
+                layer, version=version, columns=list(columns) if columns else None
+            )
+        except ValueError:  # a column this store's parts do not have
+            frames[layer] = store.read_layer(layer, version=version)
+    return Layers(**frames, version=version)
+
+
 def commit_results(
     store: Store,
     results: Sequence[ArticleResult],
@@ -267,25 +322,20 @@ def commit_results(
     with store.lock():
         version = store.current_version()
         if version != (None if stored is None else stored.version):
-            stored = store.read_all()
-            now_known = set(stored.articles["id"]) if len(stored.articles) else set()
+            stored = read_for_commit(store)
+            now_known = set(stored.articles["id"]) if stored and len(stored.articles) else set()
             duplicates += sum(r.article.id in now_known for r in results)
             results = [r for r in results if r.article.id not in now_known]
         if results:
-            layers = results_to_layers(results, gazetteer, stored=stored)
+            rows = new_rows(results)
+            layers = results_to_layers(results, gazetteer, stored=stored, rows=rows)
             message = f"ingest {len(results)} article(s)"
             if stored is None or stored.version is None:
                 version = store.write(layers, message=message)
             else:  # events and articles only gain rows: write just the months that get some
-                fresh = {r.article.id for r in results}
-                appended = {
-                    "events": layers["events"][layers["events"]["article_id"].isin(fresh)],
-                    "articles": layers["articles"][layers["articles"]["id"].isin(fresh)],
-                }
+                appended = {"events": rows[0], "articles": rows[1]}
                 replaced = {name: layers[name] for name in ("offices", "places", "zones")}
-                version = store.update(
-                    append=appended, replace=replaced, message=message, base=stored
-                )
+                version = store.update(append=appended, replace=replaced, message=message)
     return version, results, duplicates
 
 
@@ -302,7 +352,7 @@ def ingest_articles(
     """Process already-read articles and write them into `store` as one new version."""
     started = time.perf_counter() if started is None else started
     finder = finder or default_finder()
-    stored = store.read_all() if store.current_version() else None
+    stored = read_for_commit(store)
     known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
     fresh = [a for a in articles if a.id not in known]
     duplicates += len(articles) - len(fresh)

@@ -532,16 +532,13 @@ class Store:
         replace: Mapping[str, Any] = MappingProxyType({}),
         key: str = "id",
         message: str,
-        base: Layers | None = None,
     ) -> str:
         """Append rows to some layers and replace others, as one new version; return its id.
 
         Layers in `append` gain their rows whose `key` is new, as in :meth:`append` (only the
         parts that receive rows are written); layers in `replace` are written whole, as in
         :meth:`write`; other layers are carried over. This is how an ingest adds a batch to a
-        large store without writing its untouched months again. `base`, the current version's
-        layers when the caller has already read them, spares reading the parts that grow (it
-        is ignored unless it is the current version).
+        large store without writing its untouched months again.
 
         Raises
         ------
@@ -566,17 +563,15 @@ class Store:
             infos = dict(manifest.layers) if manifest else {}
             infos.update({name: self._put_layer(name, frame) for name, frame in whole.items()})
             version = manifest.version if manifest else None
-            current = base if base is not None and base.version == version else None
             for name, frame in prepared.items():
                 info = infos.get(name)
                 fresh = frame.drop_duplicates(subset=[key], keep="first")
-                stored = None if current is None or info is None else getattr(current, name)
                 if info is not None:
-                    known = set(stored[key]) if stored is not None else self._key_values(info, key)
+                    known = self._key_values(info, key)
                     fresh = fresh[~fresh[key].isin(known)]
                     if fresh.empty:
                         continue
-                infos[name] = self._merge_layer(name, info, fresh, stored)
+                infos[name] = self._merge_layer(name, info, fresh)
             if manifest is not None and infos == dict(manifest.layers):
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
@@ -589,37 +584,23 @@ class Store:
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
 
-    def _merge_layer(
-        self, layer: str, info: LayerInfo | None, fresh: Any, stored: Any | None = None
-    ) -> LayerInfo:
-        """Add `fresh` rows to a layer, rewriting only the parts they fall in.
-
-        `stored` is the layer as read from the current version, when the caller has it: its
-        rows stand in for reading the parts that grow.
-        """
+    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
+        """Add `fresh` rows to a layer, rewriting only the parts they fall in."""
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
-        partitions = partition_frame(layer, fresh)
-        held: dict[str, Any] = {}
-        if stored is not None and len(stored):
-            wanted = {part_key for part_key, _ in partitions}
-            held = {k: rows for k, rows in partition_frame(layer, stored) if k in wanted}
 
         def merged(item: tuple[str, Any]) -> PartInfo:
             part_key, rows = item
             old = by_key.get(part_key)
             if old is not None and old.rows > 0:
-                if part_key in held:
-                    existing = held[part_key]
-                else:
-                    table = self._read_part(old, info, columns=None, row_filter=None)
-                    existing = table_to_frame(table, info.geometry, bbox=None)
+                table = self._read_part(old, info, columns=None, row_filter=None)
+                existing = table_to_frame(table, info.geometry, bbox=None)
                 rows = pd.concat([existing, rows], ignore_index=True)
             return self._put_part(layer, part_key, canonical_frame(rows, key="id"))
 
-        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # writes wait on I/O
-            parts = list(pool.map(merged, partitions))
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # reads and writes wait on I/O
+            parts = list(pool.map(merged, partition_frame(layer, fresh)))
         by_key.update({part.key: part for part in parts})
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
