@@ -13,12 +13,13 @@ import datetime
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.gazetteer import Gazetteer
 from geo.layers import (
+    ARTICLE_COLUMNS,
     articles_frame,
     build_zones,
     count_places,
@@ -31,7 +32,7 @@ from geo.layers import (
 )
 from geo.records import Zone
 from geo.seeds import SEEDS_DIR, load_seeds
-from geo.store import Store, StoreError, VersionNotFoundError
+from geo.store import Layers, Store, StoreError, VersionNotFoundError
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,21 @@ class Dataset:
         )
         combined = pd.concat([curated, stored], ignore_index=True)
         return rescore_zones(combined, chosen, today=reference)
+
+
+#: The articles' columns a view shows (in the list, the popups and the panel): not their text.
+VIEW_ARTICLE_COLUMNS: Final = tuple(c for c in ARTICLE_COLUMNS if c != "text")
+
+
+def _read_for_view(store: Store, version: str | None) -> Layers:
+    """Read a store version for the map: every layer, the articles without their texts.
+
+    A store written before one of those columns existed is read whole.
+    """
+    try:
+        return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
+    except ValueError:  # a column this store's parts do not have
+        return store.read_all(version)
 
 
 def newest_event_date(events: Any) -> datetime.date | None:
@@ -148,13 +164,13 @@ def load_dataset(
         store = Store(store_dir)
         wanted = version if version and version != seeds_version else None
         try:
-            stored = store.read_all(wanted)
+            stored = _read_for_view(store, wanted)
         except VersionNotFoundError:
             notice = (
                 f"The link was made on data version {version!r}, which this installation no "
                 "longer has; showing the current data instead."
             )
-            stored = store.read_all()
+            stored = _read_for_view(store, None)
         store_version = stored.version
     elif version and version != seeds_version:
         notice = (

@@ -32,7 +32,7 @@ from geo.layers import (
 )
 from geo.mentions import PlaceFinder, default_finder
 from geo.records import Office
-from geo.store import LAYERS, Layers, Store
+from geo.store import Layers, Store
 
 #: Offices move forward through these states; a later article's status wins.
 _STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -292,16 +292,10 @@ def read_for_commit(store: Store) -> Layers | None:
     version = store.current_version()
     if version is None:
         return None
-    frames = {}
-    for layer in LAYERS:
-        columns = COMMIT_COLUMNS.get(layer)
-        try:
-            frames[layer] = store.read_layer(
-                layer, version=version, columns=list(columns) if columns else None
-            )
-        except ValueError:  # a column this store's parts do not have
-            frames[layer] = store.read_layer(layer, version=version)
-    return Layers(**frames, version=version)
+    try:
+        return store.read_all(version, columns=COMMIT_COLUMNS)
+    except ValueError:  # a column this store's parts do not have
+        return store.read_all(version)
 
 
 def commit_results(

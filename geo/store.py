@@ -454,11 +454,25 @@ class Store:
         )
         return table_to_frame(table, info.geometry, bbox=use_bbox)
 
-    def read_all(self, version: str | None = None) -> Layers:
-        """Return all layers of `version` (default: current) at once."""
+    def read_all(
+        self,
+        version: str | None = None,
+        *,
+        columns: Mapping[str, Sequence[str]] = MappingProxyType({}),
+    ) -> Layers:
+        """Return all layers of `version` (default: current) at once.
+
+        `columns` limits the columns read of some layers (layer → names, as in
+        :meth:`read_layer`); the others are read whole.
+        """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
-        frames = {name: self.read_layer(name, version=pinned) for name in LAYERS}
+        frames = {
+            name: self.read_layer(
+                name, version=pinned, columns=list(columns[name]) if name in columns else None
+            )
+            for name in LAYERS
+        }
         return Layers(**frames, version=pinned)
 
     def _read_part(

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -179,6 +180,17 @@ def test_dataset_combines_seeds_and_store_without_duplicating_curated_articles(
     assert combined.version == store.current_version()
     zones = combined.zones(gazetteer)
     assert len(zones) >= len(seeds_only.curated_zones)
+
+
+def test_a_view_reads_the_stored_articles_without_their_texts(
+    tmp_path: Path, gazetteer: Gazetteer, finder: PlaceFinder
+) -> None:
+    store = Store.open(tmp_path / "store")
+    ingest([EVENTS / "baltic-drills.md"], store, finder=finder)
+    stored_id = store.read_layer("articles")["id"].iloc[0]
+    articles = load_dataset(gazetteer, store_dir=store.root).articles.set_index("id")
+    assert articles.loc[stored_id, "title"]  # what the list and the popups show is there
+    assert pd.isna(articles.loc[stored_id, "text"])  # the article itself stays on disk
 
 
 def test_a_missing_pinned_version_falls_back_with_a_notice(
