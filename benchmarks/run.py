@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus, scale, dashb
 
 from report import table  # noqa: E402
 
-from geo.evaluation import load_gold_passages, score_geoparser  # noqa: E402
+from geo.evaluation import f1_score, load_gold_passages, score_geoparser  # noqa: E402
 from geo.gazetteer import ensure_gazetteer  # noqa: E402
 from geo.geocode import Geocoder  # noqa: E402
 from geo.mentions import PlaceFinder  # noqa: E402
@@ -181,7 +181,7 @@ def geotext_devset_scores() -> dict[str, float] | None:
                 matched += 1
     precision = matched / predicted_total if predicted_total else 0.0
     recall = matched / gold_total if gold_total else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = f1_score(precision, recall)
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 

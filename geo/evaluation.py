@@ -55,9 +55,46 @@ class GeoparseError:
     detail: str
 
 
+def f1_score(precision: float, recall: float) -> float:
+    """Return the harmonic mean of `precision` and `recall` (0 when both are 0)."""
+    total = precision + recall
+    return 2 * precision * recall / total if total else 0.0
+
+
+class MatchCounts:
+    """Precision, recall and F1 of a record with ``gold``, ``predicted`` and ``matched`` counts.
+
+    A mixin for the frozen score records of this module and :mod:`geo.event_scoring`.
+    """
+
+    __slots__ = ()
+    gold: int
+    predicted: int
+    matched: int
+
+    @property
+    def precision(self) -> float:
+        """Share of the predictions that match the gold."""
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the gold that was matched."""
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        return f1_score(self.precision, self.recall)
+
+
 @dataclass(frozen=True, slots=True)
-class GeoparseScores:
-    """Recognition and resolution figures over a gold set."""
+class GeoparseScores(MatchCounts):
+    """Recognition and resolution figures over a gold set.
+
+    A mention is matched when its span equals a gold span (``precision``, ``recall`` and
+    ``f1`` are strict); ``f1_lenient`` counts overlapping spans.
+    """
 
     passages: int
     gold: int
@@ -68,27 +105,11 @@ class GeoparseScores:
     errors: tuple[GeoparseError, ...] = field(default=(), repr=False)
 
     @property
-    def precision(self) -> float:
-        """Share of predicted mentions whose span is a gold span."""
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        """Share of gold mentions found with the exact span."""
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall (strict spans)."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
     def f1_lenient(self) -> float:
         """F1 where overlapping spans count as found."""
         p = self.matched_lenient / self.predicted if self.predicted else 0.0
         r = self.matched_lenient / self.gold if self.gold else 0.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(p, r)
 
     @property
     def resolution_accuracy(self) -> float:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.articles import Article, read_article
+from geo.evaluation import MatchCounts
 from geo.events import Extraction, extract
 from geo.gazetteer import Gazetteer
 from geo.mentions import PlaceFinder, default_finder
@@ -67,7 +68,7 @@ class GoldArticle:
 
 
 @dataclass(frozen=True, slots=True)
-class TypeScore:
+class TypeScore(MatchCounts):
     """Counts for one event type."""
 
     type: str
@@ -75,19 +76,9 @@ class TypeScore:
     predicted: int
     matched: int
 
-    @property
-    def precision(self) -> float:
-        """Share of predictions that match a gold event."""
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        """Share of gold events matched."""
-        return self.matched / self.gold if self.gold else 0.0
-
 
 @dataclass(frozen=True, slots=True)
-class EventScores:
+class EventScores(MatchCounts):
     """Figures over the whole gold set."""
 
     gold: int
@@ -104,22 +95,6 @@ class EventScores:
     office_status_ok: int
     per_type: tuple[TypeScore, ...]
     errors: tuple[str, ...] = field(default=(), repr=False)
-
-    @property
-    def precision(self) -> float:
-        """Share of predicted events that match a gold event."""
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        """Share of gold events found."""
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall."""
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
 
 
 def _norm(actor: str) -> str:
