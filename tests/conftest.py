@@ -12,6 +12,9 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import Geocoder
 from geo.mentions import PlaceFinder
 
+# The shared gold-set checks assert outside test modules: have pytest explain their failures too.
+pytest.register_assert_rewrite("tests.events_gold", "tests.geoparse_gold")
+
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 SHARED_SEEDS = TESTS.parents[1] / "shared" / "seeds"
