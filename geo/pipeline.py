@@ -2,7 +2,9 @@
 
 One article at a time goes through :func:`process_article` (pure: article in, records out, so it
 can run in another process); :func:`ingest` reads files, skips what the store already holds,
-merges the new records with the stored ones and writes one new store version. A file that
+merges the new records with the stored ones and writes one new store version (in a store that
+already holds data, only the months the new events fall in, plus offices, places and zones;
+see :func:`commit_results`). A file that
 cannot be read is reported in the :class:`IngestReport` and the others go in; nothing already
 stored is touched by a failed file.
 """
