@@ -46,6 +46,7 @@ from typing import Any, Final
 
 from geo.articles import Article, iter_article_paths
 from geo.gazetteer import Gazetteer, Place
+from geo.geocode import default_geocoder
 from geo.mentions import PlaceFinder, default_finder
 from geo.pipeline import (
     ArticleResult,
@@ -182,7 +183,7 @@ def ingest_distributed(
         stored_ids = set(stored_articles["id"]) if len(stored_articles) else set()
     if not items:
         return _write_results([], store, None, [], 0, started)
-    gazetteer = default_finder().gazetteer
+    gazetteer = default_geocoder().gazetteer  # places by id: the client finds no names
     with _connect(workers, scheduler) as client:
         outcomes = _run_chunks(
             client, items, frozenset(stored_ids), chunk_size, gazetteer, progress
@@ -266,7 +267,7 @@ def _write_results(
     Through :func:`geo.pipeline.commit_results`, so the merge happens under the store's write
     lock and an ingest running at the same time keeps its articles.
     """
-    gazetteer = gazetteer if gazetteer is not None else default_finder().gazetteer
+    gazetteer = gazetteer if gazetteer is not None else default_geocoder().gazetteer
     stored = read_for_commit(store)
     known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
     fresh = [r for r in results if r.article.id not in known]
