@@ -93,14 +93,8 @@ VIEW_ARTICLE_COLUMNS: Final = tuple(c for c in ARTICLE_COLUMNS if c != "text")
 
 
 def _read_for_view(store: Store, version: str | None) -> Layers:
-    """Read a store version for the map: every layer, the articles without their texts.
-
-    A store written before one of those columns existed is read whole.
-    """
-    try:
-        return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
-    except ValueError:  # a column this store's parts do not have
-        return store.read_all(version)
+    """Read a store version for the map: every layer, the articles without their texts."""
+    return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
 
 
 def newest_event_date(events: Any) -> datetime.date | None:

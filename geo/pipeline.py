@@ -292,12 +292,7 @@ def read_for_commit(store: Store) -> Layers | None:
     read whole too.
     """
     version = store.current_version()
-    if version is None:
-        return None
-    try:
-        return store.read_all(version, columns=COMMIT_COLUMNS)
-    except ValueError:  # a column this store's parts do not have
-        return store.read_all(version)
+    return None if version is None else store.read_all(version, columns=COMMIT_COLUMNS)
 
 
 def commit_results(

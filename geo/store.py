@@ -463,16 +463,20 @@ class Store:
         """Return all layers of `version` (default: current) at once.
 
         `columns` limits the columns read of some layers (layer → names, as in
-        :meth:`read_layer`); the others are read whole.
+        :meth:`read_layer`); the others are read whole, and so is a layer whose parts lack
+        one of the names (a store written before that column existed).
         """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
-        frames = {
-            name: self.read_layer(
-                name, version=pinned, columns=list(columns[name]) if name in columns else None
-            )
-            for name in LAYERS
-        }
+        frames = {}
+        for name in LAYERS:
+            wanted = columns.get(name)
+            try:
+                frames[name] = self.read_layer(
+                    name, version=pinned, columns=None if wanted is None else list(wanted)
+                )
+            except ValueError:  # a column these parts do not have: read the layer whole
+                frames[name] = self.read_layer(name, version=pinned)
         return Layers(**frames, version=pinned)
 
     def _read_part(

@@ -355,6 +355,16 @@ def test_append_matches_a_single_write(tmp_path: Path) -> None:
     assert last == whole
 
 
+def test_read_all_limits_columns_and_reads_a_layer_lacking_one_whole(store: Store) -> None:
+    store.write({"events": _events(EVENT_ROWS), "articles": _articles()}, message="all")
+    some = store.read_all(columns={"articles": ["id", "published"]})
+    assert list(some.articles.columns) == ["id", "published"]
+    assert "sentence" in some.events.columns  # layers not named are read whole
+    older = store.read_all(columns={"articles": ["id", "a_column_added_later"]})
+    assert "title" in older.articles.columns
+    assert len(older.articles) == 2
+
+
 def test_update_appends_and_replaces_in_one_version(store: Store) -> None:
     first = store.write({"events": _events(EVENT_ROWS[:3]), "zones": _zones()}, message="first")
     before = {p.key: p.object for p in store.parts_for("events")}
