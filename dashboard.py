@@ -10,20 +10,22 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import snapshot, uploads, views
-from geo.dataset import Dataset, load_dataset_for_view, store_version
-from geo.exporting import layer_to_csv, layer_to_geojson
-from geo.geocode import Geocoder, default_geocoder
-from geo.mapview import (
+from geo.ingest import uploads
+from geo.layers.export import layer_to_csv, layer_to_geojson
+from geo.places.geocode import Geocoder, default_geocoder
+from geo.store.store import Store, default_store_dir
+from geo.taxonomy import EVENT_TYPES
+from geo.text.mentions import default_finder
+from geo.view import page as views
+from geo.view import state as snapshot
+from geo.view.dataset import Dataset, load_dataset_for_view, store_version
+from geo.view.map import (
     base_map,
     ensure_static_assets,
     feature_groups,
     standalone_html,
 )
-from geo.mentions import default_finder
-from geo.store import Store, default_store_dir
-from geo.styles import EVENT_STYLES, legend_html
-from geo.taxonomy import EVENT_TYPES
+from geo.view.styles import EVENT_STYLES, legend_html
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")

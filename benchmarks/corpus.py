@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 
 ACTORS_FILE: Final = ROOT / "geo" / "data" / "actors.toml"
 MIN_BYTES: Final = 2048

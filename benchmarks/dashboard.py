@@ -157,8 +157,8 @@ def scale_browser_figures(browser: Browser, work: Path, count: int, repeats: int
     """
     from scale import write_synthetic_store
 
-    from geo.gazetteer import load_gazetteer
-    from geo.store import Store
+    from geo.places.gazetteer import load_gazetteer
+    from geo.store.store import Store
 
     store = Store.open(work / f"store-{count}")
     write_synthetic_store(store, load_gazetteer(), count)

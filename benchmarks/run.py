@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus, scale, dashb
 
 from report import table  # noqa: E402
 
-from geo.evaluation import f1_score, load_gold_passages, score_geoparser  # noqa: E402
-from geo.gazetteer import ensure_gazetteer  # noqa: E402
-from geo.geocode import Geocoder  # noqa: E402
-from geo.mentions import PlaceFinder  # noqa: E402
+from geo.eval.geoparse import f1_score, load_gold_passages, score_geoparser  # noqa: E402
+from geo.places.gazetteer import ensure_gazetteer  # noqa: E402
+from geo.places.geocode import Geocoder  # noqa: E402
+from geo.text.mentions import PlaceFinder  # noqa: E402
 
 DEV_SET = ROOT / "tests" / "data" / "geoparse" / "dev.jsonl"
 EVENT_ARTICLES = ROOT / "tests" / "data" / "events"
@@ -60,7 +60,7 @@ def cold_load_seconds(directory: Path, repeats: int) -> tuple[float, float]:
     """
     code = (
         "import time, sys; t = time.perf_counter(); "
-        "from pathlib import Path; from geo.gazetteer import Gazetteer; "
+        "from pathlib import Path; from geo.places.gazetteer import Gazetteer; "
         f"g = Gazetteer(Path({str(directory)!r})); "
         "assert g.candidates('Vienna'); "
         "t2 = time.perf_counter(); "
@@ -101,8 +101,8 @@ def geocode_names(geocoder: Geocoder, count: int, seed: int = 7) -> list[str]:
 
 
 def bench_gazetteer(quick: bool) -> dict[str, Any]:
-    from geo.actors import load_actor_vocabulary
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
+    from geo.text.actors import load_actor_vocabulary
 
     directory = ensure_gazetteer()
     repeats = 3 if quick else 7
@@ -187,8 +187,8 @@ def geotext_devset_scores() -> dict[str, float] | None:
 
 def dask_ingest_seconds(files: list[Path], store_dir: Path, workers: int) -> float:
     """Seconds of a whole ``ingest --workers N`` run: cluster start, extraction, merge, write."""
-    from geo.distributed import ingest_distributed
-    from geo.store import Store
+    from geo.ingest.distributed import ingest_distributed
+    from geo.store.store import Store
 
     started = time.perf_counter()
     ingest_distributed(files, Store.open(store_dir), workers=workers)
@@ -207,10 +207,10 @@ def bench_pipeline(quick: bool, articles: int | None = None) -> dict[str, Any]:
 
     from corpus import generate_corpus
 
-    from geo.event_scoring import load_event_gold, score_events
-    from geo.mentions import default_finder
-    from geo.pipeline import ingest
-    from geo.store import Store
+    from geo.eval.events import load_event_gold, score_events
+    from geo.ingest.pipeline import ingest
+    from geo.store.store import Store
+    from geo.text.mentions import default_finder
 
     count = articles or (150 if quick else 2000)
     finder = default_finder()

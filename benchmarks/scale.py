@@ -15,8 +15,8 @@ the map see realistic shapes and spreads without spending an hour on ingesting 1
   the same two figures over `VIEWS` (the whole world with every layer on, a region with
   every layer, a city, one type in one year), each given under ``views``;
 * ``ingest_batch_s``: adding a batch of 50 generated articles to that store with
-  ``geo.pipeline.ingest`` (only the months the batch adds to are written; the zones are derived
-  again from every stored event);
+  ``geo.ingest.pipeline.ingest`` (only the months the batch adds to are written; the zones are
+  derived again from every stored event);
 * ``peak_rss_mb``: the process's peak resident memory after the run (each size runs in its
   own process).
 
@@ -45,12 +45,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus
 import geopandas as gpd  # noqa: E402
 import shapely  # noqa: E402
 
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from geo.layers import EVENT_COLUMNS, articles_frame, build_zones  # noqa: E402
+from geo.layers.zones import EVENT_COLUMNS, articles_frame, build_zones  # noqa: E402
+from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from geo.records import stable_id  # noqa: E402
-from geo.snapshot import LAYER_KEYS, ViewState  # noqa: E402
-from geo.store import Store  # noqa: E402
+from geo.store.store import Store  # noqa: E402
 from geo.taxonomy import EVENT_TYPES  # noqa: E402
+from geo.view.state import LAYER_KEYS, ViewState  # noqa: E402
 
 _ACTORS = (
     *("RUS", "CHN", "USA", "JPN", "KOR", "PRK", "UKR"),
@@ -145,10 +145,10 @@ def ingest_batch(
     """
     from corpus import generate_corpus
 
-    from geo.actors import load_actor_vocabulary
-    from geo.geocode import Geocoder
-    from geo.mentions import PlaceFinder
-    from geo.pipeline import ingest
+    from geo.ingest.pipeline import ingest
+    from geo.places.geocode import Geocoder
+    from geo.text.actors import load_actor_vocabulary
+    from geo.text.mentions import PlaceFinder
 
     generate_corpus(work, count, seed=11, duplicate_rate=0, broken_rate=0, gazetteer=gazetteer)
     finder = PlaceFinder(Geocoder(gazetteer), load_actor_vocabulary())
@@ -169,7 +169,7 @@ def map_build(layers: Any, view: Any, land: str, repeats: int) -> tuple[float, i
     """
     from streamlit_folium import _get_feature_group_string
 
-    from geo.mapview import base_map, feature_groups
+    from geo.view.map import base_map, feature_groups
 
     times, payload = [], 0
     for _ in range(repeats):
@@ -187,10 +187,10 @@ def map_build(layers: Any, view: Any, land: str, repeats: int) -> tuple[float, i
 
 def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
-    from geo import views
-    from geo.dataset import load_dataset
-    from geo.mapview import write_basemap
-    from geo.snapshot import DEFAULT_VIEW
+    from geo.view import page as views
+    from geo.view.dataset import load_dataset
+    from geo.view.map import write_basemap
+    from geo.view.state import DEFAULT_VIEW
 
     gazetteer = load_gazetteer()
     basemap = views.basemap_frame(gazetteer)

@@ -26,12 +26,12 @@ from typing import Any
 
 import click
 
-from geo.articles import Article, ArticleError, decode_file, read_article
-from geo.gazetteer import ensure_gazetteer, load_gazetteer
-from geo.gazetteer_build import GazetteerBuildError
-from geo.geocode import Resolution, default_geocoder
-from geo.mentions import PlaceMention, find_places
-from geo.names import MAX_NAME_CHARS
+from geo.places.build import GazetteerBuildError
+from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
+from geo.places.geocode import Resolution, default_geocoder
+from geo.places.names import MAX_NAME_CHARS
+from geo.text.articles import Article, ArticleError, decode_file, read_article
+from geo.text.mentions import PlaceMention, find_places
 
 #: Exit status when the input was understood but nothing matched.
 EXIT_NO_MATCH = 1
@@ -243,8 +243,8 @@ def ingest(
     """Read the articles at PATHS (files or folders, - for stdin) into the store."""
     from tqdm import tqdm
 
-    from geo.pipeline import ingest as ingest_paths
-    from geo.store import Store, StoreError, default_store_dir
+    from geo.ingest.pipeline import ingest as ingest_paths
+    from geo.store.store import Store, StoreError, default_store_dir
 
     try:
         store = Store.open(store_dir or default_store_dir())
@@ -263,7 +263,7 @@ def ingest(
 
     try:
         if workers > 1 or scheduler:
-            from geo.distributed import ingest_distributed
+            from geo.ingest.distributed import ingest_distributed
 
             report = ingest_distributed(
                 paths, store, workers=workers, scheduler=scheduler, progress=progress
@@ -308,9 +308,9 @@ _EXPORT_COLUMNS_DROPPED = ("article_published", "text")
 )
 def export(layer: str, store_dir: Path | None, output_format: str, output: Path | None) -> None:
     """Export one layer of the bundled seeds plus the store."""
-    from geo.dataset import load_dataset
-    from geo.exporting import layer_to_csv, layer_to_geojson
-    from geo.store import default_store_dir
+    from geo.layers.export import layer_to_csv, layer_to_geojson
+    from geo.store.store import default_store_dir
+    from geo.view.dataset import load_dataset
 
     if output_format == "parquet" and output is None:
         _fail("--format parquet needs --output FILE")
@@ -349,7 +349,7 @@ def store() -> None:
 @click.option("--deep", is_flag=True, help="Also re-hash every part file.")
 def store_check(store_dir: Path | None, deep: bool) -> None:
     """Report damage in the store (exit 1 when there is any)."""
-    from geo.store import Store, default_store_dir
+    from geo.store.store import Store, default_store_dir
 
     directory = store_dir or default_store_dir()
     if not directory.exists():
@@ -378,7 +378,7 @@ def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     remain (with --dry-run: something to repair); 2 when there is no store at that path, the
     store is in another format, or another writer holds it.
     """
-    from geo.store import Store, StoreError, default_store_dir
+    from geo.store.store import Store, StoreError, default_store_dir
 
     directory = store_dir or default_store_dir()
     try:

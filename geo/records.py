@@ -2,8 +2,8 @@
 
 These are frozen dataclasses with the field names of ``DESIGN.md`` (GeoJSON exports carry
 exactly these names as feature properties, dates as ISO strings). Geometry is a shapely object
-in EPSG:4326. :class:`geo.articles.Article` and :class:`geo.gazetteer.Place` live beside the
-code that makes them.
+in EPSG:4326. :class:`geo.text.articles.Article` and :class:`geo.places.gazetteer.Place` live
+beside the code that makes them.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.actors import load_actor_vocabulary
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.geocode import Geocoder
-from geo.mentions import PlaceFinder
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.geocode import Geocoder
+from geo.text.actors import load_actor_vocabulary
+from geo.text.mentions import PlaceFinder
 
 # The shared gold-set checks assert outside test modules: have pytest explain their failures too.
 pytest.register_assert_rewrite("tests.events_gold", "tests.geoparse_gold")

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import articles
-from geo.articles import (
+from geo.text import articles
+from geo.text.articles import (
     MAX_ARTICLE_BYTES,
     Article,
     ArticleError,

@@ -3,7 +3,7 @@
 One server for the module (its store holds the seeds plus one hostile article ingested before
 it starts); each test opens a fresh browser context whose requests to any other host are
 recorded and aborted. The expected features come from the same pure functions the dashboard
-calls (:func:`geo.views.visible_events`), computed here in the test process.
+calls (:func:`geo.view.page.visible_events`), computed here in the test process.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from geo.dataset import Dataset, load_dataset
-from geo.gazetteer import Gazetteer
-from geo.mentions import PlaceFinder
-from geo.pipeline import ingest
-from geo.snapshot import DEFAULT_VIEW, ViewState
-from geo.store import Store
-from geo.views import visible_events
+from geo.ingest.pipeline import ingest
+from geo.places.gazetteer import Gazetteer
+from geo.store.store import Store
+from geo.text.mentions import PlaceFinder
+from geo.view.dataset import Dataset, load_dataset
+from geo.view.page import visible_events
+from geo.view.state import DEFAULT_VIEW, ViewState
 from tests import browser
 from tests.browser import (
     EVENT_MARKERS,
@@ -69,7 +69,7 @@ MARCH_2023 = {"from": "2023-03-01", "to": "2023-03-31"}
 DEFAULT_CENTRE = (DEFAULT_VIEW.lat, DEFAULT_VIEW.lon)
 #: Two centres agree "to 2 decimals" when they are this close, in degrees.
 TWO_DECIMALS = 0.005
-#: Map moves smaller than this many pixels are not written to the link (geo.views).
+#: Map moves smaller than this many pixels are not written to the link (geo.view.page).
 MOVE_PIXELS = 4
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.dates import (
+from geo.text.dates import (
     PRECISIONS,
     DateInterval,
     DateIntervalError,

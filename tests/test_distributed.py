@@ -21,14 +21,14 @@ from benchmarks.corpus import (
     CorpusInfo,
     generate_corpus,
 )
-from geo import distributed as dist
-from geo.articles import ArticleError, read_article
-from geo.events import extract
-from geo.gazetteer import Gazetteer
-from geo.mentions import PlaceFinder
-from geo.pipeline import ArticleResult, ingest, process_article
-from geo.store import LAYERS, Store
+from geo.events.extract import extract
+from geo.ingest import distributed as dist
+from geo.ingest.pipeline import ArticleResult, ingest, process_article
+from geo.places.gazetteer import Gazetteer
+from geo.store.store import LAYERS, Store
 from geo.taxonomy import EVENT_TYPE_KEYS
+from geo.text.articles import ArticleError, read_article
+from geo.text.mentions import PlaceFinder
 
 needs_dask = pytest.mark.skipif(
     importlib.util.find_spec("distributed") is None,

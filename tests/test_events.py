@@ -2,7 +2,7 @@
 
 The founding-article checks pin what the map must show for the article the project started
 from; the gold-set test scores the extractor on ``tests/data/events`` with
-``geo.event_scoring`` (run ``python -m geo.event_scoring`` to see every error). The trigger
+``geo.eval.events`` (run ``python -m geo.eval.events`` to see every error). The trigger
 tables use sentences written for these tests, not taken from the gold set.
 """
 
@@ -20,20 +20,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
-import geo.events as events_module
-from geo.articles import Article, article_from_text
-from geo.event_lexicon import TRIGGERS, compile_pattern, inflections
-from geo.event_scoring import (
+import geo.events.extract as events_module
+from geo.eval.events import (
     EventScores,
     format_scores,
     load_event_gold,
     score_events,
 )
-from geo.events import Extraction, extract, sea_between, sea_off, split_sentences
-from geo.gazetteer import Gazetteer
-from geo.mentions import PlaceFinder
+from geo.events.extract import Extraction, extract, sea_between, sea_off, split_sentences
+from geo.events.lexicon import TRIGGERS, compile_pattern, inflections
+from geo.places.gazetteer import Gazetteer
 from geo.records import Event, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, EVENT_TYPES
+from geo.text.articles import Article, article_from_text
+from geo.text.mentions import PlaceFinder
 
 PUBLISHED = dt.date(2024, 5, 15)  # a Wednesday
 FOUNDING_PUBLISHED = dt.date(2023, 5, 10)

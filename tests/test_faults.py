@@ -32,11 +32,9 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import box
 
-from geo.articles import read_article
 from geo.cli import main
-from geo.mentions import PlaceFinder
-from geo.pipeline import ingest
-from geo.store import (
+from geo.ingest.pipeline import ingest
+from geo.store.store import (
     MANIFEST_FORMAT,
     STORE_ENV,
     Store,
@@ -45,6 +43,8 @@ from geo.store import (
     StoreError,
     StoreSchemaError,
 )
+from geo.text.articles import read_article
+from geo.text.mentions import PlaceFinder
 
 PROJECT = Path(__file__).resolve().parents[1]
 KILLS = 20

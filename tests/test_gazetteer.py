@@ -3,7 +3,7 @@ import json
 import pytest
 import shapely
 
-from geo.gazetteer import PLACE_KINDS, Gazetteer, PlaceNotFoundError
+from geo.places.gazetteer import PLACE_KINDS, Gazetteer, PlaceNotFoundError
 
 TOKYO = (139.6917, 35.6895)
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import gazetteer_build
-from geo.gazetteer import Gazetteer
-from geo.gazetteer_build import GazetteerBuildError, build_gazetteer
+from geo.places import build as gazetteer_build
+from geo.places.build import GazetteerBuildError, build_gazetteer
+from geo.places.gazetteer import Gazetteer
 
 
 @pytest.mark.slow

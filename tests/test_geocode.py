@@ -1,6 +1,6 @@
 import pytest
 
-from geo.geocode import GeocodeContext, Geocoder
+from geo.places.geocode import GeocodeContext, Geocoder
 
 VIENNA_AT, VIENNA_VA = "gn:2761369", "gn:4791160"
 

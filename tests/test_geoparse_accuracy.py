@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluation import format_errors, load_gold_passages, score_geoparser
-from geo.mentions import PlaceFinder
+from geo.eval.geoparse import format_errors, load_gold_passages, score_geoparser
+from geo.text.mentions import PlaceFinder
 
 GEOPARSE = Path(__file__).resolve().parent / "data" / "geoparse"
 
@@ -30,7 +30,7 @@ def test_geoparser_accuracy_floors(
 
 
 def test_scoring_counts_missed_spurious_and_misresolved(finder: PlaceFinder) -> None:
-    from geo.evaluation import GoldPassage, GoldPlace
+    from geo.eval.geoparse import GoldPassage, GoldPlace
 
     text = "Ships left Vienna for Tokyo."
     passage = GoldPassage(

@@ -3,10 +3,10 @@
 Four kinds of checks:
 
 * the corpus in ``tests/data/hostile/`` (each file described in its README) goes through
-  :func:`geo.pipeline.ingest` in one batch: the batch finishes, every file is ingested or skipped
-  with a one-line reason, and the store stays readable;
+  :func:`geo.ingest.pipeline.ingest` in one batch: the batch finishes, every file is ingested or
+  skipped with a one-line reason, and the store stays readable;
 * properties (hypothesis): reading, place finding, geocoding and URL parsing never raise on
-  arbitrary unicode or bytes, except the documented :class:`geo.articles.ArticleError`;
+  arbitrary unicode or bytes, except the documented :class:`geo.text.articles.ArticleError`;
 * an XSS matrix: payloads in titles, outlets, URLs, sentences and place names stay text in
   popups, tooltips, the rendered map, the standalone page, GeoJSON and the side panel;
 * uploads: size, type and count limits, and file names that are only ever shown.
@@ -33,7 +33,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from geo.articles import (
+from geo.ingest.pipeline import ingest
+from geo.ingest.uploads import (
+    MAX_FILES,
+    MAX_UPLOAD_BYTES,
+    UPLOAD_SUFFIXES,
+    UploadProblem,
+    articles_from_files,
+    safe_name,
+)
+from geo.layers.export import layer_to_geojson
+from geo.places.geocode import Geocoder, Resolution, geocode, suggest
+from geo.places.names import INVISIBLE_CHARS
+from geo.store.store import Store
+from geo.text.articles import (
     MAX_ARTICLE_BYTES,
     Article,
     ArticleError,
@@ -42,13 +55,10 @@ from geo.articles import (
     decode_file,
     read_article,
 )
-from geo.exporting import layer_to_geojson
-from geo.geocode import Geocoder, Resolution, geocode, suggest
-from geo.mapview import MapLayers, build_map, standalone_html
-from geo.mentions import PlaceFinder, find_mentions
-from geo.names import INVISIBLE_CHARS
-from geo.pipeline import ingest
-from geo.popups import (
+from geo.text.mentions import PlaceFinder, find_mentions
+from geo.view.map import MapLayers, build_map, standalone_html
+from geo.view.page import Selection, describe, escape_markdown, find_selection
+from geo.view.popups import (
     event_popup,
     event_tooltip,
     office_popup,
@@ -58,7 +68,7 @@ from geo.popups import (
     zone_popup,
     zone_tooltip,
 )
-from geo.snapshot import (
+from geo.view.state import (
     LAYER_KEYS,
     MAX_VALUE_LENGTH,
     PARAM_NAMES,
@@ -69,16 +79,6 @@ from geo.snapshot import (
     to_query,
     to_query_string,
 )
-from geo.store import Store
-from geo.uploads import (
-    MAX_FILES,
-    MAX_UPLOAD_BYTES,
-    UPLOAD_SUFFIXES,
-    UploadProblem,
-    articles_from_files,
-    safe_name,
-)
-from geo.views import Selection, describe, escape_markdown, find_selection
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")

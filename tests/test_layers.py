@@ -14,9 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from geo.articles import article_from_text
-from geo.gazetteer import Gazetteer
-from geo.layers import (
+from geo.layers.seeds import SeedData, load_seeds
+from geo.layers.zones import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
     HALF_LIFE_DAYS,
@@ -36,9 +35,10 @@ from geo.layers import (
     zone_severity,
     zones_frame,
 )
+from geo.places.gazetteer import Gazetteer
 from geo.records import Event, Zone, stable_id
-from geo.seeds import SeedData, load_seeds
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
+from geo.text.articles import article_from_text
 
 TODAY = dt.date(2023, 5, 10)
 ZONE = box(130.0, 35.0, 140.0, 45.0)  # a square over the Sea of Japan

@@ -22,8 +22,10 @@ import pytest
 import xstatic.pkg.leaflet
 from shapely.geometry import Point, Polygon, box
 
-from geo.gazetteer import Gazetteer
-from geo.mapview import (
+from geo.places.gazetteer import Gazetteer
+from geo.records import OFFICE_STATUSES
+from geo.taxonomy import EVENT_TYPE_KEYS
+from geo.view.map import (
     LEAFLET_CSS,
     LEAFLET_JS,
     MARKERCLUSTER_CSS,
@@ -40,10 +42,9 @@ from geo.mapview import (
     filter_events,
     standalone_html,
 )
-from geo.popups import event_popup, place_popup, zone_popup
-from geo.records import OFFICE_STATUSES
-from geo.snapshot import BASEMAPS, LAYER_KEYS, ViewState
-from geo.styles import (
+from geo.view.popups import event_popup, place_popup, zone_popup
+from geo.view.state import BASEMAPS, LAYER_KEYS, ViewState
+from geo.view.styles import (
     ASSETS_DIR,
     EVENT_STYLES,
     ICONS_DIR,
@@ -52,7 +53,6 @@ from geo.styles import (
     legend_items,
     zone_style,
 )
-from geo.taxonomy import EVENT_TYPE_KEYS
 
 ASSET_BASE = "/app/static"
 ALL_LAYERS = frozenset(LAYER_KEYS)
@@ -787,8 +787,8 @@ def test_standalone_page_works_offline_in_chromium(tmp_path: Path) -> None:
 def test_basemap_file_is_written_once_per_gazetteer_and_holds_the_land(
     gazetteer: Gazetteer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from geo import views
-    from geo.mapview import basemap_geojson
+    from geo.view import page as views
+    from geo.view.map import basemap_geojson
 
     name = views.basemap_file(tmp_path, gazetteer)
     written = (tmp_path / name).read_text(encoding="utf-8")

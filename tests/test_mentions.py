@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.mentions import Mentions, PlaceFinder
+from geo.text.mentions import Mentions, PlaceFinder
 
 FOUNDING_PLACES = [
     ("Japan", "ne:country:JPN"),

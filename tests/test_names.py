@@ -1,6 +1,6 @@
 import pytest
 
-from geo.names import MAX_NAME_CHARS, fold, is_latin, name_key, slug
+from geo.places.names import MAX_NAME_CHARS, fold, is_latin, name_key, slug
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.dataset import load_dataset
-from geo.gazetteer import Gazetteer
-from geo.mentions import PlaceFinder
-from geo.pipeline import ingest
-from geo.store import Store
+from geo.ingest.pipeline import ingest
+from geo.places.gazetteer import Gazetteer
+from geo.store.store import Store
+from geo.text.mentions import PlaceFinder
+from geo.view.dataset import load_dataset
 
 EVENTS = Path(__file__).resolve().parent / "data" / "events"
 

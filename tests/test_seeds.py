@@ -12,11 +12,11 @@ import pytest
 import yaml
 from shapely.geometry import Point
 
-from geo.articles import article_id
-from geo.gazetteer import Gazetteer
+from geo.layers.seeds import SEED_FILES, SEEDS_DIR, SeedData, SeedError, load_seeds
+from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
-from geo.seeds import SEED_FILES, SEEDS_DIR, SeedData, SeedError, load_seeds
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
+from geo.text.articles import article_id
 
 FOUNDING_ID = "art-972ca0e5bbbd3211"
 SHARED_COPY = 12  # words in a row that count as copied text

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import geo.snapshot as snapshot
-from geo.snapshot import (
+import geo.view.state as snapshot
+from geo.taxonomy import EVENT_TYPE_KEYS
+from geo.view.state import (
     BASEMAPS,
     DEFAULT_LAYERS,
     DEFAULT_VIEW,
@@ -24,7 +25,6 @@ from geo.snapshot import (
     to_query,
     to_query_string,
 )
-from geo.taxonomy import EVENT_TYPE_KEYS
 
 D = datetime.date
 RTL_OVERRIDE = "\u202e"

@@ -17,8 +17,8 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-import geo.store as store_module
-from geo.store import (
+import geo.store.store as store_module
+from geo.store.store import (
     GEOPARQUET_VERSION,
     LAYERS,
     STORE_ENV,

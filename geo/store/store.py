@@ -60,7 +60,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from geo.store_format import (
+from geo.store.format import (
     DATED_LAYERS,
     GEO_LAYERS,
     GEOPARQUET_VERSION,
@@ -90,7 +90,7 @@ from geo.store_format import (
     version_id,
     write_atomic,
 )
-from geo.store_frames import (
+from geo.store.frames import (
     as_date,
     bbox_overlaps,
     canonical_frame,

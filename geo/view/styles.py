@@ -18,8 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from geo.records import OFFICE_STATUSES
-from geo.snapshot import ViewState
 from geo.taxonomy import EVENT_TYPES
+from geo.view.state import ViewState
 
 __all__ = [
     "ASSETS_DIR",
@@ -41,7 +41,7 @@ __all__ = [
     "zone_style",
 ]
 
-ASSETS_DIR: Path = Path(__file__).resolve().parent.parent / "assets"
+ASSETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets"
 """The project's own map assets: ``faultlines.css`` and ``icons/``."""
 
 ICONS_DIR: Path = ASSETS_DIR / "icons"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from geo.names import name_key
+from geo.places.names import name_key
 
-ACTORS_FILE = Path(__file__).parent / "data" / "actors.toml"
+ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.toml"
 
 
 class ActorVocabularyError(ValueError):

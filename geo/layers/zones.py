@@ -29,7 +29,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.gazetteer import Gazetteer, Place, haversine_km
+from geo.places.gazetteer import Gazetteer, Place, haversine_km
 from geo.records import Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
@@ -177,7 +177,7 @@ _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 
 
 class ArticleLike(Protocol):
-    """What the layers read from an article: :class:`geo.articles.Article` or seed metadata."""
+    """What the layers read from an article: :class:`geo.text.articles.Article` or seed metadata."""
 
     @property
     def id(self) -> str:
@@ -395,7 +395,7 @@ def articles_frame(
     Parameters
     ----------
     articles
-        :class:`geo.articles.Article` records or seed metadata (which has no ``text``: ``""``).
+        :class:`geo.text.articles.Article` records or seed metadata (which has no ``text``: ``""``).
     ingested_at
         Article id → when it entered the store (naive times are taken as UTC); ``NaT`` for
         articles not in it.

@@ -21,10 +21,8 @@ from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from geo.articles import Article, ArticleError, read_article
-from geo.events import Extraction, extract
-from geo.gazetteer import Gazetteer
-from geo.layers import (
+from geo.events.extract import Extraction, extract
+from geo.layers.zones import (
     articles_frame,
     build_zones,
     events_frame,
@@ -32,9 +30,11 @@ from geo.layers import (
     offices_frame,
     places_frame,
 )
-from geo.mentions import PlaceFinder, default_finder
+from geo.places.gazetteer import Gazetteer
 from geo.records import Office
-from geo.store import Layers, Store
+from geo.store.store import Layers, Store
+from geo.text.articles import Article, ArticleError, read_article
+from geo.text.mentions import PlaceFinder, default_finder
 
 #: Offices move forward through these states; a later article's status wins.
 _STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -185,7 +185,7 @@ def results_to_layers(
     gazetteer
         For office and place shapes.
     stored
-        The store's current :class:`geo.store.Layers` (whole, or as `read_for_commit` reads
+        The store's current :class:`geo.store.store.Layers` (whole, or as `read_for_commit` reads
         them), or None.
     ingested_at
         Timestamp recorded on the new articles (now, when None).
@@ -390,7 +390,7 @@ def ingest(
 
     Re-ingesting the same text adds nothing; unreadable files are reported and skipped.
     """
-    from geo.articles import iter_article_paths
+    from geo.text.articles import iter_article_paths
 
     started = time.perf_counter()
     expanded: list[str | Path] = []

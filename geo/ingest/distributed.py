@@ -1,6 +1,6 @@
 """Ingest article files on a Dask cluster: read and extract in parallel, merge and write once.
 
-:func:`ingest_distributed` is :func:`geo.pipeline.ingest` with the per-article work (reading,
+:func:`ingest_distributed` is :func:`geo.ingest.pipeline.ingest` with the per-article work (reading,
 finding places, extracting events and offices) spread over the workers of a
 ``dask.distributed`` cluster: a local one started for the run (one process per worker, one
 thread each, listening on 127.0.0.1 only, no dashboard) or an existing scheduler given by
@@ -11,11 +11,11 @@ How the work is split
 ---------------------
 The files (directories expanded, in order) are cut into chunks of ``chunk_size`` files
 (`DEFAULT_CHUNK_SIZE`); each chunk is one task. A task reads its files (an unreadable file becomes a
-:class:`geo.pipeline.SkippedFile`, as in :func:`geo.pipeline.read_new_articles`), drops texts
-the store already holds or that came earlier in the chunk, and runs
-:func:`geo.pipeline.process_article` on the rest. Each worker process loads the gazetteer once
-(:func:`geo.mentions.default_finder` is cached per process) and keeps it for every later task.
-Results travel back with the places they mention replaced by their gazetteer ids (a country's
+:class:`geo.ingest.pipeline.SkippedFile`, as in :func:`geo.ingest.pipeline.read_new_articles`),
+drops texts the store already holds or that came earlier in the chunk, and runs
+:func:`geo.ingest.pipeline.process_article` on the rest. Each worker process loads the gazetteer
+once (:func:`geo.text.mentions.default_finder` is cached per process) and keeps it for every later
+task. Results travel back with the places they mention replaced by their gazetteer ids (a country's
 shape would otherwise be sent with every mention), and the client puts its own copies of those
 places back; both sides must therefore run on the same compiled gazetteer, which is checked.
 
@@ -44,11 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from geo.articles import Article, iter_article_paths
-from geo.gazetteer import Gazetteer, Place
-from geo.geocode import default_geocoder
-from geo.mentions import PlaceFinder, default_finder
-from geo.pipeline import (
+from geo.ingest.pipeline import (
     ArticleResult,
     IngestReport,
     ProgressCallback,
@@ -59,7 +55,11 @@ from geo.pipeline import (
     read_new_articles,
     report_of,
 )
-from geo.store import Store
+from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geocode import default_geocoder
+from geo.store.store import Store
+from geo.text.articles import Article, iter_article_paths
+from geo.text.mentions import PlaceFinder, default_finder
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -130,14 +130,14 @@ def ingest_distributed(
 ) -> IngestReport:
     """Ingest article files into `store`, extracting on a Dask cluster.
 
-    The result is the one :func:`geo.pipeline.ingest` gives for the same files and store: the
+    The result is the one :func:`geo.ingest.pipeline.ingest` gives for the same files and store: the
     same articles, events, offices, places and zones, the same duplicates and skipped files,
     written as one new store version.
 
     Parameters
     ----------
     paths
-        Files and directories (expanded as by :func:`geo.articles.iter_article_paths`);
+        Files and directories (expanded as by :func:`geo.text.articles.iter_article_paths`);
         ``"-"`` reads standard input.
     store
         The store to write into.
@@ -153,7 +153,7 @@ def ingest_distributed(
     Returns
     -------
     IngestReport
-        As :func:`geo.pipeline.ingest`.
+        As :func:`geo.ingest.pipeline.ingest`.
 
     Raises
     ------
@@ -264,7 +264,7 @@ def _write_results(
 ) -> IngestReport:
     """Merge `results` with the stored layers and write one version, as `ingest_articles` does.
 
-    Through :func:`geo.pipeline.commit_results`, so the merge happens under the store's write
+    Through :func:`geo.ingest.pipeline.commit_results`, so the merge happens under the store's write
     lock and an ingest running at the same time keeps its articles.
     """
     gazetteer = gazetteer if gazetteer is not None else default_geocoder().gazetteer

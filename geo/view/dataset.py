@@ -17,8 +17,8 @@ from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from geo.gazetteer import Gazetteer
-from geo.layers import (
+from geo.layers.seeds import SEEDS_DIR, load_seeds
+from geo.layers.zones import (
     ARTICLE_COLUMNS,
     articles_frame,
     build_zones,
@@ -30,9 +30,9 @@ from geo.layers import (
     places_frame,
     rescore_zones,
 )
+from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
-from geo.seeds import SEEDS_DIR, load_seeds
-from geo.store import Layers, Store, StoreError, VersionNotFoundError
+from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Dataset:
     Attributes
     ----------
     events, offices, places
-        GeoDataFrames (see :mod:`geo.layers` for the columns).
+        GeoDataFrames (see :mod:`geo.layers.zones` for the columns).
     articles
         The articles table.
     curated_zones

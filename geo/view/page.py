@@ -1,6 +1,6 @@
 """Work out what a dashboard view shows: layers, event list, timeline, selection, search.
 
-Everything here is pure (a :class:`geo.dataset.Dataset` and a :class:`geo.snapshot.ViewState`
+Everything here is pure (a :class:`geo.view.dataset.Dataset` and a :class:`geo.view.state.ViewState`
 in, frames and records out), so ``dashboard.py`` only wires widgets to these functions and the
 logic is tested without Streamlit.
 """
@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.dataset import Dataset, newest_event_date
-from geo.gazetteer import Gazetteer, Place
-from geo.geocode import Geocoder, Suggestion
-from geo.mapview import (
+from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geocode import Geocoder, Suggestion
+from geo.taxonomy import EVENT_TYPES
+from geo.view.dataset import Dataset, newest_event_date
+from geo.view.map import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
     MapLayers,
@@ -32,9 +33,8 @@ from geo.mapview import (
     marker_positions,
     write_basemap,
 )
-from geo.popups import format_interval, read_strings, read_text
-from geo.snapshot import ViewState
-from geo.taxonomy import EVENT_TYPES
+from geo.view.popups import format_interval, read_strings, read_text
+from geo.view.state import ViewState
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -300,7 +300,7 @@ def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
 
 
 BASEMAP_FORMAT = 1
-"""Version of :func:`geo.mapview.basemap_geojson`'s output; raise it when that changes."""
+"""Version of :func:`geo.view.map.basemap_geojson`'s output; raise it when that changes."""
 
 
 def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
@@ -389,7 +389,7 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
     )
 
 
-#: Sidebar labels of the layers, in :data:`geo.snapshot.LAYER_KEYS` order.
+#: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
 LAYER_LABELS = {
     "events": "Events",
     "offices": "Liaison offices",

@@ -8,7 +8,7 @@ The map never loads anything from the network unless the view asks for a tile ba
   Awesome, awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files
   for a single page that opens offline.
 - Markers are our SVG icons drawn through CSS classes on a ``DivIcon``; zones are shaded with a
-  ramp computed in :mod:`geo.styles`. No ``folium.Icon``, ``folium.Popup`` (it needs jQuery) or
+  ramp computed in :mod:`geo.view.styles`. No ``folium.Icon``, ``folium.Popup`` (it needs jQuery) or
   branca colormap (streamlit-folium adds a d3 CDN link for those) is used.
 - The default ``vector`` basemap draws land polygons over a plain sea colour; ``osm``,
   ``carto-light`` and ``carto-dark`` add a tile layer for people who are online.
@@ -55,7 +55,7 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.popups import (
+from geo.view.popups import (
     event_interval,
     event_popup,
     event_tooltip,
@@ -68,8 +68,8 @@ from geo.popups import (
     zone_popup,
     zone_tooltip,
 )
-from geo.snapshot import ViewState
-from geo.styles import (
+from geo.view.state import ViewState
+from geo.view.styles import (
     ASSETS_DIR,
     ICONS_DIR,
     PLACE_STYLE,
@@ -217,7 +217,7 @@ TILE_PROVIDERS: Mapping[str, TileProvider] = MappingProxyType(
         ),
     }
 )
-"""Tile basemaps by key; every basemap of :data:`geo.snapshot.BASEMAPS` but ``vector``."""
+"""Tile basemaps by key; every basemap of :data:`geo.view.state.BASEMAPS` but ``vector``."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -339,7 +339,7 @@ def _inline_script(code: str) -> str:
 def event_intervals(events: Any) -> tuple[np.ndarray, np.ndarray]:
     """Return every event's inclusive interval as two ``datetime64[D]`` arrays (NaT: unknown).
 
-    The vectorised form of :func:`geo.popups.event_interval`: a missing side takes the other's
+    The vectorised form of :func:`geo.view.popups.event_interval`: a missing side takes the other's
     value, and a one-day interval of month or year precision stands for its whole period.
     """
     first = pd.to_datetime(events["date_start"], errors="coerce").dt.normalize()

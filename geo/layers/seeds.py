@@ -16,7 +16,7 @@ summaries, the facts and a pointer to the source paragraph, never the articles' 
 ``zones.yaml``
     :class:`geo.records.Zone` records: ``name``, ``kind``, ``parties``, ``place_ids`` (their
     shapes are unioned), ``origin`` and ``source``. Severity is not written: it is computed from
-    the events by :func:`geo.layers.build_zones`.
+    the events by :func:`geo.layers.zones.build_zones`.
 
 Every record is validated by a pydantic model; the first problem file stops loading with a
 :class:`SeedError` that names the file, the record (1-based number and id) and the field.
@@ -48,7 +48,7 @@ from pydantic import (
 )
 from shapely.geometry import Point
 
-from geo.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.records import Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
 
@@ -62,7 +62,7 @@ __all__ = [
     "load_seeds",
 ]
 
-SEEDS_DIR: Final = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS_DIR: Final = Path(__file__).resolve().parents[2] / "seeds"
 """The bundled seed folder, ``seeds/`` at the top of the repository."""
 
 SEED_FILES: Final = ("articles.yaml", "events.yaml", "offices.yaml", "zones.yaml")
@@ -89,7 +89,7 @@ class ArticleMeta:
     Attributes
     ----------
     id
-        Content hash of the article body (:func:`geo.articles.article_id`).
+        Content hash of the article body (:func:`geo.text.articles.article_id`).
     title
         The headline, in our words.
     outlet
@@ -129,7 +129,7 @@ class SeedData:
     ----------
     articles, events, offices, zones
         The records, in file order. Zones have severity 0 and no event ids until
-        :func:`geo.layers.build_zones` computes them.
+        :func:`geo.layers.zones.build_zones` computes them.
     sources
         Record id (event, office or zone) → the paragraph it was drawn from.
     """
@@ -319,7 +319,7 @@ def load_seeds(directory: Path = SEEDS_DIR, *, gazetteer: Gazetteer | None = Non
         A folder holding ``articles.yaml``, ``events.yaml``, ``offices.yaml`` and
         ``zones.yaml``; the bundled ``seeds/`` by default.
     gazetteer
-        Resolves place ids; the compiled gazetteer (:func:`geo.gazetteer.load_gazetteer`)
+        Resolves place ids; the compiled gazetteer (:func:`geo.places.gazetteer.load_gazetteer`)
         when None.
 
     Returns

@@ -1,4 +1,4 @@
-"""How layer frames become the parts of a store and back (see `geo.store`).
+"""How layer frames become the parts of a store and back (see `geo.store.store`).
 
 Checking a frame a layer is given and putting it in canonical form, splitting it into parts
 and taking the stats reads skip parts by, filtering rows by date, and turning the Arrow tables
@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyproj
 import shapely
 
-from geo.store_format import (
+from geo.store.format import (
     CRS,
     DATED_LAYERS,
     GEO_LAYERS,

@@ -1,8 +1,8 @@
-"""The on-disk format of a store (see `geo.store`): constants, errors, records and files.
+"""The on-disk format of a store (see `geo.store.store`): constants, errors, records and files.
 
 What a store directory holds and how its files are named, the errors its readers raise, the
 records a manifest is made of (`PartInfo`, `LayerInfo`, `Manifest`), and the functions that
-read and write manifests and other files atomically. `geo.store.Store` builds on them.
+read and write manifests and other files atomically. `geo.store.store.Store` builds on them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Load the compiled gazetteer and look places up by id, name or position.
 
-The gazetteer is compiled once from registry packages by :mod:`geo.gazetteer_build` (``python
+The gazetteer is compiled once from registry packages by :mod:`geo.places.build` (``python
 -m geo gazetteer build``); :func:`load_gazetteer` builds it on first use when it is missing or
 was made by an older version of the code. Loading reads two Parquet files into flat arrays and
 one dictionary from name key to places; :class:`Place` records, with their shapes, are made only
@@ -25,7 +25,7 @@ import shapely
 from filelock import FileLock
 from shapely.geometry.base import BaseGeometry
 
-from geo.names import name_key
+from geo.places.names import name_key
 
 PlaceKind = Literal[
     "country",
@@ -42,7 +42,7 @@ PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 
 #: Environment variable naming the directory of the compiled gazetteer.
 GAZETTEER_ENV = "FAULTLINES_GAZETTEER"
-_PACKAGE_DIR = Path(__file__).parent / "data" / "compiled"
+_PACKAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "compiled"
 _CACHE_DIR = Path.home() / ".cache" / "faultlines" / "gazetteer"
 _INDEX_COLUMNS = (
     "id",
@@ -140,7 +140,7 @@ class Gazetteer:
     Parameters
     ----------
     directory
-        A directory written by :func:`geo.gazetteer_build.build_gazetteer`.
+        A directory written by :func:`geo.places.build.build_gazetteer`.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -297,7 +297,7 @@ class Gazetteer:
         Parameters
         ----------
         key
-            A key made by :func:`geo.names.name_key`.
+            A key made by :func:`geo.places.names.name_key`.
         in_text
             Only names that are safe to recognise in running text (no untagged transliterations).
         """
@@ -383,7 +383,7 @@ def default_gazetteer_dir() -> Path:
 
 
 def _is_current(directory: Path) -> bool:
-    from geo.gazetteer_build import SCHEMA_VERSION, inputs_digest
+    from geo.places.build import SCHEMA_VERSION, inputs_digest
 
     if not all((directory / name).exists() for name in _FILES):
         return False
@@ -408,7 +408,7 @@ def ensure_gazetteer(directory: Path | None = None, *, rebuild: bool = False) ->
     rebuild
         Build even when a current one exists.
     """
-    from geo.gazetteer_build import build_gazetteer
+    from geo.places.build import build_gazetteer
 
     target = directory or default_gazetteer_dir()
     if not rebuild and _is_current(target):

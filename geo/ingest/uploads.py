@@ -15,10 +15,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from geo.articles import Article, ArticleError, article_from_bytes, article_from_text
-from geo.mentions import PlaceFinder
-from geo.pipeline import IngestReport, ProgressCallback, ingest_articles
-from geo.store import Store
+from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
+from geo.store.store import Store
+from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
+from geo.text.mentions import PlaceFinder
 
 #: Environment variable holding the editor token.
 EDITOR_TOKEN_ENV = "FAULTLINES_EDITOR_TOKEN"

@@ -1,7 +1,7 @@
 """List the words and patterns that signal each kind of event, and those that cancel one.
 
-:mod:`geo.events` reads these tables. Besides them this module holds the text rules they rely
-on: compiling patterns, and splitting text into sentences (:func:`split_sentences`) and
+:mod:`geo.events.extract` reads these tables. Besides them this module holds the text rules they
+rely on: compiling patterns, and splitting text into sentences (:func:`split_sentences`) and
 sentences into clauses (:func:`split_clauses`). A pattern is written in a small notation over
 the words of a sentence, matched without regard to case:
 

@@ -9,7 +9,7 @@ markup; the markup itself is ours. An article URL becomes a link only when it is
 name inside the source sentence is wrapped in ``<mark>``, the three pieces escaped apart.
 
 The cell readers (:func:`read_text`, :func:`read_strings`, :func:`read_number`,
-:func:`read_date`) and :func:`event_interval` are shared with :mod:`geo.mapview`.
+:func:`read_date`) and :func:`event_interval` are shared with :mod:`geo.view.map`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from geo.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
+from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
     "event_interval",

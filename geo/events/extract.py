@@ -1,7 +1,7 @@
 """Turn an article into dated events and liaison-office reports, each traced to its sentence.
 
 :func:`extract` splits the article into sentences (:func:`split_sentences`), finds the event
-triggers of :mod:`geo.event_lexicon` in each, drops those stated as hypothetical or denied, and
+triggers of :mod:`geo.events.lexicon` in each, drops those stated as hypothetical or denied, and
 gives every remaining event its actors, places, date, modality and confidence. Offices of
 organisations and states (liaison offices, embassies, consulates) come out of the same pass.
 
@@ -80,7 +80,7 @@ with ``modality="planned"``.
 
 Actors, places, dates, confidence
 ---------------------------------
-A sentence is cut into clauses (:func:`geo.event_lexicon.split_clauses`: semicolons, dashes,
+A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes,
 ", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
 event takes its actors and date from its own clause, and actors from an earlier clause of the
 sentence when its own names none. Actors are demonyms ("Russian warships", not "ethnic Serb"
@@ -101,11 +101,11 @@ strait; for events of ships and aircraft, "near", "off", "close to" or "waters o
 (or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
 Y" the sea between them (:func:`sea_between`); "X airspace" is country X.
 
-The date is the resolved date expression (:func:`geo.dates.find_dates`) of the event's clause
+The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
 ignoring dates right after a reporting verb ("said on Thursday": the report's date, except
 for criticism, which is a statement) and dates in relative clauses; "on Thursday and Friday" is
-one range. Without one, the date is :func:`geo.dates.date_of_sentence`'s: the publication day
+one range. Without one, the date is :func:`geo.text.dates.date_of_sentence`'s: the publication day
 with precision ``unknown``. Plans lose dates that ended before publication.
 
 Confidence is ``0.45 × trigger weight + 0.2 (actors found) + 0.2 (a place found) + 0.1, 0.08
@@ -134,14 +134,14 @@ from functools import cache
 import shapely
 from shapely.geometry import Point
 
-from geo import event_lexicon as lx
-from geo.articles import Article
-from geo.dates import DateInterval, DateMention, date_of_sentence, find_dates
-from geo.event_lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
-from geo.gazetteer import Gazetteer, Place
-from geo.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
+from geo.events import lexicon as lx
+from geo.events.lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
+from geo.places.gazetteer import Gazetteer, Place
 from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
 from geo.taxonomy import event_type
+from geo.text.articles import Article
+from geo.text.dates import DateInterval, DateMention, date_of_sentence, find_dates
+from geo.text.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
 
 __all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
 

@@ -12,7 +12,7 @@ the way a reader would:
   larger name (a person, a company: "Paris Hilton", "Japan Coast Guard");
 * a name that is also a common English word ("Nice", "Reading", "Mobile") counts only after a
   locative preposition ("in Nice") or with a qualifier ("Reading, England");
-* every name is then resolved with the whole text as context (:mod:`geo.geocode`).
+* every name is then resolved with the whole text as context (:mod:`geo.places.geocode`).
 
 Offsets are character offsets into the string given, end exclusive.
 """
@@ -25,11 +25,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from geo.actors import ActorVocabulary, load_actor_vocabulary
-from geo.gazetteer import Place
-from geo.gazetteer_build import ABBREVIATION_MARK
-from geo.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
-from geo.names import INVISIBLE_CHARS, drop_invisible, fold
+from geo.places.build import ABBREVIATION_MARK
+from geo.places.gazetteer import Place
+from geo.places.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
+from geo.places.names import INVISIBLE_CHARS, drop_invisible, fold
+from geo.text.actors import ActorVocabulary, load_actor_vocabulary
 
 #: Texts longer than this many characters are scanned only up to this point.
 MAX_TEXT_CHARS = 20_000_000

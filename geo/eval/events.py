@@ -10,7 +10,7 @@ that matches nothing is a false positive, and a hard-negative error when its sen
 one of the gold ``non_events`` strings. Offices match on organisation, host country and city,
 then compare status.
 
-Run ``python -m geo.event_scoring`` to print the figures.
+Run ``python -m geo.eval.events`` to print the figures.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.articles import Article, read_article
-from geo.evaluation import MatchCounts
-from geo.events import Extraction, extract
-from geo.gazetteer import Gazetteer
-from geo.mentions import PlaceFinder, default_finder
+from geo.eval.geoparse import MatchCounts
+from geo.events.extract import Extraction, extract
+from geo.places.gazetteer import Gazetteer
 from geo.records import Event, Office
 from geo.taxonomy import EVENT_TYPE_KEYS
+from geo.text.articles import Article, read_article
+from geo.text.mentions import PlaceFinder, default_finder
 
 #: The gold set shipped with the tests of a source checkout.
-GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "events"
+GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "events"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +168,9 @@ def score_events(
     gold
         From :func:`load_event_gold`.
     finder
-        The place finder for :func:`geo.events.extract` (default finder when None).
+        The place finder for :func:`geo.events.extract.extract` (default finder when None).
     extractor
-        Replaces :func:`geo.events.extract` (for scoring another extractor).
+        Replaces :func:`geo.events.extract.extract` (for scoring another extractor).
     """
     finder = finder or default_finder()
     gazetteer = finder.gazetteer

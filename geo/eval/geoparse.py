@@ -16,8 +16,8 @@ from pathlib import Path
 
 import shapely
 
-from geo.gazetteer import haversine_km
-from geo.mentions import PlaceFinder, PlaceMention
+from geo.places.gazetteer import haversine_km
+from geo.text.mentions import PlaceFinder, PlaceMention
 
 #: Distance within which a resolved place counts as right.
 TOLERANCE_KM = 161.0
@@ -64,7 +64,7 @@ def f1_score(precision: float, recall: float) -> float:
 class MatchCounts:
     """Precision, recall and F1 of a record with ``gold``, ``predicted`` and ``matched`` counts.
 
-    A mixin for the frozen score records of this module and :mod:`geo.event_scoring`.
+    A mixin for the frozen score records of this module and :mod:`geo.eval.events`.
     """
 
     __slots__ = ()

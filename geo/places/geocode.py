@@ -21,8 +21,8 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from geo.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.names import MAX_NAME_CHARS, drop_invisible, name_key
+from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: Weight of the article's country focus in a candidate's score.
 FOCUS_WEIGHT = 0.45

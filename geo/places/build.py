@@ -46,12 +46,12 @@ from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from geo.names import is_latin, name_key, slug
+from geo.places.names import is_latin, name_key, slug
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
 SCHEMA_VERSION = 6
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CURATED_PLACES = DATA_DIR / "curated_places.toml"
 ALIASES = DATA_DIR / "aliases.toml"
 ABBREVIATIONS = DATA_DIR / "abbreviations.toml"

@@ -1,0 +1,1 @@
+"""Turn an article's clauses into events and office reports, with the lexicon as data."""

@@ -1,0 +1,1 @@
+"""Turn records into map layers: frames, zones and their severity, seeds and exports."""

@@ -1,0 +1,1 @@
+"""Keep the map layers as versioned tables, with checks and repair."""
