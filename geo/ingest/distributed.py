@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
+from geo.errors import FaultlinesError
 from geo.ingest.pipeline import (
     ArticleResult,
     IngestReport,
@@ -92,11 +93,11 @@ _FINDER_LOCK = threading.Lock()
 _Outcome = ArticleResult | SkippedFile | str
 
 
-class DaskMissingError(ImportError):
+class DaskMissingError(FaultlinesError, ImportError):
     """``dask.distributed`` is not installed."""
 
 
-class SchedulerUnreachableError(RuntimeError):
+class SchedulerUnreachableError(FaultlinesError, RuntimeError):
     """No Dask scheduler answered at `address` within `CONNECT_TIMEOUT` seconds."""
 
     def __init__(self, address: str, problem: str) -> None:
@@ -106,7 +107,7 @@ class SchedulerUnreachableError(RuntimeError):
         self.problem = problem
 
 
-class GazetteerMismatchError(RuntimeError):
+class GazetteerMismatchError(FaultlinesError, RuntimeError):
     """A worker runs on another compiled gazetteer than the client."""
 
     def __init__(self, worker_version: str, client_version: str) -> None:

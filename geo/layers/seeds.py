@@ -48,6 +48,7 @@ from pydantic import (
 )
 from shapely.geometry import Point
 
+from geo.errors import FaultlinesError
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.records import Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
@@ -75,7 +76,7 @@ _PLACE_ID: Final = r"^[a-z0-9]+:[^\s]+$"
 _PARTIAL_DATE: Final = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
-class SeedError(ValueError):
+class SeedError(FaultlinesError, ValueError):
     """A seed file that is missing, is not YAML, or holds a record that does not validate."""
 
 

@@ -46,6 +46,7 @@ from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+from geo.errors import FaultlinesError
 from geo.places.names import is_latin, name_key, slug
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
@@ -99,7 +100,7 @@ _EUROPE_BOX = box(-32.0, 25.0, 60.0, 85.0)  # the Urals are at about 60 degrees 
 _CONTINENT_CODES = {"002", "009", "019", "142", "150", "003", "005"}
 
 
-class GazetteerBuildError(RuntimeError):
+class GazetteerBuildError(FaultlinesError, RuntimeError):
     """A source is missing or a curated record cannot be built."""
 
 

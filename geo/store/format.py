@@ -23,6 +23,8 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from geo.errors import FaultlinesError
+
 __all__ = [
     "CRS",
     "DATED_LAYERS",
@@ -101,7 +103,7 @@ _UPGRADE_HINT: Final = "upgrade Faultlines (pip install --upgrade faultlines)"
 BBox = tuple[float, float, float, float]
 
 
-class StoreError(RuntimeError):
+class StoreError(FaultlinesError, RuntimeError):
     """The store cannot do what was asked (base of the store's errors)."""
 
 
@@ -149,7 +151,7 @@ class StoreSchemaError(StoreCorruptError):
         self.found = found
 
 
-class VersionNotFoundError(KeyError):
+class VersionNotFoundError(FaultlinesError, KeyError):
     """A dataset `version` the store at `root` does not hold (never written, pruned, malformed)."""
 
     def __init__(self, version: str, root: Path) -> None:

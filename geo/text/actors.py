@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from geo.errors import FaultlinesError
 from geo.places.names import name_key
 
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.toml"
 
 
-class ActorVocabularyError(ValueError):
+class ActorVocabularyError(FaultlinesError, ValueError):
     """The actor vocabulary file is missing or malformed."""
 
 

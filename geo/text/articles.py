@@ -54,6 +54,8 @@ import trafilatura
 import yaml
 from trafilatura.utils import load_html
 
+from geo.errors import FaultlinesError
+
 __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_ARTICLE_BYTES",
@@ -158,7 +160,7 @@ def _bytes_as_cp1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MIXED_ERRORS, _bytes_as_cp1252)
 
 
-class ArticleError(ValueError):
+class ArticleError(FaultlinesError, ValueError):
     """A file or text that cannot be read as an article.
 
     ``str(error)`` is ``"<path>: <reason>"``, one line.
@@ -828,7 +830,7 @@ def _extra_value(value: object) -> str | None:
     return json.dumps(plain, ensure_ascii=False, sort_keys=True)
 
 
-class _TooLargeError(Exception):
+class _TooLargeError(FaultlinesError):
     """A front matter value with more nodes than `_EXTRA_MAX_NODES`."""
 
 

@@ -81,6 +81,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from geo.errors import FaultlinesError
+
 __all__ = [
     "PRECISIONS",
     "DateInterval",
@@ -98,7 +100,7 @@ PRECISIONS: tuple[Precision, ...] = ("day", "month", "year", "unknown")
 """The precisions, most specific first."""
 
 
-class DateIntervalError(ValueError):
+class DateIntervalError(FaultlinesError, ValueError):
     """A date interval whose bounds or precision are inconsistent."""
 
 

@@ -55,6 +55,7 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.errors import FaultlinesError
 from geo.view.popups import (
     event_interval,
     event_popup,
@@ -162,7 +163,7 @@ _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
 
-class MapViewError(ValueError):
+class MapViewError(FaultlinesError, ValueError):
     """The map cannot be built as asked (an online asset base, a missing static file)."""
 
 

@@ -67,6 +67,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
+from geo.errors import FaultlinesError
 from geo.taxonomy import EVENT_TYPE_KEYS
 
 __all__ = [
@@ -251,7 +252,7 @@ class _Keep(enum.Enum):
     KEEP = enum.auto()
 
 
-class SnapshotError(ValueError):
+class SnapshotError(FaultlinesError, ValueError):
     """A :class:`ViewState` was built with a value no URL could carry."""
 
 
