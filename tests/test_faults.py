@@ -32,11 +32,11 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import box
 
+from geo import settings
 from geo.cli import main
 from geo.ingest.pipeline import ingest
 from geo.store.store import (
     MANIFEST_FORMAT,
-    STORE_ENV,
     Store,
     StoreBusyError,
     StoreCorruptError,
@@ -713,7 +713,8 @@ def test_store_check_and_repair_commands(
 ) -> None:
     root, written = _cli_store(tmp_path)
     target = damage(root, written)
-    env = {STORE_ENV: str(target)}  # through the environment, so a file path reaches the store
+    # through the environment, so a file path reaches the store
+    env = {settings.STORE.name: str(target)}
 
     checked = _run(["store", "check"], env)
     assert checked.exit_code == check_exit, checked.output

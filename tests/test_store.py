@@ -18,10 +18,10 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 import geo.store.store as store_module
+from geo import settings
 from geo.store.store import (
     GEOPARQUET_VERSION,
     LAYERS,
-    STORE_ENV,
     Store,
     StoreBusyError,
     StoreCorruptError,
@@ -612,9 +612,9 @@ def test_frame_without_crs_is_taken_as_wgs84(store: Store) -> None:
 
 def test_default_store_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(STORE_ENV, raising=False)
+    monkeypatch.delenv(settings.STORE.name, raising=False)
     assert default_store_dir() == tmp_path / "data"
-    monkeypatch.setenv(STORE_ENV, "elsewhere/store")
+    monkeypatch.setenv(settings.STORE.name, "elsewhere/store")
     assert default_store_dir() == tmp_path / "elsewhere" / "store"
 
 

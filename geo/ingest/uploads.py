@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import datetime
 import hmac
-import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from geo import settings
 from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
 from geo.store.store import Store
 from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
 from geo.text.mentions import PlaceFinder
 
 #: Environment variable holding the editor token.
-EDITOR_TOKEN_ENV = "FAULTLINES_EDITOR_TOKEN"
 #: Largest file accepted from the browser.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: Most files accepted at once.
@@ -59,7 +58,7 @@ def safe_name(name: object) -> str:
 
 def editor_token(secrets: object = None) -> str | None:
     """Return the configured editor token: the environment first, then Streamlit secrets."""
-    token = os.environ.get(EDITOR_TOKEN_ENV, "").strip()
+    token = settings.EDITOR_TOKEN.value()
     if token:
         return token
     try:

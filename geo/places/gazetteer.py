@@ -25,6 +25,8 @@ import shapely
 from filelock import FileLock
 from shapely.geometry.base import BaseGeometry
 
+from geo import settings
+from geo.errors import FaultlinesError
 from geo.places.names import name_key
 
 PlaceKind = Literal[
@@ -41,7 +43,6 @@ PlaceKind = Literal[
 PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 
 #: Environment variable naming the directory of the compiled gazetteer.
-GAZETTEER_ENV = "FAULTLINES_GAZETTEER"
 _PACKAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "compiled"
 _CACHE_DIR = Path.home() / ".cache" / "faultlines" / "gazetteer"
 _INDEX_COLUMNS = (
@@ -66,7 +67,7 @@ _Rows = tuple[list[int], list[float]]  # rows of the places a name key names, an
 _FILES = ("places.parquet", "names.parquet", "common_words.txt", "manifest.json")
 
 
-class PlaceNotFoundError(KeyError):
+class PlaceNotFoundError(FaultlinesError, KeyError):
     """No place has the id asked for."""
 
 
@@ -373,7 +374,7 @@ def default_gazetteer_dir() -> Path:
     ``$FAULTLINES_GAZETTEER`` when set; else ``geo/data/compiled`` inside the package when that
     is writable (a source checkout or editable install); else ``~/.cache/faultlines/gazetteer``.
     """
-    configured = os.environ.get(GAZETTEER_ENV)
+    configured = settings.GAZETTEER.value()
     if configured:
         return Path(configured)
     parent = _PACKAGE_DIR.parent

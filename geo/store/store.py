@@ -43,7 +43,6 @@ import datetime
 import hashlib
 import io
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -60,6 +59,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from geo import settings
 from geo.store.format import (
     DATED_LAYERS,
     GEO_LAYERS,
@@ -112,7 +112,6 @@ __all__ = [
     "GEO_LAYERS",
     "LAYERS",
     "MANIFEST_FORMAT",
-    "STORE_ENV",
     "LayerInfo",
     "Layers",
     "Manifest",
@@ -128,7 +127,6 @@ __all__ = [
     "default_store_dir",
 ]
 
-STORE_ENV: Final = "FAULTLINES_STORE"
 """Environment variable naming the default store directory (see `default_store_dir`)."""
 
 DEFAULT_LOCK_TIMEOUT: Final = 60.0
@@ -259,8 +257,7 @@ class RepairReport:
 
 def default_store_dir() -> Path:
     """Return the store directory: ``$FAULTLINES_STORE``, else ``./data`` (made absolute)."""
-    value = os.environ.get(STORE_ENV, "").strip()
-    return Path(value or "data").expanduser().absolute()
+    return Path(settings.STORE.value() or "data").expanduser().absolute()
 
 
 class Store:

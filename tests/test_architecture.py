@@ -1,0 +1,73 @@
+"""The package's shape: one import direction, one error base, one settings table."""
+
+import importlib
+import inspect
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo import settings
+from geo.errors import FaultlinesError
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _modules() -> list[str]:
+    names = [info.name for info in pkgutil.walk_packages(geo.__path__, prefix="geo.")]
+    return sorted(name for name in names if name != "geo.__main__")
+
+
+def test_the_import_contract_holds() -> None:
+    tool = BIN / "lint-imports"
+    if not tool.exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    result = subprocess.run([str(tool)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("module_name", _modules())
+def test_every_exception_of_the_package_descends_from_the_base(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    for name, value in vars(module).items():
+        if (
+            inspect.isclass(value)
+            and issubclass(value, BaseException)
+            and value.__module__ == module_name
+        ):
+            assert issubclass(value, FaultlinesError), f"{module_name}.{name}"
+
+
+def _environment_names_read_by_the_code() -> set[str]:
+    found: set[str] = set()
+    for path in [*sorted((ROOT / "geo").rglob("*.py")), ROOT / "dashboard.py"]:
+        found.update(re.findall(r"\bFAULTLINES_[A-Z_]+\b", path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_environment_variable_is_in_the_settings_table() -> None:
+    known = {setting.name for setting in settings.SETTINGS}
+    assert _environment_names_read_by_the_code() <= known
+
+
+def test_the_readme_lists_every_setting_with_its_default() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| `(FAULTLINES_[A-Z_]+)` \| (.+?) \|", readme, re.M)
+    }
+    assert set(rows) == {setting.name for setting in settings.SETTINGS}
+    for setting in settings.SETTINGS:
+        assert rows[setting.name] == setting.default
+
+
+def test_a_blank_setting_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.STORE.name, "   ")
+    assert settings.STORE.value() is None
+    monkeypatch.setenv(settings.STORE.name, " /srv/faultlines ")
+    assert settings.STORE.value() == "/srv/faultlines"
