@@ -19,6 +19,7 @@ file is reported and the others are still processed.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 import click
 
+from geo import settings
 from geo.places.build import GazetteerBuildError
 from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
@@ -419,3 +421,29 @@ def gazetteer_info() -> None:
     """Describe the compiled gazetteer (building it first if needed)."""
     gaz = load_gazetteer()
     click.echo(json.dumps({"directory": str(gaz.directory), **gaz.manifest}, indent=2))
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
+    """Start the dashboard (``streamlit run dashboard.py``) on 127.0.0.1, from any folder.
+
+    Further arguments go to ``streamlit run`` unchanged (``--server.address 0.0.0.0`` …).
+    """
+    from geo.bundled import dashboard_script
+    from geo.store.store import default_store_dir
+
+    script = dashboard_script()
+    command = [
+        sys.executable,
+        *("-m", "streamlit", "run", str(script)),
+        *("--server.port", str(port), "--server.address", "127.0.0.1"),
+        *("--server.enableStaticServing", "true", "--server.headless", "true"),
+        *("--browser.gatherUsageStats", "false", *streamlit_args),
+    ]
+    # The store stays where it was asked for from here, before moving to the script's folder
+    # (where Streamlit reads .streamlit/config.toml and secrets).
+    os.environ[settings.STORE.name] = str(default_store_dir())
+    os.chdir(script.parent)
+    os.execv(sys.executable, command)

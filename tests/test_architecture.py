@@ -6,12 +6,14 @@ import pkgutil
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 import geo
 from geo import settings
+from geo.bundled import bundled_dir, dashboard_script
 from geo.errors import FaultlinesError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +73,20 @@ def test_a_blank_setting_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> Non
     assert settings.STORE.value() is None
     monkeypatch.setenv(settings.STORE.name, " /srv/faultlines ")
     assert settings.STORE.value() == "/srv/faultlines"
+
+
+def test_every_subpackage_is_listed_for_the_wheel() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "geo").rglob("__init__.py")
+        if "__pycache__" not in path.parts
+    }
+    assert on_disk <= listed
+
+
+def test_the_bundled_files_are_found_in_a_checkout() -> None:
+    assert (bundled_dir("seeds") / "events.yaml").is_file()
+    assert (bundled_dir("assets") / "faultlines.css").is_file()
+    assert dashboard_script() == ROOT / "dashboard.py"

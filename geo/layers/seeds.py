@@ -48,6 +48,7 @@ from pydantic import (
 )
 from shapely.geometry import Point
 
+from geo.bundled import bundled_dir
 from geo.errors import FaultlinesError
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.records import Event, Office, Zone, stable_id
@@ -63,7 +64,7 @@ __all__ = [
     "load_seeds",
 ]
 
-SEEDS_DIR: Final = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS_DIR: Final = bundled_dir("seeds")
 """The bundled seed folder, ``seeds/`` at the top of the repository."""
 
 SEED_FILES: Final = ("articles.yaml", "events.yaml", "offices.yaml", "zones.yaml")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from geo.bundled import bundled_dir
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPES
 from geo.view.state import ViewState
@@ -41,7 +42,7 @@ __all__ = [
     "zone_style",
 ]
 
-ASSETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets"
+ASSETS_DIR: Path = bundled_dir("assets")
 """The project's own map assets: ``faultlines.css`` and ``icons/``."""
 
 ICONS_DIR: Path = ASSETS_DIR / "icons"
