@@ -220,6 +220,9 @@ def test_empty_front_matter_is_allowed(tmp_path: Path) -> None:
         ("Wednesday, May 10th, 2023", date(2023, 5, 10)),
         ("3 Sept. 2021", date(2021, 9, 3)),
         ("2023/05/10", date(2023, 5, 10)),
+        # a feed's RFC 2822 date, once read by one parser and refused by the other
+        ("'Wed, 10 May 2023 08:30:00 +0000'", date(2023, 5, 10)),
+        ("Wednesday, May 10, 2023 8:30 AM EDT", date(2023, 5, 10)),
     ],
 )
 def test_published_forms(tmp_path: Path, published: str, expected: date) -> None:

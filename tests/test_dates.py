@@ -472,6 +472,10 @@ def test_inconsistent_intervals_are_refused(
         ("May 10, 2023", D(2023, 5, 10)),
         ("Wednesday, May 10, 2023 8:30 AM EDT", D(2023, 5, 10)),
         ("Wed, 10 May 2023 08:30:00 +0000", D(2023, 5, 10)),
+        ("2023/05/10", D(2023, 5, 10)),
+        ("2023.05.10", D(2023, 5, 10)),
+        ("2023/05/10 08:30", D(2023, 5, 10)),
+        ("1850-01-01", None),
         ("Feb 29, 2024", D(2024, 2, 29)),
         ("Feb 29, 2023", None),
         ("2023-13-45", None),
@@ -492,6 +496,28 @@ def test_inconsistent_intervals_are_refused(
 )
 def test_parse_published(value: object, expected: D | None) -> None:
     assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "warning"),
+    [
+        ("2023-13-45", "published '2023-13-45' is not a valid date; ignored"),
+        ("2023/02/30", "published '2023/02/30' is not a valid date; ignored"),
+        ("yesterday", "published 'yesterday' is not a date like"),
+        ("2101-06-01", "published '2101-06-01' is outside the years 1900–2100; ignored"),
+        (20230510, "published 20230510 is a number, not a date; ignored"),
+        ([[1, 2]] * 1000, "published is a list, not a date; ignored"),
+        ("x" * 5000, "published 'xxxxxxx"),
+    ],
+)
+def test_parse_published_says_why_a_value_is_ignored_in_one_short_line(
+    value: object, warning: str
+) -> None:
+    warnings: list[str] = []
+    assert parse_published(value, warnings) is None
+    assert len(warnings) == 1
+    assert warnings[0].startswith(warning)
+    assert len(warnings[0]) < 200
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Ingest articles into a store, export layers, and keep going past bad files."""
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.ingest.pipeline import ingest
+from geo.ingest.pipeline import ingest, process_article
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
+from geo.text.articles import read_article
 from geo.text.mentions import PlaceFinder
 from geo.view.dataset import load_dataset
 
@@ -275,3 +277,20 @@ def test_export_escapes_markup_for_html_embedding(tmp_path: Path) -> None:
     assert "<script>" not in result.output
     assert "\\u003cscript\\u003e" in result.output
     assert json.loads(result.output)["features"]
+
+
+def test_a_feed_style_publication_date_dates_the_weekday_events(
+    tmp_path: Path, finder: PlaceFinder
+) -> None:
+    path = tmp_path / "rfc.md"
+    path.write_text(
+        "---\ntitle: Drills\npublished: 'Wed, 10 May 2023 08:30:00 +0000'\n---\n"
+        "Russian warships held live-fire drills in the Sea of Japan on Monday, "
+        "the Pacific Fleet said.\n",
+        encoding="utf-8",
+    )
+    result = process_article(read_article(path), finder=finder)
+    assert result.article.published == datetime.date(2023, 5, 10)
+    dated = [event for event in result.extraction.events if event.date_precision == "day"]
+    assert dated
+    assert {event.date_start for event in dated} == {datetime.date(2023, 5, 8)}

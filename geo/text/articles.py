@@ -45,7 +45,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -55,6 +55,7 @@ import yaml
 from trafilatura.utils import load_html
 
 from geo.errors import FaultlinesError
+from geo.text.dates import parse_published
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -93,7 +94,6 @@ _BINARY_CONTROL_SHARE: Final = 0.30
 _TITLE_MAX_CHARS: Final = 120
 _PASTED_TITLE_CHARS: Final = 80
 _EXTRA_MAX_NODES: Final = 200
-_YEAR_RANGE: Final = (1900, 2100)
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: Final = (
@@ -113,32 +113,6 @@ _OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
 _MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
 _LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_YMD: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
-_DMY: Final = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
-_MDY: Final = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_WEEKDAY: Final = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
-_DATE_FORMS: Final = "2023-05-10, 10 May 2023 or May 10, 2023"
 
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 
@@ -543,7 +517,7 @@ def article_from_text(
     meta.title = _clean_text("title", title, meta.warnings)
     meta.outlet = _clean_text("outlet", outlet, meta.warnings)
     meta.author = _clean_author(author, meta.warnings)
-    meta.published = _parse_published(published, meta.warnings)
+    meta.published = parse_published(published, meta.warnings)
     meta.url = _clean_url(url, meta.warnings)
     meta.language = _clean_language(language, meta.warnings)
     return _make_article(body, meta, source=source, body_offset=0, stem=None)
@@ -659,7 +633,7 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
         meta.title = _clean_text("title", document.title, meta.warnings)
         meta.outlet = _clean_text("site name", document.sitename, meta.warnings)
         meta.author = _clean_text("author", document.author, meta.warnings)
-        meta.published = _parse_published(document.date, meta.warnings)
+        meta.published = parse_published(document.date, meta.warnings)
         meta.url = _clean_url(document.url, meta.warnings)
     if tree is not None:
         meta.language = _clean_language(tree.get("lang"), meta.warnings)
@@ -733,7 +707,7 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
     meta.outlet = _clean_text("outlet", fields.get("outlet"), meta.warnings)
     meta.author = _clean_author(fields.get("author"), meta.warnings)
     published = fields.get("published", fields.get("date"))
-    meta.published = _parse_published(published, meta.warnings)
+    meta.published = parse_published(published, meta.warnings)
     meta.url = _clean_url(fields.get("url"), meta.warnings)
     if "language" in fields:
         meta.language = _clean_language(fields["language"], meta.warnings)
@@ -848,49 +822,3 @@ def _plain(value: object, budget: list[int]) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-# --- dates ---------------------------------------------------------------------------------
-
-
-def _parse_published(value: object, warnings: list[str]) -> date | None:
-    """Return a publication date, or ``None`` (with a warning when a value was given)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    found: date | None
-    if isinstance(value, datetime):
-        found = value.date()
-    elif isinstance(value, date):
-        found = value
-    elif isinstance(value, str):
-        found = _date_from_string(value, warnings)
-    else:
-        warnings.append(f"published {value!r} is a {_type_name(value)}, not a date; ignored")
-        found = None
-    low, high = _YEAR_RANGE
-    if found is not None and not low <= found.year <= high:
-        shown = found.isoformat()
-        warnings.append(f"published {shown!r} is outside the years {low}–{high}; ignored")
-        return None
-    return found
-
-
-def _date_from_string(value: str, warnings: list[str]) -> date | None:
-    text = " ".join(value.split()).lower()
-    text = _WEEKDAY.sub("", text, count=1) if _WEEKDAY.match(text) else text
-    parts: tuple[str, str, str] | None = None
-    if match := _YMD.fullmatch(text):
-        parts = (match[1], match[2], match[3])
-    elif (match := _DMY.fullmatch(text)) and match[2] in _MONTHS:
-        parts = (match[3], str(_MONTHS[match[2]]), match[1])
-    elif (match := _MDY.fullmatch(text)) and match[1] in _MONTHS:
-        parts = (match[3], str(_MONTHS[match[1]]), match[2])
-    if parts is None:
-        warnings.append(f"published {value!r} is not a date like {_DATE_FORMS}; ignored")
-        return None
-    year, month, day = (int(part) for part in parts)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        warnings.append(f"published {value!r} is not a valid date; ignored")
-        return None

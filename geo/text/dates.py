@@ -970,32 +970,64 @@ def _published_from_words(value: str) -> datetime.date | None:
     return _valid_date(int(year), month, int(day))
 
 
-def parse_published(value: object) -> datetime.date | None:
-    """Return the publication date held by a front-matter value, or ``None``.
+PUBLISHED_YEARS: tuple[int, int] = (1900, 2100)
+"""The years a publication date may fall in; a date outside them is ignored with a warning."""
 
-    Accepts dates, datetimes and strings such as ``"2023-05-10"``,
+_PUBLISHED_FORMS = (
+    "2023-05-10, 2023/05/10, 10 May 2023, May 10, 2023 or Wed, 10 May 2023 08:30 +0000"
+)
+_NUMERIC_PUBLISHED_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
+_PUBLISHED_CHARS = 100  # longer strings are not dates (and are not scanned)
+_SHOWN_CHARS = 60  # how much of a bad value a warning quotes
+
+
+def parse_published(value: object, warnings: list[str] | None = None) -> datetime.date | None:
+    """Return the publication date held by a front-matter or metadata value, or ``None``.
+
+    This is the one reader of publication dates (front matter, HTML metadata, uploads, feeds).
+    It accepts dates, datetimes and strings such as ``"2023-05-10"``, ``"2023/05/10"``,
     ``"2023-05-10T08:30:00Z"``, ``"10 May 2023"``, ``"May 10, 2023"``,
-    ``"Wednesday, May 10, 2023 8:30 AM EDT"`` and ``"Wed, 10 May 2023 08:30:00 +0000"``.
-    Anything else (numbers, invalid dates such as ``"2023-13-45"``, empty strings, partial
-    dates such as ``"May 2023"``) gives ``None``; this function never raises.
+    ``"Wednesday, May 10, 2023 8:30 AM EDT"`` and ``"Wed, 10 May 2023 08:30:00 +0000"``, in the
+    years :data:`PUBLISHED_YEARS`. Anything else (numbers, invalid dates such as
+    ``"2023-13-45"``, partial dates such as ``"May 2023"``) gives ``None`` and, when a value
+    was given, one short warning saying why; this function never raises.
 
     Parameters
     ----------
     value
-        The raw front-matter value.
+        The raw value.
+    warnings : list of str, optional
+        Where to append the warning for a value that is not a usable date.
 
     Returns
     -------
     datetime.date or None
     """
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if not isinstance(value, str):
+    notes: list[str] = [] if warnings is None else warnings
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    found: datetime.date | None
+    if isinstance(value, datetime.datetime):
+        found = value.date()
+    elif isinstance(value, datetime.date):
+        found = value
+    elif isinstance(value, str):
+        found = _published_from_text(value, notes)
+    else:
+        notes.append(f"published {_shown_value(value)}, not a date; ignored")
+        return None
+    low, high = PUBLISHED_YEARS
+    if found is not None and not low <= found.year <= high:
+        notes.append(f"published {found.isoformat()!r} is outside the years {low}–{high}; ignored")
+        return None
+    return found
+
+
+def _published_from_text(value: str, notes: list[str]) -> datetime.date | None:
     text = value.strip()
-    if not text or len(text) > 100:
+    shown = repr(text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…")
+    if len(text) > _PUBLISHED_CHARS:
+        notes.append(f"published {shown} is not a date like {_PUBLISHED_FORMS}; ignored")
         return None
     for parse in (datetime.date.fromisoformat, datetime.datetime.fromisoformat):
         try:
@@ -1003,10 +1035,32 @@ def parse_published(value: object) -> datetime.date | None:
         except ValueError:
             continue
         return parsed.date() if isinstance(parsed, datetime.datetime) else parsed
-    words = _published_from_words(text)
-    if words is not None:
-        return words
+    if numeric := _NUMERIC_PUBLISHED_RE.fullmatch(text):
+        found = _valid_date(int(numeric[1]), int(numeric[2]), int(numeric[3]))
+    else:
+        found = _published_from_words(text) or _published_from_rfc2822(text)
+    if found is None:
+        shaped = numeric is not None or _PUBLISHED_RE.fullmatch(text) is not None
+        why = "is not a valid date" if shaped else f"is not a date like {_PUBLISHED_FORMS}"
+        notes.append(f"published {shown} {why}; ignored")
+    return found
+
+
+def _published_from_rfc2822(text: str) -> datetime.date | None:
     try:
         return email.utils.parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def _shown_value(value: object) -> str:
+    """Name a non-text value for a warning without formatting a large one whole."""
+    if isinstance(value, bool):
+        return f"{value!r} is a boolean"
+    if isinstance(value, int | float):
+        return f"{value!r} is a number"
+    if isinstance(value, dict):
+        return "is a mapping"
+    if isinstance(value, list):
+        return "is a list"
+    return f"is a {type(value).__name__}"
