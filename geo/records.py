@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
 
 from shapely.geometry.base import BaseGeometry
 
 Origin = Literal["curated", "extracted", "derived"]
+CRS: Final = "EPSG:4326"
+"""The one coordinate reference system of every geometry Faultlines keeps or shows."""
+
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Precision = Literal["day", "month", "year", "unknown"]
 Modality = Literal["happened", "planned"]

@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.places.gazetteer import Gazetteer, Place, haversine_km
-from geo.records import Event, Office, Zone, stable_id
+from geo.records import CRS, Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
 __all__ = [
@@ -58,9 +58,6 @@ __all__ = [
     "zone_severity",
     "zones_frame",
 ]
-
-CRS: Final = "EPSG:4326"
-"""Coordinate reference system of every layer."""
 
 HALF_LIFE_DAYS: Final = 180.0
 """Days after which an event counts half as much towards a zone's severity (default 180)."""

@@ -24,6 +24,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from geo.errors import FaultlinesError
+from geo.records import CRS
 
 __all__ = [
     "CRS",
@@ -85,9 +86,6 @@ WHOLE: Final = "all"
 
 UNDATED: Final = "unknown"
 """Part key of the rows of a partitioned layer that have no date."""
-
-CRS: Final = "EPSG:4326"
-"""The coordinate reference system of every geo layer."""
 
 VERSION_RE: Final = re.compile(r"[0-9a-f]{12}\Z")
 """Matches a well-formed version id: 12 hex digits."""

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
-_CRS_4326 = pyproj.CRS.from_epsg(4326)
+_CRS_4326 = pyproj.CRS(CRS)
 
 
 # -- frames -------------------------------------------------------------------------------
