@@ -42,7 +42,6 @@ from geo.ingest.fetch import Fetched, Fetcher, FetchError
 from geo.ingest.pipeline import (
     IngestReport,
     ProgressCallback,
-    SkippedFile,
     ingest_articles,
     read_new_articles,
 )
@@ -237,7 +236,7 @@ class WebIngestReport:
     not_modified: int = 0
 
     def summary(self) -> str:
-        """Return the per-source lines, then the ingest summary."""
+        """Return the per-source lines (failures by address), then the ingest summary."""
         lines = [line for source in self.sources for line in source.lines()]
         return "\n".join([*lines, self.ingest.summary()])
 
@@ -246,8 +245,7 @@ class WebIngestReport:
         """Sources and items that failed, and files skipped."""
         sources = sum(s.outcome == "failed" for s in self.sources)
         items = sum(i.outcome == "failed" for s in self.sources for i in s.items)
-        files = len(self.ingest.skipped) - sources - items
-        return sources + items + max(files, 0)
+        return sources + items + len(self.ingest.skipped)
 
 
 # --- telling and parsing ---------------------------------------------------------------
@@ -429,6 +427,7 @@ class _Run:
     known_keys: set[str]
     known_ids: set[str]
     articles: list[Article] = field(default_factory=list)
+    planned: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -548,15 +547,16 @@ def _jobs(
     """Return the items already stored, and a job for each other item not seen before."""
     done: list[ItemReport] = []
     jobs: list[_Job] = []
-    queued: set[str] = set()
     for item in items:
         key = url_key(item.url)
-        if key in request.seen or key in queued:
+        if key in request.seen:
             continue
-        queued.add(key)
         if key in run.known_keys:
             done.append(ItemReport(item.url, "stored", "already stored"))
+        elif key in run.planned:
+            done.append(ItemReport(item.url, "duplicate", "listed twice in this run"))
         else:
+            run.planned.add(key)
             jobs.append(_Job(index, item.url, item))
     return done, jobs
 
@@ -627,7 +627,6 @@ def ingest_web(
     from_files, skipped, duplicates = read_new_articles(
         expanded, known_ids | {a.id for a in articles}
     )
-    skipped = [*_skipped(reports), *skipped]
     duplicates += sum(i.outcome in {"duplicate", "stored"} for r in reports for i in r.items)
     report = ingest_articles(
         [*articles, *from_files],
@@ -641,12 +640,3 @@ def ingest_web(
     return WebIngestReport(
         report, tuple(reports), requests=fetcher.requests, not_modified=fetcher.not_modified
     )
-
-
-def _skipped(reports: Iterable[SourceReport]) -> list[SkippedFile]:
-    skipped = []
-    for report in reports:
-        if report.outcome == "failed":
-            skipped.append(SkippedFile(report.url, report.reason))
-        skipped += [SkippedFile(i.url, i.reason) for i in report.items if i.outcome == "failed"]
-    return skipped
