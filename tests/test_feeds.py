@@ -35,6 +35,7 @@ from geo.ingest.urls import clean_url, url_key
 from geo.ingest.watch import poll_due
 from geo.store.store import Store, StoreBusyError
 from geo.text.mentions import PlaceFinder
+from geo.view.fresh import new_since
 from tests.feedserver import FeedServer, Reply, atom, page, rss, serving
 
 RSS_TYPE = "application/rss+xml"
@@ -666,3 +667,29 @@ def test_cli_ingest_reports_a_dead_address_and_exits_2(server: FeedServer, tmp_p
     assert result.exit_code == 2
     assert f"failed {server.url('/gone')}: HTTP 404 (not found)" in result.output
     assert "Traceback" not in result.output
+
+
+# --- what is new to a reader ----------------------------------------------------------------
+
+
+def test_new_since_counts_articles_after_a_version_or_a_moment(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder
+) -> None:
+    server.routes["/a"] = article_page(0)
+    server.routes["/b"] = article_page(1)
+    server.routes["/c"] = article_page(2)
+    assert new_since(store, version="000000000000").count == 0  # empty store, unknown version
+    ingest_web([server.url("/a")], store, fetcher=fetcher, finder=finder)
+    seen = store.current_version()
+    assert seen is not None
+    assert new_since(store, version=seen).count == 0
+    ingest_web([server.url("/b"), server.url("/c")], store, fetcher=fetcher, finder=finder)
+    fresh = new_since(store, version=seen)
+    assert fresh.count == 2
+    stored = store.read_layer("articles", columns=["id", "url"])
+    expected = set(stored[stored["url"] != server.url("/a")]["id"])
+    assert set(fresh.article_ids) == expected
+    long_ago = datetime.datetime(2000, 1, 1)
+    assert new_since(store, since=long_ago).count == 3
+    assert new_since(store, version="0123456789ab", since=long_ago).count == 3  # pruned version
+    assert new_since(store).count == 0
