@@ -394,8 +394,7 @@ def test_json_ld_date_and_the_fetch_time_when_nothing_says(
     articles, _ = gather(
         [SourceRequest(server.url("/ld")), SourceRequest(server.url("/undated"))],
         fetcher,
-        known_keys=set(),
-        known_ids=set(),
+        known=lambda: (set(), set()),
     )
     by_source = {a.source: a for a in articles}
     dated = by_source[server.url("/ld")]
@@ -693,3 +692,25 @@ def test_new_since_counts_articles_after_a_version_or_a_moment(
     assert new_since(store, since=long_ago).count == 3
     assert new_since(store, version="0123456789ab", since=long_ago).count == 3  # pruned version
     assert new_since(store).count == 0
+
+
+def test_with_metadata_prefers_what_it_is_given_and_cleans_it() -> None:
+    from geo.text.articles import article_from_html, with_metadata
+
+    title, paragraphs = story(0)
+    article = article_from_html(page(title, paragraphs).decode(), source="http://x.test/a")
+    assert article.body_offset is None
+    changed = with_metadata(
+        article,
+        title="  Feed   title ",
+        published=datetime.date(2023, 5, 6),
+        url="javascript:alert(1)",
+        extra={"published_from": "feed"},
+    )
+    assert changed.title == "Feed title"
+    assert changed.published == datetime.date(2023, 5, 6)
+    assert changed.url == article.url  # a bad address is dropped, with a warning
+    assert any("not an http(s) address" in w for w in changed.warnings)
+    assert changed.extra["published_from"] == "feed"
+    assert (changed.id, changed.text) == (article.id, article.text)
+    assert with_metadata(article) == article

@@ -30,7 +30,7 @@ import codecs
 import datetime
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -445,8 +445,7 @@ def gather(
     requests: Sequence[SourceRequest],
     fetcher: Fetcher,
     *,
-    known_keys: set[str],
-    known_ids: set[str],
+    known: Callable[[], tuple[set[str], set[str]]],
     workers: int = FETCH_WORKERS,
 ) -> tuple[list[Article], list[SourceReport]]:
     """Fetch feeds and pages and read their articles, without touching the store.
@@ -457,8 +456,10 @@ def gather(
         The addresses to read.
     fetcher
         Fetches politely.
-    known_keys, known_ids
-        Address keys and article ids already stored (:func:`known_in_store`).
+    known
+        Returns the address keys and article ids already stored (such as
+        :func:`known_in_store`); called only when some source has items to look at, so a
+        poll whose feeds all answer 304 reads nothing from the store.
     workers
         Pages fetched at once.
 
@@ -467,9 +468,14 @@ def gather(
     list of Article, list of SourceReport
         The new articles (each once), and one report per request in order.
     """
-    run = _Run(set(known_keys), set(known_ids))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         firsts = list(pool.map(lambda r: _fetch_source(r, fetcher), requests))
+        idle = all(
+            isinstance(first, FetchError) or (first.not_modified and not request.retry)
+            for request, first in zip(requests, firsts, strict=True)
+        )
+        known_keys, known_ids = (set(), set()) if idle else known()
+        run = _Run(set(known_keys), set(known_ids))
         heads: list[SourceReport] = []
         items: list[list[ItemReport]] = []
         jobs: list[_Job] = []
@@ -616,7 +622,7 @@ def ingest_web(
     fetcher = fetcher or Fetcher()
     try:
         articles, reports = gather(
-            [SourceRequest(u) for u in urls], fetcher, known_keys=known_keys, known_ids=known_ids
+            [SourceRequest(u) for u in urls], fetcher, known=lambda: (known_keys, known_ids)
         )
     finally:
         if own:

@@ -233,6 +233,7 @@ class Fetcher:
         self._pool = urllib3.PoolManager(
             num_pools=64, maxsize=max(1, self.settings.per_host), timeout=timeout, retries=False
         )
+        self._counts_lock = threading.Lock()
         self.requests = 0
         """Requests sent, robots.txt included."""
         self.not_modified = 0
@@ -338,7 +339,8 @@ class Fetcher:
             if name.strip().lower() == "charset" and value.strip():
                 charset = value.strip().strip("\"'").lower()
         if status == 304:
-            self.not_modified += 1
+            with self._counts_lock:
+                self.not_modified += 1
         return Fetched(
             url=url,
             final_url=final,
@@ -358,7 +360,8 @@ class Fetcher:
         host = self._host(target)
         with host.slots:
             self._wait_turn(host)
-            self.requests += 1
+            with self._counts_lock:
+                self.requests += 1
             started = self._clock()
             try:
                 response = self._pool.request(

@@ -82,7 +82,6 @@ def poll_due(
     requests_before, not_modified_before = fetcher.requests, fetcher.not_modified
     if not due:
         return PollReport(WebIngestReport(_empty(store, started)), polled=0)
-    known_keys, known_ids = known_in_store(store)
     requests = [
         SourceRequest(
             feed.url,
@@ -94,17 +93,20 @@ def poll_due(
         )
         for feed in due
     ]
-    articles, reports = gather(requests, fetcher, known_keys=known_keys, known_ids=known_ids)
+    articles, reports = gather(requests, fetcher, known=lambda: known_in_store(store))
     duplicates = sum(i.outcome in {"duplicate", "stored"} for r in reports for i in r.items)
     error = None
     try:
-        ingest = ingest_articles(
-            articles,
-            store,
-            finder=finder,
-            duplicates=duplicates,
-            started=started,
-        )
+        if not articles:  # nothing to write: the store is not read
+            ingest = replace(_empty(store, started), duplicates=duplicates)
+        else:
+            ingest = ingest_articles(
+                articles,
+                store,
+                finder=finder,
+                duplicates=duplicates,
+                started=started,
+            )
     except (StoreError, OSError) as failure:
         error = f"the store could not be written ({failure}); the feeds keep their state"
         ingest = _empty(store, started)
