@@ -22,7 +22,7 @@ from geo.ingest.feeds import (
     parse_feed,
     sniff,
 )
-from geo.ingest.fetch import Fetcher, FetchError, FetchSettings
+from geo.ingest.fetch import Fetcher, FetchError, FetchSettings, is_private
 from geo.ingest.registry import (
     RegistryError,
     add_feed,
@@ -304,6 +304,30 @@ def test_an_unreachable_robots_txt_keeps_the_site_off_limits(
     server.routes["/f"] = Reply(rss([]), content_type=RSS_TYPE)
     with pytest.raises(FetchError, match=r"robots\.txt unreachable"):
         fetcher.fetch(server.url("/f"))
+    assert server.hits["/f"] == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "private"),
+    [
+        ("http://127.0.0.1:8080/a", True),
+        ("http://10.1.2.3/a", True),
+        ("http://192.168.0.7/a", True),
+        ("http://169.254.169.254/latest/meta-data", True),
+        ("http://[::1]/a", True),
+        ("http://93.184.216.34/a", False),
+    ],
+)
+def test_is_private(url: str, private: bool) -> None:
+    assert is_private(url) is private
+
+
+def test_a_feed_item_may_not_reach_into_a_private_network(
+    server: FeedServer, fetcher: Fetcher
+) -> None:
+    server.routes["/f"] = Reply(rss([]), content_type=RSS_TYPE)
+    with pytest.raises(FetchError, match="private network"):
+        fetcher.fetch(server.url("/f"), private=False)
     assert server.hits["/f"] == 0
 
 

@@ -30,6 +30,7 @@ import codecs
 import datetime
 import re
 import time
+import xml.sax
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from typing import Any, Final, Literal
 
 import feedparser
 
-from geo.ingest.fetch import Fetched, Fetcher, FetchError
+from geo.ingest.fetch import Fetched, Fetcher, FetchError, is_private
 from geo.ingest.pipeline import (
     IngestReport,
     ProgressCallback,
@@ -309,15 +310,13 @@ def parse_feed(body: bytes, *, url: str) -> ParsedFeed:
         body, response_headers={"content-location": url}, sanitize_html=False
     )
     warnings: list[str] = []
-    if parsed.get("bozo"):
-        error = parsed.get("bozo_exception")
-        message = " ".join(str(getattr(error, "getMessage", lambda: error)()).split())
-        if hasattr(error, "getLineNumber"):
-            where = f"line {error.getLineNumber()}: {message}"
-            if message in _TOLERATED_XML_ERRORS and parsed.entries:
-                warnings.append(f"XML error read past ({where})")
-            else:
-                raise FeedError(url, f"malformed XML ({where})")
+    error = parsed.get("bozo_exception")
+    if parsed.get("bozo") and isinstance(error, xml.sax.SAXParseException):
+        message = " ".join(str(error.getMessage()).split())
+        where = f"line {error.getLineNumber()}: {message}"
+        if message not in _TOLERATED_XML_ERRORS or not parsed.entries:
+            raise FeedError(url, f"malformed XML ({where})")
+        warnings.append(f"XML error read past ({where})")
     if not parsed.get("version") and not parsed.entries:
         raise FeedError(url, "not an RSS or Atom feed")
     outlet = _one_line(parsed.feed.get("title"))
@@ -437,6 +436,7 @@ class _Job:
     source: int
     url: str
     item: FeedItem | None
+    private: bool = False
     fetched: Fetched | None = None
     result: Article | ItemReport | None = None
 
@@ -506,7 +506,11 @@ def gather(
 
 def _fetch_source(request: SourceRequest, fetcher: Fetcher) -> Fetched | FetchError:
     try:
-        return fetcher.fetch(request.url, etag=request.etag, last_modified=request.last_modified)
+        return fetcher.fetch(
+            request.url,
+            etag=request.etag,
+            last_modified=request.last_modified,
+        )
     except FetchError as error:
         return error
 
@@ -550,9 +554,13 @@ def _plan(
 def _jobs(
     index: int, items: Iterable[FeedItem], request: SourceRequest, run: _Run
 ) -> tuple[list[ItemReport], list[_Job]]:
-    """Return the items already stored, and a job for each other item not seen before."""
+    """Return the items already stored, and a job for each other item not seen before.
+
+    Items may be on a private network only when the feed itself is.
+    """
     done: list[ItemReport] = []
     jobs: list[_Job] = []
+    private: bool | None = None  # looked up at the first item to fetch
     for item in items:
         key = url_key(item.url)
         if key in request.seen:
@@ -563,14 +571,15 @@ def _jobs(
             done.append(ItemReport(item.url, "duplicate", "listed twice in this run"))
         else:
             run.planned.add(key)
-            jobs.append(_Job(index, item.url, item))
+            private = is_private(request.url) if private is None else private
+            jobs.append(_Job(index, item.url, item, private=private))
     return done, jobs
 
 
 def _run_job(job: _Job, fetcher: Fetcher) -> None:
     """Fetch and read one article page (in a worker thread)."""
     try:
-        fetched = job.fetched or fetcher.fetch(job.url)
+        fetched = job.fetched or fetcher.fetch(job.url, private=job.private)
         job.result = article_from_fetched(fetched, job.item)
     except FetchError as error:
         job.result = ItemReport(job.url, "failed", error.reason, transient=error.transient)

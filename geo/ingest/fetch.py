@@ -19,6 +19,9 @@ these rules (each a field of :class:`FetchSettings`, with its default):
 * **size cap**: 10 MiB of (decompressed) body; a larger ``Content-Length`` is refused before
   reading, a longer body is cut off and refused.
 * **content types**: web pages, feeds and plain text only (:data:`ACCEPTED_TYPES`).
+* **private networks**: an address found in a feed (and each redirect it takes) is refused
+  when its host is on a loopback, private or link-local network, unless the feed itself is
+  (:func:`is_private`), so a public feed cannot make the reader fetch from inside its network.
 * **retries**: a 5xx or 429 answer, a timeout or a dropped connection is tried again twice,
   1 s and then 2 s later (or after ``Retry-After``, up to 30 s).
 
@@ -31,6 +34,8 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import ipaddress
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -50,6 +55,7 @@ __all__ = [
     "FetchSettings",
     "Fetched",
     "Fetcher",
+    "is_private",
 ]
 
 #: The name robots.txt rules are matched against.
@@ -250,7 +256,12 @@ class Fetcher:
         self._pool.clear()
 
     def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        private: bool = True,
     ) -> Fetched:
         """Fetch `url`, conditionally when validators of the last answer are given.
 
@@ -260,6 +271,10 @@ class Fetcher:
             An ``http`` or ``https`` address.
         etag, last_modified
             ``ETag`` and ``Last-Modified`` of the last answer from `url`.
+        private
+            Whether `url`, and the addresses it redirects to, may be on a loopback, private
+            or link-local network. Addresses found in a public feed get False, so a feed
+            cannot make the reader fetch from the network it runs in (see `is_private`).
 
         Returns
         -------
@@ -281,7 +296,7 @@ class Fetcher:
         attempt = 0
         while True:
             try:
-                return self._follow(url, headers)
+                return self._follow(url, headers, private=private)
             except _RetryableError as error:
                 if attempt >= self.settings.retries:
                     raise FetchError(
@@ -295,10 +310,13 @@ class Fetcher:
 
     # -- one request and its redirects ------------------------------------------------
 
-    def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
+    def _follow(self, url: str, headers: dict[str, str], *, private: bool) -> Fetched:
         seen = {url}
         current = url
         for _ in range(self.settings.max_redirects + 1):
+            if not private and is_private(current):
+                host = urlsplit(current).hostname
+                raise FetchError(url, f"{host} is on a private network; not fetched for a feed")
             if self.settings.obey_robots:
                 self._check_robots(url, current)
             response = self._request(current, headers, limit=self.settings.max_bytes, url=url)
@@ -560,6 +578,27 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+
+
+def is_private(url: str) -> bool:
+    """Return whether the host of `url` is, or resolves to, a non-public address.
+
+    Loopback, private, link-local, reserved and unspecified addresses count, as does a host
+    that does not resolve (it is then refused rather than guessed at).
+    """
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return True
+    for address in addresses:
+        try:
+            ip = ipaddress.ip_address(str(address).split("%", 1)[0])
+        except ValueError:
+            return True
+        if not ip.is_global or ip.is_multicast:
+            return True
+    return False
 
 
 def _origin(url: str) -> str:
