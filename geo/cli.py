@@ -6,7 +6,11 @@ Commands (the contract in the README; scripts depend on it):
   nothing matches;
 * ``places PATH... [--format jsonl]``: one JSON object per place mention (``-`` reads stdin);
 * ``ingest PATH... [--store DIR]``: articles into the store (a bad file is reported and
-  skipped; the same text twice adds nothing);
+  skipped; the same text twice adds nothing); http(s) addresses of feeds or article pages
+  may stand beside the paths;
+* ``feeds add URL [--every 30m] [--name NAME]``, ``feeds list``, ``feeds remove URL|NAME``:
+  the feeds the store follows;
+* ``watch [--once]``: poll the followed feeds on their schedules;
 * ``export --layer events|offices|zones|places [--store DIR] [--format geojson|csv|parquet]``;
 * ``store check``: look for damage in the store;
 * ``store repair [--dry-run]``: bring a damaged store back to its newest sound version;
@@ -242,8 +246,20 @@ def ingest(
     workers: int,
     scheduler: str | None,
 ) -> None:
-    """Read the articles at PATHS (files or folders, - for stdin) into the store."""
+    """Read the articles at PATHS (files, folders, - for stdin, feed or page addresses).
+
+    An http(s) address is fetched and told apart by its content: a feed brings in its items'
+    article pages, a web page is an article.
+    """
     from tqdm import tqdm
+
+    from geo.ingest.urls import is_web_url
+
+    if any(is_web_url(path) for path in paths):
+        if workers > 1 or scheduler:
+            _fail("--workers and --scheduler read files only; give the addresses on their own")
+        _ingest_web(paths, store_dir)
+        return
 
     from geo.ingest.pipeline import ingest as ingest_paths
     from geo.store.store import Store, StoreError, default_store_dir
@@ -447,3 +463,135 @@ def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
     os.environ[settings.STORE.name] = str(default_store_dir())
     os.chdir(script.parent)
     os.execv(sys.executable, command)
+
+
+# --- feeds and watch -----------------------------------------------------------------------
+
+
+def _ingest_web(paths: Sequence[str], store_dir: Path | None) -> None:
+    """Ingest addresses (and any paths beside them); exit as ``ingest`` does."""
+    from geo.ingest.feeds import ingest_web
+    from geo.store.store import Store, StoreError, default_store_dir
+
+    try:
+        store = Store.open(store_dir or default_store_dir())
+        report = ingest_web(paths, store)
+    except (StoreError, OSError) as error:
+        _fail(f"cannot write the store: {error}")
+        return
+    click.echo(report.summary())
+    if report.failures:
+        nothing = report.ingest.articles == 0 and report.ingest.duplicates == 0
+        sys.exit(EXIT_BAD_INPUT if nothing else EXIT_NO_MATCH)
+
+
+@main.group()
+def feeds() -> None:
+    """Follow RSS and Atom feeds (polled by ``watch``)."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@_STORE_OPTION
+@click.option("--every", default="30m", show_default=True, help="Poll interval: 30m, 2h, 1d.")
+@click.option("--name", help="A short name to show (default: the address).")
+def feeds_add(url: str, store_dir: Path | None, every: str, name: str | None) -> None:
+    """Follow the feed at URL (first polled by the next ``watch``)."""
+    from geo.ingest.registry import RegistryError, add_feed, format_every, parse_every
+    from geo.store.store import Store, StoreError, default_store_dir
+
+    directory = store_dir or default_store_dir()
+    try:
+        seconds = parse_every(every)
+        Store.open(directory)
+        feed = add_feed(directory, url, every=seconds, name=name)
+    except (RegistryError, StoreError, OSError) as error:
+        _fail(str(error))
+        return
+    click.echo(f"following {feed.url} every {format_every(feed.every)} as {feed.name!r}")
+
+
+@feeds.command("list")
+@_STORE_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def feeds_list(store_dir: Path | None, output_format: str) -> None:
+    """List the followed feeds: last poll, status, items seen, next poll."""
+    from geo.ingest.registry import RegistryError, format_every, load_feeds
+    from geo.store.store import default_store_dir
+
+    try:
+        followed = load_feeds(store_dir or default_store_dir())
+    except RegistryError as error:
+        _fail(str(error))
+        return
+    if output_format == "json":
+        for feed in followed:
+            record = {
+                "url": feed.url,
+                "name": feed.name,
+                "every": format_every(feed.every),
+                "last_poll": _iso(feed.last_poll),
+                "status": feed.status,
+                "message": feed.message,
+                "items_seen": feed.items_seen,
+                "articles_added": feed.articles_added,
+                "next_poll": _iso(feed.next_poll),
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if not followed:
+        click.echo("no feeds followed; add one with: python -m geo feeds add URL")
+    for feed in followed:
+        click.echo(
+            f"{feed.name}  {feed.url}\n"
+            f"  every {format_every(feed.every)}; last poll {_iso(feed.last_poll) or 'never'}; "
+            f"status {feed.status}{': ' + feed.message if feed.message else ''}; "
+            f"{feed.items_seen} item(s) seen, {feed.articles_added} article(s) added; "
+            f"next poll {_iso(feed.next_poll) or 'now'}"
+        )
+
+
+def _iso(moment: Any) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+@feeds.command("remove")
+@click.argument("which")
+@_STORE_OPTION
+def feeds_remove(which: str, store_dir: Path | None) -> None:
+    """Stop following the feed with address or name WHICH (its articles stay)."""
+    from geo.ingest.registry import RegistryError, remove_feed
+    from geo.store.store import default_store_dir
+
+    try:
+        feed = remove_feed(store_dir or default_store_dir(), which)
+    except RegistryError as error:
+        _fail(str(error))
+        return
+    click.echo(f"no longer following {feed.url}")
+
+
+@main.command()
+@_STORE_OPTION
+@click.option("--once", is_flag=True, help="Poll the feeds that are due once, then exit.")
+def watch(store_dir: Path | None, once: bool) -> None:
+    """Poll the followed feeds on their schedules until stopped (Ctrl-C or SIGTERM)."""
+    import signal
+    import threading
+
+    from geo.ingest.registry import RegistryError
+    from geo.ingest.watch import watch as watch_feeds
+    from geo.store.store import StoreError, default_store_dir
+
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        watch_feeds(store_dir or default_store_dir(), once=once, stop=stop, log=click.echo)
+    except (RegistryError, StoreError, OSError) as error:
+        _fail(str(error))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

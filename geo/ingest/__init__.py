@@ -1,1 +1,1 @@
-"""Bring articles into the store: one process, a Dask cluster, or the browser's uploads."""
+"""Bring articles into the store: files, the browser's uploads, web pages and followed feeds."""

@@ -65,6 +65,7 @@ __all__ = [
     "Article",
     "ArticleError",
     "article_from_bytes",
+    "article_from_html",
     "article_from_text",
     "article_id",
     "decode_bytes",
@@ -72,6 +73,7 @@ __all__ = [
     "iter_article_paths",
     "read_article",
     "read_articles",
+    "with_metadata",
 ]
 
 MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
@@ -521,6 +523,77 @@ def article_from_text(
     meta.url = _clean_url(url, meta.warnings)
     meta.language = _clean_language(language, meta.warnings)
     return _make_article(body, meta, source=source, body_offset=0, stem=None)
+
+
+def article_from_html(html: str, *, source: str) -> Article:
+    """Read the article in a web page given as text, such as one fetched from its address.
+
+    Parameters
+    ----------
+    html
+        The page, decoded.
+    source
+        Recorded as `Article.source` and named in errors (the address, for a fetched page).
+
+    Returns
+    -------
+    Article
+        As `read_article` returns for an ``.html`` file.
+
+    Raises
+    ------
+    ArticleError
+        If the page is binary or holds no extractable text.
+    """
+    text = _normalise_newlines(html.removeprefix("\ufeff"))
+    if _text_looks_binary(text):
+        raise ArticleError(source, "binary data, not a web page")
+    if not text.strip():
+        raise ArticleError(source, "empty page, no article text")
+    return _article_from_html(text, source=source, stem=None)
+
+
+def with_metadata(
+    article: Article,
+    *,
+    title: object = None,
+    outlet: object = None,
+    published: object = None,
+    url: object = None,
+    extra: Mapping[str, str] | None = None,
+    warnings: Iterable[str] = (),
+) -> Article:
+    """Return `article` with metadata known from elsewhere (a feed item) in place of its own.
+
+    Each value is cleaned as front matter is (a bad one is dropped with a warning); ``None``
+    keeps the article's own value.
+
+    Parameters
+    ----------
+    article
+        The article read from its page.
+    title, outlet, published, url
+        The values that win over the article's (`published` as in `article_from_text`).
+    extra
+        Keys added to `Article.extra`.
+    warnings
+        Added to `Article.warnings`.
+    """
+    notes = [*article.warnings, *warnings]
+    return Article(
+        id=article.id,
+        title=_clean_text("title", title, notes) or article.title,
+        text=article.text,
+        source=article.source,
+        outlet=_clean_text("outlet", outlet, notes) or article.outlet,
+        published=parse_published(published, notes) or article.published,
+        url=_clean_url(url, notes) or article.url,
+        language=article.language,
+        author=article.author,
+        body_offset=article.body_offset,
+        warnings=tuple(notes),
+        extra=_FrozenMapping({**article.extra, **(extra or {})}),
+    )
 
 
 def iter_article_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
