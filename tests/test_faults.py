@@ -34,6 +34,7 @@ from shapely.geometry import box
 
 from geo.cli import main
 from geo.ingest.pipeline import ingest
+from geo.store.format import manifest_checksum
 from geo.store.store import (
     MANIFEST_FORMAT,
     STORE_ENV,
@@ -698,6 +699,30 @@ def test_reads_verify_parts_written_earlier_in_the_same_process(
     os.utime(path, (HOUR_AGO + 7, HOUR_AGO + 7))  # a new modification time, whatever the clock
     with pytest.raises(StoreCorruptError, match="does not match its hash"):
         reader.read_all()
+
+
+def _set_created_at(store: Store, version: str, when: str) -> None:
+    """Rewrite a manifest as a writer with a wrong clock would have written it."""
+    path = store.versions_dir / f"{version}.json"
+    data = json.loads(path.read_text())
+    data["created_at"] = when
+    data["checksum"] = manifest_checksum(data)
+    path.write_text(json.dumps(data))
+
+
+def test_repair_follows_the_parent_chain_not_the_clock(
+    versions: tuple[Store, list[str]],
+) -> None:
+    store, written = versions
+    _set_created_at(store, written[2], "2001-01-01T00:00:00+00:00")  # clock far behind
+    _set_created_at(store, written[0], "2099-01-01T00:00:00+00:00")  # clock far ahead
+    _garble_current(store, written)
+    fresh = Store(store.root)
+    assert [info.id for info in fresh.versions()] == written
+    report = fresh.repair()
+    assert report.current_after == written[2], report.summary()
+    assert len(Store(store.root).read_all().zones) == 3
+    assert Store(store.root).prune(keep=1) == written[:2]
 
 
 def test_older_manifests_without_a_checksum_are_read_and_sealed_by_repair(

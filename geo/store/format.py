@@ -14,7 +14,7 @@ import os
 import re
 import shlex
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "StoreError",
     "StoreSchemaError",
     "VersionNotFoundError",
+    "chain_order",
     "check_layer",
     "file_age",
     "fsync_directory",
@@ -410,6 +411,38 @@ def version_id(layers: Mapping[str, LayerInfo]) -> str:
     pairs = sorted((name, part.object) for name, info in layers.items() for part in info.parts)
     text = "\n".join(f"{name}\t{digest}" for name, digest in pairs)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def chain_order(manifests: Iterable[Manifest]) -> list[Manifest]:
+    """Return `manifests` oldest first, by their parent chains rather than their clocks.
+
+    A version comes after every version it descends from: it is ordered by the length of its
+    chain of parents (a parent no manifest here describes counts as one more step), then by
+    when it says it was written, then by id. So a writer whose clock was wrong cannot make
+    its version look older than the one it was written on.
+    """
+    by_id = {manifest.version: manifest for manifest in manifests}
+    depths: dict[str, int] = {}
+
+    def depth(version: str) -> int:
+        chain: list[str] = []
+        seen: set[str] = set()
+        step: str | None = version
+        base = 0
+        while step is not None and step not in depths:
+            if step in seen or step not in by_id:  # a loop, or a parent no manifest describes
+                base = 0 if step in seen else 1
+                break
+            seen.add(step)
+            chain.append(step)
+            step = by_id[step].parent
+        else:
+            base = 0 if step is None else depths[step]
+        for offset, name in enumerate(reversed(chain), start=1):
+            depths[name] = base + offset
+        return depths[version]
+
+    return sorted(by_id.values(), key=lambda m: (depth(m.version), m.created_at, m.version))
 
 
 @contextmanager

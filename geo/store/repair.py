@@ -1,7 +1,8 @@
 """Find damage in a store and bring it back to its newest sound version (see `geo.store.store`).
 
 `check_store` lists what is wrong, one line per problem; `repair_store` fixes what it can under
-the store's write lock and says what it did in a `RepairReport`.
+the store's write lock and says what it did in a `RepairReport`. "Newest" follows the versions'
+parent chains (`geo.store.format.chain_order`), never their clocks alone.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from geo.store.format import (
     StoreCorruptError,
     StoreError,
     StoreSchemaError,
+    chain_order,
     file_age,
     fsync_directory,
     load_manifest,
@@ -250,7 +252,7 @@ def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
     before = read_pointer(current_path)
     current = before if before in sound else None
     if current is None and sound:
-        current = max(sound.values(), key=lambda m: (m.created_at, m.version)).version
+        current = chain_order(sound.values())[-1].version
 
     removed, kept = _leftovers(store, now, moved)
     if not dry_run:

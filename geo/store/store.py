@@ -83,6 +83,7 @@ from geo.store.format import (
     StoreError,
     StoreSchemaError,
     VersionNotFoundError,
+    chain_order,
     check_layer,
     fsync_directory,
     load_manifest,
@@ -268,7 +269,7 @@ class Store:
         return self._manifests[version]
 
     def versions(self) -> list[VersionInfo]:
-        """Return every version the store holds, oldest first."""
+        """Return every version the store holds, oldest first (by their parent chains)."""
         manifests = []
         for path in sorted(self.versions_dir.glob("*.json")):
             if not VERSION_RE.match(path.stem):
@@ -284,7 +285,7 @@ class Store:
                 parent=manifest.parent,
                 counts=MappingProxyType({n: i.rows for n, i in manifest.layers.items()}),
             )
-            for manifest in sorted(manifests, key=lambda m: (m.created_at, m.version))
+            for manifest in chain_order(manifests)
         ]
 
     # -- reading --------------------------------------------------------------------------
@@ -652,7 +653,7 @@ class Store:
 
         A version is sound when its manifest reads and matches its checksum, its id matches
         its parts and every part file is there, matches its hash and holds the rows the
-        manifest says.
+        manifest says. "Newest" follows the parent chains of the versions, not their clocks.
         Under the write lock, the repair
 
         * points ``CURRENT`` at the version it names if that one is sound, else at the newest
