@@ -123,6 +123,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "front_matter_unclosed.md": (INGESTED, ""),
     "front_matter_deep.md": (SKIPPED, "front matter is not valid YAML"),
     "front_matter_alias_bomb.md": (INGESTED, ""),
+    "front_matter_alias_bomb_published.md": (INGESTED, ""),
+    "front_matter_self_alias.md": (INGESTED, ""),
     "date_0001-01-01.md": (INGESTED, ""),
     "date_9999-12-31.md": (INGESTED, ""),
     "date_2023-02-30.md": (INGESTED, ""),
