@@ -364,7 +364,7 @@ def store() -> None:
 
 @store.command("check")
 @_STORE_OPTION
-@click.option("--deep", is_flag=True, help="Also re-hash every part file.")
+@click.option("--deep", is_flag=True, help="Also decode every part file in full.")
 def store_check(store_dir: Path | None, deep: bool) -> None:
     """Report damage in the store (exit 1 when there is any)."""
     from geo.store.store import Store, default_store_dir
@@ -384,7 +384,7 @@ def store_check(store_dir: Path | None, deep: bool) -> None:
 @store.command("repair")
 @_STORE_OPTION
 @click.option("--dry-run", is_flag=True, help="Only say what would be done; change nothing.")
-@click.option("--deep", is_flag=True, help="Also re-hash every part file.")
+@click.option("--deep", is_flag=True, help="Also decode every part file in full.")
 def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     """Bring a damaged store back to its newest sound version.
 

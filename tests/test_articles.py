@@ -337,8 +337,51 @@ def test_alias_bomb_in_front_matter_is_dropped(tmp_path: Path) -> None:
     article = read_article(write(tmp_path / "bomb.md", raw))
     assert article.text == "The body survives.\n"
     assert "i" not in article.extra
-    assert "front matter 'i' is too large to keep; ignored" in article.warnings
+    assert "front matter 'i' expands (YAML aliases) to more than 1,000 values; ignored" in (
+        article.warnings
+    )
     assert len(article.extra["a"]) < 100
+
+
+def test_alias_bomb_as_the_publication_date_is_refused_in_one_short_warning(
+    tmp_path: Path,
+) -> None:
+    levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in "bcde":
+        previous = chr(ord(level) - 1)
+        levels.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    raw = "---\ntitle: Bomb\npublished:\n" + "\n".join(f"  {line}" for line in levels)
+    article = read_article(write(tmp_path / "bomb.md", raw + "\n---\nThe body survives.\n"))
+    assert article.published is None
+    assert article.title == "Bomb"
+    assert article.warnings == (
+        "front matter 'published' expands (YAML aliases) to more than 1,000 values; ignored",
+    )
+
+
+def test_a_value_that_contains_itself_is_dropped(tmp_path: Path) -> None:
+    raw = "---\ntags: &t [a, *t]\nauthor: Kim\n---\nThe body survives.\n"
+    article = read_article(write(tmp_path / "loop.md", raw))
+    assert article.author == "Kim"
+    assert "tags" not in article.extra
+    assert any("'tags' expands" in warning for warning in article.warnings)
+
+
+def test_front_matter_that_is_one_exploding_list_is_refused(tmp_path: Path) -> None:
+    raw = (
+        "---\n- &a [x, x, x, x, x, x, x, x, x, x]\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    )
+    raw += "- [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\nBody.\n"
+    err = error_of(write(tmp_path / "list.md", raw))
+    assert "expands (YAML aliases) to more than 1,000 values" in err.reason
+
+
+def test_long_values_are_cut_short_in_warnings(tmp_path: Path) -> None:
+    raw = "---\npublished: '" + "9" * 100_000 + "'\nurl: " + "x" * 100_000 + "\n---\nBody.\n"
+    article = read_article(write(tmp_path / "long.md", raw))
+    assert article.published is None
+    assert len(article.warnings) == 2
+    assert all(len(warning) < 200 for warning in article.warnings)
 
 
 # --- errors --------------------------------------------------------------------------------

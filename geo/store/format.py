@@ -14,7 +14,7 @@ import os
 import re
 import shlex
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,21 +37,25 @@ __all__ = [
     "PARTITION_COLUMNS",
     "TMP_PREFIX",
     "UNDATED",
+    "UNSEALED_FORMAT",
     "VERSION_RE",
     "WHOLE",
     "BBox",
     "LayerInfo",
     "Manifest",
     "PartInfo",
+    "PartVerifier",
     "StoreBusyError",
     "StoreCorruptError",
     "StoreError",
     "StoreSchemaError",
     "VersionNotFoundError",
+    "chain_order",
     "check_layer",
     "file_age",
     "fsync_directory",
     "load_manifest",
+    "manifest_checksum",
     "manifest_to_json",
     "object_names",
     "problem_line",
@@ -72,8 +76,11 @@ DATED_LAYERS: Final = MappingProxyType(
 )
 """Layer → (start, end) date columns that ``date_from``/``date_to`` filter on (others: none)."""
 
-MANIFEST_FORMAT: Final = 1
-"""Schema version of the manifest files this module writes and reads."""
+MANIFEST_FORMAT: Final = 2
+"""Schema version of the manifest files this module writes (2: with a ``checksum``)."""
+
+UNSEALED_FORMAT: Final = 1
+"""The older manifest format still read: no ``checksum``; `Store.repair` rewrites it as 2."""
 
 GEOPARQUET_VERSION: Final = "1.1.0"
 """GeoParquet specification version of the geo parts (with a ``bbox`` covering column)."""
@@ -143,7 +150,7 @@ class StoreSchemaError(StoreCorruptError):
             )
         problem = (
             f"written in {age} store format ({found!r}; this Faultlines reads "
-            f"{MANIFEST_FORMAT!r}): {way_out}"
+            f"{UNSEALED_FORMAT!r} and {MANIFEST_FORMAT!r}): {way_out}"
         )
         super().__init__(path, problem)
         self.found = found
@@ -225,6 +232,9 @@ class Manifest:
         What the writer said it was.
     layers
         Layer name → `LayerInfo`; a layer never written is absent.
+    sealed
+        Whether its file carries a checksum its content matched (False for a manifest in
+        `UNSEALED_FORMAT`, whose damage only the checks on its parts can find).
     """
 
     version: str
@@ -232,6 +242,7 @@ class Manifest:
     parent: str | None
     message: str
     layers: Mapping[str, LayerInfo] = field(hash=False)
+    sealed: bool = True
 
 
 # -- layers -------------------------------------------------------------------------------
@@ -267,13 +278,25 @@ def manifest_to_json(manifest: Manifest) -> dict[str, Any]:
         for name, info in manifest.layers.items()
     }
     head = {"format": MANIFEST_FORMAT, "version": manifest.version}
-    return {
+    data = {
         **head,
         "created_at": manifest.created_at.isoformat(),
         "parent": manifest.parent,
         "message": manifest.message,
         "layers": layers,
     }
+    return {**data, "checksum": manifest_checksum(data)}
+
+
+def manifest_checksum(data: Mapping[str, Any]) -> str:
+    """Return the checksum a manifest file holds: SHA-256 of its other keys, in canonical JSON.
+
+    Canonical (sorted keys, no spaces), so that only a change of content changes it: every
+    field a reader uses is covered, the geometry column's name and the part stats included.
+    """
+    content = {key: value for key, value in data.items() if key != "checksum"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -286,14 +309,20 @@ def load_manifest(path: Path) -> Manifest:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise StoreCorruptError(path, f"unreadable manifest ({error})", root=root) from error
     found = data.get("format") if isinstance(data, dict) else None
-    if isinstance(found, int) and not isinstance(found, bool) and found != MANIFEST_FORMAT:
+    known = (UNSEALED_FORMAT, MANIFEST_FORMAT)
+    if isinstance(found, int) and not isinstance(found, bool) and found not in known:
         raise StoreSchemaError(path, found)
     try:
-        if found != MANIFEST_FORMAT:
+        if found not in known or isinstance(found, bool):
             msg = f"no valid format number ({found!r})"
             raise ValueError(msg)
+        sealed = found == MANIFEST_FORMAT
+        if sealed and data.get("checksum") != manifest_checksum(data):
+            problem = "damaged manifest: its content does not match its checksum"
+            raise StoreCorruptError(path, problem, root=root)
         if data["version"] != path.stem:
-            raise StoreCorruptError(path, f"holds version {data['version']!r}, not {path.stem!r}")
+            problem = f"holds version {data['version']!r}, not {path.stem!r}"
+            raise StoreCorruptError(path, problem, root=root)
         layers = {}
         for name, info in dict(data["layers"]).items():
             check_layer(name)
@@ -308,6 +337,7 @@ def load_manifest(path: Path) -> Manifest:
             parent=None if data["parent"] is None else str(data["parent"]),
             message=str(data["message"]),
             layers=MappingProxyType(layers),
+            sealed=sealed,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
@@ -383,6 +413,38 @@ def version_id(layers: Mapping[str, LayerInfo]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def chain_order(manifests: Iterable[Manifest]) -> list[Manifest]:
+    """Return `manifests` oldest first, by their parent chains rather than their clocks.
+
+    A version comes after every version it descends from: it is ordered by the length of its
+    chain of parents (a parent no manifest here describes counts as one more step), then by
+    when it says it was written, then by id. So a writer whose clock was wrong cannot make
+    its version look older than the one it was written on.
+    """
+    by_id = {manifest.version: manifest for manifest in manifests}
+    depths: dict[str, int] = {}
+
+    def depth(version: str) -> int:
+        chain: list[str] = []
+        seen: set[str] = set()
+        step: str | None = version
+        base = 0
+        while step is not None and step not in depths:
+            if step in seen or step not in by_id:  # a loop, or a parent no manifest describes
+                base = 0 if step in seen else 1
+                break
+            seen.add(step)
+            chain.append(step)
+            step = by_id[step].parent
+        else:
+            base = 0 if step is None else depths[step]
+        for offset, name in enumerate(reversed(chain), start=1):
+            depths[name] = base + offset
+        return depths[version]
+
+    return sorted(by_id.values(), key=lambda m: (depth(m.version), m.created_at, m.version))
+
+
 @contextmanager
 def reading_part(path: Path) -> Iterator[None]:
     """Turn a failure to read the part file at `path` into a `StoreCorruptError`."""
@@ -393,6 +455,37 @@ def reading_part(path: Path) -> Iterator[None]:
         raise StoreCorruptError(path, "missing part file", root=root) from error
     except (OSError, pa.ArrowException) as error:
         raise StoreCorruptError(path, f"unreadable part file ({error})", root=root) from error
+
+
+class PartVerifier:
+    """Check part files against their hashes, each file once while it stays unchanged.
+
+    Part files are named by the SHA-256 of their bytes, so a flipped bit shows as a name that
+    no longer matches. A file is re-hashed only when its size, modification time or inode
+    changed since it last matched, so repeated reads cost one ``stat`` each.
+    """
+
+    def __init__(self) -> None:
+        self._matched: dict[Path, tuple[int, int, int]] = {}
+
+    def verify(self, path: Path, digest: str) -> None:
+        """Raise `StoreCorruptError` unless the file at `path` hashes to `digest`."""
+        with reading_part(path):
+            stat = path.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            if self._matched.get(path) == stamp:
+                return
+            with path.open("rb") as handle:
+                found = hashlib.file_digest(handle, "sha256").hexdigest()[: len(digest)]
+        if found != digest:
+            problem = "damaged part file: its content does not match its hash"
+            raise StoreCorruptError(path, problem, root=path.parent.parent)
+        self._matched[path] = stamp
+
+    def trust(self, path: Path) -> None:
+        """Record `path` as matching its hash (it was just written from bytes that did)."""
+        stat = path.stat()
+        self._matched[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

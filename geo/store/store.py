@@ -26,10 +26,16 @@ leaves the previous version current and whole. Old versions stay readable until 
 so a shared link can pin one (``v=<version>``); a version that is gone raises
 `VersionNotFoundError`, and `Store.has_version` tells beforehand.
 
+Damage is an error, never different data: each manifest holds a SHA-256 checksum of its content
+(every field, the geometry column's name and the part stats included), checked when it is read,
+and each part file is hashed before this `Store` first reads it (again only after it changed
+on disk, see `geo.store.format.PartVerifier`).
+
 `Store.check` lists damage; `Store.repair` brings a damaged store back to its newest sound
-version: ``CURRENT`` is pointed at it, manifests that cannot be read or whose parts are missing or
-damaged go to ``quarantine/``, and files left by crashed writers are removed. It never deletes a
-part file that any manifest names. A store written in another manifest format raises
+version (``geo.store.repair``): ``CURRENT`` is pointed at it, manifests that cannot be read or
+whose parts are missing or damaged go to ``quarantine/``, and files left by crashed writers are
+removed. It never deletes a part file that any manifest names. A store written in another
+manifest format raises
 `StoreSchemaError`, whose message says what to do (``python -m geo store check|repair`` from the
 command line).
 
@@ -44,7 +50,6 @@ import hashlib
 import io
 import json
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -66,26 +71,23 @@ from geo.store.format import (
     GEOPARQUET_VERSION,
     LAYERS,
     MANIFEST_FORMAT,
-    OBJECT_RE,
     TMP_PREFIX,
     VERSION_RE,
     BBox,
     LayerInfo,
     Manifest,
     PartInfo,
+    PartVerifier,
     StoreBusyError,
     StoreCorruptError,
     StoreError,
     StoreSchemaError,
     VersionNotFoundError,
+    chain_order,
     check_layer,
-    file_age,
     fsync_directory,
     load_manifest,
     manifest_to_json,
-    object_names,
-    problem_line,
-    read_pointer,
     reading_part,
     version_id,
     write_atomic,
@@ -104,6 +106,7 @@ from geo.store.frames import (
     table_to_frame,
     unify_dates,
 )
+from geo.store.repair import RepairReport, check_store, repair_store
 
 __all__ = [
     "DATED_LAYERS",
@@ -131,10 +134,6 @@ __all__ = [
 
 DEFAULT_LOCK_TIMEOUT: Final = 60.0
 """Seconds a writer waits for another writer to finish before `StoreBusyError` (default 60)."""
-
-_QUARANTINE: Final = "quarantine"
-_ORPHAN_GRACE: Final = 60.0
-"""Seconds a file left by a writer must be old before `Store.repair` removes it."""
 
 #: Part files written at once by one store write.
 _WRITERS = 8
@@ -187,74 +186,6 @@ class Layers:
     version: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RepairReport:
-    """What `Store.repair` did (or, for a dry run, would do).
-
-    Attributes
-    ----------
-    root
-        The store directory.
-    dry_run
-        True when nothing was changed.
-    current_before
-        What ``CURRENT`` said (at most 40 characters), None when it was missing.
-    current_after
-        The version ``CURRENT`` names after the repair, None when the store holds no sound
-        version (it then reads as empty).
-    quarantined
-        Files moved into ``quarantine/``, as paths relative to `root`.
-    removed
-        Files deleted (temporary and unreferenced part files left by crashed writers).
-    kept
-        Files left alone on purpose, each with the reason.
-    problems
-        What `Store.check` finds afterwards (for a dry run: now); empty when sound.
-    """
-
-    root: Path
-    dry_run: bool
-    current_before: str | None
-    current_after: str | None
-    quarantined: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    kept: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        """Whether the repair changed (or, for a dry run, would change) anything."""
-        return bool(self.quarantined or self.removed or self.current_before != self.current_after)
-
-    @property
-    def sound(self) -> bool:
-        """Whether `Store.check` found nothing (after the repair; for a dry run, now)."""
-        return not self.problems
-
-    def summary(self) -> str:
-        """Return the report as lines of text, one action each, the verdict last."""
-        would = "would " if self.dry_run else ""
-        lines = []
-        if self.current_before != self.current_after:
-            after = self.current_after or "nothing (no sound version is left)"
-            lines.append(f"{would}point CURRENT at {after} (it said {self.current_before!r})")
-        lines += [f"{would}quarantine {name}" for name in self.quarantined]
-        lines += [f"{would}remove {name}" for name in self.removed]
-        lines += [f"kept {note}" for note in self.kept]
-        where = str(self.root)
-        if self.problems:
-            lines += list(self.problems)
-            verb = "has" if self.dry_run else "still has"
-            lines.append(f"store at {where} {verb} {len(self.problems)} problem(s)")
-        elif self.current_after is None:
-            lines.append(f"store at {where} is sound and empty")
-        else:
-            lines.append(f"store at {where} is sound (current version {self.current_after})")
-        if self.dry_run and self.changed:
-            lines.append("nothing was changed (dry run)")
-        return "\n".join(lines)
-
-
 def default_store_dir() -> Path:
     """Return the store directory: ``$FAULTLINES_STORE``, else ``./data`` (made absolute)."""
     return Path(settings.STORE.value() or "data").expanduser().absolute()
@@ -278,6 +209,8 @@ class Store:
         self.lock_timeout = lock_timeout
         self._manifests: dict[str, Manifest] = {}
         self._lock_owner: int | None = None
+        self.verifier = PartVerifier()
+        """Checks each part file against its hash before its first read (see `PartVerifier`)."""
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -333,24 +266,24 @@ class Store:
         return self._manifests[version]
 
     def versions(self) -> list[VersionInfo]:
-        """Return every version the store holds, oldest first."""
-        infos = []
+        """Return every version the store holds, oldest first (by their parent chains)."""
+        manifests = []
         for path in sorted(self.versions_dir.glob("*.json")):
             if not VERSION_RE.match(path.stem):
                 continue
             manifest = self.manifest(path.stem)
             assert manifest is not None  # a version was given
-            counts = {name: info.rows for name, info in manifest.layers.items()}
-            infos.append(
-                VersionInfo(
-                    id=manifest.version,
-                    created_at=manifest.created_at,
-                    message=manifest.message,
-                    parent=manifest.parent,
-                    counts=MappingProxyType(counts),
-                )
+            manifests.append(manifest)
+        return [
+            VersionInfo(
+                id=manifest.version,
+                created_at=manifest.created_at,
+                message=manifest.message,
+                parent=manifest.parent,
+                counts=MappingProxyType({n: i.rows for n, i in manifest.layers.items()}),
             )
-        return sorted(infos, key=lambda info: (info.created_at, info.id))
+            for manifest in chain_order(manifests)
+        ]
 
     # -- reading --------------------------------------------------------------------------
 
@@ -486,8 +419,12 @@ class Store:
     ) -> Any:
         """Read one part file as an Arrow table (conversion happens once, for all parts)."""
         path = self._object_path(part.object)
+        self.verifier.verify(path, part.object)
         with reading_part(path):
             schema = pq.read_schema(path)
+        if info.geometry is not None and info.geometry not in schema.names:
+            problem = f"no geometry column {info.geometry!r}, which the manifest names"
+            raise StoreCorruptError(path, problem, root=self.root)
         wanted = None
         if columns is not None:
             wanted = list(dict.fromkeys(columns))
@@ -595,6 +532,7 @@ class Store:
         values: set[Any] = set()
         for part in info.parts:
             path = self._object_path(part.object)
+            self.verifier.verify(path, part.object)
             with reading_part(path):
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
@@ -645,6 +583,7 @@ class Store:
         path = self._object_path(digest)
         if not path.is_file():
             write_atomic(path, data)
+            self.verifier.trust(path)
         date_min, date_max = date_range(layer, frame)
         return PartInfo(digest, key, len(frame), frame_bounds(layer, frame), date_min, date_max)
 
@@ -700,55 +639,18 @@ class Store:
     def check(self, *, deep: bool = False) -> list[str]:
         """Return the problems found in the store, one line each (empty when sound).
 
-        Looks for a missing or bad ``CURRENT``, unreadable manifests, manifests whose id does
-        not match their parts, and missing or unreadable part files (row counts from the
-        Parquet footers). With `deep`, also re-hashes every part file.
+        Looks for a missing or bad ``CURRENT``, unreadable or damaged manifests, manifests
+        whose id does not match their parts, and part files that are missing, unreadable or
+        whose bytes no longer match their hash. With `deep`, also decodes every part file.
         """
-        if not self.root.is_dir():
-            what = "is not a directory" if self.root.exists() else "store directory does not exist"
-            return [f"{str(self.root)!r}: {what}"]
-        if not self._looks_like_store() and any(self.root.iterdir()):
-            return [f"{str(self.root)!r}: not a store (no CURRENT, versions/ or objects/ in it)"]
-        problems: list[str] = []
-        checked: dict[str, str | None] = {}
-        manifests: list[Manifest] = []
-        for path in sorted(self.versions_dir.glob("*.json")):
-            if path.name.startswith(TMP_PREFIX):  # a write in progress, or one killed midway
-                continue
-            try:
-                if not VERSION_RE.match(path.stem):
-                    raise StoreCorruptError(path, "file name is not a version id")
-                manifest = load_manifest(path)
-            except StoreCorruptError as error:
-                problems.append(problem_line(error))
-                continue
-            manifests.append(manifest)
-            if version_id(manifest.layers) != manifest.version:
-                problems.append(f"{str(path)!r}: version id does not match the parts listed")
-            for name, info in manifest.layers.items():
-                for part in info.parts:
-                    if part.object not in checked:
-                        checked[part.object] = self._check_object(part, deep=deep)
-                    if checked[part.object] is not None:
-                        where = f"(layer {name!r}, version {manifest.version!r})"
-                        problems.append(f"{checked[part.object]} {where}")
-        try:
-            current = self.current_version()
-        except StoreCorruptError as error:
-            problems.append(problem_line(error))
-        else:
-            path = self.root / "CURRENT"
-            if current is None and manifests:
-                problems.append(f"{str(path)!r}: missing while versions exist")
-            elif current is not None and not self._manifest_path(current).is_file():
-                problems.append(f"{str(path)!r}: names missing version {current!r}")
-        return problems
+        return check_store(self, deep=deep)
 
     def repair(self, *, dry_run: bool = False, deep: bool = False) -> RepairReport:
         """Bring the store back to its newest sound version; return what was done.
 
-        A version is sound when its manifest reads, its id matches its parts and every part
-        file is there with the rows the manifest says (with `deep`, also the right hash).
+        A version is sound when its manifest reads and matches its checksum, its id matches
+        its parts and every part file is there, matches its hash and holds the rows the
+        manifest says. "Newest" follows the parent chains of the versions, not their clocks.
         Under the write lock, the repair
 
         * points ``CURRENT`` at the version it names if that one is sound, else at the newest
@@ -756,7 +658,8 @@ class Store:
         * moves unreadable and unsound manifests, and damaged part files, to ``quarantine/``;
         * removes temporary files and part files that no manifest (in ``versions/`` or
           ``quarantine/``) names, once they are a minute old: writers that crashed left them.
-          While any manifest cannot be read, no part file is removed, since it may name any.
+          While any manifest cannot be read, no part file is removed, since it may name any;
+        * adds a checksum to sound manifests of the older format (their ids stay).
 
         It never removes or moves a part file a sound version uses. Running it again on a
         repaired store changes nothing.
@@ -766,7 +669,7 @@ class Store:
         dry_run
             Only report what would be done; change nothing (and take no lock).
         deep
-            Also re-hash every part file a manifest names.
+            Also decode every part file a manifest names.
 
         Raises
         ------
@@ -777,175 +680,11 @@ class Store:
         StoreBusyError
             When another writer holds the lock past `lock_timeout`.
         """
-        if not self.root.is_dir():
-            what = "is not a directory" if self.root.exists() else "does not exist"
-            msg = f"no store at {str(self.root)!r}: the path {what}"
-            raise StoreError(msg)
-        if not self._looks_like_store():
-            if any(self.root.iterdir()):
-                msg = (
-                    f"{str(self.root)!r} holds files but no store (no CURRENT, versions/ or "
-                    "objects/); nothing was changed"
-                )
-                raise StoreError(msg)
-            return RepairReport(self.root, dry_run, None, None)
-        if dry_run:
-            return self._repair(dry_run=True, deep=deep)
-        with self._locked():
-            return self._repair(dry_run=False, deep=deep)
+        return repair_store(self, dry_run=dry_run, deep=deep)
 
-    def _repair(self, *, dry_run: bool, deep: bool) -> RepairReport:
-        now = time.time()
-        manifests: dict[str, Manifest] = {}
-        moved: list[Path] = []
-        for path in sorted(self.versions_dir.glob("*.json")):
-            if path.name.startswith(TMP_PREFIX):
-                continue
-            try:
-                if not VERSION_RE.match(path.stem):
-                    raise StoreCorruptError(path, "file name is not a version id")
-                manifest = load_manifest(path)
-            except StoreSchemaError:
-                raise
-            except StoreCorruptError:
-                moved.append(path)
-                continue
-            manifests[manifest.version] = manifest
-        verdicts: dict[tuple[str, int], str | None] = {}
-        sound: dict[str, Manifest] = {}
-        damaged: set[str] = set()
-        for version, manifest in manifests.items():
-            ok = version_id(manifest.layers) == version
-            for info in manifest.layers.values():
-                for part in info.parts:
-                    key = (part.object, part.rows)
-                    if key not in verdicts:
-                        verdicts[key] = self._check_object(part, deep=deep)
-                    if verdicts[key] is not None:
-                        ok = False
-                        damaged.add(part.object)
-            if ok:
-                sound[version] = manifest
-            else:
-                moved.append(self._manifest_path(version))
-        in_use = {p.object for m in sound.values() for i in m.layers.values() for p in i.parts}
-        for digest in sorted(damaged - in_use):
-            if self._object_path(digest).is_file():
-                moved.append(self._object_path(digest))
-
-        current_path = self.root / "CURRENT"
-        if current_path.exists() and not current_path.is_file():
-            moved.insert(0, current_path)  # a directory where the pointer should be
-        before = read_pointer(current_path)
-        current = before if before in sound else None
-        if current is None and sound:
-            current = max(sound.values(), key=lambda m: (m.created_at, m.version)).version
-
-        removed, kept = self._leftovers(now, moved)
-        if not dry_run:
-            try:
-                if current_path in moved:
-                    self._quarantine(current_path)
-                if current != before:
-                    self._point_current(current)
-                for path in moved:
-                    if path != current_path:
-                        self._quarantine(path)
-                for path in removed:
-                    path.unlink(missing_ok=True)
-            except OSError as error:
-                msg = f"repair of {str(self.root)!r} stopped: {error}; run it again once fixed"
-                raise StoreError(msg) from error
-            self._manifests.clear()
-        return RepairReport(
-            root=self.root,
-            dry_run=dry_run,
-            current_before=before,
-            current_after=current,
-            quarantined=tuple(self._relative(path) for path in moved),
-            removed=tuple(self._relative(path) for path in removed),
-            kept=tuple(kept),
-            problems=tuple(self.check(deep=deep)),
-        )
-
-    def _leftovers(self, now: float, moved: Sequence[Path]) -> tuple[list[Path], list[str]]:
-        """Return the files crashed writers left (to remove) and notes on those kept."""
-        removed: list[Path] = []
-        young: list[Path] = []
-        for directory in (self.root, self.objects_dir, self.versions_dir):
-            for path in sorted(directory.glob(f"{TMP_PREFIX}*")):
-                if path.is_file():
-                    (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
-        named: set[str] = set()
-        unreadable: list[Path] = []
-        quarantine = self.root / _QUARANTINE
-        for path in [*self.versions_dir.glob("*.json"), *quarantine.glob("*.json*")]:
-            if path.name.startswith(TMP_PREFIX):
-                continue
-            digests = object_names(path)
-            if digests is None:
-                unreadable.append(path)
-            else:
-                named |= digests
-        orphans = [
-            path
-            for path in sorted(self.objects_dir.glob("*.parquet"))
-            if OBJECT_RE.match(path.stem) and path.stem not in named and path not in moved
-        ]
-        notes: list[str] = []
-        if orphans and unreadable:
-            reason = f"{self._relative(unreadable[0])} cannot be read and may name them"
-            notes.append(f"{len(orphans)} part file(s) no manifest names: {reason}")
-        else:
-            for path in orphans:
-                (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
-        if young:
-            reason = f"less than {_ORPHAN_GRACE:.0f} s old; a writer may still use them"
-            notes.append(f"{len(young)} file(s) left by a writer: {reason}")
-        return removed, notes
-
-    def _point_current(self, version: str | None) -> None:
-        path = self.root / "CURRENT"
-        if version is not None:
-            write_atomic(path, f"{version}\n".encode("ascii"))
-        elif path.exists():
-            path.unlink()
-            fsync_directory(self.root)
-
-    def _quarantine(self, path: Path) -> None:
-        if not path.exists():
-            return
-        target_dir = self.root / _QUARANTINE
-        if not target_dir.is_dir():
-            target_dir.mkdir()
-            fsync_directory(self.root)
-        target, number = target_dir / path.name, 1
-        while target.exists():
-            target, number = target_dir / f"{path.name}.{number}", number + 1
-        path.replace(target)
-        fsync_directory(target_dir)
-        fsync_directory(path.parent)
-
-    def _relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def _looks_like_store(self) -> bool:
-        names = ("CURRENT", "versions", "objects")
-        return any((self.root / name).exists() for name in names)
-
-    def _check_object(self, part: PartInfo, *, deep: bool) -> str | None:
-        path = self._object_path(part.object)
-        if not path.is_file():
-            return f"{str(path)!r}: missing part file"
-        try:
-            rows = pq.read_metadata(path).num_rows
-        except (OSError, pa.ArrowException) as error:
-            return f"{str(path)!r}: unreadable part file ({error})"
-        if rows != part.rows:
-            return f"{str(path)!r}: holds {rows} rows, the manifest says {part.rows}"
-        if deep and hashlib.sha256(path.read_bytes()).hexdigest()[:32] != part.object:
-            return f"{str(path)!r}: content does not match its hash"
-        return None
+    def forget_manifests(self) -> None:
+        """Drop the manifests this object has read, so the next reads see the files again."""
+        self._manifests.clear()
 
     # -- files ----------------------------------------------------------------------------
 

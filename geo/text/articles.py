@@ -96,6 +96,9 @@ _BINARY_CONTROL_SHARE: Final = 0.30
 _TITLE_MAX_CHARS: Final = 120
 _PASTED_TITLE_CHARS: Final = 80
 _EXTRA_MAX_NODES: Final = 200
+_FRONT_MATTER_MAX_VALUES: Final = 1_000
+"""Values one front matter key may hold once YAML aliases are expanded (an alias bomb: more)."""
+_SHOWN_CHARS: Final = 60
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: Final = (
@@ -761,7 +764,7 @@ def _shorten(text: str, limit: int) -> str:
 def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
     """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
     try:
-        data = yaml.load(block, Loader=_FrontMatterLoader)  # a SafeLoader subclass
+        data = _load_front_matter(block, meta.warnings)
     except yaml.MarkedYAMLError as err:
         problem = err.problem or err.context or "syntax error"
         where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
@@ -793,9 +796,86 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
             continue
         text = _extra_value(value)
         if text is None:
-            meta.warnings.append(f"front matter {name!r} is too large to keep; ignored")
+            meta.warnings.append(f"front matter {_shown(name)} is too large to keep; ignored")
         else:
             meta.extra[name] = text
+
+
+def _load_front_matter(block: str, warnings: list[str]) -> object:
+    """Return the YAML data of a front matter block, without keys that aliases blow up.
+
+    The block is composed into nodes first (aliases are references there, so this is linear in
+    its length); a top-level key whose value would expand to more than
+    `_FRONT_MATTER_MAX_VALUES` values (a "billion laughs" bomb, or an alias to itself) is
+    dropped with a short warning before any Python value is built. A block that is not a
+    mapping and expands too far is refused as a whole.
+    """
+    loader = _FrontMatterLoader(block)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        sizes: dict[int, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            kept = []
+            for key, value in node.value:
+                if _expanded_size(key, sizes) + _expanded_size(value, sizes) > (
+                    _FRONT_MATTER_MAX_VALUES
+                ):
+                    name = _shown(key.value if isinstance(key, yaml.ScalarNode) else "?")
+                    warnings.append(
+                        f"front matter {name} expands (YAML aliases) to more than "
+                        f"{_FRONT_MATTER_MAX_VALUES:,} values; ignored"
+                    )
+                else:
+                    kept.append((key, value))
+            node.value = kept
+        elif _expanded_size(node, sizes) > _FRONT_MATTER_MAX_VALUES:
+            msg = f"it expands (YAML aliases) to more than {_FRONT_MATTER_MAX_VALUES:,} values"
+            raise ValueError(msg)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node, sizes: dict[int, int]) -> int:
+    """Return how many values `root` holds with every alias expanded (capped past the limit).
+
+    Iterative and memoised per node, so the cost is linear in the number of nodes; a node that
+    contains itself counts as too large.
+    """
+    too_large = _FRONT_MATTER_MAX_VALUES + 1
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [item for pair in node.value for item in pair]
+        if children_done:
+            open_nodes.discard(id(node))
+            total = 1 + sum(sizes.get(id(child), too_large) for child in children)
+            sizes[id(node)] = min(total, too_large)
+            continue
+        if id(node) in open_nodes:  # an alias to a node that contains it
+            sizes[id(node)] = too_large
+            continue
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _shown(value: object) -> str:
+    """Return `value` quoted for a warning, cut to `_SHOWN_CHARS` characters."""
+    if isinstance(value, str) and len(value) > _SHOWN_CHARS:
+        return repr(value[:_SHOWN_CHARS]) + "…"
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
 def _type_name(value: object) -> str:
@@ -841,7 +921,7 @@ def _clean_url(value: object, warnings: list[str]) -> str | None:
     except ValueError:
         parts = None
     if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        warnings.append(f"url {text!r} is not an http(s) address; dropped")
+        warnings.append(f"url {_shown(text)} is not an http(s) address; dropped")
         return None
     return text
 
@@ -852,7 +932,7 @@ def _clean_language(value: object, warnings: list[str]) -> str:
         return "en"
     tag = text.replace("_", "-")
     if not _LANGUAGE_TAG.fullmatch(tag):
-        warnings.append(f"language {text!r} is not a language tag such as 'en'; using 'en'")
+        warnings.append(f"language {_shown(text)} is not a language tag such as 'en'; using 'en'")
         return "en"
     return tag
 

@@ -1,0 +1,384 @@
+"""Find damage in a store and bring it back to its newest sound version (see `geo.store.store`).
+
+`check_store` lists what is wrong, one line per problem; `repair_store` fixes what it can under
+the store's write lock and says what it did in a `RepairReport`. "Newest" follows the versions'
+parent chains (`geo.store.format.chain_order`), never their clocks alone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geo.store.format import (
+    OBJECT_RE,
+    TMP_PREFIX,
+    VERSION_RE,
+    Manifest,
+    PartInfo,
+    StoreCorruptError,
+    StoreError,
+    StoreSchemaError,
+    chain_order,
+    file_age,
+    fsync_directory,
+    load_manifest,
+    manifest_to_json,
+    object_names,
+    problem_line,
+    read_pointer,
+    version_id,
+    write_atomic,
+)
+
+if TYPE_CHECKING:
+    from geo.store.store import Store
+
+__all__ = ["QUARANTINE", "RepairReport", "check_store", "repair_store"]
+
+QUARANTINE: Final = "quarantine"
+"""The folder of a store that `repair_store` moves damaged files into."""
+
+_ORPHAN_GRACE: Final = 60.0
+"""Seconds a file left by a writer must be old before `repair_store` removes it."""
+
+_UNSEALED: Final = "written without a checksum (an older format); store repair adds one"
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What `repair_store` did (or, for a dry run, would do).
+
+    Attributes
+    ----------
+    root
+        The store directory.
+    dry_run
+        True when nothing was changed.
+    current_before
+        What ``CURRENT`` said (at most 40 characters), None when it was missing.
+    current_after
+        The version ``CURRENT`` names after the repair, None when the store holds no sound
+        version (it then reads as empty).
+    quarantined
+        Files moved into ``quarantine/``, as paths relative to `root`.
+    removed
+        Files deleted (temporary and unreferenced part files left by crashed writers).
+    kept
+        Files left alone on purpose, each with the reason.
+    problems
+        What `check_store` finds afterwards (for a dry run: now); empty when sound.
+    sealed
+        Sound manifests of the older format rewritten with a checksum (same version ids).
+    """
+
+    root: Path
+    dry_run: bool
+    current_before: str | None
+    current_after: str | None
+    quarantined: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    sealed: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the repair changed (or, for a dry run, would change) anything."""
+        moved = self.quarantined or self.removed or self.sealed
+        return bool(moved or self.current_before != self.current_after)
+
+    @property
+    def sound(self) -> bool:
+        """Whether `check_store` found nothing (after the repair; for a dry run, now)."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """Return the report as lines of text, one action each, the verdict last."""
+        would = "would " if self.dry_run else ""
+        lines = []
+        if self.current_before != self.current_after:
+            after = self.current_after or "nothing (no sound version is left)"
+            lines.append(f"{would}point CURRENT at {after} (it said {self.current_before!r})")
+        lines += [f"{would}quarantine {name}" for name in self.quarantined]
+        lines += [f"{would}remove {name}" for name in self.removed]
+        lines += [f"{would}add a checksum to {name}" for name in self.sealed]
+        lines += [f"kept {note}" for note in self.kept]
+        where = str(self.root)
+        if self.problems:
+            lines += list(self.problems)
+            verb = "has" if self.dry_run else "still has"
+            lines.append(f"store at {where} {verb} {len(self.problems)} problem(s)")
+        elif self.current_after is None:
+            lines.append(f"store at {where} is sound and empty")
+        else:
+            lines.append(f"store at {where} is sound (current version {self.current_after})")
+        if self.dry_run and self.changed:
+            lines.append("nothing was changed (dry run)")
+        return "\n".join(lines)
+
+
+def check_store(store: Store, *, deep: bool = False) -> list[str]:
+    """Return the problems found in `store`, one line each (empty when sound).
+
+    Looks for a missing or bad ``CURRENT``, unreadable or damaged manifests (each carries a
+    checksum of its content), manifests whose id does not match their parts, and part files
+    that are missing, unreadable, hold other rows than the manifest says, lack the geometry
+    column, or whose bytes no longer match their hash. With `deep`, also decodes every part.
+    """
+    root = store.root
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "store directory does not exist"
+        return [f"{str(root)!r}: {what}"]
+    if not _looks_like_store(root) and any(root.iterdir()):
+        return [f"{str(root)!r}: not a store (no CURRENT, versions/ or objects/ in it)"]
+    problems: list[str] = []
+    checked: dict[tuple[str, int, str | None], str | None] = {}
+    manifests: list[Manifest] = []
+    for path in sorted(store.versions_dir.glob("*.json")):
+        if path.name.startswith(TMP_PREFIX):  # a write in progress, or one killed midway
+            continue
+        try:
+            if not VERSION_RE.match(path.stem):
+                raise StoreCorruptError(path, "file name is not a version id")
+            manifest = load_manifest(path)
+        except StoreCorruptError as error:
+            problems.append(problem_line(error))
+            continue
+        manifests.append(manifest)
+        if not manifest.sealed:
+            problems.append(f"{str(path)!r}: {_UNSEALED}")
+        if version_id(manifest.layers) != manifest.version:
+            problems.append(f"{str(path)!r}: version id does not match the parts listed")
+        for name, info in manifest.layers.items():
+            for part in info.parts:
+                key = (part.object, part.rows, info.geometry)
+                if key not in checked:
+                    checked[key] = _part_problem(store, part, info.geometry, deep=deep)
+                if checked[key] is not None:
+                    where = f"(layer {name!r}, version {manifest.version!r})"
+                    problems.append(f"{checked[key]} {where}")
+    try:
+        current = store.current_version()
+    except StoreCorruptError as error:
+        problems.append(problem_line(error))
+    else:
+        path = root / "CURRENT"
+        if current is None and manifests:
+            problems.append(f"{str(path)!r}: missing while versions exist")
+        elif current is not None and not store.has_version(current):
+            problems.append(f"{str(path)!r}: names missing version {current!r}")
+    return problems
+
+
+def repair_store(store: Store, *, dry_run: bool = False, deep: bool = False) -> RepairReport:
+    """Bring `store` back to its newest sound version; return what was done.
+
+    See `geo.store.store.Store.repair`, which documents the rules and the errors raised.
+    """
+    root = store.root
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "does not exist"
+        msg = f"no store at {str(root)!r}: the path {what}"
+        raise StoreError(msg)
+    if not _looks_like_store(root):
+        if any(root.iterdir()):
+            msg = (
+                f"{str(root)!r} holds files but no store (no CURRENT, versions/ or "
+                "objects/); nothing was changed"
+            )
+            raise StoreError(msg)
+        return RepairReport(root, dry_run, None, None)
+    if dry_run:
+        return _repair(store, dry_run=True, deep=deep)
+    with store.lock():
+        return _repair(store, dry_run=False, deep=deep)
+
+
+def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
+    root = store.root
+    now = time.time()
+    manifests: dict[str, Manifest] = {}
+    moved: list[Path] = []
+    for path in sorted(store.versions_dir.glob("*.json")):
+        if path.name.startswith(TMP_PREFIX):
+            continue
+        try:
+            if not VERSION_RE.match(path.stem):
+                raise StoreCorruptError(path, "file name is not a version id")
+            manifest = load_manifest(path)
+        except StoreSchemaError:
+            raise
+        except StoreCorruptError:
+            moved.append(path)
+            continue
+        manifests[manifest.version] = manifest
+    verdicts: dict[tuple[str, int, str | None], str | None] = {}
+    sound: dict[str, Manifest] = {}
+    damaged: set[str] = set()
+    for version, manifest in manifests.items():
+        ok = version_id(manifest.layers) == version
+        for info in manifest.layers.values():
+            for part in info.parts:
+                key = (part.object, part.rows, info.geometry)
+                if key not in verdicts:
+                    # a manifest without a checksum vouches for nothing: decode its parts too
+                    thorough = deep or not manifest.sealed
+                    verdicts[key] = _part_problem(store, part, info.geometry, deep=thorough)
+                if verdicts[key] is not None:
+                    ok = False
+                    damaged.add(part.object)
+        if ok:
+            sound[version] = manifest
+        else:
+            moved.append(store.versions_dir / f"{version}.json")
+    in_use = {p.object for m in sound.values() for i in m.layers.values() for p in i.parts}
+    for digest in sorted(damaged - in_use):
+        path = store.objects_dir / f"{digest}.parquet"
+        if path.is_file():
+            moved.append(path)
+    unsealed = [manifest for manifest in sound.values() if not manifest.sealed]
+
+    current_path = root / "CURRENT"
+    if current_path.exists() and not current_path.is_file():
+        moved.insert(0, current_path)  # a directory where the pointer should be
+    before = read_pointer(current_path)
+    current = before if before in sound else None
+    if current is None and sound:
+        current = chain_order(sound.values())[-1].version
+
+    removed, kept = _leftovers(store, now, moved)
+    if not dry_run:
+        try:
+            if current_path in moved:
+                _quarantine(root, current_path)
+            if current != before:
+                _point_current(root, current)
+            for path in moved:
+                if path != current_path:
+                    _quarantine(root, path)
+            for path in removed:
+                path.unlink(missing_ok=True)
+            for manifest in unsealed:
+                _seal(store, manifest)
+        except OSError as error:
+            msg = f"repair of {str(root)!r} stopped: {error}; run it again once fixed"
+            raise StoreError(msg) from error
+        store.forget_manifests()
+    return RepairReport(
+        root=root,
+        dry_run=dry_run,
+        current_before=before,
+        current_after=current,
+        quarantined=tuple(_relative(root, path) for path in moved),
+        removed=tuple(_relative(root, path) for path in removed),
+        kept=tuple(kept),
+        problems=tuple(check_store(store, deep=deep)),
+        sealed=tuple(f"versions/{m.version}.json" for m in unsealed),
+    )
+
+
+def _seal(store: Store, manifest: Manifest) -> None:
+    """Rewrite a sound manifest of the older format with a checksum (its id stays)."""
+    data = manifest_to_json(manifest)
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    write_atomic(store.versions_dir / f"{manifest.version}.json", text.encode("utf-8") + b"\n")
+
+
+def _leftovers(store: Store, now: float, moved: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Return the files crashed writers left (to remove) and notes on those kept."""
+    root = store.root
+    removed: list[Path] = []
+    young: list[Path] = []
+    for directory in (root, store.objects_dir, store.versions_dir):
+        for path in sorted(directory.glob(f"{TMP_PREFIX}*")):
+            if path.is_file():
+                (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
+    named: set[str] = set()
+    unreadable: list[Path] = []
+    quarantine = root / QUARANTINE
+    for path in [*store.versions_dir.glob("*.json"), *quarantine.glob("*.json*")]:
+        if path.name.startswith(TMP_PREFIX):
+            continue
+        digests = object_names(path)
+        if digests is None:
+            unreadable.append(path)
+        else:
+            named |= digests
+    orphans = [
+        path
+        for path in sorted(store.objects_dir.glob("*.parquet"))
+        if OBJECT_RE.match(path.stem) and path.stem not in named and path not in moved
+    ]
+    notes: list[str] = []
+    if orphans and unreadable:
+        reason = f"{_relative(root, unreadable[0])} cannot be read and may name them"
+        notes.append(f"{len(orphans)} part file(s) no manifest names: {reason}")
+    else:
+        for path in orphans:
+            (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
+    if young:
+        reason = f"less than {_ORPHAN_GRACE:.0f} s old; a writer may still use them"
+        notes.append(f"{len(young)} file(s) left by a writer: {reason}")
+    return removed, notes
+
+
+def _point_current(root: Path, version: str | None) -> None:
+    path = root / "CURRENT"
+    if version is not None:
+        write_atomic(path, f"{version}\n".encode("ascii"))
+    elif path.exists():
+        path.unlink()
+        fsync_directory(root)
+
+
+def _quarantine(root: Path, path: Path) -> None:
+    if not path.exists():
+        return
+    target_dir = root / QUARANTINE
+    if not target_dir.is_dir():
+        target_dir.mkdir()
+        fsync_directory(root)
+    target, number = target_dir / path.name, 1
+    while target.exists():
+        target, number = target_dir / f"{path.name}.{number}", number + 1
+    path.replace(target)
+    fsync_directory(target_dir)
+    fsync_directory(path.parent)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _looks_like_store(root: Path) -> bool:
+    return any((root / name).exists() for name in ("CURRENT", "versions", "objects"))
+
+
+def _part_problem(store: Store, part: PartInfo, geometry: str | None, *, deep: bool) -> str | None:
+    """Return what is wrong with one part file, None when it is sound."""
+    path = store.objects_dir / f"{part.object}.parquet"
+    if not path.is_file():
+        return f"{str(path)!r}: missing part file"
+    try:
+        store.verifier.verify(path, part.object)
+        schema = pq.read_schema(path)
+        rows = pq.read_metadata(path).num_rows
+        if deep:
+            pq.read_table(path)
+    except StoreCorruptError as error:
+        return problem_line(error)
+    except (OSError, pa.ArrowException) as error:
+        return f"{str(path)!r}: unreadable part file ({error})"
+    if rows != part.rows:
+        return f"{str(path)!r}: holds {rows} rows, the manifest says {part.rows}"
+    if geometry is not None and geometry not in schema.names:
+        return f"{str(path)!r}: has no geometry column {geometry!r}, the manifest says it has"
+    return None
