@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import filelock
 import pytest
 import urllib3.util.connection
 from click.testing import CliRunner
@@ -33,7 +34,7 @@ from geo.ingest.registry import (
     update_feeds,
 )
 from geo.ingest.urls import clean_url, url_key
-from geo.ingest.watch import Watcher, poll_due
+from geo.ingest.watch import Watcher, WatcherBusyError, poll_due, watch
 from geo.store.store import Store, StoreBusyError
 from geo.text.mentions import PlaceFinder
 from geo.view.fresh import new_since
@@ -795,3 +796,19 @@ def test_the_watcher_polls_in_the_background_until_stopped(
     assert feed.articles_added == 1
     assert watcher.errors == []
     assert any("1 article(s) added" in line for line in lines)
+
+
+def test_one_watcher_at_a_time(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    Store.open(store_dir)
+    lock = filelock.FileLock(store_dir / ".watch.lock")
+    with lock:
+        with pytest.raises(WatcherBusyError, match="another watcher"):
+            watch(store_dir, once=True)
+        runner = CliRunner()
+        result = runner.invoke(main, ["watch", "--once", "--store", str(store_dir)])
+        assert result.exit_code == 0
+        assert "note: another watcher" in result.output
+        result = runner.invoke(main, ["watch", "--store", str(store_dir)])
+        assert result.exit_code == 2
+    assert watch(store_dir, once=True) == 1
