@@ -812,3 +812,21 @@ def test_one_watcher_at_a_time(tmp_path: Path) -> None:
         result = runner.invoke(main, ["watch", "--store", str(store_dir)])
         assert result.exit_code == 2
     assert watch(store_dir, once=True) == 1
+
+
+@pytest.mark.parametrize("declared", ["header", "meta"])
+def test_a_page_is_decoded_in_its_declared_charset(
+    server: FeedServer, fetcher: Fetcher, declared: str
+) -> None:
+    title, paragraphs = story(1)
+    paragraphs = [*paragraphs, "Москва заявила протест, сообщили в Токио."]
+    html = page(title, paragraphs).decode().replace("<meta charset='utf-8'>", "")
+    if declared == "meta":
+        html = html.replace("<head>", "<head><meta charset='windows-1251'>")
+        content_type = "text/html"
+    else:
+        content_type = "text/html; charset=windows-1251"
+    server.routes["/ru"] = Reply(html.encode("cp1251"), content_type=content_type)
+    articles, _ = gather([SourceRequest(server.url("/ru"))], fetcher, known=lambda: (set(), set()))
+    (article,) = articles
+    assert "Москва заявила протест" in article.text
