@@ -575,11 +575,16 @@ def feeds_remove(which: str, store_dir: Path | None) -> None:
 @_STORE_OPTION
 @click.option("--once", is_flag=True, help="Poll the feeds that are due once, then exit.")
 def watch(store_dir: Path | None, once: bool) -> None:
-    """Poll the followed feeds on their schedules until stopped (Ctrl-C or SIGTERM)."""
+    """Poll the followed feeds on their schedules until stopped (Ctrl-C or SIGTERM).
+
+    One watcher polls a store at a time: a second ``watch`` exits with status 2, a second
+    ``watch --once`` (an overlapping cron run) with status 0 and a note.
+    """
     import signal
     import threading
 
     from geo.ingest.registry import RegistryError
+    from geo.ingest.watch import WatcherBusyError
     from geo.ingest.watch import watch as watch_feeds
     from geo.store.store import StoreError, default_store_dir
 
@@ -590,6 +595,10 @@ def watch(store_dir: Path | None, once: bool) -> None:
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         watch_feeds(store_dir or default_store_dir(), once=once, stop=stop, log=click.echo)
+    except WatcherBusyError as error:  # an overlapping cron run leaves the pass to the other
+        click.echo(f"{'note' if once else 'error'}: {error}", err=True)
+        if not once:
+            sys.exit(EXIT_BAD_INPUT)
     except (RegistryError, StoreError, OSError) as error:
         _fail(str(error))
     finally:

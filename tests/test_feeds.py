@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import filelock
 import pytest
 import urllib3.util.connection
 from click.testing import CliRunner
@@ -32,7 +34,7 @@ from geo.ingest.registry import (
     update_feeds,
 )
 from geo.ingest.urls import clean_url, url_key
-from geo.ingest.watch import poll_due
+from geo.ingest.watch import Watcher, WatcherBusyError, poll_due, watch
 from geo.store.store import Store, StoreBusyError
 from geo.text.mentions import PlaceFinder
 from geo.view.fresh import new_since
@@ -738,3 +740,93 @@ def test_with_metadata_prefers_what_it_is_given_and_cleans_it() -> None:
     assert changed.extra["published_from"] == "feed"
     assert (changed.id, changed.text) == (article.id, article.text)
     assert with_metadata(article) == article
+
+
+def test_items_that_are_not_web_addresses_are_failed_and_not_fetched(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder
+) -> None:
+    body = rss(
+        [
+            {"title": "<script>alert(1)</script>", "link": "javascript:alert(1)"},
+            {"title": "Local", "link": "file:///etc/passwd"},
+            {"title": "Good", "link": server.url("/a")},
+        ]
+    )
+    server.routes["/feed"] = Reply(body, content_type=RSS_TYPE)
+    server.routes["/a"] = article_page(0)
+    report = ingest_web([server.url("/feed")], store, fetcher=fetcher, finder=finder)
+    assert report.ingest.articles == 1
+    failed = [i for s in report.sources for i in s.items if i.outcome == "failed"]
+    assert all("not an http(s) address" in i.reason for i in failed)
+    assert stored_urls(store) == [server.url("/a")]
+
+
+def test_files_and_addresses_go_in_together_as_one_version(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder, tmp_path: Path
+) -> None:
+    title, paragraphs = story(3)
+    path = tmp_path / "local.md"
+    path.write_text(f"---\ntitle: {title}\npublished: 2023-05-06\n---\n" + "\n\n".join(paragraphs))
+    server.routes["/a"] = article_page(0)
+    report = ingest_web([str(path), server.url("/a")], store, fetcher=fetcher, finder=finder)
+    assert report.ingest.articles == 2
+    assert len(store.versions()) == 1
+    again = ingest_web([str(path), server.url("/a")], store, fetcher=fetcher, finder=finder)
+    assert again.ingest.articles == 0
+    assert again.ingest.duplicates == 2
+
+
+def test_the_watcher_polls_in_the_background_until_stopped(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder
+) -> None:
+    server.routes["/feed"] = Reply(rss(items(server, ["/a"])), content_type=RSS_TYPE)
+    server.routes["/a"] = article_page(0)
+    add_feed(store.root, server.url("/feed"))
+    lines: list[str] = []
+    watcher = Watcher(store.root, fetcher=fetcher, finder=finder, log=lines.append).start()
+    try:
+        for _ in range(600):  # wait for the first pass, at most a minute
+            if load_feeds(store.root)[0].status != "new":
+                break
+            threading.Event().wait(0.1)
+    finally:
+        watcher.stop(timeout=60)
+    (feed,) = load_feeds(store.root)
+    assert feed.status == "ok"
+    assert feed.articles_added == 1
+    assert watcher.errors == []
+    assert any("1 article(s) added" in line for line in lines)
+
+
+def test_one_watcher_at_a_time(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    Store.open(store_dir)
+    lock = filelock.FileLock(store_dir / ".watch.lock")
+    with lock:
+        with pytest.raises(WatcherBusyError, match="another watcher"):
+            watch(store_dir, once=True)
+        runner = CliRunner()
+        result = runner.invoke(main, ["watch", "--once", "--store", str(store_dir)])
+        assert result.exit_code == 0
+        assert "note: another watcher" in result.output
+        result = runner.invoke(main, ["watch", "--store", str(store_dir)])
+        assert result.exit_code == 2
+    assert watch(store_dir, once=True) == 1
+
+
+@pytest.mark.parametrize("declared", ["header", "meta"])
+def test_a_page_is_decoded_in_its_declared_charset(
+    server: FeedServer, fetcher: Fetcher, declared: str
+) -> None:
+    title, paragraphs = story(1)
+    paragraphs = [*paragraphs, "Москва заявила протест, сообщили в Токио."]
+    html = page(title, paragraphs).decode().replace("<meta charset='utf-8'>", "")
+    if declared == "meta":
+        html = html.replace("<head>", "<head><meta charset='windows-1251'>")
+        content_type = "text/html"
+    else:
+        content_type = "text/html; charset=windows-1251"
+    server.routes["/ru"] = Reply(html.encode("cp1251"), content_type=content_type)
+    articles, _ = gather([SourceRequest(server.url("/ru"))], fetcher, known=lambda: (set(), set()))
+    (article,) = articles
+    assert "Москва заявила протест" in article.text

@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
+import filelock
+
 from geo.ingest.feeds import (
     ItemReport,
     SourceReport,
@@ -44,12 +46,16 @@ from geo.ingest.registry import (
 from geo.store.store import Store, StoreError
 from geo.text.mentions import PlaceFinder
 
-__all__ = ["PollReport", "Watcher", "poll_due", "watch"]
+__all__ = ["PollReport", "Watcher", "WatcherBusyError", "poll_due", "watch"]
 
 #: Longest sleep between two looks at the feed list, in seconds.
 MAX_SLEEP: Final = 60.0
 
 Log = Callable[[str], None]
+
+
+class WatcherBusyError(RuntimeError):
+    """Another watcher already polls the store's feeds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +209,9 @@ def watch(
 ) -> int:
     """Poll due feeds until `stop` is set (or once); return the number of passes made.
 
+    One watcher at a time polls a store (``STORE/.watch.lock``), so an overlapping cron run or
+    a second service cannot fetch the same pages twice.
+
     Parameters
     ----------
     store_dir
@@ -217,11 +226,22 @@ def watch(
         Set it to end the loop (a pass under way finishes).
     log
         Receives each pass's summary.
+
+    Raises
+    ------
+    WatcherBusyError
+        If another watcher polls this store.
     """
     stop = stop or threading.Event()
+    store = Store.open(store_dir)
+    lock = filelock.FileLock(store.root / ".watch.lock", timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        message = f"another watcher is polling the feeds of {str(store.root)!r}"
+        raise WatcherBusyError(message) from None
     own = fetcher is None
     fetcher = fetcher or Fetcher()
-    store = Store.open(store_dir)
     passes = 0
     try:
         while not stop.is_set():
@@ -235,6 +255,7 @@ def watch(
     finally:
         if own:
             fetcher.close()
+        lock.release()
     return passes
 
 
