@@ -25,6 +25,7 @@ from typing import Final
 
 import filelock
 
+from geo.errors import FaultlinesError
 from geo.ingest.feeds import (
     ItemReport,
     SourceReport,
@@ -54,7 +55,7 @@ MAX_SLEEP: Final = 60.0
 Log = Callable[[str], None]
 
 
-class WatcherBusyError(RuntimeError):
+class WatcherBusyError(FaultlinesError, RuntimeError):
     """Another watcher already polls the store's feeds."""
 
 
