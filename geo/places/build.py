@@ -42,11 +42,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
-from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import FaultlinesError
+from geo.places.geodesy import buffer_km
 from geo.places.names import is_latin, name_key, slug
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
@@ -80,7 +80,6 @@ _COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
 _SEA_TOLERANCE = 0.02
 _SLIVER_AREA = 1e-4  # square degrees, about 1 km²
 _REGION_TOLERANCE = 0.05
-_KM_PER_DEGREE = 111.32
 _COMMON_WORDS = 30_000
 _NE_SKIP_TYPES = {"Lease"}
 _STRAIT_WORDS = ("strait", "passage", "channel", "bosporus", "dardanelles", "mandeb", "sound")
@@ -415,22 +414,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise GazetteerBuildError(msg) from None
 
 
-def _buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
-    """Buffer a lon/lat geometry by about `km`, widening longitude by the latitude's cosine."""
-    lat = geometry.centroid.y
-    scale = max(math.cos(math.radians(lat)), 0.05)
-    stretched = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(0, 0))
-    buffered = stretched.buffer(km / _KM_PER_DEGREE, quad_segs=8)
-    return affinity.scale(buffered, xfact=1 / scale, yfact=1.0, origin=(0, 0))
-
-
 def _curated_shape(record: dict[str, Any], by_id: dict[str, _Place], land: BaseGeometry) -> Any:
     shape = record.get("shape") or {}
     where = f"curated_places.toml, place {record.get('id')!r}"
     parts: list[BaseGeometry] = []
     if "islets" in shape:
         points = shapely.MultiPoint([tuple(p) for p in shape["islets"]])
-        parts.append(_buffer_km(points, float(shape.get("buffer_km", 2.0))))
+        parts.append(buffer_km(points, float(shape.get("buffer_km", 2.0))))
     for ring in shape.get("polygon", []):
         parts.append(shapely.make_valid(Polygon([tuple(p) for p in ring])))
     for iso3 in shape.get("countries", []):

@@ -10,7 +10,6 @@ for the places that are asked for.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -27,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import FaultlinesError
+from geo.places.geodesy import haversine_km as haversine_km  # re-exported: zones, eval
 from geo.places.names import name_key
 
 PlaceKind = Literal[
@@ -358,14 +358,6 @@ class Gazetteer:
     def distance_km(self, index: int, lon: float, lat: float) -> float:
         """Great-circle distance from the representative point of row `index` to a point."""
         return haversine_km(float(self.lon[index]), float(self.lat[index]), lon, lat)
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Return the great-circle distance in kilometres between two points (degrees)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))
 
 
 def default_gazetteer_dir() -> Path:

@@ -22,6 +22,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.geodesy import KM_PER_DEGREE
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: Weight of the article's country focus in a candidate's score.
@@ -32,7 +33,7 @@ QUALIFIER_WEIGHT = 0.8
 NEARBY_WEIGHT = 0.15
 _NEARBY_KM = 500.0
 _NEARBY_KINDS = frozenset({"city", "admin1"})
-_NEARBY_DEGREES = _NEARBY_KM / 111.0
+_NEARBY_DEGREES = _NEARBY_KM / KM_PER_DEGREE
 _SAME_PLACE_KM = 100.0
 _FOCUS_KINDS = frozenset({"city", "admin1", "island_group", "country"})
 

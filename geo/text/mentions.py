@@ -4,12 +4,23 @@ The finder scans word tokens left to right and takes, at each capitalised word, 
 of words that is a known name ("East China Sea" before "China"). What it finds is then checked
 the way a reader would:
 
-* organisation and outlet names hide the places inside them ("North Atlantic" in "North
-  Atlantic Treaty Organization", "Asia" in "Nikkei Asia");
+* a place named inside an organisation's name ("Washington" in "The Washington Post" or
+  "University of Washington", "Jamaica" in "Jamaica Cancer Society", "Canadian" in "Canadian
+  Press") is a mention with the role ``organisation``: annotated news counts it as a mention of
+  the place, but it says nothing about where things happen, so :attr:`Mentions.places` leaves it
+  out and :attr:`Mentions.embedded` holds it. The rule: the run of capitalised words around the
+  name holds an organisation head noun (:data:`ORGANISATION_HEADS`: Post, University, Society,
+  Army, Council …). Organisations of the actor vocabulary ("North Atlantic Treaty
+  Organization", "European Union", "Nikkei Asia") are actors and name no place;
+* a demonym before a territorial noun ("the Syrian border", "the Greek islands", "European
+  countries") names the country or region itself: a mention with the role ``modifier``, also
+  in :attr:`Mentions.embedded`; other demonyms ("Russian warships") are actor mentions only;
+* a name that is a person's ("Mr. Sanford", "Hopkins said", "Ashley Sutton … Sutton") is not a
+  place, here or anywhere else in the text, unless written as a location ("in Sutton");
 * demonyms and adjectives ("Russian warships", "the Japanese coast") are actor mentions linked
   to a country, not places;
-* months and weekdays are never places; a name glued to other capitalised words is part of a
-  larger name (a person, a company: "Paris Hilton", "Japan Coast Guard");
+* months and weekdays are never places; a name glued to other capitalised words that make no
+  organisation is part of a larger name (a person, a product: "Paris Hilton");
 * a name that is also a common English word ("Nice", "Reading", "Mobile") counts only after a
   locative preposition ("in Nice") or with a qualifier ("Reading, England");
 * every name is then resolved with the whole text as context (:mod:`geo.places.geocode`).
@@ -167,6 +178,64 @@ _NAME_HEADS = frozenset(
     ).split()
 )
 _SENTENCE_END = frozenset('.!?\n:;"“”')
+#: Capitalised nouns that make a run of capitalised words an organisation's name ("The
+#: Washington Post", "Jamaica Cancer Society", "Nigerian Army", "Birmingham City").
+ORGANISATION_HEADS = frozenset(
+    (
+        "post times press herald news tribune journal gazette chronicle telegraph guardian "
+        "observer mail mirror sun star globe examiner inquirer bulletin courier reporter "
+        "radio tv television broadcasting university college school schools academy institute "
+        "observatory museum library hospital clinic health society club association council "
+        "board committee commission authority agency department ministry office bureau "
+        "service services police fire army navy guard force forces fleet corps command bank "
+        "reserve corporation company group airlines airways air rail railway railways trust "
+        "foundation federation league party assembly parliament senate court tribunal chamber "
+        "chambers embassy consulate lottery cruises racing conference festival expo "
+        "representative sheriff pd fc united city rovers athletic wanderers rangers"
+    ).split()
+)
+#: Lower-cased words of a run of capitalised words that may join its parts ("Bank of Malta").
+_ORGANISATION_JOINERS = frozenset({"of", "for", "and", "on", "the", "&", "de", "du"})
+#: Words before a name that make it a person's ("Mr. Sanford", "his brother Tyler").
+_PERSON_TITLES = frozenset(
+    (
+        "mr mrs ms miss dr prof sen senator rep gov judge coach sgt sergeant lt cpl capt captain "
+        "col colonel cllr councillor pastor rev reverend sir dame lady lord brother sister son "
+        "daughter wife husband father mother uncle aunt cousin"
+    ).split()
+)
+#: Verbs of saying: a small town's name right before or after one is a person's ("Allen said").
+_SPEECH_VERBS = frozenset(
+    (
+        "said says told tweeted wrote added explained argued believes thinks noted insisted "
+        "claimed replied recalled admitted stated continued asked"
+    ).split()
+)
+#: Nouns after which a demonym names the place itself ("the Syrian border").
+_TERRITORIAL_NOUNS = frozenset(
+    (
+        "border borders frontier capital city cities town towns village villages island islands "
+        "coast coastline waters airspace soil territory territories province provinces region "
+        "regions state states enclave mainland countryside port ports side market markets "
+        "economy industry factories farms jobs workers exports jails prisons airbases bases "
+        "countries nations"
+    ).split()
+)
+#: Adjectives of continents and regions, as place ids ("European countries").
+_REGION_ADJECTIVES = {
+    "european": "un:m49:150",
+    "african": "un:m49:002",
+    "asian": "un:m49:142",
+    "latin american": "un:m49:419",
+    "north american": "un:m49:003",
+    "south american": "un:m49:005",
+}
+#: Cities at least this big (and capitals) keep their name beside a verb of saying
+#: ("Moscow said", "Beijing says": the government speaking).
+_SPEAKING_CITY_POPULATION = 300_000
+
+
+MentionRole = Literal["place", "organisation", "modifier"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +250,17 @@ class PlaceMention:
         The name as written.
     resolution
         The place it was resolved to, with confidence and alternatives.
+    role
+        ``place`` for a name used as a location; ``organisation`` for a place named inside an
+        organisation's name ("University of Washington"); ``modifier`` for a demonym standing
+        for its country or region ("the Syrian border").
     """
 
     start: int
     end: int
     text: str
     resolution: Resolution
+    role: MentionRole = "place"
 
     @property
     def place(self) -> Place:
@@ -224,10 +298,22 @@ class ActorMention:
 
 @dataclass(frozen=True, slots=True)
 class Mentions:
-    """Everything the finder found in one text, each list in text order."""
+    """Everything the finder found in one text, each list in text order.
+
+    Attributes
+    ----------
+    places
+        Places named as locations (role ``place``): what events are placed at.
+    actors
+        Demonyms and organisations.
+    embedded
+        Places named inside organisation names and demonyms standing for a place (roles
+        ``organisation`` and ``modifier``).
+    """
 
     places: tuple[PlaceMention, ...]
     actors: tuple[ActorMention, ...]
+    embedded: tuple[PlaceMention, ...] = ()
 
 
 def _capitalised(word: str) -> bool:
@@ -307,7 +393,12 @@ class PlaceFinder:
         self.vocabulary = vocabulary
         self._common_cache: dict[str, bool] = {}
         prefixes: set[str] = set()
-        for key in [*self.gazetteer.text_keys(), *vocabulary.organisations, *vocabulary.demonyms]:
+        for key in [
+            *self.gazetteer.text_keys(),
+            *vocabulary.organisations,
+            *vocabulary.demonyms,
+            *_REGION_ADJECTIVES,
+        ]:
             words = key.split(" ")
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
@@ -375,8 +466,16 @@ class PlaceFinder:
         words = self.gazetteer.common_words
         return key in words or (key.endswith("s") and key[:-1] in words)
 
-    def _scan(self, tokens: _Tokens) -> tuple[list[_Candidate], list[ActorMention], dict[int, str]]:
+    def _scan(
+        self, tokens: _Tokens
+    ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[tuple[int, int, str]]]:
+        """Return the candidate names, the actor mentions, the demonym tokens and adjectives.
+
+        Adjectives are ``(first token, last token, place id)`` of every demonym and regional
+        adjective ("Syrian", "European"), which may stand for their place.
+        """
         gaz, vocab, text = self.gazetteer, self.vocabulary, tokens.text
+        adjectives: list[tuple[int, int, str]] = []
         prefixes = self._prefixes
         candidates: list[_Candidate] = []
         actors: list[ActorMention] = []
@@ -415,6 +514,12 @@ class PlaceFinder:
                     start, end = tokens.starts[i], tokens.end(last)
                     actors.append(ActorMention(start, end, text[start:end], country, "demonym"))
                     demonym_tokens.update(dict.fromkeys(range(i, last + 1), country))
+                    adjectives.append((i, last, f"ne:country:{country}"))
+                    step = n
+                    break
+                region = _REGION_ADJECTIVES.get(key)
+                if region is not None and capital[i]:
+                    adjectives.append((i, last, region))
                     step = n
                     break
                 if gaz.has_text_key(key) and self._case_ok(tokens, i, last):
@@ -425,7 +530,7 @@ class PlaceFinder:
                     step = n
                     break
             free = i + (step or 1)
-        return candidates, actors, demonym_tokens
+        return candidates, actors, demonym_tokens, adjectives
 
     def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
         """Return a region abbreviation after a comma ("Vienna, Va.", "Albany, N.Y."), if any."""
@@ -451,14 +556,16 @@ class PlaceFinder:
         demonyms: dict[int, str],
         headlines: dict[int, bool],
         accepted: set[str],
-    ) -> bool:
+        persons: set[str],
+    ) -> MentionRole | None:
+        """Return the role of a candidate name, or None when it names no place here."""
         first, last, key = candidate.first, candidate.last, candidate.key
         if candidate.abbreviation:
-            return True
+            return "place"
         if first == last and key in _MONTHS_DAYS:
-            return False
+            return None
         if first == last and key in _MODIFIERS:
-            return False  # "Western alliance", "North" alone
+            return None  # "Western alliance", "North" alone
         count = len(tokens)
         before = first - 1 if first > 0 else None
         after = last + 1 if last + 1 < count else None
@@ -466,6 +573,7 @@ class PlaceFinder:
             after is not None and tokens.capital[after]
         )
         headline = headline and self._headline(tokens, first, headlines)
+        role: MentionRole = "place"
         if (
             before is not None
             and not headline
@@ -479,7 +587,9 @@ class PlaceFinder:
                 and tokens.key(before) in self.gazetteer.common_words
             )
         ):
-            return False  # "Nikkei Asia", "Michael Jordan"
+            if not _organisation_run(tokens, first, last):
+                return None  # "Michael Jordan", "FrontCounter BC"
+            role = "organisation"  # "HSBC Bank Malta", "Air France"
         if (
             after is not None
             and not headline
@@ -488,7 +598,9 @@ class PlaceFinder:
             and tokens.key(after) not in _ALLOWED_AFTER
             and tokens.key(after) not in _MONTHS_DAYS
         ):
-            return False  # "Paris Hilton", "Japan Coast Guard", "Black Sea Fleet"
+            if not _organisation_run(tokens, first, last):
+                return None  # "Paris Hilton", "Black Sea" in a product name
+            role = "organisation"  # "The Washington Post", "Jamaica Cancer Society"
         if (
             before is not None
             and first >= 2
@@ -496,21 +608,92 @@ class PlaceFinder:
             and tokens.gap(before) == " "
             and tokens.gap(first - 2) == " "
             and tokens.capital[first - 2]
-            and (
-                tokens.key(first - 2) in _NAME_HEADS
-                or not self._is_english_word(tokens.key(first - 2))
-            )
         ):
-            return False  # "University of Cambridge", "Talleres de Córdoba"
+            head = tokens.key(first - 2)
+            if (
+                head in _NAME_HEADS
+                or head in ORGANISATION_HEADS
+                or _organisation_run(tokens, first, last)
+            ):
+                role = "organisation"  # "University of Cambridge", "Bank of Japan"
+            elif tokens.key(before) != "of" and not self._is_english_word(head):
+                return None  # "Talleres de Córdoba"
+            # else a person's origin: "Joseph Welch of Richmond"
+        locative = before is not None and tokens.key(before) in _LOCATIVE
+        qualified = after is not None and tokens.gap(last) == ", " and tokens.capital[after]
+        if key in persons and not (locative or qualified):
+            return None  # "Mr. Sanford", "Hopkins said", "Ashley Sutton … Sutton"
         if self._is_common_word(key):
-            locative = before is not None and tokens.key(before) in _LOCATIVE
-            qualified = after is not None and tokens.gap(last) == ", " and tokens.capital[after]
             if self._sentence_initial(tokens, first) and not locative:
-                return False  # "Mobile phone alerts went out…", even after "Mobile, Alabama"
+                return None  # "Mobile phone alerts went out…", even after "Mobile, Alabama"
             if not (locative or qualified or key in accepted):
-                return False
-        accepted.add(key)
-        return True
+                return None
+        if role == "place":
+            accepted.add(key)
+        return role
+
+    def _small_city(self, key: str) -> bool:
+        """Return whether the likeliest place a name means is a small city.
+
+        Small: no capital and too small to speak for a government ("Moscow said").
+        """
+        ranked = self.geocoder.ranked(key, in_text=True)
+        if not ranked:
+            return False
+        gaz, row = self.gazetteer, ranked[0][0]
+        return (
+            gaz.kinds[row] == "city"
+            and not gaz.capital[row]
+            and gaz.population[row] < _SPEAKING_CITY_POPULATION
+        )
+
+    def _person_names(
+        self, tokens: _Tokens, candidates: list[_Candidate], headlines: dict[int, bool]
+    ) -> set[str]:
+        """Return the keys of town names the text uses as a person's name somewhere.
+
+        A title before ("Mr. Sanford", "his brother Tyler"), a given name or an initial before
+        ("Ashley Sutton", "Jon R. Taylor") or a verb of saying beside ("Allen said") makes it
+        a person's; then every bare mention of it is the person too.
+        """
+        persons: set[str] = set()
+        count = len(tokens)
+        words = self.gazetteer.common_words
+        for candidate in candidates:
+            first, last, key = candidate.first, candidate.last, candidate.key
+            if candidate.abbreviation or key in persons or first != last:
+                continue
+            person = False
+            if first > 0:
+                before, gap = first - 1, tokens.gap(first - 1)
+                before_key = tokens.key(before)
+                if before_key in _PERSON_TITLES and gap in {" ", ". "}:
+                    person = True
+                elif tokens.capital[before] and gap == ". " and len(before_key) == 1:
+                    person = True  # an initial: "Jon R. Taylor"
+                elif (
+                    tokens.capital[before]
+                    and gap == " "
+                    and tokens.words[before][1:].islower()
+                    and not self._headline(tokens, first, headlines)
+                    and before_key not in words
+                    and before_key not in ORGANISATION_HEADS
+                    and before_key not in _LOWER_OK
+                    and not self.gazetteer.has_text_key(before_key)
+                    and not self.vocabulary.demonyms.get(before_key)
+                    and not _organisation_run(tokens, first, last)
+                ):
+                    person = True  # a given name: "Ashley Sutton"
+            if (
+                not person
+                and last + 1 < count
+                and tokens.gap(last) == " "
+                and tokens.key(last + 1) in _SPEECH_VERBS
+            ):
+                person = True
+            if person and self._small_city(key):
+                persons.add(key)
+        return persons
 
     # -- resolving -------------------------------------------------------------------------
 
@@ -551,15 +734,22 @@ class PlaceFinder:
             return Mentions((), ())
         tokens = _Tokens(text[:MAX_TEXT_CHARS])
         text = tokens.text
-        candidates, actors, demonyms = self._scan(tokens)
+        candidates, actors, demonyms, adjectives = self._scan(tokens)
         headlines: dict[int, bool] = {}
+        persons = self._person_names(tokens, candidates, headlines)
         accepted: set[str] = set()
-        kept = [c for c in candidates if self._keep(tokens, c, demonyms, headlines, accepted)]
+        kept: list[_Candidate] = []
+        roles: list[MentionRole] = []
+        for candidate in candidates:
+            role = self._keep(tokens, candidate, demonyms, headlines, accepted, persons)
+            if role is not None:
+                kept.append(candidate)
+                roles.append(role)
 
         geocoder, gaz = self.geocoder, self.gazetteer
         anchors: dict[str, int] = {}
         ambiguous: set[str] = set()
-        for key in dict.fromkeys(c.key for c in kept):
+        for key in dict.fromkeys(c.key for c, r in zip(kept, roles, strict=True) if r == "place"):
             ranked = geocoder.ranked(key, in_text=True)
             if not ranked:
                 continue
@@ -573,6 +763,7 @@ class PlaceFinder:
         by_token = {c.first: c for c in kept}
 
         places: list[PlaceMention] = []
+        embedded: list[PlaceMention] = []
         resolved: dict[str, Resolution | None] = {}
         for index, candidate in enumerate(kept):
             start = tokens.starts[candidate.first]
@@ -607,8 +798,53 @@ class PlaceFinder:
                 start -= 4  # "The Hague", "The Bahamas": the article is part of the name
                 surface = text[start:end]
                 resolution = replace(resolution, query=surface)
-            places.append(PlaceMention(start, end, surface, resolution))
-        return Mentions(tuple(places), tuple(actors))
+            mention = PlaceMention(start, end, surface, resolution, roles[index])
+            (places if roles[index] == "place" else embedded).append(mention)
+        embedded += self._adjective_places(tokens, adjectives, headlines)
+        embedded.sort(key=lambda m: m.start)
+        return Mentions(tuple(places), tuple(actors), tuple(embedded))
+
+    def _adjective_places(
+        self,
+        tokens: _Tokens,
+        adjectives: list[tuple[int, int, str]],
+        headlines: dict[int, bool],
+    ) -> list[PlaceMention]:
+        """Demonyms that stand for their place: "the Syrian border", "Canadian Press"."""
+        found: list[PlaceMention] = []
+        last_of = {first: last for first, last, _ in adjectives}
+        count = len(tokens)
+        for first, last, place_id in adjectives:
+            following = last
+            # "the Syrian-Turkish border": look past the adjectives that follow
+            while (
+                following + 1 < count
+                and tokens.gap(following) in {"-", "–", " "}
+                and following + 1 in last_of
+            ):
+                following = last_of[following + 1]
+            after = following + 1
+            if after >= count or tokens.gap(following) not in {" ", "-"}:
+                continue
+            role: MentionRole
+            if not tokens.capital[after] and tokens.key(after) in _TERRITORIAL_NOUNS:
+                role = "modifier"
+            elif (
+                tokens.capital[after]
+                and following == last
+                and _organisation_run(tokens, first, last)
+                and not self._headline(tokens, first, headlines)
+            ):
+                role = "organisation"
+            else:
+                continue
+            place = self.gazetteer.get(place_id)
+            if place is None:
+                continue
+            start, end = tokens.starts[first], tokens.end(last)
+            surface = tokens.text[start:end]
+            found.append(PlaceMention(start, end, surface, Resolution(surface, place, 1.0), role))
+        return found
 
     def _nearby(
         self,
@@ -676,6 +912,34 @@ class PlaceFinder:
         return frozenset({gaz.admin1[row], *gaz.country_codes[row]} - {""})
 
 
+def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
+    """Return whether the capitalised words around tokens `first`..`last` name an organisation.
+
+    The run may hold joining words ("Bank of Malta", "Observatory for Human Rights"); it is an
+    organisation's name when one of its capitalised words is in :data:`ORGANISATION_HEADS`.
+    """
+    count = len(tokens)
+    i, steps = last + 1, 0
+    while i < count and steps < 4 and tokens.gap(i - 1) in {" ", "-", " & "}:
+        key = tokens.key(i)
+        if tokens.capital[i]:
+            if key in ORGANISATION_HEADS:
+                return True
+        elif key not in _ORGANISATION_JOINERS:
+            break
+        i, steps = i + 1, steps + 1
+    i, steps = first - 1, 0
+    while i >= 0 and steps < 3 and tokens.gap(i) in {" ", "-", " & "}:
+        key = tokens.key(i)
+        if tokens.capital[i]:
+            if key in ORGANISATION_HEADS:
+                return True
+        elif key not in _ORGANISATION_JOINERS:
+            break
+        i, steps = i - 1, steps + 1
+    return False
+
+
 def _ends_sentence(gap: str) -> bool:
     return "\n" in gap or any(mark in gap for mark in (". ", "! ", "? ", ": ", "; "))
 
@@ -706,5 +970,10 @@ def find_mentions(text: str, *, finder: PlaceFinder | None = None) -> Mentions:
 
 
 def find_places(text: str, *, finder: PlaceFinder | None = None) -> list[PlaceMention]:
-    """Return the place mentions in `text`, in text order, each with its resolution."""
-    return list(find_mentions(text, finder=finder).places)
+    """Return every place mention in `text`, in text order, each with its resolution and role.
+
+    Places named inside organisation names and demonyms standing for a place come with the
+    others; their :attr:`PlaceMention.role` tells them apart.
+    """
+    mentions = find_mentions(text, finder=finder)
+    return sorted([*mentions.places, *mentions.embedded], key=lambda m: (m.start, m.end))
