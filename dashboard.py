@@ -118,14 +118,18 @@ layers = views.map_layers(
 # the map, the panel and the link all show the same view.
 returned = state.get("map")
 if returned and returned != state.get("map_applied"):
+    view = views.view_after_map(view, returned, layers, previous=state.get("map_applied"))
     state.map_applied = returned
-    view = views.view_after_map(view, returned, layers)
 table = views.event_table(layers.events)
-rows = state.get("event_list", {}).get("selection", {}).get("rows", [])
+list_key = f"event_list_{state.setdefault('list_round', 0)}"
+rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
 if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
     state.picked = table.iloc[rows[0]]["id"]
     view = views.select_event(view, layers, state.picked)
     state.target = (view.lat, view.lon, view.zoom)
+elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the list lets go
+    state.list_round, state.picked = state.list_round + 1, None
+    list_key = f"event_list_{state.list_round}"
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
@@ -160,7 +164,7 @@ with side:
         hide_index=True,
         height=250,
         on_select="rerun",
-        key="event_list",
+        key=list_key,
         selection_mode="single-row",
         column_config={"id": None, "article": None},
     )

@@ -323,3 +323,44 @@ def test_panning_twice_leaves_the_map_where_it_was_dropped(tab: Tab, dashboard: 
     assert same_place(lon, dropped[1], TWO_DECIMALS)
     assert same_place(float(query["lat"]), lat, TWO_DECIMALS)
     assert same_place(float(query["lon"]), lon, TWO_DECIMALS)
+
+
+def pick_list_row(tab: Tab, row: int) -> None:
+    """Tick the checkbox of the event list's `row` (0 is the first under the header)."""
+    grid = tab.page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    assert box is not None
+    tab.page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * row + 17)
+
+
+def selected_on_map(frame: Any) -> list[str]:
+    return list(
+        frame.eval_on_selector_all(
+            ".leaflet-map-pane .fl-selected",
+            "els => els.map(e => e.dataset.flId"
+            " || [...e.classList].find(c => c.startsWith('fl-id-')))",
+        )
+    )
+
+
+def test_picking_in_the_list_after_a_map_click_keeps_the_lists_event(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    clicked = nearest_clickable_marker(frame)
+    frame.locator(f".leaflet-marker-pane [data-fl-id='{clicked}']").click()
+    page.wait_for_url(lambda url: query_of(url).get("sel") == clicked)
+    wait_idle(page)
+
+    for row in (2, 4):
+        before = query_of(page.url).get("sel")
+        pick_list_row(tab, row)
+        page.wait_for_url(lambda url, before=before: query_of(url).get("sel") != before)
+        picked = query_of(page.url)["sel"]
+        assert picked.startswith("ev-")
+        page.wait_for_timeout(2_500)  # the map's report of its move comes back meanwhile
+        wait_idle(page)
+        assert query_of(page.url)["sel"] == picked
+        assert selected_on_map(frame) == [picked]
+    assert tab.errors == []

@@ -213,7 +213,11 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
 
 
 def view_after_map(
-    view: ViewState, returned: dict[str, Any] | None, layers: MapLayers
+    view: ViewState,
+    returned: dict[str, Any] | None,
+    layers: MapLayers,
+    *,
+    previous: dict[str, Any] | None = None,
 ) -> ViewState:
     """Return the view after the user panned, zoomed or clicked the map.
 
@@ -225,6 +229,11 @@ def view_after_map(
         What ``st_folium`` returned: ``center``, ``zoom``, ``last_object_clicked``.
     layers
         What was drawn, to tell which feature a click hit.
+    previous
+        What ``st_folium`` returned before. ``last_object_clicked`` stays the same until the
+        next click, so a click is applied only when it differs from the previous one: a move
+        reported after the selection changed elsewhere (the event list) must not select again
+        whatever lies under that old click.
     """
     if not returned:
         return view
@@ -241,6 +250,8 @@ def view_after_map(
     if isinstance(zoom, int | float) and 1 <= zoom <= 18 and round(zoom) != view.zoom:
         changes["zoom"] = round(zoom)
     clicked = returned.get("last_object_clicked")
+    if clicked == (previous or {}).get("last_object_clicked"):
+        clicked = None
     if isinstance(clicked, dict) and {"lat", "lng"} <= set(clicked):
         feature = feature_at(layers, float(clicked["lat"]), float(clicked["lng"]), zoom=view.zoom)
         if feature is not None and feature != view.selected:
