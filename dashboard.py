@@ -63,9 +63,11 @@ geocoder, basemap = resources()
 store_dir = default_store_dir()
 url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
-data = dataset(str(store_dir), current, url_view.version)
-first_day, last_day = views.date_bounds(data)
 state = st.session_state
+if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
+    state.pinned = url_view.version or current
+data = dataset(str(store_dir), current, state.pinned)
+first_day, last_day = views.date_bounds(data)
 if "view" not in state:  # a new browser session: the widgets start from the link
     state.view = state.base = url_view
     state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
@@ -81,8 +83,11 @@ notices = st.container()  # one slot, so the map below keeps its place (and stay
 with notices:
     for line in state.link_warnings:
         st.warning(views.escape_markdown(line))
-    if data.notice:
-        st.info(data.notice)
+    if notice := views.version_notice(data, current):
+        st.info(notice)
+        if data.notice is None and st.button("Show the latest data"):
+            state.pinned = current
+            st.rerun()
 
 with st.sidebar:
     st.header("Layers")
@@ -239,6 +244,7 @@ with st.expander("Add articles"):
                 published=published,
                 progress=lambda done, total, _: bar.progress(done / total, f"{done}/{total}"),
             )
+            state.pinned = store_version(store_dir)  # show what was just added
             state.added = [report.summary().splitlines()[0]]
             state.added += [f"{p.name}: {p.reason}" for p in problems]
             st.rerun()  # show the new articles on the map

@@ -9,6 +9,7 @@ calls (:func:`geo.view.page.visible_events`), computed here in the test process.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -364,3 +365,90 @@ def test_picking_in_the_list_after_a_map_click_keeps_the_lists_event(
         assert query_of(page.url)["sel"] == picked
         assert selected_on_map(frame) == [picked]
     assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# adding articles (a second server, with an editor token, on a store that already holds data)
+
+EDITOR_TOKEN = "correct horse battery staple"
+DATED_ARTICLE = "Chinese warships conducted exercises in the East China Sea on 6 May 2024."
+MONDAY_ARTICLE = "Russian warships conducted exercises in the Baltic Sea on Monday."
+
+
+@pytest.fixture(scope="module")
+def editor_dashboard(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, finder: PlaceFinder
+) -> Iterator[Dashboard]:
+    root = tmp_path_factory.mktemp("editor")
+    article = root / "hostile.md"
+    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    store_dir = root / "store"
+    assert ingest([article], Store.open(store_dir), finder=finder).events == 1
+    with Dashboard(store_dir, root / "streamlit.log", editor_token=EDITOR_TOKEN) as server:
+        yield server
+
+
+def unlock_editing(tab: Tab) -> Any:
+    """Open "Add articles", give the editor token and return the expander."""
+    page = tab.page
+    page.get_by_text("Add articles", exact=True).click()
+    token = page.get_by_label("Editor token", exact=True)
+    token.fill(EDITOR_TOKEN)
+    token.press("Enter")
+    page.get_by_role("button", name="Add to the map").wait_for()
+    return page
+
+
+def added_events(store_dir: Path, gazetteer: Gazetteer, title: str) -> Any:
+    data = load_dataset(gazetteer, store_dir=store_dir)
+    titles = data.articles.set_index("id")["title"]
+    ids = set(titles[titles == title].index)
+    return data.events[data.events["article_id"].isin(ids)], data.version
+
+
+def test_added_articles_show_at_once_and_an_old_link_keeps_its_version(
+    tab: Tab, editor_dashboard: Dashboard, gazetteer: Gazetteer
+) -> None:
+    page = tab.page
+    tab.open(editor_dashboard.url)
+    page.wait_for_url(lambda url: "v" in query_of(url))
+    old_link = page.url
+    old_version = query_of(old_link)["v"]
+
+    unlock_editing(tab)
+    page.get_by_label("…or paste an article", exact=True).fill(DATED_ARTICLE)
+    page.get_by_label("Title", exact=True).fill("Drills in the East China Sea")
+    page.get_by_role("button", name="Add to the map").click()
+    page.wait_for_url(lambda url: query_of(url).get("v") not in (None, old_version), timeout=90_000)
+    wait_idle(page)
+    events, version = added_events(
+        editor_dashboard.store_dir, gazetteer, "Drills in the East China Sea"
+    )
+    assert len(events) == 1
+    assert query_of(page.url)["v"] == version
+    new_marker = f".leaflet-marker-pane [data-fl-id='{events.iloc[0]['id']}']"
+    frame = map_frame(page)
+    frame.wait_for_selector(new_marker, state="attached")
+
+    page.reload()  # the link now names the new version
+    frame = map_frame(page)
+    assert frame.locator(new_marker).count() == 1
+
+    page.goto(old_link)  # a link made before keeps showing its own data, and says so
+    frame = map_frame(page)
+    assert frame.locator(new_marker).count() == 0
+    page.wait_for_timeout(3_000)
+    wait_idle(page)
+    notices = page.get_by_test_id("stAlertContentInfo").all_inner_texts()
+    assert any(old_version in n and "newer" in n for n in notices), notices
+    assert tab.errors == []
+
+
+def test_a_link_to_a_missing_version_keeps_its_notice(tab: Tab, dashboard: Dashboard) -> None:
+    tab.open(f"{dashboard.url}?v=abcdef0123456789")
+    page = tab.page
+    page.wait_for_url(lambda url: query_of(url).get("v") != "abcdef0123456789")
+    page.wait_for_timeout(3_000)  # the map reports its centre: a rerun or two
+    wait_idle(page)
+    notices = page.get_by_test_id("stAlertContentInfo").all_inner_texts()
+    assert any("abcdef0123456789" in n for n in notices), notices

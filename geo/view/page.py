@@ -76,6 +76,23 @@ def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
     return first[known].min().astype(datetime.date), last[known].max().astype(datetime.date)
 
 
+def version_notice(dataset: Dataset, current: str | None) -> str | None:
+    """Return what the page says about the data version it shows, if anything.
+
+    A link names the data version it was made on, and the page keeps showing that version
+    (so the link shows what its author saw); when the store has moved on since, the notice
+    says so. When the version is gone, :attr:`Dataset.notice` explains that instead.
+    """
+    if dataset.notice:
+        return dataset.notice
+    if current is not None and dataset.version != current:
+        return (
+            f"This view shows the data as of version {dataset.version}, as its link asks; "
+            f"the map now holds newer data (version {current})."
+        )
+    return None
+
+
 def visible_events(dataset: Dataset, view: ViewState) -> Any:
     """Return the events the view shows (type and time filters), with article columns."""
     return filter_events(with_articles(dataset.events, dataset.articles), view)
