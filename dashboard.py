@@ -229,9 +229,11 @@ with st.expander("Add articles"):
             accept_multiple_files=True,
         )
         pasted = st.text_area("…or paste an article")
+        st.caption("What you fill in below applies to every article added now.")
         title_column, outlet_column, date_column = st.columns(3)
         title, outlet = title_column.text_input("Title"), outlet_column.text_input("Outlet")
         published = date_column.date_input("Published", value=None, max_value=datetime.date.today())
+        url = st.text_input("URL", placeholder="https://…")
         if st.button("Add to the map", type="primary"):
             bar = st.progress(0.0, text="Reading articles…")
             report, problems = uploads.add_to_store(
@@ -242,6 +244,7 @@ with st.expander("Add articles"):
                 title=title,
                 outlet=outlet,
                 published=published,
+                url=url,
                 progress=lambda done, total, _: bar.progress(done / total, f"{done}/{total}"),
             )
             state.pinned = store_version(store_dir)  # show what was just added

@@ -444,6 +444,38 @@ def test_added_articles_show_at_once_and_an_old_link_keeps_its_version(
     assert tab.errors == []
 
 
+def test_an_uploaded_file_takes_the_title_outlet_date_and_url_given(
+    tab: Tab, editor_dashboard: Dashboard, gazetteer: Gazetteer, tmp_path: Path
+) -> None:
+    page = tab.page
+    tab.open(editor_dashboard.url)
+    unlock_editing(tab)
+    upload = tmp_path / "baltic.txt"
+    upload.write_text(MONDAY_ARTICLE + "\n", encoding="utf-8")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    page.get_by_text("baltic.txt").wait_for()
+    page.get_by_label("Title", exact=True).fill("Baltic drills")
+    page.get_by_label("Outlet", exact=True).fill("Nordic Wire")
+    page.get_by_label("URL", exact=True).fill("https://example.org/baltic")
+    for part, value in (("year", "2024"), ("month", "05"), ("day", "08")):
+        page.get_by_role("spinbutton", name=f"{part}, Published").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Add to the map").click()
+    page.get_by_test_id("stAlertContentInfo").filter(has_text="1 event").wait_for(timeout=90_000)
+
+    events, _ = added_events(editor_dashboard.store_dir, gazetteer, "Baltic drills")
+    assert len(events) == 1
+    record = events.iloc[0]
+    assert str(record["date_start"])[:10] == "2024-05-06"  # the Monday before publication
+    data = load_dataset(gazetteer, store_dir=editor_dashboard.store_dir)
+    article = data.articles[data.articles["id"] == record["article_id"]].iloc[0]
+    assert article["outlet"] == "Nordic Wire"
+    assert article["url"] == "https://example.org/baltic"
+    assert str(article["published"])[:10] == "2024-05-08"
+    assert tab.errors == []
+
+
 def test_a_link_to_a_missing_version_keeps_its_notice(tab: Tab, dashboard: Dashboard) -> None:
     tab.open(f"{dashboard.url}?v=abcdef0123456789")
     page = tab.page
