@@ -138,8 +138,8 @@ elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the lis
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
-    if state.base.basemap != view.basemap:
-        state.base = view  # only a new basemap rebuilds the base map; the rest moves over it
+    if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
+        state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
     st_folium(
         base_map(state.base, asset_base="/app/static", basemap_file=basemap),
         key="map",

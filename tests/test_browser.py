@@ -484,3 +484,34 @@ def test_a_link_to_a_missing_version_keeps_its_notice(tab: Tab, dashboard: Dashb
     wait_idle(page)
     notices = page.get_by_test_id("stAlertContentInfo").all_inner_texts()
     assert any("abcdef0123456789" in n for n in notices), notices
+
+
+def choose_basemap(tab: Tab, name: str) -> None:
+    tab.page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+        has_text="Basemap"
+    ).click()
+    tab.page.get_by_role("option", name=name, exact=True).click()
+
+
+def test_changing_the_basemap_keeps_the_centre_and_zoom(tab: Tab, dashboard: Dashboard) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_url(lambda url: query_of(url).get("z") == "5")
+    wait_idle(page)
+    drag_map(page, frame, 150, 80)
+    page.wait_for_url(lambda url: "lat" in query_of(url))
+    wait_idle(page)
+    before = map_view(frame)
+
+    for name in ("osm", "vector"):
+        choose_basemap(tab, name)
+        page.wait_for_url(lambda url, name=name: query_of(url).get("basemap", "vector") == name)
+        wait_idle(page)
+        frame = map_frame(page)
+        lat, lon, zoom = map_view(frame)
+        assert zoom == before[2]
+        assert same_place(lat, before[0], TWO_DECIMALS)
+        assert same_place(lon, before[1], TWO_DECIMALS)
+    # the tiles are blocked (no network here); nothing else may fail
+    assert [e for e in tab.errors if "ERR_BLOCKED_BY_CLIENT" not in e] == []
