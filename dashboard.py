@@ -161,8 +161,15 @@ with map_column:
 
 with side:
     if found and not found.place:
-        close = ", ".join(s.name for s in found.suggestions) or "none"
-        st.warning(views.escape_markdown(f"No place called “{view.query}”. Close matches: {close}"))
+        close = " Did you mean:" if found.suggestions else ""
+        st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
+        for near in found.suggestions:  # one click searches for it
+            st.button(
+                views.escape_markdown(near.name),
+                key=f"near_{near.place_id}",
+                on_click=state.__setitem__,
+                args=("query", near.name),
+            )
     st.subheader(f"{len(layers.events)} events in view")
     st.dataframe(
         table,

@@ -515,3 +515,34 @@ def test_changing_the_basemap_keeps_the_centre_and_zoom(tab: Tab, dashboard: Das
         assert same_place(lon, before[1], TWO_DECIMALS)
     # the tiles are blocked (no network here); nothing else may fail
     assert [e for e in tab.errors if "ERR_BLOCKED_BY_CLIENT" not in e] == []
+
+
+def search_for(tab: Tab, text: str) -> None:
+    box = tab.page.get_by_test_id("stSidebar").get_by_label("Find a place", exact=True)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_short_form_finds_its_place_and_close_matches_are_one_click(
+    tab: Tab, dashboard: Dashboard, gazetteer: Gazetteer
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    search_for(tab, "Senkaku")
+    page.wait_for_url(lambda url: query_of(url).get("q") == "Senkaku")
+    wait_idle(page)
+    frame.wait_for_selector(".fl-highlight", state="attached")
+    senkaku = gazetteer.get("fl:senkaku-islands")
+    assert senkaku is not None
+    lat, lon, _ = map_view(frame)
+    assert same_place(lat, senkaku.lat, 0.5)
+    assert same_place(lon, senkaku.lon, 0.5)
+
+    search_for(tab, "Spratli")
+    page.get_by_role("button", name="Spratly Islands").click()
+    page.wait_for_url(lambda url: query_of(url).get("q") == "Spratly Islands")
+    wait_idle(page)
+    lat, lon, _ = map_view(frame)
+    assert same_place(lat, 10, 3)
+    assert same_place(lon, 114, 3)
+    assert tab.errors == []

@@ -113,7 +113,19 @@ def test_search_moves_to_the_place_and_typos_get_suggestions() -> None:
     assert param(at, "q") == "East Sea"
     assert float(param(at, "lat")) > 35
     at.text_input(key="query").input("Senkaku Iislands").run()
-    assert any("Senkaku Islands" in w.value for w in at.warning)
+    assert any("Senkaku Iislands" in w.value for w in at.warning)
+    near = [b for b in at.button if b.label == "Senkaku Islands"]
+    assert near, "a close match is offered as a button"
+    near[0].click().run()
+    assert param(at, "q") == "Senkaku Islands"
+
+
+def test_a_short_form_finds_the_one_place_it_begins() -> None:
+    at = app()
+    at.text_input(key="query").input("Senkaku").run()
+    assert not at.exception
+    assert not at.warning
+    assert 25 < float(param(at, "lat")) < 27
 
 
 def test_a_pinned_version_that_is_gone_shows_current_data_with_a_notice() -> None:

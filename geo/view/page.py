@@ -22,6 +22,7 @@ import shapely
 
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
+from geo.places.names import name_key
 from geo.taxonomy import EVENT_TYPES
 from geo.view.dataset import Dataset, newest_event_date
 from geo.view.map import (
@@ -298,14 +299,31 @@ class SearchResult:
     suggestions: tuple[Suggestion, ...] = ()
 
 
+#: Shortest entry that may stand for the one name it begins ("Senk" finds nothing).
+MIN_PREFIX_CHARS = 5
+
+
 def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
-    """Resolve a search box entry; None when the box is empty."""
+    """Resolve a search box entry; None when the box is empty.
+
+    A name the geocoder knows resolves; so does the beginning of exactly one known name, as
+    people type short forms ("Senkaku" for the Senkaku Islands, "Kuril" for the Kuril
+    Islands). Otherwise the close matches are offered.
+    """
     if not query or not query.strip():
         return None
     resolution = geocoder.geocode(query)
     if resolution is not None:
         return SearchResult(resolution.place)
-    return SearchResult(None, tuple(geocoder.suggest(query)))
+    suggestions = tuple(geocoder.suggest(query))
+    key = name_key(query)
+    if len(key) >= MIN_PREFIX_CHARS:
+        begun = {s.place_id for s in suggestions if name_key(s.name).startswith(key)}
+        if len(begun) == 1:
+            place = geocoder.gazetteer.get(begun.pop())
+            if place is not None:
+                return SearchResult(place)
+    return SearchResult(None, suggestions)
 
 
 def zoom_for(place: Place) -> int:
