@@ -125,8 +125,10 @@ returned = state.get("map")
 if returned and returned != state.get("map_applied"):
     view = views.view_after_map(view, returned, layers, previous=state.get("map_applied"))
     state.map_applied = returned
-table = views.event_table(layers.events)
-list_key = f"event_list_{state.setdefault('list_round', 0)}"
+# "in view" is what the map shows; the switch widens the list and exports to every match
+listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
+table = views.event_table(listed)
+list_key = f"event_list_{views.list_key(table)}_{state.setdefault('list_round', 0)}"
 rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
 if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
     state.picked = table.iloc[rows[0]]["id"]
@@ -134,7 +136,7 @@ if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("pic
     state.target = (view.lat, view.lon, view.zoom)
 elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the list lets go
     state.list_round, state.picked = state.list_round + 1, None
-    list_key = f"event_list_{state.list_round}"
+    list_key = f"event_list_{views.list_key(table)}_{state.list_round}"
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
@@ -150,7 +152,7 @@ with map_column:
         feature_group_to_add=feature_groups(
             layers, view, highlight=found.place.geometry if found and found.place else None
         ),
-        returned_objects=["center", "zoom", "last_object_clicked"],
+        returned_objects=["center", "zoom", "bounds", "last_object_clicked"],
         height=640,
         use_container_width=True,
     )
@@ -170,9 +172,11 @@ with side:
                 on_click=state.__setitem__,
                 args=("query", near.name),
             )
-    st.subheader(f"{len(layers.events)} events in view")
+    st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
+    st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
+    st.caption(views.type_counts(listed))
     st.dataframe(
-        table,
+        views.highlighted(table, view.selected),
         hide_index=True,
         height=250,
         on_select="rerun",
@@ -205,7 +209,7 @@ with side:
         wrap_lines=True,
     )
     # the files are made only when a button is clicked (on another thread), never per rerun
-    shown, frozen = layers.events if layers.events is not None else data.events.iloc[0:0], view
+    shown, frozen = listed if listed is not None else data.events.iloc[0:0], view
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
     st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
     st.download_button(

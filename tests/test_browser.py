@@ -546,3 +546,49 @@ def test_a_short_form_finds_its_place_and_close_matches_are_one_click(
     assert same_place(lat, 10, 3)
     assert same_place(lon, 114, 3)
     assert tab.errors == []
+
+
+_MARKERS_INSIDE_JS = """
+(selector) => {
+    const box = map.getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll(selector)].filter(el => {
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
+    }).map(el => el.dataset.flId);
+}
+"""
+
+
+def list_heading(tab: Tab) -> str:
+    return str(tab.page.get_by_test_id("stMain").locator("h3").first.inner_text())
+
+
+def test_in_view_means_what_the_map_shows_in_the_heading_list_and_exports(
+    tab: Tab, dashboard: Dashboard, tmp_path: Path
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_url(lambda url: query_of(url).get("z") == "5")
+    wait_idle(page)
+    page.wait_for_timeout(1_000)  # the map reports its new bounds
+    wait_idle(page)
+    inside = set(frame.evaluate(_MARKERS_INSIDE_JS, EVENT_MARKERS))
+    heading = list_heading(tab)
+    assert heading.startswith(f"{len(inside)} events in view (of "), heading
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Events (CSV)").click()
+    csv = tmp_path / "events.csv"
+    download.value.save_as(csv)
+    exported = csv.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(exported) == len(inside)
+    assert all(any(i in line for line in exported) for i in inside)
+
+    page.get_by_text("All that match the filters").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stMain] h3')"
+        ".innerText.includes('match the filters')"
+    )
+    assert tab.errors == []

@@ -32,6 +32,7 @@ from geo.view.map import (
     event_intervals,
     filter_events,
     marker_positions,
+    viewport,
     write_basemap,
 )
 from geo.view.popups import format_interval, read_strings, read_text
@@ -177,6 +178,98 @@ def timeline(events: Any) -> Any:
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
+
+
+Bounds = tuple[float, float, float, float]
+"""A map extent: west, south, east, north in degrees (east may pass 180)."""
+
+
+def map_bounds(view: ViewState, returned: dict[str, Any] | None) -> Bounds:
+    """Return the map's extent as the browser last reported it, else as `view` implies.
+
+    ``st_folium`` returns Leaflet's bounds with each report; before the first one (or when it
+    is unreadable) the extent is estimated from the view's centre and zoom.
+    """
+    try:
+        south_west = returned["bounds"]["_southWest"]  # type: ignore[index]
+        north_east = returned["bounds"]["_northEast"]  # type: ignore[index]
+        west, south = float(south_west["lng"]), float(south_west["lat"])
+        east, north = float(north_east["lng"]), float(north_east["lat"])
+    except (KeyError, TypeError, ValueError):
+        return viewport(view, margin=0.0)
+    if not all(np.isfinite([west, south, east, north])) or north <= south or east <= west:
+        return viewport(view, margin=0.0)
+    return west, south, east, north
+
+
+def events_within(events: Any, bounds: Bounds) -> Any:
+    """Return the events whose point lies within `bounds` (those without a place drop out)."""
+    if events is None or len(events) == 0:
+        return events
+    west, south, east, north = bounds
+    located = events.geometry.notna().to_numpy() & ~events.geometry.is_empty.to_numpy()
+    xs = np.where(located, events.geometry.x.where(located, 0.0).to_numpy(), np.nan)
+    ys = np.where(located, events.geometry.y.where(located, 0.0).to_numpy(), np.nan)
+    keep = (ys >= south) & (ys <= north)
+    if east - west < 360:
+        offset = (xs - west) % 360  # a longitude east of `west`, whichever world copy
+        keep &= offset <= east - west
+    return events[keep & located]
+
+
+def events_in_scope(
+    events: Any, view: ViewState, returned: dict[str, Any] | None, *, everything: object = False
+) -> Any:
+    """Return the events the list and the exports show: those on the map, or every match.
+
+    By default "in view" means within the map's extent (:func:`map_bounds`); with
+    `everything`, every event that matches the view's filters, placed or not.
+    """
+    if everything:
+        return events
+    return events_within(events, map_bounds(view, returned))
+
+
+def list_heading(listed: Any, matching: Any, *, everything: object = False) -> str:
+    """Return the list's heading: how many events it holds, and how many match elsewhere."""
+    shown, total = (
+        len(listed) if listed is not None else 0,
+        len(matching) if matching is not None else 0,
+    )
+    if everything:
+        return f"{shown} events match the filters"
+    if shown == total:
+        return f"{shown} events in view"
+    return f"{shown} events in view (of {total} that match the filters)"
+
+
+def list_key(table: Any) -> str:
+    """Return a short digest of the list's rows: a new list is a new widget, unselected.
+
+    A row index means another event once the rows change (the map moved, a filter changed),
+    so the list's selection must not carry over.
+    """
+    ids = "\n".join(table["id"].astype(str)) if len(table) else ""
+    return hashlib.sha256(ids.encode()).hexdigest()[:10]
+
+
+def highlighted(table: Any, selected: str | None) -> Any:
+    """Return `table` styled with the selected event's row highlighted (a pandas Styler)."""
+    marked = table["id"].to_numpy() == selected
+
+    def shade(row: Any) -> list[str]:
+        colour = "background-color: #f6dccf" if marked[row.name] else ""
+        return [colour] * len(row)
+
+    return table.style.apply(shade, axis=1)
+
+
+def type_counts(events: Any) -> str:
+    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first."""
+    if events is None or len(events) == 0:
+        return ""
+    counts = events["type"].astype(str).value_counts(sort=True)
+    return " · ".join(f"{_TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
 
 
 @dataclass(frozen=True, slots=True)
