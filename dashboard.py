@@ -16,8 +16,8 @@ from geo.places.geocode import Geocoder, default_geocoder
 from geo.store.store import Store, default_store_dir
 from geo.taxonomy import EVENT_TYPES
 from geo.text.mentions import default_finder
+from geo.view import link
 from geo.view import page as views
-from geo.view import state as snapshot
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
 from geo.view.map import (
     base_map,
@@ -25,6 +25,7 @@ from geo.view.map import (
     feature_groups,
     standalone_html,
 )
+from geo.view.state import BASEMAPS, ViewState
 from geo.view.styles import EVENT_STYLES, legend_html
 
 ROOT = Path(__file__).parent
@@ -55,13 +56,13 @@ def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
     types, date_from, date_to = window
-    view = snapshot.ViewState(types=types, date_from=date_from, date_to=date_to)
+    view = ViewState(types=types, date_from=date_from, date_to=date_to)
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
 geocoder, basemap = resources()
 store_dir = default_store_dir()
-url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
+url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
 state = st.session_state
 if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
@@ -102,7 +103,7 @@ with st.sidebar:
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox(
         "Basemap",
-        snapshot.BASEMAPS,
+        BASEMAPS,
         key="basemap",
         help="“vector” works offline; tiles need internet.",
     )
@@ -204,7 +205,7 @@ with side:
         st.html(legend_html(view))
     st.subheader("Share this view")
     st.code(
-        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{snapshot.to_query_string(view)}",
+        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}",
         language=None,
         wrap_lines=True,
     )
@@ -221,8 +222,8 @@ with side:
     )
 
 state.view = view
-if snapshot.to_query(view) != snapshot.to_query(url_view):
-    st.query_params.from_dict(snapshot.to_query(view))
+if link.to_query(view) != link.to_query(url_view):
+    st.query_params.from_dict(link.to_query(view))
 
 with st.expander("Add articles"):
     configured = uploads.editor_token(

@@ -8,22 +8,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import geo.view.link as codec
 import geo.view.state as snapshot
 from geo.taxonomy import EVENT_TYPE_KEYS
-from geo.view.state import (
-    BASEMAPS,
-    DEFAULT_LAYERS,
-    DEFAULT_VIEW,
-    LAYER_KEYS,
+from geo.view.link import (
     PARAM_NAMES,
-    SnapshotError,
-    StateWarning,
-    ViewState,
     normalise,
     parse_state,
     state_from_query_string,
     to_query,
     to_query_string,
+)
+from geo.view.state import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    DEFAULT_VIEW,
+    LAYER_KEYS,
+    SnapshotError,
+    StateWarning,
+    ViewState,
 )
 
 D = datetime.date
@@ -459,7 +462,7 @@ def test_custom_event_types() -> None:
 
 
 def test_every_parameter_is_documented() -> None:
-    doc = snapshot.__doc__
+    doc = codec.__doc__
     assert doc is not None
     for name in PARAM_NAMES:
         assert f"``{name}``" in doc, name
