@@ -55,8 +55,8 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.layers.intervals import covered_intervals
 from geo.view.popups import (
-    event_interval,
     event_popup,
     event_tooltip,
     office_popup,
@@ -95,7 +95,6 @@ __all__ = [
     "base_map",
     "build_map",
     "ensure_static_assets",
-    "event_interval",
     "feature_groups",
     "filter_events",
     "standalone_html",
@@ -336,37 +335,12 @@ def _inline_script(code: str) -> str:
 # filtering
 
 
-def event_intervals(events: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Return every event's inclusive interval as two ``datetime64[D]`` arrays (NaT: unknown).
-
-    The vectorised form of :func:`geo.view.popups.event_interval`: a missing side takes the other's
-    value, and a one-day interval of month or year precision stands for its whole period.
-    """
-    first = pd.to_datetime(events["date_start"], errors="coerce").dt.normalize()
-    last = pd.to_datetime(events["date_end"], errors="coerce").dt.normalize()
-    if "date_precision" in events:
-        precision = events["date_precision"].astype(str).to_numpy()
-    else:
-        precision = np.full(len(events), "day")
-    first = first.fillna(last)
-    last = last.fillna(first)
-    swap = (last < first).to_numpy()
-    first, last = first.where(~swap, last), last.where(~swap, first)
-    point = (first == last).to_numpy()
-    for unit, code in (("month", "M"), ("year", "Y")):
-        widen = point & (precision == unit) & first.notna().to_numpy()
-        if widen.any():
-            periods = first[widen].dt.to_period(code)
-            first[widen] = periods.dt.start_time
-            last[widen] = periods.dt.end_time.dt.normalize()
-    return first.to_numpy(dtype="datetime64[D]"), last.to_numpy(dtype="datetime64[D]")
-
-
 def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
 
     An event is shown when its type is in ``view.types`` (``None`` means every type) and its
-    date interval (:func:`event_intervals`: month and year precision cover their whole period)
+    date interval (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover
+    their whole period)
     overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``. Events whose
     dates are unknown are shown only when the view sets no date. Columnar throughout, so a
     hundred thousand events filter in milliseconds.
@@ -377,7 +351,7 @@ def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     if view.types is not None:
         keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
     if view.date_from is not None or view.date_to is not None:
-        first, last = event_intervals(events)
+        first, last = covered_intervals(events)
         known = ~(np.isnat(first) | np.isnat(last))
         keep &= known
         if view.date_to is not None:

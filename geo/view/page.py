@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
+from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
@@ -29,7 +30,6 @@ from geo.view.map import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
     MapLayers,
-    event_intervals,
     filter_events,
     marker_positions,
     viewport,
@@ -71,7 +71,7 @@ def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
     today = datetime.date.today()
     if len(dataset.events) == 0:
         return datetime.date(today.year, 1, 1), today
-    first, last = event_intervals(dataset.events)
+    first, last = covered_intervals(dataset.events)
     known = ~np.isnat(first)
     if not known.any():
         return datetime.date(today.year, 1, 1), today
@@ -144,7 +144,7 @@ def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
     columns = ["id", "when", "type", "where", "who", "article"]
     if events is None or len(events) == 0:
         return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns})
-    first, _ = event_intervals(events)
+    first, _ = covered_intervals(events)
     newest_first = np.where(np.isnat(first), np.iinfo(np.int64).max, -first.astype("int64"))
     order = np.lexsort((events["id"].to_numpy(), newest_first))  # undated events last
     newest = events.iloc[order[:limit]]
@@ -168,7 +168,7 @@ def timeline(events: Any) -> Any:
     """Return event counts by month (rows) and type label (columns) for dated events."""
     if events is None or len(events) == 0:
         return pd.DataFrame()
-    first, _ = event_intervals(events)
+    first, _ = covered_intervals(events)
     dated = ~np.isnat(first)
     if not dated.any():
         return pd.DataFrame()
