@@ -825,3 +825,44 @@ def test_the_columnar_interval_rule_agrees_with_the_scalar_one(
     first, last = event_interval(start, end, precision)
     assert (None if np.isnat(firsts[0]) else firsts[0].astype(dt.date)) == first
     assert (None if np.isnat(lasts[0]) else lasts[0].astype(dt.date)) == last
+
+
+def _zone_severities(dataset: Any, view: ViewState, gazetteer: Gazetteer) -> dict[str, float]:
+    from geo.view.page import view_zones
+
+    zones = view_zones(dataset, view, gazetteer)
+    return dict(zip(zones["id"], zones["severity"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "view",
+    [ViewState(), ViewState(date_from=dt.date(2022, 1, 1), date_to=dt.date(2023, 6, 30))],
+)
+def test_news_elsewhere_does_not_recolour_a_zone(view: ViewState, gazetteer: Gazetteer) -> None:
+    import dataclasses
+
+    from geo.view.dataset import load_dataset
+
+    dataset = load_dataset(gazetteer)
+    before = _zone_severities(dataset, view, gazetteer)
+    assert any(v > 0 for v in before.values())
+    far = dataset.events.iloc[[0]].copy()
+    far["id"], far["type"] = "ev-baltic-far-away", "exercise"
+    far["date_start"] = far["date_end"] = pd.Timestamp(view.date_to or "2026-11-20")
+    far["date_precision"], far["place_ids"] = "day", [["ne:sea:baltic-sea"]]
+    far = far.set_geometry([Point(19.5, 57.5)], crs=dataset.events.crs)
+    grown = dataclasses.replace(dataset, events=pd.concat([dataset.events, far], ignore_index=True))
+    after = _zone_severities(grown, view, gazetteer)
+    for zone_id, severity in before.items():
+        assert after[zone_id] == pytest.approx(severity), zone_id
+
+
+def test_a_zones_severity_is_measured_at_the_windows_end(gazetteer: Gazetteer) -> None:
+    from geo.view.dataset import load_dataset
+
+    dataset = load_dataset(gazetteer)
+    early = _zone_severities(dataset, ViewState(date_to=dt.date(2023, 5, 31)), gazetteer)
+    late = _zone_severities(dataset, ViewState(date_to=dt.date(2025, 5, 31)), gazetteer)
+    # the same events, two years older at the window's end: every zone is calmer
+    assert all(late[z] <= early[z] for z in early)
+    assert any(late[z] < early[z] for z in early)

@@ -250,6 +250,9 @@ FULL_VIEW = ViewState(
     query="Senkaku Islands",
     basemap="carto-light",
     version="7c1e02",
+    actors=frozenset({"NATO", "CHN"}),
+    countries=frozenset({"JP"}),
+    undated=True,
 )
 
 
@@ -257,8 +260,11 @@ def test_to_query_writes_every_parameter_in_design_order() -> None:
     assert to_query(FULL_VIEW) == {
         "layers": "events,zones",
         "types": "exercise,missile_launch",
+        "actors": "CHN,NATO",
+        "countries": "JP",
         "from": "2023-03-01",
         "to": "2023-05-10",
+        "undated": "1",
         "lat": "37.5",
         "lon": "134",
         "z": "5",
@@ -270,10 +276,31 @@ def test_to_query_writes_every_parameter_in_design_order() -> None:
     assert tuple(to_query(FULL_VIEW)) == PARAM_NAMES
 
 
+@pytest.mark.parametrize(
+    ("query", "expected", "warned"),
+    [
+        ({"actors": "chn, nato,CHN"}, ViewState(actors=frozenset({"CHN", "NATO"})), []),
+        ({"actors": ""}, DEFAULT_VIEW, []),
+        ({"actors": "<b>,JPN"}, ViewState(actors=frozenset({"JPN"})), ["actors"]),
+        ({"countries": "<script>"}, DEFAULT_VIEW, ["countries"]),
+        ({"undated": "1"}, ViewState(undated=True), []),
+        ({"undated": "0"}, DEFAULT_VIEW, []),
+        ({"undated": "maybe"}, DEFAULT_VIEW, ["undated"]),
+    ],
+)
+def test_actor_country_and_undated_parameters(
+    query: dict[str, str], expected: ViewState, warned: list[str]
+) -> None:
+    state, warnings = parse_state(query)
+    assert state == expected
+    assert _params(warnings) == warned
+    assert parse_state(to_query(state)) == (state, [])
+
+
 def test_to_query_string_is_readable() -> None:
     assert to_query_string(FULL_VIEW) == (
-        "layers=events,zones&types=exercise,missile_launch&from=2023-03-01&to=2023-05-10"
-        "&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
+        "layers=events,zones&types=exercise,missile_launch&actors=CHN,NATO&countries=JP"
+        "&from=2023-03-01&to=2023-05-10&undated=1&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
     )
 
 

@@ -11,8 +11,11 @@ param       meaning                                       example
 =========== ============================================= ============================
 ``layers``  visible layers, comma-separated, sorted       ``events,offices,zones``
 ``types``   event types shown, comma-separated, sorted    ``exercise,missile_launch``
+``actors``  only events involving these actors, sorted    ``CHN,NATO``
+``countries`` only events placed in these countries       ``JP,KP``
 ``from``    first day of the date window (ISO)            ``2023-03-01``
 ``to``      last day of the date window (ISO)             ``2023-05-10``
+``undated`` ``1``: undated events stay shown in a window  ``1``
 ``lat``     map centre latitude, at most 4 decimals       ``37.5``
 ``lon``     map centre longitude, at most 4 decimals      ``134``
 ``z``       zoom level, an integer from 1 to 18           ``5``
@@ -40,6 +43,10 @@ Reading rules
   default (with a warning).
 - ``z`` may be a decimal (``5.7``): it is rounded half up to an integer without a warning, as
   the map only shows whole zoom levels; outside [1, 18] it is clamped (with a warning).
+- ``actors`` and ``countries`` are upper-cased; codes not matching :data:`ACTOR_PATTERN` are
+  dropped (with a warning); an empty list, or one with no usable code, means no filter.
+- ``undated`` is ``1`` (or ``true``/``yes``) or ``0`` (``false``/``no``); anything else is
+  ignored (with a warning).
 - Dates must be ``YYYY-MM-DD``; other values are dropped (with a warning); ``from`` after ``to``
   are swapped (with a warning).
 - ``sel`` must match :data:`SELECTED_ID_PATTERN` and ``v`` :data:`VERSION_PATTERN` (hex is
@@ -64,6 +71,7 @@ from urllib.parse import parse_qs, urlencode
 
 from geo.taxonomy import EVENT_TYPE_KEYS
 from geo.view.state import (
+    ACTOR_PATTERN,
     BASEMAPS,
     DEFAULT_VIEW,
     LAYER_KEYS,
@@ -95,8 +103,11 @@ __all__ = [
 PARAM_NAMES: tuple[str, ...] = (
     "layers",
     "types",
+    "actors",
+    "countries",
     "from",
     "to",
+    "undated",
     "lat",
     "lon",
     "z",
@@ -174,10 +185,16 @@ def to_query(state: ViewState, *, event_types: Collection[str] = EVENT_TYPE_KEYS
         query["layers"] = ",".join(sorted(state.layers))
     if state.types is not None:
         query["types"] = ",".join(sorted(state.types))
+    for field in ("actors", "countries"):
+        codes = getattr(state, field)
+        if codes:
+            query[field] = ",".join(sorted(codes))
     if state.date_from is not None:
         query["from"] = state.date_from.isoformat()
     if state.date_to is not None:
         query["to"] = state.date_to.isoformat()
+    if state.undated:
+        query["undated"] = "1"
     if state.lat != default.lat:
         query["lat"] = _format_coord(state.lat)
     if state.lon != default.lon:
@@ -265,6 +282,8 @@ def parse_state(
     types = _parse_names(values.get("types"), "types", known_types, "event type", warnings)
     if types is not None and types == frozenset(known_types.values()):
         types = None
+    actors = _parse_codes(values.get("actors"), "actors", warnings)
+    countries = _parse_codes(values.get("countries"), "countries", warnings)
     date_from = _parse_date(values.get("from"), "from", warnings)
     date_to = _parse_date(values.get("to"), "to", warnings)
     if date_from is not None and date_to is not None and date_from > date_to:
@@ -277,6 +296,7 @@ def parse_state(
             )
         )
         date_from, date_to = date_to, date_from
+    undated = _parse_flag(values.get("undated"), "undated", warnings)
     lat = _parse_lat(values.get("lat"), warnings)
     lon = _parse_lon(values.get("lon"), warnings)
     zoom = _parse_zoom(values.get("z"), warnings)
@@ -297,6 +317,9 @@ def parse_state(
         query=search,
         basemap=basemap,
         version=version,
+        actors=actors,
+        countries=countries,
+        undated=undated,
     )
     return state, warnings
 
@@ -418,6 +441,41 @@ def _parse_names(
     if not names:
         return None
     return frozenset(names)
+
+
+def _parse_codes(
+    value: str | None, param: str, warnings: list[StateWarning]
+) -> frozenset[str] | None:
+    """Read a comma-separated list of actor or country codes; ``None`` means no filter."""
+    if not value:
+        return None
+    items = list(dict.fromkeys(item.strip().upper() for item in value.split(",")))
+    codes = frozenset(item for item in items if ACTOR_PATTERN.fullmatch(item))
+    bad = [item for item in items if item and not ACTOR_PATTERN.fullmatch(item)]
+    if bad:
+        listed = ", ".join(repr(_preview(b)) for b in bad[:_MAX_LISTED_NAMES])
+        warnings.append(
+            StateWarning(
+                param,
+                _preview(value),
+                f"malformed {param} code{'s' if len(bad) > 1 else ''} {listed} ignored",
+            )
+        )
+    return codes or None
+
+
+_TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no"})
+
+
+def _parse_flag(value: str | None, param: str, warnings: list[StateWarning]) -> bool:
+    if not value or value.lower() in _FALSE:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    warnings.append(
+        StateWarning(param, _preview(value), f"{param!r} must be 1 or 0, not {_preview(value)!r}")
+    )
+    return False
 
 
 def _parse_date(

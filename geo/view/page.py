@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
 from geo.taxonomy import EVENT_TYPES
-from geo.view.dataset import Dataset, newest_event_date
+from geo.text.actors import Organisation
+from geo.view.dataset import Dataset
 from geo.view.map import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
@@ -103,12 +105,17 @@ def visible_events(dataset: Dataset, view: ViewState) -> Any:
 def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> Any:
     """Return the zones with severities from the view's events (its types and time window).
 
-    Severity is measured from the end of the time window (or the newest event), so moving the
-    window shows how tensions rose and fell.
+    Severity is a property of the zone and the window: it counts the window's events in or
+    near the zone and measures their recency from the window's end (from the zone's own
+    newest event when the window is open), so moving the window shows how tensions rose and
+    fell, and news elsewhere never recolours a zone. The scale is
+    :func:`geo.layers.zones.zone_severity`'s: ``1 - exp(-S / 2)`` for the summed weights
+    ``S``, one fresh missile launch giving 0.36 and three 0.74.
     """
-    events = filter_events(dataset.events, view)
-    today = view.date_to or newest_event_date(events) or newest_event_date(dataset.events)
-    return dataset.zones(gazetteer, events=events, today=today)
+    window = view.replace(actors=None, countries=None)
+    return dataset.zones(
+        gazetteer, events=filter_events(dataset.events, window), today=view.date_to
+    )
 
 
 def map_layers(
@@ -139,8 +146,12 @@ def map_layers(
     )
 
 
-def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
-    """Return up to `limit` of the visible events as a table for the list, newest first."""
+def event_table(events: Any, *, limit: int = MAX_LISTED, names: Names | None = None) -> Any:
+    """Return up to `limit` of the visible events as a table for the list, newest first.
+
+    Actors are named with `names` ("China", not "CHN") when given.
+    """
+    actor = names.actor if names is not None else str
     columns = ["id", "when", "type", "where", "who", "article"]
     if events is None or len(events) == 0:
         return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns})
@@ -156,7 +167,7 @@ def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
             ),
             "type": _TYPE_LABELS.get(record["type"], record["type"]),
             "where": ", ".join(read_strings(record.get("place_names"))) or "—",
-            "who": ", ".join(read_strings(record.get("actors"))) or "—",
+            "who": ", ".join(actor(a) for a in read_strings(record.get("actors"))) or "—",
             "article": read_text(record.get("title")),
         }
         for record in newest.to_dict("records")
@@ -367,21 +378,7 @@ def view_after_map(
         feature = feature_at(layers, float(clicked["lat"]), float(clicked["lng"]), zoom=view.zoom)
         if feature is not None and feature != view.selected:
             changes["selected"] = feature
-    if not changes:
-        return view
-    return ViewState(
-        layers=view.layers,
-        types=view.types,
-        date_from=view.date_from,
-        date_to=view.date_to,
-        lat=changes.get("lat", view.lat),
-        lon=changes.get("lon", view.lon),
-        zoom=changes.get("zoom", view.zoom),
-        selected=changes.get("selected", view.selected),
-        query=view.query,
-        basemap=view.basemap,
-        version=view.version,
-    )
+    return view.replace(**changes) if changes else view
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,9 +468,13 @@ class Details:
     behind: Any = None
 
 
-def describe(selection: Selection, dataset: Dataset) -> Details:
-    """Describe a selected event, office, zone or place for the side panel."""
+def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
+    """Describe a selected event, office, zone or place for the side panel.
+
+    Actors are named with `names` when given ("China", not "CHN").
+    """
     record, esc = selection.record, escape_markdown
+    actor = names.actor if names is not None else str
 
     def joined(key: str) -> str:
         return esc(", ".join(read_strings(record.get(key))) or "—")
@@ -491,7 +492,8 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
             ),
             lines=(
                 f"**When:** {esc(when)} ({esc(record.get('date_precision'))} precision)",
-                f"**Who:** {joined('actors')} · **Where:** {joined('place_names')}",
+                f"**Who:** {esc(', '.join(map(actor, read_strings(record.get('actors')))) or '—')}"
+                f" · **Where:** {joined('place_names')}",
                 f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
                 f"**Origin:** {esc(record.get('origin'))}",
             ),
@@ -528,6 +530,41 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Readable names for the codes events carry: actors and countries."""
+
+    actors: dict[str, str]
+    countries: dict[str, str]
+
+    def actor(self, code: str) -> str:
+        """Return an actor's name ("China", "NATO"), or the code when unknown."""
+        return self.actors.get(code, code)
+
+    def country(self, code: str) -> str:
+        """Return a country's name from its alpha-2 code, or the code when unknown."""
+        return self.countries.get(code, code)
+
+
+def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ()) -> Names:
+    """Return the names of countries (by alpha-3 and alpha-2 code) and organisations."""
+    actors: dict[str, str] = {org.id: org.names[0] for org in organisations if org.names}
+    countries: dict[str, str] = {}
+    for place in gazetteer.iter_places("country"):
+        if place.id.startswith("ne:country:"):
+            actors[place.id.removeprefix("ne:country:")] = place.name
+        for code in place.country_codes[:1]:
+            countries.setdefault(code, place.name)
+    return Names(actors, countries)
+
+
+def codes_in(events: Any, column: str) -> list[str]:
+    """Return every code a list column of the events holds, sorted."""
+    if events is None or len(events) == 0 or column not in events:
+        return []
+    return sorted(set(itertools.chain.from_iterable(read_strings(c) for c in events[column])))
+
+
 #: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
 LAYER_LABELS = {
     "events": "Events",
@@ -548,6 +585,9 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
         values[f"type_{kind.key}"] = view.types is None or kind.key in view.types
     start = min(max(view.date_from or first_day, first_day), last_day)
     values["window"] = (start, max(min(view.date_to or last_day, last_day), start))
+    values["actors"] = sorted(view.actors or ())
+    values["countries"] = sorted(view.countries or ())
+    values["undated"] = view.undated
     values["basemap"] = view.basemap
     values["query"] = view.query or ""
     return values
@@ -569,6 +609,9 @@ def view_from_widgets(
         types=None if len(types) == len(EVENT_TYPES) else types,
         date_from=None if window[0] <= first_day else window[0],
         date_to=None if window[1] >= last_day else window[1],
+        actors=frozenset(widgets["actors"]) or None,
+        countries=frozenset(widgets["countries"]) or None,
+        undated=bool(widgets["undated"]),
         basemap=widgets["basemap"],
         query=str(widgets["query"]).strip()[:200] or None,
         version=version,

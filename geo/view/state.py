@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "ACTOR_PATTERN",
     "BASEMAPS",
     "DEFAULT_LAYERS",
     "DEFAULT_VIEW",
@@ -56,6 +57,9 @@ SELECTED_ID_PATTERN: re.Pattern[str] = re.compile(r"[A-Za-z0-9:_.\-]{1,128}")
 
 VERSION_PATTERN: re.Pattern[str] = re.compile(r"[0-9a-f]{6,64}")
 """What a dataset version (``v``) must fully match."""
+
+ACTOR_PATTERN: re.Pattern[str] = re.compile(r"[A-Z0-9_.\-]{2,32}")
+"""What an actor or country code (``actors``, ``countries``) must fully match."""
 
 TYPE_KEY_PATTERN: re.Pattern[str] = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
 """What an event type key must fully match to travel in ``types``."""
@@ -224,6 +228,16 @@ class ViewState:
         One of :data:`BASEMAPS`.
     version
         Dataset version the view was made on; ``None`` means the current data.
+    actors
+        Only events involving one of these actors (ISO 3166 alpha-3 codes or organisation ids
+        such as ``NATO``, upper case); ``None`` for every actor.
+    countries
+        Only events placed in one of these countries (ISO 3166 alpha-2 codes as the gazetteer
+        gives them, upper case): a place counts when it is the country or lies in it (seas lie
+        in none); ``None`` for everywhere.
+    undated
+        Whether events with no known date stay shown when a date window is set (without a
+        window they are always shown).
 
     Raises
     ------
@@ -244,6 +258,9 @@ class ViewState:
     query: str | None = None
     basemap: str = "vector"
     version: str | None = None
+    actors: frozenset[str] | None = None
+    countries: frozenset[str] | None = None
+    undated: bool = False
 
     def __post_init__(self) -> None:
         layers = _frozen_names(self.layers, "layers")
@@ -260,6 +277,20 @@ class ViewState:
                 msg = f"malformed event type keys {bad!r}"
                 raise SnapshotError(msg)
             object.__setattr__(self, "types", types)
+
+        for field in ("actors", "countries"):
+            given = getattr(self, field)
+            if given is None:
+                continue
+            codes = _frozen_names(given, field)
+            bad = sorted(c for c in codes if not ACTOR_PATTERN.fullmatch(c))
+            if bad:
+                msg = f"malformed {field} {bad!r}; they must match {ACTOR_PATTERN.pattern!r}"
+                raise SnapshotError(msg)
+            object.__setattr__(self, field, codes)
+        if not isinstance(self.undated, bool):
+            msg = f"undated must be True or False, not {self.undated!r}"
+            raise SnapshotError(msg)
 
         date_from = _as_date(self.date_from, "date_from")
         date_to = _as_date(self.date_to, "date_to")
@@ -319,6 +350,9 @@ class ViewState:
         query: str | _Keep | None = _Keep.KEEP,
         basemap: str | _Keep = _Keep.KEEP,
         version: str | _Keep | None = _Keep.KEEP,
+        actors: frozenset[str] | _Keep | None = _Keep.KEEP,
+        countries: frozenset[str] | _Keep | None = _Keep.KEEP,
+        undated: bool | _Keep = _Keep.KEEP,
     ) -> ViewState:
         """Return a copy with the given fields changed (and put into canonical form).
 
@@ -339,6 +373,9 @@ class ViewState:
             query=self.query if isinstance(query, _Keep) else query,
             basemap=self.basemap if isinstance(basemap, _Keep) else basemap,
             version=self.version if isinstance(version, _Keep) else version,
+            actors=self.actors if isinstance(actors, _Keep) else actors,
+            countries=self.countries if isinstance(countries, _Keep) else countries,
+            undated=self.undated if isinstance(undated, _Keep) else undated,
         )
 
 
