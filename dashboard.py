@@ -15,6 +15,7 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, default_geocoder
 from geo.store.store import Store, default_store_dir
 from geo.taxonomy import EVENT_TYPES
+from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
 from geo.view import link
 from geo.view import page as views
@@ -33,15 +34,17 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, str]:
-    """Load what every session shares: static files, gazetteer, geocoder, basemap file.
+def resources() -> tuple[Geocoder, str, views.Names]:
+    """Load what every session shares: static files, gazetteer, geocoder, basemap, names.
 
     The live map fetches the land as a static file, written once per gazetteer. The place
     finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
     """
     static = ensure_static_assets(ROOT / "static")
     geocoder = default_geocoder()
-    return geocoder, views.basemap_file(static, geocoder.gazetteer)
+    organisations = load_actor_vocabulary().organisations.values()
+    names = views.code_names(geocoder.gazetteer, organisations)
+    return geocoder, views.basemap_file(static, geocoder.gazetteer), names
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -55,12 +58,12 @@ def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
-    types, date_from, date_to = window
-    view = ViewState(types=types, date_from=date_from, date_to=date_to)
+    types, date_from, date_to, undated = window
+    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, basemap = resources()
+geocoder, basemap, names = resources()
 store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -100,6 +103,13 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
+    st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
+    for column, label, name in (
+        ("actors", "Actors", names.actor),
+        ("countries", "Countries", names.country),
+    ):
+        options = views.codes_in(data.events, column, also=state.get(column, ()))
+        st.multiselect(label, options, key=column, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox(
         "Basemap",
@@ -117,7 +127,7 @@ layers = views.map_layers(
     data,
     view,
     geocoder.gazetteer,
-    zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
+    zones=zones(data, data.version, (view.types, view.date_from, view.date_to, view.undated)),
 )
 
 # What the map and the event list sent back since the last run: apply it before drawing, so
@@ -128,7 +138,7 @@ if returned and returned != state.get("map_applied"):
     state.map_applied = returned
 # "in view" is what the map shows; the switch widens the list and exports to every match
 listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
-table = views.event_table(listed)
+table = views.event_table(listed, names=names)
 list_key = f"event_list_{views.list_key(table)}_{state.setdefault('list_round', 0)}"
 rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
 if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
@@ -175,7 +185,7 @@ with side:
             )
     st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
-    st.caption(views.type_counts(listed))
+    st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
     st.dataframe(
         views.highlighted(table, view.selected),
         hide_index=True,
@@ -187,7 +197,7 @@ with side:
     )
     selection = views.find_selection(layers, view.selected)
     if selection:
-        details = views.describe(selection, data)
+        details = views.describe(selection, data, names)
         st.subheader(details.title)
         st.markdown("  \n".join(details.lines))
         if details.quote:
@@ -234,7 +244,10 @@ with st.expander("Add articles"):
             "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
             "to let editors add them."
         )
-    elif uploads.may_edit(st.text_input("Editor token", type="password"), configured):
+    elif not uploads.may_edit(token := st.text_input("Editor token", type="password"), configured):
+        if token:
+            st.error("That is not the editor token.")
+    else:
         files = st.file_uploader(
             "Article files",
             type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],

@@ -167,3 +167,39 @@ def test_a_damaged_store_shows_the_bundled_data_and_the_way_out(empty_store: Pat
     assert not at.exception
     assert matching(at) == 14
     assert any("store repair" in i.value for i in at.info)
+
+
+def test_a_time_window_says_how_many_undated_events_it_hides_and_can_show_them() -> None:
+    at = app({"from": "2023-03-01"})
+    assert not at.exception
+    hidden = [c.value for c in at.caption if "undated event" in c.value]
+    assert hidden, [c.value for c in at.caption]
+    count = int(re.search(r"(\d+) undated event", hidden[0]).group(1))  # type: ignore[union-attr]
+    shown = matching(at)
+    at.checkbox(key="undated").check().run()
+    assert matching(at) == shown + count
+    assert param(at, "undated") == "1"
+    assert not any("undated event" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("query", "widget", "value"),
+    [({"actors": "CHN"}, "actors", ["CHN"]), ({"countries": "jp"}, "countries", ["JP"])],
+)
+def test_actor_and_country_filters_come_from_the_link_and_go_back_to_it(
+    query: dict[str, str], widget: str, value: list[str]
+) -> None:
+    at = app(query)
+    assert not at.exception
+    assert at.multiselect(key=widget).value == value
+    assert 0 < matching(at) < 14
+    assert param(at, widget) == value[0]
+    at.multiselect(key=widget).set_value([]).run()
+    assert matching(at) == 14
+    assert widget not in at.query_params
+
+
+def test_an_actor_unknown_to_the_data_is_kept_and_matches_nothing() -> None:
+    at = app({"actors": "XYZ"})
+    assert not at.exception
+    assert matching(at) == 0

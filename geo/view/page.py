@@ -34,6 +34,7 @@ from geo.view.map import (
     MapLayers,
     filter_events,
     marker_positions,
+    undated_hidden,
     viewport,
     write_basemap,
 )
@@ -558,11 +559,20 @@ def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ())
     return Names(actors, countries)
 
 
-def codes_in(events: Any, column: str) -> list[str]:
-    """Return every code a list column of the events holds, sorted."""
-    if events is None or len(events) == 0 or column not in events:
-        return []
-    return sorted(set(itertools.chain.from_iterable(read_strings(c) for c in events[column])))
+def codes_in(events: Any, column: str, *, also: Iterable[str] = ()) -> list[str]:
+    """Return every code a list column of the events holds, and those in `also`, sorted."""
+    codes = set(also)
+    if events is not None and len(events) and column in events:
+        codes.update(itertools.chain.from_iterable(read_strings(c) for c in events[column]))
+    return sorted(codes)
+
+
+def undated_note(events: Any, view: ViewState) -> str:
+    """Return a sentence saying how many undated events the time window hides, if any."""
+    hidden = undated_hidden(events, view)
+    if not hidden:
+        return ""
+    return f" — {hidden} undated event{'s' if hidden > 1 else ''} hidden by the time window"
 
 
 #: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
