@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from geo.ingest.pipeline import ingest
+from geo.ingest.uploads import MAX_UPLOAD_BYTES
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
 from geo.text.mentions import PlaceFinder
@@ -452,6 +453,8 @@ def test_an_uploaded_file_takes_the_title_outlet_date_and_url_given(
     unlock_editing(tab)
     upload = tmp_path / "baltic.txt"
     upload.write_text(MONDAY_ARTICLE + "\n", encoding="utf-8")
+    uploader = page.get_by_test_id("stFileUploader").inner_text()
+    assert f"{MAX_UPLOAD_BYTES // 1024 // 1024}MB per file" in uploader, uploader
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
     page.get_by_text("baltic.txt").wait_for()
     page.get_by_label("Title", exact=True).fill("Baltic drills")

@@ -866,3 +866,13 @@ def test_a_zones_severity_is_measured_at_the_windows_end(gazetteer: Gazetteer) -
     # the same events, two years older at the window's end: every zone is calmer
     assert all(late[z] <= early[z] for z in early)
     assert any(late[z] < early[z] for z in early)
+
+
+def test_the_upload_limit_streamlit_shows_is_ours() -> None:
+    import tomllib
+
+    from geo.ingest.uploads import MAX_UPLOAD_BYTES
+
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    server = tomllib.loads(config.read_text(encoding="utf-8"))["server"]
+    assert server["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
