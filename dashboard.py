@@ -15,9 +15,10 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, default_geocoder
 from geo.store.store import Store, default_store_dir
 from geo.taxonomy import EVENT_TYPES
+from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
+from geo.view import link
 from geo.view import page as views
-from geo.view import state as snapshot
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
 from geo.view.map import (
     base_map,
@@ -25,6 +26,7 @@ from geo.view.map import (
     feature_groups,
     standalone_html,
 )
+from geo.view.state import BASEMAPS, ViewState
 from geo.view.styles import EVENT_STYLES, legend_html
 
 ROOT = Path(__file__).parent
@@ -32,15 +34,17 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, str]:
-    """Load what every session shares: static files, gazetteer, geocoder, basemap file.
+def resources() -> tuple[Geocoder, str, views.Names]:
+    """Load what every session shares: static files, gazetteer, geocoder, basemap, names.
 
     The live map fetches the land as a static file, written once per gazetteer. The place
     finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
     """
     static = ensure_static_assets(ROOT / "static")
     geocoder = default_geocoder()
-    return geocoder, views.basemap_file(static, geocoder.gazetteer)
+    organisations = load_actor_vocabulary().organisations.values()
+    names = views.code_names(geocoder.gazetteer, organisations)
+    return geocoder, views.basemap_file(static, geocoder.gazetteer), names
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -54,18 +58,20 @@ def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
-    types, date_from, date_to = window
-    view = snapshot.ViewState(types=types, date_from=date_from, date_to=date_to)
+    types, date_from, date_to, undated = window
+    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, basemap = resources()
+geocoder, basemap, names = resources()
 store_dir = default_store_dir()
-url_view, warnings = snapshot.parse_state(st.query_params.to_dict())
+url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
-data = dataset(str(store_dir), current, url_view.version)
-first_day, last_day = views.date_bounds(data)
 state = st.session_state
+if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
+    state.pinned = url_view.version or current
+data = dataset(str(store_dir), current, state.pinned)
+first_day, last_day = views.date_bounds(data)
 if "view" not in state:  # a new browser session: the widgets start from the link
     state.view = state.base = url_view
     state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
@@ -81,8 +87,11 @@ notices = st.container()  # one slot, so the map below keeps its place (and stay
 with notices:
     for line in state.link_warnings:
         st.warning(views.escape_markdown(line))
-    if data.notice:
-        st.info(data.notice)
+    if notice := views.version_notice(data, current):
+        st.info(notice)
+        if data.notice is None and st.button("Show the latest data"):
+            state.pinned = current
+            st.rerun()
 
 with st.sidebar:
     st.header("Layers")
@@ -94,10 +103,17 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
+    st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
+    for column, label, name in (
+        ("actors", "Actors", names.actor),
+        ("countries", "Countries", names.country),
+    ):
+        options = views.codes_in(data.events, column, also=state.get(column, ()))
+        st.multiselect(label, options, key=column, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox(
         "Basemap",
-        snapshot.BASEMAPS,
+        BASEMAPS,
         key="basemap",
         help="“vector” works offline; tiles need internet.",
     )
@@ -111,26 +127,32 @@ layers = views.map_layers(
     data,
     view,
     geocoder.gazetteer,
-    zones=zones(data, data.version, (view.types, view.date_from, view.date_to)),
+    zones=zones(data, data.version, (view.types, view.date_from, view.date_to, view.undated)),
 )
 
 # What the map and the event list sent back since the last run: apply it before drawing, so
 # the map, the panel and the link all show the same view.
 returned = state.get("map")
 if returned and returned != state.get("map_applied"):
+    view = views.view_after_map(view, returned, layers, previous=state.get("map_applied"))
     state.map_applied = returned
-    view = views.view_after_map(view, returned, layers)
-table = views.event_table(layers.events)
-rows = state.get("event_list", {}).get("selection", {}).get("rows", [])
+# "in view" is what the map shows; the switch widens the list and exports to every match
+listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
+table = views.event_table(listed, names=names)
+list_key = f"event_list_{views.list_key(table)}_{state.setdefault('list_round', 0)}"
+rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
 if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
     state.picked = table.iloc[rows[0]]["id"]
     view = views.select_event(view, layers, state.picked)
     state.target = (view.lat, view.lon, view.zoom)
+elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the list lets go
+    state.list_round, state.picked = state.list_round + 1, None
+    list_key = f"event_list_{views.list_key(table)}_{state.list_round}"
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
-    if state.base.basemap != view.basemap:
-        state.base = view  # only a new basemap rebuilds the base map; the rest moves over it
+    if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
+        state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
     st_folium(
         base_map(state.base, asset_base="/app/static", basemap_file=basemap),
         key="map",
@@ -141,7 +163,7 @@ with map_column:
         feature_group_to_add=feature_groups(
             layers, view, highlight=found.place.geometry if found and found.place else None
         ),
-        returned_objects=["center", "zoom", "last_object_clicked"],
+        returned_objects=["center", "zoom", "bounds", "last_object_clicked"],
         height=640,
         use_container_width=True,
     )
@@ -152,21 +174,30 @@ with map_column:
 
 with side:
     if found and not found.place:
-        close = ", ".join(s.name for s in found.suggestions) or "none"
-        st.warning(views.escape_markdown(f"No place called “{view.query}”. Close matches: {close}"))
-    st.subheader(f"{len(layers.events)} events in view")
+        close = " Did you mean:" if found.suggestions else ""
+        st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
+        for near in found.suggestions:  # one click searches for it
+            st.button(
+                views.escape_markdown(near.name),
+                key=f"near_{near.place_id}",
+                on_click=state.__setitem__,
+                args=("query", near.name),
+            )
+    st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
+    st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
+    st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
     st.dataframe(
-        table,
+        views.highlighted(table, view.selected),
         hide_index=True,
         height=250,
         on_select="rerun",
-        key="event_list",
+        key=list_key,
         selection_mode="single-row",
         column_config={"id": None, "article": None},
     )
     selection = views.find_selection(layers, view.selected)
     if selection:
-        details = views.describe(selection, data)
+        details = views.describe(selection, data, names)
         st.subheader(details.title)
         st.markdown("  \n".join(details.lines))
         if details.quote:
@@ -184,12 +215,12 @@ with side:
         st.html(legend_html(view))
     st.subheader("Share this view")
     st.code(
-        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{snapshot.to_query_string(view)}",
+        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}",
         language=None,
         wrap_lines=True,
     )
     # the files are made only when a button is clicked (on another thread), never per rerun
-    shown, frozen = layers.events if layers.events is not None else data.events.iloc[0:0], view
+    shown, frozen = listed if listed is not None else data.events.iloc[0:0], view
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
     st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
     st.download_button(
@@ -201,8 +232,8 @@ with side:
     )
 
 state.view = view
-if snapshot.to_query(view) != snapshot.to_query(url_view):
-    st.query_params.from_dict(snapshot.to_query(view))
+if link.to_query(view) != link.to_query(url_view):
+    st.query_params.from_dict(link.to_query(view))
 
 with st.expander("Add articles"):
     configured = uploads.editor_token(
@@ -213,16 +244,21 @@ with st.expander("Add articles"):
             "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
             "to let editors add them."
         )
-    elif uploads.may_edit(st.text_input("Editor token", type="password"), configured):
+    elif not uploads.may_edit(token := st.text_input("Editor token", type="password"), configured):
+        if token:
+            st.error("That is not the editor token.")
+    else:
         files = st.file_uploader(
             "Article files",
             type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],
             accept_multiple_files=True,
         )
         pasted = st.text_area("…or paste an article")
+        st.caption("What you fill in below applies to every article added now.")
         title_column, outlet_column, date_column = st.columns(3)
         title, outlet = title_column.text_input("Title"), outlet_column.text_input("Outlet")
         published = date_column.date_input("Published", value=None, max_value=datetime.date.today())
+        url = st.text_input("URL", placeholder="https://…")
         if st.button("Add to the map", type="primary"):
             bar = st.progress(0.0, text="Reading articles…")
             report, problems = uploads.add_to_store(
@@ -233,8 +269,10 @@ with st.expander("Add articles"):
                 title=title,
                 outlet=outlet,
                 published=published,
+                url=url,
                 progress=lambda done, total, _: bar.progress(done / total, f"{done}/{total}"),
             )
+            state.pinned = store_version(store_dir)  # show what was just added
             state.added = [report.summary().splitlines()[0]]
             state.added += [f"{p.name}: {p.reason}" for p in problems]
             st.rerun()  # show the new articles on the map

@@ -4,8 +4,8 @@ Shared by ``tests/test_browser.py`` (which takes the fixtures below by assigning
 names of its own) and ``benchmarks/dashboard.py``:
 
 - :class:`Dashboard` runs ``streamlit run dashboard.py`` in a subprocess on a free
-  ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and no editor token, and waits
-  for ``/_stcore/health``.
+  ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and no editor token unless
+  given, and waits for ``/_stcore/health``.
 - :func:`launch_chromium` starts ``/usr/bin/chromium`` with flags that keep it from calling
   home; :func:`chromium_executable` skips the test when it is missing, or fails it when
   ``FAULTLINES_REQUIRE_BROWSER=1``.
@@ -113,10 +113,14 @@ class Dashboard:
         The store the dashboard reads (``FAULTLINES_STORE``).
     log_path
         Where the server's output goes.
+    editor_token
+        The editor token the server asks for before articles are added; none (read-only) by
+        default.
     """
 
-    def __init__(self, store_dir: Path, log_path: Path) -> None:
+    def __init__(self, store_dir: Path, log_path: Path, *, editor_token: str | None = None) -> None:
         self.store_dir = store_dir
+        self.editor_token = editor_token
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -128,6 +132,8 @@ class Dashboard:
         env = dict(os.environ)
         env["FAULTLINES_STORE"] = str(self.store_dir)
         env.pop("FAULTLINES_EDITOR_TOKEN", None)
+        if self.editor_token:
+            env["FAULTLINES_EDITOR_TOKEN"] = self.editor_token
         self._log = self.log_path.open("wb")
         command = [
             sys.executable,

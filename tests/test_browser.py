@@ -9,12 +9,14 @@ calls (:func:`geo.view.page.visible_events`), computed here in the test process.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from geo.ingest.pipeline import ingest
+from geo.ingest.uploads import MAX_UPLOAD_BYTES
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
 from geo.text.mentions import PlaceFinder
@@ -323,3 +325,273 @@ def test_panning_twice_leaves_the_map_where_it_was_dropped(tab: Tab, dashboard: 
     assert same_place(lon, dropped[1], TWO_DECIMALS)
     assert same_place(float(query["lat"]), lat, TWO_DECIMALS)
     assert same_place(float(query["lon"]), lon, TWO_DECIMALS)
+
+
+def pick_list_row(tab: Tab, row: int) -> None:
+    """Tick the checkbox of the event list's `row` (0 is the first under the header)."""
+    grid = tab.page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    assert box is not None
+    tab.page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * row + 17)
+
+
+def selected_on_map(frame: Any) -> list[str]:
+    return list(
+        frame.eval_on_selector_all(
+            ".leaflet-map-pane .fl-selected",
+            "els => els.map(e => e.dataset.flId"
+            " || [...e.classList].find(c => c.startsWith('fl-id-')))",
+        )
+    )
+
+
+def test_picking_in_the_list_after_a_map_click_keeps_the_lists_event(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    clicked = nearest_clickable_marker(frame)
+    frame.locator(f".leaflet-marker-pane [data-fl-id='{clicked}']").click()
+    page.wait_for_url(lambda url: query_of(url).get("sel") == clicked)
+    wait_idle(page)
+
+    for row in (2, 4):
+        before = query_of(page.url).get("sel")
+        pick_list_row(tab, row)
+        page.wait_for_url(lambda url, before=before: query_of(url).get("sel") != before)
+        picked = query_of(page.url)["sel"]
+        assert picked.startswith("ev-")
+        page.wait_for_timeout(2_500)  # the map's report of its move comes back meanwhile
+        wait_idle(page)
+        assert query_of(page.url)["sel"] == picked
+        assert selected_on_map(frame) == [picked]
+    assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# adding articles (a second server, with an editor token, on a store that already holds data)
+
+EDITOR_TOKEN = "correct horse battery staple"
+DATED_ARTICLE = "Chinese warships conducted exercises in the East China Sea on 6 May 2024."
+MONDAY_ARTICLE = "Russian warships conducted exercises in the Baltic Sea on Monday."
+
+
+@pytest.fixture(scope="module")
+def editor_dashboard(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, finder: PlaceFinder
+) -> Iterator[Dashboard]:
+    root = tmp_path_factory.mktemp("editor")
+    article = root / "hostile.md"
+    article.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    store_dir = root / "store"
+    assert ingest([article], Store.open(store_dir), finder=finder).events == 1
+    with Dashboard(store_dir, root / "streamlit.log", editor_token=EDITOR_TOKEN) as server:
+        yield server
+
+
+def unlock_editing(tab: Tab) -> Any:
+    """Open "Add articles", give the editor token and return the expander."""
+    page = tab.page
+    page.get_by_text("Add articles", exact=True).click()
+    token = page.get_by_label("Editor token", exact=True)
+    token.fill(EDITOR_TOKEN)
+    token.press("Enter")
+    page.get_by_role("button", name="Add to the map").wait_for()
+    return page
+
+
+def added_events(store_dir: Path, gazetteer: Gazetteer, title: str) -> Any:
+    data = load_dataset(gazetteer, store_dir=store_dir)
+    titles = data.articles.set_index("id")["title"]
+    ids = set(titles[titles == title].index)
+    return data.events[data.events["article_id"].isin(ids)], data.version
+
+
+def test_added_articles_show_at_once_and_an_old_link_keeps_its_version(
+    tab: Tab, editor_dashboard: Dashboard, gazetteer: Gazetteer
+) -> None:
+    page = tab.page
+    tab.open(editor_dashboard.url)
+    page.wait_for_url(lambda url: "v" in query_of(url))
+    old_link = page.url
+    old_version = query_of(old_link)["v"]
+
+    unlock_editing(tab)
+    page.get_by_label("…or paste an article", exact=True).fill(DATED_ARTICLE)
+    page.get_by_label("Title", exact=True).fill("Drills in the East China Sea")
+    page.get_by_role("button", name="Add to the map").click()
+    page.wait_for_url(lambda url: query_of(url).get("v") not in (None, old_version), timeout=90_000)
+    wait_idle(page)
+    events, version = added_events(
+        editor_dashboard.store_dir, gazetteer, "Drills in the East China Sea"
+    )
+    assert len(events) == 1
+    assert query_of(page.url)["v"] == version
+    new_marker = f".leaflet-marker-pane [data-fl-id='{events.iloc[0]['id']}']"
+    frame = map_frame(page)
+    frame.wait_for_selector(new_marker, state="attached")
+
+    page.reload()  # the link now names the new version
+    frame = map_frame(page)
+    assert frame.locator(new_marker).count() == 1
+
+    page.goto(old_link)  # a link made before keeps showing its own data, and says so
+    frame = map_frame(page)
+    assert frame.locator(new_marker).count() == 0
+    page.wait_for_timeout(3_000)
+    wait_idle(page)
+    notices = page.get_by_test_id("stAlertContentInfo").all_inner_texts()
+    assert any(old_version in n and "newer" in n for n in notices), notices
+    assert tab.errors == []
+
+
+def test_an_uploaded_file_takes_the_title_outlet_date_and_url_given(
+    tab: Tab, editor_dashboard: Dashboard, gazetteer: Gazetteer, tmp_path: Path
+) -> None:
+    page = tab.page
+    tab.open(editor_dashboard.url)
+    unlock_editing(tab)
+    upload = tmp_path / "baltic.txt"
+    upload.write_text(MONDAY_ARTICLE + "\n", encoding="utf-8")
+    uploader = page.get_by_test_id("stFileUploader").inner_text()
+    assert f"{MAX_UPLOAD_BYTES // 1024 // 1024}MB per file" in uploader, uploader
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    page.get_by_text("baltic.txt").wait_for()
+    page.get_by_label("Title", exact=True).fill("Baltic drills")
+    page.get_by_label("Outlet", exact=True).fill("Nordic Wire")
+    page.get_by_label("URL", exact=True).fill("https://example.org/baltic")
+    for part, value in (("year", "2024"), ("month", "05"), ("day", "08")):
+        page.get_by_role("spinbutton", name=f"{part}, Published").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Add to the map").click()
+    page.get_by_test_id("stAlertContentInfo").filter(has_text="1 event").wait_for(timeout=90_000)
+
+    events, _ = added_events(editor_dashboard.store_dir, gazetteer, "Baltic drills")
+    assert len(events) == 1
+    record = events.iloc[0]
+    assert str(record["date_start"])[:10] == "2024-05-06"  # the Monday before publication
+    data = load_dataset(gazetteer, store_dir=editor_dashboard.store_dir)
+    article = data.articles[data.articles["id"] == record["article_id"]].iloc[0]
+    assert article["outlet"] == "Nordic Wire"
+    assert article["url"] == "https://example.org/baltic"
+    assert str(article["published"])[:10] == "2024-05-08"
+    assert tab.errors == []
+
+
+def test_a_link_to_a_missing_version_keeps_its_notice(tab: Tab, dashboard: Dashboard) -> None:
+    tab.open(f"{dashboard.url}?v=abcdef0123456789")
+    page = tab.page
+    page.wait_for_url(lambda url: query_of(url).get("v") != "abcdef0123456789")
+    page.wait_for_timeout(3_000)  # the map reports its centre: a rerun or two
+    wait_idle(page)
+    notices = page.get_by_test_id("stAlertContentInfo").all_inner_texts()
+    assert any("abcdef0123456789" in n for n in notices), notices
+
+
+def choose_basemap(tab: Tab, name: str) -> None:
+    tab.page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+        has_text="Basemap"
+    ).click()
+    tab.page.get_by_role("option", name=name, exact=True).click()
+
+
+def test_changing_the_basemap_keeps_the_centre_and_zoom(tab: Tab, dashboard: Dashboard) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_url(lambda url: query_of(url).get("z") == "5")
+    wait_idle(page)
+    drag_map(page, frame, 150, 80)
+    page.wait_for_url(lambda url: "lat" in query_of(url))
+    wait_idle(page)
+    before = map_view(frame)
+
+    for name in ("osm", "vector"):
+        choose_basemap(tab, name)
+        page.wait_for_url(lambda url, name=name: query_of(url).get("basemap", "vector") == name)
+        wait_idle(page)
+        frame = map_frame(page)
+        lat, lon, zoom = map_view(frame)
+        assert zoom == before[2]
+        assert same_place(lat, before[0], TWO_DECIMALS)
+        assert same_place(lon, before[1], TWO_DECIMALS)
+    # the tiles are blocked (no network here); nothing else may fail
+    assert [e for e in tab.errors if "ERR_BLOCKED_BY_CLIENT" not in e] == []
+
+
+def search_for(tab: Tab, text: str) -> None:
+    box = tab.page.get_by_test_id("stSidebar").get_by_label("Find a place", exact=True)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_short_form_finds_its_place_and_close_matches_are_one_click(
+    tab: Tab, dashboard: Dashboard, gazetteer: Gazetteer
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    search_for(tab, "Senkaku")
+    page.wait_for_url(lambda url: query_of(url).get("q") == "Senkaku")
+    wait_idle(page)
+    frame.wait_for_selector(".fl-highlight", state="attached")
+    senkaku = gazetteer.get("fl:senkaku-islands")
+    assert senkaku is not None
+    lat, lon, _ = map_view(frame)
+    assert same_place(lat, senkaku.lat, 0.5)
+    assert same_place(lon, senkaku.lon, 0.5)
+
+    search_for(tab, "Spratli")
+    page.get_by_role("button", name="Spratly Islands").click()
+    page.wait_for_url(lambda url: query_of(url).get("q") == "Spratly Islands")
+    wait_idle(page)
+    lat, lon, _ = map_view(frame)
+    assert same_place(lat, 10, 3)
+    assert same_place(lon, 114, 3)
+    assert tab.errors == []
+
+
+_MARKERS_INSIDE_JS = """
+(selector) => {
+    const box = map.getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll(selector)].filter(el => {
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
+    }).map(el => el.dataset.flId);
+}
+"""
+
+
+def list_heading(tab: Tab) -> str:
+    return str(tab.page.get_by_test_id("stMain").locator("h3").first.inner_text())
+
+
+def test_in_view_means_what_the_map_shows_in_the_heading_list_and_exports(
+    tab: Tab, dashboard: Dashboard, tmp_path: Path
+) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_url(lambda url: query_of(url).get("z") == "5")
+    wait_idle(page)
+    page.wait_for_timeout(1_000)  # the map reports its new bounds
+    wait_idle(page)
+    inside = set(frame.evaluate(_MARKERS_INSIDE_JS, EVENT_MARKERS))
+    heading = list_heading(tab)
+    assert heading.startswith(f"{len(inside)} events in view (of "), heading
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Events (CSV)").click()
+    csv = tmp_path / "events.csv"
+    download.value.save_as(csv)
+    exported = csv.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(exported) == len(inside)
+    assert all(any(i in line for line in exported) for i in inside)
+
+    page.get_by_text("All that match the filters").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stMain] h3')"
+        ".innerText.includes('match the filters')"
+    )
+    assert tab.errors == []

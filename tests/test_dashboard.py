@@ -1,5 +1,6 @@
 """The dashboard, headless: widgets and URL state stay in step (Streamlit AppTest)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,28 @@ def app(query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
+def matching(at: AppTest) -> int:
+    """Return how many events match the view's filters, from the list's heading."""
+    heading = at.subheader[0].value
+    found = re.search(r"of (\d+) that match", heading) or re.match(r"(\d+) events", heading)
+    assert found, heading
+    return int(found.group(1))
+
+
+def test_the_list_holds_what_the_map_shows_unless_asked_for_every_match() -> None:
+    at = app()
+    in_view = int(at.subheader[0].value.split()[0])
+    assert 0 < in_view < matching(at) == 14  # the default view shows East Asia, not Europe
+    at.toggle(key="list_all").set_value(True).run()
+    assert not at.exception
+    assert at.subheader[0].value == "14 events match the filters"
+
+
 def test_default_view_shows_the_bundled_seeds_without_errors() -> None:
     at = app()
     assert not at.exception
     assert at.title[0].value == "Faultlines"
-    assert at.subheader[0].value == "14 events in view"
+    assert matching(at) == 14
     labels = [c.label for c in at.checkbox]
     assert labels[:4] == ["Events", "Liaison offices", "Tension zones", "Places mentioned"]
     assert at.checkbox(key="layer_events").value
@@ -52,7 +70,7 @@ def test_unticking_an_event_type_filters_the_list_and_the_url() -> None:
     at.checkbox(key="type_exercise").uncheck().run()
     assert "types" in at.query_params
     assert "exercise" not in param(at, "types")
-    assert at.subheader[0].value == "12 events in view"  # two curated exercises hidden
+    assert matching(at) == 12  # two curated exercises hidden
 
 
 def test_a_link_sets_the_widgets() -> None:
@@ -73,7 +91,7 @@ def test_a_link_sets_the_widgets() -> None:
     assert not at.checkbox(key="layer_zones").value
     assert at.checkbox(key="type_exercise").value
     assert not at.checkbox(key="type_visit").value
-    assert at.subheader[0].value == "2 events in view"
+    assert matching(at) == 2
     assert param(at, "z") == "6"
     assert param(at, "from") == "2023-03-01"
 
@@ -84,7 +102,7 @@ def test_the_time_window_filters_events() -> None:
 
     at.slider(key="window").set_value((datetime.date(2023, 3, 1), datetime.date(2023, 3, 31))).run()
     assert not at.exception
-    assert at.subheader[0].value == "3 events in view"
+    assert matching(at) == 3
     assert param(at, "from") == "2023-03-01"
 
 
@@ -101,7 +119,7 @@ def test_hostile_links_open_with_defaults_and_a_warning(query: dict[str, str]) -
     at = app(query)
     assert not at.exception
     assert at.warning, "a bad parameter must be named in a warning"
-    assert at.subheader[0].value.endswith("events in view")
+    assert "events in view" in at.subheader[0].value
     for warning in at.warning:
         assert "<script>" not in warning.value
 
@@ -113,7 +131,19 @@ def test_search_moves_to_the_place_and_typos_get_suggestions() -> None:
     assert param(at, "q") == "East Sea"
     assert float(param(at, "lat")) > 35
     at.text_input(key="query").input("Senkaku Iislands").run()
-    assert any("Senkaku Islands" in w.value for w in at.warning)
+    assert any("Senkaku Iislands" in w.value for w in at.warning)
+    near = [b for b in at.button if b.label == "Senkaku Islands"]
+    assert near, "a close match is offered as a button"
+    near[0].click().run()
+    assert param(at, "q") == "Senkaku Islands"
+
+
+def test_a_short_form_finds_the_one_place_it_begins() -> None:
+    at = app()
+    at.text_input(key="query").input("Senkaku").run()
+    assert not at.exception
+    assert not at.warning
+    assert 25 < float(param(at, "lat")) < 27
 
 
 def test_a_pinned_version_that_is_gone_shows_current_data_with_a_notice() -> None:
@@ -135,5 +165,41 @@ def test_a_damaged_store_shows_the_bundled_data_and_the_way_out(empty_store: Pat
     (empty_store / "versions" / "abcdef123456.json").write_text("{broken", encoding="utf-8")
     at = app()
     assert not at.exception
-    assert at.subheader[0].value == "14 events in view"
+    assert matching(at) == 14
     assert any("store repair" in i.value for i in at.info)
+
+
+def test_a_time_window_says_how_many_undated_events_it_hides_and_can_show_them() -> None:
+    at = app({"from": "2023-03-01"})
+    assert not at.exception
+    hidden = [c.value for c in at.caption if "undated event" in c.value]
+    assert hidden, [c.value for c in at.caption]
+    count = int(re.search(r"(\d+) undated event", hidden[0]).group(1))  # type: ignore[union-attr]
+    shown = matching(at)
+    at.checkbox(key="undated").check().run()
+    assert matching(at) == shown + count
+    assert param(at, "undated") == "1"
+    assert not any("undated event" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("query", "widget", "value"),
+    [({"actors": "CHN"}, "actors", ["CHN"]), ({"countries": "jp"}, "countries", ["JP"])],
+)
+def test_actor_and_country_filters_come_from_the_link_and_go_back_to_it(
+    query: dict[str, str], widget: str, value: list[str]
+) -> None:
+    at = app(query)
+    assert not at.exception
+    assert at.multiselect(key=widget).value == value
+    assert 0 < matching(at) < 14
+    assert param(at, widget) == value[0]
+    at.multiselect(key=widget).set_value([]).run()
+    assert matching(at) == 14
+    assert widget not in at.query_params
+
+
+def test_an_actor_unknown_to_the_data_is_kept_and_matches_nothing() -> None:
+    at = app({"actors": "XYZ"})
+    assert not at.exception
+    assert matching(at) == 0

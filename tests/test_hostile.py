@@ -58,6 +58,14 @@ from geo.text.articles import (
     read_article,
 )
 from geo.text.mentions import PlaceFinder, find_mentions
+from geo.view.link import (
+    MAX_VALUE_LENGTH,
+    PARAM_NAMES,
+    parse_state,
+    state_from_query_string,
+    to_query,
+    to_query_string,
+)
 from geo.view.map import MapLayers, build_map, standalone_html
 from geo.view.page import Selection, describe, escape_markdown, find_selection
 from geo.view.popups import (
@@ -72,14 +80,8 @@ from geo.view.popups import (
 )
 from geo.view.state import (
     LAYER_KEYS,
-    MAX_VALUE_LENGTH,
-    PARAM_NAMES,
     StateWarning,
     ViewState,
-    parse_state,
-    state_from_query_string,
-    to_query,
-    to_query_string,
 )
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"

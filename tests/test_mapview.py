@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import xstatic.pkg.leaflet
 from shapely.geometry import Point, Polygon, box
 
+from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPE_KEYS
@@ -37,12 +39,11 @@ from geo.view.map import (
     base_map,
     build_map,
     ensure_static_assets,
-    event_interval,
     feature_groups,
     filter_events,
     standalone_html,
 )
-from geo.view.popups import event_popup, place_popup, zone_popup
+from geo.view.popups import event_interval, event_popup, place_popup, zone_popup
 from geo.view.state import BASEMAPS, LAYER_KEYS, ViewState
 from geo.view.styles import (
     ASSETS_DIR,
@@ -496,7 +497,7 @@ def test_filter_events_reads_timestamps_and_keeps_order_and_type() -> None:
     [
         ("2023-04-01", "2023-04-01", "month", ("2023-04-01", "2023-04-30")),
         ("2024-02", None, "month", ("2024-02-01", "2024-02-29")),
-        (None, "2021-06-30", "year", ("2021-01-01", "2021-06-30")),
+        (None, "2021-06-30", "year", ("2021-01-01", "2021-12-31")),  # a missing side: the other
         ("2023-05-09", "2023-05-01", "day", ("2023-05-01", "2023-05-09")),
         ("2023-02-30", None, "day", (None, None)),
         ("yesterday", None, "day", (None, None)),
@@ -803,3 +804,75 @@ def test_basemap_file_is_written_once_per_gazetteer_and_holds_the_land(
     other = tmp_path / "elsewhere"
     with pytest.raises(AssertionError, match="redraw"):
         views.basemap_file(other, gazetteer)  # a new static folder gets the file drawn anew
+
+
+@pytest.mark.parametrize("precision", ["day", "month", "year", "unknown"])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2023-04-01", "2023-04-01"),
+        ("2024-02-10", None),
+        (None, "2021-06-30"),
+        ("2023-05-09", "2023-05-01"),
+        (None, None),
+    ],
+)
+def test_the_columnar_interval_rule_agrees_with_the_scalar_one(
+    start: Any, end: Any, precision: str
+) -> None:
+    frame = pd.DataFrame({"date_start": [start], "date_end": [end], "date_precision": [precision]})
+    firsts, lasts = covered_intervals(frame)
+    first, last = event_interval(start, end, precision)
+    assert (None if np.isnat(firsts[0]) else firsts[0].astype(dt.date)) == first
+    assert (None if np.isnat(lasts[0]) else lasts[0].astype(dt.date)) == last
+
+
+def _zone_severities(dataset: Any, view: ViewState, gazetteer: Gazetteer) -> dict[str, float]:
+    from geo.view.page import view_zones
+
+    zones = view_zones(dataset, view, gazetteer)
+    return dict(zip(zones["id"], zones["severity"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "view",
+    [ViewState(), ViewState(date_from=dt.date(2022, 1, 1), date_to=dt.date(2023, 6, 30))],
+)
+def test_news_elsewhere_does_not_recolour_a_zone(view: ViewState, gazetteer: Gazetteer) -> None:
+    import dataclasses
+
+    from geo.view.dataset import load_dataset
+
+    dataset = load_dataset(gazetteer)
+    before = _zone_severities(dataset, view, gazetteer)
+    assert any(v > 0 for v in before.values())
+    far = dataset.events.iloc[[0]].copy()
+    far["id"], far["type"] = "ev-baltic-far-away", "exercise"
+    far["date_start"] = far["date_end"] = pd.Timestamp(view.date_to or "2026-11-20")
+    far["date_precision"], far["place_ids"] = "day", [["ne:sea:baltic-sea"]]
+    far = far.set_geometry([Point(19.5, 57.5)], crs=dataset.events.crs)
+    grown = dataclasses.replace(dataset, events=pd.concat([dataset.events, far], ignore_index=True))
+    after = _zone_severities(grown, view, gazetteer)
+    for zone_id, severity in before.items():
+        assert after[zone_id] == pytest.approx(severity), zone_id
+
+
+def test_a_zones_severity_is_measured_at_the_windows_end(gazetteer: Gazetteer) -> None:
+    from geo.view.dataset import load_dataset
+
+    dataset = load_dataset(gazetteer)
+    early = _zone_severities(dataset, ViewState(date_to=dt.date(2023, 5, 31)), gazetteer)
+    late = _zone_severities(dataset, ViewState(date_to=dt.date(2025, 5, 31)), gazetteer)
+    # the same events, two years older at the window's end: every zone is calmer
+    assert all(late[z] <= early[z] for z in early)
+    assert any(late[z] < early[z] for z in early)
+
+
+def test_the_upload_limit_streamlit_shows_is_ours() -> None:
+    import tomllib
+
+    from geo.ingest.uploads import MAX_UPLOAD_BYTES
+
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    server = tomllib.loads(config.read_text(encoding="utf-8"))["server"]
+    assert server["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES

@@ -8,22 +8,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import geo.view.link as codec
 import geo.view.state as snapshot
 from geo.taxonomy import EVENT_TYPE_KEYS
-from geo.view.state import (
-    BASEMAPS,
-    DEFAULT_LAYERS,
-    DEFAULT_VIEW,
-    LAYER_KEYS,
+from geo.view.link import (
     PARAM_NAMES,
-    SnapshotError,
-    StateWarning,
-    ViewState,
     normalise,
     parse_state,
     state_from_query_string,
     to_query,
     to_query_string,
+)
+from geo.view.state import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    DEFAULT_VIEW,
+    LAYER_KEYS,
+    SnapshotError,
+    StateWarning,
+    ViewState,
 )
 
 D = datetime.date
@@ -247,6 +250,9 @@ FULL_VIEW = ViewState(
     query="Senkaku Islands",
     basemap="carto-light",
     version="7c1e02",
+    actors=frozenset({"NATO", "CHN"}),
+    countries=frozenset({"JP"}),
+    undated=True,
 )
 
 
@@ -254,8 +260,11 @@ def test_to_query_writes_every_parameter_in_design_order() -> None:
     assert to_query(FULL_VIEW) == {
         "layers": "events,zones",
         "types": "exercise,missile_launch",
+        "actors": "CHN,NATO",
+        "countries": "JP",
         "from": "2023-03-01",
         "to": "2023-05-10",
+        "undated": "1",
         "lat": "37.5",
         "lon": "134",
         "z": "5",
@@ -267,10 +276,31 @@ def test_to_query_writes_every_parameter_in_design_order() -> None:
     assert tuple(to_query(FULL_VIEW)) == PARAM_NAMES
 
 
+@pytest.mark.parametrize(
+    ("query", "expected", "warned"),
+    [
+        ({"actors": "chn, nato,CHN"}, ViewState(actors=frozenset({"CHN", "NATO"})), []),
+        ({"actors": ""}, DEFAULT_VIEW, []),
+        ({"actors": "<b>,JPN"}, ViewState(actors=frozenset({"JPN"})), ["actors"]),
+        ({"countries": "<script>"}, DEFAULT_VIEW, ["countries"]),
+        ({"undated": "1"}, ViewState(undated=True), []),
+        ({"undated": "0"}, DEFAULT_VIEW, []),
+        ({"undated": "maybe"}, DEFAULT_VIEW, ["undated"]),
+    ],
+)
+def test_actor_country_and_undated_parameters(
+    query: dict[str, str], expected: ViewState, warned: list[str]
+) -> None:
+    state, warnings = parse_state(query)
+    assert state == expected
+    assert _params(warnings) == warned
+    assert parse_state(to_query(state)) == (state, [])
+
+
 def test_to_query_string_is_readable() -> None:
     assert to_query_string(FULL_VIEW) == (
-        "layers=events,zones&types=exercise,missile_launch&from=2023-03-01&to=2023-05-10"
-        "&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
+        "layers=events,zones&types=exercise,missile_launch&actors=CHN,NATO&countries=JP"
+        "&from=2023-03-01&to=2023-05-10&undated=1&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
     )
 
 
@@ -459,7 +489,7 @@ def test_custom_event_types() -> None:
 
 
 def test_every_parameter_is_documented() -> None:
-    doc = snapshot.__doc__
+    doc = codec.__doc__
     assert doc is not None
     for name in PARAM_NAMES:
         assert f"``{name}``" in doc, name

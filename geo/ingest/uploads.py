@@ -8,11 +8,13 @@ or the ``editor_token`` Streamlit secret); without one, the dashboard is read-on
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hmac
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from geo import settings
 from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
@@ -121,6 +123,39 @@ def article_from_paste(
         return UploadProblem("pasted text", error.reason)
 
 
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
+
+
+def with_details(
+    article: Article,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    url: str | None = None,
+) -> Article:
+    """Return `article` with the title, outlet, publication date and URL a person gave.
+
+    What is given replaces what the file says; what is left empty keeps the file's own. The
+    publication date anchors relative dates ("on Monday") in the text.
+    """
+    changes: dict[str, object] = {}
+    if title and title.strip():
+        changes["title"] = title.strip()
+    if outlet and outlet.strip():
+        changes["outlet"] = outlet.strip()
+    if published is not None:
+        changes["published"] = published
+    if url and url.strip():
+        changes["url"] = url.strip()
+    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
+
+
 def add_to_store(
     files: Iterable[tuple[object, bytes]],
     pasted: str,
@@ -130,15 +165,25 @@ def add_to_store(
     title: str | None = None,
     outlet: str | None = None,
     published: datetime.date | None = None,
+    url: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[IngestReport, list[UploadProblem]]:
-    """Read uploaded files and pasted text and ingest them; the problems are per file."""
+    """Read uploaded files and pasted text and ingest them; the problems are per file.
+
+    `title`, `outlet`, `published` and `url`, when given, apply to every article added (see
+    :func:`with_details`); a `url` that is not ``http(s)`` is left out, as a problem.
+    """
     articles, problems = articles_from_files(files)
+    if url and url.strip() and not _is_web_address(url.strip()):
+        problems.append(UploadProblem("URL", f"{url.strip()[:80]!r} is not an http(s) address"))
+        url = None
     if pasted.strip():
-        made = article_from_paste(pasted, title=title, outlet=outlet, published=published)
+        made = article_from_paste(pasted)
         if isinstance(made, UploadProblem):
             problems.append(made)
         else:
             articles.append(made)
+    details = {"title": title, "outlet": outlet, "published": published, "url": url}
+    articles = [with_details(article, **details) for article in articles]  # type: ignore[arg-type]
     report = ingest_articles(articles, store, finder=finder, progress=progress)
     return report, problems

@@ -461,6 +461,20 @@ def event_contributions(events_frame: Any, *, today: datetime.date) -> Any:
     return (weights * recency * confidence).astype("float64")
 
 
+def _recency_days(days: np.ndarray) -> np.ndarray:
+    """Return ``0.5 ** (days / half-life)`` for days before the reference (NaN stays NaN)."""
+    result: np.ndarray = np.power(0.5, np.clip(days, 0.0, None) / HALF_LIFE_DAYS)
+    return result
+
+
+def _days(dates: Any) -> np.ndarray:
+    """Return dates as float days since 1970 (NaN where unknown)."""
+    stamps = pd.to_datetime(dates, errors="coerce")
+    days: np.ndarray = stamps.to_numpy(dtype="datetime64[D]").astype("float64")
+    days[pd.isna(stamps).to_numpy()] = np.nan
+    return days
+
+
 def _recency(dates: Any, reference: Any) -> Any:
     """Return ``0.5 ** (days before reference / half-life)``, NaN where the date is NaT."""
     days = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
@@ -471,7 +485,7 @@ def zone_severity(
     zone_geometry: BaseGeometry,
     events_frame: Any,
     *,
-    today: datetime.date,
+    today: datetime.date | None,
     near_km: float = NEAR_KM,
 ) -> tuple[float, tuple[str, ...]]:
     """Return how tense a zone is, from 0 to 1, and the events that make it so.
@@ -494,7 +508,8 @@ def zone_severity(
     events_frame
         An events layer (:func:`events_frame`); rows without geometry are ignored.
     today
-        The date recency is measured from.
+        The date recency is measured from: the end of the time window looked at. ``None``
+        measures each zone from its own newest event, so news elsewhere never changes it.
     near_km
         How far outside the zone an event still counts.
 
@@ -510,12 +525,16 @@ def zone_severity(
 class _SeverityScorer:
     """Score many zones against one events layer, doing the per-event work once."""
 
-    def __init__(self, events_frame: Any, *, today: datetime.date, near_km: float = NEAR_KM):
+    def __init__(
+        self, events_frame: Any, *, today: datetime.date | None, near_km: float = NEAR_KM
+    ) -> None:
         self.near_km = near_km
+        self.today = today
         frame = events_frame
         if frame.empty:
             self.ids = np.array([], dtype=object)
             self.xs = self.ys = self.values = np.array([], dtype="float64")
+            self.ends = self.published = self.values
             return
         located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
         shapes = located.geometry.to_numpy()
@@ -524,10 +543,22 @@ class _SeverityScorer:
         points[others] = shapely.point_on_surface(shapes[others])
         self.xs, self.ys = shapely.get_x(points), shapely.get_y(points)
         self.ids = located["id"].astype(str).to_numpy()
-        self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
+        if today is not None:
+            self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
+        else:  # measured per zone, from its own newest event: keep the undated parts apart
+            weights = located["type"].map(_WEIGHTS).fillna(0.0).to_numpy(dtype="float64")
+            confidence = pd.to_numeric(located["confidence"], errors="coerce").fillna(0.0)
+            self.values = weights * confidence.clip(0.0, 1.0).to_numpy(dtype="float64")
+        self.ends = _days(located["date_end"])
+        self.published = (
+            _days(located["article_published"])
+            if "article_published" in located.columns
+            else np.full(len(located), np.nan)
+        )
         counting = self.values > 0
         self.xs, self.ys = self.xs[counting], self.ys[counting]
         self.ids, self.values = self.ids[counting], self.values[counting]
+        self.ends, self.published = self.ends[counting], self.published[counting]
         self.tree = shapely.STRtree(shapely.points(self.xs, self.ys))
 
     def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
@@ -548,10 +579,22 @@ class _SeverityScorer:
         if near.size == 0:
             return 0.0, ()
         values, ids = self.values[near], self.ids[near]
+        if self.today is None:
+            values = values * self._recency_at_newest(near)
         order = np.lexsort((ids, -values))  # largest contribution first, ties by id
         # summed in that order, so the same events give the same bits whatever their row order
         severity = -math.expm1(-float(values[order].sum()) / SEVERITY_SCALE)
         return min(max(severity, 0.0), 1.0), tuple(map(str, ids[order].tolist()))
+
+    def _recency_at_newest(self, rows: np.ndarray) -> np.ndarray:
+        """Return the recency of these events seen from the newest date among them."""
+        ends, published = self.ends[rows], self.published[rows]
+        known = np.concatenate([ends[~np.isnan(ends)], published[np.isnan(ends)]])
+        known = known[~np.isnan(known)]
+        reference = float(known.max()) if known.size else 0.0
+        undated = np.nan_to_num(_recency_days(reference - published), nan=1.0)
+        recency = _recency_days(reference - ends)
+        return np.where(np.isnan(ends), undated * UNKNOWN_DATE_FACTOR, recency)
 
 
 def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> Any:
@@ -685,7 +728,7 @@ def derive_zones(
     events_frame: Any,
     gazetteer: Gazetteer,
     *,
-    today: datetime.date,
+    today: datetime.date | None,
     scorer: _SeverityScorer | None = None,
 ) -> list[Zone]:
     """Draw ``military_activity`` zones where military events cluster.
@@ -793,7 +836,7 @@ def derive_zones(
 
 
 def build_zones(
-    curated: Iterable[Zone], events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date
+    curated: Iterable[Zone], events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date | None
 ) -> Any:
     """Return the zones layer: curated zones with fresh severities, plus derived zones.
 
@@ -857,11 +900,12 @@ def merge_place_frames(old: Any, new: Any) -> Any:
     return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows
 
 
-def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date) -> Any:
+def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date | None) -> Any:
     """Return a zones layer with severities and event ids recomputed from `events_frame`.
 
     Shapes, parties and names stay as they are: deriving zones (clustering, unions) is done
-    once at ingest time; a view only measures them against the events it shows.
+    once at ingest time; a view only measures them against the events it shows. `today` is as
+    for :func:`zone_severity` (``None``: each zone from its own newest event).
     """
     if zones_frame is None or len(zones_frame) == 0:
         return zones_frame

@@ -70,11 +70,12 @@ class Dataset:
     ) -> Any:
         """Return the zones layer with severities from `events` (default: all events).
 
-        `today` is the date severity is measured from; by default the newest event's date, so
-        an archive of 2023 news still shows its tensions as they stood then.
+        `today` is the date severity is measured from, the end of the view's time window. With
+        none, each zone is measured from its own newest event: an archive of 2023 news still
+        shows its tensions as they stood then, and news elsewhere recolours no zone.
         """
         chosen = self.events if events is None else events
-        reference = today or newest_event_date(chosen) or datetime.date.today()
+        reference = today
         if self.stored_zones is None or len(self.stored_zones) == 0:
             return build_zones(self.curated_zones, chosen, gazetteer, today=reference)
         # the store derived its zones at ingest time: only measure them against these events
@@ -97,12 +98,28 @@ def _read_for_view(store: Store, version: str | None) -> Layers:
     return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
 
 
-def newest_event_date(events: Any) -> datetime.date | None:
-    """Return the latest ``date_end`` among events, or None."""
-    if events is None or len(events) == 0:
-        return None
-    newest = pd.to_datetime(events["date_end"]).max()
-    return None if pd.isna(newest) else newest.date()
+def _codes(cell: Any) -> list[str]:
+    if cell is None or isinstance(cell, str | float):
+        return []
+    return [str(code) for code in cell]
+
+
+def with_countries(events: Any, places: Any) -> Any:
+    """Return `events` with a ``countries`` column: the country codes of the places of each.
+
+    A place's codes are the countries it is or lies in (``country_codes`` in the places
+    layer); the view's country filter reads this column.
+    """
+    if events is None or len(events) == 0 or places is None or len(places) == 0:
+        return events.assign(countries=[[] for _ in range(len(events))])
+    codes = {
+        pid: _codes(cell) for pid, cell in zip(places["id"], places["country_codes"], strict=True)
+    }
+    countries = [
+        sorted({code for pid in _codes(ids) for code in codes.get(pid, ())})
+        for ids in events["place_ids"]
+    ]
+    return events.assign(countries=countries)
 
 
 def _seeds_hash(directory: Path) -> str:
@@ -178,7 +195,7 @@ def load_dataset(
         places = merge_place_frames(places, stored.places)
         articles = _combine(articles, stored.articles)
     return Dataset(
-        events=events,
+        events=with_countries(events, places),
         offices=offices,
         places=places,
         articles=articles,

@@ -56,8 +56,8 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import FaultlinesError
+from geo.layers.intervals import covered_intervals
 from geo.view.popups import (
-    event_interval,
     event_popup,
     event_tooltip,
     office_popup,
@@ -96,10 +96,10 @@ __all__ = [
     "base_map",
     "build_map",
     "ensure_static_assets",
-    "event_interval",
     "feature_groups",
     "filter_events",
     "standalone_html",
+    "undated_hidden",
 ]
 
 LEAFLET_JS: str = "leaflet/leaflet.js"
@@ -337,55 +337,59 @@ def _inline_script(code: str) -> str:
 # filtering
 
 
-def event_intervals(events: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Return every event's inclusive interval as two ``datetime64[D]`` arrays (NaT: unknown).
-
-    The vectorised form of :func:`geo.view.popups.event_interval`: a missing side takes the other's
-    value, and a one-day interval of month or year precision stands for its whole period.
-    """
-    first = pd.to_datetime(events["date_start"], errors="coerce").dt.normalize()
-    last = pd.to_datetime(events["date_end"], errors="coerce").dt.normalize()
-    if "date_precision" in events:
-        precision = events["date_precision"].astype(str).to_numpy()
-    else:
-        precision = np.full(len(events), "day")
-    first = first.fillna(last)
-    last = last.fillna(first)
-    swap = (last < first).to_numpy()
-    first, last = first.where(~swap, last), last.where(~swap, first)
-    point = (first == last).to_numpy()
-    for unit, code in (("month", "M"), ("year", "Y")):
-        widen = point & (precision == unit) & first.notna().to_numpy()
-        if widen.any():
-            periods = first[widen].dt.to_period(code)
-            first[widen] = periods.dt.start_time
-            last[widen] = periods.dt.end_time.dt.normalize()
-    return first.to_numpy(dtype="datetime64[D]"), last.to_numpy(dtype="datetime64[D]")
+def _involves(column: Any, wanted: frozenset[str]) -> np.ndarray:
+    """Return which rows of a list column hold at least one of `wanted`."""
+    cells = pd.Series(column.to_numpy(), dtype=object).explode()
+    hits: np.ndarray = cells.isin(sorted(wanted)).groupby(level=0).any().to_numpy(dtype=bool)
+    return hits
 
 
 def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
 
-    An event is shown when its type is in ``view.types`` (``None`` means every type) and its
-    date interval (:func:`event_intervals`: month and year precision cover their whole period)
-    overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``. Events whose
-    dates are unknown are shown only when the view sets no date. Columnar throughout, so a
-    hundred thousand events filter in milliseconds.
+    An event is shown when its type is in ``view.types`` (``None`` means every type), one of
+    its actors is in ``view.actors`` and one of its ``countries`` in ``view.countries`` (each
+    ``None`` for no filter), and its date interval
+    (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover their whole
+    period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
+    Events whose dates are unknown are shown when the view sets no date, or when
+    ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
+    milliseconds.
     """
     if events is None or len(events) == 0:
         return events
     keep = np.ones(len(events), dtype=bool)
     if view.types is not None:
         keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
+    if view.actors is not None and "actors" in events:
+        keep &= _involves(events["actors"], view.actors)
+    if view.countries is not None:
+        if "countries" in events:
+            keep &= _involves(events["countries"], view.countries)
+        else:
+            keep[:] = False
     if view.date_from is not None or view.date_to is not None:
-        first, last = event_intervals(events)
+        first, last = covered_intervals(events)
         known = ~(np.isnat(first) | np.isnat(last))
-        keep &= known
+        within = known.copy()
         if view.date_to is not None:
-            keep &= first <= np.datetime64(view.date_to, "D")
+            within &= first <= np.datetime64(view.date_to, "D")
         if view.date_from is not None:
-            keep &= last >= np.datetime64(view.date_from, "D")
+            within &= last >= np.datetime64(view.date_from, "D")
+        keep &= within | (~known if view.undated else False)
     return events[keep]
+
+
+def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
+    """Return how many events the view's date window hides only because they have no date."""
+    if events is None or len(events) == 0 or view.undated:
+        return 0
+    if view.date_from is None and view.date_to is None:
+        return 0
+    first, _ = covered_intervals(events)
+    without_window = view.replace(date_from=None, date_to=None)
+    undated = events[np.isnat(first)]
+    return len(filter_events(undated, without_window))
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:

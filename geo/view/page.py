@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,17 +21,21 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
+from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
+from geo.places.names import name_key
 from geo.taxonomy import EVENT_TYPES
-from geo.view.dataset import Dataset, newest_event_date
+from geo.text.actors import Organisation
+from geo.view.dataset import Dataset
 from geo.view.map import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
     MapLayers,
-    event_intervals,
     filter_events,
     marker_positions,
+    undated_hidden,
+    viewport,
     write_basemap,
 )
 from geo.view.popups import format_interval, read_strings, read_text
@@ -69,11 +74,28 @@ def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
     today = datetime.date.today()
     if len(dataset.events) == 0:
         return datetime.date(today.year, 1, 1), today
-    first, last = event_intervals(dataset.events)
+    first, last = covered_intervals(dataset.events)
     known = ~np.isnat(first)
     if not known.any():
         return datetime.date(today.year, 1, 1), today
     return first[known].min().astype(datetime.date), last[known].max().astype(datetime.date)
+
+
+def version_notice(dataset: Dataset, current: str | None) -> str | None:
+    """Return what the page says about the data version it shows, if anything.
+
+    A link names the data version it was made on, and the page keeps showing that version
+    (so the link shows what its author saw); when the store has moved on since, the notice
+    says so. When the version is gone, :attr:`Dataset.notice` explains that instead.
+    """
+    if dataset.notice:
+        return dataset.notice
+    if current is not None and dataset.version != current:
+        return (
+            f"This view shows the data as of version {dataset.version}, as its link asks; "
+            f"the map now holds newer data (version {current})."
+        )
+    return None
 
 
 def visible_events(dataset: Dataset, view: ViewState) -> Any:
@@ -84,12 +106,17 @@ def visible_events(dataset: Dataset, view: ViewState) -> Any:
 def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> Any:
     """Return the zones with severities from the view's events (its types and time window).
 
-    Severity is measured from the end of the time window (or the newest event), so moving the
-    window shows how tensions rose and fell.
+    Severity is a property of the zone and the window: it counts the window's events in or
+    near the zone and measures their recency from the window's end (from the zone's own
+    newest event when the window is open), so moving the window shows how tensions rose and
+    fell, and news elsewhere never recolours a zone. The scale is
+    :func:`geo.layers.zones.zone_severity`'s: ``1 - exp(-S / 2)`` for the summed weights
+    ``S``, one fresh missile launch giving 0.36 and three 0.74.
     """
-    events = filter_events(dataset.events, view)
-    today = view.date_to or newest_event_date(events) or newest_event_date(dataset.events)
-    return dataset.zones(gazetteer, events=events, today=today)
+    window = view.replace(actors=None, countries=None)
+    return dataset.zones(
+        gazetteer, events=filter_events(dataset.events, window), today=view.date_to
+    )
 
 
 def map_layers(
@@ -120,12 +147,16 @@ def map_layers(
     )
 
 
-def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
-    """Return up to `limit` of the visible events as a table for the list, newest first."""
+def event_table(events: Any, *, limit: int = MAX_LISTED, names: Names | None = None) -> Any:
+    """Return up to `limit` of the visible events as a table for the list, newest first.
+
+    Actors are named with `names` ("China", not "CHN") when given.
+    """
+    actor = names.actor if names is not None else str
     columns = ["id", "when", "type", "where", "who", "article"]
     if events is None or len(events) == 0:
         return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns})
-    first, _ = event_intervals(events)
+    first, _ = covered_intervals(events)
     newest_first = np.where(np.isnat(first), np.iinfo(np.int64).max, -first.astype("int64"))
     order = np.lexsort((events["id"].to_numpy(), newest_first))  # undated events last
     newest = events.iloc[order[:limit]]
@@ -137,7 +168,7 @@ def event_table(events: Any, *, limit: int = MAX_LISTED) -> Any:
             ),
             "type": _TYPE_LABELS.get(record["type"], record["type"]),
             "where": ", ".join(read_strings(record.get("place_names"))) or "—",
-            "who": ", ".join(read_strings(record.get("actors"))) or "—",
+            "who": ", ".join(actor(a) for a in read_strings(record.get("actors"))) or "—",
             "article": read_text(record.get("title")),
         }
         for record in newest.to_dict("records")
@@ -149,7 +180,7 @@ def timeline(events: Any) -> Any:
     """Return event counts by month (rows) and type label (columns) for dated events."""
     if events is None or len(events) == 0:
         return pd.DataFrame()
-    first, _ = event_intervals(events)
+    first, _ = covered_intervals(events)
     dated = ~np.isnat(first)
     if not dated.any():
         return pd.DataFrame()
@@ -159,6 +190,98 @@ def timeline(events: Any) -> Any:
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
+
+
+Bounds = tuple[float, float, float, float]
+"""A map extent: west, south, east, north in degrees (east may pass 180)."""
+
+
+def map_bounds(view: ViewState, returned: dict[str, Any] | None) -> Bounds:
+    """Return the map's extent as the browser last reported it, else as `view` implies.
+
+    ``st_folium`` returns Leaflet's bounds with each report; before the first one (or when it
+    is unreadable) the extent is estimated from the view's centre and zoom.
+    """
+    try:
+        south_west = returned["bounds"]["_southWest"]  # type: ignore[index]
+        north_east = returned["bounds"]["_northEast"]  # type: ignore[index]
+        west, south = float(south_west["lng"]), float(south_west["lat"])
+        east, north = float(north_east["lng"]), float(north_east["lat"])
+    except (KeyError, TypeError, ValueError):
+        return viewport(view, margin=0.0)
+    if not all(np.isfinite([west, south, east, north])) or north <= south or east <= west:
+        return viewport(view, margin=0.0)
+    return west, south, east, north
+
+
+def events_within(events: Any, bounds: Bounds) -> Any:
+    """Return the events whose point lies within `bounds` (those without a place drop out)."""
+    if events is None or len(events) == 0:
+        return events
+    west, south, east, north = bounds
+    located = events.geometry.notna().to_numpy() & ~events.geometry.is_empty.to_numpy()
+    xs = np.where(located, events.geometry.x.where(located, 0.0).to_numpy(), np.nan)
+    ys = np.where(located, events.geometry.y.where(located, 0.0).to_numpy(), np.nan)
+    keep = (ys >= south) & (ys <= north)
+    if east - west < 360:
+        offset = (xs - west) % 360  # a longitude east of `west`, whichever world copy
+        keep &= offset <= east - west
+    return events[keep & located]
+
+
+def events_in_scope(
+    events: Any, view: ViewState, returned: dict[str, Any] | None, *, everything: object = False
+) -> Any:
+    """Return the events the list and the exports show: those on the map, or every match.
+
+    By default "in view" means within the map's extent (:func:`map_bounds`); with
+    `everything`, every event that matches the view's filters, placed or not.
+    """
+    if everything:
+        return events
+    return events_within(events, map_bounds(view, returned))
+
+
+def list_heading(listed: Any, matching: Any, *, everything: object = False) -> str:
+    """Return the list's heading: how many events it holds, and how many match elsewhere."""
+    shown, total = (
+        len(listed) if listed is not None else 0,
+        len(matching) if matching is not None else 0,
+    )
+    if everything:
+        return f"{shown} events match the filters"
+    if shown == total:
+        return f"{shown} events in view"
+    return f"{shown} events in view (of {total} that match the filters)"
+
+
+def list_key(table: Any) -> str:
+    """Return a short digest of the list's rows: a new list is a new widget, unselected.
+
+    A row index means another event once the rows change (the map moved, a filter changed),
+    so the list's selection must not carry over.
+    """
+    ids = "\n".join(table["id"].astype(str)) if len(table) else ""
+    return hashlib.sha256(ids.encode()).hexdigest()[:10]
+
+
+def highlighted(table: Any, selected: str | None) -> Any:
+    """Return `table` styled with the selected event's row highlighted (a pandas Styler)."""
+    marked = table["id"].to_numpy() == selected
+
+    def shade(row: Any) -> list[str]:
+        colour = "background-color: #f6dccf" if marked[row.name] else ""
+        return [colour] * len(row)
+
+    return table.style.apply(shade, axis=1)
+
+
+def type_counts(events: Any) -> str:
+    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first."""
+    if events is None or len(events) == 0:
+        return ""
+    counts = events["type"].astype(str).value_counts(sort=True)
+    return " · ".join(f"{_TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +336,11 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
 
 
 def view_after_map(
-    view: ViewState, returned: dict[str, Any] | None, layers: MapLayers
+    view: ViewState,
+    returned: dict[str, Any] | None,
+    layers: MapLayers,
+    *,
+    previous: dict[str, Any] | None = None,
 ) -> ViewState:
     """Return the view after the user panned, zoomed or clicked the map.
 
@@ -225,6 +352,11 @@ def view_after_map(
         What ``st_folium`` returned: ``center``, ``zoom``, ``last_object_clicked``.
     layers
         What was drawn, to tell which feature a click hit.
+    previous
+        What ``st_folium`` returned before. ``last_object_clicked`` stays the same until the
+        next click, so a click is applied only when it differs from the previous one: a move
+        reported after the selection changed elsewhere (the event list) must not select again
+        whatever lies under that old click.
     """
     if not returned:
         return view
@@ -241,25 +373,13 @@ def view_after_map(
     if isinstance(zoom, int | float) and 1 <= zoom <= 18 and round(zoom) != view.zoom:
         changes["zoom"] = round(zoom)
     clicked = returned.get("last_object_clicked")
+    if clicked == (previous or {}).get("last_object_clicked"):
+        clicked = None
     if isinstance(clicked, dict) and {"lat", "lng"} <= set(clicked):
         feature = feature_at(layers, float(clicked["lat"]), float(clicked["lng"]), zoom=view.zoom)
         if feature is not None and feature != view.selected:
             changes["selected"] = feature
-    if not changes:
-        return view
-    return ViewState(
-        layers=view.layers,
-        types=view.types,
-        date_from=view.date_from,
-        date_to=view.date_to,
-        lat=changes.get("lat", view.lat),
-        lon=changes.get("lon", view.lon),
-        zoom=changes.get("zoom", view.zoom),
-        selected=changes.get("selected", view.selected),
-        query=view.query,
-        basemap=view.basemap,
-        version=view.version,
-    )
+    return view.replace(**changes) if changes else view
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,14 +390,31 @@ class SearchResult:
     suggestions: tuple[Suggestion, ...] = ()
 
 
+#: Shortest entry that may stand for the one name it begins ("Senk" finds nothing).
+MIN_PREFIX_CHARS = 5
+
+
 def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
-    """Resolve a search box entry; None when the box is empty."""
+    """Resolve a search box entry; None when the box is empty.
+
+    A name the geocoder knows resolves; so does the beginning of exactly one known name, as
+    people type short forms ("Senkaku" for the Senkaku Islands, "Kuril" for the Kuril
+    Islands). Otherwise the close matches are offered.
+    """
     if not query or not query.strip():
         return None
     resolution = geocoder.geocode(query)
     if resolution is not None:
         return SearchResult(resolution.place)
-    return SearchResult(None, tuple(geocoder.suggest(query)))
+    suggestions = tuple(geocoder.suggest(query))
+    key = name_key(query)
+    if len(key) >= MIN_PREFIX_CHARS:
+        begun = {s.place_id for s in suggestions if name_key(s.name).startswith(key)}
+        if len(begun) == 1:
+            place = geocoder.gazetteer.get(begun.pop())
+            if place is not None:
+                return SearchResult(place)
+    return SearchResult(None, suggestions)
 
 
 def zoom_for(place: Place) -> int:
@@ -332,9 +469,13 @@ class Details:
     behind: Any = None
 
 
-def describe(selection: Selection, dataset: Dataset) -> Details:
-    """Describe a selected event, office, zone or place for the side panel."""
+def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
+    """Describe a selected event, office, zone or place for the side panel.
+
+    Actors are named with `names` when given ("China", not "CHN").
+    """
     record, esc = selection.record, escape_markdown
+    actor = names.actor if names is not None else str
 
     def joined(key: str) -> str:
         return esc(", ".join(read_strings(record.get(key))) or "—")
@@ -352,7 +493,8 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
             ),
             lines=(
                 f"**When:** {esc(when)} ({esc(record.get('date_precision'))} precision)",
-                f"**Who:** {joined('actors')} · **Where:** {joined('place_names')}",
+                f"**Who:** {esc(', '.join(map(actor, read_strings(record.get('actors')))) or '—')}"
+                f" · **Where:** {joined('place_names')}",
                 f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
                 f"**Origin:** {esc(record.get('origin'))}",
             ),
@@ -389,6 +531,50 @@ def describe(selection: Selection, dataset: Dataset) -> Details:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Readable names for the codes events carry: actors and countries."""
+
+    actors: dict[str, str]
+    countries: dict[str, str]
+
+    def actor(self, code: str) -> str:
+        """Return an actor's name ("China", "NATO"), or the code when unknown."""
+        return self.actors.get(code, code)
+
+    def country(self, code: str) -> str:
+        """Return a country's name from its alpha-2 code, or the code when unknown."""
+        return self.countries.get(code, code)
+
+
+def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ()) -> Names:
+    """Return the names of countries (by alpha-3 and alpha-2 code) and organisations."""
+    actors: dict[str, str] = {org.id: org.names[0] for org in organisations if org.names}
+    countries: dict[str, str] = {}
+    for place in gazetteer.iter_places("country"):
+        if place.id.startswith("ne:country:"):
+            actors[place.id.removeprefix("ne:country:")] = place.name
+        for code in place.country_codes[:1]:
+            countries.setdefault(code, place.name)
+    return Names(actors, countries)
+
+
+def codes_in(events: Any, column: str, *, also: Iterable[str] = ()) -> list[str]:
+    """Return every code a list column of the events holds, and those in `also`, sorted."""
+    codes = set(also)
+    if events is not None and len(events) and column in events:
+        codes.update(itertools.chain.from_iterable(read_strings(c) for c in events[column]))
+    return sorted(codes)
+
+
+def undated_note(events: Any, view: ViewState) -> str:
+    """Return a sentence saying how many undated events the time window hides, if any."""
+    hidden = undated_hidden(events, view)
+    if not hidden:
+        return ""
+    return f" — {hidden} undated event{'s' if hidden > 1 else ''} hidden by the time window"
+
+
 #: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
 LAYER_LABELS = {
     "events": "Events",
@@ -409,6 +595,9 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
         values[f"type_{kind.key}"] = view.types is None or kind.key in view.types
     start = min(max(view.date_from or first_day, first_day), last_day)
     values["window"] = (start, max(min(view.date_to or last_day, last_day), start))
+    values["actors"] = sorted(view.actors or ())
+    values["countries"] = sorted(view.countries or ())
+    values["undated"] = view.undated
     values["basemap"] = view.basemap
     values["query"] = view.query or ""
     return values
@@ -430,6 +619,9 @@ def view_from_widgets(
         types=None if len(types) == len(EVENT_TYPES) else types,
         date_from=None if window[0] <= first_day else window[0],
         date_to=None if window[1] >= last_day else window[1],
+        actors=frozenset(widgets["actors"]) or None,
+        countries=frozenset(widgets["countries"]) or None,
+        undated=bool(widgets["undated"]),
         basemap=widgets["basemap"],
         query=str(widgets["query"]).strip()[:200] or None,
         version=version,

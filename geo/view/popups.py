@@ -9,12 +9,11 @@ markup; the markup itself is ours. An article URL becomes a link only when it is
 name inside the source sentence is wrapped in ``<mark>``, the three pieces escaped apart.
 
 The cell readers (:func:`read_text`, :func:`read_strings`, :func:`read_number`,
-:func:`read_date`) and :func:`event_interval` are shared with :mod:`geo.view.map`.
+:func:`read_date`) and :func:`event_interval` are shared with :mod:`geo.view.page`.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import html
 import math
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
+from geo.layers.intervals import covered_interval, period_end, period_start
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
@@ -94,22 +94,6 @@ def read_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _period_end(day: datetime.date, precision: str) -> datetime.date:
-    if precision == "year":
-        return day.replace(month=12, day=31)
-    if precision == "month":
-        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    return day
-
-
-def _period_start(day: datetime.date, precision: str) -> datetime.date:
-    if precision == "year":
-        return day.replace(month=1, day=1)
-    if precision == "month":
-        return day.replace(day=1)
-    return day
-
-
 def read_date(value: object, *, end: bool = False) -> datetime.date | None:
     """Return a date cell as a date.
 
@@ -138,31 +122,18 @@ def read_date(value: object, *, end: bool = False) -> datetime.date | None:
         first = datetime.date(int(year), int(month or 1), 1)
     except ValueError:
         return None
-    return _period_end(first, "month" if month else "year") if end else first
+    return period_end(first, "month" if month else "year") if end else first
 
 
 def event_interval(
     start: object, end: object, precision: object = "day"
 ) -> tuple[datetime.date | None, datetime.date | None]:
-    """Return the inclusive date interval an event covers, ``(None, None)`` when unknown.
+    """Return the inclusive interval an event covers, from its date cells.
 
-    A missing side takes the other's value, widened to the whole month or year for ``month``
-    and ``year`` precision; a one-day interval of ``month`` or ``year`` precision stands for
-    its whole month or year. Reversed bounds are swapped. Cells are read by :func:`read_date`.
+    The cells are read by :func:`read_date`; the rule is
+    :func:`geo.layers.intervals.covered_interval`'s.
     """
-    unit = precision if isinstance(precision, str) else "day"
-    first, last = read_date(start), read_date(end, end=True)
-    if first is None:
-        if last is None:
-            return None, None
-        first = _period_start(last, unit)
-    if last is None:
-        last = _period_end(first, unit)
-    if last < first:
-        first, last = last, first
-    if first == last:
-        first, last = _period_start(first, unit), _period_end(last, unit)
-    return first, last
+    return covered_interval(read_date(start), read_date(end, end=True), precision)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,13 +155,13 @@ def format_interval(start: object, end: object, precision: object) -> str:
     if first is None or last is None:
         return "date unknown"
     if precision == "year" and (first, last) == (
-        _period_start(first, "year"),
-        _period_end(first, "year"),
+        period_start(first, "year"),
+        period_end(first, "year"),
     ):
         return str(first.year)
     if precision == "month" and (first, last) == (
-        _period_start(first, "month"),
-        _period_end(first, "month"),
+        period_start(first, "month"),
+        period_end(first, "month"),
     ):
         return first.strftime("%B %Y")
     if first == last:
