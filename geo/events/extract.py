@@ -135,13 +135,14 @@ import shapely
 from shapely.geometry import Point
 
 from geo.events import lexicon as lx
-from geo.events.lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
+from geo.events.lexicon import Trigger, compile_pattern, split_clauses
 from geo.places.gazetteer import Gazetteer, Place
 from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
 from geo.taxonomy import event_type
 from geo.text.articles import Article
 from geo.text.dates import DateInterval, DateMention, date_of_sentence, find_dates
 from geo.text.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
+from geo.text.sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
 
