@@ -28,7 +28,8 @@ from geo.eval.events import (
     score_events,
 )
 from geo.events.extract import Extraction, extract, sea_between, sea_off, split_sentences
-from geo.events.lexicon import TRIGGERS, compile_pattern, inflections
+from geo.events.lexicon import compile_pattern, inflections
+from geo.events.triggers import TRIGGERS
 from geo.places.gazetteer import Gazetteer
 from geo.records import Event, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, EVENT_TYPES

@@ -129,13 +129,13 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 
-import shapely
 from shapely.geometry import Point
 
 from geo.events import lexicon as lx
-from geo.events.lexicon import Trigger, compile_pattern, split_clauses
+from geo.events.lexicon import compile_pattern, split_clauses
+from geo.events.seas import SEA_KINDS, country_ids, sea_between, sea_off
+from geo.events.triggers import OFFICIAL, TRIGGERS, Trigger
 from geo.places.gazetteer import Gazetteer, Place
 from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
 from geo.taxonomy import event_type
@@ -242,7 +242,7 @@ def _required_prefixes(pattern: str) -> tuple[frozenset[str], ...]:
 
 _COMPILED = tuple(
     (trigger, compile_pattern(trigger.pattern), _required_prefixes(trigger.pattern))
-    for trigger in lx.TRIGGERS
+    for trigger in TRIGGERS
 )
 
 
@@ -270,7 +270,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
-_SEA_KINDS = ("sea", "strait", "ocean")
+
 _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
 _SKIPPED_BEFORE_PLACE = frozenset("the a an western eastern northern southern central".split())
 
@@ -558,7 +558,7 @@ class _Extractor:
         return places[earlier - 1] if earlier else None
 
     def _country_place(self, alpha3: str) -> Place | None:
-        place_id = _country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
+        place_id = country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
         return self.gaz.get(place_id) if place_id else None
 
     def _special_places(self, match: _Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
@@ -566,7 +566,7 @@ class _Extractor:
         text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
         found: list[tuple[int, Place]] = []
         for hit in lx.SAME_WATERS.finditer(text, start, end):
-            place = self._last_place(hit.start(), _SEA_KINDS)
+            place = self._last_place(hit.start(), SEA_KINDS)
             found += [(hit.start(), place)] if place else []
         found += self._definite_places(start, end, direct=kind == "territorial_claim")
         countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
@@ -577,7 +577,7 @@ class _Extractor:
                     found.append((actor.start + len(text), country))  # any other place first
         if kind not in lx.MARITIME_TYPES:
             return found
-        memory = self._last_place(start, _SEA_KINDS)
+        memory = self._last_place(start, SEA_KINDS)
         for actor in countries:
             offshore = self._offshore(actor.start, start, clause)
             country = self._country_place(actor.code) if offshore is not None else None
@@ -618,7 +618,7 @@ class _Extractor:
         direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
         mentions = self._places_from(*clause)
         if kind in lx.LAND_TYPES:
-            mentions = [m for m in mentions if m.place.kind not in _SEA_KINDS]
+            mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):
             between = text[match.end : mention.start]
             if kind == "criticism":
@@ -776,7 +776,7 @@ class _Extractor:
             return None
         if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
             return None  # an official travelling in their own country
-        if kind == "visit" and not initiators and not re.search(lx.OFFICIAL, sentence.text):
+        if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):
             return None  # a team or a tourist, not a state
         date = self._event_date(match, clause, ctx, planned=planned)
         published = self.article.published
@@ -982,64 +982,3 @@ def _merge(first: Event, second: Event) -> Event:
         date_precision=dated.date_precision,
         confidence=max(first.confidence, second.confidence),
     )
-
-
-# --- seas next to countries -----------------------------------------------------------------
-
-
-@cache
-def _country_ids(gazetteer: Gazetteer) -> dict[str, str]:
-    """Alpha-2 code → id of the country place (``ne:country:AUT``)."""
-    ids: dict[str, str] = {}
-    for index, kind in enumerate(gazetteer.kinds):
-        codes = gazetteer.country_codes[index]
-        if kind == "country" and codes and not ids.get(codes[0], "").startswith("ne:country:"):
-            ids[codes[0]] = gazetteer.ids[index]
-    return ids
-
-
-@cache
-def _coastal_seas(gazetteer: Gazetteer, country_id: str) -> dict[str, int]:
-    """How many points just off the country's coast each sea, strait or ocean contains."""
-    outline = shapely.simplify(gazetteer.place(country_id).geometry, 0.05).buffer(0.25).boundary
-    counts: dict[str, int] = {}
-    for line in getattr(outline, "geoms", [outline]):
-        steps = max(4, int(line.length / 0.25))
-        for step in range(steps):
-            point = line.interpolate(step / steps, normalized=True)
-            found = gazetteer.places_containing(point.x, point.y, kinds=_SEA_KINDS)
-            if found:
-                counts[found[0].id] = counts.get(found[0].id, 0) + 1
-    return counts
-
-
-def _best_sea(gazetteer: Gazetteer, scores: dict[str, int]) -> Place:
-    def rank(place_id: str) -> tuple[int, int, str]:
-        ocean = gazetteer.kinds[gazetteer.index_of(place_id)] == "ocean"
-        return (0 if ocean else 1, scores[place_id], place_id)
-
-    return gazetteer.place(max(scores, key=rank))
-
-
-def sea_off(gazetteer: Gazetteer, country: Place, *, prefer: Place | None = None) -> Place | None:
-    """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
-
-    Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
-    each is given the smallest sea, strait or ocean that contains it. When `prefer` (the sea
-    the article last named) is one of them, it is the answer; otherwise the sea or strait
-    holding the most points, and an ocean only when no sea touches the country. Landlocked
-    countries have none.
-    """
-    counts = _coastal_seas(gazetteer, country.id)
-    if not counts:
-        return None
-    if prefer is not None and prefer.id in counts:
-        return prefer
-    return _best_sea(gazetteer, counts)
-
-
-def sea_between(gazetteer: Gazetteer, first: Place, second: Place) -> Place | None:
-    """Return the sea off both countries' coasts ("waters between Japan and Russia")."""
-    one, two = _coastal_seas(gazetteer, first.id), _coastal_seas(gazetteer, second.id)
-    shared = {place_id: min(one[place_id], two[place_id]) for place_id in set(one) & set(two)}
-    return _best_sea(gazetteer, shared) if shared else None
