@@ -1,4 +1,4 @@
-"""Find the sea off a country's coast, or between two countries, for maritime events.
+"""Find a country's place and capital, and the sea off its coast or between two countries.
 
 "Waters off the Japanese coast" and "waters between Japan and Russia" name a sea by its
 neighbours: :func:`sea_off` and :func:`sea_between` find it from the gazetteer's shapes.
@@ -12,12 +12,25 @@ import shapely
 
 from geo.places.gazetteer import Gazetteer, Place
 
-__all__ = ["SEA_KINDS", "country_ids", "sea_between", "sea_off"]
+__all__ = ["SEA_KINDS", "capital_ids", "country_ids", "sea_between", "sea_off"]
 
 #: Kinds of gazetteer place that are water.
 SEA_KINDS = ("sea", "strait", "ocean")
 
 # --- seas next to countries -----------------------------------------------------------------
+
+
+@cache
+def capital_ids(gazetteer: Gazetteer) -> dict[str, str]:
+    """Alpha-2 code → id of the country's national capital (its most important, if several)."""
+    best: dict[str, tuple[float, str]] = {}
+    for index, capital in enumerate(gazetteer.capital):
+        codes = gazetteer.country_codes[index]
+        if capital and codes and gazetteer.kinds[index] == "city":
+            rank = (gazetteer.importance[index], gazetteer.ids[index])
+            if codes[0] not in best or rank > best[codes[0]]:
+                best[codes[0]] = rank
+    return {code: rank[1] for code, rank in best.items()}
 
 
 @cache

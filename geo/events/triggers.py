@@ -51,6 +51,14 @@ _MILITARY_NOUN = (
     "warship*|destroyer*|frigate*|carrier*|bomber*|aircraft|battalion*|brigade*|weapon*|"
     "instructor*|personnel|corvette*|submarine*|marine*|drone*|ship*|division*|reinforcement*)"
 )
+#: What strikes, shelling and raids hit: "struck a power station", "hit houses".
+_ATTACKED_NOUN = (
+    "(target*|position*|base*|depot*|site*|facility|facilities|ship*|vessel*|tanker*|militants|"
+    "fighters|camp*|town*|village*|cit(y|ies)|infrastructure|station*|plant*|refiner(y|ies)|"
+    "house*|home*|building*|school*|hospital*|port|ports|airport*|airfield*|bridge*|"
+    "headquarters|hideout*|outpost*|checkpoint*|convoy*|barracks|compound*|neighbourhood*|"
+    "neighborhood*|district*|area*|settlement*|warehouse*|storage|pipeline*|substation*|grid)"
+)
 _DRILL = "(drill*|exercise*|war_game*|wargame*|war-game*|manoeuvre*|maneuver*)"
 _OFFICE = (
     "(embass(y|ies)|consulate*|consulate-general*|consulates-general|office*|mission*|"
@@ -187,8 +195,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "armed_attack",
         "(strike|strikes|struck|striking|bombed|bombing|targeted|targeting|shelled|shelling|"
         "hit) ...5 "
-        "(target*|position*|base*|depot*|site*|facility|facilities|ship*|vessel*|tanker*|militants|"
-        "fighters|camp*|town*|village*|cit(y|ies)|infrastructure)",
+        f"{_ATTACKED_NOUN}",
         0.8,
     ),
     Trigger("armed_attack", "(shelled|shelling|bombarded|bombarding|pounded|pounding)", 0.75),
