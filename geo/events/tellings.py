@@ -11,7 +11,9 @@ between the tellings:
   they agree only if one is the headline or they are adjacent sentences; separately named
   places ("strikes on X" and, in another sentence, "on Y") stay separate events;
 * actors agree when both tellings name the same agent (their first actor) or one names none;
-* dates agree when their intervals meet or one of them is borrowed (paragraph, publication).
+* dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
+  but a date stated to the year never agrees with one stated to the day or month (a tally
+  such as "has fired a dozen missiles this year" is not the launch of the day).
 
 The merged event keeps the sentence and id of the telling that says the most (a place of its
 own, then a stated date; the first on a tie), the finer of the two places
@@ -102,11 +104,15 @@ def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
     # sentence right next to it
     adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
     if not both:
-        return adjacent
+        same_agent = bool(first.actors and second.actors and first.actors[0] == second.actors[0])
+        return adjacent or same_agent
     return adjacent and (_contains(first, second, info) or _contains(second, first, info))
 
 
 def _dates_agree(first: Event, second: Event) -> bool:
+    years = [e.date_precision == "year" for e in (first, second)]
+    if years[0] != years[1]:
+        return False  # a whole year against a day or month: a tally, not this telling
     borrowed = {"paragraph", "publication", "none"}
     if first.date_basis in borrowed or second.date_basis in borrowed:
         return True

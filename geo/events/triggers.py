@@ -49,7 +49,18 @@ class Trigger:
 _MILITARY_NOUN = (
     "(troop*|force|forces|soldier*|jet*|fighter*|missile*|system*|unit*|tank*|artillery|"
     "warship*|destroyer*|frigate*|carrier*|bomber*|aircraft|battalion*|brigade*|weapon*|"
-    "instructor*|personnel|corvette*|submarine*|marine*|drone*|ship*|division*|reinforcement*)"
+    "instructor*|personnel|corvette*|submarine*|marine*|drone*|ship*|division*|reinforcement*|"
+    "contingent*|police_officer*|peacekeeper*|paratrooper*|squadron*|regiment*)"
+)
+#: What is captured in fighting: "took control of the airport", "seized the town".
+_CAPTURED = (
+    "(town*|village*|cit(y|ies)|airport*|base*|border_crossing*|crossing*|settlement*|"
+    "district*|hub*|port|bridge*|hill*|area*|region*|capital|headquarters|outpost*|"
+    "positions|territory)"
+)
+_WEAPON_ATTACK = (
+    "(drone|missile|rocket|air|suicide|terror|terrorist|militant|mortar|artillery|grenade|"
+    "IED|bomb|car-bomb|gun|knife)"
 )
 #: What strikes, shelling and raids hit: "struck a power station", "hit houses".
 _ATTACKED_NOUN = (
@@ -73,6 +84,11 @@ OFFICIAL = (
 _MISSILE_CONTEXT = r"(?i)\b(missile|rocket|nuclear|ICBM|ballistic|warhead|weapon)s?\b"
 _AIR_OR_SEA = r"(?i)\b(bomber|fighter|jet|aircraft|drone|warplane|helicopter|plane|ship|vessel)s?\b"
 _SHIP = r"(?i)\b(ship|vessel|boat|tanker|frigate|destroyer|cutter|trawler)s?\b"
+#: Words for ships and aircraft of any kind.
+_CRAFT = (
+    r"(?i)\b(bomber|fighter|jet|aircraft|drone|warplane|helicopter|plane|ship|vessel|boat|"
+    r"tanker|frigate|destroyer|cutter|corvette|submarine|carrier|warship)s?\b"
+)
 
 TRIGGERS: tuple[Trigger, ...] = (
     # --- exercise --------------------------------------------------------------------------
@@ -367,4 +383,230 @@ TRIGGERS: tuple[Trigger, ...] = (
         0.75,
     ),
     Trigger("criticism", "object* to", 0.75),
+    # --- triggers of real reporting: verbal, passive and nominal -----------------------------
+    # armed attack
+    Trigger("armed_attack", "(shot_at|shot_dead|shot_and_killed|gunned_down)", 0.8),
+    Trigger("armed_attack", "(open*_fire|opening_fire)", 0.75),
+    Trigger(
+        "armed_attack",
+        "(fire*|firing|launch*) ...4 (artillery|shells|mortar*|rockets|shots|drones) "
+        "(at|toward|towards|into|on|across)",
+        0.75,
+    ),
+    Trigger(
+        "armed_attack",
+        "(shots|gunfire|shelling) (were|was)? (fired|heard|exchanged)",
+        0.65,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack", "(shootout|shoot-out|firefight|gunfight|exchange_of_fire)", 0.75, ("noun",)
+    ),
+    Trigger(
+        "armed_attack",
+        "(clash*|fighting|battle*|hostilities) (also|have|has|had)? (also)? "
+        "(erupted|broke_out|rocked|raged|continued|intensified|flared)",
+        0.75,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        "(fierce|heavy|intense|armed|deadly|border) (clash*|fighting)",
+        0.7,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        f"(captur*|seiz*|overr(a|u)n|overrunning|stormed|recaptur*|retook|retake*|reclaim*|"
+        f"liberat*|surround*|encircl*) ...4 {_CAPTURED}",
+        0.75,
+    ),
+    Trigger(
+        "armed_attack",
+        "(took|take*|taken|seized|seize*|established|establish*|gained|regained) full? control "
+        "(of|over)",
+        0.75,
+    ),
+    Trigger(
+        "armed_attack",
+        "(fallen|fell|falls) to",
+        0.7,
+        context=r"(?i)\b(forces|rebels|army|militants|fighters|troops|group)\b",
+    ),
+    Trigger(
+        "armed_attack",
+        "(advance*|push*|pushed) (into|toward|towards|on)",
+        0.6,
+        context=r"(?i)\b(forces|troops|army|rebels|fighters|militants)\b",
+    ),
+    Trigger(
+        "armed_attack",
+        "(shot|shoot*|bring*|brought) down ...4 "
+        "(drone*|aircraft|jet*|plane*|helicopter*|balloon*|missile*)",
+        0.8,
+    ),
+    Trigger(
+        "armed_attack",
+        "(downed|downing) ...3 (drone*|aircraft|jet*|plane*|helicopter*|balloon*)",
+        0.8,
+    ),
+    Trigger(
+        "armed_attack",
+        "(was|were|been|being) (killed|wounded|injured) ...6 "
+        "(airstrike*|air_strike*|attack*|strike*|ambush*|explosion*|blast*|shelling|raid*|bombing*|drone*|crossfire|clash*|fighting)",
+        0.75,
+    ),
+    Trigger("armed_attack", "(was|were|been) (killed|wounded|injured) (by|when|as)", 0.65),
+    Trigger(
+        "armed_attack",
+        "(air_strike*|air_raid*|drone_strike*|missile_strike*|airstrikes|air_strikes|raids) "
+        "(on|against|in|near|targeting)",
+        0.65,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        f"{_WEAPON_ATTACK} (attack*|strike*|assault*) (on|against|in|near|that|killed|hit)",
+        0.7,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        "(explosion*|blast*|IED*|landmine*|land_mine*|roadside_bomb*|car_bomb*|explosive_device*|"
+        "explosive*) ...4 (killed|exploded|hit|struck|went_off|wounded|injured|detonated)",
+        0.7,
+        ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        "(blew_up|blown_up|blowing_up|demolish*|torch*|razed|set_fire_to|set_ablaze|set_alight|"
+        "burned_down|burnt_down)",
+        0.65,
+    ),
+    Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
+    Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    # incursion
+    Trigger(
+        "incursion",
+        "(enter*|return*|intrude*|violate*|sail*_into|crossed_into) ...5 "
+        "(EEZ|exclusive_economic_zone|continental_shelf|waters|air_space)",
+        0.75,
+    ),
+    Trigger(
+        "incursion",
+        "board* (it|the_ship|the_vessel|the_tanker)",
+        0.75,
+        context=r"(?i)\b(ship|vessel|tanker|boat|helicopter)s?\b",
+    ),
+    Trigger("incursion", "block* ...3 (passage|access)", 0.7),
+    Trigger("incursion", "(incursion*|intrusion*|violation*) (into|of|in)", 0.6, ("nominal",)),
+    # patrol
+    Trigger("patrol", "(pass*|passing) (through|across)", 0.65, context=_CRAFT),
+    Trigger("patrol", "fly* between", 0.6, context=_CRAFT),
+    Trigger("patrol", "(arrive*|dock*|berth*) (at|in)", 0.6, context=_SHIP),
+    Trigger("patrol", "port_call*", 0.7, ("noun",)),
+    # exercise
+    Trigger(
+        "exercise",
+        f"{_DRILL} (opened|began|started|kicked_off|got_under_way|concluded|ended|wrapped_up|"
+        "continued|took_place|were_held)",
+        0.75,
+        ("noun",),
+    ),
+    # buildup
+    Trigger(
+        "buildup",
+        f"{_MILITARY_NOUN} ...3 (have|has|had|were|was)_been (sent|deployed|dispatched|stationed|"
+        "moved|despatched)",
+        0.75,
+        ("noun",),
+    ),
+    Trigger("buildup", "(reinforc*|increas*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
+    Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...4 for", 0.6, ("noun",)),
+    # visit
+    Trigger("visit", "(visit|trip|tour) (to|of)", 0.6, ("place_object", "noun"), context=OFFICIAL),
+    Trigger(
+        "visit", "(on_arrival|upon_arrival|arriving) in", 0.6, ("place_object",), context=OFFICIAL
+    ),
+    # talks
+    Trigger(
+        "talks",
+        f"{_TALKS} ...4 (concluded|ended|began|opened|resumed|took_place|were_held|was_held|"
+        "got_under_way|wrapped_up)",
+        0.7,
+        ("noun",),
+    ),
+    Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
+    Trigger("talks", "(spoke|speak*|talked) with", 0.6, context=OFFICIAL),
+    Trigger(
+        "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
+    ),
+    Trigger("talks", "host* ...4 (president*|prime_minister*|leader*|minister*|counterpart*)", 0.7),
+    Trigger("talks", "present* ...3 credentials", 0.65),
+    Trigger("talks", "exchange* ...3 views", 0.6),
+    # accession
+    Trigger(
+        "accession",
+        "(restore*|resume*|re-establish*|reestablish*|establish*|normali[sz]e*|upgrade*) ...3 "
+        "(diplomatic_ties|diplomatic_relations|relations|ties)",
+        0.75,
+    ),
+    Trigger(
+        "accession",
+        "(ties|relations) ...3 (are|were|was|been) ...2 (restored|normali[sz]ed|re-established)",
+        0.75,
+        ("noun",),
+    ),
+    Trigger("accession", "become* ...4 (party_to|a_party|ally|allies)", 0.75),
+    Trigger(
+        "accession",
+        "(led_to|produced|yielded|clinched|brokered|secured) ...3 "
+        "(deal|agreement|truce|ceasefire|accord)",
+        0.7,
+    ),
+    # office opening
+    Trigger(
+        "office_opening",
+        f"{_OFFICE} ...10 (resum*|resumption|restart*) ...3 "
+        "(operations|work|activities|functioning)",
+        0.7,
+        ("noun",),
+    ),
+    Trigger("office_opening", f"(elevat*|elevation|upgrad*) (of)? ...3 {_OFFICE}", 0.7),
+    # territorial claim
+    Trigger(
+        "territorial_claim",
+        "(unveil*|publish*|releas*|issu*|endorse*|adopt*|approv*) ...4 map",
+        0.7,
+    ),
+    Trigger(
+        "territorial_claim", "(vot*|cast_ballots|polls|hold*|held|stage*) ...6 referendum", 0.7
+    ),
+    Trigger(
+        "territorial_claim",
+        "referendum (on|over) ...6 (sovereignty|independence|claim|dispute)",
+        0.65,
+        ("noun",),
+    ),
+    # criticism
+    Trigger("criticism", "protests", 0.7),
+    Trigger(
+        "criticism",
+        "(register*|deliver*|sent|send*|convey*|express*|lodg*) ...3 (protest*|objection*|"
+        "complaint*|demarche*|démarche*)",
+        0.8,
+    ),
+    Trigger(
+        "criticism",
+        "(ambassador|envoy|diplomat|charg(e|é)_d'affaires) ...6 (was|is|were|been|being) summoned",
+        0.85,
+        ("noun",),
+    ),
+    Trigger(
+        "criticism",
+        "call* ...4 (absurd|unlawful|dangerous|reckless|hostile|unfriendly|baseless)",
+        0.7,
+    ),
+    Trigger("criticism", "trad* (accusations|blame|barbs)", 0.7),
+    Trigger("criticism", "(unfriendly|hostile)_act", 0.6, ("noun",)),
 )
