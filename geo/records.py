@@ -22,6 +22,9 @@ CRS: Final = "EPSG:4326"
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Precision = Literal["day", "month", "year", "unknown"]
 Modality = Literal["happened", "planned"]
+Role = Literal["main", "context"]
+DateBasis = Literal["stated", "sentence", "paragraph", "publication", "none"]
+PlaceBasis = Literal["stated", "approximate", "nearby", "capital", "none"]
 OfficeStatus = Literal["open", "proposed", "in_talks", "closed"]
 OFFICE_STATUSES: tuple[str, ...] = get_args(OfficeStatus)
 ZoneKind = Literal["territorial_dispute", "military_activity", "war"]
@@ -68,6 +71,13 @@ class Event:
         ``curated`` (our seed records) or ``extracted`` (the pipeline).
     modality
         ``happened`` or ``planned`` (plans and talks, e.g. to open an office).
+    role
+        ``main`` (the article's news) or ``context`` (an earlier event the article cites).
+    date_basis
+        Where the date comes from: ``stated`` in the event's clause, the rest of its
+        ``sentence``, its ``paragraph`` (or another telling of the same event), the
+        ``publication`` (no date words: the month of publication up to its day, precision
+        ``month``), or ``none`` (no date at all).
     """
 
     id: str
@@ -86,6 +96,9 @@ class Event:
     confidence: float
     origin: Origin
     modality: Modality = "happened"
+    role: Role = "main"
+    date_basis: DateBasis = "stated"
+    place_basis: PlaceBasis = "stated"
 
 
 @dataclass(frozen=True, slots=True)

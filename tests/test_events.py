@@ -28,7 +28,8 @@ from geo.eval.events import (
     score_events,
 )
 from geo.events.extract import Extraction, extract, sea_between, sea_off, split_sentences
-from geo.events.lexicon import TRIGGERS, compile_pattern, inflections
+from geo.events.lexicon import compile_pattern, inflections
+from geo.events.triggers import TRIGGERS
 from geo.places.gazetteer import Gazetteer
 from geo.records import Event, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, EVENT_TYPES
@@ -286,7 +287,8 @@ def test_modality(text: str, kind: str, modality: str, finder: PlaceFinder) -> N
             ("RUS",),
             ("Barents Sea", "Chukchi Sea"),
         ),
-        ("Beijing warned against the move.", "criticism", ("CHN",), ()),
+        # a statement with no place of its own is placed at its author's capital
+        ("Beijing warned against the move.", "criticism", ("CHN",), ("Beijing",)),
         (
             "Officials in Beijing said the ships were patrolling Chinese waters.",
             "patrol",
@@ -307,8 +309,14 @@ def test_modality(text: str, kind: str, modality: str, finder: PlaceFinder) -> N
             ("VNM",),
             ("Paracel Islands",),
         ),
-        ("The Kremlin condemned the decision.", "criticism", ("RUS",), ()),
-        ("Ethnic Serb gunmen ambushed a Kosovo police patrol.", "armed_attack", ("XKX",), ()),
+        ("The Kremlin condemned the decision.", "criticism", ("RUS",), ("Moscow",)),
+        # the only place named after an attack verb is its approximate place
+        (
+            "Ethnic Serb gunmen ambushed a Kosovo police patrol.",
+            "armed_attack",
+            ("XKX",),
+            ("Kosovo",),
+        ),
         (
             "A US Navy destroyer sailed through the Taiwan Strait.",
             "patrol",
@@ -437,14 +445,15 @@ def test_sea_between_two_countries(gazetteer: Gazetteer) -> None:
             "NATO will hold exercises in the Baltic Sea in June.",
             ("2024-06-01", "2024-06-30", "month"),
         ),
-        ("Russian ships held drills in the Baltic Sea.", ("None", "None", "unknown")),
+        # no date words: the month of publication up to its day (date_basis "publication")
+        ("Russian ships held drills in the Baltic Sea.", ("2024-05-01", "2024-05-15", "month")),
         (
             "The agency said on Thursday that Kim Jong Un had guided the test of a new missile.",
-            ("None", "None", "unknown"),
+            ("2024-05-01", "2024-05-15", "month"),
         ),
         (
             "TALLINN, March 14 (Baltic Wire) - Russian ships held drills in the Baltic Sea.",
-            ("None", "None", "unknown"),
+            ("2024-05-01", "2024-05-15", "month"),
         ),
     ],
 )
@@ -598,7 +607,7 @@ MONTH_2023 = {
             None,
             "happened",
         ),
-        ("criticism", "warned against such a move", {"CHN"}, set(), None, "happened"),
+        ("criticism", "warned against such a move", {"CHN"}, {"Beijing"}, None, "happened"),
     ],
 )
 def test_founding_article_events(

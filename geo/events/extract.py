@@ -129,19 +129,22 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 
-import shapely
 from shapely.geometry import Point
 
 from geo.events import lexicon as lx
-from geo.events.lexicon import Sentence, Trigger, compile_pattern, split_clauses, split_sentences
+from geo.events.dating import Dated, SentenceDates, fallback_date
+from geo.events.lexicon import compile_pattern, split_clauses
+from geo.events.seas import SEA_KINDS, capital_ids, country_ids, sea_between, sea_off
+from geo.events.tellings import merge, merge_tellings
+from geo.events.triggers import OFFICIAL, TRIGGERS, Trigger
 from geo.places.gazetteer import Gazetteer, Place
-from geo.records import Event, Modality, Office, OfficeStatus, Precision, stable_id
+from geo.records import Event, Modality, Office, OfficeStatus, PlaceBasis, Role, stable_id
 from geo.taxonomy import event_type
 from geo.text.articles import Article
-from geo.text.dates import DateInterval, DateMention, date_of_sentence, find_dates
+from geo.text.dates import DateInterval, DateMention, find_dates
 from geo.text.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
+from geo.text.sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
 
@@ -191,6 +194,7 @@ class _Context:
     clauses: list[tuple[int, int]]
     matches: list[_Match]
     asides: list[tuple[int, int]]
+    index: int = 0
 
     def clause_of(self, position: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.clauses, position, key=lambda c: c[0]) - 1
@@ -241,7 +245,7 @@ def _required_prefixes(pattern: str) -> tuple[frozenset[str], ...]:
 
 _COMPILED = tuple(
     (trigger, compile_pattern(trigger.pattern), _required_prefixes(trigger.pattern))
-    for trigger in lx.TRIGGERS
+    for trigger in TRIGGERS
 )
 
 
@@ -269,8 +273,14 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
-_SEA_KINDS = ("sea", "strait", "ocean")
+#: An event ending this long before publication is context, not the article's news.
+#: Types of which each separately named place is its own event ("strikes on X and Y").
+_PER_PLACE_TYPES = frozenset({"armed_attack"})
+_RECENT = datetime.timedelta(days=10)
+
 _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
+#: Types that may take their place from the sentence before when their own names none.
+_NEARBY_PLACE_TYPES = frozenset({"armed_attack", "incursion", "patrol", "buildup", "exercise"})
 _SKIPPED_BEFORE_PLACE = frozenset("the a an western eastern northern southern central".split())
 
 
@@ -294,7 +304,9 @@ class _Extractor:
         self.gaz: Gazetteer = finder.gazetteer
         self.mentions = finder.find(self.text)
         self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
-        self.places = [m for m in self.mentions.places if m.place.kind != "continent"]
+        self.places = [
+            self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"
+        ]
         # mentions come in text order: sorted starts and ends let a position find its
         # neighbours by bisection, so long articles cost n log n, not n squared
         self.place_starts = [m.start for m in self.places]
@@ -304,6 +316,18 @@ class _Extractor:
         self.voice = self._voice(finder)
         self.actors = self._actor_mentions()
         self.actor_starts = [a.start for a in self.actors]
+
+    def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
+        """Read a seat of government ("the White House") as its capital, whatever its alias."""
+        seat = lx.SEATS_OF_GOVERNMENT.get(mention.text.lower())
+        capital = self._capital(seat) if seat else None
+        if capital is None:
+            return mention
+        return replace(mention, resolution=replace(mention.resolution, place=capital))
+
+    def _capital(self, alpha3: str) -> Place | None:
+        place_id = capital_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
+        return self.gaz.get(place_id) if place_id else None
 
     # -- actors -----------------------------------------------------------------------------
 
@@ -557,7 +581,7 @@ class _Extractor:
         return places[earlier - 1] if earlier else None
 
     def _country_place(self, alpha3: str) -> Place | None:
-        place_id = _country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
+        place_id = country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
         return self.gaz.get(place_id) if place_id else None
 
     def _special_places(self, match: _Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
@@ -565,7 +589,7 @@ class _Extractor:
         text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
         found: list[tuple[int, Place]] = []
         for hit in lx.SAME_WATERS.finditer(text, start, end):
-            place = self._last_place(hit.start(), _SEA_KINDS)
+            place = self._last_place(hit.start(), SEA_KINDS)
             found += [(hit.start(), place)] if place else []
         found += self._definite_places(start, end, direct=kind == "territorial_claim")
         countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
@@ -576,7 +600,7 @@ class _Extractor:
                     found.append((actor.start + len(text), country))  # any other place first
         if kind not in lx.MARITIME_TYPES:
             return found
-        memory = self._last_place(start, _SEA_KINDS)
+        memory = self._last_place(start, SEA_KINDS)
         for actor in countries:
             offshore = self._offshore(actor.start, start, clause)
             country = self._country_place(actor.code) if offshore is not None else None
@@ -611,13 +635,15 @@ class _Extractor:
                 found += [(hit.start(), place)] if place else []
         return found
 
-    def _event_places(self, match: _Match, clause: tuple[int, int], ctx: _Context) -> list[Place]:
+    def _event_places(
+        self, match: _Match, clause: tuple[int, int], ctx: _Context
+    ) -> tuple[list[Place], PlaceBasis]:
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
         direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
         mentions = self._places_from(*clause)
         if kind in lx.LAND_TYPES:
-            mentions = [m for m in mentions if m.place.kind not in _SEA_KINDS]
+            mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):
             between = text[match.end : mention.start]
             if kind == "criticism":
@@ -646,8 +672,13 @@ class _Extractor:
                 and not lx.REPORTING.search(text, m.end, match.start)  # "a spokesperson in X said"
             ]
             candidates += [(earlier[-1].start, earlier[-1].place)] if earlier else []
+        basis: PlaceBasis = "stated"
+        if not candidates and kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
+            candidates, basis = self._approximate_place(match, clause, mentions), "approximate"
+        if not candidates and kind in _NEARBY_PLACE_TYPES:
+            candidates, basis = self._place_nearby(ctx), "nearby"
         if not candidates:
-            return []
+            return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
         chosen = [first]
         previous_end = next((m.end for m in mentions if m.start == position), None)
@@ -660,27 +691,82 @@ class _Extractor:
                 break
             chosen.append(mention.place)
             previous_end = mention.end
-        return list({p.id: p for p in chosen}.values())
+        return list({p.id: p for p in chosen}.values()), basis
+
+    def _approximate_place(
+        self, match: _Match, clause: tuple[int, int], mentions: list[PlaceMention]
+    ) -> list[tuple[int, Place]]:
+        """Return the first place after the trigger, however governed: "attacked X, in Y".
+
+        When the attacked village is not in the gazetteer, the region named beside it is the
+        best place known; a place after "from" is where the attackers came from, not the target.
+        """
+        for mention in mentions:
+            if mention.start < match.end or mention.start - match.end > 120:
+                continue
+            if self._preceding(mention.start) in {"from", "by", "with"}:
+                continue
+            if mention.place.kind in SEA_KINDS and match.trigger.type == "armed_attack":
+                continue
+            return [(mention.start, mention.place)]
+        return []
+
+    def _place_nearby(self, ctx: _Context) -> list[tuple[int, Place]]:
+        """Return the last locative place of the sentence before, in the same paragraph."""
+        start = ctx.sentence.start
+        previous = self.text.rfind("\n", 0, start)
+        floor = max(previous, start - 400)
+        earlier = [
+            m
+            for m in self._places_from(floor, start)
+            if self._is_locative(m.start) and m.place.kind not in {"country"}
+        ]
+        return [(ctx.sentence.start + len(self.text), earlier[-1].place)] if earlier else []
 
     # -- dates ------------------------------------------------------------------------------
 
     def _event_date(
         self, match: _Match, clause: tuple[int, int], ctx: _Context, *, planned: bool
-    ) -> DateInterval:
-        start, end = clause
+    ) -> Dated:
+        """Date an event: its clause, the rest of its sentence, its paragraph, publication."""
+        published = self.article.published
+        stated = self._date_in(match, clause, ctx, planned=planned, reported=False)
+        if stated is not None:
+            return Dated(stated, "stated")
+        for other in ctx.clauses:
+            if other != clause and other[0] >= ctx.clauses[0][0]:
+                found = self._date_in(match, other, ctx, planned=planned, reported=False)
+                if found is not None:
+                    return Dated(found, "sentence")
+        return fallback_date(self.dates, ctx.index, published=published, planned=planned)
+
+    def _date_in(
+        self,
+        match: _Match,
+        span: tuple[int, int],
+        ctx: _Context,
+        *,
+        planned: bool,
+        reported: bool,
+    ) -> DateInterval | None:
+        """Return the date of `span` nearest to the trigger, None when it names none."""
+        start, end = span
         segment = self.text[start:end]
         published = self.article.published
-        future = planned
         kept: list[DateMention] = []
-        for mention in find_dates(segment, published, future=future):
+        for mention in find_dates(segment, published, future=planned):
             position = start + mention.start
             if not mention.interval.is_resolved or self._aside(position, match, ctx):
                 continue
-            if match.trigger.type != "criticism" and self._reported(position, start, ctx):
+            if (
+                not reported
+                and match.trigger.type != "criticism"
+                and self._reported(position, start, ctx)
+            ):
                 continue
             kept.append(mention)
         if not kept:
-            return date_of_sentence("", published)
+            return None
         offset = match.start - start, match.end - start
 
         def distance(mention: DateMention) -> int:
@@ -695,14 +781,8 @@ class _Extractor:
             days = first.interval.precision == "day" == second.interval.precision
             if nearest in (first, second) and days and joined:
                 interval = DateInterval(first.interval.start, second.interval.end, "day")
-        if (
-            planned
-            and published
-            and interval.end
-            and interval.end < published
-            and interval.precision != "unknown"
-        ):
-            return DateInterval(published, published, "unknown")
+        if planned and published and interval.end and interval.end < published:
+            return None  # a plan does not take a date that has passed
         return interval
 
     def _reported(self, position: int, floor: int, ctx: _Context) -> bool:
@@ -719,7 +799,9 @@ class _Extractor:
     def run(self) -> Extraction:
         events: dict[tuple[int, str], Event] = {}
         offices: dict[tuple[str, str], _OfficeReport] = {}
-        for sentence in split_sentences(self.text):
+        sentences = split_sentences(self.text)
+        self.dates = SentenceDates(self.text, sentences, self.article.published)
+        for index, sentence in enumerate(sentences):
             body = sentence.start
             dateline = lx.DATELINE.match(self.text, sentence.start, sentence.end)
             if dateline is not None and (body == 0 or self.text[body - 1] == "\n"):
@@ -729,15 +811,16 @@ class _Extractor:
                 split_clauses(self.text, body, sentence.end),
                 self._matches(body, sentence.end),
                 [m.span() for m in lx.ASIDE.finditer(self.text, body, sentence.end)],
+                index,
             )
             for match in ctx.matches:
                 event = self._event(match, ctx, offices)
                 if event is not None:
                     key = (sentence.start, event.type)
-                    events[key] = _merge(events[key], event) if key in events else event
+                    events[key] = merge(events[key], event) if key in events else event
             self._stated_offices(ctx, body, offices)
         return Extraction(
-            events=tuple(events.values()),
+            events=tuple(merge_tellings(self._each_place(events.values()), self._place_info)),
             offices=tuple(self._office_records(offices)),
             mentions=self.mentions,
         )
@@ -750,14 +833,14 @@ class _Extractor:
         lead = text[max(clause[0], match.start - 60) : match.end]
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
-        places = self._event_places(match, clause, ctx)
+        places, place_basis = self._event_places(match, clause, ctx)
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._opening_office(match, clause, actors)
             if report is None:
                 return None
             org, host, city = report
-            places, actors = [city or host], [org, *actors]
+            places, actors, place_basis = [city or host], [org, *actors], "stated"
             status: OfficeStatus = "open"
             if planned:
                 in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
@@ -771,31 +854,34 @@ class _Extractor:
             claimed = {self._alpha3(p) for p in places if p.kind == "country"}
             actors = [a for a in actors if a not in claimed]
         actors = [a for a in dict.fromkeys(actors) if a]
+        if kind == "criticism" and not places and actors:  # said where the critic sits
+            capital = self._capital(actors[0])
+            places, place_basis = ([capital], "capital") if capital else ([], "none")
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
         if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
             return None  # an official travelling in their own country
-        if kind == "visit" and not initiators and not re.search(lx.OFFICIAL, sentence.text):
+        if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):
             return None  # a team or a tourist, not a state
-        date = self._event_date(match, clause, ctx, planned=planned)
-        published = self.article.published
-        if published and date.start and date.start > published and date.precision != "unknown":
+        dated = self._event_date(match, clause, ctx, planned=planned)
+        date, published = dated.interval, self.article.published
+        if published and date.start and date.start > published:
             planned = True
         modality: Modality = "planned" if planned else "happened"
+        # history (over HISTORY_DAYS before publication) and recent earlier events are context
+        earlier = not planned and bool(published and date.end and date.end < published - _RECENT)
+        role: Role = "context" if earlier else "main"
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
-        confidence = (confidence + _PRECISION_SCORE[date.precision] + 0.05) * (
-            0.9 if planned else 1
-        )
-        precision: Precision = date.precision
+        precision_score = _PRECISION_SCORE[date.precision] if dated.basis != "publication" else 0
+        confidence = (confidence + precision_score + 0.05) * (0.9 if planned else 1)
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
             type=kind,
             cameo=event_type(kind).cameo,
-            # an unknown date is unknown: no stand-in day (the article's date is on the article)
-            date_start=date.start if precision != "unknown" else None,
-            date_end=date.end if precision != "unknown" else None,
-            date_precision=precision,
+            date_start=date.start,
+            date_end=date.end,
+            date_precision=date.precision,
             actors=tuple(actors),
             place_ids=tuple(p.id for p in places),
             place_names=tuple(p.name for p in places),
@@ -805,7 +891,37 @@ class _Extractor:
             confidence=round(min(0.99, max(0.05, confidence)), 3),
             origin="extracted",
             modality=modality,
+            role=role,
+            date_basis=dated.basis,
+            place_basis=place_basis,
         )
+
+    def _each_place(self, events: Iterable[Event]) -> list[Event]:
+        """Split each attack on several named places (not seas) into one event per place."""
+        return [split for event in events for split in self._split_places(event)]
+
+    def _split_places(self, event: Event) -> list[Event]:
+        places = [self.gaz.get(place_id) for place_id in event.place_ids]
+        if event.type not in _PER_PLACE_TYPES or len(places) < 2:
+            return [event]
+        if any(p is None or p.kind in SEA_KINDS for p in places):
+            return [event]
+        return [
+            replace(
+                event,
+                id=event.id
+                if index == 0
+                else stable_id("ev", self.article.id, *event.span, event.type, place.id),
+                place_ids=(place.id,),
+                place_names=(place.name,),
+                geometry=Point(place.point),
+            )
+            for index, place in enumerate(p for p in places if p is not None)
+        ]
+
+    def _place_info(self, place_id: str) -> tuple[str, tuple[str, ...]] | None:
+        place = self.gaz.get(place_id)
+        return (place.kind, tuple(place.country_codes)) if place is not None else None
 
     # -- offices ----------------------------------------------------------------------------
 
@@ -962,83 +1078,3 @@ def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
             if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
                 return True
     return False
-
-
-def _merge(first: Event, second: Event) -> Event:
-    """Join two events of one type in one sentence: union of actors and places."""
-    ids = dict(zip(first.place_ids, first.place_names, strict=True))
-    for place_id, name in zip(second.place_ids, second.place_names, strict=True):
-        ids.setdefault(place_id, name)
-    dated = first if first.date_precision != "unknown" else second
-    return replace(
-        first,
-        actors=tuple(dict.fromkeys([*first.actors, *second.actors])),
-        place_ids=tuple(ids),
-        place_names=tuple(ids.values()),
-        geometry=first.geometry if first.geometry is not None else second.geometry,
-        date_start=dated.date_start,
-        date_end=dated.date_end,
-        date_precision=dated.date_precision,
-        confidence=max(first.confidence, second.confidence),
-    )
-
-
-# --- seas next to countries -----------------------------------------------------------------
-
-
-@cache
-def _country_ids(gazetteer: Gazetteer) -> dict[str, str]:
-    """Alpha-2 code → id of the country place (``ne:country:AUT``)."""
-    ids: dict[str, str] = {}
-    for index, kind in enumerate(gazetteer.kinds):
-        codes = gazetteer.country_codes[index]
-        if kind == "country" and codes and not ids.get(codes[0], "").startswith("ne:country:"):
-            ids[codes[0]] = gazetteer.ids[index]
-    return ids
-
-
-@cache
-def _coastal_seas(gazetteer: Gazetteer, country_id: str) -> dict[str, int]:
-    """How many points just off the country's coast each sea, strait or ocean contains."""
-    outline = shapely.simplify(gazetteer.place(country_id).geometry, 0.05).buffer(0.25).boundary
-    counts: dict[str, int] = {}
-    for line in getattr(outline, "geoms", [outline]):
-        steps = max(4, int(line.length / 0.25))
-        for step in range(steps):
-            point = line.interpolate(step / steps, normalized=True)
-            found = gazetteer.places_containing(point.x, point.y, kinds=_SEA_KINDS)
-            if found:
-                counts[found[0].id] = counts.get(found[0].id, 0) + 1
-    return counts
-
-
-def _best_sea(gazetteer: Gazetteer, scores: dict[str, int]) -> Place:
-    def rank(place_id: str) -> tuple[int, int, str]:
-        ocean = gazetteer.kinds[gazetteer.index_of(place_id)] == "ocean"
-        return (0 if ocean else 1, scores[place_id], place_id)
-
-    return gazetteer.place(max(scores, key=rank))
-
-
-def sea_off(gazetteer: Gazetteer, country: Place, *, prefer: Place | None = None) -> Place | None:
-    """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
-
-    Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
-    each is given the smallest sea, strait or ocean that contains it. When `prefer` (the sea
-    the article last named) is one of them, it is the answer; otherwise the sea or strait
-    holding the most points, and an ocean only when no sea touches the country. Landlocked
-    countries have none.
-    """
-    counts = _coastal_seas(gazetteer, country.id)
-    if not counts:
-        return None
-    if prefer is not None and prefer.id in counts:
-        return prefer
-    return _best_sea(gazetteer, counts)
-
-
-def sea_between(gazetteer: Gazetteer, first: Place, second: Place) -> Place | None:
-    """Return the sea off both countries' coasts ("waters between Japan and Russia")."""
-    one, two = _coastal_seas(gazetteer, first.id), _coastal_seas(gazetteer, second.id)
-    shared = {place_id: min(one[place_id], two[place_id]) for place_id in set(one) & set(two)}
-    return _best_sea(gazetteer, shared) if shared else None

@@ -107,10 +107,15 @@ EVENT_COLUMNS: Final = {
     "confidence": "float64",
     "origin": "str",
     "modality": "str",
+    "role": "str",
+    "date_basis": "str",
+    "place_basis": "str",
     "article_published": "datetime64[ns]",
     "geometry": "geometry",
 }
-"""Columns and dtypes of the events layer. ``article_published`` is the publication date of
+"""Columns and dtypes of the events layer (``role``, ``date_basis`` and ``place_basis`` as in
+:class:`geo.records.Event`; stores written before them lack the columns, to be read as
+``main``, ``stated`` and ``stated``). ``article_published`` is the publication date of
 the event's article (``NaT`` when not known); it ages events whose own date is unknown."""
 
 OFFICE_COLUMNS: Final = {
@@ -266,6 +271,9 @@ def events_frame(events: Iterable[Event], articles: Mapping[str, ArticleLike] | 
                 "confidence": event.confidence,
                 "origin": event.origin,
                 "modality": event.modality,
+                "role": event.role,
+                "date_basis": event.date_basis,
+                "place_basis": event.place_basis,
                 "article_published": article.published if article is not None else None,
                 "geometry": event.geometry,
             }

@@ -82,6 +82,8 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from geo.errors import FaultlinesError
+from geo.text.sentences import sentence_starts
+from geo.text.vocabulary import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 __all__ = [
     "PRECISIONS",
@@ -194,15 +196,13 @@ class DateMention:
 
 # --- vocabulary -------------------------------------------------------------------------
 
-_MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june")
-_MONTHS += ("july", "august", "september", "october", "november", "december")
-_MONTH_ABBREVIATIONS = {name[:3]: n for n, name in enumerate(_MONTHS, 1) if name != "may"}
-_MONTH_ABBREVIATIONS["sept"] = 9
-_MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, 1)} | _MONTH_ABBREVIATIONS
+_MONTHS = MONTHS
+_MONTH_ABBREVIATIONS = MONTH_ABBREVIATIONS
+_MONTH_NUMBERS = MONTH_NUMBERS
 # Words that are also verbs, adjectives or names: accepted only with a capital initial.
 _CAPITALISED_ONLY = frozenset({"may", "march", "august", *_MONTH_ABBREVIATIONS})
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = WEEKDAYS
 # Named days that are not the weekday of the current week.
 _NAMED_DAY_PREFIX = re.compile(
     r"\b(?:black|good|ash|holy|maundy|easter|cyber|super|bloody|giving|shrove|fat|palm|"
@@ -330,7 +330,6 @@ _FUTURE_RE = re.compile(
     r"(?:is|are|'s|’s|'re|’re)\s+(?:set|scheduled|due|expected)\s+to)\b|\w['’]ll\b",
     _I,
 )
-_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n\s*")
 
 
 # --- calendar arithmetic -----------------------------------------------------------------
@@ -850,7 +849,7 @@ class _FutureReading:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._starts = [0, *(m.end() for m in _SENTENCE_BREAK_RE.finditer(text))]
+        self._starts = sentence_starts(text)
         self._cache: dict[int, bool] = {}
 
     def __call__(self, position: int) -> bool:

@@ -41,6 +41,7 @@ from geo.places.gazetteer import Place
 from geo.places.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
 from geo.places.names import INVISIBLE_CHARS, drop_invisible, fold
 from geo.text.actors import ActorVocabulary, load_actor_vocabulary
+from geo.text.vocabulary import MONTHS_AND_WEEKDAYS as _MONTHS_DAYS
 
 #: Texts longer than this many characters are scanned only up to this point.
 MAX_TEXT_CHARS = 20_000_000
@@ -48,41 +49,6 @@ MAX_TEXT_CHARS = 20_000_000
 # a word may hold invisible characters ("Ja\u00adpan"): they are dropped from its key
 _WORD = re.compile(rf"[^\W_]+(?:(?:['’]|[{INVISIBLE_CHARS}]+)[^\W_]+)*")
 _GAP_OK = frozenset({" ", "-", ".", ". ", "‐", "–", " - ", "'", "’"})
-_MONTHS_DAYS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
 #: Lower-case words that may stand inside or at the start of a place name.
 _LOWER_OK = frozenset(
     (

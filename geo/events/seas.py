@@ -1,0 +1,91 @@
+"""Find a country's place and capital, and the sea off its coast or between two countries.
+
+"Waters off the Japanese coast" and "waters between Japan and Russia" name a sea by its
+neighbours: :func:`sea_off` and :func:`sea_between` find it from the gazetteer's shapes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import shapely
+
+from geo.places.gazetteer import Gazetteer, Place
+
+__all__ = ["SEA_KINDS", "capital_ids", "country_ids", "sea_between", "sea_off"]
+
+#: Kinds of gazetteer place that are water.
+SEA_KINDS = ("sea", "strait", "ocean")
+
+# --- seas next to countries -----------------------------------------------------------------
+
+
+@cache
+def capital_ids(gazetteer: Gazetteer) -> dict[str, str]:
+    """Alpha-2 code → id of the country's national capital (its most important, if several)."""
+    best: dict[str, tuple[float, str]] = {}
+    for index, capital in enumerate(gazetteer.capital):
+        codes = gazetteer.country_codes[index]
+        if capital and codes and gazetteer.kinds[index] == "city":
+            rank = (gazetteer.importance[index], gazetteer.ids[index])
+            if codes[0] not in best or rank > best[codes[0]]:
+                best[codes[0]] = rank
+    return {code: rank[1] for code, rank in best.items()}
+
+
+@cache
+def country_ids(gazetteer: Gazetteer) -> dict[str, str]:
+    """Alpha-2 code → id of the country place (``ne:country:AUT``)."""
+    ids: dict[str, str] = {}
+    for index, kind in enumerate(gazetteer.kinds):
+        codes = gazetteer.country_codes[index]
+        if kind == "country" and codes and not ids.get(codes[0], "").startswith("ne:country:"):
+            ids[codes[0]] = gazetteer.ids[index]
+    return ids
+
+
+@cache
+def _coastal_seas(gazetteer: Gazetteer, country_id: str) -> dict[str, int]:
+    """How many points just off the country's coast each sea, strait or ocean contains."""
+    outline = shapely.simplify(gazetteer.place(country_id).geometry, 0.05).buffer(0.25).boundary
+    counts: dict[str, int] = {}
+    for line in getattr(outline, "geoms", [outline]):
+        steps = max(4, int(line.length / 0.25))
+        for step in range(steps):
+            point = line.interpolate(step / steps, normalized=True)
+            found = gazetteer.places_containing(point.x, point.y, kinds=SEA_KINDS)
+            if found:
+                counts[found[0].id] = counts.get(found[0].id, 0) + 1
+    return counts
+
+
+def _best_sea(gazetteer: Gazetteer, scores: dict[str, int]) -> Place:
+    def rank(place_id: str) -> tuple[int, int, str]:
+        ocean = gazetteer.kinds[gazetteer.index_of(place_id)] == "ocean"
+        return (0 if ocean else 1, scores[place_id], place_id)
+
+    return gazetteer.place(max(scores, key=rank))
+
+
+def sea_off(gazetteer: Gazetteer, country: Place, *, prefer: Place | None = None) -> Place | None:
+    """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
+
+    Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
+    each is given the smallest sea, strait or ocean that contains it. When `prefer` (the sea
+    the article last named) is one of them, it is the answer; otherwise the sea or strait
+    holding the most points, and an ocean only when no sea touches the country. Landlocked
+    countries have none.
+    """
+    counts = _coastal_seas(gazetteer, country.id)
+    if not counts:
+        return None
+    if prefer is not None and prefer.id in counts:
+        return prefer
+    return _best_sea(gazetteer, counts)
+
+
+def sea_between(gazetteer: Gazetteer, first: Place, second: Place) -> Place | None:
+    """Return the sea off both countries' coasts ("waters between Japan and Russia")."""
+    one, two = _coastal_seas(gazetteer, first.id), _coastal_seas(gazetteer, second.id)
+    shared = {place_id: min(one[place_id], two[place_id]) for place_id in set(one) & set(two)}
+    return _best_sea(gazetteer, shared) if shared else None

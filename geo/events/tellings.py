@@ -1,0 +1,183 @@
+"""Merge the tellings of one occurrence: headline, lead and body give one event, not three.
+
+News tells its main event several times: the headline names it, the lead gives the day, a
+later sentence the village. :func:`merge_tellings` joins events of one article that are of the
+same type and modality and do not contradict each other, carrying the place and the date
+between the tellings:
+
+* places agree when they share a place of their own (not a critic's capital or a neighbour's)
+  or their points lie within :data:`SAME_PLACE_KM`;
+  when one telling has no place, or names the country of the other's place,
+  they agree only if one is the headline or they are adjacent sentences; separately named
+  places ("strikes on X" and, in another sentence, "on Y") stay separate events;
+* actors agree when both tellings name the same agent (their first actor) or one names none;
+* dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
+  but a date stated to the year never agrees with one stated to the day or month (a tally
+  such as "has fired a dozen missiles this year" is not the launch of the day).
+
+The merged event keeps the sentence and id of the telling that says the most (a place of its
+own, then a stated date; the first on a tie), the finer of the two places
+(a village over its country) and the better-founded date (:data:`BASIS_RANK`, then precision).
+:func:`merge` joins two events of one type in one sentence the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from geo.records import Event
+
+__all__ = ["BASIS_RANK", "SAME_PLACE_KM", "merge", "merge_tellings"]
+
+#: Points closer than this are one place for merging tellings.
+SAME_PLACE_KM = 40.0
+#: A telling without a place joins one at most this many characters away (the next sentence),
+#: or the headline.
+NEXT_SENTENCE_CHARS = 3
+
+#: How well founded a date is, best first.
+BASIS_RANK: dict[str, int] = {
+    "stated": 0,
+    "sentence": 1,
+    "paragraph": 2,
+    "publication": 3,
+    "none": 4,
+}
+_PRECISION_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+_COARSE_KINDS = frozenset({"country", "admin1", "region"})
+
+#: Tells, for a place id, its kind and its country codes (alpha-2); None when unknown.
+PlaceInfo = Callable[[str], tuple[str, tuple[str, ...]] | None]
+
+
+def _fullness(event: Event) -> int:
+    """How much of the event its own sentence tells: a place of its own, a stated date."""
+    return 2 * (event.place_basis == "stated" and bool(event.place_ids)) + (
+        event.date_basis == "stated"
+    )
+
+
+def _date_rank(event: Event) -> tuple[int, int]:
+    return BASIS_RANK[event.date_basis], _PRECISION_RANK[event.date_precision]
+
+
+def _km(first: Event, second: Event) -> float:
+    a, b = first.geometry, second.geometry
+    if a is None or b is None:
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.y, a.x, b.y, b.x))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _coarse(event: Event, info: PlaceInfo) -> bool:
+    found = info(event.place_ids[0]) if event.place_ids else None
+    return found is not None and found[0] in _COARSE_KINDS
+
+
+def _contains(outer: Event, inner: Event, info: PlaceInfo) -> bool:
+    """Whether `outer`'s first place is the country of `inner`'s first place."""
+    if not outer.place_ids or not inner.place_ids:
+        return False
+    big, small = info(outer.place_ids[0]), info(inner.place_ids[0])
+    if big is None or small is None or big[0] != "country" or small[0] == "country":
+        return False
+    return bool(set(big[1]) & set(small[1]))
+
+
+def _own_place(event: Event) -> bool:
+    return bool(event.place_ids) and event.place_basis not in {"capital", "nearby"}
+
+
+def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
+    both = _own_place(first) and _own_place(second)
+    if both and (
+        set(first.place_ids) & set(second.place_ids) or _km(first, second) <= SAME_PLACE_KM
+    ):
+        return True
+    # a telling without a place, or with a country or region, only with the headline or the
+    # sentence right next to it
+    adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
+    if not both:
+        same_agent = bool(first.actors and second.actors and first.actors[0] == second.actors[0])
+        return adjacent or same_agent
+    return adjacent and (_contains(first, second, info) or _contains(second, first, info))
+
+
+def _dates_agree(first: Event, second: Event) -> bool:
+    years = [e.date_precision == "year" for e in (first, second)]
+    if years[0] != years[1]:
+        return False  # a whole year against a day or month: a tally, not this telling
+    borrowed = {"paragraph", "publication", "none"}
+    if first.date_basis in borrowed or second.date_basis in borrowed:
+        return True
+    start, end = first.date_start, first.date_end
+    other_start, other_end = second.date_start, second.date_end
+    if start is None or end is None or other_start is None or other_end is None:
+        return True
+    return start <= other_end and other_start <= end
+
+
+def _agree(first: Event, second: Event, info: PlaceInfo) -> bool:
+    if (first.type, first.modality) != (second.type, second.modality):
+        return False
+    if first.span == second.span:
+        return False  # one sentence's events were already merged, or split by place
+    if first.actors and second.actors and first.actors[0] != second.actors[0]:
+        return False  # another agent: another event (or another critic)
+    return _places_agree(first, second, info) and _dates_agree(first, second)
+
+
+def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
+    """Join two tellings of one event: the fuller sentence, the finer place, the better date."""
+    told = max((first, second), key=_fullness)  # the sentence that tells the most
+    untold = second if told is first else first
+    fine, other = (told, untold) if told.place_ids else (untold, told)
+    if info is not None and other.place_ids and _coarse(fine, info) and not _coarse(other, info):
+        fine, other = other, fine
+    ids = dict(zip(fine.place_ids, fine.place_names, strict=True))
+    for place_id, name in zip(other.place_ids, other.place_names, strict=True):
+        ids.setdefault(place_id, name)
+    dated = min((first, second), key=_date_rank)
+    date_basis = dated.date_basis
+    if dated.span != told.span and date_basis in {"stated", "sentence"}:
+        date_basis = "paragraph"  # told in another sentence
+    place_basis = fine.place_basis
+    if fine.span != told.span and place_basis == "stated":
+        place_basis = "nearby"
+    return replace(
+        told,
+        actors=tuple(dict.fromkeys([*told.actors, *first.actors, *second.actors])),
+        place_ids=tuple(ids),
+        place_names=tuple(ids.values()),
+        geometry=fine.geometry if fine.geometry is not None else other.geometry,
+        date_start=dated.date_start,
+        date_end=dated.date_end,
+        date_precision=dated.date_precision,
+        date_basis=date_basis,
+        place_basis=place_basis,
+        role=dated.role,
+        confidence=max(first.confidence, second.confidence),
+    )
+
+
+def merge_tellings(events: Sequence[Event], info: PlaceInfo) -> list[Event]:
+    """Return `events` (one article's, in text order) with the tellings of one event merged.
+
+    Each event joins the first earlier event it agrees with (see the module documentation),
+    so two events placed apart never fall into one.
+    """
+    merged: list[Event] = []
+    for event in events:
+        for index, earlier in enumerate(merged):
+            if _agree(earlier, event, info):
+                merged[index] = merge(earlier, event, info)
+                break
+        else:
+            merged.append(event)
+    return merged

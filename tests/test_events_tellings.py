@@ -1,0 +1,159 @@
+"""Test how events take dates and places from around them, and how tellings of one event merge.
+
+The texts are invented, in the style of wire reports: a headline, a dated lead, details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geo.events.dating import SentenceDates, fallback_date, publication
+from geo.events.extract import Extraction, extract
+from geo.records import Event
+from geo.text.articles import article_from_text
+from geo.text.mentions import PlaceFinder
+from geo.text.sentences import sentence_starts, split_sentences
+from geo.text.vocabulary import MONTH_NUMBERS, MONTHS_AND_WEEKDAYS, WEEKDAYS
+
+PUBLISHED = dt.date(2024, 5, 15)  # a Wednesday
+
+
+def run(text: str, finder: PlaceFinder) -> Extraction:
+    return extract(article_from_text(text, published=PUBLISHED), finder=finder)
+
+
+def of_type(extraction: Extraction, kind: str) -> list[Event]:
+    return [e for e in extraction.events if e.type == kind]
+
+
+# --- dates from the sentence, the paragraph, the publication --------------------------------
+
+
+def test_a_date_in_a_leading_clause_dates_the_event(finder: PlaceFinder) -> None:
+    text = "On Monday, shortly after midnight, artillery shelled the town of Kupiansk."
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert (event.date_start, event.date_precision) == (dt.date(2024, 5, 13), "day")
+
+
+def test_the_date_of_the_sentence_before_dates_the_event(finder: PlaceFinder) -> None:
+    text = (
+        "The fighting began on Sunday night, local officials said. "
+        "Government troops shelled rebel positions around Goma."
+    )
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert (event.date_start, event.date_basis) == (dt.date(2024, 5, 12), "paragraph")
+
+
+def test_an_undated_event_is_dated_by_the_month_of_publication(finder: PlaceFinder) -> None:
+    (event,) = of_type(run("Russian ships held drills in the Baltic Sea.", finder), "exercise")
+    assert (event.date_start, event.date_end) == (dt.date(2024, 5, 1), PUBLISHED)
+    assert (event.date_precision, event.date_basis) == ("month", "publication")
+
+
+def test_an_undated_plan_stays_undated() -> None:
+    assert publication(PUBLISHED, planned=True).basis == "none"
+    assert publication(None, planned=False).interval.start is None
+
+
+def test_a_neighbouring_date_from_long_ago_is_not_borrowed() -> None:
+    text = "The border was drawn in 1962.\nTroops clashed near the pass."
+    sentences = split_sentences(text)
+    dated = fallback_date(
+        SentenceDates(text, sentences, PUBLISHED), 1, published=PUBLISHED, planned=False
+    )
+    assert dated.basis == "publication"
+
+
+def test_an_event_weeks_before_publication_is_context(finder: PlaceFinder) -> None:
+    text = "In March, Russian warships held drills in the Baltic Sea."
+    (event,) = of_type(run(text, finder), "exercise")
+    assert event.role == "context"
+    (news,) = of_type(
+        run("Russian warships held drills in the Baltic Sea on Monday.", finder), "exercise"
+    )
+    assert news.role == "main"
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def test_a_statement_is_placed_at_its_authors_capital(finder: PlaceFinder) -> None:
+    (event,) = of_type(run("Poland condemned the strike.", finder), "criticism")
+    assert (event.place_names, event.place_basis) == (("Warsaw",), "capital")
+
+
+def test_a_seat_of_government_is_its_capital(finder: PlaceFinder) -> None:
+    text = "Armenia and Azerbaijan signed a peace agreement at the White House on Friday."
+    (event,) = of_type(run(text, finder), "accession")
+    assert event.place_names[0] == "Washington, D.C." or "Washington" in event.place_names[0]
+
+
+def test_an_unknown_village_takes_the_region_named_beside_it(finder: PlaceFinder) -> None:
+    text = "Gunmen on Friday attacked Qorowlo village, Borno State, burning homes."
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert event.place_names == ("Borno",)
+    assert event.place_basis == "approximate"
+    text = "Gunmen on Friday attacked Qorowlo, a hamlet in Borno State, burning homes."
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert event.place_names == ("Borno",)
+
+
+def test_an_attack_takes_the_place_of_the_sentence_before(finder: PlaceFinder) -> None:
+    text = (
+        "Heavy fighting was reported in Kramatorsk on Tuesday. "
+        "Militants shelled a school, killing three civilians."
+    )
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert event.place_names == ("Kramatorsk",)
+    assert event.place_basis in {"nearby", "stated"}
+
+
+def test_attacks_on_two_named_towns_are_two_events(finder: PlaceFinder) -> None:
+    text = "Israeli jets struck the cities of Tyre and Sidon on Tuesday."
+    events = of_type(run(text, finder), "armed_attack")
+    assert sorted(e.place_names[0] for e in events) == ["Sidon", "Tyre"]
+    assert len({e.id for e in events}) == 2
+
+
+# --- tellings -----------------------------------------------------------------------------
+
+
+def test_headline_and_lead_are_one_event_with_both_place_and_date(finder: PlaceFinder) -> None:
+    text = (
+        "Chinese coast guard fires water cannon at Philippine boat\n\n"
+        "A Chinese coast guard ship fired a water cannon at a Philippine supply boat near "
+        "Second Thomas Shoal on Tuesday, the Philippine coast guard said."
+    )
+    (event,) = of_type(run(text, finder), "incursion")
+    assert event.date_start == dt.date(2024, 5, 14)
+    assert event.place_names
+
+
+def test_attacks_on_separately_named_places_stay_apart(finder: PlaceFinder) -> None:
+    text = (
+        "Drones struck an oil depot in Odesa on Monday.\n\n"
+        "Separately, missiles hit a power station in Lviv on Monday."
+    )
+    events = of_type(run(text, finder), "armed_attack")
+    assert len(events) == 2
+
+
+def test_statements_of_two_governments_stay_apart(finder: PlaceFinder) -> None:
+    text = "Japan condemned the launch.\n\nSouth Korea also condemned the launch on Tuesday."
+    assert len(of_type(run(text, finder), "criticism")) == 2
+
+
+# --- one sentence splitter, one calendar vocabulary ------------------------------------------
+
+
+def test_sentence_starts_follow_the_splitter() -> None:
+    text = "Gen. Smith arrived. The talks began in the U.S. capital. They ended."
+    assert sentence_starts(text) == [0, *(s.start for s in split_sentences(text)[1:])]
+    assert len(sentence_starts(text)) == 3
+
+
+def test_the_calendar_vocabulary() -> None:
+    assert MONTH_NUMBERS["sept"] == 9
+    assert MONTH_NUMBERS["december"] == 12
+    assert WEEKDAYS[0] == "monday"
+    assert {"may", "sunday", "jan"} <= MONTHS_AND_WEEKDAYS

@@ -1,0 +1,116 @@
+"""Test the triggers of real reporting: verbal, passive and nominal ways news states an event.
+
+Every sentence is invented, written in the register of wire copy and local reporting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.events.extract import extract
+from geo.events.lexicon import compile_pattern
+from geo.events.triggers import TRIGGERS
+from geo.text.articles import article_from_text
+from geo.text.mentions import PlaceFinder
+
+PUBLISHED = dt.date(2024, 5, 15)
+
+
+def kinds(text: str, finder: PlaceFinder) -> set[str]:
+    article = article_from_text(text, published=PUBLISHED)
+    return {event.type for event in extract(article, finder=finder).events}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # armed attack: verbs with any object, passives, nominal events, captures
+        ("Border guards were shot at from across the river near Osh on Sunday.", "armed_attack"),
+        ("Soldiers opened fire on a crowd in Gao on Tuesday.", "armed_attack"),
+        ("The army fired heavy artillery toward the hills above Kupiansk.", "armed_attack"),
+        ("Fierce clashes erupted on Monday near the Torkham border crossing.", "armed_attack"),
+        ("Heavy fighting broke out in the town of Bakhmut overnight.", "armed_attack"),
+        ("Rebels captured the town of Rutshuru on Saturday.", "armed_attack"),
+        ("The paramilitary group took control of Nyala airport on Thursday.", "armed_attack"),
+        ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
+        ("A fighter jet shot down a surveillance balloon off Alaska.", "armed_attack"),
+        ("Two civilians were killed in an airstrike on Khan Younis on Friday.", "armed_attack"),
+        ("Three soldiers were killed when a landmine exploded near Mopti.", "armed_attack"),
+        ("Drones struck a power station in Kharkiv early on Monday.", "armed_attack"),
+        ("Militants set fire to the market in Maiduguri on Sunday.", "armed_attack"),
+        ("Gunmen kidnapped twelve villagers near Kaduna on Saturday.", "armed_attack"),
+        ("A drone attack on Odesa killed four people on Tuesday.", "armed_attack"),
+        # incursion
+        (
+            "The survey ship returned to waters within Vietnam's exclusive economic zone.",
+            "incursion",
+        ),
+        ("Rebel fighters boarded the tanker from a helicopter in the Red Sea.", "incursion"),
+        # patrol
+        ("The frigate passed through the Taiwan Strait on Tuesday.", "patrol"),
+        ("The Chinese research vessel docked at Colombo port on Monday.", "patrol"),
+        # exercise
+        ("The Cobra Gold exercises opened on Monday in Thailand.", "exercise"),
+        # buildup
+        ("Some 2,000 troops have been sent to the border with Venezuela.", "buildup"),
+        ("The army is reinforcing its presence in the Cauca region.", "buildup"),
+        # visit
+        ("The foreign minister was welcomed on arrival in Riyadh on Tuesday.", "visit"),
+        # talks
+        ("Peace talks hosted by Qatar concluded in Doha on Friday.", "talks"),
+        ("The president spoke with his French counterpart on Monday.", "talks"),
+        ("The ambassador presented his credentials to the president in Caracas.", "talks"),
+        # accession
+        ("Bogota and Caracas restored diplomatic relations on Monday.", "accession"),
+        (
+            "Talks between Russia and Ukraine led to a deal to exchange prisoners in Istanbul.",
+            "accession",
+        ),
+        # office opening
+        (
+            "The Saudi embassy in Damascus announced the resumption of its operations.",
+            "office_opening",
+        ),
+        (
+            "India upgraded its diplomatic mission in Kabul to a full embassy on Tuesday.",
+            "office_opening",
+        ),
+        # territorial claim
+        ("Nepal's cabinet endorsed a new political map on Monday.", "territorial_claim"),
+        (
+            "Guatemala held a referendum on its claim to Belize on Sunday.",
+            "territorial_claim",
+        ),
+        # criticism
+        ("Hanoi strongly protests the violation of its waters.", "criticism"),
+        ("The Czech ambassador is being summoned to the foreign ministry in Moscow.", "criticism"),
+        ("Denmark's prime minister called the proposal absurd.", "criticism"),
+    ],
+)
+def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -> None:
+    assert kind in kinds(text, finder)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Analysts said fighting could break out again if talks fail.", "armed_attack"),
+        ("The embassy hours were extended.", "office_opening"),
+        ("The ship did not pass through the strait.", "patrol"),
+    ],
+)
+def test_triggers_stay_silent_when_nothing_happened(
+    text: str, kind: str, finder: PlaceFinder
+) -> None:
+    assert kind not in kinds(text, finder)
+
+
+def test_every_trigger_compiles_and_names_a_known_type() -> None:
+    from geo.taxonomy import EVENT_TYPE_KEYS
+
+    for trigger in TRIGGERS:
+        assert trigger.type in EVENT_TYPE_KEYS
+        assert 0 < trigger.weight <= 1
+        assert compile_pattern(trigger.pattern).pattern
