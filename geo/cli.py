@@ -36,6 +36,7 @@ from geo.places.build import GazetteerBuildError
 from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
 from geo.places.names import MAX_NAME_CHARS
+from geo.records import MAP_LAYERS
 from geo.text.articles import Article, ArticleError, decode_file, read_article
 from geo.text.mentions import PlaceMention, find_places
 
@@ -307,7 +308,7 @@ _EXPORT_COLUMNS_DROPPED = ("article_published", "text")
 @main.command()
 @click.option(
     "--layer",
-    type=click.Choice(["events", "offices", "zones", "places"]),
+    type=click.Choice(MAP_LAYERS),
     required=True,
 )
 @_STORE_OPTION

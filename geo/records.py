@@ -15,10 +15,13 @@ from typing import Final, Literal, get_args
 
 from shapely.geometry.base import BaseGeometry
 
-Origin = Literal["curated", "extracted", "derived"]
 CRS: Final = "EPSG:4326"
 """The one coordinate reference system of every geometry Faultlines keeps or shows."""
 
+MAP_LAYERS: Final = ("events", "offices", "zones", "places")
+"""The map's layers, in drawing order: every layer name is spelled here and only here."""
+
+Origin = Literal["curated", "extracted", "derived"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Precision = Literal["day", "month", "year", "unknown"]
 Modality = Literal["happened", "planned"]
@@ -27,6 +30,10 @@ DateBasis = Literal["stated", "sentence", "paragraph", "publication", "none"]
 PlaceBasis = Literal["stated", "approximate", "nearby", "capital", "none"]
 OfficeStatus = Literal["open", "proposed", "in_talks", "closed"]
 OFFICE_STATUSES: tuple[str, ...] = get_args(OfficeStatus)
+OFFICE_STATUS_RANK: Final = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
+"""How far along an office is: of two reports of the same day, the further status wins."""
+PRECISION_RANK: Final = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+"""Date precisions from the finest: a finer date is preferred."""
 ZoneKind = Literal["territorial_dispute", "military_activity", "war"]
 ZONE_KINDS: tuple[str, ...] = get_args(ZoneKind)
 

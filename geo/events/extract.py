@@ -139,7 +139,17 @@ from geo.events.seas import SEA_KINDS, capital_ids, country_ids, sea_between, se
 from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL, TRIGGERS, Trigger
 from geo.places.gazetteer import Gazetteer, Place
-from geo.records import Event, Modality, Office, OfficeStatus, PlaceBasis, Role, stable_id
+from geo.records import (
+    OFFICE_STATUS_RANK,
+    PRECISION_RANK,
+    Event,
+    Modality,
+    Office,
+    OfficeStatus,
+    PlaceBasis,
+    Role,
+    stable_id,
+)
 from geo.taxonomy import event_type
 from geo.text.articles import Article
 from geo.text.dates import DateInterval, DateMention, find_dates
@@ -203,7 +213,6 @@ class _Context:
         return self.clauses[-1]
 
 
-_STATUS_RANK: dict[str, int] = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
@@ -772,7 +781,7 @@ class _Extractor:
         def distance(mention: DateMention) -> int:
             return max(offset[0] - mention.end, mention.start - offset[1], 0)
 
-        nearest = min(kept, key=lambda m: (distance(m), _PRECISION_RANK[m.interval.precision]))
+        nearest = min(kept, key=lambda m: (distance(m), PRECISION_RANK[m.interval.precision]))
         interval = nearest.interval
         for first, second in itertools.pairwise(kept):  # "on Thursday and Friday"
             joined = re.fullmatch(
@@ -993,7 +1002,7 @@ class _Extractor:
             city_name = city.name if city else ""
             offices[(org, host.id)] = _OfficeReport(org, host.id, city_name, point, status, since)
             return
-        if _STATUS_RANK[status] > _STATUS_RANK[report.status]:
+        if OFFICE_STATUS_RANK[status] > OFFICE_STATUS_RANK[report.status]:
             report.status = status
         if city is not None and not report.city:
             report.city, report.point = city.name, point
@@ -1051,9 +1060,6 @@ class _Extractor:
             )
             for report in offices.values()
         ]
-
-
-_PRECISION_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
 def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:

@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from geo.records import Event
+from geo.records import PRECISION_RANK, Event
 
 __all__ = ["BASIS_RANK", "SAME_PLACE_KM", "merge", "merge_tellings"]
 
@@ -45,7 +45,6 @@ BASIS_RANK: dict[str, int] = {
     "publication": 3,
     "none": 4,
 }
-_PRECISION_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 _COARSE_KINDS = frozenset({"country", "admin1", "region"})
 
 #: Tells, for a place id, its kind and its country codes (alpha-2); None when unknown.
@@ -60,7 +59,7 @@ def _fullness(event: Event) -> int:
 
 
 def _date_rank(event: Event) -> tuple[int, int]:
-    return BASIS_RANK[event.date_basis], _PRECISION_RANK[event.date_precision]
+    return BASIS_RANK[event.date_basis], PRECISION_RANK[event.date_precision]
 
 
 def _km(first: Event, second: Event) -> float:

@@ -31,13 +31,12 @@ from geo.layers.zones import (
     places_frame,
 )
 from geo.places.gazetteer import Gazetteer
-from geo.records import Office
+from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.store import Layers, Store
 from geo.text.articles import Article, ArticleError, read_article
 from geo.text.mentions import PlaceFinder, default_finder
 
 #: Offices move forward through these states; a later article's status wins.
-_STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -112,9 +111,9 @@ def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> li
             merged[office.id] = (office, reported)
             continue
         old, old_reported = previous
-        newer = (reported or datetime.date.min, _STATUS_ORDER.get(office.status, 0)) >= (
+        newer = (reported or datetime.date.min, OFFICE_STATUS_RANK.get(office.status, 0)) >= (
             old_reported or datetime.date.min,
-            _STATUS_ORDER.get(old.status, 0),
+            OFFICE_STATUS_RANK.get(old.status, 0),
         )
         chosen = office if newer else old
         article_ids = tuple(sorted({*old.article_ids, *office.article_ids}))

@@ -24,7 +24,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from geo.errors import FaultlinesError
-from geo.records import CRS
+from geo.records import CRS, MAP_LAYERS
 
 __all__ = [
     "CRS",
@@ -65,10 +65,10 @@ __all__ = [
     "write_atomic",
 ]
 
-LAYERS: Final = ("events", "offices", "zones", "places", "articles")
+LAYERS: Final = (*MAP_LAYERS, "articles")
 """The layers a store holds, in display order."""
 
-GEO_LAYERS: Final = frozenset({"events", "offices", "zones", "places"})
+GEO_LAYERS: Final = frozenset(MAP_LAYERS)
 """Layers stored as GeoDataFrames (EPSG:4326); ``bbox`` filters apply to these only."""
 
 DATED_LAYERS: Final = MappingProxyType(

@@ -57,6 +57,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import FaultlinesError
 from geo.layers.intervals import covered_intervals
+from geo.records import CRS
 from geo.view.popups import (
     event_popup,
     event_tooltip,
@@ -795,7 +796,7 @@ def cluster_events(events: Any, zoom: int) -> Any:
                 "geometry": shapely.Point(means.at[(cx, cy), "x"], means.at[(cx, cy), "y"]),
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:

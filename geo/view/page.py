@@ -25,6 +25,7 @@ from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
+from geo.records import CRS, MAP_LAYERS
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
 from geo.view.dataset import Dataset
@@ -297,7 +298,7 @@ def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
     """Return the selected feature's record from whichever visible layer holds it."""
     if not selected:
         return None
-    for name in ("events", "offices", "zones", "places"):
+    for name in MAP_LAYERS:
         frame = getattr(layers, name)
         if frame is not None and len(frame) and "id" in frame.columns:
             rows = frame[frame["id"] == selected]
@@ -433,7 +434,7 @@ def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
         shapely.simplify(place.geometry, tolerance, preserve_topology=True)
         for place in gazetteer.iter_places("country")
     ]
-    return gpd.GeoDataFrame({"geometry": shapes}, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame({"geometry": shapes}, geometry="geometry", crs=CRS)
 
 
 BASEMAP_FORMAT = 1

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.errors import FaultlinesError
+from geo.records import MAP_LAYERS
 
 __all__ = [
     "ACTOR_PATTERN",
@@ -36,7 +37,7 @@ __all__ = [
     "ViewState",
 ]
 
-LAYER_KEYS: tuple[str, ...] = ("events", "offices", "zones", "places")
+LAYER_KEYS: tuple[str, ...] = MAP_LAYERS
 """Every map layer; URLs list the visible ones sorted alphabetically."""
 
 DEFAULT_LAYERS: frozenset[str] = frozenset({"events", "offices", "zones"})
