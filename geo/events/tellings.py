@@ -27,6 +27,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from geo.places.geodesy import haversine_km
 from geo.records import PRECISION_RANK, Event
 
 __all__ = ["BASIS_RANK", "SAME_PLACE_KM", "merge", "merge_tellings"]
@@ -66,12 +67,7 @@ def _km(first: Event, second: Event) -> float:
     a, b = first.geometry, second.geometry
     if a is None or b is None:
         return math.inf
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.y, a.x, b.y, b.x))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.x, a.y, b.x, b.y)
 
 
 def _coarse(event: Event, info: PlaceInfo) -> bool:

@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.places.gazetteer import Gazetteer, Place, haversine_km
+from geo.places.geodesy import KM_PER_DEGREE, buffer_km
 from geo.records import CRS, Event, Office, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
@@ -170,7 +171,6 @@ ARTICLE_COLUMNS: Final = {
 }
 """Columns and dtypes of the articles table (a plain DataFrame: articles have no place)."""
 
-_KM_PER_DEGREE: Final = 111.195
 _MIN_COS: Final = 0.05
 _WORLD: Final = box(-180.0, -90.0, 180.0, 90.0)
 _POINT_KINDS: Final = frozenset({"city"})
@@ -574,7 +574,7 @@ class _SeverityScorer:
             return 0.0, ()
         # the tree narrows a hundred thousand events to those near the zone's box
         minx, miny, maxx, maxy = geometry.bounds
-        margin = self.near_km / _KM_PER_DEGREE
+        margin = self.near_km / KM_PER_DEGREE
         widen = margin / max(
             math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS
         )
@@ -618,7 +618,7 @@ def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> A
     if xs.size == 0 or geometry is None or geometry.is_empty:
         return mask
     minx, miny, maxx, maxy = geometry.bounds
-    margin = near_km / _KM_PER_DEGREE
+    margin = near_km / KM_PER_DEGREE
     scale = max(math.cos(math.radians((miny + maxy) / 2)), _MIN_COS)
     shrink = max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS)
     candidates = (
@@ -661,8 +661,8 @@ def _outside_distance_km(geometry: BaseGeometry, lon: float, lat: float, *, max_
     scale = max(math.cos(math.radians(lat)), _MIN_COS)
     # a lower bound of the distance: longitude degrees shrink most at the highest latitude
     shrink = math.cos(math.radians(min(90.0, max(abs(lat), abs(miny), abs(maxy)))))
-    dy = max(miny - lat, lat - maxy, 0.0) * _KM_PER_DEGREE
-    dx = max(minx - lon, lon - maxx, 0.0) * _KM_PER_DEGREE * shrink
+    dy = max(miny - lat, lat - maxy, 0.0) * KM_PER_DEGREE
+    dx = max(minx - lon, lon - maxx, 0.0) * KM_PER_DEGREE * shrink
     if math.hypot(dx, dy) > max_km:
         return math.inf
     scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(lon, lat))
@@ -709,13 +709,6 @@ def _joins(main: Place, other: Place, *, broad: Set[str], small: Set[str]) -> bo
     return _footprint_km(main, other) <= CLUSTER_KM
 
 
-def _buffer_km(point: Point, km: float) -> BaseGeometry:
-    """Return a disc of about `km` around a point, stretched for its latitude."""
-    scale = max(math.cos(math.radians(point.y)), _MIN_COS)
-    disc = point.buffer(km / _KM_PER_DEGREE, quad_segs=16)
-    return affinity.scale(disc, xfact=1 / scale, yfact=1.0, origin=point)
-
-
 def _zone_shape(place: Place) -> BaseGeometry:
     """Return the part of a place a derived zone covers.
 
@@ -725,10 +718,10 @@ def _zone_shape(place: Place) -> BaseGeometry:
     """
     point = Point(place.point)
     if place.geometry.geom_type == "Point":
-        return _buffer_km(point, CITY_BUFFER_KM).intersection(_WORLD)
+        return buffer_km(point, CITY_BUFFER_KM, quad_segs=16).intersection(_WORLD)
     if float(place.geometry.area) > LARGE_AREA_DEG2:
-        clipped = _buffer_km(point, CLUSTER_KM).intersection(place.geometry)
-        return clipped if not clipped.is_empty else _buffer_km(point, CLUSTER_KM)
+        clipped = buffer_km(point, CLUSTER_KM, quad_segs=16).intersection(place.geometry)
+        return clipped if not clipped.is_empty else buffer_km(point, CLUSTER_KM, quad_segs=16)
     return place.geometry
 
 
@@ -796,7 +789,7 @@ def derive_zones(
     order = sorted(places, key=lambda p: (-len(members[p]), p))
     tree = shapely.STRtree([places[p].geometry for p in order])
     cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
-    margin = CLUSTER_KM / _KM_PER_DEGREE
+    margin = CLUSTER_KM / KM_PER_DEGREE
     for position, place_id in enumerate(order):
         place = places[place_id]
         minx, miny, maxx, maxy = place.geometry.bounds
