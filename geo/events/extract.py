@@ -325,6 +325,8 @@ class _Extractor:
         self.voice = self._voice(finder)
         self.actors = self._actor_mentions()
         self.actor_starts = [a.start for a in self.actors]
+        # Dates found in a clause, kept: every trigger of one clause asks for the same span.
+        self._dates_of: dict[tuple[int, int, bool], list[DateMention]] = {}
 
     def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
         """Read a seat of government ("the White House") as its capital, whatever its alias."""
@@ -763,7 +765,10 @@ class _Extractor:
         segment = self.text[start:end]
         published = self.article.published
         kept: list[DateMention] = []
-        for mention in find_dates(segment, published, future=planned):
+        key = (start, end, planned)
+        if key not in self._dates_of:
+            self._dates_of[key] = find_dates(segment, published, future=planned)
+        for mention in self._dates_of[key]:
             position = start + mention.start
             if not mention.interval.is_resolved or self._aside(position, match, ctx):
                 continue
