@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus
 import geopandas as gpd  # noqa: E402
 import shapely  # noqa: E402
 
-from geo.layers.zones import EVENT_COLUMNS, articles_frame, build_zones  # noqa: E402
+from geo.layers.frames import EVENT_COLUMNS, articles_frame  # noqa: E402
+from geo.layers.zones import build_zones  # noqa: E402
 from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
 from geo.records import stable_id  # noqa: E402
 from geo.store.store import Store  # noqa: E402

@@ -14,26 +14,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from geo.layers.seeds import SeedData, load_seeds
-from geo.layers.zones import (
+from geo.layers.frames import (
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
-    HALF_LIFE_DAYS,
     OFFICE_COLUMNS,
     PLACE_COLUMNS,
-    SEVERITY_SCALE,
-    UNKNOWN_DATE_FACTOR,
     ZONE_COLUMNS,
     articles_frame,
-    build_zones,
     count_places,
-    derive_zones,
-    event_contributions,
     events_frame,
     offices_frame,
     places_frame,
-    zone_severity,
     zones_frame,
+)
+from geo.layers.seeds import SeedData, load_seeds
+from geo.layers.zones import (
+    HALF_LIFE_DAYS,
+    SEVERITY_SCALE,
+    UNKNOWN_DATE_FACTOR,
+    build_zones,
+    derive_zones,
+    event_contributions,
+    zone_severity,
 )
 from geo.places.gazetteer import Gazetteer
 from geo.records import Event, Zone, stable_id

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import shapely
 
-from geo.places.gazetteer import haversine_km
+from geo.places.geodesy import haversine_km
 from geo.text.mentions import PlaceFinder, PlaceMention
 
 #: Distance within which a resolved place counts as right.

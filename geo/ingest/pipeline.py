@@ -22,14 +22,14 @@ from typing import Any, Final
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.events.extract import Extraction, extract
-from geo.layers.zones import (
+from geo.layers.frames import (
     articles_frame,
-    build_zones,
     events_frame,
     merge_place_frames,
     offices_frame,
     places_frame,
 )
+from geo.layers.zones import build_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.store import Layers, Store

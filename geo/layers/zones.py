@@ -1,26 +1,19 @@
-"""Turn records into map layers and measure how tense each zone is.
-
-Each layer is a frame with a fixed schema (:data:`EVENT_COLUMNS`, :data:`OFFICE_COLUMNS`,
-:data:`ZONE_COLUMNS`, :data:`PLACE_COLUMNS`, :data:`ARTICLE_COLUMNS`): the column names of the
-records in :mod:`geo.records`, text as ``str``, dates as ``datetime64[ns]`` (``NaT`` when
-unknown), lists as Python lists, geometry in EPSG:4326. Empty input gives an empty frame with
-the same columns and dtypes, so callers never special-case "no data".
+"""Measure how tense each zone is, and draw zones where military events cluster.
 
 Zones get a severity from the events in and around them (:func:`zone_severity`); where
 military events cluster outside any known zone, :func:`derive_zones` draws a new one, and
 :func:`build_zones` puts curated and derived zones together. The functions are pure: no files,
-no Streamlit, no folium.
+no Streamlit, no folium. The layers' frames are made in :mod:`geo.layers.frames`.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Set
 from dataclasses import replace
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import shapely
@@ -29,35 +22,24 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from geo.places.gazetteer import Gazetteer, Place, haversine_km
-from geo.places.geodesy import KM_PER_DEGREE, buffer_km
-from geo.records import CRS, Event, Office, Zone, stable_id
+from geo.layers.frames import zones_frame, zones_records
+from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geodesy import KM_PER_DEGREE, buffer_km, haversine_km
+from geo.records import CRS, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
 __all__ = [
-    "ARTICLE_COLUMNS",
     "CLUSTER_KM",
     "CRS",
-    "EVENT_COLUMNS",
     "HALF_LIFE_DAYS",
     "MILITARY_TYPES",
     "NEAR_KM",
-    "OFFICE_COLUMNS",
-    "PLACE_COLUMNS",
     "SEVERITY_SCALE",
     "UNKNOWN_DATE_FACTOR",
-    "ZONE_COLUMNS",
-    "ArticleLike",
-    "articles_frame",
     "build_zones",
-    "count_places",
     "derive_zones",
     "event_contributions",
-    "events_frame",
-    "offices_frame",
-    "places_frame",
     "zone_severity",
-    "zones_frame",
 ]
 
 HALF_LIFE_DAYS: Final = 180.0
@@ -91,341 +73,11 @@ MILITARY_TYPES: Final = frozenset(
 )
 """Event types whose clusters make a derived ``military_activity`` zone."""
 
-EVENT_COLUMNS: Final = {
-    "id": "str",
-    "article_id": "str",
-    "type": "str",
-    "cameo": "str",
-    "date_start": "datetime64[ns]",
-    "date_end": "datetime64[ns]",
-    "date_precision": "str",
-    "actors": "object",
-    "place_ids": "object",
-    "place_names": "object",
-    "sentence": "str",
-    "span_start": "int64",
-    "span_end": "int64",
-    "confidence": "float64",
-    "origin": "str",
-    "modality": "str",
-    "role": "str",
-    "date_basis": "str",
-    "place_basis": "str",
-    "article_published": "datetime64[ns]",
-    "geometry": "geometry",
-}
-"""Columns and dtypes of the events layer (``role``, ``date_basis`` and ``place_basis`` as in
-:class:`geo.records.Event`; stores written before them lack the columns, to be read as
-``main``, ``stated`` and ``stated``). ``article_published`` is the publication date of
-the event's article (``NaT`` when not known); it ages events whose own date is unknown."""
-
-OFFICE_COLUMNS: Final = {
-    "id": "str",
-    "org": "str",
-    "host_place_id": "str",
-    "host_name": "str",
-    "city": "str",
-    "status": "str",
-    "since": "datetime64[ns]",
-    "article_ids": "object",
-    "origin": "str",
-    "geometry": "geometry",
-}
-"""Columns and dtypes of the offices layer."""
-
-ZONE_COLUMNS: Final = {
-    "id": "str",
-    "name": "str",
-    "kind": "str",
-    "parties": "object",
-    "severity": "float64",
-    "event_ids": "object",
-    "origin": "str",
-    "place_id": "str",
-    "geometry": "geometry",
-}
-"""Columns and dtypes of the zones layer."""
-
-PLACE_COLUMNS: Final = {
-    "id": "str",
-    "name": "str",
-    "kind": "str",
-    "country_codes": "object",
-    "disputed_by": "object",
-    "mentions": "int64",
-    "article_ids": "object",
-    "geometry": "geometry",
-}
-"""Columns and dtypes of the places layer (geometry is the place's real shape)."""
-
-ARTICLE_COLUMNS: Final = {
-    "id": "str",
-    "title": "str",
-    "outlet": "str",
-    "published": "datetime64[ns]",
-    "url": "str",
-    "language": "str",
-    "source": "str",
-    "text": "str",
-    "ingested_at": "datetime64[ns, UTC]",
-}
-"""Columns and dtypes of the articles table (a plain DataFrame: articles have no place)."""
-
 _MIN_COS: Final = 0.05
 _WORLD: Final = box(-180.0, -90.0, 180.0, 90.0)
 _POINT_KINDS: Final = frozenset({"city"})
 _BROAD_KINDS: Final = frozenset({"country", "ocean", "continent"})
 _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
-
-
-class ArticleLike(Protocol):
-    """What the layers read from an article: :class:`geo.text.articles.Article` or seed metadata."""
-
-    @property
-    def id(self) -> str:
-        """Content-hash id."""
-
-    @property
-    def title(self) -> str:
-        """Headline."""
-
-    @property
-    def outlet(self) -> str | None:
-        """Publisher."""
-
-    @property
-    def published(self) -> datetime.date | None:
-        """Publication date."""
-
-    @property
-    def url(self) -> str | None:
-        """Web address."""
-
-    @property
-    def language(self) -> str:
-        """Language tag."""
-
-    @property
-    def source(self) -> str:
-        """Where the text came from."""
-
-
-# --- frames --------------------------------------------------------------------------------
-
-
-def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> Any:
-    """Return a frame of `rows` with exactly the columns and dtypes of `schema`."""
-    data: dict[str, Any] = {}
-    for name, dtype in schema.items():
-        if dtype == "geometry":
-            continue
-        values = [row[name] for row in rows]
-        if dtype == "object":
-            column = pd.Series([list(v) for v in values], dtype="object")
-        elif dtype.startswith("datetime64") and "UTC" in dtype:
-            column = pd.Series(pd.to_datetime(values, utc=True), dtype=dtype)
-        else:
-            column = pd.Series(values, dtype=dtype)
-        data[name] = column
-    if "geometry" not in schema:
-        return pd.DataFrame(data, columns=list(schema))
-    geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=CRS)
-    return gpd.GeoDataFrame(data, geometry=geometry, crs=CRS)
-
-
-def events_frame(events: Iterable[Event], articles: Mapping[str, ArticleLike] | None = None) -> Any:
-    """Return the events layer.
-
-    Parameters
-    ----------
-    events
-        The events, in the order wanted.
-    articles
-        Article id → article; fills ``article_published`` (``NaT`` without it).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per event, columns :data:`EVENT_COLUMNS`; ``span`` is split into
-        ``span_start`` and ``span_end``; events without a place have no geometry (None).
-    """
-    known = articles or {}
-    rows = []
-    for event in events:
-        article = known.get(event.article_id)
-        rows.append(
-            {
-                "id": event.id,
-                "article_id": event.article_id,
-                "type": event.type,
-                "cameo": event.cameo,
-                "date_start": event.date_start,
-                "date_end": event.date_end,
-                "date_precision": event.date_precision,
-                "actors": event.actors,
-                "place_ids": event.place_ids,
-                "place_names": event.place_names,
-                "sentence": event.sentence,
-                "span_start": event.span[0],
-                "span_end": event.span[1],
-                "confidence": event.confidence,
-                "origin": event.origin,
-                "modality": event.modality,
-                "role": event.role,
-                "date_basis": event.date_basis,
-                "place_basis": event.place_basis,
-                "article_published": article.published if article is not None else None,
-                "geometry": event.geometry,
-            }
-        )
-    return _frame(rows, EVENT_COLUMNS)
-
-
-def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> Any:
-    """Return the offices layer.
-
-    Parameters
-    ----------
-    offices
-        The offices.
-    gazetteer
-        Names the host (``host_name``; ``""`` when the host id is not in it).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per office, columns :data:`OFFICE_COLUMNS`.
-    """
-    rows = []
-    for office in offices:
-        host = gazetteer.get(office.host_place_id)
-        rows.append(
-            {
-                "id": office.id,
-                "org": office.org,
-                "host_place_id": office.host_place_id,
-                "host_name": host.name if host is not None else "",
-                "city": office.city,
-                "status": office.status,
-                "since": office.since,
-                "article_ids": office.article_ids,
-                "origin": office.origin,
-                "geometry": office.geometry,
-            }
-        )
-    return _frame(rows, OFFICE_COLUMNS)
-
-
-def zones_frame(zones: Iterable[Zone]) -> Any:
-    """Return the zones layer: one row per zone, columns :data:`ZONE_COLUMNS`."""
-    rows = [
-        {
-            "id": zone.id,
-            "name": zone.name,
-            "kind": zone.kind,
-            "parties": zone.parties,
-            "severity": zone.severity,
-            "event_ids": zone.event_ids,
-            "origin": zone.origin,
-            "place_id": zone.place_id,
-            "geometry": zone.geometry,
-        }
-        for zone in zones
-    ]
-    return _frame(rows, ZONE_COLUMNS)
-
-
-def count_places(events: Iterable[Event]) -> dict[str, tuple[int, set[str]]]:
-    """Count how often each place is named by events, and in which articles.
-
-    Returns
-    -------
-    dict
-        Place id → (number of events naming it, ids of their articles): the input of
-        :func:`places_frame`.
-    """
-    counts: dict[str, tuple[int, set[str]]] = {}
-    for event in events:
-        for place_id in event.place_ids:
-            number, article_ids = counts.get(place_id, (0, set()))
-            counts[place_id] = (number + 1, article_ids | {event.article_id})
-    return counts
-
-
-def places_frame(place_counts: Mapping[str, tuple[int, set[str]]], gazetteer: Gazetteer) -> Any:
-    """Return the places layer: the places the articles name, with their real shapes.
-
-    Parameters
-    ----------
-    place_counts
-        Place id → (number of mentions, ids of the articles that mention it), e.g. from
-        :func:`count_places`. Ids the gazetteer does not hold (say, from an older gazetteer)
-        are left out.
-    gazetteer
-        Gives each place its name, kind, codes and shape.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns :data:`PLACE_COLUMNS`, most mentioned first (then by id).
-    """
-    rows = []
-    for place_id, (mentions, article_ids) in place_counts.items():
-        place = gazetteer.get(place_id)
-        if place is None:
-            continue
-        rows.append(
-            {
-                "id": place.id,
-                "name": place.name,
-                "kind": place.kind,
-                "country_codes": place.country_codes,
-                "disputed_by": place.disputed_by,
-                "mentions": int(mentions),
-                "article_ids": sorted(article_ids),
-                "geometry": place.geometry,
-            }
-        )
-    rows.sort(key=lambda row: (-row["mentions"], row["id"]))
-    return _frame(rows, PLACE_COLUMNS)
-
-
-def articles_frame(
-    articles: Iterable[ArticleLike],
-    *,
-    ingested_at: Mapping[str, datetime.datetime] | None = None,
-) -> Any:
-    """Return the articles table.
-
-    Parameters
-    ----------
-    articles
-        :class:`geo.text.articles.Article` records or seed metadata (which has no ``text``: ``""``).
-    ingested_at
-        Article id → when it entered the store (naive times are taken as UTC); ``NaT`` for
-        articles not in it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per article, columns :data:`ARTICLE_COLUMNS`.
-    """
-    stamps = ingested_at or {}
-    rows = [
-        {
-            "id": article.id,
-            "title": article.title,
-            "outlet": article.outlet,
-            "published": article.published,
-            "url": article.url,
-            "language": article.language,
-            "source": article.source,
-            "text": str(getattr(article, "text", "")),
-            "ingested_at": stamps.get(article.id),
-        }
-        for article in articles
-    ]
-    return _frame(rows, ARTICLE_COLUMNS)
 
 
 # --- severity ------------------------------------------------------------------------------
@@ -881,26 +533,6 @@ def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:
     return point is not None and bool(zone.geometry.covers(point))
 
 
-def merge_place_frames(old: Any, new: Any) -> Any:
-    """Merge two places layers: mention counts add up and article ids are united."""
-    if old is None or len(old) == 0:
-        return new
-    if len(new) == 0:
-        return old
-    extra = new.set_index("id")
-    rows = old.copy()
-    for index, place_id in enumerate(rows["id"]):
-        if place_id in extra.index:
-            rows.at[index, "mentions"] = int(rows.at[index, "mentions"]) + int(
-                extra.at[place_id, "mentions"]
-            )
-            rows.at[index, "article_ids"] = sorted(
-                {*rows.at[index, "article_ids"], *extra.at[place_id, "article_ids"]}
-            )
-    fresh = new[~new["id"].isin(set(rows["id"]))]
-    return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows
-
-
 def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date | None) -> Any:
     """Return a zones layer with severities and event ids recomputed from `events_frame`.
 
@@ -933,21 +565,3 @@ def drop_duplicate_zones(derived: Any, curated: Iterable[Zone], gazetteer: Gazet
         point = Point(main.point) if main is not None else None
         keep.append(not any(_duplicates(zone, point, other) for other in known))
     return derived[np.array(keep, dtype=bool)]
-
-
-def zones_records(frame: Any) -> list[Zone]:
-    """Return the rows of a zones layer as :class:`Zone` records."""
-    return [
-        Zone(
-            id=str(row["id"]),
-            name=str(row["name"]),
-            kind=row["kind"],
-            parties=tuple(row["parties"]),
-            geometry=row["geometry"],
-            severity=float(row["severity"]),
-            event_ids=tuple(row["event_ids"]),
-            origin=row["origin"],
-            place_id=str(row["place_id"] or ""),
-        )
-        for row in frame.to_dict("records")
-    ]

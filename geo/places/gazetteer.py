@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import FaultlinesError
-from geo.places.geodesy import haversine_km as haversine_km  # re-exported: zones, eval
+from geo.places.geodesy import haversine_km
 from geo.places.names import name_key
 
 PlaceKind = Literal[

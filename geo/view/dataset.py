@@ -17,19 +17,17 @@ from typing import Any, Final
 
 import pandas as pd  # type: ignore[import-untyped]
 
-from geo.layers.seeds import SEEDS_DIR, load_seeds
-from geo.layers.zones import (
+from geo.layers.frames import (
     ARTICLE_COLUMNS,
     articles_frame,
-    build_zones,
     count_places,
-    drop_duplicate_zones,
     events_frame,
     merge_place_frames,
     offices_frame,
     places_frame,
-    rescore_zones,
 )
+from geo.layers.seeds import SEEDS_DIR, load_seeds
+from geo.layers.zones import build_zones, drop_duplicate_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
 from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
