@@ -153,7 +153,7 @@ class ArticleLike(Protocol):
 # --- frames --------------------------------------------------------------------------------
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> Any:
+def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> gpd.GeoDataFrame:
     """Return a frame of `rows` with exactly the columns and dtypes of `schema`."""
     data: dict[str, Any] = {}
     for name, dtype in schema.items():
@@ -173,7 +173,9 @@ def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> Any:
     return gpd.GeoDataFrame(data, geometry=geometry, crs=CRS)
 
 
-def events_frame(events: Iterable[Event], articles: Mapping[str, ArticleLike] | None = None) -> Any:
+def events_frame(
+    events: Iterable[Event], articles: Mapping[str, ArticleLike] | None = None
+) -> gpd.GeoDataFrame:
     """Return the events layer.
 
     Parameters
@@ -221,7 +223,7 @@ def events_frame(events: Iterable[Event], articles: Mapping[str, ArticleLike] | 
     return _frame(rows, EVENT_COLUMNS)
 
 
-def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> Any:
+def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     """Return the offices layer.
 
     Parameters
@@ -256,7 +258,7 @@ def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> Any:
     return _frame(rows, OFFICE_COLUMNS)
 
 
-def zones_frame(zones: Iterable[Zone]) -> Any:
+def zones_frame(zones: Iterable[Zone]) -> gpd.GeoDataFrame:
     """Return the zones layer: one row per zone, columns :data:`ZONE_COLUMNS`."""
     rows = [
         {
@@ -292,7 +294,9 @@ def count_places(events: Iterable[Event]) -> dict[str, tuple[int, set[str]]]:
     return counts
 
 
-def places_frame(place_counts: Mapping[str, tuple[int, set[str]]], gazetteer: Gazetteer) -> Any:
+def places_frame(
+    place_counts: Mapping[str, tuple[int, set[str]]], gazetteer: Gazetteer
+) -> gpd.GeoDataFrame:
     """Return the places layer: the places the articles name, with their real shapes.
 
     Parameters
@@ -334,7 +338,7 @@ def articles_frame(
     articles: Iterable[ArticleLike],
     *,
     ingested_at: Mapping[str, datetime.datetime] | None = None,
-) -> Any:
+) -> pd.DataFrame:
     """Return the articles table.
 
     Parameters
@@ -368,7 +372,7 @@ def articles_frame(
     return _frame(rows, ARTICLE_COLUMNS)
 
 
-def merge_place_frames(old: Any, new: Any) -> Any:
+def merge_place_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Merge two places layers: mention counts add up and article ids are united."""
     if old is None or len(old) == 0:
         return new
@@ -388,7 +392,7 @@ def merge_place_frames(old: Any, new: Any) -> Any:
     return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows
 
 
-def zones_records(frame: Any) -> list[Zone]:
+def zones_records(frame: gpd.GeoDataFrame) -> list[Zone]:
     """Return the rows of a zones layer as :class:`Zone` records."""
     return [
         Zone(

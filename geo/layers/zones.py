@@ -14,6 +14,7 @@ from collections.abc import Iterable, Set
 from dataclasses import replace
 from typing import Any, Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import shapely
@@ -83,7 +84,7 @@ _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 # --- severity ------------------------------------------------------------------------------
 
 
-def event_contributions(events_frame: Any, *, today: datetime.date) -> Any:
+def event_contributions(events_frame: pd.DataFrame, *, today: datetime.date) -> pd.DataFrame:
     """Return how much each event adds to the severity of a zone it lies in or near.
 
     ``contribution = weight(type) × recency × confidence`` where `weight` is the type's
@@ -143,7 +144,7 @@ def _recency(dates: Any, reference: Any) -> Any:
 
 def zone_severity(
     zone_geometry: BaseGeometry,
-    events_frame: Any,
+    events_frame: pd.DataFrame,
     *,
     today: datetime.date | None,
     near_km: float = NEAR_KM,
@@ -378,7 +379,7 @@ def _zone_shape(place: Place) -> BaseGeometry:
 
 
 def derive_zones(
-    events_frame: Any,
+    events_frame: pd.DataFrame,
     gazetteer: Gazetteer,
     *,
     today: datetime.date | None,
@@ -489,8 +490,12 @@ def derive_zones(
 
 
 def build_zones(
-    curated: Iterable[Zone], events_frame: Any, gazetteer: Gazetteer, *, today: datetime.date | None
-) -> Any:
+    curated: Iterable[Zone],
+    events_frame: pd.DataFrame,
+    gazetteer: Gazetteer,
+    *,
+    today: datetime.date | None,
+) -> gpd.GeoDataFrame:
     """Return the zones layer: curated zones with fresh severities, plus derived zones.
 
     Every curated zone keeps its id, name, kind, shape and parties; its severity and event ids
@@ -533,7 +538,9 @@ def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:
     return point is not None and bool(zone.geometry.covers(point))
 
 
-def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date | None) -> Any:
+def rescore_zones(
+    zones_frame: gpd.GeoDataFrame, events_frame: pd.DataFrame, *, today: datetime.date | None
+) -> gpd.GeoDataFrame:
     """Return a zones layer with severities and event ids recomputed from `events_frame`.
 
     Shapes, parties and names stay as they are: deriving zones (clustering, unions) is done
@@ -550,7 +557,9 @@ def rescore_zones(zones_frame: Any, events_frame: Any, *, today: datetime.date |
     return frame
 
 
-def drop_duplicate_zones(derived: Any, curated: Iterable[Zone], gazetteer: Gazetteer) -> Any:
+def drop_duplicate_zones(
+    derived: gpd.GeoDataFrame, curated: Iterable[Zone], gazetteer: Gazetteer
+) -> gpd.GeoDataFrame:
     """Return the rows of a derived zones layer that no curated zone already covers.
 
     The rule of :func:`build_zones`: same id, same main place, or a main place whose point

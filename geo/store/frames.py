@@ -51,7 +51,7 @@ _CRS_4326 = pyproj.CRS(CRS)
 # -- frames -------------------------------------------------------------------------------
 
 
-def prepare_frame(layer: str, frame: Any) -> Any:
+def prepare_frame(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Validate `frame` for `layer` and return it in canonical form."""
     check_layer(layer)
     is_geo = isinstance(frame, gpd.GeoDataFrame)
@@ -70,7 +70,7 @@ def prepare_frame(layer: str, frame: Any) -> Any:
     return canonical_frame(frame, key="id")
 
 
-def canonical_frame(frame: Any, *, key: str) -> Any:
+def canonical_frame(frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
     """Return `frame` with a plain index, text columns as ``str`` and rows sorted by `key`."""
     frame = frame.reset_index(drop=True)
     for name in frame.columns:
@@ -96,7 +96,7 @@ def partition_frame(layer: str, frame: Any) -> list[tuple[str, Any]]:
     return [(str(key), rows.reset_index(drop=True)) for key, rows in frame.groupby(keys.to_numpy())]
 
 
-def _timestamps(column: Any) -> Any:
+def _timestamps(column: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(column, errors="coerce", format="ISO8601", utc=True)
     return stamps.dt.tz_localize(None)
 
@@ -125,7 +125,7 @@ def frame_bounds(layer: str, frame: Any) -> BBox | None:
     return (minx, miny, maxx, maxy)
 
 
-def empty_frame(layer: str) -> Any:
+def empty_frame(layer: str) -> pd.DataFrame:
     """Return an empty frame for `layer` (with only a geometry column for geo layers)."""
     if layer in GEO_LAYERS:
         return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=CRS))
@@ -197,7 +197,7 @@ def unify_dates(tables: list[Any]) -> list[Any]:
     return unified
 
 
-def table_to_frame(table: Any, geometry: str | None, *, bbox: BBox | None) -> Any:
+def table_to_frame(table: pa.Table, geometry: str | None, *, bbox: BBox | None) -> pd.DataFrame:
     """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
     # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
     lists = [column.name for column in table.schema if _is_list_type(column.type)]

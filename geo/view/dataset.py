@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
+import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.layers.frames import (
@@ -54,18 +55,22 @@ class Dataset:
         A message for the user when the asked-for version could not be shown.
     """
 
-    events: Any
-    offices: Any
-    places: Any
-    articles: Any
+    events: gpd.GeoDataFrame
+    offices: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    articles: pd.DataFrame
     curated_zones: tuple[Zone, ...]
-    stored_zones: Any
+    stored_zones: gpd.GeoDataFrame
     version: str
     notice: str | None = None
 
     def zones(
-        self, gazetteer: Gazetteer, *, events: Any | None = None, today: datetime.date | None = None
-    ) -> Any:
+        self,
+        gazetteer: Gazetteer,
+        *,
+        events: gpd.GeoDataFrame | None = None,
+        today: datetime.date | None = None,
+    ) -> gpd.GeoDataFrame:
         """Return the zones layer with severities from `events` (default: all events).
 
         `today` is the date severity is measured from, the end of the view's time window. With
@@ -102,7 +107,7 @@ def _codes(cell: Any) -> list[str]:
     return [str(code) for code in cell]
 
 
-def with_countries(events: Any, places: Any) -> Any:
+def with_countries(events: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return `events` with a ``countries`` column: the country codes of the places of each.
 
     A place's codes are the countries it is or lies in (``country_codes`` in the places
@@ -128,7 +133,9 @@ def _seeds_hash(directory: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _combine(seed: Any, stored: Any, *, drop_articles: set[str] | None = None) -> Any:
+def _combine(
+    seed: pd.DataFrame, stored: pd.DataFrame | None, *, drop_articles: set[str] | None = None
+) -> pd.DataFrame:
     if stored is None or len(stored) == 0:
         return seed
     if drop_articles and "article_id" in stored.columns:
