@@ -21,7 +21,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
 from geo.places.geodesy import KM_PER_DEGREE
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
@@ -32,10 +32,15 @@ QUALIFIER_WEIGHT = 0.8
 #: Weight of being within 500 km of a place already resolved in the same text.
 NEARBY_WEIGHT = 0.15
 _NEARBY_KM = 500.0
-_NEARBY_KINDS = frozenset({"city", "admin1"})
+_NEARBY_KINDS = frozenset({"city", "admin1", "admin2"})
 _NEARBY_DEGREES = _NEARBY_KM / KM_PER_DEGREE
 _SAME_PLACE_KM = 100.0
-_FOCUS_KINDS = frozenset({"city", "admin1", "island_group", "country"})
+_FOCUS_KINDS = frozenset({"city", "admin1", "admin2", "island_group", "country"})
+#: Kinds a town never wins over without a qualifier: "Mexico" is the country, not Mexico,
+#: Missouri, however American the article.
+_ABOVE_TOWNS = frozenset(
+    {"country", "admin1", "continent", "region", "sea", "ocean", "strait", "island_group"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +185,19 @@ class Geocoder:
             ((self.score(row, prior, context), row) for row, prior in ranked[:50]),
             key=lambda item: (-item[0], gaz.ids[item[1]]),
         )
+        top = scored[0][1]
+        if gaz.kinds[top] in {"city", "admin2"} and not self._qualified(top, context):
+            # a town never wins over a country, region or sea of its name, and no city or
+            # division that is not a capital wins over a country of its name
+            above_kinds = (
+                _ABOVE_TOWNS
+                if self.is_town(top) or gaz.kinds[top] == "admin2"
+                else (set() if gaz.capital[top] else {"country"})
+            )
+            above = [item for item in scored if gaz.kinds[item[1]] in above_kinds]
+            if above:
+                scored.remove(above[0])
+                scored.insert(0, above[0])
         best_score, best_row = scored[0]
         # A runner-up that is the same place under another record (Vienna the city and Wien
         # the state; Tokyo the city and the prefecture) does not make the name ambiguous.
@@ -203,6 +221,24 @@ class Geocoder:
             place=gaz.place_at(best_row),
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
             alternatives=alternatives,
+        )
+
+    def is_town(self, row: int) -> bool:
+        """Return whether row `row` is a town: a city of fewer than 15,000 people, no capital."""
+        gaz = self.gazetteer
+        return (
+            gaz.kinds[row] == "city"
+            and gaz.population[row] < TOWN_POPULATION
+            and not gaz.capital[row]
+        )
+
+    def _qualified(self, row: int, context: GeocodeContext | None) -> bool:
+        """Return whether the context names the region or country of row `row` as qualifier."""
+        if context is None or not context.qualifiers:
+            return False
+        gaz = self.gazetteer
+        return gaz.admin1[row] in context.qualifiers or any(
+            code in context.qualifiers for code in gaz.country_codes[row]
         )
 
     def _same_place(self, row: int, other: int) -> bool:

@@ -36,10 +36,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from geo.places.build import ABBREVIATION_MARK
 from geo.places.gazetteer import Place
 from geo.places.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
-from geo.places.names import INVISIBLE_CHARS, drop_invisible, fold
+from geo.places.geodesy import haversine_km
+from geo.places.names import ABBREVIATION_MARK, INVISIBLE_CHARS, drop_invisible, fold
 from geo.text.actors import ActorVocabulary, load_actor_vocabulary
 
 #: Texts longer than this many characters are scanned only up to this point.
@@ -135,6 +135,8 @@ _LOCATIVE = frozenset(
         "of",
     ]
 )
+#: Locatives that are evidence enough for a town ("at" and "of" also precede firms and people).
+_TOWN_LOCATIVE = _LOCATIVE - {"at", "of", "over", "off"}
 #: Lower-cased capitalised words that may follow a place name without making it part of a
 #: larger proper name ("Tokyo Governor", "Japan Foreign Minister").
 _ALLOWED_AFTER = frozenset(
@@ -233,6 +235,15 @@ _REGION_ADJECTIVES = {
 #: Cities at least this big (and capitals) keep their name beside a verb of saying
 #: ("Moscow said", "Beijing says": the government speaking).
 _SPEAKING_CITY_POPULATION = 300_000
+#: A town named without other evidence is kept when this close to another place of the text.
+_COHERENT_KM = 100.0
+#: Marks after a name at the start of a line that make it a dateline ("RIVERDALE, N.J. —").
+_DATELINE_MARKS = frozenset(",—–-(")
+#: What stands between a name and the region or country that qualifies it ("Walker County
+#: (Ga.)", "Paris, Texas").
+_QUALIFIER_GAPS = frozenset({", ", " ("})
+#: Kinds of place a following name never qualifies: "China, Japan" is a list.
+_UNQUALIFIED_KINDS = frozenset({"country", "continent", "region", "sea", "ocean"})
 
 
 MentionRole = Literal["place", "organisation", "modifier"]
@@ -392,18 +403,15 @@ class PlaceFinder:
         self.gazetteer = geocoder.gazetteer
         self.vocabulary = vocabulary
         self._common_cache: dict[str, bool] = {}
+        self._evidence_cache: dict[str, bool] = {}
         prefixes: set[str] = set()
-        for key in [
-            *self.gazetteer.text_keys(),
-            *vocabulary.organisations,
-            *vocabulary.demonyms,
-            *_REGION_ADJECTIVES,
-        ]:
+        for key in [*vocabulary.organisations, *vocabulary.demonyms, *_REGION_ADJECTIVES]:
             words = key.split(" ")
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
-        #: word prefixes of every name: a run of words is extended only while it is one
-        self._prefixes = frozenset(prefixes)
+        #: word prefixes of every name: a run of words is extended only while it is one (the
+        #: gazetteer's own are made when it is compiled)
+        self._prefixes = self.gazetteer.text_prefixes | prefixes
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -456,7 +464,7 @@ class PlaceFinder:
             if ranked:
                 row = ranked[0][0]
                 kind = gaz.kinds[row]
-                common = kind == "admin1" or (
+                common = kind in {"admin1", "admin2"} or (
                     kind == "city" and not gaz.capital[row] and gaz.population[row] < 2_000_000
                 )
         self._common_cache[key] = common
@@ -534,7 +542,7 @@ class PlaceFinder:
 
     def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
         """Return a region abbreviation after a comma ("Vienna, Va.", "Albany, N.Y."), if any."""
-        if i == 0 or tokens.gap(i - 1) != ", " or not tokens.capital[i]:
+        if i == 0 or tokens.gap(i - 1) not in _QUALIFIER_GAPS or not tokens.capital[i]:
             return None
         text = tokens.text
         last, key = i, tokens.key(i)
@@ -557,6 +565,7 @@ class PlaceFinder:
         headlines: dict[int, bool],
         accepted: set[str],
         persons: set[str],
+        pending: set[int],
     ) -> MentionRole | None:
         """Return the role of a candidate name, or None when it names no place here."""
         first, last, key = candidate.first, candidate.last, candidate.key
@@ -619,6 +628,8 @@ class PlaceFinder:
             elif tokens.key(before) != "of" and not self._is_english_word(head):
                 return None  # "Talleres de Córdoba"
             # else a person's origin: "Joseph Welch of Richmond"
+        if role == "organisation" and (self._needs_evidence(key) or self._is_common_word(key)):
+            return None  # "Chamber of Commerce", "Zara Group": a town inside a name is a guess
         locative = before is not None and tokens.key(before) in _LOCATIVE
         qualified = after is not None and tokens.gap(last) == ", " and tokens.capital[after]
         if key in persons and not (locative or qualified):
@@ -629,8 +640,53 @@ class PlaceFinder:
             if not (locative or qualified or key in accepted):
                 return None
         if role == "place":
+            if self._needs_evidence(key) and not (
+                (before is not None and tokens.key(before) in _TOWN_LOCATIVE)
+                or key in accepted
+                or self._qualifier_follows(tokens, last)
+                or _dateline(tokens, first, last)
+            ):
+                pending.add(first)  # kept only if near the text's other places
+                return role
             accepted.add(key)
         return role
+
+    def _needs_evidence(self, key: str) -> bool:
+        """Return whether a name means only towns or divisions with no term in their name.
+
+        Such names ("Allendale", "Kent") are also people, firms and words; they count only
+        with evidence that a place is meant.
+        """
+        cached = self._evidence_cache.get(key)
+        if cached is None:
+            ranked = self.geocoder.ranked(key, in_text=True)
+            gaz = self.gazetteer
+            row = ranked[0][0] if ranked else -1
+            cached = row >= 0 and all(
+                self.geocoder.is_town(r) or (gaz.kinds[r] == "admin2" and " " not in key)
+                for r, _ in ranked
+            )
+            self._evidence_cache[key] = cached
+        return cached
+
+    def _qualifier_follows(self, tokens: _Tokens, last: int) -> bool:
+        """Return whether a region or country follows after a comma ("Allendale, N.J.")."""
+        after = last + 1
+        if after >= len(tokens) or tokens.gap(last) not in _QUALIFIER_GAPS:
+            return False
+        if not tokens.capital[after]:
+            return False
+        if self._abbreviation(tokens, after) is not None:
+            return True
+        key = ""
+        for i in range(after, min(after + 3, len(tokens))):
+            key = f"{key} {tokens.key(i)}" if key else tokens.key(i)
+            ranked = self.geocoder.ranked(key, in_text=True)
+            if ranked and self.gazetteer.kinds[ranked[0][0]] in {"admin1", "country"}:
+                return True
+            if i + 1 < len(tokens) and not tokens.joins(i):
+                break
+        return False
 
     def _small_city(self, key: str) -> bool:
         """Return whether the likeliest place a name means is a small city.
@@ -642,7 +698,7 @@ class PlaceFinder:
             return False
         gaz, row = self.gazetteer, ranked[0][0]
         return (
-            gaz.kinds[row] == "city"
+            gaz.kinds[row] in {"city", "admin2"}
             and not gaz.capital[row]
             and gaz.population[row] < _SPEAKING_CITY_POPULATION
         )
@@ -740,8 +796,9 @@ class PlaceFinder:
         accepted: set[str] = set()
         kept: list[_Candidate] = []
         roles: list[MentionRole] = []
+        pending: set[int] = set()
         for candidate in candidates:
-            role = self._keep(tokens, candidate, demonyms, headlines, accepted, persons)
+            role = self._keep(tokens, candidate, demonyms, headlines, accepted, persons, pending)
             if role is not None:
                 kept.append(candidate)
                 roles.append(role)
@@ -749,7 +806,11 @@ class PlaceFinder:
         geocoder, gaz = self.geocoder, self.gazetteer
         anchors: dict[str, int] = {}
         ambiguous: set[str] = set()
-        for key in dict.fromkeys(c.key for c, r in zip(kept, roles, strict=True) if r == "place"):
+        for key in dict.fromkeys(
+            c.key
+            for c, r in zip(kept, roles, strict=True)
+            if r == "place" and c.first not in pending and not self._needs_evidence(c.key)
+        ):
             ranked = geocoder.ranked(key, in_text=True)
             if not ranked:
                 continue
@@ -791,6 +852,15 @@ class PlaceFinder:
                     resolution = replace(resolution, query=surface)
             if resolution is None:
                 continue
+            if candidate.first in pending and not self._coherent(resolution.place, context):
+                continue
+            if (
+                roles[index] == "place"
+                and self._needs_evidence(candidate.key)
+                and context.countries
+                and not any(context.countries.get(c, 0.0) for c in resolution.place.country_codes)
+            ):
+                continue  # a town abroad, in a text about elsewhere: a namesake, not the place
             if resolution.place.name.startswith("The ") and text[start - 4 : start] in {
                 "The ",
                 "the ",
@@ -803,6 +873,16 @@ class PlaceFinder:
         embedded += self._adjective_places(tokens, adjectives, headlines)
         embedded.sort(key=lambda m: m.start)
         return Mentions(tuple(places), tuple(actors), tuple(embedded))
+
+    @staticmethod
+    def _coherent(place: Place, context: GeocodeContext) -> bool:
+        """Return whether a place lies among the text's other places (same region, or near)."""
+        if place.admin1 and context.admin1.get(place.admin1, 0.0) > 0.0:
+            return True
+        return any(
+            haversine_km(place.lon, place.lat, lon, lat) <= _COHERENT_KM
+            for lon, lat in context.near
+        )
 
     def _adjective_places(
         self,
@@ -900,16 +980,30 @@ class PlaceFinder:
         if index + 1 >= len(kept):
             return frozenset()
         candidate, following = kept[index], kept[index + 1]
-        if following.first != candidate.last + 1 or tokens.gap(candidate.last) != ", ":
+        if (
+            following.first != candidate.last + 1
+            or tokens.gap(candidate.last) not in _QUALIFIER_GAPS
+        ):
             return frozenset()
         ranked = self.geocoder.ranked(following.key, in_text=True)
-        if not ranked:
-            return frozenset()
+        own = self.geocoder.ranked(candidate.key, in_text=True)
+        if not ranked or (own and self.gazetteer.kinds[own[0][0]] in _UNQUALIFIED_KINDS):
+            return frozenset()  # "China, Japan and South Korea" is a list
         gaz = self.gazetteer
         row = ranked[0][0]
         if gaz.kinds[row] not in {"admin1", "country"}:
             return frozenset()
         return frozenset({gaz.admin1[row], *gaz.country_codes[row]} - {""})
+
+
+def _dateline(tokens: _Tokens, first: int, last: int) -> bool:
+    """Return whether a name opens a line as a dateline ("IMMOKALEE – ", "RIVERDALE, N.J.")."""
+    text = tokens.text
+    line_start = text.rfind("\n", 0, tokens.starts[first]) + 1
+    if text[line_start : tokens.starts[first]].strip():
+        return False
+    rest = text[tokens.end(last) : tokens.end(last) + 3].lstrip(" ")
+    return bool(rest) and rest[0] in _DATELINE_MARKS
 
 
 def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
