@@ -303,3 +303,23 @@ def test_a_town_never_outranks_the_country_of_its_name(finder: PlaceFinder) -> N
     ids = {m.text: m.place.id for m in finder.find(text).places}
     assert ids["Mexico"] == "ne:country:MEX"
     assert ids["China"] == "ne:country:CHN"
+
+
+def test_place_inside_an_outlet_or_firm_of_the_vocabulary_is_embedded(
+    finder: PlaceFinder,
+) -> None:
+    mentions = finder.find("The Washington Post said Air France and British Airways cut flights.")
+    assert places_of(mentions) == []
+    assert embedded_of(mentions) == [
+        ("Washington", "gn:4140963", "organisation"),
+        ("France", "ne:country:FRA", "organisation"),
+        ("British", "ne:country:GBR", "organisation"),
+    ]
+    assert {"WASHINGTON-POST", "AIR-FRANCE", "BRITISH-AIRWAYS"} <= {
+        a.actor for a in mentions.actors
+    }
+
+
+def test_translated_alternate_names_are_not_read_in_text(finder: PlaceFinder) -> None:
+    text = "The White House said Mr. Chen would visit."
+    assert finder.find(text).places == ()

