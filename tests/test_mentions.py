@@ -323,3 +323,8 @@ def test_place_inside_an_outlet_or_firm_of_the_vocabulary_is_embedded(
 def test_translated_alternate_names_are_not_read_in_text(finder: PlaceFinder) -> None:
     text = "The White House said Mr. Chen would visit."
     assert finder.find(text).places == ()
+
+
+def test_named_regions_and_big_cities_are_not_dictionary_words(finder: PlaceFinder) -> None:
+    text = "Montana offered to pay more. Boston and Denver were next, officials said."
+    assert [t for t, _ in places_of(finder.find(text))] == ["Montana", "Boston", "Denver"]

@@ -239,6 +239,8 @@ _REGION_ADJECTIVES = {
 #: Cities at least this big (and capitals) keep their name beside a verb of saying
 #: ("Moscow said", "Beijing says": the government speaking).
 _SPEAKING_CITY_POPULATION = 300_000
+#: Cities at least this big are read as the city even when their name is also a word.
+_NAMED_CITY_POPULATION = 500_000
 #: A town named without other evidence is kept when this close to another place of the text.
 _COHERENT_KM = 100.0
 #: Marks after a name at the start of a line that make it a dateline ("RIVERDALE, N.J. —").
@@ -415,6 +417,13 @@ class PlaceFinder:
         self.vocabulary = vocabulary
         self._common_cache: dict[str, bool] = {}
         self._evidence_cache: dict[str, bool] = {}
+        #: rows of the regions that have a postal abbreviation ("Mont.", "N.J.")
+        self._abbreviated = frozenset(
+            row
+            for key in self.gazetteer.text_keys()
+            if key.endswith(ABBREVIATION_MARK)
+            for row, _ in self.gazetteer.candidates_for_key(key, in_text=True)
+        )
         prefixes: set[str] = set()
         for key in [*vocabulary.organisations, *vocabulary.demonyms, *_REGION_ADJECTIVES]:
             words = key.split(" ")
@@ -475,8 +484,16 @@ class PlaceFinder:
             if ranked:
                 row = ranked[0][0]
                 kind = gaz.kinds[row]
-                common = kind in {"admin1", "admin2"} or (
-                    kind == "city" and not gaz.capital[row] and gaz.population[row] < 2_000_000
+                # regions with a postal abbreviation and cities of half a million are named,
+                # not words ("Montana", "Boston": the dictionary lists them for a breed of
+                # sheep and a dance); other regions are words first ("Free State", "Gulf")
+                common = (kind == "admin1" and row not in self._abbreviated) or (
+                    kind == "admin2"
+                    or (
+                        kind == "city"
+                        and not gaz.capital[row]
+                        and gaz.population[row] < _NAMED_CITY_POPULATION
+                    )
                 )
         self._common_cache[key] = common
         return common
