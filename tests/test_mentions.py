@@ -328,3 +328,19 @@ def test_translated_alternate_names_are_not_read_in_text(finder: PlaceFinder) ->
 def test_named_regions_and_big_cities_are_not_dictionary_words(finder: PlaceFinder) -> None:
     text = "Montana offered to pay more. Boston and Denver were next, officials said."
     assert [t for t, _ in places_of(finder.find(text))] == ["Montana", "Boston", "Denver"]
+
+
+def test_city_before_a_team_name_is_embedded(finder: PlaceFinder) -> None:
+    text = (
+        "The Houston Rockets beat the Phoenix Suns in the last minute of a tense game on "
+        "Sunday night, said the team's coach, Elizabeth Myles."
+    )
+    assert embedded_of(finder.find(text)) == [
+        ("Houston", "gn:4699066", "organisation"),
+        ("Phoenix", "gn:5308655", "organisation"),
+    ]
+
+
+def test_country_inside_a_company_name_is_embedded(finder: PlaceFinder) -> None:
+    text = "Shares of Kenya Holdings Limited rose on Monday."
+    assert embedded_of(finder.find(text)) == [("Kenya", "ne:country:KEN", "organisation")]

@@ -193,7 +193,8 @@ ORGANISATION_HEADS = frozenset(
         "reserve corporation company group airlines airways air rail railway railways trust "
         "foundation federation league party assembly parliament senate court tribunal chamber "
         "chambers embassy consulate lottery cruises racing conference festival expo "
-        "representative sheriff pd fc united city rovers athletic wanderers rangers"
+        "representative sheriff pd fc united city rovers athletic wanderers rangers limited ltd "
+        "inc plc llc holdings"
     ).split()
 )
 #: Lower-cased words of a run of capitalised words that may join its parts ("Bank of Malta").
@@ -223,6 +224,7 @@ _TERRITORIAL_NOUNS = frozenset(
         "border borders frontier capital city cities town towns village villages island islands "
         "coast coastline waters airspace soil territory territories province provinces region "
         "regions state states enclave mainland countryside port ports side market markets "
+        "flights tour project projects development governmental jurisdictions export parliament "
         "economy industry factories farms jobs workers exports jails prisons airbases bases "
         "countries nations"
     ).split()
@@ -241,6 +243,8 @@ _REGION_ADJECTIVES = {
 _SPEAKING_CITY_POPULATION = 300_000
 #: Cities at least this big are read as the city even when their name is also a word.
 _NAMED_CITY_POPULATION = 500_000
+#: Cities at least this big lend their name to teams ("Houston Rockets").
+_TEAM_CITY_POPULATION = 100_000
 #: A town named without other evidence is kept when this close to another place of the text.
 _COHERENT_KM = 100.0
 #: Marks after a name at the start of a line that make it a dateline ("RIVERDALE, N.J. —").
@@ -673,9 +677,9 @@ class PlaceFinder:
             and tokens.key(after) not in _ALLOWED_AFTER
             and tokens.key(after) not in _MONTHS_DAYS
         ):
-            if not _organisation_run(tokens, first, last):
+            if not (_organisation_run(tokens, first, last) or self._team(tokens, key, after)):
                 return None  # "Paris Hilton", "Black Sea" in a product name
-            role = "organisation"  # "The Washington Post", "Jamaica Cancer Society"
+            role = "organisation"  # "The Washington Post", "Houston Rockets"
         if (
             before is not None
             and first >= 2
@@ -753,6 +757,29 @@ class PlaceFinder:
             if i + 1 < len(tokens) and not tokens.joins(i):
                 break
         return False
+
+    def _team(self, tokens: _Tokens, key: str, after: int) -> bool:
+        """Return whether a city or region is followed by a team's plural name.
+
+        "Houston Rockets", "Texas Rangers"; not a person named after a verb of saying
+        ("said Elizabeth Myles").
+        """
+        word = tokens.words[after]
+        if not (word.endswith("s") and word[1:].isalpha() and word[1:].islower()):
+            return False
+        first = after - 1 - key.count(" ")
+        if first > 0 and tokens.key(first - 1) in _SPEECH_VERBS | _PERSON_TITLES:
+            return False
+        if self.gazetteer.has_text_key(tokens.key(after)):
+            return False
+        ranked = self.geocoder.ranked(key, in_text=True)
+        if not ranked:
+            return False
+        row = ranked[0][0]
+        kind = self.gazetteer.kinds[row]
+        return kind == "admin1" or (
+            kind == "city" and self.gazetteer.population[row] >= _TEAM_CITY_POPULATION
+        )
 
     def _small_city(self, key: str) -> bool:
         """Return whether the likeliest place a name means is a small city.
