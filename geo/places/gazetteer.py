@@ -208,8 +208,8 @@ class Gazetteer:
             code: self.country_codes[i][0] for i, code in enumerate(iso3) if code
         }
         self.alpha3_by_alpha2 = {a2: a3 for a3, a2 in self.alpha2_by_alpha3.items()}
-        self.lon = table.column("lon").to_numpy()
-        self.lat = table.column("lat").to_numpy()
+        self.lon: list[float] = table.column("lon").to_pylist()
+        self.lat: list[float] = table.column("lat").to_pylist()
         self._bounds = table.select(["minx", "miny", "maxx", "maxy"])
         self._index = {place_id: i for i, place_id in enumerate(self.ids)}
         self._places: dict[int, Place] = {}

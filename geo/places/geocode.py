@@ -22,7 +22,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
-from geo.places.geodesy import KM_PER_DEGREE
+from geo.places.geodesy import KM_PER_DEGREE, haversine_km
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: Weight of the article's country focus in a candidate's score.
@@ -36,7 +36,7 @@ _NEARBY_KINDS = frozenset({"city", "admin1", "admin2"})
 _NEARBY_DEGREES = _NEARBY_KM / KM_PER_DEGREE
 _SAME_PLACE_KM = 100.0
 #: Most candidates of one name weighed in context (the rest are towns of that name).
-_MAX_CANDIDATES = 30
+_MAX_CANDIDATES = 12
 _FOCUS_KINDS = frozenset({"city", "admin1", "admin2", "island_group", "country"})
 #: Kinds a town never wins over without a qualifier: "Mexico" is the country, not Mexico,
 #: Missouri, however American the article.
@@ -164,15 +164,16 @@ class Geocoder:
         ):
             score += QUALIFIER_WEIGHT
         if context.near and kind in _NEARBY_KINDS:
-            lon, lat = float(gaz.lon[row]), float(gaz.lat[row])
-            # a cheap bounding test first: 500 km is at most about 4.5 degrees of latitude
-            if any(
-                abs(y - lat) < _NEARBY_DEGREES
-                and (x, y) != (lon, lat)
-                and gaz.distance_km(row, x, y) < _NEARBY_KM
-                for x, y in context.near
-            ):
-                score += NEARBY_WEIGHT
+            lon, lat = gaz.lon[row], gaz.lat[row]
+            for x, y in context.near:
+                # a cheap bounding test first: 500 km is at most about 4.5 degrees of latitude
+                if (
+                    abs(y - lat) < _NEARBY_DEGREES
+                    and (x != lon or y != lat)
+                    and haversine_km(lon, lat, x, y) < _NEARBY_KM
+                ):
+                    score += NEARBY_WEIGHT
+                    break
         return score
 
     def resolve_key(

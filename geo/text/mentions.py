@@ -169,6 +169,7 @@ _ALLOWED_AFTER = frozenset(
     ]
 )
 _ANCHOR_MARGIN = 1.5
+_RIVAL_SHARE = 0.25
 _NEARBY_TOKENS = 12
 _CONNECTORS = frozenset({"of", "de", "del", "della", "di", "du", "des", "da", "do", "dos"})
 #: Capitalised heads of organisation names built as "Head of Place".
@@ -911,7 +912,9 @@ class PlaceFinder:
             second = ranked[1][1] if len(ranked) > 1 else 0.0
             if prior >= _ANCHOR_MARGIN * second:  # unambiguous names set the article's focus
                 anchors[key] = row
-            if len({tuple(gaz.country_codes[r]) for r, _ in ranked[:10]}) > 1:
+            # namesakes far below the best (towns beside a city) do not make a name ambiguous
+            rivals = [r for r, score in ranked[:10] if score >= prior * _RIVAL_SHARE]
+            if len({tuple(gaz.country_codes[r]) for r in rivals}) > 1:
                 ambiguous.add(key)
         context = self._context(anchors.values(), (a.actor for a in actors if a.kind == "demonym"))
         by_token = {c.first: c for c in kept}
