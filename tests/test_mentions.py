@@ -344,3 +344,20 @@ def test_city_before_a_team_name_is_embedded(finder: PlaceFinder) -> None:
 def test_country_inside_a_company_name_is_embedded(finder: PlaceFinder) -> None:
     text = "Shares of Kenya Holdings Limited rose on Monday."
     assert embedded_of(finder.find(text)) == [("Kenya", "ne:country:KEN", "organisation")]
+
+
+def test_other_spellings_of_a_city_are_read_in_text(finder: PlaceFinder) -> None:
+    text = "Shelling hit Kupiansk overnight; in Kupyansk the power failed."
+    assert {m.place.id for m in finder.find(text).places} == {"gn:703656"}
+
+
+def test_a_spelling_that_is_another_places_name_is_that_place(finder: PlaceFinder) -> None:
+    first = finder.find("Flooding closed roads in Charleston on Monday.").places[0]
+    assert first.place.name == "Charleston"
+
+
+def test_person_after_an_organisation_title_is_not_a_place(finder: PlaceFinder) -> None:
+    text = "Trade Representative Robert Lighthizer met officials on Friday to talk about steel."
+    mentions = finder.find(text)
+    assert places_of(mentions) == []
+    assert embedded_of(mentions) == []

@@ -49,6 +49,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
+from rapidfuzz import fuzz
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
@@ -79,6 +80,9 @@ PRIMARY = 1.0
 OFFICIAL = 0.95
 CURATED_ALIAS = 1.0
 ALTERNATE = 0.8
+#: Another spelling of a smaller city's name; read in text only where no place has it as its
+#: own name ("Charleston" is not Charlestown's).
+SPELLING = 0.79
 
 _CITY_CEILING = 0.88
 _COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
@@ -103,6 +107,8 @@ _CLIP_TO_EUROPE = {"150", "151"}
 _EUROPE_BOX = box(-32.0, 25.0, 60.0, 85.0)  # the Urals are at about 60 degrees east
 _EMPTY_POINT = Point()
 _TOWN_MIN_CHARS = 4
+#: Least similarity (0-100) of an alternate name to the main one to count as its spelling.
+_SPELLING_SIMILARITY = 80
 _CONTINENT_CODES = {"002", "009", "019", "142", "150", "003", "005"}
 
 
@@ -311,13 +317,16 @@ def _cities(common: frozenset[str]) -> list[_Place]:
         # Alternate names carry no language tag: Latin-script ones are used in text only for
         # large cities (exonyms such as "Wien", "Peking"), and for search everywhere.
         big = population >= 500_000 or capital
+        primary = name_key(city["name"])
         for alt in city.get("alternatenames", []):
             if alt.isupper() and len(alt) <= 4:
                 continue  # airport codes ("VIE", "THE") are not names
             if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
-                place.add_name(
-                    alt, ALTERNATE, in_text=big and _text_alternate(alt, common, capital=capital)
-                )
+                # every city's other spellings of its own name ("Kupyansk" for Kupiansk,
+                # "Douma" for Dūmā); other names only for big cities (exonyms: "Peking")
+                spelling = fuzz.ratio(name_key(alt), primary) >= _SPELLING_SIMILARITY
+                in_text = (big or spelling) and _text_alternate(alt, common, capital=capital)
+                place.add_name(alt, ALTERNATE if big else SPELLING, in_text=in_text)
         places.append(place)
     return places
 
@@ -687,7 +696,10 @@ def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
     # one row a name key: the places it names with their name quality; a second pair of
     # lists holds only the names that are safe to recognise in running text
     grouped: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
+    own_names = {key for (key, _), (quality, in_text, _) in name_rows.items() if quality > SPELLING}
     for (key, index), (quality, in_text, _surface) in sorted(name_rows.items()):
+        if quality == SPELLING and key in own_names:
+            in_text = False
         grouped[key].append((index, quality, in_text))
     keys = sorted(grouped)
     names_table = pa.table(

@@ -678,7 +678,9 @@ class PlaceFinder:
             and tokens.key(after) not in _ALLOWED_AFTER
             and tokens.key(after) not in _MONTHS_DAYS
         ):
-            if not (_organisation_run(tokens, first, last) or self._team(tokens, key, after)):
+            if not (
+                _organisation_run(tokens, first, last, left=False) or self._team(tokens, key, after)
+            ):
                 return None  # "Paris Hilton", "Black Sea" in a product name
             role = "organisation"  # "The Washington Post", "Houston Rockets"
         if (
@@ -1110,11 +1112,13 @@ def _dateline(tokens: _Tokens, first: int, last: int) -> bool:
     return bool(rest) and rest[0] in _DATELINE_MARKS
 
 
-def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
+def _organisation_run(tokens: _Tokens, first: int, last: int, *, left: bool = True) -> bool:
     """Return whether the capitalised words around tokens `first`..`last` name an organisation.
 
     The run may hold joining words ("Bank of Malta", "Observatory for Human Rights"); it is an
     organisation's name when one of its capitalised words is in :data:`ORGANISATION_HEADS`.
+    With `left` false only the words after count: in "Trade Representative Robert
+    Lighthizer" the name after "Robert" is a person's.
     """
     count = len(tokens)
     i, steps = last + 1, 0
@@ -1127,7 +1131,7 @@ def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
             break
         i, steps = i + 1, steps + 1
     i, steps = first - 1, 0
-    while i >= 0 and steps < 3 and tokens.gap(i) in {" ", "-", " & "}:
+    while left and i >= 0 and steps < 3 and tokens.gap(i) in {" ", "-", " & "}:
         key = tokens.key(i)
         if tokens.capital[i]:
             if key in ORGANISATION_HEADS:
