@@ -165,10 +165,13 @@ class Geocoder:
             score += QUALIFIER_WEIGHT
         if context.near and kind in _NEARBY_KINDS:
             lon, lat = gaz.lon[row], gaz.lat[row]
+            # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
+            # of longitude away from the equator
+            span = _NEARBY_DEGREES / max(math.cos(math.radians(lat)), 0.05)
             for x, y in context.near:
-                # a cheap bounding test first: 500 km is at most about 4.5 degrees of latitude
                 if (
                     abs(y - lat) < _NEARBY_DEGREES
+                    and (abs(x - lon) < span or abs(x - lon) > 360.0 - span)
                     and (x != lon or y != lat)
                     and haversine_km(lon, lat, x, y) < _NEARBY_KM
                 ):

@@ -422,6 +422,7 @@ class PlaceFinder:
         self.vocabulary = vocabulary
         self._common_cache: dict[str, bool] = {}
         self._evidence_cache: dict[str, bool] = {}
+        self._small_cache: dict[str, bool] = {}
         #: rows of the regions that have a postal abbreviation ("Mont.", "N.J.")
         self._abbreviated = frozenset(
             row
@@ -789,15 +790,18 @@ class PlaceFinder:
 
         Small: no capital and too small to speak for a government ("Moscow said").
         """
-        ranked = self.geocoder.ranked(key, in_text=True)
-        if not ranked:
-            return False
-        gaz, row = self.gazetteer, ranked[0][0]
-        return (
-            gaz.kinds[row] in {"city", "admin1", "admin2"}
-            and not gaz.capital[row]
-            and gaz.population[row] < _SPEAKING_CITY_POPULATION
-        )
+        cached = self._small_cache.get(key)
+        if cached is None:
+            ranked = self.geocoder.ranked(key, in_text=True)
+            gaz, row = self.gazetteer, ranked[0][0] if ranked else -1
+            cached = (
+                row >= 0
+                and gaz.kinds[row] in {"city", "admin1", "admin2"}
+                and not gaz.capital[row]
+                and gaz.population[row] < _SPEAKING_CITY_POPULATION
+            )
+            self._small_cache[key] = cached
+        return cached
 
     def _person_names(
         self, tokens: _Tokens, candidates: list[_Candidate], headlines: dict[int, bool]
@@ -815,6 +819,8 @@ class PlaceFinder:
             first, last, key = candidate.first, candidate.last, candidate.key
             if candidate.abbreviation or key in persons or first != last:
                 continue
+            if not self._small_city(key):
+                continue  # big places keep their name beside a verb of saying
             person = False
             if first > 0 and (tokens.capital[first - 1] or tokens.key(first - 1) in _PERSON_TITLES):
                 before, gap = first - 1, tokens.gap(first - 1)
@@ -843,7 +849,7 @@ class PlaceFinder:
                 and tokens.gap(last) == " "
             ):
                 person = True
-            if person and self._small_city(key):
+            if person:
                 persons.add(key)
         return persons
 
