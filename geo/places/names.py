@@ -13,6 +13,8 @@ from functools import lru_cache
 
 #: Longest name, in characters, that is worth looking up; longer input is not a place name.
 MAX_NAME_CHARS = 200
+#: Suffix of name keys that only count after a comma and with their period ("Vienna, Va.").
+ABBREVIATION_MARK = "."
 
 #: Characters that do not show, which names are read through ("Ja\u00adpan" is "Japan"), as the
 #: body of a regular expression character class: soft hyphen, zero-width space, word joiner,
@@ -125,4 +127,4 @@ def slug(name: str) -> str:
 
 def is_latin(text: str) -> bool:
     """Return whether every letter of `text` is in the Latin script (after folding accents)."""
-    return all(ord(ch) < 0x250 for ch in fold(text) if ch.isalpha())
+    return text.isascii() or all(ord(ch) < 0x250 for ch in fold(text) if ch.isalpha())

@@ -36,10 +36,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from geo.places.build import ABBREVIATION_MARK
 from geo.places.gazetteer import Place
 from geo.places.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
-from geo.places.names import INVISIBLE_CHARS, drop_invisible, fold
+from geo.places.geodesy import haversine_km
+from geo.places.names import ABBREVIATION_MARK, INVISIBLE_CHARS, drop_invisible, fold
 from geo.text.actors import ActorVocabulary, load_actor_vocabulary
 from geo.text.vocabulary import MONTHS_AND_WEEKDAYS as _MONTHS_DAYS
 
@@ -101,6 +101,8 @@ _LOCATIVE = frozenset(
         "of",
     ]
 )
+#: Locatives that are evidence enough for a town ("at" and "of" also precede firms and people).
+_TOWN_LOCATIVE = _LOCATIVE - {"at", "of", "over", "off"}
 #: Lower-cased capitalised words that may follow a place name without making it part of a
 #: larger proper name ("Tokyo Governor", "Japan Foreign Minister").
 _ALLOWED_AFTER = frozenset(
@@ -133,6 +135,7 @@ _ALLOWED_AFTER = frozenset(
     ]
 )
 _ANCHOR_MARGIN = 1.5
+_RIVAL_SHARE = 0.25
 _NEARBY_TOKENS = 12
 _CONNECTORS = frozenset({"of", "de", "del", "della", "di", "du", "des", "da", "do", "dos"})
 #: Capitalised heads of organisation names built as "Head of Place".
@@ -157,10 +160,15 @@ ORGANISATION_HEADS = frozenset(
         "reserve corporation company group airlines airways air rail railway railways trust "
         "foundation federation league party assembly parliament senate court tribunal chamber "
         "chambers embassy consulate lottery cruises racing conference festival expo "
-        "representative sheriff pd fc united city rovers athletic wanderers rangers"
+        "representative sheriff pd fc united city rovers athletic wanderers rangers limited ltd "
+        "inc plc llc holdings"
     ).split()
 )
 #: Lower-cased words of a run of capitalised words that may join its parts ("Bank of Malta").
+#: Kinds of vocabulary organisation whose names hold a place that counts as mentioned ("The
+#: Washington Post", "Air France"); alliances and unions keep theirs hidden ("North Atlantic
+#: Treaty Organization").
+_NAMED_AFTER_PLACES = frozenset({"news_outlet", "company"})
 _ORGANISATION_JOINERS = frozenset({"of", "for", "and", "on", "the", "&", "de", "du"})
 #: Words before a name that make it a person's ("Mr. Sanford", "his brother Tyler").
 _PERSON_TITLES = frozenset(
@@ -183,6 +191,7 @@ _TERRITORIAL_NOUNS = frozenset(
         "border borders frontier capital city cities town towns village villages island islands "
         "coast coastline waters airspace soil territory territories province provinces region "
         "regions state states enclave mainland countryside port ports side market markets "
+        "flights tour project projects development governmental jurisdictions export parliament "
         "economy industry factories farms jobs workers exports jails prisons airbases bases "
         "countries nations"
     ).split()
@@ -199,6 +208,19 @@ _REGION_ADJECTIVES = {
 #: Cities at least this big (and capitals) keep their name beside a verb of saying
 #: ("Moscow said", "Beijing says": the government speaking).
 _SPEAKING_CITY_POPULATION = 300_000
+#: Cities at least this big are read as the city even when their name is also a word.
+_NAMED_CITY_POPULATION = 500_000
+#: Cities at least this big lend their name to teams ("Houston Rockets").
+_TEAM_CITY_POPULATION = 100_000
+#: A town named without other evidence is kept when this close to another place of the text.
+_COHERENT_KM = 100.0
+#: Marks after a name at the start of a line that make it a dateline ("RIVERDALE, N.J. —").
+_DATELINE_MARKS = frozenset(",—–-(")
+#: What stands between a name and the region or country that qualifies it ("Walker County
+#: (Ga.)", "Paris, Texas").
+_QUALIFIER_GAPS = frozenset({", ", " ("})
+#: Kinds of place a following name never qualifies: "China, Japan" is a list.
+_UNQUALIFIED_KINDS = frozenset({"country", "continent", "region", "sea", "ocean"})
 
 
 MentionRole = Literal["place", "organisation", "modifier"]
@@ -289,6 +311,11 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper()
 
 
+#: A demonym or regional adjective: first and last token, place id, and whether it is inside
+#: an outlet's or firm's name.
+_Adjective = tuple[int, int, str, bool]
+
+
 class _Tokens:
     """Word tokens of one text with their lookup keys, made in bulk for speed."""
 
@@ -330,7 +357,8 @@ class _Tokens:
 
     def gap(self, i: int) -> str:
         """Return the text between tokens `i` and `i + 1`, invisible characters dropped."""
-        return drop_invisible(self.text[self.ends[i] : self.starts[i + 1]])
+        gap = self.text[self.ends[i] : self.starts[i + 1]]
+        return gap if gap.isascii() else drop_invisible(gap)
 
 
 @dataclass(slots=True)
@@ -340,6 +368,7 @@ class _Candidate:
     key: str
     extra: int = 0  # characters after the last token that belong to the name ("U.S.", "Va.")
     abbreviation: bool = False
+    inside_organisation: bool = False  # inside an outlet's or firm's name
 
 
 class PlaceFinder:
@@ -358,18 +387,23 @@ class PlaceFinder:
         self.gazetteer = geocoder.gazetteer
         self.vocabulary = vocabulary
         self._common_cache: dict[str, bool] = {}
+        self._evidence_cache: dict[str, bool] = {}
+        self._small_cache: dict[str, bool] = {}
+        #: rows of the regions that have a postal abbreviation ("Mont.", "N.J.")
+        self._abbreviated = frozenset(
+            row
+            for key in self.gazetteer.text_keys()
+            if key.endswith(ABBREVIATION_MARK)
+            for row, _ in self.gazetteer.candidates_for_key(key, in_text=True)
+        )
         prefixes: set[str] = set()
-        for key in [
-            *self.gazetteer.text_keys(),
-            *vocabulary.organisations,
-            *vocabulary.demonyms,
-            *_REGION_ADJECTIVES,
-        ]:
+        for key in [*vocabulary.organisations, *vocabulary.demonyms, *_REGION_ADJECTIVES]:
             words = key.split(" ")
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
-        #: word prefixes of every name: a run of words is extended only while it is one
-        self._prefixes = frozenset(prefixes)
+        #: word prefixes of every name: a run of words is extended only while it is one (the
+        #: gazetteer's own are made when it is compiled)
+        self._prefixes = self.gazetteer.text_prefixes | prefixes
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -422,8 +456,16 @@ class PlaceFinder:
             if ranked:
                 row = ranked[0][0]
                 kind = gaz.kinds[row]
-                common = kind == "admin1" or (
-                    kind == "city" and not gaz.capital[row] and gaz.population[row] < 2_000_000
+                # regions with a postal abbreviation and cities of half a million are named,
+                # not words ("Montana", "Boston": the dictionary lists them for a breed of
+                # sheep and a dance); other regions are words first ("Free State", "Gulf")
+                common = (kind == "admin1" and row not in self._abbreviated) or (
+                    kind == "admin2"
+                    or (
+                        kind == "city"
+                        and not gaz.capital[row]
+                        and gaz.population[row] < _NAMED_CITY_POPULATION
+                    )
                 )
         self._common_cache[key] = common
         return common
@@ -434,14 +476,14 @@ class PlaceFinder:
 
     def _scan(
         self, tokens: _Tokens
-    ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[tuple[int, int, str]]]:
+    ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[_Adjective]]:
         """Return the candidate names, the actor mentions, the demonym tokens and adjectives.
 
-        Adjectives are ``(first token, last token, place id)`` of every demonym and regional
-        adjective ("Syrian", "European"), which may stand for their place.
+        Adjectives are ``(first token, last token, place id, inside a name)`` of every demonym
+        and regional adjective ("Syrian", "European"), which may stand for their place.
         """
         gaz, vocab, text = self.gazetteer, self.vocabulary, tokens.text
-        adjectives: list[tuple[int, int, str]] = []
+        adjectives: list[_Adjective] = []
         prefixes = self._prefixes
         candidates: list[_Candidate] = []
         actors: list[ActorMention] = []
@@ -473,6 +515,8 @@ class PlaceFinder:
                 if org is not None and self._case_ok(tokens, i, last):
                     start, end = tokens.starts[i], tokens.end(last)
                     actors.append(ActorMention(start, end, text[start:end], org.id, "organisation"))
+                    if org.kind in _NAMED_AFTER_PLACES:
+                        candidates += self._inside(tokens, i, last, adjectives)
                     step = n
                     break
                 country = vocab.demonyms.get(key)
@@ -480,12 +524,12 @@ class PlaceFinder:
                     start, end = tokens.starts[i], tokens.end(last)
                     actors.append(ActorMention(start, end, text[start:end], country, "demonym"))
                     demonym_tokens.update(dict.fromkeys(range(i, last + 1), country))
-                    adjectives.append((i, last, f"ne:country:{country}"))
+                    adjectives.append((i, last, f"ne:country:{country}", False))
                     step = n
                     break
                 region = _REGION_ADJECTIVES.get(key)
                 if region is not None and capital[i]:
-                    adjectives.append((i, last, region))
+                    adjectives.append((i, last, region, False))
                     step = n
                     break
                 if gaz.has_text_key(key) and self._case_ok(tokens, i, last):
@@ -498,9 +542,41 @@ class PlaceFinder:
             free = i + (step or 1)
         return candidates, actors, demonym_tokens, adjectives
 
+    def _inside(
+        self, tokens: _Tokens, first: int, last: int, adjectives: list[_Adjective]
+    ) -> list[_Candidate]:
+        """Return the place names inside an outlet's or a firm's name ("The Washington Post").
+
+        Demonyms inside it ("British Airways") are added to `adjectives`, as organisation
+        words.
+        """
+        found: list[_Candidate] = []
+        i = first
+        while i <= last:
+            key, best, step = tokens.key(i), None, 1
+            for j in range(i, last + 1):
+                if j > i:
+                    key = f"{key} {tokens.key(j)}"
+                country = self.vocabulary.demonyms.get(key)
+                if country is not None:
+                    best = (j, f"ne:country:{country}")
+                elif self.gazetteer.has_text_key(key) and self._case_ok(tokens, i, j):
+                    best = (j, key)
+                if key not in self._prefixes:
+                    break
+            if best is not None:
+                end, what = best
+                if what.startswith("ne:country:"):
+                    adjectives.append((i, end, what, True))
+                else:
+                    found.append(_Candidate(i, end, what, inside_organisation=True))
+                step = end - i + 1
+            i += step
+        return found
+
     def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
         """Return a region abbreviation after a comma ("Vienna, Va.", "Albany, N.Y."), if any."""
-        if i == 0 or tokens.gap(i - 1) != ", " or not tokens.capital[i]:
+        if i == 0 or not tokens.capital[i] or tokens.gap(i - 1) not in _QUALIFIER_GAPS:
             return None
         text = tokens.text
         last, key = i, tokens.key(i)
@@ -523,11 +599,16 @@ class PlaceFinder:
         headlines: dict[int, bool],
         accepted: set[str],
         persons: set[str],
+        pending: set[int],
     ) -> MentionRole | None:
         """Return the role of a candidate name, or None when it names no place here."""
         first, last, key = candidate.first, candidate.last, candidate.key
         if candidate.abbreviation:
             return "place"
+        if candidate.inside_organisation:
+            if self._needs_evidence(key) or self._is_common_word(key):
+                return None
+            return "organisation"
         if first == last and key in _MONTHS_DAYS:
             return None
         if first == last and key in _MODIFIERS:
@@ -564,9 +645,11 @@ class PlaceFinder:
             and tokens.key(after) not in _ALLOWED_AFTER
             and tokens.key(after) not in _MONTHS_DAYS
         ):
-            if not _organisation_run(tokens, first, last):
+            if not (
+                _organisation_run(tokens, first, last, left=False) or self._team(tokens, key, after)
+            ):
                 return None  # "Paris Hilton", "Black Sea" in a product name
-            role = "organisation"  # "The Washington Post", "Jamaica Cancer Society"
+            role = "organisation"  # "The Washington Post", "Houston Rockets"
         if (
             before is not None
             and first >= 2
@@ -585,6 +668,8 @@ class PlaceFinder:
             elif tokens.key(before) != "of" and not self._is_english_word(head):
                 return None  # "Talleres de Córdoba"
             # else a person's origin: "Joseph Welch of Richmond"
+        if role == "organisation" and (self._needs_evidence(key) or self._is_common_word(key)):
+            return None  # "Chamber of Commerce", "Zara Group": a town inside a name is a guess
         locative = before is not None and tokens.key(before) in _LOCATIVE
         qualified = after is not None and tokens.gap(last) == ", " and tokens.capital[after]
         if key in persons and not (locative or qualified):
@@ -595,23 +680,94 @@ class PlaceFinder:
             if not (locative or qualified or key in accepted):
                 return None
         if role == "place":
+            if self._needs_evidence(key) and not (
+                (before is not None and tokens.key(before) in _TOWN_LOCATIVE)
+                or key in accepted
+                or self._qualifier_follows(tokens, last)
+                or _dateline(tokens, first, last)
+            ):
+                pending.add(first)  # kept only if near the text's other places
+                return role
             accepted.add(key)
         return role
+
+    def _needs_evidence(self, key: str) -> bool:
+        """Return whether a name means only towns or divisions with no term in their name.
+
+        Such names ("Allendale", "Kent") are also people, firms and words; they count only
+        with evidence that a place is meant.
+        """
+        cached = self._evidence_cache.get(key)
+        if cached is None:
+            ranked = self.geocoder.ranked(key, in_text=True)
+            gaz = self.gazetteer
+            row = ranked[0][0] if ranked else -1
+            cached = row >= 0 and all(
+                self.geocoder.is_town(r) or (gaz.kinds[r] == "admin2" and " " not in key)
+                for r, _ in ranked
+            )
+            self._evidence_cache[key] = cached
+        return cached
+
+    def _qualifier_follows(self, tokens: _Tokens, last: int) -> bool:
+        """Return whether a region or country follows after a comma ("Allendale, N.J.")."""
+        after = last + 1
+        if after >= len(tokens) or tokens.gap(last) not in _QUALIFIER_GAPS:
+            return False
+        if not tokens.capital[after]:
+            return False
+        if self._abbreviation(tokens, after) is not None:
+            return True
+        key = ""
+        for i in range(after, min(after + 3, len(tokens))):
+            key = f"{key} {tokens.key(i)}" if key else tokens.key(i)
+            ranked = self.geocoder.ranked(key, in_text=True)
+            if ranked and self.gazetteer.kinds[ranked[0][0]] in {"admin1", "country"}:
+                return True
+            if i + 1 < len(tokens) and not tokens.joins(i):
+                break
+        return False
+
+    def _team(self, tokens: _Tokens, key: str, after: int) -> bool:
+        """Return whether a city or region is followed by a team's plural name.
+
+        "Houston Rockets", "Texas Rangers"; not a person named after a verb of saying
+        ("said Elizabeth Myles").
+        """
+        word = tokens.words[after]
+        if not (word.endswith("s") and word[1:].isalpha() and word[1:].islower()):
+            return False
+        first = after - 1 - key.count(" ")
+        if first > 0 and tokens.key(first - 1) in _SPEECH_VERBS | _PERSON_TITLES:
+            return False
+        if self.gazetteer.has_text_key(tokens.key(after)):
+            return False
+        ranked = self.geocoder.ranked(key, in_text=True)
+        if not ranked:
+            return False
+        row = ranked[0][0]
+        kind = self.gazetteer.kinds[row]
+        return kind == "admin1" or (
+            kind == "city" and self.gazetteer.population[row] >= _TEAM_CITY_POPULATION
+        )
 
     def _small_city(self, key: str) -> bool:
         """Return whether the likeliest place a name means is a small city.
 
         Small: no capital and too small to speak for a government ("Moscow said").
         """
-        ranked = self.geocoder.ranked(key, in_text=True)
-        if not ranked:
-            return False
-        gaz, row = self.gazetteer, ranked[0][0]
-        return (
-            gaz.kinds[row] == "city"
-            and not gaz.capital[row]
-            and gaz.population[row] < _SPEAKING_CITY_POPULATION
-        )
+        cached = self._small_cache.get(key)
+        if cached is None:
+            ranked = self.geocoder.ranked(key, in_text=True)
+            gaz, row = self.gazetteer, ranked[0][0] if ranked else -1
+            cached = (
+                row >= 0
+                and gaz.kinds[row] in {"city", "admin1", "admin2"}
+                and not gaz.capital[row]
+                and gaz.population[row] < _SPEAKING_CITY_POPULATION
+            )
+            self._small_cache[key] = cached
+        return cached
 
     def _person_names(
         self, tokens: _Tokens, candidates: list[_Candidate], headlines: dict[int, bool]
@@ -629,8 +785,10 @@ class PlaceFinder:
             first, last, key = candidate.first, candidate.last, candidate.key
             if candidate.abbreviation or key in persons or first != last:
                 continue
+            if not self._small_city(key):
+                continue  # big places keep their name beside a verb of saying
             person = False
-            if first > 0:
+            if first > 0 and (tokens.capital[first - 1] or tokens.key(first - 1) in _PERSON_TITLES):
                 before, gap = first - 1, tokens.gap(first - 1)
                 before_key = tokens.key(before)
                 if before_key in _PERSON_TITLES and gap in {" ", ". "}:
@@ -653,11 +811,11 @@ class PlaceFinder:
             if (
                 not person
                 and last + 1 < count
-                and tokens.gap(last) == " "
                 and tokens.key(last + 1) in _SPEECH_VERBS
+                and tokens.gap(last) == " "
             ):
                 person = True
-            if person and self._small_city(key):
+            if person:
                 persons.add(key)
         return persons
 
@@ -706,8 +864,9 @@ class PlaceFinder:
         accepted: set[str] = set()
         kept: list[_Candidate] = []
         roles: list[MentionRole] = []
+        pending: set[int] = set()
         for candidate in candidates:
-            role = self._keep(tokens, candidate, demonyms, headlines, accepted, persons)
+            role = self._keep(tokens, candidate, demonyms, headlines, accepted, persons, pending)
             if role is not None:
                 kept.append(candidate)
                 roles.append(role)
@@ -715,7 +874,11 @@ class PlaceFinder:
         geocoder, gaz = self.geocoder, self.gazetteer
         anchors: dict[str, int] = {}
         ambiguous: set[str] = set()
-        for key in dict.fromkeys(c.key for c, r in zip(kept, roles, strict=True) if r == "place"):
+        for key in dict.fromkeys(
+            c.key
+            for c, r in zip(kept, roles, strict=True)
+            if r == "place" and c.first not in pending and not self._needs_evidence(c.key)
+        ):
             ranked = geocoder.ranked(key, in_text=True)
             if not ranked:
                 continue
@@ -723,7 +886,9 @@ class PlaceFinder:
             second = ranked[1][1] if len(ranked) > 1 else 0.0
             if prior >= _ANCHOR_MARGIN * second:  # unambiguous names set the article's focus
                 anchors[key] = row
-            if len({tuple(gaz.country_codes[r]) for r, _ in ranked[:10]}) > 1:
+            # namesakes far below the best (towns beside a city) do not make a name ambiguous
+            rivals = [r for r, score in ranked[:10] if score >= prior * _RIVAL_SHARE]
+            if len({tuple(gaz.country_codes[r]) for r in rivals}) > 1:
                 ambiguous.add(key)
         context = self._context(anchors.values(), (a.actor for a in actors if a.kind == "demonym"))
         by_token = {c.first: c for c in kept}
@@ -757,6 +922,15 @@ class PlaceFinder:
                     resolution = replace(resolution, query=surface)
             if resolution is None:
                 continue
+            if candidate.first in pending and not self._coherent(resolution.place, context):
+                continue
+            if (
+                roles[index] == "place"
+                and self._needs_evidence(candidate.key)
+                and context.countries
+                and not any(context.countries.get(c, 0.0) for c in resolution.place.country_codes)
+            ):
+                continue  # a town abroad, in a text about elsewhere: a namesake, not the place
             if resolution.place.name.startswith("The ") and text[start - 4 : start] in {
                 "The ",
                 "the ",
@@ -770,17 +944,35 @@ class PlaceFinder:
         embedded.sort(key=lambda m: m.start)
         return Mentions(tuple(places), tuple(actors), tuple(embedded))
 
+    @staticmethod
+    def _coherent(place: Place, context: GeocodeContext) -> bool:
+        """Return whether a place lies among the text's other places (same region, or near)."""
+        if place.admin1 and context.admin1.get(place.admin1, 0.0) > 0.0:
+            return True
+        return any(
+            haversine_km(place.lon, place.lat, lon, lat) <= _COHERENT_KM
+            for lon, lat in context.near
+        )
+
     def _adjective_places(
         self,
         tokens: _Tokens,
-        adjectives: list[tuple[int, int, str]],
+        adjectives: list[_Adjective],
         headlines: dict[int, bool],
     ) -> list[PlaceMention]:
         """Demonyms that stand for their place: "the Syrian border", "Canadian Press"."""
         found: list[PlaceMention] = []
-        last_of = {first: last for first, last, _ in adjectives}
+        last_of = {first: last for first, last, _, _ in adjectives}
         count = len(tokens)
-        for first, last, place_id in adjectives:
+        for first, last, place_id, inside in adjectives:
+            if inside:
+                place = self.gazetteer.get(place_id)
+                if place is not None:
+                    start, end = tokens.starts[first], tokens.end(last)
+                    surface = tokens.text[start:end]
+                    resolution = Resolution(surface, place, 1.0)
+                    found.append(PlaceMention(start, end, surface, resolution, "organisation"))
+                continue
             following = last
             # "the Syrian-Turkish border": look past the adjectives that follow
             while (
@@ -866,11 +1058,15 @@ class PlaceFinder:
         if index + 1 >= len(kept):
             return frozenset()
         candidate, following = kept[index], kept[index + 1]
-        if following.first != candidate.last + 1 or tokens.gap(candidate.last) != ", ":
+        if (
+            following.first != candidate.last + 1
+            or tokens.gap(candidate.last) not in _QUALIFIER_GAPS
+        ):
             return frozenset()
         ranked = self.geocoder.ranked(following.key, in_text=True)
-        if not ranked:
-            return frozenset()
+        own = self.geocoder.ranked(candidate.key, in_text=True)
+        if not ranked or (own and self.gazetteer.kinds[own[0][0]] in _UNQUALIFIED_KINDS):
+            return frozenset()  # "China, Japan and South Korea" is a list
         gaz = self.gazetteer
         row = ranked[0][0]
         if gaz.kinds[row] not in {"admin1", "country"}:
@@ -878,11 +1074,23 @@ class PlaceFinder:
         return frozenset({gaz.admin1[row], *gaz.country_codes[row]} - {""})
 
 
-def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
+def _dateline(tokens: _Tokens, first: int, last: int) -> bool:
+    """Return whether a name opens a line as a dateline ("IMMOKALEE – ", "RIVERDALE, N.J.")."""
+    text = tokens.text
+    line_start = text.rfind("\n", 0, tokens.starts[first]) + 1
+    if text[line_start : tokens.starts[first]].strip():
+        return False
+    rest = text[tokens.end(last) : tokens.end(last) + 3].lstrip(" ")
+    return bool(rest) and rest[0] in _DATELINE_MARKS
+
+
+def _organisation_run(tokens: _Tokens, first: int, last: int, *, left: bool = True) -> bool:
     """Return whether the capitalised words around tokens `first`..`last` name an organisation.
 
     The run may hold joining words ("Bank of Malta", "Observatory for Human Rights"); it is an
     organisation's name when one of its capitalised words is in :data:`ORGANISATION_HEADS`.
+    With `left` false only the words after count: in "Trade Representative Robert
+    Lighthizer" the name after "Robert" is a person's.
     """
     count = len(tokens)
     i, steps = last + 1, 0
@@ -895,7 +1103,7 @@ def _organisation_run(tokens: _Tokens, first: int, last: int) -> bool:
             break
         i, steps = i + 1, steps + 1
     i, steps = first - 1, 0
-    while i >= 0 and steps < 3 and tokens.gap(i) in {" ", "-", " & "}:
+    while left and i >= 0 and steps < 3 and tokens.gap(i) in {" ", "-", " & "}:
         key = tokens.key(i)
         if tokens.capital[i]:
             if key in ORGANISATION_HEADS:
