@@ -1,6 +1,8 @@
 """Ingest articles into a store, export layers, and keep going past bad files."""
 
+import cProfile
 import json
+import pstats
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.ingest.pipeline import ingest
+from geo.events import lexicon
+from geo.ingest import pipeline
+from geo.ingest.pipeline import ingest, process_article
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
+from geo.text.articles import article_from_text
 from geo.text.mentions import PlaceFinder
 from geo.view.dataset import load_dataset
 
@@ -275,3 +280,63 @@ def test_export_escapes_markup_for_html_embedding(tmp_path: Path) -> None:
     assert "<script>" not in result.output
     assert "\\u003cscript\\u003e" in result.output
     assert json.loads(result.output)["features"]
+
+
+# -- cost on hostile text ------------------------------------------------------------------
+
+
+def _calls(text: str, finder: PlaceFinder) -> int:
+    """Return the Python function calls one extraction from `text` makes (a count, not a time)."""
+    article = article_from_text(text, source="<test>")
+    profile = cProfile.Profile()
+    profile.enable()
+    process_article(article, finder=finder, time_budget=None)
+    profile.disable()
+    return int(pstats.Stats(profile).total_calls)
+
+
+@pytest.mark.parametrize(
+    "unit", ["U.S. ", "U.S. and Japan. Both countries ", "NATO and the alliance "]
+)
+def test_extraction_work_grows_linearly_on_repeated_abbreviations(
+    finder: PlaceFinder, unit: str
+) -> None:
+    process_article(article_from_text("Ships sailed near Tokyo.", source="w"), finder=finder)
+    single, double = _calls(unit * 1500, finder), _calls(unit * 3000, finder)
+    assert double / single < 2.5, (single, double)  # quadratic work gave 3.9
+
+
+def test_the_sentence_splitter_looks_only_a_little_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+    original = lexicon._abbreviation
+
+    def recording(word: str, rest: str) -> bool:
+        seen.append(len(rest))
+        return original(word, rest)
+
+    monkeypatch.setattr(lexicon, "_abbreviation", recording)
+    sentences = lexicon.split_sentences("Talks with the U.S. Navy went on. " * 2000)
+    assert len(sentences) == 2000
+    assert seen
+    assert max(seen) <= 100
+
+
+def test_an_article_over_the_time_budget_is_skipped_with_a_clear_reason(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "ARTICLE_TIME_BUDGET", 0.001)
+    big = article_from_text("U.S. officials met in Tokyo. " * 20_000, source="big.txt")
+    report = pipeline.ingest_articles([big], Store.open(tmp_path / "store"), finder=finder)
+    assert report.articles == 0
+    (skipped,) = report.skipped
+    assert skipped.source == "big.txt"
+    assert skipped.reason == (
+        "extraction took longer than the 0.001 s allowed per article; "
+        "split the text into smaller articles"
+    )
+    monkeypatch.setattr(pipeline, "ARTICLE_TIME_BUDGET", 30.0)
+    small = article_from_text("Russia fired missiles at Kyiv on Monday.", source="small.txt")
+    report = pipeline.ingest_articles([small], Store.open(tmp_path / "store"), finder=finder)
+    assert (report.articles, report.skipped) == (1, ())

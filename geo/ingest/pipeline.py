@@ -11,7 +11,9 @@ stored is touched by a failed file.
 
 from __future__ import annotations
 
+import ctypes
 import datetime
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +37,14 @@ from geo.records import Office
 from geo.store.store import Layers, Store
 from geo.text.articles import Article, ArticleError, read_article
 from geo.text.mentions import PlaceFinder, default_finder
+
+ARTICLE_TIME_BUDGET: Final = 8.0
+"""Seconds of wall time the extraction from one article may take (default 8).
+
+An article that takes longer (a multi-megabyte text of repeated abbreviations, say) is
+skipped with a reason that says so, so that no file within the size limits holds up an ingest
+or the dashboard for long; real articles take milliseconds.
+"""
 
 #: Offices move forward through these states; a later article's status wins.
 _STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -98,9 +108,89 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def process_article(article: Article, *, finder: PlaceFinder | None = None) -> ArticleResult:
-    """Extract places, events and offices from one article."""
-    return ArticleResult(article=article, extraction=extract(article, finder=finder))
+def process_article(
+    article: Article,
+    *,
+    finder: PlaceFinder | None = None,
+    time_budget: float | None = ARTICLE_TIME_BUDGET,
+) -> ArticleResult:
+    """Extract places, events and offices from one article.
+
+    Raises
+    ------
+    ArticleError
+        When the extraction takes longer than `time_budget` seconds (None: no limit).
+    """
+    if time_budget is None:
+        return ArticleResult(article=article, extraction=extract(article, finder=finder))
+    try:
+        extraction = _within(time_budget, lambda: extract(article, finder=finder))
+    except _OverBudgetError:
+        reason = (
+            f"extraction took longer than the {time_budget:g} s allowed per article; "
+            "split the text into smaller articles"
+        )
+        raise ArticleError(article.source, reason) from None
+    return ArticleResult(article=article, extraction=extraction)
+
+
+def process_or_skip(
+    article: Article, *, finder: PlaceFinder | None = None
+) -> ArticleResult | SkippedFile:
+    """Return what `process_article` gives, or the article as skipped with the reason."""
+    try:
+        return process_article(article, finder=finder, time_budget=ARTICLE_TIME_BUDGET)
+    except ArticleError as error:
+        return SkippedFile(article.source, error.reason)
+
+
+class _OverBudgetError(BaseException):
+    """Raised inside a thread whose work ran past its time budget.
+
+    Not an `Exception`, so that no ``except Exception`` in the work can swallow it.
+    """
+
+
+_SET_ASYNC_EXCEPTION = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_SET_ASYNC_EXCEPTION.argtypes = (ctypes.c_ulong, ctypes.py_object)
+
+
+def _within(seconds: float, work: Callable[[], Extraction]) -> Extraction:
+    """Return ``work()``, or raise `_OverBudgetError` in this thread once `seconds` have passed.
+
+    A timer thread raises the error in the working thread (CPython's
+    ``PyThreadState_SetAsyncExc``: it takes effect between two bytecode instructions, so a
+    single long call into C finishes first). This works in any thread: the CLI's, a Streamlit
+    session's, a Dask worker's. An error set just as the work ended is raised before this
+    function returns (at the call of `_checkpoint`), so it can never land in other code.
+    """
+    target = threading.get_ident()
+    guard = threading.Lock()
+    finished = False
+
+    def interrupt() -> None:
+        with guard:
+            if not finished:
+                _SET_ASYNC_EXCEPTION(target, _OverBudgetError)
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return work()
+    finally:
+        with guard:
+            finished = True
+        timer.cancel()
+        _checkpoint()
+
+
+def _checkpoint() -> None:
+    """Do nothing; entering a Python function is where a pending async error is raised.
+
+    (Withdrawing one instead, by passing NULL to ``PyThreadState_SetAsyncExc``, leaves
+    CPython 3.11's eval breaker set for good, which slows every later call.)
+    """
 
 
 def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> list[Office]:
@@ -348,8 +438,13 @@ def ingest_articles(
     fresh = [a for a in articles if a.id not in known]
     duplicates += len(articles) - len(fresh)
     results = []
+    skipped = list(skipped)
     for index, article in enumerate(fresh):
-        results.append(process_article(article, finder=finder))
+        outcome = process_or_skip(article, finder=finder)
+        if isinstance(outcome, SkippedFile):
+            skipped.append(outcome)
+        else:
+            results.append(outcome)
         if progress is not None:
             progress(index + 1, len(fresh), article.source)
     version, results, duplicates = commit_results(
