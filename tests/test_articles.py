@@ -764,3 +764,39 @@ def test_founding_article() -> None:
     assert ID_PATTERN.fullmatch(article.id)
     assert article.id == article_id(article.text)
     assert article.id == article_from_text(article.text.strip()).id
+
+
+# --- hostile markup ------------------------------------------------------------------------
+
+_STORY = (
+    "<article><p>Russian warships sailed in the Sea of Japan on Tuesday, the defence ministry "
+    "in Tokyo said. The drills lasted three days and involved ten ships.</p></article>"
+)
+
+
+def test_a_tag_with_very_many_attributes_is_cut_before_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    original = articles.load_html
+
+    def recording(html: str) -> object:
+        parsed.append(html)
+        return original(html)
+
+    monkeypatch.setattr(articles, "load_html", recording)
+    attributes = " ".join(f'data-a{i}="x"' for i in range(40_000))
+    html = f"<html><body><div {attributes}>menu</div>{_STORY}</body></html>"
+    article = article_from_bytes(html.encode(), source="attributes.html")
+    assert article.text.startswith("Russian warships sailed in the Sea of Japan")
+    assert article.warnings == ("1 HTML tag(s) had more than 100 attributes; the rest dropped",)
+    (given,) = parsed
+    assert given.count('="x"') == 100
+    assert given.endswith(f' data-a99="x">menu</div>{_STORY}</body></html>')
+
+
+def test_long_tags_with_few_attributes_are_left_alone() -> None:
+    style = "color: red; " * 400
+    html = f'<html><body><div style="{style}" class="x > y" id=main>{_STORY}</div></body></html>'
+    capped, count = articles._cap_attributes(html)
+    assert (capped, count) == (html, 0)

@@ -94,6 +94,10 @@ _EXTRA_MAX_NODES: Final = 200
 _FRONT_MATTER_MAX_VALUES: Final = 1_000
 """Values one front matter key may hold once YAML aliases are expanded (an alias bomb: more)."""
 _SHOWN_CHARS: Final = 60
+_MAX_ATTRIBUTES: Final = 100
+"""Attributes an HTML tag keeps before parsing (libxml2 takes quadratic time over many)."""
+_LONG_TAG: Final = re.compile(r"<[A-Za-z][^\s/>]*([^>]{1000,})")
+_ATTRIBUTE: Final = re.compile(r"""\s*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 _YEAR_RANGE: Final = (1900, 2100)
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
@@ -644,6 +648,7 @@ def _article_from_plain(text: str, *, source: str, stem: str | None) -> Article:
 
 
 def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
+    html, capped = _cap_attributes(html)
     try:
         tree = load_html(html)
         body = trafilatura.extract(
@@ -656,6 +661,10 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
     if not body or not body.strip():
         raise ArticleError(source, "no article text found in the HTML")
     meta = _Metadata()
+    if capped:
+        meta.warnings.append(
+            f"{capped:,} HTML tag(s) had more than {_MAX_ATTRIBUTES} attributes; the rest dropped"
+        )
     if document is not None:
         meta.title = _clean_text("title", document.title, meta.warnings)
         meta.outlet = _clean_text("site name", document.sitename, meta.warnings)
@@ -666,6 +675,28 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
         meta.language = _clean_language(tree.get("lang"), meta.warnings)
     text = _normalise_newlines(body)
     return _make_article(text, meta, source=source, body_offset=None, stem=stem)
+
+
+def _cap_attributes(html: str) -> tuple[str, int]:
+    """Return `html` with tags cut to their first `_MAX_ATTRIBUTES` attributes, and the count.
+
+    Only tags over 1,000 characters are looked at, each scanned once: this is linear, where
+    libxml2's check of attribute names is quadratic in their number.
+    """
+    pieces: list[str] = []
+    done = capped = 0
+    for tag in _LONG_TAG.finditer(html):
+        position, end = tag.start(1), tag.end(1)
+        count = 0
+        while count < _MAX_ATTRIBUTES:
+            attribute = _ATTRIBUTE.match(html, position, end)
+            if attribute is None or attribute.end() == position:
+                break
+            position, count = attribute.end(), count + 1
+        if count == _MAX_ATTRIBUTES and html[position:end].strip():
+            pieces += [html[done:position]]
+            done, capped = end, capped + 1
+    return ("".join([*pieces, html[done:]]) if capped else html), capped
 
 
 def _make_article(
