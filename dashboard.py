@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 from geo.ingest import uploads
 from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, default_geocoder
-from geo.store.store import Store, default_store_dir
+from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
 from geo.text.mentions import default_finder
 from geo.view import page as views
@@ -228,7 +228,7 @@ with st.expander("Add articles"):
             report, problems = uploads.add_to_store(
                 [(f.name, f.getvalue()) for f in files or []],
                 pasted,
-                Store.open(store_dir),
+                store_dir,
                 finder=default_finder(),
                 title=title,
                 outlet=outlet,

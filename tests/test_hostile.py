@@ -18,6 +18,7 @@ import builtins
 import codecs
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -35,12 +36,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+import geo.store.store as store_module
+from geo.ingest import uploads
 from geo.ingest.pipeline import ingest
 from geo.ingest.uploads import (
     MAX_FILES,
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
     UploadProblem,
+    add_to_store,
     articles_from_files,
     safe_name,
 )
@@ -1144,3 +1148,56 @@ def test_utf16_without_bom_is_refused_not_misread() -> None:
 def test_an_article_over_the_article_limit_is_refused_unread() -> None:
     with pytest.raises(ArticleError, match="over the 20 MB limit"):
         article_from_bytes(b"x" * (MAX_ARTICLE_BYTES + 1), source="big.txt")
+
+
+# ---------------------------------------------------------------------------------------------
+# a store that cannot be written, seen from the upload panel
+
+_UPLOAD = (
+    "drills.md",
+    b"---\ntitle: Drills\npublished: 2024-05-10\n---\n"
+    b"Russian warships held drills in the Sea of Japan on Friday, the ministry in Tokyo said.\n",
+)
+
+
+def _failing_write(code: int) -> Any:
+    def write(path: Path, data: bytes) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only"), (errno.EACCES, "permission")],
+)
+def test_an_upload_into_a_store_that_cannot_be_written_is_one_line(
+    tmp_path: Path,
+    finder: PlaceFinder,
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+    says: str,
+) -> None:
+    monkeypatch.setattr(store_module, "write_atomic", _failing_write(code))
+    report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert report.articles == 0
+    (problem,) = problems
+    assert problem.name == "the data store"
+    assert says in problem.reason
+    assert _one_line(problem.reason)
+    assert Store(tmp_path / "store").current_version() is None
+
+
+def test_an_upload_while_another_writer_holds_the_store_is_one_line(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uploads, "UPLOAD_LOCK_TIMEOUT", 0)
+    holder = Store.open(tmp_path / "store")
+    with holder.lock():
+        report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert report.articles == 0
+    assert [p.reason for p in problems] == [
+        "another editor is adding articles right now; nothing was added, try again soon"
+    ]
+    report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert (report.articles, problems) == (1, [])

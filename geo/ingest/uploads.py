@@ -14,8 +14,10 @@ import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
+from geo.store.format import StoreBusyError, StoreError, describe_os_error
 from geo.store.store import Store
 from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
 from geo.text.mentions import PlaceFinder
@@ -30,6 +32,8 @@ MAX_FILES = 50
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Longest pasted text accepted, in characters.
 MAX_PASTED_CHARS = 2_000_000
+#: Seconds an upload waits for another writer before it gives up (the page waits meanwhile).
+UPLOAD_LOCK_TIMEOUT = 10.0
 _NAME_CHARS = 80
 _SUFFIX_CHARS = 10
 
@@ -125,7 +129,7 @@ def article_from_paste(
 def add_to_store(
     files: Iterable[tuple[object, bytes]],
     pasted: str,
-    store: Store,
+    store: Store | Path,
     *,
     finder: PlaceFinder,
     title: str | None = None,
@@ -133,7 +137,12 @@ def add_to_store(
     published: datetime.date | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[IngestReport, list[UploadProblem]]:
-    """Read uploaded files and pasted text and ingest them; the problems are per file."""
+    """Read uploaded files and pasted text and ingest them; the problems are per file.
+
+    `store` is a `Store` or its directory (opened here, waiting `UPLOAD_LOCK_TIMEOUT` seconds
+    for another writer). A store that cannot be written (busy, read-only, full disk, damaged)
+    is one more problem with a one-line reason, never an exception: nothing is added then.
+    """
     articles, problems = articles_from_files(files)
     if pasted.strip():
         made = article_from_paste(pasted, title=title, outlet=outlet, published=published)
@@ -141,5 +150,16 @@ def add_to_store(
             problems.append(made)
         else:
             articles.append(made)
-    report = ingest_articles(articles, store, finder=finder, progress=progress)
+    failed = IngestReport(articles=0, duplicates=0, places=0, events=0, offices=0)
+    try:
+        if not isinstance(store, Store):
+            store = Store.open(store, lock_timeout=UPLOAD_LOCK_TIMEOUT)
+        report = ingest_articles(articles, store, finder=finder, progress=progress)
+    except StoreBusyError:
+        reason = "another editor is adding articles right now; nothing was added, try again soon"
+        return failed, [*problems, UploadProblem("the data store", reason)]
+    except StoreError as error:
+        return failed, [*problems, UploadProblem("the data store", " ".join(str(error).split()))]
+    except OSError as error:
+        return failed, [*problems, UploadProblem("the data store", describe_os_error(error))]
     return report, problems

@@ -8,6 +8,7 @@ read and write manifests and other files atomically. `geo.store.store.Store` bui
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
@@ -49,6 +50,7 @@ __all__ = [
     "VersionNotFoundError",
     "chain_order",
     "check_layer",
+    "describe_os_error",
     "file_age",
     "fsync_directory",
     "load_manifest",
@@ -341,6 +343,29 @@ def load_manifest(path: Path) -> Manifest:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
+
+
+def describe_os_error(error: OSError) -> str:
+    """Return a failed read or write as one line that names the file and the way out.
+
+    For a full disk or a read-only or locked-down store it says what happened to the data:
+    writes go to temporary files renamed into place, so the store keeps its last complete
+    version.
+    """
+    where = repr(str(error.filename)) if error.filename is not None else "a file"
+    kept = "the store keeps its last complete version"
+    if error.errno == errno.ENOSPC:
+        return f"no space left on the device while writing {where}; free some and retry ({kept})"
+    if error.errno == errno.EDQUOT:
+        return f"disk quota exceeded while writing {where}; free some and retry ({kept})"
+    if error.errno == errno.EROFS:
+        return f"{where} is on a read-only file system; use a writable --store ({kept})"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to read or write {where} ({kept})"
+    if error.errno == errno.ENOENT:
+        return f"{where}: no such file or folder"
+    reason = " ".join((error.strerror or str(error)).split())
+    return f"{where}: {reason}"
 
 
 def problem_line(error: StoreCorruptError) -> str:

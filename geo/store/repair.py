@@ -27,6 +27,7 @@ from geo.store.format import (
     StoreError,
     StoreSchemaError,
     chain_order,
+    describe_os_error,
     file_age,
     fsync_directory,
     load_manifest,
@@ -269,7 +270,7 @@ def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
             for manifest in unsealed:
                 _seal(store, manifest)
         except OSError as error:
-            msg = f"repair of {str(root)!r} stopped: {error}; run it again once fixed"
+            msg = f"repair of {str(root)!r} stopped: {describe_os_error(error)}; run it again"
             raise StoreError(msg) from error
         store.forget_manifests()
     return RepairReport(
