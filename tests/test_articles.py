@@ -800,3 +800,10 @@ def test_long_tags_with_few_attributes_are_left_alone() -> None:
     html = f'<html><body><div style="{style}" class="x > y" id=main>{_STORY}</div></body></html>'
     capped, count = articles._cap_attributes(html)
     assert (capped, count) == (html, 0)
+
+
+def test_a_publication_date_after_today_is_dropped(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path / "x.md", "---\npublished: 2100-01-01\n---\nBody.\n"))
+    assert article.published is None
+    (warning,) = article.warnings
+    assert warning.startswith("published '2100-01-01' is after today (")

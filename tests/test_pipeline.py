@@ -1,6 +1,7 @@
 """Ingest articles into a store, export layers, and keep going past bad files."""
 
 import cProfile
+import datetime
 import json
 import pstats
 from pathlib import Path
@@ -340,3 +341,64 @@ def test_an_article_over_the_time_budget_is_skipped_with_a_clear_reason(
     small = article_from_text("Russia fired missiles at Kyiv on Monday.", source="small.txt")
     report = pipeline.ingest_articles([small], Store.open(tmp_path / "store"), finder=finder)
     assert (report.articles, report.skipped) == (1, ())
+
+
+# -- dates far from the publication date ---------------------------------------------------
+
+
+def _dated_articles(folder: Path) -> list[Path]:
+    folder.mkdir()
+    texts = [
+        ("drills", "2024-05-10", "Russian warships held drills in the Sea of Japan on May 8."),
+        ("missile", "2024-05-12", "North Korea fired a ballistic missile on May 11, Seoul said."),
+        ("patrol", "2024-05-14", "Chinese coast guard ships patrolled near the Senkaku Islands."),
+    ]
+    paths = []
+    for name, published, text in texts:
+        path = folder / f"{name}.md"
+        path.write_text(f"---\ntitle: {name}\npublished: {published}\n---\n{text}\n")
+        paths.append(path)
+    return paths
+
+
+def test_one_article_about_2100_neither_stretches_the_dates_nor_ages_the_zones(
+    tmp_path: Path, finder: PlaceFinder
+) -> None:
+    normal = _dated_articles(tmp_path / "in")
+    odd = tmp_path / "odd.md"
+    odd.write_text(
+        "---\ntitle: Far ahead\npublished: 2024-05-13\n---\nNorth Korea fired a ballistic "
+        "missile into the Sea of Japan on January 1, 2100, the ministry in Tokyo said.\n"
+    )
+    plain = Store.open(tmp_path / "plain")
+    ingest(normal, plain, finder=finder)
+    store = Store.open(tmp_path / "store")
+    report = ingest([*normal, odd], store, finder=finder)
+    assert report.articles == 4
+    assert report.warnings == (
+        f"{odd}: an event dated 2100-01-01 is more than a year after publication "
+        "(2024-05-13); its date was dropped",
+    )
+    events = store.read_layer("events")
+    assert pd.to_datetime(events["date_end"]).max() < pd.Timestamp("2025-01-01")
+    severities = store.read_layer("zones").set_index("id")["severity"]
+    before = plain.read_layer("zones").set_index("id")["severity"]
+    assert (severities.reindex(before.index) >= before - 1e-9).all()
+
+
+def test_event_dates_far_before_publication_are_dropped(finder: PlaceFinder) -> None:
+    article = article_from_text(
+        "Russian warships fired missiles in the Black Sea in 1853, historians said.",
+        source="history.txt",
+        published=datetime.date(2024, 5, 10),
+    )
+    result = process_article(article, finder=finder)
+    assert [e.date_precision for e in result.extraction.events] == ["unknown"]
+    assert result.article.warnings == (
+        "an event dated 1853-01-01–1853-12-31 is more than 50 years before publication "
+        "(2024-05-10); its date was dropped",
+    )
+    assert (
+        "warning history.txt: an event dated 1853"
+        in pipeline.report_of([result], None, skipped=(), duplicates=0, started=0.0).summary()
+    )

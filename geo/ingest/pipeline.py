@@ -16,7 +16,7 @@ import datetime
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -45,6 +45,14 @@ An article that takes longer (a multi-megabyte text of repeated abbreviations, s
 skipped with a reason that says so, so that no file within the size limits holds up an ingest
 or the dashboard for long; real articles take milliseconds.
 """
+
+EVENT_DAYS_AFTER_PUBLICATION: Final = 366
+"""How far after its article's publication date (or today, for an undated article) an event
+may be dated: plans a year ahead are news; a date beyond is a misreading or fiction."""
+
+EVENT_YEARS_BEFORE_PUBLICATION: Final = 50
+"""How far before its article's publication date an event may be dated: older dates are
+history told as background, not news for the map."""
 
 #: Offices move forward through these states; a later article's status wins.
 _STATUS_ORDER = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
@@ -82,6 +90,8 @@ class IngestReport:
         Place mentions, events and office reports in the added articles.
     skipped
         Files that could not be read, with the reason.
+    warnings
+        What was dropped or doubted in the added articles, one ``source: warning`` each.
     version
         The store version after the run (unchanged when nothing was added).
     seconds
@@ -94,6 +104,7 @@ class IngestReport:
     events: int
     offices: int
     skipped: tuple[SkippedFile, ...] = ()
+    warnings: tuple[str, ...] = ()
     version: str | None = None
     seconds: float = 0.0
 
@@ -105,6 +116,7 @@ class IngestReport:
             f"report(s); store version {self.version or '(empty)'}; {self.seconds:.1f} s"
         ]
         lines += [f"skipped {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"warning {line}" for line in self.warnings]
         return "\n".join(lines)
 
 
@@ -131,7 +143,42 @@ def process_article(
             "split the text into smaller articles"
         )
         raise ArticleError(article.source, reason) from None
-    return ArticleResult(article=article, extraction=extraction)
+    return plausible_dates(ArticleResult(article=article, extraction=extraction))
+
+
+def plausible_dates(result: ArticleResult, *, today: datetime.date | None = None) -> ArticleResult:
+    """Drop event dates too far from the article's publication date, with a warning each.
+
+    An event dated more than `EVENT_DAYS_AFTER_PUBLICATION` days after the publication date
+    (`today` when the article has none) or more than `EVENT_YEARS_BEFORE_PUBLICATION` years
+    before it keeps its place and type but loses its date (precision ``unknown``), so that one
+    article about the year 2100 cannot stretch the time slider or age every other event's
+    severity. The warnings join the article's.
+    """
+    article, extraction = result.article, result.extraction
+    reference = article.published or today or datetime.date.today()
+    latest = reference + datetime.timedelta(days=EVENT_DAYS_AFTER_PUBLICATION)
+    earliest = datetime.date(max(1, reference.year - EVENT_YEARS_BEFORE_PUBLICATION), 1, 1)
+    events, warnings = [], []
+    for event in extraction.events:
+        dates = [d for d in (event.date_start, event.date_end) if d is not None]
+        if dates and (max(dates) > latest or min(dates) < earliest):
+            shown = "–".join(sorted({d.isoformat() for d in dates}))
+            since = f"publication ({reference.isoformat()})" if article.published else "today"
+            gap = (
+                "more than a year after"
+                if max(dates) > latest
+                else f"more than {EVENT_YEARS_BEFORE_PUBLICATION} years before"
+            )
+            warnings.append(f"an event dated {shown} is {gap} {since}; its date was dropped")
+            event = replace(event, date_start=None, date_end=None, date_precision="unknown")
+        events.append(event)
+    if not warnings:
+        return result
+    return ArticleResult(
+        article=replace(article, warnings=(*article.warnings, *warnings)),
+        extraction=replace(extraction, events=tuple(events)),
+    )
 
 
 def process_or_skip(
@@ -469,6 +516,7 @@ def report_of(
         events=sum(len(r.extraction.events) for r in results),
         offices=sum(len(r.extraction.offices) for r in results),
         skipped=tuple(skipped),
+        warnings=tuple(f"{r.article.source}: {w}" for r in results for w in r.article.warnings),
         version=version,
         seconds=time.perf_counter() - started,
     )

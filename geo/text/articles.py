@@ -45,7 +45,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -99,6 +99,8 @@ _MAX_ATTRIBUTES: Final = 100
 _LONG_TAG: Final = re.compile(r"<[A-Za-z][^\s/>]*([^>]{1000,})")
 _ATTRIBUTE: Final = re.compile(r"""\s*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 _YEAR_RANGE: Final = (1900, 2100)
+_FUTURE_GRACE: Final = timedelta(days=1)
+"""How far past today's date a publication date may lie (it is already tomorrow somewhere)."""
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: Final = (
@@ -981,6 +983,13 @@ def _parse_published(value: object, warnings: list[str]) -> date | None:
     if found is not None and not low <= found.year <= high:
         shown = found.isoformat()
         warnings.append(f"published {shown!r} is outside the years {low}–{high}; ignored")
+        return None
+    latest = date.today() + _FUTURE_GRACE
+    if found is not None and found > latest:
+        # an article cannot appear after today: a date that does would age every other event
+        shown = found.isoformat()
+        today = date.today().isoformat()
+        warnings.append(f"published {shown!r} is after today ({today}); ignored")
         return None
     return found
 
