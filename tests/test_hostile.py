@@ -23,6 +23,7 @@ import io
 import json
 import os
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
@@ -86,6 +87,7 @@ from geo.view.state import (
     to_query_string,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")
 ASSET_BASE = "/app/static"
@@ -1201,3 +1203,8 @@ def test_an_upload_while_another_writer_holds_the_store_is_one_line(
     ]
     report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
     assert (report.articles, problems) == (1, [])
+
+
+def test_streamlit_refuses_uploads_over_our_limit_before_buffering_them() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
