@@ -213,7 +213,11 @@ with st.expander("Add articles"):
             "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
             "to let editors add them."
         )
-    elif uploads.may_edit(st.text_input("Editor token", type="password"), configured):
+    elif uploads.may_edit(
+        st.text_input("Editor token", type="password"),
+        configured,
+        who=st.context.ip_address or "local",
+    ):
         files = st.file_uploader(
             "Article files",
             type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],

@@ -47,6 +47,7 @@ from geo.ingest.uploads import (
     UploadProblem,
     add_to_store,
     articles_from_files,
+    may_edit,
     safe_name,
 )
 from geo.layers.export import layer_to_csv, layer_to_geojson
@@ -1208,3 +1209,44 @@ def test_an_upload_while_another_writer_holds_the_store_is_one_line(
 def test_streamlit_refuses_uploads_over_our_limit_before_buffering_them() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_editor_tokens_are_throttled_per_address() -> None:
+    clock = _Clock()
+    throttle = uploads.GuessThrottle(clock)
+    for guess in range(5):
+        assert not may_edit(f"guess-{guess}", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert not may_edit("s3cret", "s3cret", who="10.0.0.9", throttle=throttle)  # must wait
+    assert throttle.wait("10.0.0.9") == 2.0
+    assert may_edit("s3cret", "s3cret", who="10.0.0.7", throttle=throttle)  # another address
+    clock.now += 2.0
+    assert may_edit("s3cret", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert throttle.wait("10.0.0.9") == 0.0  # a right token clears the address
+
+
+def test_fifty_quick_guesses_get_only_a_few_tries() -> None:
+    clock = _Clock()
+    throttle = uploads.GuessThrottle(clock)
+    tried = 0
+    for guess in range(50):  # one guess every 0.35 s, as a script would
+        clock.now += 0.35
+        if throttle.wait("10.0.0.9") == 0:
+            tried += 1
+        assert not may_edit(f"guess-{guess}", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert tried <= 8
+    assert throttle.wait("10.0.0.9") > 8
+
+
+def test_the_same_wrong_token_on_every_rerun_counts_once() -> None:
+    throttle = uploads.GuessThrottle(_Clock())
+    for _ in range(20):
+        assert not may_edit("typo", "s3cret", who="local", throttle=throttle)
+    assert throttle.wait("local") == 0.0

@@ -3,16 +3,20 @@
 Limits (also in the README): at most :data:`MAX_FILES` files of :data:`MAX_UPLOAD_BYTES` each,
 with a suffix in :data:`UPLOAD_SUFFIXES`. A file's name is only ever shown, never used as a
 path. Changing data needs the editor token when one is configured (``FAULTLINES_EDITOR_TOKEN``
-or the ``editor_token`` Streamlit secret); without one, the dashboard is read-only.
+or the ``editor_token`` Streamlit secret); without one, the dashboard is read-only. Wrong
+tokens are throttled per address (`GuessThrottle`).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import hmac
 import os
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,11 +77,75 @@ def editor_token(secrets: object = None) -> str | None:
     return str(value).strip() if value else None
 
 
-def may_edit(given: str | None, configured: str | None) -> bool:
-    """Return whether `given` unlocks editing (a constant-time comparison)."""
+def may_edit(
+    given: str | None,
+    configured: str | None,
+    *,
+    who: str | None = None,
+    throttle: GuessThrottle | None = None,
+) -> bool:
+    """Return whether `given` unlocks editing (a constant-time comparison).
+
+    With `who` (an address or a session), wrong guesses are throttled per `who` by
+    `throttle` (default: `GUESSES`, shared by every session of the process): see
+    `GuessThrottle`. While `who` must wait, no token is even compared.
+    """
     if not configured or not given:
         return False
-    return hmac.compare_digest(given.strip().encode(), configured.encode())
+    if who is None:
+        return hmac.compare_digest(given.strip().encode(), configured.encode())
+    throttle = throttle or GUESSES
+    if throttle.wait(who) > 0:
+        return False
+    right = hmac.compare_digest(given.strip().encode(), configured.encode())
+    throttle.record(who, given, right=right)
+    return right
+
+
+class GuessThrottle:
+    """Make guessing the editor token slow: after a few wrong tokens, each try must wait.
+
+    After `FREE_GUESSES` wrong tokens from one key (an address or a session), the next try is
+    refused unchecked until 2 s have passed since the last wrong one, then 4, 8 … up to
+    `MAX_WAIT` seconds; a right token clears the key. The same wrong token again (a Streamlit
+    rerun) counts once. Thread-safe; `clock` is for tests.
+    """
+
+    FREE_GUESSES = 5
+    MAX_WAIT = 300.0
+    _MAX_KEYS = 10_000
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float, str]] = {}
+
+    def wait(self, key: str) -> float:
+        """Return the seconds `key` must still wait before its next try (0: none)."""
+        with self._lock:
+            failures, last, _ = self._failures.get(key, (0, 0.0, ""))
+        if failures < self.FREE_GUESSES:
+            return 0.0
+        delay = min(self.MAX_WAIT, 2.0 ** (failures - self.FREE_GUESSES + 1))
+        return max(0.0, last + delay - self._clock())
+
+    def record(self, key: str, given: str, *, right: bool) -> None:
+        """Note the outcome of one try of `given` by `key`."""
+        digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+        with self._lock:
+            if right:
+                self._failures.pop(key, None)
+                return
+            failures, _, previous = self._failures.get(key, (0, 0.0, ""))
+            if previous == digest:  # the same wrong token again: a rerun, not a new guess
+                return
+            if key not in self._failures and len(self._failures) >= self._MAX_KEYS:
+                self._failures.pop(next(iter(self._failures)))  # forget the oldest key
+            self._failures[key] = (failures + 1, self._clock(), digest)
+
+
+GUESSES = GuessThrottle()
+"""The throttle the dashboard's editor-token field uses, shared by all its sessions."""
 
 
 def articles_from_files(
