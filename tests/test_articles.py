@@ -3,8 +3,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import pickle
 import re
+import socket
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -807,3 +809,14 @@ def test_a_publication_date_after_today_is_dropped(tmp_path: Path) -> None:
     assert article.published is None
     (warning,) = article.warnings
     assert warning.startswith("published '2100-01-01' is after today (")
+
+
+def test_named_pipes_and_sockets_in_a_folder_are_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "story.md", "Ships sailed near Tokyo.\n")
+    os.mkfifo(folder / "pipe.md")  # opening it to read would wait for a writer forever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "socket.txt"))
+        assert list(iter_article_paths([folder])) == [folder / "story.md"]
+        assert [a.source for a in read_articles([folder])] == [str(folder / "story.md")]

@@ -565,7 +565,8 @@ def iter_article_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
         Files and directories. Files (and ``"-"``) are passed through whatever their suffix or
         existence, so reading them reports the problem; directories are walked recursively for
         ``.txt``, ``.md``, ``.html`` and ``.htm`` files (any case), skipping hidden files and
-        directories, in sorted order.
+        directories and anything that is not a regular file (named pipes, sockets, devices:
+        reading one could wait forever), in sorted order.
 
     Yields
     ------
@@ -610,7 +611,9 @@ def _iter_sources(paths: Iterable[str | Path]) -> Iterator[str | Path]:
             found.extend(
                 Path(folder, name)
                 for name in filenames
-                if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+                if not name.startswith(".")
+                and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+                and Path(folder, name).is_file()  # a named pipe or a device would block a read
             )
         yield from sorted(found, key=lambda file: file.relative_to(path).parts)
 
