@@ -31,6 +31,7 @@ from geo.places.build import GazetteerBuildError
 from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
 from geo.places.names import MAX_NAME_CHARS
+from geo.store.format import shown_name
 from geo.text.articles import Article, ArticleError, decode_file, read_article
 from geo.text.mentions import PlaceMention, find_places
 
@@ -228,7 +229,7 @@ def places(paths: tuple[str, ...], output_format: str) -> None:
         try:
             article = read_article(path)
         except ArticleError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {shown_name(error.path)}: {error.reason}", err=True)
             failures += 1
             continue
         for record in _article_places(path, article):
@@ -344,7 +345,8 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     if output_format == "parquet" and output is None:
         _fail("--format parquet needs --output FILE")
     if output is not None and not output.absolute().parent.is_dir():
-        _fail(f"cannot write {str(output)!r}: the folder {str(output.parent)!r} does not exist")
+        folder = shown_name(output.parent)
+        _fail(f"cannot write {shown_name(output)}: the folder {folder} does not exist")
     gazetteer = load_gazetteer()
     with _one_line_errors():
         dataset = load_dataset(gazetteer, store_dir=store_dir or default_store_dir())
@@ -361,7 +363,7 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
         assert output is not None
         with _one_line_errors():
             frame.to_parquet(output)
-        click.echo(f"{len(frame)} {layer} written to {str(output)!r}", err=True)
+        click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
         return
     text = layer_to_geojson(frame) if output_format == "geojson" else layer_to_csv(frame)
     if output is None:
@@ -369,7 +371,7 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     else:
         with _one_line_errors():
             output.write_text(text, encoding="utf-8")
-        click.echo(f"{len(frame)} {layer} written to {str(output)!r}", err=True)
+        click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
 
 
 @main.group()
@@ -386,14 +388,14 @@ def store_check(store_dir: Path | None, deep: bool) -> None:
 
     directory = store_dir or default_store_dir()
     if not directory.exists():
-        _fail(f"no store at {str(directory)!r}")
+        _fail(f"no store at {shown_name(directory)}")
     with _one_line_errors():
         problems = Store(directory).check(deep=deep)
     for problem in problems:
         click.echo(problem)
     if problems:
         sys.exit(EXIT_NO_MATCH)
-    click.echo(f"store at {directory} is sound")
+    click.echo(f"store at {shown_name(directory)} is sound")
 
 
 @store.command("repair")

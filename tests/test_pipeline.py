@@ -376,8 +376,11 @@ def test_one_article_about_2100_neither_stretches_the_dates_nor_ages_the_zones(
     report = ingest([*normal, odd], store, finder=finder)
     assert report.articles == 4
     assert report.warnings == (
-        f"{odd}: an event dated 2100-01-01 is more than a year after publication "
-        "(2024-05-13); its date was dropped",
+        (
+            str(odd),
+            "an event dated 2100-01-01 is more than a year after publication "
+            "(2024-05-13); its date was dropped",
+        ),
     )
     events = store.read_layer("events")
     assert pd.to_datetime(events["date_end"]).max() < pd.Timestamp("2025-01-01")
@@ -402,3 +405,21 @@ def test_event_dates_far_before_publication_are_dropped(finder: PlaceFinder) -> 
         "warning history.txt: an event dated 1853"
         in pipeline.report_of([result], None, skipped=(), duplicates=0, started=0.0).summary()
     )
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nskipped forged.md: nothing wrong here\n.md").write_bytes(b"")
+    (folder / "b\u202egpj.md").write_bytes(b"")  # a right-to-left override disguises a name
+    result = CliRunner().invoke(
+        main, ["ingest", str(folder), "--store", str(tmp_path / "s"), "--quiet"]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3, lines  # the summary and one line per file
+    assert lines[1].startswith(f"skipped {str(folder / 'a')!r}"[:-1] + "\\nskipped forged.md")
+    assert lines[2].startswith("skipped '")
+    assert "\\u202e" in lines[2]
+    missing = CliRunner().invoke(main, ["places", str(tmp_path / "gone\nerror: forged.txt")])
+    assert len(missing.stderr.splitlines()) == 1

@@ -34,6 +34,7 @@ from geo.layers.zones import (
 )
 from geo.places.gazetteer import Gazetteer
 from geo.records import Office
+from geo.store.format import shown_name
 from geo.store.store import Layers, Store
 from geo.text.articles import Article, ArticleError, read_article
 from geo.text.mentions import PlaceFinder, default_finder
@@ -91,7 +92,7 @@ class IngestReport:
     skipped
         Files that could not be read, with the reason.
     warnings
-        What was dropped or doubted in the added articles, one ``source: warning`` each.
+        What was dropped or doubted in the added articles, as ``(source, warning)`` pairs.
     version
         The store version after the run (unchanged when nothing was added).
     seconds
@@ -104,7 +105,7 @@ class IngestReport:
     events: int
     offices: int
     skipped: tuple[SkippedFile, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()
     version: str | None = None
     seconds: float = 0.0
 
@@ -115,8 +116,8 @@ class IngestReport:
             f"{self.places} place mention(s), {self.events} event(s), {self.offices} office "
             f"report(s); store version {self.version or '(empty)'}; {self.seconds:.1f} s"
         ]
-        lines += [f"skipped {s.source}: {s.reason}" for s in self.skipped]
-        lines += [f"warning {line}" for line in self.warnings]
+        lines += [f"skipped {shown_name(s.source)}: {s.reason}" for s in self.skipped]
+        lines += [f"warning {shown_name(source)}: {text}" for source, text in self.warnings]
         return "\n".join(lines)
 
 
@@ -516,7 +517,7 @@ def report_of(
         events=sum(len(r.extraction.events) for r in results),
         offices=sum(len(r.extraction.offices) for r in results),
         skipped=tuple(skipped),
-        warnings=tuple(f"{r.article.source}: {w}" for r in results for w in r.article.warnings),
+        warnings=tuple((r.article.source, w) for r in results for w in r.article.warnings),
         version=version,
         seconds=time.perf_counter() - started,
     )

@@ -60,6 +60,7 @@ __all__ = [
     "problem_line",
     "read_pointer",
     "reading_part",
+    "shown_name",
     "version_id",
     "write_atomic",
 ]
@@ -343,6 +344,17 @@ def load_manifest(path: Path) -> Manifest:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
+
+
+def shown_name(name: object) -> str:
+    r"""Return a file name or path fit for one line of output.
+
+    As it is when every character is printable, else quoted with its control characters
+    escaped (``'a\nb.md'``). A name holding a line break, a carriage return or a
+    bidirectional override could otherwise forge or disguise a line of a report.
+    """
+    text = str(name)
+    return text if text.isprintable() else repr(text)
 
 
 def describe_os_error(error: OSError) -> str:
