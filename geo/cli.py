@@ -350,6 +350,8 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     gazetteer = load_gazetteer()
     with _one_line_errors():
         dataset = load_dataset(gazetteer, store_dir=store_dir or default_store_dir())
+    if dataset.notice:
+        click.echo(f"note: {' '.join(dataset.notice.split())}", err=True)
     frame = {
         "events": dataset.events,
         "offices": dataset.offices,

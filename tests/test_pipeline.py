@@ -207,6 +207,19 @@ def test_a_missing_pinned_version_falls_back_with_a_notice(
     assert "abcdef123456" in dataset.notice
 
 
+def test_a_missing_store_path_gives_a_notice(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    missing = tmp_path / "typo"
+    dataset = load_dataset(gazetteer, store_dir=missing)
+    assert dataset.notice == (
+        f"There is no data store at {str(missing)!r} (FAULTLINES_STORE or --store): "
+        "showing the bundled data only."
+    )
+    assert load_dataset(gazetteer, store_dir=None).notice is None
+    result = CliRunner().invoke(main, ["export", "--layer", "offices", "--store", str(missing)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("note: There is no data store at ")
+
+
 def test_cli_ingest_and_export(tmp_path: Path, articles: Path) -> None:
     runner = CliRunner()
     store = tmp_path / "store"
