@@ -58,7 +58,7 @@ def _fail(message: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 @contextmanager
-def _one_line_errors() -> Iterator[None]:
+def _one_line_errors(*, in_store: bool = True) -> Iterator[None]:
     """Turn a failed read or write into a `CliError`, never a traceback.
 
     A full disk, a read-only store, a missing folder: one line that says what to do.
@@ -70,7 +70,7 @@ def _one_line_errors() -> Iterator[None]:
     except StoreError as error:
         raise CliError(str(error)) from error
     except OSError as error:
-        raise CliError(describe_os_error(error)) from error
+        raise CliError(describe_os_error(error, in_store=in_store)) from error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -363,7 +363,7 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     frame = frame.drop(columns=[c for c in _EXPORT_COLUMNS_DROPPED if c in frame.columns])
     if output_format == "parquet":
         assert output is not None
-        with _one_line_errors():
+        with _one_line_errors(in_store=False):
             frame.to_parquet(output)
         click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
         return
@@ -371,7 +371,7 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     if output is None:
         click.echo(text, nl=False)
     else:
-        with _one_line_errors():
+        with _one_line_errors(in_store=False):
             output.write_text(text, encoding="utf-8")
         click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
 

@@ -971,8 +971,10 @@ def test_export_onto_a_full_disk_is_one_line(
     def full(self: Path, *args: Any, **kwargs: Any) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
 
+    Store.open(tmp_path / "store")
     monkeypatch.setattr(Path, "write_text", full)
     target = tmp_path / "events.csv"
     args = ["export", "--layer", "events", "--format", "csv", "-o", str(target)]
     line = _one_error_line(_run([*args, "--store", str(tmp_path / "store")]))
     assert "no space left" in line
+    assert "nothing was written" in line
