@@ -38,21 +38,31 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
 import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path, PurePath
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Final
 
 import trafilatura
 import yaml
 from trafilatura.utils import load_html
+
+from geo.text.metadata import (
+    clean_author,
+    clean_language,
+    clean_text,
+    clean_url,
+    extra_value,
+    load_front_matter,
+    parse_published,
+    shown_value,
+    type_name,
+)
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -90,17 +100,10 @@ _MIB: Final = 1024 * 1024
 _BINARY_CONTROL_SHARE: Final = 0.30
 _TITLE_MAX_CHARS: Final = 120
 _PASTED_TITLE_CHARS: Final = 80
-_EXTRA_MAX_NODES: Final = 200
-_FRONT_MATTER_MAX_VALUES: Final = 1_000
-"""Values one front matter key may hold once YAML aliases are expanded (an alias bomb: more)."""
-_SHOWN_CHARS: Final = 60
 _MAX_ATTRIBUTES: Final = 100
 """Attributes an HTML tag keeps before parsing (libxml2 takes quadratic time over many)."""
 _LONG_TAG: Final = re.compile(r"<[A-Za-z][^\s/>]*([^>]{1000,})")
 _ATTRIBUTE: Final = re.compile(r"""\s*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
-_YEAR_RANGE: Final = (1900, 2100)
-_FUTURE_GRACE: Final = timedelta(days=1)
-"""How far past today's date a publication date may lie (it is already tomorrow somewhere)."""
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: Final = (
@@ -118,36 +121,7 @@ _SURROGATES: Final = re.compile("[\ud800-\udfff]")
 _FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
 _MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
-_LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_YMD: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
-_DMY: Final = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
-_MDY: Final = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_WEEKDAY: Final = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
-_DATE_FORMS: Final = "2023-05-10, 10 May 2023 or May 10, 2023"
-
-_TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 
 # One character per byte: cp1252, or latin-1 for the bytes cp1252 leaves undefined.
 _CP1252_CHARS: Final = tuple(
@@ -279,20 +253,6 @@ class _Metadata:
     author: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` that leaves dates as strings.
-
-    SafeLoader turns ``published: 2023-13-45`` into a constructor crash for the whole front
-    matter; as a string it reaches the date parser, which keeps the article and warns.
-    """
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 # --- identity ------------------------------------------------------------------------------
@@ -547,12 +507,12 @@ def article_from_text(
     body, surrogates = _SURROGATES.subn("\ufffd", body)
     if surrogates:
         meta.warnings.append(f"{surrogates} unpaired surrogate(s) in the text replaced by U+FFFD")
-    meta.title = _clean_text("title", title, meta.warnings)
-    meta.outlet = _clean_text("outlet", outlet, meta.warnings)
-    meta.author = _clean_author(author, meta.warnings)
-    meta.published = _parse_published(published, meta.warnings)
-    meta.url = _clean_url(url, meta.warnings)
-    meta.language = _clean_language(language, meta.warnings)
+    meta.title = clean_text("title", title, meta.warnings)
+    meta.outlet = clean_text("outlet", outlet, meta.warnings)
+    meta.author = clean_author(author, meta.warnings)
+    meta.published = parse_published(published, meta.warnings)
+    meta.url = clean_url(url, meta.warnings)
+    meta.language = clean_language(language, meta.warnings)
     return _make_article(body, meta, source=source, body_offset=0, stem=None)
 
 
@@ -671,13 +631,13 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
             f"{capped:,} HTML tag(s) had more than {_MAX_ATTRIBUTES} attributes; the rest dropped"
         )
     if document is not None:
-        meta.title = _clean_text("title", document.title, meta.warnings)
-        meta.outlet = _clean_text("site name", document.sitename, meta.warnings)
-        meta.author = _clean_text("author", document.author, meta.warnings)
-        meta.published = _parse_published(document.date, meta.warnings)
-        meta.url = _clean_url(document.url, meta.warnings)
+        meta.title = clean_text("title", document.title, meta.warnings)
+        meta.outlet = clean_text("site name", document.sitename, meta.warnings)
+        meta.author = clean_text("author", document.author, meta.warnings)
+        meta.published = parse_published(document.date, meta.warnings)
+        meta.url = clean_url(document.url, meta.warnings)
     if tree is not None:
-        meta.language = _clean_language(tree.get("lang"), meta.warnings)
+        meta.language = clean_language(tree.get("lang"), meta.warnings)
     text = _normalise_newlines(body)
     return _make_article(text, meta, source=source, body_offset=None, stem=stem)
 
@@ -751,7 +711,7 @@ def _shorten(text: str, limit: int) -> str:
 def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
     """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
     try:
-        data = _load_front_matter(block, meta.warnings)
+        data = load_front_matter(block, meta.warnings)
     except yaml.MarkedYAMLError as err:
         problem = err.problem or err.context or "syntax error"
         where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
@@ -763,17 +723,17 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
-        reason = f"front matter is a {_type_name(data)}, not a mapping of keys to values"
+        reason = f"front matter is a {type_name(data)}, not a mapping of keys to values"
         raise ArticleError(source, reason)
     fields = {str(key).strip().lower(): value for key, value in data.items()}
-    meta.title = _clean_text("title", fields.get("title"), meta.warnings)
-    meta.outlet = _clean_text("outlet", fields.get("outlet"), meta.warnings)
-    meta.author = _clean_author(fields.get("author"), meta.warnings)
+    meta.title = clean_text("title", fields.get("title"), meta.warnings)
+    meta.outlet = clean_text("outlet", fields.get("outlet"), meta.warnings)
+    meta.author = clean_author(fields.get("author"), meta.warnings)
     published = fields.get("published", fields.get("date"))
-    meta.published = _parse_published(published, meta.warnings)
-    meta.url = _clean_url(fields.get("url"), meta.warnings)
+    meta.published = parse_published(published, meta.warnings)
+    meta.url = clean_url(fields.get("url"), meta.warnings)
     if "language" in fields:
-        meta.language = _clean_language(fields["language"], meta.warnings)
+        meta.language = clean_language(fields["language"], meta.warnings)
     known = {"title", "outlet", "author", "published", "url", "language"}
     if "published" not in fields:
         known.add("date")
@@ -781,238 +741,11 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
         name = str(key)
         if name.strip().lower() in known:
             continue
-        text = _extra_value(value)
+        text = extra_value(value)
         if text is None:
-            meta.warnings.append(f"front matter {_shown(name)} is too large to keep; ignored")
+            meta.warnings.append(f"front matter {shown_value(name)} is too large to keep; ignored")
         else:
             meta.extra[name] = text
 
 
-def _load_front_matter(block: str, warnings: list[str]) -> object:
-    """Return the YAML data of a front matter block, without keys that aliases blow up.
-
-    The block is composed into nodes first (aliases are references there, so this is linear in
-    its length); a top-level key whose value would expand to more than
-    `_FRONT_MATTER_MAX_VALUES` values (a "billion laughs" bomb, or an alias to itself) is
-    dropped with a short warning before any Python value is built. A block that is not a
-    mapping and expands too far is refused as a whole.
-    """
-    loader = _FrontMatterLoader(block)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        sizes: dict[int, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            kept = []
-            for key, value in node.value:
-                if _expanded_size(key, sizes) + _expanded_size(value, sizes) > (
-                    _FRONT_MATTER_MAX_VALUES
-                ):
-                    name = _shown(key.value if isinstance(key, yaml.ScalarNode) else "?")
-                    warnings.append(
-                        f"front matter {name} expands (YAML aliases) to more than "
-                        f"{_FRONT_MATTER_MAX_VALUES:,} values; ignored"
-                    )
-                else:
-                    kept.append((key, value))
-            node.value = kept
-        elif _expanded_size(node, sizes) > _FRONT_MATTER_MAX_VALUES:
-            msg = f"it expands (YAML aliases) to more than {_FRONT_MATTER_MAX_VALUES:,} values"
-            raise ValueError(msg)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(root: yaml.Node, sizes: dict[int, int]) -> int:
-    """Return how many values `root` holds with every alias expanded (capped past the limit).
-
-    Iterative and memoised per node, so the cost is linear in the number of nodes; a node that
-    contains itself counts as too large.
-    """
-    too_large = _FRONT_MATTER_MAX_VALUES + 1
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    open_nodes: set[int] = set()
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [item for pair in node.value for item in pair]
-        if children_done:
-            open_nodes.discard(id(node))
-            total = 1 + sum(sizes.get(id(child), too_large) for child in children)
-            sizes[id(node)] = min(total, too_large)
-            continue
-        if id(node) in open_nodes:  # an alias to a node that contains it
-            sizes[id(node)] = too_large
-            continue
-        open_nodes.add(id(node))
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
-
-
-def _shown(value: object) -> str:
-    """Return `value` quoted for a warning, cut to `_SHOWN_CHARS` characters."""
-    if isinstance(value, str) and len(value) > _SHOWN_CHARS:
-        return repr(value[:_SHOWN_CHARS]) + "…"
-    text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
-
-
-def _clean_text(name: str, value: object, warnings: list[str]) -> str | None:
-    """Return a metadata value as one line of text, or ``None`` with a warning."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return " ".join(_SURROGATES.sub("\ufffd", value).split()) or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    warnings.append(f"{name} is a {_type_name(value)}, not text; ignored")
-    return None
-
-
-def _clean_author(value: object, warnings: list[str]) -> str | None:
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        names = [" ".join(item.split()) for item in value]
-        return ", ".join(name for name in names if name) or None
-    return _clean_text("author", value, warnings)
-
-
-def _clean_url(value: object, warnings: list[str]) -> str | None:
-    """Return an ``http``/``https`` address, or ``None`` with a warning for anything else."""
-    text = _clean_text("url", value, warnings)
-    if text is None:
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        warnings.append(f"url {_shown(text)} is not an http(s) address; dropped")
-        return None
-    return text
-
-
-def _clean_language(value: object, warnings: list[str]) -> str:
-    text = _clean_text("language", value, warnings)
-    if text is None:
-        return "en"
-    tag = text.replace("_", "-")
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        warnings.append(f"language {_shown(text)} is not a language tag such as 'en'; using 'en'")
-        return "en"
-    return tag
-
-
-def _extra_value(value: object) -> str | None:
-    """Return a front matter value as a string, or ``None`` if it is too large."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return str(value)
-    budget = [_EXTRA_MAX_NODES]
-    try:
-        plain = _plain(value, budget)
-    except _TooLargeError:
-        return None
-    return json.dumps(plain, ensure_ascii=False, sort_keys=True)
-
-
-class _TooLargeError(Exception):
-    """A front matter value with more nodes than `_EXTRA_MAX_NODES`."""
-
-
-def _plain(value: object, budget: list[int]) -> Any:
-    """Convert YAML data to JSON-ready data, counting nodes (YAML aliases can explode)."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooLargeError
-    if isinstance(value, dict):
-        return {str(key): _plain(item, budget) for key, item in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_plain(item, budget) for item in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 # --- dates ---------------------------------------------------------------------------------
-
-
-def _parse_published(value: object, warnings: list[str]) -> date | None:
-    """Return a publication date, or ``None`` (with a warning when a value was given)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    found: date | None
-    if isinstance(value, datetime):
-        found = value.date()
-    elif isinstance(value, date):
-        found = value
-    elif isinstance(value, str):
-        found = _date_from_string(value, warnings)
-    else:
-        shown = _shown(value)
-        warnings.append(f"published {shown} is a {_type_name(value)}, not a date; ignored")
-        found = None
-    low, high = _YEAR_RANGE
-    if found is not None and not low <= found.year <= high:
-        shown = found.isoformat()
-        warnings.append(f"published {shown!r} is outside the years {low}–{high}; ignored")
-        return None
-    latest = date.today() + _FUTURE_GRACE
-    if found is not None and found > latest:
-        # an article cannot appear after today: a date that does would age every other event
-        shown = found.isoformat()
-        today = date.today().isoformat()
-        warnings.append(f"published {shown!r} is after today ({today}); ignored")
-        return None
-    return found
-
-
-def _date_from_string(value: str, warnings: list[str]) -> date | None:
-    text = " ".join(value.split()).lower()
-    text = _WEEKDAY.sub("", text, count=1) if _WEEKDAY.match(text) else text
-    parts: tuple[str, str, str] | None = None
-    if match := _YMD.fullmatch(text):
-        parts = (match[1], match[2], match[3])
-    elif (match := _DMY.fullmatch(text)) and match[2] in _MONTHS:
-        parts = (match[3], str(_MONTHS[match[2]]), match[1])
-    elif (match := _MDY.fullmatch(text)) and match[1] in _MONTHS:
-        parts = (match[3], str(_MONTHS[match[1]]), match[2])
-    if parts is None:
-        warnings.append(f"published {_shown(value)} is not a date like {_DATE_FORMS}; ignored")
-        return None
-    year, month, day = (int(part) for part in parts)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        warnings.append(f"published {_shown(value)} is not a valid date; ignored")
-        return None
