@@ -820,3 +820,13 @@ def test_named_pipes_and_sockets_in_a_folder_are_skipped(tmp_path: Path) -> None
         server.bind(str(folder / "socket.txt"))
         assert list(iter_article_paths([folder])) == [folder / "story.md"]
         assert [a.source for a in read_articles([folder])] == [str(folder / "story.md")]
+
+
+def test_front_matter_over_the_size_limit_is_not_parsed(tmp_path: Path) -> None:
+    keys = "".join(f"key{i}: value {i}\n" for i in range(60_000))  # about 1 MB of YAML
+    article = read_article(write(tmp_path / "big.md", f"---\n{keys}---\nThe body survives.\n"))
+    assert article.text == "The body survives.\n"
+    assert not article.extra
+    (warning,) = article.warnings
+    assert warning.startswith("front matter is 1,")
+    assert warning.endswith("characters long, over the 32,768 read; ignored")

@@ -19,6 +19,7 @@ import yaml
 
 __all__ = [
     "MAX_EXPANDED_VALUES",
+    "MAX_FRONT_MATTER_CHARS",
     "clean_author",
     "clean_language",
     "clean_text",
@@ -33,6 +34,8 @@ __all__ = [
 _EXTRA_MAX_NODES: Final = 200
 MAX_EXPANDED_VALUES: Final = 1_000
 """Values one front matter key may hold once YAML aliases are expanded (an alias bomb: more)."""
+MAX_FRONT_MATTER_CHARS: Final = 32 * 1024
+"""Longest front matter block parsed (longer: ignored with a warning, the body still read)."""
 _SHOWN_CHARS: Final = 60
 _YEAR_RANGE: Final = (1900, 2100)
 _FUTURE_GRACE: Final = timedelta(days=1)
@@ -89,8 +92,16 @@ def load_front_matter(block: str, warnings: list[str]) -> object:
     its length); a top-level key whose value would expand to more than
     `MAX_EXPANDED_VALUES` values (a "billion laughs" bomb, or an alias to itself) is
     dropped with a short warning before any Python value is built. A block that is not a
-    mapping and expands too far is refused as a whole.
+    mapping and expands too far is refused as a whole. A block longer than
+    `MAX_FRONT_MATTER_CHARS` is not parsed at all (None, with a warning): PyYAML reads some
+    30 KB a second, and real front matter is a few lines.
     """
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        warnings.append(
+            f"front matter is {len(block):,} characters long, over the "
+            f"{MAX_FRONT_MATTER_CHARS:,} read; ignored"
+        )
+        return None
     loader = _Loader(block)
     try:
         node = loader.get_single_node()
