@@ -16,6 +16,7 @@ from geo.cli import main
 from geo.events import lexicon
 from geo.ingest import pipeline
 from geo.ingest.pipeline import ingest, process_article
+from geo.ingest.uploads import articles_from_files
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
 from geo.text.articles import article_from_text
@@ -436,3 +437,24 @@ def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(tmp_path: Pat
     assert "\\u202e" in lines[2]
     missing = CliRunner().invoke(main, ["places", str(tmp_path / "gone\nerror: forged.txt")])
     assert len(missing.stderr.splitlines()) == 1
+
+
+def test_a_file_whose_reading_runs_over_its_budget_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "long.html"
+    page.write_text(
+        "<html><body>" + "<p>Ships sailed near <b>Tokyo</b>.</p>" * 20_000 + "</body></html>"
+    )
+    monkeypatch.setattr(pipeline, "READ_TIME_BUDGET", 0.001)
+    articles, skipped, _ = pipeline.read_new_articles([page], set())
+    assert articles == []
+    assert skipped == [
+        pipeline.SkippedFile(
+            str(page),
+            "reading took longer than the 0.001 s allowed per file; split it into smaller articles",
+        )
+    ]
+    read, problems = articles_from_files([("long.html", page.read_bytes())])
+    assert read == []
+    assert [p.reason for p in problems] == [skipped[0].reason]

@@ -18,9 +18,15 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
+from geo.ingest.pipeline import (
+    IngestReport,
+    ProgressCallback,
+    ingest_articles,
+    read_within_budget,
+)
 from geo.store.format import StoreBusyError, StoreError, describe_os_error
 from geo.store.store import Store
 from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
@@ -170,7 +176,9 @@ def articles_from_files(
             problems.append(UploadProblem(name, f"{size:.1f} MB is over the {limit} MB limit"))
             continue
         try:
-            articles.append(article_from_bytes(data, source=f"upload:{name}"))
+            source = f"upload:{name}"
+            read = partial(article_from_bytes, data, source=source)
+            articles.append(read_within_budget(read, source))
         except ArticleError as error:
             problems.append(UploadProblem(name, error.reason))
     return articles, problems
