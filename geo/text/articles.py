@@ -717,7 +717,9 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
         where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
         reason = f"front matter is not valid YAML ({where}{' '.join(problem.split())})"
         raise ArticleError(source, reason) from err
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+    except RecursionError as err:  # its message depends on where the stack ran out
+        raise ArticleError(source, "front matter is not valid YAML (nested too deeply)") from err
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         reason = f"front matter is not valid YAML ({' '.join(str(err).split())})"
         raise ArticleError(source, reason) from err
     if data is None:
