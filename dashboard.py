@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 from geo.ingest import uploads
 from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, default_geocoder
-from geo.store.store import Store, default_store_dir
+from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
@@ -244,9 +244,13 @@ with st.expander("Add articles"):
             "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
             "to let editors add them."
         )
-    elif not uploads.may_edit(token := st.text_input("Editor token", type="password"), configured):
+    elif not uploads.may_edit(
+        token := st.text_input("Editor token", type="password"),
+        configured,
+        who=st.context.ip_address or "local",
+    ):
         if token:
-            st.error("That is not the editor token.")
+            st.error("That is not the editor token (after several wrong ones, wait a little).")
     else:
         files = st.file_uploader(
             "Article files",
@@ -264,7 +268,7 @@ with st.expander("Add articles"):
             report, problems = uploads.add_to_store(
                 [(f.name, f.getvalue()) for f in files or []],
                 pasted,
-                Store.open(store_dir),
+                store_dir,
                 finder=default_finder(),
                 title=title,
                 outlet=outlet,

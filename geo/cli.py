@@ -26,8 +26,9 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -37,6 +38,7 @@ from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
 from geo.places.names import MAX_NAME_CHARS
 from geo.records import MAP_LAYERS
+from geo.store.format import shown_name
 from geo.text.articles import Article, ArticleError, decode_file, read_article
 from geo.text.mentions import PlaceMention, find_places
 
@@ -46,9 +48,36 @@ EXIT_NO_MATCH = 1
 EXIT_BAD_INPUT = 2
 
 
-def _fail(message: str, status: int = EXIT_BAD_INPUT) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(status)
+class CliError(click.ClickException):
+    """A user-facing error: one line ``error: …`` on stderr and exit status `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code  # type: ignore[misc]  # click makes it a class default
+
+    def show(self, file: Any = None) -> None:
+        """Print the message as one line on stderr."""
+        click.echo(f"error: {self.message}", err=True)
+
+
+def _fail(message: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
+    raise CliError(message, status)
+
+
+@contextmanager
+def _one_line_errors(*, in_store: bool = True) -> Iterator[None]:
+    """Turn a failed read or write into a `CliError`, never a traceback.
+
+    A full disk, a read-only store, a missing folder: one line that says what to do.
+    """
+    from geo.store.format import StoreError, describe_os_error
+
+    try:
+        yield
+    except StoreError as error:
+        raise CliError(str(error)) from error
+    except OSError as error:
+        raise CliError(describe_os_error(error, in_store=in_store)) from error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,7 +139,6 @@ def geocode(name: str, output_format: str) -> None:
         suggestions = geocoder.suggest(name)
         hint = ", ".join(repr(s.name) for s in suggestions) or "none"
         _fail(f"no place called {_printable(name)!r}; did you mean: {hint}", EXIT_NO_MATCH)
-        return
     place = resolution.place
     if output_format == "json":
         click.echo(json.dumps(resolution_to_dict(resolution), ensure_ascii=False))
@@ -208,7 +236,7 @@ def places(paths: tuple[str, ...], output_format: str) -> None:
         try:
             article = read_article(path)
         except ArticleError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {shown_name(error.path)}: {error.reason}", err=True)
             failures += 1
             continue
         for record in _article_places(path, article):
@@ -263,13 +291,15 @@ def ingest(
         return
 
     from geo.ingest.pipeline import ingest as ingest_paths
+    from geo.store.format import describe_os_error
     from geo.store.store import Store, StoreError, default_store_dir
 
     try:
         store = Store.open(store_dir or default_store_dir())
-    except (StoreError, OSError) as error:
+    except StoreError as error:
         _fail(f"cannot open the store: {error}")
-        return
+    except OSError as error:
+        _fail(f"cannot open the store: {describe_os_error(error)}")
     bar: Any = None
 
     def progress(done: int, total: int, source: str) -> None:
@@ -281,17 +311,17 @@ def ingest(
         bar.update(1)
 
     try:
-        if workers > 1 or scheduler:
-            from geo.ingest.distributed import ingest_distributed
+        with _one_line_errors():
+            if workers > 1 or scheduler:
+                from geo.ingest.distributed import ingest_distributed
 
-            report = ingest_distributed(
-                paths, store, workers=workers, scheduler=scheduler, progress=progress
-            )
-        else:
-            report = ingest_paths(paths, store, progress=progress)
-    except (StoreError, RuntimeError, ImportError) as error:
+                report = ingest_distributed(
+                    paths, store, workers=workers, scheduler=scheduler, progress=progress
+                )
+            else:
+                report = ingest_paths(paths, store, progress=progress)
+    except (RuntimeError, ImportError) as error:
         _fail(str(error))
-        return
     finally:
         if bar is not None:
             bar.close()
@@ -333,9 +363,14 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
 
     if output_format == "parquet" and output is None:
         _fail("--format parquet needs --output FILE")
-        return
+    if output is not None and not output.absolute().parent.is_dir():
+        folder = shown_name(output.parent)
+        _fail(f"cannot write {shown_name(output)}: the folder {folder} does not exist")
     gazetteer = load_gazetteer()
-    dataset = load_dataset(gazetteer, store_dir=store_dir or default_store_dir())
+    with _one_line_errors():
+        dataset = load_dataset(gazetteer, store_dir=store_dir or default_store_dir())
+    if dataset.notice:
+        click.echo(f"note: {' '.join(dataset.notice.split())}", err=True)
     frame = {
         "events": dataset.events,
         "offices": dataset.offices,
@@ -347,15 +382,17 @@ def export(layer: str, store_dir: Path | None, output_format: str, output: Path 
     frame = frame.drop(columns=[c for c in _EXPORT_COLUMNS_DROPPED if c in frame.columns])
     if output_format == "parquet":
         assert output is not None
-        frame.to_parquet(output)
-        click.echo(f"{len(frame)} {layer} written to {output}", err=True)
+        with _one_line_errors(in_store=False):
+            frame.to_parquet(output)
+        click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
         return
     text = layer_to_geojson(frame) if output_format == "geojson" else layer_to_csv(frame)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"{len(frame)} {layer} written to {output}", err=True)
+        with _one_line_errors(in_store=False):
+            output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(frame)} {layer} written to {shown_name(output)}", err=True)
 
 
 @main.group()
@@ -372,14 +409,14 @@ def store_check(store_dir: Path | None, deep: bool) -> None:
 
     directory = store_dir or default_store_dir()
     if not directory.exists():
-        _fail(f"no store at {directory}")
-        return
-    problems = Store(directory).check(deep=deep)
+        _fail(f"no store at {shown_name(directory)}")
+    with _one_line_errors():
+        problems = Store(directory).check(deep=deep)
     for problem in problems:
         click.echo(problem)
     if problems:
         sys.exit(EXIT_NO_MATCH)
-    click.echo(f"store at {directory} is sound")
+    click.echo(f"store at {shown_name(directory)} is sound")
 
 
 @store.command("repair")
@@ -397,14 +434,11 @@ def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     remain (with --dry-run: something to repair); 2 when there is no store at that path, the
     store is in another format, or another writer holds it.
     """
-    from geo.store.store import Store, StoreError, default_store_dir
+    from geo.store.store import Store, default_store_dir
 
     directory = store_dir or default_store_dir()
-    try:
+    with _one_line_errors():
         report = Store(directory).repair(dry_run=dry_run, deep=deep)
-    except StoreError as error:
-        _fail(str(error))
-        return
     click.echo(report.summary())
     if report.problems or (dry_run and report.changed):
         sys.exit(EXIT_NO_MATCH)
@@ -426,7 +460,6 @@ def gazetteer_build(out: Path | None) -> None:
         directory = ensure_gazetteer(out, rebuild=True)
     except GazetteerBuildError as error:
         _fail(str(error))
-        return
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     click.echo(f"gazetteer written to {directory}: {manifest['places']:,} places")
     for kind, count in sorted(manifest["by_kind"].items()):

@@ -3,8 +3,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import pickle
 import re
+import socket
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -377,7 +379,7 @@ def test_front_matter_that_is_one_exploding_list_is_refused(tmp_path: Path) -> N
 
 
 def test_long_values_are_cut_short_in_warnings(tmp_path: Path) -> None:
-    raw = "---\npublished: '" + "9" * 100_000 + "'\nurl: " + "x" * 100_000 + "\n---\nBody.\n"
+    raw = "---\npublished: '" + "9" * 10_000 + "'\nurl: " + "x" * 10_000 + "\n---\nBody.\n"
     article = read_article(write(tmp_path / "long.md", raw))
     assert article.published is None
     assert len(article.warnings) == 2
@@ -767,3 +769,67 @@ def test_founding_article() -> None:
     assert ID_PATTERN.fullmatch(article.id)
     assert article.id == article_id(article.text)
     assert article.id == article_from_text(article.text.strip()).id
+
+
+# --- hostile markup ------------------------------------------------------------------------
+
+_STORY = (
+    "<article><p>Russian warships sailed in the Sea of Japan on Tuesday, the defence ministry "
+    "in Tokyo said. The drills lasted three days and involved ten ships.</p></article>"
+)
+
+
+def test_a_tag_with_very_many_attributes_is_cut_before_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    original = articles.load_html
+
+    def recording(html: str) -> object:
+        parsed.append(html)
+        return original(html)
+
+    monkeypatch.setattr(articles, "load_html", recording)
+    attributes = " ".join(f'data-a{i}="x"' for i in range(40_000))
+    html = f"<html><body><div {attributes}>menu</div>{_STORY}</body></html>"
+    article = article_from_bytes(html.encode(), source="attributes.html")
+    assert article.text.startswith("Russian warships sailed in the Sea of Japan")
+    assert article.warnings == ("1 HTML tag(s) had more than 100 attributes; the rest dropped",)
+    (given,) = parsed
+    assert given.count('="x"') == 100
+    assert given.endswith(f' data-a99="x">menu</div>{_STORY}</body></html>')
+
+
+def test_long_tags_with_few_attributes_are_left_alone() -> None:
+    style = "color: red; " * 400
+    html = f'<html><body><div style="{style}" class="x > y" id=main>{_STORY}</div></body></html>'
+    capped, count = articles._cap_attributes(html)
+    assert (capped, count) == (html, 0)
+
+
+def test_a_publication_date_after_today_is_dropped(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path / "x.md", "---\npublished: 2100-01-01\n---\nBody.\n"))
+    assert article.published is None
+    (warning,) = article.warnings
+    assert warning.startswith("published '2100-01-01' is after today (")
+
+
+def test_named_pipes_and_sockets_in_a_folder_are_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "story.md", "Ships sailed near Tokyo.\n")
+    os.mkfifo(folder / "pipe.md")  # opening it to read would wait for a writer forever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "socket.txt"))
+        assert list(iter_article_paths([folder])) == [folder / "story.md"]
+        assert [a.source for a in read_articles([folder])] == [str(folder / "story.md")]
+
+
+def test_front_matter_over_the_size_limit_is_not_parsed(tmp_path: Path) -> None:
+    keys = "".join(f"key{i}: value {i}\n" for i in range(60_000))  # about 1 MB of YAML
+    article = read_article(write(tmp_path / "big.md", f"---\n{keys}---\nThe body survives.\n"))
+    assert article.text == "The body survives.\n"
+    assert not article.extra
+    (warning,) = article.warnings
+    assert warning.startswith("front matter is 1,")
+    assert warning.endswith("characters long, over the 32,768 read; ignored")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import hashlib
 import json
 import os
@@ -32,6 +33,8 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import box
 
+import geo.store.repair as repair_module
+import geo.store.store as store_module
 from geo import settings
 from geo.cli import main
 from geo.ingest.pipeline import ingest
@@ -904,3 +907,75 @@ def test_repair_waits_for_writers(tmp_path: Path) -> None:
     with filelock.FileLock(root / ".lock"), pytest.raises(StoreBusyError):
         Store(root, lock_timeout=0).repair()
     assert Store(root, lock_timeout=0).repair(dry_run=True).sound  # a dry run takes no lock
+
+
+# -- a disk that cannot take more, from the command line ----------------------------------
+
+
+def _refuse_writes(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    def write(path: Path, data: bytes) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    for module in (store_module, repair_module):
+        monkeypatch.setattr(module, "write_atomic", write)
+
+
+def _one_error_line(result: Any) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    return str(lines[0])
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only"), (errno.EACCES, "permission")],
+)
+def test_ingest_into_a_store_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, says: str
+) -> None:
+    root, written = _cli_store(tmp_path)
+    (article,) = _write_articles(tmp_path / "in", count=1)
+    _refuse_writes(monkeypatch, code)
+    line = _one_error_line(_run(["ingest", str(article), "--store", str(root), "--quiet"]))
+    assert says in line
+    assert "keeps its last complete version" in line
+    monkeypatch.undo()
+    assert Store(root).current_version() == written[1]
+    assert Store(root).check() == []
+
+
+def test_repair_of_a_store_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, written = _cli_store(tmp_path)
+    _cli_garble_current(root, written)
+    _refuse_writes(monkeypatch, errno.EROFS)
+    line = _one_error_line(_run(["store", "repair", "--store", str(root)]))
+    assert "read-only" in line
+
+
+@pytest.mark.parametrize("output_format", ["csv", "geojson", "parquet"])
+def test_export_into_a_missing_folder_is_one_line(tmp_path: Path, output_format: str) -> None:
+    target = tmp_path / "missing" / f"events.{output_format}"
+    args = ["export", "--layer", "events", "--format", output_format, "-o", str(target)]
+    line = _one_error_line(_run([*args, "--store", str(tmp_path / "store")]))
+    assert "does not exist" in line
+    assert not target.parent.exists()
+
+
+def test_export_onto_a_full_disk_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: Path, *args: Any, **kwargs: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    Store.open(tmp_path / "store")
+    monkeypatch.setattr(Path, "write_text", full)
+    target = tmp_path / "events.csv"
+    args = ["export", "--layer", "events", "--format", "csv", "-o", str(target)]
+    line = _one_error_line(_run([*args, "--store", str(tmp_path / "store")]))
+    assert "no space left" in line
+    assert "nothing was written" in line

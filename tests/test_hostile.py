@@ -18,10 +18,12 @@ import builtins
 import codecs
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
@@ -35,13 +37,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+import geo.store.store as store_module
+from geo.ingest import uploads
 from geo.ingest.pipeline import ingest
 from geo.ingest.uploads import (
     MAX_FILES,
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
     UploadProblem,
+    add_to_store,
     articles_from_files,
+    may_edit,
     safe_name,
 )
 from geo.layers.export import layer_to_csv, layer_to_geojson
@@ -84,6 +90,7 @@ from geo.view.state import (
     ViewState,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 CORPUS = sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")
 ASSET_BASE = "/app/static"
@@ -1146,3 +1153,102 @@ def test_utf16_without_bom_is_refused_not_misread() -> None:
 def test_an_article_over_the_article_limit_is_refused_unread() -> None:
     with pytest.raises(ArticleError, match="over the 20 MB limit"):
         article_from_bytes(b"x" * (MAX_ARTICLE_BYTES + 1), source="big.txt")
+
+
+# ---------------------------------------------------------------------------------------------
+# a store that cannot be written, seen from the upload panel
+
+_UPLOAD = (
+    "drills.md",
+    b"---\ntitle: Drills\npublished: 2024-05-10\n---\n"
+    b"Russian warships held drills in the Sea of Japan on Friday, the ministry in Tokyo said.\n",
+)
+
+
+def _failing_write(code: int) -> Any:
+    def write(path: Path, data: bytes) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only"), (errno.EACCES, "permission")],
+)
+def test_an_upload_into_a_store_that_cannot_be_written_is_one_line(
+    tmp_path: Path,
+    finder: PlaceFinder,
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+    says: str,
+) -> None:
+    monkeypatch.setattr(store_module, "write_atomic", _failing_write(code))
+    report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert report.articles == 0
+    (problem,) = problems
+    assert problem.name == "the data store"
+    assert says in problem.reason
+    assert _one_line(problem.reason)
+    assert Store(tmp_path / "store").current_version() is None
+
+
+def test_an_upload_while_another_writer_holds_the_store_is_one_line(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uploads, "UPLOAD_LOCK_TIMEOUT", 0)
+    holder = Store.open(tmp_path / "store")
+    with holder.lock():
+        report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert report.articles == 0
+    assert [p.reason for p in problems] == [
+        "another editor is adding articles right now; nothing was added, try again soon"
+    ]
+    report, problems = add_to_store([_UPLOAD], "", tmp_path / "store", finder=finder)
+    assert (report.articles, problems) == (1, [])
+
+
+def test_streamlit_refuses_uploads_over_our_limit_before_buffering_them() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_editor_tokens_are_throttled_per_address() -> None:
+    clock = _Clock()
+    throttle = uploads.GuessThrottle(clock)
+    for guess in range(5):
+        assert not may_edit(f"guess-{guess}", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert not may_edit("s3cret", "s3cret", who="10.0.0.9", throttle=throttle)  # must wait
+    assert throttle.wait("10.0.0.9") == 2.0
+    assert may_edit("s3cret", "s3cret", who="10.0.0.7", throttle=throttle)  # another address
+    clock.now += 2.0
+    assert may_edit("s3cret", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert throttle.wait("10.0.0.9") == 0.0  # a right token clears the address
+
+
+def test_fifty_quick_guesses_get_only_a_few_tries() -> None:
+    clock = _Clock()
+    throttle = uploads.GuessThrottle(clock)
+    tried = 0
+    for guess in range(50):  # one guess every 0.35 s, as a script would
+        clock.now += 0.35
+        if throttle.wait("10.0.0.9") == 0:
+            tried += 1
+        assert not may_edit(f"guess-{guess}", "s3cret", who="10.0.0.9", throttle=throttle)
+    assert tried <= 8
+    assert throttle.wait("10.0.0.9") > 8
+
+
+def test_the_same_wrong_token_on_every_rerun_counts_once() -> None:
+    throttle = uploads.GuessThrottle(_Clock())
+    for _ in range(20):
+        assert not may_edit("typo", "s3cret", who="local", throttle=throttle)
+    assert throttle.wait("local") == 0.0

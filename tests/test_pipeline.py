@@ -1,7 +1,9 @@
 """Ingest articles into a store, export layers, and keep going past bad files."""
 
+import cProfile
 import datetime
 import json
+import pstats
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
+from geo.ingest import pipeline
 from geo.ingest.pipeline import ingest, process_article
+from geo.ingest.uploads import articles_from_files
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store
-from geo.text.articles import read_article
+from geo.text import sentences
+from geo.text.articles import article_from_text, read_article
 from geo.text.mentions import PlaceFinder
 from geo.view.dataset import load_dataset
 
@@ -203,6 +208,19 @@ def test_a_missing_pinned_version_falls_back_with_a_notice(
     assert "abcdef123456" in dataset.notice
 
 
+def test_a_missing_store_path_gives_a_notice(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    missing = tmp_path / "typo"
+    dataset = load_dataset(gazetteer, store_dir=missing)
+    assert dataset.notice == (
+        f"There is no data store at {str(missing)!r} (FAULTLINES_STORE or --store): "
+        "showing the bundled data only."
+    )
+    assert load_dataset(gazetteer, store_dir=None).notice is None
+    result = CliRunner().invoke(main, ["export", "--layer", "offices", "--store", str(missing)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("note: There is no data store at ")
+
+
 def test_cli_ingest_and_export(tmp_path: Path, articles: Path) -> None:
     runner = CliRunner()
     store = tmp_path / "store"
@@ -294,3 +312,166 @@ def test_a_feed_style_publication_date_dates_the_weekday_events(
     dated = [event for event in result.extraction.events if event.date_precision == "day"]
     assert dated
     assert {event.date_start for event in dated} == {datetime.date(2023, 5, 8)}
+
+
+# -- cost on hostile text ------------------------------------------------------------------
+
+
+def _calls(text: str, finder: PlaceFinder) -> int:
+    """Return the Python function calls one extraction from `text` makes (a count, not a time)."""
+    article = article_from_text(text, source="<test>")
+    profile = cProfile.Profile()
+    profile.enable()
+    process_article(article, finder=finder, time_budget=None)
+    profile.disable()
+    return int(pstats.Stats(profile).total_calls)
+
+
+@pytest.mark.parametrize(
+    "unit", ["U.S. ", "U.S. and Japan. Both countries ", "NATO and the alliance "]
+)
+def test_extraction_work_grows_linearly_on_repeated_abbreviations(
+    finder: PlaceFinder, unit: str
+) -> None:
+    process_article(article_from_text("Ships sailed near Tokyo.", source="w"), finder=finder)
+    single, double = _calls(unit * 1500, finder), _calls(unit * 3000, finder)
+    assert double / single < 2.5, (single, double)  # quadratic work gave 3.9
+
+
+def test_the_sentence_splitter_looks_only_a_little_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+    original = sentences._abbreviation
+
+    def recording(word: str, rest: str) -> bool:
+        seen.append(len(rest))
+        return original(word, rest)
+
+    monkeypatch.setattr(sentences, "_abbreviation", recording)
+    found = sentences.split_sentences("Talks with the U.S. Navy went on. " * 2000)
+    assert len(found) == 2000
+    assert seen
+    assert max(seen) <= 100
+
+
+def test_an_article_over_the_time_budget_is_skipped_with_a_clear_reason(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "ARTICLE_TIME_BUDGET", 0.001)
+    big = article_from_text("U.S. officials met in Tokyo. " * 20_000, source="big.txt")
+    report = pipeline.ingest_articles([big], Store.open(tmp_path / "store"), finder=finder)
+    assert report.articles == 0
+    (skipped,) = report.skipped
+    assert skipped.source == "big.txt"
+    assert skipped.reason == (
+        "extraction took longer than the 0.001 s allowed per article; "
+        "split the text into smaller articles"
+    )
+    monkeypatch.setattr(pipeline, "ARTICLE_TIME_BUDGET", 30.0)
+    small = article_from_text("Russia fired missiles at Kyiv on Monday.", source="small.txt")
+    report = pipeline.ingest_articles([small], Store.open(tmp_path / "store"), finder=finder)
+    assert (report.articles, report.skipped) == (1, ())
+
+
+# -- dates far from the publication date ---------------------------------------------------
+
+
+def _dated_articles(folder: Path) -> list[Path]:
+    folder.mkdir()
+    texts = [
+        ("drills", "2024-05-10", "Russian warships held drills in the Sea of Japan on May 8."),
+        ("missile", "2024-05-12", "North Korea fired a ballistic missile on May 11, Seoul said."),
+        ("patrol", "2024-05-14", "Chinese coast guard ships patrolled near the Senkaku Islands."),
+    ]
+    paths = []
+    for name, published, text in texts:
+        path = folder / f"{name}.md"
+        path.write_text(f"---\ntitle: {name}\npublished: {published}\n---\n{text}\n")
+        paths.append(path)
+    return paths
+
+
+def test_one_article_about_2100_neither_stretches_the_dates_nor_ages_the_zones(
+    tmp_path: Path, finder: PlaceFinder
+) -> None:
+    normal = _dated_articles(tmp_path / "in")
+    odd = tmp_path / "odd.md"
+    odd.write_text(
+        "---\ntitle: Far ahead\npublished: 2024-05-13\n---\nNorth Korea fired a ballistic "
+        "missile into the Sea of Japan on January 1, 2100, the ministry in Tokyo said.\n"
+    )
+    plain = Store.open(tmp_path / "plain")
+    ingest(normal, plain, finder=finder)
+    store = Store.open(tmp_path / "store")
+    report = ingest([*normal, odd], store, finder=finder)
+    assert report.articles == 4
+    assert report.warnings == (
+        (
+            str(odd),
+            "an event dated 2100-01-01 is more than a year after publication "
+            "(2024-05-13); its date was dropped",
+        ),
+    )
+    events = store.read_layer("events")
+    assert pd.to_datetime(events["date_end"]).max() < pd.Timestamp("2025-01-01")
+    severities = store.read_layer("zones").set_index("id")["severity"]
+    before = plain.read_layer("zones").set_index("id")["severity"]
+    assert (severities.reindex(before.index) >= before - 1e-9).all()
+
+
+def test_event_dates_far_before_publication_are_dropped(finder: PlaceFinder) -> None:
+    article = article_from_text(
+        "Russian warships fired missiles in the Black Sea in 1853, historians said.",
+        source="history.txt",
+        published=datetime.date(2024, 5, 10),
+    )
+    result = process_article(article, finder=finder)
+    assert [e.date_precision for e in result.extraction.events] == ["unknown"]
+    assert result.article.warnings == (
+        "an event dated 1853-01-01–1853-12-31 is more than 50 years before publication "
+        "(2024-05-10); its date was dropped",
+    )
+    assert (
+        "warning history.txt: an event dated 1853"
+        in pipeline.report_of([result], None, skipped=(), duplicates=0, started=0.0).summary()
+    )
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nskipped forged.md: nothing wrong here\n.md").write_bytes(b"")
+    (folder / "b\u202egpj.md").write_bytes(b"")  # a right-to-left override disguises a name
+    result = CliRunner().invoke(
+        main, ["ingest", str(folder), "--store", str(tmp_path / "s"), "--quiet"]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3, lines  # the summary and one line per file
+    assert lines[1].startswith(f"skipped {str(folder / 'a')!r}"[:-1] + "\\nskipped forged.md")
+    assert lines[2].startswith("skipped '")
+    assert "\\u202e" in lines[2]
+    missing = CliRunner().invoke(main, ["places", str(tmp_path / "gone\nerror: forged.txt")])
+    assert len(missing.stderr.splitlines()) == 1
+
+
+def test_a_file_whose_reading_runs_over_its_budget_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "long.html"
+    page.write_text(
+        "<html><body>" + "<p>Ships sailed near <b>Tokyo</b>.</p>" * 20_000 + "</body></html>"
+    )
+    monkeypatch.setattr(pipeline, "READ_TIME_BUDGET", 0.001)
+    articles, skipped, _ = pipeline.read_new_articles([page], set())
+    assert articles == []
+    assert skipped == [
+        pipeline.SkippedFile(
+            str(page),
+            "reading took longer than the 0.001 s allowed per file; split it into smaller articles",
+        )
+    ]
+    read, problems = articles_from_files([("long.html", page.read_bytes())])
+    assert read == []
+    assert [p.reason for p in problems] == [skipped[0].reason]

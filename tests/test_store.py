@@ -781,3 +781,16 @@ def test_missing_root_is_reported(tmp_path: Path) -> None:
     problems = Store(tmp_path / "nowhere").check()
     assert len(problems) == 1
     assert "does not exist" in problems[0]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_store_files_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
+    previous = os.umask(umask)
+    try:
+        store = Store.open(tmp_path / "store")
+        store.write({"events": _events(EVENT_ROWS)}, message="events")
+    finally:
+        os.umask(previous)
+    files = [p for p in store.root.rglob("*") if p.is_file() and p.name != ".lock"]
+    assert len(files) >= 3  # parts, a manifest, CURRENT
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}

@@ -125,6 +125,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import heapq
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -282,11 +283,12 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
-#: An event ending this long before publication is context, not the article's news.
 #: Types of which each separately named place is its own event ("strikes on X and Y").
 _PER_PLACE_TYPES = frozenset({"armed_attack"})
+#: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
-
+_PAIR_LOOKBACK = 64
+"""Earlier actors a "both countries" looks back over for its two states."""
 _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
 #: Types that may take their place from the sentence before when their own names none.
 _NEARBY_PLACE_TYPES = frozenset({"armed_attack", "incursion", "patrol", "buildup", "exercise"})
@@ -401,29 +403,52 @@ class _Extractor:
                 locative = False
             kind = "country" if place.kind == "country" else "state"
             found.append(_Actor(mention.start, mention.end, code, locative, kind))
-        taken = [(a.start, a.end) for a in found]
+        # spans already taken, by start, with the furthest end reached so far: an overlap test
+        # is then one bisection (a scan of all of them made "U.S. U.S. …" quadratic)
+        taken = sorted((a.start, a.end) for a in found)
+        taken_starts = [start for start, _ in taken]
+        reach = list(itertools.accumulate((end for _, end in taken), max))
         for hit in lx.ABBREVIATED_COUNTRIES.finditer(text):
-            if not any(a < hit.end() and hit.start() < b for a, b in taken):
+            starting_before = bisect.bisect_left(taken_starts, hit.end())
+            if starting_before == 0 or reach[starting_before - 1] <= hit.start():
                 locative = self._preceding(hit.start()) in lx.LOCATIVE
                 code = hit.lastgroup or ""
                 found.append(_Actor(hit.start(), hit.end(), code, locative, "country"))
         lowered = text.lower()
         for hit in lx.SEAT_OF_GOVERNMENT.finditer(lowered):
             found.append(_Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
-        orgs = [a for a in found if a.kind == "org"]
+        orgs = [a for a in found if a.kind == "org"]  # in text order, so ends ascend
+        org_ends = [a.end for a in orgs]
         for hit in lx.ORG_REFERENCE.finditer(text):
-            earlier = [a for a in orgs if a.end <= hit.start()]
+            earlier = bisect.bisect_right(org_ends, hit.start())
             if earlier:
                 locative = self._preceding(hit.start()) in lx.LOCATIVE
-                found.append(_Actor(hit.start(), hit.end(), earlier[-1].code, locative, "org"))
+                found.append(
+                    _Actor(hit.start(), hit.end(), orgs[earlier - 1].code, locative, "org")
+                )
+        # "both countries": the two nearest earlier states, looked for among the last
+        # _PAIR_LOOKBACK actors before it, newest first (all of them made it quadratic)
+        newest_first = sorted(range(len(found)), key=lambda i: (-found[i].start, i))
+        minus_starts = [-found[i].start for i in newest_first]
+        pairs: list[tuple[int, int]] = []  # (-start, index in found) of the pairs added, in order
         for hit in lx.PAIR_REFERENCE.finditer(text):
             codes: list[str] = []
-            for earlier_actor in sorted(found, key=lambda a: -a.start):
+            first = bisect.bisect_right(minus_starts, -hit.start())
+            recent = itertools.islice(
+                ((-found[i].start, i) for i in newest_first[first:]), _PAIR_LOOKBACK
+            )
+            nearest = heapq.merge(reversed(pairs[-_PAIR_LOOKBACK:]), recent)
+            for _, index in itertools.islice(nearest, _PAIR_LOOKBACK):
+                earlier_actor = found[index]
                 code = earlier_actor.code
                 if earlier_actor.end <= hit.start() and earlier_actor.kind != "org":
                     codes += [] if code in codes else [code]
+                if len(codes) == 2:
+                    break
             locative = self._preceding(hit.start()) in {*lx.LOCATIVE, "between"}
             pair = [_Actor(hit.start(), hit.end(), c, locative, "country") for c in codes[:2]]
+            # newest first once reversed, as found orders them: by start, then by index
+            pairs += [(-hit.start(), len(found) + i) for i in reversed(range(len(pair)))]
             found += pair[::-1]
         if self.voice:
             found += [

@@ -13,11 +13,12 @@ The files (directories expanded, in order) are cut into chunks of ``chunk_size``
 (`DEFAULT_CHUNK_SIZE`); each chunk is one task. A task reads its files (an unreadable file becomes a
 :class:`geo.ingest.pipeline.SkippedFile`, as in :func:`geo.ingest.pipeline.read_new_articles`),
 drops texts the store already holds or that came earlier in the chunk, and runs
-:func:`geo.ingest.pipeline.process_article` on the rest. Each worker process loads the gazetteer
-once (:func:`geo.text.mentions.default_finder` is cached per process) and keeps it for every later
-task. Results travel back with the places they mention replaced by their gazetteer ids (a country's
-shape would otherwise be sent with every mention), and the client puts its own copies of those
-places back; both sides must therefore run on the same compiled gazetteer, which is checked.
+:func:`geo.ingest.pipeline.process_article` on the rest (within its time budget). Each
+worker process loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached
+per process) and keeps it for every later task. Results travel back with the places they
+mention replaced by their gazetteer ids (a country's shape would otherwise be sent with every
+mention), and the client puts its own copies of those places back; both sides must therefore
+run on the same compiled gazetteer, which is checked.
 
 Files are read by the workers, so with a remote scheduler every worker must see them at the
 same absolute path (a shared file system). Relative paths are resolved on the client and
@@ -51,7 +52,7 @@ from geo.ingest.pipeline import (
     ProgressCallback,
     SkippedFile,
     commit_results,
-    process_article,
+    process_or_skip,
     read_for_commit,
     read_new_articles,
     report_of,
@@ -345,7 +346,7 @@ def _ingest_chunk(
             outcomes.append(article.id)
             continue
         seen.add(article.id)
-        outcomes.append(process_article(article, finder=finder))
+        outcomes.append(process_or_skip(article, finder=finder))
     return _dumps(outcomes, finder.gazetteer)
 
 

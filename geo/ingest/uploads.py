@@ -3,21 +3,33 @@
 Limits (also in the README): at most :data:`MAX_FILES` files of :data:`MAX_UPLOAD_BYTES` each,
 with a suffix in :data:`UPLOAD_SUFFIXES`. A file's name is only ever shown, never used as a
 path. Changing data needs the editor token when one is configured (``FAULTLINES_EDITOR_TOKEN``
-or the ``editor_token`` Streamlit secret); without one, the dashboard is read-only.
+or the ``editor_token`` Streamlit secret); without one, the dashboard is read-only. Wrong
+tokens are throttled per address (`GuessThrottle`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import hmac
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from geo import settings
-from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
+from geo.ingest.pipeline import (
+    IngestReport,
+    ProgressCallback,
+    ingest_articles,
+    read_within_budget,
+)
+from geo.store.format import StoreBusyError, StoreError, describe_os_error
 from geo.store.store import Store
 from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
 from geo.text.mentions import PlaceFinder
@@ -31,6 +43,8 @@ MAX_FILES = 50
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Longest pasted text accepted, in characters.
 MAX_PASTED_CHARS = 2_000_000
+#: Seconds an upload waits for another writer before it gives up (the page waits meanwhile).
+UPLOAD_LOCK_TIMEOUT = 10.0
 _NAME_CHARS = 80
 _SUFFIX_CHARS = 10
 
@@ -70,11 +84,75 @@ def editor_token(secrets: object = None) -> str | None:
     return str(value).strip() if value else None
 
 
-def may_edit(given: str | None, configured: str | None) -> bool:
-    """Return whether `given` unlocks editing (a constant-time comparison)."""
+def may_edit(
+    given: str | None,
+    configured: str | None,
+    *,
+    who: str | None = None,
+    throttle: GuessThrottle | None = None,
+) -> bool:
+    """Return whether `given` unlocks editing (a constant-time comparison).
+
+    With `who` (an address or a session), wrong guesses are throttled per `who` by
+    `throttle` (default: `GUESSES`, shared by every session of the process): see
+    `GuessThrottle`. While `who` must wait, no token is even compared.
+    """
     if not configured or not given:
         return False
-    return hmac.compare_digest(given.strip().encode(), configured.encode())
+    if who is None:
+        return hmac.compare_digest(given.strip().encode(), configured.encode())
+    throttle = throttle or GUESSES
+    if throttle.wait(who) > 0:
+        return False
+    right = hmac.compare_digest(given.strip().encode(), configured.encode())
+    throttle.record(who, given, right=right)
+    return right
+
+
+class GuessThrottle:
+    """Make guessing the editor token slow: after a few wrong tokens, each try must wait.
+
+    After `FREE_GUESSES` wrong tokens from one key (an address or a session), the next try is
+    refused unchecked until 2 s have passed since the last wrong one, then 4, 8 … up to
+    `MAX_WAIT` seconds; a right token clears the key. The same wrong token again (a Streamlit
+    rerun) counts once. Thread-safe; `clock` is for tests.
+    """
+
+    FREE_GUESSES = 5
+    MAX_WAIT = 300.0
+    _MAX_KEYS = 10_000
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float, str]] = {}
+
+    def wait(self, key: str) -> float:
+        """Return the seconds `key` must still wait before its next try (0: none)."""
+        with self._lock:
+            failures, last, _ = self._failures.get(key, (0, 0.0, ""))
+        if failures < self.FREE_GUESSES:
+            return 0.0
+        delay = min(self.MAX_WAIT, 2.0 ** (failures - self.FREE_GUESSES + 1))
+        return max(0.0, last + delay - self._clock())
+
+    def record(self, key: str, given: str, *, right: bool) -> None:
+        """Note the outcome of one try of `given` by `key`."""
+        digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+        with self._lock:
+            if right:
+                self._failures.pop(key, None)
+                return
+            failures, _, previous = self._failures.get(key, (0, 0.0, ""))
+            if previous == digest:  # the same wrong token again: a rerun, not a new guess
+                return
+            if key not in self._failures and len(self._failures) >= self._MAX_KEYS:
+                self._failures.pop(next(iter(self._failures)))  # forget the oldest key
+            self._failures[key] = (failures + 1, self._clock(), digest)
+
+
+GUESSES = GuessThrottle()
+"""The throttle the dashboard's editor-token field uses, shared by all its sessions."""
 
 
 def articles_from_files(
@@ -99,7 +177,9 @@ def articles_from_files(
             problems.append(UploadProblem(name, f"{size:.1f} MB is over the {limit} MB limit"))
             continue
         try:
-            articles.append(article_from_bytes(data, source=f"upload:{name}"))
+            source = f"upload:{name}"
+            read = partial(article_from_bytes, data, source=source)
+            articles.append(read_within_budget(read, source))
         except ArticleError as error:
             problems.append(UploadProblem(name, error.reason))
     return articles, problems
@@ -159,7 +239,7 @@ def with_details(
 def add_to_store(
     files: Iterable[tuple[object, bytes]],
     pasted: str,
-    store: Store,
+    store: Store | Path,
     *,
     finder: PlaceFinder,
     title: str | None = None,
@@ -172,6 +252,9 @@ def add_to_store(
 
     `title`, `outlet`, `published` and `url`, when given, apply to every article added (see
     :func:`with_details`); a `url` that is not ``http(s)`` is left out, as a problem.
+    `store` is a `Store` or its directory (opened here, waiting `UPLOAD_LOCK_TIMEOUT` seconds
+    for another writer). A store that cannot be written (busy, read-only, full disk, damaged)
+    is one more problem with a one-line reason, never an exception: nothing is added then.
     """
     articles, problems = articles_from_files(files)
     if url and url.strip() and not _is_web_address(url.strip()):
@@ -185,5 +268,16 @@ def add_to_store(
             articles.append(made)
     details = {"title": title, "outlet": outlet, "published": published, "url": url}
     articles = [with_details(article, **details) for article in articles]  # type: ignore[arg-type]
-    report = ingest_articles(articles, store, finder=finder, progress=progress)
+    failed = IngestReport(articles=0, duplicates=0, places=0, events=0, offices=0)
+    try:
+        if not isinstance(store, Store):
+            store = Store.open(store, lock_timeout=UPLOAD_LOCK_TIMEOUT)
+        report = ingest_articles(articles, store, finder=finder, progress=progress)
+    except StoreBusyError:
+        reason = "another editor is adding articles right now; nothing was added, try again soon"
+        return failed, [*problems, UploadProblem("the data store", reason)]
+    except StoreError as error:
+        return failed, [*problems, UploadProblem("the data store", " ".join(str(error).split()))]
+    except OSError as error:
+        return failed, [*problems, UploadProblem("the data store", describe_os_error(error))]
     return report, problems

@@ -8,12 +8,13 @@ read and write manifests and other files atomically. `geo.store.store.Store` bui
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
 import re
+import secrets
 import shlex
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ __all__ = [
     "VersionNotFoundError",
     "chain_order",
     "check_layer",
+    "describe_os_error",
     "file_age",
     "fsync_directory",
     "load_manifest",
@@ -61,6 +63,7 @@ __all__ = [
     "problem_line",
     "read_pointer",
     "reading_part",
+    "shown_name",
     "version_id",
     "write_atomic",
 ]
@@ -343,6 +346,40 @@ def load_manifest(path: Path) -> Manifest:
         raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
 
 
+def shown_name(name: object) -> str:
+    r"""Return a file name or path fit for one line of output.
+
+    As it is when every character is printable, else quoted with its control characters
+    escaped (``'a\nb.md'``). A name holding a line break, a carriage return or a
+    bidirectional override could otherwise forge or disguise a line of a report.
+    """
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def describe_os_error(error: OSError, *, in_store: bool = True) -> str:
+    """Return a failed read or write as one line that names the file and the way out.
+
+    For a full disk or a read-only or locked-down store (`in_store`) it says what happened
+    to the data: writes go to temporary files renamed into place, so the store keeps its last
+    complete version.
+    """
+    where = repr(str(error.filename)) if error.filename is not None else "a file"
+    kept = "the store keeps its last complete version" if in_store else "nothing was written"
+    if error.errno == errno.ENOSPC:
+        return f"no space left on the device while writing {where}; free some and retry ({kept})"
+    if error.errno == errno.EDQUOT:
+        return f"disk quota exceeded while writing {where}; free some and retry ({kept})"
+    if error.errno == errno.EROFS:
+        return f"{where} is on a read-only file system; use a writable --store ({kept})"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to read or write {where} ({kept})"
+    if error.errno == errno.ENOENT:
+        return f"{where}: no such file or folder"
+    reason = " ".join((error.strerror or str(error)).split())
+    return f"{where}: {reason}"
+
+
 def problem_line(error: StoreCorruptError) -> str:
     """Return `error` as one `Store.check` line (without the repair command)."""
     return f"{str(error.path)!r}: {error.problem}"
@@ -489,9 +526,12 @@ class PartVerifier:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the whole new one."""
-    descriptor, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=path.parent)
-    temporary = Path(name)
+    """Write `data` to `path` so that readers see the old file or the whole new one.
+
+    The file gets the mode any new file of the user gets (``0o666`` less the umask: 0644 under
+    the usual 022, 0600 under 077), not the owner-only mode of `tempfile.mkstemp`.
+    """
+    descriptor, temporary = _create_temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -502,6 +542,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """Create a new temporary file beside `path`; return its descriptor and path."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporary = path.parent / f"{TMP_PREFIX}{secrets.token_hex(8)}{path.suffix}"
+        try:
+            return os.open(temporary, flags, 0o666), temporary  # the umask applies
+        except FileExistsError:  # pragma: no cover - 64 random bits
+            continue
 
 
 def fsync_directory(directory: Path) -> None:

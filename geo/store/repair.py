@@ -27,6 +27,7 @@ from geo.store.format import (
     StoreError,
     StoreSchemaError,
     chain_order,
+    describe_os_error,
     file_age,
     fsync_directory,
     load_manifest,
@@ -34,6 +35,7 @@ from geo.store.format import (
     object_names,
     problem_line,
     read_pointer,
+    shown_name,
     version_id,
     write_atomic,
 )
@@ -107,11 +109,11 @@ class RepairReport:
         if self.current_before != self.current_after:
             after = self.current_after or "nothing (no sound version is left)"
             lines.append(f"{would}point CURRENT at {after} (it said {self.current_before!r})")
-        lines += [f"{would}quarantine {name}" for name in self.quarantined]
-        lines += [f"{would}remove {name}" for name in self.removed]
+        lines += [f"{would}quarantine {shown_name(name)}" for name in self.quarantined]
+        lines += [f"{would}remove {shown_name(name)}" for name in self.removed]
         lines += [f"{would}add a checksum to {name}" for name in self.sealed]
-        lines += [f"kept {note}" for note in self.kept]
-        where = str(self.root)
+        lines += [f"kept {shown_name(note)}" for note in self.kept]
+        where = shown_name(self.root)
         if self.problems:
             lines += list(self.problems)
             verb = "has" if self.dry_run else "still has"
@@ -269,7 +271,7 @@ def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
             for manifest in unsealed:
                 _seal(store, manifest)
         except OSError as error:
-            msg = f"repair of {str(root)!r} stopped: {error}; run it again once fixed"
+            msg = f"repair of {str(root)!r} stopped: {describe_os_error(error)}; run it again"
             raise StoreError(msg) from error
         store.forget_manifests()
     return RepairReport(

@@ -22,9 +22,11 @@ A version id is the first 12 hex digits of a SHA-256 over the sorted ``(layer, p
 pairs: the same content always gets the same id and writing it again writes nothing. A write
 puts its new parts first, then the manifest, then replaces ``CURRENT`` (each file written to a
 temporary name, flushed, renamed over, and its directory flushed), so a crash at any point
-leaves the previous version current and whole. Old versions stay readable until `Store.prune`,
-so a shared link can pin one (``v=<version>``); a version that is gone raises
-`VersionNotFoundError`, and `Store.has_version` tells beforehand.
+leaves the previous version current and whole. Files get the mode the umask gives, like any
+file the user writes (0644 under 022): set ``umask 077`` before writing for a private store.
+Old versions stay readable until `Store.prune`, so a shared link can pin one
+(``v=<version>``); a version that is gone raises `VersionNotFoundError`, and
+`Store.has_version` tells beforehand.
 
 Damage is an error, never different data: each manifest holds a SHA-256 checksum of its content
 (every field, the geometry column's name and the part stats included), checked when it is read,

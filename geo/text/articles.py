@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
 import re
 import sys
@@ -47,8 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Final
 
 import trafilatura
 import yaml
@@ -56,6 +54,16 @@ from trafilatura.utils import load_html
 
 from geo.errors import FaultlinesError
 from geo.text.dates import parse_published
+from geo.text.metadata import (
+    clean_author,
+    clean_language,
+    clean_text,
+    clean_url,
+    extra_value,
+    load_front_matter,
+    shown_value,
+    type_name,
+)
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -95,10 +103,10 @@ _MIB: Final = 1024 * 1024
 _BINARY_CONTROL_SHARE: Final = 0.30
 _TITLE_MAX_CHARS: Final = 120
 _PASTED_TITLE_CHARS: Final = 80
-_EXTRA_MAX_NODES: Final = 200
-_FRONT_MATTER_MAX_VALUES: Final = 1_000
-"""Values one front matter key may hold once YAML aliases are expanded (an alias bomb: more)."""
-_SHOWN_CHARS: Final = 60
+_MAX_ATTRIBUTES: Final = 100
+"""Attributes an HTML tag keeps before parsing (libxml2 takes quadratic time over many)."""
+_LONG_TAG: Final = re.compile(r"<[A-Za-z][^\s/>]*([^>]{1000,})")
+_ATTRIBUTE: Final = re.compile(r"""\s*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
 # Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: Final = (
@@ -116,10 +124,7 @@ _SURROGATES: Final = re.compile("[\ud800-\udfff]")
 _FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
 _MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
-_LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
-
-_TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 
 # One character per byte: cp1252, or latin-1 for the bytes cp1252 leaves undefined.
 _CP1252_CHARS: Final = tuple(
@@ -251,20 +256,6 @@ class _Metadata:
     author: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` that leaves dates as strings.
-
-    SafeLoader turns ``published: 2023-13-45`` into a constructor crash for the whole front
-    matter; as a string it reaches the date parser, which keeps the article and warns.
-    """
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 # --- identity ------------------------------------------------------------------------------
@@ -519,12 +510,12 @@ def article_from_text(
     body, surrogates = _SURROGATES.subn("\ufffd", body)
     if surrogates:
         meta.warnings.append(f"{surrogates} unpaired surrogate(s) in the text replaced by U+FFFD")
-    meta.title = _clean_text("title", title, meta.warnings)
-    meta.outlet = _clean_text("outlet", outlet, meta.warnings)
-    meta.author = _clean_author(author, meta.warnings)
+    meta.title = clean_text("title", title, meta.warnings)
+    meta.outlet = clean_text("outlet", outlet, meta.warnings)
+    meta.author = clean_author(author, meta.warnings)
     meta.published = parse_published(published, meta.warnings)
-    meta.url = _clean_url(url, meta.warnings)
-    meta.language = _clean_language(language, meta.warnings)
+    meta.url = clean_url(url, meta.warnings)
+    meta.language = clean_language(language, meta.warnings)
     return _make_article(body, meta, source=source, body_offset=0, stem=None)
 
 
@@ -585,12 +576,12 @@ def with_metadata(
     notes = [*article.warnings, *warnings]
     return Article(
         id=article.id,
-        title=_clean_text("title", title, notes) or article.title,
+        title=clean_text("title", title, notes) or article.title,
         text=article.text,
         source=article.source,
-        outlet=_clean_text("outlet", outlet, notes) or article.outlet,
+        outlet=clean_text("outlet", outlet, notes) or article.outlet,
         published=parse_published(published, notes) or article.published,
-        url=_clean_url(url, notes) or article.url,
+        url=clean_url(url, notes) or article.url,
         language=article.language,
         author=article.author,
         body_offset=article.body_offset,
@@ -608,7 +599,8 @@ def iter_article_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
         Files and directories. Files (and ``"-"``) are passed through whatever their suffix or
         existence, so reading them reports the problem; directories are walked recursively for
         ``.txt``, ``.md``, ``.html`` and ``.htm`` files (any case), skipping hidden files and
-        directories, in sorted order.
+        directories and anything that is not a regular file (named pipes, sockets, devices:
+        reading one could wait forever), in sorted order.
 
     Yields
     ------
@@ -653,7 +645,9 @@ def _iter_sources(paths: Iterable[str | Path]) -> Iterator[str | Path]:
             found.extend(
                 Path(folder, name)
                 for name in filenames
-                if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+                if not name.startswith(".")
+                and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+                and Path(folder, name).is_file()  # a named pipe or a device would block a read
             )
         yield from sorted(found, key=lambda file: file.relative_to(path).parts)
 
@@ -693,6 +687,7 @@ def _article_from_plain(text: str, *, source: str, stem: str | None) -> Article:
 
 
 def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
+    html, capped = _cap_attributes(html)
     try:
         tree = load_html(html)
         body = trafilatura.extract(
@@ -705,16 +700,42 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
     if not body or not body.strip():
         raise ArticleError(source, "no article text found in the HTML")
     meta = _Metadata()
+    if capped:
+        meta.warnings.append(
+            f"{capped:,} HTML tag(s) had more than {_MAX_ATTRIBUTES} attributes; the rest dropped"
+        )
     if document is not None:
-        meta.title = _clean_text("title", document.title, meta.warnings)
-        meta.outlet = _clean_text("site name", document.sitename, meta.warnings)
-        meta.author = _clean_text("author", document.author, meta.warnings)
+        meta.title = clean_text("title", document.title, meta.warnings)
+        meta.outlet = clean_text("site name", document.sitename, meta.warnings)
+        meta.author = clean_text("author", document.author, meta.warnings)
         meta.published = parse_published(document.date, meta.warnings)
-        meta.url = _clean_url(document.url, meta.warnings)
+        meta.url = clean_url(document.url, meta.warnings)
     if tree is not None:
-        meta.language = _clean_language(tree.get("lang"), meta.warnings)
+        meta.language = clean_language(tree.get("lang"), meta.warnings)
     text = _normalise_newlines(body)
     return _make_article(text, meta, source=source, body_offset=None, stem=stem)
+
+
+def _cap_attributes(html: str) -> tuple[str, int]:
+    """Return `html` with tags cut to their first `_MAX_ATTRIBUTES` attributes, and the count.
+
+    Only tags over 1,000 characters are looked at, each scanned once: this is linear, where
+    libxml2's check of attribute names is quadratic in their number.
+    """
+    pieces: list[str] = []
+    done = capped = 0
+    for tag in _LONG_TAG.finditer(html):
+        position, end = tag.start(1), tag.end(1)
+        count = 0
+        while count < _MAX_ATTRIBUTES:
+            attribute = _ATTRIBUTE.match(html, position, end)
+            if attribute is None or attribute.end() == position:
+                break
+            position, count = attribute.end(), count + 1
+        if count == _MAX_ATTRIBUTES and html[position:end].strip():
+            pieces += [html[done:position]]
+            done, capped = end, capped + 1
+    return ("".join([*pieces, html[done:]]) if capped else html), capped
 
 
 def _make_article(
@@ -764,29 +785,31 @@ def _shorten(text: str, limit: int) -> str:
 def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
     """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
     try:
-        data = _load_front_matter(block, meta.warnings)
+        data = load_front_matter(block, meta.warnings)
     except yaml.MarkedYAMLError as err:
         problem = err.problem or err.context or "syntax error"
         where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
         reason = f"front matter is not valid YAML ({where}{' '.join(problem.split())})"
         raise ArticleError(source, reason) from err
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+    except RecursionError as err:  # its message depends on where the stack ran out
+        raise ArticleError(source, "front matter is not valid YAML (nested too deeply)") from err
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         reason = f"front matter is not valid YAML ({' '.join(str(err).split())})"
         raise ArticleError(source, reason) from err
     if data is None:
         return
     if not isinstance(data, dict):
-        reason = f"front matter is a {_type_name(data)}, not a mapping of keys to values"
+        reason = f"front matter is a {type_name(data)}, not a mapping of keys to values"
         raise ArticleError(source, reason)
     fields = {str(key).strip().lower(): value for key, value in data.items()}
-    meta.title = _clean_text("title", fields.get("title"), meta.warnings)
-    meta.outlet = _clean_text("outlet", fields.get("outlet"), meta.warnings)
-    meta.author = _clean_author(fields.get("author"), meta.warnings)
+    meta.title = clean_text("title", fields.get("title"), meta.warnings)
+    meta.outlet = clean_text("outlet", fields.get("outlet"), meta.warnings)
+    meta.author = clean_author(fields.get("author"), meta.warnings)
     published = fields.get("published", fields.get("date"))
     meta.published = parse_published(published, meta.warnings)
-    meta.url = _clean_url(fields.get("url"), meta.warnings)
+    meta.url = clean_url(fields.get("url"), meta.warnings)
     if "language" in fields:
-        meta.language = _clean_language(fields["language"], meta.warnings)
+        meta.language = clean_language(fields["language"], meta.warnings)
     known = {"title", "outlet", "author", "published", "url", "language"}
     if "published" not in fields:
         known.add("date")
@@ -794,184 +817,8 @@ def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
         name = str(key)
         if name.strip().lower() in known:
             continue
-        text = _extra_value(value)
+        text = extra_value(value)
         if text is None:
-            meta.warnings.append(f"front matter {_shown(name)} is too large to keep; ignored")
+            meta.warnings.append(f"front matter {shown_value(name)} is too large to keep; ignored")
         else:
             meta.extra[name] = text
-
-
-def _load_front_matter(block: str, warnings: list[str]) -> object:
-    """Return the YAML data of a front matter block, without keys that aliases blow up.
-
-    The block is composed into nodes first (aliases are references there, so this is linear in
-    its length); a top-level key whose value would expand to more than
-    `_FRONT_MATTER_MAX_VALUES` values (a "billion laughs" bomb, or an alias to itself) is
-    dropped with a short warning before any Python value is built. A block that is not a
-    mapping and expands too far is refused as a whole.
-    """
-    loader = _FrontMatterLoader(block)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        sizes: dict[int, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            kept = []
-            for key, value in node.value:
-                if _expanded_size(key, sizes) + _expanded_size(value, sizes) > (
-                    _FRONT_MATTER_MAX_VALUES
-                ):
-                    name = _shown(key.value if isinstance(key, yaml.ScalarNode) else "?")
-                    warnings.append(
-                        f"front matter {name} expands (YAML aliases) to more than "
-                        f"{_FRONT_MATTER_MAX_VALUES:,} values; ignored"
-                    )
-                else:
-                    kept.append((key, value))
-            node.value = kept
-        elif _expanded_size(node, sizes) > _FRONT_MATTER_MAX_VALUES:
-            msg = f"it expands (YAML aliases) to more than {_FRONT_MATTER_MAX_VALUES:,} values"
-            raise ValueError(msg)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(root: yaml.Node, sizes: dict[int, int]) -> int:
-    """Return how many values `root` holds with every alias expanded (capped past the limit).
-
-    Iterative and memoised per node, so the cost is linear in the number of nodes; a node that
-    contains itself counts as too large.
-    """
-    too_large = _FRONT_MATTER_MAX_VALUES + 1
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    open_nodes: set[int] = set()
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [item for pair in node.value for item in pair]
-        if children_done:
-            open_nodes.discard(id(node))
-            total = 1 + sum(sizes.get(id(child), too_large) for child in children)
-            sizes[id(node)] = min(total, too_large)
-            continue
-        if id(node) in open_nodes:  # an alias to a node that contains it
-            sizes[id(node)] = too_large
-            continue
-        open_nodes.add(id(node))
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
-
-
-def _shown(value: object) -> str:
-    """Return `value` quoted for a warning, cut to `_SHOWN_CHARS` characters."""
-    if isinstance(value, str) and len(value) > _SHOWN_CHARS:
-        return repr(value[:_SHOWN_CHARS]) + "…"
-    text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
-
-
-def _clean_text(name: str, value: object, warnings: list[str]) -> str | None:
-    """Return a metadata value as one line of text, or ``None`` with a warning."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return " ".join(_SURROGATES.sub("\ufffd", value).split()) or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    warnings.append(f"{name} is a {_type_name(value)}, not text; ignored")
-    return None
-
-
-def _clean_author(value: object, warnings: list[str]) -> str | None:
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        names = [" ".join(item.split()) for item in value]
-        return ", ".join(name for name in names if name) or None
-    return _clean_text("author", value, warnings)
-
-
-def _clean_url(value: object, warnings: list[str]) -> str | None:
-    """Return an ``http``/``https`` address, or ``None`` with a warning for anything else."""
-    text = _clean_text("url", value, warnings)
-    if text is None:
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        warnings.append(f"url {_shown(text)} is not an http(s) address; dropped")
-        return None
-    return text
-
-
-def _clean_language(value: object, warnings: list[str]) -> str:
-    text = _clean_text("language", value, warnings)
-    if text is None:
-        return "en"
-    tag = text.replace("_", "-")
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        warnings.append(f"language {_shown(text)} is not a language tag such as 'en'; using 'en'")
-        return "en"
-    return tag
-
-
-def _extra_value(value: object) -> str | None:
-    """Return a front matter value as a string, or ``None`` if it is too large."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return str(value)
-    budget = [_EXTRA_MAX_NODES]
-    try:
-        plain = _plain(value, budget)
-    except _TooLargeError:
-        return None
-    return json.dumps(plain, ensure_ascii=False, sort_keys=True)
-
-
-class _TooLargeError(FaultlinesError):
-    """A front matter value with more nodes than `_EXTRA_MAX_NODES`."""
-
-
-def _plain(value: object, budget: list[int]) -> Any:
-    """Convert YAML data to JSON-ready data, counting nodes (YAML aliases can explode)."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooLargeError
-    if isinstance(value, dict):
-        return {str(key): _plain(item, budget) for key, item in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_plain(item, budget) for item in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

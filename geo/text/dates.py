@@ -978,6 +978,7 @@ _PUBLISHED_FORMS = (
 _NUMERIC_PUBLISHED_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
 _PUBLISHED_CHARS = 100  # longer strings are not dates (and are not scanned)
 _SHOWN_CHARS = 60  # how much of a bad value a warning quotes
+_PUBLISHED_GRACE = datetime.timedelta(days=1)  # it is already tomorrow somewhere
 
 
 def parse_published(value: object, warnings: list[str] | None = None) -> datetime.date | None:
@@ -987,8 +988,8 @@ def parse_published(value: object, warnings: list[str] | None = None) -> datetim
     It accepts dates, datetimes and strings such as ``"2023-05-10"``, ``"2023/05/10"``,
     ``"2023-05-10T08:30:00Z"``, ``"10 May 2023"``, ``"May 10, 2023"``,
     ``"Wednesday, May 10, 2023 8:30 AM EDT"`` and ``"Wed, 10 May 2023 08:30:00 +0000"``, in the
-    years :data:`PUBLISHED_YEARS`. Anything else (numbers, invalid dates such as
-    ``"2023-13-45"``, partial dates such as ``"May 2023"``) gives ``None`` and, when a value
+    years :data:`PUBLISHED_YEARS` and not after tomorrow. Anything else (numbers, invalid dates
+    such as ``"2023-13-45"``, partial dates such as ``"May 2023"``) gives ``None`` and, when a value
     was given, one short warning saying why; this function never raises.
 
     Parameters
@@ -1018,6 +1019,12 @@ def parse_published(value: object, warnings: list[str] | None = None) -> datetim
     low, high = PUBLISHED_YEARS
     if found is not None and not low <= found.year <= high:
         notes.append(f"published {found.isoformat()!r} is outside the years {low}–{high}; ignored")
+        return None
+    today = datetime.date.today()
+    if found is not None and found > today + _PUBLISHED_GRACE:
+        # an article cannot appear after today: a date that does would age every other event
+        shown, now = found.isoformat(), today.isoformat()
+        notes.append(f"published {shown!r} is after today ({now}); ignored")
         return None
     return found
 

@@ -30,6 +30,7 @@ Offsets are character offsets into the string given, end exclusive.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -319,10 +320,11 @@ _Adjective = tuple[int, int, str, bool]
 class _Tokens:
     """Word tokens of one text with their lookup keys, made in bulk for speed."""
 
-    __slots__ = ("capital", "ends", "keys", "starts", "text", "words")
+    __slots__ = ("capital", "ends", "keys", "newlines", "starts", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.newlines: list[int] | None = None  # positions of line breaks, found when needed
         spans = [m.span() for m in _WORD.finditer(text)]
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
@@ -410,7 +412,10 @@ class PlaceFinder:
     def _headline(self, tokens: _Tokens, i: int, cache: dict[int, bool]) -> bool:
         """Return whether token `i` is on a short title-case line, where capitals say little."""
         text = tokens.text
-        line_start = text.rfind("\n", 0, tokens.starts[i]) + 1
+        if tokens.newlines is None:  # found once: a search back per word is quadratic on one line
+            tokens.newlines = [m.start() for m in re.finditer("\n", text)]
+        before = bisect.bisect_left(tokens.newlines, tokens.starts[i])
+        line_start = tokens.newlines[before - 1] + 1 if before else 0
         cached = cache.get(line_start)
         if cached is not None:
             return cached

@@ -73,7 +73,8 @@ def split_sentences(text: str) -> list[Sentence]:
             word is not None
             and match.group()[0] == "."
             and not match.group().startswith("...")
-            and _abbreviation(word.group(1), text[following.start(1) :])
+            # what follows, cut short: a slice to the end of the text made this quadratic
+            and _abbreviation(word.group(1), text[following.start(1) : following.start(1) + 100])
         ):
             continue
         cuts.append(match.end())

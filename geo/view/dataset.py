@@ -193,6 +193,12 @@ def load_dataset(
             f"The link was made on data version {version!r}, which this installation does "
             "not have; showing the bundled data instead."
         )
+    if store_dir is not None and not store_dir.exists():
+        missing = (
+            f"There is no data store at {str(store_dir)!r} (FAULTLINES_STORE or --store): "
+            "showing the bundled data only."
+        )
+        notice = f"{missing} {notice}" if notice else missing
     if stored is not None:
         curated_articles = set(seed_articles)
         events = _combine(events, stored.events, drop_articles=curated_articles)
