@@ -68,9 +68,11 @@ from geo.view.popups import (
     zone_popup,
     zone_tooltip,
 )
-from geo.view.state import ViewState
+from geo.view.state import MAX_ZOOM, ViewState
 from geo.view.styles import (
     ASSETS_DIR,
+    EVENT_STYLES,
+    FALLBACK_EVENT_STYLE,
     ICONS_DIR,
     PLACE_STYLE,
     ZoneStyle,
@@ -153,6 +155,8 @@ BASEMAP_TOLERANCE = 0.1
 BASEMAP_MIN_AREA = 0.01
 #: Width of a cluster cell, in screen pixels.
 CLUSTER_PIXELS = 56
+#: Markers closer than this on screen are drawn as one MarkerCluster disc.
+MARKER_CLUSTER_PIXELS = 40
 #: Approximate size of the map in the page, in pixels.
 VIEWPORT_PIXELS = (1100, 700)
 _SHAPE_DECIMALS = 4
@@ -304,8 +308,12 @@ def _asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str
     if parts.scheme or parts.netloc or base.startswith("//"):
         msg = f"asset_base must be a path on this server, not {asset_base!r}"
         raise MapViewError(msg)
-    js = [("leaflet", f"{base}/{LEAFLET_JS}")]
-    css = [("leaflet_css", f"{base}/{LEAFLET_CSS}"), ("faultlines_css", f"{base}/{OWN_CSS}")]
+    js = [("leaflet", f"{base}/{LEAFLET_JS}"), ("markercluster", f"{base}/{MARKERCLUSTER_JS}")]
+    css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
+    css += [
+        (f"markercluster_css_{i}", f"{base}/{name}") for i, name in enumerate(MARKERCLUSTER_CSS)
+    ]
+    css.append(("faultlines_css", f"{base}/{OWN_CSS}"))
     return js, css
 
 
@@ -514,6 +522,62 @@ _MARKERS_TEMPLATE = Template(
     """
     {% macro script(this, kwargs) %}
         (function (group) {
+            // a cluster answers a click by zooming in on its events: it is never a feature
+            // to select, so other click listeners (streamlit-folium's) are not let on it
+            var quietOn = function (types, fn, context) {
+                if (types === "click" && !(fn && fn.flOwn)) { return this; }
+                return L.Marker.prototype.on.call(this, types, fn, context);
+            };
+        {%- if this.cluster %}
+            L.MarkerCluster.include({
+                on: quietOn,
+                fire: function (type, data, propagate) {
+                    if (type !== "click") {
+                        return L.Marker.prototype.fire.call(this, type, data, propagate);
+                    }
+                    // straight to its own group, which zooms: no layer above hears a click
+                    this._group.fire("click", L.extend({}, data, {  // it calls it "clusterclick"
+                        layer: this, propagatedFrom: this
+                    }));
+                    return this;
+                }
+            });
+            var styles = {{ this.styles|tojson }};
+            var clusters = L.markerClusterGroup({
+                maxClusterRadius: {{ this.cluster_pixels }},
+                showCoverageOnHover: false,
+                iconCreateFunction: function (cluster) {
+                    var counts = {}, total = 0;
+                    cluster.getAllChildMarkers().forEach(function (m) {
+                        counts[m.options.flType] = (counts[m.options.flType] || 0) + 1;
+                        total += 1;
+                    });
+                    var kinds = Object.keys(counts).sort(function (a, b) {
+                        return counts[b] - counts[a] || (a < b ? -1 : 1);
+                    });
+                    var at = 0, stops = [], lines = [];
+                    kinds.forEach(function (kind) {
+                        var style = styles[kind] || styles[""], turn = 360 * counts[kind] / total;
+                        stops.push(style[1] + " " + at + "deg " + (at + turn) + "deg");
+                        lines.push(style[0] + ": " + counts[kind]);
+                        at += turn;
+                    });
+                    var size = Math.round(Math.min(48, 26 + 8 * Math.log10(total)));
+                    var icon = document.createElement("span");
+                    icon.className = "fl-cluster fl-cluster-group";
+                    icon.style.width = icon.style.height = size + "px";
+                    icon.style.lineHeight = (size - 10) + "px";
+                    icon.style.background = "conic-gradient(" + stops.join(",") + ")";
+                    icon.title = total + " events: " + lines.join(", ");
+                    icon.setAttribute("aria-label", icon.title);
+                    icon.dataset.flCount = total;
+                    var count = document.createElement("b");
+                    count.textContent = total;
+                    icon.appendChild(count);
+                    return L.divIcon({html: icon, className: "fl-icon", iconSize: [size, size]});
+                }
+            }).addTo(group);
+        {%- endif %}
             {{ this.items }}.forEach(function (item) {
                 var half = item.size / 2;
                 var marker = L.marker([item.lat, item.lon], {
@@ -524,8 +588,26 @@ _MARKERS_TEMPLATE = Template(
                         iconAnchor: [half, half],
                         popupAnchor: [0, -half]
                     }),
+                    flId: item.id,
+                    flType: item.type,
                     zIndexOffset: item.selected ? 1000 : 0
-                }).addTo(group);
+                });
+            {%- if this.cluster %}
+                marker.addTo(item.selected || item.cell ? group : clusters);
+            {%- else %}
+                marker.addTo(group);
+            {%- endif %}
+                if (item.cell) {  // a cell of many events: a click zooms in on it
+                    var zoomIn = function () {
+                        var map = marker._map;
+                        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 18));
+                    };
+                    zoomIn.flOwn = true;
+                    marker.on = quietOn;
+                    marker.on("click", zoomIn);
+                    marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
+                    return;
+                }
                 marker.bindPopup(item.popup, {
                     maxWidth: {{ this.max_width }},
                     className: "fl-popup-frame",
@@ -627,19 +709,28 @@ def _shape_batch(features: list[dict[str, Any]]) -> Any:
     )
 
 
-def _marker_batch(items: list[dict[str, Any]]) -> Any:
+def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
     """Return one element that draws many markers with a single loop in the browser.
 
-    Each item holds ``lat``, ``lon``, ``size``, ``icon`` (our markup, escaped), ``popup``,
-    ``tooltip`` (escaped HTML) and ``selected``. One template for all of them keeps building
-    and sending the map fast with hundreds of markers.
+    Each item holds ``id``, ``type``, ``lat``, ``lon``, ``size``, ``icon`` (our markup,
+    escaped), ``popup``, ``tooltip`` (escaped HTML) and ``selected``; a grid cell of many events
+    (:func:`cluster_events`) has ``cell`` set and zooms in when clicked. One template for all
+    of them keeps building and sending the map fast with hundreds of markers. With `cluster`,
+    markers close together on screen (within :data:`CLUSTER_PIXELS`) are drawn as one
+    MarkerCluster disc, coloured by the share of each event type and counting them; a click
+    on it zooms to its events. The selected marker is never clustered.
     """
+    styles = {key: (style.label, style.colour) for key, style in EVENT_STYLES.items()}
+    styles[""] = (FALLBACK_EVENT_STYLE.label, FALLBACK_EVENT_STYLE.colour)
     return _script_element(
         "Markers",
         _MARKERS_TEMPLATE,
         items=_js_string_of(items),
         has_selected=any(item["selected"] for item in items),
         max_width=_POPUP_MAX_WIDTH,
+        cluster=cluster,
+        cluster_pixels=MARKER_CLUSTER_PIXELS,
+        styles=styles,
     )
 
 
@@ -729,6 +820,8 @@ def _marker_item(
         location = list(positions.get(read_text(record.get("id")), location))
     selected = _is_selected(record, view)
     return {
+        "id": read_text(record.get("id")),
+        "type": read_text(record.get("type")),
         "lat": location[0],
         "lon": location[1],
         "size": size,
@@ -814,8 +907,11 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
             f'aria-label="{count} events">{count}</span>'
         ),
         "popup": f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>",
-        "tooltip": f"{count} events",
+        "tooltip": f"{count} events: {_esc(record['types'])}",
         "selected": False,
+        "cell": True,
+        "id": read_text(record["id"]),
+        "type": read_text(record.get("type")),
     }
 
 
@@ -849,7 +945,7 @@ def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
         if item is not None:
             items.append(item | {"popup": event_popup(record), "tooltip": event_tooltip(record)})
     if items:
-        yield _marker_batch(items)
+        yield _marker_batch(items, cluster=True)
 
 
 def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
@@ -956,6 +1052,7 @@ def _new_map(
         control_scale=True,
         world_copy_jump=True,
     )
+    m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs the map to know its deepest zoom
     _script_element(
         "MapSetup",
         _SETUP_TEMPLATE,
@@ -1110,6 +1207,9 @@ def standalone_html(
     for group in feature_groups(layers, offline, highlight=highlight):
         group.add_to(m)
     leaflet = _inline_script((_LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8"))
+    clusters = _inline_script(
+        (_MARKERCLUSTER_DIR / "leaflet.markercluster.js").read_text(encoding="utf-8")
+    )
     header = m.get_root().header
     header.add_child(
         folium.Element(f"<style>{_inline_css(_LEAFLET_DIR / 'leaflet.css')}</style>"),
@@ -1118,5 +1218,9 @@ def standalone_html(
     header.add_child(
         folium.Element(f"<style>{_inline_css(_OWN_CSS_FILE)}</style>"), name="faultlines_css"
     )
+    for index, name in enumerate(MARKERCLUSTER_CSS):
+        css = _inline_css(_MARKERCLUSTER_DIR / Path(name).name)
+        header.add_child(folium.Element(f"<style>{css}</style>"), name=f"markercluster_css_{index}")
     header.add_child(folium.Element(f"<script>{leaflet}</script>"), name="leaflet")
+    header.add_child(folium.Element(f"<script>{clusters}</script>"), name="markercluster")
     return str(m.get_root().render())

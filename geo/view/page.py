@@ -46,6 +46,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
+#: Largest distance, in degrees, between a click and the marker it selects (markers report
+#: their own position, rounded to 5 decimals).
+MARKER_EXACT_DEGREES = 1e-4
 #: Most events listed beside the map (the newest).
 MAX_LISTED = 300
 _MOVE_PIXELS = 4
@@ -307,10 +310,13 @@ def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
 
 
 def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
-    """Return the id of the marker nearest a click, or of the smallest zone containing it.
+    """Return the id of the marker clicked, or of the smallest zone containing the click.
 
-    st_folium reports where an object was clicked, not which; markers sit exactly at their
-    point, so the nearest one within a zoom-scaled tolerance is the one clicked.
+    st_folium reports where an object was clicked, not which. Leaflet reports a marker's own
+    position, so a marker within :data:`MARKER_EXACT_DEGREES` of the click is the one clicked.
+    A click near markers that is on none of them is on a cluster of them (a MarkerCluster
+    disc or a grid cell, both at their events' mean position): it selects nothing, as the map
+    zooms in on the cluster instead.
     """
     tolerance = CLICK_TOLERANCE_DEGREES * 2 ** (4 - min(max(zoom, 1), 18))
     best: tuple[float, str] | None = None
@@ -323,7 +329,7 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
             if distance <= tolerance and (best is None or distance < best[0]):
                 best = (distance, feature_id)
     if best is not None:
-        return best[1]
+        return best[1] if best[0] <= MARKER_EXACT_DEGREES else None
     point = shapely.Point(lon, lat)
     for name in ("zones", "places"):
         frame = getattr(layers, name)
@@ -331,7 +337,8 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
             continue
         hits = frame[frame.geometry.covers(point)]
         if len(hits):
-            return str(hits.iloc[int(hits.geometry.area.to_numpy().argmin())]["id"])
+            areas = shapely.area(hits.geometry.to_numpy())  # in square degrees: only compared
+            return str(hits.iloc[int(areas.argmin())]["id"])
     return None
 
 
