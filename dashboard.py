@@ -19,13 +19,9 @@ from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
 from geo.view import link
 from geo.view import page as views
+from geo.view.assets import ensure_static_assets
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
-from geo.view.map import (
-    base_map,
-    ensure_static_assets,
-    feature_groups,
-    standalone_html,
-)
+from geo.view.map import base_map, feature_groups, standalone_html
 from geo.view.state import BASEMAPS, ViewState
 from geo.view.styles import EVENT_STYLES, legend_html
 

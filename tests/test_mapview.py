@@ -27,23 +27,19 @@ from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPE_KEYS
-from geo.view.map import (
+from geo.view.assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_JS,
     OWN_CSS,
     TILE_PROVIDERS,
-    MapLayers,
     MapViewError,
-    base_map,
-    build_map,
     ensure_static_assets,
-    feature_groups,
-    filter_events,
-    standalone_html,
 )
+from geo.view.map import MapLayers, base_map, build_map, feature_groups, standalone_html
 from geo.view.popups import event_interval, event_popup, place_popup, zone_popup
+from geo.view.selection import filter_events
 from geo.view.state import BASEMAPS, LAYER_KEYS, ViewState
 from geo.view.styles import (
     ASSETS_DIR,
@@ -816,7 +812,7 @@ def test_basemap_file_is_written_once_per_gazetteer_and_holds_the_land(
     gazetteer: Gazetteer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo.view import page as views
-    from geo.view.map import basemap_geojson
+    from geo.view.assets import basemap_geojson
 
     name = views.basemap_file(tmp_path, gazetteer)
     written = (tmp_path / name).read_text(encoding="utf-8")

@@ -2,11 +2,11 @@
 
 The map never loads anything from the network unless the view asks for a tile basemap:
 
-- Leaflet is served from the app's own static folder (:func:`ensure_static_assets` copies it
-  from the ``xstatic-leaflet`` packages, with our ``assets/``); the map's ``default_js`` and
-  ``default_css`` name only those local files, so folium's CDN links (jQuery, Bootstrap, Font
-  Awesome, awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files
-  for a single page that opens offline.
+- Leaflet and MarkerCluster are served from the app's own static folder
+  (:mod:`geo.view.assets` puts them there); the map's ``default_js`` and ``default_css`` name
+  only those local files, so folium's CDN links (jQuery, Bootstrap, Font Awesome,
+  awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files for a
+  single page that opens offline. What to draw is chosen by :mod:`geo.view.selection`.
 - Markers are our SVG icons drawn through CSS classes on a ``DivIcon``; zones are shaded with a
   ramp computed in :mod:`geo.view.styles`. No ``folium.Icon``, ``folium.Popup`` (it needs jQuery) or
   branca colormap (streamlit-folium adds a d3 CDN link for those) is used.
@@ -29,33 +29,22 @@ For streamlit-folium, :func:`base_map` is the stable part (basemap only) and
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import folium
-import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
 import shapely
-import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_intervals
+from geo.view.assets import TILE_PROVIDERS, VECTOR_ATTRIBUTION, asset_links, offline_head
 from geo.view.popups import (
     event_popup,
     event_tooltip,
@@ -68,12 +57,20 @@ from geo.view.popups import (
     zone_popup,
     zone_tooltip,
 )
+from geo.view.selection import (
+    MAX_SHAPES,
+    POINT_DECIMALS,
+    filter_events,
+    limit_events,
+    limit_shapes,
+    location_of,
+    marker_positions,
+    rows_of,
+)
 from geo.view.state import MAX_ZOOM, ViewState
 from geo.view.styles import (
-    ASSETS_DIR,
     EVENT_STYLES,
     FALLBACK_EVENT_STYLE,
-    ICONS_DIR,
     PLACE_STYLE,
     ZoneStyle,
     event_style,
@@ -85,48 +82,13 @@ if TYPE_CHECKING:
     from geopandas import GeoDataFrame
 
 __all__ = [
-    "LEAFLET_CSS",
-    "LEAFLET_JS",
-    "MARKERCLUSTER_CSS",
-    "MARKERCLUSTER_JS",
-    "OWN_CSS",
-    "TILE_PROVIDERS",
     "MapLayers",
-    "MapViewError",
-    "TileProvider",
     "base_map",
     "build_map",
-    "ensure_static_assets",
     "feature_groups",
-    "filter_events",
     "standalone_html",
-    "undated_hidden",
 ]
 
-LEAFLET_JS: str = "leaflet/leaflet.js"
-"""Leaflet's script, relative to the static folder."""
-
-LEAFLET_CSS: str = "leaflet/leaflet.css"
-"""Leaflet's stylesheet (its ``images/`` sit beside it)."""
-
-OWN_CSS: str = "faultlines/faultlines.css"
-"""Our marker and popup styles (``icons/`` sit beside it)."""
-
-MARKERCLUSTER_JS: str = "markercluster/leaflet.markercluster.js"
-"""The MarkerCluster plugin's script."""
-
-MARKERCLUSTER_CSS: tuple[str, ...] = (
-    "markercluster/MarkerCluster.css",
-    "markercluster/MarkerCluster.Default.css",
-)
-"""The MarkerCluster plugin's stylesheets."""
-
-VECTOR_ATTRIBUTION: str = "Land: Natural Earth (public domain)"
-"""Attribution shown with the offline vector basemap."""
-
-_LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
-_MARKERCLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
-_OWN_CSS_FILE = ASSETS_DIR / "faultlines.css"
 
 _LAND_STYLE: Mapping[str, Any] = {
     "color": "#b9b2a3",
@@ -144,84 +106,10 @@ _SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, 
 _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
 _POPUP_MAX_WIDTH = 340
-_POINT_DECIMALS = 5
-_SPREAD_PIXELS = 16
-#: Most events drawn one by one; beyond it the viewport's events are grouped into cells.
-MAX_EVENT_MARKERS = 600
-#: Most zones, and most places, drawn as shapes (the most severe / most mentioned in view).
-MAX_SHAPES = 150
-#: Detail of the world basemap file, in degrees (about 10 km), and its smallest islands.
-BASEMAP_TOLERANCE = 0.1
-BASEMAP_MIN_AREA = 0.01
-#: Width of a cluster cell, in screen pixels.
-CLUSTER_PIXELS = 56
 #: Markers closer than this on screen are drawn as one MarkerCluster disc.
 MARKER_CLUSTER_PIXELS = 40
-#: Approximate size of the map in the page, in pixels.
-VIEWPORT_PIXELS = (1100, 700)
 _SHAPE_DECIMALS = 4
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
-_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
-
-
-class MapViewError(ValueError):
-    """The map cannot be built as asked (an online asset base, a missing static file)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TileProvider:
-    """A tile basemap for people who are online.
-
-    Attributes
-    ----------
-    key
-        The ``basemap`` value of a view.
-    url
-        Leaflet URL template.
-    attribution
-        Attribution HTML (required by the providers' terms).
-    max_zoom
-        Deepest zoom level served.
-    subdomains
-        Values of ``{s}`` in `url`.
-    """
-
-    key: str
-    url: str
-    attribution: str
-    max_zoom: int
-    subdomains: str = "abc"
-
-
-_OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
-_CARTO_ATTRIBUTION = f'{_OSM_ATTRIBUTION} &copy; <a href="https://carto.com/attributions">CARTO</a>'
-
-TILE_PROVIDERS: Mapping[str, TileProvider] = MappingProxyType(
-    {
-        "osm": TileProvider(
-            "osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", _OSM_ATTRIBUTION, 19
-        ),
-        "carto-light": TileProvider(
-            "carto-light",
-            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-            _CARTO_ATTRIBUTION,
-            20,
-            "abcd",
-        ),
-        "carto-dark": TileProvider(
-            "carto-dark",
-            "https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}{r}.png",
-            _CARTO_ATTRIBUTION,
-            20,
-            "abcd",
-        ),
-    }
-)
-"""Tile basemaps by key; every basemap of :data:`geo.view.state.BASEMAPS` but ``vector``."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -253,157 +141,8 @@ class MapLayers:
 # static assets
 
 
-def _static_files() -> Iterator[tuple[Path, str]]:
-    """Yield every (source file, path inside the static folder) the map may load."""
-    yield _LEAFLET_DIR / "leaflet.js", LEAFLET_JS
-    yield _LEAFLET_DIR / "leaflet.css", LEAFLET_CSS
-    for image in sorted((_LEAFLET_DIR / "images").glob("*.png")):
-        yield image, f"leaflet/images/{image.name}"
-    yield _MARKERCLUSTER_DIR / "leaflet.markercluster.js", MARKERCLUSTER_JS
-    for css in MARKERCLUSTER_CSS:
-        yield _MARKERCLUSTER_DIR / Path(css).name, css
-    yield _OWN_CSS_FILE, OWN_CSS
-    for icon in sorted(ICONS_DIR.glob("*.svg")):
-        yield icon, f"faultlines/icons/{icon.name}"
-
-
-def ensure_static_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, MarkerCluster and our CSS and icons into `static_dir`; return it.
-
-    Files already there with the same bytes are left alone, so calling this on every app start
-    is cheap; changed files are replaced atomically. Streamlit serves ``<app>/static/*`` at
-    ``/app/static/*`` (``server.enableStaticServing``), so pass ``asset_base="/app/static"`` to
-    :func:`build_map` when `static_dir` is the app's ``static`` folder.
-
-    Raises
-    ------
-    MapViewError
-        If a source file is missing (a broken ``xstatic`` install or checkout).
-    """
-    for source, relative in _static_files():
-        if not source.is_file():
-            msg = f"static asset {str(source)!r} is missing; reinstall the xstatic packages"
-            raise MapViewError(msg)
-        target = static_dir / relative
-        data = source.read_bytes()
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temporary).chmod(0o644)
-            Path(temporary).replace(target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return static_dir
-
-
-def _asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return the map's ``default_js`` and ``default_css`` under `asset_base`."""
-    base = asset_base.rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme or parts.netloc or base.startswith("//"):
-        msg = f"asset_base must be a path on this server, not {asset_base!r}"
-        raise MapViewError(msg)
-    js = [("leaflet", f"{base}/{LEAFLET_JS}"), ("markercluster", f"{base}/{MARKERCLUSTER_JS}")]
-    css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
-    css += [
-        (f"markercluster_css_{i}", f"{base}/{name}") for i, name in enumerate(MARKERCLUSTER_CSS)
-    ]
-    css.append(("faultlines_css", f"{base}/{OWN_CSS}"))
-    return js, css
-
-
-def _data_uri(path: Path) -> str:
-    mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def _inline_css(path: Path) -> str:
-    """Return the stylesheet at `path` without comments, its ``url(...)`` files as data URIs."""
-
-    def replace(match: re.Match[str]) -> str:
-        target = match.group(2).strip()
-        if target.startswith(("#", "data:")) or urlsplit(target).scheme:
-            return match.group(0)
-        return f'url("{_data_uri(path.parent / target)}")'
-
-    text = _CSS_COMMENT.sub("", path.read_text(encoding="utf-8"))
-    return _CSS_URL.sub(replace, text).replace("</", "<\\/")
-
-
-def _inline_script(code: str) -> str:
-    """Make `code` safe inside ``<script>``: no ``</script`` or ``<!--`` can end it early."""
-    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
-
-
 # ---------------------------------------------------------------------------------------------
 # filtering
-
-
-def _involves(column: Any, wanted: frozenset[str]) -> np.ndarray:
-    """Return which rows of a list column hold at least one of `wanted`."""
-    cells = pd.Series(column.to_numpy(), dtype=object).explode()
-    hits: np.ndarray = cells.isin(sorted(wanted)).groupby(level=0).any().to_numpy(dtype=bool)
-    return hits
-
-
-def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
-    """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
-
-    An event is shown when its type is in ``view.types`` (``None`` means every type), one of
-    its actors is in ``view.actors`` and one of its ``countries`` in ``view.countries`` (each
-    ``None`` for no filter), and its date interval
-    (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover their whole
-    period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
-    Events whose dates are unknown are shown when the view sets no date, or when
-    ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
-    milliseconds.
-    """
-    if events is None or len(events) == 0:
-        return events
-    keep = np.ones(len(events), dtype=bool)
-    if view.types is not None:
-        keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
-    if view.actors is not None and "actors" in events:
-        keep &= _involves(events["actors"], view.actors)
-    if view.countries is not None:
-        if "countries" in events:
-            keep &= _involves(events["countries"], view.countries)
-        else:
-            keep[:] = False
-    if view.date_from is not None or view.date_to is not None:
-        first, last = covered_intervals(events)
-        known = ~(np.isnat(first) | np.isnat(last))
-        within = known.copy()
-        if view.date_to is not None:
-            within &= first <= np.datetime64(view.date_to, "D")
-        if view.date_from is not None:
-            within &= last >= np.datetime64(view.date_from, "D")
-        keep &= within | (~known if view.undated else False)
-    return events[keep]
-
-
-def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
-    """Return how many events the view's date window hides only because they have no date."""
-    if events is None or len(events) == 0 or view.undated:
-        return 0
-    if view.date_from is None and view.date_to is None:
-        return 0
-    first, _ = covered_intervals(events)
-    without_window = view.replace(date_from=None, date_to=None)
-    undated = events[np.isnat(first)]
-    return len(filter_events(undated, without_window))
-
-
-def _rows(frame: Any) -> list[dict[str, Any]]:
-    if frame is None or len(frame) == 0:
-        return []
-    rows: list[dict[str, Any]] = frame.to_dict("records")
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,21 +159,13 @@ def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
     shape = geometry
-    decimals = _POINT_DECIMALS
+    decimals = POINT_DECIMALS
     if geometry.geom_type in {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
         simplified = geometry.simplify(tolerance, preserve_topology=True)
         shape = geometry if simplified.is_empty else simplified
         decimals = _SHAPE_DECIMALS
     rounded = shapely.transform(shape, lambda xy: np.round(xy, decimals))
     return dict(mapping(rounded))
-
-
-def _location(geometry: object) -> list[float] | None:
-    """Return ``[lat, lon]`` of a point (or a representative point of another shape)."""
-    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
-        return None
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-    return [round(float(point.y), _POINT_DECIMALS), round(float(point.x), _POINT_DECIMALS)]
 
 
 def _area(record: Mapping[str, Any]) -> float:
@@ -476,46 +207,6 @@ _BASEMAP_FETCH_TEMPLATE = Template(
     {% endmacro %}
     """
 )
-
-
-def basemap_geojson(basemap_frame: Any) -> str:
-    """Return land polygons as compact GeoJSON for a world basemap (about 1 km detail).
-
-    Simplified to :data:`BASEMAP_TOLERANCE` degrees, coordinates to two decimals, islets
-    under :data:`BASEMAP_MIN_AREA` square degrees left out (each country keeps its largest
-    part): small enough to send once and let the browser cache.
-    """
-    features = []
-    for geometry in basemap_frame.geometry:
-        if geometry is None or geometry.is_empty:
-            continue
-        simple = shapely.simplify(geometry, BASEMAP_TOLERANCE, preserve_topology=True)
-        parts = list(getattr(simple, "geoms", [simple]))
-        kept = [part for part in parts if part.area >= BASEMAP_MIN_AREA] or [
-            max(parts, key=lambda part: part.area)
-        ]
-        shape = shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
-        rounded = shapely.transform(shape, lambda xy: np.round(xy, 2))
-        features.append({"type": "Feature", "properties": {}, "geometry": mapping(rounded)})
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, separators=(",", ":"))
-
-
-def write_basemap(static_dir: Path, basemap_frame: Any, *, name: str | None = None) -> str:
-    """Write the basemap GeoJSON into `static_dir` (once per name) and return its name.
-
-    The name carries a hash of the content unless given, so a browser may cache it for good.
-    """
-    text = basemap_geojson(basemap_frame)
-    if name is None:
-        name = f"faultlines/basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
-    target = static_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return name
 
 
 _MARKERS_TEMPLATE = Template(
@@ -776,34 +467,6 @@ def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
     return view.selected is not None and read_text(record.get("id")) == view.selected
 
 
-def marker_positions(frame: Any, zoom: int) -> dict[str, tuple[float, float]]:
-    """Return where each point feature's marker is drawn, as ``id → (lat, lon)``.
-
-    Features at the same spot (several events "in the Sea of Japan") are spread on a small
-    circle around it, about one icon apart at `zoom`, so every marker can be seen and clicked.
-    """
-    groups: dict[tuple[float, float], list[tuple[str, float, float]]] = {}
-    for record in _rows(frame):
-        location = _location(record.get("geometry"))
-        if location is not None:
-            key = (round(location[0], 3), round(location[1], 3))
-            groups.setdefault(key, []).append(
-                (read_text(record.get("id")), location[0], location[1])
-            )
-    degrees_per_pixel = 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
-    positions: dict[str, tuple[float, float]] = {}
-    for members in groups.values():
-        count = len(members)
-        radius = 0.0 if count == 1 else _SPREAD_PIXELS * degrees_per_pixel * max(1.0, count / 6)
-        for k, (feature_id, lat, lon) in enumerate(sorted(members)):
-            angle = 2 * math.pi * k / count
-            positions[feature_id] = (
-                round(lat + radius * math.sin(angle), _POINT_DECIMALS),
-                round(lon + radius * math.cos(angle), _POINT_DECIMALS),
-            )
-    return positions
-
-
 def _marker_item(
     record: Mapping[str, Any],
     classes: str,
@@ -813,7 +476,7 @@ def _marker_item(
     positions: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, Any] | None:
     """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
-    location: Any = _location(record.get("geometry"))
+    location: Any = location_of(record.get("geometry"))
     if location is None:
         return None
     if positions is not None:
@@ -834,68 +497,12 @@ def _marker_item(
     }
 
 
-def viewport(view: ViewState, *, margin: float = 0.5) -> tuple[float, float, float, float]:
-    """Return the view's approximate bounds ``(minx, miny, maxx, maxy)``, widened by `margin`.
-
-    The map is about :data:`VIEWPORT_PIXELS` wide and tall; Web Mercator stretches latitude,
-    which the cosine of the centre's latitude accounts for well enough to choose what to send.
-    """
-    degrees = 360.0 / (256 * 2**view.zoom) * (1 + margin)
-    half_width = VIEWPORT_PIXELS[0] / 2 * degrees
-    half_height = VIEWPORT_PIXELS[1] / 2 * degrees * max(math.cos(math.radians(view.lat)), 0.2)
-    return (
-        view.lon - half_width,
-        max(view.lat - half_height, -90.0),
-        view.lon + half_width,
-        min(view.lat + half_height, 90.0),
-    )
-
-
-def cluster_events(events: Any, zoom: int) -> Any:
-    """Group located events into grid cells about :data:`CLUSTER_PIXELS` wide at `zoom`.
-
-    Returns one row per cell: ``id`` (``cell-z-x-y``), ``count``, the most common ``type``,
-    ``types`` (a "label: count" summary) and the cell's mean position as geometry.
-    """
-    if events is None or len(events) == 0:
-        return gpd.GeoDataFrame({"id": [], "count": [], "type": [], "types": []}, geometry=[])
-    size = CLUSTER_PIXELS * 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
-    xs, ys = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
-    frame = pd.DataFrame(
-        {
-            "cx": np.floor(xs / size).astype(np.int64),
-            "cy": np.floor(ys / size).astype(np.int64),
-            "x": xs,
-            "y": ys,
-            "type": events["type"].astype(str).to_numpy(),
-        }
-    )
-    grouped = frame.groupby(["cx", "cy"], sort=True)
-    counts = grouped.size()
-    means = grouped[["x", "y"]].mean()
-    by_type = frame.groupby(["cx", "cy", "type"], sort=True).size()
-    rows = []
-    for (cx, cy), count in counts.items():
-        kinds = by_type.loc[(cx, cy)].sort_values(ascending=False, kind="stable")
-        summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in kinds.head(4).items())
-        rows.append(
-            {
-                "id": f"cell-{zoom}-{cx}-{cy}",
-                "count": int(count),
-                "type": str(kinds.index[0]),
-                "types": summary,
-                "geometry": shapely.Point(means.at[(cx, cy), "x"], means.at[(cx, cy), "y"]),
-            }
-        )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-
-
 def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return a grid cell of many events as an item for :func:`_marker_batch`."""
     count = int(record["count"])
     size = int(min(46, 20 + 12 * math.log10(count + 1)))
     style = event_style(read_text(record.get("type")))
-    location = _location(record.get("geometry")) or [0.0, 0.0]
+    location = location_of(record.get("geometry")) or [0.0, 0.0]
     return {
         "lat": location[0],
         "lon": location[1],
@@ -915,30 +522,11 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
-    """Return ``(events to draw one by one, clusters)`` for a view, within the marker cap.
-
-    Up to :data:`MAX_EVENT_MARKERS` located events are drawn as they are. Beyond that only the
-    viewport's are kept, and if there are still too many they are grouped into grid cells; the
-    selected event is always drawn on its own. So what the browser receives stops growing with
-    the size of the archive.
-    """
-    if events is None or len(events) <= MAX_EVENT_MARKERS:
-        return events, None
-    located = events[events.geometry.notna() & ~events.geometry.is_empty]
-    minx, miny, maxx, maxy = viewport(view)
-    inside = located.cx[minx:maxx, miny:maxy] if minx < maxx else located
-    if len(inside) <= MAX_EVENT_MARKERS:
-        return inside, None
-    selected = inside[inside["id"] == view.selected] if view.selected else inside.iloc[0:0]
-    return selected, cluster_events(inside, view.zoom)
-
-
 def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
     shown, clusters = limit_events(filter_events(events, view), view)
-    items = [_cluster_item(record) for record in _rows(clusters)]
+    items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
-    for record in _rows(shown):
+    for record in rows_of(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
@@ -951,7 +539,7 @@ def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
 def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
     positions = marker_positions(offices, view.zoom)
     items = []
-    for record in _rows(offices):
+    for record in rows_of(offices):
         style = office_style(read_text(record.get("status")))
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
@@ -961,28 +549,10 @@ def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
         yield _marker_batch(items)
 
 
-def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = None) -> Any:
-    """Return at most `cap` rows of a polygon layer: those in the viewport, best `rank` first.
-
-    The selected feature is always kept. This bounds what the browser receives however many
-    zones or places the archive holds.
-    """
-    if frame is None or len(frame) <= cap:
-        return frame
-    minx, miny, maxx, maxy = viewport(view)
-    visible = frame[frame.intersects(shapely.box(minx, miny, maxx, maxy))]
-    if rank is not None and rank in visible.columns:
-        visible = visible.sort_values(rank, ascending=False, kind="stable")
-    chosen = visible.head(cap)
-    if view.selected and view.selected not in set(chosen["id"]):
-        chosen = pd.concat([chosen, frame[frame["id"] == view.selected]])
-    return chosen
-
-
 def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
     features = []
-    for record in sorted(_rows(zones), key=_area, reverse=True):  # small zones on top
+    for record in sorted(rows_of(zones), key=_area, reverse=True):  # small zones on top
         selected = _is_selected(record, view)
         kind = read_text(record.get("kind"))
         style = zone_style(read_number(record.get("severity")) or 0.0, kind, selected=selected)
@@ -1005,7 +575,7 @@ def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]
 def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
     features = []
-    for record in sorted(_rows(places), key=_area, reverse=True):
+    for record in sorted(rows_of(places), key=_area, reverse=True):
         selected = _is_selected(record, view)
         style = _SELECTED_PLACE_STYLE if selected else PLACE_STYLE
         feature = _shape_feature(
@@ -1026,7 +596,10 @@ def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[An
 def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
     if highlight.geom_type == "Point":
         return folium.CircleMarker(
-            location=_location(highlight), radius=14, class_name="fl-highlight", **_HIGHLIGHT_STYLE
+            location=location_of(highlight),
+            radius=14,
+            class_name="fl-highlight",
+            **_HIGHLIGHT_STYLE,
         )
     shape = _display_shape(highlight, tolerance)
     if shape is None:
@@ -1129,7 +702,7 @@ def base_map(
     MapViewError
         If `asset_base` names another server.
     """
-    js, css = _asset_links(asset_base)
+    js, css = asset_links(asset_base)
     base = asset_base.rstrip("/")
     basemap_url = f"{base}/{basemap_file}" if basemap_file else None
     m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url)
@@ -1206,21 +779,7 @@ def standalone_html(
     m.default_css = []
     for group in feature_groups(layers, offline, highlight=highlight):
         group.add_to(m)
-    leaflet = _inline_script((_LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8"))
-    clusters = _inline_script(
-        (_MARKERCLUSTER_DIR / "leaflet.markercluster.js").read_text(encoding="utf-8")
-    )
     header = m.get_root().header
-    header.add_child(
-        folium.Element(f"<style>{_inline_css(_LEAFLET_DIR / 'leaflet.css')}</style>"),
-        name="leaflet_css",
-    )
-    header.add_child(
-        folium.Element(f"<style>{_inline_css(_OWN_CSS_FILE)}</style>"), name="faultlines_css"
-    )
-    for index, name in enumerate(MARKERCLUSTER_CSS):
-        css = _inline_css(_MARKERCLUSTER_DIR / Path(name).name)
-        header.add_child(folium.Element(f"<style>{css}</style>"), name=f"markercluster_css_{index}")
-    header.add_child(folium.Element(f"<script>{leaflet}</script>"), name="leaflet")
-    header.add_child(folium.Element(f"<script>{clusters}</script>"), name="markercluster")
+    for name, element in offline_head():
+        header.add_child(folium.Element(element), name=name)
     return str(m.get_root().render())

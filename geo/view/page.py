@@ -27,18 +27,11 @@ from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
+from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
-from geo.view.map import (
-    BASEMAP_MIN_AREA,
-    BASEMAP_TOLERANCE,
-    MapLayers,
-    filter_events,
-    marker_positions,
-    undated_hidden,
-    viewport,
-    write_basemap,
-)
+from geo.view.map import MapLayers
 from geo.view.popups import format_interval, read_strings, read_text
+from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import ViewState
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
@@ -444,7 +437,7 @@ def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
 
 
 BASEMAP_FORMAT = 1
-"""Version of :func:`geo.view.map.basemap_geojson`'s output; raise it when that changes."""
+"""Version of :func:`geo.view.assets.basemap_geojson`'s output; raise it when that changes."""
 
 
 def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
