@@ -67,7 +67,7 @@ from geo.view.selection import (
     marker_positions,
     rows_of,
 )
-from geo.view.state import MAX_ZOOM, ViewState
+from geo.view.state import MAX_ZOOM, Layer, ViewState
 from geo.view.styles import (
     EVENT_STYLES,
     FALLBACK_EVENT_STYLE,
@@ -722,13 +722,13 @@ def feature_groups(
     """
     tolerance = _tolerance(view.zoom)
     builders: list[tuple[str, Iterator[Any]]] = []
-    if "zones" in view.layers:
+    if Layer.ZONES in view.layers:
         builders.append(("Zones", _zone_layers(layers.zones, view, tolerance)))
-    if "places" in view.layers:
+    if Layer.PLACES in view.layers:
         builders.append(("Places", _place_layers(layers.places, view, tolerance)))
-    if "offices" in view.layers:
+    if Layer.OFFICES in view.layers:
         builders.append(("Offices", _office_markers(layers.offices, view)))
-    if "events" in view.layers:
+    if Layer.EVENTS in view.layers:
         builders.append(("Events", _event_markers(layers.events, view)))
     groups = []
     for name, items in builders:

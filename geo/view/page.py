@@ -32,7 +32,7 @@ from geo.view.dataset import Dataset
 from geo.view.map import MapLayers
 from geo.view.popups import format_interval, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
-from geo.view.state import ViewState
+from geo.view.state import Layer, ViewState
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -293,7 +293,7 @@ def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
     """Return the selected feature's record from whichever visible layer holds it."""
     if not selected:
         return None
-    for name in ("events", "offices", "zones", "places"):
+    for name in Layer:
         frame = getattr(layers, name)
         if frame is not None and len(frame) and "id" in frame.columns:
             rows = frame[frame["id"] == selected]
@@ -313,7 +313,7 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
     """
     tolerance = CLICK_TOLERANCE_DEGREES * 2 ** (4 - min(max(zoom, 1), 18))
     best: tuple[float, str] | None = None
-    for name in ("events", "offices"):
+    for name in (Layer.EVENTS, Layer.OFFICES):
         frame = getattr(layers, name)
         if frame is None or len(frame) == 0:
             continue
@@ -324,7 +324,7 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
     if best is not None:
         return best[1] if best[0] <= MARKER_EXACT_DEGREES else None
     point = shapely.Point(lon, lat)
-    for name in ("zones", "places"):
+    for name in (Layer.ZONES, Layer.PLACES):
         frame = getattr(layers, name)
         if frame is None or len(frame) == 0:
             continue
@@ -480,7 +480,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
     def joined(key: str) -> str:
         return esc(", ".join(read_strings(record.get(key))) or "—")
 
-    if selection.layer == "events":
+    if selection.layer == Layer.EVENTS:
         when = format_interval(
             record.get("date_start"), record.get("date_end"), record.get("date_precision")
         )
@@ -502,7 +502,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
             url=url if url.startswith(("http://", "https://")) else None,
         )
-    if selection.layer == "zones":
+    if selection.layer == Layer.ZONES:
         behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
         return Details(
             title=esc(record.get("name")),
@@ -513,7 +513,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             severity=float(record.get("severity") or 0.0),
             behind=event_table(with_articles(behind, dataset.articles)),
         )
-    if selection.layer == "offices":
+    if selection.layer == Layer.OFFICES:
         where = read_text(record.get("city")) or read_text(record.get("host_name"))
         return Details(
             title=esc(f"{read_text(record.get('org'))} office, {where}"),
@@ -577,10 +577,10 @@ def undated_note(events: Any, view: ViewState) -> str:
 
 #: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
 LAYER_LABELS = {
-    "events": "Events",
-    "offices": "Liaison offices",
-    "zones": "Tension zones",
-    "places": "Places mentioned",
+    Layer.EVENTS: "Events",
+    Layer.OFFICES: "Liaison offices",
+    Layer.ZONES: "Tension zones",
+    Layer.PLACES: "Places mentioned",
 }
 
 

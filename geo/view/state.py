@@ -29,15 +29,26 @@ __all__ = [
     "SELECTED_ID_PATTERN",
     "TYPE_KEY_PATTERN",
     "VERSION_PATTERN",
+    "Layer",
     "SnapshotError",
     "StateWarning",
     "ViewState",
 ]
 
-LAYER_KEYS: tuple[str, ...] = ("events", "offices", "zones", "places")
+
+class Layer(enum.StrEnum):
+    """The map's layers, named as links, legends and the page name them (one spelling)."""
+
+    EVENTS = "events"
+    OFFICES = "offices"
+    ZONES = "zones"
+    PLACES = "places"
+
+
+LAYER_KEYS: tuple[str, ...] = tuple(Layer)
 """Every map layer; URLs list the visible ones sorted alphabetically."""
 
-DEFAULT_LAYERS: frozenset[str] = frozenset({"events", "offices", "zones"})
+DEFAULT_LAYERS: frozenset[str] = frozenset({Layer.EVENTS, Layer.OFFICES, Layer.ZONES})
 """Layers visible when the URL says nothing (``places`` is off by default)."""
 
 BASEMAPS: tuple[str, ...] = ("vector", "osm", "carto-light", "carto-dark")

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPES
-from geo.view.state import ViewState
+from geo.view.state import Layer, ViewState
 
 __all__ = [
     "ASSETS_DIR",
@@ -278,24 +278,24 @@ def legend_items(view: ViewState) -> list[LegendItem]:
     a hidden layer contributes nothing.
     """
     items: list[LegendItem] = []
-    if "events" in view.layers:
+    if Layer.EVENTS in view.layers:
         items.extend(
-            LegendItem("events", s.key, s.label, s.colour, ICONS_DIR / s.icon)
+            LegendItem(Layer.EVENTS, s.key, s.label, s.colour, ICONS_DIR / s.icon)
             for s in EVENT_STYLES.values()
             if view.types is None or s.key in view.types
         )
-    if "offices" in view.layers:
+    if Layer.OFFICES in view.layers:
         items.extend(
-            LegendItem("offices", s.key, s.label, s.colour, ICONS_DIR / s.icon)
+            LegendItem(Layer.OFFICES, s.key, s.label, s.colour, ICONS_DIR / s.icon)
             for s in OFFICE_STYLES.values()
         )
-    if "zones" in view.layers:
+    if Layer.ZONES in view.layers:
         items.extend(
-            LegendItem("zones", key, label, _severity_colour(severity), None)
+            LegendItem(Layer.ZONES, key, label, _severity_colour(severity), None)
             for key, label, severity in _SEVERITY_BANDS
         )
-    if "places" in view.layers:
-        items.append(LegendItem("places", "place", "Place mentioned", PLACE_STYLE.color, None))
+    if Layer.PLACES in view.layers:
+        items.append(LegendItem(Layer.PLACES, "place", "Place mentioned", PLACE_STYLE.color, None))
     return items
 
 
