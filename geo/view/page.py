@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from geo.text.actors import Organisation
 from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
 from geo.view.map import MapLayers
-from geo.view.popups import format_interval, read_strings, read_text
+from geo.view.popups import format_interval, name_span, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import Layer, ViewState
 
@@ -469,6 +469,30 @@ class Details:
     behind: Any = None
 
 
+def marked_quote(record: Mapping[str, Any]) -> str:
+    """Return an event's sentence as escaped Markdown, its place name highlighted."""
+    sentence = read_text(record.get("sentence"))
+    names = read_strings(record.get("place_names"))
+    span = name_span(sentence, names, record.get("span_start"), record.get("span_end"))
+    if span is None:
+        return escape_markdown(sentence)
+    a, b = span
+    marked = f":orange-background[{escape_markdown(sentence[a:b])}]"
+    return f"{escape_markdown(sentence[:a])}{marked}{escape_markdown(sentence[b:])}"
+
+
+def article_titles(dataset: Dataset, article_ids: object) -> str:
+    """Return the titles of the articles with these ids ("—" for none), not their ids."""
+    ids = read_strings(article_ids)
+    if not ids:
+        return "—"
+    titles: dict[str, str] = {}
+    if dataset.articles is not None and len(dataset.articles):
+        known = dataset.articles[dataset.articles["id"].isin(ids)]
+        titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
+    return "; ".join(titles.get(i) or "an article" for i in ids)
+
+
 def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
     """Describe a selected event, office, zone or place for the side panel.
 
@@ -498,7 +522,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
                 f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
                 f"**Origin:** {esc(record.get('origin'))}",
             ),
-            quote=esc(record.get("sentence")),
+            quote=marked_quote(record),
             caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
             url=url if url.startswith(("http://", "https://")) else None,
         )
@@ -520,7 +544,8 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             lines=(
                 f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
                 f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
-                f"**Host:** {esc(record.get('host_name'))} · **Sources:** {joined('article_ids')}",
+                f"**Host:** {esc(record.get('host_name'))} · "
+                f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
             ),
         )
     return Details(
