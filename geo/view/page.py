@@ -487,8 +487,9 @@ def article_titles(dataset: Dataset, article_ids: object) -> str:
     if not ids:
         return "—"
     titles: dict[str, str] = {}
-    if dataset.articles is not None and len(dataset.articles):
-        known = dataset.articles[dataset.articles["id"].isin(ids)]
+    articles = getattr(dataset, "articles", None)  # a panel may be drawn without a dataset
+    if articles is not None and len(articles):
+        known = articles[articles["id"].isin(ids)]
         titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
     return "; ".join(titles.get(i) or "an article" for i in ids)
 
