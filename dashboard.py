@@ -23,7 +23,7 @@ from geo.view.assets import ensure_static_assets
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
 from geo.view.map import base_map, feature_groups, standalone_html
 from geo.view.state import BASEMAPS, ViewState
-from geo.view.styles import EVENT_STYLES, legend_html
+from geo.view.styles import legend_html
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
@@ -73,6 +73,10 @@ if "view" not in state:  # a new browser session: the widgets start from the lin
     state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
     state.update(views.widget_state(url_view, (first_day, last_day)))
     state.link_warnings = [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings]
+
+brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
+if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
+    state.brushed = state.window = brushed
 
 st.title("Faultlines")
 st.caption(
@@ -163,10 +167,9 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    chart = views.timeline(layers.events)
-    if len(chart):
-        colours = {s.label: s.colour for s in EVENT_STYLES.values()}
-        st.bar_chart(chart, color=[colours[c] for c in chart.columns], height=220, y_label="Events")
+    chart = views.timeline_chart(layers.events)
+    if chart is not None:  # drag across it to set the time window
+        st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
 
 with side:
     if found and not found.place:

@@ -622,3 +622,27 @@ def test_clicking_a_cluster_zooms_in_and_selects_nothing(tab: Tab, dashboard: Da
     assert "sel" not in query_of(page.url)
     assert frame.locator(".fl-selected").count() == 0
     assert tab.errors == []
+
+
+def test_brushing_the_timeline_sets_the_time_window(tab: Tab, dashboard: Dashboard) -> None:
+    page = tab.page
+    tab.open(dashboard.url)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    axis = chart.inner_text()  # the axis names years, not only months
+    assert any(str(year) in axis for year in range(2020, 2031)), axis
+    box = chart.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * 0.4  # inside the plot, above the axis
+    page.mouse.move(box["x"] + box["width"] * 0.3, y)
+    page.mouse.down()
+    for step in range(20):
+        page.mouse.move(box["x"] + box["width"] * (0.3 + 0.015 * step), y)
+    page.mouse.up()
+    page.wait_for_url(lambda url: {"from", "to"} <= set(query_of(url)), timeout=20_000)
+    wait_idle(page)
+    query = query_of(page.url)
+    assert query["from"] < query["to"]
+    assert tab.errors == []

@@ -33,6 +33,7 @@ from geo.view.map import MapLayers
 from geo.view.popups import format_interval, name_span, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import Layer, ViewState
+from geo.view.styles import EVENT_STYLES
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -186,6 +187,68 @@ def timeline(events: Any) -> Any:
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
+
+
+#: Name of the timeline's brush, as Streamlit reports it.
+TIMELINE_BRUSH = "brush"
+
+
+def timeline_chart(events: Any) -> Any:
+    """Return the timeline as a Vega-Lite chart: events per month, stacked by type.
+
+    Bars take the map's colours per type, the axis shows months with their years, the
+    legend sits beside it (never cut), and dragging across the chart brushes a time window
+    (read back by :func:`brushed_window`). None when no event has a date.
+    """
+    import altair as alt  # only the timeline needs it
+
+    counts = timeline(events)
+    if len(counts) == 0:
+        return None
+    frame = counts.reset_index().melt("month", var_name="type", value_name="events")
+    styles = [s for s in EVENT_STYLES.values() if s.label in set(frame["type"])]
+    colour = alt.Color(
+        "type:N",
+        title=None,
+        scale=alt.Scale(domain=[s.label for s in styles], range=[s.colour for s in styles]),
+        legend=alt.Legend(orient="right", labelLimit=240),
+    )
+    brush = alt.selection_interval(name=TIMELINE_BRUSH, encodings=["x"])
+    return (
+        alt.Chart(frame, height=170)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("sum(events):Q", title="Events"),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("month:T", format="%B %Y"),
+                "type:N",
+                alt.Tooltip("events:Q"),
+            ],
+        )
+        .add_params(brush)
+    )
+
+
+def brushed_window(
+    selection: Any, bounds: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.date, datetime.date] | None:
+    """Return the time window a brush on the timeline asks for, within `bounds`; else None.
+
+    `selection` is what Streamlit keeps for the chart (``{"selection": {"brush": {field:
+    [start, end]}}}``, times in milliseconds); a brush covers whole months.
+    """
+    try:
+        brushed = selection["selection"][TIMELINE_BRUSH]
+        start, end = next(iter(brushed.values()))
+        first = pd.Timestamp(float(start), unit="ms").to_period("M").start_time.date()
+        last = pd.Timestamp(float(end), unit="ms").to_period("M").end_time.date()
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+        return None
+    low, high = bounds
+    first, last = min(max(first, low), high), max(min(last, high), low)
+    return (first, last) if first <= last else None
 
 
 Bounds = tuple[float, float, float, float]
