@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from geo.view import link
 from geo.view import page as views
 from geo.view.assets import ensure_static_assets
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
-from geo.view.map import base_map, feature_groups, standalone_html
+from geo.view.map import base_map, feature_groups
 from geo.view.state import BASEMAPS, ViewState
 from geo.view.styles import legend_html
 
@@ -79,12 +79,8 @@ if brushed and brushed != state.get("brushed"):  # a new brush on the timeline s
     state.brushed = state.window = brushed
 
 st.title("Faultlines")
-st.caption(
-    "Geopolitical news on a map: events, liaison offices and tension zones, each traced "
-    "to its source."
-)
-notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
-with notices:
+st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
+with st.container():  # one slot, so the map below keeps its place (and stays mounted)
     for line in state.link_warnings:
         st.warning(views.escape_markdown(line))
     if notice := views.version_notice(data, current):
@@ -104,31 +100,20 @@ with st.sidebar:
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
-    for column, label, name in (
-        ("actors", "Actors", names.actor),
-        ("countries", "Countries", names.country),
-    ):
-        options = views.codes_in(data.events, column, also=state.get(column, ()))
-        st.multiselect(label, options, key=column, format_func=name, placeholder="All")
+    for key, name in (("actors", names.actor), ("countries", names.country)):
+        options = views.codes_in(data.events, key, also=state.get(key, ()))
+        st.multiselect(key.title(), options, key=key, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
-    st.selectbox(
-        "Basemap",
-        BASEMAPS,
-        key="basemap",
-        help="“vector” works offline; tiles need internet.",
-    )
+    help_text = "“vector” works offline; tiles need internet."
+    st.selectbox("Basemap", BASEMAPS, key="basemap", help=help_text)
 
 view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
     state.target = (view.lat, view.lon, view.zoom)
-layers = views.map_layers(
-    data,
-    view,
-    geocoder.gazetteer,
-    zones=zones(data, data.version, (view.types, view.date_from, view.date_to, view.undated)),
-)
+window = (view.types, view.date_from, view.date_to, view.undated)
+layers = views.map_layers(data, view, geocoder.gazetteer, zones=zones(data, data.version, window))
 
 # What the map and the event list sent back since the last run: apply it before drawing, so
 # the map, the panel and the link all show the same view.
@@ -176,12 +161,8 @@ with side:
         close = " Did you mean:" if found.suggestions else ""
         st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
         for near in found.suggestions:  # one click searches for it
-            st.button(
-                views.escape_markdown(near.name),
-                key=f"near_{near.place_id}",
-                on_click=state.__setitem__,
-                args=("query", near.name),
-            )
+            label, key = views.escape_markdown(near.name), f"near_{near.place_id}"
+            st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
     st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
     st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
@@ -192,43 +173,31 @@ with side:
         on_select="rerun",
         key=list_key,
         selection_mode="single-row",
-        column_config={"id": None, "article": None},
+        column_config=views.HIDDEN_COLUMNS,
     )
     selection = views.find_selection(layers, view.selected)
     if selection:
         details = views.describe(selection, data, names)
         st.subheader(details.title)
-        st.markdown("  \n".join(details.lines))
-        if details.quote:
-            st.markdown(f"> {details.quote}")
+        st.markdown(details.markdown())
         if details.caption:
             st.caption(details.caption)
         if details.url:
             st.link_button("Open the article", details.url)
         if details.severity is not None:
-            st.progress(details.severity, f"Severity {details.severity:.2f}, from these events:")
-            st.dataframe(
-                details.behind, hide_index=True, column_config={"id": None, "article": None}
-            )
+            st.progress(details.severity, views.severity_label(details.severity))
+            st.dataframe(details.behind, hide_index=True, column_config=views.HIDDEN_COLUMNS)
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
     st.subheader("Share this view")
-    st.code(
-        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}",
-        language=None,
-        wrap_lines=True,
-    )
+    address = f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}"
+    st.code(address, language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
     shown, frozen = listed if listed is not None else data.events.iloc[0:0], view
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
     st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
-    st.download_button(
-        "Map (offline HTML)",
-        lambda: standalone_html(  # the export inlines the land, drawn on each click
-            dataclasses.replace(layers, basemap=views.basemap_frame(geocoder.gazetteer)), frozen
-        ),
-        "map.html",
-    )
+    page = functools.partial(views.offline_page, layers, frozen, geocoder.gazetteer, names)
+    st.download_button("Map (offline HTML)", page, "map.html")  # the land drawn on each click
 
 state.view = view
 if link.to_query(view) != link.to_query(url_view):
@@ -239,19 +208,13 @@ with st.expander("Add articles"):
         st.secrets if (ROOT / ".streamlit" / "secrets.toml").exists() else None
     )
     if not configured:
-        st.info(
-            "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
-            "to let editors add them."
-        )
+        st.info("Adding articles is turned off here: set FAULTLINES_EDITOR_TOKEN to allow it.")
     elif not uploads.may_edit(token := st.text_input("Editor token", type="password"), configured):
         if token:
             st.error("That is not the editor token.")
     else:
-        files = st.file_uploader(
-            "Article files",
-            type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],
-            accept_multiple_files=True,
-        )
+        kinds = [s[1:] for s in uploads.UPLOAD_SUFFIXES]
+        files = st.file_uploader("Article files", type=kinds, accept_multiple_files=True)
         pasted = st.text_area("…or paste an article")
         st.caption("What you fill in below applies to every article added now.")
         title_column, outlet_column, date_column = st.columns(3)

@@ -913,3 +913,11 @@ def test_a_click_near_markers_but_on_none_is_a_cluster_and_selects_nothing() -> 
     assert feature_at(layers, 40.0, 135.0, zoom=4) == "ev-a"  # a marker reports its own point
     assert feature_at(layers, 40.0, 135.2, zoom=4) is None  # the cluster's mean position
     assert feature_at(layers, 37.0, 132.0, zoom=4) == zone.iloc[0]["id"]
+
+
+def test_the_offline_export_is_titled_and_captioned_with_its_filters() -> None:
+    caption = "Events: Missile launch <script> · From 2023-03-01 to 2023-05-10"
+    page = standalone_html(LAYERS, ViewState(layers=ALL_LAYERS), caption=caption)
+    assert "<title>Faultlines map</title>" in page
+    assert "Events: Missile launch &lt;script&gt; · From 2023-03-01 to 2023-05-10" in page
+    assert 'class="fl-swatch"' in page  # the legend

@@ -22,9 +22,8 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
 open; a searched place is outlined with the class ``fl-highlight``.
 
-For streamlit-folium, :func:`base_map` is the stable part (basemap only) and
-:func:`feature_groups` the changing layers to pass as ``feature_group_to_add``;
-:func:`build_map` puts both together.
+For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
+the changing layers (``feature_group_to_add``); :func:`build_map` puts both together.
 """
 
 from __future__ import annotations
@@ -74,6 +73,7 @@ from geo.view.styles import (
     PLACE_STYLE,
     ZoneStyle,
     event_style,
+    legend_swatches,
     office_style,
     zone_style,
 )
@@ -766,12 +766,18 @@ def build_map(
 
 
 def standalone_html(
-    layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
+    layers: MapLayers,
+    view: ViewState,
+    *,
+    highlight: BaseGeometry | None = None,
+    caption: str = "",
 ) -> str:
     """Return one HTML page of the map that opens offline: Leaflet and our CSS inlined.
 
     The page always uses the ``vector`` basemap, whatever ``view.basemap`` says; icons and
-    Leaflet's images are data URIs. Nothing in it refers to another file or server.
+    Leaflet's images are data URIs. Nothing in it refers to another file or server. It is
+    titled, carries the legend of the view's layers and `caption` (plain text, escaped here:
+    the view's filters in words) in a box over the map.
     """
     offline = view if view.basemap not in TILE_PROVIDERS else view.replace(basemap="vector")
     m = _new_map(offline, layers.basemap, "")
@@ -782,4 +788,12 @@ def standalone_html(
     header = m.get_root().header
     for name, element in offline_head():
         header.add_child(folium.Element(element), name=name)
+    header.add_child(folium.Element("<title>Faultlines map</title>"), name="title")
+    m.get_root().html.add_child(
+        folium.Element(
+            '<div class="fl-export-caption"><b>Faultlines map</b>'
+            f"<p>{_esc(caption)}</p>{legend_swatches(offline)}</div>"
+        ),
+        name="caption",
+    )
     return str(m.get_root().render())

@@ -7,6 +7,7 @@ logic is tested without Streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import itertools
@@ -29,7 +30,7 @@ from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
 from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
-from geo.view.map import MapLayers
+from geo.view.map import MapLayers, standalone_html
 from geo.view.popups import format_interval, name_span, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import Layer, ViewState
@@ -43,6 +44,8 @@ CLICK_TOLERANCE_DEGREES = 0.6
 #: Largest distance, in degrees, between a click and the marker it selects (markers report
 #: their own position, rounded to 5 decimals).
 MARKER_EXACT_DEGREES = 1e-4
+#: The list's columns kept for the app but not shown.
+HIDDEN_COLUMNS: dict[str, None] = {"id": None, "article": None}
 #: Most events listed beside the map (the newest).
 MAX_LISTED = 300
 _MOVE_PIXELS = 4
@@ -530,6 +533,49 @@ class Details:
     url: str | None = None
     severity: float | None = None
     behind: Any = None
+
+    def markdown(self) -> str:
+        """Return the lines and the quote as one Markdown text."""
+        lines = "  \n".join(self.lines)
+        return f"{lines}\n\n> {self.quote}" if self.quote else lines
+
+
+def severity_label(severity: float) -> str:
+    """Return what the severity bar says: the value, its scale and what it is measured from."""
+    return (
+        f"Severity {severity:.2f} (0 calm – 1 very tense; recent, heavy events in or near the "
+        "zone, at the end of the time window), from these events:"
+    )
+
+
+def filters_caption(view: ViewState, names: Names | None = None) -> str:
+    """Return the view's filters in words, for the caption of an exported map."""
+    actor = names.actor if names is not None else str
+    country = names.country if names is not None else str
+    layers = ", ".join(LAYER_LABELS[layer] for layer in Layer if layer in view.layers) or "none"
+    types = (
+        "all types"
+        if view.types is None
+        else ", ".join(sorted(_TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
+    )
+    first = view.date_from.isoformat() if view.date_from else "the first event"
+    last = view.date_to.isoformat() if view.date_to else "the last"
+    parts = [f"Layers: {layers}", f"Events: {types}", f"From {first} to {last}"]
+    if view.date_from or view.date_to:
+        parts.append("undated events shown" if view.undated else "undated events hidden")
+    if view.actors:
+        parts.append("Actors: " + ", ".join(sorted(map(actor, view.actors))))
+    if view.countries:
+        parts.append("Countries: " + ", ".join(sorted(map(country, view.countries))))
+    if view.version:
+        parts.append(f"Data version {view.version}")
+    return " · ".join(parts)
+
+
+def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names: Names) -> str:
+    """Return the view as one HTML page that opens offline, titled and captioned."""
+    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
+    return standalone_html(land, view, caption=filters_caption(view, names))
 
 
 def marked_quote(record: Mapping[str, Any]) -> str:

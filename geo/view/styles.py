@@ -37,6 +37,7 @@ __all__ = [
     "event_style",
     "icon_data_uri",
     "legend_items",
+    "legend_swatches",
     "office_style",
     "zone_style",
 ]
@@ -310,3 +311,15 @@ def legend_html(view: ViewState) -> str:
         )
         rows.append(f'<div class="fl-legend-row">{swatch} {html.escape(item.label)}</div>')
     return '<div class="fl-legend">' + "".join(rows) + "</div>"
+
+
+def legend_swatches(view: ViewState) -> str:
+    """Return the view's legend as HTML with coloured swatches instead of icons.
+
+    For the offline export, which carries no image files; every label is escaped.
+    """
+    return "".join(
+        f'<div><span class="fl-swatch" style="background:{html.escape(item.colour)}"></span>'
+        f"{html.escape(item.label)}</div>"
+        for item in legend_items(view)
+    )
