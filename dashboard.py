@@ -59,6 +59,12 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects
+def timeline(_events: Any, version: str, filters: tuple[Any, ...]) -> Any:
+    """Return the timeline chart, built again only when the data or the filters change."""
+    return views.timeline_chart(_events)
+
+
 geocoder, basemap, names = resources()
 store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
@@ -152,7 +158,7 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    chart = views.timeline_chart(layers.events)
+    chart = timeline(layers.events, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
 
