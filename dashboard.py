@@ -19,7 +19,7 @@ from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
 from geo.view import link
 from geo.view import page as views
-from geo.view.assets import ensure_static_assets
+from geo.view.assets import ensure_static_assets, labels_file
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
 from geo.view.map import base_map, feature_groups
 from geo.view.state import BASEMAPS, ViewState
@@ -30,7 +30,7 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, str, views.Names]:
+def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
     """Load what every session shares: static files, gazetteer, geocoder, basemap, names.
 
     The live map fetches the land as a static file, written once per gazetteer. The place
@@ -40,7 +40,8 @@ def resources() -> tuple[Geocoder, str, views.Names]:
     geocoder = default_geocoder()
     organisations = load_actor_vocabulary().organisations.values()
     names = views.code_names(geocoder.gazetteer, organisations)
-    return geocoder, views.basemap_file(static, geocoder.gazetteer), names
+    files = views.basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
+    return geocoder, files, names
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -65,7 +66,7 @@ def timeline(_events: Any, version: str, filters: tuple[Any, ...]) -> Any:
     return views.timeline_chart(_events)
 
 
-geocoder, basemap, names = resources()
+geocoder, (land, labels), names = resources()
 store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -145,7 +146,7 @@ with map_column:
     if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
         state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
     st_folium(
-        base_map(state.base, asset_base="/app/static", basemap_file=basemap),
+        base_map(state.base, asset_base="/app/static", basemap_file=land, labels_file=labels),
         key="map",
         # only the app's own moves are sent: the user's pans are already on the map, and
         # echoing them back would race the next pan

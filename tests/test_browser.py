@@ -646,3 +646,18 @@ def test_brushing_the_timeline_sets_the_time_window(tab: Tab, dashboard: Dashboa
     query = query_of(page.url)
     assert query["from"] < query["to"]
     assert tab.errors == []
+
+
+def test_the_offline_basemap_names_places_more_as_it_zooms_in(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    frame = tab.open(dashboard.url)
+    frame.wait_for_selector(".fl-label-country", state="attached")
+    wide = {label.casefold() for label in frame.locator(".fl-label").all_inner_texts()}
+    assert {"japan", "sea of japan"} <= wide  # country names are drawn in capitals
+    frame = tab.open(f"{dashboard.url}?lat=35.68&lon=139.7&z=9")
+    frame.wait_for_selector(".fl-label-city", state="attached")
+    near = set(frame.locator(".fl-label-city").all_inner_texts())
+    assert "Tokyo" in near
+    assert len(near) > 3  # more cities at zoom 9 than at zoom 4
+    assert tab.blocked == []

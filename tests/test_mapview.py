@@ -33,6 +33,7 @@ from geo.view.assets import (
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_JS,
     OWN_CSS,
+    OWN_JS,
     TILE_PROVIDERS,
     MapViewError,
     ensure_static_assets,
@@ -204,7 +205,7 @@ def _resources(page: str) -> _Resources:
 
 def test_vector_map_loads_only_leaflet_markercluster_and_our_css_from_the_asset_base() -> None:
     page = _render(build_map(LAYERS, ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
-    local = (LEAFLET_JS, LEAFLET_CSS, MARKERCLUSTER_JS, *MARKERCLUSTER_CSS, OWN_CSS)
+    local = (LEAFLET_JS, LEAFLET_CSS, MARKERCLUSTER_JS, *MARKERCLUSTER_CSS, OWN_CSS, OWN_JS)
     assert sorted(_resources(page).urls) == sorted(f"{ASSET_BASE}/{path}" for path in local)
 
 
@@ -921,3 +922,19 @@ def test_the_offline_export_is_titled_and_captioned_with_its_filters() -> None:
     assert "<title>Faultlines map</title>" in page
     assert "Events: Missile launch &lt;script&gt; · From 2023-03-01 to 2023-05-10" in page
     assert 'class="fl-swatch"' in page  # the legend
+
+
+def test_basemap_labels_name_countries_seas_and_cities_from_their_zoom(
+    gazetteer: Gazetteer, tmp_path: Path
+) -> None:
+    from geo.view.assets import labels_file
+
+    name = labels_file(tmp_path, gazetteer)
+    rows = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    by_name = {row[0]: row for row in rows}
+    assert by_name["Japan"][3] <= 5
+    assert by_name["Japan"][4] == "country"
+    assert by_name["Sea of Japan"][4] == "sea"
+    assert by_name["Tokyo"][3] <= 5  # a city of millions shows early
+    assert labels_file(tmp_path, gazetteer) == name  # written once
+    assert [row[3] for row in rows] == sorted(row[3] for row in rows)

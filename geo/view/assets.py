@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +29,7 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from shapely.geometry import mapping
 
+from geo.places.gazetteer import Gazetteer, Place
 from geo.view.styles import ASSETS_DIR, ICONS_DIR
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "MARKERCLUSTER_CSS",
     "MARKERCLUSTER_JS",
     "OWN_CSS",
+    "OWN_JS",
     "TILE_PROVIDERS",
     "VECTOR_ATTRIBUTION",
     "MapViewError",
@@ -48,6 +50,8 @@ __all__ = [
     "ensure_static_assets",
     "inline_css",
     "inline_script",
+    "labels_file",
+    "labels_json",
     "offline_head",
     "write_basemap",
 ]
@@ -62,6 +66,9 @@ LEAFLET_CSS: str = "leaflet/leaflet.css"
 
 OWN_CSS: str = "faultlines/faultlines.css"
 """Our marker and popup styles (``icons/`` sit beside it)."""
+
+OWN_JS: str = "faultlines/faultlines.js"
+"""Our scripts: cluster discs and their clicks, place names on the basemap."""
 
 
 MARKERCLUSTER_JS: str = "markercluster/leaflet.markercluster.js"
@@ -175,6 +182,7 @@ def _static_files() -> Iterator[tuple[Path, str]]:
     for css in MARKERCLUSTER_CSS:
         yield _MARKERCLUSTER_DIR / Path(css).name, css
     yield _OWN_CSS_FILE, OWN_CSS
+    yield ASSETS_DIR / "faultlines.js", OWN_JS
     for icon in sorted(ICONS_DIR.glob("*.svg")):
         yield icon, f"faultlines/icons/{icon.name}"
 
@@ -221,6 +229,7 @@ def asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str,
         msg = f"asset_base must be a path on this server, not {asset_base!r}"
         raise MapViewError(msg)
     js = [("leaflet", f"{base}/{LEAFLET_JS}"), ("markercluster", f"{base}/{MARKERCLUSTER_JS}")]
+    js.append(("faultlines_js", f"{base}/{OWN_JS}"))
     css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
     css += [
         (f"markercluster_css_{i}", f"{base}/{name}") for i, name in enumerate(MARKERCLUSTER_CSS)
@@ -309,6 +318,7 @@ def offline_head() -> list[tuple[str, str]]:
     scripts = [
         ("leaflet", _LEAFLET_DIR / "leaflet.js"),
         ("markercluster", _MARKERCLUSTER_DIR / "leaflet.markercluster.js"),
+        ("faultlines_js", ASSETS_DIR / "faultlines.js"),
     ]
     head = [(name, f"<style>{inline_css(path)}</style>") for name, path in styles]
     head += [
@@ -316,3 +326,70 @@ def offline_head() -> list[tuple[str, str]]:
         for name, path in scripts
     ]
     return head
+
+
+#: Smallest population of a city named on the basemap, by the zoom its name appears at.
+CITY_LABEL_ZOOMS: tuple[tuple[int, int], ...] = (
+    (5_000_000, 4),
+    (1_000_000, 5),
+    (300_000, 7),
+    (100_000, 8),
+)
+_PLACE_LABEL_ZOOMS = {"ocean": 2, "sea": 4, "strait": 6, "island_group": 6}
+LABELS_FORMAT = 1
+"""Version of :func:`labels_json`'s output; raise it when that changes."""
+
+
+def _label_zoom(place: Place) -> int | None:
+    """Return the zoom from which `place`'s name is drawn on the basemap, None for never."""
+    if place.kind == "country":
+        minx, miny, maxx, maxy = place.bbox
+        return 3 if (maxx - minx) * (maxy - miny) > 150 else 5
+    if place.kind == "city":
+        population = place.population or 0
+        return next((zoom for least, zoom in CITY_LABEL_ZOOMS if population >= least), None)
+    return _PLACE_LABEL_ZOOMS.get(place.kind)
+
+
+def labels_json(places: Iterable[Place]) -> str:
+    """Return the basemap's place names as compact JSON: ``[name, lat, lon, zoom, kind]`` rows.
+
+    Countries, oceans, seas, straits, island groups and cities of at least 100,000 people
+    (:data:`CITY_LABEL_ZOOMS`), each from the zoom at which it fits; most prominent first, as
+    the browser draws at most a few hundred at once (``assets/labels.js``).
+    """
+    rows = []
+    for place in places:
+        zoom = _label_zoom(place)
+        if zoom is not None and place.name:
+            lon, lat = place.point
+            rows.append(
+                (
+                    zoom,
+                    -(place.population or 0),
+                    place.name,
+                    round(lat, 3),
+                    round(lon, 3),
+                    place.kind,
+                )
+            )
+    rows.sort()
+    return json.dumps([[n, y, x, z, k] for z, _, n, y, x, k in rows], separators=(",", ":"))
+
+
+def labels_file(static_dir: Path, gazetteer: Gazetteer) -> str:
+    """Return the name of the basemap's labels file under `static_dir`, writing it once.
+
+    Named from the gazetteer's content hash and :data:`LABELS_FORMAT` (from the labels when
+    the gazetteer has no hash), so browsers may cache it for good.
+    """
+    text = None if gazetteer.version else labels_json(gazetteer.iter_places())
+    key = f"{gazetteer.version}|{LABELS_FORMAT}" if gazetteer.version else text or ""
+    name = f"faultlines/labels-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
+    target = static_dir / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text or labels_json(gazetteer.iter_places()), encoding="utf-8")
+        tmp.replace(target)
+    return name

@@ -204,6 +204,9 @@ _BASEMAP_FETCH_TEMPLATE = Template(
                     style: {{ this.style|tojson }}
                 }).addTo({{ this._parent.get_name() }}).bringToBack();
             });
+    {%- if this.labels %}
+        flLabels({{ this._parent.get_name() }}, {{ this.labels|tojson }});
+    {%- endif %}
     {% endmacro %}
     """
 )
@@ -213,60 +216,12 @@ _MARKERS_TEMPLATE = Template(
     """
     {% macro script(this, kwargs) %}
         (function (group) {
-            // a cluster answers a click by zooming in on its events: it is never a feature
-            // to select, so other click listeners (streamlit-folium's) are not let on it
-            var quietOn = function (types, fn, context) {
-                if (types === "click" && !(fn && fn.flOwn)) { return this; }
-                return L.Marker.prototype.on.call(this, types, fn, context);
-            };
         {%- if this.cluster %}
-            L.MarkerCluster.include({
-                on: quietOn,
-                fire: function (type, data, propagate) {
-                    if (type !== "click") {
-                        return L.Marker.prototype.fire.call(this, type, data, propagate);
-                    }
-                    // straight to its own group, which zooms: no layer above hears a click
-                    this._group.fire("click", L.extend({}, data, {  // it calls it "clusterclick"
-                        layer: this, propagatedFrom: this
-                    }));
-                    return this;
-                }
-            });
-            var styles = {{ this.styles|tojson }};
+            flQuietClusters();
             var clusters = L.markerClusterGroup({
                 maxClusterRadius: {{ this.cluster_pixels }},
                 showCoverageOnHover: false,
-                iconCreateFunction: function (cluster) {
-                    var counts = {}, total = 0;
-                    cluster.getAllChildMarkers().forEach(function (m) {
-                        counts[m.options.flType] = (counts[m.options.flType] || 0) + 1;
-                        total += 1;
-                    });
-                    var kinds = Object.keys(counts).sort(function (a, b) {
-                        return counts[b] - counts[a] || (a < b ? -1 : 1);
-                    });
-                    var at = 0, stops = [], lines = [];
-                    kinds.forEach(function (kind) {
-                        var style = styles[kind] || styles[""], turn = 360 * counts[kind] / total;
-                        stops.push(style[1] + " " + at + "deg " + (at + turn) + "deg");
-                        lines.push(style[0] + ": " + counts[kind]);
-                        at += turn;
-                    });
-                    var size = Math.round(Math.min(48, 26 + 8 * Math.log10(total)));
-                    var icon = document.createElement("span");
-                    icon.className = "fl-cluster fl-cluster-group";
-                    icon.style.width = icon.style.height = size + "px";
-                    icon.style.lineHeight = (size - 10) + "px";
-                    icon.style.background = "conic-gradient(" + stops.join(",") + ")";
-                    icon.title = total + " events: " + lines.join(", ");
-                    icon.setAttribute("aria-label", icon.title);
-                    icon.dataset.flCount = total;
-                    var count = document.createElement("b");
-                    count.textContent = total;
-                    icon.appendChild(count);
-                    return L.divIcon({html: icon, className: "fl-icon", iconSize: [size, size]});
-                }
+                iconCreateFunction: flClusterIcon({{ this.styles|tojson }})
             }).addTo(group);
         {%- endif %}
             {{ this.items }}.forEach(function (item) {
@@ -294,7 +249,7 @@ _MARKERS_TEMPLATE = Template(
                         map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 18));
                     };
                     zoomIn.flOwn = true;
-                    marker.on = quietOn;
+                    marker.on = flQuietOn;
                     marker.on("click", zoomIn);
                     marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
                     return;
@@ -614,7 +569,11 @@ def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
 
 
 def _new_map(
-    view: ViewState, basemap_frame: Any, image_path: str, basemap_url: str | None = None
+    view: ViewState,
+    basemap_frame: Any,
+    image_path: str,
+    basemap_url: str | None = None,
+    labels_url: str | None = None,
 ) -> Any:
     """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
     vector = view.basemap not in TILE_PROVIDERS
@@ -647,6 +606,7 @@ def _new_map(
             "Land",
             _BASEMAP_FETCH_TEMPLATE,
             url=basemap_url,
+            labels=labels_url,
             attribution=VECTOR_ATTRIBUTION,
             style={
                 "color": _LAND_STYLE["color"],
@@ -681,6 +641,7 @@ def base_map(
     asset_base: str,
     basemap_frame: GeoDataFrame | None = None,
     basemap_file: str | None = None,
+    labels_file: str | None = None,
 ) -> Any:
     """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
 
@@ -696,6 +657,9 @@ def base_map(
     basemap_file
         Instead: the name :func:`write_basemap` returned; the browser fetches it once from
         `asset_base` and caches it, so the map itself stays small.
+    labels_file
+        With `basemap_file`: the name :func:`~geo.view.assets.labels_file` returned; place
+        names are drawn from it over the land, more as the map zooms in.
 
     Raises
     ------
@@ -705,7 +669,8 @@ def base_map(
     js, css = asset_links(asset_base)
     base = asset_base.rstrip("/")
     basemap_url = f"{base}/{basemap_file}" if basemap_file else None
-    m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url)
+    labels_url = f"{base}/{labels_file}" if labels_file and basemap_file else None
+    m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url, labels_url)
     m.default_js = js
     m.default_css = css
     return m
