@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +19,18 @@ from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
 from geo.view import link
 from geo.view import page as views
+from geo.view.assets import ensure_static_assets, labels_file
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
-from geo.view.map import (
-    base_map,
-    ensure_static_assets,
-    feature_groups,
-    standalone_html,
-)
+from geo.view.map import base_map, feature_groups
 from geo.view.state import BASEMAPS, ViewState
-from geo.view.styles import EVENT_STYLES, legend_html
+from geo.view.styles import legend_html
 
 ROOT = Path(__file__).parent
 st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
-def resources() -> tuple[Geocoder, str, views.Names]:
+def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
     """Load what every session shares: static files, gazetteer, geocoder, basemap, names.
 
     The live map fetches the land as a static file, written once per gazetteer. The place
@@ -44,7 +40,8 @@ def resources() -> tuple[Geocoder, str, views.Names]:
     geocoder = default_geocoder()
     organisations = load_actor_vocabulary().organisations.values()
     names = views.code_names(geocoder.gazetteer, organisations)
-    return geocoder, views.basemap_file(static, geocoder.gazetteer), names
+    files = views.basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
+    return geocoder, files, names
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
@@ -63,7 +60,13 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     return views.view_zones(_data, view, resources()[0].gazetteer)
 
 
-geocoder, basemap, names = resources()
+@st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects
+def timeline(_events: Any, version: str, filters: tuple[Any, ...]) -> Any:
+    """Return the timeline chart, built again only when the data or the filters change."""
+    return views.timeline_chart(_events)
+
+
+geocoder, (land, labels), names = resources()
 store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = store_version(store_dir)
@@ -78,13 +81,13 @@ if "view" not in state:  # a new browser session: the widgets start from the lin
     state.update(views.widget_state(url_view, (first_day, last_day)))
     state.link_warnings = [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings]
 
+brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
+if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
+    state.brushed = state.window = brushed
+
 st.title("Faultlines")
-st.caption(
-    "Geopolitical news on a map: events, liaison offices and tension zones, each traced "
-    "to its source."
-)
-notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
-with notices:
+st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
+with st.container():  # one slot, so the map below keeps its place (and stays mounted)
     for line in state.link_warnings:
         st.warning(views.escape_markdown(line))
     if notice := views.version_notice(data, current):
@@ -104,31 +107,20 @@ with st.sidebar:
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
-    for column, label, name in (
-        ("actors", "Actors", names.actor),
-        ("countries", "Countries", names.country),
-    ):
-        options = views.codes_in(data.events, column, also=state.get(column, ()))
-        st.multiselect(label, options, key=column, format_func=name, placeholder="All")
+    for key, name in (("actors", names.actor), ("countries", names.country)):
+        options = views.codes_in(data.events, key, also=state.get(key, ()))
+        st.multiselect(key.title(), options, key=key, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
-    st.selectbox(
-        "Basemap",
-        BASEMAPS,
-        key="basemap",
-        help="“vector” works offline; tiles need internet.",
-    )
+    help_text = "“vector” works offline; tiles need internet."
+    st.selectbox("Basemap", BASEMAPS, key="basemap", help=help_text)
 
 view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
     state.target = (view.lat, view.lon, view.zoom)
-layers = views.map_layers(
-    data,
-    view,
-    geocoder.gazetteer,
-    zones=zones(data, data.version, (view.types, view.date_from, view.date_to, view.undated)),
-)
+window = (view.types, view.date_from, view.date_to, view.undated)
+layers = views.map_layers(data, view, geocoder.gazetteer, zones=zones(data, data.version, window))
 
 # What the map and the event list sent back since the last run: apply it before drawing, so
 # the map, the panel and the link all show the same view.
@@ -154,7 +146,7 @@ with map_column:
     if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
         state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
     st_folium(
-        base_map(state.base, asset_base="/app/static", basemap_file=basemap),
+        base_map(state.base, asset_base="/app/static", basemap_file=land, labels_file=labels),
         key="map",
         # only the app's own moves are sent: the user's pans are already on the map, and
         # echoing them back would race the next pan
@@ -167,22 +159,17 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    chart = views.timeline(layers.events)
-    if len(chart):
-        colours = {s.label: s.colour for s in EVENT_STYLES.values()}
-        st.bar_chart(chart, color=[colours[c] for c in chart.columns], height=220, y_label="Events")
+    chart = timeline(layers.events, data.version, (*window, view.actors, view.countries))
+    if chart is not None:  # drag across it to set the time window
+        st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
 
 with side:
     if found and not found.place:
         close = " Did you mean:" if found.suggestions else ""
         st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
         for near in found.suggestions:  # one click searches for it
-            st.button(
-                views.escape_markdown(near.name),
-                key=f"near_{near.place_id}",
-                on_click=state.__setitem__,
-                args=("query", near.name),
-            )
+            label, key = views.escape_markdown(near.name), f"near_{near.place_id}"
+            st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
     st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
     st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
@@ -193,43 +180,31 @@ with side:
         on_select="rerun",
         key=list_key,
         selection_mode="single-row",
-        column_config={"id": None, "article": None},
+        column_config=views.HIDDEN_COLUMNS,
     )
     selection = views.find_selection(layers, view.selected)
     if selection:
         details = views.describe(selection, data, names)
         st.subheader(details.title)
-        st.markdown("  \n".join(details.lines))
-        if details.quote:
-            st.markdown(f"> {details.quote}")
+        st.markdown(details.markdown())
         if details.caption:
             st.caption(details.caption)
         if details.url:
             st.link_button("Open the article", details.url)
         if details.severity is not None:
-            st.progress(details.severity, f"Severity {details.severity:.2f}, from these events:")
-            st.dataframe(
-                details.behind, hide_index=True, column_config={"id": None, "article": None}
-            )
+            st.progress(details.severity, views.severity_label(details.severity))
+            st.dataframe(details.behind, hide_index=True, column_config=views.HIDDEN_COLUMNS)
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
     st.subheader("Share this view")
-    st.code(
-        f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}",
-        language=None,
-        wrap_lines=True,
-    )
+    address = f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}"
+    st.code(address, language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
     shown, frozen = listed if listed is not None else data.events.iloc[0:0], view
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
     st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
-    st.download_button(
-        "Map (offline HTML)",
-        lambda: standalone_html(  # the export inlines the land, drawn on each click
-            dataclasses.replace(layers, basemap=views.basemap_frame(geocoder.gazetteer)), frozen
-        ),
-        "map.html",
-    )
+    page = functools.partial(views.offline_page, layers, frozen, geocoder.gazetteer, names)
+    st.download_button("Map (offline HTML)", page, "map.html")  # the land drawn on each click
 
 state.view = view
 if link.to_query(view) != link.to_query(url_view):
@@ -240,10 +215,7 @@ with st.expander("Add articles"):
         st.secrets if (ROOT / ".streamlit" / "secrets.toml").exists() else None
     )
     if not configured:
-        st.info(
-            "Adding articles is turned off on this server: set FAULTLINES_EDITOR_TOKEN "
-            "to let editors add them."
-        )
+        st.info("Adding articles is turned off here: set FAULTLINES_EDITOR_TOKEN to allow it.")
     elif not uploads.may_edit(
         token := st.text_input("Editor token", type="password"),
         configured,
@@ -252,11 +224,8 @@ with st.expander("Add articles"):
         if token:
             st.error("That is not the editor token (after several wrong ones, wait a little).")
     else:
-        files = st.file_uploader(
-            "Article files",
-            type=[s[1:] for s in uploads.UPLOAD_SUFFIXES],
-            accept_multiple_files=True,
-        )
+        kinds = [s[1:] for s in uploads.UPLOAD_SUFFIXES]
+        files = st.file_uploader("Article files", type=kinds, accept_multiple_files=True)
         pasted = st.text_area("…or paste an article")
         st.caption("What you fill in below applies to every article added now.")
         title_column, outlet_column, date_column = st.columns(3)

@@ -189,8 +189,8 @@ def map_build(layers: Any, view: Any, land: str, repeats: int) -> tuple[float, i
 def measure_size(count: int, repeats: int) -> dict[str, Any]:
     """Build a store of `count` synthetic events and time the dashboard's data path on it."""
     from geo.view import page as views
+    from geo.view.assets import write_basemap
     from geo.view.dataset import load_dataset
-    from geo.view.map import write_basemap
     from geo.view.state import DEFAULT_VIEW
 
     gazetteer = load_gazetteer()

@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 import click
 
 from geo import settings
+from geo.errors import FaultlinesError
 from geo.places.build import GazetteerBuildError
 from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
@@ -48,7 +49,7 @@ EXIT_NO_MATCH = 1
 EXIT_BAD_INPUT = 2
 
 
-class CliError(click.ClickException):
+class CliError(FaultlinesError, click.ClickException):
     """A user-facing error: one line ``error: …`` on stderr and exit status `exit_code`."""
 
     def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:

@@ -9,6 +9,7 @@ beside the code that makes them.
 from __future__ import annotations
 
 import datetime
+import enum
 import hashlib
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
@@ -18,8 +19,18 @@ from shapely.geometry.base import BaseGeometry
 CRS: Final = "EPSG:4326"
 """The one coordinate reference system of every geometry Faultlines keeps or shows."""
 
-MAP_LAYERS: Final = ("events", "offices", "zones", "places")
-"""The map's layers, in drawing order: every layer name is spelled here and only here."""
+
+class Layer(enum.StrEnum):
+    """The map's layers, named as the store, links, legends and the page name them."""
+
+    EVENTS = "events"
+    OFFICES = "offices"
+    ZONES = "zones"
+    PLACES = "places"
+
+
+MAP_LAYERS: Final[tuple[str, ...]] = tuple(layer.value for layer in Layer)
+"""The map's layers, in drawing order: every layer name is spelled in :class:`Layer` only."""
 
 Origin = Literal["curated", "extracted", "derived"]
 ORIGINS: tuple[str, ...] = get_args(Origin)

@@ -334,9 +334,28 @@ def marker_ids(frame: Frame, selector: str = MARKERS) -> set[str]:
     return set(ids)
 
 
+_CLUSTERED_IDS_JS = """
+() => {
+    const ids = [];
+    map.eachLayer(layer => {
+        if (window.L && L.MarkerClusterGroup && layer instanceof L.MarkerClusterGroup) {
+            layer.getLayers().forEach(marker => ids.push(marker.options.flId));
+        }
+    });
+    return ids;
+}
+"""
+
+
+def event_ids(frame: Frame) -> set[str]:
+    """Return the id of every event on the map, drawn alone or inside a cluster disc."""
+    return marker_ids(frame, EVENT_MARKERS) | set(frame.evaluate(_CLUSTERED_IDS_JS))
+
+
 def feature_ids(frame: Frame) -> set[str]:
-    """Return every feature on the map: marker ids and the ``fl-id-*`` classes of polygons."""
-    return set(frame.evaluate(_FEATURE_IDS_JS))
+    """Return every feature on the map: marker ids (clustered too) and the ``fl-id-*`` classes
+    of polygons."""
+    return set(frame.evaluate(_FEATURE_IDS_JS)) | set(frame.evaluate(_CLUSTERED_IDS_JS))
 
 
 def map_view(frame: Frame) -> tuple[float, float, int]:

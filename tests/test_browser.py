@@ -25,13 +25,13 @@ from geo.view.page import visible_events
 from geo.view.state import DEFAULT_VIEW, ViewState
 from tests import browser
 from tests.browser import (
-    EVENT_MARKERS,
     ZONE_PATHS,
     Dashboard,
     Tab,
     count_everywhere,
     degrees_per_pixel,
     drag_map,
+    event_ids,
     feature_ids,
     map_frame,
     map_view,
@@ -125,7 +125,7 @@ def test_the_map_draws_with_nothing_fetched_from_elsewhere(
 ) -> None:
     frame = tab.open(dashboard.url)
     assert frame.locator(".leaflet-container").count() == 1
-    assert marker_ids(frame, EVENT_MARKERS) == expected_event_markers(dataset, DEFAULT_VIEW)
+    assert event_ids(frame) == expected_event_markers(dataset, DEFAULT_VIEW)
     assert frame.locator(".leaflet-marker-pane .fl-office").count() > 0
     assert frame.locator(ZONE_PATHS).count() > 0
     frame.wait_for_selector("path.fl-land", state="attached")  # the offline basemap
@@ -138,20 +138,20 @@ def test_unticking_a_layer_removes_it_from_the_map_and_the_link(
 ) -> None:
     frame = tab.open(dashboard.url)
     zones = frame.locator(ZONE_PATHS).count()
-    events = marker_ids(frame, EVENT_MARKERS)
+    events = event_ids(frame)
     assert zones > 0
 
     click_in_sidebar(tab, "Tension zones")
     frame.wait_for_function(f"() => !document.querySelector({ZONE_PATHS!r})")
     tab.page.wait_for_url(lambda url: query_of(url).get("layers") == "events,offices")
     wait_idle(tab.page)
-    assert marker_ids(frame, EVENT_MARKERS) == events
+    assert event_ids(frame) == events
 
     click_in_sidebar(tab, "Tension zones")
     frame.wait_for_function(f"() => document.querySelectorAll({ZONE_PATHS!r}).length === {zones}")
     tab.page.wait_for_url(lambda url: "layers" not in query_of(url))
     wait_idle(tab.page)
-    assert marker_ids(frame, EVENT_MARKERS) == events
+    assert event_ids(frame) == events
     assert tab.errors == []
 
 
@@ -170,7 +170,7 @@ def test_a_time_window_link_shows_exactly_that_months_events(
     frame = tab.open(
         f"{dashboard.url}?from={MARCH_2023['from']}&to={MARCH_2023['to']}", settle=False
     )
-    assert marker_ids(frame, EVENT_MARKERS) == expected
+    assert event_ids(frame) == expected
 
 
 def test_a_share_link_opens_the_same_view_in_another_browser(
@@ -276,7 +276,7 @@ def test_a_hostile_link_opens_with_a_warning_and_a_map(
     warnings = tab.page.get_by_test_id("stAlertContentWarning").all_inner_texts()
     assert any("lat" in w for w in warnings), warnings
     assert any("<script>" in w for w in warnings), "the bad value is quoted as text"
-    assert marker_ids(frame, EVENT_MARKERS) == expected_event_markers(dataset, DEFAULT_VIEW)
+    assert event_ids(frame) == expected_event_markers(dataset, DEFAULT_VIEW)
     assert frame.locator(ZONE_PATHS).count() > 0  # unknown layers fall back to the default
     assert map_view(frame)[2] == 18  # z=999 is clamped
     assert tab.dialogs == []
@@ -551,14 +551,23 @@ def test_a_short_form_finds_its_place_and_close_matches_are_one_click(
     assert tab.errors == []
 
 
-_MARKERS_INSIDE_JS = """
-(selector) => {
-    const box = map.getContainer().getBoundingClientRect();
-    return [...document.querySelectorAll(selector)].filter(el => {
-        const r = el.getBoundingClientRect();
-        const x = r.left + r.width / 2, y = r.top + r.height / 2;
-        return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom;
-    }).map(el => el.dataset.flId);
+_EVENTS_INSIDE_JS = """
+() => {
+    const bounds = map.getBounds(), ids = new Set();
+    const take = marker => {
+        if (marker.options && marker.options.flType !== undefined && marker.options.flId
+                && marker.options.flId.startsWith('ev-') && bounds.contains(marker.getLatLng())) {
+            ids.add(marker.options.flId);
+        }
+    };
+    map.eachLayer(layer => {
+        if (L.MarkerClusterGroup && layer instanceof L.MarkerClusterGroup) {
+            layer.getLayers().forEach(take);
+        } else if (layer instanceof L.Marker) {
+            take(layer);
+        }
+    });
+    return [...ids];
 }
 """
 
@@ -577,7 +586,7 @@ def test_in_view_means_what_the_map_shows_in_the_heading_list_and_exports(
     wait_idle(page)
     page.wait_for_timeout(1_000)  # the map reports its new bounds
     wait_idle(page)
-    inside = set(frame.evaluate(_MARKERS_INSIDE_JS, EVENT_MARKERS))
+    inside = set(frame.evaluate(_EVENTS_INSIDE_JS))
     heading = list_heading(tab)
     assert heading.startswith(f"{len(inside)} events in view (of "), heading
 
@@ -595,3 +604,60 @@ def test_in_view_means_what_the_map_shows_in_the_heading_list_and_exports(
         ".innerText.includes('match the filters')"
     )
     assert tab.errors == []
+
+
+def test_clicking_a_cluster_zooms_in_and_selects_nothing(tab: Tab, dashboard: Dashboard) -> None:
+    page = tab.page
+    frame = tab.open(dashboard.url)
+    cluster = frame.locator(".leaflet-marker-pane .fl-cluster-group").first
+    cluster.wait_for()
+    counted = int(cluster.get_attribute("data-fl-count") or 0)
+    assert counted > 1
+    assert "events:" in (cluster.get_attribute("title") or "")  # counts by type
+    zoom = map_view(frame)[2]
+    cluster.click()
+    page.wait_for_url(lambda url: int(query_of(url).get("z", zoom)) > zoom)
+    page.wait_for_timeout(1_500)  # the map reports its click and its move
+    wait_idle(page)
+    assert "sel" not in query_of(page.url)
+    assert frame.locator(".fl-selected").count() == 0
+    assert tab.errors == []
+
+
+def test_brushing_the_timeline_sets_the_time_window(tab: Tab, dashboard: Dashboard) -> None:
+    page = tab.page
+    tab.open(dashboard.url)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    axis = chart.inner_text()  # the axis names years, not only months
+    assert any(str(year) in axis for year in range(2020, 2031)), axis
+    box = chart.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * 0.4  # inside the plot, above the axis
+    page.mouse.move(box["x"] + box["width"] * 0.3, y)
+    page.mouse.down()
+    for step in range(20):
+        page.mouse.move(box["x"] + box["width"] * (0.3 + 0.015 * step), y)
+    page.mouse.up()
+    page.wait_for_url(lambda url: {"from", "to"} <= set(query_of(url)), timeout=20_000)
+    wait_idle(page)
+    query = query_of(page.url)
+    assert query["from"] < query["to"]
+    assert tab.errors == []
+
+
+def test_the_offline_basemap_names_places_more_as_it_zooms_in(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    frame = tab.open(dashboard.url)
+    frame.wait_for_selector(".fl-label-country", state="attached")
+    wide = {label.casefold() for label in frame.locator(".fl-label").all_inner_texts()}
+    assert {"japan", "sea of japan"} <= wide  # country names are drawn in capitals
+    frame = tab.open(f"{dashboard.url}?lat=35.68&lon=139.7&z=9")
+    frame.wait_for_selector(".fl-label-city", state="attached")
+    near = set(frame.locator(".fl-label-city").all_inner_texts())
+    assert "Tokyo" in near
+    assert len(near) > 3  # more cities at zoom 9 than at zoom 4
+    assert tab.blocked == []

@@ -203,3 +203,20 @@ def test_an_actor_unknown_to_the_data_is_kept_and_matches_nothing() -> None:
     at = app({"actors": "XYZ"})
     assert not at.exception
     assert matching(at) == 0
+
+
+def test_the_panel_highlights_the_place_in_the_quote_and_names_an_offices_sources() -> None:
+    from geo.places.gazetteer import load_gazetteer
+    from geo.view.dataset import load_dataset
+
+    data = load_dataset(load_gazetteer())
+    event = data.events[data.events["place_names"].map(len) > 0].iloc[0]
+    at = app({"sel": event["id"]})
+    assert not at.exception
+    assert any(":orange-background[" in m.value for m in at.markdown)
+    office = data.offices[data.offices["article_ids"].map(len) > 0].iloc[0]
+    at = app({"sel": office["id"]})
+    assert not at.exception
+    panel = " ".join(m.value for m in at.markdown)
+    assert "Sources:" in panel
+    assert not any(str(i) in panel for i in office["article_ids"])

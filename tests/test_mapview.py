@@ -27,23 +27,20 @@ from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPE_KEYS
-from geo.view.map import (
+from geo.view.assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_JS,
     OWN_CSS,
+    OWN_JS,
     TILE_PROVIDERS,
-    MapLayers,
     MapViewError,
-    base_map,
-    build_map,
     ensure_static_assets,
-    feature_groups,
-    filter_events,
-    standalone_html,
 )
+from geo.view.map import MapLayers, base_map, build_map, feature_groups, standalone_html
 from geo.view.popups import event_interval, event_popup, place_popup, zone_popup
+from geo.view.selection import filter_events
 from geo.view.state import BASEMAPS, LAYER_KEYS, ViewState
 from geo.view.styles import (
     ASSETS_DIR,
@@ -206,11 +203,10 @@ def _resources(page: str) -> _Resources:
 # offline assets
 
 
-def test_vector_map_loads_only_leaflet_and_our_css_from_the_asset_base() -> None:
+def test_vector_map_loads_only_leaflet_markercluster_and_our_css_from_the_asset_base() -> None:
     page = _render(build_map(LAYERS, ViewState(layers=ALL_LAYERS), asset_base=ASSET_BASE))
-    assert sorted(_resources(page).urls) == sorted(
-        f"{ASSET_BASE}/{path}" for path in (LEAFLET_JS, LEAFLET_CSS, OWN_CSS)
-    )
+    local = (LEAFLET_JS, LEAFLET_CSS, MARKERCLUSTER_JS, *MARKERCLUSTER_CSS, OWN_CSS, OWN_JS)
+    assert sorted(_resources(page).urls) == sorted(f"{ASSET_BASE}/{path}" for path in local)
 
 
 @pytest.mark.parametrize(
@@ -426,9 +422,11 @@ def test_coordinates_are_rounded_and_polygons_simplified_for_the_zoom() -> None:
     events = _events(_event("ev-precise-0001", "patrol", geometry=Point(134.123456789, 40.1)))
     layers = MapLayers(events=events, zones=zones, basemap=LAND.assign(geometry=[wiggly]))
     far = _render(build_map(layers, ViewState(zoom=3), asset_base=ASSET_BASE))
-    near = _render(build_map(layers, ViewState(zoom=12), asset_base=ASSET_BASE))
     assert not re.search(r"\d\.\d{6,}", far)
     assert "134.12346" in far
+    shapes = MapLayers(zones=zones, basemap=layers.basemap)
+    far = _render(build_map(shapes, ViewState(zoom=3), asset_base=ASSET_BASE))
+    near = _render(build_map(shapes, ViewState(zoom=12), asset_base=ASSET_BASE))
     assert len(far) < len(near) / 2
 
 
@@ -726,6 +724,33 @@ def _chromium() -> str:
     return found
 
 
+_ALL_MARKER_IDS_JS = """
+() => {
+    const ids = new Set([...document.querySelectorAll('.leaflet-marker-pane [data-fl-id]')]
+        .map(e => e.dataset.flId));
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    map.eachLayer(layer => {
+        if (layer instanceof L.MarkerClusterGroup) {
+            layer.getLayers().forEach(m => ids.add(m.options.flId));
+        }
+    });
+    return [...ids];
+}
+"""
+_SHOW_MARKER_JS = """
+(id) => new Promise(done => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    map.eachLayer(layer => {
+        if (layer instanceof L.MarkerClusterGroup) {
+            const marker = layer.getLayers().find(m => m.options.flId === id);
+            if (marker) { layer.zoomToShowLayer(marker, done); }
+        }
+    });
+    setTimeout(done, 3000);
+})
+"""
+
+
 @pytest.mark.browser
 def test_standalone_page_works_offline_in_chromium(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -759,14 +784,13 @@ def test_standalone_page_works_offline_in_chromium(tmp_path: Path) -> None:
             page.route(re.compile(r"^(?!file:).*"), route)
             page.goto(path.as_uri())
             page.wait_for_selector(".leaflet-popup-content")
-            ids = page.eval_on_selector_all(
-                ".leaflet-marker-pane [data-fl-id]", "els => els.map(e => e.dataset.flId)"
-            )
+            ids = page.evaluate(_ALL_MARKER_IDS_JS)
             popup = page.inner_text(".leaflet-popup-content")
             zone_paths = page.locator("path.fl-zone").count()
             sea = page.evaluate(
                 "getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
             )
+            page.evaluate(_SHOW_MARKER_JS, "ev-hostile-0001")  # it may sit in a cluster
             page.click("[data-fl-id='ev-hostile-0001']")
             page.wait_for_selector(".fl-popup[data-fl-id='ev-hostile-0001']")
             hostile = page.inner_text(".fl-popup[data-fl-id='ev-hostile-0001']")
@@ -789,7 +813,7 @@ def test_basemap_file_is_written_once_per_gazetteer_and_holds_the_land(
     gazetteer: Gazetteer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo.view import page as views
-    from geo.view.map import basemap_geojson
+    from geo.view.assets import basemap_geojson
 
     name = views.basemap_file(tmp_path, gazetteer)
     written = (tmp_path / name).read_text(encoding="utf-8")
@@ -876,3 +900,41 @@ def test_the_upload_limit_streamlit_shows_is_ours() -> None:
     config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
     server = tomllib.loads(config.read_text(encoding="utf-8"))["server"]
     assert server["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+def test_a_click_near_markers_but_on_none_is_a_cluster_and_selects_nothing() -> None:
+    from geo.view.page import feature_at
+
+    events = _events(
+        _event("ev-a", "patrol", geometry=Point(135.0, 40.0)),
+        _event("ev-b", "patrol", geometry=Point(135.4, 40.0)),
+    )
+    zone = ZONES.assign(geometry=[box(130, 35, 140, 45)])
+    layers = MapLayers(events=events, zones=zone)
+    assert feature_at(layers, 40.0, 135.0, zoom=4) == "ev-a"  # a marker reports its own point
+    assert feature_at(layers, 40.0, 135.2, zoom=4) is None  # the cluster's mean position
+    assert feature_at(layers, 37.0, 132.0, zoom=4) == zone.iloc[0]["id"]
+
+
+def test_the_offline_export_is_titled_and_captioned_with_its_filters() -> None:
+    caption = "Events: Missile launch <script> · From 2023-03-01 to 2023-05-10"
+    page = standalone_html(LAYERS, ViewState(layers=ALL_LAYERS), caption=caption)
+    assert "<title>Faultlines map</title>" in page
+    assert "Events: Missile launch &lt;script&gt; · From 2023-03-01 to 2023-05-10" in page
+    assert 'class="fl-swatch"' in page  # the legend
+
+
+def test_basemap_labels_name_countries_seas_and_cities_from_their_zoom(
+    gazetteer: Gazetteer, tmp_path: Path
+) -> None:
+    from geo.view.assets import labels_file
+
+    name = labels_file(tmp_path, gazetteer)
+    rows = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    by_name = {row[0]: row for row in rows}
+    assert by_name["Japan"][3] <= 5
+    assert by_name["Japan"][4] == "country"
+    assert by_name["Sea of Japan"][4] == "sea"
+    assert by_name["Tokyo"][3] <= 5  # a city of millions shows early
+    assert labels_file(tmp_path, gazetteer) == name  # written once
+    assert [row[3] for row in rows] == sorted(row[3] for row in rows)

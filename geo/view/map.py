@@ -2,11 +2,11 @@
 
 The map never loads anything from the network unless the view asks for a tile basemap:
 
-- Leaflet is served from the app's own static folder (:func:`ensure_static_assets` copies it
-  from the ``xstatic-leaflet`` packages, with our ``assets/``); the map's ``default_js`` and
-  ``default_css`` name only those local files, so folium's CDN links (jQuery, Bootstrap, Font
-  Awesome, awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files
-  for a single page that opens offline.
+- Leaflet and MarkerCluster are served from the app's own static folder
+  (:mod:`geo.view.assets` puts them there); the map's ``default_js`` and ``default_css`` name
+  only those local files, so folium's CDN links (jQuery, Bootstrap, Font Awesome,
+  awesome-markers) never reach the HTML. :func:`standalone_html` inlines the same files for a
+  single page that opens offline. What to draw is chosen by :mod:`geo.view.selection`.
 - Markers are our SVG icons drawn through CSS classes on a ``DivIcon``; zones are shaded with a
   ramp computed in :mod:`geo.view.styles`. No ``folium.Icon``, ``folium.Popup`` (it needs jQuery) or
   branca colormap (streamlit-folium adds a d3 CDN link for those) is used.
@@ -22,42 +22,29 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
 open; a searched place is outlined with the class ``fl-highlight``.
 
-For streamlit-folium, :func:`base_map` is the stable part (basemap only) and
-:func:`feature_groups` the changing layers to pass as ``feature_group_to_add``;
-:func:`build_map` puts both together.
+For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
+the changing layers (``feature_group_to_add``); :func:`build_map` puts both together.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import folium
-import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
 import shapely
-import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import FaultlinesError
-from geo.layers.intervals import covered_intervals
-from geo.records import CRS
+from geo.records import Layer
+from geo.view.assets import TILE_PROVIDERS, VECTOR_ATTRIBUTION, asset_links, offline_head
 from geo.view.popups import (
     event_popup,
     event_tooltip,
@@ -70,13 +57,24 @@ from geo.view.popups import (
     zone_popup,
     zone_tooltip,
 )
-from geo.view.state import ViewState
+from geo.view.selection import (
+    MAX_SHAPES,
+    POINT_DECIMALS,
+    filter_events,
+    limit_events,
+    limit_shapes,
+    location_of,
+    marker_positions,
+    rows_of,
+)
+from geo.view.state import MAX_ZOOM, ViewState
 from geo.view.styles import (
-    ASSETS_DIR,
-    ICONS_DIR,
+    EVENT_STYLES,
+    FALLBACK_EVENT_STYLE,
     PLACE_STYLE,
     ZoneStyle,
     event_style,
+    legend_swatches,
     office_style,
     zone_style,
 )
@@ -85,48 +83,13 @@ if TYPE_CHECKING:
     from geopandas import GeoDataFrame
 
 __all__ = [
-    "LEAFLET_CSS",
-    "LEAFLET_JS",
-    "MARKERCLUSTER_CSS",
-    "MARKERCLUSTER_JS",
-    "OWN_CSS",
-    "TILE_PROVIDERS",
     "MapLayers",
-    "MapViewError",
-    "TileProvider",
     "base_map",
     "build_map",
-    "ensure_static_assets",
     "feature_groups",
-    "filter_events",
     "standalone_html",
-    "undated_hidden",
 ]
 
-LEAFLET_JS: str = "leaflet/leaflet.js"
-"""Leaflet's script, relative to the static folder."""
-
-LEAFLET_CSS: str = "leaflet/leaflet.css"
-"""Leaflet's stylesheet (its ``images/`` sit beside it)."""
-
-OWN_CSS: str = "faultlines/faultlines.css"
-"""Our marker and popup styles (``icons/`` sit beside it)."""
-
-MARKERCLUSTER_JS: str = "markercluster/leaflet.markercluster.js"
-"""The MarkerCluster plugin's script."""
-
-MARKERCLUSTER_CSS: tuple[str, ...] = (
-    "markercluster/MarkerCluster.css",
-    "markercluster/MarkerCluster.Default.css",
-)
-"""The MarkerCluster plugin's stylesheets."""
-
-VECTOR_ATTRIBUTION: str = "Land: Natural Earth (public domain)"
-"""Attribution shown with the offline vector basemap."""
-
-_LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
-_MARKERCLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
-_OWN_CSS_FILE = ASSETS_DIR / "faultlines.css"
 
 _LAND_STYLE: Mapping[str, Any] = {
     "color": "#b9b2a3",
@@ -144,82 +107,10 @@ _SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, 
 _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
 _POPUP_MAX_WIDTH = 340
-_POINT_DECIMALS = 5
-_SPREAD_PIXELS = 16
-#: Most events drawn one by one; beyond it the viewport's events are grouped into cells.
-MAX_EVENT_MARKERS = 600
-#: Most zones, and most places, drawn as shapes (the most severe / most mentioned in view).
-MAX_SHAPES = 150
-#: Detail of the world basemap file, in degrees (about 10 km), and its smallest islands.
-BASEMAP_TOLERANCE = 0.1
-BASEMAP_MIN_AREA = 0.01
-#: Width of a cluster cell, in screen pixels.
-CLUSTER_PIXELS = 56
-#: Approximate size of the map in the page, in pixels.
-VIEWPORT_PIXELS = (1100, 700)
+#: Markers closer than this on screen are drawn as one MarkerCluster disc.
+MARKER_CLUSTER_PIXELS = 40
 _SHAPE_DECIMALS = 4
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
-_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
-
-
-class MapViewError(FaultlinesError, ValueError):
-    """The map cannot be built as asked (an online asset base, a missing static file)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TileProvider:
-    """A tile basemap for people who are online.
-
-    Attributes
-    ----------
-    key
-        The ``basemap`` value of a view.
-    url
-        Leaflet URL template.
-    attribution
-        Attribution HTML (required by the providers' terms).
-    max_zoom
-        Deepest zoom level served.
-    subdomains
-        Values of ``{s}`` in `url`.
-    """
-
-    key: str
-    url: str
-    attribution: str
-    max_zoom: int
-    subdomains: str = "abc"
-
-
-_OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
-_CARTO_ATTRIBUTION = f'{_OSM_ATTRIBUTION} &copy; <a href="https://carto.com/attributions">CARTO</a>'
-
-TILE_PROVIDERS: Mapping[str, TileProvider] = MappingProxyType(
-    {
-        "osm": TileProvider(
-            "osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", _OSM_ATTRIBUTION, 19
-        ),
-        "carto-light": TileProvider(
-            "carto-light",
-            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-            _CARTO_ATTRIBUTION,
-            20,
-            "abcd",
-        ),
-        "carto-dark": TileProvider(
-            "carto-dark",
-            "https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}{r}.png",
-            _CARTO_ATTRIBUTION,
-            20,
-            "abcd",
-        ),
-    }
-)
-"""Tile basemaps by key; every basemap of :data:`geo.view.state.BASEMAPS` but ``vector``."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -251,153 +142,8 @@ class MapLayers:
 # static assets
 
 
-def _static_files() -> Iterator[tuple[Path, str]]:
-    """Yield every (source file, path inside the static folder) the map may load."""
-    yield _LEAFLET_DIR / "leaflet.js", LEAFLET_JS
-    yield _LEAFLET_DIR / "leaflet.css", LEAFLET_CSS
-    for image in sorted((_LEAFLET_DIR / "images").glob("*.png")):
-        yield image, f"leaflet/images/{image.name}"
-    yield _MARKERCLUSTER_DIR / "leaflet.markercluster.js", MARKERCLUSTER_JS
-    for css in MARKERCLUSTER_CSS:
-        yield _MARKERCLUSTER_DIR / Path(css).name, css
-    yield _OWN_CSS_FILE, OWN_CSS
-    for icon in sorted(ICONS_DIR.glob("*.svg")):
-        yield icon, f"faultlines/icons/{icon.name}"
-
-
-def ensure_static_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, MarkerCluster and our CSS and icons into `static_dir`; return it.
-
-    Files already there with the same bytes are left alone, so calling this on every app start
-    is cheap; changed files are replaced atomically. Streamlit serves ``<app>/static/*`` at
-    ``/app/static/*`` (``server.enableStaticServing``), so pass ``asset_base="/app/static"`` to
-    :func:`build_map` when `static_dir` is the app's ``static`` folder.
-
-    Raises
-    ------
-    MapViewError
-        If a source file is missing (a broken ``xstatic`` install or checkout).
-    """
-    for source, relative in _static_files():
-        if not source.is_file():
-            msg = f"static asset {str(source)!r} is missing; reinstall the xstatic packages"
-            raise MapViewError(msg)
-        target = static_dir / relative
-        data = source.read_bytes()
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temporary).chmod(0o644)
-            Path(temporary).replace(target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return static_dir
-
-
-def _asset_links(asset_base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return the map's ``default_js`` and ``default_css`` under `asset_base`."""
-    base = asset_base.rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme or parts.netloc or base.startswith("//"):
-        msg = f"asset_base must be a path on this server, not {asset_base!r}"
-        raise MapViewError(msg)
-    js = [("leaflet", f"{base}/{LEAFLET_JS}")]
-    css = [("leaflet_css", f"{base}/{LEAFLET_CSS}"), ("faultlines_css", f"{base}/{OWN_CSS}")]
-    return js, css
-
-
-def _data_uri(path: Path) -> str:
-    mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def _inline_css(path: Path) -> str:
-    """Return the stylesheet at `path` without comments, its ``url(...)`` files as data URIs."""
-
-    def replace(match: re.Match[str]) -> str:
-        target = match.group(2).strip()
-        if target.startswith(("#", "data:")) or urlsplit(target).scheme:
-            return match.group(0)
-        return f'url("{_data_uri(path.parent / target)}")'
-
-    text = _CSS_COMMENT.sub("", path.read_text(encoding="utf-8"))
-    return _CSS_URL.sub(replace, text).replace("</", "<\\/")
-
-
-def _inline_script(code: str) -> str:
-    """Make `code` safe inside ``<script>``: no ``</script`` or ``<!--`` can end it early."""
-    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
-
-
 # ---------------------------------------------------------------------------------------------
 # filtering
-
-
-def _involves(column: Any, wanted: frozenset[str]) -> np.ndarray:
-    """Return which rows of a list column hold at least one of `wanted`."""
-    cells = pd.Series(column.to_numpy(), dtype=object).explode()
-    hits: np.ndarray = cells.isin(sorted(wanted)).groupby(level=0).any().to_numpy(dtype=bool)
-    return hits
-
-
-def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
-    """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
-
-    An event is shown when its type is in ``view.types`` (``None`` means every type), one of
-    its actors is in ``view.actors`` and one of its ``countries`` in ``view.countries`` (each
-    ``None`` for no filter), and its date interval
-    (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover their whole
-    period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
-    Events whose dates are unknown are shown when the view sets no date, or when
-    ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
-    milliseconds.
-    """
-    if events is None or len(events) == 0:
-        return events
-    keep = np.ones(len(events), dtype=bool)
-    if view.types is not None:
-        keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
-    if view.actors is not None and "actors" in events:
-        keep &= _involves(events["actors"], view.actors)
-    if view.countries is not None:
-        if "countries" in events:
-            keep &= _involves(events["countries"], view.countries)
-        else:
-            keep[:] = False
-    if view.date_from is not None or view.date_to is not None:
-        first, last = covered_intervals(events)
-        known = ~(np.isnat(first) | np.isnat(last))
-        within = known.copy()
-        if view.date_to is not None:
-            within &= first <= np.datetime64(view.date_to, "D")
-        if view.date_from is not None:
-            within &= last >= np.datetime64(view.date_from, "D")
-        keep &= within | (~known if view.undated else False)
-    return events[keep]
-
-
-def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
-    """Return how many events the view's date window hides only because they have no date."""
-    if events is None or len(events) == 0 or view.undated:
-        return 0
-    if view.date_from is None and view.date_to is None:
-        return 0
-    first, _ = covered_intervals(events)
-    without_window = view.replace(date_from=None, date_to=None)
-    undated = events[np.isnat(first)]
-    return len(filter_events(undated, without_window))
-
-
-def _rows(frame: Any) -> list[dict[str, Any]]:
-    if frame is None or len(frame) == 0:
-        return []
-    rows: list[dict[str, Any]] = frame.to_dict("records")
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,21 +160,13 @@ def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
     shape = geometry
-    decimals = _POINT_DECIMALS
+    decimals = POINT_DECIMALS
     if geometry.geom_type in {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
         simplified = geometry.simplify(tolerance, preserve_topology=True)
         shape = geometry if simplified.is_empty else simplified
         decimals = _SHAPE_DECIMALS
     rounded = shapely.transform(shape, lambda xy: np.round(xy, decimals))
     return dict(mapping(rounded))
-
-
-def _location(geometry: object) -> list[float] | None:
-    """Return ``[lat, lon]`` of a point (or a representative point of another shape)."""
-    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
-        return None
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-    return [round(float(point.y), _POINT_DECIMALS), round(float(point.x), _POINT_DECIMALS)]
 
 
 def _area(record: Mapping[str, Any]) -> float:
@@ -467,55 +205,26 @@ _BASEMAP_FETCH_TEMPLATE = Template(
                     style: {{ this.style|tojson }}
                 }).addTo({{ this._parent.get_name() }}).bringToBack();
             });
+    {%- if this.labels %}
+        flLabels({{ this._parent.get_name() }}, {{ this.labels|tojson }});
+    {%- endif %}
     {% endmacro %}
     """
 )
-
-
-def basemap_geojson(basemap_frame: Any) -> str:
-    """Return land polygons as compact GeoJSON for a world basemap (about 1 km detail).
-
-    Simplified to :data:`BASEMAP_TOLERANCE` degrees, coordinates to two decimals, islets
-    under :data:`BASEMAP_MIN_AREA` square degrees left out (each country keeps its largest
-    part): small enough to send once and let the browser cache.
-    """
-    features = []
-    for geometry in basemap_frame.geometry:
-        if geometry is None or geometry.is_empty:
-            continue
-        simple = shapely.simplify(geometry, BASEMAP_TOLERANCE, preserve_topology=True)
-        parts = list(getattr(simple, "geoms", [simple]))
-        kept = [part for part in parts if part.area >= BASEMAP_MIN_AREA] or [
-            max(parts, key=lambda part: part.area)
-        ]
-        shape = shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
-        rounded = shapely.transform(shape, lambda xy: np.round(xy, 2))
-        features.append({"type": "Feature", "properties": {}, "geometry": mapping(rounded)})
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, separators=(",", ":"))
-
-
-def write_basemap(static_dir: Path, basemap_frame: Any, *, name: str | None = None) -> str:
-    """Write the basemap GeoJSON into `static_dir` (once per name) and return its name.
-
-    The name carries a hash of the content unless given, so a browser may cache it for good.
-    """
-    text = basemap_geojson(basemap_frame)
-    if name is None:
-        name = f"faultlines/basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
-    target = static_dir / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return name
 
 
 _MARKERS_TEMPLATE = Template(
     """
     {% macro script(this, kwargs) %}
         (function (group) {
+        {%- if this.cluster %}
+            flQuietClusters();
+            var clusters = L.markerClusterGroup({
+                maxClusterRadius: {{ this.cluster_pixels }},
+                showCoverageOnHover: false,
+                iconCreateFunction: flClusterIcon({{ this.styles|tojson }})
+            }).addTo(group);
+        {%- endif %}
             {{ this.items }}.forEach(function (item) {
                 var half = item.size / 2;
                 var marker = L.marker([item.lat, item.lon], {
@@ -526,8 +235,26 @@ _MARKERS_TEMPLATE = Template(
                         iconAnchor: [half, half],
                         popupAnchor: [0, -half]
                     }),
+                    flId: item.id,
+                    flType: item.type,
                     zIndexOffset: item.selected ? 1000 : 0
-                }).addTo(group);
+                });
+            {%- if this.cluster %}
+                marker.addTo(item.selected || item.cell ? group : clusters);
+            {%- else %}
+                marker.addTo(group);
+            {%- endif %}
+                if (item.cell) {  // a cell of many events: a click zooms in on it
+                    var zoomIn = function () {
+                        var map = marker._map;
+                        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 18));
+                    };
+                    zoomIn.flOwn = true;
+                    marker.on = flQuietOn;
+                    marker.on("click", zoomIn);
+                    marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
+                    return;
+                }
                 marker.bindPopup(item.popup, {
                     maxWidth: {{ this.max_width }},
                     className: "fl-popup-frame",
@@ -629,19 +356,28 @@ def _shape_batch(features: list[dict[str, Any]]) -> Any:
     )
 
 
-def _marker_batch(items: list[dict[str, Any]]) -> Any:
+def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
     """Return one element that draws many markers with a single loop in the browser.
 
-    Each item holds ``lat``, ``lon``, ``size``, ``icon`` (our markup, escaped), ``popup``,
-    ``tooltip`` (escaped HTML) and ``selected``. One template for all of them keeps building
-    and sending the map fast with hundreds of markers.
+    Each item holds ``id``, ``type``, ``lat``, ``lon``, ``size``, ``icon`` (our markup,
+    escaped), ``popup``, ``tooltip`` (escaped HTML) and ``selected``; a grid cell of many events
+    (:func:`cluster_events`) has ``cell`` set and zooms in when clicked. One template for all
+    of them keeps building and sending the map fast with hundreds of markers. With `cluster`,
+    markers close together on screen (within :data:`CLUSTER_PIXELS`) are drawn as one
+    MarkerCluster disc, coloured by the share of each event type and counting them; a click
+    on it zooms to its events. The selected marker is never clustered.
     """
+    styles = {key: (style.label, style.colour) for key, style in EVENT_STYLES.items()}
+    styles[""] = (FALLBACK_EVENT_STYLE.label, FALLBACK_EVENT_STYLE.colour)
     return _script_element(
         "Markers",
         _MARKERS_TEMPLATE,
         items=_js_string_of(items),
         has_selected=any(item["selected"] for item in items),
         max_width=_POPUP_MAX_WIDTH,
+        cluster=cluster,
+        cluster_pixels=MARKER_CLUSTER_PIXELS,
+        styles=styles,
     )
 
 
@@ -687,34 +423,6 @@ def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
     return view.selected is not None and read_text(record.get("id")) == view.selected
 
 
-def marker_positions(frame: Any, zoom: int) -> dict[str, tuple[float, float]]:
-    """Return where each point feature's marker is drawn, as ``id → (lat, lon)``.
-
-    Features at the same spot (several events "in the Sea of Japan") are spread on a small
-    circle around it, about one icon apart at `zoom`, so every marker can be seen and clicked.
-    """
-    groups: dict[tuple[float, float], list[tuple[str, float, float]]] = {}
-    for record in _rows(frame):
-        location = _location(record.get("geometry"))
-        if location is not None:
-            key = (round(location[0], 3), round(location[1], 3))
-            groups.setdefault(key, []).append(
-                (read_text(record.get("id")), location[0], location[1])
-            )
-    degrees_per_pixel = 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
-    positions: dict[str, tuple[float, float]] = {}
-    for members in groups.values():
-        count = len(members)
-        radius = 0.0 if count == 1 else _SPREAD_PIXELS * degrees_per_pixel * max(1.0, count / 6)
-        for k, (feature_id, lat, lon) in enumerate(sorted(members)):
-            angle = 2 * math.pi * k / count
-            positions[feature_id] = (
-                round(lat + radius * math.sin(angle), _POINT_DECIMALS),
-                round(lon + radius * math.cos(angle), _POINT_DECIMALS),
-            )
-    return positions
-
-
 def _marker_item(
     record: Mapping[str, Any],
     classes: str,
@@ -724,13 +432,15 @@ def _marker_item(
     positions: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, Any] | None:
     """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
-    location: Any = _location(record.get("geometry"))
+    location: Any = location_of(record.get("geometry"))
     if location is None:
         return None
     if positions is not None:
         location = list(positions.get(read_text(record.get("id")), location))
     selected = _is_selected(record, view)
     return {
+        "id": read_text(record.get("id")),
+        "type": read_text(record.get("type")),
         "lat": location[0],
         "lon": location[1],
         "size": size,
@@ -743,68 +453,12 @@ def _marker_item(
     }
 
 
-def viewport(view: ViewState, *, margin: float = 0.5) -> tuple[float, float, float, float]:
-    """Return the view's approximate bounds ``(minx, miny, maxx, maxy)``, widened by `margin`.
-
-    The map is about :data:`VIEWPORT_PIXELS` wide and tall; Web Mercator stretches latitude,
-    which the cosine of the centre's latitude accounts for well enough to choose what to send.
-    """
-    degrees = 360.0 / (256 * 2**view.zoom) * (1 + margin)
-    half_width = VIEWPORT_PIXELS[0] / 2 * degrees
-    half_height = VIEWPORT_PIXELS[1] / 2 * degrees * max(math.cos(math.radians(view.lat)), 0.2)
-    return (
-        view.lon - half_width,
-        max(view.lat - half_height, -90.0),
-        view.lon + half_width,
-        min(view.lat + half_height, 90.0),
-    )
-
-
-def cluster_events(events: Any, zoom: int) -> Any:
-    """Group located events into grid cells about :data:`CLUSTER_PIXELS` wide at `zoom`.
-
-    Returns one row per cell: ``id`` (``cell-z-x-y``), ``count``, the most common ``type``,
-    ``types`` (a "label: count" summary) and the cell's mean position as geometry.
-    """
-    if events is None or len(events) == 0:
-        return gpd.GeoDataFrame({"id": [], "count": [], "type": [], "types": []}, geometry=[])
-    size = CLUSTER_PIXELS * 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
-    xs, ys = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
-    frame = pd.DataFrame(
-        {
-            "cx": np.floor(xs / size).astype(np.int64),
-            "cy": np.floor(ys / size).astype(np.int64),
-            "x": xs,
-            "y": ys,
-            "type": events["type"].astype(str).to_numpy(),
-        }
-    )
-    grouped = frame.groupby(["cx", "cy"], sort=True)
-    counts = grouped.size()
-    means = grouped[["x", "y"]].mean()
-    by_type = frame.groupby(["cx", "cy", "type"], sort=True).size()
-    rows = []
-    for (cx, cy), count in counts.items():
-        kinds = by_type.loc[(cx, cy)].sort_values(ascending=False, kind="stable")
-        summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in kinds.head(4).items())
-        rows.append(
-            {
-                "id": f"cell-{zoom}-{cx}-{cy}",
-                "count": int(count),
-                "type": str(kinds.index[0]),
-                "types": summary,
-                "geometry": shapely.Point(means.at[(cx, cy), "x"], means.at[(cx, cy), "y"]),
-            }
-        )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-
-
 def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return a grid cell of many events as an item for :func:`_marker_batch`."""
     count = int(record["count"])
     size = int(min(46, 20 + 12 * math.log10(count + 1)))
     style = event_style(read_text(record.get("type")))
-    location = _location(record.get("geometry")) or [0.0, 0.0]
+    location = location_of(record.get("geometry")) or [0.0, 0.0]
     return {
         "lat": location[0],
         "lon": location[1],
@@ -816,48 +470,32 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
             f'aria-label="{count} events">{count}</span>'
         ),
         "popup": f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>",
-        "tooltip": f"{count} events",
+        "tooltip": f"{count} events: {_esc(record['types'])}",
         "selected": False,
+        "cell": True,
+        "id": read_text(record["id"]),
+        "type": read_text(record.get("type")),
     }
-
-
-def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
-    """Return ``(events to draw one by one, clusters)`` for a view, within the marker cap.
-
-    Up to :data:`MAX_EVENT_MARKERS` located events are drawn as they are. Beyond that only the
-    viewport's are kept, and if there are still too many they are grouped into grid cells; the
-    selected event is always drawn on its own. So what the browser receives stops growing with
-    the size of the archive.
-    """
-    if events is None or len(events) <= MAX_EVENT_MARKERS:
-        return events, None
-    located = events[events.geometry.notna() & ~events.geometry.is_empty]
-    minx, miny, maxx, maxy = viewport(view)
-    inside = located.cx[minx:maxx, miny:maxy] if minx < maxx else located
-    if len(inside) <= MAX_EVENT_MARKERS:
-        return inside, None
-    selected = inside[inside["id"] == view.selected] if view.selected else inside.iloc[0:0]
-    return selected, cluster_events(inside, view.zoom)
 
 
 def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
     shown, clusters = limit_events(filter_events(events, view), view)
-    items = [_cluster_item(record) for record in _rows(clusters)]
+    items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
-    for record in _rows(shown):
+    for record in rows_of(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
         if item is not None:
             items.append(item | {"popup": event_popup(record), "tooltip": event_tooltip(record)})
     if items:
-        yield _marker_batch(items)
+        yield _marker_batch(items, cluster=True)
 
 
 def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
     positions = marker_positions(offices, view.zoom)
     items = []
-    for record in _rows(offices):
+    for record in rows_of(offices):
         style = office_style(read_text(record.get("status")))
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
@@ -867,28 +505,10 @@ def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
         yield _marker_batch(items)
 
 
-def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = None) -> Any:
-    """Return at most `cap` rows of a polygon layer: those in the viewport, best `rank` first.
-
-    The selected feature is always kept. This bounds what the browser receives however many
-    zones or places the archive holds.
-    """
-    if frame is None or len(frame) <= cap:
-        return frame
-    minx, miny, maxx, maxy = viewport(view)
-    visible = frame[frame.intersects(shapely.box(minx, miny, maxx, maxy))]
-    if rank is not None and rank in visible.columns:
-        visible = visible.sort_values(rank, ascending=False, kind="stable")
-    chosen = visible.head(cap)
-    if view.selected and view.selected not in set(chosen["id"]):
-        chosen = pd.concat([chosen, frame[frame["id"] == view.selected]])
-    return chosen
-
-
 def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
     features = []
-    for record in sorted(_rows(zones), key=_area, reverse=True):  # small zones on top
+    for record in sorted(rows_of(zones), key=_area, reverse=True):  # small zones on top
         selected = _is_selected(record, view)
         kind = read_text(record.get("kind"))
         style = zone_style(read_number(record.get("severity")) or 0.0, kind, selected=selected)
@@ -911,7 +531,7 @@ def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]
 def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
     places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
     features = []
-    for record in sorted(_rows(places), key=_area, reverse=True):
+    for record in sorted(rows_of(places), key=_area, reverse=True):
         selected = _is_selected(record, view)
         style = _SELECTED_PLACE_STYLE if selected else PLACE_STYLE
         feature = _shape_feature(
@@ -932,7 +552,10 @@ def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[An
 def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
     if highlight.geom_type == "Point":
         return folium.CircleMarker(
-            location=_location(highlight), radius=14, class_name="fl-highlight", **_HIGHLIGHT_STYLE
+            location=location_of(highlight),
+            radius=14,
+            class_name="fl-highlight",
+            **_HIGHLIGHT_STYLE,
         )
     shape = _display_shape(highlight, tolerance)
     if shape is None:
@@ -947,7 +570,11 @@ def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
 
 
 def _new_map(
-    view: ViewState, basemap_frame: Any, image_path: str, basemap_url: str | None = None
+    view: ViewState,
+    basemap_frame: Any,
+    image_path: str,
+    basemap_url: str | None = None,
+    labels_url: str | None = None,
 ) -> Any:
     """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
     vector = view.basemap not in TILE_PROVIDERS
@@ -958,6 +585,7 @@ def _new_map(
         control_scale=True,
         world_copy_jump=True,
     )
+    m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs the map to know its deepest zoom
     _script_element(
         "MapSetup",
         _SETUP_TEMPLATE,
@@ -979,6 +607,7 @@ def _new_map(
             "Land",
             _BASEMAP_FETCH_TEMPLATE,
             url=basemap_url,
+            labels=labels_url,
             attribution=VECTOR_ATTRIBUTION,
             style={
                 "color": _LAND_STYLE["color"],
@@ -1013,6 +642,7 @@ def base_map(
     asset_base: str,
     basemap_frame: GeoDataFrame | None = None,
     basemap_file: str | None = None,
+    labels_file: str | None = None,
 ) -> Any:
     """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
 
@@ -1028,16 +658,20 @@ def base_map(
     basemap_file
         Instead: the name :func:`write_basemap` returned; the browser fetches it once from
         `asset_base` and caches it, so the map itself stays small.
+    labels_file
+        With `basemap_file`: the name :func:`~geo.view.assets.labels_file` returned; place
+        names are drawn from it over the land, more as the map zooms in.
 
     Raises
     ------
     MapViewError
         If `asset_base` names another server.
     """
-    js, css = _asset_links(asset_base)
+    js, css = asset_links(asset_base)
     base = asset_base.rstrip("/")
     basemap_url = f"{base}/{basemap_file}" if basemap_file else None
-    m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url)
+    labels_url = f"{base}/{labels_file}" if labels_file and basemap_file else None
+    m = _new_map(view, basemap_frame, f"{base}/leaflet/images/", basemap_url, labels_url)
     m.default_js = js
     m.default_css = css
     return m
@@ -1054,13 +688,13 @@ def feature_groups(
     """
     tolerance = _tolerance(view.zoom)
     builders: list[tuple[str, Iterator[Any]]] = []
-    if "zones" in view.layers:
+    if Layer.ZONES in view.layers:
         builders.append(("Zones", _zone_layers(layers.zones, view, tolerance)))
-    if "places" in view.layers:
+    if Layer.PLACES in view.layers:
         builders.append(("Places", _place_layers(layers.places, view, tolerance)))
-    if "offices" in view.layers:
+    if Layer.OFFICES in view.layers:
         builders.append(("Offices", _office_markers(layers.offices, view)))
-    if "events" in view.layers:
+    if Layer.EVENTS in view.layers:
         builders.append(("Events", _event_markers(layers.events, view)))
     groups = []
     for name, items in builders:
@@ -1098,12 +732,18 @@ def build_map(
 
 
 def standalone_html(
-    layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
+    layers: MapLayers,
+    view: ViewState,
+    *,
+    highlight: BaseGeometry | None = None,
+    caption: str = "",
 ) -> str:
     """Return one HTML page of the map that opens offline: Leaflet and our CSS inlined.
 
     The page always uses the ``vector`` basemap, whatever ``view.basemap`` says; icons and
-    Leaflet's images are data URIs. Nothing in it refers to another file or server.
+    Leaflet's images are data URIs. Nothing in it refers to another file or server. It is
+    titled, carries the legend of the view's layers and `caption` (plain text, escaped here:
+    the view's filters in words) in a box over the map.
     """
     offline = view if view.basemap not in TILE_PROVIDERS else view.replace(basemap="vector")
     m = _new_map(offline, layers.basemap, "")
@@ -1111,14 +751,15 @@ def standalone_html(
     m.default_css = []
     for group in feature_groups(layers, offline, highlight=highlight):
         group.add_to(m)
-    leaflet = _inline_script((_LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8"))
     header = m.get_root().header
-    header.add_child(
-        folium.Element(f"<style>{_inline_css(_LEAFLET_DIR / 'leaflet.css')}</style>"),
-        name="leaflet_css",
+    for name, element in offline_head():
+        header.add_child(folium.Element(element), name=name)
+    header.add_child(folium.Element("<title>Faultlines map</title>"), name="title")
+    m.get_root().html.add_child(
+        folium.Element(
+            '<div class="fl-export-caption"><b>Faultlines map</b>'
+            f"<p>{_esc(caption)}</p>{legend_swatches(offline)}</div>"
+        ),
+        name="caption",
     )
-    header.add_child(
-        folium.Element(f"<style>{_inline_css(_OWN_CSS_FILE)}</style>"), name="faultlines_css"
-    )
-    header.add_child(folium.Element(f"<script>{leaflet}</script>"), name="leaflet")
     return str(m.get_root().render())

@@ -7,11 +7,12 @@ logic is tested without Streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,28 +26,27 @@ from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
-from geo.records import CRS, MAP_LAYERS
+from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
+from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
-from geo.view.map import (
-    BASEMAP_MIN_AREA,
-    BASEMAP_TOLERANCE,
-    MapLayers,
-    filter_events,
-    marker_positions,
-    undated_hidden,
-    viewport,
-    write_basemap,
-)
-from geo.view.popups import format_interval, read_strings, read_text
+from geo.view.map import MapLayers, standalone_html
+from geo.view.popups import format_interval, name_span, read_strings, read_text
+from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import ViewState
+from geo.view.styles import EVENT_STYLES
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
+#: Largest distance, in degrees, between a click and the marker it selects (markers report
+#: their own position, rounded to 5 decimals).
+MARKER_EXACT_DEGREES = 1e-4
+#: The list's columns kept for the app but not shown.
+HIDDEN_COLUMNS: dict[str, None] = {"id": None, "article": None}
 #: Most events listed beside the map (the newest).
 MAX_LISTED = 300
 _MOVE_PIXELS = 4
@@ -193,6 +193,68 @@ def timeline(events: Any) -> Any:
     return counts.reindex(full, fill_value=0).rename_axis("month")
 
 
+#: Name of the timeline's brush, as Streamlit reports it.
+TIMELINE_BRUSH = "brush"
+
+
+def timeline_chart(events: Any) -> Any:
+    """Return the timeline as a Vega-Lite chart: events per month, stacked by type.
+
+    Bars take the map's colours per type, the axis shows months with their years, the
+    legend sits beside it (never cut), and dragging across the chart brushes a time window
+    (read back by :func:`brushed_window`). None when no event has a date.
+    """
+    import altair as alt  # only the timeline needs it
+
+    counts = timeline(events)
+    if len(counts) == 0:
+        return None
+    frame = counts.reset_index().melt("month", var_name="type", value_name="events")
+    styles = [s for s in EVENT_STYLES.values() if s.label in set(frame["type"])]
+    colour = alt.Color(
+        "type:N",
+        title=None,
+        scale=alt.Scale(domain=[s.label for s in styles], range=[s.colour for s in styles]),
+        legend=alt.Legend(orient="right", labelLimit=240),
+    )
+    brush = alt.selection_interval(name=TIMELINE_BRUSH, encodings=["x"])
+    return (
+        alt.Chart(frame, height=170)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("sum(events):Q", title="Events"),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("month:T", format="%B %Y"),
+                "type:N",
+                alt.Tooltip("events:Q"),
+            ],
+        )
+        .add_params(brush)
+    )
+
+
+def brushed_window(
+    selection: Any, bounds: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.date, datetime.date] | None:
+    """Return the time window a brush on the timeline asks for, within `bounds`; else None.
+
+    `selection` is what Streamlit keeps for the chart (``{"selection": {"brush": {field:
+    [start, end]}}}``, times in milliseconds); a brush covers whole months.
+    """
+    try:
+        brushed = selection["selection"][TIMELINE_BRUSH]
+        start, end = next(iter(brushed.values()))
+        first = pd.Timestamp(float(start), unit="ms").to_period("M").start_time.date()
+        last = pd.Timestamp(float(end), unit="ms").to_period("M").end_time.date()
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+        return None
+    low, high = bounds
+    first, last = min(max(first, low), high), max(min(last, high), low)
+    return (first, last) if first <= last else None
+
+
 Bounds = tuple[float, float, float, float]
 """A map extent: west, south, east, north in degrees (east may pass 180)."""
 
@@ -298,7 +360,7 @@ def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
     """Return the selected feature's record from whichever visible layer holds it."""
     if not selected:
         return None
-    for name in MAP_LAYERS:
+    for name in Layer:
         frame = getattr(layers, name)
         if frame is not None and len(frame) and "id" in frame.columns:
             rows = frame[frame["id"] == selected]
@@ -308,14 +370,17 @@ def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
 
 
 def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
-    """Return the id of the marker nearest a click, or of the smallest zone containing it.
+    """Return the id of the marker clicked, or of the smallest zone containing the click.
 
-    st_folium reports where an object was clicked, not which; markers sit exactly at their
-    point, so the nearest one within a zoom-scaled tolerance is the one clicked.
+    st_folium reports where an object was clicked, not which. Leaflet reports a marker's own
+    position, so a marker within :data:`MARKER_EXACT_DEGREES` of the click is the one clicked.
+    A click near markers that is on none of them is on a cluster of them (a MarkerCluster
+    disc or a grid cell, both at their events' mean position): it selects nothing, as the map
+    zooms in on the cluster instead.
     """
     tolerance = CLICK_TOLERANCE_DEGREES * 2 ** (4 - min(max(zoom, 1), 18))
     best: tuple[float, str] | None = None
-    for name in ("events", "offices"):
+    for name in (Layer.EVENTS, Layer.OFFICES):
         frame = getattr(layers, name)
         if frame is None or len(frame) == 0:
             continue
@@ -324,15 +389,16 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
             if distance <= tolerance and (best is None or distance < best[0]):
                 best = (distance, feature_id)
     if best is not None:
-        return best[1]
+        return best[1] if best[0] <= MARKER_EXACT_DEGREES else None
     point = shapely.Point(lon, lat)
-    for name in ("zones", "places"):
+    for name in (Layer.ZONES, Layer.PLACES):
         frame = getattr(layers, name)
         if frame is None or len(frame) == 0:
             continue
         hits = frame[frame.geometry.covers(point)]
         if len(hits):
-            return str(hits.iloc[int(hits.geometry.area.to_numpy().argmin())]["id"])
+            areas = shapely.area(hits.geometry.to_numpy())  # in square degrees: only compared
+            return str(hits.iloc[int(areas.argmin())]["id"])
     return None
 
 
@@ -438,7 +504,7 @@ def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
 
 
 BASEMAP_FORMAT = 1
-"""Version of :func:`geo.view.map.basemap_geojson`'s output; raise it when that changes."""
+"""Version of :func:`geo.view.assets.basemap_geojson`'s output; raise it when that changes."""
 
 
 def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
@@ -469,6 +535,74 @@ class Details:
     severity: float | None = None
     behind: Any = None
 
+    def markdown(self) -> str:
+        """Return the lines and the quote as one Markdown text."""
+        lines = "  \n".join(self.lines)
+        return f"{lines}\n\n> {self.quote}" if self.quote else lines
+
+
+def severity_label(severity: float) -> str:
+    """Return what the severity bar says: the value, its scale and what it is measured from."""
+    return (
+        f"Severity {severity:.2f} (0 calm – 1 very tense; recent, heavy events in or near the "
+        "zone, at the end of the time window), from these events:"
+    )
+
+
+def filters_caption(view: ViewState, names: Names | None = None) -> str:
+    """Return the view's filters in words, for the caption of an exported map."""
+    actor = names.actor if names is not None else str
+    country = names.country if names is not None else str
+    layers = ", ".join(LAYER_LABELS[layer] for layer in Layer if layer in view.layers) or "none"
+    types = (
+        "all types"
+        if view.types is None
+        else ", ".join(sorted(_TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
+    )
+    first = view.date_from.isoformat() if view.date_from else "the first event"
+    last = view.date_to.isoformat() if view.date_to else "the last"
+    parts = [f"Layers: {layers}", f"Events: {types}", f"From {first} to {last}"]
+    if view.date_from or view.date_to:
+        parts.append("undated events shown" if view.undated else "undated events hidden")
+    if view.actors:
+        parts.append("Actors: " + ", ".join(sorted(map(actor, view.actors))))
+    if view.countries:
+        parts.append("Countries: " + ", ".join(sorted(map(country, view.countries))))
+    if view.version:
+        parts.append(f"Data version {view.version}")
+    return " · ".join(parts)
+
+
+def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names: Names) -> str:
+    """Return the view as one HTML page that opens offline, titled and captioned."""
+    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
+    return standalone_html(land, view, caption=filters_caption(view, names))
+
+
+def marked_quote(record: Mapping[str, Any]) -> str:
+    """Return an event's sentence as escaped Markdown, its place name highlighted."""
+    sentence = read_text(record.get("sentence"))
+    names = read_strings(record.get("place_names"))
+    span = name_span(sentence, names, record.get("span_start"), record.get("span_end"))
+    if span is None:
+        return escape_markdown(sentence)
+    a, b = span
+    marked = f":orange-background[{escape_markdown(sentence[a:b])}]"
+    return f"{escape_markdown(sentence[:a])}{marked}{escape_markdown(sentence[b:])}"
+
+
+def article_titles(dataset: Dataset, article_ids: object) -> str:
+    """Return the titles of the articles with these ids ("—" for none), not their ids."""
+    ids = read_strings(article_ids)
+    if not ids:
+        return "—"
+    titles: dict[str, str] = {}
+    articles = getattr(dataset, "articles", None)  # a panel may be drawn without a dataset
+    if articles is not None and len(articles):
+        known = articles[articles["id"].isin(ids)]
+        titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
+    return "; ".join(titles.get(i) or "an article" for i in ids)
+
 
 def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
     """Describe a selected event, office, zone or place for the side panel.
@@ -481,7 +615,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
     def joined(key: str) -> str:
         return esc(", ".join(read_strings(record.get(key))) or "—")
 
-    if selection.layer == "events":
+    if selection.layer == Layer.EVENTS:
         when = format_interval(
             record.get("date_start"), record.get("date_end"), record.get("date_precision")
         )
@@ -499,11 +633,11 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
                 f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
                 f"**Origin:** {esc(record.get('origin'))}",
             ),
-            quote=esc(record.get("sentence")),
+            quote=marked_quote(record),
             caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
             url=url if url.startswith(("http://", "https://")) else None,
         )
-    if selection.layer == "zones":
+    if selection.layer == Layer.ZONES:
         behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
         return Details(
             title=esc(record.get("name")),
@@ -514,14 +648,15 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             severity=float(record.get("severity") or 0.0),
             behind=event_table(with_articles(behind, dataset.articles)),
         )
-    if selection.layer == "offices":
+    if selection.layer == Layer.OFFICES:
         where = read_text(record.get("city")) or read_text(record.get("host_name"))
         return Details(
             title=esc(f"{read_text(record.get('org'))} office, {where}"),
             lines=(
                 f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
                 f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
-                f"**Host:** {esc(record.get('host_name'))} · **Sources:** {joined('article_ids')}",
+                f"**Host:** {esc(record.get('host_name'))} · "
+                f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
             ),
         )
     return Details(
@@ -578,10 +713,10 @@ def undated_note(events: Any, view: ViewState) -> str:
 
 #: Sidebar labels of the layers, in :data:`geo.view.state.LAYER_KEYS` order.
 LAYER_LABELS = {
-    "events": "Events",
-    "offices": "Liaison offices",
-    "zones": "Tension zones",
-    "places": "Places mentioned",
+    Layer.EVENTS: "Events",
+    Layer.OFFICES: "Liaison offices",
+    Layer.ZONES: "Tension zones",
+    Layer.PLACES: "Places mentioned",
 }
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "event_tooltip",
     "format_interval",
     "is_missing",
+    "name_span",
     "office_popup",
     "office_tooltip",
     "place_popup",
@@ -169,7 +170,7 @@ def format_interval(start: object, end: object, precision: object) -> str:
     return f"{first.isoformat()} – {last.isoformat()}"
 
 
-def _name_span(
+def name_span(
     sentence: str, names: Sequence[str], start: object, end: object
 ) -> tuple[int, int] | None:
     """Find where a place name sits in `sentence`.
@@ -193,7 +194,7 @@ def _name_span(
 
 def _marked_sentence(sentence: str, names: Sequence[str], start: object, end: object) -> str:
     """Escape `sentence` with the place name in ``<mark>`` (the three pieces escaped apart)."""
-    span = _name_span(sentence, names, start, end)
+    span = name_span(sentence, names, start, end)
     if span is None:
         return _esc(sentence)
     a, b = span

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.errors import FaultlinesError
-from geo.records import MAP_LAYERS
+from geo.records import MAP_LAYERS, Layer
 
 __all__ = [
     "ACTOR_PATTERN",
@@ -32,15 +32,17 @@ __all__ = [
     "SELECTED_ID_PATTERN",
     "TYPE_KEY_PATTERN",
     "VERSION_PATTERN",
+    "Layer",
     "SnapshotError",
     "StateWarning",
     "ViewState",
 ]
 
+
 LAYER_KEYS: tuple[str, ...] = MAP_LAYERS
 """Every map layer; URLs list the visible ones sorted alphabetically."""
 
-DEFAULT_LAYERS: frozenset[str] = frozenset({"events", "offices", "zones"})
+DEFAULT_LAYERS: frozenset[str] = frozenset({Layer.EVENTS, Layer.OFFICES, Layer.ZONES})
 """Layers visible when the URL says nothing (``places`` is off by default)."""
 
 BASEMAPS: tuple[str, ...] = ("vector", "osm", "carto-light", "carto-dark")

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from geo.bundled import bundled_dir
-from geo.records import OFFICE_STATUSES
+from geo.records import OFFICE_STATUSES, Layer
 from geo.taxonomy import EVENT_TYPES
 from geo.view.state import ViewState
 
@@ -38,6 +38,7 @@ __all__ = [
     "event_style",
     "icon_data_uri",
     "legend_items",
+    "legend_swatches",
     "office_style",
     "zone_style",
 ]
@@ -279,24 +280,24 @@ def legend_items(view: ViewState) -> list[LegendItem]:
     a hidden layer contributes nothing.
     """
     items: list[LegendItem] = []
-    if "events" in view.layers:
+    if Layer.EVENTS in view.layers:
         items.extend(
-            LegendItem("events", s.key, s.label, s.colour, ICONS_DIR / s.icon)
+            LegendItem(Layer.EVENTS, s.key, s.label, s.colour, ICONS_DIR / s.icon)
             for s in EVENT_STYLES.values()
             if view.types is None or s.key in view.types
         )
-    if "offices" in view.layers:
+    if Layer.OFFICES in view.layers:
         items.extend(
-            LegendItem("offices", s.key, s.label, s.colour, ICONS_DIR / s.icon)
+            LegendItem(Layer.OFFICES, s.key, s.label, s.colour, ICONS_DIR / s.icon)
             for s in OFFICE_STYLES.values()
         )
-    if "zones" in view.layers:
+    if Layer.ZONES in view.layers:
         items.extend(
-            LegendItem("zones", key, label, _severity_colour(severity), None)
+            LegendItem(Layer.ZONES, key, label, _severity_colour(severity), None)
             for key, label, severity in _SEVERITY_BANDS
         )
-    if "places" in view.layers:
-        items.append(LegendItem("places", "place", "Place mentioned", PLACE_STYLE.color, None))
+    if Layer.PLACES in view.layers:
+        items.append(LegendItem(Layer.PLACES, "place", "Place mentioned", PLACE_STYLE.color, None))
     return items
 
 
@@ -311,3 +312,15 @@ def legend_html(view: ViewState) -> str:
         )
         rows.append(f'<div class="fl-legend-row">{swatch} {html.escape(item.label)}</div>')
     return '<div class="fl-legend">' + "".join(rows) + "</div>"
+
+
+def legend_swatches(view: ViewState) -> str:
+    """Return the view's legend as HTML with coloured swatches instead of icons.
+
+    For the offline export, which carries no image files; every label is escaped.
+    """
+    return "".join(
+        f'<div><span class="fl-swatch" style="background:{html.escape(item.colour)}"></span>'
+        f"{html.escape(item.label)}</div>"
+        for item in legend_items(view)
+    )
