@@ -99,6 +99,12 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("Analysts said fighting could break out again if talks fail.", "armed_attack"),
         ("The embassy hours were extended.", "office_opening"),
         ("The ship did not pass through the strait.", "patrol"),
+        # habits, trends and tallies are not one occurrence
+        ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),
+        ("Rebels have seized a string of border posts in recent weeks.", "armed_attack"),
+        ("Chinese jets have occasionally entered the zone in recent years.", "incursion"),
+        # purposes are not events
+        ("The base was set up to deter China from attacking the islands.", "armed_attack"),
     ],
 )
 def test_triggers_stay_silent_when_nothing_happened(

@@ -830,6 +830,8 @@ class _Extractor:
     ) -> Event | None:
         kind, text, sentence = match.trigger.type, self.text, ctx.sentence
         clause = ctx.clause_of(match.start)
+        if lx.HABITUAL.search(text, clause[0], clause[1]):
+            return None  # a habit, a trend or a tally, not one occurrence
         lead = text[max(clause[0], match.start - 60) : match.end]
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)

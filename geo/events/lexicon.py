@@ -62,7 +62,18 @@ HYPOTHETICAL_BEFORE = frozenset(
     "denied deny denies denying refused refuses failed yet unlikely potential possible seldom "
     "rarely hardly "
     "prospective allow allows allowed allowing enable enables offered offer offers proposed "
-    "hypothetical wants want considering weighing against".split()
+    "hypothetical wants want considering weighing against "
+    # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
+    "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
+    "facilitate ready prepared capable able".split()
+)
+#: Habits, tallies and trends, not one occurrence: "regularly patrolling", "in recent weeks".
+HABITUAL = re.compile(
+    r"\b(regularly|routinely|occasionally|frequently|often|usually|sometimes|"
+    r"in\s+recent\s+(?:days|weeks|months|years)|over\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?"
+    r"(?:weeks|months|years|decades)|a\s+string\s+of|"
+    r"for\s+(?:years|decades|months)|each\s+(?:year|month|week)|every\s+(?:year|month|week))\b",
+    re.IGNORECASE,
 )
 #: Words after a nominal trigger ("the opening ... would mark") that make it hypothetical.
 HYPOTHETICAL_AFTER = frozenset(
