@@ -157,3 +157,24 @@ def test_the_calendar_vocabulary() -> None:
     assert MONTH_NUMBERS["december"] == 12
     assert WEEKDAYS[0] == "monday"
     assert {"may", "sunday", "jan"} <= MONTHS_AND_WEEKDAYS
+
+
+def test_a_placeless_event_takes_the_dateline_city(finder: PlaceFinder) -> None:
+    text = (
+        "Rivals agree to talks\n\n"
+        "NAIROBI, May 14 (Savanna Wire) - The two governments held talks on Tuesday, "
+        "officials said."
+    )
+    (event,) = of_type(run(text, finder), "talks")
+    assert event.place_names == ("Nairobi",)
+    assert event.place_basis == "article"
+
+
+def test_a_placeless_event_takes_the_lead_place(finder: PlaceFinder) -> None:
+    text = (
+        "Clashes near Goma as rebels advance\n\n"
+        "Army units fought rebels in Goma on Monday.\n\n"
+        "The rebels deployed more fighters on Tuesday, a spokesman said."
+    )
+    (event,) = of_type(run(text, finder), "buildup")
+    assert event.place_names == ("Goma",)

@@ -313,6 +313,7 @@ class _Extractor:
         self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
+        self._article_place: dict[str, Place] | None = None
         self.voice = self._voice(finder)
         self.actors = self._actor_mentions()
         self.actor_starts = [a.start for a in self.actors]
@@ -675,8 +676,10 @@ class _Extractor:
         basis: PlaceBasis = "stated"
         if not candidates and kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
             candidates, basis = self._approximate_place(match, clause, mentions), "approximate"
-        if not candidates and kind in _NEARBY_PLACE_TYPES:
+        if not candidates and kind != "criticism":
             candidates, basis = self._place_nearby(ctx), "nearby"
+        if not candidates and kind != "criticism":
+            candidates, basis = self._place_of_article(kind), "article"
         if not candidates:
             return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
@@ -722,6 +725,37 @@ class _Extractor:
             if self._is_locative(m.start) and m.place.kind not in {"country"}
         ]
         return [(ctx.sentence.start + len(self.text), earlier[-1].place)] if earlier else []
+
+    def _place_of_article(self, kind: str) -> list[tuple[int, Place]]:
+        """Return the article's own place: its dateline city, else the lead's first place.
+
+        The lead is the headline and the first paragraph; its first locative place that is
+        not a country (or, for events at sea, a sea) is where the article's news happens.
+        """
+        if self._article_place is None:
+            self._article_place = self._find_article_place()
+        place = self._article_place.get("sea" if kind in lx.MARITIME_TYPES else "land")
+        return [(len(self.text) * 2, place)] if place is not None else []
+
+    def _find_article_place(self) -> dict[str, Place]:
+        found: dict[str, Place] = {}
+        starts = [0, *(m.end() for m in re.finditer(r"\n\s*", self.text[:400]))]
+        datelines = (lx.DATELINE.match(self.text, start) for start in starts[:4])
+        dateline = next((d for d in datelines if d is not None), None)
+        lead_end = self.text.find("\n", self.text.find("\n\n") + 2)
+        lead_end = len(self.text) if lead_end == -1 else lead_end
+        for mention in self._places_from(0, lead_end):
+            place = mention.place
+            in_dateline = dateline is not None and mention.end <= dateline.end()
+            if in_dateline and place.kind == "city":
+                found.setdefault("land", place)
+            elif place.kind in SEA_KINDS and self._is_locative(mention.start):
+                found.setdefault("sea", place)
+            elif place.kind != "country" and self._is_locative(mention.start):
+                found.setdefault("land", place)
+        if "land" in found:
+            found.setdefault("sea", found["land"])
+        return found
 
     # -- dates ------------------------------------------------------------------------------
 

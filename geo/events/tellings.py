@@ -91,7 +91,7 @@ def _contains(outer: Event, inner: Event, info: PlaceInfo) -> bool:
 
 
 def _own_place(event: Event) -> bool:
-    return bool(event.place_ids) and event.place_basis not in {"capital", "nearby"}
+    return bool(event.place_ids) and event.place_basis not in {"capital", "nearby", "article"}
 
 
 def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
