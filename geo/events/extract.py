@@ -313,7 +313,7 @@ class _Extractor:
         self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
-        self._article_place: dict[str, Place] | None = None
+        self._article_place: dict[str, tuple[int, Place]] | None = None
         self.voice = self._voice(finder)
         self.actors = self._actor_mentions()
         self.actor_starts = [a.start for a in self.actors]
@@ -679,7 +679,7 @@ class _Extractor:
         if not candidates and kind != "criticism":
             candidates, basis = self._place_nearby(ctx), "nearby"
         if not candidates and kind != "criticism":
-            candidates, basis = self._place_of_article(kind), "article"
+            candidates, basis = self._place_of_article(kind, ctx.sentence), "article"
         if not candidates:
             return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
@@ -726,19 +726,27 @@ class _Extractor:
         ]
         return [(ctx.sentence.start + len(self.text), earlier[-1].place)] if earlier else []
 
-    def _place_of_article(self, kind: str) -> list[tuple[int, Place]]:
+    def _place_of_article(self, kind: str, sentence: Sentence) -> list[tuple[int, Place]]:
         """Return the article's own place: its dateline city, else the lead's first place.
 
         The lead is the headline and the first paragraph; its first locative place that is
-        not a country (or, for events at sea, a sea) is where the article's news happens.
+        not a country (or, for events at sea, a sea) is where the article's news happens. A
+        place where something was said ("officials in Beijing said") is not taken.
         """
         if self._article_place is None:
             self._article_place = self._find_article_place()
-        place = self._article_place.get("sea" if kind in lx.MARITIME_TYPES else "land")
-        return [(len(self.text) * 2, place)] if place is not None else []
+        found = self._article_place.get("sea" if kind in lx.MARITIME_TYPES else "land")
+        if found is None:
+            return []
+        position = found[0]
+        if sentence.start <= position < sentence.end and lx.REPORTING.search(
+            self.text, position, min(sentence.end, position + 40)
+        ):
+            return []  # "officials in Beijing said ...": where it was said, not where it happened
+        return [(len(self.text) * 2, found[1])]
 
-    def _find_article_place(self) -> dict[str, Place]:
-        found: dict[str, Place] = {}
+    def _find_article_place(self) -> dict[str, tuple[int, Place]]:
+        found: dict[str, tuple[int, Place]] = {}
         starts = [0, *(m.end() for m in re.finditer(r"\n\s*", self.text[:400]))]
         datelines = (lx.DATELINE.match(self.text, start) for start in starts[:4])
         dateline = next((d for d in datelines if d is not None), None)
@@ -748,11 +756,11 @@ class _Extractor:
             place = mention.place
             in_dateline = dateline is not None and mention.end <= dateline.end()
             if in_dateline and place.kind == "city":
-                found.setdefault("land", place)
+                found.setdefault("land", (mention.start, place))
             elif place.kind in SEA_KINDS and self._is_locative(mention.start):
-                found.setdefault("sea", place)
+                found.setdefault("sea", (mention.start, place))
             elif place.kind != "country" and self._is_locative(mention.start):
-                found.setdefault("land", place)
+                found.setdefault("land", (mention.start, place))
         if "land" in found:
             found.setdefault("sea", found["land"])
         return found
