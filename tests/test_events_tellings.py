@@ -178,3 +178,12 @@ def test_a_placeless_event_takes_the_lead_place(finder: PlaceFinder) -> None:
     )
     (event,) = of_type(run(text, finder), "buildup")
     assert event.place_names == ("Goma",)
+
+
+def test_an_earlier_event_cited_as_context_stays_apart(finder: PlaceFinder) -> None:
+    text = (
+        "Insurgents attacked the town of Palma on Monday, killing four people.\n\n"
+        "A militant attack on Palma in March 2023 killed dozens of residents."
+    )
+    events = of_type(run(text, finder), "armed_attack")
+    assert sorted(e.role for e in events) == ["context", "main"]

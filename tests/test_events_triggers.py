@@ -32,6 +32,7 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The army fired heavy artillery toward the hills above Kupiansk.", "armed_attack"),
         ("Fierce clashes erupted on Monday near the Torkham border crossing.", "armed_attack"),
         ("Heavy fighting broke out in the town of Bakhmut overnight.", "armed_attack"),
+        ("Northern Rakhine has been rocked by fighting since late May.", "armed_attack"),
         ("Rebels captured the town of Rutshuru on Saturday.", "armed_attack"),
         ("The paramilitary group took control of Nyala airport on Thursday.", "armed_attack"),
         ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
@@ -98,6 +99,8 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
     [
         ("Analysts said fighting could break out again if talks fail.", "armed_attack"),
         ("The embassy hours were extended.", "office_opening"),
+        # "according" is not an accord
+        ("Jets struck the town on Monday, according to residents.", "accession"),
         ("The ship did not pass through the strait.", "patrol"),
         # habits, trends and tallies are not one occurrence
         ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),

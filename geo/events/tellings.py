@@ -11,6 +11,7 @@ between the tellings:
   they agree only if one is the headline or they are adjacent sentences; separately named
   places ("strikes on X" and, in another sentence, "on Y") stay separate events;
 * actors agree when both tellings name the same agent (their first actor) or one names none;
+* an event cited as context never merges with the article's news;
 * dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
   but a date stated to the year never agrees with one stated to the day or month (a tally
   such as "has fired a dozen missiles this year" is not the launch of the day).
@@ -128,6 +129,8 @@ def _agree(first: Event, second: Event, info: PlaceInfo) -> bool:
         return False
     if first.span == second.span:
         return False  # one sentence's events were already merged, or split by place
+    if first.role != second.role:
+        return False  # an earlier event cited as context is not today's news
     if first.actors and second.actors and first.actors[0] != second.actors[0]:
         return False  # another agent: another event (or another critic)
     return _places_agree(first, second, info) and _dates_agree(first, second)

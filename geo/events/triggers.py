@@ -307,19 +307,22 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "accession",
         "(sign*|ink*|seal*|conclude*|reach*|clinch*|strike*|agree*) ...6 "
-        "(agreement*|treat(y|ies)|pact*|accord*|deal|memorandum|MoU|partnership|programme|"
+        "(agreement*|treat(y|ies)|pact*|accord|accords|deal|memorandum|MoU|partnership|programme|"
         "program|charter|declaration|ceasefire|truce|armistice)",
         0.85,
     ),
     Trigger(
         "accession",
-        "(agreement*|treat(y|ies)|pact*|accord*|deal|memorandum|ceasefire|truce) ...6 "
+        "(agreement*|treat(y|ies)|pact*|accord|accords|deal|memorandum|ceasefire|truce) ...6 "
         "(was|were|been|is) (reached|signed|struck|concluded|agreed)",
         0.8,
         ("noun",),
     ),
     Trigger(
-        "accession", "(pact*|agreement*|treaty|accord*|deal|memorandum) signed", 0.75, ("noun",)
+        "accession",
+        "(pact*|agreement*|treaty|accord|accords|deal|memorandum) signed",
+        0.75,
+        ("noun",),
     ),
     # --- office opening --------------------------------------------------------------------
     Trigger(
@@ -408,6 +411,12 @@ TRIGGERS: tuple[Trigger, ...] = (
         "(erupted|broke_out|rocked|raged|continued|intensified|flared)",
         0.75,
         ("noun",),
+    ),
+    Trigger(
+        "armed_attack",
+        "(rocked|hit|gripped|engulfed) by ...2 (fighting|clash*|explosion*|shelling|airstrike*|"
+        "air_strike*|gunfire|battle*)",
+        0.7,
     ),
     Trigger(
         "armed_attack",
@@ -567,7 +576,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     # office opening
     Trigger(
         "office_opening",
-        f"{_OFFICE} ...10 (resum*|resumption|restart*) ...3 "
+        f"{_OFFICE} ...12 (resum*|resumption|restart*) ...3 "
         "(operations|work|activities|functioning)",
         0.7,
         ("noun",),
