@@ -270,6 +270,7 @@ def _index_by_prefix(
 
 _ALWAYS_TRIED, _TRIED_BY_PREFIX = _index_by_prefix(_COMPILED)
 _WORDS = re.compile(r"[^\W\d_]+")
+_LINE_START = re.compile(r"^(?=\S)", re.MULTILINE)
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
@@ -315,7 +316,16 @@ class _Extractor:
         self.office_memory: tuple[str, str, str] | None = None
         self._article_place: dict[str, tuple[int, Place]] | None = None
         self.voice = self._voice(finder)
-        self.actors = self._actor_mentions()
+        datelines = [
+            d.span()
+            for d in (
+                lx.DATELINE.match(self.text, m.start()) for m in _LINE_START.finditer(self.text)
+            )
+            if d is not None
+        ]
+        self.actors = [  # "MOGADISHU -" says where the reporter is, not who acts
+            a for a in self._actor_mentions() if not any(s <= a.start < e for s, e in datelines)
+        ]
         self.actor_starts = [a.start for a in self.actors]
 
     def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
@@ -890,6 +900,10 @@ class _Extractor:
                 in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
                 status = "in_talks" if in_talks else "proposed"
             self._add_office(offices, org, host, city, status, self.article.published)
+            if lx.RECIPROCAL.search(text, clause[0], clause[1]):  # "in our respective capitals"
+                home = self._country_place(org)
+                if home is not None and self._alpha3(host):
+                    self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
         if kind in lx.HOST_TYPES:
             hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
@@ -983,7 +997,9 @@ class _Extractor:
         ):
             return self.office_memory[0]
         subjects = [a for a in self.actors if clause[0] <= a.start < start and not a.locative]
-        return subjects[0].code if subjects else ""
+        if subjects:
+            return subjects[0].code
+        return self.office_memory[0] if self.office_memory else ""  # the article's last office
 
     def _opening_office(
         self, match: _Match, clause: tuple[int, int], actors: list[str]
@@ -1011,7 +1027,9 @@ class _Extractor:
         for mention in self.places:
             if not start <= mention.start < end:
                 continue
-            if first_only and self._preceding(mention.start) not in {"in", "at"}:
+            in_or_at = self._preceding(mention.start) in {"in", "at"}
+            of_place = lx.LOCATIVE_OF.search(self.text, max(0, mention.start - 60), mention.start)
+            if first_only and not in_or_at and of_place is None:  # "in the state of X"
                 break
             if mention.place.kind in {"country", "city", "admin1", "island_group"}:
                 found.append(mention.place)
@@ -1069,16 +1087,48 @@ class _Extractor:
                 continue
             clause = ctx.clause_of(start)
             if named:
-                near = [a for a in self.actors if 0 < word.start() - a.end <= 2]
-                org = near[-1].code if near and text.startswith(" in ", word.end()) else ""
+                orgs, host_from = self._named_office(word.start(), word.end())
             else:
-                org = self._office_org(start, clause, word.start())
-            for host in self._hosts(word.end(), clause[1], first_only=named):
-                country = self._host_country(host)
-                if org and country is not None and self._alpha3(country) != org:
-                    city = host if host.kind == "city" else None
-                    self._add_office(offices, org, country, city, status, None)
-                    self.office_memory = (org, country.id, city.name if city else "")
+                orgs, host_from = [self._office_org(start, clause, word.start())], word.end()
+            for org in orgs:
+                for host in self._hosts(host_from, clause[1], first_only=named):
+                    country = self._host_country(host)
+                    if org and country is not None and self._alpha3(country) != org:
+                        city = host if host.kind == "city" else None
+                        self._add_office(offices, org, country, city, status, None)
+                        self.office_memory = (org, country.id, city.name if city else "")
+
+    def _named_office(self, word_start: int, word_end: int) -> tuple[list[str], int]:
+        """Return who a named embassy belongs to and where its host may be named.
+
+        "the Australian Embassy in Manila", "Mexico's embassy in Lima", "Russian and Chinese
+        embassy officials in Seoul", "the Embassy of Saudi Arabia in Damascus".
+        """
+        text, orgs = self.text, []
+        before = [a for a in self.actors if a.end <= word_start and word_start - a.end <= 3]
+        if before and text[before[-1].end : word_start] in {" ", "'s ", "’s "}:
+            chain = [before[-1]]
+            while True:
+                earlier = [a for a in self.actors if a.end <= chain[-1].start]
+                gap = text[earlier[-1].end : chain[-1].start] if earlier else ""
+                if not earlier or gap not in {" and ", ", ", ", and "}:
+                    break
+                chain.append(earlier[-1])
+            orgs = [a.code for a in reversed(chain)]
+        host_from = word_end
+        of = re.match(r"\s+of\s+(?:the\s+)?", text[word_end : word_end + 12])
+        if not orgs and of is not None:
+            after = [a for a in self.actors if a.start == word_end + of.end()]
+            if after:
+                orgs, host_from = [after[0].code], after[0].end
+        staff = re.match(
+            r"\s+(?:officials?|staff|diplomats?|building|compound|premises)\b",
+            text[host_from : host_from + 20],
+        )
+        host_from += staff.end() if staff else 0
+        if not re.match(r"\s+(?:in|at)\s", text[host_from : host_from + 5]):
+            return [], host_from
+        return orgs, host_from
 
     def _office_records(self, offices: dict[tuple[str, str], _OfficeReport]) -> list[Office]:
         return [

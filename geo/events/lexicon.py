@@ -85,7 +85,7 @@ PLANNED = re.compile(
     r"(is|are|was|were)\s+(\w+ly\s+|also\s+|still\s+|now\s+)?"
     r"(scheduled|due|expected|set|poised|slated|going)\s+to|"
     r"(is|are)\s+(\w+ly\s+|also\s+|still\s+|now\s+)?(scheduled|planned|due|set|expected)\b|"
-    r"intends?\s+to|aims?\s+to|agreed\s+to\s+begin|in\s+talks\s+to|"
+    r"intends?\s+to|aims?\s+to|agreed\s+to|in\s+talks\s+to|"
     r"(talks|discussions|negotiations|deliberations)\s+(on|about|over|to)|proposals?\s+(to|for)|"
     r"announced\s+plans)\b",
     re.IGNORECASE,
@@ -93,6 +93,10 @@ PLANNED = re.compile(
 #: Phrases right after a trigger that announce a plan ("exercises are planned in ...").
 PLANNED_AFTER = re.compile(
     r"\W*(is|are)\s+(scheduled|planned|due|set|expected|to\s+be\s+held)\b", re.IGNORECASE
+)
+#: Offices opened both ways: "reopen embassies in our respective capitals".
+RECIPROCAL = re.compile(
+    r"\b(respective|each\s+other['’]?s?|one\s+another['’]?s?|reciprocal(ly)?)\b", re.IGNORECASE
 )
 #: Plans under negotiation rather than only announced: an office is ``in_talks``.
 IN_TALKS = re.compile(
@@ -291,7 +295,7 @@ NO_PLACE_BEFORE = frozenset({"criticism", "territorial_claim", "accession"})
 #: A wire-copy dateline opening a paragraph: "TALLINN, March 14 (Baltic Wire) - ".
 DATELINE = re.compile(
     r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+)*(?:,\s*[A-Z][\w.'’\- ]{0,30}?)*"
-    r"(?:\s*\([^)\n]{1,40}\))?\s+[-–—]{1,2}\s+"
+    r"(?:\s*\([^)\n]{1,40}\))?\s+(?:[-–—]{1,2}|•)\s+"
 )
 #: Where a sentence divides into clauses that report separate events.
 CLAUSE_BREAK = re.compile(
