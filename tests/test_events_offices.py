@@ -46,3 +46,19 @@ def test_a_dateline_city_is_not_the_owner_of_an_office(finder: PlaceFinder) -> N
     text = "NAIROBI • Taiwan has opened a representative office in Somalia."
     found = offices(text, finder)
     assert all(org != "KEN" for org, _, _ in found)
+
+
+def test_a_second_office_in_another_city_is_its_own_office(finder: PlaceFinder) -> None:
+    text = (
+        "Japan opened an embassy in Abu Dhabi on Tuesday.\n\n"
+        "Japan will also open a consulate in Dubai next year."
+    )
+    extraction = extract(article_from_text(text, published=PUBLISHED), finder=finder)
+    cities = sorted(o.city for o in extraction.offices if o.org == "JPN")
+    assert len(cities) == 2
+    assert cities[0] == "Abu Dhabi"
+
+
+def test_a_colon_dateline_names_no_actor(finder: PlaceFinder) -> None:
+    text = "Abu Dhabi: Israel opened an embassy in the Gulf on Tuesday."
+    assert all(org != "ARE" for org, _, _ in offices(text, finder))

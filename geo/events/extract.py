@@ -271,6 +271,8 @@ def _index_by_prefix(
 _ALWAYS_TRIED, _TRIED_BY_PREFIX = _index_by_prefix(_COMPILED)
 _WORDS = re.compile(r"[^\W\d_]+")
 _LINE_START = re.compile(r"^(?=\S)", re.MULTILINE)
+#: Places an office's host city may be: a city, or a city-state emirate or province ("Dubai").
+_CITY_KINDS = frozenset({"city", "admin1"})
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
@@ -850,7 +852,7 @@ class _Extractor:
 
     def run(self) -> Extraction:
         events: dict[tuple[int, str], Event] = {}
-        offices: dict[tuple[str, str], _OfficeReport] = {}
+        offices: dict[tuple[str, str, str], _OfficeReport] = {}
         sentences = split_sentences(self.text)
         self.dates = SentenceDates(self.text, sentences, self.article.published)
         for index, sentence in enumerate(sentences):
@@ -878,7 +880,7 @@ class _Extractor:
         )
 
     def _event(
-        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str], _OfficeReport]
+        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str, str], _OfficeReport]
     ) -> Event | None:
         kind, text, sentence = match.trigger.type, self.text, ctx.sentence
         clause = ctx.clause_of(match.start)
@@ -1017,7 +1019,7 @@ class _Extractor:
         country = self._host_country(hosts[0]) if hosts else None
         if not org or country is None:
             return None
-        city = hosts[0] if hosts[0].kind == "city" else None
+        city = hosts[0] if hosts[0].kind in _CITY_KINDS else None
         self.office_memory = (org, country.id, city.name if city else "")
         return org, country, city
 
@@ -1042,7 +1044,7 @@ class _Extractor:
 
     def _add_office(
         self,
-        offices: dict[tuple[str, str], _OfficeReport],
+        offices: dict[tuple[str, str, str], _OfficeReport],
         org: str,
         host: Place,
         city: Place | None,
@@ -1050,10 +1052,15 @@ class _Extractor:
         since: datetime.date | None,
     ) -> None:
         point = (city or host).point
-        report = offices.get((org, host.id))
+        report = offices.get((org, host.id, ""))
+        if report is not None and city is not None and report.city not in {"", city.name}:
+            report = offices.get((org, host.id, city.name))  # a second office in another city
+            key = (org, host.id, city.name)
+        else:
+            key = (org, host.id, "")
         if report is None:
             city_name = city.name if city else ""
-            offices[(org, host.id)] = _OfficeReport(org, host.id, city_name, point, status, since)
+            offices[key] = _OfficeReport(org, host.id, city_name, point, status, since)
             return
         if _STATUS_RANK[status] > _STATUS_RANK[report.status]:
             report.status = status
@@ -1062,7 +1069,7 @@ class _Extractor:
         report.since = report.since or since
 
     def _stated_offices(
-        self, ctx: _Context, body: int, offices: dict[tuple[str, str], _OfficeReport]
+        self, ctx: _Context, body: int, offices: dict[tuple[str, str, str], _OfficeReport]
     ) -> None:
         """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
         text, end = self.text, ctx.sentence.end
@@ -1094,7 +1101,7 @@ class _Extractor:
                 for host in self._hosts(host_from, clause[1], first_only=named):
                     country = self._host_country(host)
                     if org and country is not None and self._alpha3(country) != org:
-                        city = host if host.kind == "city" else None
+                        city = host if host.kind in _CITY_KINDS else None
                         self._add_office(offices, org, country, city, status, None)
                         self.office_memory = (org, country.id, city.name if city else "")
 
@@ -1130,10 +1137,10 @@ class _Extractor:
             return [], host_from
         return orgs, host_from
 
-    def _office_records(self, offices: dict[tuple[str, str], _OfficeReport]) -> list[Office]:
+    def _office_records(self, offices: dict[tuple[str, str, str], _OfficeReport]) -> list[Office]:
         return [
             Office(
-                id=stable_id("of", report.org, report.host),
+                id=stable_id("of", report.org, report.host, *key[2:3] if key[2] else ()),
                 org=report.org,
                 host_place_id=report.host,
                 city=report.city,
@@ -1143,7 +1150,7 @@ class _Extractor:
                 geometry=Point(report.point),
                 origin="extracted",
             )
-            for report in offices.values()
+            for key, report in offices.items()
         ]
 
 

@@ -296,6 +296,8 @@ NO_PLACE_BEFORE = frozenset({"criticism", "territorial_claim", "accession"})
 DATELINE = re.compile(
     r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+)*(?:,\s*[A-Z][\w.'’\- ]{0,30}?)*"
     r"(?:\s*\([^)\n]{1,40}\))?\s+(?:[-–—]{1,2}|•)\s+"
+    # or a place name and a colon: "Beirut: ", "Abu Dhabi: "
+    r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}:\s+"
 )
 #: Where a sentence divides into clauses that report separate events.
 CLAUSE_BREAK = re.compile(
