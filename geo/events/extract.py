@@ -99,14 +99,29 @@ visits, agreements, offices and criticism never happen at sea. Phrases: "in the 
 is the last sea or strait named before; "the islands", "the strait" the last island group or
 strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
 (or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
-Y" the sea between them (:func:`sea_between`); "X airspace" is country X.
+Y" the sea between them (:func:`sea_between`); "X airspace" is country X. A seat of government
+is its capital ("at the White House"). When none of these gives a place (``place_basis``
+``stated``), an attack, incursion or patrol takes the first place after its trigger, however
+governed (``approximate``: the region named beside a village the gazetteer lacks); then any
+event but a statement takes the last locative place of the sentence before in its paragraph
+(``nearby``), then the article's dateline city or first lead place (``article``); a statement
+with none is placed at its author's capital (``capital``). An attack on several named places
+gives one event per place.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
 ignoring dates right after a reporting verb ("said on Thursday": the report's date, except
 for criticism, which is a statement) and dates in relative clauses; "on Thursday and Friday" is
-one range. Without one, the date is :func:`geo.text.dates.date_of_sentence`'s: the publication day
-with precision ``unknown``. Plans lose dates that ended before publication.
+one range (``date_basis`` ``stated``). Without one, the rest of the sentence (``sentence``),
+then the paragraph (``paragraph``, :mod:`geo.events.dating`), then the month of publication up to
+its day (``publication``, precision ``month``) date it; a plan without a date stays undated
+(``none``). Plans lose dates that ended before publication. An event ending ten days or more
+before publication has ``role="context"``.
+
+Tellings of one occurrence in several sentences (headline, lead, body) are merged into one
+event (:mod:`geo.events.tellings`). A clause that states a habit, trend or tally
+("regularly", "in recent weeks", "a string of": :data:`geo.events.lexicon.HABITUAL`) gives no
+event.
 
 Confidence is ``0.45 × trigger weight + 0.2 (actors found) + 0.2 (a place found) + 0.1, 0.08
 or 0.05 (day, month, year precision) + 0.05``, times 0.9 for plans, within 0.05–0.99.
@@ -114,11 +129,13 @@ or 0.05 (day, month, year precision) + 0.05``, times 0.9 for plans, within 0.05�
 Offices come from opening triggers (``open`` when it happened, ``in_talks`` when talks or
 discussions are named, else ``proposed``), from statements that an office exists ("NATO has
 liaison offices in Ukraine and Vienna": one ``open`` office per host) or closed, and from
-named embassies ("the Australian Embassy in Manila"). The organisation is the one named next
+named embassies ("the Australian Embassy in Manila", "Mexico's embassy in Lima", "Russian and
+Chinese embassy officials in Seoul", "the Embassy of Saudi Arabia in Damascus"); offices opened
+"in our respective capitals" are recorded both ways. The organisation is the one named next
 to the office word, the subject for "its embassy", and the last office's for "the office";
 the host is the place after the office word (its country, with the city when it is a city),
 else the last office's host or the subject country. One article gives one office per
-organisation and host, with the most advanced status.
+organisation and host (and per named city when it names two), with the most advanced status.
 """
 
 from __future__ import annotations
