@@ -106,6 +106,12 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),
         ("Rebels have seized a string of border posts in recent weeks.", "armed_attack"),
         ("Chinese jets have occasionally entered the zone in recent years.", "incursion"),
+        # other senses: warnings that are not statements, claims of attacks, circumstances
+        ("The destroyer fired warning shots at the fishing boat.", "armed_attack"),
+        ("The destroyer fired warning shots at the fishing boat.", "criticism"),
+        ("An airborne warning and control aircraft tracked the bombers.", "criticism"),
+        ("The militia claims a drone strike near the airport.", "territorial_claim"),
+        ("Two soldiers died in a blast while they were patrolling the border.", "patrol"),
         # purposes are not events
         ("The base was set up to deter China from attacking the islands.", "armed_attack"),
     ],

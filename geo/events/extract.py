@@ -535,6 +535,8 @@ class _Extractor:
             return False
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
             return False
+        if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
+            return False
         if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
             return False
         words = _WORD.findall(before)

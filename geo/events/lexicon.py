@@ -109,7 +109,12 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
         r"air[- ]raid|school|fitness)\W*$",
         re.IGNORECASE,
     ),
-    "patrol": re.compile(r"\b(police|border police|foot|community|neighbourhood)\W*$", re.I),
+    "patrol": re.compile(
+        r"\b(police|border police|foot|community|neighbourhood)\W*$"
+        # a circumstance, not the news: "killed while they were patrolling"
+        r"|\b(while|when|as)\s+(\w+\s+){0,2}(were|was)\s+$",
+        re.I,
+    ),
     "armed_attack": re.compile(
         r"\b(practis\w*|practic\w*|simulat\w*|rehears\w*)\b[^,.;]*$|\b(mock|heart|panic|asthma)\W*$",
         re.IGNORECASE,
@@ -122,12 +127,20 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
     "accession": re.compile(r"\b(is|are|was|were|be|been)\s+$", re.IGNORECASE),
     "criticism": re.compile(r"\b(early|storm|weather|flood|profit)[- ]?$", re.IGNORECASE),
 }
+#: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
+NOT_AN_ATTACK = re.compile(r"\bwarning\s+(shots?|flares?|fire)\b", re.IGNORECASE)
 #: Text right after a match that makes it another sense of the word, per event type.
 EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
     "territorial_claim": re.compile(
-        r"^\W*(responsibility|credit|victory|the\s+lives?|lives|that|to\s+have|asylum)\b", re.I
+        r"^\W*(responsibility|credit|victory|the\s+lives?|lives|that|to\s+have|asylum|"
+        r"(?:a\s+|an\s+|the\s+)?(?:missile|rocket|drone|attack|strike|barrage|hit|shoot))\b",
+        re.I,
     ),
-    "criticism": re.compile(r"^\W*(his|her|its|their)\s+own\b", re.IGNORECASE),
+    "criticism": re.compile(
+        r"^\W*((his|her|its|their)\s+own|shots?|flares?|lights?|signs?|labels?|sirens?|"
+        r"systems?|and\s+control)\b",
+        re.IGNORECASE,
+    ),
     "patrol": re.compile(
         r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b",
         re.IGNORECASE,
