@@ -62,3 +62,8 @@ def test_a_second_office_in_another_city_is_its_own_office(finder: PlaceFinder) 
 def test_a_colon_dateline_names_no_actor(finder: PlaceFinder) -> None:
     text = "Abu Dhabi: Israel opened an embassy in the Gulf on Tuesday."
     assert all(org != "ARE" for org, _, _ in offices(text, finder))
+
+
+def test_the_embassy_of_a_country_resuming_work_is_open(finder: PlaceFinder) -> None:
+    text = "The Embassy of Qatar in Damascus announced on Monday the resumption of its operations."
+    assert ("QAT", "SYR", "open") in offices(text, finder)

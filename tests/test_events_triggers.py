@@ -56,12 +56,18 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The Cobra Gold exercises opened on Monday in Thailand.", "exercise"),
         # buildup
         ("Some 2,000 troops have been sent to the border with Venezuela.", "buildup"),
+        (
+            "Three hundred Rwandan police officers left Rwanda on Monday, June 3, for Haiti.",
+            "buildup",
+        ),
         ("The army is reinforcing its presence in the Cauca region.", "buildup"),
         # visit
         ("The foreign minister was welcomed on arrival in Riyadh on Tuesday.", "visit"),
         # talks
         ("Peace talks hosted by Qatar concluded in Doha on Friday.", "talks"),
         ("The president spoke with his French counterpart on Monday.", "talks"),
+        ("The president spoke on Friday with the Polish prime minister.", "talks"),
+        ("The government was negotiating a truce with the rebels in Doha.", "talks"),
         ("The ambassador presented his credentials to the president in Caracas.", "talks"),
         # accession
         ("Bogota and Caracas restored diplomatic relations on Monday.", "accession"),
@@ -86,6 +92,8 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ),
         # criticism
         ("Hanoi strongly protests the violation of its waters.", "criticism"),
+        ("The United States imposed sanctions on the militia's commander.", "criticism"),
+        ("Beijing said it had sanctioned two American defence firms.", "criticism"),
         ("The Czech ambassador is being summoned to the foreign ministry in Moscow.", "criticism"),
         ("Denmark's prime minister called the proposal absurd.", "criticism"),
     ],

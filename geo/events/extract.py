@@ -531,7 +531,9 @@ class _Extractor:
         trigger, text, kind = match.trigger, self.text, match.trigger.type
         before = text[max(sentence_start, match.start - 60) : match.start]
         after = text[match.end : min(sentence_end, match.end + 60)]
-        if kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before):
+        excluded = kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before)
+        # "was met with" is no meeting, but "was negotiating" is talks
+        if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
             return False
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
             return False
@@ -1027,7 +1029,12 @@ class _Extractor:
     ) -> tuple[str, Place, Place | None] | None:
         word = list(lx.OFFICE_WORD.finditer(self.text, match.start, match.end))[-1]
         org = self._office_org(match.start, clause, word.start())
-        hosts = self._hosts(word.end(), clause[1], first_only=True)
+        named, host_from = self._named_office(word.start(), word.end())
+        if named and not org:  # "the Embassy of Qatar in Doha"
+            org = named[0]
+        else:
+            host_from = word.end()
+        hosts = self._hosts(host_from, clause[1], first_only=True)
         if not hosts and self.office_memory is not None and org == self.office_memory[0]:
             remembered = self.gaz.get(self.office_memory[1])
             hosts = [remembered] if remembered else []

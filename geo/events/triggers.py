@@ -531,7 +531,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("buildup", "(reinforc*|increas*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
-    Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...4 for", 0.6, ("noun",)),
+    Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...6 for", 0.6, ("noun",)),
     # visit
     Trigger("visit", "(visit|trip|tour) (to|of)", 0.6, ("place_object", "noun"), context=OFFICIAL),
     Trigger(
@@ -546,7 +546,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
-    Trigger("talks", "(spoke|speak*|talked) with", 0.6, context=OFFICIAL),
+    Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
         "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
     ),
@@ -599,6 +599,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     # criticism
     Trigger("criticism", "protests", 0.7),
+    Trigger(
+        "criticism",
+        "(impos*|slap*|announc*|introduc*|levy*|levied|expand*|tighten*) ...4 sanctions",
+        0.8,
+    ),
+    Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",)),
+    Trigger("criticism", "(sanctioned|sanctioning)", 0.75),
     Trigger(
         "criticism",
         "(register*|deliver*|sent|send*|convey*|express*|lodg*) ...3 (protest*|objection*|"
