@@ -187,3 +187,15 @@ def test_an_earlier_event_cited_as_context_stays_apart(finder: PlaceFinder) -> N
     )
     events = of_type(run(text, finder), "armed_attack")
     assert sorted(e.role for e in events) == ["context", "main"]
+
+
+def test_an_article_without_a_lead_place_places_events_in_its_main_country(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Militants kill soldiers in raid\n\n"
+        "Al-Shabaab fighters attacked a Somali army base on Friday, killing ten soldiers, "
+        "a commander said.\n\nThe army said Somalia would hold the base."
+    )
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert (event.place_names, event.place_basis) == (("Somalia",), "article")

@@ -763,7 +763,8 @@ class _Extractor:
         """Return the article's own place: its dateline city, else the lead's first place.
 
         The lead is the headline and the first paragraph; its first locative place that is
-        not a country (or, for events at sea, a sea) is where the article's news happens. A
+        not a country (or, for events at sea, a sea) is where the article's news happens; an
+        article naming none is placed in its main country (:meth:`_main_country`). A
         place where something was said ("officials in Beijing said") is not taken.
         """
         if self._article_place is None:
@@ -794,9 +795,29 @@ class _Extractor:
                 found.setdefault("sea", (mention.start, place))
             elif place.kind != "country" and self._is_locative(mention.start):
                 found.setdefault("land", (mention.start, place))
+        main = self._main_country()
+        if main is not None:
+            found.setdefault("land", (-1, main))
         if "land" in found:
             found.setdefault("sea", found["land"])
         return found
+
+    def _main_country(self) -> Place | None:
+        """Return the country most of the article's places lie in (its demonyms count too)."""
+        votes: dict[str, int] = {}
+        for mention in self.places:
+            for code in mention.place.country_codes[:1]:
+                votes[code] = votes.get(code, 0) + 1
+        for actor in self.actors:
+            if actor.kind == "demonym":
+                code = self.gaz.alpha2_by_alpha3.get(actor.code, "")
+                votes[code] = votes.get(code, 0) + 1
+        votes.pop("", None)
+        if not votes:
+            return None
+        best = max(votes, key=lambda code: (votes[code], code))
+        place_id = country_ids(self.gaz).get(best)
+        return self.gaz.get(place_id) if place_id else None
 
     # -- dates ------------------------------------------------------------------------------
 
@@ -911,6 +932,9 @@ class _Extractor:
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)
+        main = place_basis == "article" and places and places[0].kind == "country"
+        if main and actors and self._alpha3(places[0]) not in actors:
+            places, place_basis = [], "none"  # the article's main country takes no part
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._opening_office(match, clause, actors)
@@ -931,7 +955,7 @@ class _Extractor:
         if kind in lx.HOST_TYPES:
             hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
             actors += [self._alpha3(p) for p in hosts]
-        if kind == "territorial_claim":  # a claimed country is not a claimant
+        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
             claimed = {self._alpha3(p) for p in places if p.kind == "country"}
             actors = [a for a in actors if a not in claimed]
         actors = [a for a in dict.fromkeys(actors) if a]

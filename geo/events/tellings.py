@@ -144,8 +144,9 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     if info is not None and other.place_ids and _coarse(fine, info) and not _coarse(other, info):
         fine, other = other, fine
     ids = dict(zip(fine.place_ids, fine.place_names, strict=True))
-    for place_id, name in zip(other.place_ids, other.place_names, strict=True):
-        ids.setdefault(place_id, name)
+    if not ids or other.place_basis in {"stated", "approximate"}:  # not a borrowed place
+        for place_id, name in zip(other.place_ids, other.place_names, strict=True):
+            ids.setdefault(place_id, name)
     dated = min((first, second), key=_date_rank)
     date_basis = dated.date_basis
     if dated.span != told.span and date_basis in {"stated", "sentence"}:
