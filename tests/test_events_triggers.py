@@ -96,6 +96,18 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("Beijing said it had sanctioned two American defence firms.", "criticism"),
         ("The Czech ambassador is being summoned to the foreign ministry in Moscow.", "criticism"),
         ("Denmark's prime minister called the proposal absurd.", "criticism"),
+        ("Turkey blamed the militants for the bombing in Ankara.", "criticism"),
+        ("Vietnam and Malaysia rejected China's new national map.", "criticism"),
+        # attacks told by what landed
+        (
+            "Two mortar shells fired from Myanmar landed inside Bangladesh on Sunday.",
+            "armed_attack",
+        ),
+        # an embassy ceremony opens it
+        (
+            "Officials attended a flag-raising ceremony at the Cuban embassy in Washington.",
+            "office_opening",
+        ),
     ],
 )
 def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -> None:

@@ -494,6 +494,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    Trigger(
+        "armed_attack",
+        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...8 "
+        "(landed|fell|struck|hit|exploded)",
+        0.7,
+        ("noun",),
+    ),
     # incursion
     Trigger(
         "incursion",
@@ -582,6 +589,12 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("office_opening", f"(elevat*|elevation|upgrad*) (of)? ...3 {_OFFICE}", 0.7),
+    Trigger(
+        "office_opening",
+        f"(flag-raising|flag_raising|inauguration|inaugural|opening) ceremon(y|ies) ...6 {_OFFICE}",
+        0.7,
+        ("noun",),
+    ),
     # territorial claim
     Trigger(
         "territorial_claim",
@@ -606,6 +619,15 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",)),
     Trigger("criticism", "(sanctioned|sanctioning)", 0.75),
+    Trigger("criticism", "blame* ...4 for", 0.75),
+    Trigger("criticism", "(fumed|lash*_out|hit*_out_at|hits_out_at)", 0.75),
+    Trigger(
+        "criticism",
+        "reject* ...4 (claim*|map*|move*|decision*|plan*|demand*|proposal*|annexation|"
+        "referendum|law)",
+        0.7,
+    ),
+    Trigger("criticism", "alleg* that", 0.6),
     Trigger(
         "criticism",
         "(register*|deliver*|sent|send*|convey*|express*|lodg*) ...3 (protest*|objection*|"
