@@ -199,3 +199,15 @@ def test_an_article_without_a_lead_place_places_events_in_its_main_country(
     )
     (event,) = of_type(run(text, finder), "armed_attack")
     assert (event.place_names, event.place_basis) == (("Somalia",), "article")
+
+
+def test_attacks_by_one_side_told_far_apart_without_places_stay_apart(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Border tensions rise\n\n"
+        "Israeli jets struck targets in Sidon on Monday.\n\n"
+        "Residents said the town was calm by evening.\n\n"
+        "Israeli artillery later shelled farmland, the army said."
+    )
+    assert len(of_type(run(text, finder), "armed_attack")) == 2

@@ -38,6 +38,10 @@ SAME_PLACE_KM = 40.0
 #: or the headline.
 NEXT_SENTENCE_CHARS = 3
 
+#: Types whose tellings without a place of their own join only the headline or the next
+#: sentence: one article often reports several attacks by one side in different places.
+PLACE_BOUND_TYPES = frozenset({"armed_attack"})
+
 #: How well founded a date is, best first.
 BASIS_RANK: dict[str, int] = {
     "stated": 0,
@@ -106,7 +110,7 @@ def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
     adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
     if not both:
         same_agent = bool(first.actors and second.actors and first.actors[0] == second.actors[0])
-        return adjacent or same_agent
+        return adjacent or (same_agent and first.type not in PLACE_BOUND_TYPES)
     return adjacent and (_contains(first, second, info) or _contains(second, first, info))
 
 
