@@ -451,7 +451,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_attack",
         "(shot|shoot*|bring*|brought) down ...4 "
-        "(drone*|aircraft|jet*|plane*|helicopter*|balloon*|missile*)",
+        "(aircraft|jet*|plane*|helicopter*|balloon*|airship*)",  # drones, missiles: interceptions
         0.8,
     ),
     Trigger(
@@ -496,8 +496,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
     Trigger(
         "armed_attack",
-        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...8 "
-        "(landed|fell|struck|hit|exploded)",
+        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...6 (landed|exploded)",
         0.7,
         ("noun",),
     ),
