@@ -152,7 +152,7 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
 NON_STATE_SPEAKERS = re.compile(
     r"\b(analysts?|experts?|economists?|commentators?|investors?|observers?|scientists?|"
     r"residents?|shopkeepers?|critics|compan(y|ies)|firms?|corporations?|brokerages?|"
-    r"forecasters?|meteorolog\w*|weather)\b",
+    r"forecasters?|meteorolog\w*|weather|IMF|World\s+Bank|central\s+banks?|fund)\b",
     re.IGNORECASE,
 )
 #: Verbs that attribute a statement: a date right after one dates the report, not the event.
