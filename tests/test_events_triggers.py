@@ -132,6 +132,8 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("An airborne warning and control aircraft tracked the bombers.", "criticism"),
         ("The militia claims a drone strike near the airport.", "territorial_claim"),
         ("Two soldiers died in a blast while they were patrolling the border.", "patrol"),
+        # an event told before is not told again
+        ("That meeting ended without a signed agreement.", "talks"),
         # lenders warn about economies, not states
         ("The IMF cut its growth forecast, warning of risks from the war.", "criticism"),
         # purposes are not events

@@ -223,6 +223,7 @@ class _Context:
 _STATUS_RANK: dict[str, int] = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+_DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
 
@@ -549,6 +550,8 @@ class _Extractor:
             and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
         ):
             return False  # "a claim", "Tokyo's claim": a noun, not the verb
+        if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
+            return False  # "that meeting ended ...": an event told before, not a new one
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
             return False
         if _hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
