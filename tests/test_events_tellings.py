@@ -157,3 +157,57 @@ def test_the_calendar_vocabulary() -> None:
     assert MONTH_NUMBERS["december"] == 12
     assert WEEKDAYS[0] == "monday"
     assert {"may", "sunday", "jan"} <= MONTHS_AND_WEEKDAYS
+
+
+def test_a_placeless_event_takes_the_dateline_city(finder: PlaceFinder) -> None:
+    text = (
+        "Rivals agree to talks\n\n"
+        "NAIROBI, May 14 (Savanna Wire) - The two governments held talks on Tuesday, "
+        "officials said."
+    )
+    (event,) = of_type(run(text, finder), "talks")
+    assert event.place_names == ("Nairobi",)
+    assert event.place_basis == "article"
+
+
+def test_a_placeless_event_takes_the_lead_place(finder: PlaceFinder) -> None:
+    text = (
+        "Clashes near Goma as rebels advance\n\n"
+        "Army units fought rebels in Goma on Monday.\n\n"
+        "The rebels deployed more fighters on Tuesday, a spokesman said."
+    )
+    (event,) = of_type(run(text, finder), "buildup")
+    assert event.place_names == ("Goma",)
+
+
+def test_an_earlier_event_cited_as_context_stays_apart(finder: PlaceFinder) -> None:
+    text = (
+        "Insurgents attacked the town of Palma on Monday, killing four people.\n\n"
+        "A militant attack on Palma in March 2023 killed dozens of residents."
+    )
+    events = of_type(run(text, finder), "armed_attack")
+    assert sorted(e.role for e in events) == ["context", "main"]
+
+
+def test_an_article_without_a_lead_place_places_events_in_its_main_country(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Militants kill soldiers in raid\n\n"
+        "Al-Shabaab fighters attacked a Somali army base on Friday, killing ten soldiers, "
+        "a commander said.\n\nThe army said Somalia would hold the base."
+    )
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert (event.place_names, event.place_basis) == (("Somalia",), "article")
+
+
+def test_attacks_by_one_side_told_far_apart_without_places_stay_apart(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Border tensions rise\n\n"
+        "Israeli jets struck targets in Sidon on Monday.\n\n"
+        "Residents said the town was calm by evening.\n\n"
+        "Israeli artillery later shelled farmland, the army said."
+    )
+    assert len(of_type(run(text, finder), "armed_attack")) == 2

@@ -133,7 +133,7 @@ def load_event_gold(directory: Path = GOLD_DIR) -> list[GoldArticle]:
 
 
 #: Place bases of an event whose own sentence names no place (:class:`geo.records.Event`).
-_BORROWED_PLACE = frozenset({"nearby", "capital"})
+_BORROWED_PLACE = frozenset({"nearby", "article", "capital"})
 
 
 def _places_ok(gold: GoldEvent, event: Event, gazetteer: Gazetteer) -> bool:

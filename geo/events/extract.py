@@ -99,14 +99,29 @@ visits, agreements, offices and criticism never happen at sea. Phrases: "in the 
 is the last sea or strait named before; "the islands", "the strait" the last island group or
 strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
 (or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
-Y" the sea between them (:func:`sea_between`); "X airspace" is country X.
+Y" the sea between them (:func:`sea_between`); "X airspace" is country X. A seat of government
+is its capital ("at the White House"). When none of these gives a place (``place_basis``
+``stated``), an attack, incursion or patrol takes the first place after its trigger, however
+governed (``approximate``: the region named beside a village the gazetteer lacks); then any
+event but a statement takes the last locative place of the sentence before in its paragraph
+(``nearby``), then the article's dateline city or first lead place (``article``); a statement
+with none is placed at its author's capital (``capital``). An attack on several named places
+gives one event per place.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
 ignoring dates right after a reporting verb ("said on Thursday": the report's date, except
 for criticism, which is a statement) and dates in relative clauses; "on Thursday and Friday" is
-one range. Without one, the date is :func:`geo.text.dates.date_of_sentence`'s: the publication day
-with precision ``unknown``. Plans lose dates that ended before publication.
+one range (``date_basis`` ``stated``). Without one, the rest of the sentence (``sentence``),
+then the paragraph (``paragraph``, :mod:`geo.events.dating`), then the month of publication up to
+its day (``publication``, precision ``month``) date it; a plan without a date stays undated
+(``none``). Plans lose dates that ended before publication. An event ending ten days or more
+before publication has ``role="context"``.
+
+Tellings of one occurrence in several sentences (headline, lead, body) are merged into one
+event (:mod:`geo.events.tellings`). A clause that states a habit, trend or tally
+("regularly", "in recent weeks", "a string of": :data:`geo.events.lexicon.HABITUAL`) gives no
+event.
 
 Confidence is ``0.45 × trigger weight + 0.2 (actors found) + 0.2 (a place found) + 0.1, 0.08
 or 0.05 (day, month, year precision) + 0.05``, times 0.9 for plans, within 0.05–0.99.
@@ -114,11 +129,13 @@ or 0.05 (day, month, year precision) + 0.05``, times 0.9 for plans, within 0.05�
 Offices come from opening triggers (``open`` when it happened, ``in_talks`` when talks or
 discussions are named, else ``proposed``), from statements that an office exists ("NATO has
 liaison offices in Ukraine and Vienna": one ``open`` office per host) or closed, and from
-named embassies ("the Australian Embassy in Manila"). The organisation is the one named next
+named embassies ("the Australian Embassy in Manila", "Mexico's embassy in Lima", "Russian and
+Chinese embassy officials in Seoul", "the Embassy of Saudi Arabia in Damascus"); offices opened
+"in our respective capitals" are recorded both ways. The organisation is the one named next
 to the office word, the subject for "its embassy", and the last office's for "the office";
 the host is the place after the office word (its country, with the city when it is a city),
 else the last office's host or the subject country. One article gives one office per
-organisation and host, with the most advanced status.
+organisation and host (and per named city when it names two), with the most advanced status.
 """
 
 from __future__ import annotations
@@ -216,6 +233,7 @@ class _Context:
 
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+_DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
 
@@ -280,6 +298,9 @@ def _index_by_prefix(
 
 _ALWAYS_TRIED, _TRIED_BY_PREFIX = _index_by_prefix(_COMPILED)
 _WORDS = re.compile(r"[^\W\d_]+")
+_LINE_START = re.compile(r"^(?=\S)", re.MULTILINE)
+#: Places an office's host city may be: a city, or a city-state emirate or province ("Dubai").
+_CITY_KINDS = frozenset({"city", "admin1"})
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
@@ -324,8 +345,18 @@ class _Extractor:
         self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
+        self._article_place: dict[str, tuple[int, Place]] | None = None
         self.voice = self._voice(finder)
-        self.actors = self._actor_mentions()
+        datelines = [
+            d.span()
+            for d in (
+                lx.DATELINE.match(self.text, m.start()) for m in _LINE_START.finditer(self.text)
+            )
+            if d is not None
+        ]
+        self.actors = [  # "MOGADISHU -" says where the reporter is, not who acts
+            a for a in self._actor_mentions() if not any(s <= a.start < e for s, e in datelines)
+        ]
         self.actor_starts = [a.start for a in self.actors]
         # Dates found in a clause, kept: every trigger of one clause asks for the same span.
         self._dates_of: dict[tuple[int, int, bool], list[DateMention]] = {}
@@ -537,9 +568,13 @@ class _Extractor:
         trigger, text, kind = match.trigger, self.text, match.trigger.type
         before = text[max(sentence_start, match.start - 60) : match.start]
         after = text[match.end : min(sentence_end, match.end + 60)]
-        if kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before):
+        excluded = kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before)
+        # "was met with" is no meeting, but "was negotiating" is talks
+        if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
             return False
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
+            return False
+        if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
             return False
         if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
             return False
@@ -551,6 +586,8 @@ class _Extractor:
             and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
         ):
             return False  # "a claim", "Tokyo's claim": a noun, not the verb
+        if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
+            return False  # "that meeting ended ...": an event told before, not a new one
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
             return False
         if _hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
@@ -711,8 +748,10 @@ class _Extractor:
         basis: PlaceBasis = "stated"
         if not candidates and kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
             candidates, basis = self._approximate_place(match, clause, mentions), "approximate"
-        if not candidates and kind in _NEARBY_PLACE_TYPES:
+        if not candidates and kind != "criticism":
             candidates, basis = self._place_nearby(ctx), "nearby"
+        if not candidates and kind != "criticism":
+            candidates, basis = self._place_of_article(kind, ctx.sentence), "article"
         if not candidates:
             return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
@@ -758,6 +797,66 @@ class _Extractor:
             if self._is_locative(m.start) and m.place.kind not in {"country"}
         ]
         return [(ctx.sentence.start + len(self.text), earlier[-1].place)] if earlier else []
+
+    def _place_of_article(self, kind: str, sentence: Sentence) -> list[tuple[int, Place]]:
+        """Return the article's own place: its dateline city, else the lead's first place.
+
+        The lead is the headline and the first paragraph; its first locative place that is
+        not a country (or, for events at sea, a sea) is where the article's news happens; an
+        article naming none is placed in its main country (:meth:`_main_country`). A
+        place where something was said ("officials in Beijing said") is not taken.
+        """
+        if self._article_place is None:
+            self._article_place = self._find_article_place()
+        found = self._article_place.get("sea" if kind in lx.MARITIME_TYPES else "land")
+        if found is None:
+            return []
+        position = found[0]
+        if sentence.start <= position < sentence.end and lx.REPORTING.search(
+            self.text, position, min(sentence.end, position + 40)
+        ):
+            return []  # "officials in Beijing said ...": where it was said, not where it happened
+        return [(len(self.text) * 2, found[1])]
+
+    def _find_article_place(self) -> dict[str, tuple[int, Place]]:
+        found: dict[str, tuple[int, Place]] = {}
+        starts = [0, *(m.end() for m in re.finditer(r"\n\s*", self.text[:400]))]
+        datelines = (lx.DATELINE.match(self.text, start) for start in starts[:4])
+        dateline = next((d for d in datelines if d is not None), None)
+        lead_end = self.text.find("\n", self.text.find("\n\n") + 2)
+        lead_end = len(self.text) if lead_end == -1 else lead_end
+        for mention in self._places_from(0, lead_end):
+            place = mention.place
+            in_dateline = dateline is not None and mention.end <= dateline.end()
+            if in_dateline and place.kind == "city":
+                found.setdefault("land", (mention.start, place))
+            elif place.kind in SEA_KINDS and self._is_locative(mention.start):
+                found.setdefault("sea", (mention.start, place))
+            elif place.kind != "country" and self._is_locative(mention.start):
+                found.setdefault("land", (mention.start, place))
+        main = self._main_country()
+        if main is not None:
+            found.setdefault("land", (-1, main))
+        if "land" in found:
+            found.setdefault("sea", found["land"])
+        return found
+
+    def _main_country(self) -> Place | None:
+        """Return the country most of the article's places lie in (its demonyms count too)."""
+        votes: dict[str, int] = {}
+        for mention in self.places:
+            for code in mention.place.country_codes[:1]:
+                votes[code] = votes.get(code, 0) + 1
+        for actor in self.actors:
+            if actor.kind == "demonym":
+                code = self.gaz.alpha2_by_alpha3.get(actor.code, "")
+                votes[code] = votes.get(code, 0) + 1
+        votes.pop("", None)
+        if not votes:
+            return None
+        best = max(votes, key=lambda code: (votes[code], code))
+        place_id = country_ids(self.gaz).get(best)
+        return self.gaz.get(place_id) if place_id else None
 
     # -- dates ------------------------------------------------------------------------------
 
@@ -837,7 +936,7 @@ class _Extractor:
 
     def run(self) -> Extraction:
         events: dict[tuple[int, str], Event] = {}
-        offices: dict[tuple[str, str], _OfficeReport] = {}
+        offices: dict[tuple[str, str, str], _OfficeReport] = {}
         sentences = split_sentences(self.text)
         self.dates = SentenceDates(self.text, sentences, self.article.published)
         for index, sentence in enumerate(sentences):
@@ -865,14 +964,19 @@ class _Extractor:
         )
 
     def _event(
-        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str], _OfficeReport]
+        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str, str], _OfficeReport]
     ) -> Event | None:
         kind, text, sentence = match.trigger.type, self.text, ctx.sentence
         clause = ctx.clause_of(match.start)
+        if lx.HABITUAL.search(text, clause[0], clause[1]):
+            return None  # a habit, a trend or a tally, not one occurrence
         lead = text[max(clause[0], match.start - 60) : match.end]
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)
+        main = place_basis == "article" and places and places[0].kind == "country"
+        if main and actors and self._alpha3(places[0]) not in actors:
+            places, place_basis = [], "none"  # the article's main country takes no part
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._opening_office(match, clause, actors)
@@ -885,11 +989,15 @@ class _Extractor:
                 in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
                 status = "in_talks" if in_talks else "proposed"
             self._add_office(offices, org, host, city, status, self.article.published)
+            if lx.RECIPROCAL.search(text, clause[0], clause[1]):  # "in our respective capitals"
+                home = self._country_place(org)
+                if home is not None and self._alpha3(host):
+                    self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
         if kind in lx.HOST_TYPES:
             hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
             actors += [self._alpha3(p) for p in hosts]
-        if kind == "territorial_claim":  # a claimed country is not a claimant
+        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
             claimed = {self._alpha3(p) for p in places if p.kind == "country"}
             actors = [a for a in actors if a not in claimed]
         actors = [a for a in dict.fromkeys(actors) if a]
@@ -978,14 +1086,21 @@ class _Extractor:
         ):
             return self.office_memory[0]
         subjects = [a for a in self.actors if clause[0] <= a.start < start and not a.locative]
-        return subjects[0].code if subjects else ""
+        if subjects:
+            return subjects[0].code
+        return self.office_memory[0] if self.office_memory else ""  # the article's last office
 
     def _opening_office(
         self, match: _Match, clause: tuple[int, int], actors: list[str]
     ) -> tuple[str, Place, Place | None] | None:
         word = list(lx.OFFICE_WORD.finditer(self.text, match.start, match.end))[-1]
         org = self._office_org(match.start, clause, word.start())
-        hosts = self._hosts(word.end(), clause[1], first_only=True)
+        named, host_from = self._named_office(word.start(), word.end())
+        if named and not org:  # "the Embassy of Qatar in Doha"
+            org = named[0]
+        else:
+            host_from = word.end()
+        hosts = self._hosts(host_from, clause[1], first_only=True)
         if not hosts and self.office_memory is not None and org == self.office_memory[0]:
             remembered = self.gaz.get(self.office_memory[1])
             hosts = [remembered] if remembered else []
@@ -996,7 +1111,7 @@ class _Extractor:
         country = self._host_country(hosts[0]) if hosts else None
         if not org or country is None:
             return None
-        city = hosts[0] if hosts[0].kind == "city" else None
+        city = hosts[0] if hosts[0].kind in _CITY_KINDS else None
         self.office_memory = (org, country.id, city.name if city else "")
         return org, country, city
 
@@ -1006,7 +1121,9 @@ class _Extractor:
         for mention in self.places:
             if not start <= mention.start < end:
                 continue
-            if first_only and self._preceding(mention.start) not in {"in", "at"}:
+            in_or_at = self._preceding(mention.start) in {"in", "at"}
+            of_place = lx.LOCATIVE_OF.search(self.text, max(0, mention.start - 60), mention.start)
+            if first_only and not in_or_at and of_place is None:  # "in the state of X"
                 break
             if mention.place.kind in {"country", "city", "admin1", "island_group"}:
                 found.append(mention.place)
@@ -1019,7 +1136,7 @@ class _Extractor:
 
     def _add_office(
         self,
-        offices: dict[tuple[str, str], _OfficeReport],
+        offices: dict[tuple[str, str, str], _OfficeReport],
         org: str,
         host: Place,
         city: Place | None,
@@ -1027,10 +1144,15 @@ class _Extractor:
         since: datetime.date | None,
     ) -> None:
         point = (city or host).point
-        report = offices.get((org, host.id))
+        report = offices.get((org, host.id, ""))
+        if report is not None and city is not None and report.city not in {"", city.name}:
+            report = offices.get((org, host.id, city.name))  # a second office in another city
+            key = (org, host.id, city.name)
+        else:
+            key = (org, host.id, "")
         if report is None:
             city_name = city.name if city else ""
-            offices[(org, host.id)] = _OfficeReport(org, host.id, city_name, point, status, since)
+            offices[key] = _OfficeReport(org, host.id, city_name, point, status, since)
             return
         if OFFICE_STATUS_RANK[status] > OFFICE_STATUS_RANK[report.status]:
             report.status = status
@@ -1039,7 +1161,7 @@ class _Extractor:
         report.since = report.since or since
 
     def _stated_offices(
-        self, ctx: _Context, body: int, offices: dict[tuple[str, str], _OfficeReport]
+        self, ctx: _Context, body: int, offices: dict[tuple[str, str, str], _OfficeReport]
     ) -> None:
         """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
         text, end = self.text, ctx.sentence.end
@@ -1064,21 +1186,53 @@ class _Extractor:
                 continue
             clause = ctx.clause_of(start)
             if named:
-                near = [a for a in self.actors if 0 < word.start() - a.end <= 2]
-                org = near[-1].code if near and text.startswith(" in ", word.end()) else ""
+                orgs, host_from = self._named_office(word.start(), word.end())
             else:
-                org = self._office_org(start, clause, word.start())
-            for host in self._hosts(word.end(), clause[1], first_only=named):
-                country = self._host_country(host)
-                if org and country is not None and self._alpha3(country) != org:
-                    city = host if host.kind == "city" else None
-                    self._add_office(offices, org, country, city, status, None)
-                    self.office_memory = (org, country.id, city.name if city else "")
+                orgs, host_from = [self._office_org(start, clause, word.start())], word.end()
+            for org in orgs:
+                for host in self._hosts(host_from, clause[1], first_only=named):
+                    country = self._host_country(host)
+                    if org and country is not None and self._alpha3(country) != org:
+                        city = host if host.kind in _CITY_KINDS else None
+                        self._add_office(offices, org, country, city, status, None)
+                        self.office_memory = (org, country.id, city.name if city else "")
 
-    def _office_records(self, offices: dict[tuple[str, str], _OfficeReport]) -> list[Office]:
+    def _named_office(self, word_start: int, word_end: int) -> tuple[list[str], int]:
+        """Return who a named embassy belongs to and where its host may be named.
+
+        "the Australian Embassy in Manila", "Mexico's embassy in Lima", "Russian and Chinese
+        embassy officials in Seoul", "the Embassy of Saudi Arabia in Damascus".
+        """
+        text, orgs = self.text, []
+        before = [a for a in self.actors if a.end <= word_start and word_start - a.end <= 3]
+        if before and text[before[-1].end : word_start] in {" ", "'s ", "’s "}:
+            chain = [before[-1]]
+            while True:
+                earlier = [a for a in self.actors if a.end <= chain[-1].start]
+                gap = text[earlier[-1].end : chain[-1].start] if earlier else ""
+                if not earlier or gap not in {" and ", ", ", ", and "}:
+                    break
+                chain.append(earlier[-1])
+            orgs = [a.code for a in reversed(chain)]
+        host_from = word_end
+        of = re.match(r"\s+of\s+(?:the\s+)?", text[word_end : word_end + 12])
+        if not orgs and of is not None:
+            after = [a for a in self.actors if a.start == word_end + of.end()]
+            if after:
+                orgs, host_from = [after[0].code], after[0].end
+        staff = re.match(
+            r"\s+(?:officials?|staff|diplomats?|building|compound|premises)\b",
+            text[host_from : host_from + 20],
+        )
+        host_from += staff.end() if staff else 0
+        if not re.match(r"\s+(?:in|at)\s", text[host_from : host_from + 5]):
+            return [], host_from
+        return orgs, host_from
+
+    def _office_records(self, offices: dict[tuple[str, str, str], _OfficeReport]) -> list[Office]:
         return [
             Office(
-                id=stable_id("of", report.org, report.host),
+                id=stable_id("of", report.org, report.host, *key[2:3] if key[2] else ()),
                 org=report.org,
                 host_place_id=report.host,
                 city=report.city,
@@ -1088,7 +1242,7 @@ class _Extractor:
                 geometry=Point(report.point),
                 origin="extracted",
             )
-            for report in offices.values()
+            for key, report in offices.items()
         ]
 
 

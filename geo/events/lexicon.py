@@ -62,7 +62,18 @@ HYPOTHETICAL_BEFORE = frozenset(
     "denied deny denies denying refused refuses failed yet unlikely potential possible seldom "
     "rarely hardly "
     "prospective allow allows allowed allowing enable enables offered offer offers proposed "
-    "hypothetical wants want considering weighing against".split()
+    "hypothetical wants want considering weighing against "
+    # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
+    "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
+    "facilitate ready prepared capable able".split()
+)
+#: Habits, tallies and trends, not one occurrence: "regularly patrolling", "in recent weeks".
+HABITUAL = re.compile(
+    r"\b(regularly|routinely|occasionally|frequently|often|usually|sometimes|"
+    r"in\s+recent\s+(?:days|weeks|months|years)|over\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?"
+    r"(?:weeks|months|years|decades)|a\s+string\s+of|"
+    r"for\s+(?:years|decades|months)|each\s+(?:year|month|week)|every\s+(?:year|month|week))\b",
+    re.IGNORECASE,
 )
 #: Words after a nominal trigger ("the opening ... would mark") that make it hypothetical.
 HYPOTHETICAL_AFTER = frozenset(
@@ -74,7 +85,7 @@ PLANNED = re.compile(
     r"(is|are|was|were)\s+(\w+ly\s+|also\s+|still\s+|now\s+)?"
     r"(scheduled|due|expected|set|poised|slated|going)\s+to|"
     r"(is|are)\s+(\w+ly\s+|also\s+|still\s+|now\s+)?(scheduled|planned|due|set|expected)\b|"
-    r"intends?\s+to|aims?\s+to|agreed\s+to\s+begin|in\s+talks\s+to|"
+    r"intends?\s+to|aims?\s+to|agreed\s+to|in\s+talks\s+to|"
     r"(talks|discussions|negotiations|deliberations)\s+(on|about|over|to)|proposals?\s+(to|for)|"
     r"announced\s+plans)\b",
     re.IGNORECASE,
@@ -82,6 +93,10 @@ PLANNED = re.compile(
 #: Phrases right after a trigger that announce a plan ("exercises are planned in ...").
 PLANNED_AFTER = re.compile(
     r"\W*(is|are)\s+(scheduled|planned|due|set|expected|to\s+be\s+held)\b", re.IGNORECASE
+)
+#: Offices opened both ways: "reopen embassies in our respective capitals".
+RECIPROCAL = re.compile(
+    r"\b(respective|each\s+other['’]?s?|one\s+another['’]?s?|reciprocal(ly)?)\b", re.IGNORECASE
 )
 #: Plans under negotiation rather than only announced: an office is ``in_talks``.
 IN_TALKS = re.compile(
@@ -94,7 +109,12 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
         r"air[- ]raid|school|fitness)\W*$",
         re.IGNORECASE,
     ),
-    "patrol": re.compile(r"\b(police|border police|foot|community|neighbourhood)\W*$", re.I),
+    "patrol": re.compile(
+        r"\b(police|border police|foot|community|neighbourhood)\W*$"
+        # a circumstance, not the news: "killed while they were patrolling"
+        r"|\b(while|when|as)\s+(\w+\s+){0,2}(were|was)\s+$",
+        re.I,
+    ),
     "armed_attack": re.compile(
         r"\b(practis\w*|practic\w*|simulat\w*|rehears\w*)\b[^,.;]*$|\b(mock|heart|panic|asthma)\W*$",
         re.IGNORECASE,
@@ -107,12 +127,20 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
     "accession": re.compile(r"\b(is|are|was|were|be|been)\s+$", re.IGNORECASE),
     "criticism": re.compile(r"\b(early|storm|weather|flood|profit)[- ]?$", re.IGNORECASE),
 }
+#: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
+NOT_AN_ATTACK = re.compile(r"\bwarning\s+(shots?|flares?|fire)\b", re.IGNORECASE)
 #: Text right after a match that makes it another sense of the word, per event type.
 EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
     "territorial_claim": re.compile(
-        r"^\W*(responsibility|credit|victory|the\s+lives?|lives|that|to\s+have|asylum)\b", re.I
+        r"^\W*(responsibility|credit|victory|the\s+lives?|lives|that|to\s+have|asylum|"
+        r"(?:a\s+|an\s+|the\s+)?(?:missile|rocket|drone|attack|strike|barrage|hit|shoot))\b",
+        re.I,
     ),
-    "criticism": re.compile(r"^\W*(his|her|its|their)\s+own\b", re.IGNORECASE),
+    "criticism": re.compile(
+        r"^\W*((his|her|its|their)\s+own|shots?|flares?|lights?|signs?|labels?|sirens?|"
+        r"systems?|and\s+control)\b",
+        re.IGNORECASE,
+    ),
     "patrol": re.compile(
         r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b",
         re.IGNORECASE,
@@ -124,7 +152,7 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
 NON_STATE_SPEAKERS = re.compile(
     r"\b(analysts?|experts?|economists?|commentators?|investors?|observers?|scientists?|"
     r"residents?|shopkeepers?|critics|compan(y|ies)|firms?|corporations?|brokerages?|"
-    r"forecasters?|meteorolog\w*|weather)\b",
+    r"forecasters?|meteorolog\w*|weather|IMF|World\s+Bank|central\s+banks?|fund)\b",
     re.IGNORECASE,
 )
 #: Verbs that attribute a statement: a date right after one dates the report, not the event.
@@ -280,7 +308,9 @@ NO_PLACE_BEFORE = frozenset({"criticism", "territorial_claim", "accession"})
 #: A wire-copy dateline opening a paragraph: "TALLINN, March 14 (Baltic Wire) - ".
 DATELINE = re.compile(
     r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+)*(?:,\s*[A-Z][\w.'’\- ]{0,30}?)*"
-    r"(?:\s*\([^)\n]{1,40}\))?\s+[-–—]{1,2}\s+"
+    r"(?:\s*\([^)\n]{1,40}\))?\s+(?:[-–—]{1,2}|•)\s+"
+    # or a place name and a colon: "Beirut: ", "Abu Dhabi: "
+    r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}:\s+"
 )
 #: Where a sentence divides into clauses that report separate events.
 CLAUSE_BREAK = re.compile(

@@ -11,6 +11,7 @@ between the tellings:
   they agree only if one is the headline or they are adjacent sentences; separately named
   places ("strikes on X" and, in another sentence, "on Y") stay separate events;
 * actors agree when both tellings name the same agent (their first actor) or one names none;
+* an event cited as context never merges with the article's news;
 * dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
   but a date stated to the year never agrees with one stated to the day or month (a tally
   such as "has fired a dozen missiles this year" is not the launch of the day).
@@ -37,6 +38,10 @@ SAME_PLACE_KM = 40.0
 #: A telling without a place joins one at most this many characters away (the next sentence),
 #: or the headline.
 NEXT_SENTENCE_CHARS = 3
+
+#: Types whose tellings without a place of their own join only the headline or the next
+#: sentence: one article often reports several attacks by one side in different places.
+PLACE_BOUND_TYPES = frozenset({"armed_attack"})
 
 #: How well founded a date is, best first.
 BASIS_RANK: dict[str, int] = {
@@ -86,7 +91,7 @@ def _contains(outer: Event, inner: Event, info: PlaceInfo) -> bool:
 
 
 def _own_place(event: Event) -> bool:
-    return bool(event.place_ids) and event.place_basis not in {"capital", "nearby"}
+    return bool(event.place_ids) and event.place_basis not in {"capital", "nearby", "article"}
 
 
 def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
@@ -100,7 +105,7 @@ def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
     adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
     if not both:
         same_agent = bool(first.actors and second.actors and first.actors[0] == second.actors[0])
-        return adjacent or same_agent
+        return adjacent or (same_agent and first.type not in PLACE_BOUND_TYPES)
     return adjacent and (_contains(first, second, info) or _contains(second, first, info))
 
 
@@ -123,6 +128,8 @@ def _agree(first: Event, second: Event, info: PlaceInfo) -> bool:
         return False
     if first.span == second.span:
         return False  # one sentence's events were already merged, or split by place
+    if first.role != second.role:
+        return False  # an earlier event cited as context is not today's news
     if first.actors and second.actors and first.actors[0] != second.actors[0]:
         return False  # another agent: another event (or another critic)
     return _places_agree(first, second, info) and _dates_agree(first, second)
@@ -136,8 +143,9 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     if info is not None and other.place_ids and _coarse(fine, info) and not _coarse(other, info):
         fine, other = other, fine
     ids = dict(zip(fine.place_ids, fine.place_names, strict=True))
-    for place_id, name in zip(other.place_ids, other.place_names, strict=True):
-        ids.setdefault(place_id, name)
+    if not ids or other.place_basis in {"stated", "approximate"}:  # not a borrowed place
+        for place_id, name in zip(other.place_ids, other.place_names, strict=True):
+            ids.setdefault(place_id, name)
     dated = min((first, second), key=_date_rank)
     date_basis = dated.date_basis
     if dated.span != told.span and date_basis in {"stated", "sentence"}:

@@ -307,19 +307,22 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "accession",
         "(sign*|ink*|seal*|conclude*|reach*|clinch*|strike*|agree*) ...6 "
-        "(agreement*|treat(y|ies)|pact*|accord*|deal|memorandum|MoU|partnership|programme|"
+        "(agreement*|treat(y|ies)|pact*|accord|accords|deal|memorandum|MoU|partnership|programme|"
         "program|charter|declaration|ceasefire|truce|armistice)",
         0.85,
     ),
     Trigger(
         "accession",
-        "(agreement*|treat(y|ies)|pact*|accord*|deal|memorandum|ceasefire|truce) ...6 "
+        "(agreement*|treat(y|ies)|pact*|accord|accords|deal|memorandum|ceasefire|truce) ...6 "
         "(was|were|been|is) (reached|signed|struck|concluded|agreed)",
         0.8,
         ("noun",),
     ),
     Trigger(
-        "accession", "(pact*|agreement*|treaty|accord*|deal|memorandum) signed", 0.75, ("noun",)
+        "accession",
+        "(pact*|agreement*|treaty|accord|accords|deal|memorandum) signed",
+        0.75,
+        ("noun",),
     ),
     # --- office opening --------------------------------------------------------------------
     Trigger(
@@ -411,6 +414,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "armed_attack",
+        "(rocked|hit|gripped|engulfed) by ...2 (fighting|clash*|explosion*|shelling|airstrike*|"
+        "air_strike*|gunfire|battle*)",
+        0.7,
+    ),
+    Trigger(
+        "armed_attack",
         "(fierce|heavy|intense|armed|deadly|border) (clash*|fighting)",
         0.7,
         ("noun",),
@@ -442,7 +451,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_attack",
         "(shot|shoot*|bring*|brought) down ...4 "
-        "(drone*|aircraft|jet*|plane*|helicopter*|balloon*|missile*)",
+        "(aircraft|jet*|plane*|helicopter*|balloon*|airship*)",  # drones, missiles: interceptions
         0.8,
     ),
     Trigger(
@@ -485,6 +494,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    Trigger(
+        "armed_attack",
+        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...6 (landed|exploded)",
+        0.7,
+        ("noun",),
+    ),
     # incursion
     Trigger(
         "incursion",
@@ -522,7 +537,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("buildup", "(reinforc*|increas*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
-    Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...4 for", 0.6, ("noun",)),
+    Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...6 for", 0.6, ("noun",)),
     # visit
     Trigger("visit", "(visit|trip|tour) (to|of)", 0.6, ("place_object", "noun"), context=OFFICIAL),
     Trigger(
@@ -537,7 +552,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
-    Trigger("talks", "(spoke|speak*|talked) with", 0.6, context=OFFICIAL),
+    Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
         "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
     ),
@@ -567,12 +582,18 @@ TRIGGERS: tuple[Trigger, ...] = (
     # office opening
     Trigger(
         "office_opening",
-        f"{_OFFICE} ...10 (resum*|resumption|restart*) ...3 "
+        f"{_OFFICE} ...12 (resum*|resumption|restart*) ...3 "
         "(operations|work|activities|functioning)",
         0.7,
         ("noun",),
     ),
     Trigger("office_opening", f"(elevat*|elevation|upgrad*) (of)? ...3 {_OFFICE}", 0.7),
+    Trigger(
+        "office_opening",
+        f"(flag-raising|flag_raising|inauguration|inaugural|opening) ceremon(y|ies) ...6 {_OFFICE}",
+        0.7,
+        ("noun",),
+    ),
     # territorial claim
     Trigger(
         "territorial_claim",
@@ -590,6 +611,22 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     # criticism
     Trigger("criticism", "protests", 0.7),
+    Trigger(
+        "criticism",
+        "(impos*|slap*|announc*|introduc*|levy*|levied|expand*|tighten*) ...4 sanctions",
+        0.8,
+    ),
+    Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",)),
+    Trigger("criticism", "(sanctioned|sanctioning)", 0.75),
+    Trigger("criticism", "blame* ...4 for", 0.75),
+    Trigger("criticism", "(fumed|lash*_out|hit*_out_at|hits_out_at)", 0.75),
+    Trigger(
+        "criticism",
+        "reject* ...4 (claim*|map*|move*|decision*|plan*|demand*|proposal*|annexation|"
+        "referendum|law)",
+        0.7,
+    ),
+    Trigger("criticism", "alleg* that", 0.6),
     Trigger(
         "criticism",
         "(register*|deliver*|sent|send*|convey*|express*|lodg*) ...3 (protest*|objection*|"
