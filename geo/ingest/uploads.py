@@ -15,12 +15,15 @@ import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from geo.ingest.pipeline import IngestReport, ProgressCallback, ingest_articles
 from geo.store.store import Store
-from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
 from geo.text.mentions import PlaceFinder
+
+if TYPE_CHECKING:  # reading and ingesting load when articles are added, not with the page
+    from geo.ingest.pipeline import IngestReport, ProgressCallback
+    from geo.text.articles import Article
 
 #: Environment variable holding the editor token.
 EDITOR_TOKEN_ENV = "FAULTLINES_EDITOR_TOKEN"
@@ -82,6 +85,8 @@ def articles_from_files(
     files: Iterable[tuple[object, bytes]],
 ) -> tuple[list[Article], list[UploadProblem]]:
     """Read uploaded ``(name, content)`` pairs into articles, within the limits."""
+    from geo.text.articles import ArticleError, article_from_bytes
+
     articles: list[Article] = []
     problems: list[UploadProblem] = []
     for index, (raw_name, data) in enumerate(files):
@@ -114,6 +119,8 @@ def article_from_paste(
     published: datetime.date | None = None,
 ) -> Article | UploadProblem:
     """Make an article from pasted text, or say why not."""
+    from geo.text.articles import ArticleError, article_from_text
+
     if len(text) > MAX_PASTED_CHARS:
         return UploadProblem("pasted text", f"longer than {MAX_PASTED_CHARS:,} characters")
     try:
@@ -174,6 +181,8 @@ def add_to_store(
     `title`, `outlet`, `published` and `url`, when given, apply to every article added (see
     :func:`with_details`); a `url` that is not ``http(s)`` is left out, as a problem.
     """
+    from geo.ingest.pipeline import ingest_articles  # the extractor loads only when needed
+
     articles, problems = articles_from_files(files)
     if url and url.strip() and not _is_web_address(url.strip()):
         problems.append(UploadProblem("URL", f"{url.strip()[:80]!r} is not an http(s) address"))
