@@ -47,9 +47,9 @@ def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
-    return load_dataset_for_view(
-        resources()[0].gazetteer, store_dir=Path(store_dir), version=pinned
-    )
+    geocoder, _, names = resources()  # popups name actors ("China", not "CHN")
+    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=Path(store_dir), version=pinned)
+    return views.with_actor_names(loaded, names)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

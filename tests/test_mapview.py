@@ -938,3 +938,16 @@ def test_basemap_labels_name_countries_seas_and_cities_from_their_zoom(
     assert by_name["Tokyo"][3] <= 5  # a city of millions shows early
     assert labels_file(tmp_path, gazetteer) == name  # written once
     assert [row[3] for row in rows] == sorted(row[3] for row in rows)
+
+
+def test_popups_name_actors_when_the_dataset_carries_their_names(gazetteer: Gazetteer) -> None:
+    from geo.text.actors import load_actor_vocabulary
+    from geo.view import page as views
+    from geo.view.dataset import load_dataset
+
+    names = views.code_names(gazetteer, load_actor_vocabulary().organisations.values())
+    data = views.with_actor_names(load_dataset(gazetteer), names)
+    record = data.events[data.events["actors"].map(lambda a: "RUS" in list(a))].iloc[0]
+    popup = event_popup(record.to_dict())
+    assert "Actors: Russia" in popup
+    assert "RUS" not in popup.split("Actors:")[1]

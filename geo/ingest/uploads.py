@@ -20,19 +20,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from geo import settings
-from geo.ingest.pipeline import (
-    IngestReport,
-    ProgressCallback,
-    ingest_articles,
-    read_within_budget,
-)
 from geo.store.format import StoreBusyError, StoreError, describe_os_error
 from geo.store.store import Store
-from geo.text.articles import Article, ArticleError, article_from_bytes, article_from_text
 from geo.text.mentions import PlaceFinder
+
+if TYPE_CHECKING:  # reading and ingesting load when articles are added, not with the page
+    from geo.ingest.pipeline import IngestReport, ProgressCallback
+    from geo.text.articles import Article
 
 #: Environment variable holding the editor token.
 #: Largest file accepted from the browser.
@@ -159,6 +157,9 @@ def articles_from_files(
     files: Iterable[tuple[object, bytes]],
 ) -> tuple[list[Article], list[UploadProblem]]:
     """Read uploaded ``(name, content)`` pairs into articles, within the limits."""
+    from geo.ingest.pipeline import read_within_budget
+    from geo.text.articles import ArticleError, article_from_bytes
+
     articles: list[Article] = []
     problems: list[UploadProblem] = []
     for index, (raw_name, data) in enumerate(files):
@@ -193,6 +194,8 @@ def article_from_paste(
     published: datetime.date | None = None,
 ) -> Article | UploadProblem:
     """Make an article from pasted text, or say why not."""
+    from geo.text.articles import ArticleError, article_from_text
+
     if len(text) > MAX_PASTED_CHARS:
         return UploadProblem("pasted text", f"longer than {MAX_PASTED_CHARS:,} characters")
     try:
@@ -256,6 +259,9 @@ def add_to_store(
     for another writer). A store that cannot be written (busy, read-only, full disk, damaged)
     is one more problem with a one-line reason, never an exception: nothing is added then.
     """
+    # the extractor loads only when needed
+    from geo.ingest.pipeline import IngestReport, ingest_articles
+
     articles, problems = articles_from_files(files)
     if url and url.strip() and not _is_web_address(url.strip()):
         problems.append(UploadProblem("URL", f"{url.strip()[:80]!r} is not an http(s) address"))

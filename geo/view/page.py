@@ -695,6 +695,15 @@ def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ())
     return Names(actors, countries)
 
 
+def with_actor_names(dataset: Dataset, names: Names) -> Dataset:
+    """Return `dataset` with an ``actor_names`` column on its events, read by the popups."""
+    events = dataset.events
+    if events is None or len(events) == 0:
+        return dataset
+    named = [[names.actor(a) for a in read_strings(cell)] for cell in events["actors"]]
+    return dataclasses.replace(dataset, events=events.assign(actor_names=named))
+
+
 def codes_in(events: Any, column: str, *, also: Iterable[str] = ()) -> list[str]:
     """Return every code a list column of the events holds, and those in `also`, sorted."""
     codes = set(also)

@@ -247,7 +247,7 @@ def event_popup(record: Mapping[str, Any]) -> str:
         parts.append(f"<blockquote>{marked}</blockquote>")
     parts.append(_source_html(record))
     meta = []
-    actors = read_strings(record.get("actors"))
+    actors = read_strings(record.get("actor_names")) or read_strings(record.get("actors"))
     if actors:
         meta.append(f"Actors: {_esc(', '.join(actors))}")
     confidence = read_number(record.get("confidence"))
