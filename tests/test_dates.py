@@ -579,3 +579,24 @@ def test_explicit_dates_do_not_depend_on_publication(text: str, published: D) ->
 def test_parse_published_never_raises(value: object) -> None:
     result = parse_published(value)
     assert result is None or type(result) is D
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shelling resumed on 18/06 near the border post.", "2024-06-18"),
+        ("The attack of 18/06/2023 was the deadliest.", "2023-06-18"),
+        ("Troops crossed the river on 4/9, officials said.", "2024-04-09"),
+        ("The embassy reopened (12/06) after a year.", "2024-06-12"),
+    ],
+)
+def test_numeric_dates_read_against_the_publication(text: str, expected: str) -> None:
+    found = [m for m in find_dates(text, datetime.date(2024, 6, 20)) if m.interval.is_resolved]
+    assert found
+    assert found[0].interval.start is not None
+    assert found[0].interval.start.isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["A ratio of 3/4 held.", "He scored 2/3 of the votes."])
+def test_fractions_are_not_dates(text: str) -> None:
+    assert find_dates(text, datetime.date(2024, 6, 20)) == []

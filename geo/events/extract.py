@@ -277,13 +277,22 @@ _COMPILED = tuple(
 )
 
 
+#: Prefixes of function words that nearly every sentence holds.
+_COMMON_PREFIXES = frozenset(
+    "at on in wit for of ove bet tha int acr tow was wer bee bei is are the a an to by and "
+    "has hav had fro".split()
+)
+
+
 def _index_by_prefix(
     compiled: Sequence[tuple[Trigger, re.Pattern[str], tuple[frozenset[str], ...]]],
 ) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
-    """Return the triggers always worth trying, and the others by a prefix of their last word.
+    """Return the triggers always worth trying, and the others by a prefix of a rare word.
 
-    A trigger with required words can only match a sentence holding a prefix of its last
-    one, so only the triggers filed under the sentence's prefixes need the full test.
+    A trigger with required words can only match a sentence holding a prefix of each, so
+    it is filed under the prefixes of its rarest required word (one that is not a common
+    function word such as "at" or "with", and with the fewest prefixes); only the triggers
+    filed under the sentence's prefixes need the full test.
     """
     always: list[int] = []
     by_prefix: dict[str, list[int]] = {}
@@ -291,7 +300,10 @@ def _index_by_prefix(
         if not required:
             always.append(index)
             continue
-        for prefix in required[-1]:
+        rarest = min(
+            reversed(required), key=lambda word: (bool(word & _COMMON_PREFIXES), len(word))
+        )
+        for prefix in rarest:
             by_prefix.setdefault(prefix, []).append(index)
     return tuple(always), {prefix: tuple(ids) for prefix, ids in by_prefix.items()}
 

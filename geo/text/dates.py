@@ -64,6 +64,11 @@ Rules
 - Every expression that depends on the publication date is still returned as a mention when
   the publication date is not known, with the :attr:`DateInterval.UNKNOWN` interval.
 
+- Numeric dates: "18/06/2023" is day first (month first when the first number cannot be a
+  month); "18/06" without a year is day first; "on 4/9" (a cue such as "on", "since" or an
+  opening bracket is needed when both numbers could be a month) takes whichever reading lies
+  nearer the publication date.
+
 Not recognised: "may" and "march" in lower case (verbs), month names and years without a
 preposition or modifier ("March on Moscow", "500 troops", "the 2000 troops"), numbers that
 are not years ("Covid-19", "F-35"), durations ("for seven hours"), seasons, and dates relative
@@ -787,8 +792,48 @@ def _relative_cores(text: str) -> Iterator[_Core]:
         yield _Core(m.start(), m.end(), "other", _relative(resolve_recently))
 
 
+_NUMERIC_DAY_RE = re.compile(
+    r"(?<![\w./:,-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?:/(?P<year>(?:19|20)\d\d|\d\d))?"
+    r"(?![\w/:%-]|[.,]\d)"
+)
+_NUMERIC_CUE_RE = re.compile(r"(?:\b(?:on|since|from|until|till|by|dated)\s+|\()\Z", _I)
+
+
+def _numeric_cores(text: str) -> Iterator[_Core]:
+    """Numeric dates: "18/06", "on 4/9", "18/06/2023" (day first unless that cannot be).
+
+    Without a year, a form whose first number could be a month ("4/9") is read both ways and
+    the reading nearer the publication date wins; a bare pair needs a cue ("on 4/9",
+    "(18/06)") unless its first number can only be a day ("18/06").
+    """
+    for m in _NUMERIC_DAY_RE.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        readings = [(day, month) for day, month in ((a, b), (b, a)) if 1 <= month <= 12]
+        readings = [(d, mo) for d, mo in readings if 1 <= d <= _last_day(2024, mo)]
+        if not readings:
+            continue
+        if m["year"] is not None:
+            year = int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
+            day = _valid_date(year, readings[0][1], readings[0][0])
+            if day is not None:
+                yield _Core(m.start(), m.end(), "day", _absolute(_one_day(day)))
+            continue
+        cued = _NUMERIC_CUE_RE.search(text[max(0, m.start() - 8) : m.start()]) is not None
+        if not cued and a <= 12:
+            continue
+
+        def resolve(
+            published: datetime.date, tense: _Tense, readings: list[tuple[int, int]] = readings
+        ) -> DateInterval:
+            days = [_day_in_year(month, day, published, tense) for day, month in readings]
+            return _one_day(min(days, key=lambda at: (abs((at - published).days), at > published)))
+
+        yield _Core(m.start(), m.end(), "day", _relative(resolve))
+
+
 _SCANNERS: tuple[Callable[[str], Iterator[_Core]], ...] = (
     _iso_cores,
+    _numeric_cores,
     _day_cores,
     _month_cores,
     _year_cores,

@@ -44,6 +44,7 @@ class Sentence:
     text: str
 
 
+_MAY_BREAK = re.compile(r"[.!?…\n]")
 _BREAK = re.compile(r"(?:[.!?]+|…|\.\.\.)[\"'”’)\]*]*(?=\s)|\n")
 _NEXT_START = re.compile(r"\s*[\"'“‘(\[*]*([A-Z0-9])")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]*]*$")
@@ -111,4 +112,6 @@ def _abbreviation(word: str, rest: str) -> bool:
 
 def sentence_starts(text: str) -> list[int]:
     """Return the offset where each sentence of `text` starts (0 first, even before spaces)."""
+    if not _MAY_BREAK.search(text):
+        return [0]  # one sentence: nothing to split
     return [0, *(s.start for s in split_sentences(text)[1:])]
