@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from operator import itemgetter
 from typing import Literal
 
 from geo.places.gazetteer import Place
@@ -49,6 +50,8 @@ MAX_TEXT_CHARS = 20_000_000
 
 # a word may hold invisible characters ("Ja\u00adpan"): they are dropped from its key
 _WORD = re.compile(rf"[^\W_]+(?:(?:['’]|[{INVISIBLE_CHARS}]+)[^\W_]+)*")
+#: The same words in ASCII text, where the Unicode classes above cost a third more to match
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*", re.ASCII)
 _GAP_OK = frozenset({" ", "-", ".", ". ", "‐", "–", " - ", "'", "’"})
 #: Lower-case words that may stand inside or at the start of a place name.
 _LOWER_OK = frozenset(
@@ -325,17 +328,22 @@ class _Tokens:
     def __init__(self, text: str) -> None:
         self.text = text
         self.newlines: list[int] | None = None  # positions of line breaks, found when needed
-        spans = [m.span() for m in _WORD.finditer(text)]
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.words = words = [text[a:b] for a, b in spans]
-        self.capital = [
-            w[0].isupper() or (len(w) > 2 and w[1] in "'’" and _capitalised(w)) for w in words
-        ]
-        self.keys = [w.lower() for w in words]
-        # the few words with accents or apostrophes need folding and possessives split off
+        word_pattern = _ASCII_WORD if text.isascii() else _WORD
+        # built with map rather than loops in Python: this runs for every word of every text
+        matches = list(word_pattern.finditer(text))
+        self.starts = list(map(re.Match.start, matches))
+        self.ends = list(map(re.Match.end, matches))
+        self.words = words = list(map(re.Match.group, matches))
+        self.capital = capital = list(map(str.isupper, map(itemgetter(0), words)))
+        self.keys = list(map(str.lower, words))
+        # the few words with accents or apostrophes need folding and possessives split off,
+        # and "d'Ivoire" is capitalised by its third letter
+        if text.isascii() and "'" not in text:
+            return
         for i in [i for i, w in enumerate(words) if not w.isascii() or "'" in w]:
             word = words[i]
+            if len(word) > 2 and word[1] in "'’" and not capital[i]:
+                capital[i] = _capitalised(word)
             if word.endswith(("'s", "’s", "'S", "’S")) and len(word) > 2:
                 word = word[:-2]
                 self.ends[i] -= 2
@@ -403,6 +411,10 @@ class PlaceFinder:
             words = key.split(" ")
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
+        #: every name of an organisation, demonym or regional adjective
+        self._vocabulary_keys = frozenset(
+            [*vocabulary.organisations, *vocabulary.demonyms, *_REGION_ADJECTIVES]
+        )
         #: word prefixes of every name: a run of words is extended only while it is one (the
         #: gazetteer's own are made when it is compiled)
         self._prefixes = self.gazetteer.text_prefixes | prefixes
@@ -496,8 +508,16 @@ class PlaceFinder:
         count = len(tokens)
         capital = tokens.capital
         words = tokens.words
+        vocabulary_keys = self._vocabulary_keys
+        has_text_key = gaz.has_text_key
         # only capitalised words and direction words can start a name: visit just those
-        starts = [i for i, word in enumerate(words) if capital[i] or word.lower() in _MODIFIERS]
+        # (a key is its word in lower case but for accents and possessives, which no direction
+        # word has: the key is tested first because it is already made)
+        starts = [
+            i
+            for i, (upper, key) in enumerate(zip(capital, tokens.keys, strict=True))
+            if upper or (key in _MODIFIERS and words[i].lower() in _MODIFIERS)
+        ]
         free = 0  # first token not yet part of a mention
         for i in starts:
             if i < free:
@@ -516,28 +536,31 @@ class PlaceFinder:
             step = 0
             for n in range(len(keys), 0, -1):
                 key, last = keys[n - 1], i + n - 1
-                org = vocab.organisations.get(key)
-                if org is not None and self._case_ok(tokens, i, last):
-                    start, end = tokens.starts[i], tokens.end(last)
-                    actors.append(ActorMention(start, end, text[start:end], org.id, "organisation"))
-                    if org.kind in _NAMED_AFTER_PLACES:
-                        candidates += self._inside(tokens, i, last, adjectives)
-                    step = n
-                    break
-                country = vocab.demonyms.get(key)
-                if country is not None and capital[i]:
-                    start, end = tokens.starts[i], tokens.end(last)
-                    actors.append(ActorMention(start, end, text[start:end], country, "demonym"))
-                    demonym_tokens.update(dict.fromkeys(range(i, last + 1), country))
-                    adjectives.append((i, last, f"ne:country:{country}", False))
-                    step = n
-                    break
-                region = _REGION_ADJECTIVES.get(key)
-                if region is not None and capital[i]:
-                    adjectives.append((i, last, region, False))
-                    step = n
-                    break
-                if gaz.has_text_key(key) and self._case_ok(tokens, i, last):
+                if key in vocabulary_keys:  # most runs are no actor name: one test
+                    org = vocab.organisations.get(key)
+                    if org is not None and self._case_ok(tokens, i, last):
+                        start, end = tokens.starts[i], tokens.end(last)
+                        actors.append(
+                            ActorMention(start, end, text[start:end], org.id, "organisation")
+                        )
+                        if org.kind in _NAMED_AFTER_PLACES:
+                            candidates += self._inside(tokens, i, last, adjectives)
+                        step = n
+                        break
+                    country = vocab.demonyms.get(key)
+                    if country is not None and capital[i]:
+                        start, end = tokens.starts[i], tokens.end(last)
+                        actors.append(ActorMention(start, end, text[start:end], country, "demonym"))
+                        demonym_tokens.update(dict.fromkeys(range(i, last + 1), country))
+                        adjectives.append((i, last, f"ne:country:{country}", False))
+                        step = n
+                        break
+                    region = _REGION_ADJECTIVES.get(key)
+                    if region is not None and capital[i]:
+                        adjectives.append((i, last, region, False))
+                        step = n
+                        break
+                if has_text_key(key) and self._case_ok(tokens, i, last):
                     end = tokens.end(last)
                     # initials keep their final period: "U.S.", "U.K."
                     extra = 1 if len(tokens.key(last)) == 1 and text[end : end + 1] == "." else 0
