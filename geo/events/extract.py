@@ -157,6 +157,7 @@ from geo.events.seas import SEA_KINDS, capital_ids, country_ids, sea_between, se
 from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL, TRIGGERS, Trigger
 from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geocode import Resolution
 from geo.records import (
     OFFICE_STATUS_RANK,
     PRECISION_RANK,
@@ -348,9 +349,9 @@ class _Extractor:
         self.gaz: Gazetteer = finder.gazetteer
         self.mentions = finder.find(self.text)
         self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
-        self.places = [
-            self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"
-        ]
+        self.places = self._with_seats_of_government(
+            [self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"]
+        )
         # mentions come in text order: sorted starts and ends let a position find its
         # neighbours by bisection, so long articles cost n log n, not n squared
         self.place_starts = [m.start for m in self.places]
@@ -380,6 +381,22 @@ class _Extractor:
         if capital is None:
             return mention
         return replace(mention, resolution=replace(mention.resolution, place=capital))
+
+    def _with_seats_of_government(self, places: list[PlaceMention]) -> list[PlaceMention]:
+        """Add the seats of government no place name covers ("at the White House") as capitals."""
+        starts = [m.start for m in places]
+        ends = list(itertools.accumulate((m.end for m in places), max))
+        seats = []
+        for hit in lx.SEAT_OF_GOVERNMENT.finditer(self.text.lower()):
+            before = bisect.bisect_left(starts, hit.end())
+            if before and ends[before - 1] > hit.start():
+                continue  # inside a place name already found
+            capital = self._capital(lx.SEATS_OF_GOVERNMENT[hit.group()])
+            if capital is not None:
+                name = self.text[hit.start() : hit.end()]
+                resolution = Resolution(query=name, place=capital, confidence=0.9)
+                seats.append(PlaceMention(hit.start(), hit.end(), name, resolution))
+        return sorted([*places, *seats], key=lambda m: m.start) if seats else places
 
     def _capital(self, alpha3: str) -> Place | None:
         place_id = capital_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
@@ -431,7 +448,9 @@ class _Extractor:
             elif self.org_kinds.get(actor.actor) in lx.ACTING_ORGANISATION_KINDS:
                 locative = self._preceding(actor.start) in lx.LOCATIVE
                 found.append(_Actor(actor.start, actor.end, actor.actor, locative, "org"))
-        for mention in self.mentions.places:
+        # a country named inside an organisation's name speaks for it ("the Embassy of Qatar")
+        named_in = [m for m in self.mentions.embedded if m.role == "organisation"]
+        for mention in sorted([*self.mentions.places, *named_in], key=lambda m: m.start):
             place = mention.place
             if place.kind != "country" and not (place.kind == "city" and place.capital):
                 continue
