@@ -235,17 +235,23 @@ def _within(seconds: float, work: Callable[[], _T]) -> _T:
     """
     target = threading.get_ident()
     guard = threading.Lock()
-    finished = False
+    running = finished = expired = False
 
     def interrupt() -> None:
+        nonlocal expired
         with guard:
-            if not finished:
+            if running and not finished:  # only inside `work`, never in the plumbing here
                 _SET_ASYNC_EXCEPTION(target, _OverBudgetError)
+            expired = True
 
     timer = threading.Timer(seconds, interrupt)
     timer.daemon = True
     timer.start()
     try:
+        with guard:
+            if expired:  # the time ran out before the work could start
+                raise _OverBudgetError
+            running = True
         return work()
     finally:
         with guard:
