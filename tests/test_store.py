@@ -794,3 +794,18 @@ def test_store_files_get_the_mode_the_umask_gives(tmp_path: Path, umask: int, mo
     files = [p for p in store.root.rglob("*") if p.is_file() and p.name != ".lock"]
     assert len(files) >= 3  # parts, a manifest, CURRENT
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}
+
+
+def test_a_part_whose_metadata_is_not_utf8_is_reported_not_raised(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write({"zones": _zones()}, message="zones")
+
+    def garbled(*args: Any, **kwargs: Any) -> Any:
+        raise UnicodeDecodeError("utf-8", b"\xe5", 0, 1, "invalid continuation byte")
+
+    monkeypatch.setattr(pq, "read_schema", garbled)
+    (problem,) = Store(store.root).check()
+    assert "unreadable part file" in problem
+    with pytest.raises(StoreCorruptError, match="unreadable part file"):
+        Store(store.root).read_layer("zones")

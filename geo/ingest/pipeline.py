@@ -244,19 +244,26 @@ def _within(seconds: float, work: Callable[[], _T]) -> _T:
     spent = _cpu_clock(target)
     guard = threading.Lock()
     finished = threading.Event()
+    running = expired = False
 
     def watch() -> None:
+        nonlocal expired
         deadline = time.monotonic() + seconds * _WALL_FACTOR
         while not finished.wait(_BUDGET_POLL):
             if spent() > seconds or time.monotonic() > deadline:
                 with guard:
-                    if not finished.is_set():
+                    if running and not finished.is_set():  # only inside `work`, never here
                         _SET_ASYNC_EXCEPTION(target, _OverBudgetError)
+                    expired = True
                 return
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
+        with guard:
+            if expired:  # the time ran out before the work could start
+                raise _OverBudgetError
+            running = True
         return work()
     finally:
         with guard:

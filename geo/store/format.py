@@ -490,7 +490,7 @@ def reading_part(path: Path) -> Iterator[None]:
         yield
     except FileNotFoundError as error:
         raise StoreCorruptError(path, "missing part file", root=root) from error
-    except (OSError, pa.ArrowException) as error:
+    except (OSError, pa.ArrowException, ValueError) as error:  # ValueError: bad UTF-8 inside
         raise StoreCorruptError(path, f"unreadable part file ({error})", root=root) from error
 
 

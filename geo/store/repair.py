@@ -377,7 +377,7 @@ def _part_problem(store: Store, part: PartInfo, geometry: str | None, *, deep: b
             pq.read_table(path)
     except StoreCorruptError as error:
         return problem_line(error)
-    except (OSError, pa.ArrowException) as error:
+    except (OSError, pa.ArrowException, ValueError) as error:  # ValueError: bad UTF-8 inside
         return f"{str(path)!r}: unreadable part file ({error})"
     if rows != part.rows:
         return f"{str(path)!r}: holds {rows} rows, the manifest says {part.rows}"
