@@ -255,7 +255,8 @@ def _within(seconds: float, work: Callable[[], _T]) -> _T:
                     if running and not finished.is_set():  # only inside `work`, never here
                         _SET_ASYNC_EXCEPTION(target, _OverBudgetError)
                     expired = True
-                return
+                # asked again at every poll until the work ends: an error that lands in a
+                # callback (a garbage collector's hook, say) is printed and dropped there
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
