@@ -76,6 +76,18 @@ def test_an_event_weeks_before_publication_is_context(finder: PlaceFinder) -> No
     assert news.role == "main"
 
 
+def test_an_event_its_sentence_dates_years_ago_is_history(finder: PlaceFinder) -> None:
+    text = "Russia's coast guard seized three Ukrainian ships in the Kerch Strait in 2018."
+    assert not run(text, finder).events
+
+
+def test_an_old_date_in_a_relative_clause_leaves_the_event(finder: PlaceFinder) -> None:
+    text = "Rebels shelled the town of Goma, breaking a truce that was agreed in 2019."
+    assert of_type(run(text, finder), "armed_attack")
+    text = "Rebels shelled the town of Goma, breaking the truce signed in 2019."
+    assert of_type(run(text, finder), "armed_attack")
+
+
 # --- places -------------------------------------------------------------------------------
 
 
