@@ -259,3 +259,13 @@ def test_attacks_in_a_country_and_a_city_far_apart_stay_apart(finder: PlaceFinde
         run("Israeli jets struck targets in Lebanon on Tuesday.", finder), "armed_attack"
     )
     assert len(merge_tellings(told_far_apart(lead, "t:sidon", "Sidon"), TELLING_PLACES.get)) == 2
+
+
+def test_placeless_attacks_by_one_side_far_apart_are_one_telling(finder: PlaceFinder) -> None:
+    (told,) = of_type(
+        run("Israeli artillery shelled farmland on Tuesday, the army said.", finder),
+        "armed_attack",
+    )
+    placeless = replace(told, place_ids=(), place_names=(), geometry=None, place_basis="none")
+    first, later = replace(placeless, span=(100, 160)), replace(placeless, span=(400, 460))
+    assert len(merge_tellings([first, later], TELLING_PLACES.get)) == 1
