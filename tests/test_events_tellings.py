@@ -6,9 +6,11 @@ The texts are invented, in the style of wire reports: a headline, a dated lead, 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from geo.events.dating import SentenceDates, fallback_date, publication
 from geo.events.extract import Extraction, extract
+from geo.events.tellings import merge_tellings
 from geo.records import Event
 from geo.text.articles import article_from_text
 from geo.text.mentions import PlaceFinder
@@ -72,6 +74,18 @@ def test_an_event_weeks_before_publication_is_context(finder: PlaceFinder) -> No
         run("Russian warships held drills in the Baltic Sea on Monday.", finder), "exercise"
     )
     assert news.role == "main"
+
+
+def test_an_event_its_sentence_dates_years_ago_is_history(finder: PlaceFinder) -> None:
+    text = "Russia's coast guard seized three Ukrainian ships in the Kerch Strait in 2018."
+    assert not run(text, finder).events
+
+
+def test_an_old_date_in_a_relative_clause_leaves_the_event(finder: PlaceFinder) -> None:
+    text = "Rebels shelled the town of Goma, breaking a truce that was agreed in 2019."
+    assert of_type(run(text, finder), "armed_attack")
+    text = "Rebels shelled the town of Goma, breaking the truce signed in 2019."
+    assert of_type(run(text, finder), "armed_attack")
 
 
 # --- places -------------------------------------------------------------------------------
@@ -211,3 +225,47 @@ def test_attacks_by_one_side_told_far_apart_without_places_stay_apart(
         "Israeli artillery later shelled farmland, the army said."
     )
     assert len(of_type(run(text, finder), "armed_attack")) == 2
+
+
+#: Kinds and countries of the places in the telling tests below.
+TELLING_PLACES = {
+    "ne:country:ARE": ("country", ("AE",)),
+    "t:abu-dhabi": ("city", ("AE",)),
+    "ne:country:LBN": ("country", ("LB",)),
+    "t:sidon": ("city", ("LB",)),
+}
+
+
+def told_far_apart(event: Event, place_id: str, name: str) -> tuple[Event, Event]:
+    """`event` told in the body, then again far below at a place inside its country."""
+    first = replace(event, span=(100, 160))
+    later = replace(
+        event, span=(400, 460), place_ids=(place_id,), place_names=(name,), geometry=None
+    )
+    return first, later
+
+
+def test_a_country_and_a_city_in_it_far_apart_are_one_telling(finder: PlaceFinder) -> None:
+    (lead,) = of_type(
+        run("Israel opened an embassy in the United Arab Emirates on Tuesday.", finder),
+        "office_opening",
+    )
+    (merged,) = merge_tellings(told_far_apart(lead, "t:abu-dhabi", "Abu Dhabi"), TELLING_PLACES.get)
+    assert merged.place_names[0] == "Abu Dhabi"
+
+
+def test_attacks_in_a_country_and_a_city_far_apart_stay_apart(finder: PlaceFinder) -> None:
+    (lead,) = of_type(
+        run("Israeli jets struck targets in Lebanon on Tuesday.", finder), "armed_attack"
+    )
+    assert len(merge_tellings(told_far_apart(lead, "t:sidon", "Sidon"), TELLING_PLACES.get)) == 2
+
+
+def test_placeless_attacks_by_one_side_far_apart_are_one_telling(finder: PlaceFinder) -> None:
+    (told,) = of_type(
+        run("Israeli artillery shelled farmland on Tuesday, the army said.", finder),
+        "armed_attack",
+    )
+    placeless = replace(told, place_ids=(), place_names=(), geometry=None, place_basis="none")
+    first, later = replace(placeless, span=(100, 160)), replace(placeless, span=(400, 460))
+    assert len(merge_tellings([first, later], TELLING_PLACES.get)) == 1

@@ -171,7 +171,7 @@ from geo.records import (
 )
 from geo.taxonomy import event_type
 from geo.text.articles import Article
-from geo.text.dates import DateInterval, DateMention, find_dates
+from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION, DateInterval, DateMention, find_dates
 from geo.text.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
 from geo.text.sentences import Sentence, split_sentences
 
@@ -321,6 +321,9 @@ _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "
 _PER_PLACE_TYPES = frozenset({"armed_attack"})
 #: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
+#: An event its own sentence dates this long (about a year and a half) before publication is
+#: history, not an event; a recent earlier one stays, as context.
+_HISTORY = datetime.timedelta(days=548)
 _PAIR_LOOKBACK = 64
 """Earlier actors a "both countries" looks back over for its two states."""
 _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
@@ -891,6 +894,26 @@ class _Extractor:
 
     # -- dates ------------------------------------------------------------------------------
 
+    def _history(self, match: _Match, clause: tuple[int, int], date: DateInterval) -> bool:
+        """Tell whether the clause dates the event over :data:`_HISTORY` before publication.
+
+        Not when that date sits in a relative clause after the trigger ("a rift that erupted
+        in 2017": the rift's date, not the event's), nor when it lies over
+        :data:`~geo.text.dates.EVENT_YEARS_BEFORE_PUBLICATION` back (a misreading the pipeline
+        drops with a warning).
+        """
+        published = self.article.published
+        if published is None or date.end is None or date.end >= published - _HISTORY:
+            return False
+        if date.end.year < published.year - EVENT_YEARS_BEFORE_PUBLICATION:
+            return False
+        for mention in find_dates(self.text[clause[0] : clause[1]], published):
+            position = clause[0] + mention.start
+            if mention.interval == date and position > match.end:
+                between = self.text[match.end : position]
+                return not lx.RELATIVE_WORD.search(between)
+        return True
+
     def _event_date(
         self, match: _Match, clause: tuple[int, int], ctx: _Context, *, planned: bool
     ) -> Dated:
@@ -1046,7 +1069,9 @@ class _Extractor:
         if published and date.start and date.start > published:
             planned = True
         modality: Modality = "planned" if planned else "happened"
-        # history (over HISTORY_DAYS before publication) and recent earlier events are context
+        if dated.basis == "stated" and self._history(match, clause, date):
+            return None  # history the article recalls ("annexed in 2014"), not an event
+        # recent earlier events are context
         earlier = not planned and bool(published and date.end and date.end < published - _RECENT)
         role: Role = "context" if earlier else "main"
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)

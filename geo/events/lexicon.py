@@ -426,3 +426,11 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         elif right > left:
             spans.append((left, right))
     return spans
+
+
+#: A relative clause, full ("a rift that erupted") or reduced ("the accord signed in"): a date
+#: after it dates that clause, not the event before it.
+RELATIVE_WORD = re.compile(
+    r"\b(?:that|which|who|whose|when|where)\b|\b[a-z]+ed\s+(?:(?:in|on|during|since)\s+)?$",
+    re.IGNORECASE,
+)

@@ -7,8 +7,10 @@ between the tellings:
 
 * places agree when they share a place of their own (not a critic's capital or a neighbour's)
   or their points lie within :data:`SAME_PLACE_KM`;
-  when one telling has no place, or names the country of the other's place,
-  they agree only if one is the headline or they are adjacent sentences; separately named
+  when one telling has no place, they agree if one is the headline, they are adjacent
+  sentences or both name the same agent (attacks, :data:`PLACE_BOUND_TYPES`, only when
+  neither has a place: no place tells them apart); when one names the country of the other's
+  place, they agree anywhere in the article (attacks only in those sentences); separately named
   places ("strikes on X" and, in another sentence, "on Y") stay separate events;
 * actors agree when both tellings name the same agent (their first actor) or one names none;
 * an event cited as context never merges with the article's news;
@@ -39,8 +41,8 @@ SAME_PLACE_KM = 40.0
 #: or the headline.
 NEXT_SENTENCE_CHARS = 3
 
-#: Types whose tellings without a place of their own join only the headline or the next
-#: sentence: one article often reports several attacks by one side in different places.
+#: Types whose tellings without a place of their own join a placed one only in the headline or
+#: the next sentence: one article often reports several attacks by one side in different places.
 PLACE_BOUND_TYPES = frozenset({"armed_attack"})
 
 #: How well founded a date is, best first.
@@ -105,8 +107,12 @@ def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
     adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
     if not both:
         same_agent = bool(first.actors and second.actors and first.actors[0] == second.actors[0])
-        return adjacent or (same_agent and first.type not in PLACE_BOUND_TYPES)
-    return adjacent and (_contains(first, second, info) or _contains(second, first, info))
+        placeless = not first.place_ids and not second.place_ids  # no place tells them apart
+        return adjacent or (same_agent and (placeless or first.type not in PLACE_BOUND_TYPES))
+    # a country and a place inside it: one event anywhere in the article, but for attacks only
+    # in the headline or next sentence (one side often strikes several places in one country)
+    nested = _contains(first, second, info) or _contains(second, first, info)
+    return nested and (adjacent or first.type not in PLACE_BOUND_TYPES)
 
 
 def _dates_agree(first: Event, second: Event) -> bool:

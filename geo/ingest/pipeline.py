@@ -38,6 +38,7 @@ from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.format import shown_name
 from geo.store.store import Layers, Store
 from geo.text.articles import Article, ArticleError, read_article
+from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
 from geo.text.mentions import PlaceFinder, default_finder
 
 ARTICLE_TIME_BUDGET: Final = 6.0
@@ -65,9 +66,6 @@ EVENT_DAYS_AFTER_PUBLICATION: Final = 366
 """How far after its article's publication date (or today, for an undated article) an event
 may be dated: plans a year ahead are news; a date beyond is a misreading or fiction."""
 
-EVENT_YEARS_BEFORE_PUBLICATION: Final = 50
-"""How far before its article's publication date an event may be dated: older dates are
-history told as background, not news for the map."""
 
 #: Offices move forward through these states; a later article's status wins.
 

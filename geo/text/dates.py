@@ -91,6 +91,7 @@ from geo.text.sentences import sentence_starts
 from geo.text.vocabulary import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 __all__ = [
+    "EVENT_YEARS_BEFORE_PUBLICATION",
     "PRECISIONS",
     "DateInterval",
     "DateIntervalError",
@@ -1013,6 +1014,10 @@ def _published_from_words(value: str) -> datetime.date | None:
     month = _MONTH_NUMBERS[token.rstrip(".").lower()]
     return _valid_date(int(year), month, int(day))
 
+
+EVENT_YEARS_BEFORE_PUBLICATION = 50
+"""How far before its article's publication date an event may be dated: older dates are
+history told as background, not news for the map (the event keeps no date)."""
 
 PUBLISHED_YEARS: tuple[int, int] = (1900, 2100)
 """The years a publication date may fall in; a date outside them is ignored with a warning."""
