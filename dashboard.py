@@ -31,11 +31,7 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
-    """Load what every session shares: static files, gazetteer, geocoder, basemap, names.
-
-    The live map fetches the land as a static file, written once per gazetteer. The place
-    finder (for uploads) shares the geocoder's gazetteer and is built on first upload.
-    """
+    """Load what every session shares: static files (land, labels), gazetteer, geocoder, names."""
     static = ensure_static_assets(ROOT / "static")
     geocoder = default_geocoder()
     organisations = load_actor_vocabulary().organisations.values()
