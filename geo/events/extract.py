@@ -376,6 +376,7 @@ class _Extractor:
         self.actor_starts = [a.start for a in self.actors]
         # Dates found in a clause, kept: every trigger of one clause asks for the same span.
         self._dates_of: dict[tuple[int, int, bool], list[DateMention]] = {}
+        self._dated_clauses_of: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}
 
     def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
         """Read a seat of government ("the White House") as its capital, whatever its alias."""
@@ -922,12 +923,28 @@ class _Extractor:
         stated = self._date_in(match, clause, ctx, planned=planned, reported=False)
         if stated is not None:
             return Dated(stated, "stated")
-        for other in ctx.clauses:
+        for other in self._dated_clauses(ctx, planned=planned):
             if other != clause and other[0] >= ctx.clauses[0][0]:
                 found = self._date_in(match, other, ctx, planned=planned, reported=False)
                 if found is not None:
                     return Dated(found, "sentence")
         return fallback_date(self.dates, ctx.index, published=published, planned=planned)
+
+    def _dates(self, span: tuple[int, int], *, planned: bool) -> list[DateMention]:
+        """Return the date expressions of `span`, found once per span."""
+        key = (*span, planned)
+        if key not in self._dates_of:
+            text = self.text[span[0] : span[1]]
+            self._dates_of[key] = find_dates(text, self.article.published, future=planned)
+        return self._dates_of[key]
+
+    def _dated_clauses(self, ctx: _Context, *, planned: bool) -> list[tuple[int, int]]:
+        """Return the clauses of a sentence that name a date (found once per sentence)."""
+        key = (ctx.clauses[0][0], ctx.clauses[-1][1], planned)
+        if key not in self._dated_clauses_of:
+            dated = [c for c in ctx.clauses if self._dates(c, planned=planned)]
+            self._dated_clauses_of[key] = dated
+        return self._dated_clauses_of[key]
 
     def _date_in(
         self,
@@ -939,14 +956,10 @@ class _Extractor:
         reported: bool,
     ) -> DateInterval | None:
         """Return the date of `span` nearest to the trigger, None when it names none."""
-        start, end = span
-        segment = self.text[start:end]
+        start = span[0]
         published = self.article.published
         kept: list[DateMention] = []
-        key = (start, end, planned)
-        if key not in self._dates_of:
-            self._dates_of[key] = find_dates(segment, published, future=planned)
-        for mention in self._dates_of[key]:
+        for mention in self._dates(span, planned=planned):
             position = start + mention.start
             if not mention.interval.is_resolved or self._aside(position, match, ctx):
                 continue
@@ -968,7 +981,7 @@ class _Extractor:
         interval = nearest.interval
         for first, second in itertools.pairwise(kept):  # "on Thursday and Friday"
             joined = re.fullmatch(
-                r"\s*(?:and|to|through|-|–)\s*", segment[first.end : second.start]
+                r"\s*(?:and|to|through|-|–)\s*", self.text[start + first.end : start + second.start]
             )
             days = first.interval.precision == "day" == second.interval.precision
             if nearest in (first, second) and days and joined:
