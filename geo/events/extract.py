@@ -362,6 +362,10 @@ class _Extractor:
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
         self._article_place: dict[str, tuple[int, Place]] | None = None
+        self._dateline_city: Place | None = None
+        #: Criticisms voiced together by several governments: their critics, and whether the
+        #: event is placed at the critic's capital.
+        self._critics: dict[str, tuple[list[str], bool]] = {}
         self.voice = self._voice(finder)
         datelines = [
             d.span()
@@ -635,6 +639,8 @@ class _Extractor:
             return False
         if "org_object" in trigger.flags and not self._org_follows(match.end, sentence_end):
             return False
+        if "place_next" in trigger.flags and not self._place_next(match.end, sentence_end):
+            return False
         return "place_object" not in trigger.flags or self._place_follows(match, sentence_end)
 
     def _has_agent(self, start: int, sentence_start: int) -> bool:
@@ -671,6 +677,12 @@ class _Extractor:
             return True
         return any(end <= a.start <= end + 20 and a.kind == "org" for a in self.actors)
 
+    def _place_next(self, position: int, limit: int) -> bool:
+        """Whether a place is the direct object at `position` ("struck Odesa")."""
+        lead = lx.OBJECT_PLACE_LEAD.match(self.text, position, limit)
+        start = lead.end() if lead else position
+        return any(m.start == start for m in self._places_from(start, min(limit, start + 80)))
+
     def _place_follows(self, match: _Match, limit: int) -> bool:
         window_end = min(limit, match.end + 60)
         return bool(self._places_from(match.end, window_end)) or bool(
@@ -701,6 +713,11 @@ class _Extractor:
             found += [(hit.start(), place)] if place else []
         found += self._definite_places(start, end, direct=kind == "territorial_claim")
         countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
+        for actor in countries:  # "in the Qatari capital", "Ukraine's capital"
+            capital = self._capital(actor.code)
+            at = lx.AT_THE.search(text, max(0, actor.start - 16), actor.start)
+            if capital and at and lx.CAPITAL_AFTER.match(text, actor.end):
+                found.append((actor.start, capital))
         if kind == "incursion":  # "crossed into South Korean airspace"
             for actor in countries:
                 country = self._country_place(actor.code)
@@ -748,7 +765,9 @@ class _Extractor:
     ) -> tuple[list[Place], PlaceBasis]:
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
-        direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
+        flags = match.trigger.flags
+        direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
+        direct = direct or "place_next" in flags
         mentions = self._places_from(*clause)
         if kind in lx.LAND_TYPES:
             mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
@@ -790,17 +809,23 @@ class _Extractor:
         if not candidates:
             return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
-        chosen = [first]
         previous_end = next((m.end for m in mentions if m.start == position), None)
+        for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
+            if previous_end is not None and mention.start >= previous_end:
+                if lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
+                    first, previous_end = mention.place, mention.end
+                break
+        chosen = [first]
         for mention in mentions:
             if previous_end is None or mention.start < previous_end:
                 continue
-            if not re.fullmatch(
-                r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", text[previous_end : mention.start]
-            ):
+            gap = text[previous_end : mention.start]
+            if not re.fullmatch(r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", gap):
                 break
-            chosen.append(mention.place)
             previous_end = mention.end
+            if gap.strip() == "," and _qualifies(mention.place, chosen[-1]):
+                continue  # "Bilohorivka, Luhansk": the region the village is in, not a target
+            chosen.append(mention.place)
         return list({p.id: p for p in chosen}.values()), basis
 
     def _approximate_place(
@@ -865,6 +890,7 @@ class _Extractor:
             in_dateline = dateline is not None and mention.end <= dateline.end()
             if in_dateline and place.kind == "city":
                 found.setdefault("land", (mention.start, place))
+                self._dateline_city = place
             elif place.kind in SEA_KINDS and self._is_locative(mention.start):
                 found.setdefault("sea", (mention.start, place))
             elif place.kind != "country" and self._is_locative(mention.start):
@@ -1044,6 +1070,12 @@ class _Extractor:
         main = place_basis == "article" and places and places[0].kind == "country"
         if main and actors and self._alpha3(places[0]) not in actors:
             places, place_basis = [], "none"  # the article's main country takes no part
+        dateline = place_basis == "article" and places and places[0] is self._dateline_city
+        if dateline and actors and self._alpha3(places[0]) not in actors:
+            # reported from the dateline city, not done there
+            country = self._main_country()
+            keep = country is not None and self._alpha3(country) in actors
+            places, place_basis = ([country], "article") if keep and country else ([], "none")
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._opening_office(match, clause, actors)
@@ -1071,6 +1103,7 @@ class _Extractor:
         if kind == "criticism" and not places and actors:  # said where the critic sits
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
+        critics = self._joint_critics(match, clause) if kind == "criticism" else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
         if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
@@ -1090,6 +1123,9 @@ class _Extractor:
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
         precision_score = _PRECISION_SCORE[date.precision] if dated.basis != "publication" else 0
         confidence = (confidence + precision_score + 0.05) * (0.9 if planned else 1)
+        event_id = stable_id("ev", self.article.id, sentence.start, sentence.end, kind)
+        if len(critics) > 1:
+            self._critics[event_id] = (critics, place_basis == "capital")
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
@@ -1113,8 +1149,58 @@ class _Extractor:
         )
 
     def _each_place(self, events: Iterable[Event]) -> list[Event]:
-        """Split each attack on several named places (not seas) into one event per place."""
-        return [split for event in events for split in self._split_places(event)]
+        """Split events that are several: attacks on several places, joint criticisms.
+
+        An attack on several named places (not seas) gives one event per place, and a
+        criticism voiced by several governments together one per critic.
+        """
+        return [
+            split
+            for event in events
+            for by_critic in self._split_critics(event)
+            for split in self._split_places(by_critic)
+        ]
+
+    def _joint_critics(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+        """Return the governments that criticise together: "Vietnam, Malaysia and Taiwan"."""
+        before = [a for a in self._actors_from(clause[0], match.start) if not a.locative]
+        groups: list[list[_Actor]] = []
+        for actor in before:  # runs of coordinated names; the first run is the subject
+            if groups and lx.COORDINATED.fullmatch(self.text, groups[-1][-1].end, actor.start):
+                groups[-1].append(actor)
+            else:
+                groups.append([actor])
+        joint = groups[0] if groups else []  # the subject, not a target named later
+        if len(joint) < 2 or any(a.kind not in {"state", "country", "demonym"} for a in joint):
+            return []
+        if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
+            return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
+        return list(dict.fromkeys(a.code for a in joint))
+
+    def _split_critics(self, event: Event) -> list[Event]:
+        found = self._critics.get(event.id)
+        if found is None:
+            return [event]
+        critics, at_capital = found
+        others = tuple(a for a in event.actors if a not in critics)
+        split = []
+        for index, critic in enumerate(critics):
+            capital = self._capital(critic) if at_capital else None
+            where = (
+                {"place_ids": (capital.id,), "place_names": (capital.name,)}
+                if capital is not None
+                else {}
+            )
+            split.append(
+                replace(
+                    event,
+                    id=event.id if index == 0 else stable_id("ev", event.id, critic),
+                    actors=(critic, *others),
+                    geometry=Point(capital.point) if capital is not None else event.geometry,
+                    **where,  # type: ignore[arg-type]
+                )
+            )
+        return split
 
     def _split_places(self, event: Event) -> list[Event]:
         places = [self.gaz.get(place_id) for place_id in event.place_ids]
@@ -1313,6 +1399,15 @@ class _Extractor:
             )
             for key, report in offices.items()
         ]
+
+
+def _qualifies(region: Place, place: Place) -> bool:
+    """Whether `region`, named after `place` ("Bilohorivka, Luhansk"), only says where it is."""
+    if place.kind in {"country", "admin1"} or not set(region.country_codes) & set(
+        place.country_codes
+    ):
+        return False
+    return region.kind == "country" or (bool(place.admin1) and region.admin1 == place.admin1)
 
 
 def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:

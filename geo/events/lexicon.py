@@ -311,6 +311,9 @@ DATELINE = re.compile(
     r"(?:\s*\([^)\n]{1,40}\))?\s+(?:[-–—]{1,2}|•)\s+"
     # or a place name and a colon: "Beirut: ", "Abu Dhabi: "
     r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}:\s+"
+    # or a place name and the day of the report: "Seoul, Feb. 19 (Agency)--", "Lima, May 2 -"
+    r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
+    r"(?:,?\s+\d{4})?(?:\s*\([^)\n]{1,40}\))?\s*(?:[-–—]{1,2}|•)\s*"
 )
 #: Where a sentence divides into clauses that report separate events.
 CLAUSE_BREAK = re.compile(
@@ -352,6 +355,25 @@ CLOSED_OFFICE = "(close*|shut*|suspend*) ...4 (embass(y|ies)|consulate*|office*)
 
 SAME_WATERS = re.compile(r"\bin\s+the\s+same\s+(waters|sea|strait)\b", re.IGNORECASE)
 #: Definite descriptions of a place named before, and the kinds of place they refer to.
+#: After a country's name or adjective, its capital: "the Qatari capital", "Ukraine's capital"
+#: (not followed by a city's name, which names the place itself).
+CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?[A-Z])")
+#: A locative preposition right before a phrase: "in the", "to".
+AT_THE = re.compile(r"\b(?:in|at|to|from|near|outside|into|around)\s+(?:the\s+)?\Z")
+#: Between a region and a place inside it that the phrase is about: "[Burkina Faso] town of
+#: [Djibo]", "[Kharkiv] region's village of [Borova]".
+PLACE_HEAD = re.compile(
+    r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}"
+    r"(?:town|city|village|port|base|settlement|district|county|province|region)\s+(?:of\s+)?"
+)
+#: Between two coordinated names: "Vietnam, Malaysia and Taiwan".
+COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
+#: What may stand between a verb and the place it acts on: "struck the port city of".
+OBJECT_PLACE_LEAD = re.compile(
+    r"\s+(?:(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}"
+    r"(?:city|town|village|port|region|province|district|capital|outskirts|suburbs?|area|"
+    r"settlement|oblast)\s+(?:of\s+)?|the\s+)?"
+)
 DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula)\b"
 )
@@ -383,7 +405,10 @@ AIRSPACE_AFTER = re.compile(
 )
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 LOCATIVE_OF = re.compile(
-    r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}of\s+$",
+    r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
+    # "in the South African capital Pretoria", "near the border town Jermuk"
+    r"|\b(?:in|at|near|around|inside|into|to|outside)\s+the\s+(?:[\w-]+\s+){0,3}"
+    r"(?:capital|city|town|village|port|base|region|province|district)[,\s]\s*$",
     re.IGNORECASE,
 )
 #: What may stand between a criticism and the place where it was made.

@@ -14,7 +14,7 @@ from typing import Literal
 
 __all__ = ["OFFICIAL", "TRIGGERS", "Flag", "Trigger"]
 
-Flag = Literal["nominal", "noun", "org_object", "place_object"]
+Flag = Literal["nominal", "noun", "org_object", "place_object", "place_next"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,8 @@ class Trigger:
         ("Russian military drills", not "the drills"); ``noun``: the pattern opens with a noun
         (no determiner check, and a modal after it cancels it); ``org_object``: an organisation must
         follow ("joined NATO"); ``place_object``: a place must follow ("claims the Senkaku
-        Islands").
+        Islands"); ``place_next``: a place must be the verb's direct object, right after it
+        ("struck Odesa", "shelled the town of Vovchansk").
     context
         A regular expression that must match somewhere in the sentence.
     """
@@ -80,6 +81,12 @@ _TALKS = "(talks|negotiations|consultations|dialogue|discussions|meeting*|summit
 OFFICIAL = (
     r"(?i:\b(minister|president|premier|secretary|chancellor|king|queen|prince|envoy|"
     r"delegation|leader|diplomat|ambassador|secretary-general|defen[cs]e chief)\b)|\bI\b"
+)
+#: Words that show a verb such as "hit" or "struck" is warfare, not weather or a deal.
+_WARFARE = (
+    r"(?i)\b(drones?|missiles?|rockets?|forces|troops|army|military|jets?|warplanes?|artillery|"
+    r"air ?strikes?|militants|fighters|rebels|insurgents|shells|shelling|bombs?|bombers?|"
+    r"gunmen|jihadists|killing|killed|wounded|injured|casualties)\b"
 )
 _MISSILE_CONTEXT = r"(?i)\b(missile|rocket|nuclear|ICBM|ballistic|warhead|weapon)s?\b"
 _AIR_OR_SEA = r"(?i)\b(bomber|fighter|jet|aircraft|drone|warplane|helicopter|plane|ship|vessel)s?\b"
@@ -494,6 +501,20 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    Trigger(
+        "armed_attack",
+        "(struck|strikes|hit|hits|targeted|targets|bombed|bombs|attacked|attacks|pounded|"
+        "pounds|raided|raids|stormed|storms|overran|overrun|shelled)",
+        0.7,
+        ("place_next",),
+        context=_WARFARE,
+    ),
+    Trigger(
+        "armed_attack",
+        "(shot|shoot|shoots|shooting|downed) (down)? ...3 "
+        "(plane*|aircraft|jet*|helicopter*|balloon*|airliner*)",
+        0.7,
+    ),
     Trigger(
         "armed_attack",
         "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...6 (landed|exploded)",
