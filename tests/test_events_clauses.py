@@ -56,6 +56,11 @@ def test_weather_deals_and_interceptions_are_not_attacks(text: str, finder: Plac
     assert places_of(text, finder, "armed_attack") == []
 
 
+def test_a_country_that_only_modifies_the_target_is_not_the_place(finder: PlaceFinder) -> None:
+    text = "Two rockets hit the US consulate in Erbil on Sunday, officials said."
+    assert places_of(text, finder, "armed_attack") == [("Erbil",)]
+
+
 def test_a_downed_aircraft_is_an_attack(finder: PlaceFinder) -> None:
     text = "A fighter jet shot down a military helicopter over Belgorod on Monday."
     assert places_of(text, finder, "armed_attack") == [("Belgorod",)]

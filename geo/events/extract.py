@@ -681,7 +681,10 @@ class _Extractor:
         """Whether a place is the direct object at `position` ("struck Odesa")."""
         lead = lx.OBJECT_PLACE_LEAD.match(self.text, position, limit)
         start = lead.end() if lead else position
-        return any(m.start == start for m in self._places_from(start, min(limit, start + 80)))
+        return any(
+            m.start == start and not lx.MODIFIED_NOUN.match(self.text, m.end, limit)
+            for m in self._places_from(start, min(limit, start + 80))
+        )
 
     def _place_follows(self, match: _Match, limit: int) -> bool:
         window_end = min(limit, match.end + 60)

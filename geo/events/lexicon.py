@@ -368,6 +368,12 @@ PLACE_HEAD = re.compile(
 )
 #: Between two coordinated names: "Vietnam, Malaysia and Taiwan".
 COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
+#: A noun right after a place name, which the name only modifies: "hit the US consulate".
+MODIFIED_NOUN = re.compile(
+    r"\s+(?!(?:on|in|at|near|with|and|or|overnight|early|late|again|twice|killing|injuring|"
+    r"wounding|from|for|during|before|after|as|while|last|this|yesterday|today|tonight|"
+    r"but|by|over|to|until|since|where|which|who)\b)[a-z]"
+)
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
     r"\s+(?:(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}"

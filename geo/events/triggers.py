@@ -69,7 +69,8 @@ _ATTACKED_NOUN = (
     "fighters|camp*|town*|village*|cit(y|ies)|infrastructure|station*|plant*|refiner(y|ies)|"
     "house*|home*|building*|school*|hospital*|port|ports|airport*|airfield*|bridge*|"
     "headquarters|hideout*|outpost*|checkpoint*|convoy*|barracks|compound*|neighbourhood*|"
-    "neighborhood*|district*|area*|settlement*|warehouse*|storage|pipeline*|substation*|grid)"
+    "neighborhood*|district*|area*|settlement*|warehouse*|storage|pipeline*|substation*|grid|"
+    "embass(y|ies)|consulate*|compound*|residential)"
 )
 _DRILL = "(drill*|exercise*|war_game*|wargame*|war-game*|manoeuvre*|maneuver*)"
 _OFFICE = (
