@@ -120,6 +120,12 @@ def test_critics_named_as_places_are_not_split(finder: PlaceFinder) -> None:
     assert len([e for e in events_of(text, finder) if e.type == "criticism"]) <= 1
 
 
+def test_supporters_in_an_aside_are_not_critics(finder: PlaceFinder) -> None:
+    text = "The army, backed by Egypt and Jordan, accused Turkey on Tuesday of arming the rebels."
+    found = [e for e in events_of(text, finder) if e.type == "criticism"]
+    assert len(found) <= 1
+
+
 def test_a_target_listed_after_the_critic_is_not_a_critic(finder: PlaceFinder) -> None:
     text = "Iran warned on Tuesday that the United States and Britain would pay a heavy price."
     found = [e for e in events_of(text, finder) if e.type == "criticism"]

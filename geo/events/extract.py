@@ -1178,6 +1178,8 @@ class _Extractor:
             return []
         if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
             return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
+        if re.search(r"\b(?:by|with|from)\s+(?:the\s+)?$", self.text[clause[0] : joint[0].start]):
+            return []  # "The LNA, supported by Egypt and the UAE, accuses": an aside
         return list(dict.fromkeys(a.code for a in joint))
 
     def _split_critics(self, event: Event) -> list[Event]:
