@@ -280,6 +280,7 @@ def test_a_telling_that_borrows_its_date_shares_any_actor(finder: PlaceFinder) -
         ),
         "incursion",
     )
+    told = replace(told, place_basis="stated")  # both tellings name the zone
     lead = replace(told, span=(100, 160), actors=("RUS", "JPN"))
     later = replace(
         told, span=(400, 460), actors=("JPN", "RUS"), date_basis="publication", confidence=0.5
