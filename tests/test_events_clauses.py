@@ -74,6 +74,20 @@ def test_the_capital_of_a_named_country_is_a_place(finder: PlaceFinder) -> None:
     assert places_of(text, finder, "talks") == [("Doha",)]
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Two Russian bombers entered Japan's air defense identification zone on Monday.", "Japan"),
+        (
+            "A Chinese survey ship returned to Vietnam's exclusive economic zone on Monday.",
+            "Vietnam",
+        ),
+    ],
+)
+def test_a_country_s_zone_is_in_that_country(text: str, place: str, finder: PlaceFinder) -> None:
+    assert places_of(text, finder, "incursion") == [(place,)]
+
+
 def test_a_city_after_its_description_is_locative(finder: PlaceFinder) -> None:
     text = "Peace talks opened in the Kenyan capital Nairobi on Monday."
     assert places_of(text, finder, "talks") == [("Nairobi",)]

@@ -407,7 +407,9 @@ MARITIME_CONTEXT = re.compile(
 BETWEEN_WATERS = re.compile(r"\bwaters\s+between\s+", re.IGNORECASE)
 #: A country named as the owner of the airspace or waters entered ("South Korean airspace").
 AIRSPACE_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters)\b", re.IGNORECASE
+    r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters|"
+    r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
+    re.IGNORECASE
 )
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 LOCATIVE_OF = re.compile(
