@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from geo.events.extract import extract
+from geo.places.gazetteer import Gazetteer
 from geo.places.geocode import Geocoder
 from geo.records import Event
 from geo.text.articles import article_from_text
@@ -77,15 +78,22 @@ def test_the_capital_of_a_named_country_is_a_place(finder: PlaceFinder) -> None:
 @pytest.mark.parametrize(
     ("text", "place"),
     [
-        ("Two Russian bombers entered Japan's air defense identification zone on Monday.", "Japan"),
-        (
-            "A Chinese survey ship returned to Vietnam's exclusive economic zone on Monday.",
-            "Vietnam",
-        ),
+        ("Two Russian bombers entered Japan's air defense identification zone on Monday.", None),
+        ("A Chinese survey ship returned to Vietnam's exclusive economic zone.", "South China Sea"),
+        ("Two Russian jets violated Estonian airspace on Monday.", "Estonia"),
     ],
 )
-def test_a_country_s_zone_is_in_that_country(text: str, place: str, finder: PlaceFinder) -> None:
-    assert places_of(text, finder, "incursion") == [(place,)]
+def test_a_country_s_zone_is_the_sea_off_it_and_its_airspace_is_the_country(
+    text: str, place: str | None, finder: PlaceFinder, gazetteer: Gazetteer
+) -> None:
+    (event,) = [e for e in events_of(text, finder) if e.type == "incursion"]
+    if place is None:  # some sea off Japan
+        found = gazetteer.get(event.place_ids[0])
+        assert found is not None
+        assert found.kind in {"sea", "ocean", "strait"}
+    else:
+        assert event.place_names == (place,)
+    assert len(event.actors) == 2  # the intruder and the country whose zone it is
 
 
 def test_a_city_after_its_description_is_locative(finder: PlaceFinder) -> None:

@@ -363,6 +363,8 @@ class _Extractor:
         self.office_memory: tuple[str, str, str] | None = None
         self._article_place: dict[str, tuple[int, Place]] | None = None
         self._dateline_city: Place | None = None
+        #: Where a country is named as the owner of a zone at sea, and its code.
+        self._zone_owners: dict[int, str] = {}
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
@@ -724,8 +726,17 @@ class _Extractor:
         if kind == "incursion":  # "crossed into South Korean airspace"
             for actor in countries:
                 country = self._country_place(actor.code)
-                if country and lx.AIRSPACE_AFTER.match(text, actor.end):
-                    found.append((actor.start + len(text), country))  # any other place first
+                zone = lx.AIRSPACE_AFTER.match(text, actor.end) if country else None
+                if country and zone:
+                    # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
+                    # the clause names a place (any other place first)
+                    wide = lx.WIDE_ZONE.search(zone.group())
+                    offshore = wide and sea_off(
+                        self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
+                    )
+                    if offshore:
+                        self._zone_owners[actor.start] = actor.code  # the owner, not the place
+                    found.append((actor.start + len(text), offshore or country))
         if kind not in lx.MARITIME_TYPES:
             return found
         memory = self._last_place(start, SEA_KINDS)
@@ -775,6 +786,8 @@ class _Extractor:
         if kind in lx.LAND_TYPES:
             mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):
+            if mention.start in self._zone_owners:
+                continue  # "Vietnam's exclusive economic zone" is at sea, not in Vietnam
             between = text[match.end : mention.start]
             if kind == "criticism":
                 if lx.CRITICISM_PLACE.fullmatch(between):
@@ -1096,6 +1109,7 @@ class _Extractor:
                 if home is not None and self._alpha3(host):
                     self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
+        actors += [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
         if kind in lx.HOST_TYPES:
             hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
             actors += [self._alpha3(p) for p in hosts]

@@ -376,7 +376,7 @@ MODIFIED_NOUN = re.compile(
 )
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
-    r"\s+(?:(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}"
+    r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"
     r"(?:city|town|village|port|region|province|district|capital|outskirts|suburbs?|area|"
     r"settlement|oblast)\s+(?:of\s+)?|the\s+)?"
 )
@@ -411,6 +411,8 @@ AIRSPACE_AFTER = re.compile(
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
     re.IGNORECASE
 )
+#: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
+WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 LOCATIVE_OF = re.compile(
     r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
