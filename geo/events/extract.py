@@ -730,13 +730,14 @@ class _Extractor:
                 if country and zone:
                     # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
                     # the clause names a place (any other place first)
-                    wide = lx.WIDE_ZONE.search(zone.group())
-                    offshore = wide and sea_off(
-                        self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
-                    )
-                    if offshore:
+                    at_sea = None
+                    if lx.WIDE_ZONE.search(zone.group()):
+                        at_sea = sea_off(
+                            self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
+                        )
+                    if at_sea is not None:
                         self._zone_owners[actor.start] = actor.code  # the owner, not the place
-                    found.append((actor.start + len(text), offshore or country))
+                    found.append((actor.start + len(text), at_sea or country))
         if kind not in lx.MARITIME_TYPES:
             return found
         memory = self._last_place(start, SEA_KINDS)

@@ -409,7 +409,7 @@ BETWEEN_WATERS = re.compile(r"\bwaters\s+between\s+", re.IGNORECASE)
 AIRSPACE_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters|"
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
-    re.IGNORECASE
+    re.IGNORECASE,
 )
 #: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
 WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
