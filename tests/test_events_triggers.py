@@ -37,6 +37,12 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The paramilitary group took control of Nyala airport on Thursday.", "armed_attack"),
         ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
         ("A fighter jet shot down a surveillance balloon off Alaska.", "armed_attack"),
+        ("Two soldiers were killed by a roadside bomb near Mopti on Monday.", "armed_attack"),
+        ("Reinforcements deployed along the border near Osh were on alert.", "buildup"),
+        (
+            "The foreign minister said he is going to Hanoi next week for the signing.",
+            "visit",
+        ),
         ("Two civilians were killed in an airstrike on Khan Younis on Friday.", "armed_attack"),
         ("Three soldiers were killed when a landmine exploded near Mopti.", "armed_attack"),
         ("Drones struck a power station in Kharkiv early on Monday.", "armed_attack"),

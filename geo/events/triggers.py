@@ -269,6 +269,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("buildup", "(military|naval|troop|force) (build-?up|buildup)", 0.65, ("noun",)),
     Trigger(
         "buildup",
+        "(troops|soldiers|border_guards|forces|units|battalions|police_officers|personnel|"
+        "reinforcements) (deployed|stationed|massed) (in|to|along|near|at|on)",
+        0.65,
+        ("noun",),
+    ),
+    Trigger(
+        "buildup",
         "(grow*|expand*|increase*|boost*|strengthen*|build*_up|beef*_up) ...3 "
         "(navy|naval|forces|military|army|fleet|arsenal|troop*|coast_guard)",
         0.65,
@@ -284,6 +291,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("visit", "(arrive*|landed) in", 0.6, ("place_object",), context=OFFICIAL),
     Trigger("visit", "(travel*|fly*|head*) to", 0.55, ("place_object",), context=OFFICIAL),
+    Trigger("visit", "(going|go|goes|went) to", 0.5, ("place_next",), context=OFFICIAL),
     Trigger("visit", "transit_stop*", 0.7, ("place_object", "noun")),
     # --- talks -----------------------------------------------------------------------------
     Trigger(
@@ -502,6 +510,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    Trigger(
+        "armed_attack",
+        "(killed|injured|wounded|maimed) ...4 by (a|an|the)? ...2 (explosive*|IED*|mine|mines|"
+        "landmine*|bomb*|roadside_bomb*|explosion*|blast*|drone*|missile*|rocket*|shell*|"
+        "shelling|sniper*|gunmen|militants|insurgents|gunfire|airstrike*|air_strike*)",
+        0.7,
+    ),
     Trigger(
         "armed_attack",
         "(struck|strikes|hit|hits|targeted|targets|bombed|bombs|attacked|attacks|pounded|"
