@@ -40,7 +40,7 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("Two soldiers were killed by a roadside bomb near Mopti on Monday.", "armed_attack"),
         ("Reinforcements deployed along the border near Osh were on alert.", "buildup"),
         (
-            "The foreign minister said he is going to Hanoi next week for the signing.",
+            "The Japanese foreign minister is going to Hanoi next week for the signing.",
             "visit",
         ),
         ("Two civilians were killed in an airstrike on Khan Younis on Friday.", "armed_attack"),
