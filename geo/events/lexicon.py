@@ -372,7 +372,8 @@ COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
 MODIFIED_NOUN = re.compile(
     r"\s+(?!(?:on|in|at|near|with|and|or|overnight|early|late|again|twice|killing|injuring|"
     r"wounding|from|for|during|before|after|as|while|last|this|yesterday|today|tonight|"
-    r"but|by|over|to|until|since|where|which|who)\b)[a-z]"
+    r"but|by|over|to|until|since|where|which|who|next|later|earlier|soon|tomorrow|now|"
+    r"recently|once|then|so|amid|against|along|across|around|into|through|under|within)\b)[a-z]"
 )
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
