@@ -71,6 +71,10 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The foreign minister was welcomed on arrival in Riyadh on Tuesday.", "visit"),
         # talks
         ("Peace talks hosted by Qatar concluded in Doha on Friday.", "talks"),
+        ("During the regional summit held in Nairobi, leaders agreed a truce.", "talks"),
+        ("Peace talks mediated by the regional bloc began in Addis Ababa on Monday.", "talks"),
+        ("The Brazilian president left for Beijing on Tuesday.", "visit"),
+        ("The Kenyan president hosted his Somali counterpart in Nairobi on Monday.", "visit"),
         ("The president spoke with his French counterpart on Monday.", "talks"),
         ("The president spoke on Friday with the Polish prime minister.", "talks"),
         ("The government was negotiating a truce with the rebels in Doha.", "talks"),

@@ -1124,6 +1124,8 @@ class _Extractor:
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
+        if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
+            initiators = [a for a in initiators if a != self._alpha3(places[0])]
         if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
             return None  # an official travelling in their own country
         if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):

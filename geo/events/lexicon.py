@@ -375,6 +375,8 @@ MODIFIED_NOUN = re.compile(
     r"but|by|over|to|until|since|where|which|who|next|later|earlier|soon|tomorrow|now|"
     r"recently|once|then|so|amid|against|along|across|around|into|through|under|within)\b)[a-z]"
 )
+#: A host's verb: the visit is the guest's ("hosted his Somali counterpart").
+HOSTING = re.compile(r"(?i)host|welcom|receiv")
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
     r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"

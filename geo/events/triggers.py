@@ -292,6 +292,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", "(arrive*|landed) in", 0.6, ("place_object",), context=OFFICIAL),
     Trigger("visit", "(travel*|fly*|head*) to", 0.55, ("place_object",), context=OFFICIAL),
     Trigger("visit", "(going|go|goes|went) to", 0.5, ("place_next",), context=OFFICIAL),
+    Trigger(
+        "visit", "(leave|leaves|left|depart*|set*_off) for", 0.5, ("place_next",), context=OFFICIAL
+    ),
+    Trigger(
+        "visit",
+        "(host*|welcom*|receiv*) ...4 (president*|prime_minister*|leader*|minister*|"
+        "counterpart*|delegation*|king|emir|amir|crown_prince|chancellor)",
+        0.6,
+        ("place_object",),
+    ),
     Trigger("visit", "transit_stop*", 0.7, ("place_object", "noun")),
     # --- talks -----------------------------------------------------------------------------
     Trigger(
@@ -583,12 +593,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     # talks
     Trigger(
         "talks",
-        f"{_TALKS} ...4 (concluded|ended|began|opened|resumed|took_place|were_held|was_held|"
+        f"{_TALKS} ...8 (concluded|ended|began|opened|resumed|took_place|were_held|was_held|"
         "got_under_way|wrapped_up)",
         0.7,
         ("noun",),
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
+    Trigger("talks", f"{_TALKS} (held|hosted|convened) (in|at)", 0.6, ("noun",)),
     Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
         "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
