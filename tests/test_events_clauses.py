@@ -142,6 +142,11 @@ def test_critics_named_as_places_are_not_split(finder: PlaceFinder) -> None:
     assert len([e for e in events_of(text, finder) if e.type == "criticism"]) <= 1
 
 
+def test_envoys_summoned_together_are_targets_not_critics(finder: PlaceFinder) -> None:
+    text = "The Russian and Chinese ambassadors were summoned in Seoul on Tuesday."
+    assert len([e for e in events_of(text, finder) if e.type == "criticism"]) <= 1
+
+
 def test_supporters_in_an_aside_are_not_critics(finder: PlaceFinder) -> None:
     text = "The army, backed by Egypt and Jordan, accused Turkey on Tuesday of arming the rebels."
     found = [e for e in events_of(text, finder) if e.type == "criticism"]

@@ -1183,6 +1183,8 @@ class _Extractor:
 
     def _joint_critics(self, match: _Match, clause: tuple[int, int]) -> list[str]:
         """Return the governments that criticise together: "Vietnam, Malaysia and Taiwan"."""
+        if lx.PASSIVE_BEFORE.search(self.text, max(clause[0], match.start - 12), match.start):
+            return []  # "Russian and Chinese envoys were summoned": the targets, not critics
         before = [a for a in self._actors_from(clause[0], match.start) if not a.locative]
         groups: list[list[_Actor]] = []
         for actor in before:  # runs of coordinated names; the first run is the subject

@@ -377,6 +377,8 @@ MODIFIED_NOUN = re.compile(
 )
 #: A host's verb: the visit is the guest's ("hosted his Somali counterpart").
 HOSTING = re.compile(r"(?i)host|welcom|receiv")
+#: A passive auxiliary right before a verb: "were summoned", "are to be summoned".
+PASSIVE_BEFORE = re.compile(r"(?i)\b(?:is|are|was|were|be|been|being)\s+\Z")
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
     r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"
