@@ -53,7 +53,6 @@ import yaml
 from trafilatura.utils import load_html
 
 from geo.errors import FaultlinesError
-from geo.text.dates import parse_published
 from geo.text.metadata import (
     clean_author,
     clean_language,
@@ -64,6 +63,7 @@ from geo.text.metadata import (
     shown_value,
     type_name,
 )
+from geo.text.published import parse_published
 
 __all__ = [
     "ARTICLE_SUFFIXES",

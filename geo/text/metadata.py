@@ -4,7 +4,7 @@ Front matter is YAML read with a safe loader that leaves dates as strings and re
 whose aliases expand past `MAX_EXPANDED_VALUES` (a "billion laughs" bomb) before any of them
 is built. Each cleaner returns a plain value or None and appends a one-line warning, showing at
 most 60 characters of what it dropped (`shown_value`). Publication dates are read by the one
-parser, :func:`geo.text.dates.parse_published`.
+parser, :func:`geo.text.published.parse_published`.
 """
 
 from __future__ import annotations
