@@ -37,8 +37,9 @@ from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.format import shown_name
 from geo.store.store import Layers, Store
-from geo.text.articles import Article, ArticleError, read_article
+from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
+from geo.text.decoding import ArticleError
 from geo.text.mentions import PlaceFinder, default_finder
 
 ARTICLE_TIME_BUDGET: Final = 6.0
