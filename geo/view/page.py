@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_interval, period_end, period_start
+from geo.intervals import covered_interval, period_end, period_start
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
@@ -132,7 +132,7 @@ def event_interval(
     """Return the inclusive interval an event covers, from its date cells.
 
     The cells are read by :func:`read_date`; the rule is
-    :func:`geo.layers.intervals.covered_interval`'s.
+    :func:`geo.intervals.covered_interval`'s.
     """
     return covered_interval(read_date(start), read_date(end, end=True), precision)
 

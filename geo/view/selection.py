@@ -18,7 +18,7 @@ import pandas as pd  # type: ignore[import-untyped]
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.view.popups import read_text
 from geo.view.state import ViewState
 from geo.view.styles import event_style
@@ -57,7 +57,7 @@ def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     An event is shown when its type is in ``view.types`` (``None`` means every type), one of
     its actors is in ``view.actors`` and one of its ``countries`` in ``view.countries`` (each
     ``None`` for no filter), and its date interval
-    (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover their whole
+    (:func:`geo.intervals.covered_intervals`: month and year precision cover their whole
     period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
     Events whose dates are unknown are shown when the view sets no date, or when
     ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
