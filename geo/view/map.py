@@ -34,7 +34,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 import folium
 import numpy as np
@@ -46,6 +46,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.records import Layer
 from geo.view.assets import TILE_PROVIDERS, VECTOR_ATTRIBUTION, asset_links, offline_head
 from geo.view.popups import (
+    Row,
     event_popup,
     event_tooltip,
     office_popup,
@@ -91,13 +92,24 @@ __all__ = [
 ]
 
 
-_LAND_STYLE: Mapping[str, Any] = {
+class _PathStyle(TypedDict, total=False):
+    """Leaflet path options, as folium's keyword arguments name them."""
+
+    color: str
+    weight: float
+    fill_color: str
+    fill_opacity: float
+    dash_array: str
+    fill: bool
+
+
+_LAND_STYLE: _PathStyle = {
     "color": "#b9b2a3",
     "weight": 0.6,
     "fill_color": "#f4f1ea",
     "fill_opacity": 1.0,
 }
-_HIGHLIGHT_STYLE: Mapping[str, Any] = {
+_HIGHLIGHT_STYLE: _PathStyle = {
     "color": "#111111",
     "weight": 3,
     "dash_array": "6 4",
@@ -155,7 +167,7 @@ def _tolerance(zoom: int) -> float:
     return 360.0 / (256.0 * 2.0**zoom)
 
 
-def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
+def _display_shape(geometry: object, tolerance: float) -> dict[str, object] | None:
     """Return `geometry` simplified by `tolerance` and rounded, as a GeoJSON mapping."""
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
@@ -169,7 +181,7 @@ def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
     return dict(mapping(rounded))
 
 
-def _area(record: Mapping[str, Any]) -> float:
+def _area(record: Row) -> float:
     geometry = record.get("geometry")
     return float(geometry.area) if isinstance(geometry, BaseGeometry) else 0.0
 
@@ -177,7 +189,42 @@ def _area(record: Mapping[str, Any]) -> float:
 # ---------------------------------------------------------------------------------------------
 # folium elements
 
-_MacroElement: Any = folium.MacroElement
+
+class _FeatureProperties(TypedDict):
+    """What a zone or place feature tells the browser: its style, popup and tooltip."""
+
+    id: str
+    style: dict[str, object]
+    popup: str
+    tooltip: str
+    selected: bool
+
+
+class _Feature(TypedDict):
+    """A zone or place as a GeoJSON feature (see :func:`_shape_batch`)."""
+
+    type: str
+    id: str
+    properties: _FeatureProperties
+    geometry: dict[str, object]
+
+
+class _MarkerItem(TypedDict):
+    """One marker for :func:`_marker_batch`; a grid cell of many events has ``cell`` set."""
+
+    id: str
+    type: str
+    lat: float
+    lon: float
+    size: int
+    icon: str
+    selected: bool
+    popup: NotRequired[str]
+    tooltip: NotRequired[str]
+    cell: NotRequired[bool]
+
+
+_MacroElement: Any = folium.MacroElement  # its __init__ is unannotated: called untyped
 
 _SETUP_TEMPLATE = Template(
     """
@@ -307,7 +354,7 @@ _SHAPES_TEMPLATE = Template(
 
 
 def _shape_feature(
-    record: Mapping[str, Any],
+    record: Row,
     classes: str,
     style: ZoneStyle,
     tolerance: float,
@@ -315,13 +362,13 @@ def _shape_feature(
     popup: str,
     tooltip: str,
     selected: bool,
-) -> dict[str, Any] | None:
+) -> _Feature | None:
     """Return one zone or place as a GeoJSON feature carrying its style and popup."""
     feature_id = read_text(record.get("id"))
     shape = _display_shape(record.get("geometry"), tolerance)
     if shape is None:
         return None
-    options: dict[str, Any] = {
+    options: dict[str, object] = {
         "className": f"{classes} {_id_class(feature_id)}",
         "color": style.color,
         "weight": style.weight,
@@ -345,7 +392,7 @@ def _shape_feature(
     }
 
 
-def _shape_batch(features: list[dict[str, Any]]) -> Any:
+def _shape_batch(features: list[_Feature]) -> folium.MacroElement:
     """Return one element that draws many zones or places as a single GeoJSON layer."""
     return _script_element(
         "Shapes",
@@ -356,7 +403,7 @@ def _shape_batch(features: list[dict[str, Any]]) -> Any:
     )
 
 
-def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
+def _marker_batch(items: list[_MarkerItem], *, cluster: bool = False) -> folium.MacroElement:
     """Return one element that draws many markers with a single loop in the browser.
 
     Each item holds ``id``, ``type``, ``lat``, ``lon``, ``size``, ``icon`` (our markup,
@@ -381,9 +428,9 @@ def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
     )
 
 
-def _script_element(name: str, template: Template, **values: Any) -> Any:
+def _script_element(name: str, template: Template, **values: object) -> folium.MacroElement:
     """Return a folium element rendering `template` with `values` as its attributes."""
-    element = _MacroElement()
+    element: folium.MacroElement = _MacroElement()
     element._name = name
     element._template = template
     for key, value in values.items():
@@ -391,7 +438,7 @@ def _script_element(name: str, template: Template, **values: Any) -> Any:
     return element
 
 
-def _js_string_of(value: Any) -> str:
+def _js_string_of(value: object) -> str:
     """Return `value` as a JavaScript literal (JSON) that cannot end its ``<script>``."""
     literal = json.dumps(value, ensure_ascii=False)
     return literal.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -410,7 +457,7 @@ def _id_class(feature_id: str) -> str:
     return "fl-id-" + _CLASS_UNSAFE.sub("-", feature_id)
 
 
-def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
+def _feature(feature_id: str, shape: dict[str, object]) -> dict[str, object]:
     return {
         "type": "Feature",
         "id": feature_id,
@@ -419,20 +466,20 @@ def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
+def _is_selected(record: Row, view: ViewState) -> bool:
     return view.selected is not None and read_text(record.get("id")) == view.selected
 
 
 def _marker_item(
-    record: Mapping[str, Any],
+    record: Row,
     classes: str,
     label: str,
     size: int,
     view: ViewState,
     positions: Mapping[str, tuple[float, float]] | None = None,
-) -> dict[str, Any] | None:
+) -> _MarkerItem | None:
     """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
-    location: Any = location_of(record.get("geometry"))
+    location = location_of(record.get("geometry"))
     if location is None:
         return None
     if positions is not None:
@@ -453,9 +500,10 @@ def _marker_item(
     }
 
 
-def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
+def _cluster_item(record: Row) -> _MarkerItem:
     """Return a grid cell of many events as an item for :func:`_marker_batch`."""
-    count = int(record["count"])
+    count = int(read_number(record.get("count")) or 0)
+    types = _esc(read_text(record.get("types")))
     size = int(min(46, 20 + 12 * math.log10(count + 1)))
     style = event_style(read_text(record.get("type")))
     location = location_of(record.get("geometry")) or [0.0, 0.0]
@@ -469,8 +517,8 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
             f'border-color:{_esc(style.colour)}" role="img" '
             f'aria-label="{count} events">{count}</span>'
         ),
-        "popup": f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>",
-        "tooltip": f"{count} events: {_esc(record['types'])}",
+        "popup": f"<b>{count} events</b><br>{types}<br><i>Zoom in to see them.</i>",
+        "tooltip": f"{count} events: {types}",
         "selected": False,
         "cell": True,
         "id": read_text(record["id"]),
@@ -478,7 +526,7 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
+def _event_markers(events: GeoDataFrame | None, view: ViewState) -> Iterator[folium.MacroElement]:
     shown, clusters = limit_events(filter_events(events, view), view)
     items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
@@ -487,12 +535,13 @@ def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
         if item is not None:
-            items.append(item | {"popup": event_popup(record), "tooltip": event_tooltip(record)})
+            item["popup"], item["tooltip"] = event_popup(record), event_tooltip(record)
+            items.append(item)
     if items:
         yield _marker_batch(items, cluster=True)
 
 
-def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
+def _office_markers(offices: GeoDataFrame | None, view: ViewState) -> Iterator[folium.MacroElement]:
     positions = marker_positions(offices, view.zoom)
     items = []
     for record in rows_of(offices):
@@ -500,12 +549,15 @@ def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
         if item is not None:
-            items.append(item | {"popup": office_popup(record), "tooltip": office_tooltip(record)})
+            item["popup"], item["tooltip"] = office_popup(record), office_tooltip(record)
+            items.append(item)
     if items:
         yield _marker_batch(items)
 
 
-def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+def _zone_layers(
+    zones: GeoDataFrame | None, view: ViewState, tolerance: float
+) -> Iterator[folium.MacroElement]:
     zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
     features = []
     for record in sorted(rows_of(zones), key=_area, reverse=True):  # small zones on top
@@ -528,7 +580,9 @@ def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]
         yield _shape_batch(features)
 
 
-def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+def _place_layers(
+    places: GeoDataFrame | None, view: ViewState, tolerance: float
+) -> Iterator[folium.MacroElement]:
     places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
     features = []
     for record in sorted(rows_of(places), key=_area, reverse=True):
@@ -549,7 +603,7 @@ def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[An
         yield _shape_batch(features)
 
 
-def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
+def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> folium.MacroElement | None:
     if highlight.geom_type == "Point":
         return folium.CircleMarker(
             location=location_of(highlight),
@@ -571,11 +625,11 @@ def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
 
 def _new_map(
     view: ViewState,
-    basemap_frame: Any,
+    basemap_frame: GeoDataFrame | None,
     image_path: str,
     basemap_url: str | None = None,
     labels_url: str | None = None,
-) -> Any:
+) -> folium.Map:
     """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
     vector = view.basemap not in TILE_PROVIDERS
     m = folium.Map(
@@ -643,7 +697,7 @@ def base_map(
     basemap_frame: GeoDataFrame | None = None,
     basemap_file: str | None = None,
     labels_file: str | None = None,
-) -> Any:
+) -> folium.Map:
     """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
 
     Parameters
@@ -679,7 +733,7 @@ def base_map(
 
 def feature_groups(
     layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
-) -> list[Any]:
+) -> list[folium.FeatureGroup]:
     """Return the view's visible layers as folium feature groups, bottom to top.
 
     Zones, places, offices and events come in that order, each only when ``view.layers``
@@ -687,7 +741,7 @@ def feature_groups(
     by :func:`filter_events`; polygons are simplified for the view's zoom.
     """
     tolerance = _tolerance(view.zoom)
-    builders: list[tuple[str, Iterator[Any]]] = []
+    builders: list[tuple[str, Iterator[folium.MacroElement]]] = []
     if Layer.ZONES in view.layers:
         builders.append(("Zones", _zone_layers(layers.zones, view, tolerance)))
     if Layer.PLACES in view.layers:
@@ -717,7 +771,7 @@ def build_map(
     *,
     asset_base: str,
     highlight: BaseGeometry | None = None,
-) -> Any:
+) -> folium.Map:
     """Return the whole map: :func:`base_map` plus :func:`feature_groups`.
 
     Raises
@@ -751,11 +805,12 @@ def standalone_html(
     m.default_css = []
     for group in feature_groups(layers, offline, highlight=highlight):
         group.add_to(m)
-    header = m.get_root().header
+    root = cast(folium.Figure, m.get_root())  # a map always sits in a figure
+    header = root.header
     for name, element in offline_head():
         header.add_child(folium.Element(element), name=name)
     header.add_child(folium.Element("<title>Faultlines map</title>"), name="title")
-    m.get_root().html.add_child(
+    root.html.add_child(
         folium.Element(
             '<div class="fl-export-caption"><b>Faultlines map</b>'
             f"<p>{_esc(caption)}</p>{legend_swatches(offline)}</div>"
