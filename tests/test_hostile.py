@@ -66,7 +66,7 @@ from geo.view.link import (
     to_query_string,
 )
 from geo.view.map import MapLayers, build_map, standalone_html
-from geo.view.page import Selection, describe, escape_markdown, find_selection
+from geo.view.panel import Selection, describe, escape_markdown, find_selection
 from geo.view.popups import (
     event_popup,
     event_tooltip,

@@ -1,4 +1,4 @@
-"""Work out what a dashboard view shows: layers, event list, timeline, selection, search.
+"""Work out what a dashboard view shows: layers, event list, timeline, map moves, search.
 
 Everything here is pure (a :class:`geo.view.dataset.Dataset` and a :class:`geo.view.state.ViewState`
 in, frames and records out), so ``dashboard.py`` only wires widgets to these functions and the
@@ -11,7 +11,6 @@ import dataclasses
 import datetime
 import hashlib
 import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from geo.text.actors import Organisation
 from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
 from geo.view.map import MapLayers, standalone_html
-from geo.view.popups import Row, format_interval, name_span, read_number, read_strings, read_text
+from geo.view.popups import format_interval, read_number, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
@@ -41,8 +40,8 @@ if TYPE_CHECKING:
     import altair as alt
     from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
 
-_TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+#: Event type key → its label ("Military exercise / show of force").
+TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
@@ -54,11 +53,6 @@ HIDDEN_COLUMNS: dict[str, None] = {"id": None, "article": None}
 #: Most events listed beside the map (the newest).
 MAX_LISTED = 300
 _MOVE_PIXELS = 4
-
-
-def escape_markdown(text: object) -> str:
-    """Return `text` with every Markdown and HTML special character backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", read_text(text))
 
 
 def with_articles(
@@ -175,7 +169,7 @@ def event_table(
             "when": format_interval(
                 record.get("date_start"), record.get("date_end"), record.get("date_precision")
             ),
-            "type": _TYPE_LABELS.get(record["type"], record["type"]),
+            "type": TYPE_LABELS.get(record["type"], record["type"]),
             "where": ", ".join(read_strings(record.get("place_names"))) or "—",
             "who": ", ".join(actor(a) for a in read_strings(record.get("actors"))) or "—",
             "article": read_text(record.get("title")),
@@ -195,7 +189,7 @@ def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame()
     months = pd.to_datetime(first[dated]).to_period("M").to_timestamp()
     labels = events["type"].to_numpy()[dated]
-    frame = pd.DataFrame({"month": months, "type": [_TYPE_LABELS.get(k, k) for k in labels]})
+    frame = pd.DataFrame({"month": months, "type": [TYPE_LABELS.get(k, k) for k in labels]})
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
@@ -373,29 +367,7 @@ def type_counts(events: pd.DataFrame | None) -> str:
     if events is None or len(events) == 0:
         return ""
     counts = events["type"].astype(str).value_counts(sort=True)
-    return " · ".join(f"{_TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """The feature a view has selected, described for the side panel."""
-
-    id: str
-    layer: str
-    record: dict[str, object]
-
-
-def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
-    """Return the selected feature's record from whichever visible layer holds it."""
-    if not selected:
-        return None
-    for name in Layer:
-        frame = getattr(layers, name)
-        if frame is not None and len(frame) and "id" in frame.columns:
-            rows = frame[frame["id"] == selected]
-            if len(rows):
-                return Selection(selected, name, rows.iloc[0].to_dict())
-    return None
+    return " · ".join(f"{TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
 
 
 def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
@@ -552,32 +524,6 @@ def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class Details:
-    """What the side panel says about the selected feature; Markdown already escaped."""
-
-    title: str
-    lines: tuple[str, ...]
-    quote: str | None = None
-    caption: str | None = None
-    url: str | None = None
-    severity: float | None = None
-    behind: pd.DataFrame | None = None
-
-    def markdown(self) -> str:
-        """Return the lines and the quote as one Markdown text."""
-        lines = "  \n".join(self.lines)
-        return f"{lines}\n\n> {self.quote}" if self.quote else lines
-
-
-def severity_label(severity: float) -> str:
-    """Return what the severity bar says: the value, its scale and what it is measured from."""
-    return (
-        f"Severity {severity:.2f} (0 calm – 1 very tense; recent, heavy events in or near the "
-        "zone, at the end of the time window), from these events:"
-    )
-
-
 def filters_caption(view: ViewState, names: Names | None = None) -> str:
     """Return the view's filters in words, for the caption of an exported map."""
     actor = names.actor if names is not None else str
@@ -586,7 +532,7 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
     types = (
         "all types"
         if view.types is None
-        else ", ".join(sorted(_TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
+        else ", ".join(sorted(TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
     )
     first = view.date_from.isoformat() if view.date_from else "the first event"
     last = view.date_to.isoformat() if view.date_to else "the last"
@@ -606,94 +552,6 @@ def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names
     """Return the view as one HTML page that opens offline, titled and captioned."""
     land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
     return standalone_html(land, view, caption=filters_caption(view, names))
-
-
-def marked_quote(record: Row) -> str:
-    """Return an event's sentence as escaped Markdown, its place name highlighted."""
-    sentence = read_text(record.get("sentence"))
-    names = read_strings(record.get("place_names"))
-    span = name_span(sentence, names, record.get("span_start"), record.get("span_end"))
-    if span is None:
-        return escape_markdown(sentence)
-    a, b = span
-    marked = f":orange-background[{escape_markdown(sentence[a:b])}]"
-    return f"{escape_markdown(sentence[:a])}{marked}{escape_markdown(sentence[b:])}"
-
-
-def article_titles(dataset: Dataset, article_ids: object) -> str:
-    """Return the titles of the articles with these ids ("—" for none), not their ids."""
-    ids = read_strings(article_ids)
-    if not ids:
-        return "—"
-    titles: dict[str, str] = {}
-    articles = getattr(dataset, "articles", None)  # a panel may be drawn without a dataset
-    if articles is not None and len(articles):
-        known = articles[articles["id"].isin(ids)]
-        titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
-    return "; ".join(titles.get(i) or "an article" for i in ids)
-
-
-def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
-    """Describe a selected event, office, zone or place for the side panel.
-
-    Actors are named with `names` when given ("China", not "CHN").
-    """
-    record, esc = selection.record, escape_markdown
-    actor = names.actor if names is not None else str
-
-    def joined(key: str) -> str:
-        return esc(", ".join(read_strings(record.get(key))) or "—")
-
-    if selection.layer == Layer.EVENTS:
-        when = format_interval(
-            record.get("date_start"), record.get("date_end"), record.get("date_precision")
-        )
-        source = [read_text(record.get(k)) for k in ("title", "outlet")]
-        published = read_text(record.get("published"))[:10]
-        url = read_text(record.get("url"))
-        return Details(
-            title=esc(
-                _TYPE_LABELS.get(read_text(record.get("type")), read_text(record.get("type")))
-            ),
-            lines=(
-                f"**When:** {esc(when)} ({esc(record.get('date_precision'))} precision)",
-                f"**Who:** {esc(', '.join(map(actor, read_strings(record.get('actors')))) or '—')}"
-                f" · **Where:** {joined('place_names')}",
-                f"**Confidence:** {read_number(record.get('confidence')) or 0.0:.0%} · "
-                f"**Origin:** {esc(record.get('origin'))}",
-            ),
-            quote=marked_quote(record),
-            caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
-            url=url if url.startswith(("http://", "https://")) else None,
-        )
-    if selection.layer == Layer.ZONES:
-        behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
-        return Details(
-            title=esc(record.get("name")),
-            lines=(
-                f"**Kind:** {esc(read_text(record.get('kind')).replace('_', ' '))} · "
-                f"**Parties:** {joined('parties')}",
-            ),
-            severity=read_number(record.get("severity")) or 0.0,
-            behind=event_table(with_articles(behind, dataset.articles)),
-        )
-    if selection.layer == Layer.OFFICES:
-        where = read_text(record.get("city")) or read_text(record.get("host_name"))
-        return Details(
-            title=esc(f"{read_text(record.get('org'))} office, {where}"),
-            lines=(
-                f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
-                f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
-                f"**Host:** {esc(record.get('host_name'))} · "
-                f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
-            ),
-        )
-    return Details(
-        title=esc(record.get("name")),
-        lines=(
-            f"**Kind:** {esc(record.get('kind'))} · **Mentions:** {esc(record.get('mentions'))}",
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
