@@ -23,23 +23,22 @@ and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`
 open; a searched place is outlined with the class ``fl-highlight``.
 
 For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
-the changing layers (``feature_group_to_add``); :func:`build_map` puts both together.
+the changing layers (``feature_group_to_add``); :func:`build_map` puts both together. The
+Leaflet scripts that draw the markers and shapes chosen here are :mod:`geo.view.scripts`'s.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import folium
 import numpy as np
 import shapely
-from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -58,6 +57,14 @@ from geo.view.popups import (
     zone_popup,
     zone_tooltip,
 )
+from geo.view.scripts import (
+    Feature,
+    MarkerItem,
+    land_script,
+    marker_batch,
+    setup_script,
+    shape_batch,
+)
 from geo.view.selection import (
     MAX_SHAPES,
     POINT_DECIMALS,
@@ -70,8 +77,6 @@ from geo.view.selection import (
 )
 from geo.view.state import MAX_ZOOM, ViewState
 from geo.view.styles import (
-    EVENT_STYLES,
-    FALLBACK_EVENT_STYLE,
     PLACE_STYLE,
     ZoneStyle,
     event_style,
@@ -118,9 +123,6 @@ _HIGHLIGHT_STYLE: _PathStyle = {
 _SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, "")
 _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
-_POPUP_MAX_WIDTH = 340
-#: Markers closer than this on screen are drawn as one MarkerCluster disc.
-MARKER_CLUSTER_PIXELS = 40
 _SHAPE_DECIMALS = 4
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -190,169 +192,6 @@ def _area(record: Row) -> float:
 # folium elements
 
 
-class _FeatureProperties(TypedDict):
-    """What a zone or place feature tells the browser: its style, popup and tooltip."""
-
-    id: str
-    style: dict[str, object]
-    popup: str
-    tooltip: str
-    selected: bool
-
-
-class _Feature(TypedDict):
-    """A zone or place as a GeoJSON feature (see :func:`_shape_batch`)."""
-
-    type: str
-    id: str
-    properties: _FeatureProperties
-    geometry: dict[str, object]
-
-
-class _MarkerItem(TypedDict):
-    """One marker for :func:`_marker_batch`; a grid cell of many events has ``cell`` set."""
-
-    id: str
-    type: str
-    lat: float
-    lon: float
-    size: int
-    icon: str
-    selected: bool
-    popup: NotRequired[str]
-    tooltip: NotRequired[str]
-    cell: NotRequired[bool]
-
-
-_MacroElement: Any = folium.MacroElement  # its __init__ is unannotated: called untyped
-
-_SETUP_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-    {%- if this.image_path %}
-        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-    {%- endif %}
-        {{ this._parent.get_name() }}.getContainer().classList.add(
-            {{ this.container_class|tojson }});
-    {% endmacro %}
-    """
-)
-
-
-_BASEMAP_FETCH_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        fetch({{ this.url|tojson }})
-            .then(function (response) { return response.json(); })
-            .then(function (land) {
-                L.geoJSON(land, {
-                    interactive: false,
-                    className: "fl-land",
-                    attribution: {{ this.attribution|tojson }},
-                    style: {{ this.style|tojson }}
-                }).addTo({{ this._parent.get_name() }}).bringToBack();
-            });
-    {%- if this.labels %}
-        flLabels({{ this._parent.get_name() }}, {{ this.labels|tojson }});
-    {%- endif %}
-    {% endmacro %}
-    """
-)
-
-
-_MARKERS_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        (function (group) {
-        {%- if this.cluster %}
-            flQuietClusters();
-            var clusters = L.markerClusterGroup({
-                maxClusterRadius: {{ this.cluster_pixels }},
-                showCoverageOnHover: false,
-                iconCreateFunction: flClusterIcon({{ this.styles|tojson }})
-            }).addTo(group);
-        {%- endif %}
-            {{ this.items }}.forEach(function (item) {
-                var half = item.size / 2;
-                var marker = L.marker([item.lat, item.lon], {
-                    icon: L.divIcon({
-                        html: item.icon,
-                        className: "fl-icon",
-                        iconSize: [item.size, item.size],
-                        iconAnchor: [half, half],
-                        popupAnchor: [0, -half]
-                    }),
-                    flId: item.id,
-                    flType: item.type,
-                    zIndexOffset: item.selected ? 1000 : 0
-                });
-            {%- if this.cluster %}
-                marker.addTo(item.selected || item.cell ? group : clusters);
-            {%- else %}
-                marker.addTo(group);
-            {%- endif %}
-                if (item.cell) {  // a cell of many events: a click zooms in on it
-                    var zoomIn = function () {
-                        var map = marker._map;
-                        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 18));
-                    };
-                    zoomIn.flOwn = true;
-                    marker.on = flQuietOn;
-                    marker.on("click", zoomIn);
-                    marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
-                    return;
-                }
-                marker.bindPopup(item.popup, {
-                    maxWidth: {{ this.max_width }},
-                    className: "fl-popup-frame",
-                    autoPan: !item.selected
-                });
-                marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
-            {%- if this.has_selected %}
-                if (item.selected) {
-                    var open = function () { marker.openPopup(); };
-                    if (marker._map) { open(); } else { marker.once("add", open); }
-                }
-            {%- endif %}
-            });
-        })({{ this._parent.get_name() }});
-    {% endmacro %}
-    """
-)
-
-
-_SHAPES_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        (function (group) {
-            L.geoJSON({{ this.collection }}, {
-                style: function (feature) { return feature.properties.style; },
-                pointToLayer: function (feature, latlng) {
-                    return L.circleMarker(latlng, Object.assign({radius: 7},
-                        feature.properties.style));
-                },
-                onEachFeature: function (feature, layer) {
-                    var p = feature.properties;
-                    layer.bindPopup(p.popup, {
-                        maxWidth: {{ this.max_width }},
-                        className: "fl-popup-frame",
-                        autoPan: !p.selected
-                    });
-                    layer.bindTooltip(p.tooltip, {sticky: true, className: "fl-tooltip-frame"});
-                {%- if this.has_selected %}
-                    if (p.selected) {
-                        var open = function () { layer.openPopup(); };
-                        if (layer._map) { open(); } else { layer.once("add", open); }
-                    }
-                {%- endif %}
-                }
-            }).addTo(group);
-        })({{ this._parent.get_name() }});
-    {% endmacro %}
-    """
-)
-
-
 def _shape_feature(
     record: Row,
     classes: str,
@@ -362,7 +201,7 @@ def _shape_feature(
     popup: str,
     tooltip: str,
     selected: bool,
-) -> _Feature | None:
+) -> Feature | None:
     """Return one zone or place as a GeoJSON feature carrying its style and popup."""
     feature_id = read_text(record.get("id"))
     shape = _display_shape(record.get("geometry"), tolerance)
@@ -390,63 +229,6 @@ def _shape_feature(
         },
         "geometry": shape,
     }
-
-
-def _shape_batch(features: list[_Feature]) -> folium.MacroElement:
-    """Return one element that draws many zones or places as a single GeoJSON layer."""
-    return _script_element(
-        "Shapes",
-        _SHAPES_TEMPLATE,
-        collection=_js_string_of({"type": "FeatureCollection", "features": features}),
-        has_selected=any(f["properties"]["selected"] for f in features),
-        max_width=_POPUP_MAX_WIDTH,
-    )
-
-
-def _marker_batch(items: list[_MarkerItem], *, cluster: bool = False) -> folium.MacroElement:
-    """Return one element that draws many markers with a single loop in the browser.
-
-    Each item holds ``id``, ``type``, ``lat``, ``lon``, ``size``, ``icon`` (our markup,
-    escaped), ``popup``, ``tooltip`` (escaped HTML) and ``selected``; a grid cell of many events
-    (:func:`cluster_events`) has ``cell`` set and zooms in when clicked. One template for all
-    of them keeps building and sending the map fast with hundreds of markers. With `cluster`,
-    markers close together on screen (within :data:`CLUSTER_PIXELS`) are drawn as one
-    MarkerCluster disc, coloured by the share of each event type and counting them; a click
-    on it zooms to its events. The selected marker is never clustered.
-    """
-    styles = {key: (style.label, style.colour) for key, style in EVENT_STYLES.items()}
-    styles[""] = (FALLBACK_EVENT_STYLE.label, FALLBACK_EVENT_STYLE.colour)
-    return _script_element(
-        "Markers",
-        _MARKERS_TEMPLATE,
-        items=_js_string_of(items),
-        has_selected=any(item["selected"] for item in items),
-        max_width=_POPUP_MAX_WIDTH,
-        cluster=cluster,
-        cluster_pixels=MARKER_CLUSTER_PIXELS,
-        styles=styles,
-    )
-
-
-def _script_element(name: str, template: Template, **values: object) -> folium.MacroElement:
-    """Return a folium element rendering `template` with `values` as its attributes."""
-    element: folium.MacroElement = _MacroElement()
-    element._name = name
-    element._template = template
-    for key, value in values.items():
-        setattr(element, key, value)
-    return element
-
-
-def _js_string_of(value: object) -> str:
-    """Return `value` as a JavaScript literal (JSON) that cannot end its ``<script>``."""
-    literal = json.dumps(value, ensure_ascii=False)
-    return literal.replace("</", "<\\/").replace("<!--", "<\\!--")
-
-
-def _js_string(markup: str) -> str:
-    """Return `markup` as a JavaScript string literal that cannot end its ``<script>``."""
-    return _js_string_of(markup)
 
 
 def _esc(value: str) -> str:
@@ -477,8 +259,8 @@ def _marker_item(
     size: int,
     view: ViewState,
     positions: Mapping[str, tuple[float, float]] | None = None,
-) -> _MarkerItem | None:
-    """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
+) -> MarkerItem | None:
+    """Return a record's marker for :func:`~geo.view.scripts.marker_batch`: our ``<span>``."""
     location = location_of(record.get("geometry"))
     if location is None:
         return None
@@ -500,8 +282,8 @@ def _marker_item(
     }
 
 
-def _cluster_item(record: Row) -> _MarkerItem:
-    """Return a grid cell of many events as an item for :func:`_marker_batch`."""
+def _cluster_item(record: Row) -> MarkerItem:
+    """Return a grid cell of many events as an item for :func:`~geo.view.scripts.marker_batch`."""
     count = int(read_number(record.get("count")) or 0)
     types = _esc(read_text(record.get("types")))
     size = int(min(46, 20 + 12 * math.log10(count + 1)))
@@ -538,7 +320,7 @@ def _event_markers(events: GeoDataFrame | None, view: ViewState) -> Iterator[fol
             item["popup"], item["tooltip"] = event_popup(record), event_tooltip(record)
             items.append(item)
     if items:
-        yield _marker_batch(items, cluster=True)
+        yield marker_batch(items, cluster=True)
 
 
 def _office_markers(offices: GeoDataFrame | None, view: ViewState) -> Iterator[folium.MacroElement]:
@@ -552,7 +334,7 @@ def _office_markers(offices: GeoDataFrame | None, view: ViewState) -> Iterator[f
             item["popup"], item["tooltip"] = office_popup(record), office_tooltip(record)
             items.append(item)
     if items:
-        yield _marker_batch(items)
+        yield marker_batch(items)
 
 
 def _zone_layers(
@@ -577,7 +359,7 @@ def _zone_layers(
         if feature is not None:
             features.append(feature)
     if features:
-        yield _shape_batch(features)
+        yield shape_batch(features)
 
 
 def _place_layers(
@@ -600,7 +382,7 @@ def _place_layers(
         if feature is not None:
             features.append(feature)
     if features:
-        yield _shape_batch(features)
+        yield shape_batch(features)
 
 
 def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> folium.MacroElement | None:
@@ -640,12 +422,7 @@ def _new_map(
         world_copy_jump=True,
     )
     m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs the map to know its deepest zoom
-    _script_element(
-        "MapSetup",
-        _SETUP_TEMPLATE,
-        image_path=image_path,
-        container_class="fl-basemap-vector" if vector else "fl-basemap-tiles",
-    ).add_to(m)
+    setup_script(image_path, "fl-basemap-vector" if vector else "fl-basemap-tiles").add_to(m)
     if not vector:
         provider = TILE_PROVIDERS[view.basemap]
         folium.TileLayer(
@@ -657,11 +434,9 @@ def _new_map(
             control=False,
         ).add_to(m)
     elif basemap_url is not None:
-        _script_element(
-            "Land",
-            _BASEMAP_FETCH_TEMPLATE,
-            url=basemap_url,
-            labels=labels_url,
+        land_script(
+            basemap_url,
+            labels_url,
             attribution=VECTOR_ATTRIBUTION,
             style={
                 "color": _LAND_STYLE["color"],
