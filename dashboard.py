@@ -17,7 +17,7 @@ from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
-from geo.view import link
+from geo.view import link, panel
 from geo.view import page as views
 from geo.view.assets import ensure_static_assets, labels_file
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
@@ -85,7 +85,7 @@ st.title("Faultlines")
 st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 with st.container():  # one slot, so the map below keeps its place (and stays mounted)
     for line in state.link_warnings:
-        st.warning(views.escape_markdown(line))
+        st.warning(panel.escape_markdown(line))
     if notice := views.version_notice(data, current):
         st.info(notice)
         if data.notice is None and st.button("Show the latest data"):
@@ -162,9 +162,9 @@ with map_column:
 with side:
     if found and not found.place:
         close = " Did you mean:" if found.suggestions else ""
-        st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
+        st.warning(panel.escape_markdown(f"No place called “{view.query}”.{close}"))
         for near in found.suggestions:  # one click searches for it
-            label, key = views.escape_markdown(near.name), f"near_{near.place_id}"
+            label, key = panel.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
     st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
@@ -178,9 +178,9 @@ with side:
         selection_mode="single-row",
         column_config=views.HIDDEN_COLUMNS,
     )
-    selection = views.find_selection(layers, view.selected)
+    selection = panel.find_selection(layers, view.selected)
     if selection:
-        details = views.describe(selection, data, names)
+        details = panel.describe(selection, data, names)
         st.subheader(details.title)
         st.markdown(details.markdown())
         if details.caption:
@@ -188,7 +188,7 @@ with side:
         if details.url:
             st.link_button("Open the article", details.url)
         if details.severity is not None:
-            st.progress(details.severity, views.severity_label(details.severity))
+            st.progress(details.severity, panel.severity_label(details.severity))
             st.dataframe(details.behind, hide_index=True, column_config=views.HIDDEN_COLUMNS)
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
@@ -246,4 +246,4 @@ with st.expander("Add articles"):
             state.added += [f"{p.name}: {p.reason}" for p in problems]
             st.rerun()  # show the new articles on the map
     for line in state.pop("added", []):
-        st.info(views.escape_markdown(line))
+        st.info(panel.escape_markdown(line))

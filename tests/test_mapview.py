@@ -23,7 +23,7 @@ import pytest
 import xstatic.pkg.leaflet
 from shapely.geometry import Point, Polygon, box
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPE_KEYS

@@ -473,6 +473,35 @@ def test_time_window_reads_only_matching_parts(
         assert len(read_paths) == 1
 
 
+# An event dated only by its month ("in May 2023") or year is stored on the period's first day
+# with that precision, and covers the whole period (geo.intervals): a window inside meets it.
+@pytest.mark.parametrize(
+    ("first", "precision", "window", "ids"),
+    [
+        (D(2023, 5, 1), "month", (D(2023, 5, 10), D(2023, 5, 12)), ["ev-may"]),
+        (D(2023, 5, 1), "month", (D(2023, 6, 1), D(2023, 6, 2)), []),
+        (D(2023, 1, 1), "year", (D(2023, 6, 1), D(2023, 6, 30)), ["ev-may"]),
+        (D(2023, 1, 1), "year", (None, D(2022, 12, 31)), []),
+        (D(2023, 5, 1), "day", (D(2023, 5, 10), D(2023, 5, 12)), []),
+    ],
+)
+def test_time_window_meets_the_whole_period_a_coarse_date_covers(
+    store: Store,
+    first: D,
+    precision: str,
+    window: tuple[D | None, D | None],
+    ids: list[str],
+) -> None:
+    rows = [("ev-may", first, first, None), ("ev-jan", D(2023, 1, 15), None, (139.7, 35.7))]
+    events = _events(rows).assign(date_precision=[precision, "day"])
+    store.write({"events": events}, message="coarse dates")
+    date_from, date_to = window
+    frame = store.read_layer("events", date_from=date_from, date_to=date_to)
+    assert list(frame["id"]) == ids
+    parts = store.parts_for("events", date_from=date_from, date_to=date_to)
+    assert not ids or first.strftime("%Y-%m") in [part.key for part in parts]
+
+
 def test_time_window_accepts_datetimes(store: Store) -> None:
     store.write({"events": _events(EVENT_ROWS)}, message="events")
     frame = store.read_layer("events", date_from=datetime.datetime(2023, 6, 1, 12, 0))

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
+import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.events.extract import Extraction, extract
@@ -37,8 +38,9 @@ from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.format import shown_name
 from geo.store.store import Layers, Store
-from geo.text.articles import Article, ArticleError, read_article
+from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
+from geo.text.decoding import ArticleError
 from geo.text.mentions import PlaceFinder, default_finder
 
 ARTICLE_TIME_BUDGET: Final = 6.0
@@ -334,7 +336,7 @@ def _place_counts(results: Sequence[ArticleResult]) -> dict[str, tuple[int, set[
     return counts
 
 
-def _concat(old: Any, new: Any) -> Any:
+def _concat(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     if old is None or len(old) == 0:
         return new
     if new is None or len(new) == 0:
@@ -345,7 +347,7 @@ def _concat(old: Any, new: Any) -> Any:
 
 def new_rows(
     results: Sequence[ArticleResult], *, ingested_at: datetime.datetime | None = None
-) -> tuple[Any, Any]:
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Return the events and the articles of `results` alone, as layer frames.
 
     `ingested_at` is the timestamp recorded on the articles (now, when None).
@@ -361,10 +363,10 @@ def results_to_layers(
     results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
     *,
-    stored: Any | None = None,
+    stored: Layers | None = None,
     ingested_at: datetime.datetime | None = None,
-    rows: tuple[Any, Any] | None = None,
-) -> dict[str, Any]:
+    rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Turn extraction results into layer frames, merged with the stored layers if given.
 
     Parameters
@@ -419,7 +421,7 @@ def results_to_layers(
     return layers
 
 
-def _newest_date(events: Any) -> datetime.date | None:
+def _newest_date(events: pd.DataFrame | None) -> datetime.date | None:
     if events is None or len(events) == 0:
         return None
     newest = pd.to_datetime(events["date_end"]).max()
@@ -488,7 +490,7 @@ def commit_results(
     store: Store,
     results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
-    stored: Any | None,
+    stored: Layers | None,
     duplicates: int,
 ) -> tuple[str | None, list[ArticleResult], int]:
     """Merge results with the store and write one version, holding the store's write lock.

@@ -158,7 +158,8 @@ def articles_from_files(
 ) -> tuple[list[Article], list[UploadProblem]]:
     """Read uploaded ``(name, content)`` pairs into articles, within the limits."""
     from geo.ingest.pipeline import read_within_budget
-    from geo.text.articles import ArticleError, article_from_bytes
+    from geo.text.articles import article_from_bytes
+    from geo.text.decoding import ArticleError
 
     articles: list[Article] = []
     problems: list[UploadProblem] = []
@@ -194,7 +195,8 @@ def article_from_paste(
     published: datetime.date | None = None,
 ) -> Article | UploadProblem:
     """Make an article from pasted text, or say why not."""
-    from geo.text.articles import ArticleError, article_from_text
+    from geo.text.articles import article_from_text
+    from geo.text.decoding import ArticleError
 
     if len(text) > MAX_PASTED_CHARS:
         return UploadProblem("pasted text", f"longer than {MAX_PASTED_CHARS:,} characters")

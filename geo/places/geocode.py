@@ -22,7 +22,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
-from geo.places.geodesy import KM_PER_DEGREE, haversine_km
+from geo.places.geodesy import KM_PER_DEGREE, haversine_km, longitude_scale
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
 #: A city at least this large wins over the region of its own name ("Kharkiv", "Odesa").
@@ -169,7 +169,7 @@ class Geocoder:
             lon, lat = gaz.lon[row], gaz.lat[row]
             # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
             # of longitude away from the equator
-            span = _NEARBY_DEGREES / max(math.cos(math.radians(lat)), 0.05)
+            span = _NEARBY_DEGREES / longitude_scale(lat)
             for x, y in context.near:
                 if (
                     abs(y - lat) < _NEARBY_DEGREES

@@ -52,7 +52,7 @@ import hashlib
 import io
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -139,6 +139,17 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
+
+_RowFilter = Callable[[Sequence[str]], pc.Expression | None]
+"""Makes the Arrow filter of the rows to read from a part's column names (None: every row)."""
+
+
+def _every_row(names: Sequence[str]) -> None:
+    return None
+
+
+def _no_row(names: Sequence[str]) -> pc.Expression:
+    return pc.scalar(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,12 +381,16 @@ class Store:
         if manifest is None or info is None:
             check_layer(layer)
             return empty_frame(layer)
-        window = {"date_from": date_from, "date_to": date_to}
+        window = {"date_from": as_date(date_from), "date_to": as_date(date_to)}
         parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **window)
         use_bbox = bbox if info.geometry is not None else None
-        row_filter = date_filter(layer, as_date(date_from), as_date(date_to))
+
+        def in_window(names: Sequence[str]) -> pc.Expression | None:
+            return date_filter(layer, **window, names=names)
+
+        row_filter: _RowFilter = in_window
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
-            parts, row_filter, use_bbox = [info.parts[0]], pc.scalar(False), None
+            parts, row_filter, use_bbox = [info.parts[0]], _no_row, None
         tables = [
             self._read_part(part, info, columns=columns, row_filter=row_filter) for part in parts
         ]
@@ -417,9 +432,12 @@ class Store:
         info: LayerInfo,
         *,
         columns: Sequence[str] | None,
-        row_filter: Any,
+        row_filter: _RowFilter,
     ) -> Any:
-        """Read one part file as an Arrow table (conversion happens once, for all parts)."""
+        """Read one part file as an Arrow table (conversion happens once, for all parts).
+
+        `row_filter` makes the Arrow filter of the rows to keep from the part's column names.
+        """
         path = self._object_path(part.object)
         self.verifier.verify(path, part.object)
         with reading_part(path):
@@ -439,7 +457,7 @@ class Store:
         elif "bbox" in schema.names and info.geometry is not None:
             wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
         with reading_part(path):
-            table = pq.read_table(path, columns=wanted, filters=row_filter)
+            table = pq.read_table(path, columns=wanted, filters=row_filter(schema.names))
         return table.replace_schema_metadata(None)
 
     # -- writing --------------------------------------------------------------------------
@@ -549,7 +567,7 @@ class Store:
             part_key, rows = item
             old = by_key.get(part_key)
             if old is not None and old.rows > 0:
-                table = self._read_part(old, info, columns=None, row_filter=None)
+                table = self._read_part(old, info, columns=None, row_filter=_every_row)
                 existing = table_to_frame(table, info.geometry, bbox=None)
                 rows = pd.concat([existing, rows], ignore_index=True)
             return self._put_part(layer, part_key, canonical_frame(rows, key="id"))

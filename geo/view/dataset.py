@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
@@ -101,8 +102,8 @@ def _read_for_view(store: Store, version: str | None) -> Layers:
     return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
 
 
-def _codes(cell: Any) -> list[str]:
-    if cell is None or isinstance(cell, str | float):
+def _codes(cell: object) -> list[str]:
+    if cell is None or isinstance(cell, str | float) or not isinstance(cell, Iterable):
         return []
     return [str(code) for code in cell]
 

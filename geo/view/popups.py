@@ -19,16 +19,16 @@ import html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_interval, period_end, period_start
+from geo.intervals import covered_interval, period_end, period_start
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
+    "Row",
     "event_interval",
     "event_popup",
     "event_tooltip",
@@ -46,6 +46,9 @@ __all__ = [
     "zone_popup",
     "zone_tooltip",
 ]
+
+Row = Mapping[str, object]
+"""One feature of a layer as column → cell, as ``frame.to_dict("records")`` gives it."""
 
 _WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -132,7 +135,7 @@ def event_interval(
     """Return the inclusive interval an event covers, from its date cells.
 
     The cells are read by :func:`read_date`; the rule is
-    :func:`geo.layers.intervals.covered_interval`'s.
+    :func:`geo.intervals.covered_interval`'s.
     """
     return covered_interval(read_date(start), read_date(end, end=True), precision)
 
@@ -201,7 +204,7 @@ def _marked_sentence(sentence: str, names: Sequence[str], start: object, end: ob
     return f"{_esc(sentence[:a])}<mark>{_esc(sentence[a:b])}</mark>{_esc(sentence[b:])}"
 
 
-def _source_html(record: Mapping[str, Any]) -> str:
+def _source_html(record: Row) -> str:
     title, url = read_text(record.get("title")).strip(), read_text(record.get("url")).strip()
     if _is_web_url(url):
         source = (
@@ -226,7 +229,7 @@ def _source_html(record: Mapping[str, Any]) -> str:
 # popups and tooltips
 
 
-def event_popup(record: Mapping[str, Any]) -> str:
+def event_popup(record: Row) -> str:
     """Return an event's popup: type, date and places, the marked sentence, source, actors."""
     style = event_style(read_text(record.get("type")))
     names = read_strings(record.get("place_names"))
@@ -261,7 +264,7 @@ def event_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def event_tooltip(record: Mapping[str, Any]) -> str:
+def event_tooltip(record: Row) -> str:
     """Return an event's tooltip: its type and places."""
     style = event_style(read_text(record.get("type")))
     names = read_strings(record.get("place_names"))
@@ -269,12 +272,12 @@ def event_tooltip(record: Mapping[str, Any]) -> str:
     return f'<span class="fl-tooltip">{_esc(style.label)}{where}</span>'
 
 
-def _office_place(record: Mapping[str, Any]) -> str:
+def _office_place(record: Row) -> str:
     names = [read_text(record.get(key)).strip() for key in ("city", "host_name")]
     return ", ".join(dict.fromkeys(name for name in names if name))
 
 
-def office_popup(record: Mapping[str, Any]) -> str:
+def office_popup(record: Row) -> str:
     """Return an office's popup: status, organisation, city and host, since, sources."""
     style = office_style(read_text(record.get("status")))
     parts = [
@@ -297,7 +300,7 @@ def office_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def office_tooltip(record: Mapping[str, Any]) -> str:
+def office_tooltip(record: Row) -> str:
     """Return an office's tooltip: organisation, place and status."""
     style = office_style(read_text(record.get("status")))
     place = _office_place(record)
@@ -308,7 +311,7 @@ def office_tooltip(record: Mapping[str, Any]) -> str:
     )
 
 
-def zone_popup(record: Mapping[str, Any]) -> str:
+def zone_popup(record: Row) -> str:
     """Return a zone's popup: name, kind, parties, severity with a bar, event count."""
     severity = read_number(record.get("severity")) or 0.0
     kind = read_text(record.get("kind"))
@@ -334,7 +337,7 @@ def zone_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def place_popup(record: Mapping[str, Any]) -> str:
+def place_popup(record: Row) -> str:
     """Return a place's popup: name, kind, countries, claimants, mentions."""
     parts = [
         f'<div class="fl-popup fl-popup-place" data-fl-id="{_esc(record.get("id"))}">',
@@ -353,13 +356,13 @@ def place_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def zone_tooltip(record: Mapping[str, Any]) -> str:
+def zone_tooltip(record: Row) -> str:
     """Return a zone's tooltip: its name and kind."""
     kind = read_text(record.get("kind"))
     label = ZONE_KIND_LABELS.get(kind, kind).lower()
     return f'<span class="fl-tooltip">{_esc(record.get("name"))} ({_esc(label)})</span>'
 
 
-def place_tooltip(record: Mapping[str, Any]) -> str:
+def place_tooltip(record: Row) -> str:
     """Return a place's tooltip: its name."""
     return f'<span class="fl-tooltip">{_esc(record.get("name"))}</span>'
