@@ -35,9 +35,13 @@ from geo.ingest.registry import (
 )
 from geo.ingest.urls import clean_url, url_key
 from geo.ingest.watch import Watcher, WatcherBusyError, poll_due, watch
+from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store, StoreBusyError
 from geo.text.mentions import PlaceFinder
+from geo.view.dataset import load_dataset
 from geo.view.fresh import new_since
+from geo.view.page import Selection, describe, with_articles
+from geo.view.popups import event_popup
 from tests.feedserver import FeedServer, Reply, atom, page, rss, serving
 
 RSS_TYPE = "application/rss+xml"
@@ -430,6 +434,39 @@ def test_json_ld_date_and_the_fetch_time_when_nothing_says(
     assert undated.published == datetime.datetime.now(datetime.UTC).date()
     assert undated.extra["published_from"] == "fetched"
     assert any("dated by the fetch" in w for w in undated.warnings)
+
+
+def test_where_the_date_came_from_is_stored_and_shown_with_it(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder, gazetteer: Gazetteer
+) -> None:
+    meta = '<meta property="article:published_time" content="2024-03-14T09:00:00Z">'
+    server.routes["/feed"] = Reply(rss(items(server, ["/a"])), content_type=RSS_TYPE)
+    server.routes["/a"] = article_page(0)
+    server.routes["/meta"] = article_page(2, meta=meta)
+    server.routes["/undated"] = article_page(4)
+    sources = [server.url(p) for p in ("/feed", "/meta", "/undated")]
+    assert ingest_web(sources, store, fetcher=fetcher, finder=finder).ingest.articles == 3
+    stored = store.read_layer("articles", columns=["url", "published_from"])
+    assert dict(zip(stored["url"], stored["published_from"], strict=True)) == {
+        server.url("/a"): "feed",
+        server.url("/meta"): "page",
+        server.url("/undated"): "fetched",
+    }
+    data = load_dataset(gazetteer, store_dir=store.root)
+    events = with_articles(data.events, data.articles)
+    shown = {}
+    for record in events[events["url"].isin(stored["url"])].to_dict("records"):
+        popup = event_popup(record)
+        caption = describe(Selection(record["id"], "events", record), data).caption or ""
+        shown[record["url"]] = (popup, caption)
+    assert "(from the feed)" in shown[server.url("/a")][0]
+    assert "\\(from the feed\\)" in shown[server.url("/a")][1]  # Markdown, escaped
+    assert "(from the page)" in shown[server.url("/meta")][0]
+    assert "fetch time, day precision" in shown[server.url("/undated")][0]
+    assert "fetch time, day precision" in shown[server.url("/undated")][1]
+    seeds = with_articles(data.events, data.articles)
+    seeded = seeds[~seeds["url"].isin(stored["url"])].to_dict("records")[0]
+    assert "fl-provenance" not in event_popup(seeded)  # files and seeds do not say
 
 
 def test_the_same_article_reached_many_ways_is_stored_once(

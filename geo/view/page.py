@@ -32,14 +32,20 @@ from geo.text.actors import Organisation
 from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
 from geo.view.map import MapLayers, standalone_html
-from geo.view.popups import format_interval, name_span, read_strings, read_text
+from geo.view.popups import (
+    format_interval,
+    name_span,
+    published_provenance,
+    read_strings,
+    read_text,
+)
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-_ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
+_ARTICLE_COLUMNS = ("title", "outlet", "published", "url", "published_from")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
 #: Largest distance, in degrees, between a click and the marker it selects (markers report
@@ -58,13 +64,17 @@ def escape_markdown(text: object) -> str:
 
 
 def with_articles(events: Any, articles: Any) -> Any:
-    """Join each event with its article's title, outlet, publication date and URL."""
+    """Join each event with its article's title, outlet, publication date and URL.
+
+    Where the date came from (``published_from``) joins too, when the articles have it.
+    """
     if events is None or len(events) == 0:
         return events
     if articles is None or len(articles) == 0:
         extra = pd.DataFrame({"article_id": pd.Series([], dtype=str)})
     else:
-        extra = articles[["id", *_ARTICLE_COLUMNS]].rename(columns={"id": "article_id"})
+        known = [c for c in _ARTICLE_COLUMNS if c in articles.columns]
+        extra = articles[["id", *known]].rename(columns={"id": "article_id"})
     present = [c for c in _ARTICLE_COLUMNS if c in events.columns]
     merged = events.drop(columns=present).merge(extra, on="article_id", how="left")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=events.crs)
@@ -621,6 +631,8 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
         )
         source = [read_text(record.get(k)) for k in ("title", "outlet")]
         published = read_text(record.get("published"))[:10]
+        if published and published != "NaT" and (provenance := published_provenance(record)):
+            published += f" ({provenance})"
         url = read_text(record.get("url"))
         return Details(
             title=esc(
