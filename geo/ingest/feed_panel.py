@@ -135,9 +135,9 @@ def _moment(moment: datetime.datetime | None) -> str:
 def add_from_form(
     store_dir: Path,
     url: str,
-    *,
     name: str = "",
     every: str = "",
+    *,
     now: datetime.datetime | None = None,
 ) -> Note:
     """Follow the feed an editor typed in: address, name (optional) and interval ("30m").

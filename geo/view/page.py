@@ -24,13 +24,20 @@ import shapely
 
 from geo.layers.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Geocoder, Suggestion
+from geo.places.geocode import Geocoder, Suggestion, default_geocoder
 from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
-from geo.text.actors import Organisation
-from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
-from geo.view.dataset import Dataset
+from geo.text.actors import Organisation, load_actor_vocabulary
+from geo.view.assets import (
+    BASEMAP_MIN_AREA,
+    BASEMAP_TOLERANCE,
+    ensure_static_assets,
+    labels_file,
+    write_basemap,
+)
+from geo.view.dataset import Dataset, load_dataset_for_view
+from geo.view.fresh import begin_visit
 from geo.view.map import MapLayers, standalone_html
 from geo.view.popups import (
     format_interval,
@@ -40,7 +47,7 @@ from geo.view.popups import (
     read_text,
 )
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
-from geo.view.state import ViewState
+from geo.view.state import StateWarning, ViewState
 from geo.view.styles import EVENT_STYLES
 
 _TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
@@ -61,6 +68,11 @@ _MOVE_PIXELS = 4
 def escape_markdown(text: object) -> str:
     """Return `text` with every Markdown and HTML special character backslash-escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", read_text(text))
+
+
+def escaped_lines(lines: Iterable[object]) -> str:
+    """Return lines as one Markdown text, each escaped (:func:`escape_markdown`), kept apart."""
+    return "  \n".join(escape_markdown(line) for line in lines)
 
 
 def with_articles(events: Any, articles: Any) -> Any:
@@ -137,12 +149,14 @@ def map_layers(
     *,
     basemap: Any = None,
     zones: Any = None,
+    fresh: Iterable[str] = (),
 ) -> MapLayers:
     """Return the layers to draw for `view`.
 
     Zones come from :func:`view_zones` unless given (a caller may cache them: they depend
     only on the data, the event types and the time window). The places layer shows the real
-    shapes of the places the visible events happened in.
+    shapes of the places the visible events happened in. `fresh` names the events new since
+    the reader's last visit (:func:`geo.view.fresh.news_since`), ringed on the map.
     """
     events = visible_events(dataset, view)
     if zones is None:
@@ -155,6 +169,7 @@ def map_layers(
         zones=zones,
         places=places,
         basemap=basemap,
+        fresh=frozenset(fresh),
     )
 
 
@@ -338,12 +353,22 @@ def list_key(table: Any) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:10]
 
 
-def highlighted(table: Any, selected: str | None) -> Any:
-    """Return `table` styled with the selected event's row highlighted (a pandas Styler)."""
-    marked = table["id"].to_numpy() == selected
+#: Row shades of the list: the selected event, and events new since the last visit.
+SELECTED_ROW = "background-color: #f6dccf"
+NEW_ROW = "background-color: #dcefdc"
+
+
+def highlighted(table: Any, selected: str | None, *, fresh: Iterable[str] = ()) -> Any:
+    """Return `table` styled (a pandas Styler): the selected row orange, new events green.
+
+    `fresh` names the events new since the reader's last visit (:mod:`geo.view.fresh`).
+    """
+    ids = table["id"].to_numpy()
+    marked = ids == selected
+    new = np.isin(ids, list(fresh))
 
     def shade(row: Any) -> list[str]:
-        colour = "background-color: #f6dccf" if marked[row.name] else ""
+        colour = SELECTED_ROW if marked[row.name] else NEW_ROW if new[row.name] else ""
         return [colour] * len(row)
 
     return table.style.apply(shade, axis=1)
@@ -410,6 +435,22 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
             areas = shapely.area(hits.geometry.to_numpy())  # in square degrees: only compared
             return str(hits.iloc[int(areas.argmin())]["id"])
     return None
+
+
+def apply_map_report(
+    view: ViewState,
+    returned: dict[str, Any] | None,
+    layers: MapLayers,
+    applied: dict[str, Any] | None,
+) -> tuple[ViewState, dict[str, Any] | None]:
+    """Return the view after the map's latest report, and the report now applied.
+
+    A report already applied (`applied`, the same object or an equal one) changes nothing;
+    a new one goes through :func:`view_after_map`.
+    """
+    if not returned or returned == applied:
+        return view, applied
+    return view_after_map(view, returned, layers, previous=applied), returned
 
 
 def view_after_map(
@@ -492,6 +533,25 @@ def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
             if place is not None:
                 return SearchResult(place)
     return SearchResult(None, suggestions)
+
+
+def after_search(
+    view: ViewState,
+    found: SearchResult | None,
+    *,
+    previous: ViewState,
+    target: tuple[float, float, int],
+) -> tuple[ViewState, tuple[float, float, int]]:
+    """Return the view and where the app moves the map after a search.
+
+    A new search that found a place (the query differs from the `previous` view's) goes
+    there, zoomed to show it whole; otherwise nothing moves.
+    """
+    if found is None or found.place is None or view.query == previous.query:
+        return view, target
+    place = found.place
+    view = view.replace(lat=place.lat, lon=place.lon, zoom=zoom_for(place))
+    return view, (view.lat, view.lon, view.zoom)
 
 
 def zoom_for(place: Place) -> int:
@@ -585,7 +645,8 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
 
 def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names: Names) -> str:
     """Return the view as one HTML page that opens offline, titled and captioned."""
-    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
+    # what is new to this reader is not part of a page made for others
+    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer), fresh=frozenset())
     return standalone_html(land, view, caption=filters_caption(view, names))
 
 
@@ -739,6 +800,63 @@ LAYER_LABELS = {
     Layer.ZONES: "Tension zones",
     Layer.PLACES: "Places mentioned",
 }
+
+
+def shared_resources(static_dir: Path) -> tuple[Geocoder, tuple[str, str], Names]:
+    """Load what every dashboard session shares: geocoder, static files and readable names.
+
+    Returns the geocoder (and its gazetteer), the names of the basemap's land and labels
+    files under `static_dir` (written there when missing), and :func:`code_names`.
+    """
+    static = ensure_static_assets(static_dir)
+    geocoder = default_geocoder()
+    organisations = load_actor_vocabulary().organisations.values()
+    names = code_names(geocoder.gazetteer, organisations)
+    files = basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
+    return geocoder, files, names
+
+
+def session_start(
+    view: ViewState,
+    warnings: Iterable[StateWarning],
+    bounds: tuple[datetime.date, datetime.date],
+    cookies: Mapping[str, str],
+) -> dict[str, Any]:
+    """Return what a new browser session starts from (by session key): the link's view.
+
+    The view shown and the base map's view, where the app moves the map (``target``), the
+    sidebar widgets' values (:func:`widget_state`), the link's ignored parameters in words,
+    and the ``visit``: when this browser last came, from its `cookies`
+    (:func:`geo.view.fresh.begin_visit`).
+    """
+    return {
+        "visit": begin_visit(cookies),
+        "view": view,
+        "base": view,
+        "target": (view.lat, view.lon, view.zoom),
+        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
+        **widget_state(view, bounds),
+    }
+
+
+def dataset_for_view(
+    resources: tuple[Geocoder, Any, Names], store_dir: Path, version: str | None
+) -> Dataset:
+    """Return the dataset the dashboard shows, its events' actors named for the popups.
+
+    The data is :func:`geo.view.dataset.load_dataset_for_view`'s; actors read "China", not
+    "CHN" (:func:`with_actor_names`).
+    """
+    geocoder, _, names = resources
+    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=store_dir, version=version)
+    return with_actor_names(loaded, names)
+
+
+def zones_in_window(dataset: Dataset, window: tuple[Any, ...], gazetteer: Gazetteer) -> Any:
+    """Return the zones measured for a time window: ``(types, date_from, date_to, undated)``."""
+    types, date_from, date_to, undated = window
+    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
+    return view_zones(dataset, view, gazetteer)
 
 
 def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, Any]:
