@@ -240,9 +240,9 @@ with st.expander("Feeds"):  # what the store follows; editors add, remove and po
                 state.feed_note = feed_panel.add_from_form(store_dir, address, name, every)
         chosen = st.selectbox("Feed", list(feeds.names), index=None, format_func=feeds.names.get)
         remove_column, poll_column = st.columns(2)
-        if chosen and remove_column.button("Stop following it"):
+        if remove_column.button("Stop following it", disabled=not chosen) and chosen:
             state.feed_note = feed_panel.remove(store_dir, chosen)
-        if chosen and poll_column.button("Poll now"):  # as python -m geo watch --once does
+        if poll_column.button("Poll now", disabled=not chosen) and chosen:  # as watch --once
             with st.spinner("Polling the feed…"):
                 state.feed_note = feed_panel.poll_now(store_dir, chosen)
             state.pinned = current_version(store_dir)  # the map shows what it brought

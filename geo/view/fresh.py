@@ -99,8 +99,8 @@ class News:
         events = "1 new event" if self.count == 1 else f"{self.count} new events"
         sources = "1 article" if self.articles == 1 else f"{self.articles} articles"
         return (
-            f"{events} since your last visit ({sources}), ringed in green on the map and "
-            "shaded green in the list."
+            f"{events} since your last visit ({sources}): shaded green in the list, ringed in "
+            "green on the map (zoom in where markers cluster)."
         )
 
 
