@@ -973,6 +973,6 @@ def test_poll_now_beside_a_running_watcher_makes_the_feed_due(tmp_path: Path) ->
     with filelock.FileLock(store_dir / ".watch.lock"):
         note = feed_panel.poll_now(store_dir, "https://example.com/a.rss", now=now)
     assert not note.failed
-    assert "A watcher is polling these feeds" in note.lines[0]
+    assert "Another watcher is polling these feeds" in note.lines[0]
     (feed,) = load_feeds(store_dir)
     assert feed.next_poll == now

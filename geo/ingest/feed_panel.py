@@ -10,8 +10,9 @@ The list is the one ``python -m geo feeds`` keeps (:mod:`geo.ingest.registry`, i
 directory), with the same checks. "Poll now" is one pass of ``python -m geo watch --once``
 that polls only that feed, due or not (:func:`geo.ingest.watch.watch` with ``only``): the same
 polite fetcher, the same ingest, the same lock, so it never fetches beside a running watcher.
-When a watcher holds that lock (a ``watch`` service), the feed is made due instead, and the
-watcher polls it within a minute (:data:`geo.ingest.watch.MAX_SLEEP`).
+When another watcher holds that lock, the feed is made due instead: a running ``watch``
+polls it within a minute (:data:`geo.ingest.watch.MAX_SLEEP`), a cron ``watch --once`` at its
+next pass.
 """
 
 from __future__ import annotations
@@ -204,7 +205,12 @@ def poll_now(
         except RegistryError as error:
             return Note((f"The feed was not polled: {error}",), True)
         wait = f"{MAX_SLEEP:.0f} s"
-        return Note((f"A watcher is polling these feeds: it reads this one within {wait}.",))
+        return Note(
+            (
+                "Another watcher is polling these feeds right now. This feed is now due: a "
+                f"running python -m geo watch reads it within {wait}, a cron pass at its next.",
+            )
+        )
     except (RegistryError, StoreError, OSError) as error:
         return Note((f"The feed was not polled: {error}",), True)
     try:
