@@ -356,14 +356,33 @@ def test_append_matches_a_single_write(tmp_path: Path) -> None:
     assert last == whole
 
 
-def test_read_all_limits_columns_and_reads_a_layer_lacking_one_whole(store: Store) -> None:
+def test_read_all_limits_columns_and_leaves_out_one_no_part_has(store: Store) -> None:
     store.write({"events": _events(EVENT_ROWS), "articles": _articles()}, message="all")
     some = store.read_all(columns={"articles": ["id", "published"]})
     assert list(some.articles.columns) == ["id", "published"]
     assert "sentence" in some.events.columns  # layers not named are read whole
     older = store.read_all(columns={"articles": ["id", "a_column_added_later"]})
-    assert "title" in older.articles.columns
+    assert list(older.articles.columns) == ["id"]  # never the whole layer (texts and all)
     assert len(older.articles) == 2
+
+
+def test_read_all_reads_a_column_older_parts_lack_as_missing_there(store: Store) -> None:
+    older = _articles()
+    store.write({"articles": older}, message="before the column")
+    newer = older.assign(
+        id=[f"{i}-new" for i in older["id"]],
+        ingested_at=pd.Timestamp("2031-01-01", tz="UTC"),
+        published_from="feed",
+    )
+    store.update(append={"articles": newer}, message="with the column")
+    both = store.read_all(columns={"articles": ["id", "published_from"]})
+    assert list(both.articles.columns) == ["id", "published_from"]
+    by_id = dict(zip(both.articles["id"], both.articles["published_from"], strict=True))
+    assert len(by_id) == 2 * len(older)
+    assert all(by_id[f"{i}-new"] == "feed" for i in older["id"])
+    assert all(pd.isna(by_id[i]) for i in older["id"])
+    with pytest.raises(ValueError, match="no column"):
+        store.read_layer("articles", columns=["id", "published_from"])
 
 
 def test_update_appends_and_replaces_in_one_version(store: Store) -> None:

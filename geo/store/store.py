@@ -343,6 +343,7 @@ class Store:
         date_to: datetime.date | None = None,
         bbox: BBox | None = None,
         columns: Sequence[str] | None = None,
+        lenient: bool = False,
     ) -> Any:
         """Return one layer as a GeoDataFrame (a DataFrame for ``articles``).
 
@@ -361,6 +362,10 @@ class Store:
             without geometry are dropped). Ignored for ``articles``.
         columns
             Columns to read; the geometry column is always read for geo layers.
+        lenient
+            Whether a column of `columns` that some parts lack (they were written before it
+            existed) is read as null in those parts instead of raising ``ValueError``; a
+            column no part has is then left out.
 
         Returns
         -------
@@ -392,7 +397,8 @@ class Store:
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
             parts, row_filter, use_bbox = [info.parts[0]], _no_row, None
         tables = [
-            self._read_part(part, info, columns=columns, row_filter=row_filter) for part in parts
+            self._read_part(part, info, columns=columns, row_filter=row_filter, lenient=lenient)
+            for part in parts
         ]
         table = (
             tables[0]
@@ -410,20 +416,21 @@ class Store:
         """Return all layers of `version` (default: current) at once.
 
         `columns` limits the columns read of some layers (layer → names, as in
-        :meth:`read_layer`); the others are read whole, and so is a layer whose parts lack
-        one of the names (a store written before that column existed).
+        :meth:`read_layer`); the others are read whole. A name that parts written before its
+        column existed lack is read as missing there (null), and is absent from the frame
+        when no part has it, so an older store is never read whole for a newer column.
         """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
         frames = {}
         for name in LAYERS:
             wanted = columns.get(name)
-            try:
-                frames[name] = self.read_layer(
-                    name, version=pinned, columns=None if wanted is None else list(wanted)
-                )
-            except ValueError:  # a column these parts do not have: read the layer whole
-                frames[name] = self.read_layer(name, version=pinned)
+            frames[name] = self.read_layer(
+                name,
+                version=pinned,
+                columns=None if wanted is None else list(wanted),
+                lenient=True,
+            )
         return Layers(**frames, version=pinned)
 
     def _read_part(
@@ -433,6 +440,7 @@ class Store:
         *,
         columns: Sequence[str] | None,
         row_filter: _RowFilter,
+        lenient: bool = False,
     ) -> Any:
         """Read one part file as an Arrow table (conversion happens once, for all parts).
 
@@ -449,7 +457,9 @@ class Store:
         if columns is not None:
             wanted = list(dict.fromkeys(columns))
             unknown = [name for name in wanted if name not in schema.names]
-            if unknown:
+            if unknown and lenient:  # written before these columns: concat fills them in
+                wanted = [name for name in wanted if name in schema.names]
+            elif unknown:
                 msg = f"no column(s) {unknown!r} in this layer; it has {schema.names!r}"
                 raise ValueError(msg)
             if info.geometry is not None and info.geometry not in wanted:

@@ -177,9 +177,11 @@ def load_dataset(
     notice = None
     stored = None
     store_version = None
-    if store_dir is not None and (store_dir / "CURRENT").exists():
+    # a link made before anything was stored names the seeds' version: it shows them alone
+    bundled_only = version is not None and version == seeds_version
+    if store_dir is not None and (store_dir / "CURRENT").exists() and not bundled_only:
         store = Store(store_dir)
-        wanted = version if version and version != seeds_version else None
+        wanted = version or None
         try:
             stored = _read_for_view(store, wanted)
         except VersionNotFoundError:
@@ -237,6 +239,18 @@ def load_dataset_for_view(
             f"store repair{where}."
         )
         return replace(dataset, notice=notice)
+
+
+def current_version(store_dir: Path, seeds_dir: Path = SEEDS_DIR) -> str | None:
+    """Return the version a page opened now shows: the store's, or the seeds' when it has none.
+
+    A page keeps that version (its link names it) while the store moves on, so a link made
+    before anything was stored keeps showing the bundled data alone. None when the store
+    cannot be read (the page then says why).
+    """
+    if not (store_dir / "CURRENT").exists():
+        return _seeds_hash(seeds_dir)
+    return store_version(store_dir)
 
 
 def store_version(store_dir: Path) -> str | None:

@@ -20,7 +20,8 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 ``fl-office fl-status-<status>``), polygons as ``feature.properties.id`` with the path classes
 ``fl-zone``, ``fl-place`` and ``fl-id-<id>`` (characters other than letters, digits, ``_``
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
-open; a searched place is outlined with the class ``fl-highlight``.
+open; a searched place is outlined with the class ``fl-highlight``; an event new since the
+reader's last visit gets the class ``fl-new``.
 
 For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
 the changing layers (``feature_group_to_add``); :func:`build_map` puts both together. The
@@ -143,6 +144,9 @@ class MapLayers:
         Places mentioned, with their real shapes.
     basemap
         Land polygons for the offline vector basemap.
+    fresh
+        Ids of events new since the reader's last visit (:mod:`geo.view.fresh`): their
+        markers get the class ``fl-new``, a green ring.
     """
 
     events: GeoDataFrame | None = None
@@ -150,6 +154,7 @@ class MapLayers:
     zones: GeoDataFrame | None = None
     places: GeoDataFrame | None = None
     basemap: GeoDataFrame | None = None
+    fresh: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,13 +313,17 @@ def _cluster_item(record: Row) -> MarkerItem:
     }
 
 
-def _event_markers(events: GeoDataFrame | None, view: ViewState) -> Iterator[folium.MacroElement]:
+def _event_markers(
+    events: GeoDataFrame | None, view: ViewState, fresh: frozenset[str] = frozenset()
+) -> Iterator[folium.MacroElement]:
     shown, clusters = limit_events(filter_events(events, view), view)
     items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
     for record in rows_of(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
+        if read_text(record.get("id")) in fresh:
+            classes += " fl-new"
         item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
         if item is not None:
             item["popup"], item["tooltip"] = event_popup(record), event_tooltip(record)
@@ -524,7 +533,7 @@ def feature_groups(
     if Layer.OFFICES in view.layers:
         builders.append(("Offices", _office_markers(layers.offices, view)))
     if Layer.EVENTS in view.layers:
-        builders.append(("Events", _event_markers(layers.events, view)))
+        builders.append(("Events", _event_markers(layers.events, view, layers.fresh)))
     groups = []
     for name, items in builders:
         group = folium.FeatureGroup(name=name)

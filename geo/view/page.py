@@ -23,17 +23,29 @@ import shapely
 
 from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Geocoder, Suggestion
+from geo.places.geocode import Geocoder, Suggestion, default_geocoder
 from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
-from geo.text.actors import Organisation
-from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
-from geo.view.dataset import Dataset
+from geo.text.actors import Organisation, load_actor_vocabulary
+from geo.view.assets import (
+    BASEMAP_MIN_AREA,
+    BASEMAP_TOLERANCE,
+    ensure_static_assets,
+    labels_file,
+    write_basemap,
+)
+from geo.view.dataset import Dataset, load_dataset_for_view
+from geo.view.fresh import begin_visit
 from geo.view.map import MapLayers, standalone_html
-from geo.view.popups import format_interval, read_number, read_strings, read_text
+from geo.view.popups import (
+    format_interval,
+    read_number,
+    read_strings,
+    read_text,
+)
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
-from geo.view.state import ViewState
+from geo.view.state import StateWarning, ViewState
 from geo.view.styles import EVENT_STYLES
 
 if TYPE_CHECKING:
@@ -42,7 +54,7 @@ if TYPE_CHECKING:
 
 #: Event type key → its label ("Military exercise / show of force").
 TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
-_ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
+_ARTICLE_COLUMNS = ("title", "outlet", "published", "url", "published_from")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
 #: Largest distance, in degrees, between a click and the marker it selects (markers report
@@ -58,13 +70,17 @@ _MOVE_PIXELS = 4
 def with_articles(
     events: gpd.GeoDataFrame | None, articles: pd.DataFrame | None
 ) -> gpd.GeoDataFrame | None:
-    """Join each event with its article's title, outlet, publication date and URL."""
+    """Join each event with its article's title, outlet, publication date and URL.
+
+    Where the date came from (``published_from``) joins too, when the articles have it.
+    """
     if events is None or len(events) == 0:
         return events
     if articles is None or len(articles) == 0:
         extra = pd.DataFrame({"article_id": pd.Series([], dtype=str)})
     else:
-        extra = articles[["id", *_ARTICLE_COLUMNS]].rename(columns={"id": "article_id"})
+        known = [c for c in _ARTICLE_COLUMNS if c in articles.columns]
+        extra = articles[["id", *known]].rename(columns={"id": "article_id"})
     present = [c for c in _ARTICLE_COLUMNS if c in events.columns]
     merged = events.drop(columns=present).merge(extra, on="article_id", how="left")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=events.crs)
@@ -127,12 +143,14 @@ def map_layers(
     *,
     basemap: gpd.GeoDataFrame | None = None,
     zones: gpd.GeoDataFrame | None = None,
+    fresh: Iterable[str] = (),
 ) -> MapLayers:
     """Return the layers to draw for `view`.
 
     Zones come from :func:`view_zones` unless given (a caller may cache them: they depend
     only on the data, the event types and the time window). The places layer shows the real
-    shapes of the places the visible events happened in.
+    shapes of the places the visible events happened in. `fresh` names the events new since
+    the reader's last visit (:func:`geo.view.fresh.news_since`), ringed on the map.
     """
     events = visible_events(dataset, view)
     if zones is None:
@@ -145,6 +163,7 @@ def map_layers(
         zones=zones,
         places=places,
         basemap=basemap,
+        fresh=frozenset(fresh),
     )
 
 
@@ -351,12 +370,22 @@ def list_key(table: pd.DataFrame) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:10]
 
 
-def highlighted(table: pd.DataFrame, selected: str | None) -> Styler:
-    """Return `table` styled with the selected event's row highlighted (a pandas Styler)."""
-    marked = table["id"].to_numpy() == selected
+#: Row shades of the list: the selected event, and events new since the last visit.
+SELECTED_ROW = "background-color: #f6dccf"
+NEW_ROW = "background-color: #dcefdc"
+
+
+def highlighted(table: pd.DataFrame, selected: str | None, *, fresh: Iterable[str] = ()) -> Styler:
+    """Return `table` styled (a pandas Styler): the selected row orange, new events green.
+
+    `fresh` names the events new since the reader's last visit (:mod:`geo.view.fresh`).
+    """
+    ids = table["id"].to_numpy()
+    marked = ids == selected
+    new = np.isin(ids, list(fresh))
 
     def shade(row: pd.Series) -> list[str]:
-        colour = "background-color: #f6dccf" if marked[row.name] else ""
+        colour = SELECTED_ROW if marked[row.name] else NEW_ROW if new[row.name] else ""
         return [colour] * len(row)
 
     return table.style.apply(shade, axis=1)
@@ -401,6 +430,22 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
             areas = shapely.area(hits.geometry.to_numpy())  # in square degrees: only compared
             return str(hits.iloc[int(areas.argmin())]["id"])
     return None
+
+
+def apply_map_report(
+    view: ViewState,
+    returned: dict[str, Any] | None,
+    layers: MapLayers,
+    applied: dict[str, Any] | None,
+) -> tuple[ViewState, dict[str, Any] | None]:
+    """Return the view after the map's latest report, and the report now applied.
+
+    A report already applied (`applied`, the same object or an equal one) changes nothing;
+    a new one goes through :func:`view_after_map`.
+    """
+    if not returned or returned == applied:
+        return view, applied
+    return view_after_map(view, returned, layers, previous=applied), returned
 
 
 def view_after_map(
@@ -485,6 +530,25 @@ def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
     return SearchResult(None, suggestions)
 
 
+def after_search(
+    view: ViewState,
+    found: SearchResult | None,
+    *,
+    previous: ViewState,
+    target: tuple[float, float, int],
+) -> tuple[ViewState, tuple[float, float, int]]:
+    """Return the view and where the app moves the map after a search.
+
+    A new search that found a place (the query differs from the `previous` view's) goes
+    there, zoomed to show it whole; otherwise nothing moves.
+    """
+    if found is None or found.place is None or view.query == previous.query:
+        return view, target
+    place = found.place
+    view = view.replace(lat=place.lat, lon=place.lon, zoom=zoom_for(place))
+    return view, (view.lat, view.lon, view.zoom)
+
+
 def zoom_for(place: Place) -> int:
     """Return a zoom level at which the whole place is in view."""
     minx, miny, maxx, maxy = place.bbox
@@ -550,7 +614,8 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
 
 def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names: Names) -> str:
     """Return the view as one HTML page that opens offline, titled and captioned."""
-    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
+    # what is new to this reader is not part of a page made for others
+    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer), fresh=frozenset())
     return standalone_html(land, view, caption=filters_caption(view, names))
 
 
@@ -614,6 +679,63 @@ LAYER_LABELS = {
     Layer.ZONES: "Tension zones",
     Layer.PLACES: "Places mentioned",
 }
+
+
+def shared_resources(static_dir: Path) -> tuple[Geocoder, tuple[str, str], Names]:
+    """Load what every dashboard session shares: geocoder, static files and readable names.
+
+    Returns the geocoder (and its gazetteer), the names of the basemap's land and labels
+    files under `static_dir` (written there when missing), and :func:`code_names`.
+    """
+    static = ensure_static_assets(static_dir)
+    geocoder = default_geocoder()
+    organisations = load_actor_vocabulary().organisations.values()
+    names = code_names(geocoder.gazetteer, organisations)
+    files = basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
+    return geocoder, files, names
+
+
+def session_start(
+    view: ViewState,
+    warnings: Iterable[StateWarning],
+    bounds: tuple[datetime.date, datetime.date],
+    cookies: Mapping[str, str],
+) -> dict[str, Any]:
+    """Return what a new browser session starts from (by session key): the link's view.
+
+    The view shown and the base map's view, where the app moves the map (``target``), the
+    sidebar widgets' values (:func:`widget_state`), the link's ignored parameters in words,
+    and the ``visit``: when this browser last came, from its `cookies`
+    (:func:`geo.view.fresh.begin_visit`).
+    """
+    return {
+        "visit": begin_visit(cookies),
+        "view": view,
+        "base": view,
+        "target": (view.lat, view.lon, view.zoom),
+        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
+        **widget_state(view, bounds),
+    }
+
+
+def dataset_for_view(
+    resources: tuple[Geocoder, Any, Names], store_dir: Path, version: str | None
+) -> Dataset:
+    """Return the dataset the dashboard shows, its events' actors named for the popups.
+
+    The data is :func:`geo.view.dataset.load_dataset_for_view`'s; actors read "China", not
+    "CHN" (:func:`with_actor_names`).
+    """
+    geocoder, _, names = resources
+    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=store_dir, version=version)
+    return with_actor_names(loaded, names)
+
+
+def zones_in_window(dataset: Dataset, window: tuple[Any, ...], gazetteer: Gazetteer) -> Any:
+    """Return the zones measured for a time window: ``(types, date_from, date_to, undated)``."""
+    types, date_from, date_to, undated = window
+    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
+    return view_zones(dataset, view, gazetteer)
 
 
 def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, object]:

@@ -9,6 +9,7 @@ it. Every string from an article or the gazetteer goes through :func:`escape_mar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd  # type: ignore[import-untyped]
@@ -17,7 +18,15 @@ from geo.records import Layer
 from geo.view.dataset import Dataset
 from geo.view.map import MapLayers
 from geo.view.page import TYPE_LABELS, Names, event_table, with_articles
-from geo.view.popups import Row, format_interval, name_span, read_number, read_strings, read_text
+from geo.view.popups import (
+    Row,
+    format_interval,
+    name_span,
+    published_provenance,
+    read_number,
+    read_strings,
+    read_text,
+)
 
 __all__ = [
     "Details",
@@ -25,6 +34,7 @@ __all__ = [
     "article_titles",
     "describe",
     "escape_markdown",
+    "escaped_lines",
     "find_selection",
     "marked_quote",
     "severity_label",
@@ -36,6 +46,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def escape_markdown(text: object) -> str:
     """Return `text` with every Markdown and HTML special character backslash-escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", read_text(text))
+
+
+def escaped_lines(lines: Iterable[object]) -> str:
+    """Return lines as one Markdown text, each escaped (:func:`escape_markdown`), kept apart."""
+    return "  \n".join(escape_markdown(line) for line in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +143,8 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
         )
         source = [read_text(record.get(k)) for k in ("title", "outlet")]
         published = read_text(record.get("published"))[:10]
+        if published and published != "NaT" and (provenance := published_provenance(record)):
+            published += f" ({provenance})"
         url = read_text(record.get("url"))
         return Details(
             title=esc(

@@ -19,6 +19,7 @@ import html
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Final
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "office_tooltip",
     "place_popup",
     "place_tooltip",
+    "published_provenance",
     "read_date",
     "read_number",
     "read_strings",
@@ -204,6 +206,20 @@ def _marked_sentence(sentence: str, names: Sequence[str], start: object, end: ob
     return f"{_esc(sentence[:a])}<mark>{_esc(sentence[a:b])}</mark>{_esc(sentence[b:])}"
 
 
+#: How a popup or the side panel names where a publication date came from (the articles'
+#: ``published_from``, :data:`geo.layers.frames.PUBLISHED_FROM`).
+PUBLISHED_FROM_LABELS: Final = {
+    "feed": "from the feed",
+    "page": "from the page",
+    "fetched": "fetch time, day precision",
+}
+
+
+def published_provenance(record: Row) -> str:
+    """Return where the date of the record's article came from, in words ("" when unknown)."""
+    return PUBLISHED_FROM_LABELS.get(read_text(record.get("published_from")), "")
+
+
 def _source_html(record: Row) -> str:
     title, url = read_text(record.get("title")).strip(), read_text(record.get("url")).strip()
     if _is_web_url(url):
@@ -214,10 +230,11 @@ def _source_html(record: Row) -> str:
     else:
         source = " ".join(part for part in (_esc(title), _esc(url)) if part)
     published = read_date(record.get("published"))
-    details = [
-        _esc(record.get("outlet")),
-        published.isoformat() if published else _esc(record.get("published")),
-    ]
+    date = published.isoformat() if published else _esc(record.get("published"))
+    provenance = published_provenance(record)
+    if date and provenance:
+        date += f' <span class="fl-provenance">({_esc(provenance)})</span>'
+    details = [_esc(record.get("outlet")), date]
     tail = ", ".join(part for part in details if part)
     if not source and not tail:
         return ""
