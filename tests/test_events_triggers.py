@@ -71,6 +71,14 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The foreign minister was welcomed on arrival in Riyadh on Tuesday.", "visit"),
         # talks
         ("Peace talks hosted by Qatar concluded in Doha on Friday.", "talks"),
+        (
+            "Armenian separatists announced a ceasefire agreement with Azerbaijan on Monday.",
+            "accession",
+        ),
+        (
+            "Two shells fired from one of the army's attack helicopters landed inside Chad.",
+            "armed_attack",
+        ),
         ("During the regional summit held in Nairobi, leaders agreed a truce.", "talks"),
         ("Peace talks mediated by the regional bloc began in Addis Ababa on Monday.", "talks"),
         ("The Brazilian president left for Beijing on Tuesday.", "visit"),

@@ -543,7 +543,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "armed_attack",
-        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...6 (landed|exploded)",
+        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...9 (landed|exploded)",
         0.7,
         ("noun",),
     ),
@@ -621,6 +621,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("accession", "become* ...4 (party_to|a_party|ally|allies)", 0.75),
+    Trigger(
+        "accession",
+        "announc* ...3 (agreement|deal|ceasefire|truce|accord|pact|treaty|peace_deal)",
+        0.7,
+    ),
     Trigger(
         "accession",
         "(led_to|produced|yielded|clinched|brokered|secured) ...3 "
