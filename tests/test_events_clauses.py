@@ -150,7 +150,7 @@ def test_envoys_summoned_together_are_targets_not_critics(finder: PlaceFinder) -
 def test_supporters_in_an_aside_are_not_critics(finder: PlaceFinder) -> None:
     text = "The army, backed by Egypt and Jordan, accused Turkey on Tuesday of arming the rebels."
     found = [e for e in events_of(text, finder) if e.type == "criticism"]
-    assert len(found) <= 1
+    assert not any({"EGY", "JOR"} & set(e.actors) for e in found)
 
 
 def test_a_target_listed_after_the_critic_is_not_a_critic(finder: PlaceFinder) -> None:

@@ -330,8 +330,12 @@ LEADING_CLAUSE = re.compile(
     r"(?:and\s+|but\s+)?(?:after|when|before|while|although|though|since|once|because|as)\b",
     re.IGNORECASE,
 )
-#: A non-restrictive relative clause between commas: its actors and dates are not the event's.
-ASIDE = re.compile(r",\s+(?:which|who)\b[^,.;]*,")
+#: A non-restrictive relative clause or a backer between commas ("which ...", "backed by Egypt
+#: and Jordan,"): its actors and dates are not the event's.
+ASIDE = re.compile(
+    r",\s+(?:which|who\b|(?:supported|backed|armed|funded|aided|financed|trained)\s+by\b)"
+    r"[^,.;]*,"
+)
 
 # --- offices --------------------------------------------------------------------------------
 
