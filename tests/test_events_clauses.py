@@ -172,3 +172,14 @@ def test_a_bare_name_is_the_city_unless_it_is_the_region_s_own(
     resolution = geocoder.geocode(name)
     assert resolution is not None
     assert resolution.place.kind == kind
+
+
+def test_the_province_is_the_province_named_before(finder: PlaceFinder) -> None:
+    text = (
+        "Gunmen shot dead a police officer in Sistan and Baluchestan province on Monday. "
+        "On Tuesday, a second officer was shot dead in the province."
+    )
+    found = places_of(text, finder, "armed_attack")
+    assert len(found) == 2
+    assert found[0] == found[1]
+    assert found[0]

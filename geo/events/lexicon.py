@@ -368,7 +368,8 @@ AT_THE = re.compile(r"\b(?:in|at|to|from|near|outside|into|around)\s+(?:the\s+)?
 #: [Djibo]", "[Kharkiv] region's village of [Borova]".
 PLACE_HEAD = re.compile(
     r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}"
-    r"(?:town|city|village|port|base|settlement|district|county|province|region)\s+(?:of\s+)?"
+    r"(?:town|city|village|port|base|settlement|district|county|province|region|territory|"
+    r"archipelago|island|islands|enclave|exclave)\s+(?:of\s+)?"
 )
 #: Between two coordinated names: "Vietnam, Malaysia and Taiwan".
 COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
@@ -390,7 +391,8 @@ OBJECT_PLACE_LEAD = re.compile(
     r"settlement|oblast)\s+(?:of\s+)?|the\s+)?"
 )
 DEFINITE_PLACE = re.compile(
-    r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula)\b"
+    r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
+    r"province|region|city|town|village)\b(?!\s+of\b)"
 )
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "islands": ("island_group",),
@@ -400,6 +402,11 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "shoal": ("island_group",),
     "reef": ("island_group",),
     "peninsula": ("region",),
+    "province": ("admin1",),
+    "region": ("admin1", "region"),
+    "city": ("city",),
+    "town": ("city",),
+    "village": ("city",),
 }
 #: Text before a country that puts a maritime event off its coast: "waters off the", "near".
 VICINITY = re.compile(
