@@ -183,3 +183,20 @@ def test_the_province_is_the_province_named_before(finder: PlaceFinder) -> None:
     assert len(found) == 2
     assert found[0] == found[1]
     assert found[0]
+
+
+def test_scenes_the_gazetteer_does_not_know_are_still_one_event_each(finder: PlaceFinder) -> None:
+    text = (
+        "Ukrainian troops attacked Russian border posts at the settlements of Zarechye-Novoye "
+        "and Malaya Lokhnyanka in the Kursk region on Tuesday."
+    )
+    found = [e for e in events_of(text, finder) if e.type == "armed_attack"]
+    assert len(found) == 2
+    assert len({e.id for e in found}) == 2
+    assert {e.place_basis for e in found} >= {"approximate"}
+    assert all(e.place_names == found[0].place_names for e in found)
+
+
+def test_a_list_of_known_places_is_not_counted_twice(finder: PlaceFinder) -> None:
+    text = "Russian drones struck Kharkiv, Odesa and Dnipro on Tuesday."
+    assert len(places_of(text, finder, "armed_attack")) == 3

@@ -365,6 +365,8 @@ class _Extractor:
         self._dateline_city: Place | None = None
         #: Where a country is named as the owner of a zone at sea, and its code.
         self._zone_owners: dict[int, str] = {}
+        #: Places an attack lists that the gazetteer does not know, by event id.
+        self._unknown_places: dict[str, list[str]] = {}
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
@@ -1122,6 +1124,7 @@ class _Extractor:
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
+        unknown = self._unknown_scenes(match, clause) if kind in _PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
         if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
@@ -1146,6 +1149,8 @@ class _Extractor:
         event_id = stable_id("ev", self.article.id, sentence.start, sentence.end, kind)
         if len(critics) > 1:
             self._critics[event_id] = (critics, place_basis == "capital")
+        if unknown and places:  # the scenes beyond the first, when unknown to the gazetteer
+            self._unknown_places[event_id] = unknown
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
@@ -1226,11 +1231,49 @@ class _Extractor:
             )
         return split
 
+    def _unknown_scenes(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+        """Return the scenes of a listed attack that the gazetteer does not know.
+
+        Only for a list of two or more ("attacked sites in Shebaa Farms, al-Motella and
+        Ramya"); the event itself stands for the first when none is known.
+        """
+        listed = lx.LISTED_PLACES.search(self.text, match.end, clause[1])
+        if listed is None:
+            return []
+        start = listed.start("names")
+        names, unknown = [], []
+        for piece in lx.LIST_SEPARATOR.split(listed.group("names")):
+            at = self.text.index(piece, start)
+            start = at + len(piece)
+            names.append(piece)
+            end = at + len(piece)
+            covered = any(m.end > at for m in self._places_from(max(0, at - 80), end))
+            if not covered and not self._actors_from(at, end):  # "Sistan and Baluchestan" is one
+                unknown.append(piece)
+        if len(names) < 2 or not unknown:
+            return []
+        # the event itself stands for the first scene when the gazetteer knows none of them
+        return unknown if len(unknown) < len(names) else unknown[1:]
+
     def _split_places(self, event: Event) -> list[Event]:
         places = [self.gaz.get(place_id) for place_id in event.place_ids]
-        if event.type not in _PER_PLACE_TYPES or len(places) < 2:
+        unknown = self._unknown_places.get(event.id, [])
+        if event.type not in _PER_PLACE_TYPES or len(places) + len(unknown) < 2:
             return [event]
         if any(p is None or p.kind in SEA_KINDS for p in places):
+            return [event]
+        near = [  # the scenes the gazetteer does not know, placed at the first one it knows
+            replace(
+                event,
+                id=stable_id("ev", self.article.id, *event.span, event.type, name),
+                place_basis="approximate",
+            )
+            for name in unknown
+        ]
+        return [*self._each_known_place(event, places), *near]
+
+    def _each_known_place(self, event: Event, places: list[Place | None]) -> list[Event]:
+        if len(places) < 2:
             return [event]
         return [
             replace(

@@ -384,6 +384,19 @@ MODIFIED_NOUN = re.compile(
 HOSTING = re.compile(r"(?i)host|welcom|receiv")
 #: A passive auxiliary right before a verb: "were summoned", "are to be summoned".
 PASSIVE_BEFORE = re.compile(r"(?i)\b(?:is|are|was|were|be|been|being)\s+\Z")
+_LISTED_NAME = r"(?:(?:al|el|Al|El|as|ad)-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+#: Places listed as the scenes of an action: "in the occupied Shebaa Farms, al-Motella and
+#: Ramya", "at the settlements of Oleshnya and Tetkino", "in the Sudzha and Glushkovo
+#: districts". The names are split by :data:`LIST_SEPARATOR`.
+LISTED_PLACES = re.compile(
+    r"\b(?:in|at|near|on|around|outside)\s+(?:the\s+)?"
+    r"(?:(?:occupied|nearby|border|neighbouring|neighboring|southern|northern|eastern|western|"
+    r"central|villages?|towns?|settlements?|areas?|districts?|cities|regions?|provinces?)"
+    r"\s+(?:of\s+)?){0,3}"
+    rf"(?P<names>{_LISTED_NAME}(?:\s*,\s*(?:and\s+)?{_LISTED_NAME}|,?\s+and\s+{_LISTED_NAME})+)"
+)
+#: Between two names of a list.
+LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
     r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"
