@@ -80,6 +80,8 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
             "armed_attack",
         ),
         ("During the regional summit held in Nairobi, leaders agreed a truce.", "talks"),
+        ("The truce followed weeks of negotiations in the Qatari capital.", "talks"),
+        ("Talks in Geneva ended without a deal on Friday.", "talks"),
         ("Peace talks mediated by the regional bloc began in Addis Ababa on Monday.", "talks"),
         ("The Brazilian president left for Beijing on Tuesday.", "visit"),
         ("The Kenyan president hosted his Somali counterpart in Nairobi on Monday.", "visit"),

@@ -235,6 +235,7 @@ class _Context:
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 _DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
+_POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
 
@@ -629,6 +630,8 @@ class _Extractor:
             and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
         ):
             return False  # "a claim", "Tokyo's claim": a noun, not the verb
+        if "noun" in trigger.flags and words and words[-1].lower() in _POSSESSIVES:
+            return False  # "its summit in Vilnius": an event referred to, not reported
         if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
             return False  # "that meeting ended ...": an event told before, not a new one
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
@@ -685,6 +688,12 @@ class _Extractor:
         """Whether a place is the direct object at `position` ("struck Odesa")."""
         lead = lx.OBJECT_PLACE_LEAD.match(self.text, position, limit)
         start = lead.end() if lead else position
+        the = lx.SPACED_THE.match(self.text, position, limit)
+        if the and any(  # "in the Qatari capital"
+            a.start == the.end() and lx.CAPITAL_AFTER.match(self.text, a.end)
+            for a in self._actors_from(position, limit)
+        ):
+            return True
         return any(
             m.start == start and not lx.MODIFIED_NOUN.match(self.text, m.end, limit)
             for m in self._places_from(start, min(limit, start + 80))

@@ -397,6 +397,8 @@ LISTED_PLACES = re.compile(
 )
 #: Between two names of a list.
 LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
+#: "the" between a word and the next: "in the [Qatari capital]".
+SPACED_THE = re.compile(r"\s+the\s+")
 #: What may stand between a verb and the place it acts on: "struck the port city of".
 OBJECT_PLACE_LEAD = re.compile(
     r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"

@@ -600,6 +600,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
     Trigger("talks", f"{_TALKS} (held|hosted|convened) (in|at)", 0.6, ("noun",)),
+    Trigger("talks", f"{_TALKS} (in|at)", 0.55, ("noun", "place_next")),
     Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
         "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
