@@ -200,3 +200,25 @@ def test_scenes_the_gazetteer_does_not_know_are_still_one_event_each(finder: Pla
 def test_a_list_of_known_places_is_not_counted_twice(finder: PlaceFinder) -> None:
     text = "Russian drones struck Kharkiv, Odesa and Dnipro on Tuesday."
     assert len(places_of(text, finder, "armed_attack")) == 3
+
+
+def test_a_country_after_a_county_names_where_it_is(finder: PlaceFinder) -> None:
+    text = (
+        "On 14 May 2024, a roadside bomb exploded near a patrol in Mandera, Kenya, injuring four."
+    )
+    assert places_of(text, finder, "armed_attack") == [("Mandera",)]
+
+
+def test_towns_of_one_region_struck_together_stay_separate(finder: PlaceFinder) -> None:
+    text = "Russian missiles struck Kramatorsk and Sloviansk on Tuesday."
+    assert len(places_of(text, finder, "armed_attack")) == 2
+
+
+def test_an_invitation_to_talks_is_not_talks(finder: PlaceFinder) -> None:
+    text = "The EU's envoy has invited the two leaders to talks in Brussels."
+    assert places_of(text, finder, "talks") == []
+
+
+def test_a_city_naming_the_facility_raided_is_where_the_raid_was(finder: PlaceFinder) -> None:
+    text = "On 15 May 2024, rebels raided Goma airport and clashed with troops."
+    assert places_of(text, finder, "armed_attack") == [("Goma",)]

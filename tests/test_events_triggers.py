@@ -38,6 +38,7 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
         ("A fighter jet shot down a surveillance balloon off Alaska.", "armed_attack"),
         ("Two soldiers were killed by a roadside bomb near Mopti on Monday.", "armed_attack"),
+        ("Unidentified gunmen killed three farmers near Kaduna on Sunday.", "armed_attack"),
         ("Reinforcements deployed along the border near Osh were on alert.", "buildup"),
         (
             "The Japanese foreign minister is going to Hanoi next week for the signing.",

@@ -616,6 +616,8 @@ class _Extractor:
         # "was met with" is no meeting, but "was negotiating" is talks
         if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
             return False
+        if kind == "talks" and lx.INVITED_TO.search(before):
+            return False
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
             return False
         if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
@@ -694,8 +696,9 @@ class _Extractor:
             for a in self._actors_from(position, limit)
         ):
             return True
-        return any(
-            m.start == start and not lx.MODIFIED_NOUN.match(self.text, m.end, limit)
+        return any(  # "hit the US consulate": the country only qualifies the target
+            m.start == start
+            and not (m.place.kind == "country" and lx.MODIFIED_NOUN.match(self.text, m.end, limit))
             for m in self._places_from(start, min(limit, start + 80))
         )
 
@@ -1282,19 +1285,20 @@ class _Extractor:
         return [*self._each_known_place(event, places), *near]
 
     def _each_known_place(self, event: Event, places: list[Place | None]) -> list[Event]:
-        if len(places) < 2:
-            return [event]
+        known = [p for p in places if p is not None]
+        kept = [  # "Mandera, Kenya" told by two triggers: Kenya only says where Mandera is
+            p for p in known if not any(_qualifies(p, other) for other in known)
+        ]
+        if len(kept) < 2:
+            return [_at_place(event, kept[0])] if len(kept) < len(known) else [event]
         return [
             replace(
-                event,
+                _at_place(event, place),
                 id=event.id
                 if index == 0
                 else stable_id("ev", self.article.id, *event.span, event.type, place.id),
-                place_ids=(place.id,),
-                place_names=(place.name,),
-                geometry=Point(place.point),
             )
-            for index, place in enumerate(p for p in places if p is not None)
+            for index, place in enumerate(kept)
         ]
 
     def _place_info(self, place_id: str) -> tuple[str, tuple[str, ...]] | None:
@@ -1477,13 +1481,26 @@ class _Extractor:
         ]
 
 
+def _at_place(event: Event, place: Place) -> Event:
+    return replace(
+        event, place_ids=(place.id,), place_names=(place.name,), geometry=Point(place.point)
+    )
+
+
 def _qualifies(region: Place, place: Place) -> bool:
     """Whether `region`, named after `place` ("Bilohorivka, Luhansk"), only says where it is."""
-    if place.kind in {"country", "admin1"} or not set(region.country_codes) & set(
-        place.country_codes
-    ):
+    if region.id == place.id or place.kind == "country":
         return False
-    return region.kind == "country" or (bool(place.admin1) and region.admin1 == place.admin1)
+    if not set(region.country_codes) & set(place.country_codes):
+        return False
+    if region.kind == "country":
+        return True
+    if place.kind == "admin1":
+        return False
+    bigger = region.kind in {"admin1", "admin2"} or (
+        region.kind == "city" and region.population > 10 * max(place.population, 1)
+    )
+    return bigger and bool(place.admin1) and region.admin1 == place.admin1
 
 
 def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:

@@ -127,6 +127,8 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
     "accession": re.compile(r"\b(is|are|was|were|be|been)\s+$", re.IGNORECASE),
     "criticism": re.compile(r"\b(early|storm|weather|flood|profit)[- ]?$", re.IGNORECASE),
 }
+#: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
+INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
 #: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
 NOT_AN_ATTACK = re.compile(r"\bwarning\s+(shots?|flares?|fire)\b", re.IGNORECASE)
 #: Text right after a match that makes it another sense of the word, per event type.
@@ -407,7 +409,7 @@ OBJECT_PLACE_LEAD = re.compile(
 )
 DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
-    r"province|region|city|town|village)\b(?!\s+of\b)"
+    r"province|city|town|village)\b(?!\s+of\b)"
 )
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "islands": ("island_group",),
@@ -418,7 +420,6 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "reef": ("island_group",),
     "peninsula": ("region",),
     "province": ("admin1",),
-    "region": ("admin1", "region"),
     "city": ("city",),
     "town": ("city",),
     "village": ("city",),

@@ -228,7 +228,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_attack",
         "kill* ...6 (soldier*|troop*|civilian*|people|officer*|police|policem(a|e)n|"
-        "personnel|fighter*|militants|peacekeeper*|villager*|resident*)",
+        "personnel|fighter*|militants|peacekeeper*|villager*|resident*|farmer*|herder*|"
+        "student*|worshipper*|children|women|men|passenger*|worker*|miner*|trader*|"
+        "fishermen|pilgrim*|journalist*|protester*|demonstrator*|guard*|person|persons|"
+        "member*|commander*|official*|insurgent*|rebel*|gunmen|jihadist*)",
         0.75,
     ),
     Trigger(
