@@ -25,34 +25,29 @@ the way a reader would:
   locative preposition ("in Nice") or with a qualifier ("Reading, England");
 * every name is then resolved with the whole text as context (:mod:`geo.places.geocode`).
 
-Offsets are character offsets into the string given, end exclusive.
+Word tokens are made by :mod:`geo.text.tokens`; what the finder reports is described in
+:mod:`geo.text.mention_records`. Offsets are character offsets into the string given, end
+exclusive.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from operator import itemgetter
-from typing import Literal
 
 from geo.places.gazetteer import Place
 from geo.places.geocode import GeocodeContext, Geocoder, Resolution, default_geocoder
 from geo.places.geodesy import haversine_km
-from geo.places.names import ABBREVIATION_MARK, INVISIBLE_CHARS, drop_invisible, fold
+from geo.places.names import ABBREVIATION_MARK
 from geo.text.actors import ActorVocabulary, load_actor_vocabulary
+from geo.text.mention_records import ActorMention, MentionRole, Mentions, PlaceMention
+from geo.text.tokens import Tokens, ends_sentence, on_headline, sentence_initial
 from geo.text.vocabulary import MONTHS_AND_WEEKDAYS as _MONTHS_DAYS
 
 #: Texts longer than this many characters are scanned only up to this point.
 MAX_TEXT_CHARS = 20_000_000
 
-# a word may hold invisible characters ("Ja\u00adpan"): they are dropped from its key
-_WORD = re.compile(rf"[^\W_]+(?:(?:['’]|[{INVISIBLE_CHARS}]+)[^\W_]+)*")
-#: The same words in ASCII text, where the Unicode classes above cost a third more to match
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*", re.ASCII)
-_GAP_OK = frozenset({" ", "-", ".", ". ", "‐", "–", " - ", "'", "’"})
 #: Lower-case words that may stand inside or at the start of a place name.
 _LOWER_OK = frozenset(
     (
@@ -150,7 +145,6 @@ _NAME_HEADS = frozenset(
         "congress league federation association society foundation company"
     ).split()
 )
-_SENTENCE_END = frozenset('.!?\n:;"“”')
 #: Capitalised nouns that make a run of capitalised words an organisation's name ("The
 #: Washington Post", "Jamaica Cancer Society", "Nigerian Army", "Birmingham City").
 ORGANISATION_HEADS = frozenset(
@@ -227,148 +221,9 @@ _QUALIFIER_GAPS = frozenset({", ", " ("})
 _UNQUALIFIED_KINDS = frozenset({"country", "continent", "region", "sea", "ocean"})
 
 
-MentionRole = Literal["place", "organisation", "modifier"]
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceMention:
-    """A place named in a text.
-
-    Attributes
-    ----------
-    start, end
-        Character offsets of the name in the text (end exclusive).
-    text
-        The name as written.
-    resolution
-        The place it was resolved to, with confidence and alternatives.
-    role
-        ``place`` for a name used as a location; ``organisation`` for a place named inside an
-        organisation's name ("University of Washington"); ``modifier`` for a demonym standing
-        for its country or region ("the Syrian border").
-    """
-
-    start: int
-    end: int
-    text: str
-    resolution: Resolution
-    role: MentionRole = "place"
-
-    @property
-    def place(self) -> Place:
-        """The place the mention was resolved to."""
-        return self.resolution.place
-
-    @property
-    def confidence(self) -> float:
-        """Confidence of the resolution (0–1)."""
-        return self.resolution.confidence
-
-
-@dataclass(frozen=True, slots=True)
-class ActorMention:
-    """A country (through a demonym) or an organisation named in a text.
-
-    Attributes
-    ----------
-    start, end
-        Character offsets (end exclusive).
-    text
-        As written.
-    actor
-        ISO 3166-1 alpha-3 code for a demonym, organisation id (``NATO``) otherwise.
-    kind
-        ``demonym`` or ``organisation``.
-    """
-
-    start: int
-    end: int
-    text: str
-    actor: str
-    kind: Literal["demonym", "organisation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Mentions:
-    """Everything the finder found in one text, each list in text order.
-
-    Attributes
-    ----------
-    places
-        Places named as locations (role ``place``): what events are placed at.
-    actors
-        Demonyms and organisations.
-    embedded
-        Places named inside organisation names and demonyms standing for a place (roles
-        ``organisation`` and ``modifier``).
-    """
-
-    places: tuple[PlaceMention, ...]
-    actors: tuple[ActorMention, ...]
-    embedded: tuple[PlaceMention, ...] = ()
-
-
-def _capitalised(word: str) -> bool:
-    """Return whether a word starts with a capital, looking past "d'" and "l'" ("d'Ivoire")."""
-    if len(word) > 2 and word[1] in "'’" and word[0] in "dlDL":
-        return word[2].isupper()
-    return word[0].isupper()
-
-
 #: A demonym or regional adjective: first and last token, place id, and whether it is inside
 #: an outlet's or firm's name.
 _Adjective = tuple[int, int, str, bool]
-
-
-class _Tokens:
-    """Word tokens of one text with their lookup keys, made in bulk for speed."""
-
-    __slots__ = ("capital", "ends", "keys", "newlines", "starts", "text", "words")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.newlines: list[int] | None = None  # positions of line breaks, found when needed
-        word_pattern = _ASCII_WORD if text.isascii() else _WORD
-        # built with map rather than loops in Python: this runs for every word of every text
-        matches = list(word_pattern.finditer(text))
-        self.starts = list(map(re.Match.start, matches))
-        self.ends = list(map(re.Match.end, matches))
-        self.words = words = list(map(re.Match.group, matches))
-        self.capital = capital = list(map(str.isupper, map(itemgetter(0), words)))
-        self.keys = list(map(str.lower, words))
-        # the few words with accents or apostrophes need folding and possessives split off,
-        # and "d'Ivoire" is capitalised by its third letter
-        if text.isascii() and "'" not in text:
-            return
-        for i in [i for i, w in enumerate(words) if not w.isascii() or "'" in w]:
-            word = words[i]
-            if len(word) > 2 and word[1] in "'’" and not capital[i]:
-                capital[i] = _capitalised(word)
-            if word.endswith(("'s", "’s", "'S", "’S")) and len(word) > 2:
-                word = word[:-2]
-                self.ends[i] -= 2
-            lower = word.lower() if word.isascii() else fold(drop_invisible(word)).lower()
-            self.keys[i] = lower.replace("'", "").replace("’", "")
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def key(self, i: int) -> str:
-        """Return the folded lower-case key of token `i`, without a possessive "'s"."""
-        return self.keys[i]
-
-    def end(self, i: int) -> int:
-        """Return the end offset of token `i` (after its possessive is split off)."""
-        return self.ends[i]
-
-    def joins(self, i: int) -> bool:
-        """Return whether tokens `i` and `i + 1` may belong to one name."""
-        return self.gap(i) in _GAP_OK
-
-    def gap(self, i: int) -> str:
-        """Return the text between tokens `i` and `i + 1`, invisible characters dropped."""
-        gap = self.text[self.ends[i] : self.starts[i + 1]]
-        return gap if gap.isascii() else drop_invisible(gap)
 
 
 @dataclass(slots=True)
@@ -421,27 +276,7 @@ class PlaceFinder:
 
     # -- scanning --------------------------------------------------------------------------
 
-    def _headline(self, tokens: _Tokens, i: int, cache: dict[int, bool]) -> bool:
-        """Return whether token `i` is on a short title-case line, where capitals say little."""
-        text = tokens.text
-        if tokens.newlines is None:  # found once: a search back per word is quadratic on one line
-            tokens.newlines = [m.start() for m in re.finditer("\n", text)]
-        before = bisect.bisect_left(tokens.newlines, tokens.starts[i])
-        line_start = tokens.newlines[before - 1] + 1 if before else 0
-        cached = cache.get(line_start)
-        if cached is not None:
-            return cached
-        line_end = text.find("\n", tokens.starts[i])
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        words = [w for w in _WORD.findall(line[:400]) if w.isalpha()]
-        result = False
-        if 4 <= len(words) <= 25:
-            capitals = sum(1 for w in words if w[0].isupper())
-            result = capitals / len(words) >= 0.7
-        cache[line_start] = result
-        return result
-
-    def _case_ok(self, tokens: _Tokens, first: int, last: int) -> bool:
+    def _case_ok(self, tokens: Tokens, first: int, last: int) -> bool:
         capitals = 0
         for i in range(first, last + 1):
             if tokens.capital[i]:
@@ -453,14 +288,6 @@ class PlaceFinder:
         if first == last and len(tokens.key(first)) <= 2:
             return tokens.words[first].replace("'", "").replace("’", "")[:2].isupper()
         return True
-
-    @staticmethod
-    def _sentence_initial(tokens: _Tokens, i: int) -> bool:
-        text = tokens.text
-        position = tokens.starts[i] - 1
-        while position >= 0 and text[position] in " \t'‘(“\"[":
-            position -= 1
-        return position < 0 or text[position] in _SENTENCE_END
 
     def _is_common_word(self, key: str) -> bool:
         cached = self._common_cache.get(key)
@@ -492,7 +319,7 @@ class PlaceFinder:
         return key in words or (key.endswith("s") and key[:-1] in words)
 
     def _scan(
-        self, tokens: _Tokens
+        self, tokens: Tokens
     ) -> tuple[list[_Candidate], list[ActorMention], dict[int, str], list[_Adjective]]:
         """Return the candidate names, the actor mentions, the demonym tokens and adjectives.
 
@@ -571,7 +398,7 @@ class PlaceFinder:
         return candidates, actors, demonym_tokens, adjectives
 
     def _inside(
-        self, tokens: _Tokens, first: int, last: int, adjectives: list[_Adjective]
+        self, tokens: Tokens, first: int, last: int, adjectives: list[_Adjective]
     ) -> list[_Candidate]:
         """Return the place names inside an outlet's or a firm's name ("The Washington Post").
 
@@ -602,7 +429,7 @@ class PlaceFinder:
             i += step
         return found
 
-    def _abbreviation(self, tokens: _Tokens, i: int) -> _Candidate | None:
+    def _abbreviation(self, tokens: Tokens, i: int) -> _Candidate | None:
         """Return a region abbreviation after a comma ("Vienna, Va.", "Albany, N.Y."), if any."""
         if i == 0 or not tokens.capital[i] or tokens.gap(i - 1) not in _QUALIFIER_GAPS:
             return None
@@ -621,7 +448,7 @@ class PlaceFinder:
 
     def _keep(
         self,
-        tokens: _Tokens,
+        tokens: Tokens,
         candidate: _Candidate,
         demonyms: dict[int, str],
         headlines: dict[int, bool],
@@ -647,7 +474,7 @@ class PlaceFinder:
         headline = (before is not None and tokens.capital[before]) or (
             after is not None and tokens.capital[after]
         )
-        headline = headline and self._headline(tokens, first, headlines)
+        headline = headline and on_headline(tokens, first, headlines)
         role: MentionRole = "place"
         if (
             before is not None
@@ -658,7 +485,7 @@ class PlaceFinder:
             and tokens.key(before) not in _LOWER_OK
             and tokens.key(before) not in _MODIFIERS
             and not (
-                self._sentence_initial(tokens, before)
+                sentence_initial(tokens, before)
                 and tokens.key(before) in self.gazetteer.common_words
             )
         ):
@@ -703,7 +530,7 @@ class PlaceFinder:
         if key in persons and not (locative or qualified):
             return None  # "Mr. Sanford", "Hopkins said", "Ashley Sutton … Sutton"
         if self._is_common_word(key):
-            if self._sentence_initial(tokens, first) and not locative:
+            if sentence_initial(tokens, first) and not locative:
                 return None  # "Mobile phone alerts went out…", even after "Mobile, Alabama"
             if not (locative or qualified or key in accepted):
                 return None
@@ -737,7 +564,7 @@ class PlaceFinder:
             self._evidence_cache[key] = cached
         return cached
 
-    def _qualifier_follows(self, tokens: _Tokens, last: int) -> bool:
+    def _qualifier_follows(self, tokens: Tokens, last: int) -> bool:
         """Return whether a region or country follows after a comma ("Allendale, N.J.")."""
         after = last + 1
         if after >= len(tokens) or tokens.gap(last) not in _QUALIFIER_GAPS:
@@ -756,7 +583,7 @@ class PlaceFinder:
                 break
         return False
 
-    def _team(self, tokens: _Tokens, key: str, after: int) -> bool:
+    def _team(self, tokens: Tokens, key: str, after: int) -> bool:
         """Return whether a city or region is followed by a team's plural name.
 
         "Houston Rockets", "Texas Rangers"; not a person named after a verb of saying
@@ -798,7 +625,7 @@ class PlaceFinder:
         return cached
 
     def _person_names(
-        self, tokens: _Tokens, candidates: list[_Candidate], headlines: dict[int, bool]
+        self, tokens: Tokens, candidates: list[_Candidate], headlines: dict[int, bool]
     ) -> set[str]:
         """Return the keys of town names the text uses as a person's name somewhere.
 
@@ -827,7 +654,7 @@ class PlaceFinder:
                     tokens.capital[before]
                     and gap == " "
                     and tokens.words[before][1:].islower()
-                    and not self._headline(tokens, first, headlines)
+                    and not on_headline(tokens, first, headlines)
                     and before_key not in words
                     and before_key not in ORGANISATION_HEADS
                     and before_key not in _LOWER_OK
@@ -884,7 +711,7 @@ class PlaceFinder:
         """
         if not isinstance(text, str) or not text.strip():
             return Mentions((), ())
-        tokens = _Tokens(text[:MAX_TEXT_CHARS])
+        tokens = Tokens(text[:MAX_TEXT_CHARS])
         text = tokens.text
         candidates, actors, demonyms, adjectives = self._scan(tokens)
         headlines: dict[int, bool] = {}
@@ -984,7 +811,7 @@ class PlaceFinder:
 
     def _adjective_places(
         self,
-        tokens: _Tokens,
+        tokens: Tokens,
         adjectives: list[_Adjective],
         headlines: dict[int, bool],
     ) -> list[PlaceMention]:
@@ -1019,7 +846,7 @@ class PlaceFinder:
                 tokens.capital[after]
                 and following == last
                 and _organisation_run(tokens, first, last)
-                and not self._headline(tokens, first, headlines)
+                and not on_headline(tokens, first, headlines)
             ):
                 role = "organisation"
             else:
@@ -1034,7 +861,7 @@ class PlaceFinder:
 
     def _nearby(
         self,
-        tokens: _Tokens,
+        tokens: Tokens,
         candidate: _Candidate,
         by_token: dict[int, _Candidate],
         anchors: dict[str, int],
@@ -1052,14 +879,14 @@ class PlaceFinder:
         while (
             low > 0
             and candidate.first - low < _NEARBY_TOKENS
-            and not _ends_sentence(tokens.gap(low - 1))
+            and not ends_sentence(tokens.gap(low - 1))
         ):
             low -= 1
         high = candidate.last
         while (
             high + 1 < len(tokens)
             and high - candidate.last < _NEARBY_TOKENS // 2
-            and not _ends_sentence(tokens.gap(high))
+            and not ends_sentence(tokens.gap(high))
         ):
             high += 1
         for i in range(low, high + 1):
@@ -1081,7 +908,7 @@ class PlaceFinder:
                     admin1[gaz.admin1[row]] = max(admin1.get(gaz.admin1[row], 0.0), weight)
         return (countries, admin1) if countries or admin1 else None
 
-    def _qualifiers(self, tokens: _Tokens, kept: list[_Candidate], index: int) -> frozenset[str]:
+    def _qualifiers(self, tokens: Tokens, kept: list[_Candidate], index: int) -> frozenset[str]:
         """Codes named right after a mention as its qualifier: "Paris, Texas" → US.TX, US."""
         if index + 1 >= len(kept):
             return frozenset()
@@ -1102,7 +929,7 @@ class PlaceFinder:
         return frozenset({gaz.admin1[row], *gaz.country_codes[row]} - {""})
 
 
-def _dateline(tokens: _Tokens, first: int, last: int) -> bool:
+def _dateline(tokens: Tokens, first: int, last: int) -> bool:
     """Return whether a name opens a line as a dateline ("IMMOKALEE – ", "RIVERDALE, N.J.")."""
     text = tokens.text
     line_start = text.rfind("\n", 0, tokens.starts[first]) + 1
@@ -1112,7 +939,7 @@ def _dateline(tokens: _Tokens, first: int, last: int) -> bool:
     return bool(rest) and rest[0] in _DATELINE_MARKS
 
 
-def _organisation_run(tokens: _Tokens, first: int, last: int, *, left: bool = True) -> bool:
+def _organisation_run(tokens: Tokens, first: int, last: int, *, left: bool = True) -> bool:
     """Return whether the capitalised words around tokens `first`..`last` name an organisation.
 
     The run may hold joining words ("Bank of Malta", "Observatory for Human Rights"); it is an
@@ -1140,10 +967,6 @@ def _organisation_run(tokens: _Tokens, first: int, last: int, *, left: bool = Tr
             break
         i, steps = i - 1, steps + 1
     return False
-
-
-def _ends_sentence(gap: str) -> bool:
-    return "\n" in gap or any(mark in gap for mark in (". ", "! ", "? ", ": ", "; "))
 
 
 def _with_nearby(
