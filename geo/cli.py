@@ -42,7 +42,8 @@ from geo.records import MAP_LAYERS
 from geo.store.format import shown_name
 from geo.text.articles import Article, read_article
 from geo.text.decoding import ArticleError, decode_file
-from geo.text.mentions import PlaceMention, find_places
+from geo.text.mention_records import PlaceMention
+from geo.text.mentions import find_places
 
 #: Exit status when the input was understood but nothing matched.
 EXIT_NO_MATCH = 1

@@ -1,7 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.text.mentions import Mentions, PlaceFinder
+from geo.text.mention_records import Mentions
+from geo.text.mentions import PlaceFinder
 
 FOUNDING_PLACES = [
     ("Japan", "ne:country:JPN"),

@@ -17,7 +17,8 @@ from pathlib import Path
 import shapely
 
 from geo.places.geodesy import haversine_km
-from geo.text.mentions import PlaceFinder, PlaceMention
+from geo.text.mention_records import PlaceMention
+from geo.text.mentions import PlaceFinder
 
 #: Distance within which a resolved place counts as right.
 TOLERANCE_KM = 161.0

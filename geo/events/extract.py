@@ -172,7 +172,8 @@ from geo.records import (
 from geo.taxonomy import event_type
 from geo.text.articles import Article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION, DateInterval, DateMention, find_dates
-from geo.text.mentions import Mentions, PlaceFinder, PlaceMention, default_finder
+from geo.text.mention_records import Mentions, PlaceMention
+from geo.text.mentions import PlaceFinder, default_finder
 from geo.text.sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
