@@ -11,12 +11,14 @@ Layout of a store directory::
                                damaged part files (nothing there is read; delete it when done)
 
 Layers are `LAYERS`: ``events``, ``offices``, ``zones`` and ``places`` are GeoDataFrames in
-EPSG:4326, ``articles`` is a plain table. The store does not know how they were made; it keeps
-what it is given. Each layer is split into parts: events by the month of ``date_start``, articles
-by the month of ``ingested_at`` (rows without a date go to an ``unknown`` part), the other layers
-into one ``all`` part. Rows are stored sorted by ``id`` (when there is one), so the same rows give
-the same bytes whatever order they came in. Geo parts are GeoParquet 1.1 with a bbox covering
-column, so geopandas, pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
+EPSG:4326, ``articles`` is a plain table. A version may also hold the plain `TABLES` (small sums
+the zones are kept up to date from; older stores lack them: `Store.holds` tells). The store does
+not know how they were made; it keeps what it is given. Each layer is split into parts: events
+by the month of ``date_start``, articles by the month of ``ingested_at`` (rows without a date
+go to an ``unknown`` part), the other layers and the tables into one ``all`` part. Rows are
+stored sorted by ``id`` (when there is one), so the same rows give the same bytes whatever
+order they came in. Geo parts are GeoParquet 1.1 with a bbox covering column, so geopandas,
+pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
 
 A version id is the first 12 hex digits of a SHA-256 over the sorted ``(layer, part hash)``
 pairs: the same content always gets the same id and writing it again writes nothing. A write
@@ -73,6 +75,7 @@ from geo.store.format import (
     GEOPARQUET_VERSION,
     LAYERS,
     MANIFEST_FORMAT,
+    TABLES,
     TMP_PREFIX,
     VERSION_RE,
     BBox,
@@ -117,6 +120,7 @@ __all__ = [
     "GEO_LAYERS",
     "LAYERS",
     "MANIFEST_FORMAT",
+    "TABLES",
     "LayerInfo",
     "Layers",
     "Manifest",
@@ -288,6 +292,12 @@ class Store:
         ]
 
     # -- reading --------------------------------------------------------------------------
+
+    def holds(self, layer: str, *, version: str | None = None) -> bool:
+        """Return whether `version` (default: current) holds `layer` or table (False if empty)."""
+        check_layer(layer)
+        manifest = self.manifest(version)
+        return manifest is not None and layer in manifest.layers
 
     def parts_for(
         self,
@@ -598,7 +608,7 @@ class Store:
                 created_at=datetime.datetime.now(datetime.UTC),
                 parent=parent,
                 message=message,
-                layers={name: layers[name] for name in LAYERS if name in layers},
+                layers={name: layers[name] for name in (*LAYERS, *TABLES) if name in layers},
             )
             data = json.dumps(manifest_to_json(manifest), indent=1, ensure_ascii=False)
             write_atomic(path, data.encode("utf-8") + b"\n")
