@@ -24,7 +24,7 @@ from geo.layers.aggregates import (
     zone_days,
     zone_severities,
 )
-from geo.layers.zones import derive_zones, rescore_zones
+from geo.layers.zones import build_zones, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
 from geo.store.store import TABLES, Store
@@ -170,13 +170,14 @@ def test_the_sums_give_the_severities_the_events_give(
 ) -> None:
     events = random_events(gazetteer, places, 400, random.Random(9), 0)
     kept = aggregate_zones(events, gazetteer)
-    derived = {z.id: z for z in derive_zones(events, gazetteer, today=None)}
+    built = build_zones([], events, gazetteer, today=None).set_index("id")
     zones = kept.zones.set_index("id")
-    assert set(zones.index) == set(derived)
-    for zone_id, zone in derived.items():
-        assert zones.loc[zone_id, "severity"] == pytest.approx(zone.severity, abs=1e-9)
-        assert list(zones.loc[zone_id, "parties"]) == list(zone.parties)
-        assert zones.loc[zone_id, "geometry"].equals(zone.geometry)
+    assert set(zones.index) == set(built.index)
+    assert len(derive_zones(events, gazetteer, today=None)) > len(built), "some were duplicates"
+    for zone_id, zone in built.iterrows():
+        assert zones.loc[zone_id, "severity"] == pytest.approx(zone["severity"], abs=1e-9)
+        assert list(zones.loc[zone_id, "parties"]) == list(zone["parties"])
+        assert zones.loc[zone_id, "geometry"].equals(zone["geometry"])
     windows = [
         ViewState(),
         ViewState(date_from=dt.date(2022, 3, 1), date_to=dt.date(2023, 2, 28)),
@@ -272,3 +273,22 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
     with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
         assert ingest([later], older, finder=finder).articles == 1
     assert "written before" not in caplog.text
+
+
+def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    from geo.layers import zones as zones_module
+
+    events = random_events(gazetteer, places, 500, random.Random(11), 0)
+    derived = derive_zones(events, gazetteer, today=None)
+    kept: list[Any] = []
+    for zone in derived:  # the rule written out pair by pair
+        main = gazetteer.get(zone.place_id)
+        point = shapely.Point(main.point) if main is not None else None
+        if not any(zones_module._duplicates(zone, point, other) for other in kept):
+            kept.append(zone)
+    assert len(kept) < len(derived)
+    assert [z.id for z in zones_module.distinct_zones([], derived, gazetteer)] == [
+        z.id for z in kept
+    ]

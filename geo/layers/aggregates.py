@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import geopandas as gpd
@@ -42,12 +42,14 @@ from geo.layers.zones import (
     NEAR_KM,
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
+    distinct_zones,
     military_tallies,
     near_mask,
     zone_shapes,
 )
 from geo.places.gazetteer import Gazetteer
 from geo.places.geodesy import KM_PER_DEGREE
+from geo.records import Zone
 from geo.taxonomy import EVENT_TYPES
 
 __all__ = [
@@ -106,7 +108,8 @@ class ZoneAggregates:
         whole archive, each zone measured from its own newest event; no event ids (the events
         behind a zone are listed per view, for its window).
     zone_days
-        :data:`ZONE_DAY_COLUMNS`.
+        :data:`ZONE_DAY_COLUMNS`, for every zone the tallies draw, those the layer leaves out
+        as duplicates of a more severe one included.
     place_tallies
         :data:`PLACE_TALLY_COLUMNS`.
     """
@@ -357,24 +360,26 @@ def zone_severities(
 # --- the zones and their tables together ---------------------------------------------------
 
 
-def _with_severities(shapes: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Return the zones with their archive-wide severities and no event ids."""
-    if len(shapes) == 0:
-        return shapes
-    scored = zone_severities(table).set_index("zone_id")["severity"]
-    frame = shapes.copy()
-    frame["severity"] = frame["id"].map(scored).fillna(0.0).astype("float64").to_numpy()
-    frame["event_ids"] = [[] for _ in range(len(frame))]
-    order = np.lexsort((frame["id"].to_numpy(), -frame["severity"].to_numpy()))
-    return frame.iloc[order].reset_index(drop=True)
+def _with_severities(
+    shapes: Sequence[Zone], table: pd.DataFrame, gazetteer: Gazetteer
+) -> gpd.GeoDataFrame:
+    """Return the zones layer: severities over the archive, no event ids, no duplicates.
+
+    As :func:`geo.layers.zones.build_zones` keeps them: most severe first, a zone is dropped
+    when a more severe one covers its main place (:func:`geo.layers.zones.distinct_zones`).
+    """
+    scored = zone_severities(table).set_index("zone_id")["severity"].to_dict()
+    zones = [replace(zone, severity=float(scored.get(zone.id, 0.0))) for zone in shapes]
+    zones.sort(key=lambda zone: (-zone.severity, zone.id))
+    return zones_frame(distinct_zones([], zones, gazetteer))
 
 
 def aggregate_zones(events_frame: Any, gazetteer: Gazetteer) -> ZoneAggregates:
     """Return the derived zones of `events_frame` and their two tables, made from scratch."""
     tallies = place_tallies(events_frame)
-    shapes = zones_frame(zone_shapes(_tallies_map(tallies), gazetteer))
-    table = zone_days(shapes, events_frame)
-    return ZoneAggregates(_with_severities(shapes, table), table, tallies)
+    shapes = zone_shapes(_tallies_map(tallies), gazetteer)
+    table = zone_days(zones_frame(shapes), events_frame)
+    return ZoneAggregates(_with_severities(shapes, table, gazetteer), table, tallies)
 
 
 def update_zone_aggregates(
@@ -387,7 +392,7 @@ def update_zone_aggregates(
     """Add a batch of new events to stored zones and tables; equal to :func:`aggregate_zones`.
 
     The place tallies gain the batch's military events and the zones are drawn again from them
-    (cheap: one row per place). A zone the stored layer already has (same id, so the same
+    (cheap: one row per place). A zone the stored tables already have (same id, so the same
     places and shape) keeps its zone-days rows and gains those of the batch's events near it;
     a zone the batch creates or reshapes gets its rows from the stored events near it, which
     `events_near` returns for the zones' boxes widened by ``NEAR_KM``, plus the batch's. Rows
@@ -395,8 +400,11 @@ def update_zone_aggregates(
     shape of a zone, and then only those around the changed zones.
     """
     tallies = merge_place_tallies(stored.place_tallies, place_tallies(new_events))
-    shapes = zones_frame(zone_shapes(_tallies_map(tallies), gazetteer))
-    known = set(stored.zones["id"]) if len(stored.zones) else set()
+    known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
+    drawn = zone_shapes(_tallies_map(tallies), gazetteer, known_shapes=known_shapes)
+    shapes = zones_frame(drawn)
+    known = set(stored.zone_days["zone_id"]) if len(stored.zone_days) else set()
+    known |= set(stored.zones["id"]) if len(stored.zones) else set()
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
     old_rows = stored.zone_days
@@ -407,4 +415,4 @@ def update_zone_aggregates(
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
         parts += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
     table = merge_zone_days(*parts)
-    return ZoneAggregates(_with_severities(shapes, table), table, tallies)
+    return ZoneAggregates(_with_severities(drawn, table, gazetteer), table, tallies)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
 from typing import Any, Final
 
@@ -39,6 +39,7 @@ __all__ = [
     "UNKNOWN_DATE_FACTOR",
     "build_zones",
     "derive_zones",
+    "distinct_zones",
     "event_contributions",
     "military_tallies",
     "zone_severity",
@@ -402,7 +403,12 @@ def military_tallies(events_frame: pd.DataFrame) -> dict[str, tuple[int, frozens
     return tallies
 
 
-def zone_shapes(tallies: Mapping[str, tuple[int, Set[str]]], gazetteer: Gazetteer) -> list[Zone]:
+def zone_shapes(
+    tallies: Mapping[str, tuple[int, Set[str]]],
+    gazetteer: Gazetteer,
+    *,
+    known_shapes: Mapping[str, BaseGeometry] | None = None,
+) -> list[Zone]:
     """Draw ``military_activity`` zones from per-place military tallies, without severities.
 
     `tallies` maps a place id to the number of military events there and their actors
@@ -411,6 +417,10 @@ def zone_shapes(tallies: Mapping[str, tuple[int, Set[str]]], gazetteer: Gazettee
     cluster whose main place (its first) is within ``CLUSTER_KM`` (300 km) of it, shape to
     shape, or starts a cluster of its own (see :func:`derive_zones` for which places join).
     A cluster of two or more events becomes a zone, with severity 0 and no event ids.
+
+    `known_shapes` maps zone ids to shapes drawn before: a zone's id names its places, so a
+    zone drawn again takes its shape from there instead of uniting its places' shapes anew
+    (with the same gazetteer, the result is the same).
 
     Returns
     -------
@@ -457,12 +467,15 @@ def zone_shapes(tallies: Mapping[str, tuple[int, Set[str]]], gazetteer: Gazettee
         if sum(members[place_id] for place_id in cluster) < 2:
             continue
         main = cluster[0]
-        geometry = shapely.make_valid(
-            shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
-        )
+        zone_id = stable_id("zn", *sorted(cluster))
+        geometry = (known_shapes or {}).get(zone_id)
+        if geometry is None:
+            geometry = shapely.make_valid(
+                shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
+            )
         zones.append(
             Zone(
-                id=stable_id("zn", *sorted(cluster)),
+                id=zone_id,
                 name=places[main].name,
                 kind="military_activity",
                 parties=tuple(sorted({a for place_id in cluster for a in actors[place_id]})),
@@ -568,12 +581,44 @@ def build_zones(
     for zone in curated:
         severity, event_ids = scorer.score(zone.geometry)
         zones.append(replace(zone, severity=severity, event_ids=event_ids))
-    for derived in derive_zones(events_frame, gazetteer, today=today, scorer=scorer):
-        main = gazetteer.get(derived.place_id)
-        point = Point(main.point) if main is not None else None
-        if not any(_duplicates(derived, point, zone) for zone in zones):
-            zones.append(derived)
-    return zones_frame(zones)
+    derived = derive_zones(events_frame, gazetteer, today=today, scorer=scorer)
+    return zones_frame(distinct_zones(zones, derived, gazetteer))
+
+
+def distinct_zones(
+    kept: Sequence[Zone], derived: Iterable[Zone], gazetteer: Gazetteer
+) -> list[Zone]:
+    """Return `kept` followed by the `derived` zones no zone before them duplicates.
+
+    Taken in order, a derived zone is dropped when a zone kept before it has the same id, the
+    same main place, or covers its main place's representative point (so the most severe of
+    overlapping derived zones stands, when they come most severe first). `kept` zones are all
+    kept.
+    """
+    zones = list(kept)
+    candidates = list(derived)
+    if not candidates:
+        return zones
+    shapes = [zone.geometry for zone in (*zones, *candidates)]
+    tree = shapely.STRtree(shapes)
+    chosen = [True] * len(zones) + [False] * len(candidates)
+    ids = {zone.id for zone in zones}
+    mains = {zone.place_id for zone in zones if zone.place_id}
+    for position, zone in enumerate(candidates, start=len(zones)):
+        if zone.id in ids or zone.place_id in mains:
+            continue
+        main = gazetteer.get(zone.place_id)
+        if main is not None:
+            # indices of the shapes that cover the point; any kept one before this zone?
+            covering = tree.query(Point(main.point), predicate="covered_by")
+            if any(chosen[int(i)] and int(i) < position for i in covering):
+                continue
+        chosen[position] = True
+        zones.append(zone)
+        ids.add(zone.id)
+        if zone.place_id:
+            mains.add(zone.place_id)
+    return zones
 
 
 def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:
