@@ -344,6 +344,8 @@ def _footprint_km(a: Place, b: Place) -> float:
     if a.geometry.intersects(b.geometry):
         return 0.0
     # apart, so each point is outside the other shape
+    if a.geometry.geom_type == "Point" and b.geometry.geom_type == "Point":  # two cities
+        return haversine_km(a.lon, a.lat, b.geometry.x, b.geometry.y)
     if a.geometry.geom_type == "Point":
         return _outside_distance_km(b.geometry, a.lon, a.lat, max_km=CLUSTER_KM)
     if b.geometry.geom_type == "Point":
