@@ -228,15 +228,14 @@ def test_zone_days_counts_only_located_events_with_some_confidence(gazetteer: Ga
 # -- in the store ---------------------------------------------------------------------------
 
 
-def test_an_ingest_keeps_the_zones_tables_in_the_store(
-    tmp_path: Path, finder: PlaceFinder
-) -> None:
+def test_an_ingest_keeps_the_zones_tables_in_the_store(tmp_path: Path, finder: PlaceFinder) -> None:
     store = Store.open(tmp_path / "store")
     ingest(sorted(EVENTS.glob("*.md")), store, finder=finder)
     assert all(store.holds(table) for table in TABLES)
     assert len(store.read_layer("zone_days")) > 0
     stored = read_for_commit(store)
-    assert stored is not None and stored.aggregates is not None
+    assert stored is not None
+    assert stored.aggregates is not None
     assert len(stored.aggregates.zones) == len(store.read_layer("zones"))
 
 

@@ -49,6 +49,7 @@ them); after an upgrade the same rows may get new part hashes and so a new versi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -120,6 +121,8 @@ __all__ = [
     "GEO_LAYERS",
     "LAYERS",
     "MANIFEST_FORMAT",
+    "MERGE_RATIO",
+    "SIDE_PART_MARK",
     "TABLES",
     "LayerInfo",
     "Layers",
@@ -143,6 +146,14 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
+
+MERGE_RATIO: Final = 4
+"""An append rewrites a partition's part only when it holds at most this many times the rows
+the append brings to the partition (counting the smaller parts taken in before it); larger
+parts stay as they are (default 4)."""
+
+SIDE_PART_MARK: Final = "+"
+"""Separates a partition from the content hash in the key of a part added beside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,26 +561,64 @@ class Store:
         return values
 
     def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
-        """Add `fresh` rows to a layer, rewriting only the parts they fall in."""
+        """Add `fresh` rows to a layer, writing only parts of the partitions they fall in.
+
+        The rows of one partition (a month) go into one new part together with the
+        partition's parts that are not much larger than what they bring (up to
+        `MERGE_RATIO` times the rows, smallest first); larger parts stay as they are and the
+        new part goes beside them, keyed ``<partition>+<hash>``. So a batch rewrites what it
+        adds plus parts of comparable size, not a whole month of a large archive, and each
+        partition keeps a few parts of growing sizes.
+        """
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
+        partitions = partition_frame(layer, fresh)
+        plans = [self._merge_plan(by_key, key, len(rows)) for key, rows in partitions]
 
-        def merged(item: tuple[str, Any]) -> PartInfo:
-            part_key, rows = item
-            old = by_key.get(part_key)
-            if old is not None and old.rows > 0:
+        def merged(item: tuple[tuple[str, Any], tuple[str, list[PartInfo]]]) -> PartInfo:
+            (part_key, rows), (new_key, absorbed) = item
+            frames = [rows]
+            for old in absorbed:
                 table = self._read_part(old, info, columns=None, row_filter=None)
-                existing = table_to_frame(table, info.geometry, bbox=None)
-                rows = pd.concat([existing, rows], ignore_index=True)
-            return self._put_part(layer, part_key, canonical_frame(rows, key="id"))
+                frames.insert(0, table_to_frame(table, info.geometry, bbox=None))
+            if len(frames) > 1:
+                rows = pd.concat(frames, ignore_index=True)
+            part = self._put_part(layer, part_key, canonical_frame(rows, key="id"))
+            if new_key != part_key:  # beside larger parts: keyed by its content's hash
+                part = dataclasses.replace(
+                    part, key=f"{part_key}{SIDE_PART_MARK}{part.object[:12]}"
+                )
+            return part
 
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # reads and writes wait on I/O
-            parts = list(pool.map(merged, partition_frame(layer, fresh)))
+            parts = list(pool.map(merged, zip(partitions, plans, strict=True)))
+        for _, absorbed in plans:
+            for old in absorbed:
+                by_key.pop(old.key, None)
         by_key.update({part.key: part for part in parts})
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
+
+    @staticmethod
+    def _merge_plan(
+        by_key: Mapping[str, PartInfo], partition: str, rows: int
+    ) -> tuple[str, list[PartInfo]]:
+        """Return the key of the new part of `partition` and the parts it takes in."""
+        mine = [
+            part
+            for key, part in by_key.items()
+            if key == partition or key.startswith(partition + SIDE_PART_MARK)
+        ]
+        absorbed, total = [], rows
+        for part in sorted(mine, key=lambda part: (part.rows, part.key)):
+            if part.rows > MERGE_RATIO * total:
+                break
+            absorbed.append(part)
+            total += part.rows
+        base_free = partition not in by_key or any(p.key == partition for p in absorbed)
+        return (partition if base_free else partition + SIDE_PART_MARK), absorbed
 
     def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
         partitions = partition_frame(layer, frame)
