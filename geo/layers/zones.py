@@ -473,7 +473,7 @@ def zone_shapes(
         geometry = (known_shapes or {}).get(zone_id)
         if geometry is None:
             geometry = shapely.make_valid(
-                shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
+                shapely.union_all([_zone_shape(places[place_id]) for place_id in sorted(cluster)])
             )
         zones.append(
             Zone(
@@ -509,7 +509,8 @@ def derive_zones(
     stay two zones and "somewhere in Russia" clusters only with itself. A cluster of two or
     more events becomes a zone:
 
-    - geometry: the union of its places' shapes (seas, straits, regions, islands, countries;
+    - geometry: the union of its places' shapes, taken in id order so that the same places
+      give the same shape whatever their counts (seas, straits, regions, islands, countries;
       cities as a disc of ``CITY_BUFFER_KM``; very large places as a disc of ``CLUSTER_KM``
       around their representative point, clipped to them);
     - parties: the sorted union of the events' actors;
