@@ -384,19 +384,28 @@ def run_step(args: list[str], *, timeout: float, max_rss_mb: float) -> dict[str,
         return dict(json.loads(out.read().strip().splitlines()[-1]))
 
 
+STEPS = ("views", "ingest")
+
+
 def measure_size(
-    count: int, *, repeats: int, timeout: float, max_rss_mb: float, work: Path | None = None
+    count: int,
+    *,
+    repeats: int,
+    timeout: float,
+    max_rss_mb: float,
+    steps: tuple[str, ...] = STEPS,
 ) -> dict[str, Any]:
-    """Build a store of `count` events and measure views and ingest on it, step by step."""
+    """Build a store of `count` events and measure `steps` on it, each in a new process."""
     figures: dict[str, Any] = {"events": count}
     with tempfile.TemporaryDirectory(prefix="faultlines-scale-") as tmp:
-        where = work or Path(tmp)
-        where.mkdir(parents=True, exist_ok=True)
+        where = Path(tmp)
         limits = {"timeout": timeout, "max_rss_mb": max_rss_mb}
         try:
             figures.update(run_step(["--build", str(count), str(where)], **limits))
-            figures.update(run_step(["--views", str(repeats), str(where)], **limits))
-            figures.update(run_step(["--ingest", "0", str(where)], **limits))
+            if "views" in steps:
+                figures.update(run_step(["--views", str(repeats), str(where)], **limits))
+            if "ingest" in steps:
+                figures.update(run_step(["--ingest", "0", str(where)], **limits))
         except StepStoppedError as error:
             figures["stopped"] = str(error)
     return figures
@@ -420,6 +429,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a step may take")
     parser.add_argument("--max-rss-mb", type=float, default=12_000.0, help="memory a step may use")
+    parser.add_argument(
+        "--steps", nargs="+", choices=STEPS, default=list(STEPS), help="what to measure"
+    )
     for step in ("--build", "--views", "--ingest"):  # the steps, run in their own processes
         parser.add_argument(step, nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -442,7 +454,11 @@ def main() -> None:
     }
     for size in sizes:
         figures = measure_size(
-            size, repeats=repeats, timeout=args.timeout, max_rss_mb=args.max_rss_mb
+            size,
+            repeats=repeats,
+            timeout=args.timeout,
+            max_rss_mb=args.max_rss_mb,
+            steps=tuple(args.steps),
         )
         results["sizes"][str(size)] = figures
         print(f"{size} events")
