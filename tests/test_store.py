@@ -862,3 +862,25 @@ def test_a_small_partition_is_merged_as_before(store: Store) -> None:
     store.write({"events": _may_events(0, 3)}, message="few")
     store.update(append={"events": _may_events(3, 5)}, message="more")
     assert [(p.key, p.rows) for p in store.parts_for("events")] == [("2023-05", 5)]
+
+
+def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.store import store as store_module
+
+    store.write({"events": _may_events(0, 40)}, message="a month of events")
+    store.update(
+        append={"events": _events([("ev-far", D(2023, 5, 2), None, (10.0, 50.0))])}, message="far"
+    )
+    seen: list[int] = []
+    convert = store_module.table_to_frame
+
+    def counting(table: Any, geometry: Any, *, bbox: Any) -> Any:
+        seen.append(table.num_rows)
+        return convert(table, geometry, bbox=bbox)
+
+    monkeypatch.setattr(store_module, "table_to_frame", counting)
+    near = store.read_layer("events", bbox=(5.0, 45.0, 15.0, 55.0))
+    assert list(near["id"]) == ["ev-far"]
+    assert seen == [1]  # the other 40 rows were never converted

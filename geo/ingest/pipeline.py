@@ -501,18 +501,18 @@ def read_new_articles(
 #: are not read: zones are updated from their tables (:mod:`geo.layers.aggregates`).
 COMMIT_COLUMNS: Final = MappingProxyType({"articles": ("id", "published")})
 
-#: What the zones read of stored events, when a batch creates or reshapes a zone.
+#: What the zones read of stored events around a zone a batch creates or reshapes.
 ZONE_EVENT_COLUMNS: Final = (
-    "id",
     "type",
     "date_start",
     "date_end",
     "date_precision",
     "article_published",
     "confidence",
-    "place_ids",
-    "actors",
 )
+
+#: What they read of every stored event, once, in a store written before their tables.
+TALLY_EVENT_COLUMNS: Final = (*ZONE_EVENT_COLUMNS, "id", "place_ids", "actors")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -570,11 +570,13 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
     )
 
 
-def stored_events_near(store: Store, version: str) -> EventsNear:
+def stored_events_near(
+    store: Store, version: str, *, columns: Sequence[str] = ZONE_EVENT_COLUMNS
+) -> EventsNear:
     """Return a function that reads the events of `version` meeting any of some boxes.
 
-    The boxes are read as one (their union's bounds); the zones test each event exactly.
-    Only the columns the zones need are read (`ZONE_EVENT_COLUMNS`).
+    The boxes are read as one (their union's bounds), filtered as the files are read; the
+    zones test each event exactly. Only `columns` are read (and the geometry).
     """
 
     def near(boxes: Sequence[tuple[float, float, float, float]]) -> Any:
@@ -586,9 +588,8 @@ def stored_events_near(store: Store, version: str) -> EventsNear:
             min(180.0, max(b[2] for b in boxes)),
             min(90.0, max(b[3] for b in boxes)),
         )
-        columns = list(ZONE_EVENT_COLUMNS)
         try:
-            return store.read_layer("events", version=version, bbox=bounds, columns=columns)
+            return store.read_layer("events", version=version, bbox=bounds, columns=list(columns))
         except ValueError:  # a store written before a column existed
             return store.read_layer("events", version=version, bbox=bounds)
 
@@ -619,7 +620,10 @@ def commit_results(
             results = [r for r in results if r.article.id not in now_known]
         if results:
             rows = new_rows(results)
-            near = None if stored is None else stored_events_near(store, stored.version)
+            near = None
+            if stored is not None:  # a store without the zones' tables: all that they need
+                columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
+                near = stored_events_near(store, stored.version, columns=columns)
             layers = results_to_layers(
                 results, gazetteer, stored=stored, rows=rows, events_near=near
             )

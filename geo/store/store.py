@@ -156,6 +156,29 @@ SIDE_PART_MARK: Final = "+"
 """Separates a partition from the content hash in the key of a part added beside it."""
 
 
+def bbox_filter(bbox: BBox) -> Any:
+    """Return the Arrow filter keeping rows whose GeoParquet ``bbox`` column meets `bbox`."""
+    minx, miny, maxx, maxy = bbox
+    return (
+        (pc.field("bbox", "xmin") <= maxx)
+        & (pc.field("bbox", "xmax") >= minx)
+        & (pc.field("bbox", "ymin") <= maxy)
+        & (pc.field("bbox", "ymax") >= miny)
+    )
+
+
+def _has_bbox_covering(schema: pa.Schema) -> bool:
+    if "bbox" not in schema.names:
+        return False
+    kind = schema.field("bbox").type
+    return pa.types.is_struct(kind) and {kind.field(i).name for i in range(kind.num_fields)} >= {
+        "xmin",
+        "ymin",
+        "xmax",
+        "ymax",
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class VersionInfo:
     """A summary of one version for listings.
@@ -398,7 +421,8 @@ class Store:
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
             parts, row_filter, use_bbox = [info.parts[0]], pc.scalar(False), None
         tables = [
-            self._read_part(part, info, columns=columns, row_filter=row_filter) for part in parts
+            self._read_part(part, info, columns=columns, row_filter=row_filter, bbox=use_bbox)
+            for part in parts
         ]
         table = (
             tables[0]
@@ -439,12 +463,20 @@ class Store:
         *,
         columns: Sequence[str] | None,
         row_filter: Any,
+        bbox: BBox | None = None,
     ) -> Any:
-        """Read one part file as an Arrow table (conversion happens once, for all parts)."""
+        """Read one part file as an Arrow table (conversion happens once, for all parts).
+
+        With `bbox`, rows whose GeoParquet ``bbox`` covering column lies outside it are left
+        out as the file is read (the exact test on the shapes follows in `table_to_frame`).
+        """
         path = self._object_path(part.object)
         self.verifier.verify(path, part.object)
         with reading_part(path):
             schema = pq.read_schema(path)
+        if bbox is not None and _has_bbox_covering(schema):
+            meets = bbox_filter(bbox)
+            row_filter = meets if row_filter is None else row_filter & meets
         if info.geometry is not None and info.geometry not in schema.names:
             problem = f"no geometry column {info.geometry!r}, which the manifest names"
             raise StoreCorruptError(path, problem, root=self.root)
