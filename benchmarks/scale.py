@@ -312,8 +312,11 @@ def views_step(work: Path, repeats: int) -> dict[str, Any]:
     }
 
 
-def ingest_step(work: Path) -> dict[str, Any]:
-    """Ingest `BATCH` generated articles into the store, as a newsroom adds its day's copy."""
+def ingest_step(work: Path, batch_number: int = 0) -> dict[str, Any]:
+    """Ingest `BATCH` generated articles into the store, as a newsroom adds its day's copy.
+
+    Each `batch_number` gives other articles (the corpus's seed is 11 plus it).
+    """
     from corpus import generate_corpus
 
     from geo.ingest.pipeline import ingest
@@ -322,8 +325,9 @@ def ingest_step(work: Path) -> dict[str, Any]:
     from geo.text.mentions import PlaceFinder
 
     gazetteer = load_gazetteer()
-    batch = work / "batch"
-    generate_corpus(batch, BATCH, seed=11, duplicate_rate=0, broken_rate=0, gazetteer=gazetteer)
+    batch = work / f"batch-{batch_number}"
+    seed = 11 + batch_number
+    generate_corpus(batch, BATCH, seed=seed, duplicate_rate=0, broken_rate=0, gazetteer=gazetteer)
     finder = PlaceFinder(Geocoder(gazetteer), load_actor_vocabulary())
     store = Store.open(work / "store")
     started, cpu = time.perf_counter(), time.process_time()
@@ -442,7 +446,7 @@ def main() -> None:
         print(json.dumps(views_step(Path(args.views[1]), int(args.views[0]))))
         return
     if args.ingest:
-        print(json.dumps(ingest_step(Path(args.ingest[1]))))
+        print(json.dumps(ingest_step(Path(args.ingest[1]), int(args.ingest[0]))))
         return
     sizes, repeats = ([QUICK_SIZE], 1) if args.quick else (args.sizes, args.repeats)
     results = {

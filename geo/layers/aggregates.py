@@ -251,21 +251,56 @@ def merge_zone_days(*tables: pd.DataFrame) -> pd.DataFrame:
     """Return one zone-days table adding up `tables` row by key, sorted by key.
 
     Counts and confidences are integers, so the result does not depend on how the events
-    were split between the tables.
+    were split between the tables. Rows are sorted by zone, type, then the days (unknown
+    first), with NumPy on codes of the keys: millions of rows take seconds, not minutes.
     """
     present = [t for t in tables if t is not None and len(t)]
     if not present:
         return _empty_zone_days()
     rows = pd.concat([t[list(ZONE_DAY_COLUMNS)] for t in present], ignore_index=True)
-    for name in _DATES:
-        rows[name] = _days(rows[name])
-    rows["zone_id"] = rows["zone_id"].astype(str)
-    rows["type"] = rows["type"].astype(str)
-    summed = rows.groupby(list(_KEYS), dropna=False, sort=False)[["events", "confidence_e6"]].sum()
-    summed = summed.reset_index()
-    summed = summed.sort_values(list(_KEYS), kind="stable", na_position="first")
-    result = summed.reset_index(drop=True)[list(ZONE_DAY_COLUMNS)]
-    return result.astype({"events": "int64", "confidence_e6": "int64"})
+    zones, zone_names = pd.factorize(rows["zone_id"].astype(str).to_numpy(), sort=True)
+    kinds, kind_names = pd.factorize(rows["type"].astype(str).to_numpy(), sort=True)
+    days = [_day_numbers(rows[name]) for name in _DATES]
+    order = np.lexsort((*reversed(days), kinds, zones))  # the last key sorts first
+    keys = [zones[order], kinds[order], *(d[order] for d in days)]
+    starts = np.ones(len(order), dtype=bool)
+    for key in keys:
+        starts[1:] &= key[1:] == key[:-1]
+    starts = ~starts
+    starts[0] = True
+    first_rows = np.flatnonzero(starts)
+    counts = np.add.reduceat(rows["events"].to_numpy(dtype="int64")[order], first_rows)
+    units = np.add.reduceat(rows["confidence_e6"].to_numpy(dtype="int64")[order], first_rows)
+    result = pd.DataFrame(
+        {
+            "zone_id": pd.Series(np.asarray(zone_names, dtype=object)[keys[0][first_rows]]),
+            "type": pd.Series(np.asarray(kind_names, dtype=object)[keys[1][first_rows]]),
+            **{
+                name: _from_day_numbers(day[first_rows])
+                for name, day in zip(_DATES, keys[2:], strict=True)
+            },
+            "events": counts.astype("int64"),
+            "confidence_e6": units.astype("int64"),
+        }
+    )
+    return result.astype({"zone_id": "str", "type": "str"})
+
+
+_UNKNOWN_DAY: Final = np.iinfo("int64").min
+
+
+def _day_numbers(values: Any) -> np.ndarray:
+    """Return dates as int64 days since 1970, unknown ones as the smallest int64."""
+    days = _days(values).to_numpy(dtype="datetime64[D]")
+    numbers: np.ndarray = days.astype("int64")
+    numbers[np.isnat(days)] = _UNKNOWN_DAY
+    return numbers
+
+
+def _from_day_numbers(numbers: np.ndarray) -> pd.Series:
+    days = numbers.astype("datetime64[D]")
+    days[numbers == _UNKNOWN_DAY] = np.datetime64("NaT")
+    return pd.Series(days.astype("datetime64[ns]"))
 
 
 # --- severity ------------------------------------------------------------------------------
