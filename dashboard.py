@@ -10,19 +10,16 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.ingest import uploads
+from geo.ingest import feed_panel, uploads
 from geo.layers.export import layer_to_csv, layer_to_geojson
-from geo.places.geocode import Geocoder, default_geocoder
+from geo.places.geocode import Geocoder
 from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
-from geo.text.actors import load_actor_vocabulary
-from geo.text.mentions import default_finder
-from geo.view import link
+from geo.view import fresh, link, panel
 from geo.view import page as views
-from geo.view.assets import ensure_static_assets, labels_file
-from geo.view.dataset import Dataset, load_dataset_for_view, store_version
+from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
-from geo.view.state import BASEMAPS, ViewState
+from geo.view.state import BASEMAPS
 from geo.view.styles import legend_html
 
 ROOT = Path(__file__).parent
@@ -32,28 +29,19 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
     """Load what every session shares: static files (land, labels), gazetteer, geocoder, names."""
-    static = ensure_static_assets(ROOT / "static")
-    geocoder = default_geocoder()
-    organisations = load_actor_vocabulary().organisations.values()
-    names = views.code_names(geocoder.gazetteer, organisations)
-    files = views.basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
-    return geocoder, files, names
+    return views.shared_resources(ROOT / "static")
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
-    geocoder, _, names = resources()  # popups name actors ("China", not "CHN")
-    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=Path(store_dir), version=pinned)
-    return views.with_actor_names(loaded, names)
+    return views.dataset_for_view(resources(), Path(store_dir), pinned)  # actors named
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
-    types, date_from, date_to, undated = window
-    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
-    return views.view_zones(_data, view, resources()[0].gazetteer)
+    return views.zones_in_window(_data, window, resources()[0].gazetteer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects
@@ -62,20 +50,33 @@ def timeline(_events: Any, version: str, filters: tuple[Any, ...]) -> Any:
     return views.timeline_chart(_events)
 
 
+def unlocked(key: str, off: str) -> bool:
+    """Return whether this session may edit: the editor token, asked once for both panels."""
+    if not configured:
+        st.info(f"{off} is turned off here: set FAULTLINES_EDITOR_TOKEN to allow it.")
+    elif not state.get("editor"):
+        token = st.text_input("Editor token", type="password", key=key)
+        state.editor = uploads.may_edit(token, configured, who=st.context.ip_address or "local")
+        if token and not state.editor:
+            st.error("That is not the editor token (after several wrong ones, wait a little).")
+        elif state.editor:
+            st.rerun()  # both panels open at once
+    return bool(configured and state.get("editor"))
+
+
 geocoder, (land, labels), names = resources()
 store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
-current = store_version(store_dir)
+current = current_version(store_dir)
 state = st.session_state
+configured = uploads.editor_token(st.secrets, ROOT / ".streamlit" / "secrets.toml")
 if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
     state.pinned = url_view.version or current
 data = dataset(str(store_dir), current, state.pinned)
 first_day, last_day = views.date_bounds(data)
-if "view" not in state:  # a new browser session: the widgets start from the link
-    state.view = state.base = url_view
-    state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
-    state.update(views.widget_state(url_view, (first_day, last_day)))
-    state.link_warnings = [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings]
+if "view" not in state:  # a new session: the widgets from the link, the last visit from a cookie
+    state.update(views.session_start(url_view, warnings, (first_day, last_day), st.context.cookies))
+news = fresh.news_since(state.visit, data.events, data.articles)
 
 brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
@@ -85,12 +86,13 @@ st.title("Faultlines")
 st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 with st.container():  # one slot, so the map below keeps its place (and stays mounted)
     for line in state.link_warnings:
-        st.warning(views.escape_markdown(line))
+        st.warning(panel.escape_markdown(line))
     if notice := views.version_notice(data, current):
         st.info(notice)
         if data.notice is None and st.button("Show the latest data"):
             state.pinned = current
             st.rerun()
+    st.html(fresh.banner(news, state.visit, data.articles), unsafe_allow_javascript=True)
 
 with st.sidebar:
     st.header("Layers")
@@ -112,18 +114,15 @@ with st.sidebar:
 
 view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
 found = views.search_place(view.query, geocoder)
-if found and found.place and view.query != state.view.query:  # a new search: go there
-    view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))
-    state.target = (view.lat, view.lon, view.zoom)
+view, state.target = views.after_search(view, found, previous=state.view, target=state.target)
 window = (view.types, view.date_from, view.date_to, view.undated)
-layers = views.map_layers(data, view, geocoder.gazetteer, zones=zones(data, data.version, window))
+shaded = zones(data, data.version, window)
+layers = views.map_layers(data, view, geocoder.gazetteer, zones=shaded, fresh=news.event_ids)
 
 # What the map and the event list sent back since the last run: apply it before drawing, so
 # the map, the panel and the link all show the same view.
 returned = state.get("map")
-if returned and returned != state.get("map_applied"):
-    view = views.view_after_map(view, returned, layers, previous=state.get("map_applied"))
-    state.map_applied = returned
+view, state.map_applied = views.apply_map_report(view, returned, layers, state.get("map_applied"))
 # "in view" is what the map shows; the switch widens the list and exports to every match
 listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
 table = views.event_table(listed, names=names)
@@ -162,15 +161,15 @@ with map_column:
 with side:
     if found and not found.place:
         close = " Did you mean:" if found.suggestions else ""
-        st.warning(views.escape_markdown(f"No place called “{view.query}”.{close}"))
+        st.warning(panel.escape_markdown(f"No place called “{view.query}”.{close}"))
         for near in found.suggestions:  # one click searches for it
-            label, key = views.escape_markdown(near.name), f"near_{near.place_id}"
+            label, key = panel.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
     st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
     st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
     st.dataframe(
-        views.highlighted(table, view.selected),
+        views.highlighted(table, view.selected, fresh=layers.fresh),
         hide_index=True,
         height=250,
         on_select="rerun",
@@ -178,9 +177,9 @@ with side:
         selection_mode="single-row",
         column_config=views.HIDDEN_COLUMNS,
     )
-    selection = views.find_selection(layers, view.selected)
+    selection = panel.find_selection(layers, view.selected)
     if selection:
-        details = views.describe(selection, data, names)
+        details = panel.describe(selection, data, names)
         st.subheader(details.title)
         st.markdown(details.markdown())
         if details.caption:
@@ -188,7 +187,7 @@ with side:
         if details.url:
             st.link_button("Open the article", details.url)
         if details.severity is not None:
-            st.progress(details.severity, views.severity_label(details.severity))
+            st.progress(details.severity, panel.severity_label(details.severity))
             st.dataframe(details.behind, hide_index=True, column_config=views.HIDDEN_COLUMNS)
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
@@ -207,21 +206,8 @@ if link.to_query(view) != link.to_query(url_view):
     st.query_params.from_dict(link.to_query(view))
 
 with st.expander("Add articles"):
-    configured = uploads.editor_token(
-        st.secrets if (ROOT / ".streamlit" / "secrets.toml").exists() else None
-    )
-    if not configured:
-        st.info("Adding articles is turned off here: set FAULTLINES_EDITOR_TOKEN to allow it.")
-    elif not uploads.may_edit(
-        token := st.text_input("Editor token", type="password"),
-        configured,
-        who=st.context.ip_address or "local",
-    ):
-        if token:
-            st.error("That is not the editor token (after several wrong ones, wait a little).")
-    else:
-        kinds = [s[1:] for s in uploads.UPLOAD_SUFFIXES]
-        files = st.file_uploader("Article files", type=kinds, accept_multiple_files=True)
+    if unlocked("upload_token", "Adding articles"):
+        files = st.file_uploader("Article files", uploads.UPLOAD_TYPES, accept_multiple_files=True)
         pasted = st.text_area("…or paste an article")
         st.caption("What you fill in below applies to every article added now.")
         title_column, outlet_column, date_column = st.columns(3)
@@ -230,20 +216,35 @@ with st.expander("Add articles"):
         url = st.text_input("URL", placeholder="https://…")
         if st.button("Add to the map", type="primary"):
             bar = st.progress(0.0, text="Reading articles…")
+            uploaded = [(f.name, f.getvalue()) for f in files or []]
+            given = {"title": title, "outlet": outlet, "published": published, "url": url}
             report, problems = uploads.add_to_store(
-                [(f.name, f.getvalue()) for f in files or []],
-                pasted,
-                store_dir,
-                finder=default_finder(),
-                title=title,
-                outlet=outlet,
-                published=published,
-                url=url,
-                progress=lambda done, total, _: bar.progress(done / total, f"{done}/{total}"),
+                uploaded, pasted, store_dir, progress=uploads.progress_on(bar), **given
             )
-            state.pinned = store_version(store_dir)  # show what was just added
-            state.added = [report.summary().splitlines()[0]]
-            state.added += [f"{p.name}: {p.reason}" for p in problems]
+            state.pinned = current_version(store_dir)  # show what was just added
+            state.added = uploads.report_lines(report, problems)
             st.rerun()  # show the new articles on the map
     for line in state.pop("added", []):
-        st.info(views.escape_markdown(line))
+        st.info(panel.escape_markdown(line))
+
+with st.expander("Feeds"):  # what the store follows; editors add, remove and poll feeds
+    st.dataframe((feeds := feed_panel.feed_list(store_dir)).table, hide_index=True)
+    if note := state.pop("feed_note", None) or feeds.problem:
+        (st.error if note.failed else st.success)(panel.escaped_lines(note.lines))
+    if unlocked("feeds_token", "Managing feeds"):
+        with st.form("add_feed", clear_on_submit=True, border=False):
+            address_column, name_column, every_column = st.columns([3, 2, 1])
+            address = address_column.text_input("Feed address", placeholder="https://…")
+            name, every = name_column.text_input("Name"), every_column.text_input("Every", "30m")
+            if st.form_submit_button("Follow this feed"):
+                state.feed_note = feed_panel.add_from_form(store_dir, address, name, every)
+        chosen = st.selectbox("Feed", list(feeds.names), index=None, format_func=feeds.names.get)
+        remove_column, poll_column = st.columns(2)
+        if remove_column.button("Stop following it", disabled=not chosen) and chosen:
+            state.feed_note = feed_panel.remove(store_dir, chosen)
+        if poll_column.button("Poll now", disabled=not chosen) and chosen:  # as watch --once
+            with st.spinner("Polling the feed…"):
+                state.feed_note = feed_panel.poll_now(store_dir, chosen)
+            state.pinned = current_version(store_dir)  # the map shows what it brought
+        if "feed_note" in state:  # an action just ran: the map, list and table show it
+            st.rerun()

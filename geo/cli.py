@@ -34,13 +34,14 @@ import click
 
 from geo import settings
 from geo.errors import FaultlinesError
-from geo.places.build import GazetteerBuildError
 from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
 from geo.places.geocode import Resolution, default_geocoder
 from geo.places.names import MAX_NAME_CHARS
+from geo.places.sources import GazetteerBuildError
 from geo.records import MAP_LAYERS
 from geo.store.format import shown_name
-from geo.text.articles import Article, ArticleError, decode_file, read_article
+from geo.text.articles import Article, read_article
+from geo.text.decoding import ArticleError, decode_file
 from geo.text.mentions import PlaceMention, find_places
 
 #: Exit status when the input was understood but nothing matched.

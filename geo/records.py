@@ -35,6 +35,8 @@ MAP_LAYERS: Final[tuple[str, ...]] = tuple(layer.value for layer in Layer)
 Origin = Literal["curated", "extracted", "derived"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Precision = Literal["day", "month", "year", "unknown"]
+PRECISIONS: Final[tuple[Precision, ...]] = get_args(Precision)
+"""Date precisions, the finest first."""
 Modality = Literal["happened", "planned"]
 Role = Literal["main", "context"]
 DateBasis = Literal["stated", "sentence", "paragraph", "publication", "none"]
@@ -43,7 +45,7 @@ OfficeStatus = Literal["open", "proposed", "in_talks", "closed"]
 OFFICE_STATUSES: tuple[str, ...] = get_args(OfficeStatus)
 OFFICE_STATUS_RANK: Final = {"proposed": 0, "in_talks": 1, "open": 2, "closed": 3}
 """How far along an office is: of two reports of the same day, the further status wins."""
-PRECISION_RANK: Final = {"day": 0, "month": 1, "year": 2, "unknown": 3}
+PRECISION_RANK: Final = {precision: rank for rank, precision in enumerate(PRECISIONS)}
 """Date precisions from the finest: a finer date is preferred."""
 ZoneKind = Literal["territorial_dispute", "military_activity", "war"]
 ZONE_KINDS: tuple[str, ...] = get_args(ZoneKind)

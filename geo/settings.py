@@ -43,8 +43,8 @@ STORE: Final = Setting(
 )
 EDITOR_TOKEN: Final = Setting(
     "FAULTLINES_EDITOR_TOKEN",
-    "none (adding articles from the dashboard is off)",
-    "The token editors type in the dashboard to add articles; "
+    "none (adding articles and managing feeds from the dashboard are off)",
+    "The token editors type in the dashboard to add articles and manage feeds; "
     "`editor_token` in `.streamlit/secrets.toml` is read when it is unset.",
 )
 GAZETTEER: Final = Setting(

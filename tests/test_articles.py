@@ -15,20 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.text import articles
+from geo.text import articles, decoding
 from geo.text.articles import (
-    MAX_ARTICLE_BYTES,
     Article,
-    ArticleError,
     article_from_bytes,
     article_from_text,
     article_id,
-    decode_bytes,
-    decode_file,
     iter_article_paths,
     read_article,
     read_articles,
 )
+from geo.text.decoding import MAX_ARTICLE_BYTES, ArticleError, decode_bytes, decode_file
 
 DATA = Path(__file__).parent / "data" / "articles"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -465,7 +462,7 @@ def test_large_files_are_rejected_before_reading(tmp_path: Path, size: int, reas
 
 
 def test_a_file_at_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(articles, "MAX_ARTICLE_BYTES", 20)
+    monkeypatch.setattr(decoding, "MAX_ARTICLE_BYTES", 20)
     assert read_article(write(tmp_path / "ok.txt", b"x" * 20)).text == "x" * 20
     assert "over the" in error_of(write(tmp_path / "no.txt", b"x" * 21)).reason
 

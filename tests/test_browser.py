@@ -393,7 +393,8 @@ def unlock_editing(tab: Tab) -> Any:
     """Open "Add articles", give the editor token and return the expander."""
     page = tab.page
     page.get_by_text("Add articles", exact=True).click()
-    token = page.get_by_label("Editor token", exact=True)
+    panel = page.get_by_test_id("stExpander").filter(has=page.get_by_text("Add articles"))
+    token = panel.get_by_label("Editor token", exact=True)  # the Feeds panel asks for it too
     token.fill(EDITOR_TOKEN)
     token.press("Enter")
     page.get_by_role("button", name="Add to the map").wait_for()

@@ -1,10 +1,20 @@
 """The dashboard, headless: widgets and URL state stay in step (Streamlit AppTest)."""
 
+import datetime
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from geo.ingest.pipeline import ingest
+from geo.ingest.registry import load_feeds
+from geo.store.store import Store
+from geo.text.mentions import PlaceFinder
+from geo.view import fresh
+from geo.view.dataset import store_version
+from tests.feedserver import Reply, page, rss, serving
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
@@ -98,8 +108,6 @@ def test_a_link_sets_the_widgets() -> None:
 
 def test_the_time_window_filters_events() -> None:
     at = app()
-    import datetime
-
     at.slider(key="window").set_value((datetime.date(2023, 3, 1), datetime.date(2023, 3, 31))).run()
     assert not at.exception
     assert matching(at) == 3
@@ -220,3 +228,169 @@ def test_the_panel_highlights_the_place_in_the_quote_and_names_an_offices_source
     panel = " ".join(m.value for m in at.markdown)
     assert "Sources:" in panel
     assert not any(str(i) in panel for i in office["article_ids"])
+
+
+# --- the Feeds panel, what is new since the last visit, new store versions -------------------
+
+EDITOR_TOKEN = "feeds-editor-token"
+BALTIC = "Russian warships conducted exercises in the Baltic Sea on 6 May 2024.\n"
+EAST_CHINA = "Chinese warships conducted exercises in the East China Sea on 8 May 2024.\n"
+
+
+def ingest_text(store: Path, name: str, text: str, finder: PlaceFinder) -> str:
+    """Ingest one article file into `store` as another process would; return the version."""
+    path = store.parent / name
+    path.write_text(text, encoding="utf-8")
+    report = ingest([path], Store.open(store), finder=finder)
+    assert report.events == 1, report.summary()
+    assert report.version is not None
+    return report.version
+
+
+def feeds_panel(at: AppTest) -> Any:
+    (panel,) = [e for e in at.expander if e.label == "Feeds"]
+    return panel
+
+
+def unlock_feeds(at: AppTest, token: str = EDITOR_TOKEN) -> AppTest:
+    at.text_input(key="feeds_token").input(token).run()
+    assert not at.exception
+    return at
+
+
+def follow(at: AppTest, address: str, *, name: str = "", every: str = "30m") -> AppTest:
+    panel = feeds_panel(at)
+    panel.text_input[0].input(address)
+    panel.text_input[1].input(name)
+    panel.text_input[2].input(every)
+    next(b for b in panel.button if b.label == "Follow this feed").click().run()
+    assert not at.exception
+    return at
+
+
+def test_feeds_are_listed_read_only_without_an_editor_token() -> None:
+    at = app()
+    panel = feeds_panel(at)
+    assert any("Managing feeds is turned off" in i.value for i in panel.info)
+    assert list(panel.dataframe[0].value.columns)[:2] == ["name", "address"]
+    assert not [b for b in panel.button if b.label == "Follow this feed"]
+
+
+def test_a_wrong_token_is_refused_and_unlocks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAULTLINES_EDITOR_TOKEN", EDITOR_TOKEN)
+    at = unlock_feeds(app(), "not-the-token")
+    panel = feeds_panel(at)
+    assert any("not the editor token" in e.value for e in panel.error)
+    assert not [b for b in panel.button if b.label == "Follow this feed"]
+    assert not at.get("file_uploader")
+
+
+def test_an_editor_adds_a_feed_with_clear_refusals_and_removes_it(
+    monkeypatch: pytest.MonkeyPatch, empty_store: Path
+) -> None:
+    monkeypatch.setenv("FAULTLINES_EDITOR_TOKEN", EDITOR_TOKEN)
+    at = unlock_feeds(app())
+    assert at.get("file_uploader"), "one token unlocks both panels"
+    follow(at, "example.org/world.rss")
+    assert any("is not a web address" in e.value for e in feeds_panel(at).error)
+    follow(at, "https://example.org/world.rss", every="10s")
+    assert any("too often" in e.value for e in feeds_panel(at).error)
+    follow(at, "https://example.org/world.rss", name="World desk", every="2h")
+    panel = feeds_panel(at)
+    assert any("Following 'World desk' every 2h" in s.value for s in panel.success)
+    (row,) = panel.dataframe[0].value.to_dict("records")
+    assert (row["name"], row["address"], row["every"]) == (
+        "World desk",
+        "https://example.org/world.rss",
+        "2h",
+    )
+    follow(at, "https://example.org/world.rss")
+    assert any("followed already" in e.value for e in feeds_panel(at).error)
+    assert [f.url for f in load_feeds(empty_store)] == ["https://example.org/world.rss"]
+
+    feeds_panel(at).selectbox[0].select("https://example.org/world.rss").run()
+    next(b for b in feeds_panel(at).button if b.label == "Stop following it").click().run()
+    assert not at.exception
+    assert any("No longer following 'World desk'" in s.value for s in feeds_panel(at).success)
+    assert load_feeds(empty_store) == []
+    assert len(feeds_panel(at).dataframe[0].value) == 0
+
+
+def test_poll_now_brings_a_feeds_articles_onto_the_map(
+    monkeypatch: pytest.MonkeyPatch, empty_store: Path
+) -> None:
+    monkeypatch.setenv("FAULTLINES_EDITOR_TOKEN", EDITOR_TOKEN)
+    with serving() as server:  # on 127.0.0.1 only
+        when = "Wed, 08 May 2024 08:00:00 GMT"
+        item = {"title": "Baltic drills", "link": server.url("/baltic"), "date": when}
+        server.routes["/feed"] = Reply(rss([item]), content_type="application/rss+xml")
+        server.routes["/baltic"] = Reply(page("Baltic drills", [BALTIC], site="Harbour Gazette"))
+        at = unlock_feeds(app())
+        follow(at, server.url("/feed"), name="Harbour", every="1h")
+        feeds_panel(at).selectbox[0].select(server.url("/feed")).run()
+        next(b for b in feeds_panel(at).button if b.label == "Poll now").click().run()
+    assert not at.exception
+    panel = feeds_panel(at)
+    assert any("1 article\\(s\\) added" in s.value for s in panel.success), panel.success
+    (feed,) = load_feeds(empty_store)
+    assert feed.status == "ok"
+    assert feed.articles_added == 1
+    assert panel.dataframe[0].value.iloc[0]["status"] == "ok: 1 new article(s)"
+    assert param(at, "v") == store_version(empty_store)  # the page shows what it brought
+    assert matching(at) == 15
+
+
+def test_new_events_since_the_last_visit_are_counted(
+    empty_store: Path, finder: PlaceFinder
+) -> None:
+    ingest_text(empty_store, "baltic.txt", BALTIC, finder)
+    at = app()
+    assert not at.exception
+    assert not any("since your last visit" in h.value for h in at.html)  # a first visit
+    at.session_state["visit"] = fresh.Visit(
+        previous=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1),
+        started=datetime.datetime.now(datetime.UTC),
+    )
+    at.run()
+    assert any("1 new event since your last visit" in h.value for h in at.html)
+    assert set(at.query_params) == {"v"}  # the link names the view, not the visit
+
+
+def test_new_store_versions_show_without_a_restart_and_links_keep_theirs(
+    empty_store: Path, finder: PlaceFinder
+) -> None:
+    first = ingest_text(empty_store, "baltic.txt", BALTIC, finder)
+    at = app()
+    assert param(at, "v") == first
+    assert matching(at) == 15
+    second = ingest_text(empty_store, "east-china.txt", EAST_CHINA, finder)  # another process
+    at.run()  # an open page keeps its data and says there is newer
+    assert matching(at) == 15
+    assert any(first in i.value and second in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Show the latest data").click().run()
+    assert matching(at) == 16
+    assert param(at, "v") == second
+    fresh_page = app()  # a new visit, the same server process: the new version at once
+    assert param(fresh_page, "v") == second
+    assert matching(fresh_page) == 16
+    pinned = app({"v": first})  # a link made before keeps its data, and says so
+    assert matching(pinned) == 15
+    assert param(pinned, "v") == first
+    assert any("newer data" in i.value for i in pinned.info)
+
+
+def test_a_link_made_before_anything_was_stored_keeps_showing_the_bundled_data(
+    empty_store: Path, finder: PlaceFinder
+) -> None:
+    at = app()
+    bundled = param(at, "v")
+    assert matching(at) == 14
+    stored = ingest_text(empty_store, "baltic.txt", BALTIC, finder)
+    at.run()  # the open page keeps what it opened on, and says there is newer
+    assert matching(at) == 14
+    assert param(at, "v") == bundled
+    assert any(stored in i.value for i in at.info)
+    pinned = app({"v": bundled})
+    assert matching(pinned) == 14
+    assert any("newer data" in i.value for i in pinned.info)
+    assert matching(app()) == 15

@@ -7,15 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from geo.records import PRECISIONS
 from geo.text.dates import (
-    PRECISIONS,
     DateInterval,
     DateIntervalError,
     DateMention,
     date_of_sentence,
     find_dates,
-    parse_published,
 )
+from geo.text.published import parse_published
 
 D = datetime.date
 PUB = D(2023, 5, 10)  # a Wednesday: the founding article's publication date

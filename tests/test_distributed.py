@@ -27,7 +27,8 @@ from geo.ingest.pipeline import ArticleResult, ingest, process_article
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import LAYERS, Store
 from geo.taxonomy import EVENT_TYPE_KEYS
-from geo.text.articles import ArticleError, read_article
+from geo.text.articles import read_article
+from geo.text.decoding import ArticleError
 from geo.text.mentions import PlaceFinder
 
 needs_dask = pytest.mark.skipif(

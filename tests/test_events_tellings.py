@@ -269,3 +269,31 @@ def test_placeless_attacks_by_one_side_far_apart_are_one_telling(finder: PlaceFi
     placeless = replace(told, place_ids=(), place_names=(), geometry=None, place_basis="none")
     first, later = replace(placeless, span=(100, 160)), replace(placeless, span=(400, 460))
     assert len(merge_tellings([first, later], TELLING_PLACES.get)) == 1
+
+
+def test_a_telling_that_borrows_its_date_shares_any_actor(finder: PlaceFinder) -> None:
+    """The lead names the intruder first, a later undated line the country intruded on."""
+    (told,) = of_type(
+        run(
+            "Two Russian bombers entered Japan's air defense identification zone on Tuesday.",
+            finder,
+        ),
+        "incursion",
+    )
+    told = replace(told, place_basis="stated")  # both tellings name the zone
+    lead = replace(told, span=(100, 160), actors=("RUS", "JPN"))
+    later = replace(
+        told, span=(400, 460), actors=("JPN", "RUS"), date_basis="publication", confidence=0.5
+    )
+    (merged,) = merge_tellings([lead, later], TELLING_PLACES.get)
+    assert merged.date_start == told.date_start
+    assert len(merge_tellings([lead, replace(later, date_basis="stated")], TELLING_PLACES.get)) == 2
+
+
+def test_another_critic_is_another_criticism_however_dated(finder: PlaceFinder) -> None:
+    (told,) = of_type(
+        run("Japan condemned the incursion on Tuesday, the ministry said.", finder), "criticism"
+    )
+    first = replace(told, span=(100, 160), actors=("JPN", "RUS"))
+    second = replace(told, span=(400, 460), actors=("KOR", "RUS"), date_basis="publication")
+    assert len(merge_tellings([first, second], TELLING_PLACES.get)) == 2

@@ -37,6 +37,12 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The paramilitary group took control of Nyala airport on Thursday.", "armed_attack"),
         ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
         ("A fighter jet shot down a surveillance balloon off Alaska.", "armed_attack"),
+        ("Two soldiers were killed by a roadside bomb near Mopti on Monday.", "armed_attack"),
+        ("Reinforcements deployed along the border near Osh were on alert.", "buildup"),
+        (
+            "The Japanese foreign minister is going to Hanoi next week for the signing.",
+            "visit",
+        ),
         ("Two civilians were killed in an airstrike on Khan Younis on Friday.", "armed_attack"),
         ("Three soldiers were killed when a landmine exploded near Mopti.", "armed_attack"),
         ("Drones struck a power station in Kharkiv early on Monday.", "armed_attack"),
@@ -65,6 +71,20 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("The foreign minister was welcomed on arrival in Riyadh on Tuesday.", "visit"),
         # talks
         ("Peace talks hosted by Qatar concluded in Doha on Friday.", "talks"),
+        (
+            "Armenian separatists announced a ceasefire agreement with Azerbaijan on Monday.",
+            "accession",
+        ),
+        (
+            "Two shells fired from one of the army's attack helicopters landed inside Chad.",
+            "armed_attack",
+        ),
+        ("During the regional summit held in Nairobi, leaders agreed a truce.", "talks"),
+        ("The truce followed weeks of negotiations in the Qatari capital.", "talks"),
+        ("Talks in Geneva ended without a deal on Friday.", "talks"),
+        ("Peace talks mediated by the regional bloc began in Addis Ababa on Monday.", "talks"),
+        ("The Brazilian president left for Beijing on Tuesday.", "visit"),
+        ("The Kenyan president hosted his Somali counterpart in Nairobi on Monday.", "visit"),
         ("The president spoke with his French counterpart on Monday.", "talks"),
         ("The president spoke on Friday with the Polish prime minister.", "talks"),
         ("The government was negotiating a truce with the rebels in Doha.", "talks"),

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import geo.ingest.watch
 from geo.cli import main
+from geo.ingest import feed_panel
 from geo.ingest.feeds import (
     FeedError,
     SourceRequest,
@@ -35,9 +36,14 @@ from geo.ingest.registry import (
 )
 from geo.ingest.urls import clean_url, url_key
 from geo.ingest.watch import Watcher, WatcherBusyError, poll_due, watch
+from geo.places.gazetteer import Gazetteer
 from geo.store.store import Store, StoreBusyError
 from geo.text.mentions import PlaceFinder
+from geo.view.dataset import load_dataset
 from geo.view.fresh import new_since
+from geo.view.page import with_articles
+from geo.view.panel import Selection, describe
+from geo.view.popups import event_popup
 from tests.feedserver import FeedServer, Reply, atom, page, rss, serving
 
 RSS_TYPE = "application/rss+xml"
@@ -430,6 +436,39 @@ def test_json_ld_date_and_the_fetch_time_when_nothing_says(
     assert undated.published == datetime.datetime.now(datetime.UTC).date()
     assert undated.extra["published_from"] == "fetched"
     assert any("dated by the fetch" in w for w in undated.warnings)
+
+
+def test_where_the_date_came_from_is_stored_and_shown_with_it(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder, gazetteer: Gazetteer
+) -> None:
+    meta = '<meta property="article:published_time" content="2024-03-14T09:00:00Z">'
+    server.routes["/feed"] = Reply(rss(items(server, ["/a"])), content_type=RSS_TYPE)
+    server.routes["/a"] = article_page(0)
+    server.routes["/meta"] = article_page(2, meta=meta)
+    server.routes["/undated"] = article_page(4)
+    sources = [server.url(p) for p in ("/feed", "/meta", "/undated")]
+    assert ingest_web(sources, store, fetcher=fetcher, finder=finder).ingest.articles == 3
+    stored = store.read_layer("articles", columns=["url", "published_from"])
+    assert dict(zip(stored["url"], stored["published_from"], strict=True)) == {
+        server.url("/a"): "feed",
+        server.url("/meta"): "page",
+        server.url("/undated"): "fetched",
+    }
+    data = load_dataset(gazetteer, store_dir=store.root)
+    events = with_articles(data.events, data.articles)
+    shown = {}
+    for record in events[events["url"].isin(stored["url"])].to_dict("records"):
+        popup = event_popup(record)
+        caption = describe(Selection(record["id"], "events", record), data).caption or ""
+        shown[record["url"]] = (popup, caption)
+    assert "(from the feed)" in shown[server.url("/a")][0]
+    assert "\\(from the feed\\)" in shown[server.url("/a")][1]  # Markdown, escaped
+    assert "(from the page)" in shown[server.url("/meta")][0]
+    assert "fetch time, day precision" in shown[server.url("/undated")][0]
+    assert "fetch time, day precision" in shown[server.url("/undated")][1]
+    seeds = with_articles(data.events, data.articles)
+    seeded = seeds[~seeds["url"].isin(stored["url"])].to_dict("records")[0]
+    assert "fl-provenance" not in event_popup(seeded)  # files and seeds do not say
 
 
 def test_the_same_article_reached_many_ways_is_stored_once(
@@ -830,3 +869,111 @@ def test_a_page_is_decoded_in_its_declared_charset(
     articles, _ = gather([SourceRequest(server.url("/ru"))], fetcher, known=lambda: (set(), set()))
     (article,) = articles
     assert "Москва заявила протест" in article.text
+
+
+# --- the dashboard's Feeds panel ---------------------------------------------------------------
+
+
+def test_the_panel_lists_nothing_then_adds_with_clear_refusals(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    empty = feed_panel.feed_list(store_dir)
+    assert list(empty.table.columns) == list(feed_panel.FEED_COLUMNS)
+    assert len(empty.table) == 0
+    assert empty.problem is None
+    refusals = {
+        "": "Give the feed's address",
+        "example.com/feed": "is not a web address",
+        "ftp://example.com/feed": "is not a web address",
+    }
+    for url, reason in refusals.items():
+        note = feed_panel.add_from_form(store_dir, url, every="1h")
+        assert note.failed
+        assert reason in note.lines[0]
+    for every, reason in {"10s": "too often", "soon": "not an interval"}.items():
+        note = feed_panel.add_from_form(store_dir, "https://example.com/a.rss", every=every)
+        assert note.failed
+        assert note.lines[0].startswith("Every: ")
+        assert reason in note.lines[0]
+    assert load_feeds(store_dir) == []
+
+    now = datetime.datetime(2024, 5, 6, 8, 30, tzinfo=datetime.UTC)
+    note = feed_panel.add_from_form(
+        store_dir, " https://example.com/a.rss ", name="Gazette", every="1h", now=now
+    )
+    assert not note.failed, note
+    assert "Following 'Gazette' every 1h" in note.lines[0]
+    again = feed_panel.add_from_form(store_dir, "https://example.com/a.rss", every="2h")
+    assert again.failed
+    assert "followed already, as 'Gazette'" in again.lines[0]
+    listed = feed_panel.feed_list(store_dir, now=now)
+    assert listed.names == {"https://example.com/a.rss": "Gazette"}
+    (row,) = listed.table.to_dict("records")
+    assert row == {
+        "name": "Gazette",
+        "address": "https://example.com/a.rss",
+        "every": "1h",
+        "last poll": "never",
+        "status": "not polled yet",
+        "items seen": 0,
+        "articles added": 0,
+        "next poll": "due now",
+    }
+
+    assert not feed_panel.remove(store_dir, "https://example.com/a.rss").failed
+    assert feed_panel.remove(store_dir, "https://example.com/a.rss").failed
+    assert feed_panel.feed_list(store_dir).names == {}
+
+
+def test_the_panel_names_a_damaged_feed_list(tmp_path: Path) -> None:
+    (tmp_path / "feeds.json").write_text("{not json", encoding="utf-8")
+    listed = feed_panel.feed_list(tmp_path)
+    assert listed.problem is not None
+    assert listed.problem.failed
+    assert "not valid JSON" in listed.problem.lines[0]
+    assert len(listed.table) == 0
+
+
+def test_poll_now_polls_that_feed_only_as_watch_once_does(
+    server: FeedServer, fetcher: Fetcher, store: Store, finder: PlaceFinder
+) -> None:
+    server.routes["/feed"] = Reply(rss(items(server, ["/a"])), content_type=RSS_TYPE)
+    server.routes["/other"] = Reply(rss(items(server, ["/b"])), content_type=RSS_TYPE)
+    server.routes["/a"] = article_page(0)
+    server.routes["/b"] = article_page(1)
+    server.routes["/broken"] = Reply(b"<rss><channel><item>", content_type=RSS_TYPE)
+    for path in ("/feed", "/other", "/broken"):
+        assert not feed_panel.add_from_form(store.root, server.url(path), every="1h").failed
+
+    note = feed_panel.poll_now(store.root, server.url("/feed"), fetcher=fetcher, finder=finder)
+    assert not note.failed, note
+    assert f"feed {server.url('/feed')}: 1 added" in note.lines
+    assert any("1 article(s) added" in line for line in note.lines)
+    by_url = {f.url: f for f in load_feeds(store.root)}
+    assert by_url[server.url("/feed")].status == "ok"
+    assert by_url[server.url("/feed")].items_seen == 1
+    assert by_url[server.url("/other")].status == "new"  # due too, but not asked for
+    assert server.hits["/other"] == 0
+    assert stored_urls(store) == [server.url("/a")]
+    row = feed_panel.feed_list(store.root).table.iloc[0]
+    assert row["status"] == "ok: 1 new article(s)"
+    assert row["next poll"].endswith(" UTC")
+
+    broken = feed_panel.poll_now(store.root, server.url("/broken"), fetcher=fetcher)
+    assert broken.failed
+    assert any(line.startswith(f"failed {server.url('/broken')}") for line in broken.lines)
+    gone = feed_panel.poll_now(store.root, server.url("/nowhere"), fetcher=fetcher)
+    assert gone.failed
+    assert "is not followed" in gone.lines[0]
+
+
+def test_poll_now_beside_a_running_watcher_makes_the_feed_due(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    feed_panel.add_from_form(store_dir, "https://example.com/a.rss", now=later)
+    now = datetime.datetime.now(datetime.UTC)
+    with filelock.FileLock(store_dir / ".watch.lock"):
+        note = feed_panel.poll_now(store_dir, "https://example.com/a.rss", now=now)
+    assert not note.failed
+    assert "Another watcher is polling these feeds" in note.lines[0]
+    (feed,) = load_feeds(store_dir)
+    assert feed.next_poll == now

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 from geo.places import build as gazetteer_build
-from geo.places.build import GazetteerBuildError, build_gazetteer
+from geo.places import sources
+from geo.places.build import build_gazetteer
 from geo.places.gazetteer import Gazetteer
+from geo.places.sources import GazetteerBuildError
 
 
 @pytest.mark.slow
@@ -28,7 +30,7 @@ def test_marine_cache_unpickler_refuses_code() -> None:
     import io
 
     with pytest.raises(pickle.UnpicklingError, match=r"refusing to load builtins\.print"):
-        gazetteer_build._NoClassesUnpickler(io.BytesIO(payload)).load()
+        sources._NoClassesUnpickler(io.BytesIO(payload)).load()
 
 
 def test_curated_shape_without_components_is_named_in_the_error() -> None:

@@ -6,7 +6,7 @@ Four kinds of checks:
   :func:`geo.ingest.pipeline.ingest` in one batch: the batch finishes, every file is ingested or
   skipped with a one-line reason, and the store stays readable;
 * properties (hypothesis): reading, place finding, geocoding and URL parsing never raise on
-  arbitrary unicode or bytes, except the documented :class:`geo.text.articles.ArticleError`;
+  arbitrary unicode or bytes, except the documented :class:`geo.text.decoding.ArticleError`;
 * an XSS matrix: payloads in titles, outlets, URLs, sentences and place names stay text in
   popups, tooltips, the rendered map, the standalone page, GeoJSON and the side panel;
 * uploads: size, type and count limits, and file names that are only ever shown.
@@ -54,15 +54,8 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder, Resolution, geocode, suggest
 from geo.places.names import INVISIBLE_CHARS
 from geo.store.store import Store
-from geo.text.articles import (
-    MAX_ARTICLE_BYTES,
-    Article,
-    ArticleError,
-    article_from_bytes,
-    article_from_text,
-    decode_file,
-    read_article,
-)
+from geo.text.articles import Article, article_from_bytes, article_from_text, read_article
+from geo.text.decoding import MAX_ARTICLE_BYTES, ArticleError, decode_file
 from geo.text.mentions import PlaceFinder, find_mentions
 from geo.view.link import (
     MAX_VALUE_LENGTH,
@@ -73,7 +66,7 @@ from geo.view.link import (
     to_query_string,
 )
 from geo.view.map import MapLayers, build_map, standalone_html
-from geo.view.page import Selection, describe, escape_markdown, find_selection
+from geo.view.panel import Selection, describe, escape_markdown, find_selection
 from geo.view.popups import (
     event_popup,
     event_tooltip,

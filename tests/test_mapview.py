@@ -7,6 +7,7 @@ in Chromium with the network cut off.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -23,7 +24,7 @@ import pytest
 import xstatic.pkg.leaflet
 from shapely.geometry import Point, Polygon, box
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUSES
 from geo.taxonomy import EVENT_TYPE_KEYS
@@ -322,6 +323,18 @@ def test_event_markers_carry_id_and_type_classes() -> None:
         assert f'class=\\"fl-office fl-status-{status}\\" data-fl-id=\\"of-{status}-01\\"' in page
     assert '"className": "fl-zone fl-kind-territorial_dispute fl-id-zn-senkaku-01"' in page
     assert folium_icon_absent(page)
+
+
+def test_events_new_since_the_last_visit_are_ringed_and_only_they() -> None:
+    fresh = dataclasses.replace(LAYERS, fresh=frozenset({"ev-missile-0001"}))
+    page = _render(build_map(fresh, ViewState(), asset_base=ASSET_BASE))
+    assert (
+        'class=\\"fl-event fl-type-missile_launch fl-new\\" data-fl-id=\\"ev-missile-0001\\"'
+        in page
+    )
+    assert page.count("fl-new") == 1
+    assert "fl-new" not in _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE))
+    assert ".fl-event.fl-new" in CSS
 
 
 def folium_icon_absent(page: str) -> bool:

@@ -357,14 +357,33 @@ def test_append_matches_a_single_write(tmp_path: Path) -> None:
     assert last == whole
 
 
-def test_read_all_limits_columns_and_reads_a_layer_lacking_one_whole(store: Store) -> None:
+def test_read_all_limits_columns_and_leaves_out_one_no_part_has(store: Store) -> None:
     store.write({"events": _events(EVENT_ROWS), "articles": _articles()}, message="all")
     some = store.read_all(columns={"articles": ["id", "published"]})
     assert list(some.articles.columns) == ["id", "published"]
     assert "sentence" in some.events.columns  # layers not named are read whole
     older = store.read_all(columns={"articles": ["id", "a_column_added_later"]})
-    assert "title" in older.articles.columns
+    assert list(older.articles.columns) == ["id"]  # never the whole layer (texts and all)
     assert len(older.articles) == 2
+
+
+def test_read_all_reads_a_column_older_parts_lack_as_missing_there(store: Store) -> None:
+    older = _articles()
+    store.write({"articles": older}, message="before the column")
+    newer = older.assign(
+        id=[f"{i}-new" for i in older["id"]],
+        ingested_at=pd.Timestamp("2031-01-01", tz="UTC"),
+        published_from="feed",
+    )
+    store.update(append={"articles": newer}, message="with the column")
+    both = store.read_all(columns={"articles": ["id", "published_from"]})
+    assert list(both.articles.columns) == ["id", "published_from"]
+    by_id = dict(zip(both.articles["id"], both.articles["published_from"], strict=True))
+    assert len(by_id) == 2 * len(older)
+    assert all(by_id[f"{i}-new"] == "feed" for i in older["id"])
+    assert all(pd.isna(by_id[i]) for i in older["id"])
+    with pytest.raises(ValueError, match="no column"):
+        store.read_layer("articles", columns=["id", "published_from"])
 
 
 def test_update_appends_and_replaces_in_one_version(store: Store) -> None:
@@ -472,6 +491,35 @@ def test_time_window_reads_only_matching_parts(
         assert read_paths == [p.object for p in parts]
     else:  # only the schema of one part is read, through a filter that keeps no row
         assert len(read_paths) == 1
+
+
+# An event dated only by its month ("in May 2023") or year is stored on the period's first day
+# with that precision, and covers the whole period (geo.intervals): a window inside meets it.
+@pytest.mark.parametrize(
+    ("first", "precision", "window", "ids"),
+    [
+        (D(2023, 5, 1), "month", (D(2023, 5, 10), D(2023, 5, 12)), ["ev-may"]),
+        (D(2023, 5, 1), "month", (D(2023, 6, 1), D(2023, 6, 2)), []),
+        (D(2023, 1, 1), "year", (D(2023, 6, 1), D(2023, 6, 30)), ["ev-may"]),
+        (D(2023, 1, 1), "year", (None, D(2022, 12, 31)), []),
+        (D(2023, 5, 1), "day", (D(2023, 5, 10), D(2023, 5, 12)), []),
+    ],
+)
+def test_time_window_meets_the_whole_period_a_coarse_date_covers(
+    store: Store,
+    first: D,
+    precision: str,
+    window: tuple[D | None, D | None],
+    ids: list[str],
+) -> None:
+    rows = [("ev-may", first, first, None), ("ev-jan", D(2023, 1, 15), None, (139.7, 35.7))]
+    events = _events(rows).assign(date_precision=[precision, "day"])
+    store.write({"events": events}, message="coarse dates")
+    date_from, date_to = window
+    frame = store.read_layer("events", date_from=date_from, date_to=date_to)
+    assert list(frame["id"]) == ids
+    parts = store.parts_for("events", date_from=date_from, date_to=date_to)
+    assert not ids or first.strftime("%Y-%m") in [part.key for part in parts]
 
 
 def test_time_window_accepts_datetimes(store: Store) -> None:

@@ -235,6 +235,7 @@ class _Context:
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
 _DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
+_POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 _STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
 _STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
 
@@ -362,6 +363,14 @@ class _Extractor:
         self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
         self.office_memory: tuple[str, str, str] | None = None
         self._article_place: dict[str, tuple[int, Place]] | None = None
+        self._dateline_city: Place | None = None
+        #: Where a country is named as the owner of a zone at sea, and its code.
+        self._zone_owners: dict[int, str] = {}
+        #: Places an attack lists that the gazetteer does not know, by event id.
+        self._unknown_places: dict[str, list[str]] = {}
+        #: Criticisms voiced together by several governments: their critics, and whether the
+        #: event is placed at the critic's capital.
+        self._critics: dict[str, tuple[list[str], bool]] = {}
         self.voice = self._voice(finder)
         datelines = [
             d.span()
@@ -621,6 +630,8 @@ class _Extractor:
             and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
         ):
             return False  # "a claim", "Tokyo's claim": a noun, not the verb
+        if "noun" in trigger.flags and words and words[-1].lower() in _POSSESSIVES:
+            return False  # "its summit in Vilnius": an event referred to, not reported
         if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
             return False  # "that meeting ended ...": an event told before, not a new one
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
@@ -634,6 +645,8 @@ class _Extractor:
         if kind == "office_opening" and not self._diplomatic_office(match.start, match.end):
             return False
         if "org_object" in trigger.flags and not self._org_follows(match.end, sentence_end):
+            return False
+        if "place_next" in trigger.flags and not self._place_next(match.end, sentence_end):
             return False
         return "place_object" not in trigger.flags or self._place_follows(match, sentence_end)
 
@@ -671,6 +684,21 @@ class _Extractor:
             return True
         return any(end <= a.start <= end + 20 and a.kind == "org" for a in self.actors)
 
+    def _place_next(self, position: int, limit: int) -> bool:
+        """Whether a place is the direct object at `position` ("struck Odesa")."""
+        lead = lx.OBJECT_PLACE_LEAD.match(self.text, position, limit)
+        start = lead.end() if lead else position
+        the = lx.SPACED_THE.match(self.text, position, limit)
+        if the and any(  # "in the Qatari capital"
+            a.start == the.end() and lx.CAPITAL_AFTER.match(self.text, a.end)
+            for a in self._actors_from(position, limit)
+        ):
+            return True
+        return any(
+            m.start == start and not lx.MODIFIED_NOUN.match(self.text, m.end, limit)
+            for m in self._places_from(start, min(limit, start + 80))
+        )
+
     def _place_follows(self, match: _Match, limit: int) -> bool:
         window_end = min(limit, match.end + 60)
         return bool(self._places_from(match.end, window_end)) or bool(
@@ -701,11 +729,26 @@ class _Extractor:
             found += [(hit.start(), place)] if place else []
         found += self._definite_places(start, end, direct=kind == "territorial_claim")
         countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
+        for actor in countries:  # "in the Qatari capital", "Ukraine's capital"
+            capital = self._capital(actor.code)
+            at = lx.AT_THE.search(text, max(0, actor.start - 16), actor.start)
+            if capital and at and lx.CAPITAL_AFTER.match(text, actor.end):
+                found.append((actor.start, capital))
         if kind == "incursion":  # "crossed into South Korean airspace"
             for actor in countries:
                 country = self._country_place(actor.code)
-                if country and lx.AIRSPACE_AFTER.match(text, actor.end):
-                    found.append((actor.start + len(text), country))  # any other place first
+                zone = lx.AIRSPACE_AFTER.match(text, actor.end) if country else None
+                if country and zone:
+                    # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
+                    # the clause names a place (any other place first)
+                    at_sea = None
+                    if lx.WIDE_ZONE.search(zone.group()):
+                        at_sea = sea_off(
+                            self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
+                        )
+                    if at_sea is not None:
+                        self._zone_owners[actor.start] = actor.code  # the owner, not the place
+                    found.append((actor.start + len(text), at_sea or country))
         if kind not in lx.MARITIME_TYPES:
             return found
         memory = self._last_place(start, SEA_KINDS)
@@ -748,11 +791,15 @@ class _Extractor:
     ) -> tuple[list[Place], PlaceBasis]:
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
-        direct = kind in {"visit", "territorial_claim"} or "place_object" in match.trigger.flags
+        flags = match.trigger.flags
+        direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
+        direct = direct or "place_next" in flags
         mentions = self._places_from(*clause)
         if kind in lx.LAND_TYPES:
             mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):
+            if mention.start in self._zone_owners:
+                continue  # "Vietnam's exclusive economic zone" is at sea, not in Vietnam
             between = text[match.end : mention.start]
             if kind == "criticism":
                 if lx.CRITICISM_PLACE.fullmatch(between):
@@ -790,17 +837,23 @@ class _Extractor:
         if not candidates:
             return [], "none"
         position, first = min(candidates, key=lambda c: c[0])
-        chosen = [first]
         previous_end = next((m.end for m in mentions if m.start == position), None)
+        for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
+            if previous_end is not None and mention.start >= previous_end:
+                if lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
+                    first, previous_end = mention.place, mention.end
+                break
+        chosen = [first]
         for mention in mentions:
             if previous_end is None or mention.start < previous_end:
                 continue
-            if not re.fullmatch(
-                r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", text[previous_end : mention.start]
-            ):
+            gap = text[previous_end : mention.start]
+            if not re.fullmatch(r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", gap):
                 break
-            chosen.append(mention.place)
             previous_end = mention.end
+            if gap.strip() == "," and _qualifies(mention.place, chosen[-1]):
+                continue  # "Bilohorivka, Luhansk": the region the village is in, not a target
+            chosen.append(mention.place)
         return list({p.id: p for p in chosen}.values()), basis
 
     def _approximate_place(
@@ -865,6 +918,7 @@ class _Extractor:
             in_dateline = dateline is not None and mention.end <= dateline.end()
             if in_dateline and place.kind == "city":
                 found.setdefault("land", (mention.start, place))
+                self._dateline_city = place
             elif place.kind in SEA_KINDS and self._is_locative(mention.start):
                 found.setdefault("sea", (mention.start, place))
             elif place.kind != "country" and self._is_locative(mention.start):
@@ -1044,6 +1098,12 @@ class _Extractor:
         main = place_basis == "article" and places and places[0].kind == "country"
         if main and actors and self._alpha3(places[0]) not in actors:
             places, place_basis = [], "none"  # the article's main country takes no part
+        dateline = place_basis == "article" and places and places[0] is self._dateline_city
+        if dateline and actors and self._alpha3(places[0]) not in actors:
+            # reported from the dateline city, not done there
+            country = self._main_country()
+            keep = country is not None and self._alpha3(country) in actors
+            places, place_basis = ([country], "article") if keep and country else ([], "none")
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._opening_office(match, clause, actors)
@@ -1061,6 +1121,7 @@ class _Extractor:
                 if home is not None and self._alpha3(host):
                     self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
+        actors += [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
         if kind in lx.HOST_TYPES:
             hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
             actors += [self._alpha3(p) for p in hosts]
@@ -1071,8 +1132,12 @@ class _Extractor:
         if kind == "criticism" and not places and actors:  # said where the critic sits
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
+        critics = self._joint_critics(match, clause) if kind == "criticism" else []
+        unknown = self._unknown_scenes(match, clause) if kind in _PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
+        if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
+            initiators = [a for a in initiators if a != self._alpha3(places[0])]
         if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
             return None  # an official travelling in their own country
         if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):
@@ -1090,6 +1155,11 @@ class _Extractor:
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
         precision_score = _PRECISION_SCORE[date.precision] if dated.basis != "publication" else 0
         confidence = (confidence + precision_score + 0.05) * (0.9 if planned else 1)
+        event_id = stable_id("ev", self.article.id, sentence.start, sentence.end, kind)
+        if len(critics) > 1:
+            self._critics[event_id] = (critics, place_basis == "capital")
+        if unknown and places:  # the scenes beyond the first, when unknown to the gazetteer
+            self._unknown_places[event_id] = unknown
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
@@ -1113,14 +1183,106 @@ class _Extractor:
         )
 
     def _each_place(self, events: Iterable[Event]) -> list[Event]:
-        """Split each attack on several named places (not seas) into one event per place."""
-        return [split for event in events for split in self._split_places(event)]
+        """Split events that are several: attacks on several places, joint criticisms.
+
+        An attack on several named places (not seas) gives one event per place, and a
+        criticism voiced by several governments together one per critic.
+        """
+        return [
+            split
+            for event in events
+            for by_critic in self._split_critics(event)
+            for split in self._split_places(by_critic)
+        ]
+
+    def _joint_critics(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+        """Return the governments that criticise together: "Vietnam, Malaysia and Taiwan"."""
+        if lx.PASSIVE_BEFORE.search(self.text, max(clause[0], match.start - 12), match.start):
+            return []  # "Russian and Chinese envoys were summoned": the targets, not critics
+        before = [a for a in self._actors_from(clause[0], match.start) if not a.locative]
+        groups: list[list[_Actor]] = []
+        for actor in before:  # runs of coordinated names; the first run is the subject
+            if groups and lx.COORDINATED.fullmatch(self.text, groups[-1][-1].end, actor.start):
+                groups[-1].append(actor)
+            else:
+                groups.append([actor])
+        joint = groups[0] if groups else []  # the subject, not a target named later
+        if len(joint) < 2 or any(a.kind not in {"state", "country", "demonym"} for a in joint):
+            return []
+        if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
+            return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
+        if re.search(r"\b(?:by|with|from)\s+(?:the\s+)?$", self.text[clause[0] : joint[0].start]):
+            return []  # "The LNA, supported by Egypt and the UAE, accuses": an aside
+        return list(dict.fromkeys(a.code for a in joint))
+
+    def _split_critics(self, event: Event) -> list[Event]:
+        found = self._critics.get(event.id)
+        if found is None:
+            return [event]
+        critics, at_capital = found
+        others = tuple(a for a in event.actors if a not in critics)
+        split = []
+        for index, critic in enumerate(critics):
+            capital = self._capital(critic) if at_capital else None
+            where = (
+                {"place_ids": (capital.id,), "place_names": (capital.name,)}
+                if capital is not None
+                else {}
+            )
+            split.append(
+                replace(
+                    event,
+                    id=event.id if index == 0 else stable_id("ev", event.id, critic),
+                    actors=(critic, *others),
+                    geometry=Point(capital.point) if capital is not None else event.geometry,
+                    **where,  # type: ignore[arg-type]
+                )
+            )
+        return split
+
+    def _unknown_scenes(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+        """Return the scenes of a listed attack that the gazetteer does not know.
+
+        Only for a list of two or more ("attacked sites in Shebaa Farms, al-Motella and
+        Ramya"); the event itself stands for the first when none is known.
+        """
+        listed = lx.LISTED_PLACES.search(self.text, match.end, clause[1])
+        if listed is None:
+            return []
+        start = listed.start("names")
+        names, unknown = [], []
+        for piece in lx.LIST_SEPARATOR.split(listed.group("names")):
+            at = self.text.index(piece, start)
+            start = at + len(piece)
+            names.append(piece)
+            end = at + len(piece)
+            covered = any(m.end > at for m in self._places_from(max(0, at - 80), end))
+            if not covered and not self._actors_from(at, end):  # "Sistan and Baluchestan" is one
+                unknown.append(piece)
+        if len(names) < 2 or not unknown:
+            return []
+        # the event itself stands for the first scene when the gazetteer knows none of them
+        return unknown if len(unknown) < len(names) else unknown[1:]
 
     def _split_places(self, event: Event) -> list[Event]:
         places = [self.gaz.get(place_id) for place_id in event.place_ids]
-        if event.type not in _PER_PLACE_TYPES or len(places) < 2:
+        unknown = self._unknown_places.get(event.id, [])
+        if event.type not in _PER_PLACE_TYPES or len(places) + len(unknown) < 2:
             return [event]
         if any(p is None or p.kind in SEA_KINDS for p in places):
+            return [event]
+        near = [  # the scenes the gazetteer does not know, placed at the first one it knows
+            replace(
+                event,
+                id=stable_id("ev", self.article.id, *event.span, event.type, name),
+                place_basis="approximate",
+            )
+            for name in unknown
+        ]
+        return [*self._each_known_place(event, places), *near]
+
+    def _each_known_place(self, event: Event, places: list[Place | None]) -> list[Event]:
+        if len(places) < 2:
             return [event]
         return [
             replace(
@@ -1313,6 +1475,15 @@ class _Extractor:
             )
             for key, report in offices.items()
         ]
+
+
+def _qualifies(region: Place, place: Place) -> bool:
+    """Whether `region`, named after `place` ("Bilohorivka, Luhansk"), only says where it is."""
+    if place.kind in {"country", "admin1"} or not set(region.country_codes) & set(
+        place.country_codes
+    ):
+        return False
+    return region.kind == "country" or (bool(place.admin1) and region.admin1 == place.admin1)
 
 
 def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:

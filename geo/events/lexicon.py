@@ -311,6 +311,9 @@ DATELINE = re.compile(
     r"(?:\s*\([^)\n]{1,40}\))?\s+(?:[-–—]{1,2}|•)\s+"
     # or a place name and a colon: "Beirut: ", "Abu Dhabi: "
     r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}:\s+"
+    # or a place name and the day of the report: "Seoul, Feb. 19 (Agency)--", "Lima, May 2 -"
+    r"|[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}"
+    r"(?:,?\s+\d{4})?(?:\s*\([^)\n]{1,40}\))?\s*(?:[-–—]{1,2}|•)\s*"
 )
 #: Where a sentence divides into clauses that report separate events.
 CLAUSE_BREAK = re.compile(
@@ -327,8 +330,12 @@ LEADING_CLAUSE = re.compile(
     r"(?:and\s+|but\s+)?(?:after|when|before|while|although|though|since|once|because|as)\b",
     re.IGNORECASE,
 )
-#: A non-restrictive relative clause between commas: its actors and dates are not the event's.
-ASIDE = re.compile(r",\s+(?:which|who)\b[^,.;]*,")
+#: A non-restrictive relative clause or a backer between commas ("which ...", "backed by Egypt
+#: and Jordan,"): its actors and dates are not the event's.
+ASIDE = re.compile(
+    r",\s+(?:which|who\b|(?:supported|backed|armed|funded|aided|financed|trained)\s+by\b)"
+    r"[^,.;]*,"
+)
 
 # --- offices --------------------------------------------------------------------------------
 
@@ -352,8 +359,55 @@ CLOSED_OFFICE = "(close*|shut*|suspend*) ...4 (embass(y|ies)|consulate*|office*)
 
 SAME_WATERS = re.compile(r"\bin\s+the\s+same\s+(waters|sea|strait)\b", re.IGNORECASE)
 #: Definite descriptions of a place named before, and the kinds of place they refer to.
+#: After a country's name or adjective, its capital: "the Qatari capital", "Ukraine's capital"
+#: (not followed by a city's name, which names the place itself).
+CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?[A-Z])")
+#: A locative preposition right before a phrase: "in the", "to".
+AT_THE = re.compile(r"\b(?:in|at|to|from|near|outside|into|around)\s+(?:the\s+)?\Z")
+#: Between a region and a place inside it that the phrase is about: "[Burkina Faso] town of
+#: [Djibo]", "[Kharkiv] region's village of [Borova]".
+PLACE_HEAD = re.compile(
+    r"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){0,2}"
+    r"(?:town|city|village|port|base|settlement|district|county|province|region|territory|"
+    r"archipelago|island|islands|enclave|exclave)\s+(?:of\s+)?"
+)
+#: Between two coordinated names: "Vietnam, Malaysia and Taiwan".
+COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
+#: A noun right after a place name, which the name only modifies: "hit the US consulate".
+MODIFIED_NOUN = re.compile(
+    r"\s+(?!(?:on|in|at|near|with|and|or|overnight|early|late|again|twice|killing|injuring|"
+    r"wounding|from|for|during|before|after|as|while|last|this|yesterday|today|tonight|"
+    r"but|by|over|to|until|since|where|which|who|next|later|earlier|soon|tomorrow|now|"
+    r"recently|once|then|so|amid|against|along|across|around|into|through|under|within)\b)[a-z]"
+)
+#: A host's verb: the visit is the guest's ("hosted his Somali counterpart").
+HOSTING = re.compile(r"(?i)host|welcom|receiv")
+#: A passive auxiliary right before a verb: "were summoned", "are to be summoned".
+PASSIVE_BEFORE = re.compile(r"(?i)\b(?:is|are|was|were|be|been|being)\s+\Z")
+_LISTED_NAME = r"(?:(?:al|el|Al|El|as|ad)-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+#: Places listed as the scenes of an action: "in the occupied Shebaa Farms, al-Motella and
+#: Ramya", "at the settlements of Oleshnya and Tetkino", "in the Sudzha and Glushkovo
+#: districts". The names are split by :data:`LIST_SEPARATOR`.
+LISTED_PLACES = re.compile(
+    r"\b(?:in|at|near|on|around|outside)\s+(?:the\s+)?"
+    r"(?:(?:occupied|nearby|border|neighbouring|neighboring|southern|northern|eastern|western|"
+    r"central|villages?|towns?|settlements?|areas?|districts?|cities|regions?|provinces?)"
+    r"\s+(?:of\s+)?){0,3}"
+    rf"(?P<names>{_LISTED_NAME}(?:\s*,\s*(?:and\s+)?{_LISTED_NAME}|,?\s+and\s+{_LISTED_NAME})+)"
+)
+#: Between two names of a list.
+LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
+#: "the" between a word and the next: "in the [Qatari capital]".
+SPACED_THE = re.compile(r"\s+the\s+")
+#: What may stand between a verb and the place it acts on: "struck the port city of".
+OBJECT_PLACE_LEAD = re.compile(
+    r"\s+(?:(?:the\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:city|town|village|port|region|province|district|capital|outskirts|suburbs?|area|"
+    r"settlement|oblast)\s+(?:of\s+)?|the\s+)?"
+)
 DEFINITE_PLACE = re.compile(
-    r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula)\b"
+    r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
+    r"province|region|city|town|village)\b(?!\s+of\b)"
 )
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "islands": ("island_group",),
@@ -363,6 +417,11 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "shoal": ("island_group",),
     "reef": ("island_group",),
     "peninsula": ("region",),
+    "province": ("admin1",),
+    "region": ("admin1", "region"),
+    "city": ("city",),
+    "town": ("city",),
+    "village": ("city",),
 }
 #: Text before a country that puts a maritime event off its coast: "waters off the", "near".
 VICINITY = re.compile(
@@ -379,11 +438,18 @@ MARITIME_CONTEXT = re.compile(
 BETWEEN_WATERS = re.compile(r"\bwaters\s+between\s+", re.IGNORECASE)
 #: A country named as the owner of the airspace or waters entered ("South Korean airspace").
 AIRSPACE_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters)\b", re.IGNORECASE
+    r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters|"
+    r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
+    re.IGNORECASE,
 )
+#: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
+WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 LOCATIVE_OF = re.compile(
-    r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}of\s+$",
+    r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
+    # "in the South African capital Pretoria", "near the border town Jermuk"
+    r"|\b(?:in|at|near|around|inside|into|to|outside)\s+the\s+(?:[\w-]+\s+){0,3}"
+    r"(?:capital|city|town|village|port|base|region|province|district)[,\s]\s*$",
     re.IGNORECASE,
 )
 #: What may stand between a criticism and the place where it was made.

@@ -12,7 +12,10 @@ between the tellings:
   neither has a place: no place tells them apart); when one names the country of the other's
   place, they agree anywhere in the article (attacks only in those sentences); separately named
   places ("strikes on X" and, in another sentence, "on Y") stay separate events;
-* actors agree when both tellings name the same agent (their first actor) or one names none;
+* actors agree when both tellings name the same agent (their first actor) or one names none,
+  or, when one telling borrows its date, when they have any actor in common (a headline names
+  the intruder first, a later line the country intruded on) — but never for criticism and
+  attacks (:data:`AGENT_BOUND_TYPES`: another critic, another side's fire);
 * an event cited as context never merges with the article's news;
 * dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
   but a date stated to the year never agrees with one stated to the day or month (a tally
@@ -44,6 +47,12 @@ NEXT_SENTENCE_CHARS = 3
 #: Types whose tellings without a place of their own join a placed one only in the headline or
 #: the next sentence: one article often reports several attacks by one side in different places.
 PLACE_BOUND_TYPES = frozenset({"armed_attack"})
+
+#: Types whose tellings are one event only with the same agent: one critic is not another,
+#: and one side's attack is not the other's.
+AGENT_BOUND_TYPES = frozenset({"criticism", "armed_attack"})
+#: Date bases that borrow the date from elsewhere.
+BORROWED = frozenset({"paragraph", "publication", "none"})
 
 #: How well founded a date is, best first.
 BASIS_RANK: dict[str, int] = {
@@ -119,14 +128,24 @@ def _dates_agree(first: Event, second: Event) -> bool:
     years = [e.date_precision == "year" for e in (first, second)]
     if years[0] != years[1]:
         return False  # a whole year against a day or month: a tally, not this telling
-    borrowed = {"paragraph", "publication", "none"}
-    if first.date_basis in borrowed or second.date_basis in borrowed:
+    if first.date_basis in BORROWED or second.date_basis in BORROWED:
         return True
     start, end = first.date_start, first.date_end
     other_start, other_end = second.date_start, second.date_end
     if start is None or end is None or other_start is None or other_end is None:
         return True
     return start <= other_end and other_start <= end
+
+
+def _actors_agree(first: Event, second: Event) -> bool:
+    """Tell whether two tellings have one agent (or, if one borrows its date, one actor)."""
+    if first.actors[0] == second.actors[0]:
+        return True
+    if first.type in AGENT_BOUND_TYPES:
+        return False
+    if first.date_basis in BORROWED or second.date_basis in BORROWED:
+        return bool(set(first.actors) & set(second.actors))
+    return False
 
 
 def _agree(first: Event, second: Event, info: PlaceInfo) -> bool:
@@ -136,7 +155,7 @@ def _agree(first: Event, second: Event, info: PlaceInfo) -> bool:
         return False  # one sentence's events were already merged, or split by place
     if first.role != second.role:
         return False  # an earlier event cited as context is not today's news
-    if first.actors and second.actors and first.actors[0] != second.actors[0]:
+    if first.actors and second.actors and not _actors_agree(first, second):
         return False  # another agent: another event (or another critic)
     return _places_agree(first, second, info) and _dates_agree(first, second)
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 __all__ = ["OFFICIAL", "TRIGGERS", "Flag", "Trigger"]
 
-Flag = Literal["nominal", "noun", "org_object", "place_object"]
+Flag = Literal["nominal", "noun", "org_object", "place_object", "place_next"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,8 @@ class Trigger:
         ("Russian military drills", not "the drills"); ``noun``: the pattern opens with a noun
         (no determiner check, and a modal after it cancels it); ``org_object``: an organisation must
         follow ("joined NATO"); ``place_object``: a place must follow ("claims the Senkaku
-        Islands").
+        Islands"); ``place_next``: a place must be the verb's direct object, right after it
+        ("struck Odesa", "shelled the town of Vovchansk").
     context
         A regular expression that must match somewhere in the sentence.
     """
@@ -68,7 +69,8 @@ _ATTACKED_NOUN = (
     "fighters|camp*|town*|village*|cit(y|ies)|infrastructure|station*|plant*|refiner(y|ies)|"
     "house*|home*|building*|school*|hospital*|port|ports|airport*|airfield*|bridge*|"
     "headquarters|hideout*|outpost*|checkpoint*|convoy*|barracks|compound*|neighbourhood*|"
-    "neighborhood*|district*|area*|settlement*|warehouse*|storage|pipeline*|substation*|grid)"
+    "neighborhood*|district*|area*|settlement*|warehouse*|storage|pipeline*|substation*|grid|"
+    "embass(y|ies)|consulate*|compound*|residential)"
 )
 _DRILL = "(drill*|exercise*|war_game*|wargame*|war-game*|manoeuvre*|maneuver*)"
 _OFFICE = (
@@ -80,6 +82,12 @@ _TALKS = "(talks|negotiations|consultations|dialogue|discussions|meeting*|summit
 OFFICIAL = (
     r"(?i:\b(minister|president|premier|secretary|chancellor|king|queen|prince|envoy|"
     r"delegation|leader|diplomat|ambassador|secretary-general|defen[cs]e chief)\b)|\bI\b"
+)
+#: Words that show a verb such as "hit" or "struck" is warfare, not weather or a deal.
+_WARFARE = (
+    r"(?i)\b(drones?|missiles?|rockets?|forces|troops|army|military|jets?|warplanes?|artillery|"
+    r"air ?strikes?|militants|fighters|rebels|insurgents|shells|shelling|bombs?|bombers?|"
+    r"gunmen|jihadists|killing|killed|wounded|injured|casualties)\b"
 )
 _MISSILE_CONTEXT = r"(?i)\b(missile|rocket|nuclear|ICBM|ballistic|warhead|weapon)s?\b"
 _AIR_OR_SEA = r"(?i)\b(bomber|fighter|jet|aircraft|drone|warplane|helicopter|plane|ship|vessel)s?\b"
@@ -261,6 +269,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("buildup", "(military|naval|troop|force) (build-?up|buildup)", 0.65, ("noun",)),
     Trigger(
         "buildup",
+        "(troops|soldiers|border_guards|forces|units|battalions|police_officers|personnel|"
+        "reinforcements) (deployed|stationed|massed) (in|to|along|near|at|on)",
+        0.65,
+        ("noun",),
+    ),
+    Trigger(
+        "buildup",
         "(grow*|expand*|increase*|boost*|strengthen*|build*_up|beef*_up) ...3 "
         "(navy|naval|forces|military|army|fleet|arsenal|troop*|coast_guard)",
         0.65,
@@ -276,6 +291,17 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("visit", "(arrive*|landed) in", 0.6, ("place_object",), context=OFFICIAL),
     Trigger("visit", "(travel*|fly*|head*) to", 0.55, ("place_object",), context=OFFICIAL),
+    Trigger("visit", "(going|go|goes|went) to", 0.5, ("place_next",), context=OFFICIAL),
+    Trigger(
+        "visit", "(leave|leaves|left|depart*|set*_off) for", 0.5, ("place_next",), context=OFFICIAL
+    ),
+    Trigger(
+        "visit",
+        "(host*|welcom*|receiv*) ...4 (president*|prime_minister*|leader*|minister*|"
+        "counterpart*|delegation*|king|emir|amir|crown_prince|chancellor)",
+        0.6,
+        ("place_object",),
+    ),
     Trigger("visit", "transit_stop*", 0.7, ("place_object", "noun")),
     # --- talks -----------------------------------------------------------------------------
     Trigger(
@@ -496,7 +522,28 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
     Trigger(
         "armed_attack",
-        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...6 (landed|exploded)",
+        "(killed|injured|wounded|maimed) ...4 by (a|an|the)? ...2 (explosive*|IED*|mine|mines|"
+        "landmine*|bomb*|roadside_bomb*|explosion*|blast*|drone*|missile*|rocket*|shell*|"
+        "shelling|sniper*|gunmen|militants|insurgents|gunfire|airstrike*|air_strike*)",
+        0.7,
+    ),
+    Trigger(
+        "armed_attack",
+        "(struck|strikes|hit|hits|targeted|targets|bombed|bombs|attacked|attacks|pounded|"
+        "pounds|raided|raids|stormed|storms|overran|overrun|shelled)",
+        0.7,
+        ("place_next",),
+        context=_WARFARE,
+    ),
+    Trigger(
+        "armed_attack",
+        "(shot|shoot|shoots|shooting|downed) (down)? ...3 "
+        "(plane*|aircraft|jet*|helicopter*|balloon*|airliner*)",
+        0.7,
+    ),
+    Trigger(
+        "armed_attack",
+        "(shell*|rocket*|mortar*|missile*|projectile*|bomb*) ...9 (landed|exploded)",
         0.7,
         ("noun",),
     ),
@@ -546,12 +593,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     # talks
     Trigger(
         "talks",
-        f"{_TALKS} ...4 (concluded|ended|began|opened|resumed|took_place|were_held|was_held|"
+        f"{_TALKS} ...8 (concluded|ended|began|opened|resumed|took_place|were_held|was_held|"
         "got_under_way|wrapped_up)",
         0.7,
         ("noun",),
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
+    Trigger("talks", f"{_TALKS} (held|hosted|convened) (in|at)", 0.6, ("noun",)),
+    Trigger("talks", f"{_TALKS} (in|at)", 0.55, ("noun", "place_next")),
     Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
         "talks", "(telephonic|telephone|phone|video) (conversation*|talks|call*)", 0.65, ("noun",)
@@ -573,6 +622,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("accession", "become* ...4 (party_to|a_party|ally|allies)", 0.75),
+    Trigger(
+        "accession",
+        "announc* ...3 (agreement|deal|ceasefire|truce|accord|pact|treaty|peace_deal)",
+        0.7,
+    ),
     Trigger(
         "accession",
         "(led_to|produced|yielded|clinched|brokered|secured) ...3 "

@@ -43,7 +43,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from types import ModuleType
+from typing import TYPE_CHECKING, Final
 
 from geo.errors import FaultlinesError
 from geo.ingest.pipeline import (
@@ -62,6 +63,9 @@ from geo.places.geocode import default_geocoder
 from geo.store.store import Store
 from geo.text.articles import Article, iter_article_paths
 from geo.text.mentions import PlaceFinder, default_finder
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -212,7 +216,7 @@ def _work_items(paths: Iterable[str | Path]) -> list[tuple[str, str | Article | 
 
 
 def _run_chunks(
-    client: Any,
+    client: Client,
     items: Sequence[tuple[str, str | Article | SkippedFile]],
     known: frozenset[str],
     chunk_size: int,
@@ -222,7 +226,9 @@ def _run_chunks(
     """Run one task per chunk of `items`; return the outcomes in the order of `items`."""
     as_completed = _distributed().as_completed
     chunks = [list(items[i : i + chunk_size]) for i in range(0, len(items), chunk_size)]
-    known_ref: Any = client.scatter([known], broadcast=True)[0] if known else known
+    known_ref: object = known
+    if known:  # sent once to every worker; distributed leaves Client.scatter unannotated
+        known_ref = client.scatter([known], broadcast=True)[0]  # type: ignore[no-untyped-call]
     futures = client.map(_ingest_chunk, chunks, known=known_ref, pure=False)
     index_of = {future.key: index for index, future in enumerate(futures)}
     by_chunk: list[list[_Outcome]] = [[] for _ in chunks]
@@ -278,7 +284,7 @@ def _write_results(
     return report_of(written, version, skipped=skipped, duplicates=duplicates, started=started)
 
 
-def _distributed() -> Any:
+def _distributed() -> ModuleType:
     """Return the ``distributed`` module (untyped), or say how to install it."""
     try:
         return importlib.import_module("distributed")
@@ -288,7 +294,7 @@ def _distributed() -> Any:
 
 
 @contextmanager
-def _connect(workers: int, scheduler: str | None) -> Iterator[Any]:
+def _connect(workers: int, scheduler: str | None) -> Iterator[Client]:
     """Yield a client of a local cluster (closed afterwards) or of the scheduler at an address."""
     distributed = _distributed()
     if scheduler is None:
@@ -357,7 +363,7 @@ class _PlacePickler(pickle.Pickler):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.gazetteer = gazetteer
 
-    def persistent_id(self, obj: Any) -> str | None:
+    def persistent_id(self, obj: object) -> str | None:
         if type(obj) is Place and self.gazetteer.get(obj.id) is obj:
             return obj.id
         return None
@@ -370,7 +376,7 @@ class _PlaceUnpickler(pickle.Unpickler):
         super().__init__(file)
         self.gazetteer = gazetteer
 
-    def persistent_load(self, pid: Any) -> Place:
+    def persistent_load(self, pid: object) -> Place:
         return self.gazetteer.place(str(pid))
 
 

@@ -51,13 +51,12 @@ from geo.ingest.urls import clean_url, is_web_url, url_key
 from geo.store.store import Store
 from geo.text.articles import (
     Article,
-    ArticleError,
     article_from_html,
     article_from_text,
-    decode_bytes,
     iter_article_paths,
     with_metadata,
 )
+from geo.text.decoding import ArticleError, decode_bytes
 from geo.text.mentions import PlaceFinder
 
 __all__ = [

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
+import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.events.extract import Extraction, extract
@@ -43,8 +44,9 @@ from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.format import shown_name
 from geo.store.store import TABLES, Store
-from geo.text.articles import Article, ArticleError, read_article
+from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
+from geo.text.decoding import ArticleError
 from geo.text.mentions import PlaceFinder, default_finder
 
 _LOG = logging.getLogger(__name__)
@@ -342,7 +344,7 @@ def _place_counts(results: Sequence[ArticleResult]) -> dict[str, tuple[int, set[
     return counts
 
 
-def _concat(old: Any, new: Any) -> Any:
+def _concat(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     if old is None or len(old) == 0:
         return new
     if new is None or len(new) == 0:
@@ -353,7 +355,7 @@ def _concat(old: Any, new: Any) -> Any:
 
 def new_rows(
     results: Sequence[ArticleResult], *, ingested_at: datetime.datetime | None = None
-) -> tuple[Any, Any]:
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Return the events and the articles of `results` alone, as layer frames.
 
     `ingested_at` is the timestamp recorded on the articles (now, when None).
@@ -371,9 +373,9 @@ def results_to_layers(
     *,
     stored: StoredForCommit | None = None,
     ingested_at: datetime.datetime | None = None,
-    rows: tuple[Any, Any] | None = None,
+    rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
     events_near: EventsNear | None = None,
-) -> dict[str, Any]:
+) -> dict[str, pd.DataFrame]:
     """Turn extraction results into layer frames, merged with the stored layers if given.
 
     Offices and places are merged with the stored ones. Zones and their tables
@@ -447,7 +449,10 @@ def results_to_layers(
 
 
 def _updated_aggregates(
-    stored: StoredForCommit, new_events: Any, gazetteer: Gazetteer, events_near: EventsNear
+    stored: StoredForCommit,
+    new_events: gpd.GeoDataFrame,
+    gazetteer: Gazetteer,
+    events_near: EventsNear,
 ) -> ZoneAggregates:
     """Update the stored zones with `new_events`; a store without their tables gets them."""
     if stored.aggregates is not None:
@@ -532,9 +537,9 @@ class StoredForCommit:
     """
 
     version: str
-    articles: Any
-    offices: Any
-    places: Any
+    articles: pd.DataFrame
+    offices: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
     aggregates: ZoneAggregates | None
 
 
@@ -547,7 +552,7 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
     if version is None:
         return None
 
-    def read(name: str) -> Any:
+    def read(name: str) -> pd.DataFrame:
         wanted = COMMIT_COLUMNS.get(name)
         try:
             return store.read_layer(
@@ -579,7 +584,7 @@ def stored_events_near(
     zones test each event exactly. Only `columns` are read (and the geometry).
     """
 
-    def near(boxes: Sequence[tuple[float, float, float, float]]) -> Any:
+    def near(boxes: Sequence[tuple[float, float, float, float]]) -> gpd.GeoDataFrame | None:
         if not boxes:
             return None
         bounds = (

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, TypedDict
 
 import filelock
 
@@ -292,20 +292,45 @@ def _write(path: Path, feeds: Sequence[Feed]) -> None:
     write_atomic(path, (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode())
 
 
-def _feed_to_json(feed: Feed) -> dict[str, Any]:
-    data = asdict(feed)
+class _FeedJson(TypedDict, total=False):
+    """One feed as ``feeds.json`` holds it: a `Feed`, times as ISO strings, pairs as lists."""
+
+    url: str
+    name: str
+    every: int
+    added_at: str | None
+    last_poll: str | None
+    next_poll: str | None
+    status: str
+    message: str
+    etag: str | None
+    last_modified: str | None
+    items_seen: int
+    articles_added: int
+    failures: int
+    seen: list[str]
+    retry: list[tuple[str, int]]
+
+
+def _feed_to_json(feed: Feed) -> dict[str, object]:
+    data: dict[str, object] = asdict(feed)
     for name in ("added_at", "last_poll", "next_poll"):
-        value = data[name]
+        value = getattr(feed, name)
         data[name] = value.isoformat() if value is not None else None
     data["seen"] = list(feed.seen)
     data["retry"] = [list(pair) for pair in feed.retry]
     return data
 
 
-def _feed_from_json(data: Mapping[str, Any]) -> Feed:
+def _time_from_json(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _feed_from_json(data: _FeedJson) -> Feed:
     times = {
-        name: datetime.datetime.fromisoformat(data[name]) if data.get(name) else None
-        for name in ("added_at", "last_poll", "next_poll")
+        "added_at": _time_from_json(data.get("added_at")),
+        "last_poll": _time_from_json(data.get("last_poll")),
+        "next_poll": _time_from_json(data.get("next_poll")),
     }
     return Feed(
         url=str(data["url"]),

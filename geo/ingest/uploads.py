@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from geo import settings
@@ -39,6 +39,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_FILES = 50
 #: File types accepted from the browser.
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: The same, as a file picker names them (without the dot).
+UPLOAD_TYPES = tuple(suffix[1:] for suffix in UPLOAD_SUFFIXES)
 #: Longest pasted text accepted, in characters.
 MAX_PASTED_CHARS = 2_000_000
 #: Seconds an upload waits for another writer before it gives up (the page waits meanwhile).
@@ -70,11 +72,17 @@ def safe_name(name: object) -> str:
     return text or "unnamed file"
 
 
-def editor_token(secrets: object = None) -> str | None:
-    """Return the configured editor token: the environment first, then Streamlit secrets."""
+def editor_token(secrets: object = None, secrets_file: Path | None = None) -> str | None:
+    """Return the configured editor token: the environment first, then Streamlit secrets.
+
+    With `secrets_file`, the secrets are read only when that file exists (Streamlit
+    complains about secrets read without one).
+    """
     token = settings.EDITOR_TOKEN.value()
     if token:
         return token
+    if secrets_file is not None and not secrets_file.exists():
+        return None
     try:
         value = secrets.get("editor_token") if secrets is not None else None  # type: ignore[attr-defined]
     except Exception:  # Streamlit raises when there is no secrets file at all
@@ -158,7 +166,8 @@ def articles_from_files(
 ) -> tuple[list[Article], list[UploadProblem]]:
     """Read uploaded ``(name, content)`` pairs into articles, within the limits."""
     from geo.ingest.pipeline import read_within_budget
-    from geo.text.articles import ArticleError, article_from_bytes
+    from geo.text.articles import article_from_bytes
+    from geo.text.decoding import ArticleError
 
     articles: list[Article] = []
     problems: list[UploadProblem] = []
@@ -194,7 +203,8 @@ def article_from_paste(
     published: datetime.date | None = None,
 ) -> Article | UploadProblem:
     """Make an article from pasted text, or say why not."""
-    from geo.text.articles import ArticleError, article_from_text
+    from geo.text.articles import article_from_text
+    from geo.text.decoding import ArticleError
 
     if len(text) > MAX_PASTED_CHARS:
         return UploadProblem("pasted text", f"longer than {MAX_PASTED_CHARS:,} characters")
@@ -239,12 +249,33 @@ def with_details(
     return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
 
 
+class ProgressBar(Protocol):
+    """What shows an upload's progress: ``progress(fraction, text)`` (Streamlit's bar has it)."""
+
+    def progress(self, value: float, text: str) -> object:
+        """Show that `value` (0–1) of the work is done, with `text`."""
+
+
+def progress_on(bar: ProgressBar) -> ProgressCallback:
+    """Return a progress callback for :func:`add_to_store` that moves `bar` ("3/10")."""
+
+    def show(done: int, total: int, _: str) -> None:
+        bar.progress(done / total, f"{done}/{total}")
+
+    return show
+
+
+def report_lines(report: IngestReport, problems: Iterable[UploadProblem]) -> list[str]:
+    """Return what the page says after an upload: the report's first line, then each problem."""
+    return [report.summary().splitlines()[0], *(f"{p.name}: {p.reason}" for p in problems)]
+
+
 def add_to_store(
     files: Iterable[tuple[object, bytes]],
     pasted: str,
     store: Store | Path,
     *,
-    finder: PlaceFinder,
+    finder: PlaceFinder | None = None,
     title: str | None = None,
     outlet: str | None = None,
     published: datetime.date | None = None,
@@ -252,6 +283,8 @@ def add_to_store(
     progress: ProgressCallback | None = None,
 ) -> tuple[IngestReport, list[UploadProblem]]:
     """Read uploaded files and pasted text and ingest them; the problems are per file.
+
+    `finder` finds the places (the default one, loaded with the first article, when None).
 
     `title`, `outlet`, `published` and `url`, when given, apply to every article added (see
     :func:`with_details`); a `url` that is not ``http(s)`` is left out, as a problem.

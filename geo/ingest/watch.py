@@ -9,7 +9,8 @@ no feed forgets anything and the next pass reads the same items again.
 
 :func:`watch` repeats passes until stopped (``python -m geo watch``), sleeping until the next
 feed is due (and at most a minute, so feeds added meanwhile are seen); with ``once`` it makes
-one pass (``python -m geo watch --once``, for cron). :class:`Watcher` runs the same loop in a
+one pass (``python -m geo watch --once``, for cron); with ``only`` that pass polls the feeds
+named, due or not (the dashboard's "Poll now"). :class:`Watcher` runs the same loop in a
 background thread of an ordinary process.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
@@ -81,11 +82,19 @@ def poll_due(
     fetcher: Fetcher,
     finder: PlaceFinder | None = None,
     now: datetime.datetime | None = None,
+    only: Collection[str] | None = None,
 ) -> PollReport:
-    """Poll the feeds of `store` that are due at `now`, ingest what is new, update the list."""
+    """Poll the feeds of `store` that are due at `now`, ingest what is new, update the list.
+
+    With `only` (feed addresses), the feeds named are polled whether due or not, and no other.
+    """
     now = now or datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
-    due = [feed for feed in load_feeds(store.root) if feed.due(now)]
+    due = [
+        feed
+        for feed in load_feeds(store.root)
+        if (feed.due(now) if only is None else feed.url in only)
+    ]
     requests_before, not_modified_before = fetcher.requests, fetcher.not_modified
     if not due:
         return PollReport(WebIngestReport(_empty(store, started)), polled=0)
@@ -207,6 +216,7 @@ def watch(
     finder: PlaceFinder | None = None,
     stop: threading.Event | None = None,
     log: Log | None = None,
+    only: Collection[str] | None = None,
 ) -> int:
     """Poll due feeds until `stop` is set (or once); return the number of passes made.
 
@@ -227,6 +237,8 @@ def watch(
         Set it to end the loop (a pass under way finishes).
     log
         Receives each pass's summary.
+    only
+        Poll these feeds (by address) in each pass, due or not, and no other.
 
     Raises
     ------
@@ -246,7 +258,7 @@ def watch(
     passes = 0
     try:
         while not stop.is_set():
-            report = poll_due(store, fetcher=fetcher, finder=finder)
+            report = poll_due(store, fetcher=fetcher, finder=finder, only=only)
             passes += 1
             if log is not None and report.polled:
                 log(report.summary())

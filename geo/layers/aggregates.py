@@ -25,7 +25,6 @@ do not know the store). Pure functions: no files, no Streamlit.
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -35,8 +34,8 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import shapely
 
+from geo.intervals import covered_intervals
 from geo.layers.frames import zones_frame
-from geo.layers.intervals import covered_intervals
 from geo.layers.zones import (
     HALF_LIFE_DAYS,
     NEAR_KM,
@@ -48,7 +47,7 @@ from geo.layers.zones import (
     zone_shapes,
 )
 from geo.places.gazetteer import Gazetteer
-from geo.places.geodesy import KM_PER_DEGREE
+from geo.places.geodesy import KM_PER_DEGREE, longitude_scale
 from geo.records import Zone
 from geo.taxonomy import EVENT_TYPES
 
@@ -91,7 +90,6 @@ CONFIDENCE_UNIT: Final = 1_000_000
 _KEYS: Final = ("zone_id", "type", "first", "last", "end", "published")
 _DATES: Final = ("first", "last", "end", "published")
 _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
-_MIN_COS: Final = 0.05
 
 EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], Any]
 """Returns the stored events whose geometry meets any of the boxes (more is harmless)."""
@@ -182,7 +180,7 @@ def near_box(geometry: Any, near_km: float = NEAR_KM) -> tuple[float, float, flo
     """
     minx, miny, maxx, maxy = geometry.bounds
     margin = near_km / KM_PER_DEGREE
-    shrink = max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS)
+    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
     return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
 
 

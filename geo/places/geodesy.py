@@ -28,6 +28,15 @@ def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
 
 
+def longitude_scale(lat: float) -> float:
+    """Return the length of a degree of longitude at `lat`, in degrees of latitude.
+
+    It is the cosine of the latitude, kept above 0.05 so that shapes and distances near the
+    poles stay finite.
+    """
+    return max(math.cos(math.radians(lat)), _MIN_COS)
+
+
 def buffer_km(geometry: BaseGeometry, km: float, *, quad_segs: int = 8) -> BaseGeometry:
     """Return `geometry` grown by about `km`, longitudes widened for its latitude.
 
@@ -41,7 +50,7 @@ def buffer_km(geometry: BaseGeometry, km: float, *, quad_segs: int = 8) -> BaseG
     quad_segs
         Segments per quarter circle of the rounded corners.
     """
-    scale = max(math.cos(math.radians(geometry.centroid.y)), _MIN_COS)
+    scale = longitude_scale(geometry.centroid.y)
     stretched = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(0, 0))
     buffered = stretched.buffer(km / KM_PER_DEGREE, quad_segs=quad_segs)
     return affinity.scale(buffered, xfact=1 / scale, yfact=1.0, origin=(0, 0))

@@ -8,6 +8,7 @@ read from parts into (Geo)DataFrames again.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +19,7 @@ import pyarrow.compute as pc
 import pyproj
 import shapely
 
+from geo.intervals import covered_intervals, widened_window
 from geo.store.format import (
     CRS,
     DATED_LAYERS,
@@ -46,6 +48,9 @@ __all__ = [
 
 #: The one CRS of every geo layer, parsed once (pyproj takes ~50 ms per parse).
 _CRS_4326 = pyproj.CRS(CRS)
+
+#: The column saying in which unit a dated layer's dates are stated (`geo.intervals`).
+PRECISION_COLUMN = "date_precision"
 
 
 # -- frames -------------------------------------------------------------------------------
@@ -101,16 +106,29 @@ def _timestamps(column: pd.Series) -> pd.Series:
     return stamps.dt.tz_localize(None)
 
 
-def date_range(layer: str, frame: Any) -> tuple[datetime.date | None, datetime.date | None]:
-    """Return the earliest start and latest end date of the rows of `frame` (None when none)."""
+def date_range(
+    layer: str, frame: pd.DataFrame
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """Return the first and last day the rows of `frame` cover (None when no row has a date).
+
+    A row covers the interval :func:`geo.intervals.covered_intervals` gives it: a one-day date
+    of month or year precision stands for its whole month or year.
+    """
     columns = DATED_LAYERS.get(layer)
     if columns is None or not set(columns) <= set(frame.columns) or frame.empty:
         return None, None
-    start, end = _timestamps(frame[columns[0]]), _timestamps(frame[columns[1]])
-    low, high = start.fillna(end).min(), end.fillna(start).max()
-    if pd.isna(low) or pd.isna(high):
+    dates = pd.DataFrame(
+        {"date_start": _timestamps(frame[columns[0]]), "date_end": _timestamps(frame[columns[1]])}
+    )
+    if PRECISION_COLUMN in frame.columns:
+        dates[PRECISION_COLUMN] = frame[PRECISION_COLUMN].to_numpy()
+    first, last = covered_intervals(dates)
+    known = ~np.isnat(first)
+    if not known.any():
         return None, None
-    return low.date(), high.date()
+    low: datetime.date = first[known].min().astype(datetime.date)
+    high: datetime.date = last[known].max().astype(datetime.date)
+    return low, high
 
 
 def frame_bounds(layer: str, frame: Any) -> BBox | None:
@@ -132,18 +150,49 @@ def empty_frame(layer: str) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def date_filter(layer: str, date_from: datetime.date | None, date_to: datetime.date | None) -> Any:
-    """Return the Arrow filter keeping rows whose dates meet the window, None for no window."""
+def date_filter(
+    layer: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    *,
+    names: Collection[str] = (),
+) -> pc.Expression | None:
+    """Return the Arrow filter keeping rows whose interval meets the window, None for no window.
+
+    A row's interval is the one :mod:`geo.intervals` gives it: a missing side takes the
+    other's date, reversed bounds are swapped and, when the part has a precision column (its
+    column `names`), a one-day date of month or year precision covers its whole month or year.
+    Rows without a date are dropped.
+    """
     columns = DATED_LAYERS.get(layer)
     if columns is None or (date_from is None and date_to is None):
         return None
     start = pc.field(columns[0]).cast(pa.date32())
     end = pc.field(columns[1]).cast(pa.date32())
+    first, last = pc.coalesce(start, end), pc.coalesce(end, start)
+    low, high = pc.min_element_wise(first, last), pc.max_element_wise(first, last)
+    expression = _meets(low, high, date_from, date_to)
+    if PRECISION_COLUMN in names:
+        precision = pc.field(PRECISION_COLUMN)
+        for unit in ("month", "year"):
+            wide_from, wide_to = widened_window(date_from, date_to, unit)
+            period = (precision == unit) & (low == high) & _meets(low, low, wide_from, wide_to)
+            expression = expression | period
+    return expression
+
+
+def _meets(
+    low: pc.Expression,
+    high: pc.Expression,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> pc.Expression:
+    """Return the Arrow test that the days `low` to `high` meet the window (a side may be open)."""
     conditions = []
     if date_to is not None:
-        conditions.append(pc.coalesce(start, end) <= pa.scalar(date_to, pa.date32()))
+        conditions.append(low <= pa.scalar(date_to, pa.date32()))
     if date_from is not None:
-        conditions.append(pc.coalesce(end, start) >= pa.scalar(date_from, pa.date32()))
+        conditions.append(high >= pa.scalar(date_from, pa.date32()))
     expression = conditions[0]
     for condition in conditions[1:]:
         expression = expression & condition

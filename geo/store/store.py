@@ -55,7 +55,7 @@ import hashlib
 import io
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -177,6 +177,18 @@ def _has_bbox_covering(schema: pa.Schema) -> bool:
         "xmax",
         "ymax",
     }
+
+
+_RowFilter = Callable[[Sequence[str]], pc.Expression | None]
+"""Makes the Arrow filter of the rows to read from a part's column names (None: every row)."""
+
+
+def _every_row(names: Sequence[str]) -> None:
+    return None
+
+
+def _no_row(names: Sequence[str]) -> pc.Expression:
+    return pc.scalar(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +388,7 @@ class Store:
         date_to: datetime.date | None = None,
         bbox: BBox | None = None,
         columns: Sequence[str] | None = None,
+        lenient: bool = False,
     ) -> Any:
         """Return one layer as a GeoDataFrame (a DataFrame for ``articles``).
 
@@ -394,6 +407,10 @@ class Store:
             without geometry are dropped). Ignored for ``articles``.
         columns
             Columns to read; the geometry column is always read for geo layers.
+        lenient
+            Whether a column of `columns` that some parts lack (they were written before it
+            existed) is read as null in those parts instead of raising ``ValueError``; a
+            column no part has is then left out.
 
         Returns
         -------
@@ -414,14 +431,20 @@ class Store:
         if manifest is None or info is None:
             check_layer(layer)
             return empty_frame(layer)
-        window = {"date_from": date_from, "date_to": date_to}
+        window = {"date_from": as_date(date_from), "date_to": as_date(date_to)}
         parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **window)
         use_bbox = bbox if info.geometry is not None else None
-        row_filter = date_filter(layer, as_date(date_from), as_date(date_to))
+
+        def in_window(names: Sequence[str]) -> pc.Expression | None:
+            return date_filter(layer, **window, names=names)
+
+        row_filter: _RowFilter = in_window
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
-            parts, row_filter, use_bbox = [info.parts[0]], pc.scalar(False), None
+            parts, row_filter, use_bbox = [info.parts[0]], _no_row, None
         tables = [
-            self._read_part(part, info, columns=columns, row_filter=row_filter, bbox=use_bbox)
+            self._read_part(
+                part, info, columns=columns, row_filter=row_filter, lenient=lenient, bbox=use_bbox
+            )
             for part in parts
         ]
         table = (
@@ -440,20 +463,21 @@ class Store:
         """Return all layers of `version` (default: current) at once.
 
         `columns` limits the columns read of some layers (layer → names, as in
-        :meth:`read_layer`); the others are read whole, and so is a layer whose parts lack
-        one of the names (a store written before that column existed).
+        :meth:`read_layer`); the others are read whole. A name that parts written before its
+        column existed lack is read as missing there (null), and is absent from the frame
+        when no part has it, so an older store is never read whole for a newer column.
         """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
         frames = {}
         for name in LAYERS:
             wanted = columns.get(name)
-            try:
-                frames[name] = self.read_layer(
-                    name, version=pinned, columns=None if wanted is None else list(wanted)
-                )
-            except ValueError:  # a column these parts do not have: read the layer whole
-                frames[name] = self.read_layer(name, version=pinned)
+            frames[name] = self.read_layer(
+                name,
+                version=pinned,
+                columns=None if wanted is None else list(wanted),
+                lenient=True,
+            )
         return Layers(**frames, version=pinned)
 
     def _read_part(
@@ -462,11 +486,13 @@ class Store:
         info: LayerInfo,
         *,
         columns: Sequence[str] | None,
-        row_filter: Any,
+        row_filter: _RowFilter,
+        lenient: bool = False,
         bbox: BBox | None = None,
     ) -> Any:
         """Read one part file as an Arrow table (conversion happens once, for all parts).
 
+        `row_filter` makes the Arrow filter of the rows to keep from the part's column names.
         With `bbox`, rows whose GeoParquet ``bbox`` covering column lies outside it are left
         out as the file is read (the exact test on the shapes follows in `table_to_frame`).
         """
@@ -474,9 +500,10 @@ class Store:
         self.verifier.verify(path, part.object)
         with reading_part(path):
             schema = pq.read_schema(path)
+        keep = row_filter(schema.names)
         if bbox is not None and _has_bbox_covering(schema):
             meets = bbox_filter(bbox)
-            row_filter = meets if row_filter is None else row_filter & meets
+            keep = meets if keep is None else keep & meets
         if info.geometry is not None and info.geometry not in schema.names:
             problem = f"no geometry column {info.geometry!r}, which the manifest names"
             raise StoreCorruptError(path, problem, root=self.root)
@@ -484,7 +511,9 @@ class Store:
         if columns is not None:
             wanted = list(dict.fromkeys(columns))
             unknown = [name for name in wanted if name not in schema.names]
-            if unknown:
+            if unknown and lenient:  # written before these columns: concat fills them in
+                wanted = [name for name in wanted if name in schema.names]
+            elif unknown:
                 msg = f"no column(s) {unknown!r} in this layer; it has {schema.names!r}"
                 raise ValueError(msg)
             if info.geometry is not None and info.geometry not in wanted:
@@ -492,7 +521,7 @@ class Store:
         elif "bbox" in schema.names and info.geometry is not None:
             wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
         with reading_part(path):
-            table = pq.read_table(path, columns=wanted, filters=row_filter)
+            table = pq.read_table(path, columns=wanted, filters=keep)
         return table.replace_schema_metadata(None)
 
     # -- writing --------------------------------------------------------------------------
@@ -612,7 +641,7 @@ class Store:
             (part_key, rows), (new_key, absorbed) = item
             frames = [rows]
             for old in absorbed:
-                table = self._read_part(old, info, columns=None, row_filter=None)
+                table = self._read_part(old, info, columns=None, row_filter=_every_row)
                 frames.insert(0, table_to_frame(table, info.geometry, bbox=None))
             if len(frames) > 1:
                 rows = pd.concat(frames, ignore_index=True)

@@ -16,19 +16,15 @@ document type or ``<html>`` tag.
 Offsets
 -------
 Mention offsets are character offsets into `Article.text`, the body. For text and Markdown,
-the body is an exact slice of the file's decoded text (`decode_file`): front matter removed,
-nothing else changed, so ``decode_file(path)[article.body_offset:] == article.text`` and an
-offset into the decoded file is ``article.body_offset + start``. Extracted HTML text is not a
+the body is an exact slice of the file's decoded text (:func:`geo.text.decoding.decode_file`):
+front matter removed, nothing else changed, so
+``decode_file(path)[article.body_offset:] == article.text`` and an offset into the decoded file
+is ``article.body_offset + start``. Extracted HTML text is not a
 slice of the page, so for HTML articles `Article.body_offset` is ``None`` and offsets can only
 refer to `Article.text`.
 
-Decoding: UTF-8 (with or without byte order mark), UTF-16 and UTF-32 with a byte order mark.
-Bytes that are not UTF-8 but look like text are read as mixed: valid UTF-8 sequences as UTF-8,
-every other byte as cp1252 (latin-1 for the five bytes cp1252 leaves undefined), so a cp1252
-file, a UTF-8 file with a stray cp1252 quote and a file pasted together from both all read right.
-Byte order marks are dropped and newlines normalised to ``"\n"``. Files with NUL characters or
-more than 30% control characters are binary and rejected, as are files over
-`MAX_ARTICLE_BYTES` and files holding no text.
+Bytes become text in :mod:`geo.text.decoding` (encodings, binary files, the size limit), front
+matter becomes metadata in :mod:`geo.text.metadata`; files holding no text are rejected here.
 
 Identity: `article_id` hashes the body after Unicode NFC normalisation and whitespace collapsing,
 so the same story gives the same id whatever its front matter, line breaks or indentation.
@@ -36,11 +32,9 @@ so the same story gives the same id whatever its front matter, line breaks or in
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -49,43 +43,42 @@ from pathlib import Path, PurePath
 from typing import Final
 
 import trafilatura
-import yaml
 from trafilatura.utils import load_html
 
-from geo.errors import FaultlinesError
-from geo.text.dates import parse_published
+from geo.text.decoding import (
+    STDIN_PATH,
+    STDIN_SOURCE,
+    ArticleError,
+    check_article_size,
+    decode_bytes,
+    decode_file,
+    looks_binary,
+    normalise_newlines,
+    source_name,
+)
 from geo.text.metadata import (
+    ArticleMetadata,
     clean_author,
     clean_language,
     clean_text,
     clean_url,
-    extra_value,
-    load_front_matter,
-    shown_value,
-    type_name,
+    read_front_matter,
 )
+from geo.text.published import parse_published
 
 __all__ = [
     "ARTICLE_SUFFIXES",
-    "MAX_ARTICLE_BYTES",
     "PASTED_SOURCE",
-    "STDIN_SOURCE",
     "Article",
-    "ArticleError",
     "article_from_bytes",
     "article_from_html",
     "article_from_text",
     "article_id",
-    "decode_bytes",
-    "decode_file",
     "iter_article_paths",
     "read_article",
     "read_articles",
     "with_metadata",
 ]
-
-MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
-"""Largest article file read, in bytes (default 20 MiB); larger files are rejected unread."""
 
 ARTICLE_SUFFIXES: Final = frozenset({".txt", ".md", ".html", ".htm"})
 """File suffixes picked up when a directory is expanded (`iter_article_paths`)."""
@@ -93,14 +86,8 @@ ARTICLE_SUFFIXES: Final = frozenset({".txt", ".md", ".html", ".htm"})
 PASTED_SOURCE: Final = "<pasted>"
 """`Article.source` of text given as a string (`article_from_text`)."""
 
-STDIN_SOURCE: Final = "<stdin>"
-"""`Article.source` of an article read from standard input (path ``"-"``)."""
-
-_STDIN_PATH: Final = "-"
 _HTML_SUFFIXES: Final = frozenset({".html", ".htm"})
 _TEXT_SUFFIXES: Final = frozenset({".txt", ".md", ".markdown"})
-_MIB: Final = 1024 * 1024
-_BINARY_CONTROL_SHARE: Final = 0.30
 _TITLE_MAX_CHARS: Final = 120
 _PASTED_TITLE_CHARS: Final = 80
 _MAX_ATTRIBUTES: Final = 100
@@ -108,63 +95,9 @@ _MAX_ATTRIBUTES: Final = 100
 _LONG_TAG: Final = re.compile(r"<[A-Za-z][^\s/>]*([^>]{1000,})")
 _ATTRIBUTE: Final = re.compile(r"""\s*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
-# Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
-_BOMS: Final = (
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-)
-# Control characters that do not occur in text (tab, newline, form feed, return do).
-_CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_CONTROL_CHARS: Final = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _WHITESPACE: Final = re.compile(r"\s+")
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")
-_FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
 _MARKDOWN_HEADING: Final = re.compile(r"#{1,6}\s+")
-
-
-# One character per byte: cp1252, or latin-1 for the bytes cp1252 leaves undefined.
-_CP1252_CHARS: Final = tuple(
-    bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(256)
-)
-_MIXED_ERRORS: Final = "faultlines-cp1252"
-
-
-def _bytes_as_cp1252(error: UnicodeError) -> tuple[str, int]:
-    """Read the bytes a UTF-8 decoder rejects as cp1252 (a codec error handler)."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    chunk = error.object[error.start : error.end]
-    return "".join(_CP1252_CHARS[byte] for byte in chunk), error.end
-
-
-codecs.register_error(_MIXED_ERRORS, _bytes_as_cp1252)
-
-
-class ArticleError(FaultlinesError, ValueError):
-    """A file or text that cannot be read as an article.
-
-    ``str(error)`` is ``"<path>: <reason>"``, one line.
-
-    Parameters
-    ----------
-    path
-        The path as given (or ``"<pasted>"``, ``"<stdin>"``).
-    reason
-        Why the article was rejected.
-    """
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        message = f"{self.path}: {self.reason}"
-        return message
 
 
 class _FrozenMapping(Mapping[str, str]):
@@ -222,8 +155,8 @@ class Article:
     author
         Author name(s), comma-separated.
     body_offset
-        Where `text` starts in the decoded file text (`decode_file`); ``None`` for HTML,
-        whose extracted text is not a slice of the page.
+        Where `text` starts in the decoded file text (:func:`~geo.text.decoding.decode_file`);
+        ``None`` for HTML, whose extracted text is not a slice of the page.
     warnings
         Problems that did not stop the article from being read (bad date, dropped address).
     extra
@@ -242,20 +175,6 @@ class Article:
     body_offset: int | None = 0
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=_FrozenMapping)
-
-
-@dataclass(slots=True)
-class _Metadata:
-    """Metadata gathered while reading, before it is frozen into an `Article`."""
-
-    title: str | None = None
-    outlet: str | None = None
-    published: date | None = None
-    url: str | None = None
-    language: str = "en"
-    author: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 # --- identity ------------------------------------------------------------------------------
@@ -281,128 +200,6 @@ def article_id(text: str) -> str:
     return "art-" + hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 
-# --- reading and decoding ------------------------------------------------------------------
-
-
-def decode_file(path: str | Path) -> str:
-    r"""Return the full decoded text of a file, front matter included.
-
-    This is the text that command-line offsets refer to (see the module docstring).
-
-    Parameters
-    ----------
-    path
-        The file; ``"-"`` reads standard input (which can be read only once).
-
-    Returns
-    -------
-    str
-        The decoded text, byte order mark dropped, newlines normalised to ``"\n"``.
-
-    Raises
-    ------
-    ArticleError
-        If the file is missing, unreadable, too large or binary.
-    """
-    source = _source_of(path)
-    return decode_bytes(_read_bytes(path, source), source=source)
-
-
-def decode_bytes(data: bytes, *, source: str = "<bytes>") -> str:
-    r"""Decode the bytes of an article file to text.
-
-    Parameters
-    ----------
-    data
-        The file's bytes.
-    source
-        Named in error messages.
-
-    Returns
-    -------
-    str
-        The decoded text, byte order mark dropped, newlines normalised to ``"\n"``.
-
-    Raises
-    ------
-    ArticleError
-        If the bytes are binary or not valid in the encoding their byte order mark names.
-    """
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError as err:
-                reason = f"not valid {name} text (byte {err.start})"
-                raise ArticleError(source, reason) from err
-            break
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            if not _bytes_look_like_text(data):
-                raise ArticleError(source, "binary file, not an article") from None
-            text = data.decode("utf-8", errors=_MIXED_ERRORS)
-    if _text_looks_binary(text):
-        raise ArticleError(source, "binary file, not an article")
-    return _normalise_newlines(text)
-
-
-def _read_bytes(path: str | Path, source: str) -> bytes:
-    """Read a file (or standard input for ``"-"``), refusing more than `MAX_ARTICLE_BYTES`."""
-    if str(path) == _STDIN_PATH:
-        stdin = sys.stdin
-        if stdin is None:
-            raise ArticleError(source, "no standard input to read")
-        data = stdin.buffer.read(MAX_ARTICLE_BYTES + 1)
-    else:
-        file = Path(path)
-        try:
-            size = file.stat().st_size
-            if file.is_dir():
-                raise ArticleError(source, "is a directory, not an article file")
-            if size > MAX_ARTICLE_BYTES:
-                raise ArticleError(source, _too_large(size))
-            with file.open("rb") as stream:
-                data = stream.read(MAX_ARTICLE_BYTES + 1)
-        except (FileNotFoundError, NotADirectoryError) as err:
-            raise ArticleError(source, "no such file") from err
-        except PermissionError as err:
-            raise ArticleError(source, "cannot be read (permission denied)") from err
-        except OSError as err:
-            reason = f"cannot be read ({err.strerror or err})"
-            raise ArticleError(source, reason) from err
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(source, f"more than {MAX_ARTICLE_BYTES / _MIB:g} MB, over the limit")
-    return data
-
-
-def _too_large(size: int) -> str:
-    return f"{size / _MIB:.1f} MB is over the {MAX_ARTICLE_BYTES / _MIB:g} MB limit"
-
-
-def _bytes_look_like_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    controls = len(data) - len(_CONTROL_BYTES.sub(b"", data))
-    return controls <= _BINARY_CONTROL_SHARE * len(data)
-
-
-def _text_looks_binary(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    controls = len(text) - len(_CONTROL_CHARS.sub("", text))
-    return controls > _BINARY_CONTROL_SHARE * len(text)
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _source_of(path: str | Path) -> str:
-    return STDIN_SOURCE if str(path) == _STDIN_PATH else str(path)
-
-
 # --- public readers ------------------------------------------------------------------------
 
 
@@ -426,8 +223,8 @@ def read_article(path: str | Path) -> Article:
         If the file is missing, unreadable, too large, binary, empty, has broken front matter
         or (for HTML) no extractable text.
     """
-    source = _source_of(path)
-    text = decode_bytes(_read_bytes(path, source), source=source)
+    source = source_name(path)
+    text = decode_file(path)
     if source == STDIN_SOURCE:
         return _article_from_decoded(text, source=source, suffix="", stem=None)
     pure = PurePath(path)
@@ -440,22 +237,21 @@ def article_from_bytes(data: bytes, *, source: str) -> Article:
     Parameters
     ----------
     data
-        The file's bytes (at most `MAX_ARTICLE_BYTES`).
+        The file's bytes (at most :data:`geo.text.decoding.MAX_ARTICLE_BYTES`).
     source
         The file name; its suffix decides how the bytes are read, as in `read_article`.
 
     Returns
     -------
     Article
-        The article; `Article.body_offset` refers to ``decode_bytes(data)``.
+        The article; `Article.body_offset` refers to :func:`geo.text.decoding.decode_bytes`'s text.
 
     Raises
     ------
     ArticleError
         As `read_article`.
     """
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(source, _too_large(len(data)))
+    check_article_size(len(data), source)
     text = decode_bytes(data, source=source)
     pure = PurePath(source)
     return _article_from_decoded(text, source=source, suffix=pure.suffix.lower(), stem=pure.stem)
@@ -501,12 +297,12 @@ def article_from_text(
     ArticleError
         If the text is empty, only whitespace or binary.
     """
-    body = _normalise_newlines(text.removeprefix("\ufeff"))
-    if _text_looks_binary(body):
+    body = normalise_newlines(text.removeprefix("\ufeff"))
+    if looks_binary(body):
         raise ArticleError(source, "binary data, not an article")
     if not body.strip():
         raise ArticleError(source, "no article text")
-    meta = _Metadata()
+    meta = ArticleMetadata()
     body, surrogates = _SURROGATES.subn("\ufffd", body)
     if surrogates:
         meta.warnings.append(f"{surrogates} unpaired surrogate(s) in the text replaced by U+FFFD")
@@ -539,8 +335,8 @@ def article_from_html(html: str, *, source: str) -> Article:
     ArticleError
         If the page is binary or holds no extractable text.
     """
-    text = _normalise_newlines(html.removeprefix("\ufeff"))
-    if _text_looks_binary(text):
+    text = normalise_newlines(html.removeprefix("\ufeff"))
+    if looks_binary(text):
         raise ArticleError(source, "binary data, not a web page")
     if not text.strip():
         raise ArticleError(source, "empty page, no article text")
@@ -636,7 +432,7 @@ def _iter_sources(paths: Iterable[str | Path]) -> Iterator[str | Path]:
     """Yield files as given and the article files inside directories."""
     for given in paths:
         path = Path(given)
-        if str(given) == _STDIN_PATH or not path.is_dir():
+        if str(given) == STDIN_PATH or not path.is_dir():
             yield given
             continue
         found: list[Path] = []
@@ -669,17 +465,8 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _article_from_plain(text: str, *, source: str, stem: str | None) -> Article:
-    meta = _Metadata()
-    body_offset = 0
-    match = _FRONT_MATTER.match(text)
-    if match is not None:
-        _read_front_matter(match.group(1) or "", meta, source=source)
-        body_offset = match.end()
-    elif _OPENING_FENCE.match(text):
-        meta.warnings.append(
-            "text opens with '---' but no closing '---' line ends the front matter; "
-            "read it all as text"
-        )
+    meta = ArticleMetadata()
+    body_offset = read_front_matter(text, meta, source=source)
     body = text[body_offset:]
     if not body.strip():
         raise ArticleError(source, "no article text after the front matter")
@@ -699,7 +486,7 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
         raise ArticleError(source, " ".join(reason.split())) from err
     if not body or not body.strip():
         raise ArticleError(source, "no article text found in the HTML")
-    meta = _Metadata()
+    meta = ArticleMetadata()
     if capped:
         meta.warnings.append(
             f"{capped:,} HTML tag(s) had more than {_MAX_ATTRIBUTES} attributes; the rest dropped"
@@ -712,7 +499,7 @@ def _article_from_html(html: str, *, source: str, stem: str | None) -> Article:
         meta.url = clean_url(document.url, meta.warnings)
     if tree is not None:
         meta.language = clean_language(tree.get("lang"), meta.warnings)
-    text = _normalise_newlines(body)
+    text = normalise_newlines(body)
     return _make_article(text, meta, source=source, body_offset=None, stem=stem)
 
 
@@ -739,7 +526,7 @@ def _cap_attributes(html: str) -> tuple[str, int]:
 
 
 def _make_article(
-    body: str, meta: _Metadata, *, source: str, body_offset: int | None, stem: str | None
+    body: str, meta: ArticleMetadata, *, source: str, body_offset: int | None, stem: str | None
 ) -> Article:
     title = meta.title or _title_from_text(body)
     if title is None:
@@ -777,48 +564,3 @@ def _shorten(text: str, limit: int) -> str:
         return first
     cut = first[: limit + 1].rsplit(" ", 1)[0] if " " in first[:limit] else first[:limit]
     return cut.rstrip(" ,;:.–-") + "…"
-
-
-# --- front matter --------------------------------------------------------------------------
-
-
-def _read_front_matter(block: str, meta: _Metadata, *, source: str) -> None:
-    """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
-    try:
-        data = load_front_matter(block, meta.warnings)
-    except yaml.MarkedYAMLError as err:
-        problem = err.problem or err.context or "syntax error"
-        where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
-        reason = f"front matter is not valid YAML ({where}{' '.join(problem.split())})"
-        raise ArticleError(source, reason) from err
-    except RecursionError as err:  # its message depends on where the stack ran out
-        raise ArticleError(source, "front matter is not valid YAML (nested too deeply)") from err
-    except (yaml.YAMLError, ValueError, TypeError) as err:
-        reason = f"front matter is not valid YAML ({' '.join(str(err).split())})"
-        raise ArticleError(source, reason) from err
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        reason = f"front matter is a {type_name(data)}, not a mapping of keys to values"
-        raise ArticleError(source, reason)
-    fields = {str(key).strip().lower(): value for key, value in data.items()}
-    meta.title = clean_text("title", fields.get("title"), meta.warnings)
-    meta.outlet = clean_text("outlet", fields.get("outlet"), meta.warnings)
-    meta.author = clean_author(fields.get("author"), meta.warnings)
-    published = fields.get("published", fields.get("date"))
-    meta.published = parse_published(published, meta.warnings)
-    meta.url = clean_url(fields.get("url"), meta.warnings)
-    if "language" in fields:
-        meta.language = clean_language(fields["language"], meta.warnings)
-    known = {"title", "outlet", "author", "published", "url", "language"}
-    if "published" not in fields:
-        known.add("date")
-    for key, value in data.items():
-        name = str(key)
-        if name.strip().lower() in known:
-            continue
-        text = extra_value(value)
-        if text is None:
-            meta.warnings.append(f"front matter {shown_value(name)} is too large to keep; ignored")
-        else:
-            meta.extra[name] = text

@@ -3,8 +3,10 @@
 News reports date events relative to the day they are published: "on Wednesday", "last
 month", "in April", "two days ago". :func:`find_dates` finds such expressions in a text and
 turns each into a :class:`DateInterval` (inclusive start and end dates plus a precision);
-:func:`date_of_sentence` picks the single best interval for an event reported in a sentence;
-:func:`parse_published` reads a publication date from article front matter.
+:func:`date_of_sentence` picks the single best interval for an event reported in a sentence.
+The expressions are described as patterns in :mod:`geo.text.date_patterns`, the counting of
+days, weeks and months is :mod:`geo.text.calendar`'s, and publication dates themselves are read
+by :func:`geo.text.published.parse_published`.
 
 Precision
 ---------
@@ -78,34 +80,48 @@ to another event ("the day before", "two weeks later").
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime
-import email.utils
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Final, Literal
 
 from geo.errors import FaultlinesError
+from geo.records import PRECISIONS, Precision
+from geo.text import date_patterns as dp
+from geo.text.calendar import (
+    Span,
+    Tense,
+    counted_span,
+    day_in_year,
+    last_day,
+    month_year,
+    narrowed,
+    shift_months,
+    span_ago,
+    unit_around,
+    valid_date,
+    weekday_near,
+    weekend_near,
+    whole_month,
+    whole_year,
+    years,
+)
 from geo.text.sentences import sentence_starts
-from geo.text.vocabulary import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTHS, WEEKDAYS
+from geo.text.vocabulary import MONTH_NUMBERS, WEEKDAYS
 
 __all__ = [
     "EVENT_YEARS_BEFORE_PUBLICATION",
-    "PRECISIONS",
     "DateInterval",
     "DateIntervalError",
     "DateMention",
-    "Precision",
     "date_of_sentence",
     "find_dates",
-    "parse_published",
 ]
 
-Precision = Literal["day", "month", "year", "unknown"]
-
-PRECISIONS: tuple[Precision, ...] = ("day", "month", "year", "unknown")
-"""The precisions, most specific first."""
+EVENT_YEARS_BEFORE_PUBLICATION = 50
+"""How far before its article's publication date an event may be dated: older dates are
+history told as background, not news for the map (the event keeps no date)."""
 
 
 class DateIntervalError(FaultlinesError, ValueError):
@@ -130,7 +146,7 @@ class DateInterval:
     DateIntervalError
         If only one bound is given, if ``start`` is after ``end``, if an unresolved interval
         has a precision other than ``"unknown"``, or if the precision is not one of
-        :data:`PRECISIONS`.
+        :data:`geo.records.PRECISIONS`.
     """
 
     start: datetime.date | None
@@ -200,308 +216,53 @@ class DateMention:
     interval: DateInterval
 
 
-# --- vocabulary -------------------------------------------------------------------------
+# --- reading rules ------------------------------------------------------------------------
 
-_MONTHS = MONTHS
-_MONTH_ABBREVIATIONS = MONTH_ABBREVIATIONS
-_MONTH_NUMBERS = MONTH_NUMBERS
-# Words that are also verbs, adjectives or names: accepted only with a capital initial.
-_CAPITALISED_ONLY = frozenset({"may", "march", "august", *_MONTH_ABBREVIATIONS})
-
-_WEEKDAYS = WEEKDAYS
-# Named days that are not the weekday of the current week.
-_NAMED_DAY_PREFIX = re.compile(
-    r"\b(?:black|good|ash|holy|maundy|easter|cyber|super|bloody|giving|shrove|fat|palm|"
-    r"whit|plough|spy|blue)\s+\Z",
-    re.IGNORECASE,
-)
-
-_NUMBERS: tuple[str, ...] = ("one", "two", "three", "four", "five", "six", "seven")
-_NUMBERS += ("eight", "nine", "ten", "eleven", "twelve")
-_NUMBER_WORDS = {word: n for n, word in enumerate(_NUMBERS, 1)}
-_NUMBER_WORDS |= {"a": 1, "an": 1, "fifteen": 15, "twenty": 20, "thirty": 30}
-_NUMBER_WORDS |= {"a couple of": 2, "couple of": 2}
-_VAGUE_COUNTS = frozenset({"a few", "few", "several", "recent"})
-_VAGUE_SPAN = 3
+_VAGUE_SPAN: Final = 3
 """Units covered by "recent", "few" and "several" in spans ending at publication."""
-_VAGUE_AGO = (2, 5)
-"""Units back covered by "a few ... ago" (nearest, furthest)."""
-_RECENTLY_MONTHS = 6
+_RECENTLY_MONTHS: Final = 6
 """Months before publication covered by "recently" and "lately"."""
+_PREFIX_WINDOW: Final = 64
+"""Characters before an expression's core searched for its prepositions and modifiers."""
 
-_COUNT = (
-    r"(?P<count>a\s+couple\s+of|couple\s+of|a\s+few|few|several|an?|"
-    rf"{'|'.join(_NUMBERS)}|fifteen|twenty|thirty|\d{{1,3}})"
-)
-_FULL_MONTH = "|".join(_MONTHS)
-_ABBREVIATED_MONTH = "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))
-_MONTH = rf"(?P<mon>(?:{_FULL_MONTH})(?![a-z])|(?:{_ABBREVIATED_MONTH})(?:\.|(?![a-z])))"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:])"
-_LAST_DAY = r"(?:\s*[-–]\s*(?P<last>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:]))?"
-_YEAR = r"(?P<year>(?:1[89]|2[01])\d\d)(?![\w%]|[-–/.,:]\d)"
-
-_I = re.IGNORECASE
-_ISO_RE = re.compile(
-    r"(?<![\w.-])(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?:(?=T\d)|(?![\w-]|\.\d))"
-)
-_DAY_MONTH_RE = re.compile(
-    rf"(?<![\w.,$£€/:–-])(?:the\s+)?{_DAY}{_LAST_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _I
-)
-_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+{_DAY}{_LAST_DAY}(?:,?\s+{_YEAR})?", _I)
-_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}", _I)
-_RELATIVE_MONTH_RE = re.compile(
-    rf"\b(?P<rel>last|this|next|past|coming)\s+(?P<mon>{_FULL_MONTH})(?![a-z])", _I
-)
-_BARE_MONTH_RE = re.compile(rf"\b(?P<mon>{_FULL_MONTH})(?![a-z])", _I)
-_BARE_YEAR_RE = re.compile(rf"(?<![\w.,$£€#/:'’])(?<!\d[-–]){_YEAR}", _I)
-_YEAR_RANGE_RE = re.compile(
-    r"(?<![\w.,$£€#/:'’])(?:(?P<word>between|from)\s+)?(?P<first>(?:1[89]|2[01])\d\d)"
-    r"(?:\s*[-–]\s*|\s+(?P<joint>and|to|until|through)\s+)"
-    r"(?P<last>(?:1[89]|2[01])\d\d)(?![\w%]|[-–/.,:]\d)",
-    _I,
-)
-_DECADE_RE = re.compile(r"(?<![\w.,$£€#/:'’-])(?P<decade>(?:1[89]|20)\d0)['’]?s(?!\w)", _I)
-_WEEKDAY_RE = re.compile(
-    rf"\b(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<weekday>{'|'.join(_WEEKDAYS)})(?![a-z])",
-    _I,
-)
-_DEICTIC_RE = re.compile(
-    r"\b(?P<word>today|tonight|yesterday|tomorrow|last\s+night|"
-    r"this\s+(?:morning|afternoon|evening))(?![\w-])",
-    _I,
-)
-_RELATIVE_UNIT_RE = re.compile(
-    r"(?<!\bthe\s)\b(?P<rel>last|this|next)\s+(?P<unit>weekend|week|month|year)\b(?!\s+of\b)", _I
-)
-_EARLIER_RE = re.compile(
-    r"\b(?P<dir>earlier|later)\s+(?:in\s+)?this\s+(?P<unit>week|month|year)\b", _I
-)
-_WEEKEND_RE = re.compile(r"\b(?:over|at|on|during)\s+the\s+weekend\b", _I)
-_TRAILING_COUNT_RE = re.compile(
-    rf"\b(?:the\s+)?(?:past|last|previous)\s+{_COUNT}\s+"
-    r"(?P<unit>hour|day|week|month|year|decade)s?\b(?!\s+of\b)",
-    _I,
-)
-_TRAILING_ONE_RE = re.compile(
-    r"\b(?:the\s+(?:past|last|previous)|past)\s+(?P<unit>day|week|month|year|decade)\b"
-    r"(?!\s+of\b)",
-    _I,
-)
-_COMING_RE = re.compile(
-    rf"\b(?:the\s+)?(?:coming|next)\s+(?:{_COUNT}\s+)?(?P<unit>hour|day|week|month|year)s\b", _I
-)
-_RECENT_RE = re.compile(r"\b(?P<count>recent)\s+(?P<unit>day|week|month|year)s\b", _I)
-_AGO_RE = re.compile(
-    rf"\b(?:{_COUNT}\s+)?(?P<unit>minute|hour|day|week|month|year|decade)s?\s+ago\b", _I
-)
-_RECENTLY_RE = re.compile(r"\b(?:recently|lately|of\s+late)\b", _I)
-
-# Words before a date expression: "since" changes its meaning; the prepositions in
-# _SPAN_PREPOSITIONS belong to the expression; the others only show that the next word is a
-# date; "early/mid/late ..." narrow a month, year or decade.
-_PREFIX_RE = re.compile(
-    r"(?:\b(?P<since>since)\s+)?"
-    r"(?:\b(?P<prep>in|on|at|during|throughout|over|until|till|by|before|after|through|from|"
-    r"of|as\s+of)\s+)?"
-    r"(?:\b(?P<the>the)\s+)?"
-    r"(?:\b(?P<part>early|mid|late|(?:end|beginning|start|middle)\s+of(?:\s+the)?)"
-    r"(?:\s*[-–]\s*|\s+))?"
-    r"\Z",
-    _I,
-)
-_PREFIX_WINDOW = 64
-_SPAN_PREPOSITIONS = frozenset({"in", "on", "at", "during", "throughout", "over"})
-_PARTS = {
-    "early": "early",
-    "beginning of": "early",
-    "start of": "early",
-    "mid": "mid",
-    "middle of": "mid",
-    "late": "late",
-    "end of": "late",
+_UNIT_PRECISION: Final[dict[str, Precision]] = {
+    "minute": "day",
+    "hour": "day",
+    "day": "day",
+    "week": "day",
+    "weekend": "day",
+    "month": "month",
+    "year": "year",
+    "decade": "year",
 }
-# A bare year followed by a lower-case word is usually a count ("in 2000 troops"), unless the
-# word is one of these.
-_YEAR_FOLLOWERS = frozenset(
-    """
-    a about after against alone already amid an and as at because before but by compared
-    during for from had has have he her his in into is it its on onwards or over she since
-    so than that the their then there these they this those through to under until was we
-    were when where which while who with
-    """.split()
-)
+"""The precision of an interval counted in a unit: there is no week precision (a week is seven
+days whose bounds are exact days), and decades are counted in years."""
 
-_FUTURE_RE = re.compile(
-    r"\b(?:will|shall|won['’]t|upcoming|next(?!\s+to\b)|plans?\s+to|planning\s+to|"
-    r"(?:is|are|'s|’s|'re|’re)\s+(?:set|scheduled|due|expected)\s+to)\b|\w['’]ll\b",
-    _I,
-)
-
-
-# --- calendar arithmetic -----------------------------------------------------------------
-
-_Tense = Literal["past", "future", "unmarked"]
-"""How a sentence places its bare dates: forced past ("since"), future, or not said."""
-_Resolver = Callable[[datetime.date | None, _Tense], DateInterval]
-"""Turns (publication date, tense) into an interval."""
 _Kind = Literal["day", "month", "year", "decade", "other"]
+"""What an expression's core names: a part of it ("early", "mid", "late") narrows a month, a
+year or a decade."""
+
+_PART_PRECISION: Final[dict[_Kind, Precision]] = {"month": "day", "year": "month", "decade": "year"}
+"""The precision of an early, mid or late part: a part of a month is stated in days, and so on."""
+
+_Resolver = Callable[[datetime.date | None, Tense], DateInterval]
+"""Turns (publication date, tense) into an interval."""
 
 
 def _one_day(day: datetime.date) -> DateInterval:
     return DateInterval(day, day, "day")
 
 
-def _days(start: datetime.date, end: datetime.date) -> DateInterval:
-    return DateInterval(start, end, "day")
-
-
-def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def _whole_month(year: int, month: int) -> DateInterval:
-    return DateInterval(
-        datetime.date(year, month, 1), datetime.date(year, month, _last_day(year, month)), "month"
-    )
-
-
-def _whole_year(year: int) -> DateInterval:
-    return DateInterval(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year")
-
-
-def _years(first: int, last: int) -> DateInterval:
-    return DateInterval(datetime.date(first, 1, 1), datetime.date(last, 12, 31), "year")
-
-
-def _shift_months(day: datetime.date, months: int) -> datetime.date:
-    """Return the same day `months` months later (earlier if negative), clamped to the month."""
-    year, index = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month = index + 1
-    return datetime.date(year, month, min(day.day, _last_day(year, month)))
-
-
-def _week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def _month_year(month: int, published: datetime.date, relation: str) -> int:
-    """Return the year of `month` seen from `published`.
-
-    `relation` is ``"past"`` (on or before the publication month), ``"future"`` (on or after),
-    ``"last"`` (strictly before), ``"next"`` (strictly after) or ``"this"`` (same year).
-    """
-    here = published.month
-    if relation == "past":
-        return published.year if month <= here else published.year - 1
-    if relation == "future":
-        return published.year if month >= here else published.year + 1
-    if relation == "last":
-        return published.year if month < here else published.year - 1
-    if relation == "next":
-        return published.year if month > here else published.year + 1
-    return published.year
-
-
-def _day_in_year(month: int, day: int, published: datetime.date, tense: _Tense) -> datetime.date:
-    """Return the `month`-`day` meant by a text published on `published`.
-
-    Past: the latest on or before publication; future: the earliest on or after it;
-    unmarked: the nearer of the two (the past one on a tie).
-    """
-    before: datetime.date | None = None
-    after: datetime.date | None = None
-    for offset in range(9):  # 29 February recurs within eight years
-        if before is None and tense != "future":
-            candidate = _valid_date(published.year - offset, month, day)
-            if candidate is not None and candidate <= published:
-                before = candidate
-        if after is None and tense != "past":
-            candidate = _valid_date(published.year + offset, month, day)
-            if candidate is not None and candidate >= published:
-                after = candidate
-    if before is None or (after is not None and after - published < published - before):
-        if after is None:
-            message = f"no date {month!r}-{day!r} near {published.isoformat()!r}"
-            raise ValueError(message)
-        return after
-    return before
-
-
-def _span(published: datetime.date, count: int, unit: str, *, forward: bool) -> DateInterval:
-    """Return the `count` `unit`s up to publication (or from it, if `forward`), inclusive."""
-    sign = 1 if forward else -1
-    if unit in ("hour", "day", "week"):
-        days = {"hour": max(1, -(-count // 24)), "day": count, "week": 7 * count}[unit]
-        other = published + datetime.timedelta(days=sign * days)
-        precision: Precision = "day"
-    else:
-        months = count * {"month": 1, "year": 12, "decade": 120}[unit]
-        other = _shift_months(published, sign * months)
-        precision = "month" if unit == "month" else "year"
-    if forward:
-        return DateInterval(published, other, precision)
-    return DateInterval(other, published, precision)
-
-
-def _ago(published: datetime.date, count: int | None, unit: str) -> DateInterval:
-    """Return the interval `count` `unit`s before publication (`None`: a few)."""
-    if unit in ("minute", "hour"):
-        hours = (count or 1) if unit == "hour" else 0
-        return _one_day(published - datetime.timedelta(days=hours // 24))
-    if count is None:
-        near, far = _VAGUE_AGO
-        if unit == "day":
-            return _days(
-                published - datetime.timedelta(days=far), published - datetime.timedelta(days=near)
-            )
-        if unit == "week":
-            return _days(
-                published - datetime.timedelta(weeks=far),
-                published - datetime.timedelta(weeks=near),
-            )
-        if unit == "month":
-            first = _shift_months(published, -far)
-            last = _shift_months(published, -near)
-            return DateInterval(
-                first.replace(day=1),
-                last.replace(day=_last_day(last.year, last.month)),
-                "month",
-            )
-        scale = 10 if unit == "decade" else 1
-        return _years(published.year - far * scale, published.year - near * scale)
-    if unit == "day":
-        return _one_day(published - datetime.timedelta(days=count))
-    if unit == "week":
-        centre = published - datetime.timedelta(weeks=count)
-        return _days(centre - datetime.timedelta(days=3), centre + datetime.timedelta(days=3))
-    if unit == "month":
-        then = _shift_months(published, -count)
-        return _whole_month(then.year, then.month)
-    return _whole_year(published.year - count * (10 if unit == "decade" else 1))
+def _interval(span: Span, precision: Precision) -> DateInterval:
+    return DateInterval(span[0], span[1], precision)
 
 
 def _narrow(interval: DateInterval, part: str, kind: _Kind) -> DateInterval:
     """Return the early, mid or late part of a whole month, year or decade."""
-    start, end = interval.start, interval.end
-    if start is None or end is None:
+    precision = _PART_PRECISION.get(kind)
+    if interval.start is None or interval.end is None or precision is None:
         return interval
-    index = ("early", "mid", "late").index(part)
-    if kind == "month":
-        first = (1, 11, 21)[index]
-        last = (10, 20, end.day)[index]
-        return _days(start.replace(day=first), start.replace(day=last))
-    if kind == "year":
-        first_month = (1, 5, 9)[index]
-        last_month = (4, 8, 12)[index]
-        return DateInterval(
-            datetime.date(start.year, first_month, 1),
-            datetime.date(start.year, last_month, _last_day(start.year, last_month)),
-            "month",
-        )
-    if kind == "decade":
-        offsets = ((0, 3), (4, 6), (7, 9))[index]
-        return _years(start.year + offsets[0], start.year + offsets[1])
-    return interval
+    return _interval(narrowed((interval.start, interval.end), part, kind), precision)
 
 
 def _count_value(word: str | None) -> int | None:
@@ -509,11 +270,11 @@ def _count_value(word: str | None) -> int | None:
     if word is None:
         return None
     key = " ".join(word.lower().split())
-    if key in _VAGUE_COUNTS:
+    if key in dp.VAGUE_COUNTS:
         return None
     if key.isdigit():
         return int(key)
-    return _NUMBER_WORDS[key]
+    return dp.NUMBER_WORDS[key]
 
 
 def _unit(match: re.Match[str]) -> str:
@@ -538,15 +299,15 @@ def _month_number(match: re.Match[str]) -> int | None:
     """Return the month a match names, or ``None`` for "may", "march" etc. in lower case."""
     token = match.group("mon").rstrip(".")
     key = token.lower()
-    if key in _CAPITALISED_ONLY and not token[0].isupper():
+    if key in dp.CAPITALISED_ONLY and not token[0].isupper():
         return None
-    return _MONTH_NUMBERS[key]
+    return MONTH_NUMBERS[key]
 
 
-def _relative(resolve: Callable[[datetime.date, _Tense], DateInterval]) -> _Resolver:
+def _relative(resolve: Callable[[datetime.date, Tense], DateInterval]) -> _Resolver:
     """Wrap a resolver that needs the publication date."""
 
-    def resolver(published: datetime.date | None, tense: _Tense) -> DateInterval:
+    def resolver(published: datetime.date | None, tense: Tense) -> DateInterval:
         if published is None:
             return DateInterval.UNKNOWN
         return resolve(published, tense)
@@ -555,82 +316,77 @@ def _relative(resolve: Callable[[datetime.date, _Tense], DateInterval]) -> _Reso
 
 
 def _absolute(interval: DateInterval) -> _Resolver:
-    def resolver(published: datetime.date | None, tense: _Tense) -> DateInterval:
+    def resolver(published: datetime.date | None, tense: Tense) -> DateInterval:
         return interval
 
     return resolver
 
 
-def _valid_date(year: int, month: int, day: int) -> datetime.date | None:
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _iso_cores(text: str) -> Iterator[_Core]:
-    for m in _ISO_RE.finditer(text):
-        day = _valid_date(int(m["year"]), int(m["month"]), int(m["day"]))
+    for m in dp.ISO_RE.finditer(text):
+        day = valid_date(int(m["year"]), int(m["month"]), int(m["day"]))
         if day is not None:
             yield _Core(m.start(), m.end(), "day", _absolute(_one_day(day)))
 
 
 def _day_cores(text: str) -> Iterator[_Core]:
-    for pattern in (_DAY_MONTH_RE, _MONTH_DAY_RE):
+    for pattern in (dp.DAY_MONTH_RE, dp.MONTH_DAY_RE):
         for m in pattern.finditer(text):
             month = _month_number(m)
             first = int(m["day"])
             last = first if m["last"] is None else int(m["last"])
-            if month is None or not 1 <= first <= last <= _last_day(2024, month):
+            if month is None or not 1 <= first <= last <= last_day(2024, month):
                 continue  # 2024 is a leap year: it allows 29 February
             if m["year"] is not None:
-                start = _valid_date(int(m["year"]), month, first)
-                end = _valid_date(int(m["year"]), month, last)
+                start = valid_date(int(m["year"]), month, first)
+                end = valid_date(int(m["year"]), month, last)
                 if start is not None and end is not None:
-                    yield _Core(m.start(), m.end(), "day", _absolute(_days(start, end)))
+                    yield _Core(
+                        m.start(), m.end(), "day", _absolute(_interval((start, end), "day"))
+                    )
                 continue
 
             def resolve(
                 published: datetime.date,
-                tense: _Tense,
+                tense: Tense,
                 month: int = month,
                 first: int = first,
                 last: int = last,
             ) -> DateInterval:
-                start = _day_in_year(month, first, published, tense)
-                return _days(start, start.replace(day=last))
+                start = day_in_year(month, first, published, tense)
+                return DateInterval(start, start.replace(day=last), "day")
 
             yield _Core(m.start(), m.end(), "day", _relative(resolve))
 
 
 def _month_cores(text: str) -> Iterator[_Core]:
-    for m in _MONTH_YEAR_RE.finditer(text):
+    for m in dp.MONTH_YEAR_RE.finditer(text):
         month = _month_number(m)
         if month is not None:
-            interval = _whole_month(int(m["year"]), month)
+            interval = _interval(whole_month(int(m["year"]), month), "month")
             yield _Core(m.start(), m.end(), "month", _absolute(interval))
-    for m in _RELATIVE_MONTH_RE.finditer(text):
+    for m in dp.RELATIVE_MONTH_RE.finditer(text):
         month = _month_number(m)
         if month is None:
             continue
         relation = {"past": "last", "coming": "next"}.get(m["rel"].lower(), m["rel"].lower())
 
         def resolve_relative(
-            published: datetime.date, tense: _Tense, month: int = month, relation: str = relation
+            published: datetime.date, tense: Tense, month: int = month, relation: str = relation
         ) -> DateInterval:
-            return _whole_month(_month_year(month, published, relation), month)
+            return _interval(whole_month(month_year(month, published, relation), month), "month")
 
         yield _Core(m.start(), m.end(), "month", _relative(resolve_relative))
-    for m in _BARE_MONTH_RE.finditer(text):
+    for m in dp.BARE_MONTH_RE.finditer(text):
         month = _month_number(m)
         if month is None:
             continue
 
         def resolve_bare(
-            published: datetime.date, tense: _Tense, month: int = month
+            published: datetime.date, tense: Tense, month: int = month
         ) -> DateInterval:
             relation = "future" if tense == "future" else "past"
-            return _whole_month(_month_year(month, published, relation), month)
+            return _interval(whole_month(month_year(month, published, relation), month), "month")
 
         yield _Core(m.start(), m.end(), "month", _relative(resolve_bare), needs_anchor=True)
 
@@ -638,50 +394,40 @@ def _month_cores(text: str) -> Iterator[_Core]:
 def _counts_something(text: str, end: int) -> bool:
     """Whether the number ending at `end` is followed by what it counts ("2000 troops")."""
     follower = re.match(r"\s+([a-z]+)\b", text[end : end + 32])
-    return follower is not None and follower.group(1) not in _YEAR_FOLLOWERS
+    return follower is not None and follower.group(1) not in dp.YEAR_FOLLOWERS
 
 
 def _year_cores(text: str) -> Iterator[_Core]:
-    for m in _BARE_YEAR_RE.finditer(text):
+    for m in dp.BARE_YEAR_RE.finditer(text):
         if not _counts_something(text, m.end()):
-            interval = _whole_year(int(m["year"]))
+            interval = _interval(whole_year(int(m["year"])), "year")
             yield _Core(m.start(), m.end(), "year", _absolute(interval), needs_anchor=True)
-    for m in _YEAR_RANGE_RE.finditer(text):
+    for m in dp.YEAR_RANGE_RE.finditer(text):
         first, last = int(m["first"]), int(m["last"])
         joined = m["joint"] is None or m["word"] is not None  # "between 2019 and 2021"
         if first < last and joined and not _counts_something(text, m.end()):
-            yield _Core(m.start(), m.end(), "other", _absolute(_years(first, last)))
-    for m in _DECADE_RE.finditer(text):
+            interval = _interval(years(first, last), "year")
+            yield _Core(m.start(), m.end(), "other", _absolute(interval))
+    for m in dp.DECADE_RE.finditer(text):
         first = int(m["decade"])
-        yield _Core(m.start(), m.end(), "decade", _absolute(_years(first, first + 9)))
+        interval = _interval(years(first, first + 9), "year")
+        yield _Core(m.start(), m.end(), "decade", _absolute(interval))
 
 
 def _weekday_cores(text: str) -> Iterator[_Core]:
-    for m in _WEEKDAY_RE.finditer(text):
-        if m["rel"] is None and _NAMED_DAY_PREFIX.search(text, max(0, m.start() - 16), m.start()):
+    for m in dp.WEEKDAY_RE.finditer(text):
+        if m["rel"] is None and dp.NAMED_DAY_PREFIX.search(text, max(0, m.start() - 16), m.start()):
             continue
-        weekday = _WEEKDAYS.index(m["weekday"].lower())
+        weekday = WEEKDAYS.index(m["weekday"].lower())
         relation = (m["rel"] or "").lower()
 
         def resolve(
             published: datetime.date,
-            tense: _Tense,
+            tense: Tense,
             weekday: int = weekday,
             relation: str = relation,
         ) -> DateInterval:
-            today = published.weekday()
-            if relation in ("last", "this", "next"):
-                week = {"last": -1, "this": 0, "next": 1}[relation]
-                day = _week_start(published) + datetime.timedelta(weeks=week, days=weekday)
-            elif relation == "past":
-                day = published - datetime.timedelta(days=(today - weekday) % 7 or 7)
-            elif relation == "coming":
-                day = published + datetime.timedelta(days=(weekday - today) % 7 or 7)
-            elif tense == "future":
-                day = published + datetime.timedelta(days=(weekday - today) % 7)
-            else:
-                day = published - datetime.timedelta(days=(today - weekday) % 7)
-            return _one_day(day)
+            return _one_day(weekday_near(published, weekday, relation, tense))
 
         yield _Core(m.start(), m.end(), "day", _relative(resolve))
 
@@ -694,68 +440,59 @@ def _deictic(published: datetime.date, word: str) -> DateInterval:
     return _one_day(published)
 
 
-def _calendar_unit(published: datetime.date, unit: str, offset: int) -> DateInterval:
-    """Return the week, weekend, month or year `offset` units from the one holding `published`."""
-    if unit in ("week", "weekend"):
-        monday = _week_start(published) + datetime.timedelta(weeks=offset)
-        first = monday + datetime.timedelta(days=5 if unit == "weekend" else 0)
-        return _days(first, monday + datetime.timedelta(days=6))
-    if unit == "month":
-        then = _shift_months(published.replace(day=1), offset)
-        return _whole_month(then.year, then.month)
-    return _whole_year(published.year + offset)
-
-
-_UNIT_PRECISION: dict[str, Precision] = {"week": "day", "month": "month", "year": "year"}
-
-
-def _relative_cores(text: str) -> Iterator[_Core]:
-    for m in _DEICTIC_RE.finditer(text):
+def _deictic_cores(text: str) -> Iterator[_Core]:
+    """Scan for days named from publication: "today", "yesterday", "last night" and the like."""
+    for m in dp.DEICTIC_RE.finditer(text):
         word = " ".join(m["word"].lower().split())
 
-        def resolve_deictic(
-            published: datetime.date, tense: _Tense, word: str = word
-        ) -> DateInterval:
+        def resolve(published: datetime.date, tense: Tense, word: str = word) -> DateInterval:
             return _deictic(published, word)
 
-        yield _Core(m.start(), m.end(), "day", _relative(resolve_deictic))
-    for m in _RELATIVE_UNIT_RE.finditer(text):
+        yield _Core(m.start(), m.end(), "day", _relative(resolve))
+
+
+def _unit_cores(text: str) -> Iterator[_Core]:
+    """Scan for calendar units around publication: "last week", "earlier this month"."""
+    for m in dp.RELATIVE_UNIT_RE.finditer(text):
         unit = _unit(m)
         offset = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
         kind: _Kind = "month" if unit == "month" else "year" if unit == "year" else "other"
 
         def resolve_unit(
-            published: datetime.date, tense: _Tense, unit: str = unit, offset: int = offset
+            published: datetime.date, tense: Tense, unit: str = unit, offset: int = offset
         ) -> DateInterval:
-            return _calendar_unit(published, unit, offset)
+            return _interval(unit_around(published, unit, offset), _UNIT_PRECISION[unit])
 
         yield _Core(m.start(), m.end(), kind, _relative(resolve_unit))
-    for m in _EARLIER_RE.finditer(text):
+    for m in dp.EARLIER_RE.finditer(text):
         unit, earlier = _unit(m), m["dir"].lower() == "earlier"
 
         def resolve_part(
-            published: datetime.date, tense: _Tense, unit: str = unit, earlier: bool = earlier
+            published: datetime.date, tense: Tense, unit: str = unit, earlier: bool = earlier
         ) -> DateInterval:
-            whole = _calendar_unit(published, unit, 0)
+            first, last = unit_around(published, unit, 0)
             precision = _UNIT_PRECISION[unit]
             if earlier:
-                return DateInterval(whole.start, published, precision)
-            return DateInterval(published, whole.end, precision)
+                return DateInterval(first, published, precision)
+            return DateInterval(published, last, precision)
 
         yield _Core(m.start(), m.end(), "other", _relative(resolve_part))
-    for m in _WEEKEND_RE.finditer(text):
 
-        def resolve_weekend(published: datetime.date, tense: _Tense) -> DateInterval:
-            saturday = _week_start(published) + datetime.timedelta(days=5)
-            if tense == "future" and published > saturday + datetime.timedelta(days=1):
-                saturday += datetime.timedelta(weeks=1)
-            elif tense != "future" and published < saturday:
-                saturday -= datetime.timedelta(weeks=1)
-            return _days(saturday, saturday + datetime.timedelta(days=1))
 
-        yield _Core(m.start(), m.end(), "other", _relative(resolve_weekend))
-    for pattern in (_TRAILING_COUNT_RE, _TRAILING_ONE_RE, _RECENT_RE, _COMING_RE):
-        forward = pattern is _COMING_RE
+def _weekend_cores(text: str) -> Iterator[_Core]:
+    """Scan for the weekend near publication: "over the weekend", "at the weekend"."""
+    for m in dp.WEEKEND_RE.finditer(text):
+
+        def resolve(published: datetime.date, tense: Tense) -> DateInterval:
+            return _interval(weekend_near(published, tense), "day")
+
+        yield _Core(m.start(), m.end(), "other", _relative(resolve))
+
+
+def _span_cores(text: str) -> Iterator[_Core]:
+    """Scan for spans up to or from publication: "the past three weeks", "the coming days"."""
+    for pattern in (dp.TRAILING_COUNT_RE, dp.TRAILING_ONE_RE, dp.RECENT_RE, dp.COMING_RE):
+        forward = pattern is dp.COMING_RE
         for m in pattern.finditer(text):
             groups = m.groupdict()
             count = _count_value(groups.get("count")) if "count" in groups else 1
@@ -763,41 +500,39 @@ def _relative_cores(text: str) -> Iterator[_Core]:
                 continue
             span, unit = _VAGUE_SPAN if count is None else count, _unit(m)
 
-            def resolve_span(
+            def resolve(
                 published: datetime.date,
-                tense: _Tense,
+                tense: Tense,
                 span: int = span,
                 unit: str = unit,
                 forward: bool = forward,
             ) -> DateInterval:
-                return _span(published, span, unit, forward=forward)
+                counted = counted_span(published, span, unit, forward=forward)
+                return _interval(counted, _UNIT_PRECISION[unit])
 
-            yield _Core(m.start(), m.end(), "other", _relative(resolve_span))
-    for m in _AGO_RE.finditer(text):
+            yield _Core(m.start(), m.end(), "other", _relative(resolve))
+
+
+def _ago_cores(text: str) -> Iterator[_Core]:
+    """Scan for times before publication: "two days ago", "a few weeks ago", "recently"."""
+    for m in dp.AGO_RE.finditer(text):
         count = _count_value(m["count"])
         if count == 0:
             continue
         unit = _unit(m)
 
         def resolve_ago(
-            published: datetime.date, tense: _Tense, count: int | None = count, unit: str = unit
+            published: datetime.date, tense: Tense, count: int | None = count, unit: str = unit
         ) -> DateInterval:
-            return _ago(published, count, unit)
+            return _interval(span_ago(published, count, unit), _UNIT_PRECISION[unit])
 
         yield _Core(m.start(), m.end(), "other", _relative(resolve_ago))
-    for m in _RECENTLY_RE.finditer(text):
+    for m in dp.RECENTLY_RE.finditer(text):
 
-        def resolve_recently(published: datetime.date, tense: _Tense) -> DateInterval:
-            return DateInterval(_shift_months(published, -_RECENTLY_MONTHS), published, "unknown")
+        def resolve_recently(published: datetime.date, tense: Tense) -> DateInterval:
+            return DateInterval(shift_months(published, -_RECENTLY_MONTHS), published, "unknown")
 
         yield _Core(m.start(), m.end(), "other", _relative(resolve_recently))
-
-
-_NUMERIC_DAY_RE = re.compile(
-    r"(?<![\w./:,-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)(?:/(?P<year>(?:19|20)\d\d|\d\d))?"
-    r"(?![\w/:%-]|[.,]\d)"
-)
-_NUMERIC_CUE_RE = re.compile(r"(?:\b(?:on|since|from|until|till|by|dated)\s+|\()\Z", _I)
 
 
 def _numeric_cores(text: str) -> Iterator[_Core]:
@@ -807,26 +542,26 @@ def _numeric_cores(text: str) -> Iterator[_Core]:
     the reading nearer the publication date wins; a bare pair needs a cue ("on 4/9",
     "(18/06)") unless its first number can only be a day ("18/06").
     """
-    for m in _NUMERIC_DAY_RE.finditer(text):
+    for m in dp.NUMERIC_DAY_RE.finditer(text):
         a, b = int(m["a"]), int(m["b"])
         readings = [(day, month) for day, month in ((a, b), (b, a)) if 1 <= month <= 12]
-        readings = [(d, mo) for d, mo in readings if 1 <= d <= _last_day(2024, mo)]
+        readings = [(d, mo) for d, mo in readings if 1 <= d <= last_day(2024, mo)]
         if not readings:
             continue
         if m["year"] is not None:
             year = int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
-            day = _valid_date(year, readings[0][1], readings[0][0])
+            day = valid_date(year, readings[0][1], readings[0][0])
             if day is not None:
                 yield _Core(m.start(), m.end(), "day", _absolute(_one_day(day)))
             continue
-        cued = _NUMERIC_CUE_RE.search(text[max(0, m.start() - 8) : m.start()]) is not None
+        cued = dp.NUMERIC_CUE_RE.search(text[max(0, m.start() - 8) : m.start()]) is not None
         if not cued and a <= 12:
             continue
 
         def resolve(
-            published: datetime.date, tense: _Tense, readings: list[tuple[int, int]] = readings
+            published: datetime.date, tense: Tense, readings: list[tuple[int, int]] = readings
         ) -> DateInterval:
-            days = [_day_in_year(month, day, published, tense) for day, month in readings]
+            days = [day_in_year(month, day, published, tense) for day, month in readings]
             return _one_day(min(days, key=lambda at: (abs((at - published).days), at > published)))
 
         yield _Core(m.start(), m.end(), "day", _relative(resolve))
@@ -839,46 +574,68 @@ _SCANNERS: tuple[Callable[[str], Iterator[_Core]], ...] = (
     _month_cores,
     _year_cores,
     _weekday_cores,
-    _relative_cores,
+    _deictic_cores,
+    _unit_cores,
+    _weekend_cores,
+    _span_cores,
+    _ago_cores,
 )
 
 
 # --- from cores to mentions ---------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """How far an expression reaches before its core, and what those words do to it."""
+
+    start: int
+    since: bool = False
+    part: str | None = None
+
+
+def _reach(text: str, core: _Core) -> _Reach | None:
+    """Return where the whole expression starts and its modifiers, or ``None`` to drop it.
+
+    A core that needs an anchor (a bare month or year) is kept only after "since", a
+    preposition or a part ("early 2021").
+    """
+    m = dp.PREFIX_RE.search(text, max(0, core.start - _PREFIX_WINDOW), core.start)
+    if m is None or not (m["part"] is None or core.kind in ("month", "year", "decade")):
+        return None if core.needs_anchor else _Reach(core.start)
+    if core.needs_anchor and not (m["since"] or m["prep"] or m["part"]):
+        return None
+    start, since, part = core.start, False, m["part"]
+    if part is not None:
+        start = m.start("part")
+    # "the" belongs to "the end of 2019" and "the 1990s", not to "the March elections"
+    if m["the"] is not None and (part is not None or core.kind == "decade"):
+        start = m.start("the")
+    contiguous = m["the"] is None or start == m.start("the")
+    prep = m["prep"]
+    if contiguous and prep is not None:
+        if " ".join(prep.lower().split()) in dp.SPAN_PREPOSITIONS:
+            start = m.start("prep")
+        else:
+            contiguous = False
+    if contiguous and m["since"] is not None:
+        start, since = m.start("since"), True
+    return _Reach(start, since, part)
+
+
 def _complete(
-    text: str, core: _Core, published: datetime.date | None, tense: _Tense
+    text: str, core: _Core, published: datetime.date | None, tense: Tense
 ) -> tuple[int, DateInterval] | None:
     """Return the start of the whole expression and its interval, or ``None`` to drop it."""
-    start, since, part = core.start, False, None
-    m = _PREFIX_RE.search(text, max(0, core.start - _PREFIX_WINDOW), core.start)
-    if m is not None and (m["part"] is None or core.kind in ("month", "year", "decade")):
-        if core.needs_anchor and not (m["since"] or m["prep"] or m["part"]):
-            return None
-        part = m["part"]
-        if part is not None:
-            start = m.start("part")
-        # "the" belongs to "the end of 2019" and "the 1990s", not to "the March elections"
-        if m["the"] is not None and (part is not None or core.kind == "decade"):
-            start = m.start("the")
-        contiguous = m["the"] is None or start == m.start("the")
-        prep = m["prep"]
-        if contiguous and prep is not None:
-            if " ".join(prep.lower().split()) in _SPAN_PREPOSITIONS:
-                start = m.start("prep")
-            else:
-                contiguous = False
-        if contiguous and m["since"] is not None:
-            start, since = m.start("since"), True
-    elif core.needs_anchor:
+    reach = _reach(text, core)
+    if reach is None:
         return None
-
     try:
-        interval = core.resolve(published, "past" if since else tense)
-        if part is not None:
-            key = " ".join(part.lower().split()).removesuffix(" the")
-            interval = _narrow(interval, _PARTS[key], core.kind)
-        if since:
+        interval = core.resolve(published, "past" if reach.since else tense)
+        if reach.part is not None:
+            key = " ".join(reach.part.lower().split()).removesuffix(" the")
+            interval = _narrow(interval, dp.PARTS[key], core.kind)
+        if reach.since:
             if published is None or interval.start is None or interval.start > published:
                 interval = DateInterval.UNKNOWN
             else:
@@ -887,7 +644,7 @@ def _complete(
         raise
     except (OverflowError, ValueError):  # beyond the range of datetime.date
         interval = DateInterval.UNKNOWN
-    return start, interval
+    return reach.start, interval
 
 
 class _FutureReading:
@@ -903,7 +660,7 @@ class _FutureReading:
         if index not in self._cache:
             start = self._starts[index]
             end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._text)
-            self._cache[index] = _FUTURE_RE.search(self._text, start, end) is not None
+            self._cache[index] = dp.FUTURE_RE.search(self._text, start, end) is not None
         return self._cache[index]
 
 
@@ -937,7 +694,7 @@ def find_dates(
     for scan in _SCANNERS:
         for core in scan(text):
             if future is None:
-                tense: _Tense = "future" if reading(core.start) else "unmarked"
+                tense: Tense = "future" if reading(core.start) else "unmarked"
             else:
                 tense = "future" if future else "past"
             completed = _complete(text, core, published, tense)
@@ -990,133 +747,3 @@ def date_of_sentence(
     if published is None:
         return DateInterval.UNKNOWN
     return DateInterval(published, published, "unknown")
-
-
-# --- publication dates --------------------------------------------------------------------
-
-_PUBLISHED_RE = re.compile(
-    rf"\s*(?:(?:{'|'.join(_WEEKDAYS)}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
-    rf"(?:{_DAY_MONTH_RE.pattern}|{_MONTH_DAY_RE.pattern.replace('(?P<', '(?P<us_')})"
-    r"(?:[\s,T]+\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5}|[+-]\d\d:?\d\d|Z)?)?"
-    r"\s*",
-    _I,
-)
-
-
-def _published_from_words(value: str) -> datetime.date | None:
-    m = _PUBLISHED_RE.fullmatch(value)
-    if m is None:
-        return None
-    prefix = "" if m["year"] is not None else "us_"
-    token, day, year = m[prefix + "mon"], m[prefix + "day"], m[prefix + "year"]
-    if year is None or m[prefix + "last"] is not None:  # no year, or a range of days
-        return None
-    month = _MONTH_NUMBERS[token.rstrip(".").lower()]
-    return _valid_date(int(year), month, int(day))
-
-
-EVENT_YEARS_BEFORE_PUBLICATION = 50
-"""How far before its article's publication date an event may be dated: older dates are
-history told as background, not news for the map (the event keeps no date)."""
-
-PUBLISHED_YEARS: tuple[int, int] = (1900, 2100)
-"""The years a publication date may fall in; a date outside them is ignored with a warning."""
-
-_PUBLISHED_FORMS = (
-    "2023-05-10, 2023/05/10, 10 May 2023, May 10, 2023 or Wed, 10 May 2023 08:30 +0000"
-)
-_NUMERIC_PUBLISHED_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[Tt ]\S.*)?")
-_PUBLISHED_CHARS = 100  # longer strings are not dates (and are not scanned)
-_SHOWN_CHARS = 60  # how much of a bad value a warning quotes
-_PUBLISHED_GRACE = datetime.timedelta(days=1)  # it is already tomorrow somewhere
-
-
-def parse_published(value: object, warnings: list[str] | None = None) -> datetime.date | None:
-    """Return the publication date held by a front-matter or metadata value, or ``None``.
-
-    This is the one reader of publication dates (front matter, HTML metadata, uploads, feeds).
-    It accepts dates, datetimes and strings such as ``"2023-05-10"``, ``"2023/05/10"``,
-    ``"2023-05-10T08:30:00Z"``, ``"10 May 2023"``, ``"May 10, 2023"``,
-    ``"Wednesday, May 10, 2023 8:30 AM EDT"`` and ``"Wed, 10 May 2023 08:30:00 +0000"``, in the
-    years :data:`PUBLISHED_YEARS` and not after tomorrow. Anything else (numbers, invalid dates
-    such as ``"2023-13-45"``, partial dates such as ``"May 2023"``) gives ``None`` and, when a value
-    was given, one short warning saying why; this function never raises.
-
-    Parameters
-    ----------
-    value
-        The raw value.
-    warnings : list of str, optional
-        Where to append the warning for a value that is not a usable date.
-
-    Returns
-    -------
-    datetime.date or None
-    """
-    notes: list[str] = [] if warnings is None else warnings
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    found: datetime.date | None
-    if isinstance(value, datetime.datetime):
-        found = value.date()
-    elif isinstance(value, datetime.date):
-        found = value
-    elif isinstance(value, str):
-        found = _published_from_text(value, notes)
-    else:
-        notes.append(f"published {_shown_value(value)}, not a date; ignored")
-        return None
-    low, high = PUBLISHED_YEARS
-    if found is not None and not low <= found.year <= high:
-        notes.append(f"published {found.isoformat()!r} is outside the years {low}–{high}; ignored")
-        return None
-    today = datetime.date.today()
-    if found is not None and found > today + _PUBLISHED_GRACE:
-        # an article cannot appear after today: a date that does would age every other event
-        shown, now = found.isoformat(), today.isoformat()
-        notes.append(f"published {shown!r} is after today ({now}); ignored")
-        return None
-    return found
-
-
-def _published_from_text(value: str, notes: list[str]) -> datetime.date | None:
-    text = value.strip()
-    shown = repr(text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…")
-    if len(text) > _PUBLISHED_CHARS:
-        notes.append(f"published {shown} is not a date like {_PUBLISHED_FORMS}; ignored")
-        return None
-    for parse in (datetime.date.fromisoformat, datetime.datetime.fromisoformat):
-        try:
-            parsed = parse(text)
-        except ValueError:
-            continue
-        return parsed.date() if isinstance(parsed, datetime.datetime) else parsed
-    if numeric := _NUMERIC_PUBLISHED_RE.fullmatch(text):
-        found = _valid_date(int(numeric[1]), int(numeric[2]), int(numeric[3]))
-    else:
-        found = _published_from_words(text) or _published_from_rfc2822(text)
-    if found is None:
-        shaped = numeric is not None or _PUBLISHED_RE.fullmatch(text) is not None
-        why = "is not a valid date" if shaped else f"is not a date like {_PUBLISHED_FORMS}"
-        notes.append(f"published {shown} {why}; ignored")
-    return found
-
-
-def _published_from_rfc2822(text: str) -> datetime.date | None:
-    try:
-        return email.utils.parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-def _shown_value(value: object) -> str:
-    """Name a non-text value for a warning without formatting a large one whole."""
-    if isinstance(value, bool):
-        return f"{value!r} is a boolean"
-    if isinstance(value, int | float):
-        return f"{value!r} is a number"
-    if isinstance(value, dict):
-        return "is a mapping"
-    if isinstance(value, list):
-        return "is a list"
-    return f"is a {type(value).__name__}"

@@ -1,16 +1,19 @@
 """Read an article's metadata safely: YAML front matter, text fields, links, languages, dates.
 
-Front matter is YAML read with a safe loader that leaves dates as strings and refuses values
-whose aliases expand past `MAX_EXPANDED_VALUES` (a "billion laughs" bomb) before any of them
-is built. Each cleaner returns a plain value or None and appends a one-line warning, showing at
-most 60 characters of what it dropped (`shown_value`). Publication dates are read by the one
-parser, :func:`geo.text.dates.parse_published`.
+Front matter opens a text or Markdown file: YAML fenced with ``---`` lines at the very top
+(keys ``title``, ``outlet``, ``published`` or ``date``, ``url``, ``language``, ``author``; any
+other key is kept as an extra, as a string). It is read with a safe loader that leaves dates as
+strings and refuses values whose aliases expand past `MAX_EXPANDED_VALUES` (a "billion laughs"
+bomb) before any of them is built. Each cleaner returns a plain value or None and appends a
+one-line warning, showing at most 60 characters of what it dropped (`shown_value`). Publication
+dates are read by the one parser, :func:`geo.text.published.parse_published`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -18,16 +21,20 @@ from urllib.parse import urlsplit
 import yaml
 
 from geo.errors import FaultlinesError
+from geo.text.decoding import ArticleError
+from geo.text.published import parse_published
 
 __all__ = [
     "MAX_EXPANDED_VALUES",
     "MAX_FRONT_MATTER_CHARS",
+    "ArticleMetadata",
     "clean_author",
     "clean_language",
     "clean_text",
     "clean_url",
     "extra_value",
     "load_front_matter",
+    "read_front_matter",
     "shown_value",
     "type_name",
 ]
@@ -41,6 +48,27 @@ _SHOWN_CHARS: Final = 60
 _LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _TIMESTAMP_TAG: Final = "tag:yaml.org,2002:timestamp"
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")
+_FRONT_MATTER: Final = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_OPENING_FENCE: Final = re.compile(r"---[ \t]*\n")
+_KNOWN_KEYS: Final = frozenset({"title", "outlet", "author", "published", "url", "language"})
+
+
+@dataclass(slots=True)
+class ArticleMetadata:
+    """Metadata gathered while an article is read, before it is frozen into an `Article`.
+
+    The fields are those of :class:`geo.text.articles.Article`; `warnings` collects what the
+    cleaners dropped and why.
+    """
+
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    url: str | None = None
+    language: str = "en"
+    author: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 class _Loader(yaml.SafeLoader):
@@ -244,3 +272,80 @@ def clean_language(value: object, warnings: list[str]) -> str:
         )
         return "en"
     return tag
+
+
+def read_front_matter(text: str, metadata: ArticleMetadata, *, source: str) -> int:
+    """Read the front matter that opens `text` into `metadata`; return where the body starts.
+
+    Text without front matter gives 0. Text that opens with a ``---`` line no other line
+    closes is read whole as the body, with a warning.
+
+    Parameters
+    ----------
+    text
+        The decoded file.
+    metadata
+        Filled with the cleaned values, the extra keys and the warnings.
+    source
+        Named in errors.
+
+    Returns
+    -------
+    int
+        The offset of the body in `text`.
+
+    Raises
+    ------
+    ArticleError
+        If the front matter is not YAML, or not a mapping of keys to values.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        if _OPENING_FENCE.match(text):
+            metadata.warnings.append(
+                "text opens with '---' but no closing '---' line ends the front matter; "
+                "read it all as text"
+            )
+        return 0
+    _read_front_matter_block(match.group(1) or "", metadata, source=source)
+    return match.end()
+
+
+def _read_front_matter_block(block: str, meta: ArticleMetadata, *, source: str) -> None:
+    """Parse a front matter block into ``meta``; raise `ArticleError` if it is not YAML."""
+    try:
+        data = load_front_matter(block, meta.warnings)
+    except yaml.MarkedYAMLError as err:
+        problem = err.problem or err.context or "syntax error"
+        where = f"line {err.problem_mark.line + 2}: " if err.problem_mark is not None else ""
+        reason = f"front matter is not valid YAML ({where}{' '.join(problem.split())})"
+        raise ArticleError(source, reason) from err
+    except RecursionError as err:  # its message depends on where the stack ran out
+        raise ArticleError(source, "front matter is not valid YAML (nested too deeply)") from err
+    except (yaml.YAMLError, ValueError, TypeError) as err:
+        reason = f"front matter is not valid YAML ({' '.join(str(err).split())})"
+        raise ArticleError(source, reason) from err
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        reason = f"front matter is a {type_name(data)}, not a mapping of keys to values"
+        raise ArticleError(source, reason)
+    fields = {str(key).strip().lower(): value for key, value in data.items()}
+    meta.title = clean_text("title", fields.get("title"), meta.warnings)
+    meta.outlet = clean_text("outlet", fields.get("outlet"), meta.warnings)
+    meta.author = clean_author(fields.get("author"), meta.warnings)
+    published = fields.get("published", fields.get("date"))
+    meta.published = parse_published(published, meta.warnings)
+    meta.url = clean_url(fields.get("url"), meta.warnings)
+    if "language" in fields:
+        meta.language = clean_language(fields["language"], meta.warnings)
+    known = _KNOWN_KEYS if "published" in fields else _KNOWN_KEYS | {"date"}
+    for key, value in data.items():
+        name = str(key)
+        if name.strip().lower() in known:
+            continue
+        text = extra_value(value)
+        if text is None:
+            meta.warnings.append(f"front matter {shown_value(name)} is too large to keep; ignored")
+        else:
+            meta.extra[name] = text

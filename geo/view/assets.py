@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -32,6 +32,9 @@ from shapely.geometry import mapping
 from geo.errors import FaultlinesError
 from geo.places.gazetteer import Gazetteer, Place
 from geo.view.styles import ASSETS_DIR, ICONS_DIR
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 __all__ = [
     "BASEMAP_MIN_AREA",
@@ -262,7 +265,7 @@ def inline_script(code: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
 
-def basemap_geojson(basemap_frame: Any) -> str:
+def basemap_geojson(basemap_frame: GeoDataFrame) -> str:
     """Return land polygons as compact GeoJSON for a world basemap (about 1 km detail).
 
     Simplified to :data:`BASEMAP_TOLERANCE` degrees, coordinates to two decimals, islets
@@ -285,7 +288,7 @@ def basemap_geojson(basemap_frame: Any) -> str:
     return json.dumps(collection, separators=(",", ":"))
 
 
-def write_basemap(static_dir: Path, basemap_frame: Any, *, name: str | None = None) -> str:
+def write_basemap(static_dir: Path, basemap_frame: GeoDataFrame, *, name: str | None = None) -> str:
     """Write the basemap GeoJSON into `static_dir` (once per name) and return its name.
 
     The name carries a hash of the content unless given, so a browser may cache it for good.

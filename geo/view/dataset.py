@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
@@ -101,8 +102,8 @@ def _read_for_view(store: Store, version: str | None) -> Layers:
     return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
 
 
-def _codes(cell: Any) -> list[str]:
-    if cell is None or isinstance(cell, str | float):
+def _codes(cell: object) -> list[str]:
+    if cell is None or isinstance(cell, str | float) or not isinstance(cell, Iterable):
         return []
     return [str(code) for code in cell]
 
@@ -176,9 +177,11 @@ def load_dataset(
     notice = None
     stored = None
     store_version = None
-    if store_dir is not None and (store_dir / "CURRENT").exists():
+    # a link made before anything was stored names the seeds' version: it shows them alone
+    bundled_only = version is not None and version == seeds_version
+    if store_dir is not None and (store_dir / "CURRENT").exists() and not bundled_only:
         store = Store(store_dir)
-        wanted = version if version and version != seeds_version else None
+        wanted = version or None
         try:
             stored = _read_for_view(store, wanted)
         except VersionNotFoundError:
@@ -236,6 +239,18 @@ def load_dataset_for_view(
             f"store repair{where}."
         )
         return replace(dataset, notice=notice)
+
+
+def current_version(store_dir: Path, seeds_dir: Path = SEEDS_DIR) -> str | None:
+    """Return the version a page opened now shows: the store's, or the seeds' when it has none.
+
+    A page keeps that version (its link names it) while the store moves on, so a link made
+    before anything was stored keeps showing the bundled data alone. None when the store
+    cannot be read (the page then says why).
+    """
+    if not (store_dir / "CURRENT").exists():
+        return _seeds_hash(seeds_dir)
+    return store_version(store_dir)
 
 
 def store_version(store_dir: Path) -> str | None:

@@ -179,9 +179,13 @@ def to_query(state: ViewState, *, event_types: Collection[str] = EVENT_TYPE_KEYS
     {}
     """
     state = normalise(state, event_types=event_types)
-    default = DEFAULT_VIEW
+    return _filter_params(state) | _map_params(state)
+
+
+def _filter_params(state: ViewState) -> dict[str, str]:
+    """Return the parameters of what the view shows: layers, types, actors, countries, dates."""
     query: dict[str, str] = {}
-    if state.layers != default.layers:
+    if state.layers != DEFAULT_VIEW.layers:
         query["layers"] = ",".join(sorted(state.layers))
     if state.types is not None:
         query["types"] = ",".join(sorted(state.types))
@@ -195,6 +199,13 @@ def to_query(state: ViewState, *, event_types: Collection[str] = EVENT_TYPE_KEYS
         query["to"] = state.date_to.isoformat()
     if state.undated:
         query["undated"] = "1"
+    return query
+
+
+def _map_params(state: ViewState) -> dict[str, str]:
+    """Return the parameters of the map: position, selection, search, basemap, data version."""
+    default = DEFAULT_VIEW
+    query: dict[str, str] = {}
     if state.lat != default.lat:
         query["lat"] = _format_coord(state.lat)
     if state.lon != default.lon:

@@ -20,32 +20,33 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 ``fl-office fl-status-<status>``), polygons as ``feature.properties.id`` with the path classes
 ``fl-zone``, ``fl-place`` and ``fl-id-<id>`` (characters other than letters, digits, ``_``
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
-open; a searched place is outlined with the class ``fl-highlight``.
+open; a searched place is outlined with the class ``fl-highlight``; an event new since the
+reader's last visit gets the class ``fl-new``.
 
 For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
-the changing layers (``feature_group_to_add``); :func:`build_map` puts both together.
+the changing layers (``feature_group_to_add``); :func:`build_map` puts both together. The
+Leaflet scripts that draw the markers and shapes chosen here are :mod:`geo.view.scripts`'s.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import folium
 import numpy as np
 import shapely
-from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.records import Layer
 from geo.view.assets import TILE_PROVIDERS, VECTOR_ATTRIBUTION, asset_links, offline_head
 from geo.view.popups import (
+    Row,
     event_popup,
     event_tooltip,
     office_popup,
@@ -56,6 +57,14 @@ from geo.view.popups import (
     read_text,
     zone_popup,
     zone_tooltip,
+)
+from geo.view.scripts import (
+    Feature,
+    MarkerItem,
+    land_script,
+    marker_batch,
+    setup_script,
+    shape_batch,
 )
 from geo.view.selection import (
     MAX_SHAPES,
@@ -69,8 +78,6 @@ from geo.view.selection import (
 )
 from geo.view.state import MAX_ZOOM, ViewState
 from geo.view.styles import (
-    EVENT_STYLES,
-    FALLBACK_EVENT_STYLE,
     PLACE_STYLE,
     ZoneStyle,
     event_style,
@@ -91,13 +98,24 @@ __all__ = [
 ]
 
 
-_LAND_STYLE: Mapping[str, Any] = {
+class _PathStyle(TypedDict, total=False):
+    """Leaflet path options, as folium's keyword arguments name them."""
+
+    color: str
+    weight: float
+    fill_color: str
+    fill_opacity: float
+    dash_array: str
+    fill: bool
+
+
+_LAND_STYLE: _PathStyle = {
     "color": "#b9b2a3",
     "weight": 0.6,
     "fill_color": "#f4f1ea",
     "fill_opacity": 1.0,
 }
-_HIGHLIGHT_STYLE: Mapping[str, Any] = {
+_HIGHLIGHT_STYLE: _PathStyle = {
     "color": "#111111",
     "weight": 3,
     "dash_array": "6 4",
@@ -106,9 +124,6 @@ _HIGHLIGHT_STYLE: Mapping[str, Any] = {
 _SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, "")
 _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
-_POPUP_MAX_WIDTH = 340
-#: Markers closer than this on screen are drawn as one MarkerCluster disc.
-MARKER_CLUSTER_PIXELS = 40
 _SHAPE_DECIMALS = 4
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -129,6 +144,9 @@ class MapLayers:
         Places mentioned, with their real shapes.
     basemap
         Land polygons for the offline vector basemap.
+    fresh
+        Ids of events new since the reader's last visit (:mod:`geo.view.fresh`): their
+        markers get the class ``fl-new``, a green ring.
     """
 
     events: GeoDataFrame | None = None
@@ -136,6 +154,7 @@ class MapLayers:
     zones: GeoDataFrame | None = None
     places: GeoDataFrame | None = None
     basemap: GeoDataFrame | None = None
+    fresh: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +174,7 @@ def _tolerance(zoom: int) -> float:
     return 360.0 / (256.0 * 2.0**zoom)
 
 
-def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
+def _display_shape(geometry: object, tolerance: float) -> dict[str, object] | None:
     """Return `geometry` simplified by `tolerance` and rounded, as a GeoJSON mapping."""
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
@@ -169,7 +188,7 @@ def _display_shape(geometry: object, tolerance: float) -> dict[str, Any] | None:
     return dict(mapping(rounded))
 
 
-def _area(record: Mapping[str, Any]) -> float:
+def _area(record: Row) -> float:
     geometry = record.get("geometry")
     return float(geometry.area) if isinstance(geometry, BaseGeometry) else 0.0
 
@@ -177,137 +196,9 @@ def _area(record: Mapping[str, Any]) -> float:
 # ---------------------------------------------------------------------------------------------
 # folium elements
 
-_MacroElement: Any = folium.MacroElement
-
-_SETUP_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-    {%- if this.image_path %}
-        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-    {%- endif %}
-        {{ this._parent.get_name() }}.getContainer().classList.add(
-            {{ this.container_class|tojson }});
-    {% endmacro %}
-    """
-)
-
-
-_BASEMAP_FETCH_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        fetch({{ this.url|tojson }})
-            .then(function (response) { return response.json(); })
-            .then(function (land) {
-                L.geoJSON(land, {
-                    interactive: false,
-                    className: "fl-land",
-                    attribution: {{ this.attribution|tojson }},
-                    style: {{ this.style|tojson }}
-                }).addTo({{ this._parent.get_name() }}).bringToBack();
-            });
-    {%- if this.labels %}
-        flLabels({{ this._parent.get_name() }}, {{ this.labels|tojson }});
-    {%- endif %}
-    {% endmacro %}
-    """
-)
-
-
-_MARKERS_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        (function (group) {
-        {%- if this.cluster %}
-            flQuietClusters();
-            var clusters = L.markerClusterGroup({
-                maxClusterRadius: {{ this.cluster_pixels }},
-                showCoverageOnHover: false,
-                iconCreateFunction: flClusterIcon({{ this.styles|tojson }})
-            }).addTo(group);
-        {%- endif %}
-            {{ this.items }}.forEach(function (item) {
-                var half = item.size / 2;
-                var marker = L.marker([item.lat, item.lon], {
-                    icon: L.divIcon({
-                        html: item.icon,
-                        className: "fl-icon",
-                        iconSize: [item.size, item.size],
-                        iconAnchor: [half, half],
-                        popupAnchor: [0, -half]
-                    }),
-                    flId: item.id,
-                    flType: item.type,
-                    zIndexOffset: item.selected ? 1000 : 0
-                });
-            {%- if this.cluster %}
-                marker.addTo(item.selected || item.cell ? group : clusters);
-            {%- else %}
-                marker.addTo(group);
-            {%- endif %}
-                if (item.cell) {  // a cell of many events: a click zooms in on it
-                    var zoomIn = function () {
-                        var map = marker._map;
-                        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 18));
-                    };
-                    zoomIn.flOwn = true;
-                    marker.on = flQuietOn;
-                    marker.on("click", zoomIn);
-                    marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
-                    return;
-                }
-                marker.bindPopup(item.popup, {
-                    maxWidth: {{ this.max_width }},
-                    className: "fl-popup-frame",
-                    autoPan: !item.selected
-                });
-                marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
-            {%- if this.has_selected %}
-                if (item.selected) {
-                    var open = function () { marker.openPopup(); };
-                    if (marker._map) { open(); } else { marker.once("add", open); }
-                }
-            {%- endif %}
-            });
-        })({{ this._parent.get_name() }});
-    {% endmacro %}
-    """
-)
-
-
-_SHAPES_TEMPLATE = Template(
-    """
-    {% macro script(this, kwargs) %}
-        (function (group) {
-            L.geoJSON({{ this.collection }}, {
-                style: function (feature) { return feature.properties.style; },
-                pointToLayer: function (feature, latlng) {
-                    return L.circleMarker(latlng, Object.assign({radius: 7},
-                        feature.properties.style));
-                },
-                onEachFeature: function (feature, layer) {
-                    var p = feature.properties;
-                    layer.bindPopup(p.popup, {
-                        maxWidth: {{ this.max_width }},
-                        className: "fl-popup-frame",
-                        autoPan: !p.selected
-                    });
-                    layer.bindTooltip(p.tooltip, {sticky: true, className: "fl-tooltip-frame"});
-                {%- if this.has_selected %}
-                    if (p.selected) {
-                        var open = function () { layer.openPopup(); };
-                        if (layer._map) { open(); } else { layer.once("add", open); }
-                    }
-                {%- endif %}
-                }
-            }).addTo(group);
-        })({{ this._parent.get_name() }});
-    {% endmacro %}
-    """
-)
-
 
 def _shape_feature(
-    record: Mapping[str, Any],
+    record: Row,
     classes: str,
     style: ZoneStyle,
     tolerance: float,
@@ -315,13 +206,13 @@ def _shape_feature(
     popup: str,
     tooltip: str,
     selected: bool,
-) -> dict[str, Any] | None:
+) -> Feature | None:
     """Return one zone or place as a GeoJSON feature carrying its style and popup."""
     feature_id = read_text(record.get("id"))
     shape = _display_shape(record.get("geometry"), tolerance)
     if shape is None:
         return None
-    options: dict[str, Any] = {
+    options: dict[str, object] = {
         "className": f"{classes} {_id_class(feature_id)}",
         "color": style.color,
         "weight": style.weight,
@@ -345,63 +236,6 @@ def _shape_feature(
     }
 
 
-def _shape_batch(features: list[dict[str, Any]]) -> Any:
-    """Return one element that draws many zones or places as a single GeoJSON layer."""
-    return _script_element(
-        "Shapes",
-        _SHAPES_TEMPLATE,
-        collection=_js_string_of({"type": "FeatureCollection", "features": features}),
-        has_selected=any(f["properties"]["selected"] for f in features),
-        max_width=_POPUP_MAX_WIDTH,
-    )
-
-
-def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
-    """Return one element that draws many markers with a single loop in the browser.
-
-    Each item holds ``id``, ``type``, ``lat``, ``lon``, ``size``, ``icon`` (our markup,
-    escaped), ``popup``, ``tooltip`` (escaped HTML) and ``selected``; a grid cell of many events
-    (:func:`cluster_events`) has ``cell`` set and zooms in when clicked. One template for all
-    of them keeps building and sending the map fast with hundreds of markers. With `cluster`,
-    markers close together on screen (within :data:`CLUSTER_PIXELS`) are drawn as one
-    MarkerCluster disc, coloured by the share of each event type and counting them; a click
-    on it zooms to its events. The selected marker is never clustered.
-    """
-    styles = {key: (style.label, style.colour) for key, style in EVENT_STYLES.items()}
-    styles[""] = (FALLBACK_EVENT_STYLE.label, FALLBACK_EVENT_STYLE.colour)
-    return _script_element(
-        "Markers",
-        _MARKERS_TEMPLATE,
-        items=_js_string_of(items),
-        has_selected=any(item["selected"] for item in items),
-        max_width=_POPUP_MAX_WIDTH,
-        cluster=cluster,
-        cluster_pixels=MARKER_CLUSTER_PIXELS,
-        styles=styles,
-    )
-
-
-def _script_element(name: str, template: Template, **values: Any) -> Any:
-    """Return a folium element rendering `template` with `values` as its attributes."""
-    element = _MacroElement()
-    element._name = name
-    element._template = template
-    for key, value in values.items():
-        setattr(element, key, value)
-    return element
-
-
-def _js_string_of(value: Any) -> str:
-    """Return `value` as a JavaScript literal (JSON) that cannot end its ``<script>``."""
-    literal = json.dumps(value, ensure_ascii=False)
-    return literal.replace("</", "<\\/").replace("<!--", "<\\!--")
-
-
-def _js_string(markup: str) -> str:
-    """Return `markup` as a JavaScript string literal that cannot end its ``<script>``."""
-    return _js_string_of(markup)
-
-
 def _esc(value: str) -> str:
     return html.escape(value, quote=True)
 
@@ -410,7 +244,7 @@ def _id_class(feature_id: str) -> str:
     return "fl-id-" + _CLASS_UNSAFE.sub("-", feature_id)
 
 
-def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
+def _feature(feature_id: str, shape: dict[str, object]) -> dict[str, object]:
     return {
         "type": "Feature",
         "id": feature_id,
@@ -419,20 +253,20 @@ def _feature(feature_id: str, shape: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _is_selected(record: Mapping[str, Any], view: ViewState) -> bool:
+def _is_selected(record: Row, view: ViewState) -> bool:
     return view.selected is not None and read_text(record.get("id")) == view.selected
 
 
 def _marker_item(
-    record: Mapping[str, Any],
+    record: Row,
     classes: str,
     label: str,
     size: int,
     view: ViewState,
     positions: Mapping[str, tuple[float, float]] | None = None,
-) -> dict[str, Any] | None:
-    """Return one marker for :func:`_marker_batch`: a ``<span>`` with our classes and id."""
-    location: Any = location_of(record.get("geometry"))
+) -> MarkerItem | None:
+    """Return a record's marker for :func:`~geo.view.scripts.marker_batch`: our ``<span>``."""
+    location = location_of(record.get("geometry"))
     if location is None:
         return None
     if positions is not None:
@@ -453,9 +287,10 @@ def _marker_item(
     }
 
 
-def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a grid cell of many events as an item for :func:`_marker_batch`."""
-    count = int(record["count"])
+def _cluster_item(record: Row) -> MarkerItem:
+    """Return a grid cell of many events as an item for :func:`~geo.view.scripts.marker_batch`."""
+    count = int(read_number(record.get("count")) or 0)
+    types = _esc(read_text(record.get("types")))
     size = int(min(46, 20 + 12 * math.log10(count + 1)))
     style = event_style(read_text(record.get("type")))
     location = location_of(record.get("geometry")) or [0.0, 0.0]
@@ -469,8 +304,8 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
             f'border-color:{_esc(style.colour)}" role="img" '
             f'aria-label="{count} events">{count}</span>'
         ),
-        "popup": f"<b>{count} events</b><br>{_esc(record['types'])}<br><i>Zoom in to see them.</i>",
-        "tooltip": f"{count} events: {_esc(record['types'])}",
+        "popup": f"<b>{count} events</b><br>{types}<br><i>Zoom in to see them.</i>",
+        "tooltip": f"{count} events: {types}",
         "selected": False,
         "cell": True,
         "id": read_text(record["id"]),
@@ -478,21 +313,26 @@ def _cluster_item(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _event_markers(events: Any, view: ViewState) -> Iterator[Any]:
+def _event_markers(
+    events: GeoDataFrame | None, view: ViewState, fresh: frozenset[str] = frozenset()
+) -> Iterator[folium.MacroElement]:
     shown, clusters = limit_events(filter_events(events, view), view)
     items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
     for record in rows_of(shown):
         style = event_style(read_text(record.get("type")))
         classes = f"fl-event fl-type-{_CLASS_UNSAFE.sub('-', style.key)}"
+        if read_text(record.get("id")) in fresh:
+            classes += " fl-new"
         item = _marker_item(record, classes, style.label, _EVENT_ICON_SIZE, view, positions)
         if item is not None:
-            items.append(item | {"popup": event_popup(record), "tooltip": event_tooltip(record)})
+            item["popup"], item["tooltip"] = event_popup(record), event_tooltip(record)
+            items.append(item)
     if items:
-        yield _marker_batch(items, cluster=True)
+        yield marker_batch(items, cluster=True)
 
 
-def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
+def _office_markers(offices: GeoDataFrame | None, view: ViewState) -> Iterator[folium.MacroElement]:
     positions = marker_positions(offices, view.zoom)
     items = []
     for record in rows_of(offices):
@@ -500,12 +340,15 @@ def _office_markers(offices: Any, view: ViewState) -> Iterator[Any]:
         classes = f"fl-office fl-status-{_CLASS_UNSAFE.sub('-', style.key)}"
         item = _marker_item(record, classes, style.label, _OFFICE_ICON_SIZE, view, positions)
         if item is not None:
-            items.append(item | {"popup": office_popup(record), "tooltip": office_tooltip(record)})
+            item["popup"], item["tooltip"] = office_popup(record), office_tooltip(record)
+            items.append(item)
     if items:
-        yield _marker_batch(items)
+        yield marker_batch(items)
 
 
-def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+def _zone_layers(
+    zones: GeoDataFrame | None, view: ViewState, tolerance: float
+) -> Iterator[folium.MacroElement]:
     zones = limit_shapes(zones, view, cap=MAX_SHAPES, rank="severity")
     features = []
     for record in sorted(rows_of(zones), key=_area, reverse=True):  # small zones on top
@@ -525,10 +368,12 @@ def _zone_layers(zones: Any, view: ViewState, tolerance: float) -> Iterator[Any]
         if feature is not None:
             features.append(feature)
     if features:
-        yield _shape_batch(features)
+        yield shape_batch(features)
 
 
-def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[Any]:
+def _place_layers(
+    places: GeoDataFrame | None, view: ViewState, tolerance: float
+) -> Iterator[folium.MacroElement]:
     places = limit_shapes(places, view, cap=MAX_SHAPES, rank="mentions")
     features = []
     for record in sorted(rows_of(places), key=_area, reverse=True):
@@ -546,10 +391,10 @@ def _place_layers(places: Any, view: ViewState, tolerance: float) -> Iterator[An
         if feature is not None:
             features.append(feature)
     if features:
-        yield _shape_batch(features)
+        yield shape_batch(features)
 
 
-def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
+def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> folium.MacroElement | None:
     if highlight.geom_type == "Point":
         return folium.CircleMarker(
             location=location_of(highlight),
@@ -571,11 +416,11 @@ def _highlight_layer(highlight: BaseGeometry, tolerance: float) -> Any:
 
 def _new_map(
     view: ViewState,
-    basemap_frame: Any,
+    basemap_frame: GeoDataFrame | None,
     image_path: str,
     basemap_url: str | None = None,
     labels_url: str | None = None,
-) -> Any:
+) -> folium.Map:
     """Return a map with the view's centre, zoom and basemap, and no asset links yet."""
     vector = view.basemap not in TILE_PROVIDERS
     m = folium.Map(
@@ -586,12 +431,7 @@ def _new_map(
         world_copy_jump=True,
     )
     m.options["max_zoom"] = MAX_ZOOM  # MarkerCluster needs the map to know its deepest zoom
-    _script_element(
-        "MapSetup",
-        _SETUP_TEMPLATE,
-        image_path=image_path,
-        container_class="fl-basemap-vector" if vector else "fl-basemap-tiles",
-    ).add_to(m)
+    setup_script(image_path, "fl-basemap-vector" if vector else "fl-basemap-tiles").add_to(m)
     if not vector:
         provider = TILE_PROVIDERS[view.basemap]
         folium.TileLayer(
@@ -603,11 +443,9 @@ def _new_map(
             control=False,
         ).add_to(m)
     elif basemap_url is not None:
-        _script_element(
-            "Land",
-            _BASEMAP_FETCH_TEMPLATE,
-            url=basemap_url,
-            labels=labels_url,
+        land_script(
+            basemap_url,
+            labels_url,
             attribution=VECTOR_ATTRIBUTION,
             style={
                 "color": _LAND_STYLE["color"],
@@ -643,7 +481,7 @@ def base_map(
     basemap_frame: GeoDataFrame | None = None,
     basemap_file: str | None = None,
     labels_file: str | None = None,
-) -> Any:
+) -> folium.Map:
     """Return the stable part of the map: centre, zoom, basemap, local Leaflet links.
 
     Parameters
@@ -679,7 +517,7 @@ def base_map(
 
 def feature_groups(
     layers: MapLayers, view: ViewState, *, highlight: BaseGeometry | None = None
-) -> list[Any]:
+) -> list[folium.FeatureGroup]:
     """Return the view's visible layers as folium feature groups, bottom to top.
 
     Zones, places, offices and events come in that order, each only when ``view.layers``
@@ -687,7 +525,7 @@ def feature_groups(
     by :func:`filter_events`; polygons are simplified for the view's zoom.
     """
     tolerance = _tolerance(view.zoom)
-    builders: list[tuple[str, Iterator[Any]]] = []
+    builders: list[tuple[str, Iterator[folium.MacroElement]]] = []
     if Layer.ZONES in view.layers:
         builders.append(("Zones", _zone_layers(layers.zones, view, tolerance)))
     if Layer.PLACES in view.layers:
@@ -695,7 +533,7 @@ def feature_groups(
     if Layer.OFFICES in view.layers:
         builders.append(("Offices", _office_markers(layers.offices, view)))
     if Layer.EVENTS in view.layers:
-        builders.append(("Events", _event_markers(layers.events, view)))
+        builders.append(("Events", _event_markers(layers.events, view, layers.fresh)))
     groups = []
     for name, items in builders:
         group = folium.FeatureGroup(name=name)
@@ -717,7 +555,7 @@ def build_map(
     *,
     asset_base: str,
     highlight: BaseGeometry | None = None,
-) -> Any:
+) -> folium.Map:
     """Return the whole map: :func:`base_map` plus :func:`feature_groups`.
 
     Raises
@@ -751,11 +589,12 @@ def standalone_html(
     m.default_css = []
     for group in feature_groups(layers, offline, highlight=highlight):
         group.add_to(m)
-    header = m.get_root().header
+    root = cast(folium.Figure, m.get_root())  # a map always sits in a figure
+    header = root.header
     for name, element in offline_head():
         header.add_child(folium.Element(element), name=name)
     header.add_child(folium.Element("<title>Faultlines map</title>"), name="title")
-    m.get_root().html.add_child(
+    root.html.add_child(
         folium.Element(
             '<div class="fl-export-caption"><b>Faultlines map</b>'
             f"<p>{_esc(caption)}</p>{legend_swatches(offline)}</div>"

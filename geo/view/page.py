@@ -1,4 +1,4 @@
-"""Work out what a dashboard view shows: layers, event list, timeline, selection, search.
+"""Work out what a dashboard view shows: layers, event list, timeline, map moves, search.
 
 Everything here is pure (a :class:`geo.view.dataset.Dataset` and a :class:`geo.view.state.ViewState`
 in, frames and records out), so ``dashboard.py`` only wires widgets to these functions and the
@@ -11,35 +11,50 @@ import dataclasses
 import datetime
 import hashlib
 import itertools
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Geocoder, Suggestion
+from geo.places.geocode import Geocoder, Suggestion, default_geocoder
 from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
-from geo.text.actors import Organisation
-from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
-from geo.view.dataset import Dataset
+from geo.text.actors import Organisation, load_actor_vocabulary
+from geo.view.assets import (
+    BASEMAP_MIN_AREA,
+    BASEMAP_TOLERANCE,
+    ensure_static_assets,
+    labels_file,
+    write_basemap,
+)
+from geo.view.dataset import Dataset, load_dataset_for_view
+from geo.view.fresh import begin_visit
 from geo.view.map import MapLayers, standalone_html
-from geo.view.popups import format_interval, name_span, read_strings, read_text
+from geo.view.popups import (
+    format_interval,
+    read_number,
+    read_strings,
+    read_text,
+)
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
-from geo.view.state import ViewState
+from geo.view.state import StateWarning, ViewState
 from geo.view.styles import EVENT_STYLES
 
-_TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-_ARTICLE_COLUMNS = ("title", "outlet", "published", "url")
+if TYPE_CHECKING:
+    import altair as alt
+    from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
+
+#: Event type key → its label ("Military exercise / show of force").
+TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
+_ARTICLE_COLUMNS = ("title", "outlet", "published", "url", "published_from")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
 #: Largest distance, in degrees, between a click and the marker it selects (markers report
@@ -52,19 +67,20 @@ MAX_LISTED = 300
 _MOVE_PIXELS = 4
 
 
-def escape_markdown(text: object) -> str:
-    """Return `text` with every Markdown and HTML special character backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", read_text(text))
+def with_articles(
+    events: gpd.GeoDataFrame | None, articles: pd.DataFrame | None
+) -> gpd.GeoDataFrame | None:
+    """Join each event with its article's title, outlet, publication date and URL.
 
-
-def with_articles(events: Any, articles: Any) -> Any:
-    """Join each event with its article's title, outlet, publication date and URL."""
+    Where the date came from (``published_from``) joins too, when the articles have it.
+    """
     if events is None or len(events) == 0:
         return events
     if articles is None or len(articles) == 0:
         extra = pd.DataFrame({"article_id": pd.Series([], dtype=str)})
     else:
-        extra = articles[["id", *_ARTICLE_COLUMNS]].rename(columns={"id": "article_id"})
+        known = [c for c in _ARTICLE_COLUMNS if c in articles.columns]
+        extra = articles[["id", *known]].rename(columns={"id": "article_id"})
     present = [c for c in _ARTICLE_COLUMNS if c in events.columns]
     merged = events.drop(columns=present).merge(extra, on="article_id", how="left")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=events.crs)
@@ -99,12 +115,12 @@ def version_notice(dataset: Dataset, current: str | None) -> str | None:
     return None
 
 
-def visible_events(dataset: Dataset, view: ViewState) -> Any:
+def visible_events(dataset: Dataset, view: ViewState) -> gpd.GeoDataFrame:
     """Return the events the view shows (type and time filters), with article columns."""
     return filter_events(with_articles(dataset.events, dataset.articles), view)
 
 
-def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> Any:
+def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     """Return the zones with severities from the view's events (its types and time window).
 
     Severity is a property of the zone and the window: it counts the window's events in or
@@ -125,14 +141,16 @@ def map_layers(
     view: ViewState,
     gazetteer: Gazetteer,
     *,
-    basemap: Any = None,
-    zones: Any = None,
+    basemap: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    fresh: Iterable[str] = (),
 ) -> MapLayers:
     """Return the layers to draw for `view`.
 
     Zones come from :func:`view_zones` unless given (a caller may cache them: they depend
     only on the data, the event types and the time window). The places layer shows the real
-    shapes of the places the visible events happened in.
+    shapes of the places the visible events happened in. `fresh` names the events new since
+    the reader's last visit (:func:`geo.view.fresh.news_since`), ringed on the map.
     """
     events = visible_events(dataset, view)
     if zones is None:
@@ -145,10 +163,13 @@ def map_layers(
         zones=zones,
         places=places,
         basemap=basemap,
+        fresh=frozenset(fresh),
     )
 
 
-def event_table(events: Any, *, limit: int = MAX_LISTED, names: Names | None = None) -> Any:
+def event_table(
+    events: gpd.GeoDataFrame | None, *, limit: int = MAX_LISTED, names: Names | None = None
+) -> pd.DataFrame:
     """Return up to `limit` of the visible events as a table for the list, newest first.
 
     Actors are named with `names` ("China", not "CHN") when given.
@@ -167,7 +188,7 @@ def event_table(events: Any, *, limit: int = MAX_LISTED, names: Names | None = N
             "when": format_interval(
                 record.get("date_start"), record.get("date_end"), record.get("date_precision")
             ),
-            "type": _TYPE_LABELS.get(record["type"], record["type"]),
+            "type": TYPE_LABELS.get(record["type"], record["type"]),
             "where": ", ".join(read_strings(record.get("place_names"))) or "—",
             "who": ", ".join(actor(a) for a in read_strings(record.get("actors"))) or "—",
             "article": read_text(record.get("title")),
@@ -177,7 +198,7 @@ def event_table(events: Any, *, limit: int = MAX_LISTED, names: Names | None = N
     return pd.DataFrame(rows, columns=columns)
 
 
-def timeline(events: Any) -> Any:
+def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
     """Return event counts by month (rows) and type label (columns) for dated events."""
     if events is None or len(events) == 0:
         return pd.DataFrame()
@@ -187,7 +208,7 @@ def timeline(events: Any) -> Any:
         return pd.DataFrame()
     months = pd.to_datetime(first[dated]).to_period("M").to_timestamp()
     labels = events["type"].to_numpy()[dated]
-    frame = pd.DataFrame({"month": months, "type": [_TYPE_LABELS.get(k, k) for k in labels]})
+    frame = pd.DataFrame({"month": months, "type": [TYPE_LABELS.get(k, k) for k in labels]})
     counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
@@ -196,8 +217,14 @@ def timeline(events: Any) -> Any:
 #: Name of the timeline's brush, as Streamlit reports it.
 TIMELINE_BRUSH = "brush"
 
+ChartSelection = Mapping[str, Mapping[str, Mapping[str, Sequence[float]]]]
+"""What Streamlit keeps for a chart: ``{"selection": {brush: {field: [start, end]}}}``."""
 
-def timeline_chart(events: Any) -> Any:
+MapReport = Mapping[str, object]
+"""What ``st_folium`` returns for the map: ``center``, ``zoom``, ``bounds``, the last click."""
+
+
+def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
     """Return the timeline as a Vega-Lite chart: events per month, stacked by type.
 
     Bars take the map's colours per type, the axis shows months with their years, the
@@ -218,7 +245,7 @@ def timeline_chart(events: Any) -> Any:
         legend=alt.Legend(orient="right", labelLimit=240),
     )
     brush = alt.selection_interval(name=TIMELINE_BRUSH, encodings=["x"])
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame, height=170)
         .mark_bar()
         .encode(
@@ -233,10 +260,11 @@ def timeline_chart(events: Any) -> Any:
         )
         .add_params(brush)
     )
+    return chart
 
 
 def brushed_window(
-    selection: Any, bounds: tuple[datetime.date, datetime.date]
+    selection: ChartSelection, bounds: tuple[datetime.date, datetime.date]
 ) -> tuple[datetime.date, datetime.date] | None:
     """Return the time window a brush on the timeline asks for, within `bounds`; else None.
 
@@ -259,25 +287,33 @@ Bounds = tuple[float, float, float, float]
 """A map extent: west, south, east, north in degrees (east may pass 180)."""
 
 
-def map_bounds(view: ViewState, returned: dict[str, Any] | None) -> Bounds:
+def map_bounds(view: ViewState, returned: MapReport | None) -> Bounds:
     """Return the map's extent as the browser last reported it, else as `view` implies.
 
     ``st_folium`` returns Leaflet's bounds with each report; before the first one (or when it
     is unreadable) the extent is estimated from the view's centre and zoom.
     """
-    try:
-        south_west = returned["bounds"]["_southWest"]  # type: ignore[index]
-        north_east = returned["bounds"]["_northEast"]  # type: ignore[index]
-        west, south = float(south_west["lng"]), float(south_west["lat"])
-        east, north = float(north_east["lng"]), float(north_east["lat"])
-    except (KeyError, TypeError, ValueError):
+    bounds = returned.get("bounds") if returned else None
+    if not isinstance(bounds, Mapping):
         return viewport(view, margin=0.0)
-    if not all(np.isfinite([west, south, east, north])) or north <= south or east <= west:
+    south_west, north_east = _lng_lat(bounds.get("_southWest")), _lng_lat(bounds.get("_northEast"))
+    if south_west is None or north_east is None:
+        return viewport(view, margin=0.0)
+    (west, south), (east, north) = south_west, north_east
+    if north <= south or east <= west:
         return viewport(view, margin=0.0)
     return west, south, east, north
 
 
-def events_within(events: Any, bounds: Bounds) -> Any:
+def _lng_lat(corner: object) -> tuple[float, float] | None:
+    """Return a Leaflet ``{"lng": …, "lat": …}`` as finite numbers, None when it is not one."""
+    if not isinstance(corner, Mapping):
+        return None
+    lng, lat = read_number(corner.get("lng")), read_number(corner.get("lat"))
+    return None if lng is None or lat is None else (lng, lat)
+
+
+def events_within(events: gpd.GeoDataFrame | None, bounds: Bounds) -> gpd.GeoDataFrame | None:
     """Return the events whose point lies within `bounds` (those without a place drop out)."""
     if events is None or len(events) == 0:
         return events
@@ -293,8 +329,12 @@ def events_within(events: Any, bounds: Bounds) -> Any:
 
 
 def events_in_scope(
-    events: Any, view: ViewState, returned: dict[str, Any] | None, *, everything: object = False
-) -> Any:
+    events: gpd.GeoDataFrame | None,
+    view: ViewState,
+    returned: MapReport | None,
+    *,
+    everything: object = False,
+) -> gpd.GeoDataFrame | None:
     """Return the events the list and the exports show: those on the map, or every match.
 
     By default "in view" means within the map's extent (:func:`map_bounds`); with
@@ -305,7 +345,9 @@ def events_in_scope(
     return events_within(events, map_bounds(view, returned))
 
 
-def list_heading(listed: Any, matching: Any, *, everything: object = False) -> str:
+def list_heading(
+    listed: pd.DataFrame | None, matching: pd.DataFrame | None, *, everything: object = False
+) -> str:
     """Return the list's heading: how many events it holds, and how many match elsewhere."""
     shown, total = (
         len(listed) if listed is not None else 0,
@@ -318,7 +360,7 @@ def list_heading(listed: Any, matching: Any, *, everything: object = False) -> s
     return f"{shown} events in view (of {total} that match the filters)"
 
 
-def list_key(table: Any) -> str:
+def list_key(table: pd.DataFrame) -> str:
     """Return a short digest of the list's rows: a new list is a new widget, unselected.
 
     A row index means another event once the rows change (the map moved, a filter changed),
@@ -328,45 +370,33 @@ def list_key(table: Any) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:10]
 
 
-def highlighted(table: Any, selected: str | None) -> Any:
-    """Return `table` styled with the selected event's row highlighted (a pandas Styler)."""
-    marked = table["id"].to_numpy() == selected
+#: Row shades of the list: the selected event, and events new since the last visit.
+SELECTED_ROW = "background-color: #f6dccf"
+NEW_ROW = "background-color: #dcefdc"
 
-    def shade(row: Any) -> list[str]:
-        colour = "background-color: #f6dccf" if marked[row.name] else ""
+
+def highlighted(table: pd.DataFrame, selected: str | None, *, fresh: Iterable[str] = ()) -> Styler:
+    """Return `table` styled (a pandas Styler): the selected row orange, new events green.
+
+    `fresh` names the events new since the reader's last visit (:mod:`geo.view.fresh`).
+    """
+    ids = table["id"].to_numpy()
+    marked = ids == selected
+    new = np.isin(ids, list(fresh))
+
+    def shade(row: pd.Series) -> list[str]:
+        colour = SELECTED_ROW if marked[row.name] else NEW_ROW if new[row.name] else ""
         return [colour] * len(row)
 
     return table.style.apply(shade, axis=1)
 
 
-def type_counts(events: Any) -> str:
+def type_counts(events: pd.DataFrame | None) -> str:
     """Return "Exercise 5 · Missile launch 2 …": the events per type, most first."""
     if events is None or len(events) == 0:
         return ""
     counts = events["type"].astype(str).value_counts(sort=True)
-    return " · ".join(f"{_TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """The feature a view has selected, described for the side panel."""
-
-    id: str
-    layer: str
-    record: dict[str, Any]
-
-
-def find_selection(layers: MapLayers, selected: str | None) -> Selection | None:
-    """Return the selected feature's record from whichever visible layer holds it."""
-    if not selected:
-        return None
-    for name in Layer:
-        frame = getattr(layers, name)
-        if frame is not None and len(frame) and "id" in frame.columns:
-            rows = frame[frame["id"] == selected]
-            if len(rows):
-                return Selection(selected, name, rows.iloc[0].to_dict())
-    return None
+    return " · ".join(f"{TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
 
 
 def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
@@ -402,12 +432,28 @@ def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> s
     return None
 
 
-def view_after_map(
+def apply_map_report(
     view: ViewState,
     returned: dict[str, Any] | None,
     layers: MapLayers,
+    applied: dict[str, Any] | None,
+) -> tuple[ViewState, dict[str, Any] | None]:
+    """Return the view after the map's latest report, and the report now applied.
+
+    A report already applied (`applied`, the same object or an equal one) changes nothing;
+    a new one goes through :func:`view_after_map`.
+    """
+    if not returned or returned == applied:
+        return view, applied
+    return view_after_map(view, returned, layers, previous=applied), returned
+
+
+def view_after_map(
+    view: ViewState,
+    returned: MapReport | None,
+    layers: MapLayers,
     *,
-    previous: dict[str, Any] | None = None,
+    previous: MapReport | None = None,
 ) -> ViewState:
     """Return the view after the user panned, zoomed or clicked the map.
 
@@ -484,6 +530,25 @@ def search_place(query: str | None, geocoder: Geocoder) -> SearchResult | None:
     return SearchResult(None, suggestions)
 
 
+def after_search(
+    view: ViewState,
+    found: SearchResult | None,
+    *,
+    previous: ViewState,
+    target: tuple[float, float, int],
+) -> tuple[ViewState, tuple[float, float, int]]:
+    """Return the view and where the app moves the map after a search.
+
+    A new search that found a place (the query differs from the `previous` view's) goes
+    there, zoomed to show it whole; otherwise nothing moves.
+    """
+    if found is None or found.place is None or view.query == previous.query:
+        return view, target
+    place = found.place
+    view = view.replace(lat=place.lat, lon=place.lon, zoom=zoom_for(place))
+    return view, (view.lat, view.lon, view.zoom)
+
+
 def zoom_for(place: Place) -> int:
     """Return a zoom level at which the whole place is in view."""
     minx, miny, maxx, maxy = place.bbox
@@ -494,7 +559,7 @@ def zoom_for(place: Place) -> int:
     return zoom
 
 
-def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> Any:
+def basemap_frame(gazetteer: Gazetteer, *, tolerance: float = 0.05) -> gpd.GeoDataFrame:
     """Return land polygons (countries, simplified) for the offline vector basemap."""
     shapes = [
         shapely.simplify(place.geometry, tolerance, preserve_topology=True)
@@ -523,32 +588,6 @@ def basemap_file(static_dir: Path, gazetteer: Gazetteer) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class Details:
-    """What the side panel says about the selected feature; Markdown already escaped."""
-
-    title: str
-    lines: tuple[str, ...]
-    quote: str | None = None
-    caption: str | None = None
-    url: str | None = None
-    severity: float | None = None
-    behind: Any = None
-
-    def markdown(self) -> str:
-        """Return the lines and the quote as one Markdown text."""
-        lines = "  \n".join(self.lines)
-        return f"{lines}\n\n> {self.quote}" if self.quote else lines
-
-
-def severity_label(severity: float) -> str:
-    """Return what the severity bar says: the value, its scale and what it is measured from."""
-    return (
-        f"Severity {severity:.2f} (0 calm – 1 very tense; recent, heavy events in or near the "
-        "zone, at the end of the time window), from these events:"
-    )
-
-
 def filters_caption(view: ViewState, names: Names | None = None) -> str:
     """Return the view's filters in words, for the caption of an exported map."""
     actor = names.actor if names is not None else str
@@ -557,7 +596,7 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
     types = (
         "all types"
         if view.types is None
-        else ", ".join(sorted(_TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
+        else ", ".join(sorted(TYPE_LABELS.get(t, t) for t in view.types)) or "no types"
     )
     first = view.date_from.isoformat() if view.date_from else "the first event"
     last = view.date_to.isoformat() if view.date_to else "the last"
@@ -575,96 +614,9 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
 
 def offline_page(layers: MapLayers, view: ViewState, gazetteer: Gazetteer, names: Names) -> str:
     """Return the view as one HTML page that opens offline, titled and captioned."""
-    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer))
+    # what is new to this reader is not part of a page made for others
+    land = dataclasses.replace(layers, basemap=basemap_frame(gazetteer), fresh=frozenset())
     return standalone_html(land, view, caption=filters_caption(view, names))
-
-
-def marked_quote(record: Mapping[str, Any]) -> str:
-    """Return an event's sentence as escaped Markdown, its place name highlighted."""
-    sentence = read_text(record.get("sentence"))
-    names = read_strings(record.get("place_names"))
-    span = name_span(sentence, names, record.get("span_start"), record.get("span_end"))
-    if span is None:
-        return escape_markdown(sentence)
-    a, b = span
-    marked = f":orange-background[{escape_markdown(sentence[a:b])}]"
-    return f"{escape_markdown(sentence[:a])}{marked}{escape_markdown(sentence[b:])}"
-
-
-def article_titles(dataset: Dataset, article_ids: object) -> str:
-    """Return the titles of the articles with these ids ("—" for none), not their ids."""
-    ids = read_strings(article_ids)
-    if not ids:
-        return "—"
-    titles: dict[str, str] = {}
-    articles = getattr(dataset, "articles", None)  # a panel may be drawn without a dataset
-    if articles is not None and len(articles):
-        known = articles[articles["id"].isin(ids)]
-        titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
-    return "; ".join(titles.get(i) or "an article" for i in ids)
-
-
-def describe(selection: Selection, dataset: Dataset, names: Names | None = None) -> Details:
-    """Describe a selected event, office, zone or place for the side panel.
-
-    Actors are named with `names` when given ("China", not "CHN").
-    """
-    record, esc = selection.record, escape_markdown
-    actor = names.actor if names is not None else str
-
-    def joined(key: str) -> str:
-        return esc(", ".join(read_strings(record.get(key))) or "—")
-
-    if selection.layer == Layer.EVENTS:
-        when = format_interval(
-            record.get("date_start"), record.get("date_end"), record.get("date_precision")
-        )
-        source = [read_text(record.get(k)) for k in ("title", "outlet")]
-        published = read_text(record.get("published"))[:10]
-        url = read_text(record.get("url"))
-        return Details(
-            title=esc(
-                _TYPE_LABELS.get(read_text(record.get("type")), read_text(record.get("type")))
-            ),
-            lines=(
-                f"**When:** {esc(when)} ({esc(record.get('date_precision'))} precision)",
-                f"**Who:** {esc(', '.join(map(actor, read_strings(record.get('actors')))) or '—')}"
-                f" · **Where:** {joined('place_names')}",
-                f"**Confidence:** {float(record.get('confidence') or 0):.0%} · "
-                f"**Origin:** {esc(record.get('origin'))}",
-            ),
-            quote=marked_quote(record),
-            caption=esc(" · ".join(p for p in [*source, published] if p and p != "NaT")),
-            url=url if url.startswith(("http://", "https://")) else None,
-        )
-    if selection.layer == Layer.ZONES:
-        behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
-        return Details(
-            title=esc(record.get("name")),
-            lines=(
-                f"**Kind:** {esc(read_text(record.get('kind')).replace('_', ' '))} · "
-                f"**Parties:** {joined('parties')}",
-            ),
-            severity=float(record.get("severity") or 0.0),
-            behind=event_table(with_articles(behind, dataset.articles)),
-        )
-    if selection.layer == Layer.OFFICES:
-        where = read_text(record.get("city")) or read_text(record.get("host_name"))
-        return Details(
-            title=esc(f"{read_text(record.get('org'))} office, {where}"),
-            lines=(
-                f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
-                f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
-                f"**Host:** {esc(record.get('host_name'))} · "
-                f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
-            ),
-        )
-    return Details(
-        title=esc(record.get("name")),
-        lines=(
-            f"**Kind:** {esc(record.get('kind'))} · **Mentions:** {esc(record.get('mentions'))}",
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -704,7 +656,7 @@ def with_actor_names(dataset: Dataset, names: Names) -> Dataset:
     return dataclasses.replace(dataset, events=events.assign(actor_names=named))
 
 
-def codes_in(events: Any, column: str, *, also: Iterable[str] = ()) -> list[str]:
+def codes_in(events: pd.DataFrame | None, column: str, *, also: Iterable[str] = ()) -> list[str]:
     """Return every code a list column of the events holds, and those in `also`, sorted."""
     codes = set(also)
     if events is not None and len(events) and column in events:
@@ -712,7 +664,7 @@ def codes_in(events: Any, column: str, *, also: Iterable[str] = ()) -> list[str]
     return sorted(codes)
 
 
-def undated_note(events: Any, view: ViewState) -> str:
+def undated_note(events: gpd.GeoDataFrame | None, view: ViewState) -> str:
     """Return a sentence saying how many undated events the time window hides, if any."""
     hidden = undated_hidden(events, view)
     if not hidden:
@@ -729,13 +681,70 @@ LAYER_LABELS = {
 }
 
 
-def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, Any]:
+def shared_resources(static_dir: Path) -> tuple[Geocoder, tuple[str, str], Names]:
+    """Load what every dashboard session shares: geocoder, static files and readable names.
+
+    Returns the geocoder (and its gazetteer), the names of the basemap's land and labels
+    files under `static_dir` (written there when missing), and :func:`code_names`.
+    """
+    static = ensure_static_assets(static_dir)
+    geocoder = default_geocoder()
+    organisations = load_actor_vocabulary().organisations.values()
+    names = code_names(geocoder.gazetteer, organisations)
+    files = basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
+    return geocoder, files, names
+
+
+def session_start(
+    view: ViewState,
+    warnings: Iterable[StateWarning],
+    bounds: tuple[datetime.date, datetime.date],
+    cookies: Mapping[str, str],
+) -> dict[str, Any]:
+    """Return what a new browser session starts from (by session key): the link's view.
+
+    The view shown and the base map's view, where the app moves the map (``target``), the
+    sidebar widgets' values (:func:`widget_state`), the link's ignored parameters in words,
+    and the ``visit``: when this browser last came, from its `cookies`
+    (:func:`geo.view.fresh.begin_visit`).
+    """
+    return {
+        "visit": begin_visit(cookies),
+        "view": view,
+        "base": view,
+        "target": (view.lat, view.lon, view.zoom),
+        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
+        **widget_state(view, bounds),
+    }
+
+
+def dataset_for_view(
+    resources: tuple[Geocoder, Any, Names], store_dir: Path, version: str | None
+) -> Dataset:
+    """Return the dataset the dashboard shows, its events' actors named for the popups.
+
+    The data is :func:`geo.view.dataset.load_dataset_for_view`'s; actors read "China", not
+    "CHN" (:func:`with_actor_names`).
+    """
+    geocoder, _, names = resources
+    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=store_dir, version=version)
+    return with_actor_names(loaded, names)
+
+
+def zones_in_window(dataset: Dataset, window: tuple[Any, ...], gazetteer: Gazetteer) -> Any:
+    """Return the zones measured for a time window: ``(types, date_from, date_to, undated)``."""
+    types, date_from, date_to, undated = window
+    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
+    return view_zones(dataset, view, gazetteer)
+
+
+def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, object]:
     """Return the sidebar widgets' values (by widget key) that show `view`.
 
     A link's time window is clamped to the data's date range, since a slider cannot go beyond.
     """
     first_day, last_day = bounds
-    values: dict[str, Any] = {f"layer_{key}": key in view.layers for key in LAYER_LABELS}
+    values: dict[str, object] = {f"layer_{key}": key in view.layers for key in LAYER_LABELS}
     for kind in EVENT_TYPES:
         values[f"type_{kind.key}"] = view.types is None or kind.key in view.types
     start = min(max(view.date_from or first_day, first_day), last_day)
@@ -750,7 +759,7 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
 
 def view_from_widgets(
     base: ViewState,
-    widgets: Any,
+    widgets: Mapping[str, object],
     bounds: tuple[datetime.date, datetime.date],
     *,
     version: str,
@@ -758,19 +767,30 @@ def view_from_widgets(
     """Return `base` with what the sidebar widgets (a mapping by widget key) now say."""
     first_day, last_day = bounds
     types = frozenset(k.key for k in EVENT_TYPES if widgets[f"type_{k.key}"])
-    window = widgets["window"]
+    start, end = _window(widgets["window"], bounds)
     return base.replace(
         layers=frozenset(k for k in LAYER_LABELS if widgets[f"layer_{k}"]),
         types=None if len(types) == len(EVENT_TYPES) else types,
-        date_from=None if window[0] <= first_day else window[0],
-        date_to=None if window[1] >= last_day else window[1],
-        actors=frozenset(widgets["actors"]) or None,
-        countries=frozenset(widgets["countries"]) or None,
+        date_from=None if start <= first_day else start,
+        date_to=None if end >= last_day else end,
+        actors=frozenset(read_strings(widgets["actors"])) or None,
+        countries=frozenset(read_strings(widgets["countries"])) or None,
         undated=bool(widgets["undated"]),
-        basemap=widgets["basemap"],
+        basemap=read_text(widgets["basemap"]),
         query=str(widgets["query"]).strip()[:200] or None,
         version=version,
     )
+
+
+def _window(
+    value: object, bounds: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.date, datetime.date]:
+    """Return the time slider's ``(start, end)``, or `bounds` when it holds something else."""
+    if isinstance(value, tuple | list) and len(value) == 2:
+        start, end = value
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date):
+            return start, end
+    return bounds
 
 
 def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState:

@@ -19,16 +19,17 @@ import html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Final
 from urllib.parse import urlsplit
 
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_interval, period_end, period_start
+from geo.intervals import covered_interval, period_end, period_start
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
+    "Row",
     "event_interval",
     "event_popup",
     "event_tooltip",
@@ -39,6 +40,7 @@ __all__ = [
     "office_tooltip",
     "place_popup",
     "place_tooltip",
+    "published_provenance",
     "read_date",
     "read_number",
     "read_strings",
@@ -46,6 +48,9 @@ __all__ = [
     "zone_popup",
     "zone_tooltip",
 ]
+
+Row = Mapping[str, object]
+"""One feature of a layer as column → cell, as ``frame.to_dict("records")`` gives it."""
 
 _WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -132,7 +137,7 @@ def event_interval(
     """Return the inclusive interval an event covers, from its date cells.
 
     The cells are read by :func:`read_date`; the rule is
-    :func:`geo.layers.intervals.covered_interval`'s.
+    :func:`geo.intervals.covered_interval`'s.
     """
     return covered_interval(read_date(start), read_date(end, end=True), precision)
 
@@ -201,7 +206,21 @@ def _marked_sentence(sentence: str, names: Sequence[str], start: object, end: ob
     return f"{_esc(sentence[:a])}<mark>{_esc(sentence[a:b])}</mark>{_esc(sentence[b:])}"
 
 
-def _source_html(record: Mapping[str, Any]) -> str:
+#: How a popup or the side panel names where a publication date came from (the articles'
+#: ``published_from``, :data:`geo.layers.frames.PUBLISHED_FROM`).
+PUBLISHED_FROM_LABELS: Final = {
+    "feed": "from the feed",
+    "page": "from the page",
+    "fetched": "fetch time, day precision",
+}
+
+
+def published_provenance(record: Row) -> str:
+    """Return where the date of the record's article came from, in words ("" when unknown)."""
+    return PUBLISHED_FROM_LABELS.get(read_text(record.get("published_from")), "")
+
+
+def _source_html(record: Row) -> str:
     title, url = read_text(record.get("title")).strip(), read_text(record.get("url")).strip()
     if _is_web_url(url):
         source = (
@@ -211,10 +230,11 @@ def _source_html(record: Mapping[str, Any]) -> str:
     else:
         source = " ".join(part for part in (_esc(title), _esc(url)) if part)
     published = read_date(record.get("published"))
-    details = [
-        _esc(record.get("outlet")),
-        published.isoformat() if published else _esc(record.get("published")),
-    ]
+    date = published.isoformat() if published else _esc(record.get("published"))
+    provenance = published_provenance(record)
+    if date and provenance:
+        date += f' <span class="fl-provenance">({_esc(provenance)})</span>'
+    details = [_esc(record.get("outlet")), date]
     tail = ", ".join(part for part in details if part)
     if not source and not tail:
         return ""
@@ -226,7 +246,7 @@ def _source_html(record: Mapping[str, Any]) -> str:
 # popups and tooltips
 
 
-def event_popup(record: Mapping[str, Any]) -> str:
+def event_popup(record: Row) -> str:
     """Return an event's popup: type, date and places, the marked sentence, source, actors."""
     style = event_style(read_text(record.get("type")))
     names = read_strings(record.get("place_names"))
@@ -261,7 +281,7 @@ def event_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def event_tooltip(record: Mapping[str, Any]) -> str:
+def event_tooltip(record: Row) -> str:
     """Return an event's tooltip: its type and places."""
     style = event_style(read_text(record.get("type")))
     names = read_strings(record.get("place_names"))
@@ -269,12 +289,12 @@ def event_tooltip(record: Mapping[str, Any]) -> str:
     return f'<span class="fl-tooltip">{_esc(style.label)}{where}</span>'
 
 
-def _office_place(record: Mapping[str, Any]) -> str:
+def _office_place(record: Row) -> str:
     names = [read_text(record.get(key)).strip() for key in ("city", "host_name")]
     return ", ".join(dict.fromkeys(name for name in names if name))
 
 
-def office_popup(record: Mapping[str, Any]) -> str:
+def office_popup(record: Row) -> str:
     """Return an office's popup: status, organisation, city and host, since, sources."""
     style = office_style(read_text(record.get("status")))
     parts = [
@@ -297,7 +317,7 @@ def office_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def office_tooltip(record: Mapping[str, Any]) -> str:
+def office_tooltip(record: Row) -> str:
     """Return an office's tooltip: organisation, place and status."""
     style = office_style(read_text(record.get("status")))
     place = _office_place(record)
@@ -308,7 +328,7 @@ def office_tooltip(record: Mapping[str, Any]) -> str:
     )
 
 
-def zone_popup(record: Mapping[str, Any]) -> str:
+def zone_popup(record: Row) -> str:
     """Return a zone's popup: name, kind, parties, severity with a bar, event count."""
     severity = read_number(record.get("severity")) or 0.0
     kind = read_text(record.get("kind"))
@@ -334,7 +354,7 @@ def zone_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def place_popup(record: Mapping[str, Any]) -> str:
+def place_popup(record: Row) -> str:
     """Return a place's popup: name, kind, countries, claimants, mentions."""
     parts = [
         f'<div class="fl-popup fl-popup-place" data-fl-id="{_esc(record.get("id"))}">',
@@ -353,13 +373,13 @@ def place_popup(record: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def zone_tooltip(record: Mapping[str, Any]) -> str:
+def zone_tooltip(record: Row) -> str:
     """Return a zone's tooltip: its name and kind."""
     kind = read_text(record.get("kind"))
     label = ZONE_KIND_LABELS.get(kind, kind).lower()
     return f'<span class="fl-tooltip">{_esc(record.get("name"))} ({_esc(label)})</span>'
 
 
-def place_tooltip(record: Mapping[str, Any]) -> str:
+def place_tooltip(record: Row) -> str:
     """Return a place's tooltip: its name."""
     return f'<span class="fl-tooltip">{_esc(record.get("name"))}</span>'

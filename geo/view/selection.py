@@ -10,7 +10,7 @@ cells, and :func:`marker_positions` spreads markers that share a spot.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd  # type: ignore[import-untyped]
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.layers.intervals import covered_intervals
+from geo.intervals import covered_intervals
 from geo.view.popups import read_text
 from geo.view.state import ViewState
 from geo.view.styles import event_style
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-def _involves(column: Any, wanted: frozenset[str]) -> np.ndarray:
+def _involves(column: pd.Series, wanted: frozenset[str]) -> np.ndarray:
     """Return which rows of a list column hold at least one of `wanted`."""
     cells = pd.Series(column.to_numpy(), dtype=object).explode()
     hits: np.ndarray = cells.isin(sorted(wanted)).groupby(level=0).any().to_numpy(dtype=bool)
@@ -57,7 +57,7 @@ def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     An event is shown when its type is in ``view.types`` (``None`` means every type), one of
     its actors is in ``view.actors`` and one of its ``countries`` in ``view.countries`` (each
     ``None`` for no filter), and its date interval
-    (:func:`geo.layers.intervals.covered_intervals`: month and year precision cover their whole
+    (:func:`geo.intervals.covered_intervals`: month and year precision cover their whole
     period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
     Events whose dates are unknown are shown when the view sets no date, or when
     ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
@@ -99,11 +99,11 @@ def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
     return len(filter_events(undated, without_window))
 
 
-def rows_of(frame: Any) -> list[dict[str, Any]]:
+def rows_of(frame: pd.DataFrame | None) -> list[dict[str, object]]:
     """Return a layer's rows as dicts (none for a missing or empty layer)."""
     if frame is None or len(frame) == 0:
         return []
-    rows: list[dict[str, Any]] = frame.to_dict("records")
+    rows: list[dict[str, object]] = frame.to_dict("records")
     return rows
 
 
@@ -137,7 +137,7 @@ POINT_DECIMALS = 5
 _SPREAD_PIXELS = 16
 
 
-def marker_positions(frame: Any, zoom: int) -> dict[str, tuple[float, float]]:
+def marker_positions(frame: GeoDataFrame | None, zoom: int) -> dict[str, tuple[float, float]]:
     """Return where each point feature's marker is drawn, as ``id → (lat, lon)``.
 
     Features at the same spot (several events "in the Sea of Japan") are spread on a small
@@ -182,7 +182,7 @@ def viewport(view: ViewState, *, margin: float = 0.5) -> tuple[float, float, flo
     )
 
 
-def cluster_events(events: Any, zoom: int) -> Any:
+def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
     """Group located events into grid cells about :data:`CLUSTER_PIXELS` wide at `zoom`.
 
     Returns one row per cell: ``id`` (``cell-z-x-y``), ``count``, the most common ``type``,
@@ -221,7 +221,9 @@ def cluster_events(events: Any, zoom: int) -> Any:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
-def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
+def limit_events(
+    events: GeoDataFrame | None, view: ViewState
+) -> tuple[GeoDataFrame | None, GeoDataFrame | None]:
     """Return ``(events to draw one by one, clusters)`` for a view, within the marker cap.
 
     Up to :data:`MAX_EVENT_MARKERS` located events are drawn as they are. Beyond that only the
@@ -240,7 +242,9 @@ def limit_events(events: Any, view: ViewState) -> tuple[Any, Any]:
     return selected, cluster_events(inside, view.zoom)
 
 
-def limit_shapes(frame: Any, view: ViewState, *, cap: int, rank: str | None = None) -> Any:
+def limit_shapes(
+    frame: GeoDataFrame | None, view: ViewState, *, cap: int, rank: str | None = None
+) -> GeoDataFrame | None:
     """Return at most `cap` rows of a polygon layer: those in the viewport, best `rank` first.
 
     The selected feature is always kept. This bounds what the browser receives however many

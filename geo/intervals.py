@@ -10,21 +10,27 @@ or ``unknown``). The interval it covers is inclusive and follows three rules:
 
 An event with neither date has no interval (``None``/``NaT``). :func:`covered_interval` applies
 the rule to one event's dates, :func:`covered_intervals` to a whole frame at once; the view's
-time filter, its list, its timeline and its popups all use these. The store's own pushdown
-filter (:func:`geo.store.frames.date_filter`) reads a wider window and leaves the exact test to
-these.
+time filter, its list, its timeline and its popups all use these. The store reads a time
+window by the same rule (:func:`geo.store.frames.date_filter`, with :func:`widened_window` for
+the dates that stand for a whole month or year) and records the days each of its parts covers
+with :func:`covered_intervals`.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
-__all__ = ["covered_interval", "covered_intervals", "period_end", "period_start"]
+__all__ = [
+    "covered_interval",
+    "covered_intervals",
+    "period_end",
+    "period_start",
+    "widened_window",
+]
 
 
 def period_start(day: datetime.date, precision: str) -> datetime.date:
@@ -63,7 +69,22 @@ def covered_interval(
     return first, last
 
 
-def covered_intervals(events: Any) -> tuple[np.ndarray, np.ndarray]:
+def widened_window(
+    date_from: datetime.date | None, date_to: datetime.date | None, precision: str
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """Return where a one-day date of `precision` must fall for its period to meet a window.
+
+    A one-day date of ``month`` precision covers its whole month, so it meets 10–12 May 2023
+    exactly when it falls in May 2023: the window's ends widen to the whole months (``year``:
+    years) they fall in. ``None`` leaves that side of the window open.
+    """
+    return (
+        None if date_from is None else period_start(date_from, precision),
+        None if date_to is None else period_end(date_to, precision),
+    )
+
+
+def covered_intervals(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return every event's interval as two ``datetime64[D]`` arrays (``NaT``: unknown).
 
     The columnar form of :func:`covered_interval`, for a frame with ``date_start``,
