@@ -546,7 +546,7 @@ class StoredForCommit:
 def read_for_commit(store: Store) -> StoredForCommit | None:
     """Return what a commit needs of the current version, or None if the store is empty.
 
-    A store written before a column existed gets the layer read whole.
+    A column that a store written before it lacks is read as missing.
     """
     version = store.current_version()
     if version is None:
@@ -554,12 +554,9 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
 
     def read(name: str) -> pd.DataFrame:
         wanted = COMMIT_COLUMNS.get(name)
-        try:
-            return store.read_layer(
-                name, version=version, columns=None if wanted is None else list(wanted)
-            )
-        except ValueError:  # a column these parts do not have: read the layer whole
-            return store.read_layer(name, version=version)
+        columns = None if wanted is None else list(wanted)
+        # a store written before a column existed reads it as missing (lenient)
+        return store.read_layer(name, version=version, columns=columns, lenient=True)
 
     aggregates = None
     if all(store.holds(table, version=version) for table in TABLES):
@@ -593,10 +590,9 @@ def stored_events_near(
             min(180.0, max(b[2] for b in boxes)),
             min(90.0, max(b[3] for b in boxes)),
         )
-        try:
-            return store.read_layer("events", version=version, bbox=bounds, columns=list(columns))
-        except ValueError:  # a store written before a column existed
-            return store.read_layer("events", version=version, bbox=bounds)
+        return store.read_layer(
+            "events", version=version, bbox=bounds, columns=list(columns), lenient=True
+        )
 
     return near
 
