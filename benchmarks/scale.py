@@ -199,6 +199,9 @@ def synthetic_articles(events: Any) -> Any:
             "ingested_at": pd.Timestamp("2025-01-15T08:00:00Z"),
         }
     )
+    for name, kind in ARTICLE_COLUMNS.items():  # columns added later: empty
+        if name not in frame.columns:
+            frame[name] = pd.NaT if kind.startswith("datetime") else ""
     return frame[list(ARTICLE_COLUMNS)]
 
 
