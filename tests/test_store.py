@@ -23,6 +23,7 @@ from geo.store.format import manifest_checksum
 from geo.store.store import (
     GEOPARQUET_VERSION,
     LAYERS,
+    SIDE_PART_MARK,
     Store,
     StoreBusyError,
     StoreCorruptError,
@@ -857,3 +858,77 @@ def test_a_part_whose_metadata_is_not_utf8_is_reported_not_raised(
     assert "unreadable part file" in problem
     with pytest.raises(StoreCorruptError, match="unreadable part file"):
         Store(store.root).read_layer("zones")
+
+
+# -- appends to large partitions ----------------------------------------------------------
+
+
+def _may_events(first: int, count: int) -> Any:
+    rows = [(f"ev-may-{n:04d}", D(2023, 5, 1 + n % 28), None, (130.0, 35.0)) for n in range(count)]
+    return _events(rows[first:])
+
+
+def test_a_small_append_leaves_a_large_part_as_it_was(store: Store) -> None:
+    store.write({"events": _may_events(0, 40)}, message="a month of events")
+    (big,) = store.parts_for("events")
+    store.update(
+        append={"events": _events([("ev-may-new", D(2023, 5, 9), None, None)])}, message="1"
+    )
+    parts = store.parts_for("events")
+    assert big in parts  # not read, not written again
+    (side,) = (p for p in parts if p != big)
+    assert side.key == f"2023-05{SIDE_PART_MARK}{side.object[:12]}"
+    assert (side.rows, side.date_min) == (1, D(2023, 5, 9))
+    ids = set(store.read_layer("events")["id"])
+    assert len(ids) == 41
+    assert "ev-may-new" in ids
+    assert store.parts_for("events", date_from=D(2023, 5, 9), date_to=D(2023, 5, 9)) == parts
+    assert store.check(deep=True) == []
+
+
+def test_appends_take_in_parts_of_their_size_and_keep_a_few_parts(store: Store) -> None:
+    store.write({"events": _may_events(0, 200)}, message="a month of events")
+    added, written = ["ev-may-0000"], 0
+    for batch in range(30):
+        rows = [(f"ev-x-{batch:02d}-{n}", D(2023, 5, 3), None, (130.0, 35.0)) for n in range(5)]
+        before = {p.object for p in store.parts_for("events")}
+        store.update(append={"events": _events(rows)}, message=f"batch {batch}")
+        added += [r[0] for r in rows]
+        parts = store.parts_for("events")
+        written += sum(p.rows for p in parts if p.object not in before)
+        assert sum(p.rows for p in parts) == 200 + 5 * (batch + 1)
+        assert len(parts) <= 4, [(p.key, p.rows) for p in parts]
+        assert len({p.key for p in parts}) == len(parts)
+    events = store.read_layer("events")
+    assert len(events) == 350
+    assert set(added) <= set(events["id"])
+    # rewriting the month at every batch would have written 30 × 275 rows on average
+    assert written < 2_000, written
+
+
+def test_a_small_partition_is_merged_as_before(store: Store) -> None:
+    store.write({"events": _may_events(0, 3)}, message="few")
+    store.update(append={"events": _may_events(3, 5)}, message="more")
+    assert [(p.key, p.rows) for p in store.parts_for("events")] == [("2023-05", 5)]
+
+
+def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.store import store as store_module
+
+    store.write({"events": _may_events(0, 40)}, message="a month of events")
+    store.update(
+        append={"events": _events([("ev-far", D(2023, 5, 2), None, (10.0, 50.0))])}, message="far"
+    )
+    seen: list[int] = []
+    convert = store_module.table_to_frame
+
+    def counting(table: Any, geometry: Any, *, bbox: Any) -> Any:
+        seen.append(table.num_rows)
+        return convert(table, geometry, bbox=bbox)
+
+    monkeypatch.setattr(store_module, "table_to_frame", counting)
+    near = store.read_layer("events", bbox=(5.0, 45.0, 15.0, 55.0))
+    assert list(near["id"]) == ["ev-far"]
+    assert seen == [1]  # the other 40 rows were never converted

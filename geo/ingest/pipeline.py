@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,12 @@ import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
 
 from geo.events.extract import Extraction, extract
+from geo.layers.aggregates import (
+    EventsNear,
+    ZoneAggregates,
+    aggregate_zones,
+    update_zone_aggregates,
+)
 from geo.layers.frames import (
     articles_frame,
     events_frame,
@@ -33,15 +40,16 @@ from geo.layers.frames import (
     offices_frame,
     places_frame,
 )
-from geo.layers.zones import build_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office
 from geo.store.format import shown_name
-from geo.store.store import Layers, Store
+from geo.store.store import TABLES, Store
 from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
 from geo.text.decoding import ArticleError
 from geo.text.mentions import PlaceFinder, default_finder
+
+_LOG = logging.getLogger(__name__)
 
 ARTICLE_TIME_BUDGET: Final = 6.0
 """Seconds of CPU time the extraction from one article may take (default 6).
@@ -363,25 +371,34 @@ def results_to_layers(
     results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
     *,
-    stored: Layers | None = None,
+    stored: StoredForCommit | None = None,
     ingested_at: datetime.datetime | None = None,
     rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
+    events_near: EventsNear | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Turn extraction results into layer frames, merged with the stored layers if given.
+
+    Offices and places are merged with the stored ones. Zones and their tables
+    (:mod:`geo.layers.aggregates`) are drawn from the new events alone into an empty store,
+    and otherwise updated with the new events: only zones the batch creates or reshapes read
+    stored events, through `events_near`. ``events`` and ``articles`` hold the new rows only
+    when `stored` is given (:meth:`geo.store.store.Store.update` appends them).
 
     Parameters
     ----------
     results
         New articles and what was extracted from them.
     gazetteer
-        For office and place shapes.
+        For office, place and zone shapes.
     stored
-        The store's current :class:`geo.store.store.Layers` (whole, or as `read_for_commit` reads
-        them), or None.
+        What :func:`read_for_commit` read of the store's current version, or None.
     ingested_at
         Timestamp recorded on the new articles (now, when None).
     rows
         What :func:`new_rows` returned for `results`, when the caller already has it.
+    events_near
+        Returns the stored events whose geometry meets any of the boxes given; needed when
+        `stored` is given.
     """
     new_events, new_articles = rows or new_rows(results, ingested_at=ingested_at)
     reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
@@ -409,23 +426,51 @@ def results_to_layers(
             )
             reports.insert(0, (office, latest))
     offices = offices_frame(_merge_offices(reports), gazetteer)
-    events = _concat(None if stored is None else stored.events, new_events)
+    new_events = _concat(None, new_events)  # one row per event id
+    if len(new_events):
+        new_events = new_events.drop_duplicates("id", keep="first").reset_index(drop=True)
     layers = {
-        "events": events,
+        "events": new_events,
         "offices": offices,
         "places": merge_place_frames(None if stored is None else stored.places, new_places),
-        "articles": _concat(None if stored is None else stored.articles, new_articles),
+        "articles": new_articles,
     }
-    today = _newest_date(events) or datetime.date.today()
-    layers["zones"] = build_zones([], events, gazetteer, today=today)
+    if stored is None:
+        aggregates = aggregate_zones(new_events, gazetteer)
+    else:
+        if events_near is None:
+            msg = "merging with a stored version needs events_near"
+            raise ValueError(msg)
+        aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near)
+    layers["zones"] = aggregates.zones
+    layers["zone_days"] = aggregates.zone_days
+    layers["place_tallies"] = aggregates.place_tallies
     return layers
 
 
-def _newest_date(events: pd.DataFrame | None) -> datetime.date | None:
-    if events is None or len(events) == 0:
-        return None
-    newest = pd.to_datetime(events["date_end"]).max()
-    return None if pd.isna(newest) else newest.date()
+def _updated_aggregates(
+    stored: StoredForCommit,
+    new_events: gpd.GeoDataFrame,
+    gazetteer: Gazetteer,
+    events_near: EventsNear,
+) -> ZoneAggregates:
+    """Update the stored zones with `new_events`; a store without their tables gets them."""
+    if stored.aggregates is not None:
+        return update_zone_aggregates(
+            stored.aggregates, new_events, gazetteer, events_near=events_near
+        )
+    everything = events_near([_WORLD])
+    _LOG.warning(
+        "this store (version %s) was written before zones were kept with their sums: "
+        "drawing the zones again from its %d located events, once; the next ingests "
+        "update them from the sums",
+        stored.version,
+        len(everything),
+    )
+    return aggregate_zones(_concat(everything, new_events), gazetteer)
+
+
+_WORLD: Final = (-180.0, -90.0, 180.0, 90.0)
 
 
 def read_new_articles(
@@ -456,41 +501,107 @@ def read_new_articles(
     return articles, skipped, duplicates
 
 
-#: What a commit reads of the two layers that grow with the archive: the articles' ids and
-#: dates (office reports are ordered by them) and the event columns zones are derived from.
-#: Article texts and event sentences stay on disk.
-COMMIT_COLUMNS: Final = MappingProxyType(
-    {
-        "articles": ("id", "published"),
-        "events": (
-            "id",
-            "type",
-            "date_start",
-            "date_end",
-            "article_published",
-            "confidence",
-            "place_ids",
-            "actors",
-        ),
-    }
+#: What a commit reads of the layers it merges with: the articles' ids and dates (office
+#: reports are ordered by them); offices, places, zones and the zones' tables whole. Events
+#: are not read: zones are updated from their tables (:mod:`geo.layers.aggregates`).
+COMMIT_COLUMNS: Final = MappingProxyType({"articles": ("id", "published")})
+
+#: What the zones read of stored events around a zone a batch creates or reshapes.
+ZONE_EVENT_COLUMNS: Final = (
+    "type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "article_published",
+    "confidence",
 )
 
+#: What they read of every stored event, once, in a store written before their tables.
+TALLY_EVENT_COLUMNS: Final = (*ZONE_EVENT_COLUMNS, "id", "place_ids", "actors")
 
-def read_for_commit(store: Store) -> Layers | None:
-    """Return what a commit needs of the current version (`COMMIT_COLUMNS`), or None if empty.
 
-    Offices, places and zones are read whole; a store written before a column existed is
-    read whole too.
+@dataclass(frozen=True, slots=True, eq=False)
+class StoredForCommit:
+    """What a commit reads of the store's current version (`COMMIT_COLUMNS`).
+
+    Attributes
+    ----------
+    version
+        The version read.
+    articles
+        The articles' ids and publication dates.
+    offices, places
+        The layers, whole.
+    aggregates
+        The derived zones with their tables; None for a store written before the tables.
+    """
+
+    version: str
+    articles: pd.DataFrame
+    offices: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    aggregates: ZoneAggregates | None
+
+
+def read_for_commit(store: Store) -> StoredForCommit | None:
+    """Return what a commit needs of the current version, or None if the store is empty.
+
+    A column that a store written before it lacks is read as missing.
     """
     version = store.current_version()
-    return None if version is None else store.read_all(version, columns=COMMIT_COLUMNS)
+    if version is None:
+        return None
+
+    def read(name: str) -> pd.DataFrame:
+        wanted = COMMIT_COLUMNS.get(name)
+        columns = None if wanted is None else list(wanted)
+        # a store written before a column existed reads it as missing (lenient)
+        return store.read_layer(name, version=version, columns=columns, lenient=True)
+
+    aggregates = None
+    if all(store.holds(table, version=version) for table in TABLES):
+        aggregates = ZoneAggregates(
+            zones=read("zones"), zone_days=read("zone_days"), place_tallies=read("place_tallies")
+        )
+    return StoredForCommit(
+        version=version,
+        articles=read("articles"),
+        offices=read("offices"),
+        places=read("places"),
+        aggregates=aggregates,
+    )
+
+
+def stored_events_near(
+    store: Store, version: str, *, columns: Sequence[str] = ZONE_EVENT_COLUMNS
+) -> EventsNear:
+    """Return a function that reads the events of `version` meeting any of some boxes.
+
+    The boxes are read as one (their union's bounds), filtered as the files are read; the
+    zones test each event exactly. Only `columns` are read (and the geometry).
+    """
+
+    def near(boxes: Sequence[tuple[float, float, float, float]]) -> gpd.GeoDataFrame | None:
+        if not boxes:
+            return None
+        bounds = (
+            max(-180.0, min(b[0] for b in boxes)),
+            max(-90.0, min(b[1] for b in boxes)),
+            min(180.0, max(b[2] for b in boxes)),
+            min(90.0, max(b[3] for b in boxes)),
+        )
+        return store.read_layer(
+            "events", version=version, bbox=bounds, columns=list(columns), lenient=True
+        )
+
+    return near
 
 
 def commit_results(
     store: Store,
     results: Sequence[ArticleResult],
     gazetteer: Gazetteer,
-    stored: Layers | None,
+    stored: StoredForCommit | None,
     duplicates: int,
 ) -> tuple[str | None, list[ArticleResult], int]:
     """Merge results with the store and write one version, holding the store's write lock.
@@ -510,13 +621,20 @@ def commit_results(
             results = [r for r in results if r.article.id not in now_known]
         if results:
             rows = new_rows(results)
-            layers = results_to_layers(results, gazetteer, stored=stored, rows=rows)
+            near = None
+            if stored is not None:  # a store without the zones' tables: all that they need
+                columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
+                near = stored_events_near(store, stored.version, columns=columns)
+            layers = results_to_layers(
+                results, gazetteer, stored=stored, rows=rows, events_near=near
+            )
             message = f"ingest {len(results)} article(s)"
-            if stored is None or stored.version is None:
+            if stored is None:
                 version = store.write(layers, message=message)
             else:  # events and articles only gain rows: write just the months that get some
                 appended = {"events": rows[0], "articles": rows[1]}
-                replaced = {name: layers[name] for name in ("offices", "places", "zones")}
+                kept = ("offices", "places", "zones", *TABLES)
+                replaced = {name: layers[name] for name in kept}
                 version = store.update(append=appended, replace=replaced, message=message)
     return version, results, duplicates
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
 from typing import Any, Final
 
@@ -39,8 +39,11 @@ __all__ = [
     "UNKNOWN_DATE_FACTOR",
     "build_zones",
     "derive_zones",
+    "distinct_zones",
     "event_contributions",
+    "military_tallies",
     "zone_severity",
+    "zone_shapes",
 ]
 
 HALF_LIFE_DAYS: Final = 180.0
@@ -338,6 +341,8 @@ def _footprint_km(a: Place, b: Place) -> float:
     if a.geometry.intersects(b.geometry):
         return 0.0
     # apart, so each point is outside the other shape
+    if a.geometry.geom_type == "Point" and b.geometry.geom_type == "Point":  # two cities
+        return haversine_km(a.lon, a.lat, b.geometry.x, b.geometry.y)
     if a.geometry.geom_type == "Point":
         return _outside_distance_km(b.geometry, a.lon, a.lat, max_km=CLUSTER_KM)
     if b.geometry.geom_type == "Point":
@@ -375,6 +380,114 @@ def _zone_shape(place: Place) -> BaseGeometry:
     return place.geometry
 
 
+def military_tallies(events_frame: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
+    """Return, per place, how many military events it holds and their actors.
+
+    The events counted are those of :data:`MILITARY_TYPES` with a geometry, each at its first
+    place (``place_ids[0]``). This is all :func:`zone_shapes` needs of the events: clusters
+    depend on the counts, parties on the actors.
+    """
+    tallies: dict[str, tuple[int, frozenset[str]]] = {}
+    if events_frame is None or len(events_frame) == 0:
+        return tallies
+    frame = events_frame
+    military = frame[frame["type"].isin(MILITARY_TYPES) & frame.geometry.notna()]
+    for place_ids, actors in zip(military["place_ids"], military["actors"], strict=True):
+        ids = list(place_ids) if place_ids is not None else []
+        if not ids:
+            continue
+        count, known = tallies.get(str(ids[0]), (0, frozenset()))
+        cast = frozenset(map(str, actors)) if actors is not None else frozenset()
+        tallies[str(ids[0])] = (count + 1, known | cast)
+    return tallies
+
+
+def zone_shapes(
+    tallies: Mapping[str, tuple[int, Set[str]]],
+    gazetteer: Gazetteer,
+    *,
+    known_shapes: Mapping[str, BaseGeometry] | None = None,
+) -> list[Zone]:
+    """Draw ``military_activity`` zones from per-place military tallies, without severities.
+
+    `tallies` maps a place id to the number of military events there and their actors
+    (:func:`military_tallies`); places the gazetteer does not hold are skipped. Places are
+    taken in order of how many such events they hold (then by id); each joins the first
+    cluster whose main place (its first) is within ``CLUSTER_KM`` (300 km) of it, shape to
+    shape, or starts a cluster of its own (see :func:`derive_zones` for which places join).
+    A cluster of two or more events becomes a zone, with severity 0 and no event ids.
+
+    `known_shapes` maps zone ids to shapes drawn before: a zone's id names its places, so a
+    zone drawn again takes its shape from there instead of uniting its places' shapes anew
+    (with the same gazetteer, the result is the same).
+
+    Returns
+    -------
+    list of Zone
+        In cluster order (the order of their main places).
+    """
+    members: dict[str, int] = {}
+    actors: dict[str, set[str]] = {}
+    places: dict[str, Place] = {}
+    for place_id in sorted(tallies):
+        count, cast = tallies[place_id]
+        place = gazetteer.get(place_id)
+        if place is None or count <= 0:
+            continue
+        places[place.id] = place
+        members[place.id] = members.get(place.id, 0) + int(count)
+        actors.setdefault(place.id, set()).update(cast)
+    clusters: list[list[str]] = []
+    shape_class = {
+        "broad": {p for p, place in places.items() if _is_broad(place)},
+        "small": {p for p, place in places.items() if _is_small(place)},
+    }
+    order = sorted(places, key=lambda p: (-members[p], p))
+    tree = shapely.STRtree([places[p].geometry for p in order])
+    cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
+    margin = CLUSTER_KM / KM_PER_DEGREE
+    for position, place_id in enumerate(order):
+        place = places[place_id]
+        minx, miny, maxx, maxy = place.geometry.bounds
+        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy))))
+        nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
+        candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
+        home = next(
+            (c for c in candidates if _joins(places[clusters[c][0]], place, **shape_class)),
+            None,
+        )
+        if home is None:
+            cluster_of[position] = len(clusters)
+            clusters.append([place_id])
+        else:
+            clusters[home].append(place_id)
+    zones = []
+    for cluster in clusters:
+        if sum(members[place_id] for place_id in cluster) < 2:
+            continue
+        main = cluster[0]
+        zone_id = stable_id("zn", *sorted(cluster))
+        geometry = (known_shapes or {}).get(zone_id)
+        if geometry is None:
+            geometry = shapely.make_valid(
+                shapely.union_all([_zone_shape(places[place_id]) for place_id in sorted(cluster)])
+            )
+        zones.append(
+            Zone(
+                id=zone_id,
+                name=places[main].name,
+                kind="military_activity",
+                parties=tuple(sorted({a for place_id in cluster for a in actors[place_id]})),
+                geometry=geometry,
+                severity=0.0,
+                event_ids=(),
+                origin="derived",
+                place_id=main,
+            )
+        )
+    return zones
+
+
 def derive_zones(
     events_frame: pd.DataFrame,
     gazetteer: Gazetteer,
@@ -393,7 +506,8 @@ def derive_zones(
     stay two zones and "somewhere in Russia" clusters only with itself. A cluster of two or
     more events becomes a zone:
 
-    - geometry: the union of its places' shapes (seas, straits, regions, islands, countries;
+    - geometry: the union of its places' shapes, taken in id order so that the same places
+      give the same shape whatever their counts (seas, straits, regions, islands, countries;
       cities as a disc of ``CITY_BUFFER_KM``; very large places as a disc of ``CLUSTER_KM``
       around their representative point, clipped to them);
     - parties: the sorted union of the events' actors;
@@ -401,6 +515,8 @@ def derive_zones(
       smaller id); the zone takes its name;
     - id: ``stable_id("zn", *sorted(place_ids))``;
     - severity and event ids: :func:`zone_severity` over all events.
+
+    The clusters depend only on :func:`military_tallies` (:func:`zone_shapes` draws them).
 
     Parameters
     ----------
@@ -421,67 +537,11 @@ def derive_zones(
     frame = events_frame
     if frame.empty:
         return []
-    military = frame[frame["type"].isin(MILITARY_TYPES) & frame.geometry.notna()]
-    members: dict[str, list[int]] = {}
-    places: dict[str, Place] = {}
-    for position, place_ids in zip(range(len(military)), military["place_ids"], strict=True):
-        ids = list(place_ids) if place_ids is not None else []
-        place = gazetteer.get(ids[0]) if ids else None
-        if place is None:
-            continue
-        places[place.id] = place
-        members.setdefault(place.id, []).append(position)
-    clusters: list[list[str]] = []
-    shape_class = {
-        "broad": {p for p, place in places.items() if _is_broad(place)},
-        "small": {p for p, place in places.items() if _is_small(place)},
-    }
-    order = sorted(places, key=lambda p: (-len(members[p]), p))
-    tree = shapely.STRtree([places[p].geometry for p in order])
-    cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
-    margin = CLUSTER_KM / KM_PER_DEGREE
-    for position, place_id in enumerate(order):
-        place = places[place_id]
-        minx, miny, maxx, maxy = place.geometry.bounds
-        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy))))
-        nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
-        candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
-        home = next(
-            (c for c in candidates if _joins(places[clusters[c][0]], place, **shape_class)),
-            None,
-        )
-        if home is None:
-            cluster_of[position] = len(clusters)
-            clusters.append([place_id])
-        else:
-            clusters[home].append(place_id)
-
-    zones = []
     scorer = scorer if scorer is not None else _SeverityScorer(frame, today=today)
-    actors_of = military["actors"].tolist()
-    for cluster in clusters:
-        positions = [p for place_id in cluster for p in members[place_id]]
-        if len(positions) < 2:
-            continue
-        main = cluster[0]
-        geometry = shapely.make_valid(
-            shapely.union_all([_zone_shape(places[place_id]) for place_id in cluster])
-        )
-        parties = sorted({actor for p in positions for actor in actors_of[p]})
-        severity, event_ids = scorer.score(geometry)
-        zones.append(
-            Zone(
-                id=stable_id("zn", *sorted(cluster)),
-                name=places[main].name,
-                kind="military_activity",
-                parties=tuple(parties),
-                geometry=geometry,
-                severity=severity,
-                event_ids=event_ids,
-                origin="derived",
-                place_id=main,
-            )
-        )
+    zones = []
+    for zone in zone_shapes(military_tallies(frame), gazetteer):
+        severity, event_ids = scorer.score(zone.geometry)
+        zones.append(replace(zone, severity=severity, event_ids=event_ids))
     zones.sort(key=lambda zone: (-zone.severity, zone.id))
     return zones
 
@@ -521,12 +581,44 @@ def build_zones(
     for zone in curated:
         severity, event_ids = scorer.score(zone.geometry)
         zones.append(replace(zone, severity=severity, event_ids=event_ids))
-    for derived in derive_zones(events_frame, gazetteer, today=today, scorer=scorer):
-        main = gazetteer.get(derived.place_id)
-        point = Point(main.point) if main is not None else None
-        if not any(_duplicates(derived, point, zone) for zone in zones):
-            zones.append(derived)
-    return zones_frame(zones)
+    derived = derive_zones(events_frame, gazetteer, today=today, scorer=scorer)
+    return zones_frame(distinct_zones(zones, derived, gazetteer))
+
+
+def distinct_zones(
+    kept: Sequence[Zone], derived: Iterable[Zone], gazetteer: Gazetteer
+) -> list[Zone]:
+    """Return `kept` followed by the `derived` zones no zone before them duplicates.
+
+    Taken in order, a derived zone is dropped when a zone kept before it has the same id, the
+    same main place, or covers its main place's representative point (so the most severe of
+    overlapping derived zones stands, when they come most severe first). `kept` zones are all
+    kept.
+    """
+    zones = list(kept)
+    candidates = list(derived)
+    if not candidates:
+        return zones
+    shapes = [zone.geometry for zone in (*zones, *candidates)]
+    tree = shapely.STRtree(shapes)
+    chosen = [True] * len(zones) + [False] * len(candidates)
+    ids = {zone.id for zone in zones}
+    mains = {zone.place_id for zone in zones if zone.place_id}
+    for position, zone in enumerate(candidates, start=len(zones)):
+        if zone.id in ids or zone.place_id in mains:
+            continue
+        main = gazetteer.get(zone.place_id)
+        if main is not None:
+            # indices of the shapes that cover the point; any kept one before this zone?
+            covering = tree.query(Point(main.point), predicate="covered_by")
+            if any(chosen[int(i)] and int(i) < position for i in covering):
+                continue
+        chosen[position] = True
+        zones.append(zone)
+        ids.add(zone.id)
+        if zone.place_id:
+            mains.add(zone.place_id)
+    return zones
 
 
 def _duplicates(derived: Zone, point: Point | None, zone: Zone) -> bool:

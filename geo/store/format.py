@@ -36,6 +36,7 @@ __all__ = [
     "MANIFEST_FORMAT",
     "OBJECT_RE",
     "PARTITION_COLUMNS",
+    "TABLES",
     "TMP_PREFIX",
     "UNDATED",
     "UNSEALED_FORMAT",
@@ -70,6 +71,11 @@ __all__ = [
 
 LAYERS: Final = (*MAP_LAYERS, "articles")
 """The layers a store holds, in display order."""
+
+TABLES: Final = ("zone_days", "place_tallies")
+"""Plain tables a version may hold beside its layers: small sums of a layer that others are
+kept up to date from (``geo.layers.aggregates``). Versioned with the layers, one part each;
+a store written before them lacks them."""
 
 GEO_LAYERS: Final = frozenset(MAP_LAYERS)
 """Layers stored as GeoDataFrames (EPSG:4326); ``bbox`` filters apply to these only."""
@@ -252,9 +258,9 @@ class Manifest:
 
 
 def check_layer(layer: str) -> None:
-    """Raise ValueError unless `layer` is one of `LAYERS`."""
-    if layer not in LAYERS:
-        msg = f"unknown layer {layer!r}; the store holds {', '.join(LAYERS)}"
+    """Raise ValueError unless `layer` is one of `LAYERS` or `TABLES`."""
+    if layer not in LAYERS and layer not in TABLES:
+        msg = f"unknown layer {layer!r}; the store holds {', '.join((*LAYERS, *TABLES))}"
         raise ValueError(msg)
 
 

@@ -11,12 +11,14 @@ Layout of a store directory::
                                damaged part files (nothing there is read; delete it when done)
 
 Layers are `LAYERS`: ``events``, ``offices``, ``zones`` and ``places`` are GeoDataFrames in
-EPSG:4326, ``articles`` is a plain table. The store does not know how they were made; it keeps
-what it is given. Each layer is split into parts: events by the month of ``date_start``, articles
-by the month of ``ingested_at`` (rows without a date go to an ``unknown`` part), the other layers
-into one ``all`` part. Rows are stored sorted by ``id`` (when there is one), so the same rows give
-the same bytes whatever order they came in. Geo parts are GeoParquet 1.1 with a bbox covering
-column, so geopandas, pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
+EPSG:4326, ``articles`` is a plain table. A version may also hold the plain `TABLES` (small sums
+the zones are kept up to date from; older stores lack them: `Store.holds` tells). The store does
+not know how they were made; it keeps what it is given. Each layer is split into parts: events
+by the month of ``date_start``, articles by the month of ``ingested_at`` (rows without a date
+go to an ``unknown`` part), the other layers and the tables into one ``all`` part. Rows are
+stored sorted by ``id`` (when there is one), so the same rows give the same bytes whatever
+order they came in. Geo parts are GeoParquet 1.1 with a bbox covering column, so geopandas,
+pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
 
 A version id is the first 12 hex digits of a SHA-256 over the sorted ``(layer, part hash)``
 pairs: the same content always gets the same id and writing it again writes nothing. A write
@@ -47,6 +49,7 @@ them); after an upgrade the same rows may get new part hashes and so a new versi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -73,6 +76,7 @@ from geo.store.format import (
     GEOPARQUET_VERSION,
     LAYERS,
     MANIFEST_FORMAT,
+    TABLES,
     TMP_PREFIX,
     VERSION_RE,
     BBox,
@@ -117,6 +121,9 @@ __all__ = [
     "GEO_LAYERS",
     "LAYERS",
     "MANIFEST_FORMAT",
+    "MERGE_RATIO",
+    "SIDE_PART_MARK",
+    "TABLES",
     "LayerInfo",
     "Layers",
     "Manifest",
@@ -139,6 +146,38 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
+
+MERGE_RATIO: Final = 4
+"""An append rewrites a partition's part only when it holds at most this many times the rows
+the append brings to the partition (counting the smaller parts taken in before it); larger
+parts stay as they are (default 4)."""
+
+SIDE_PART_MARK: Final = "+"
+"""Separates a partition from the content hash in the key of a part added beside it."""
+
+
+def bbox_filter(bbox: BBox) -> Any:
+    """Return the Arrow filter keeping rows whose GeoParquet ``bbox`` column meets `bbox`."""
+    minx, miny, maxx, maxy = bbox
+    return (
+        (pc.field("bbox", "xmin") <= maxx)
+        & (pc.field("bbox", "xmax") >= minx)
+        & (pc.field("bbox", "ymin") <= maxy)
+        & (pc.field("bbox", "ymax") >= miny)
+    )
+
+
+def _has_bbox_covering(schema: pa.Schema) -> bool:
+    if "bbox" not in schema.names:
+        return False
+    kind = schema.field("bbox").type
+    return pa.types.is_struct(kind) and {kind.field(i).name for i in range(kind.num_fields)} >= {
+        "xmin",
+        "ymin",
+        "xmax",
+        "ymax",
+    }
+
 
 _RowFilter = Callable[[Sequence[str]], pc.Expression | None]
 """Makes the Arrow filter of the rows to read from a part's column names (None: every row)."""
@@ -300,6 +339,12 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------
 
+    def holds(self, layer: str, *, version: str | None = None) -> bool:
+        """Return whether `version` (default: current) holds `layer` or table (False if empty)."""
+        check_layer(layer)
+        manifest = self.manifest(version)
+        return manifest is not None and layer in manifest.layers
+
     def parts_for(
         self,
         layer: str,
@@ -397,7 +442,9 @@ class Store:
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
             parts, row_filter, use_bbox = [info.parts[0]], _no_row, None
         tables = [
-            self._read_part(part, info, columns=columns, row_filter=row_filter, lenient=lenient)
+            self._read_part(
+                part, info, columns=columns, row_filter=row_filter, lenient=lenient, bbox=use_bbox
+            )
             for part in parts
         ]
         table = (
@@ -441,15 +488,22 @@ class Store:
         columns: Sequence[str] | None,
         row_filter: _RowFilter,
         lenient: bool = False,
+        bbox: BBox | None = None,
     ) -> Any:
         """Read one part file as an Arrow table (conversion happens once, for all parts).
 
         `row_filter` makes the Arrow filter of the rows to keep from the part's column names.
+        With `bbox`, rows whose GeoParquet ``bbox`` covering column lies outside it are left
+        out as the file is read (the exact test on the shapes follows in `table_to_frame`).
         """
         path = self._object_path(part.object)
         self.verifier.verify(path, part.object)
         with reading_part(path):
             schema = pq.read_schema(path)
+        keep = row_filter(schema.names)
+        if bbox is not None and _has_bbox_covering(schema):
+            meets = bbox_filter(bbox)
+            keep = meets if keep is None else keep & meets
         if info.geometry is not None and info.geometry not in schema.names:
             problem = f"no geometry column {info.geometry!r}, which the manifest names"
             raise StoreCorruptError(path, problem, root=self.root)
@@ -467,7 +521,7 @@ class Store:
         elif "bbox" in schema.names and info.geometry is not None:
             wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
         with reading_part(path):
-            table = pq.read_table(path, columns=wanted, filters=row_filter(schema.names))
+            table = pq.read_table(path, columns=wanted, filters=keep)
         return table.replace_schema_metadata(None)
 
     # -- writing --------------------------------------------------------------------------
@@ -568,26 +622,64 @@ class Store:
         return values
 
     def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
-        """Add `fresh` rows to a layer, rewriting only the parts they fall in."""
+        """Add `fresh` rows to a layer, writing only parts of the partitions they fall in.
+
+        The rows of one partition (a month) go into one new part together with the
+        partition's parts that are not much larger than what they bring (up to
+        `MERGE_RATIO` times the rows, smallest first); larger parts stay as they are and the
+        new part goes beside them, keyed ``<partition>+<hash>``. So a batch rewrites what it
+        adds plus parts of comparable size, not a whole month of a large archive, and each
+        partition keeps a few parts of growing sizes.
+        """
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
+        partitions = partition_frame(layer, fresh)
+        plans = [self._merge_plan(by_key, key, len(rows)) for key, rows in partitions]
 
-        def merged(item: tuple[str, Any]) -> PartInfo:
-            part_key, rows = item
-            old = by_key.get(part_key)
-            if old is not None and old.rows > 0:
+        def merged(item: tuple[tuple[str, Any], tuple[str, list[PartInfo]]]) -> PartInfo:
+            (part_key, rows), (new_key, absorbed) = item
+            frames = [rows]
+            for old in absorbed:
                 table = self._read_part(old, info, columns=None, row_filter=_every_row)
-                existing = table_to_frame(table, info.geometry, bbox=None)
-                rows = pd.concat([existing, rows], ignore_index=True)
-            return self._put_part(layer, part_key, canonical_frame(rows, key="id"))
+                frames.insert(0, table_to_frame(table, info.geometry, bbox=None))
+            if len(frames) > 1:
+                rows = pd.concat(frames, ignore_index=True)
+            part = self._put_part(layer, part_key, canonical_frame(rows, key="id"))
+            if new_key != part_key:  # beside larger parts: keyed by its content's hash
+                part = dataclasses.replace(
+                    part, key=f"{part_key}{SIDE_PART_MARK}{part.object[:12]}"
+                )
+            return part
 
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # reads and writes wait on I/O
-            parts = list(pool.map(merged, partition_frame(layer, fresh)))
+            parts = list(pool.map(merged, zip(partitions, plans, strict=True)))
+        for _, absorbed in plans:
+            for old in absorbed:
+                by_key.pop(old.key, None)
         by_key.update({part.key: part for part in parts})
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
+
+    @staticmethod
+    def _merge_plan(
+        by_key: Mapping[str, PartInfo], partition: str, rows: int
+    ) -> tuple[str, list[PartInfo]]:
+        """Return the key of the new part of `partition` and the parts it takes in."""
+        mine = [
+            part
+            for key, part in by_key.items()
+            if key == partition or key.startswith(partition + SIDE_PART_MARK)
+        ]
+        absorbed, total = [], rows
+        for part in sorted(mine, key=lambda part: (part.rows, part.key)):
+            if part.rows > MERGE_RATIO * total:
+                break
+            absorbed.append(part)
+            total += part.rows
+        base_free = partition not in by_key or any(p.key == partition for p in absorbed)
+        return (partition if base_free else partition + SIDE_PART_MARK), absorbed
 
     def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
         partitions = partition_frame(layer, frame)
@@ -626,7 +718,7 @@ class Store:
                 created_at=datetime.datetime.now(datetime.UTC),
                 parent=parent,
                 message=message,
-                layers={name: layers[name] for name in LAYERS if name in layers},
+                layers={name: layers[name] for name in (*LAYERS, *TABLES) if name in layers},
             )
             data = json.dumps(manifest_to_json(manifest), indent=1, ensure_ascii=False)
             write_atomic(path, data.encode("utf-8") + b"\n")

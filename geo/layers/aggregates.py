@@ -1,0 +1,451 @@
+"""Keep small sums of the events beside the zones, so zones update without every event.
+
+Two tables summarise the events layer for the zones (:mod:`geo.layers.zones`):
+
+- **place tallies** (:data:`PLACE_TALLY_COLUMNS`): per place, how many military events it
+  holds and their actors. The derived zones' shapes, ids, names and parties depend on nothing
+  else (:func:`geo.layers.zones.zone_shapes`).
+- **zone days** (:data:`ZONE_DAY_COLUMNS`): per zone, event type and day, how many events lie
+  in or near the zone (within ``NEAR_KM``) and the sum of their confidences. The days are the
+  interval an event covers (``first``, ``last``: what a time window tests), its end date
+  (``end``: what recency is measured from) and, for an event without an end date, its
+  article's publication date (``published``). A zone's severity for any window and types
+  follows from these rows alone (:func:`zone_severities`), by the formula of
+  :func:`geo.layers.zones.zone_severity`.
+
+Confidences are summed in millionths (integers), so tables merged batch by batch are equal,
+bit for bit, to one table made from all the events at once (:func:`merge_zone_days`).
+
+:func:`aggregate_zones` makes the zones layer and both tables from a whole events layer;
+:func:`update_zone_aggregates` adds a batch of new events to them, reading stored events only
+for the zones the batch creates or reshapes, through a function the caller gives (the layers
+do not know the store). Pure functions: no files, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import shapely
+
+from geo.intervals import covered_intervals
+from geo.layers.frames import zones_frame
+from geo.layers.zones import (
+    HALF_LIFE_DAYS,
+    NEAR_KM,
+    SEVERITY_SCALE,
+    UNKNOWN_DATE_FACTOR,
+    distinct_zones,
+    military_tallies,
+    near_mask,
+    zone_shapes,
+)
+from geo.places.gazetteer import Gazetteer
+from geo.places.geodesy import KM_PER_DEGREE, longitude_scale
+from geo.records import Zone
+from geo.taxonomy import EVENT_TYPES
+
+__all__ = [
+    "CONFIDENCE_UNIT",
+    "PLACE_TALLY_COLUMNS",
+    "ZONE_DAY_COLUMNS",
+    "EventsNear",
+    "ZoneAggregates",
+    "aggregate_zones",
+    "merge_place_tallies",
+    "merge_zone_days",
+    "near_box",
+    "place_tallies",
+    "update_zone_aggregates",
+    "zone_days",
+    "zone_severities",
+]
+
+ZONE_DAY_COLUMNS: Final = {
+    "zone_id": "str",
+    "type": "str",
+    "first": "datetime64[ns]",
+    "last": "datetime64[ns]",
+    "end": "datetime64[ns]",
+    "published": "datetime64[ns]",
+    "events": "int64",
+    "confidence_e6": "int64",
+}
+"""Columns of the zone-days table: the key (zone, type, covered interval, end date, and the
+publication date of events without an end date; ``NaT`` when unknown), the number of events
+and the sum of their confidences in millionths (:data:`CONFIDENCE_UNIT`)."""
+
+PLACE_TALLY_COLUMNS: Final = {"place_id": "str", "events": "int64", "actors": "object"}
+"""Columns of the place-tallies table: a place, its military events, their sorted actors."""
+
+CONFIDENCE_UNIT: Final = 1_000_000
+"""Confidences are summed as integers in this unit (millionths), so sums are exact."""
+
+_KEYS: Final = ("zone_id", "type", "first", "last", "end", "published")
+_DATES: Final = ("first", "last", "end", "published")
+_WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
+
+EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], Any]
+"""Returns the stored events whose geometry meets any of the boxes (more is harmless)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ZoneAggregates:
+    """The derived zones and the two tables they are kept with.
+
+    Attributes
+    ----------
+    zones
+        The derived zones layer (:data:`geo.layers.frames.ZONE_COLUMNS`): severities over the
+        whole archive, each zone measured from its own newest event; no event ids (the events
+        behind a zone are listed per view, for its window).
+    zone_days
+        :data:`ZONE_DAY_COLUMNS`, for every zone the tallies draw, those the layer leaves out
+        as duplicates of a more severe one included.
+    place_tallies
+        :data:`PLACE_TALLY_COLUMNS`.
+    """
+
+    zones: gpd.GeoDataFrame
+    zone_days: pd.DataFrame
+    place_tallies: pd.DataFrame
+
+
+# --- place tallies -------------------------------------------------------------------------
+
+
+def place_tallies(events_frame: Any) -> pd.DataFrame:
+    """Return the place-tallies table of an events layer (see the module docstring)."""
+    return _tallies_frame(military_tallies(events_frame))
+
+
+def _tallies_frame(tallies: dict[str, tuple[int, frozenset[str]]]) -> pd.DataFrame:
+    ids = sorted(tallies)
+    return pd.DataFrame(
+        {
+            "place_id": pd.Series(ids, dtype="str"),
+            "events": pd.Series([tallies[i][0] for i in ids], dtype="int64"),
+            "actors": pd.Series([sorted(tallies[i][1]) for i in ids], dtype="object"),
+        }
+    )
+
+
+def _tallies_map(table: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
+    if table is None or len(table) == 0:
+        return {}
+    return {
+        str(place): (int(count), frozenset(map(str, actors if actors is not None else ())))
+        for place, count, actors in zip(
+            table["place_id"], table["events"], table["actors"], strict=True
+        )
+    }
+
+
+def merge_place_tallies(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Return one place-tallies table adding up `tables` (counts summed, actors united)."""
+    merged: dict[str, tuple[int, frozenset[str]]] = {}
+    for table in tables:
+        for place, (count, actors) in _tallies_map(table).items():
+            known_count, known_actors = merged.get(place, (0, frozenset()))
+            merged[place] = (known_count + count, known_actors | actors)
+    return _tallies_frame(merged)
+
+
+# --- zone days -----------------------------------------------------------------------------
+
+
+def _empty_zone_days() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ZONE_DAY_COLUMNS.items()})
+
+
+def _days(values: Any) -> pd.Series:
+    """Return dates as midnight timestamps (``datetime64[ns]``, ``NaT`` when unknown)."""
+    stamps = pd.to_datetime(pd.Series(values), errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    return stamps.dt.normalize().astype("datetime64[ns]")
+
+
+def near_box(geometry: Any, near_km: float = NEAR_KM) -> tuple[float, float, float, float]:
+    """Return the bounding box of `geometry` widened by `near_km`: what may count towards it.
+
+    Widened as :func:`geo.layers.zones.near_mask` tests (longitudes by the cosine at the
+    box's edge furthest from the equator), so every point within `near_km` lies inside.
+    """
+    minx, miny, maxx, maxy = geometry.bounds
+    margin = near_km / KM_PER_DEGREE
+    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
+    return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
+
+
+def zone_days(zones: Any, events_frame: Any, *, near_km: float = NEAR_KM) -> pd.DataFrame:
+    """Return the zone-days rows of `events_frame` for `zones` (see the module docstring).
+
+    An event counts towards a zone when its point (a point inside it, for other shapes) lies
+    in the zone or within `near_km` of it, as in :func:`geo.layers.zones.zone_severity`, and
+    its confidence is above 0. Rows come sorted by their key.
+    """
+    if zones is None or len(zones) == 0 or events_frame is None or len(events_frame) == 0:
+        return _empty_zone_days()
+    frame = events_frame
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    confidence = pd.to_numeric(located["confidence"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
+    located = located[(confidence > 0).to_numpy()]
+    if located.empty:
+        return _empty_zone_days()
+    shapes = located.geometry.to_numpy()
+    points = shapes.copy()
+    others = shapely.get_type_id(shapes) != 0
+    points[others] = shapely.point_on_surface(shapes[others])
+    xs, ys = shapely.get_x(points), shapely.get_y(points)
+    tree = shapely.STRtree(shapely.points(xs, ys))
+    zone_rows, event_rows = [], []
+    for position, geometry in enumerate(zones.geometry):
+        if geometry is None or geometry.is_empty:
+            continue
+        rows = np.sort(tree.query(shapely.box(*near_box(geometry, near_km))))
+        if rows.size == 0:
+            continue
+        near = rows[near_mask(geometry, xs[rows], ys[rows], near_km)]
+        zone_rows.append(np.full(near.size, position))
+        event_rows.append(near)
+    if not event_rows:
+        return _empty_zone_days()
+    which, picked = np.concatenate(zone_rows), np.concatenate(event_rows)
+    first, last = covered_intervals(located)
+    end = _days(located["date_end"])
+    published = (
+        _days(located["article_published"])
+        if "article_published" in located.columns
+        else pd.Series(pd.NaT, index=range(len(located)), dtype="datetime64[ns]")
+    )
+    published = published.where(end.isna().to_numpy(), pd.NaT)  # only undated events use it
+    units = np.rint(
+        pd.to_numeric(located["confidence"], errors="coerce").fillna(0.0).clip(0.0, 1.0)
+        * CONFIDENCE_UNIT
+    ).astype("int64")
+    pairs = pd.DataFrame(
+        {
+            "zone_id": zones["id"].astype(str).to_numpy()[which],
+            "type": located["type"].astype(str).to_numpy()[picked],
+            "first": first.astype("datetime64[ns]")[picked],
+            "last": last.astype("datetime64[ns]")[picked],
+            "end": end.to_numpy()[picked],
+            "published": published.to_numpy()[picked],
+            "events": np.ones(picked.size, dtype="int64"),
+            "confidence_e6": units.to_numpy()[picked],
+        }
+    )
+    return merge_zone_days(pairs)
+
+
+def merge_zone_days(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Return one zone-days table adding up `tables` row by key, sorted by key.
+
+    Counts and confidences are integers, so the result does not depend on how the events
+    were split between the tables. Rows are sorted by zone, type, then the days (unknown
+    first), with NumPy on codes of the keys: millions of rows take seconds, not minutes.
+    """
+    present = [t for t in tables if t is not None and len(t)]
+    if not present:
+        return _empty_zone_days()
+    rows = pd.concat([t[list(ZONE_DAY_COLUMNS)] for t in present], ignore_index=True)
+    zones, zone_names = pd.factorize(rows["zone_id"].astype(str).to_numpy(), sort=True)
+    kinds, kind_names = pd.factorize(rows["type"].astype(str).to_numpy(), sort=True)
+    days = [_day_numbers(rows[name]) for name in _DATES]
+    order = np.lexsort((*reversed(days), kinds, zones))  # the last key sorts first
+    keys = [zones[order], kinds[order], *(d[order] for d in days)]
+    starts = np.ones(len(order), dtype=bool)
+    for key in keys:
+        starts[1:] &= key[1:] == key[:-1]
+    starts = ~starts
+    starts[0] = True
+    first_rows = np.flatnonzero(starts)
+    counts = np.add.reduceat(rows["events"].to_numpy(dtype="int64")[order], first_rows)
+    units = np.add.reduceat(rows["confidence_e6"].to_numpy(dtype="int64")[order], first_rows)
+    result = pd.DataFrame(
+        {
+            "zone_id": pd.Series(np.asarray(zone_names, dtype=object)[keys[0][first_rows]]),
+            "type": pd.Series(np.asarray(kind_names, dtype=object)[keys[1][first_rows]]),
+            **{
+                name: _from_day_numbers(day[first_rows])
+                for name, day in zip(_DATES, keys[2:], strict=True)
+            },
+            "events": counts.astype("int64"),
+            "confidence_e6": units.astype("int64"),
+        }
+    )
+    return result.astype({"zone_id": "str", "type": "str"})
+
+
+_UNKNOWN_DAY: Final = np.iinfo("int64").min
+
+
+def _day_numbers(values: Any) -> np.ndarray:
+    """Return dates as int64 days since 1970, unknown ones as the smallest int64."""
+    days = _days(values).to_numpy(dtype="datetime64[D]")
+    numbers: np.ndarray = days.astype("int64")
+    numbers[np.isnat(days)] = _UNKNOWN_DAY
+    return numbers
+
+
+def _from_day_numbers(numbers: np.ndarray) -> pd.Series:
+    days = numbers.astype("datetime64[D]")
+    days[numbers == _UNKNOWN_DAY] = np.datetime64("NaT")
+    return pd.Series(days.astype("datetime64[ns]"))
+
+
+# --- severity ------------------------------------------------------------------------------
+
+
+def _recency(days: np.ndarray) -> np.ndarray:
+    result: np.ndarray = np.power(0.5, np.clip(days, 0.0, None) / HALF_LIFE_DAYS)
+    return result
+
+
+def zone_severities(
+    table: pd.DataFrame,
+    *,
+    types: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    undated: bool = False,
+    today: datetime.date | None = None,
+) -> pd.DataFrame:
+    """Return each zone's severity and event count for a window, from zone-days rows alone.
+
+    The events counted are those the view's filters keep (:func:`geo.view.selection.
+    filter_events` without actors and countries): of `types` (None: all), covering a day of
+    ``[date_from, date_to]`` (a side None is open; with neither, every event, and undated ones
+    only when `undated` asks or no window is set). The severity is
+    :func:`geo.layers.zones.zone_severity`'s: ``1 - exp(-S / SEVERITY_SCALE)`` over the summed
+    ``weight(type) × recency × confidence``, recency measured from `today`, or with None from
+    each zone's own newest date among the events counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id``, ``severity`` (0–1) and ``events`` (how many events count), one row per
+        zone with at least one such event, by zone id.
+    """
+    empty = pd.DataFrame(
+        {
+            "zone_id": pd.Series(dtype="str"),
+            "severity": pd.Series(dtype="float64"),
+            "events": pd.Series(dtype="int64"),
+        }
+    )
+    if table is None or len(table) == 0:
+        return empty
+    rows = table
+    weights = rows["type"].map(_WEIGHTS).fillna(0.0).to_numpy(dtype="float64")
+    keep = weights > 0
+    if types is not None:
+        keep &= rows["type"].isin(sorted(types)).to_numpy(dtype=bool)
+    first = _days(rows["first"]).to_numpy(dtype="datetime64[D]")
+    last = _days(rows["last"]).to_numpy(dtype="datetime64[D]")
+    if date_from is not None or date_to is not None:
+        known = ~(np.isnat(first) | np.isnat(last))
+        within = known.copy()
+        if date_to is not None:
+            within &= first <= np.datetime64(date_to, "D")
+        if date_from is not None:
+            within &= last >= np.datetime64(date_from, "D")
+        keep &= within | (~known if undated else False)
+    if not keep.any():
+        return empty
+    rows = rows[keep]
+    base = weights[keep] * rows["confidence_e6"].to_numpy(dtype="float64") / CONFIDENCE_UNIT
+    end = _days(rows["end"]).to_numpy(dtype="datetime64[D]").astype("float64")
+    end[np.isnat(_days(rows["end"]).to_numpy(dtype="datetime64[D]"))] = np.nan
+    published = _days(rows["published"]).to_numpy(dtype="datetime64[D]")
+    pub = published.astype("float64")
+    pub[np.isnat(published)] = np.nan
+    codes, zone_ids = pd.factorize(rows["zone_id"].to_numpy(), sort=True)
+    if today is not None:
+        reference = np.full(len(rows), float(np.datetime64(today, "D").astype("int64")))
+    else:  # each zone from its own newest date among the events counted
+        known_dates = np.where(np.isnan(end), pub, end)
+        newest = np.full(len(zone_ids), -np.inf)
+        np.fmax.at(newest, codes, np.nan_to_num(known_dates, nan=-np.inf))
+        newest[np.isinf(newest)] = 0.0
+        reference = newest[codes]
+    undated_factor = np.nan_to_num(_recency(reference - pub), nan=1.0) * UNKNOWN_DATE_FACTOR
+    recency = np.where(np.isnan(end), undated_factor, _recency(reference - end))
+    totals = np.bincount(codes, weights=base * recency, minlength=len(zone_ids))
+    counts = np.bincount(codes, weights=rows["events"].to_numpy(), minlength=len(zone_ids))
+    severity = np.clip(-np.expm1(-totals / SEVERITY_SCALE), 0.0, 1.0)
+    return pd.DataFrame(
+        {
+            "zone_id": pd.Series(zone_ids, dtype="str"),
+            "severity": severity,
+            "events": counts.astype("int64"),
+        }
+    )
+
+
+# --- the zones and their tables together ---------------------------------------------------
+
+
+def _with_severities(
+    shapes: Sequence[Zone], table: pd.DataFrame, gazetteer: Gazetteer
+) -> gpd.GeoDataFrame:
+    """Return the zones layer: severities over the archive, no event ids, no duplicates.
+
+    As :func:`geo.layers.zones.build_zones` keeps them: most severe first, a zone is dropped
+    when a more severe one covers its main place (:func:`geo.layers.zones.distinct_zones`).
+    """
+    scored = zone_severities(table).set_index("zone_id")["severity"].to_dict()
+    zones = [replace(zone, severity=float(scored.get(zone.id, 0.0))) for zone in shapes]
+    zones.sort(key=lambda zone: (-zone.severity, zone.id))
+    return zones_frame(distinct_zones([], zones, gazetteer))
+
+
+def aggregate_zones(events_frame: Any, gazetteer: Gazetteer) -> ZoneAggregates:
+    """Return the derived zones of `events_frame` and their two tables, made from scratch."""
+    tallies = place_tallies(events_frame)
+    shapes = zone_shapes(_tallies_map(tallies), gazetteer)
+    table = zone_days(zones_frame(shapes), events_frame)
+    return ZoneAggregates(_with_severities(shapes, table, gazetteer), table, tallies)
+
+
+def update_zone_aggregates(
+    stored: ZoneAggregates,
+    new_events: Any,
+    gazetteer: Gazetteer,
+    *,
+    events_near: EventsNear,
+) -> ZoneAggregates:
+    """Add a batch of new events to stored zones and tables; equal to :func:`aggregate_zones`.
+
+    The place tallies gain the batch's military events and the zones are drawn again from them
+    (cheap: one row per place). A zone the stored tables already have (same id, so the same
+    places and shape) keeps its zone-days rows and gains those of the batch's events near it;
+    a zone the batch creates or reshapes gets its rows from the stored events near it, which
+    `events_near` returns for the zones' boxes widened by ``NEAR_KM``, plus the batch's. Rows
+    of zones that are gone are dropped. So a batch reads no stored event unless it changes the
+    shape of a zone, and then only those around the changed zones.
+    """
+    tallies = merge_place_tallies(stored.place_tallies, place_tallies(new_events))
+    known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
+    drawn = zone_shapes(_tallies_map(tallies), gazetteer, known_shapes=known_shapes)
+    shapes = zones_frame(drawn)
+    known = set(stored.zone_days["zone_id"]) if len(stored.zone_days) else set()
+    known |= set(stored.zones["id"]) if len(stored.zones) else set()
+    is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
+    kept, fresh = shapes[is_known], shapes[~is_known]
+    old_rows = stored.zone_days
+    if len(old_rows):
+        old_rows = old_rows[old_rows["zone_id"].isin(sorted(set(kept["id"])))]
+    parts = [old_rows, zone_days(kept, new_events)]
+    if len(fresh):
+        nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
+        parts += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
+    table = merge_zone_days(*parts)
+    return ZoneAggregates(_with_severities(drawn, table, gazetteer), table, tallies)

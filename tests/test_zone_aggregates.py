@@ -1,0 +1,293 @@
+"""Zones kept with their sums: a batch updates them as a full recomputation would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pytest
+import shapely
+
+from geo.ingest.pipeline import ingest, read_for_commit
+from geo.layers.aggregates import (
+    ZoneAggregates,
+    aggregate_zones,
+    merge_zone_days,
+    update_zone_aggregates,
+    zone_days,
+    zone_severities,
+)
+from geo.layers.zones import build_zones, derive_zones, rescore_zones
+from geo.places.gazetteer import Gazetteer
+from geo.records import stable_id
+from geo.store.store import TABLES, Store
+from geo.taxonomy import EVENT_TYPE_KEYS
+from geo.text.mentions import PlaceFinder
+from geo.view.selection import filter_events
+from geo.view.state import ViewState
+
+EVENTS = Path(__file__).resolve().parent / "data" / "events"
+_KINDS = ("city", "sea", "strait", "island_group", "region", "admin1")
+_PRECISIONS = ("day", "day", "day", "month", "year", "unknown")
+
+
+@pytest.fixture(scope="module")
+def places(gazetteer: Gazetteer) -> list[int]:
+    """Gazetteer rows of cities, seas, islands and regions around the East China Sea."""
+    rows = [
+        i
+        for i, kind in enumerate(gazetteer.kinds)
+        if kind in _KINDS
+        and 118.0 <= gazetteer.lon[i] <= 132.0
+        and 24.0 <= gazetteer.lat[i] <= 38.0
+        and gazetteer.importance[i] > 0
+    ]
+    rows.sort(key=lambda i: -gazetteer.importance[i])
+    return rows[:60]
+
+
+def random_events(
+    gazetteer: Gazetteer, rows: Sequence[int], count: int, rng: random.Random, start: int
+) -> gpd.GeoDataFrame:
+    """Return `count` random events at `rows`: every type, precision and missing value."""
+    records = []
+    for n in range(start, start + count):
+        row = rng.choice(rows)
+        kind = rng.choice(EVENT_TYPE_KEYS)
+        day = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(4 * 365))
+        precision = rng.choice(_PRECISIONS)
+        first = last = None if precision == "unknown" else day
+        if precision == "day" and rng.random() < 0.2:
+            last = day + dt.timedelta(days=rng.randrange(1, 10))  # a span of days
+        published = None if rng.random() < 0.1 else day + dt.timedelta(days=rng.randrange(5))
+        located = rng.random() > 0.05
+        records.append(
+            {
+                "id": stable_id("ev", "test", n),
+                "article_id": f"art-{n // 4}",
+                "type": kind,
+                "date_start": first,
+                "date_end": last,
+                "date_precision": precision,
+                "actors": rng.sample(["RUS", "CHN", "USA", "JPN", "KOR"], k=rng.choice((1, 2))),
+                "place_ids": [gazetteer.ids[row]],
+                "confidence": rng.choice((0.0, 0.35, 0.5, 0.72, 0.9, 1.0)),
+                "article_published": published,
+                "geometry": (
+                    shapely.Point(gazetteer.lon[row], gazetteer.lat[row]) if located else None
+                ),
+            }
+        )
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+    for column in ("date_start", "date_end", "article_published"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
+
+
+def near_reader(stored: gpd.GeoDataFrame, calls: list[int]) -> Any:
+    """Return an `events_near` over `stored` that reads the union of the boxes, as the store."""
+
+    def near(boxes: Sequence[tuple[float, float, float, float]]) -> Any:
+        calls.append(len(boxes))
+        bounds = shapely.box(
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        return stored[np.asarray(shapely.intersects(stored.geometry.to_numpy(), bounds))]
+
+    return near
+
+
+def assert_same(got: ZoneAggregates, expected: ZoneAggregates) -> None:
+    pd.testing.assert_frame_equal(got.zone_days, expected.zone_days)
+    pd.testing.assert_frame_equal(got.place_tallies, expected.place_tallies)
+    mine = got.zones.sort_values("id").reset_index(drop=True)
+    theirs = expected.zones.sort_values("id").reset_index(drop=True)
+    assert list(mine["id"]) == list(theirs["id"])
+    assert list(mine["severity"]) == list(theirs["severity"])  # bit for bit
+    for column in ("name", "kind", "parties", "origin", "place_id", "event_ids"):
+        assert list(mine[column]) == list(theirs[column]), column
+    assert [g.wkb for g in mine.geometry] == [g.wkb for g in theirs.geometry]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_batches_give_what_one_recomputation_gives(
+    gazetteer: Gazetteer, places: list[int], seed: int
+) -> None:
+    rng = random.Random(seed)
+    sizes = [rng.randrange(1, 40) for _ in range(8)]
+    batches, start = [], 0
+    for size in sizes:
+        batches.append(random_events(gazetteer, places, size, rng, start))
+        start += size
+    stored, kept = aggregate_zones(batches[0], gazetteer), batches[0]
+    calls: list[int] = []
+    for batch in batches[1:]:
+        stored = update_zone_aggregates(
+            stored, batch, gazetteer, events_near=near_reader(kept, calls)
+        )
+        kept = pd.concat([kept, batch], ignore_index=True)
+        assert_same(stored, aggregate_zones(kept, gazetteer))
+    assert len(stored.zones) > 3
+    assert calls, "some batch made or reshaped a zone"
+
+
+def test_a_batch_that_changes_no_zone_reads_no_stored_event(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    rng = random.Random(5)
+    first = random_events(gazetteer, places, 300, rng, 0)
+    stored = aggregate_zones(first, gazetteer)
+    inside = stored.zones.iloc[0]
+    # one more exercise, at a place of the zone that already holds military events
+    main = gazetteer.place(inside["place_id"])
+    more = random_events(gazetteer, places, 1, rng, 300)
+    more["type"], more["confidence"] = "exercise", 0.8
+    more["place_ids"] = [[main.id]]
+    more = more.set_geometry([shapely.Point(main.point)], crs="EPSG:4326")
+
+    def unexpected(boxes: Any) -> Any:
+        raise AssertionError(f"read stored events for {len(boxes)} zone(s)")
+
+    updated = update_zone_aggregates(stored, more, gazetteer, events_near=unexpected)
+    assert_same(updated, aggregate_zones(pd.concat([first, more], ignore_index=True), gazetteer))
+    before = stored.zones.set_index("id")["severity"]
+    after = updated.zones.set_index("id")["severity"]
+    assert after[inside["id"]] > before[inside["id"]]
+
+
+def test_the_sums_give_the_severities_the_events_give(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 400, random.Random(9), 0)
+    kept = aggregate_zones(events, gazetteer)
+    built = build_zones([], events, gazetteer, today=None).set_index("id")
+    zones = kept.zones.set_index("id")
+    assert set(zones.index) == set(built.index)
+    assert len(derive_zones(events, gazetteer, today=None)) > len(built), "some were duplicates"
+    for zone_id, zone in built.iterrows():
+        assert zones.loc[zone_id, "severity"] == pytest.approx(zone["severity"], abs=1e-9)
+        assert list(zones.loc[zone_id, "parties"]) == list(zone["parties"])
+        assert zones.loc[zone_id, "geometry"].equals(zone["geometry"])
+    windows = [
+        ViewState(),
+        ViewState(date_from=dt.date(2022, 3, 1), date_to=dt.date(2023, 2, 28)),
+        ViewState(date_to=dt.date(2022, 6, 30), undated=True),
+        ViewState(date_from=dt.date(2023, 7, 1), types=frozenset({"exercise", "patrol"})),
+        ViewState(types=frozenset({"talks"})),
+    ]
+    for view in windows:
+        shown = filter_events(events, view)
+        expected = rescore_zones(kept.zones, shown, today=view.date_to).set_index("id")
+        got = zone_severities(
+            kept.zone_days,
+            types=view.types,
+            date_from=view.date_from,
+            date_to=view.date_to,
+            undated=view.undated,
+            today=view.date_to,
+        ).set_index("zone_id")
+        for zone_id, row in expected.iterrows():
+            severity = got["severity"].get(zone_id, 0.0)
+            assert severity == pytest.approx(row["severity"], abs=1e-9), (view, zone_id)
+            assert got["events"].get(zone_id, 0) == len(row["event_ids"]), (view, zone_id)
+
+
+def test_sums_do_not_depend_on_how_the_events_are_split(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 200, random.Random(4), 0)
+    zones = aggregate_zones(events, gazetteer).zones
+    whole = zone_days(zones, events)
+    parts = [zone_days(zones, events.iloc[i::3]) for i in range(3)]
+    pd.testing.assert_frame_equal(merge_zone_days(*parts), whole)
+    pd.testing.assert_frame_equal(merge_zone_days(parts[2], merge_zone_days(*parts[:2])), whole)
+
+
+def test_zone_days_counts_only_located_events_with_some_confidence(gazetteer: Gazetteer) -> None:
+    sea = gazetteer.place("ne:sea:sea-of-japan")
+    rng = random.Random(1)
+    events = random_events(gazetteer, [gazetteer.ids.index(sea.id)], 3, rng, 0)
+    events["confidence"] = [0.0, 0.5, 0.5]
+    events = events.set_geometry([shapely.Point(sea.point)] * 2 + [None], crs="EPSG:4326")
+    zones = gpd.GeoDataFrame({"id": ["zn-sea"]}, geometry=[sea.geometry], crs="EPSG:4326")
+    table = zone_days(zones, events)
+    assert int(table["events"].sum()) == 1
+    assert int(table["confidence_e6"].sum()) == 500_000
+
+
+# -- in the store ---------------------------------------------------------------------------
+
+
+def test_an_ingest_keeps_the_zones_tables_in_the_store(tmp_path: Path, finder: PlaceFinder) -> None:
+    store = Store.open(tmp_path / "store")
+    ingest(sorted(EVENTS.glob("*.md")), store, finder=finder)
+    assert all(store.holds(table) for table in TABLES)
+    assert len(store.read_layer("zone_days")) > 0
+    stored = read_for_commit(store)
+    assert stored is not None
+    assert stored.aggregates is not None
+    assert len(stored.aggregates.zones) == len(store.read_layer("zones"))
+
+
+def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
+    tmp_path: Path, finder: PlaceFinder, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = sorted(EVENTS.glob("*.md"))
+    whole = Store.open(tmp_path / "whole")
+    ingest(files, whole, finder=finder)
+    older = Store.open(tmp_path / "older")
+    ingest(files[: len(files) // 2], older, finder=finder)
+    layers = older.read_all()  # written again as a store of before the tables
+    older.write(
+        {name: getattr(layers, name) for name in ("events", "offices", "zones", "places")}
+        | {"articles": layers.articles},
+        message="a store of the previous format",
+    )
+    assert not any(older.holds(table) for table in TABLES)
+    with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
+        ingest(files[len(files) // 2 :], older, finder=finder)
+    assert "written before zones were kept with their sums" in caplog.text
+    assert all(older.holds(table) for table in TABLES)
+    for table in ("zones", *TABLES):
+        got, expected = older.read_layer(table), whole.read_layer(table)
+        if "geometry" in got:
+            got, expected = got.to_wkb(), expected.to_wkb()
+        pd.testing.assert_frame_equal(got, expected, obj=table)
+    caplog.clear()
+    later = tmp_path / "later.md"
+    later.write_text(
+        "---\ntitle: Drills\npublished: 2024-05-20\n---\n"
+        "Chinese warships held drills near Okinawa on May 18, the ministry said.\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
+        assert ingest([later], older, finder=finder).articles == 1
+    assert "written before" not in caplog.text
+
+
+def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    from geo.layers import zones as zones_module
+
+    events = random_events(gazetteer, places, 500, random.Random(11), 0)
+    derived = derive_zones(events, gazetteer, today=None)
+    kept: list[Any] = []
+    for zone in derived:  # the rule written out pair by pair
+        main = gazetteer.get(zone.place_id)
+        point = shapely.Point(main.point) if main is not None else None
+        if not any(zones_module._duplicates(zone, point, other) for other in kept):
+            kept.append(zone)
+    assert len(kept) < len(derived)
+    assert [z.id for z in zones_module.distinct_zones([], derived, gazetteer)] == [
+        z.id for z in kept
+    ]
