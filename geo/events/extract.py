@@ -142,7 +142,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import heapq
 import itertools
 import re
 from collections.abc import Iterable
@@ -153,12 +152,13 @@ from shapely.geometry import Point
 from geo.events import lexicon as lx
 from geo.events.dating import Dated, SentenceDates, fallback_date
 from geo.events.lexicon import compile_pattern, split_clauses
-from geo.events.seas import SEA_KINDS, capital_ids, country_ids, sea_between, sea_off
+from geo.events.negation import WORDS_AND_MARKS, hypothetical
+from geo.events.reading import Actor, Context, Match, Reading
+from geo.events.seas import SEA_KINDS, country_ids, sea_between, sea_off
 from geo.events.tellings import merge, merge_tellings
 from geo.events.trigger_index import triggers_worth_trying
-from geo.events.triggers import OFFICIAL, Trigger
-from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Resolution
+from geo.events.triggers import OFFICIAL
+from geo.places.gazetteer import Place
 from geo.records import (
     OFFICE_STATUS_RANK,
     PRECISION_RANK,
@@ -179,8 +179,6 @@ from geo.text.sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
 
-# --- records ------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -191,24 +189,10 @@ class Extraction:
     mentions: Mentions
 
 
-@dataclass(frozen=True, slots=True)
-class _Actor:
-    start: int
-    end: int
-    code: str
-    locative: bool = False
-    kind: str = "state"  # "demonym" or "country" (names of a country), "state" or "org"
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    trigger: Trigger
-    start: int
-    end: int
-
-
 @dataclass(slots=True)
-class _OfficeReport:
+class OfficeReport:
+    """An office as reported so far: organisation, host, city, point, status, date."""
+
     org: str
     host: str
     city: str
@@ -217,50 +201,46 @@ class _OfficeReport:
     since: datetime.date | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """One sentence being read: its clauses, triggers and parenthetical relative clauses."""
-
-    sentence: Sentence
-    clauses: list[tuple[int, int]]
-    matches: list[_Match]
-    asides: list[tuple[int, int]]
-    index: int = 0
-
-    def clause_of(self, position: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.clauses, position, key=lambda c: c[0]) - 1
-        if index >= 0 and position < self.clauses[index][1]:
-            return self.clauses[index]
-        return self.clauses[-1]
-
-
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
-_WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+
+
 _DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
+
+
 _POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
-_STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
-_STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
 
 
-_LINE_START = re.compile(r"^(?=\S)", re.MULTILINE)
 #: Places an office's host city may be: a city, or a city-state emirate or province ("Dubai").
 _CITY_KINDS = frozenset({"city", "admin1"})
+
+
 _EXISTING = compile_pattern(lx.EXISTING_OFFICE)
+
+
 _CLOSED = compile_pattern(lx.CLOSED_OFFICE)
+
+
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
+
+
 #: Types of which each separately named place is its own event ("strikes on X and Y").
-_PER_PLACE_TYPES = frozenset({"armed_attack"})
+PER_PLACE_TYPES = frozenset({"armed_attack"})
+
+
 #: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
+
+
 #: An event its own sentence dates this long (about a year and a half) before publication is
 #: history, not an event; a recent earlier one stays, as context.
 _HISTORY = datetime.timedelta(days=548)
-_PAIR_LOOKBACK = 64
-"""Earlier actors a "both countries" looks back over for its two states."""
+
+
 _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
+
+
 #: Types that may take their place from the sentence before when their own names none.
 _NEARBY_PLACE_TYPES = frozenset({"armed_attack", "incursion", "patrol", "buildup", "exercise"})
-_SKIPPED_BEFORE_PLACE = frozenset("the a an western eastern northern southern central".split())
 
 
 def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extraction:
@@ -276,243 +256,12 @@ def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extractio
     return _Extractor(article, finder or default_finder()).run()
 
 
-class _Extractor:
-    def __init__(self, article: Article, finder: PlaceFinder) -> None:
-        self.article = article
-        self.text = article.text
-        self.gaz: Gazetteer = finder.gazetteer
-        self.mentions = finder.find(self.text)
-        self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
-        self.places = self._with_seats_of_government(
-            [self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"]
-        )
-        # mentions come in text order: sorted starts and ends let a position find its
-        # neighbours by bisection, so long articles cost n log n, not n squared
-        self.place_starts = [m.start for m in self.places]
-        self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
-        self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
-        self.office_memory: tuple[str, str, str] | None = None
-        self._article_place: dict[str, tuple[int, Place]] | None = None
-        self._dateline_city: Place | None = None
-        #: Where a country is named as the owner of a zone at sea, and its code.
-        self._zone_owners: dict[int, str] = {}
-        #: Places an attack lists that the gazetteer does not know, by event id.
-        self._unknown_places: dict[str, list[str]] = {}
-        #: Criticisms voiced together by several governments: their critics, and whether the
-        #: event is placed at the critic's capital.
-        self._critics: dict[str, tuple[list[str], bool]] = {}
-        self.voice = self._voice(finder)
-        datelines = [
-            d.span()
-            for d in (
-                lx.DATELINE.match(self.text, m.start()) for m in _LINE_START.finditer(self.text)
-            )
-            if d is not None
-        ]
-        self.actors = [  # "MOGADISHU -" says where the reporter is, not who acts
-            a for a in self._actor_mentions() if not any(s <= a.start < e for s, e in datelines)
-        ]
-        self.actor_starts = [a.start for a in self.actors]
-        # Dates found in a clause, kept: every trigger of one clause asks for the same span.
-        self._dates_of: dict[tuple[int, int, bool], list[DateMention]] = {}
-        self._dated_clauses_of: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}
+class _Extractor(Reading):
+    """Read one article's events and offices, sentence by sentence."""
 
-    def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
-        """Read a seat of government ("the White House") as its capital, whatever its alias."""
-        seat = lx.SEATS_OF_GOVERNMENT.get(mention.text.lower())
-        capital = self._capital(seat) if seat else None
-        if capital is None:
-            return mention
-        return replace(mention, resolution=replace(mention.resolution, place=capital))
-
-    def _with_seats_of_government(self, places: list[PlaceMention]) -> list[PlaceMention]:
-        """Add the seats of government no place name covers ("at the White House") as capitals."""
-        starts = [m.start for m in places]
-        ends = list(itertools.accumulate((m.end for m in places), max))
-        seats = []
-        for hit in lx.SEAT_OF_GOVERNMENT.finditer(self.text.lower()):
-            before = bisect.bisect_left(starts, hit.end())
-            if before and ends[before - 1] > hit.start():
-                continue  # inside a place name already found
-            capital = self._capital(lx.SEATS_OF_GOVERNMENT[hit.group()])
-            if capital is not None:
-                name = self.text[hit.start() : hit.end()]
-                resolution = Resolution(query=name, place=capital, confidence=0.9)
-                seats.append(PlaceMention(hit.start(), hit.end(), name, resolution))
-        return sorted([*places, *seats], key=lambda m: m.start) if seats else places
-
-    def _capital(self, alpha3: str) -> Place | None:
-        place_id = capital_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
-        return self.gaz.get(place_id) if place_id else None
-
-    # -- actors -----------------------------------------------------------------------------
-
-    def _voice(self, finder: PlaceFinder) -> str:
-        """Return the government issuing a press release, for its "I" and "we"."""
-        outlet = self.article.outlet or ""
-        if lx.GOVERNMENT_OUTLET.search(outlet):
-            for mention in finder.find(outlet).places:
-                if mention.place.kind == "country":
-                    return self._alpha3(mention.place)
-        return ""
-
-    def _alpha3(self, place: Place) -> str:
-        codes = place.country_codes
-        return self.gaz.alpha3_by_alpha2.get(codes[0], "") if codes else ""
-
-    def _preceding(self, start: int) -> str:
-        """Return the word before `start`, skipping articles and compass modifiers."""
-        words = re.findall(r"[\w’'-]+", self.text[max(0, start - 60) : start])
-        while words and words[-1].lower() in _SKIPPED_BEFORE_PLACE:
-            words.pop()
-        return words[-1].lower() if words else ""
-
-    def _is_locative(self, start: int) -> bool:
-        before = self.text[max(0, start - 60) : start]
-        return self._preceding(start) in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
-
-    def _actor_mentions(self) -> list[_Actor]:
-        text, found = self.text, []
-        place_ends = {m.end for m in self.mentions.places}
-        for actor in self.mentions.actors:
-            if actor.kind == "demonym":
-                before = text[max(0, actor.start - 12) : actor.start]
-                regional = any(  # "Karabakh Armenians", "Karabakh's Armenians"
-                    end in place_ends and text[end : actor.start] in {" ", "'s ", "’s "}
-                    for end in range(actor.start - 3, actor.start)
-                )
-                if lx.NOT_A_STATE_BEFORE.search(before) or lx.NOT_A_STATE_AFTER.match(
-                    text, actor.end
-                ):
-                    continue
-                if regional or lx.COMPOUND_AFTER.match(text, actor.end):
-                    continue
-                found.append(_Actor(actor.start, actor.end, actor.actor, kind="demonym"))
-            elif self.org_kinds.get(actor.actor) in lx.ACTING_ORGANISATION_KINDS:
-                locative = self._preceding(actor.start) in lx.LOCATIVE
-                found.append(_Actor(actor.start, actor.end, actor.actor, locative, "org"))
-        # a country named inside an organisation's name speaks for it ("the Embassy of Qatar")
-        named_in = [m for m in self.mentions.embedded if m.role == "organisation"]
-        for mention in sorted([*self.mentions.places, *named_in], key=lambda m: m.start):
-            place = mention.place
-            if place.kind != "country" and not (place.kind == "city" and place.capital):
-                continue
-            code = self._alpha3(place)
-            if not code or lx.COMPOUND_AFTER.match(text, mention.end):
-                continue
-            before = text[max(0, mention.start - 40) : mention.start]
-            locative = self._preceding(mention.start) in lx.LOCATIVE or before.endswith(
-                "border with "
-            )
-            if place.kind == "city" and lx.GOVERNMENT_IN.search(before):
-                locative = False
-            kind = "country" if place.kind == "country" else "state"
-            found.append(_Actor(mention.start, mention.end, code, locative, kind))
-        # spans already taken, by start, with the furthest end reached so far: an overlap test
-        # is then one bisection (a scan of all of them made "U.S. U.S. …" quadratic)
-        taken = sorted((a.start, a.end) for a in found)
-        taken_starts = [start for start, _ in taken]
-        reach = list(itertools.accumulate((end for _, end in taken), max))
-        for hit in lx.ABBREVIATED_COUNTRIES.finditer(text):
-            starting_before = bisect.bisect_left(taken_starts, hit.end())
-            if starting_before == 0 or reach[starting_before - 1] <= hit.start():
-                locative = self._preceding(hit.start()) in lx.LOCATIVE
-                code = hit.lastgroup or ""
-                found.append(_Actor(hit.start(), hit.end(), code, locative, "country"))
-        lowered = text.lower()
-        for hit in lx.SEAT_OF_GOVERNMENT.finditer(lowered):
-            found.append(_Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
-        orgs = [a for a in found if a.kind == "org"]  # in text order, so ends ascend
-        org_ends = [a.end for a in orgs]
-        for hit in lx.ORG_REFERENCE.finditer(text):
-            earlier = bisect.bisect_right(org_ends, hit.start())
-            if earlier:
-                locative = self._preceding(hit.start()) in lx.LOCATIVE
-                found.append(
-                    _Actor(hit.start(), hit.end(), orgs[earlier - 1].code, locative, "org")
-                )
-        # "both countries": the two nearest earlier states, looked for among the last
-        # _PAIR_LOOKBACK actors before it, newest first (all of them made it quadratic)
-        newest_first = sorted(range(len(found)), key=lambda i: (-found[i].start, i))
-        minus_starts = [-found[i].start for i in newest_first]
-        pairs: list[tuple[int, int]] = []  # (-start, index in found) of the pairs added, in order
-        for hit in lx.PAIR_REFERENCE.finditer(text):
-            codes: list[str] = []
-            first = bisect.bisect_right(minus_starts, -hit.start())
-            recent = itertools.islice(
-                ((-found[i].start, i) for i in newest_first[first:]), _PAIR_LOOKBACK
-            )
-            nearest = heapq.merge(reversed(pairs[-_PAIR_LOOKBACK:]), recent)
-            for _, index in itertools.islice(nearest, _PAIR_LOOKBACK):
-                earlier_actor = found[index]
-                code = earlier_actor.code
-                if earlier_actor.end <= hit.start() and earlier_actor.kind != "org":
-                    codes += [] if code in codes else [code]
-                if len(codes) == 2:
-                    break
-            locative = self._preceding(hit.start()) in {*lx.LOCATIVE, "between"}
-            pair = [_Actor(hit.start(), hit.end(), c, locative, "country") for c in codes[:2]]
-            # newest first once reversed, as found orders them: by start, then by index
-            pairs += [(-hit.start(), len(found) + i) for i in reversed(range(len(pair)))]
-            found += pair[::-1]
-        if self.voice:
-            found += [
-                _Actor(h.start(), h.end(), self.voice) for h in lx.FIRST_PERSON.finditer(text)
-            ]
-        return sorted(found, key=lambda a: (a.start, a.end))
-
-    def _event_actors(self, match: _Match, clause: tuple[int, int], ctx: _Context) -> list[str]:
-        def in_span(span: tuple[int, int]) -> list[_Actor]:
-            return [
-                a
-                for a in self._actors_from(*span)
-                if not a.locative and not self._aside(a.start, match, ctx)
-            ]
-
-        if "nominal" in match.trigger.flags:  # "Russia's invasion of Ukraine"
-            chosen = [
-                a
-                for a in in_span((max(clause[0], match.start - 40), match.start))
-                if a.end <= match.start
-            ]
-            chosen += [
-                a
-                for a in in_span((match.end, clause[1]))
-                if re.fullmatch(r"\s+of\s+(?:the\s+)?", self.text[match.end : a.start])
-            ]
-            return list(dict.fromkeys(a.code for a in chosen))
-        chosen = in_span(clause)
-        if not chosen:
-            for earlier in reversed([c for c in ctx.clauses if c[1] <= clause[0]]):
-                chosen = in_span(earlier)
-                if chosen:
-                    break
-        return list(dict.fromkeys(a.code for a in chosen))
-
-    def _actors_from(self, start: int, end: int) -> list[_Actor]:
-        """Return the actors starting in ``[start, end)``, in text order."""
-        first = bisect.bisect_left(self.actor_starts, start)
-        return self.actors[first : bisect.bisect_left(self.actor_starts, end, first)]
-
-    def _places_from(self, start: int, end: int) -> list[PlaceMention]:
-        """Return the place mentions starting in ``[start, end)``, in text order."""
-        first = bisect.bisect_left(self.place_starts, start)
-        return self.places[first : bisect.bisect_left(self.place_starts, end, first)]
-
-    def _aside(self, position: int, match: _Match, ctx: _Context) -> bool:
-        """Whether `position` is in an attribution after the event or in a relative clause."""
-        text = self.text
-        if position > match.end:
-            comma = text.rfind(", ", match.end, position)
-            if comma != -1 and lx.REPORTING.search(text, comma, ctx.sentence.end):
-                return True
-        return any(a <= position < b and not a <= match.start < b for a, b in ctx.asides)
-
-    # -- triggers ---------------------------------------------------------------------------
-
-    def _matches(self, start: int, end: int) -> list[_Match]:
+    def _matches(self, start: int, end: int) -> list[Match]:
         found = [
-            _Match(trigger, hit.start(), hit.end())
+            Match(trigger, hit.start(), hit.end())
             for trigger, pattern in triggers_worth_trying(self.text[start:end])
             for hit in pattern.finditer(self.text, start, end)
         ]
@@ -532,7 +281,7 @@ class _Extractor:
                 kept.append(m)
         return sorted(kept, key=lambda m: (m.start, -m.trigger.weight))
 
-    def _valid(self, match: _Match, sentence_start: int, sentence_end: int) -> bool:
+    def _valid(self, match: Match, sentence_start: int, sentence_end: int) -> bool:
         trigger, text, kind = match.trigger, self.text, match.trigger.type
         before = text[max(sentence_start, match.start - 60) : match.start]
         after = text[match.end : min(sentence_end, match.end + 60)]
@@ -548,7 +297,7 @@ class _Extractor:
             return False
         if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
             return False
-        words = _WORD.findall(before)
+        words = WORDS_AND_MARKS.findall(before)
         noun_start = "nominal" in trigger.flags or "noun" in trigger.flags
         if (
             not noun_start
@@ -562,7 +311,7 @@ class _Extractor:
             return False  # "that meeting ended ...": an event told before, not a new one
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
             return False
-        if _hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
+        if hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
             return False
         if kind in {"criticism", "accession"} and lx.NON_STATE_SPEAKERS.search(
             text[sentence_start : match.start]
@@ -596,15 +345,6 @@ class _Extractor:
             return (possessive or actor.kind == "demonym") and len(words) <= 3 and modifiers
         return False
 
-    def _diplomatic_office(self, start: int, end: int) -> bool:
-        words = list(lx.OFFICE_WORD.finditer(self.text, start, end))
-        if not words:
-            return False
-        phrase = self.text[max(start, words[-1].start() - 40) : words[-1].end()]
-        if lx.DIPLOMATIC.search(phrase) is not None:
-            return True
-        return self.diplomatic and words[-1].group().lower().startswith("office")  # "the office"
-
     def _org_follows(self, end: int, limit: int) -> bool:
         if lx.ORG_REFERENCE.match(self.text[end : min(limit, end + 30)].lstrip()) is not None:
             return True
@@ -626,13 +366,11 @@ class _Extractor:
             for m in self._places_from(start, min(limit, start + 80))
         )
 
-    def _place_follows(self, match: _Match, limit: int) -> bool:
+    def _place_follows(self, match: Match, limit: int) -> bool:
         window_end = min(limit, match.end + 60)
         return bool(self._places_from(match.end, window_end)) or bool(
             lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
         )
-
-    # -- places -----------------------------------------------------------------------------
 
     def _last_place(self, position: int, kinds: Iterable[str]) -> Place | None:
         wanted = frozenset(kinds)
@@ -643,11 +381,7 @@ class _Extractor:
         earlier = bisect.bisect_right(ends, position)
         return places[earlier - 1] if earlier else None
 
-    def _country_place(self, alpha3: str) -> Place | None:
-        place_id = country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
-        return self.gaz.get(place_id) if place_id else None
-
-    def _special_places(self, match: _Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
+    def _special_places(self, match: Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
         """Places named by phrases rather than names, as (position, place)."""
         text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
         found: list[tuple[int, Place]] = []
@@ -714,7 +448,7 @@ class _Extractor:
         return found
 
     def _event_places(
-        self, match: _Match, clause: tuple[int, int], ctx: _Context
+        self, match: Match, clause: tuple[int, int], ctx: Context
     ) -> tuple[list[Place], PlaceBasis]:
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
@@ -778,13 +512,13 @@ class _Extractor:
             if not re.fullmatch(r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", gap):
                 break
             previous_end = mention.end
-            if gap.strip() == "," and _qualifies(mention.place, chosen[-1]):
+            if gap.strip() == "," and qualifies(mention.place, chosen[-1]):
                 continue  # "Bilohorivka, Luhansk": the region the village is in, not a target
             chosen.append(mention.place)
         return list({p.id: p for p in chosen}.values()), basis
 
     def _approximate_place(
-        self, match: _Match, clause: tuple[int, int], mentions: list[PlaceMention]
+        self, match: Match, clause: tuple[int, int], mentions: list[PlaceMention]
     ) -> list[tuple[int, Place]]:
         """Return the first place after the trigger, however governed: "attacked X, in Y".
 
@@ -801,7 +535,7 @@ class _Extractor:
             return [(mention.start, mention.place)]
         return []
 
-    def _place_nearby(self, ctx: _Context) -> list[tuple[int, Place]]:
+    def _place_nearby(self, ctx: Context) -> list[tuple[int, Place]]:
         """Return the last locative place of the sentence before, in the same paragraph."""
         start = ctx.sentence.start
         previous = self.text.rfind("\n", 0, start)
@@ -874,9 +608,7 @@ class _Extractor:
         place_id = country_ids(self.gaz).get(best)
         return self.gaz.get(place_id) if place_id else None
 
-    # -- dates ------------------------------------------------------------------------------
-
-    def _history(self, match: _Match, clause: tuple[int, int], date: DateInterval) -> bool:
+    def _history(self, match: Match, clause: tuple[int, int], date: DateInterval) -> bool:
         """Tell whether the clause dates the event over :data:`_HISTORY` before publication.
 
         Not when that date sits in a relative clause after the trigger ("a rift that erupted
@@ -897,7 +629,7 @@ class _Extractor:
         return True
 
     def _event_date(
-        self, match: _Match, clause: tuple[int, int], ctx: _Context, *, planned: bool
+        self, match: Match, clause: tuple[int, int], ctx: Context, *, planned: bool
     ) -> Dated:
         """Date an event: its clause, the rest of its sentence, its paragraph, publication."""
         published = self.article.published
@@ -919,7 +651,7 @@ class _Extractor:
             self._dates_of[key] = find_dates(text, self.article.published, future=planned)
         return self._dates_of[key]
 
-    def _dated_clauses(self, ctx: _Context, *, planned: bool) -> list[tuple[int, int]]:
+    def _dated_clauses(self, ctx: Context, *, planned: bool) -> list[tuple[int, int]]:
         """Return the clauses of a sentence that name a date (found once per sentence)."""
         key = (ctx.clauses[0][0], ctx.clauses[-1][1], planned)
         if key not in self._dated_clauses_of:
@@ -929,9 +661,9 @@ class _Extractor:
 
     def _date_in(
         self,
-        match: _Match,
+        match: Match,
         span: tuple[int, int],
-        ctx: _Context,
+        ctx: Context,
         *,
         planned: bool,
         reported: bool,
@@ -971,7 +703,7 @@ class _Extractor:
             return None  # a plan does not take a date that has passed
         return interval
 
-    def _reported(self, position: int, floor: int, ctx: _Context) -> bool:
+    def _reported(self, position: int, floor: int, ctx: Context) -> bool:
         """Whether the date at `position` follows a reporting verb ("said on Thursday")."""
         lead_start = max(floor, position - 45)
         reports = list(lx.REPORTING.finditer(self.text, lead_start, position))
@@ -980,11 +712,9 @@ class _Extractor:
         last_trigger = max((m.start for m in ctx.matches if m.start < position), default=-1)
         return reports[-1].start() > last_trigger
 
-    # -- events -----------------------------------------------------------------------------
-
     def run(self) -> Extraction:
         events: dict[tuple[int, str], Event] = {}
-        offices: dict[tuple[str, str, str], _OfficeReport] = {}
+        offices: dict[tuple[str, str, str], OfficeReport] = {}
         sentences = split_sentences(self.text)
         self.dates = SentenceDates(self.text, sentences, self.article.published)
         for index, sentence in enumerate(sentences):
@@ -992,7 +722,7 @@ class _Extractor:
             dateline = lx.DATELINE.match(self.text, sentence.start, sentence.end)
             if dateline is not None and (body == 0 or self.text[body - 1] == "\n"):
                 body = dateline.end()
-            ctx = _Context(
+            ctx = Context(
                 sentence,
                 split_clauses(self.text, body, sentence.end),
                 self._matches(body, sentence.end),
@@ -1012,7 +742,7 @@ class _Extractor:
         )
 
     def _event(
-        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str, str], _OfficeReport]
+        self, match: Match, ctx: Context, offices: dict[tuple[str, str, str], OfficeReport]
     ) -> Event | None:
         kind, text, sentence = match.trigger.type, self.text, ctx.sentence
         clause = ctx.clause_of(match.start)
@@ -1060,7 +790,7 @@ class _Extractor:
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
-        unknown = self._unknown_scenes(match, clause) if kind in _PER_PLACE_TYPES else []
+        unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
         if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
@@ -1122,12 +852,12 @@ class _Extractor:
             for split in self._split_places(by_critic)
         ]
 
-    def _joint_critics(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+    def _joint_critics(self, match: Match, clause: tuple[int, int]) -> list[str]:
         """Return the governments that criticise together: "Vietnam, Malaysia and Taiwan"."""
         if lx.PASSIVE_BEFORE.search(self.text, max(clause[0], match.start - 12), match.start):
             return []  # "Russian and Chinese envoys were summoned": the targets, not critics
         before = [a for a in self._actors_from(clause[0], match.start) if not a.locative]
-        groups: list[list[_Actor]] = []
+        groups: list[list[Actor]] = []
         for actor in before:  # runs of coordinated names; the first run is the subject
             if groups and lx.COORDINATED.fullmatch(self.text, groups[-1][-1].end, actor.start):
                 groups[-1].append(actor)
@@ -1167,7 +897,7 @@ class _Extractor:
             )
         return split
 
-    def _unknown_scenes(self, match: _Match, clause: tuple[int, int]) -> list[str]:
+    def _unknown_scenes(self, match: Match, clause: tuple[int, int]) -> list[str]:
         """Return the scenes of a listed attack that the gazetteer does not know.
 
         Only for a list of two or more ("attacked sites in Shebaa Farms, al-Motella and
@@ -1194,7 +924,7 @@ class _Extractor:
     def _split_places(self, event: Event) -> list[Event]:
         places = [self.gaz.get(place_id) for place_id in event.place_ids]
         unknown = self._unknown_places.get(event.id, [])
-        if event.type not in _PER_PLACE_TYPES or len(places) + len(unknown) < 2:
+        if event.type not in PER_PLACE_TYPES or len(places) + len(unknown) < 2:
             return [event]
         if any(p is None or p.kind in SEA_KINDS for p in places):
             return [event]
@@ -1211,7 +941,7 @@ class _Extractor:
     def _each_known_place(self, event: Event, places: list[Place | None]) -> list[Event]:
         known = [p for p in places if p is not None]
         kept = [  # "Mandera, Kenya" told by two triggers: Kenya only says where Mandera is
-            p for p in known if not any(_qualifies(p, other) for other in known)
+            p for p in known if not any(qualifies(p, other) for other in known)
         ]
         if len(kept) < 2:
             return [_at_place(event, kept[0])] if len(kept) < len(known) else [event]
@@ -1228,8 +958,6 @@ class _Extractor:
     def _place_info(self, place_id: str) -> tuple[str, tuple[str, ...]] | None:
         place = self.gaz.get(place_id)
         return (place.kind, tuple(place.country_codes)) if place is not None else None
-
-    # -- offices ----------------------------------------------------------------------------
 
     def _office_org(self, start: int, clause: tuple[int, int], word_start: int) -> str:
         """Who an office belongs to: "a NATO liaison office", "its embassy", "the office"."""
@@ -1250,7 +978,7 @@ class _Extractor:
         return self.office_memory[0] if self.office_memory else ""  # the article's last office
 
     def _opening_office(
-        self, match: _Match, clause: tuple[int, int], actors: list[str]
+        self, match: Match, clause: tuple[int, int], actors: list[str]
     ) -> tuple[str, Place, Place | None] | None:
         word = list(lx.OFFICE_WORD.finditer(self.text, match.start, match.end))[-1]
         org = self._office_org(match.start, clause, word.start())
@@ -1295,7 +1023,7 @@ class _Extractor:
 
     def _add_office(
         self,
-        offices: dict[tuple[str, str, str], _OfficeReport],
+        offices: dict[tuple[str, str, str], OfficeReport],
         org: str,
         host: Place,
         city: Place | None,
@@ -1311,7 +1039,7 @@ class _Extractor:
             key = (org, host.id, "")
         if report is None:
             city_name = city.name if city else ""
-            offices[key] = _OfficeReport(org, host.id, city_name, point, status, since)
+            offices[key] = OfficeReport(org, host.id, city_name, point, status, since)
             return
         if OFFICE_STATUS_RANK[status] > OFFICE_STATUS_RANK[report.status]:
             report.status = status
@@ -1320,7 +1048,7 @@ class _Extractor:
         report.since = report.since or since
 
     def _stated_offices(
-        self, ctx: _Context, body: int, offices: dict[tuple[str, str, str], _OfficeReport]
+        self, ctx: Context, body: int, offices: dict[tuple[str, str, str], OfficeReport]
     ) -> None:
         """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
         text, end = self.text, ctx.sentence.end
@@ -1338,8 +1066,8 @@ class _Extractor:
                 start, stop
             ):
                 continue
-            words = _WORD.findall(text[max(body, start - 60) : start])
-            if _hypothetical(words, "", noun_start=False):
+            words = WORDS_AND_MARKS.findall(text[max(body, start - 60) : start])
+            if hypothetical(words, "", noun_start=False):
                 continue
             if lx.EXCLUDE_BEFORE["office_opening"].search(text[body : word.start()]):
                 continue
@@ -1388,7 +1116,7 @@ class _Extractor:
             return [], host_from
         return orgs, host_from
 
-    def _office_records(self, offices: dict[tuple[str, str, str], _OfficeReport]) -> list[Office]:
+    def _office_records(self, offices: dict[tuple[str, str, str], OfficeReport]) -> list[Office]:
         return [
             Office(
                 id=stable_id("of", report.org, report.host, *key[2:3] if key[2] else ()),
@@ -1411,7 +1139,7 @@ def _at_place(event: Event, place: Place) -> Event:
     )
 
 
-def _qualifies(region: Place, place: Place) -> bool:
+def qualifies(region: Place, place: Place) -> bool:
     """Whether `region`, named after `place` ("Bilohorivka, Luhansk"), only says where it is."""
     if region.id == place.id or place.kind == "country":
         return False
@@ -1425,27 +1153,3 @@ def _qualifies(region: Place, place: Place) -> bool:
         region.kind == "city" and region.population > 10 * max(place.population, 1)
     )
     return bigger and bool(place.admin1) and region.admin1 == place.admin1
-
-
-def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
-    """Whether the words before a trigger (or, for a noun phrase, after it) cancel it."""
-    window: list[str] = []
-    for index in range(len(words) - 1, max(-1, len(words) - 8), -1):
-        word = words[index].lower()
-        if word in _STOP_BACK:
-            if word == "that" and index > 0 and words[index - 1].lower() in lx.DENIAL:
-                return True
-            break
-        window.insert(0, word)
-    if any(w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't") for w in window):
-        return True
-    if " ".join(window).endswith(("no intention of", "yet to")):
-        return True
-    if noun_start:
-        for word in _WORD.findall(after)[:12]:
-            lowered = word.lower()
-            if lowered in _STOP_AFTER:
-                break
-            if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
-                return True
-    return False
