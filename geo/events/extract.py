@@ -158,11 +158,12 @@ from geo.events.seas import sea_between, sea_off
 from geo.events.splitting import PER_PLACE_TYPES, EventSplitting
 from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL
+from geo.places.gazetteer import Place
 from geo.records import (
     Event,
     Modality,
     Office,
-    OfficeStatus,
+    PlaceBasis,
     Role,
     stable_id,
 )
@@ -247,40 +248,16 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)
-        main = place_basis == "article" and places and places[0].kind == "country"
-        if main and actors and self._alpha3(places[0]) not in actors:
-            places, place_basis = [], "none"  # the article's main country takes no part
-        dateline = place_basis == "article" and places and places[0] is self._dateline_city
-        if dateline and actors and self._alpha3(places[0]) not in actors:
-            # reported from the dateline city, not done there
-            country = self._main_country()
-            keep = country is not None and self._alpha3(country) in actors
-            places, place_basis = ([country], "article") if keep and country else ([], "none")
+        places, place_basis = self._places_taking_part(places, place_basis, actors)
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
-            report = self._opening_office(match, clause, actors)
+            report = self._record_opening(match, clause, actors, offices, planned=planned)
             if report is None:
                 return None
             org, host, city = report
             places, actors, place_basis = [city or host], [org, *actors], "stated"
-            status: OfficeStatus = "open"
-            if planned:
-                in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
-                status = "in_talks" if in_talks else "proposed"
-            self._add_office(offices, org, host, city, status, self.article.published)
-            if lx.RECIPROCAL.search(text, clause[0], clause[1]):  # "in our respective capitals"
-                home = self._country_place(org)
-                if home is not None and self._alpha3(host):
-                    self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
-        actors += [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
-        if kind in lx.HOST_TYPES:
-            hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
-            actors += [self._alpha3(p) for p in hosts]
-        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
-            claimed = {self._alpha3(p) for p in places if p.kind == "country"}
-            actors = [a for a in actors if a not in claimed]
-        actors = [a for a in dict.fromkeys(actors) if a]
+        actors = self._all_actors(kind, clause, actors, places, place_basis)
         if kind == "criticism" and not places and actors:  # said where the critic sits
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
@@ -288,12 +265,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
-        if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
-            initiators = [a for a in initiators if a != self._alpha3(places[0])]
-        if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
-            return None  # an official travelling in their own country
-        if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):
-            return None  # a team or a tourist, not a state
+        if kind == "visit" and not self._state_visit(match, sentence, initiators, places):
+            return None
         dated = self._event_date(match, clause, ctx, planned=planned)
         date, published = dated.interval, self.article.published
         if published and date.start and date.start > published:
@@ -333,6 +306,49 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             date_basis=dated.basis,
             place_basis=place_basis,
         )
+
+    def _places_taking_part(
+        self, places: list[Place], basis: PlaceBasis, actors: list[str]
+    ) -> tuple[list[Place], PlaceBasis]:
+        """Drop the article's main country or dateline city when the event's actors are not its."""
+        main = basis == "article" and places and places[0].kind == "country"
+        if main and actors and self._alpha3(places[0]) not in actors:
+            return [], "none"  # the article's main country takes no part
+        dateline = basis == "article" and places and places[0] is self._dateline_city
+        if dateline and actors and self._alpha3(places[0]) not in actors:
+            # reported from the dateline city, not done there
+            country = self._main_country()
+            keep = country is not None and self._alpha3(country) in actors
+            return ([country], "article") if keep and country else ([], "none")
+        return places, basis
+
+    def _all_actors(
+        self,
+        kind: str,
+        clause: tuple[int, int],
+        actors: list[str],
+        places: list[Place],
+        place_basis: PlaceBasis,
+    ) -> list[str]:
+        """Add to the actors of an event its counterparts: owners of zones, hosts of visits."""
+        actors = actors + [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
+        if kind in lx.HOST_TYPES:
+            hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
+            actors += [self._alpha3(p) for p in hosts]
+        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
+            claimed = {self._alpha3(p) for p in places if p.kind == "country"}
+            actors = [a for a in actors if a not in claimed]
+        return [a for a in dict.fromkeys(actors) if a]
+
+    def _state_visit(
+        self, match: Match, sentence: Sentence, initiators: list[str], places: list[Place]
+    ) -> bool:
+        """Whether a visit is a state's: not an official travelling at home, nor a team's."""
+        if lx.HOSTING.match(self.text, match.start):  # the guest visits
+            initiators = [a for a in initiators if a != self._alpha3(places[0])]
+        if initiators and self._alpha3(places[0]) == initiators[0]:
+            return False  # an official travelling in their own country
+        return bool(initiators) or bool(re.search(OFFICIAL, sentence.text))  # not a tourist
 
     def _place_info(self, place_id: str) -> tuple[str, tuple[str, ...]] | None:
         place = self.gaz.get(place_id)

@@ -92,6 +92,31 @@ class OfficeFinding(Reading):
         self.office_memory = (org, country.id, city.name if city else "")
         return org, country, city
 
+    def _record_opening(
+        self,
+        match: Match,
+        clause: tuple[int, int],
+        actors: list[str],
+        offices: dict[tuple[str, str, str], OfficeReport],
+        *,
+        planned: bool,
+    ) -> tuple[str, Place, Place | None] | None:
+        """Record the office an opening trigger reports; return its organisation, host, city."""
+        report = self._opening_office(match, clause, actors)
+        if report is None:
+            return None
+        org, host, city = report
+        status: OfficeStatus = "open"
+        if planned:
+            in_talks = lx.IN_TALKS.search(self.text, clause[0], match.end)
+            status = "in_talks" if in_talks else "proposed"
+        self._add_office(offices, org, host, city, status, self.article.published)
+        if lx.RECIPROCAL.search(self.text, clause[0], clause[1]):  # "in our respective capitals"
+            home = self._country_place(org)
+            if home is not None and self._alpha3(host):
+                self._add_office(offices, self._alpha3(host), home, None, status, None)
+        return report
+
     def _hosts(self, start: int, end: int, *, first_only: bool) -> list[Place]:
         """Host places named after an office word: "in Kyiv, Tbilisi and Vienna"."""
         found: list[Place] = []
