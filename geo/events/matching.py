@@ -14,6 +14,7 @@ from geo.events import lexicon as lx
 from geo.events.negation import WORDS_AND_MARKS, hypothetical
 from geo.events.reading import Match, Reading
 from geo.events.trigger_index import triggers_worth_trying
+from geo.events.triggers import Trigger
 
 __all__ = ["TriggerMatching"]
 
@@ -49,33 +50,15 @@ class TriggerMatching(Reading):
         return sorted(kept, key=lambda m: (m.start, -m.trigger.weight))
 
     def _valid(self, match: Match, sentence_start: int, sentence_end: int) -> bool:
+        """Whether a match reports an event: in its sense, stated, with its agent and object."""
         trigger, text, kind = match.trigger, self.text, match.trigger.type
         before = text[max(sentence_start, match.start - 60) : match.start]
-        after = text[match.end : min(sentence_end, match.end + 60)]
-        excluded = kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before)
-        # "was met with" is no meeting, but "was negotiating" is talks
-        if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
-            return False
-        if kind == "talks" and lx.INVITED_TO.search(before):
-            return False
-        if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
-            return False
-        if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
-            return False
-        if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
+        if self._other_sense(match, before, sentence_start, sentence_end):
             return False
         words = WORDS_AND_MARKS.findall(before)
         noun_start = "nominal" in trigger.flags or "noun" in trigger.flags
-        if (
-            not noun_start
-            and words
-            and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
-        ):
-            return False  # "a claim", "Tokyo's claim": a noun, not the verb
-        if "noun" in trigger.flags and words and words[-1].lower() in _POSSESSIVES:
-            return False  # "its summit in Vilnius": an event referred to, not reported
-        if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
-            return False  # "that meeting ended ...": an event told before, not a new one
+        if _referred_to(trigger, words, noun_start=noun_start):
+            return False
         if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
             return False
         if hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
@@ -91,6 +74,26 @@ class TriggerMatching(Reading):
         if "place_next" in trigger.flags and not self._place_next(match.end, sentence_end):
             return False
         return "place_object" not in trigger.flags or self._place_follows(match, sentence_end)
+
+    def _other_sense(
+        self, match: Match, before: str, sentence_start: int, sentence_end: int
+    ) -> bool:
+        """Whether the words around a match give it another sense ("box office", "rehearsal")."""
+        trigger, text, kind = match.trigger, self.text, match.trigger.type
+        after = text[match.end : min(sentence_end, match.end + 60)]
+        excluded = kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before)
+        # "was met with" is no meeting, but "was negotiating" is talks
+        if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
+            return True
+        if kind == "talks" and lx.INVITED_TO.search(before):
+            return True
+        if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
+            return True
+        if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
+            return True
+        return bool(
+            trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end])
+        )
 
     def _has_agent(self, start: int, sentence_start: int) -> bool:
         """Whether a noun-phrase trigger has its own agent: "Russian military drills"."""
@@ -138,3 +141,13 @@ class TriggerMatching(Reading):
         return bool(self._places_from(match.end, window_end)) or bool(
             lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
         )
+
+
+def _referred_to(trigger: Trigger, words: list[str], *, noun_start: bool) -> bool:
+    """Whether the words before a trigger make it a noun or an event told before, not reported."""
+    last = words[-1].lower() if words else ""
+    if not noun_start and words and (last in _DETERMINERS or words[-1].endswith(("'s", "’s"))):
+        return True  # "a claim", "Tokyo's claim": a noun, not the verb
+    if "noun" in trigger.flags and last in _POSSESSIVES:
+        return True  # "its summit in Vilnius": an event referred to, not reported
+    return "noun" in trigger.flags and last in _DEMONSTRATIVES  # "that meeting ended ..."
