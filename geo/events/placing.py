@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from geo.events import lexicon as lx
-from geo.events.reading import Context, Match, Reading
+from geo.events.reading import Actor, Context, Match, Reading
 from geo.events.seas import SEA_KINDS, country_ids, sea_between, sea_off
 from geo.places.gazetteer import Place
 from geo.records import (
@@ -56,22 +56,33 @@ class EventPlaces(Reading):
             if capital and at and lx.CAPITAL_AFTER.match(text, actor.end):
                 found.append((actor.start, capital))
         if kind == "incursion":  # "crossed into South Korean airspace"
-            for actor in countries:
-                country = self._country_place(actor.code)
-                zone = lx.AIRSPACE_AFTER.match(text, actor.end) if country else None
-                if country and zone:
-                    # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
-                    # the clause names a place (any other place first)
-                    at_sea = None
-                    if lx.WIDE_ZONE.search(zone.group()):
-                        at_sea = sea_off(
-                            self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
-                        )
-                    if at_sea is not None:
-                        self._zone_owners[actor.start] = actor.code  # the owner, not the place
-                    found.append((actor.start + len(text), at_sea or country))
-        if kind not in lx.MARITIME_TYPES:
-            return found
+            found += self._zones_entered(countries, start)
+        if kind in lx.MARITIME_TYPES:
+            found += self._seas_named(countries, start, clause)
+        return found
+
+    def _zones_entered(self, countries: list[Actor], start: int) -> list[tuple[int, Place]]:
+        """Places of "X airspace" and "X's zone": the country, or the sea off it for a wide zone."""
+        text, found = self.text, []
+        for actor in countries:
+            country = self._country_place(actor.code)
+            zone = lx.AIRSPACE_AFTER.match(text, actor.end) if country else None
+            if country and zone:
+                # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
+                # the clause names a place (any other place first)
+                at_sea = None
+                if lx.WIDE_ZONE.search(zone.group()):
+                    at_sea = sea_off(self.gaz, country, prefer=self._last_place(start, SEA_KINDS))
+                if at_sea is not None:
+                    self._zone_owners[actor.start] = actor.code  # the owner, not the place
+                found.append((actor.start + len(text), at_sea or country))
+        return found
+
+    def _seas_named(
+        self, countries: list[Actor], start: int, clause: tuple[int, int]
+    ) -> list[tuple[int, Place]]:
+        """Seas named by phrases: "off X", "near the coast of X", "waters between X and Y"."""
+        text, end, found = self.text, clause[1], []
         memory = self._last_place(start, SEA_KINDS)
         for actor in countries:
             offshore = self._offshore(actor.start, start, clause)
@@ -110,14 +121,27 @@ class EventPlaces(Reading):
     def _event_places(
         self, match: Match, clause: tuple[int, int], ctx: Context
     ) -> tuple[list[Place], PlaceBasis]:
+        """Return the places of an event, and how they were found."""
+        mentions = self._places_from(*clause)
+        if match.trigger.type in lx.LAND_TYPES:
+            mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
+        candidates = self._stated_places(match, clause, ctx, mentions)
+        basis: PlaceBasis = "stated"
+        if not candidates:
+            candidates, basis = self._fallback_places(match, clause, ctx, mentions)
+        if not candidates:
+            return [], "none"
+        return self._coordinated_places(candidates, mentions), basis
+
+    def _stated_places(
+        self, match: Match, clause: tuple[int, int], ctx: Context, mentions: list[PlaceMention]
+    ) -> list[tuple[int, Place]]:
+        """Return the places the event's clause states, as (position, place)."""
         text, kind = self.text, match.trigger.type
         candidates = self._special_places(match, clause)
         flags = match.trigger.flags
         direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
         direct = direct or "place_next" in flags
-        mentions = self._places_from(*clause)
-        if kind in lx.LAND_TYPES:
-            mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         for mention in (m for m in mentions if m.start >= match.start):
             if mention.start in self._zone_owners:
                 continue  # "Vietnam's exclusive economic zone" is at sea, not in Vietnam
@@ -148,15 +172,28 @@ class EventPlaces(Reading):
                 and not lx.REPORTING.search(text, m.end, match.start)  # "a spokesperson in X said"
             ]
             candidates += [(earlier[-1].start, earlier[-1].place)] if earlier else []
+        return candidates
+
+    def _fallback_places(
+        self, match: Match, clause: tuple[int, int], ctx: Context, mentions: list[PlaceMention]
+    ) -> tuple[list[tuple[int, Place]], PlaceBasis]:
+        """Return the place of an event whose clause states none, and how it was found."""
+        kind = match.trigger.type
+        candidates: list[tuple[int, Place]] = []
         basis: PlaceBasis = "stated"
-        if not candidates and kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
+        if kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
             candidates, basis = self._approximate_place(match, clause, mentions), "approximate"
         if not candidates and kind != "criticism":
             candidates, basis = self._place_nearby(ctx), "nearby"
         if not candidates and kind != "criticism":
             candidates, basis = self._place_of_article(kind, ctx.sentence), "article"
-        if not candidates:
-            return [], "none"
+        return candidates, basis
+
+    def _coordinated_places(
+        self, candidates: list[tuple[int, Place]], mentions: list[PlaceMention]
+    ) -> list[Place]:
+        """Return the first candidate place with the places coordinated with it ("X and Y")."""
+        text = self.text
         position, first = min(candidates, key=lambda c: c[0])
         previous_end = next((m.end for m in mentions if m.start == position), None)
         for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
@@ -175,7 +212,7 @@ class EventPlaces(Reading):
             if gap.strip() == "," and qualifies(mention.place, chosen[-1]):
                 continue  # "Bilohorivka, Luhansk": the region the village is in, not a target
             chosen.append(mention.place)
-        return list({p.id: p for p in chosen}.values()), basis
+        return list({p.id: p for p in chosen}.values())
 
     def _approximate_place(
         self, match: Match, clause: tuple[int, int], mentions: list[PlaceMention]
