@@ -180,6 +180,20 @@ class Reading:
         return self._preceding(start) in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
 
     def _actor_mentions(self) -> list[Actor]:
+        """Return the actors the article names, in text order (rules: :mod:`geo.events.extract`)."""
+        text = self.text
+        found = [*self._demonyms_and_organisations(), *self._named_states()]
+        found += self._abbreviated_countries(found)
+        for hit in lx.SEAT_OF_GOVERNMENT.finditer(text.lower()):
+            found.append(Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
+        found += self._organisations_referred_to(found)
+        self._add_pairs_referred_to(found)
+        if self.voice:
+            found += [Actor(h.start(), h.end(), self.voice) for h in lx.FIRST_PERSON.finditer(text)]
+        return sorted(found, key=lambda a: (a.start, a.end))
+
+    def _demonyms_and_organisations(self) -> list[Actor]:
+        """Return the demonyms that stand for a state, and the organisations that act."""
         text, found = self.text, []
         place_ends = {m.end for m in self.mentions.places}
         for actor in self.mentions.actors:
@@ -199,6 +213,11 @@ class Reading:
             elif self.org_kinds.get(actor.actor) in lx.ACTING_ORGANISATION_KINDS:
                 locative = self._preceding(actor.start) in lx.LOCATIVE
                 found.append(Actor(actor.start, actor.end, actor.actor, locative, "org"))
+        return found
+
+    def _named_states(self) -> list[Actor]:
+        """Return the countries and national capitals named, in organisations' names too."""
+        text, found = self.text, []
         # a country named inside an organisation's name speaks for it ("the Embassy of Qatar")
         named_in = [m for m in self.mentions.embedded if m.role == "organisation"]
         for mention in sorted([*self.mentions.places, *named_in], key=lambda m: m.start):
@@ -216,6 +235,11 @@ class Reading:
                 locative = False
             kind = "country" if place.kind == "country" else "state"
             found.append(Actor(mention.start, mention.end, code, locative, kind))
+        return found
+
+    def _abbreviated_countries(self, found: list[Actor]) -> list[Actor]:
+        """Return the abbreviated countries ("U.S.") outside the actors `found` so far."""
+        text, abbreviated = self.text, []
         # spans already taken, by start, with the furthest end reached so far: an overlap test
         # is then one bisection (a scan of all of them made "U.S. U.S. …" quadratic)
         taken = sorted((a.start, a.end) for a in found)
@@ -226,17 +250,26 @@ class Reading:
             if starting_before == 0 or reach[starting_before - 1] <= hit.start():
                 locative = self._preceding(hit.start()) in lx.LOCATIVE
                 code = hit.lastgroup or ""
-                found.append(Actor(hit.start(), hit.end(), code, locative, "country"))
-        lowered = text.lower()
-        for hit in lx.SEAT_OF_GOVERNMENT.finditer(lowered):
-            found.append(Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
+                abbreviated.append(Actor(hit.start(), hit.end(), code, locative, "country"))
+        return abbreviated
+
+    def _organisations_referred_to(self, found: list[Actor]) -> list[Actor]:
+        """Return "the alliance" and the like, each the last organisation named before it."""
+        text, referred = self.text, []
         orgs = [a for a in found if a.kind == "org"]  # in text order, so ends ascend
         org_ends = [a.end for a in orgs]
         for hit in lx.ORG_REFERENCE.finditer(text):
             earlier = bisect.bisect_right(org_ends, hit.start())
             if earlier:
                 locative = self._preceding(hit.start()) in lx.LOCATIVE
-                found.append(Actor(hit.start(), hit.end(), orgs[earlier - 1].code, locative, "org"))
+                referred.append(
+                    Actor(hit.start(), hit.end(), orgs[earlier - 1].code, locative, "org")
+                )
+        return referred
+
+    def _add_pairs_referred_to(self, found: list[Actor]) -> None:
+        """Add to `found` the two states each "both countries" refers to."""
+        text = self.text
         # "both countries": the two nearest earlier states, looked for among the last
         # _PAIR_LOOKBACK actors before it, newest first (all of them made it quadratic)
         newest_first = sorted(range(len(found)), key=lambda i: (-found[i].start, i))
@@ -261,9 +294,6 @@ class Reading:
             # newest first once reversed, as found orders them: by start, then by index
             pairs += [(-hit.start(), len(found) + i) for i in reversed(range(len(pair)))]
             found += pair[::-1]
-        if self.voice:
-            found += [Actor(h.start(), h.end(), self.voice) for h in lx.FIRST_PERSON.finditer(text)]
-        return sorted(found, key=lambda a: (a.start, a.end))
 
     def _event_actors(self, match: Match, clause: tuple[int, int], ctx: Context) -> list[str]:
         def in_span(span: tuple[int, int]) -> list[Actor]:
