@@ -1,9 +1,13 @@
 """Turn an article into dated events and liaison-office reports, each traced to its sentence.
 
-:func:`extract` splits the article into sentences (:func:`split_sentences`), finds the event
-triggers of :mod:`geo.events.lexicon` in each, drops those stated as hypothetical or denied, and
-gives every remaining event its actors, places, date, modality and confidence. Offices of
-organisations and states (liaison offices, embassies, consulates) come out of the same pass.
+:func:`extract` splits the article into sentences
+(:func:`~geo.text.sentences.split_sentences`), finds the event triggers of
+:mod:`geo.events.lexicon` in each, drops those stated as hypothetical or denied, and gives every
+remaining event its actors, places, date, modality and confidence. Offices of organisations and
+states (liaison offices, embassies, consulates) come out of the same pass. The steps live in
+:mod:`geo.events.reading` (the article being read), :mod:`geo.events.matching` (triggers),
+:mod:`geo.events.placing` and :mod:`geo.events.splitting` (places),
+:mod:`geo.events.event_dates` (dates) and :mod:`geo.events.offices` (offices).
 
 Event taxonomy
 --------------
@@ -91,22 +95,22 @@ warned", not "in Beijing"), "the alliance" (the last organisation named), "both 
 incursions add the country of their place as the counterpart; relative clauses between commas
 and attributions after the event ("..., Reuters reported") give no actor.
 
-The place is the first place after the trigger governed by a locative preposition ("in",
-"over", "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and
-the Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and
-patrols "X", "of X" or "on X"; failing that, a locative place earlier in the clause. Talks,
-visits, agreements, offices and criticism never happen at sea. Phrases: "in the same waters"
-is the last sea or strait named before; "the islands", "the strait" the last island group or
-strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
-(or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
-Y" the sea between them (:func:`sea_between`); "X airspace" is country X. A seat of government
-is its capital ("at the White House"). When none of these gives a place (``place_basis``
-``stated``), an attack, incursion or patrol takes the first place after its trigger, however
-governed (``approximate``: the region named beside a village the gazetteer lacks); then any
-event but a statement takes the last locative place of the sentence before in its paragraph
-(``nearby``), then the article's dateline city or first lead place (``article``); a statement
-with none is placed at its author's capital (``capital``). An attack on several named places
-gives one event per place.
+The place is the first place after the trigger governed by a locative preposition ("in", "over",
+"off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
+Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
+"of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
+agreements, offices and criticism never happen at sea. Phrases: "in the same waters" is the last
+sea or strait named before; "the islands", "the strait" the last island group or strait; for
+events of ships and aircraft, "near", "off", "close to" or "waters off" a country (or "off the X
+coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and "waters between X and
+Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X. A
+seat of government is its capital ("at the White House"). When none of these gives a place
+(``place_basis`` ``stated``), an attack, incursion or patrol takes the first place after its
+trigger, however governed (``approximate``: the region named beside a village the gazetteer
+lacks); then any event but a statement takes the last locative place of the sentence before in
+its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
+a statement with none is placed at its author's capital (``capital``). An attack on several
+named places gives one event per place.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
@@ -154,7 +158,6 @@ from geo.events.matching import TriggerMatching
 from geo.events.offices import OfficeFinding, OfficeReport
 from geo.events.placing import EventPlaces
 from geo.events.reading import Context, Match
-from geo.events.seas import sea_between, sea_off
 from geo.events.splitting import PER_PLACE_TYPES, EventSplitting
 from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL
@@ -173,7 +176,7 @@ from geo.text.mention_records import Mentions
 from geo.text.mentions import PlaceFinder, default_finder
 from geo.text.sentences import Sentence, split_sentences
 
-__all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
+__all__ = ["Extraction", "extract"]
 
 
 @dataclass(frozen=True, slots=True)
