@@ -162,14 +162,7 @@ from geo.events.splitting import PER_PLACE_TYPES, EventSplitting
 from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL
 from geo.places.gazetteer import Place
-from geo.records import (
-    Event,
-    Modality,
-    Office,
-    PlaceBasis,
-    Role,
-    stable_id,
-)
+from geo.records import Event, Modality, Office, PlaceBasis, Role, stable_id
 from geo.taxonomy import event_type
 from geo.text.articles import Article
 from geo.text.mention_records import Mentions
@@ -188,9 +181,8 @@ class Extraction:
     mentions: Mentions
 
 
+#: What the precision of its date adds to an event's confidence.
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
-
-
 #: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
 
