@@ -27,14 +27,16 @@ from geo.eval.events import (
     load_event_gold,
     score_events,
 )
-from geo.events.extract import Extraction, extract, sea_between, sea_off, split_sentences
+from geo.events.extract import Extraction, extract
 from geo.events.lexicon import compile_pattern, inflections
+from geo.events.seas import sea_between, sea_off
 from geo.events.triggers import TRIGGERS
 from geo.places.gazetteer import Gazetteer
 from geo.records import Event, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, EVENT_TYPES
 from geo.text.articles import Article, article_from_text
 from geo.text.mentions import PlaceFinder
+from geo.text.sentences import split_sentences
 
 PUBLISHED = dt.date(2024, 5, 15)  # a Wednesday
 FOUNDING_PUBLISHED = dt.date(2023, 5, 10)

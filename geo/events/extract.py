@@ -1,9 +1,13 @@
 """Turn an article into dated events and liaison-office reports, each traced to its sentence.
 
-:func:`extract` splits the article into sentences (:func:`split_sentences`), finds the event
-triggers of :mod:`geo.events.lexicon` in each, drops those stated as hypothetical or denied, and
-gives every remaining event its actors, places, date, modality and confidence. Offices of
-organisations and states (liaison offices, embassies, consulates) come out of the same pass.
+:func:`extract` splits the article into sentences
+(:func:`~geo.text.sentences.split_sentences`), finds the event triggers of
+:mod:`geo.events.lexicon` in each, drops those stated as hypothetical or denied, and gives every
+remaining event its actors, places, date, modality and confidence. Offices of organisations and
+states (liaison offices, embassies, consulates) come out of the same pass. The steps live in
+:mod:`geo.events.reading` (the article being read), :mod:`geo.events.matching` (triggers),
+:mod:`geo.events.placing` and :mod:`geo.events.splitting` (places),
+:mod:`geo.events.event_dates` (dates) and :mod:`geo.events.offices` (offices).
 
 Event taxonomy
 --------------
@@ -91,22 +95,22 @@ warned", not "in Beijing"), "the alliance" (the last organisation named), "both 
 incursions add the country of their place as the counterpart; relative clauses between commas
 and attributions after the event ("..., Reuters reported") give no actor.
 
-The place is the first place after the trigger governed by a locative preposition ("in",
-"over", "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and
-the Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and
-patrols "X", "of X" or "on X"; failing that, a locative place earlier in the clause. Talks,
-visits, agreements, offices and criticism never happen at sea. Phrases: "in the same waters"
-is the last sea or strait named before; "the islands", "the strait" the last island group or
-strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
-(or "off the X coast") is the sea off that country (:func:`sea_off`) and "waters between X and
-Y" the sea between them (:func:`sea_between`); "X airspace" is country X. A seat of government
-is its capital ("at the White House"). When none of these gives a place (``place_basis``
-``stated``), an attack, incursion or patrol takes the first place after its trigger, however
-governed (``approximate``: the region named beside a village the gazetteer lacks); then any
-event but a statement takes the last locative place of the sentence before in its paragraph
-(``nearby``), then the article's dateline city or first lead place (``article``); a statement
-with none is placed at its author's capital (``capital``). An attack on several named places
-gives one event per place.
+The place is the first place after the trigger governed by a locative preposition ("in", "over",
+"off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
+Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
+"of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
+agreements, offices and criticism never happen at sea. Phrases: "in the same waters" is the last
+sea or strait named before; "the islands", "the strait" the last island group or strait; for
+events of ships and aircraft, "near", "off", "close to" or "waters off" a country (or "off the X
+coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and "waters between X and
+Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X. A
+seat of government is its capital ("at the White House"). When none of these gives a place
+(``place_basis`` ``stated``), an attack, incursion or patrol takes the first place after its
+trigger, however governed (``approximate``: the region named beside a village the gazetteer
+lacks); then any event but a statement takes the last locative place of the sentence before in
+its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
+a statement with none is placed at its author's capital (``capital``). An attack on several
+named places gives one event per place.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
@@ -140,45 +144,32 @@ organisation and host (and per named city when it names two), with the most adva
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import heapq
-import itertools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from shapely.geometry import Point
 
 from geo.events import lexicon as lx
-from geo.events.dating import Dated, SentenceDates, fallback_date
-from geo.events.lexicon import compile_pattern, split_clauses
-from geo.events.seas import SEA_KINDS, capital_ids, country_ids, sea_between, sea_off
+from geo.events.dating import SentenceDates
+from geo.events.event_dates import EventDating
+from geo.events.lexicon import split_clauses
+from geo.events.matching import TriggerMatching
+from geo.events.offices import OfficeFinding, OfficeReport
+from geo.events.placing import EventPlaces
+from geo.events.reading import Context, Match
+from geo.events.splitting import PER_PLACE_TYPES, EventSplitting
 from geo.events.tellings import merge, merge_tellings
-from geo.events.triggers import OFFICIAL, TRIGGERS, Trigger
-from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Resolution
-from geo.records import (
-    OFFICE_STATUS_RANK,
-    PRECISION_RANK,
-    Event,
-    Modality,
-    Office,
-    OfficeStatus,
-    PlaceBasis,
-    Role,
-    stable_id,
-)
+from geo.events.triggers import OFFICIAL
+from geo.places.gazetteer import Place
+from geo.records import Event, Modality, Office, PlaceBasis, Role, stable_id
 from geo.taxonomy import event_type
 from geo.text.articles import Article
-from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION, DateInterval, DateMention, find_dates
-from geo.text.mention_records import Mentions, PlaceMention
+from geo.text.mention_records import Mentions
 from geo.text.mentions import PlaceFinder, default_finder
 from geo.text.sentences import Sentence, split_sentences
 
-__all__ = ["Extraction", "Sentence", "extract", "sea_between", "sea_off", "split_sentences"]
-
-# --- records ------------------------------------------------------------------------------------
+__all__ = ["Extraction", "extract"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,148 +181,10 @@ class Extraction:
     mentions: Mentions
 
 
-@dataclass(frozen=True, slots=True)
-class _Actor:
-    start: int
-    end: int
-    code: str
-    locative: bool = False
-    kind: str = "state"  # "demonym" or "country" (names of a country), "state" or "org"
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    trigger: Trigger
-    start: int
-    end: int
-
-
-@dataclass(slots=True)
-class _OfficeReport:
-    org: str
-    host: str
-    city: str
-    point: tuple[float, float]
-    status: OfficeStatus
-    since: datetime.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """One sentence being read: its clauses, triggers and parenthetical relative clauses."""
-
-    sentence: Sentence
-    clauses: list[tuple[int, int]]
-    matches: list[_Match]
-    asides: list[tuple[int, int]]
-    index: int = 0
-
-    def clause_of(self, position: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.clauses, position, key=lambda c: c[0]) - 1
-        if index >= 0 and position < self.clauses[index][1]:
-            return self.clauses[index]
-        return self.clauses[-1]
-
-
-_DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
-_WORD = re.compile(r"[\w’'-]+|[^\w\s]")
-_DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
-_POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
-_STOP_BACK = frozenset({",", ";", ":", "(", "“", '"', "that", "which", "who", "—", "–"})
-_STOP_AFTER = frozenset({",", ";", ":", ".", "that", "which", "who", "and", "but", "—", "–"})
-
-
-def _token_prefixes(token: str) -> frozenset[str] | None:
-    """Return the first-three-letter prefixes a word matching `token` can start with."""
-    body = token[1:-1] if token.startswith("(") and token.endswith(")") else token
-    prefixes: set[str] = set()
-    for alternative in body.split("|"):
-        if alternative.startswith("re:"):
-            return None
-        word = alternative.split("_")[0]
-        stem = word[:-1] if word.endswith("*") else word
-        if not stem.isalpha():
-            return None
-        forms = lx.inflections(stem) if word.endswith("*") else (stem,)
-        prefixes.update(form.lower()[:3] for form in forms)
-    return frozenset(prefixes)
-
-
-def _required_prefixes(pattern: str) -> tuple[frozenset[str], ...]:
-    """Return, for each word `pattern` cannot do without, the prefixes that word may have.
-
-    A sentence is worth matching only if it holds a word of every set: a cheap test that
-    spares most regular-expression runs. Optional words, gaps and words that cannot be told
-    cheaply (a raw regular expression, punctuation) give no set.
-    """
-    sets = []
-    for token in pattern.split():
-        if token.startswith("...") or token.endswith("?"):
-            continue
-        prefixes = _token_prefixes(token)
-        if prefixes is not None:
-            sets.append(prefixes)
-    return tuple(sets)
-
-
-_COMPILED = tuple(
-    (trigger, compile_pattern(trigger.pattern), _required_prefixes(trigger.pattern))
-    for trigger in TRIGGERS
-)
-
-
-#: Prefixes of function words that nearly every sentence holds.
-_COMMON_PREFIXES = frozenset(
-    "at on in wit for of ove bet tha int acr tow was wer bee bei is are the a an to by and "
-    "has hav had fro".split()
-)
-
-
-def _index_by_prefix(
-    compiled: Sequence[tuple[Trigger, re.Pattern[str], tuple[frozenset[str], ...]]],
-) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
-    """Return the triggers always worth trying, and the others by a prefix of a rare word.
-
-    A trigger with required words can only match a sentence holding a prefix of each, so
-    it is filed under the prefixes of its rarest required word (one that is not a common
-    function word such as "at" or "with", and with the fewest prefixes); only the triggers
-    filed under the sentence's prefixes need the full test.
-    """
-    always: list[int] = []
-    by_prefix: dict[str, list[int]] = {}
-    for index, (_, _, required) in enumerate(compiled):
-        if not required:
-            always.append(index)
-            continue
-        rarest = min(
-            reversed(required), key=lambda word: (bool(word & _COMMON_PREFIXES), len(word))
-        )
-        for prefix in rarest:
-            by_prefix.setdefault(prefix, []).append(index)
-    return tuple(always), {prefix: tuple(ids) for prefix, ids in by_prefix.items()}
-
-
-_ALWAYS_TRIED, _TRIED_BY_PREFIX = _index_by_prefix(_COMPILED)
-_WORDS = re.compile(r"[^\W\d_]+")
-_LINE_START = re.compile(r"^(?=\S)", re.MULTILINE)
-#: Places an office's host city may be: a city, or a city-state emirate or province ("Dubai").
-_CITY_KINDS = frozenset({"city", "admin1"})
-_EXISTING = compile_pattern(lx.EXISTING_OFFICE)
-_CLOSED = compile_pattern(lx.CLOSED_OFFICE)
+#: What the precision of its date adds to an event's confidence.
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
-#: Types of which each separately named place is its own event ("strikes on X and Y").
-_PER_PLACE_TYPES = frozenset({"armed_attack"})
 #: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
-#: An event its own sentence dates this long (about a year and a half) before publication is
-#: history, not an event; a recent earlier one stays, as context.
-_HISTORY = datetime.timedelta(days=548)
-_PAIR_LOOKBACK = 64
-"""Earlier actors a "both countries" looks back over for its two states."""
-_OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim", "patrol"})
-#: Types that may take their place from the sentence before when their own names none.
-_NEARBY_PLACE_TYPES = frozenset({"armed_attack", "incursion", "patrol", "buildup", "exercise"})
-_SKIPPED_BEFORE_PLACE = frozenset("the a an western eastern northern southern central".split())
 
 
 def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extraction:
@@ -347,721 +200,12 @@ def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extractio
     return _Extractor(article, finder or default_finder()).run()
 
 
-class _Extractor:
-    def __init__(self, article: Article, finder: PlaceFinder) -> None:
-        self.article = article
-        self.text = article.text
-        self.gaz: Gazetteer = finder.gazetteer
-        self.mentions = finder.find(self.text)
-        self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
-        self.places = self._with_seats_of_government(
-            [self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"]
-        )
-        # mentions come in text order: sorted starts and ends let a position find its
-        # neighbours by bisection, so long articles cost n log n, not n squared
-        self.place_starts = [m.start for m in self.places]
-        self._last_places: dict[frozenset[str], tuple[list[int], list[Place]]] = {}
-        self.diplomatic = lx.DIPLOMATIC.search(self.text) is not None
-        self.office_memory: tuple[str, str, str] | None = None
-        self._article_place: dict[str, tuple[int, Place]] | None = None
-        self._dateline_city: Place | None = None
-        #: Where a country is named as the owner of a zone at sea, and its code.
-        self._zone_owners: dict[int, str] = {}
-        #: Places an attack lists that the gazetteer does not know, by event id.
-        self._unknown_places: dict[str, list[str]] = {}
-        #: Criticisms voiced together by several governments: their critics, and whether the
-        #: event is placed at the critic's capital.
-        self._critics: dict[str, tuple[list[str], bool]] = {}
-        self.voice = self._voice(finder)
-        datelines = [
-            d.span()
-            for d in (
-                lx.DATELINE.match(self.text, m.start()) for m in _LINE_START.finditer(self.text)
-            )
-            if d is not None
-        ]
-        self.actors = [  # "MOGADISHU -" says where the reporter is, not who acts
-            a for a in self._actor_mentions() if not any(s <= a.start < e for s, e in datelines)
-        ]
-        self.actor_starts = [a.start for a in self.actors]
-        # Dates found in a clause, kept: every trigger of one clause asks for the same span.
-        self._dates_of: dict[tuple[int, int, bool], list[DateMention]] = {}
-        self._dated_clauses_of: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}
-
-    def _seat_as_capital(self, mention: PlaceMention) -> PlaceMention:
-        """Read a seat of government ("the White House") as its capital, whatever its alias."""
-        seat = lx.SEATS_OF_GOVERNMENT.get(mention.text.lower())
-        capital = self._capital(seat) if seat else None
-        if capital is None:
-            return mention
-        return replace(mention, resolution=replace(mention.resolution, place=capital))
-
-    def _with_seats_of_government(self, places: list[PlaceMention]) -> list[PlaceMention]:
-        """Add the seats of government no place name covers ("at the White House") as capitals."""
-        starts = [m.start for m in places]
-        ends = list(itertools.accumulate((m.end for m in places), max))
-        seats = []
-        for hit in lx.SEAT_OF_GOVERNMENT.finditer(self.text.lower()):
-            before = bisect.bisect_left(starts, hit.end())
-            if before and ends[before - 1] > hit.start():
-                continue  # inside a place name already found
-            capital = self._capital(lx.SEATS_OF_GOVERNMENT[hit.group()])
-            if capital is not None:
-                name = self.text[hit.start() : hit.end()]
-                resolution = Resolution(query=name, place=capital, confidence=0.9)
-                seats.append(PlaceMention(hit.start(), hit.end(), name, resolution))
-        return sorted([*places, *seats], key=lambda m: m.start) if seats else places
-
-    def _capital(self, alpha3: str) -> Place | None:
-        place_id = capital_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
-        return self.gaz.get(place_id) if place_id else None
-
-    # -- actors -----------------------------------------------------------------------------
-
-    def _voice(self, finder: PlaceFinder) -> str:
-        """Return the government issuing a press release, for its "I" and "we"."""
-        outlet = self.article.outlet or ""
-        if lx.GOVERNMENT_OUTLET.search(outlet):
-            for mention in finder.find(outlet).places:
-                if mention.place.kind == "country":
-                    return self._alpha3(mention.place)
-        return ""
-
-    def _alpha3(self, place: Place) -> str:
-        codes = place.country_codes
-        return self.gaz.alpha3_by_alpha2.get(codes[0], "") if codes else ""
-
-    def _preceding(self, start: int) -> str:
-        """Return the word before `start`, skipping articles and compass modifiers."""
-        words = re.findall(r"[\w’'-]+", self.text[max(0, start - 60) : start])
-        while words and words[-1].lower() in _SKIPPED_BEFORE_PLACE:
-            words.pop()
-        return words[-1].lower() if words else ""
-
-    def _is_locative(self, start: int) -> bool:
-        before = self.text[max(0, start - 60) : start]
-        return self._preceding(start) in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
-
-    def _actor_mentions(self) -> list[_Actor]:
-        text, found = self.text, []
-        place_ends = {m.end for m in self.mentions.places}
-        for actor in self.mentions.actors:
-            if actor.kind == "demonym":
-                before = text[max(0, actor.start - 12) : actor.start]
-                regional = any(  # "Karabakh Armenians", "Karabakh's Armenians"
-                    end in place_ends and text[end : actor.start] in {" ", "'s ", "’s "}
-                    for end in range(actor.start - 3, actor.start)
-                )
-                if lx.NOT_A_STATE_BEFORE.search(before) or lx.NOT_A_STATE_AFTER.match(
-                    text, actor.end
-                ):
-                    continue
-                if regional or lx.COMPOUND_AFTER.match(text, actor.end):
-                    continue
-                found.append(_Actor(actor.start, actor.end, actor.actor, kind="demonym"))
-            elif self.org_kinds.get(actor.actor) in lx.ACTING_ORGANISATION_KINDS:
-                locative = self._preceding(actor.start) in lx.LOCATIVE
-                found.append(_Actor(actor.start, actor.end, actor.actor, locative, "org"))
-        # a country named inside an organisation's name speaks for it ("the Embassy of Qatar")
-        named_in = [m for m in self.mentions.embedded if m.role == "organisation"]
-        for mention in sorted([*self.mentions.places, *named_in], key=lambda m: m.start):
-            place = mention.place
-            if place.kind != "country" and not (place.kind == "city" and place.capital):
-                continue
-            code = self._alpha3(place)
-            if not code or lx.COMPOUND_AFTER.match(text, mention.end):
-                continue
-            before = text[max(0, mention.start - 40) : mention.start]
-            locative = self._preceding(mention.start) in lx.LOCATIVE or before.endswith(
-                "border with "
-            )
-            if place.kind == "city" and lx.GOVERNMENT_IN.search(before):
-                locative = False
-            kind = "country" if place.kind == "country" else "state"
-            found.append(_Actor(mention.start, mention.end, code, locative, kind))
-        # spans already taken, by start, with the furthest end reached so far: an overlap test
-        # is then one bisection (a scan of all of them made "U.S. U.S. …" quadratic)
-        taken = sorted((a.start, a.end) for a in found)
-        taken_starts = [start for start, _ in taken]
-        reach = list(itertools.accumulate((end for _, end in taken), max))
-        for hit in lx.ABBREVIATED_COUNTRIES.finditer(text):
-            starting_before = bisect.bisect_left(taken_starts, hit.end())
-            if starting_before == 0 or reach[starting_before - 1] <= hit.start():
-                locative = self._preceding(hit.start()) in lx.LOCATIVE
-                code = hit.lastgroup or ""
-                found.append(_Actor(hit.start(), hit.end(), code, locative, "country"))
-        lowered = text.lower()
-        for hit in lx.SEAT_OF_GOVERNMENT.finditer(lowered):
-            found.append(_Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
-        orgs = [a for a in found if a.kind == "org"]  # in text order, so ends ascend
-        org_ends = [a.end for a in orgs]
-        for hit in lx.ORG_REFERENCE.finditer(text):
-            earlier = bisect.bisect_right(org_ends, hit.start())
-            if earlier:
-                locative = self._preceding(hit.start()) in lx.LOCATIVE
-                found.append(
-                    _Actor(hit.start(), hit.end(), orgs[earlier - 1].code, locative, "org")
-                )
-        # "both countries": the two nearest earlier states, looked for among the last
-        # _PAIR_LOOKBACK actors before it, newest first (all of them made it quadratic)
-        newest_first = sorted(range(len(found)), key=lambda i: (-found[i].start, i))
-        minus_starts = [-found[i].start for i in newest_first]
-        pairs: list[tuple[int, int]] = []  # (-start, index in found) of the pairs added, in order
-        for hit in lx.PAIR_REFERENCE.finditer(text):
-            codes: list[str] = []
-            first = bisect.bisect_right(minus_starts, -hit.start())
-            recent = itertools.islice(
-                ((-found[i].start, i) for i in newest_first[first:]), _PAIR_LOOKBACK
-            )
-            nearest = heapq.merge(reversed(pairs[-_PAIR_LOOKBACK:]), recent)
-            for _, index in itertools.islice(nearest, _PAIR_LOOKBACK):
-                earlier_actor = found[index]
-                code = earlier_actor.code
-                if earlier_actor.end <= hit.start() and earlier_actor.kind != "org":
-                    codes += [] if code in codes else [code]
-                if len(codes) == 2:
-                    break
-            locative = self._preceding(hit.start()) in {*lx.LOCATIVE, "between"}
-            pair = [_Actor(hit.start(), hit.end(), c, locative, "country") for c in codes[:2]]
-            # newest first once reversed, as found orders them: by start, then by index
-            pairs += [(-hit.start(), len(found) + i) for i in reversed(range(len(pair)))]
-            found += pair[::-1]
-        if self.voice:
-            found += [
-                _Actor(h.start(), h.end(), self.voice) for h in lx.FIRST_PERSON.finditer(text)
-            ]
-        return sorted(found, key=lambda a: (a.start, a.end))
-
-    def _event_actors(self, match: _Match, clause: tuple[int, int], ctx: _Context) -> list[str]:
-        def in_span(span: tuple[int, int]) -> list[_Actor]:
-            return [
-                a
-                for a in self._actors_from(*span)
-                if not a.locative and not self._aside(a.start, match, ctx)
-            ]
-
-        if "nominal" in match.trigger.flags:  # "Russia's invasion of Ukraine"
-            chosen = [
-                a
-                for a in in_span((max(clause[0], match.start - 40), match.start))
-                if a.end <= match.start
-            ]
-            chosen += [
-                a
-                for a in in_span((match.end, clause[1]))
-                if re.fullmatch(r"\s+of\s+(?:the\s+)?", self.text[match.end : a.start])
-            ]
-            return list(dict.fromkeys(a.code for a in chosen))
-        chosen = in_span(clause)
-        if not chosen:
-            for earlier in reversed([c for c in ctx.clauses if c[1] <= clause[0]]):
-                chosen = in_span(earlier)
-                if chosen:
-                    break
-        return list(dict.fromkeys(a.code for a in chosen))
-
-    def _actors_from(self, start: int, end: int) -> list[_Actor]:
-        """Return the actors starting in ``[start, end)``, in text order."""
-        first = bisect.bisect_left(self.actor_starts, start)
-        return self.actors[first : bisect.bisect_left(self.actor_starts, end, first)]
-
-    def _places_from(self, start: int, end: int) -> list[PlaceMention]:
-        """Return the place mentions starting in ``[start, end)``, in text order."""
-        first = bisect.bisect_left(self.place_starts, start)
-        return self.places[first : bisect.bisect_left(self.place_starts, end, first)]
-
-    def _aside(self, position: int, match: _Match, ctx: _Context) -> bool:
-        """Whether `position` is in an attribution after the event or in a relative clause."""
-        text = self.text
-        if position > match.end:
-            comma = text.rfind(", ", match.end, position)
-            if comma != -1 and lx.REPORTING.search(text, comma, ctx.sentence.end):
-                return True
-        return any(a <= position < b and not a <= match.start < b for a, b in ctx.asides)
-
-    # -- triggers ---------------------------------------------------------------------------
-
-    def _matches(self, start: int, end: int) -> list[_Match]:
-        # a pattern is tried only when the sentence holds a word its last word could be
-        present = {word[:3] for word in _WORDS.findall(self.text[start:end].lower())}
-        candidates = set(_ALWAYS_TRIED)
-        for prefix in present:
-            candidates.update(_TRIED_BY_PREFIX.get(prefix, ()))
-        found = [
-            _Match(trigger, hit.start(), hit.end())
-            for trigger, pattern, required in (_COMPILED[i] for i in sorted(candidates))
-            if all(not prefixes.isdisjoint(present) for prefixes in required)
-            for hit in pattern.finditer(self.text, start, end)
-        ]
-        found = [m for m in found if self._valid(m, start, end)]
-        # a match overlapping `m` starts before m.end and at most `longest` before m.start
-        by_start = sorted(found, key=lambda m: m.start)
-        starts = [m.start for m in by_start]
-        longest = max((m.end - m.start for m in found), default=0)
-        kept = []
-        for m in found:
-            first, last = (
-                bisect.bisect_left(starts, m.start - longest),
-                bisect.bisect_left(starts, m.end),
-            )
-            overlapping = (o for o in by_start[first:last] if m.start < o.end)
-            if not any((o.trigger.type, m.trigger.type) in lx.OVERRIDES for o in overlapping):
-                kept.append(m)
-        return sorted(kept, key=lambda m: (m.start, -m.trigger.weight))
-
-    def _valid(self, match: _Match, sentence_start: int, sentence_end: int) -> bool:
-        trigger, text, kind = match.trigger, self.text, match.trigger.type
-        before = text[max(sentence_start, match.start - 60) : match.start]
-        after = text[match.end : min(sentence_end, match.end + 60)]
-        excluded = kind in lx.EXCLUDE_BEFORE and lx.EXCLUDE_BEFORE[kind].search(before)
-        # "was met with" is no meeting, but "was negotiating" is talks
-        if excluded and (kind != "talks" or text[match.start : match.start + 2].lower() == "me"):
-            return False
-        if kind == "talks" and lx.INVITED_TO.search(before):
-            return False
-        if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
-            return False
-        if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
-            return False
-        if trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end]):
-            return False
-        words = _WORD.findall(before)
-        noun_start = "nominal" in trigger.flags or "noun" in trigger.flags
-        if (
-            not noun_start
-            and words
-            and (words[-1].lower() in _DETERMINERS or words[-1].endswith(("'s", "’s")))
-        ):
-            return False  # "a claim", "Tokyo's claim": a noun, not the verb
-        if "noun" in trigger.flags and words and words[-1].lower() in _POSSESSIVES:
-            return False  # "its summit in Vilnius": an event referred to, not reported
-        if "noun" in trigger.flags and words and words[-1].lower() in _DEMONSTRATIVES:
-            return False  # "that meeting ended ...": an event told before, not a new one
-        if "nominal" in trigger.flags and not self._has_agent(match.start, sentence_start):
-            return False
-        if _hypothetical(words, text[match.end : sentence_end], noun_start=noun_start):
-            return False
-        if kind in {"criticism", "accession"} and lx.NON_STATE_SPEAKERS.search(
-            text[sentence_start : match.start]
-        ):
-            return False
-        if kind == "office_opening" and not self._diplomatic_office(match.start, match.end):
-            return False
-        if "org_object" in trigger.flags and not self._org_follows(match.end, sentence_end):
-            return False
-        if "place_next" in trigger.flags and not self._place_next(match.end, sentence_end):
-            return False
-        return "place_object" not in trigger.flags or self._place_follows(match, sentence_end)
-
-    def _has_agent(self, start: int, sentence_start: int) -> bool:
-        """Whether a noun-phrase trigger has its own agent: "Russian military drills"."""
-        for actor in reversed(self.actors):
-            if actor.end > start or actor.start < sentence_start:
-                continue
-            if actor.end < start - 40:
-                return False
-            between = self.text[actor.end : start]
-            possessive = between.startswith(("'s", "’s"))
-            rest = between[2:] if possessive else between
-            words = re.findall(r"[\w-]+", rest)
-            before = self.text[max(0, actor.start - 12) : actor.start].lower().split()
-            if before and before[-1] in {"the", "this", "these", "those"}:
-                return False
-            if not words:
-                return True
-            modifiers = all(w.islower() and w not in _DETERMINERS for w in words)
-            return (possessive or actor.kind == "demonym") and len(words) <= 3 and modifiers
-        return False
-
-    def _diplomatic_office(self, start: int, end: int) -> bool:
-        words = list(lx.OFFICE_WORD.finditer(self.text, start, end))
-        if not words:
-            return False
-        phrase = self.text[max(start, words[-1].start() - 40) : words[-1].end()]
-        if lx.DIPLOMATIC.search(phrase) is not None:
-            return True
-        return self.diplomatic and words[-1].group().lower().startswith("office")  # "the office"
-
-    def _org_follows(self, end: int, limit: int) -> bool:
-        if lx.ORG_REFERENCE.match(self.text[end : min(limit, end + 30)].lstrip()) is not None:
-            return True
-        return any(end <= a.start <= end + 20 and a.kind == "org" for a in self.actors)
-
-    def _place_next(self, position: int, limit: int) -> bool:
-        """Whether a place is the direct object at `position` ("struck Odesa")."""
-        lead = lx.OBJECT_PLACE_LEAD.match(self.text, position, limit)
-        start = lead.end() if lead else position
-        the = lx.SPACED_THE.match(self.text, position, limit)
-        if the and any(  # "in the Qatari capital"
-            a.start == the.end() and lx.CAPITAL_AFTER.match(self.text, a.end)
-            for a in self._actors_from(position, limit)
-        ):
-            return True
-        return any(  # "hit the US consulate": the country only qualifies the target
-            m.start == start
-            and not (m.place.kind == "country" and lx.MODIFIED_NOUN.match(self.text, m.end, limit))
-            for m in self._places_from(start, min(limit, start + 80))
-        )
-
-    def _place_follows(self, match: _Match, limit: int) -> bool:
-        window_end = min(limit, match.end + 60)
-        return bool(self._places_from(match.end, window_end)) or bool(
-            lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
-        )
-
-    # -- places -----------------------------------------------------------------------------
-
-    def _last_place(self, position: int, kinds: Iterable[str]) -> Place | None:
-        wanted = frozenset(kinds)
-        if wanted not in self._last_places:
-            chosen = [p for p in self.places if p.place.kind in wanted]
-            self._last_places[wanted] = ([p.end for p in chosen], [p.place for p in chosen])
-        ends, places = self._last_places[wanted]
-        earlier = bisect.bisect_right(ends, position)
-        return places[earlier - 1] if earlier else None
-
-    def _country_place(self, alpha3: str) -> Place | None:
-        place_id = country_ids(self.gaz).get(self.gaz.alpha2_by_alpha3.get(alpha3, ""))
-        return self.gaz.get(place_id) if place_id else None
-
-    def _special_places(self, match: _Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
-        """Places named by phrases rather than names, as (position, place)."""
-        text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
-        found: list[tuple[int, Place]] = []
-        for hit in lx.SAME_WATERS.finditer(text, start, end):
-            place = self._last_place(hit.start(), SEA_KINDS)
-            found += [(hit.start(), place)] if place else []
-        found += self._definite_places(start, end, direct=kind == "territorial_claim")
-        countries = [a for a in self._actors_from(start, end) if a.kind in {"demonym", "country"}]
-        for actor in countries:  # "in the Qatari capital", "Ukraine's capital"
-            capital = self._capital(actor.code)
-            at = lx.AT_THE.search(text, max(0, actor.start - 16), actor.start)
-            if capital and at and lx.CAPITAL_AFTER.match(text, actor.end):
-                found.append((actor.start, capital))
-        if kind == "incursion":  # "crossed into South Korean airspace"
-            for actor in countries:
-                country = self._country_place(actor.code)
-                zone = lx.AIRSPACE_AFTER.match(text, actor.end) if country else None
-                if country and zone:
-                    # "Vietnam's exclusive economic zone", "Japan's ADIZ": the sea off it, unless
-                    # the clause names a place (any other place first)
-                    at_sea = None
-                    if lx.WIDE_ZONE.search(zone.group()):
-                        at_sea = sea_off(
-                            self.gaz, country, prefer=self._last_place(start, SEA_KINDS)
-                        )
-                    if at_sea is not None:
-                        self._zone_owners[actor.start] = actor.code  # the owner, not the place
-                    found.append((actor.start + len(text), at_sea or country))
-        if kind not in lx.MARITIME_TYPES:
-            return found
-        memory = self._last_place(start, SEA_KINDS)
-        for actor in countries:
-            offshore = self._offshore(actor.start, start, clause)
-            country = self._country_place(actor.code) if offshore is not None else None
-            sea = sea_off(self.gaz, country, prefer=memory) if country else None
-            if offshore is not None and sea is not None:
-                found.append((offshore, sea))
-        for hit in lx.BETWEEN_WATERS.finditer(text, start, end):
-            pair = [a.code for a in countries if hit.end() <= a.start < hit.end() + 40]
-            places = [self._country_place(code) for code in dict.fromkeys(pair)][:2]
-            if len(places) == 2 and places[0] and places[1]:
-                sea = sea_between(self.gaz, places[0], places[1])
-                found += [(hit.start(), sea)] if sea else []
-        return found
-
-    def _offshore(self, position: int, start: int, clause: tuple[int, int]) -> int | None:
-        """Return where "off"/"near" a country at `position` starts, when it means its sea."""
-        before = self.text[max(start, position - 30) : position]
-        vicinity = lx.VICINITY.search(before)
-        if vicinity is None:
-            return None
-        watery = re.search(r"waters|seas?\b|coast", vicinity.group())
-        if not watery and not lx.MARITIME_CONTEXT.search(self.text, *clause):
-            return None  # troops near a border stay on land
-        return position - len(before) + vicinity.start()
-
-    def _definite_places(self, start: int, end: int, *, direct: bool) -> list[tuple[int, Place]]:
-        """Places named before and referred to again: "around the islands", "the strait"."""
-        found = []
-        for hit in lx.DEFINITE_PLACE.finditer(self.text, start, end):
-            if direct or self._is_locative(hit.start()):
-                place = self._last_place(hit.start(), lx.DEFINITE_KINDS[hit.group(1).lower()])
-                found += [(hit.start(), place)] if place else []
-        return found
-
-    def _event_places(
-        self, match: _Match, clause: tuple[int, int], ctx: _Context
-    ) -> tuple[list[Place], PlaceBasis]:
-        text, kind = self.text, match.trigger.type
-        candidates = self._special_places(match, clause)
-        flags = match.trigger.flags
-        direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
-        direct = direct or "place_next" in flags
-        mentions = self._places_from(*clause)
-        if kind in lx.LAND_TYPES:
-            mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
-        for mention in (m for m in mentions if m.start >= match.start):
-            if mention.start in self._zone_owners:
-                continue  # "Vietnam's exclusive economic zone" is at sea, not in Vietnam
-            between = text[match.end : mention.start]
-            if kind == "criticism":
-                if lx.CRITICISM_PLACE.fullmatch(between):
-                    candidates.append((mention.start, mention.place))
-                continue
-            maritime = kind in lx.MARITIME_TYPES and mention.place.kind == "country"
-            if maritime and self._offshore(mention.start, match.start, clause) is not None:
-                continue  # off a country is not in it: the sea off it (special places)
-            objective = direct and mention.start - match.end < 60
-            of_object = kind in _OBJECT_PLACE_TYPES and bool(
-                re.fullmatch(r"\s+(?:of\s+|on\s+|against\s+)?(?:the\s+)?", between)
-            )
-            if self._is_locative(mention.start) or objective or of_object:
-                candidates.append((mention.start, mention.place))
-        if kind == "territorial_claim" and re.match(r"[\w’'-]+\s+by\s", text[match.start :]):
-            candidates = self._definite_places(clause[0], match.start, direct=True)
-            candidates += [(m.start, m.place) for m in mentions if m.end <= match.start]
-        if not candidates and kind not in lx.NO_PLACE_BEFORE:
-            earlier = [
-                m
-                for m in mentions
-                if m.end <= match.start
-                and self._is_locative(m.start)
-                and not self._aside(m.start, match, ctx)
-                and not lx.REPORTING.search(text, m.end, match.start)  # "a spokesperson in X said"
-            ]
-            candidates += [(earlier[-1].start, earlier[-1].place)] if earlier else []
-        basis: PlaceBasis = "stated"
-        if not candidates and kind in _OBJECT_PLACE_TYPES | _NEARBY_PLACE_TYPES:
-            candidates, basis = self._approximate_place(match, clause, mentions), "approximate"
-        if not candidates and kind != "criticism":
-            candidates, basis = self._place_nearby(ctx), "nearby"
-        if not candidates and kind != "criticism":
-            candidates, basis = self._place_of_article(kind, ctx.sentence), "article"
-        if not candidates:
-            return [], "none"
-        position, first = min(candidates, key=lambda c: c[0])
-        previous_end = next((m.end for m in mentions if m.start == position), None)
-        for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
-            if previous_end is not None and mention.start >= previous_end:
-                if lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
-                    first, previous_end = mention.place, mention.end
-                break
-        chosen = [first]
-        for mention in mentions:
-            if previous_end is None or mention.start < previous_end:
-                continue
-            gap = text[previous_end : mention.start]
-            if not re.fullmatch(r"\s*(?:,|and|or|, and)\s+(?:the\s+)?", gap):
-                break
-            previous_end = mention.end
-            if gap.strip() == "," and _qualifies(mention.place, chosen[-1]):
-                continue  # "Bilohorivka, Luhansk": the region the village is in, not a target
-            chosen.append(mention.place)
-        return list({p.id: p for p in chosen}.values()), basis
-
-    def _approximate_place(
-        self, match: _Match, clause: tuple[int, int], mentions: list[PlaceMention]
-    ) -> list[tuple[int, Place]]:
-        """Return the first place after the trigger, however governed: "attacked X, in Y".
-
-        When the attacked village is not in the gazetteer, the region named beside it is the
-        best place known; a place after "from" is where the attackers came from, not the target.
-        """
-        for mention in mentions:
-            if mention.start < match.end or mention.start - match.end > 120:
-                continue
-            if self._preceding(mention.start) in {"from", "by", "with"}:
-                continue
-            if mention.place.kind in SEA_KINDS and match.trigger.type == "armed_attack":
-                continue
-            return [(mention.start, mention.place)]
-        return []
-
-    def _place_nearby(self, ctx: _Context) -> list[tuple[int, Place]]:
-        """Return the last locative place of the sentence before, in the same paragraph."""
-        start = ctx.sentence.start
-        previous = self.text.rfind("\n", 0, start)
-        floor = max(previous, start - 400)
-        earlier = [
-            m
-            for m in self._places_from(floor, start)
-            if self._is_locative(m.start) and m.place.kind not in {"country"}
-        ]
-        return [(ctx.sentence.start + len(self.text), earlier[-1].place)] if earlier else []
-
-    def _place_of_article(self, kind: str, sentence: Sentence) -> list[tuple[int, Place]]:
-        """Return the article's own place: its dateline city, else the lead's first place.
-
-        The lead is the headline and the first paragraph; its first locative place that is
-        not a country (or, for events at sea, a sea) is where the article's news happens; an
-        article naming none is placed in its main country (:meth:`_main_country`). A
-        place where something was said ("officials in Beijing said") is not taken.
-        """
-        if self._article_place is None:
-            self._article_place = self._find_article_place()
-        found = self._article_place.get("sea" if kind in lx.MARITIME_TYPES else "land")
-        if found is None:
-            return []
-        position = found[0]
-        if sentence.start <= position < sentence.end and lx.REPORTING.search(
-            self.text, position, min(sentence.end, position + 40)
-        ):
-            return []  # "officials in Beijing said ...": where it was said, not where it happened
-        return [(len(self.text) * 2, found[1])]
-
-    def _find_article_place(self) -> dict[str, tuple[int, Place]]:
-        found: dict[str, tuple[int, Place]] = {}
-        starts = [0, *(m.end() for m in re.finditer(r"\n\s*", self.text[:400]))]
-        datelines = (lx.DATELINE.match(self.text, start) for start in starts[:4])
-        dateline = next((d for d in datelines if d is not None), None)
-        lead_end = self.text.find("\n", self.text.find("\n\n") + 2)
-        lead_end = len(self.text) if lead_end == -1 else lead_end
-        for mention in self._places_from(0, lead_end):
-            place = mention.place
-            in_dateline = dateline is not None and mention.end <= dateline.end()
-            if in_dateline and place.kind == "city":
-                found.setdefault("land", (mention.start, place))
-                self._dateline_city = place
-            elif place.kind in SEA_KINDS and self._is_locative(mention.start):
-                found.setdefault("sea", (mention.start, place))
-            elif place.kind != "country" and self._is_locative(mention.start):
-                found.setdefault("land", (mention.start, place))
-        main = self._main_country()
-        if main is not None:
-            found.setdefault("land", (-1, main))
-        if "land" in found:
-            found.setdefault("sea", found["land"])
-        return found
-
-    def _main_country(self) -> Place | None:
-        """Return the country most of the article's places lie in (its demonyms count too)."""
-        votes: dict[str, int] = {}
-        for mention in self.places:
-            for code in mention.place.country_codes[:1]:
-                votes[code] = votes.get(code, 0) + 1
-        for actor in self.actors:
-            if actor.kind == "demonym":
-                code = self.gaz.alpha2_by_alpha3.get(actor.code, "")
-                votes[code] = votes.get(code, 0) + 1
-        votes.pop("", None)
-        if not votes:
-            return None
-        best = max(votes, key=lambda code: (votes[code], code))
-        place_id = country_ids(self.gaz).get(best)
-        return self.gaz.get(place_id) if place_id else None
-
-    # -- dates ------------------------------------------------------------------------------
-
-    def _history(self, match: _Match, clause: tuple[int, int], date: DateInterval) -> bool:
-        """Tell whether the clause dates the event over :data:`_HISTORY` before publication.
-
-        Not when that date sits in a relative clause after the trigger ("a rift that erupted
-        in 2017": the rift's date, not the event's), nor when it lies over
-        :data:`~geo.text.dates.EVENT_YEARS_BEFORE_PUBLICATION` back (a misreading the pipeline
-        drops with a warning).
-        """
-        published = self.article.published
-        if published is None or date.end is None or date.end >= published - _HISTORY:
-            return False
-        if date.end.year < published.year - EVENT_YEARS_BEFORE_PUBLICATION:
-            return False
-        for mention in find_dates(self.text[clause[0] : clause[1]], published):
-            position = clause[0] + mention.start
-            if mention.interval == date and position > match.end:
-                between = self.text[match.end : position]
-                return not lx.RELATIVE_WORD.search(between)
-        return True
-
-    def _event_date(
-        self, match: _Match, clause: tuple[int, int], ctx: _Context, *, planned: bool
-    ) -> Dated:
-        """Date an event: its clause, the rest of its sentence, its paragraph, publication."""
-        published = self.article.published
-        stated = self._date_in(match, clause, ctx, planned=planned, reported=False)
-        if stated is not None:
-            return Dated(stated, "stated")
-        for other in self._dated_clauses(ctx, planned=planned):
-            if other != clause and other[0] >= ctx.clauses[0][0]:
-                found = self._date_in(match, other, ctx, planned=planned, reported=False)
-                if found is not None:
-                    return Dated(found, "sentence")
-        return fallback_date(self.dates, ctx.index, published=published, planned=planned)
-
-    def _dates(self, span: tuple[int, int], *, planned: bool) -> list[DateMention]:
-        """Return the date expressions of `span`, found once per span."""
-        key = (*span, planned)
-        if key not in self._dates_of:
-            text = self.text[span[0] : span[1]]
-            self._dates_of[key] = find_dates(text, self.article.published, future=planned)
-        return self._dates_of[key]
-
-    def _dated_clauses(self, ctx: _Context, *, planned: bool) -> list[tuple[int, int]]:
-        """Return the clauses of a sentence that name a date (found once per sentence)."""
-        key = (ctx.clauses[0][0], ctx.clauses[-1][1], planned)
-        if key not in self._dated_clauses_of:
-            dated = [c for c in ctx.clauses if self._dates(c, planned=planned)]
-            self._dated_clauses_of[key] = dated
-        return self._dated_clauses_of[key]
-
-    def _date_in(
-        self,
-        match: _Match,
-        span: tuple[int, int],
-        ctx: _Context,
-        *,
-        planned: bool,
-        reported: bool,
-    ) -> DateInterval | None:
-        """Return the date of `span` nearest to the trigger, None when it names none."""
-        start = span[0]
-        published = self.article.published
-        kept: list[DateMention] = []
-        for mention in self._dates(span, planned=planned):
-            position = start + mention.start
-            if not mention.interval.is_resolved or self._aside(position, match, ctx):
-                continue
-            if (
-                not reported
-                and match.trigger.type != "criticism"
-                and self._reported(position, start, ctx)
-            ):
-                continue
-            kept.append(mention)
-        if not kept:
-            return None
-        offset = match.start - start, match.end - start
-
-        def distance(mention: DateMention) -> int:
-            return max(offset[0] - mention.end, mention.start - offset[1], 0)
-
-        nearest = min(kept, key=lambda m: (distance(m), PRECISION_RANK[m.interval.precision]))
-        interval = nearest.interval
-        for first, second in itertools.pairwise(kept):  # "on Thursday and Friday"
-            joined = re.fullmatch(
-                r"\s*(?:and|to|through|-|–)\s*", self.text[start + first.end : start + second.start]
-            )
-            days = first.interval.precision == "day" == second.interval.precision
-            if nearest in (first, second) and days and joined:
-                interval = DateInterval(first.interval.start, second.interval.end, "day")
-        if planned and published and interval.end and interval.end < published:
-            return None  # a plan does not take a date that has passed
-        return interval
-
-    def _reported(self, position: int, floor: int, ctx: _Context) -> bool:
-        """Whether the date at `position` follows a reporting verb ("said on Thursday")."""
-        lead_start = max(floor, position - 45)
-        reports = list(lx.REPORTING.finditer(self.text, lead_start, position))
-        if not reports:
-            return False
-        last_trigger = max((m.start for m in ctx.matches if m.start < position), default=-1)
-        return reports[-1].start() > last_trigger
-
-    # -- events -----------------------------------------------------------------------------
+class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, OfficeFinding):
+    """Read one article's events and offices, sentence by sentence."""
 
     def run(self) -> Extraction:
         events: dict[tuple[int, str], Event] = {}
-        offices: dict[tuple[str, str, str], _OfficeReport] = {}
+        offices: dict[tuple[str, str, str], OfficeReport] = {}
         sentences = split_sentences(self.text)
         self.dates = SentenceDates(self.text, sentences, self.article.published)
         for index, sentence in enumerate(sentences):
@@ -1069,7 +213,7 @@ class _Extractor:
             dateline = lx.DATELINE.match(self.text, sentence.start, sentence.end)
             if dateline is not None and (body == 0 or self.text[body - 1] == "\n"):
                 body = dateline.end()
-            ctx = _Context(
+            ctx = Context(
                 sentence,
                 split_clauses(self.text, body, sentence.end),
                 self._matches(body, sentence.end),
@@ -1089,7 +233,7 @@ class _Extractor:
         )
 
     def _event(
-        self, match: _Match, ctx: _Context, offices: dict[tuple[str, str, str], _OfficeReport]
+        self, match: Match, ctx: Context, offices: dict[tuple[str, str, str], OfficeReport]
     ) -> Event | None:
         kind, text, sentence = match.trigger.type, self.text, ctx.sentence
         clause = ctx.clause_of(match.start)
@@ -1099,53 +243,25 @@ class _Extractor:
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)
-        main = place_basis == "article" and places and places[0].kind == "country"
-        if main and actors and self._alpha3(places[0]) not in actors:
-            places, place_basis = [], "none"  # the article's main country takes no part
-        dateline = place_basis == "article" and places and places[0] is self._dateline_city
-        if dateline and actors and self._alpha3(places[0]) not in actors:
-            # reported from the dateline city, not done there
-            country = self._main_country()
-            keep = country is not None and self._alpha3(country) in actors
-            places, place_basis = ([country], "article") if keep and country else ([], "none")
+        places, place_basis = self._places_taking_part(places, place_basis, actors)
         if kind == "office_opening":
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
-            report = self._opening_office(match, clause, actors)
+            report = self._record_opening(match, clause, actors, offices, planned=planned)
             if report is None:
                 return None
             org, host, city = report
             places, actors, place_basis = [city or host], [org, *actors], "stated"
-            status: OfficeStatus = "open"
-            if planned:
-                in_talks = lx.IN_TALKS.search(text, clause[0], match.end)
-                status = "in_talks" if in_talks else "proposed"
-            self._add_office(offices, org, host, city, status, self.article.published)
-            if lx.RECIPROCAL.search(text, clause[0], clause[1]):  # "in our respective capitals"
-                home = self._country_place(org)
-                if home is not None and self._alpha3(host):
-                    self._add_office(offices, self._alpha3(host), home, None, status, None)
         initiators = list(actors)
-        actors += [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
-        if kind in lx.HOST_TYPES:
-            hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
-            actors += [self._alpha3(p) for p in hosts]
-        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
-            claimed = {self._alpha3(p) for p in places if p.kind == "country"}
-            actors = [a for a in actors if a not in claimed]
-        actors = [a for a in dict.fromkeys(actors) if a]
+        actors = self._all_actors(kind, clause, actors, places, place_basis)
         if kind == "criticism" and not places and actors:  # said where the critic sits
             capital = self._capital(actors[0])
             places, place_basis = ([capital], "capital") if capital else ([], "none")
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
-        unknown = self._unknown_scenes(match, clause) if kind in _PER_PLACE_TYPES else []
+        unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
             return None
-        if kind == "visit" and lx.HOSTING.match(text, match.start):  # the guest visits
-            initiators = [a for a in initiators if a != self._alpha3(places[0])]
-        if kind == "visit" and initiators and self._alpha3(places[0]) == initiators[0]:
-            return None  # an official travelling in their own country
-        if kind == "visit" and not initiators and not re.search(OFFICIAL, sentence.text):
-            return None  # a team or a tourist, not a state
+        if kind == "visit" and not self._state_visit(match, sentence, initiators, places):
+            return None
         dated = self._event_date(match, clause, ctx, planned=planned)
         date, published = dated.interval, self.article.published
         if published and date.start and date.start > published:
@@ -1186,343 +302,49 @@ class _Extractor:
             place_basis=place_basis,
         )
 
-    def _each_place(self, events: Iterable[Event]) -> list[Event]:
-        """Split events that are several: attacks on several places, joint criticisms.
+    def _places_taking_part(
+        self, places: list[Place], basis: PlaceBasis, actors: list[str]
+    ) -> tuple[list[Place], PlaceBasis]:
+        """Drop the article's main country or dateline city when the event's actors are not its."""
+        main = basis == "article" and places and places[0].kind == "country"
+        if main and actors and self._alpha3(places[0]) not in actors:
+            return [], "none"  # the article's main country takes no part
+        dateline = basis == "article" and places and places[0] is self._dateline_city
+        if dateline and actors and self._alpha3(places[0]) not in actors:
+            # reported from the dateline city, not done there
+            country = self._main_country()
+            keep = country is not None and self._alpha3(country) in actors
+            return ([country], "article") if keep and country else ([], "none")
+        return places, basis
 
-        An attack on several named places (not seas) gives one event per place, and a
-        criticism voiced by several governments together one per critic.
-        """
-        return [
-            split
-            for event in events
-            for by_critic in self._split_critics(event)
-            for split in self._split_places(by_critic)
-        ]
+    def _all_actors(
+        self,
+        kind: str,
+        clause: tuple[int, int],
+        actors: list[str],
+        places: list[Place],
+        place_basis: PlaceBasis,
+    ) -> list[str]:
+        """Add to the actors of an event its counterparts: owners of zones, hosts of visits."""
+        actors = actors + [c for at, c in self._zone_owners.items() if clause[0] <= at < clause[1]]
+        if kind in lx.HOST_TYPES:
+            hosts = [p for p in places if p.kind in {"country", "admin1", "city", "island_group"}]
+            actors += [self._alpha3(p) for p in hosts]
+        if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
+            claimed = {self._alpha3(p) for p in places if p.kind == "country"}
+            actors = [a for a in actors if a not in claimed]
+        return [a for a in dict.fromkeys(actors) if a]
 
-    def _joint_critics(self, match: _Match, clause: tuple[int, int]) -> list[str]:
-        """Return the governments that criticise together: "Vietnam, Malaysia and Taiwan"."""
-        if lx.PASSIVE_BEFORE.search(self.text, max(clause[0], match.start - 12), match.start):
-            return []  # "Russian and Chinese envoys were summoned": the targets, not critics
-        before = [a for a in self._actors_from(clause[0], match.start) if not a.locative]
-        groups: list[list[_Actor]] = []
-        for actor in before:  # runs of coordinated names; the first run is the subject
-            if groups and lx.COORDINATED.fullmatch(self.text, groups[-1][-1].end, actor.start):
-                groups[-1].append(actor)
-            else:
-                groups.append([actor])
-        joint = groups[0] if groups else []  # the subject, not a target named later
-        if len(joint) < 2 or any(a.kind not in {"state", "country", "demonym"} for a in joint):
-            return []
-        if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
-            return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
-        if re.search(r"\b(?:by|with|from)\s+(?:the\s+)?$", self.text[clause[0] : joint[0].start]):
-            return []  # "The LNA, supported by Egypt and the UAE, accuses": an aside
-        return list(dict.fromkeys(a.code for a in joint))
-
-    def _split_critics(self, event: Event) -> list[Event]:
-        found = self._critics.get(event.id)
-        if found is None:
-            return [event]
-        critics, at_capital = found
-        others = tuple(a for a in event.actors if a not in critics)
-        split = []
-        for index, critic in enumerate(critics):
-            capital = self._capital(critic) if at_capital else None
-            where = (
-                {"place_ids": (capital.id,), "place_names": (capital.name,)}
-                if capital is not None
-                else {}
-            )
-            split.append(
-                replace(
-                    event,
-                    id=event.id if index == 0 else stable_id("ev", event.id, critic),
-                    actors=(critic, *others),
-                    geometry=Point(capital.point) if capital is not None else event.geometry,
-                    **where,  # type: ignore[arg-type]
-                )
-            )
-        return split
-
-    def _unknown_scenes(self, match: _Match, clause: tuple[int, int]) -> list[str]:
-        """Return the scenes of a listed attack that the gazetteer does not know.
-
-        Only for a list of two or more ("attacked sites in Shebaa Farms, al-Motella and
-        Ramya"); the event itself stands for the first when none is known.
-        """
-        listed = lx.LISTED_PLACES.search(self.text, match.end, clause[1])
-        if listed is None:
-            return []
-        start = listed.start("names")
-        names, unknown = [], []
-        for piece in lx.LIST_SEPARATOR.split(listed.group("names")):
-            at = self.text.index(piece, start)
-            start = at + len(piece)
-            names.append(piece)
-            end = at + len(piece)
-            covered = any(m.end > at for m in self._places_from(max(0, at - 80), end))
-            if not covered and not self._actors_from(at, end):  # "Sistan and Baluchestan" is one
-                unknown.append(piece)
-        if len(names) < 2 or not unknown:
-            return []
-        # the event itself stands for the first scene when the gazetteer knows none of them
-        return unknown if len(unknown) < len(names) else unknown[1:]
-
-    def _split_places(self, event: Event) -> list[Event]:
-        places = [self.gaz.get(place_id) for place_id in event.place_ids]
-        unknown = self._unknown_places.get(event.id, [])
-        if event.type not in _PER_PLACE_TYPES or len(places) + len(unknown) < 2:
-            return [event]
-        if any(p is None or p.kind in SEA_KINDS for p in places):
-            return [event]
-        near = [  # the scenes the gazetteer does not know, placed at the first one it knows
-            replace(
-                event,
-                id=stable_id("ev", self.article.id, *event.span, event.type, name),
-                place_basis="approximate",
-            )
-            for name in unknown
-        ]
-        return [*self._each_known_place(event, places), *near]
-
-    def _each_known_place(self, event: Event, places: list[Place | None]) -> list[Event]:
-        known = [p for p in places if p is not None]
-        kept = [  # "Mandera, Kenya" told by two triggers: Kenya only says where Mandera is
-            p for p in known if not any(_qualifies(p, other) for other in known)
-        ]
-        if len(kept) < 2:
-            return [_at_place(event, kept[0])] if len(kept) < len(known) else [event]
-        return [
-            replace(
-                _at_place(event, place),
-                id=event.id
-                if index == 0
-                else stable_id("ev", self.article.id, *event.span, event.type, place.id),
-            )
-            for index, place in enumerate(kept)
-        ]
+    def _state_visit(
+        self, match: Match, sentence: Sentence, initiators: list[str], places: list[Place]
+    ) -> bool:
+        """Whether a visit is a state's: not an official travelling at home, nor a team's."""
+        if lx.HOSTING.match(self.text, match.start):  # the guest visits
+            initiators = [a for a in initiators if a != self._alpha3(places[0])]
+        if initiators and self._alpha3(places[0]) == initiators[0]:
+            return False  # an official travelling in their own country
+        return bool(initiators) or bool(re.search(OFFICIAL, sentence.text))  # not a tourist
 
     def _place_info(self, place_id: str) -> tuple[str, tuple[str, ...]] | None:
         place = self.gaz.get(place_id)
         return (place.kind, tuple(place.country_codes)) if place is not None else None
-
-    # -- offices ----------------------------------------------------------------------------
-
-    def _office_org(self, start: int, clause: tuple[int, int], word_start: int) -> str:
-        """Who an office belongs to: "a NATO liaison office", "its embassy", "the office"."""
-        near = [
-            a
-            for a in self.actors
-            if start <= a.start and a.end <= word_start and word_start - a.end <= 30
-        ]
-        if near and not near[-1].locative:
-            return near[-1].code
-        if self.office_memory and re.search(
-            r"\bthe\s+(\w+\s+)?$", self.text[word_start - 20 : word_start]
-        ):
-            return self.office_memory[0]
-        subjects = [a for a in self.actors if clause[0] <= a.start < start and not a.locative]
-        if subjects:
-            return subjects[0].code
-        return self.office_memory[0] if self.office_memory else ""  # the article's last office
-
-    def _opening_office(
-        self, match: _Match, clause: tuple[int, int], actors: list[str]
-    ) -> tuple[str, Place, Place | None] | None:
-        word = list(lx.OFFICE_WORD.finditer(self.text, match.start, match.end))[-1]
-        org = self._office_org(match.start, clause, word.start())
-        named, host_from = self._named_office(word.start(), word.end())
-        if named and not org:  # "the Embassy of Qatar in Doha"
-            org = named[0]
-        else:
-            host_from = word.end()
-        hosts = self._hosts(host_from, clause[1], first_only=True)
-        if not hosts and self.office_memory is not None and org == self.office_memory[0]:
-            remembered = self.gaz.get(self.office_memory[1])
-            hosts = [remembered] if remembered else []
-        if not hosts:  # "Japan is in talks to open a NATO liaison office"
-            others = [a for a in actors if a != org and a in self.gaz.alpha2_by_alpha3]
-            country = self._country_place(others[0]) if others else None
-            hosts = [country] if country else []
-        country = self._host_country(hosts[0]) if hosts else None
-        if not org or country is None:
-            return None
-        city = hosts[0] if hosts[0].kind in _CITY_KINDS else None
-        self.office_memory = (org, country.id, city.name if city else "")
-        return org, country, city
-
-    def _hosts(self, start: int, end: int, *, first_only: bool) -> list[Place]:
-        """Host places named after an office word: "in Kyiv, Tbilisi and Vienna"."""
-        found: list[Place] = []
-        for mention in self.places:
-            if not start <= mention.start < end:
-                continue
-            in_or_at = self._preceding(mention.start) in {"in", "at"}
-            of_place = lx.LOCATIVE_OF.search(self.text, max(0, mention.start - 60), mention.start)
-            if first_only and not in_or_at and of_place is None:  # "in the state of X"
-                break
-            if mention.place.kind in {"country", "city", "admin1", "island_group"}:
-                found.append(mention.place)
-                if first_only:
-                    break
-        return found
-
-    def _host_country(self, place: Place) -> Place | None:
-        return place if place.kind == "country" else self._country_place(self._alpha3(place))
-
-    def _add_office(
-        self,
-        offices: dict[tuple[str, str, str], _OfficeReport],
-        org: str,
-        host: Place,
-        city: Place | None,
-        status: OfficeStatus,
-        since: datetime.date | None,
-    ) -> None:
-        point = (city or host).point
-        report = offices.get((org, host.id, ""))
-        if report is not None and city is not None and report.city not in {"", city.name}:
-            report = offices.get((org, host.id, city.name))  # a second office in another city
-            key = (org, host.id, city.name)
-        else:
-            key = (org, host.id, "")
-        if report is None:
-            city_name = city.name if city else ""
-            offices[key] = _OfficeReport(org, host.id, city_name, point, status, since)
-            return
-        if OFFICE_STATUS_RANK[status] > OFFICE_STATUS_RANK[report.status]:
-            report.status = status
-        if city is not None and not report.city:
-            report.city, report.point = city.name, point
-        report.since = report.since or since
-
-    def _stated_offices(
-        self, ctx: _Context, body: int, offices: dict[tuple[str, str, str], _OfficeReport]
-    ) -> None:
-        """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
-        text, end = self.text, ctx.sentence.end
-        opened = [(m.start, m.end) for m in ctx.matches if m.trigger.type == "office_opening"]
-        found: list[tuple[int, int, OfficeStatus, bool]] = [
-            (h.start(), h.end(), "open", False) for h in _EXISTING.finditer(text, body, end)
-        ]
-        found += [(h.start(), h.end(), "closed", False) for h in _CLOSED.finditer(text, body, end)]
-        for hit in lx.OFFICE_WORD.finditer(text, body, end):  # "the Australian Embassy in Manila"
-            if hit.group().lower().startswith(("embass", "consul")):
-                found.append((hit.start(), hit.end(), "open", True))
-        for start, stop, status, named in found:
-            word = list(lx.OFFICE_WORD.finditer(text, start, stop))[-1]
-            if any(a < stop and start < b for a, b in opened) or not self._diplomatic_office(
-                start, stop
-            ):
-                continue
-            words = _WORD.findall(text[max(body, start - 60) : start])
-            if _hypothetical(words, "", noun_start=False):
-                continue
-            if lx.EXCLUDE_BEFORE["office_opening"].search(text[body : word.start()]):
-                continue
-            clause = ctx.clause_of(start)
-            if named:
-                orgs, host_from = self._named_office(word.start(), word.end())
-            else:
-                orgs, host_from = [self._office_org(start, clause, word.start())], word.end()
-            for org in orgs:
-                for host in self._hosts(host_from, clause[1], first_only=named):
-                    country = self._host_country(host)
-                    if org and country is not None and self._alpha3(country) != org:
-                        city = host if host.kind in _CITY_KINDS else None
-                        self._add_office(offices, org, country, city, status, None)
-                        self.office_memory = (org, country.id, city.name if city else "")
-
-    def _named_office(self, word_start: int, word_end: int) -> tuple[list[str], int]:
-        """Return who a named embassy belongs to and where its host may be named.
-
-        "the Australian Embassy in Manila", "Mexico's embassy in Lima", "Russian and Chinese
-        embassy officials in Seoul", "the Embassy of Saudi Arabia in Damascus".
-        """
-        text, orgs = self.text, []
-        before = [a for a in self.actors if a.end <= word_start and word_start - a.end <= 3]
-        if before and text[before[-1].end : word_start] in {" ", "'s ", "’s "}:
-            chain = [before[-1]]
-            while True:
-                earlier = [a for a in self.actors if a.end <= chain[-1].start]
-                gap = text[earlier[-1].end : chain[-1].start] if earlier else ""
-                if not earlier or gap not in {" and ", ", ", ", and "}:
-                    break
-                chain.append(earlier[-1])
-            orgs = [a.code for a in reversed(chain)]
-        host_from = word_end
-        of = re.match(r"\s+of\s+(?:the\s+)?", text[word_end : word_end + 12])
-        if not orgs and of is not None:
-            after = [a for a in self.actors if a.start == word_end + of.end()]
-            if after:
-                orgs, host_from = [after[0].code], after[0].end
-        staff = re.match(
-            r"\s+(?:officials?|staff|diplomats?|building|compound|premises)\b",
-            text[host_from : host_from + 20],
-        )
-        host_from += staff.end() if staff else 0
-        if not re.match(r"\s+(?:in|at)\s", text[host_from : host_from + 5]):
-            return [], host_from
-        return orgs, host_from
-
-    def _office_records(self, offices: dict[tuple[str, str, str], _OfficeReport]) -> list[Office]:
-        return [
-            Office(
-                id=stable_id("of", report.org, report.host, *key[2:3] if key[2] else ()),
-                org=report.org,
-                host_place_id=report.host,
-                city=report.city,
-                status=report.status,
-                since=report.since,
-                article_ids=(self.article.id,),
-                geometry=Point(report.point),
-                origin="extracted",
-            )
-            for key, report in offices.items()
-        ]
-
-
-def _at_place(event: Event, place: Place) -> Event:
-    return replace(
-        event, place_ids=(place.id,), place_names=(place.name,), geometry=Point(place.point)
-    )
-
-
-def _qualifies(region: Place, place: Place) -> bool:
-    """Whether `region`, named after `place` ("Bilohorivka, Luhansk"), only says where it is."""
-    if region.id == place.id or place.kind == "country":
-        return False
-    if not set(region.country_codes) & set(place.country_codes):
-        return False
-    if region.kind == "country":
-        return True
-    if place.kind == "admin1":
-        return False
-    bigger = region.kind in {"admin1", "admin2"} or (
-        region.kind == "city" and region.population > 10 * max(place.population, 1)
-    )
-    return bigger and bool(place.admin1) and region.admin1 == place.admin1
-
-
-def _hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
-    """Whether the words before a trigger (or, for a noun phrase, after it) cancel it."""
-    window: list[str] = []
-    for index in range(len(words) - 1, max(-1, len(words) - 8), -1):
-        word = words[index].lower()
-        if word in _STOP_BACK:
-            if word == "that" and index > 0 and words[index - 1].lower() in lx.DENIAL:
-                return True
-            break
-        window.insert(0, word)
-    if any(w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't") for w in window):
-        return True
-    if " ".join(window).endswith(("no intention of", "yet to")):
-        return True
-    if noun_start:
-        for word in _WORD.findall(after)[:12]:
-            lowered = word.lower()
-            if lowered in _STOP_AFTER:
-                break
-            if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
-                return True
-    return False

@@ -1,9 +1,10 @@
 """List the words and patterns that signal each kind of event, and those that cancel one.
 
-:mod:`geo.events.extract` reads these tables. Besides them this module holds the text rules they
-rely on: compiling patterns and splitting sentences into clauses (:func:`split_clauses`);
-sentences themselves come from :func:`geo.text.sentences.split_sentences`. A pattern is written
-in a small notation over the words of a sentence, matched without regard to case:
+The extractor (:mod:`geo.events.extract` and the modules it builds on) reads these tables.
+Besides them this module holds the text rules they rely on: compiling patterns and splitting
+sentences into clauses (:func:`split_clauses`); sentences themselves come from
+:func:`geo.text.sentences.split_sentences`. A pattern is written in a small notation over the
+words of a sentence, matched without regard to case:
 
 ``fire*``
     the word with its inflections (fire, fires, fired, firing); irregular forms come from

@@ -1,10 +1,10 @@
 """Tabulate the triggers of every event type: the patterns that state an event.
 
 This is data: one :class:`Trigger` per way of stating an event, in the pattern notation of
-:mod:`geo.events.lexicon`, grouped by type. :mod:`geo.events.extract` compiles and applies them.
-Verbal triggers ("struck ... positions"), passives ("was killed in an airstrike") and nominal
-ones ("clashes erupted", "the capture of") live side by side; the flags say how a match is
-checked.
+:mod:`geo.events.lexicon`, grouped by type. :mod:`geo.events.trigger_index` files them and
+:mod:`geo.events.matching` applies them. Verbal triggers ("struck ... positions"), passives
+("was killed in an airstrike") and nominal ones ("clashes erupted", "the capture of") live side
+by side; the flags say how a match is checked.
 """
 
 from __future__ import annotations
