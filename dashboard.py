@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from geo.ingest import uploads
@@ -17,7 +18,7 @@ from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import load_actor_vocabulary
 from geo.text.mentions import default_finder
-from geo.view import link
+from geo.view import client, link
 from geo.view import page as views
 from geo.view.assets import ensure_static_assets, labels_file
 from geo.view.dataset import Dataset, load_dataset_for_view, store_version
@@ -71,16 +72,19 @@ if "pinned" not in state:  # a session keeps the data it opened on (the link's v
     state.pinned = url_view.version or current
 data = dataset(str(store_dir), current, state.pinned)
 first_day, last_day = views.date_bounds(data)
-if "view" not in state:  # a new browser session: the widgets start from the link
-    state.view = state.base = url_view
-    state.target = (url_view.lat, url_view.lon, url_view.zoom)  # where the app moves the map
-    state.update(views.widget_state(url_view, (first_day, last_day)))
-    state.link_warnings = [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings]
+back = getattr(get_script_run_ctx(), "is_history_navigation", False)  # Back or Forward
+if "view" not in state or (back and link.to_query(url_view) != link.to_query(state.view)):
+    # a new browser session, or an earlier address: the page shows the link's view
+    bounds, moved = (first_day, last_day), state.get("target")
+    state.update(views.state_from_link(url_view, bounds, warnings, target=moved))
+    state.setdefault("base", url_view)  # the base map is drawn once, and again per basemap
 
 brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
 
+script = functools.partial(st.html, unsafe_allow_javascript=True)  # geo/view/client.py only
+script(client.page_head())  # Back and Forward, the list's scrolling
 st.title("Faultlines")
 st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 with st.container():  # one slot, so the map below keeps its place (and stays mounted)
@@ -127,15 +131,8 @@ if returned and returned != state.get("map_applied"):
 # "in view" is what the map shows; the switch widens the list and exports to every match
 listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
 table = views.event_table(listed, names=names)
-list_key = f"event_list_{views.list_key(table)}_{state.setdefault('list_round', 0)}"
-rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
-if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
-    state.picked = table.iloc[rows[0]]["id"]
-    view = views.select_event(view, layers, state.picked)
-    state.target = (view.lat, view.lon, view.zoom)
-elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the list lets go
-    state.list_round, state.picked = state.list_round + 1, None
-    list_key = f"event_list_{views.list_key(table)}_{state.list_round}"
+view, chosen = views.list_choice(view, layers, table, state)  # a row picked in the list
+state.update(chosen)
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
@@ -166,7 +163,8 @@ with side:
         for near in found.suggestions:  # one click searches for it
             label, key = views.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
-    st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
+    every, days = state.get("list_all"), state.window  # the slider's first and last day
+    st.subheader(views.list_heading(listed, layers.events, everything=every, window=days))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
     st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
     st.dataframe(
@@ -174,10 +172,11 @@ with side:
         hide_index=True,
         height=250,
         on_select="rerun",
-        key=list_key,
+        key=state.list_key,
         selection_mode="single-row",
         column_config=views.HIDDEN_COLUMNS,
     )
+    script(client.show_row(state.list_key, views.row_of(table, view.selected)))
     selection = views.find_selection(layers, view.selected)
     if selection:
         details = views.describe(selection, data, names)

@@ -43,7 +43,8 @@ def test_the_list_holds_what_the_map_shows_unless_asked_for_every_match() -> Non
     assert 0 < in_view < matching(at) == 14  # the default view shows East Asia, not Europe
     at.toggle(key="list_all").set_value(True).run()
     assert not at.exception
-    assert at.subheader[0].value == "14 events match the filters"
+    first, last = at.slider(key="window").value
+    assert at.subheader[0].value == f"14 events match the filters, {first} – {last}"
 
 
 def test_default_view_shows_the_bundled_seeds_without_errors() -> None:

@@ -20,7 +20,9 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 ``fl-office fl-status-<status>``), polygons as ``feature.properties.id`` with the path classes
 ``fl-zone``, ``fl-place`` and ``fl-id-<id>`` (characters other than letters, digits, ``_``
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
-open; a searched place is outlined with the class ``fl-highlight``.
+open (``flOpenSelected`` in ``assets/faultlines.js``: the first time a selection is shown, the
+map pans just enough for the whole popup to show, once the map's frame is styled and sized);
+a searched place is outlined with the class ``fl-highlight``.
 
 For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`
 the changing layers (``feature_group_to_add``); :func:`build_map` puts both together.
@@ -107,6 +109,8 @@ _SELECTED_PLACE_STYLE = ZoneStyle("#1a1a1a", 3.5, PLACE_STYLE.fill_color, 0.12, 
 _EVENT_ICON_SIZE = 22
 _OFFICE_ICON_SIZE = 24
 _POPUP_MAX_WIDTH = 340
+#: Room, in pixels, a popup keeps from the map's edges when the map pans to show it.
+_POPUP_PAN_PADDING = 12
 #: Markers closer than this on screen are drawn as one MarkerCluster disc.
 MARKER_CLUSTER_PIXELS = 40
 _SHAPE_DECIMALS = 4
@@ -187,6 +191,7 @@ _SETUP_TEMPLATE = Template(
     {%- endif %}
         {{ this._parent.get_name() }}.getContainer().classList.add(
             {{ this.container_class|tojson }});
+        if (window.flTrackSize) { flTrackSize({{ this._parent.get_name() }}); }
     {% endmacro %}
     """
 )
@@ -258,13 +263,13 @@ _MARKERS_TEMPLATE = Template(
                 marker.bindPopup(item.popup, {
                     maxWidth: {{ this.max_width }},
                     className: "fl-popup-frame",
+                    autoPanPadding: [{{ this.pan_padding }}, {{ this.pan_padding }}],
                     autoPan: !item.selected
                 });
                 marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
             {%- if this.has_selected %}
                 if (item.selected) {
-                    var open = function () { marker.openPopup(); };
-                    if (marker._map) { open(); } else { marker.once("add", open); }
+                    flOpenSelected(marker, item.id);
                 }
             {%- endif %}
             });
@@ -289,13 +294,13 @@ _SHAPES_TEMPLATE = Template(
                     layer.bindPopup(p.popup, {
                         maxWidth: {{ this.max_width }},
                         className: "fl-popup-frame",
+                        autoPanPadding: [{{ this.pan_padding }}, {{ this.pan_padding }}],
                         autoPan: !p.selected
                     });
                     layer.bindTooltip(p.tooltip, {sticky: true, className: "fl-tooltip-frame"});
                 {%- if this.has_selected %}
                     if (p.selected) {
-                        var open = function () { layer.openPopup(); };
-                        if (layer._map) { open(); } else { layer.once("add", open); }
+                        flOpenSelected(layer, p.id);
                     }
                 {%- endif %}
                 }
@@ -353,6 +358,7 @@ def _shape_batch(features: list[dict[str, Any]]) -> Any:
         collection=_js_string_of({"type": "FeatureCollection", "features": features}),
         has_selected=any(f["properties"]["selected"] for f in features),
         max_width=_POPUP_MAX_WIDTH,
+        pan_padding=_POPUP_PAN_PADDING,
     )
 
 
@@ -375,6 +381,7 @@ def _marker_batch(items: list[dict[str, Any]], *, cluster: bool = False) -> Any:
         items=_js_string_of(items),
         has_selected=any(item["selected"] for item in items),
         max_width=_POPUP_MAX_WIDTH,
+        pan_padding=_POPUP_PAN_PADDING,
         cluster=cluster,
         cluster_pixels=MARKER_CLUSTER_PIXELS,
         styles=styles,

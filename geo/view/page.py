@@ -32,7 +32,7 @@ from geo.text.actors import Organisation
 from geo.view.assets import BASEMAP_MIN_AREA, BASEMAP_TOLERANCE, write_basemap
 from geo.view.dataset import Dataset
 from geo.view.map import MapLayers, standalone_html
-from geo.view.popups import format_interval, name_span, read_strings, read_text
+from geo.view.popups import format_interval, name_span, office_since, read_strings, read_text
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
 from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
@@ -305,17 +305,28 @@ def events_in_scope(
     return events_within(events, map_bounds(view, returned))
 
 
-def list_heading(listed: Any, matching: Any, *, everything: object = False) -> str:
-    """Return the list's heading: how many events it holds, and how many match elsewhere."""
+def list_heading(
+    listed: Any,
+    matching: Any,
+    *,
+    everything: object = False,
+    window: tuple[datetime.date, datetime.date] | None = None,
+) -> str:
+    """Return the list's heading: how many events it holds, when, and how many match elsewhere.
+
+    "10 events in view, 2022-06-01 – 2023-04-29 (of 14 that match the filters)", where
+    `window` is the time window's first and last day (left out when not given).
+    """
     shown, total = (
         len(listed) if listed is not None else 0,
         len(matching) if matching is not None else 0,
     )
+    span = f", {window[0].isoformat()} – {window[1].isoformat()}" if window else ""
     if everything:
-        return f"{shown} events match the filters"
+        return f"{shown} events match the filters{span}"
     if shown == total:
-        return f"{shown} events in view"
-    return f"{shown} events in view (of {total} that match the filters)"
+        return f"{shown} events in view{span}"
+    return f"{shown} events in view{span} (of {total} that match the filters)"
 
 
 def list_key(table: Any) -> str:
@@ -326,6 +337,14 @@ def list_key(table: Any) -> str:
     """
     ids = "\n".join(table["id"].astype(str)) if len(table) else ""
     return hashlib.sha256(ids.encode()).hexdigest()[:10]
+
+
+def row_of(table: Any, selected: str | None) -> int | None:
+    """Return where the selected event sits in the list (0 is its first row), or None."""
+    if not selected or len(table) == 0:
+        return None
+    rows = np.flatnonzero(table["id"].to_numpy() == selected)
+    return int(rows[0]) if len(rows) else None
 
 
 def highlighted(table: Any, selected: str | None) -> Any:
@@ -654,7 +673,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             title=esc(f"{read_text(record.get('org'))} office, {where}"),
             lines=(
                 f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
-                f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
+                f"**Since:** {esc(office_since(record) or 'unknown')}",
                 f"**Host:** {esc(record.get('host_name'))} · "
                 f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
             ),
@@ -748,6 +767,33 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
     return values
 
 
+def state_from_link(
+    view: ViewState,
+    bounds: tuple[datetime.date, datetime.date],
+    warnings: Iterable[Any] = (),
+    *,
+    target: tuple[float, float, int] | None = None,
+) -> dict[str, Any]:
+    """Return the session values (by key) that put the page on a link's `view`.
+
+    Used when a browser opens a link, and when Back or Forward brings an earlier address
+    back: ``view``, the widgets' values (:func:`widget_state`), ``target`` (where the app
+    moves the map) and ``link_warnings`` (one sentence per parameter dropped, from
+    `warnings` of :func:`geo.view.link.parse_state`). The map moves only when its target
+    changes, so a target equal to `target`, the one sent before (the map may have been
+    panned away since), is nudged by a ten-millionth of a degree.
+    """
+    moved_to = (view.lat, view.lon, view.zoom)
+    if target is not None and tuple(target) == moved_to:
+        moved_to = (view.lat + 1e-7 if view.lat < 0 else view.lat - 1e-7, view.lon, view.zoom)
+    return {
+        "view": view,
+        "target": moved_to,
+        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
+        **widget_state(view, bounds),
+    }
+
+
 def view_from_widgets(
     base: ViewState,
     widgets: Any,
@@ -784,3 +830,33 @@ def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState
     if point is None or point.is_empty:
         return chosen
     return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
+
+
+def list_choice(
+    view: ViewState, layers: MapLayers, table: Any, session: Mapping[str, Any]
+) -> tuple[ViewState, dict[str, Any]]:
+    """Apply the row chosen in the event list; return the view and the session values to set.
+
+    `session` holds the list's widget state (under its key), ``picked`` (the event last chosen
+    in the list) and ``list_round``. A row newly chosen selects its event and moves the map
+    there (``target``). When the selection changed elsewhere (the map, a link) while a row is
+    still ticked, the list lets go: a new round gives it a new key, unticked, so the old row
+    cannot select again. The values returned always hold ``list_key``, the widget's key: the
+    rows' digest (:func:`list_key`) and the round.
+    """
+    picked, rounds = session.get("picked"), int(session.get("list_round", 0))
+    key = f"event_list_{list_key(table)}_{rounds}"
+    rows = (session.get(key) or {}).get("selection", {}).get("rows", [])
+    if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != picked:
+        picked = str(table.iloc[rows[0]]["id"])
+        view = select_event(view, layers, picked)
+        return view, {
+            "picked": picked,
+            "target": (view.lat, view.lon, view.zoom),
+            "list_round": rounds,
+            "list_key": key,
+        }
+    if rows and view.selected != picked:
+        rounds, picked = rounds + 1, None
+        key = f"event_list_{list_key(table)}_{rounds}"
+    return view, {"picked": picked, "list_round": rounds, "list_key": key}
