@@ -371,7 +371,7 @@ def test_selected_zone_is_outlined() -> None:
     view = ViewState(selected="zn-senkaku-01")
     page = _render(build_map(LAYERS, view, asset_base=ASSET_BASE))
     assert "fl-zone fl-kind-territorial_dispute fl-selected fl-id-zn-senkaku-01" in page
-    assert page.count("openPopup") == 1
+    assert page.count("flOpenSelected(") == 1
 
 
 @pytest.mark.parametrize(
