@@ -71,15 +71,14 @@ state = st.session_state
 if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
     state.pinned = url_view.version or current
 data = dataset(str(store_dir), current, state.pinned)
-first_day, last_day = views.date_bounds(data)
+first_day, last_day = bounds = views.date_bounds(data)
 back = getattr(get_script_run_ctx(), "is_history_navigation", False)  # Back or Forward
 if "view" not in state or (back and link.to_query(url_view) != link.to_query(state.view)):
-    # a new browser session, or an earlier address: the page shows the link's view
-    bounds, moved = (first_day, last_day), state.get("target")
+    moved = state.get("target")  # a new session, or an earlier address: show the link's view
     state.update(views.state_from_link(url_view, bounds, warnings, target=moved))
     state.setdefault("base", url_view)  # the base map is drawn once, and again per basemap
 
-brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
+brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
 
@@ -106,6 +105,8 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
+    steps = {"key": "step", "on_change": views.step_window, "args": (state, bounds)}
+    st.segmented_control("Step through time", views.STEPS, **steps)  # by the window's length
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
     for key, name in (("actors", names.actor), ("countries", names.country)):
         options = views.codes_in(data.events, key, also=state.get(key, ()))
@@ -114,7 +115,7 @@ with st.sidebar:
     help_text = "“vector” works offline; tiles need internet."
     st.selectbox("Basemap", BASEMAPS, key="basemap", help=help_text)
 
-view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
+view = views.view_from_widgets(state.view, state, bounds, version=data.version)
 found = views.search_place(view.query, geocoder)
 if found and found.place and view.query != state.view.query:  # a new search: go there
     view = view.replace(lat=found.place.lat, lon=found.place.lon, zoom=views.zoom_for(found.place))

@@ -381,3 +381,31 @@ def test_an_office_opened_in_a_month_is_dated_by_that_month(
     assert "Since May 2023" in popup.inner_text()
     assert "Since: May 2023" in panel.inner_text()
     assert "2023-05-01" not in popup.inner_text() + panel.inner_text()
+
+
+def test_stepping_through_time_walks_the_window_and_back_steps_back(
+    tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    page = tab.page
+    frame = tab.open(f"{dashboard.url}?from=2023-03-01&to=2023-03-31")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("radio", name="Later ▶").click()
+    page.wait_for_url(lambda url: query_of(url).get("from") == "2023-04-01")
+    settle(page)
+    assert query_of(page.url)["to"] == "2023-04-30"
+    shown = sidebar.get_by_test_id("stSliderThumbValue").all_inner_texts()
+    assert shown == ["2023-04-01", "2023-04-30"]
+    heading = page.get_by_test_id("stMain").locator("h3").first.inner_text()
+    assert "2023-04-01 – 2023-04-30" in heading, heading
+    april = ViewState(date_from=datetime.date(2023, 4, 1), date_to=datetime.date(2023, 4, 30))
+    events = visible_events(dataset, april)
+    assert event_ids(frame) == set(events[events.geometry.notna()]["id"])
+
+    page.go_back()  # a step is a change of the view like any other
+    page.wait_for_url(lambda url: query_of(url).get("from") == "2023-03-01")
+    settle(page)
+    assert sidebar.get_by_test_id("stSliderThumbValue").all_inner_texts() == [
+        "2023-03-01",
+        "2023-03-31",
+    ]
+    assert tab.errors == []

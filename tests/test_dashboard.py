@@ -221,3 +221,14 @@ def test_the_panel_highlights_the_place_in_the_quote_and_names_an_offices_source
     panel = " ".join(m.value for m in at.markdown)
     assert "Sources:" in panel
     assert not any(str(i) in panel for i in office["article_ids"])
+
+
+def test_stepping_through_time_moves_the_window_into_the_link() -> None:
+    at = app({"from": "2023-03-01", "to": "2023-03-31"})
+    at.segmented_control(key="step").set_value("Later ▶").run()
+    assert not at.exception
+    assert (param(at, "from"), param(at, "to")) == ("2023-04-01", "2023-04-30")
+    assert at.segmented_control(key="step").value is None  # ready for the next click
+    at.segmented_control(key="step").set_value("◀ Earlier").run()
+    at.segmented_control(key="step").set_value("◀ Earlier").run()
+    assert (param(at, "from"), param(at, "to")) == ("2023-02-01", "2023-02-28")

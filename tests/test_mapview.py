@@ -1123,3 +1123,54 @@ def test_the_page_script_and_styles_are_ours_and_cannot_end_their_element() -> N
     assert "showRow(" in scroll
     assert ", 7)" in scroll
     assert ", null)" in show_row("event_list_abc_0", None)
+
+
+BOUNDS = (dt.date(2022, 2, 24), dt.date(2023, 5, 31))
+
+
+@pytest.mark.parametrize(
+    ("window", "direction", "expected"),
+    [
+        # all the data: the first (or last) month, as far as there is data
+        (BOUNDS, 1, ("2022-02-24", "2022-02-28")),
+        (BOUNDS, -1, ("2023-05-01", "2023-05-31")),
+        # whole months move by as many months as they span
+        (("2022-02-24", "2022-02-28"), 1, ("2022-03-01", "2022-03-31")),
+        (("2022-03-01", "2022-04-30"), 1, ("2022-05-01", "2022-06-30")),
+        (("2022-03-01", "2022-04-30"), -1, ("2022-02-24", "2022-02-28")),
+        (("2022-12-01", "2022-12-31"), 1, ("2023-01-01", "2023-01-31")),
+        # no months left that way: the window stays
+        (("2023-04-01", "2023-05-31"), 1, ("2023-04-01", "2023-05-31")),
+        (("2022-02-24", "2022-02-28"), -1, ("2022-02-24", "2022-02-28")),
+        # other windows move by their length in days, and stop at the data's ends
+        (("2022-06-01", "2022-06-10"), 1, ("2022-06-11", "2022-06-20")),
+        (("2022-06-01", "2022-06-10"), -1, ("2022-05-22", "2022-05-31")),
+        (("2023-05-20", "2023-05-29"), 1, ("2023-05-22", "2023-05-31")),
+        (("2022-02-25", "2022-03-06"), -1, ("2022-02-24", "2022-03-05")),
+    ],
+)
+def test_a_step_moves_the_time_window_by_its_own_length(
+    window: tuple[Any, Any], direction: int, expected: tuple[str, str]
+) -> None:
+    from geo.view.page import stepped_window
+
+    dates = tuple(d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in window)
+    moved = stepped_window((dates[0], dates[1]), BOUNDS, direction)
+    assert moved == (dt.date.fromisoformat(expected[0]), dt.date.fromisoformat(expected[1]))
+    assert BOUNDS[0] <= moved[0] <= moved[1] <= BOUNDS[1]
+
+
+def test_the_step_control_moves_the_slider_and_lets_go() -> None:
+    from geo.view.page import STEPS, step_window
+
+    session: dict[str, Any] = {"window": BOUNDS, "step": STEPS[1]}
+    step_window(session, BOUNDS)
+    assert session == {"window": (dt.date(2022, 2, 24), dt.date(2022, 2, 28)), "step": None}
+    session["step"] = STEPS[1]
+    step_window(session, BOUNDS)
+    assert session["window"] == (dt.date(2022, 3, 1), dt.date(2022, 3, 31))
+    session["step"] = STEPS[0]
+    step_window(session, BOUNDS)
+    assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
+    step_window(session, BOUNDS)  # nothing chosen: nothing moves
+    assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.layers.intervals import covered_intervals
+from geo.layers.intervals import covered_intervals, period_end, period_start
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
@@ -792,6 +792,67 @@ def state_from_link(
         "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
         **widget_state(view, bounds),
     }
+
+
+#: The time window's step control: its options, earlier and later.
+STEPS = ("◀ Earlier", "Later ▶")
+
+
+def stepped_window(
+    window: tuple[datetime.date, datetime.date],
+    bounds: tuple[datetime.date, datetime.date],
+    direction: int,
+) -> tuple[datetime.date, datetime.date]:
+    """Return the time window one step later (`direction` 1) or earlier (-1), within `bounds`.
+
+    A window of whole months (the data's first and last day count as a month's edges) moves
+    by as many months as it spans, any other window by as many days, so stepping walks
+    through time like a player. A window over all the data first narrows to its first (or,
+    stepping back, its last) month. A step never leaves the data's dates: a window of days
+    stops at the end keeping its length, a window of months stays on the last months.
+    """
+    first_day, last_day = bounds
+    start, end = window
+    if (start, end) == (first_day, last_day):
+        day = first_day if direction > 0 else last_day
+        return max(period_start(day, "month"), first_day), min(period_end(day, "month"), last_day)
+    month_edges = start in (period_start(start, "month"), first_day) and end in (
+        period_end(end, "month"),
+        last_day,
+    )
+    if month_edges:
+        first, last = period_start(start, "month"), period_start(end, "month")
+        months = direction * ((last.year - first.year) * 12 + last.month - first.month + 1)
+        moved = _add_months(first, months), period_end(_add_months(last, months), "month")
+        if moved[0] > last_day or moved[1] < first_day:
+            return start, end  # no months left that way
+        return max(moved[0], first_day), min(moved[1], last_day)
+    length = (end - start + datetime.timedelta(days=1)) * direction
+    start, end = start + length, end + length
+    if end > last_day:
+        start, end = max(first_day, start - (end - last_day)), last_day
+    if start < first_day:
+        start, end = first_day, min(last_day, end + (first_day - start))
+    return start, end
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return the first day of the month `months` after `day`'s (`day` is a first day)."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def step_window(session: Any, bounds: tuple[datetime.date, datetime.date]) -> None:
+    """Move the time window one step as the step control (``session["step"]``) asks.
+
+    Called by the control when it is clicked, before the page runs again: the slider's value
+    (``session["window"]``) moves, and the control is left unselected for the next click.
+    """
+    chosen = session.get("step")
+    if chosen in STEPS:
+        direction = 1 if chosen == STEPS[1] else -1
+        session["window"] = stepped_window(tuple(session["window"]), bounds, direction)
+    session["step"] = None
 
 
 def view_from_widgets(
