@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from geo.ingest import feed_panel, uploads
@@ -15,7 +16,7 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
 from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
-from geo.view import fresh, link, panel
+from geo.view import client, fresh, link, panel
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
@@ -73,15 +74,19 @@ configured = uploads.editor_token(st.secrets, ROOT / ".streamlit" / "secrets.tom
 if "pinned" not in state:  # a session keeps the data it opened on (the link's version)
     state.pinned = url_view.version or current
 data = dataset(str(store_dir), current, state.pinned)
-first_day, last_day = views.date_bounds(data)
-if "view" not in state:  # a new session: the widgets from the link, the last visit from a cookie
-    state.update(views.session_start(url_view, warnings, (first_day, last_day), st.context.cookies))
+first_day, last_day = bounds = views.date_bounds(data)
+back = getattr(get_script_run_ctx(), "is_history_navigation", False)  # Back or Forward
+if "view" not in state:  # a new session: the link's view, the last visit from a cookie
+    state.update(views.session_start(url_view, warnings, bounds, st.context.cookies))
+elif back and link.to_query(url_view) != link.to_query(state.view):  # an earlier address
+    state.update(views.state_from_link(url_view, bounds, warnings, target=state.get("target")))
 news = fresh.news_since(state.visit, data.events, data.articles)
-
-brushed = views.brushed_window(state.get("timeline"), (first_day, last_day))
+brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
 
+script = functools.partial(st.html, unsafe_allow_javascript=True)  # geo/view/client.py only
+script(client.page_head())  # Back and Forward, the list's scrolling
 st.title("Faultlines")
 st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 with st.container():  # one slot, so the map below keeps its place (and stays mounted)
@@ -104,37 +109,30 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
+    steps = {"key": "step", "on_change": views.step_window, "args": (state, bounds)}
+    st.segmented_control("Step through time", views.STEPS, **steps)  # by the window's length
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
     for key, name in (("actors", names.actor), ("countries", names.country)):
         options = views.codes_in(data.events, key, also=state.get(key, ()))
         st.multiselect(key.title(), options, key=key, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
-    help_text = "“vector” works offline; tiles need internet."
-    st.selectbox("Basemap", BASEMAPS, key="basemap", help=help_text)
+    st.selectbox("Basemap", BASEMAPS, key="basemap", help="“vector” is offline; tiles go online.")
 
-view = views.view_from_widgets(state.view, state, (first_day, last_day), version=data.version)
+view = views.view_from_widgets(state.view, state, bounds, version=data.version)
 found = views.search_place(view.query, geocoder)
 view, state.target = views.after_search(view, found, previous=state.view, target=state.target)
 window = (view.types, view.date_from, view.date_to, view.undated)
 shaded = zones(data, data.version, window)
 layers = views.map_layers(data, view, geocoder.gazetteer, zones=shaded, fresh=news.event_ids)
 
-# What the map and the event list sent back since the last run: apply it before drawing, so
-# the map, the panel and the link all show the same view.
+# What the map sent back since the last run, applied before drawing: map, panel, link agree.
 returned = state.get("map")
 view, state.map_applied = views.apply_map_report(view, returned, layers, state.get("map_applied"))
 # "in view" is what the map shows; the switch widens the list and exports to every match
 listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
 table = views.event_table(listed, names=names)
-list_key = f"event_list_{views.list_key(table)}_{state.setdefault('list_round', 0)}"
-rows = state.get(list_key, {}).get("selection", {}).get("rows", [])
-if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != state.get("picked"):
-    state.picked = table.iloc[rows[0]]["id"]
-    view = views.select_event(view, layers, state.picked)
-    state.target = (view.lat, view.lon, view.zoom)
-elif rows and view.selected != state.get("picked"):  # chosen elsewhere: the list lets go
-    state.list_round, state.picked = state.list_round + 1, None
-    list_key = f"event_list_{views.list_key(table)}_{state.list_round}"
+view, chosen = views.list_choice(view, layers, table, state)  # a row picked in the list
+state.update(chosen)
 
 map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
@@ -165,7 +163,8 @@ with side:
         for near in found.suggestions:  # one click searches for it
             label, key = panel.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
-    st.subheader(views.list_heading(listed, layers.events, everything=state.get("list_all")))
+    every, days = state.get("list_all"), state.window  # the slider's first and last day
+    st.subheader(views.list_heading(listed, layers.events, everything=every, window=days))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
     st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
     st.dataframe(
@@ -173,10 +172,11 @@ with side:
         hide_index=True,
         height=250,
         on_select="rerun",
-        key=list_key,
+        key=state.list_key,
         selection_mode="single-row",
         column_config=views.HIDDEN_COLUMNS,
     )
+    script(client.show_row(state.list_key, views.row_of(table, view.selected)))
     selection = panel.find_selection(layers, view.selected)
     if selection:
         details = panel.describe(selection, data, names)

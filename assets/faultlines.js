@@ -102,3 +102,92 @@ function flLabels(map, url) {
       map.on("zoomend moveend", draw);
     });
 }
+
+/* Open the popup of the selected feature `layer` (id `id`) once the map is at rest. The first
+   time a selection is shown in this map, the map then pans just enough for the whole popup to
+   show, as Leaflet does for a click; when the same selection is drawn again after the map was
+   moved, its popup opens where it is, and the map stays where the user put it. */
+function flOpenSelected(layer, id) {
+  var first = window.flShownSelection !== id;
+  window.flShownSelection = id;
+  var open = function () {
+    var map = layer._map;
+    if (!map) {
+      layer.once("add", open);
+      return;
+    }
+    if (flMoving(map)) {
+      map.once("moveend", open);
+      return;
+    }
+    map.invalidateSize();  // the frame may have been sized after the map was drawn
+    layer.getPopup().options.autoPan = false;
+    layer.openPopup();
+    flKeepInView(map, layer.getPopup(), first);
+  };
+  window.setTimeout(open, 0);  // after the app's own move of the map, never before it
+}
+
+function flMoving(map) {
+  return Boolean(map._animatingZoom || (map._panAnim && map._panAnim._inProgress));
+}
+
+/* Once the map's frame has settled (its stylesheets loaded, its size unchanged for a few
+   frames, the map at rest), lay `popup` out again (it may have opened before the styles
+   arrived) and, with `pan`, pan `map` just enough for the popup to show whole, as measured on
+   the screen: a frame still being sized or styled would make any earlier measure wrong. */
+function flKeepInView(map, popup, pan) {
+  var last = "";
+  var still = 0;
+  var until = Date.now() + 10000;
+  var check = function () {
+    var element = popup.getElement();
+    if (!popup.isOpen() || !element || !map.getContainer().isConnected) {
+      return;
+    }
+    var box = map.getContainer().getBoundingClientRect();
+    var size = box.width + "x" + box.height;
+    var ready = box.width > 0 && box.height > 0 && flStyled() && !flMoving(map);
+    still = ready && size === last ? still + 1 : 0;
+    last = size;
+    if (still < 3) {
+      if (Date.now() < until) {
+        window.requestAnimationFrame(check);
+      }
+      return;
+    }
+    map.invalidateSize();
+    popup.update();
+    if (!pan) {
+      return;
+    }
+    var shown = element.getBoundingClientRect();
+    var pad = popup.options.autoPanPadding || [5, 5];
+    var dx = Math.min(0, shown.left - box.left - pad[0])
+      || Math.max(0, shown.right - box.right + pad[0]);
+    var dy = Math.min(0, shown.top - box.top - pad[1])
+      || Math.max(0, shown.bottom - box.bottom + pad[1]);
+    if (dx || dy) {
+      map.panBy([dx, dy]);
+    }
+  };
+  window.requestAnimationFrame(check);
+}
+
+/* Whether every stylesheet the page links to has arrived (streamlit-folium adds Leaflet's and
+   ours without waiting for them). */
+function flStyled() {
+  return Array.prototype.every.call(
+    document.querySelectorAll("link[rel='stylesheet']"),
+    function (link) { return Boolean(link.sheet); }
+  );
+}
+
+/* Keep Leaflet's idea of the map's size right when a stylesheet resizes the map after it was
+   drawn (the dashboard's shorter map on a phone): no window resize tells Leaflet so. The
+   centre stays where it was. */
+function flTrackSize(map) {
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { map.invalidateSize(); }).observe(map.getContainer());
+  }
+}

@@ -5,6 +5,7 @@ Usage::
     python benchmarks/dashboard.py            # 5 repeats of each figure
     python benchmarks/dashboard.py --quick    # 2 repeats, as in CI
     python benchmarks/dashboard.py --json dashboard.json
+    python benchmarks/dashboard.py --cold-start 7   # only the cold starts, beside a one-line app
 
 ``benchmarks/run.py`` calls :func:`measure_dashboard`. The server is ``streamlit run
 dashboard.py`` on a free 127.0.0.1 port with an empty store (the bundled seeds), the browser
@@ -13,6 +14,9 @@ with the repeats' range; nothing passes or fails on time. Figures:
 
 - ``cold_start_to_first_map_s``: from starting the server to the first event marker visible in
   a new browser context (the first script run loads the gazetteer).
+- ``cold_start_one_line_app_s``: the same for a one-line Streamlit app (``st.title``), to its
+  title, run alternately with the dashboard's cold starts; ``cold_start_ratio`` divides the
+  dashboard's median by the one-line app's.
 - ``first_map_s_warm_server``: a new browser context (empty cache) on a server that has already
   served a page, to the first event marker.
 - ``rerun_after_toggle_browser_ms``: from clicking the "Events" checkbox to the map's set of
@@ -113,21 +117,59 @@ def first_marker(page: Page, url: str, selector: str = EVENT_MARKERS) -> Frame:
     return frame
 
 
+def cold_start(
+    browser: Browser,
+    store: Path,
+    log: Path,
+    selector: str = EVENT_MARKERS,
+    script: Path = DASHBOARD,
+    *,
+    in_map: bool = True,
+) -> float:
+    """Seconds from starting a new server for `script` to the first element matching
+    `selector` visible in the map's frame (or, without `in_map`, in the page)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        started = time.perf_counter()
+        with Dashboard(store, log, script=script) as server:
+            page = context.new_page()
+            if in_map:
+                first_marker(page, server.url, selector)
+            else:
+                page.goto(server.url)
+                page.wait_for_selector(selector, state="visible", timeout=WAIT_MS)
+            return time.perf_counter() - started
+    finally:
+        context.close()
+
+
 def cold_starts(
     browser: Browser, store: Path, work: Path, repeats: int, selector: str = EVENT_MARKERS
 ) -> list[float]:
     """Seconds from starting a server to the first marker, one new server per repeat."""
-    times = []
+    return [
+        cold_start(browser, store, work / f"cold-{run}.log", selector) for run in range(repeats)
+    ]
+
+
+#: The app the dashboard's cold start is compared with: Streamlit and one line of it.
+ONE_LINE_APP = 'import streamlit as st\n\nst.title("Faultlines")\n'
+
+
+def cold_start_pairs(
+    browser: Browser, store: Path, work: Path, repeats: int
+) -> tuple[list[float], list[float]]:
+    """Cold starts of the dashboard (to its first marker) and of :data:`ONE_LINE_APP` (to its
+    title), alternating in one run so that both see the same machine; each a new server, with
+    the same settings (``.streamlit/config.toml``), and a new browser context."""
+    app = work / "one_line_app.py"
+    app.write_text(ONE_LINE_APP, encoding="utf-8")
+    dashboard, one_line = [], []
     for run in range(repeats):
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            started = time.perf_counter()
-            with Dashboard(store, work / f"cold-{run}.log") as server:
-                first_marker(context.new_page(), server.url, selector)
-                times.append(time.perf_counter() - started)
-        finally:
-            context.close()
-    return times
+        log = work / f"app-{run}.log"
+        one_line.append(cold_start(browser, store, log, "h1", script=app, in_map=False))
+        dashboard.append(cold_start(browser, store, work / f"cold-{run}.log"))
+    return dashboard, one_line
 
 
 def warm_first_maps(
@@ -230,7 +272,7 @@ def toggle_times(browser: Browser, url: str, repeats: int) -> list[float]:
 
 def browser_figures(browser: Browser, store: Path, work: Path, repeats: int) -> dict[str, Any]:
     """Cold start, warm first map, bytes of a first visit and the toggle, in Chromium."""
-    cold = cold_starts(browser, store, work, repeats)
+    cold, one_line = cold_start_pairs(browser, store, work, repeats)
     with Dashboard(store, work / "warm.log") as server:
         warmup = browser.new_context(viewport=VIEWPORT)
         try:  # the server's first visitor loads the gazetteer; not counted as warm
@@ -241,6 +283,8 @@ def browser_figures(browser: Browser, store: Path, work: Path, repeats: int) -> 
         toggles = toggle_times(browser, server.url, repeats)
     return {
         "cold_start_to_first_map_s": spread(cold, 2),
+        "cold_start_one_line_app_s": spread(one_line, 2),
+        "cold_start_ratio": round(statistics.median(cold) / statistics.median(one_line), 2),
         "first_map_s_warm_server": spread([seconds for seconds, _, _ in loads], 2),
         "first_load_http_bytes": loads[0][1],
         "first_load_websocket_bytes": loads[0][2],
@@ -330,6 +374,34 @@ def server_figures(store: Path, repeats: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
+def measure_cold_start(repeats: int) -> dict[str, Any]:
+    """Return only the cold starts of the dashboard and of the one-line app, and their ratio."""
+    figures: dict[str, Any] = {
+        "repeats": repeats,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory(prefix="faultlines-dashboard-") as directory,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_chromium(playwright)
+        try:
+            work = Path(directory)
+            cold, one_line = cold_start_pairs(browser, work / "store", work, repeats)
+        finally:
+            browser.close()
+    figures.update(
+        {
+            "cold_start_to_first_map_s": spread(cold, 2),
+            "cold_start_one_line_app_s": spread(one_line, 2),
+            "cold_start_ratio": round(statistics.median(cold) / statistics.median(one_line), 2),
+        }
+    )
+    return figures
+
+
 def measure_dashboard(*, quick: bool, scale_events: int = 0) -> dict[str, Any]:
     """Return the dashboard's figures (see the module docstring); medians over 2 or 5 repeats.
 
@@ -377,9 +449,19 @@ def main() -> None:
         metavar="N",
         help="also time the first map with N synthetic events in the store (e.g. 100000)",
     )
+    parser.add_argument(
+        "--cold-start",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the cold starts: N of the dashboard and N of a one-line app, alternating",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    figures = measure_dashboard(quick=args.quick, scale_events=args.scale_events)
+    if args.cold_start:
+        figures = measure_cold_start(args.cold_start)
+    else:
+        figures = measure_dashboard(quick=args.quick, scale_events=args.scale_events)
     print("dashboard")
     print("\n".join(table(figures)))
     if args.json:

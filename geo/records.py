@@ -138,13 +138,16 @@ class Office:
     status
         ``open``, ``proposed``, ``in_talks`` or ``closed``.
     since
-        When it opened (or was first reported in this status), None when unknown.
+        When it opened (or was first reported in this status), None when unknown; the first
+        day of the month or year when `since_precision` is coarser.
     article_ids
         Articles that report it.
     geometry
         The city's point, else the host country's representative point.
     origin
         ``curated`` or ``extracted``.
+    since_precision
+        How precise `since` is: ``day``, ``month`` or ``year`` (the seeds' ``"2023-05"``).
     """
 
     id: str
@@ -156,6 +159,7 @@ class Office:
     article_ids: tuple[str, ...]
     geometry: BaseGeometry | None
     origin: Origin
+    since_precision: Precision = "day"
 
 
 @dataclass(frozen=True, slots=True)

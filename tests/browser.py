@@ -116,11 +116,22 @@ class Dashboard:
     editor_token
         The editor token the server asks for before articles are added; none (read-only) by
         default.
+    script
+        The Streamlit script to run: ``dashboard.py`` unless another app is to be compared
+        with it (``benchmarks/dashboard.py`` times a one-line app the same way).
     """
 
-    def __init__(self, store_dir: Path, log_path: Path, *, editor_token: str | None = None) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        log_path: Path,
+        *,
+        editor_token: str | None = None,
+        script: Path = DASHBOARD,
+    ) -> None:
         self.store_dir = store_dir
         self.editor_token = editor_token
+        self.script = script
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -140,7 +151,7 @@ class Dashboard:
             "-m",
             "streamlit",
             "run",
-            str(DASHBOARD),
+            str(self.script),
             "--server.port",
             str(self.port),
             "--server.headless",
@@ -261,9 +272,12 @@ class Tab:
             self.context.close()
 
 
-def open_tab(browser: Browser) -> Tab:
-    """Return a :class:`Tab` in a new context whose requests leaving this machine are aborted."""
-    context = browser.new_context(viewport=VIEWPORT)
+def open_tab(browser: Browser, *, viewport: ViewportSize | None = None) -> Tab:
+    """Return a :class:`Tab` in a new context whose requests leaving this machine are aborted.
+
+    The page is :data:`VIEWPORT` large unless `viewport` says otherwise (a phone's screen).
+    """
+    context = browser.new_context(viewport=viewport or VIEWPORT)
     page = context.new_page()
     tab = Tab(context, page)
 

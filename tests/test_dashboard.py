@@ -53,7 +53,8 @@ def test_the_list_holds_what_the_map_shows_unless_asked_for_every_match() -> Non
     assert 0 < in_view < matching(at) == 14  # the default view shows East Asia, not Europe
     at.toggle(key="list_all").set_value(True).run()
     assert not at.exception
-    assert at.subheader[0].value == "14 events match the filters"
+    first, last = at.slider(key="window").value
+    assert at.subheader[0].value == f"14 events match the filters, {first} – {last}"
 
 
 def test_default_view_shows_the_bundled_seeds_without_errors() -> None:
@@ -228,6 +229,17 @@ def test_the_panel_highlights_the_place_in_the_quote_and_names_an_offices_source
     panel = " ".join(m.value for m in at.markdown)
     assert "Sources:" in panel
     assert not any(str(i) in panel for i in office["article_ids"])
+
+
+def test_stepping_through_time_moves_the_window_into_the_link() -> None:
+    at = app({"from": "2023-03-01", "to": "2023-03-31"})
+    at.segmented_control(key="step").set_value("Later ▶").run()
+    assert not at.exception
+    assert (param(at, "from"), param(at, "to")) == ("2023-04-01", "2023-04-30")
+    assert at.segmented_control(key="step").value is None  # ready for the next click
+    at.segmented_control(key="step").set_value("◀ Earlier").run()
+    at.segmented_control(key="step").set_value("◀ Earlier").run()
+    assert (param(at, "from"), param(at, "to")) == ("2023-02-01", "2023-02-28")
 
 
 # --- the Feeds panel, what is new since the last visit, new store versions -------------------

@@ -373,10 +373,10 @@ def test_base_map_is_the_basemap_only_and_groups_are_the_layers() -> None:
 
 def test_selected_feature_has_its_popup_open_and_is_marked() -> None:
     page = _render(build_map(LAYERS, ViewState(selected="ev-drill-0002"), asset_base=ASSET_BASE))
-    assert page.count("openPopup") == 1
+    assert page.count("flOpenSelected(") == 1  # opened, and panned into view (faultlines.js)
     assert 'fl-type-exercise fl-selected\\" data-fl-id=\\"ev-drill-0002\\"' in page
     plain = _render(build_map(LAYERS, ViewState(), asset_base=ASSET_BASE))
-    assert "openPopup" not in plain
+    assert "flOpenSelected(" not in plain
     assert "fl-selected" not in plain
 
 
@@ -384,7 +384,7 @@ def test_selected_zone_is_outlined() -> None:
     view = ViewState(selected="zn-senkaku-01")
     page = _render(build_map(LAYERS, view, asset_base=ASSET_BASE))
     assert "fl-zone fl-kind-territorial_dispute fl-selected fl-id-zn-senkaku-01" in page
-    assert page.count("openPopup") == 1
+    assert page.count("flOpenSelected(") == 1
 
 
 @pytest.mark.parametrize(
@@ -964,3 +964,226 @@ def test_popups_name_actors_when_the_dataset_carries_their_names(gazetteer: Gaze
     popup = event_popup(record.to_dict())
     assert "Actors: Russia" in popup
     assert "RUS" not in popup.split("Actors:")[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# dates as precise as they are known; the page's script and the history of views
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        ("2023-05-01", "month", "May 2023"),
+        (dt.date(2023, 5, 1), "year", "2023"),
+        (pd.Timestamp("2023-12-01"), "month", "December 2023"),
+        (np.datetime64("2023-05-10"), "day", "2023-05-10"),
+        ("2023-05-10", "", "2023-05-10"),  # no precision given: a day
+        ("2023-05-10", None, "2023-05-10"),
+        ("2023-05-10", "unknown", ""),
+        (None, "month", ""),
+        (pd.NaT, "day", ""),
+        ("0099-02-01", "year", "0099"),
+    ],
+)
+def test_format_date_shows_a_date_as_precisely_as_it_is_known(
+    value: Any, precision: Any, expected: str
+) -> None:
+    from geo.view.popups import format_date
+
+    assert format_date(value, precision) == expected
+
+
+def test_an_event_of_a_whole_month_or_year_reads_as_that_month_or_year() -> None:
+    from geo.view.popups import format_interval
+
+    assert format_interval("2023-04-01", "2023-04-30", "month") == "April 2023"
+    assert format_interval("2022-01-01", "2022-12-31", "year") == "2022"
+    assert format_interval("2023-04-03", "2023-04-03", "day") == "2023-04-03"
+    assert format_interval("2023-04-03", "2023-04-09", "day") == "2023-04-03 – 2023-04-09"
+
+
+@pytest.mark.parametrize(
+    ("since", "precision", "expected"),
+    [("2023-05-01", "month", "Since May 2023"), ("2023-01-01", "year", "Since 2023")],
+)
+def test_an_office_opened_in_a_month_says_the_month_in_its_popup_and_panel(
+    since: str, precision: str, expected: str, gazetteer: Gazetteer
+) -> None:
+    from geo.view import page as views
+    from geo.view.dataset import load_dataset
+    from geo.view.popups import office_popup
+
+    record = {
+        "id": "of-1",
+        "org": "NATO",
+        "city": "Tokyo",
+        "host_name": "Japan",
+        "status": "in_talks",
+        "since": pd.Timestamp(since),
+        "since_precision": precision,
+        "geometry": Point(139.7, 35.7),
+    }
+    popup = office_popup(record)
+    assert expected in popup
+    assert since not in popup
+    panel = views.describe(views.Selection("of-1", "offices", record), load_dataset(gazetteer))
+    assert f"**Since:** {expected.removeprefix('Since ')}" in panel.markdown()
+
+
+def test_the_bundled_nato_office_in_tokyo_is_in_talks_since_may_2023(gazetteer: Gazetteer) -> None:
+    from geo.view.dataset import load_dataset
+    from geo.view.popups import office_popup
+
+    offices = load_dataset(gazetteer).offices
+    tokyo = offices[offices["city"] == "Tokyo"].iloc[0].to_dict()
+    assert "Since May 2023" in office_popup(tokyo)
+
+
+def test_an_office_without_a_stored_precision_reads_its_date_as_a_day() -> None:
+    from geo.view.popups import office_popup
+
+    record = {"id": "of-1", "org": "NATO", "since": pd.Timestamp("2023-05-10"), "status": "open"}
+    assert "Since 2023-05-10" in office_popup(record)  # a store written before the column
+    assert "Since 2023-05-10" in office_popup(record | {"since_precision": float("nan")})
+
+
+def test_the_list_heading_names_the_time_window() -> None:
+    from geo.view.page import list_heading
+
+    window = (dt.date(2022, 6, 1), dt.date(2023, 4, 29))
+    assert list_heading([1] * 10, [1] * 14, window=window) == (
+        "10 events in view, 2022-06-01 – 2023-04-29 (of 14 that match the filters)"
+    )
+    assert list_heading([1] * 3, [1] * 3, window=window).startswith("3 events in view, 2022")
+    assert list_heading([1] * 14, [1] * 14, everything=True, window=window) == (
+        "14 events match the filters, 2022-06-01 – 2023-04-29"
+    )
+    assert list_heading([1], [1, 2]) == "1 events in view (of 2 that match the filters)"
+
+
+def test_a_link_sets_the_view_the_widgets_and_a_target_the_map_moves_to() -> None:
+    from geo.view.page import state_from_link, widget_state
+
+    bounds = (dt.date(2022, 1, 1), dt.date(2023, 6, 30))
+    view = ViewState(lat=35.5, lon=139.0, zoom=6, selected="ev-1", date_to=dt.date(2023, 3, 31))
+    values = state_from_link(view, bounds)
+    assert values["view"] == view
+    assert values["target"] == (35.5, 139.0, 6)
+    assert values["link_warnings"] == []
+    assert values["window"] == (bounds[0], dt.date(2023, 3, 31))
+    assert widget_state(view, bounds).items() <= values.items()
+    # Back to where the map was last sent: the map may have been panned away since, and
+    # moves only when its target changes, so the target changes by far less than a pixel
+    again = state_from_link(view, bounds, target=(35.5, 139.0, 6))["target"]
+    assert again != (35.5, 139.0, 6)
+    assert again[2] == 6
+    assert abs(again[0] - 35.5) < 1e-6
+    assert again[1] == 139.0
+
+
+def test_the_row_of_the_selected_event_in_the_list() -> None:
+    from geo.view.page import row_of
+
+    table = pd.DataFrame({"id": ["ev-a", "ev-b", "ev-c"]})
+    assert row_of(table, "ev-c") == 2
+    assert row_of(table, "ev-x") is None
+    assert row_of(table, None) is None
+    assert row_of(table.iloc[0:0], "ev-a") is None
+
+
+def test_a_row_chosen_in_the_list_selects_its_event_and_a_choice_elsewhere_lets_it_go() -> None:
+    from geo.view.page import list_choice, list_key
+
+    events = gpd.GeoDataFrame(
+        {"id": ["ev-a", "ev-b"], "type": ["exercise", "patrol"]},
+        geometry=[Point(130.0, 40.0), Point(135.0, 38.0)],
+        crs="EPSG:4326",
+    )
+    layers = MapLayers(events=events)
+    table = pd.DataFrame({"id": ["ev-a", "ev-b"]})
+    key = f"event_list_{list_key(table)}_0"
+    view, values = list_choice(ViewState(), layers, table, {})
+    assert (view, values) == (ViewState(), {"picked": None, "list_round": 0, "list_key": key})
+
+    ticked = {key: {"selection": {"rows": [1]}}}
+    view, values = list_choice(ViewState(), layers, table, ticked)
+    assert (view.selected, view.lat, view.lon) == ("ev-b", 38.0, 135.0)
+    assert values["picked"] == "ev-b"
+    assert values["target"] == (38.0, 135.0, view.zoom)
+
+    # the map selected another event while the row is still ticked: the list starts afresh
+    moved = ViewState(selected="ev-a")
+    view, values = list_choice(moved, layers, table, {**ticked, "picked": "ev-b"})
+    assert view == moved
+    assert values == {
+        "picked": None,
+        "list_round": 1,
+        "list_key": f"event_list_{list_key(table)}_1",
+    }
+
+
+def test_the_page_script_and_styles_are_ours_and_cannot_end_their_element() -> None:
+    from geo.view.client import page_head, show_row
+
+    head = page_head()
+    assert head.count("<script>") == 1
+    assert head.count("</script>") == 1
+    assert head.count("</style>") == 1
+    assert "pushState" in head
+    assert "http" not in head  # nothing is fetched
+    scroll = show_row("event_list_</script>_0", 7)
+    assert scroll.count("</script>") == 1  # a key cannot end the script
+    assert "showRow(" in scroll
+    assert ", 7)" in scroll
+    assert ", null)" in show_row("event_list_abc_0", None)
+
+
+BOUNDS = (dt.date(2022, 2, 24), dt.date(2023, 5, 31))
+
+
+@pytest.mark.parametrize(
+    ("window", "direction", "expected"),
+    [
+        # all the data: the first (or last) month, as far as there is data
+        (BOUNDS, 1, ("2022-02-24", "2022-02-28")),
+        (BOUNDS, -1, ("2023-05-01", "2023-05-31")),
+        # whole months move by as many months as they span
+        (("2022-02-24", "2022-02-28"), 1, ("2022-03-01", "2022-03-31")),
+        (("2022-03-01", "2022-04-30"), 1, ("2022-05-01", "2022-06-30")),
+        (("2022-03-01", "2022-04-30"), -1, ("2022-02-24", "2022-02-28")),
+        (("2022-12-01", "2022-12-31"), 1, ("2023-01-01", "2023-01-31")),
+        # no months left that way: the window stays
+        (("2023-04-01", "2023-05-31"), 1, ("2023-04-01", "2023-05-31")),
+        (("2022-02-24", "2022-02-28"), -1, ("2022-02-24", "2022-02-28")),
+        # other windows move by their length in days, and stop at the data's ends
+        (("2022-06-01", "2022-06-10"), 1, ("2022-06-11", "2022-06-20")),
+        (("2022-06-01", "2022-06-10"), -1, ("2022-05-22", "2022-05-31")),
+        (("2023-05-20", "2023-05-29"), 1, ("2023-05-22", "2023-05-31")),
+        (("2022-02-25", "2022-03-06"), -1, ("2022-02-24", "2022-03-05")),
+    ],
+)
+def test_a_step_moves_the_time_window_by_its_own_length(
+    window: tuple[Any, Any], direction: int, expected: tuple[str, str]
+) -> None:
+    from geo.view.page import stepped_window
+
+    dates = tuple(d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in window)
+    moved = stepped_window((dates[0], dates[1]), BOUNDS, direction)
+    assert moved == (dt.date.fromisoformat(expected[0]), dt.date.fromisoformat(expected[1]))
+    assert BOUNDS[0] <= moved[0] <= moved[1] <= BOUNDS[1]
+
+
+def test_the_step_control_moves_the_slider_and_lets_go() -> None:
+    from geo.view.page import STEPS, step_window
+
+    session: dict[str, Any] = {"window": BOUNDS, "step": STEPS[1]}
+    step_window(session, BOUNDS)
+    assert session == {"window": (dt.date(2022, 2, 24), dt.date(2022, 2, 28)), "step": None}
+    session["step"] = STEPS[1]
+    step_window(session, BOUNDS)
+    assert session["window"] == (dt.date(2022, 3, 1), dt.date(2022, 3, 31))
+    session["step"] = STEPS[0]
+    step_window(session, BOUNDS)
+    assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
+    step_window(session, BOUNDS)  # nothing chosen: nothing moves
+    assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))

@@ -493,3 +493,36 @@ def test_a_file_whose_reading_runs_over_its_budget_is_skipped(
     read, problems = articles_from_files([("long.html", page.read_bytes())])
     assert read == []
     assert [p.reason for p in problems] == [skipped[0].reason]
+
+
+def test_merged_reports_of_an_office_keep_the_precision_of_the_earliest_since() -> None:
+    from shapely.geometry import Point
+
+    from geo.records import Office, Precision
+
+    def report(since: datetime.date | None, precision: Precision, article: str) -> Office:
+        return Office(
+            id="of-1",
+            org="NATO",
+            host_place_id="ne:country:JPN",
+            city="Tokyo",
+            status="open",
+            since=since,
+            article_ids=(article,),
+            geometry=Point(139.7, 35.7),
+            origin="extracted",
+            since_precision=precision,
+        )
+
+    may = report(datetime.date(2023, 5, 1), "month", "art-1")
+    later = report(datetime.date(2023, 6, 12), "day", "art-2")
+    undated = report(None, "day", "art-3")
+    (merged,) = pipeline._merge_offices(
+        [(later, datetime.date(2023, 6, 12)), (may, None), (undated, datetime.date(2023, 7, 1))]
+    )
+    assert (merged.since, merged.since_precision) == (datetime.date(2023, 5, 1), "month")
+    assert merged.article_ids == ("art-1", "art-2", "art-3")
+    (alone,) = pipeline._merge_offices([(undated, None)])
+    assert (alone.since, alone.since_precision) == (None, "day")
+    assert pipeline._since_precision(float("nan")) == "day"  # a store written before the column
+    assert pipeline._since_precision("year") == "year"

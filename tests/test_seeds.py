@@ -453,3 +453,9 @@ def test_explicit_ids_and_partial_since(seed_copy: Path, gazetteer: Gazetteer) -
     assert data.events[0].id == "ev-japan-nato-talks"
     assert data.sources["ev-japan-nato-talks"].paragraph == 1
     assert [o.since for o in data.offices[1:]] == [dt.date(1999, 1, 1), dt.date(2019, 7, 1)]
+    assert [o.since_precision for o in data.offices[1:]] == ["year", "month"]
+
+
+def test_an_office_since_keeps_the_precision_of_its_seed(seeds: SeedData) -> None:
+    (tokyo,) = [o for o in seeds.offices if o.city == "Tokyo"]  # since: "2023-05"
+    assert (tokyo.since, tokyo.since_precision) == (dt.date(2023, 5, 1), "month")

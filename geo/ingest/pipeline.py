@@ -41,7 +41,7 @@ from geo.layers.frames import (
     places_frame,
 )
 from geo.places.gazetteer import Gazetteer
-from geo.records import OFFICE_STATUS_RANK, Office
+from geo.records import OFFICE_STATUS_RANK, Office, Precision
 from geo.store.format import shown_name
 from geo.store.store import TABLES, Store
 from geo.text.articles import Article, read_article
@@ -302,6 +302,11 @@ def _checkpoint() -> None:
     """
 
 
+def _since_precision(value: object) -> Precision:
+    """Return a stored office's ``since_precision``: ``day`` when the store has none (older)."""
+    return "month" if value == "month" else "year" if value == "year" else "day"
+
+
 def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> list[Office]:
     """Merge reports of the same office: sources add up, the latest report sets the status."""
     merged: dict[str, tuple[Office, datetime.date | None]] = {}
@@ -317,7 +322,8 @@ def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> li
         )
         chosen = office if newer else old
         article_ids = tuple(sorted({*old.article_ids, *office.article_ids}))
-        since_values = [d for d in (old.since, office.since) if d is not None]
+        dated = [o for o in (old, office) if o.since is not None]
+        earliest = min(dated, key=lambda o: o.since or datetime.date.max) if dated else None
         merged[office.id] = (
             Office(
                 id=chosen.id,
@@ -325,10 +331,11 @@ def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> li
                 host_place_id=chosen.host_place_id,
                 city=chosen.city or old.city or office.city,
                 status=chosen.status,
-                since=min(since_values) if since_values else None,
+                since=earliest.since if earliest else None,
                 article_ids=article_ids,
                 geometry=chosen.geometry,
                 origin=chosen.origin,
+                since_precision=earliest.since_precision if earliest else "day",
             ),
             max(old_reported or datetime.date.min, reported or datetime.date.min),
         )
@@ -418,6 +425,7 @@ def results_to_layers(
                 article_ids=tuple(row.article_ids),
                 geometry=row.geometry,
                 origin=row.origin,
+                since_precision=_since_precision(getattr(row, "since_precision", None)),
             )
             dates = [published.get(a) for a in office.article_ids]
             latest = max(

@@ -74,11 +74,14 @@ OFFICE_COLUMNS: Final = {
     "city": "str",
     "status": "str",
     "since": "datetime64[ns]",
+    "since_precision": "str",
     "article_ids": "object",
     "origin": "str",
     "geometry": "geometry",
 }
-"""Columns and dtypes of the offices layer."""
+"""Columns and dtypes of the offices layer (``since_precision`` as in
+:class:`geo.records.Office`; stores written before it lack the column, to be read as
+``day``)."""
 
 ZONE_COLUMNS: Final = {
     "id": "str",
@@ -260,6 +263,7 @@ def offices_frame(offices: Iterable[Office], gazetteer: Gazetteer) -> gpd.GeoDat
                 "city": office.city,
                 "status": office.status,
                 "since": office.since,
+                "since_precision": office.since_precision,
                 "article_ids": office.article_ids,
                 "origin": office.origin,
                 "geometry": office.geometry,

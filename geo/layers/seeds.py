@@ -51,7 +51,7 @@ from shapely.geometry import Point
 from geo.bundled import bundled_dir
 from geo.errors import FaultlinesError
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.records import Event, Office, Zone, stable_id
+from geo.records import Event, Office, Precision, Zone, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
 
 __all__ = [
@@ -161,6 +161,14 @@ def _partial_date(value: object) -> object:
     if isinstance(value, str) and (match := _PARTIAL_DATE.fullmatch(value.strip())):
         return datetime.date(int(match[1]), int(match[2] or 1), 1)
     return _not_a_number(value)
+
+
+def _partial_precision(value: object) -> Precision:
+    """Return how precise a seed's partial date is: ``"2023"`` a year, ``"2023-05"`` a month."""
+    match = _PARTIAL_DATE.fullmatch(str(value).strip()) if isinstance(value, str | int) else None
+    if match is None:
+        return "day"
+    return "month" if match[2] else "year"
 
 
 SeedDate = Annotated[datetime.date, BeforeValidator(_not_a_number)]
@@ -544,6 +552,7 @@ def _offices(
         city_ids = [seed.city_place_id] if seed.city_place_id else []
         cities = _places(context, where, number, record_id, "city_place_id", city_ids)
         sources[record_id] = SourceRef(seed.source.article, seed.source.paragraph)
+        since_text = raw.get("since") if isinstance(raw, Mapping) else None
         yield Office(
             id=record_id,
             org=seed.org,
@@ -554,6 +563,7 @@ def _offices(
             article_ids=(seed.source.article,),
             geometry=Point((cities[0] if cities else host).point),
             origin="curated",
+            since_precision=_partial_precision(since_text),
         )
 
 

@@ -20,7 +20,9 @@ markers as ``data-fl-id`` on their icon element (classes ``fl-event fl-type-<typ
 ``fl-office fl-status-<status>``), polygons as ``feature.properties.id`` with the path classes
 ``fl-zone``, ``fl-place`` and ``fl-id-<id>`` (characters other than letters, digits, ``_``
 and ``-`` replaced by ``-``). The selected feature gets the class ``fl-selected`` and its popup
-open; a searched place is outlined with the class ``fl-highlight``; an event new since the
+open (``flOpenSelected`` in ``assets/faultlines.js``: the first time a selection is shown, the
+map pans just enough for the whole popup to show, once the map's frame is styled and sized);
+a searched place is outlined with the class ``fl-highlight``; an event new since the
 reader's last visit gets the class ``fl-new``.
 
 For streamlit-folium, :func:`base_map` is the stable part (basemap only) and :func:`feature_groups`

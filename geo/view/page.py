@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.intervals import covered_intervals
+from geo.intervals import covered_intervals, period_end, period_start
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Geocoder, Suggestion, default_geocoder
 from geo.places.names import name_key
@@ -346,18 +346,27 @@ def events_in_scope(
 
 
 def list_heading(
-    listed: pd.DataFrame | None, matching: pd.DataFrame | None, *, everything: object = False
+    listed: pd.DataFrame | None,
+    matching: pd.DataFrame | None,
+    *,
+    everything: object = False,
+    window: tuple[datetime.date, datetime.date] | None = None,
 ) -> str:
-    """Return the list's heading: how many events it holds, and how many match elsewhere."""
+    """Return the list's heading: how many events it holds, when, and how many match elsewhere.
+
+    "10 events in view, 2022-06-01 – 2023-04-29 (of 14 that match the filters)", where
+    `window` is the time window's first and last day (left out when not given).
+    """
     shown, total = (
         len(listed) if listed is not None else 0,
         len(matching) if matching is not None else 0,
     )
+    span = f", {window[0].isoformat()} – {window[1].isoformat()}" if window else ""
     if everything:
-        return f"{shown} events match the filters"
+        return f"{shown} events match the filters{span}"
     if shown == total:
-        return f"{shown} events in view"
-    return f"{shown} events in view (of {total} that match the filters)"
+        return f"{shown} events in view{span}"
+    return f"{shown} events in view{span} (of {total} that match the filters)"
 
 
 def list_key(table: pd.DataFrame) -> str:
@@ -368,6 +377,14 @@ def list_key(table: pd.DataFrame) -> str:
     """
     ids = "\n".join(table["id"].astype(str)) if len(table) else ""
     return hashlib.sha256(ids.encode()).hexdigest()[:10]
+
+
+def row_of(table: pd.DataFrame, selected: str | None) -> int | None:
+    """Return where the selected event sits in the list (0 is its first row), or None."""
+    if not selected or len(table) == 0:
+        return None
+    rows = np.flatnonzero(table["id"].to_numpy() == selected)
+    return int(rows[0]) if len(rows) else None
 
 
 #: Row shades of the list: the selected event, and events new since the last visit.
@@ -703,19 +720,10 @@ def session_start(
 ) -> dict[str, Any]:
     """Return what a new browser session starts from (by session key): the link's view.
 
-    The view shown and the base map's view, where the app moves the map (``target``), the
-    sidebar widgets' values (:func:`widget_state`), the link's ignored parameters in words,
-    and the ``visit``: when this browser last came, from its `cookies`
-    (:func:`geo.view.fresh.begin_visit`).
+    :func:`state_from_link`'s values, the base map's view, and the ``visit``: when this
+    browser last came, from its `cookies` (:func:`geo.view.fresh.begin_visit`).
     """
-    return {
-        "visit": begin_visit(cookies),
-        "view": view,
-        "base": view,
-        "target": (view.lat, view.lon, view.zoom),
-        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
-        **widget_state(view, bounds),
-    }
+    return {"visit": begin_visit(cookies), "base": view, **state_from_link(view, bounds, warnings)}
 
 
 def dataset_for_view(
@@ -755,6 +763,94 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
     values["basemap"] = view.basemap
     values["query"] = view.query or ""
     return values
+
+
+def state_from_link(
+    view: ViewState,
+    bounds: tuple[datetime.date, datetime.date],
+    warnings: Iterable[Any] = (),
+    *,
+    target: tuple[float, float, int] | None = None,
+) -> dict[str, Any]:
+    """Return the session values (by key) that put the page on a link's `view`.
+
+    Used when a browser opens a link, and when Back or Forward brings an earlier address
+    back: ``view``, the widgets' values (:func:`widget_state`), ``target`` (where the app
+    moves the map) and ``link_warnings`` (one sentence per parameter dropped, from
+    `warnings` of :func:`geo.view.link.parse_state`). The map moves only when its target
+    changes, so a target equal to `target`, the one sent before (the map may have been
+    panned away since), is nudged by a ten-millionth of a degree.
+    """
+    moved_to = (view.lat, view.lon, view.zoom)
+    if target is not None and tuple(target) == moved_to:
+        moved_to = (view.lat + 1e-7 if view.lat < 0 else view.lat - 1e-7, view.lon, view.zoom)
+    return {
+        "view": view,
+        "target": moved_to,
+        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
+        **widget_state(view, bounds),
+    }
+
+
+#: The time window's step control: its options, earlier and later.
+STEPS = ("◀ Earlier", "Later ▶")
+
+
+def stepped_window(
+    window: tuple[datetime.date, datetime.date],
+    bounds: tuple[datetime.date, datetime.date],
+    direction: int,
+) -> tuple[datetime.date, datetime.date]:
+    """Return the time window one step later (`direction` 1) or earlier (-1), within `bounds`.
+
+    A window of whole months (the data's first and last day count as a month's edges) moves
+    by as many months as it spans, any other window by as many days, so stepping walks
+    through time like a player. A window over all the data first narrows to its first (or,
+    stepping back, its last) month. A step never leaves the data's dates: a window of days
+    stops at the end keeping its length, a window of months stays on the last months.
+    """
+    first_day, last_day = bounds
+    start, end = window
+    if (start, end) == (first_day, last_day):
+        day = first_day if direction > 0 else last_day
+        return max(period_start(day, "month"), first_day), min(period_end(day, "month"), last_day)
+    month_edges = start in (period_start(start, "month"), first_day) and end in (
+        period_end(end, "month"),
+        last_day,
+    )
+    if month_edges:
+        first, last = period_start(start, "month"), period_start(end, "month")
+        months = direction * ((last.year - first.year) * 12 + last.month - first.month + 1)
+        moved = _add_months(first, months), period_end(_add_months(last, months), "month")
+        if moved[0] > last_day or moved[1] < first_day:
+            return start, end  # no months left that way
+        return max(moved[0], first_day), min(moved[1], last_day)
+    length = (end - start + datetime.timedelta(days=1)) * direction
+    start, end = start + length, end + length
+    if end > last_day:
+        start, end = max(first_day, start - (end - last_day)), last_day
+    if start < first_day:
+        start, end = first_day, min(last_day, end + (first_day - start))
+    return start, end
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return the first day of the month `months` after `day`'s (`day` is a first day)."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def step_window(session: Any, bounds: tuple[datetime.date, datetime.date]) -> None:
+    """Move the time window one step as the step control (``session["step"]``) asks.
+
+    Called by the control when it is clicked, before the page runs again: the slider's value
+    (``session["window"]``) moves, and the control is left unselected for the next click.
+    """
+    chosen = session.get("step")
+    if chosen in STEPS:
+        direction = 1 if chosen == STEPS[1] else -1
+        session["window"] = stepped_window(tuple(session["window"]), bounds, direction)
+    session["step"] = None
 
 
 def view_from_widgets(
@@ -804,3 +900,33 @@ def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState
     if point is None or point.is_empty:
         return chosen
     return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
+
+
+def list_choice(
+    view: ViewState, layers: MapLayers, table: Any, session: Mapping[str, Any]
+) -> tuple[ViewState, dict[str, Any]]:
+    """Apply the row chosen in the event list; return the view and the session values to set.
+
+    `session` holds the list's widget state (under its key), ``picked`` (the event last chosen
+    in the list) and ``list_round``. A row newly chosen selects its event and moves the map
+    there (``target``). When the selection changed elsewhere (the map, a link) while a row is
+    still ticked, the list lets go: a new round gives it a new key, unticked, so the old row
+    cannot select again. The values returned always hold ``list_key``, the widget's key: the
+    rows' digest (:func:`list_key`) and the round.
+    """
+    picked, rounds = session.get("picked"), int(session.get("list_round", 0))
+    key = f"event_list_{list_key(table)}_{rounds}"
+    rows = (session.get(key) or {}).get("selection", {}).get("rows", [])
+    if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != picked:
+        picked = str(table.iloc[rows[0]]["id"])
+        view = select_event(view, layers, picked)
+        return view, {
+            "picked": picked,
+            "target": (view.lat, view.lon, view.zoom),
+            "list_round": rounds,
+            "list_key": key,
+        }
+    if rows and view.selected != picked:
+        rounds, picked = rounds + 1, None
+        key = f"event_list_{list_key(table)}_{rounds}"
+    return view, {"picked": picked, "list_round": rounds, "list_key": key}

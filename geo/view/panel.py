@@ -22,6 +22,7 @@ from geo.view.popups import (
     Row,
     format_interval,
     name_span,
+    office_since,
     published_provenance,
     read_number,
     read_strings,
@@ -178,7 +179,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             title=esc(f"{read_text(record.get('org'))} office, {where}"),
             lines=(
                 f"**Status:** {esc(read_text(record.get('status')).replace('_', ' '))} · "
-                f"**Since:** {esc(read_text(record.get('since'))[:10] or 'unknown')}",
+                f"**Since:** {esc(office_since(record) or 'unknown')}",
                 f"**Host:** {esc(record.get('host_name'))} · "
                 f"**Sources:** {esc(article_titles(dataset, record.get('article_ids')))}",
             ),

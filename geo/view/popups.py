@@ -33,10 +33,12 @@ __all__ = [
     "event_interval",
     "event_popup",
     "event_tooltip",
+    "format_date",
     "format_interval",
     "is_missing",
     "name_span",
     "office_popup",
+    "office_since",
     "office_tooltip",
     "place_popup",
     "place_tooltip",
@@ -155,21 +157,41 @@ def _is_web_url(url: str) -> bool:
     return bool(_WEB_URL.fullmatch(url)) and bool(urlsplit(url).netloc)
 
 
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def format_date(value: object, precision: object = "day") -> str:
+    """Return a date as precisely as it is known: "2023-05-10", "May 2023" or "2023".
+
+    `value` is read by :func:`read_date`; a date of ``month`` or ``year`` precision stands for
+    the whole month or year it falls in, so its day (and month) are not shown. A missing date,
+    or the precision ``unknown``, gives ``""``; any other precision is read as ``day``.
+    Month names are English whatever the locale.
+
+    >>> format_date("2023-05-01", "month"), format_date("2023-05-01", "year")
+    ('May 2023', '2023')
+    """
+    day = read_date(value)
+    if day is None or precision == "unknown":
+        return ""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{_MONTHS[day.month - 1]} {day.year:04d}"
+    return day.isoformat()
+
+
 def format_interval(start: object, end: object, precision: object) -> str:
     """Return an event's dates as people write them: "April 2023", "2022", "2023-05-10"."""
     first, last = event_interval(start, end, precision)
     if first is None or last is None:
         return "date unknown"
-    if precision == "year" and (first, last) == (
-        period_start(first, "year"),
-        period_end(first, "year"),
-    ):
-        return str(first.year)
-    if precision == "month" and (first, last) == (
-        period_start(first, "month"),
-        period_end(first, "month"),
-    ):
-        return first.strftime("%B %Y")
+    for coarse in ("year", "month"):
+        whole = (period_start(first, coarse), period_end(first, coarse))
+        if precision == coarse and (first, last) == whole:
+            return format_date(first, coarse)
     if first == last:
         return first.isoformat()
     return f"{first.isoformat()} – {last.isoformat()}"
@@ -294,6 +316,11 @@ def _office_place(record: Row) -> str:
     return ", ".join(dict.fromkeys(name for name in names if name))
 
 
+def office_since(record: Row) -> str:
+    """Return when an office opened, as precisely as known ("May 2023"); "" when unknown."""
+    return format_date(record.get("since"), read_text(record.get("since_precision")))
+
+
 def office_popup(record: Row) -> str:
     """Return an office's popup: status, organisation, city and host, since, sources."""
     style = office_style(read_text(record.get("status")))
@@ -305,9 +332,9 @@ def office_popup(record: Row) -> str:
     place = _office_place(record)
     if place:
         parts.append(f'<div class="fl-meta">{_esc(place)}</div>')
-    since = read_date(record.get("since"))
-    if since is not None:
-        parts.append(f'<div class="fl-meta">Since {since.isoformat()}</div>')
+    since = office_since(record)
+    if since:
+        parts.append(f'<div class="fl-meta">Since {_esc(since)}</div>')
     count = len(read_strings(record.get("article_ids")))
     if count:
         parts.append(

@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 _POPUP_MAX_WIDTH = 340
+#: Room, in pixels, a popup keeps from the map's edges when the map pans to show it.
+_POPUP_PAN_PADDING = 12
 
 
 #: Markers closer than this on screen are drawn as one MarkerCluster disc.
@@ -81,6 +83,7 @@ _SETUP_TEMPLATE = Template(
     {%- endif %}
         {{ this._parent.get_name() }}.getContainer().classList.add(
             {{ this.container_class|tojson }});
+        if (window.flTrackSize) { flTrackSize({{ this._parent.get_name() }}); }
     {% endmacro %}
     """
 )
@@ -152,13 +155,13 @@ _MARKERS_TEMPLATE = Template(
                 marker.bindPopup(item.popup, {
                     maxWidth: {{ this.max_width }},
                     className: "fl-popup-frame",
+                    autoPanPadding: [{{ this.pan_padding }}, {{ this.pan_padding }}],
                     autoPan: !item.selected
                 });
                 marker.bindTooltip(item.tooltip, {className: "fl-tooltip-frame"});
             {%- if this.has_selected %}
                 if (item.selected) {
-                    var open = function () { marker.openPopup(); };
-                    if (marker._map) { open(); } else { marker.once("add", open); }
+                    flOpenSelected(marker, item.id);
                 }
             {%- endif %}
             });
@@ -183,13 +186,13 @@ _SHAPES_TEMPLATE = Template(
                     layer.bindPopup(p.popup, {
                         maxWidth: {{ this.max_width }},
                         className: "fl-popup-frame",
+                        autoPanPadding: [{{ this.pan_padding }}, {{ this.pan_padding }}],
                         autoPan: !p.selected
                     });
                     layer.bindTooltip(p.tooltip, {sticky: true, className: "fl-tooltip-frame"});
                 {%- if this.has_selected %}
                     if (p.selected) {
-                        var open = function () { layer.openPopup(); };
-                        if (layer._map) { open(); } else { layer.once("add", open); }
+                        flOpenSelected(layer, p.id);
                     }
                 {%- endif %}
                 }
@@ -208,6 +211,7 @@ def shape_batch(features: list[Feature]) -> folium.MacroElement:
         collection=_js_string_of({"type": "FeatureCollection", "features": features}),
         has_selected=any(f["properties"]["selected"] for f in features),
         max_width=_POPUP_MAX_WIDTH,
+        pan_padding=_POPUP_PAN_PADDING,
     )
 
 
@@ -230,6 +234,7 @@ def marker_batch(items: list[MarkerItem], *, cluster: bool = False) -> folium.Ma
         items=_js_string_of(items),
         has_selected=any(item["selected"] for item in items),
         max_width=_POPUP_MAX_WIDTH,
+        pan_padding=_POPUP_PAN_PADDING,
         cluster=cluster,
         cluster_pixels=MARKER_CLUSTER_PIXELS,
         styles=styles,
