@@ -1009,7 +1009,7 @@ def test_an_event_of_a_whole_month_or_year_reads_as_that_month_or_year() -> None
 def test_an_office_opened_in_a_month_says_the_month_in_its_popup_and_panel(
     since: str, precision: str, expected: str, gazetteer: Gazetteer
 ) -> None:
-    from geo.view import page as views
+    from geo.view import panel as views
     from geo.view.dataset import load_dataset
     from geo.view.popups import office_popup
 
