@@ -73,6 +73,10 @@ SCRIPT_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 START_TIMEOUT_S = 90.0
 WAIT_MS = 60_000
 
+_STYLED_JS = """
+() => [...document.querySelectorAll("link[rel='stylesheet']")].every(link => link.sheet)
+"""
+
 _FEATURE_IDS_JS = """
 () => {
     const ids = [...document.querySelectorAll('.leaflet-marker-pane [data-fl-id]')]
@@ -328,8 +332,8 @@ def settles(page: Page, *, timeout: float) -> bool:
 
 
 def map_frame(page: Page, *, settle: bool = True, timeout: float = WAIT_MS) -> Frame:
-    """Return streamlit-folium's iframe once Leaflet drew markers (and, with `settle`, once
-    the script is not running).
+    """Return streamlit-folium's iframe once Leaflet drew markers with its styles (and, with
+    `settle`, once the script is not running).
     """
     element = page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout)
     assert element is not None
@@ -337,6 +341,9 @@ def map_frame(page: Page, *, settle: bool = True, timeout: float = WAIT_MS) -> F
     assert frame is not None, "the map iframe has no document"
     frame.wait_for_selector(".leaflet-container", state="attached", timeout=timeout)
     frame.wait_for_selector(MARKERS, state="attached", timeout=timeout)
+    # streamlit-folium adds the stylesheets without waiting for them: until Leaflet's has
+    # arrived, markers are not in place, and clicks land elsewhere
+    frame.wait_for_function(_STYLED_JS, timeout=timeout)
     if settle:
         wait_idle(page, timeout=timeout)
     return frame
