@@ -16,7 +16,7 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
 from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
-from geo.view import client, fresh, link, panel
+from geo.view import client, fresh, link, panel, session
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
@@ -30,19 +30,19 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
     """Load what every session shares: static files (land, labels), gazetteer, geocoder, names."""
-    return views.shared_resources(ROOT / "static")
+    return session.shared_resources(ROOT / "static")
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
     """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
-    return views.dataset_for_view(resources(), Path(store_dir), pinned)  # actors named
+    return session.dataset_for_view(resources(), Path(store_dir), pinned)  # actors named
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
-    return views.zones_in_window(_data, window, resources()[0].gazetteer)
+    return session.zones_in_window(_data, window, resources()[0].gazetteer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects
@@ -77,9 +77,9 @@ data = dataset(str(store_dir), current, state.pinned)
 first_day, last_day = bounds = views.date_bounds(data)
 back = getattr(get_script_run_ctx(), "is_history_navigation", False)  # Back or Forward
 if "view" not in state:  # a new session: the link's view, the last visit from a cookie
-    state.update(views.session_start(url_view, warnings, bounds, st.context.cookies))
+    state.update(session.session_start(url_view, warnings, bounds, st.context.cookies))
 elif back and link.to_query(url_view) != link.to_query(state.view):  # an earlier address
-    state.update(views.state_from_link(url_view, bounds, warnings, target=state.get("target")))
+    state.update(session.state_from_link(url_view, bounds, warnings, target=state.get("target")))
 news = fresh.news_since(state.visit, data.events, data.articles)
 brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
@@ -109,8 +109,8 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
-    steps = {"key": "step", "on_change": views.step_window, "args": (state, bounds)}
-    st.segmented_control("Step through time", views.STEPS, **steps)  # by the window's length
+    steps = {"key": "step", "on_change": session.step_window, "args": (state, bounds)}
+    st.segmented_control("Step through time", session.STEPS, **steps)  # by the window's length
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
     for key, name in (("actors", names.actor), ("countries", names.country)):
         options = views.codes_in(data.events, key, also=state.get(key, ()))
@@ -118,7 +118,7 @@ with st.sidebar:
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox("Basemap", BASEMAPS, key="basemap", help="“vector” is offline; tiles go online.")
 
-view = views.view_from_widgets(state.view, state, bounds, version=data.version)
+view = session.view_from_widgets(state.view, state, bounds, version=data.version)
 found = views.search_place(view.query, geocoder)
 view, state.target = views.after_search(view, found, previous=state.view, target=state.target)
 window = (view.types, view.date_from, view.date_to, view.undated)
@@ -131,7 +131,7 @@ view, state.map_applied = views.apply_map_report(view, returned, layers, state.g
 # "in view" is what the map shows; the switch widens the list and exports to every match
 listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
 table = views.event_table(listed, names=names)
-view, chosen = views.list_choice(view, layers, table, state)  # a row picked in the list
+view, chosen = session.list_choice(view, layers, table, state)  # a row picked in the list
 state.update(chosen)
 
 map_column, side = st.columns([2, 1], gap="medium")

@@ -1062,7 +1062,7 @@ def test_the_list_heading_names_the_time_window() -> None:
 
 
 def test_a_link_sets_the_view_the_widgets_and_a_target_the_map_moves_to() -> None:
-    from geo.view.page import state_from_link, widget_state
+    from geo.view.session import state_from_link, widget_state
 
     bounds = (dt.date(2022, 1, 1), dt.date(2023, 6, 30))
     view = ViewState(lat=35.5, lon=139.0, zoom=6, selected="ev-1", date_to=dt.date(2023, 3, 31))
@@ -1092,7 +1092,8 @@ def test_the_row_of_the_selected_event_in_the_list() -> None:
 
 
 def test_a_row_chosen_in_the_list_selects_its_event_and_a_choice_elsewhere_lets_it_go() -> None:
-    from geo.view.page import list_choice, list_key
+    from geo.view.page import list_key
+    from geo.view.session import list_choice
 
     events = gpd.GeoDataFrame(
         {"id": ["ev-a", "ev-b"], "type": ["exercise", "patrol"]},
@@ -1165,7 +1166,7 @@ BOUNDS = (dt.date(2022, 2, 24), dt.date(2023, 5, 31))
 def test_a_step_moves_the_time_window_by_its_own_length(
     window: tuple[Any, Any], direction: int, expected: tuple[str, str]
 ) -> None:
-    from geo.view.page import stepped_window
+    from geo.view.session import stepped_window
 
     dates = tuple(d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in window)
     moved = stepped_window((dates[0], dates[1]), BOUNDS, direction)
@@ -1174,7 +1175,7 @@ def test_a_step_moves_the_time_window_by_its_own_length(
 
 
 def test_the_step_control_moves_the_slider_and_lets_go() -> None:
-    from geo.view.page import STEPS, step_window
+    from geo.view.session import STEPS, step_window
 
     session: dict[str, Any] = {"window": BOUNDS, "step": STEPS[1]}
     step_window(session, BOUNDS)

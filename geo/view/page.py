@@ -21,22 +21,19 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
-from geo.intervals import covered_intervals, period_end, period_start
+from geo.intervals import covered_intervals
 from geo.places.gazetteer import Gazetteer, Place
-from geo.places.geocode import Geocoder, Suggestion, default_geocoder
+from geo.places.geocode import Geocoder, Suggestion
 from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
-from geo.text.actors import Organisation, load_actor_vocabulary
+from geo.text.actors import Organisation
 from geo.view.assets import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
-    ensure_static_assets,
-    labels_file,
     write_basemap,
 )
-from geo.view.dataset import Dataset, load_dataset_for_view
-from geo.view.fresh import begin_visit
+from geo.view.dataset import Dataset
 from geo.view.map import MapLayers, standalone_html
 from geo.view.popups import (
     format_interval,
@@ -45,7 +42,7 @@ from geo.view.popups import (
     read_text,
 )
 from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
-from geo.view.state import StateWarning, ViewState
+from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
 
 if TYPE_CHECKING:
@@ -696,237 +693,3 @@ LAYER_LABELS = {
     Layer.ZONES: "Tension zones",
     Layer.PLACES: "Places mentioned",
 }
-
-
-def shared_resources(static_dir: Path) -> tuple[Geocoder, tuple[str, str], Names]:
-    """Load what every dashboard session shares: geocoder, static files and readable names.
-
-    Returns the geocoder (and its gazetteer), the names of the basemap's land and labels
-    files under `static_dir` (written there when missing), and :func:`code_names`.
-    """
-    static = ensure_static_assets(static_dir)
-    geocoder = default_geocoder()
-    organisations = load_actor_vocabulary().organisations.values()
-    names = code_names(geocoder.gazetteer, organisations)
-    files = basemap_file(static, geocoder.gazetteer), labels_file(static, geocoder.gazetteer)
-    return geocoder, files, names
-
-
-def session_start(
-    view: ViewState,
-    warnings: Iterable[StateWarning],
-    bounds: tuple[datetime.date, datetime.date],
-    cookies: Mapping[str, str],
-) -> dict[str, Any]:
-    """Return what a new browser session starts from (by session key): the link's view.
-
-    :func:`state_from_link`'s values, the base map's view, and the ``visit``: when this
-    browser last came, from its `cookies` (:func:`geo.view.fresh.begin_visit`).
-    """
-    return {"visit": begin_visit(cookies), "base": view, **state_from_link(view, bounds, warnings)}
-
-
-def dataset_for_view(
-    resources: tuple[Geocoder, Any, Names], store_dir: Path, version: str | None
-) -> Dataset:
-    """Return the dataset the dashboard shows, its events' actors named for the popups.
-
-    The data is :func:`geo.view.dataset.load_dataset_for_view`'s; actors read "China", not
-    "CHN" (:func:`with_actor_names`).
-    """
-    geocoder, _, names = resources
-    loaded = load_dataset_for_view(geocoder.gazetteer, store_dir=store_dir, version=version)
-    return with_actor_names(loaded, names)
-
-
-def zones_in_window(dataset: Dataset, window: tuple[Any, ...], gazetteer: Gazetteer) -> Any:
-    """Return the zones measured for a time window: ``(types, date_from, date_to, undated)``."""
-    types, date_from, date_to, undated = window
-    view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
-    return view_zones(dataset, view, gazetteer)
-
-
-def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -> dict[str, object]:
-    """Return the sidebar widgets' values (by widget key) that show `view`.
-
-    A link's time window is clamped to the data's date range, since a slider cannot go beyond.
-    """
-    first_day, last_day = bounds
-    values: dict[str, object] = {f"layer_{key}": key in view.layers for key in LAYER_LABELS}
-    for kind in EVENT_TYPES:
-        values[f"type_{kind.key}"] = view.types is None or kind.key in view.types
-    start = min(max(view.date_from or first_day, first_day), last_day)
-    values["window"] = (start, max(min(view.date_to or last_day, last_day), start))
-    values["actors"] = sorted(view.actors or ())
-    values["countries"] = sorted(view.countries or ())
-    values["undated"] = view.undated
-    values["basemap"] = view.basemap
-    values["query"] = view.query or ""
-    return values
-
-
-def state_from_link(
-    view: ViewState,
-    bounds: tuple[datetime.date, datetime.date],
-    warnings: Iterable[Any] = (),
-    *,
-    target: tuple[float, float, int] | None = None,
-) -> dict[str, Any]:
-    """Return the session values (by key) that put the page on a link's `view`.
-
-    Used when a browser opens a link, and when Back or Forward brings an earlier address
-    back: ``view``, the widgets' values (:func:`widget_state`), ``target`` (where the app
-    moves the map) and ``link_warnings`` (one sentence per parameter dropped, from
-    `warnings` of :func:`geo.view.link.parse_state`). The map moves only when its target
-    changes, so a target equal to `target`, the one sent before (the map may have been
-    panned away since), is nudged by a ten-millionth of a degree.
-    """
-    moved_to = (view.lat, view.lon, view.zoom)
-    if target is not None and tuple(target) == moved_to:
-        moved_to = (view.lat + 1e-7 if view.lat < 0 else view.lat - 1e-7, view.lon, view.zoom)
-    return {
-        "view": view,
-        "target": moved_to,
-        "link_warnings": [f"Ignored {w.param!r} in the link: {w.message}" for w in warnings],
-        **widget_state(view, bounds),
-    }
-
-
-#: The time window's step control: its options, earlier and later.
-STEPS = ("◀ Earlier", "Later ▶")
-
-
-def stepped_window(
-    window: tuple[datetime.date, datetime.date],
-    bounds: tuple[datetime.date, datetime.date],
-    direction: int,
-) -> tuple[datetime.date, datetime.date]:
-    """Return the time window one step later (`direction` 1) or earlier (-1), within `bounds`.
-
-    A window of whole months (the data's first and last day count as a month's edges) moves
-    by as many months as it spans, any other window by as many days, so stepping walks
-    through time like a player. A window over all the data first narrows to its first (or,
-    stepping back, its last) month. A step never leaves the data's dates: a window of days
-    stops at the end keeping its length, a window of months stays on the last months.
-    """
-    first_day, last_day = bounds
-    start, end = window
-    if (start, end) == (first_day, last_day):
-        day = first_day if direction > 0 else last_day
-        return max(period_start(day, "month"), first_day), min(period_end(day, "month"), last_day)
-    month_edges = start in (period_start(start, "month"), first_day) and end in (
-        period_end(end, "month"),
-        last_day,
-    )
-    if month_edges:
-        first, last = period_start(start, "month"), period_start(end, "month")
-        months = direction * ((last.year - first.year) * 12 + last.month - first.month + 1)
-        moved = _add_months(first, months), period_end(_add_months(last, months), "month")
-        if moved[0] > last_day or moved[1] < first_day:
-            return start, end  # no months left that way
-        return max(moved[0], first_day), min(moved[1], last_day)
-    length = (end - start + datetime.timedelta(days=1)) * direction
-    start, end = start + length, end + length
-    if end > last_day:
-        start, end = max(first_day, start - (end - last_day)), last_day
-    if start < first_day:
-        start, end = first_day, min(last_day, end + (first_day - start))
-    return start, end
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """Return the first day of the month `months` after `day`'s (`day` is a first day)."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def step_window(session: Any, bounds: tuple[datetime.date, datetime.date]) -> None:
-    """Move the time window one step as the step control (``session["step"]``) asks.
-
-    Called by the control when it is clicked, before the page runs again: the slider's value
-    (``session["window"]``) moves, and the control is left unselected for the next click.
-    """
-    chosen = session.get("step")
-    if chosen in STEPS:
-        direction = 1 if chosen == STEPS[1] else -1
-        session["window"] = stepped_window(tuple(session["window"]), bounds, direction)
-    session["step"] = None
-
-
-def view_from_widgets(
-    base: ViewState,
-    widgets: Mapping[str, object],
-    bounds: tuple[datetime.date, datetime.date],
-    *,
-    version: str,
-) -> ViewState:
-    """Return `base` with what the sidebar widgets (a mapping by widget key) now say."""
-    first_day, last_day = bounds
-    types = frozenset(k.key for k in EVENT_TYPES if widgets[f"type_{k.key}"])
-    start, end = _window(widgets["window"], bounds)
-    return base.replace(
-        layers=frozenset(k for k in LAYER_LABELS if widgets[f"layer_{k}"]),
-        types=None if len(types) == len(EVENT_TYPES) else types,
-        date_from=None if start <= first_day else start,
-        date_to=None if end >= last_day else end,
-        actors=frozenset(read_strings(widgets["actors"])) or None,
-        countries=frozenset(read_strings(widgets["countries"])) or None,
-        undated=bool(widgets["undated"]),
-        basemap=read_text(widgets["basemap"]),
-        query=str(widgets["query"]).strip()[:200] or None,
-        version=version,
-    )
-
-
-def _window(
-    value: object, bounds: tuple[datetime.date, datetime.date]
-) -> tuple[datetime.date, datetime.date]:
-    """Return the time slider's ``(start, end)``, or `bounds` when it holds something else."""
-    if isinstance(value, tuple | list) and len(value) == 2:
-        start, end = value
-        if isinstance(start, datetime.date) and isinstance(end, datetime.date):
-            return start, end
-    return bounds
-
-
-def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState:
-    """Return `view` with `event_id` selected and, when it is on the map, centred on it."""
-    chosen = view.replace(selected=event_id)
-    events = layers.events
-    if events is None or len(events) == 0:
-        return chosen
-    rows = events[events["id"] == event_id]
-    point = rows.geometry.iloc[0] if len(rows) else None
-    if point is None or point.is_empty:
-        return chosen
-    return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
-
-
-def list_choice(
-    view: ViewState, layers: MapLayers, table: Any, session: Mapping[str, Any]
-) -> tuple[ViewState, dict[str, Any]]:
-    """Apply the row chosen in the event list; return the view and the session values to set.
-
-    `session` holds the list's widget state (under its key), ``picked`` (the event last chosen
-    in the list) and ``list_round``. A row newly chosen selects its event and moves the map
-    there (``target``). When the selection changed elsewhere (the map, a link) while a row is
-    still ticked, the list lets go: a new round gives it a new key, unticked, so the old row
-    cannot select again. The values returned always hold ``list_key``, the widget's key: the
-    rows' digest (:func:`list_key`) and the round.
-    """
-    picked, rounds = session.get("picked"), int(session.get("list_round", 0))
-    key = f"event_list_{list_key(table)}_{rounds}"
-    rows = (session.get(key) or {}).get("selection", {}).get("rows", [])
-    if rows and rows[0] < len(table) and table.iloc[rows[0]]["id"] != picked:
-        picked = str(table.iloc[rows[0]]["id"])
-        view = select_event(view, layers, picked)
-        return view, {
-            "picked": picked,
-            "target": (view.lat, view.lon, view.zoom),
-            "list_round": rounds,
-            "list_key": key,
-        }
-    if rows and view.selected != picked:
-        rounds, picked = rounds + 1, None
-        key = f"event_list_{list_key(table)}_{rounds}"
-    return view, {"picked": picked, "list_round": rounds, "list_key": key}
