@@ -361,7 +361,6 @@ CLOSED_OFFICE = "(close*|shut*|suspend*) ...4 (embass(y|ies)|consulate*|office*)
 # --- places and actors ----------------------------------------------------------------------
 
 SAME_WATERS = re.compile(r"\bin\s+the\s+same\s+(waters|sea|strait)\b", re.IGNORECASE)
-#: Definite descriptions of a place named before, and the kinds of place they refer to.
 #: After a country's name or adjective, its capital: "the Qatari capital", "Ukraine's capital"
 #: (not followed by a city's name, which names the place itself).
 CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?[A-Z])")
@@ -374,8 +373,10 @@ PLACE_HEAD = re.compile(
     r"(?:town|city|village|port|base|settlement|district|county|province|region|territory|"
     r"archipelago|island|islands|enclave|exclave)\s+(?:of\s+)?"
 )
-#: Between two coordinated names: "Vietnam, Malaysia and Taiwan".
-COORDINATED = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:the\s+)?")
+#: Between two coordinated names: "Vietnam, Malaysia and Taiwan" (also splits a list).
+COORDINATED = re.compile(r"\s*(?:,?\s+and|,?\s+as well as|,)\s+(?:the\s+)?")
+#: Right before a group of names: its backers in an aside ("supported by Egypt and the UAE").
+BACKED_BY = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?\Z")
 #: A noun right after a place name, which the name only modifies: "hit the US consulate".
 MODIFIED_NOUN = re.compile(
     r"\s+(?!(?:on|in|at|near|with|and|or|overnight|early|late|again|twice|killing|injuring|"
@@ -390,7 +391,7 @@ PASSIVE_BEFORE = re.compile(r"(?i)\b(?:is|are|was|were|be|been|being)\s+\Z")
 _LISTED_NAME = r"(?:(?:al|el|Al|El|as|ad)-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
 #: Places listed as the scenes of an action: "in the occupied Shebaa Farms, al-Motella and
 #: Ramya", "at the settlements of Oleshnya and Tetkino", "in the Sudzha and Glushkovo
-#: districts". The names are split by :data:`LIST_SEPARATOR`.
+#: districts". The names are split by :data:`COORDINATED`.
 LISTED_PLACES = re.compile(
     r"\b(?:in|at|near|on|around|outside)\s+(?:the\s+)?"
     r"(?:(?:occupied|nearby|border|neighbouring|neighboring|southern|northern|eastern|western|"
@@ -398,8 +399,6 @@ LISTED_PLACES = re.compile(
     r"\s+(?:of\s+)?){0,3}"
     rf"(?P<names>{_LISTED_NAME}(?:\s*,\s*(?:and\s+)?{_LISTED_NAME}|,?\s+and\s+{_LISTED_NAME})+)"
 )
-#: Between two names of a list.
-LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 #: "the" between a word and the next: "in the [Qatari capital]".
 SPACED_THE = re.compile(r"\s+the\s+")
 #: What may stand between a verb and the place it acts on: "struck the port city of".
@@ -408,6 +407,7 @@ OBJECT_PLACE_LEAD = re.compile(
     r"(?:city|town|village|port|region|province|district|capital|outskirts|suburbs?|area|"
     r"settlement|oblast)\s+(?:of\s+)?|the\s+)?"
 )
+#: Definite descriptions of a place named before, and the kinds of place they refer to.
 DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
     r"province|city|town|village)\b(?!\s+of\b)"

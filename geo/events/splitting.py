@@ -7,7 +7,6 @@ gives one event per critic.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -62,7 +61,7 @@ class EventSplitting(Reading):
             return []
         if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
             return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
-        if re.search(r"\b(?:by|with|from)\s+(?:the\s+)?$", self.text[clause[0] : joint[0].start]):
+        if lx.BACKED_BY.search(self.text, clause[0], joint[0].start):
             return []  # "The LNA, supported by Egypt and the UAE, accuses": an aside
         return list(dict.fromkeys(a.code for a in joint))
 
@@ -75,18 +74,12 @@ class EventSplitting(Reading):
         split = []
         for index, critic in enumerate(critics):
             capital = self._capital(critic) if at_capital else None
-            where = (
-                {"place_ids": (capital.id,), "place_names": (capital.name,)}
-                if capital is not None
-                else {}
-            )
+            placed = _at_place(event, capital) if capital is not None else event
             split.append(
                 replace(
-                    event,
+                    placed,
                     id=event.id if index == 0 else stable_id("ev", event.id, critic),
                     actors=(critic, *others),
-                    geometry=Point(capital.point) if capital is not None else event.geometry,
-                    **where,  # type: ignore[arg-type]
                 )
             )
         return split
@@ -100,12 +93,10 @@ class EventSplitting(Reading):
         listed = lx.LISTED_PLACES.search(self.text, match.end, clause[1])
         if listed is None:
             return []
-        start = listed.start("names")
-        names, unknown = [], []
-        for piece in lx.LIST_SEPARATOR.split(listed.group("names")):
-            at = self.text.index(piece, start)
-            start = at + len(piece)
-            names.append(piece)
+        names = lx.COORDINATED.split(listed.group("names"))
+        end, unknown = listed.start("names"), []
+        for piece in names:
+            at = self.text.index(piece, end)
             end = at + len(piece)
             covered = any(m.end > at for m in self._places_from(max(0, at - 80), end))
             if not covered and not self._actors_from(at, end):  # "Sistan and Baluchestan" is one
