@@ -197,11 +197,6 @@ def test_scenes_the_gazetteer_does_not_know_are_still_one_event_each(finder: Pla
     assert all(e.place_names == found[0].place_names for e in found)
 
 
-def test_a_list_of_known_places_is_not_counted_twice(finder: PlaceFinder) -> None:
-    text = "Russian drones struck Kharkiv, Odesa and Dnipro on Tuesday."
-    assert len(places_of(text, finder, "armed_attack")) == 3
-
-
 def test_a_country_after_a_county_names_where_it_is(finder: PlaceFinder) -> None:
     text = (
         "On 14 May 2024, a roadside bomb exploded near a patrol in Mandera, Kenya, injuring four."
