@@ -138,6 +138,20 @@ def test_article_context_disambiguates(finder: PlaceFinder) -> None:
     assert dict(places_of(caucasus))["Georgia"] == "ne:country:GEO"
 
 
+def test_country_focus_alone_does_not_pick_a_little_known_namesake(finder: PlaceFinder) -> None:
+    text = (
+        "The American and Russian presidents met in Geneva on Wednesday. Officials in "
+        "Washington said the talks were useful; Moscow called them constructive. "
+        "Russian diplomats stayed in Geneva for a second day."
+    )
+    ids = dict(places_of(finder.find(text)))
+    assert finder.gazetteer.place(ids["Geneva"]).country_codes == ("CH",)
+    # the region or places near a namesake still speak for it
+    local = "Fairfax County police closed roads near Vienna and Reston, Virginia, on Monday."
+    vienna = dict(places_of(finder.find(local)))["Vienna"]
+    assert finder.gazetteer.place(vienna).admin1 == "US.VA"
+
+
 def test_headlines_in_title_case(finder: PlaceFinder) -> None:
     found = places_of(finder.find("Japan In Talks To Open NATO Office In Tokyo\n\nBody text."))
     assert [text for text, _ in found] == ["Japan", "Tokyo"]
