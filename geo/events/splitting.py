@@ -21,6 +21,7 @@ from geo.records import (
     Event,
     stable_id,
 )
+from geo.text.vocabulary import MONTHS_AND_WEEKDAYS
 
 __all__ = ["PER_PLACE_TYPES", "EventSplitting"]
 
@@ -94,6 +95,8 @@ class EventSplitting(Reading):
         if listed is None:
             return []
         names = lx.COORDINATED.split(listed.group("names"))
+        if any(name.split()[0].lower() in MONTHS_AND_WEEKDAYS for name in names):
+            return []  # "on Sunday, Kurdish officials said": a date, not a list of scenes
         end, unknown = listed.start("names"), []
         for piece in names:
             at = self.text.index(piece, end)
