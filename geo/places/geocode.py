@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
 from geo.places.geodesy import KM_PER_DEGREE, haversine_km, longitude_scale
-from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
+from geo.places.names import MAX_NAME_CHARS, drop_invisible, known_spelling, name_key
 
 #: A city at least this large wins over the region of its own name ("Kharkiv", "Odesa").
 SEAT_POPULATION = 100_000
@@ -139,6 +139,8 @@ class Geocoder:
         if not found and len(key) > 3 and key.endswith("s"):
             # plural or possessive forms: "Senkakus", "Koreas"
             found = gaz.candidates_for_key(key[:-1], in_text=in_text)
+        if not found and known_spelling(key, gaz.has_text_key) != key:
+            found = gaz.candidates_for_key(key[:-1], in_text=in_text)  # "Hodeidah"
         best: dict[int, float] = {}
         for row, quality in found:
             score = gaz.importance[row] * (0.6 + 0.4 * quality)
