@@ -66,7 +66,10 @@ HYPOTHETICAL_BEFORE = frozenset(
     "hypothetical wants want considering weighing against "
     # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
     "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
-    "facilitate ready prepared capable able".split()
+    "facilitate ready prepared capable able "
+    # called off: "cancelled a state visit", "postponed the talks"
+    "cancel cancels cancelled canceled cancelling canceling postpone postpones postponed "
+    "postponing scrap scraps scrapped".split()
 )
 #: Habits, tallies and trends, not one occurrence: "regularly patrolling", "in recent weeks".
 HABITUAL = re.compile(
@@ -126,7 +129,12 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
     ),
     "talks": re.compile(r"\b(was|were|been|be|is|are)\W*$", re.IGNORECASE),
     "accession": re.compile(r"\b(is|are|was|were|be|been)\s+$", re.IGNORECASE),
-    "criticism": re.compile(r"\b(early|storm|weather|flood|profit)[- ]?$", re.IGNORECASE),
+    # "early warning", and the street's protests: "staged protests", "anti-government protests"
+    "criticism": re.compile(
+        r"\b(early|storm|weather|flood|profit|staged?|stages|staging|mass|street|student|"
+        r"violent|peaceful|anti-[\w-]+)[- ]?$",
+        re.IGNORECASE,
+    ),
 }
 #: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
 INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
