@@ -62,6 +62,25 @@ def test_a_country_that_only_modifies_the_target_is_not_the_place(finder: PlaceF
     assert places_of(text, finder, "armed_attack") == [("Erbil",)]
 
 
+def test_a_country_named_for_who_acts_is_not_the_place(finder: PlaceFinder) -> None:
+    text = (
+        "A drone attack on Tel Aviv that killed one person on Friday had been attributed to "
+        "Yemen's Houthi movement."
+    )
+    assert places_of(text, finder, "armed_attack") == [("Tel Aviv",)]
+
+
+def test_a_region_in_a_country_s_possessive_is_the_region(finder: PlaceFinder) -> None:
+    text = "Drones attacked Russia's Belgorod region on Monday, the governor said."
+    assert places_of(text, finder, "armed_attack") == [("Belgorod",)]
+
+
+def test_a_hyphenated_two_part_region_is_found(finder: PlaceFinder) -> None:
+    text = "Jets struck militant hideouts in Sistan-Baluchestan province on Thursday."
+    ((name,),) = places_of(text, finder, "armed_attack")
+    assert "Balūchestān" in name
+
+
 def test_a_downed_aircraft_is_an_attack(finder: PlaceFinder) -> None:
     text = "A fighter jet shot down a military helicopter over Belgorod on Monday."
     assert places_of(text, finder, "armed_attack") == [("Belgorod",)]

@@ -153,6 +153,10 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("The destroyer fired warning shots at the fishing boat.", "criticism"),
         ("An airborne warning and control aircraft tracked the bombers.", "criticism"),
         ("The militia claims a drone strike near the airport.", "territorial_claim"),
+        (
+            "A drone attack on Tel Aviv that killed one man was claimed by Yemen's Houthis.",
+            "territorial_claim",
+        ),
         ("Two soldiers died in a blast while they were patrolling the border.", "patrol"),
         # an event told before is not told again
         ("That meeting ended without a signed agreement.", "talks"),

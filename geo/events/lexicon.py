@@ -136,6 +136,13 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+#: Before "claimed": an attack claimed by a group is a claim of responsibility, not of land
+#: ("the bombing was claimed by the group").
+CLAIMED_ATTACK = re.compile(
+    r"\b(attacks?|bombings?|strikes?|assaults?|blasts?|explosions?|raids?|killings?|"
+    r"kidnappings?|ambush(?:es)?)\b[^.;]*\b(was|were|been)\s+$",
+    re.IGNORECASE,
+)
 #: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
 INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
 #: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
@@ -176,6 +183,15 @@ REPORTING = re.compile(
 LOCATIVE = frozenset(
     "in at near over into inside within around off across along through to toward towards "
     "onto outside beyond from".split()
+)
+#: After a country's possessive, the people and bodies that act for it: "Yemen's Houthi
+#: movement", "Russia's coast guard" name an actor, not where the event is.
+ACTING_BODY_AFTER = re.compile(
+    r"[’']s\s+(?:(?:own|main|top|national|state|elite|new)\s+)?(?:army|navy|air\s+force|"
+    r"military|coast\s+guard|forces|troops|government|president|prime\s+minister|leader|"
+    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|border\s+guards?|police|militia|"
+    r"rebels|insurgents)\b",
+    re.IGNORECASE,
 )
 #: Seats of government named for their government ("the Kremlin warned").
 SEATS_OF_GOVERNMENT: dict[str, str] = {

@@ -87,6 +87,10 @@ class TriggerMatching(Reading):
             return True
         if kind == "talks" and lx.INVITED_TO.search(before):
             return True
+        if kind == "territorial_claim" and lx.CLAIMED_ATTACK.search(
+            text, sentence_start, match.start
+        ):
+            return True
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
             return True
         if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):

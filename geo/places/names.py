@@ -146,3 +146,15 @@ def known_spelling(key: str, has_text_key: Callable[[str], bool]) -> str:
     ):
         return key[:-1]
     return key
+
+
+def hyphenated_pair(key: str) -> str | None:
+    """Return the key of the hyphenated form of a two-part name key, or None.
+
+    News joins the two parts of "Sistan and Baluchestan" or "Bosnia and Herzegovina" with a
+    hyphen ("Sistan-Baluchestan"), which folds to "sistan baluchestan".
+    """
+    first, sep, second = key.partition(" and ")
+    if not sep or " " in first or " " in second or not first or not second:
+        return None
+    return f"{first} {second}"
