@@ -17,8 +17,8 @@ import datetime
 import io
 import json
 import math
-from typing import Any
 
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import shapely
 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -27,14 +27,14 @@ _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_safe(value: Any) -> Any:
+def csv_safe(value: object) -> object:
     """Return `value` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Return a JSON-ready version of one cell."""
     if value is None or type(value).__name__ == "NaTType":
         return None
@@ -53,14 +53,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _properties(row: dict[str, Any]) -> dict[str, Any]:
+def _properties(row: dict[str, object]) -> dict[str, object]:
     props = {k: _plain(v) for k, v in row.items() if k != "geometry"}
     if "span_start" in props and "span_end" in props:
         props["span"] = [props.pop("span_start"), props.pop("span_end")]
     return props
 
 
-def layer_to_geojson(frame: Any) -> str:
+def layer_to_geojson(frame: pd.DataFrame) -> str:
     """Return a layer as a GeoJSON FeatureCollection string."""
     features = []
     for row in frame.to_dict("records"):
@@ -79,7 +79,7 @@ def layer_to_geojson(frame: Any) -> str:
     return json.dumps(collection, ensure_ascii=False).translate(_HTML_SAFE) + "\n"
 
 
-def layer_to_csv(frame: Any) -> str:
+def layer_to_csv(frame: pd.DataFrame) -> str:
     """Return a layer as CSV: lists joined by ``|``, the shape as WKT plus a lat/lon point."""
     rows = []
     for row in frame.to_dict("records"):

@@ -60,9 +60,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 import filelock
+import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -193,11 +194,11 @@ class Layers:
         The version they were read from, None when the store is empty.
     """
 
-    events: Any
-    offices: Any
-    zones: Any
-    places: Any
-    articles: Any
+    events: gpd.GeoDataFrame
+    offices: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    articles: pd.DataFrame
     version: str | None
 
 
@@ -352,7 +353,7 @@ class Store:
         bbox: BBox | None = None,
         columns: Sequence[str] | None = None,
         lenient: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame:
         """Return one layer as a GeoDataFrame (a DataFrame for ``articles``).
 
         Parameters
@@ -468,7 +469,7 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
 
-    def write(self, layers: Mapping[str, Any], *, message: str) -> str:
+    def write(self, layers: Mapping[str, pd.DataFrame], *, message: str) -> str:
         """Write `layers` as a whole new version, make it current and return its id.
 
         Layers missing from `layers` are absent from the new version. Parts whose content is
@@ -487,7 +488,7 @@ class Store:
             infos = {name: self._put_layer(name, frame) for name, frame in prepared.items()}
             return self._commit(infos, parent=parent, message=message)
 
-    def append(self, new: Mapping[str, Any], *, key: str = "id", message: str) -> str:
+    def append(self, new: Mapping[str, pd.DataFrame], *, key: str = "id", message: str) -> str:
         """Add the rows of `new` whose `key` is not yet in the current version; return its id.
 
         Rows already present (by `key`) are kept as they are, so adding the same rows again
@@ -506,8 +507,8 @@ class Store:
     def update(
         self,
         *,
-        append: Mapping[str, Any] = MappingProxyType({}),
-        replace: Mapping[str, Any] = MappingProxyType({}),
+        append: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        replace: Mapping[str, pd.DataFrame] = MappingProxyType({}),
         key: str = "id",
         message: str,
     ) -> str:
@@ -554,8 +555,8 @@ class Store:
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
 
-    def _key_values(self, info: LayerInfo, key: str) -> set[Any]:
-        values: set[Any] = set()
+    def _key_values(self, info: LayerInfo, key: str) -> set[object]:
+        values: set[object] = set()
         for part in info.parts:
             path = self._object_path(part.object)
             self.verifier.verify(path, part.object)
@@ -563,7 +564,7 @@ class Store:
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
 
-    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
+    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: pd.DataFrame) -> LayerInfo:
         """Add `fresh` rows to a layer, writing only parts of the partitions they fall in.
 
         The rows of one partition (a month) go into one new part together with the
@@ -579,7 +580,7 @@ class Store:
         partitions = partition_frame(layer, fresh)
         plans = [merge_plan(by_key, key, len(rows)) for key, rows in partitions]
 
-        def merged(item: tuple[tuple[str, Any], tuple[str, list[PartInfo]]]) -> PartInfo:
+        def merged(item: tuple[tuple[str, pd.DataFrame], tuple[str, list[PartInfo]]]) -> PartInfo:
             (part_key, rows), (new_key, absorbed) = item
             frames = [rows]
             for old in absorbed:
@@ -602,7 +603,7 @@ class Store:
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
 
-    def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
+    def _put_layer(self, layer: str, frame: pd.DataFrame) -> LayerInfo:
         partitions = partition_frame(layer, frame)
         parts: tuple[PartInfo, ...]
         if len(partitions) == 1:
@@ -613,7 +614,7 @@ class Store:
         geometry = str(frame.geometry.name) if layer in GEO_LAYERS else None
         return LayerInfo(geometry, parts)
 
-    def _put_part(self, layer: str, key: str, frame: Any) -> PartInfo:
+    def _put_part(self, layer: str, key: str, frame: pd.DataFrame) -> PartInfo:
         data = encode_part(layer, frame)
         digest = hashlib.sha256(data).hexdigest()[:32]
         path = self._object_path(digest)
