@@ -31,7 +31,7 @@ from typing import Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -92,8 +92,9 @@ _KEYS: Final = ("zone_id", "type", "first", "last", "end", "published")
 _DATES: Final = ("first", "last", "end", "published")
 _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 
-EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], gpd.GeoDataFrame]
-"""Returns the stored events whose geometry meets any of the boxes (more is harmless)."""
+EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], gpd.GeoDataFrame | None]
+"""Returns the stored events whose geometry meets any of the boxes (more is harmless; None
+for no box)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -210,7 +211,7 @@ def zone_days(
     others = shapely.get_type_id(shapes) != 0
     points[others] = shapely.point_on_surface(shapes[others])
     xs, ys = shapely.get_x(points), shapely.get_y(points)
-    tree = shapely.STRtree(shapely.points(xs, ys))
+    tree = shapely.STRtree(np.asarray(shapely.points(xs, ys)))
     zone_rows, event_rows = [], []
     for position, geometry in enumerate(zones.geometry):
         if geometry is None or geometry.is_empty:

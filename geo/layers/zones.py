@@ -17,7 +17,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import shapely
 from shapely import affinity
 from shapely.geometry import Point, box
@@ -87,7 +87,7 @@ _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 # --- severity ------------------------------------------------------------------------------
 
 
-def event_contributions(events_frame: pd.DataFrame, *, today: datetime.date) -> pd.DataFrame:
+def event_contributions(events_frame: pd.DataFrame, *, today: datetime.date) -> pd.Series:
     """Return how much each event adds to the severity of a zone it lies in or near.
 
     ``contribution = weight(type) × recency × confidence`` where `weight` is the type's
@@ -141,8 +141,8 @@ def _days(dates: pd.Series) -> np.ndarray:
 
 def _recency(dates: pd.Series, reference: pd.Timestamp) -> pd.Series:
     """Return ``0.5 ** (days before reference / half-life)``, NaN where the date is NaT."""
-    days = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
-    return np.power(0.5, days / HALF_LIFE_DAYS)
+    days: pd.Series = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
+    return 0.5 ** (days / HALF_LIFE_DAYS)
 
 
 def zone_severity(
@@ -223,7 +223,7 @@ class _SeverityScorer:
         self.xs, self.ys = self.xs[counting], self.ys[counting]
         self.ids, self.values = self.ids[counting], self.values[counting]
         self.ends, self.published = self.ends[counting], self.published[counting]
-        self.tree = shapely.STRtree(shapely.points(self.xs, self.ys))
+        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
 
     def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
         if self.ids.size == 0 or geometry is None or geometry.is_empty:
@@ -346,7 +346,7 @@ def _footprint_km(a: Place, b: Place) -> float:
     if a.geometry.intersects(b.geometry):
         return 0.0
     # apart, so each point is outside the other shape
-    if a.geometry.geom_type == "Point" and b.geometry.geom_type == "Point":  # two cities
+    if isinstance(a.geometry, Point) and isinstance(b.geometry, Point):  # two cities
         return haversine_km(a.lon, a.lat, b.geometry.x, b.geometry.y)
     if a.geometry.geom_type == "Point":
         return _outside_distance_km(b.geometry, a.lon, a.lat, max_km=CLUSTER_KM)

@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
@@ -65,7 +65,7 @@ def prepare_frame(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     if layer not in GEO_LAYERS and (is_geo or not isinstance(frame, pd.DataFrame)):
         msg = f"layer {layer!r} must be a plain DataFrame, got {type(frame).__name__!r}"
         raise TypeError(msg)
-    if is_geo:
+    if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None:
             frame = frame.set_crs(CRS)
         elif not frame.crs.equals(CRS):
@@ -249,7 +249,7 @@ def table_to_frame(table: pa.Table, geometry: str | None, *, bbox: BBox | None) 
     """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
     # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
     lists = [column.name for column in table.schema if _is_list_type(column.type)]
-    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    frame: pd.DataFrame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
     for name in lists:
         frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
     if lists:

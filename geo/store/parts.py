@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq

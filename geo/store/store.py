@@ -60,11 +60,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import Final, cast
 
 import filelock
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -433,16 +433,23 @@ class Store:
         """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
-        frames = {}
-        for name in LAYERS:
+
+        def read(name: str) -> pd.DataFrame:
             wanted = columns.get(name)
-            frames[name] = self.read_layer(
-                name,
-                version=pinned,
-                columns=None if wanted is None else list(wanted),
-                lenient=True,
-            )
-        return Layers(**frames, version=pinned)
+            chosen = None if wanted is None else list(wanted)
+            return self.read_layer(name, version=pinned, columns=chosen, lenient=True)
+
+        def read_geo(name: str) -> gpd.GeoDataFrame:
+            return cast(gpd.GeoDataFrame, read(name))  # geo layers read as GeoDataFrames
+
+        return Layers(
+            events=read_geo("events"),
+            offices=read_geo("offices"),
+            zones=read_geo("zones"),
+            places=read_geo("places"),
+            articles=read("articles"),
+            version=pinned,
+        )
 
     def _read_part(
         self,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
+from shapely.geometry import Point
 
 from geo.intervals import period_end, period_start
 from geo.places.gazetteer import Gazetteer
@@ -252,7 +253,7 @@ def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState
         return chosen
     rows = events[events["id"] == event_id]
     point = rows.geometry.iloc[0] if len(rows) else None
-    if point is None or point.is_empty:
+    if not isinstance(point, Point) or point.is_empty:  # events sit at points
         return chosen
     return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
 
