@@ -20,6 +20,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
+from geo.records import CRS
 from geo.view.popups import read_text
 from geo.view.state import ViewState
 from geo.view.styles import event_style
@@ -224,7 +225,7 @@ def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
                 "geometry": shapely.Point(x, y),
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 def limit_events(
