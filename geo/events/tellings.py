@@ -35,6 +35,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from shapely.geometry import Point
+
 from geo.places.geodesy import haversine_km
 from geo.records import PRECISION_RANK, Event
 
@@ -84,7 +86,7 @@ def _date_rank(event: Event) -> tuple[int, int]:
 
 def _km(first: Event, second: Event) -> float:
     a, b = first.geometry, second.geometry
-    if a is None or b is None:
+    if not isinstance(a, Point) or not isinstance(b, Point):  # events sit at points
         return math.inf
     return haversine_km(a.x, a.y, b.x, b.y)
 

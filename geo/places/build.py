@@ -97,7 +97,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise GazetteerBuildError(msg) from None
 
 
-def _curated_shape(record: dict[str, Any], by_id: dict[str, DraftPlace], land: BaseGeometry) -> Any:
+def _curated_shape(
+    record: dict[str, Any], by_id: dict[str, DraftPlace], land: BaseGeometry
+) -> BaseGeometry:
     shape = record.get("shape") or {}
     where = f"curated_places.toml, place {record.get('id')!r}"
     parts: list[BaseGeometry] = []

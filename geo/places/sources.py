@@ -403,7 +403,7 @@ def read_towns(known: set[str]) -> list[DraftPlace]:
         # a short name ("Us", "Ba") is far more often a word or an abbreviation than the town
         place.add_name(town["name"], PRIMARY, in_text=len(town["name"]) >= _TOWN_MIN_CHARS)
         places.append(place)
-    shapes = shapely.points(np.array([p.point for p in places], dtype=float))
+    shapes = np.asarray(shapely.points(np.array([p.point for p in places], dtype=float)))
     for place, shape in zip(places, shapes.tolist(), strict=True):
         place.geometry = shape
     return places

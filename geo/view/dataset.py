@@ -14,10 +14,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from geo.layers.frames import (
     ARTICLE_COLUMNS,
@@ -34,6 +34,8 @@ from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
 from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
 
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -48,7 +50,8 @@ class Dataset:
     curated_zones
         Known zones whose severity is computed for the view's time window.
     stored_zones
-        Zones the store derived at ingest time (exports use them; views recompute).
+        Zones the store derived at ingest time (exports use them; views recompute); None
+        when there is no store.
     version
         What a snapshot link pins: the store version, or a hash of the seeds when the store is
         empty.
@@ -61,7 +64,7 @@ class Dataset:
     places: gpd.GeoDataFrame
     articles: pd.DataFrame
     curated_zones: tuple[Zone, ...]
-    stored_zones: gpd.GeoDataFrame
+    stored_zones: gpd.GeoDataFrame | None
     version: str
     notice: str | None = None
 
@@ -115,7 +118,10 @@ def with_countries(events: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.Ge
     layer); the view's country filter reads this column.
     """
     if events is None or len(events) == 0 or places is None or len(places) == 0:
-        return events.assign(countries=[[] for _ in range(len(events))])
+        empty: pd.Series = pd.Series(
+            [[] for _ in range(len(events))], index=events.index, dtype=object
+        )
+        return events.assign(countries=empty)
     codes = {
         pid: _codes(cell) for pid, cell in zip(places["id"], places["country_codes"], strict=True)
     }
@@ -123,7 +129,7 @@ def with_countries(events: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.Ge
         sorted({code for pid in _codes(ids) for code in codes.get(pid, ())})
         for ids in events["place_ids"]
     ]
-    return events.assign(countries=countries)
+    return events.assign(countries=pd.Series(countries, index=events.index, dtype=object))
 
 
 def _seeds_hash(directory: Path) -> str:
@@ -135,15 +141,15 @@ def _seeds_hash(directory: Path) -> str:
 
 
 def _combine(
-    seed: pd.DataFrame, stored: pd.DataFrame | None, *, drop_articles: set[str] | None = None
-) -> pd.DataFrame:
+    seed: _Frame, stored: _Frame | None, *, drop_articles: set[str] | None = None
+) -> _Frame:
     if stored is None or len(stored) == 0:
         return seed
     if drop_articles and "article_id" in stored.columns:
         stored = stored[~stored["article_id"].isin(drop_articles)]
     if len(seed) == 0:
         return stored.reset_index(drop=True)
-    combined = pd.concat([seed, stored], ignore_index=True)
+    combined = pd.concat([seed, stored], ignore_index=True)  # a GeoDataFrame stays one
     return combined.drop_duplicates("id", keep="first").reset_index(drop=True)
 
 

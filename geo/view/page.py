@@ -14,11 +14,11 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import shapely
 
 from geo.intervals import covered_intervals
@@ -47,7 +47,7 @@ from geo.view.styles import EVENT_STYLES
 
 if TYPE_CHECKING:
     import altair as alt
-    from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
+    from pandas.io.formats.style import Styler
 
 #: Event type key → its label ("Military exercise / show of force").
 TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
@@ -64,6 +64,10 @@ MAX_LISTED = 300
 _MOVE_PIXELS = 4
 
 
+@overload
+def with_articles(events: None, articles: pd.DataFrame | None) -> None: ...
+@overload
+def with_articles(events: gpd.GeoDataFrame, articles: pd.DataFrame | None) -> gpd.GeoDataFrame: ...
 def with_articles(
     events: gpd.GeoDataFrame | None, articles: pd.DataFrame | None
 ) -> gpd.GeoDataFrame | None:
@@ -399,7 +403,8 @@ def highlighted(table: pd.DataFrame, selected: str | None, *, fresh: Iterable[st
     new = np.isin(ids, list(fresh))
 
     def shade(row: pd.Series) -> list[str]:
-        colour = SELECTED_ROW if marked[row.name] else NEW_ROW if new[row.name] else ""
+        at = cast(int, row.name)  # the table's index counts its rows
+        colour = SELECTED_ROW if marked[at] else NEW_ROW if new[at] else ""
         return [colour] * len(row)
 
     return table.style.apply(shade, axis=1)
@@ -410,7 +415,7 @@ def type_counts(events: pd.DataFrame | None) -> str:
     if events is None or len(events) == 0:
         return ""
     counts = events["type"].astype(str).value_counts(sort=True)
-    return " · ".join(f"{TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
+    return " · ".join(f"{TYPE_LABELS.get(str(k), str(k))} {n}" for k, n in counts.items())
 
 
 def feature_at(layers: MapLayers, lat: float, lon: float, *, zoom: int = 4) -> str | None:
@@ -667,7 +672,8 @@ def with_actor_names(dataset: Dataset, names: Names) -> Dataset:
     if events is None or len(events) == 0:
         return dataset
     named = [[names.actor(a) for a in read_strings(cell)] for cell in events["actors"]]
-    return dataclasses.replace(dataset, events=events.assign(actor_names=named))
+    column = pd.Series(named, index=events.index, dtype=object)
+    return dataclasses.replace(dataset, events=events.assign(actor_names=column))
 
 
 def codes_in(events: pd.DataFrame | None, column: str, *, also: Iterable[str] = ()) -> list[str]:

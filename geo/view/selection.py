@@ -10,15 +10,17 @@ cells, and :func:`marker_positions` spreads markers that share a spot.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast, overload
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import shapely
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
+from geo.records import CRS
 from geo.view.popups import read_text
 from geo.view.state import ViewState
 from geo.view.styles import event_style
@@ -51,7 +53,11 @@ def _involves(column: pd.Series, wanted: frozenset[str]) -> np.ndarray:
     return hits
 
 
-def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
+@overload
+def filter_events(events: None, view: ViewState) -> None: ...
+@overload
+def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame: ...
+def filter_events(events: GeoDataFrame | None, view: ViewState) -> GeoDataFrame | None:
     """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
 
     An event is shown when its type is in ``view.types`` (``None`` means every type), one of
@@ -87,7 +93,7 @@ def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     return events[keep]
 
 
-def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
+def undated_hidden(events: GeoDataFrame | None, view: ViewState) -> int:
     """Return how many events the view's date window hides only because they have no date."""
     if events is None or len(events) == 0 or view.undated:
         return 0
@@ -103,15 +109,14 @@ def rows_of(frame: pd.DataFrame | None) -> list[dict[str, object]]:
     """Return a layer's rows as dicts (none for a missing or empty layer)."""
     if frame is None or len(frame) == 0:
         return []
-    rows: list[dict[str, object]] = frame.to_dict("records")
-    return rows
+    return cast("list[dict[str, object]]", frame.to_dict("records"))  # columns are names
 
 
 def location_of(geometry: object) -> list[float] | None:
     """Return ``[lat, lon]`` of a point (or a representative point of another shape)."""
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
     return [round(float(point.y), POINT_DECIMALS), round(float(point.x), POINT_DECIMALS)]
 
 
@@ -205,20 +210,22 @@ def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
     counts = grouped.size()
     means = grouped[["x", "y"]].mean()
     by_type = frame.groupby(["cx", "cy", "type"], sort=True).size()
+    centres = means[["x", "y"]].to_numpy(dtype="float64")  # in the order of `counts`
     rows = []
-    for (cx, cy), count in counts.items():
-        kinds = by_type.loc[(cx, cy)].sort_values(ascending=False, kind="stable")
-        summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in kinds.head(4).items())
+    for (cell, count), (x, y) in zip(counts.items(), centres, strict=True):
+        cx, cy = cast("tuple[int, int]", cell)
+        kinds = cast("pd.Series", by_type.loc[(cx, cy)]).sort_values(ascending=False, kind="stable")
+        summary = ", ".join(f"{event_style(str(k)).label}: {n}" for k, n in kinds.head(4).items())
         rows.append(
             {
                 "id": f"cell-{zoom}-{cx}-{cy}",
                 "count": int(count),
                 "type": str(kinds.index[0]),
                 "types": summary,
-                "geometry": shapely.Point(means.at[(cx, cy), "x"], means.at[(cx, cy), "y"]),
+                "geometry": shapely.Point(x, y),
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 def limit_events(
