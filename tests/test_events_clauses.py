@@ -236,3 +236,17 @@ def test_an_invitation_to_talks_is_not_talks(finder: PlaceFinder) -> None:
 def test_a_city_naming_the_facility_raided_is_where_the_raid_was(finder: PlaceFinder) -> None:
     text = "On 15 May 2024, rebels raided Goma airport and clashed with troops."
     assert places_of(text, finder, "armed_attack") == [("Goma",)]
+
+
+# --- people introduced with their state and title speak for it when named again ------------
+
+
+def test_a_titled_person_named_again_speaks_for_the_state(finder: PlaceFinder) -> None:
+    text = (
+        "Kosovo Prime Minister Albin Kurti refused to attend the meeting in Brussels. "
+        "Serbian President Aleksandar Vučić accused Pristina of provoking the clash.\n\n"
+        "According to the envoy's office, he spoke with Kurti and Vucic on Sunday."
+    )
+    talks = [e for e in events_of(text, finder) if e.type == "talks"]
+    assert [set(e.actors) for e in talks] == [{"XKX", "SRB"}]
+    assert talks[0].date_start == dt.date(2024, 5, 12)

@@ -193,6 +193,18 @@ ACTING_BODY_AFTER = re.compile(
     r"rebels|insurgents)\b",
     re.IGNORECASE,
 )
+#: A title after a state's name and before a person's: "Kosovo Prime Minister Albin Kurti",
+#: "Afghanistan's foreign minister Amir Khan Muttaqi". The person then speaks for the state
+#: wherever the article names them again.
+TITLED_PERSON = re.compile(
+    r"(?:['’]s)?\s+(?:(?:former|new|acting|then|top|deputy|chief|senior|interim)\s+)*"
+    r"(?:(?:[Vv]ice\s+)?[Pp]resident|(?:[Dd]eputy\s+)?[Pp]rime\s+[Mm]inister|[Pp]remier|"
+    r"[Ff]oreign\s+[Mm]inister|[Dd]efen[cs]e\s+[Mm]inister|[Ii]nterior\s+[Mm]inister|"
+    r"[Ss]ecretary\s+of\s+[Ss]tate|[Ff]oreign\s+[Ss]ecretary|[Dd]efen[cs]e\s+[Ss]ecretary|"
+    r"[Cc]hancellor|[Kk]ing|[Ee]mir|[Cc]rown\s+[Pp]rince|[Ss]ultan|[Aa]mbassador|[Ee]nvoy|"
+    r"[Ll]eader|[Mm]inister|[Ss]pokes(?:person|man|woman))\s+"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:(?:bin|al|de|da|van|von|el)\s+)?[A-Z][\w’'-]+){0,3})"
+)
 #: Seats of government named for their government ("the Kremlin warned").
 SEATS_OF_GOVERNMENT: dict[str, str] = {
     "kremlin": "RUS",
