@@ -250,3 +250,24 @@ def test_a_titled_person_named_again_speaks_for_the_state(finder: PlaceFinder) -
     talks = [e for e in events_of(text, finder) if e.type == "talks"]
     assert [set(e.actors) for e in talks] == [{"XKX", "SRB"}]
     assert talks[0].date_start == dt.date(2024, 5, 12)
+
+
+# --- an agreement made is news, what was agreed is a plan ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel and Hamas agreed to a ceasefire deal on Wednesday, mediators said.",
+        "Ethiopia and Eritrea have agreed to restore diplomatic relations.",
+    ],
+)
+def test_an_agreement_made_happened(text: str, finder: PlaceFinder) -> None:
+    (event,) = [e for e in events_of(text, finder) if e.type == "accession"]
+    assert event.modality == "happened"
+
+
+def test_talks_agreed_to_are_planned(finder: PlaceFinder) -> None:
+    text = "Both sides agreed to hold talks in Geneva next month."
+    (event,) = [e for e in events_of(text, finder) if e.type == "talks"]
+    assert event.modality == "planned"

@@ -240,6 +240,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         if lx.HABITUAL.search(text, clause[0], clause[1]):
             return None  # a habit, a trend or a tally, not one occurrence
         lead = text[max(clause[0], match.start - 60) : match.end]
+        if kind == "accession":  # "agreed to a ceasefire", "agreed to restore ties": agreed
+            lead = lx.AGREED_TO.sub("", lead)
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)

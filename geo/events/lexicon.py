@@ -94,6 +94,8 @@ PLANNED = re.compile(
     r"announced\s+plans)\b",
     re.IGNORECASE,
 )
+#: "agreed to": a plan for what was agreed, but an agreement made (``accession``) itself.
+AGREED_TO = re.compile(r"\bagreed\s+to\b", re.IGNORECASE)
 #: Phrases right after a trigger that announce a plan ("exercises are planned in ...").
 PLANNED_AFTER = re.compile(
     r"\W*(is|are)\s+(scheduled|planned|due|set|expected|to\s+be\s+held)\b", re.IGNORECASE
