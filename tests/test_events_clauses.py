@@ -271,3 +271,33 @@ def test_talks_agreed_to_are_planned(finder: PlaceFinder) -> None:
     text = "Both sides agreed to hold talks in Geneva next month."
     (event,) = [e for e in events_of(text, finder) if e.type == "talks"]
     assert event.modality == "planned"
+
+
+# --- who reports an event is not who does it -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("Ukrainian officials said Russian drones struck Odesa overnight.", "RUS"),
+        ("South Korea's military said North Korea fired a missile into the East Sea.", "PRK"),
+        ("Japan's coast guard said that Chinese ships entered waters near the Senkakus.", "CHN"),
+        # the speaker is the agent when the report has no subject of its own
+        ("Russia said it struck Ukrainian energy facilities overnight.", "RUS"),
+    ],
+)
+def test_the_agent_comes_first_not_the_speaker(text: str, agent: str, finder: PlaceFinder) -> None:
+    (event,) = events_of(text, finder)
+    assert event.actors[0] == agent
+
+
+def test_an_action_told_as_one_more_is_its_own_event(finder: PlaceFinder) -> None:
+    text = (
+        "Chinese coast guard ships fired water cannon at a Philippine supply boat near "
+        "Second Thomas Shoal on Saturday, the Philippine military said.\n\n"
+        "The boat was carrying food and fresh troops to the outpost.\n\n"
+        "A Philippine coast guard spokesman said the Chinese ships had also blocked the "
+        "boat's path."
+    )
+    sentences = {e.sentence[:20] for e in events_of(text, finder) if e.actors[:1] == ("CHN",)}
+    assert len(sentences) == 2

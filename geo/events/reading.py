@@ -117,6 +117,8 @@ class Reading:
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
+        #: Events told as one more ("had also blocked"), as (sentence start, type).
+        self._additional: set[tuple[int, str]] = set()
         self.voice = self._voice(finder)
         datelines = [
             d.span()
@@ -373,13 +375,30 @@ class Reading:
                 if re.fullmatch(r"\s+of\s+(?:the\s+)?", self.text[match.end : a.start])
             ]
             return list(dict.fromkeys(a.code for a in chosen))
-        chosen = in_span(clause)
+        chosen = self._speakers_last(in_span(clause), clause[0], match.start)
         if not chosen:
             for earlier in reversed([c for c in ctx.clauses if c[1] <= clause[0]]):
                 chosen = in_span(earlier)
                 if chosen:
                     break
         return list(dict.fromkeys(a.code for a in chosen))
+
+    def _speakers_last(self, actors: list[Actor], start: int, trigger: int) -> list[Actor]:
+        """Put who reports an event after who does it: "Seoul said Pyongyang fired a missile".
+
+        Only when the reported clause names its own subject between the reporting verb and the
+        trigger; in "Russia said it struck Kharkiv" the speaker is the agent.
+        """
+        said = next(reversed(list(lx.REPORTING.finditer(self.text, start, trigger))), None)
+        if said is None or said.group().lower() == "according to":
+            return actors
+        speakers = [a for a in actors if a.end <= said.start()]
+        subject = next((a for a in actors if said.end() <= a.start < trigger), None)
+        if not speakers or subject is None:
+            return actors
+        if not lx.REPORTED_SUBJECT.fullmatch(self.text, said.end(), subject.start):
+            return actors  # "announced they would quit ECOWAS": an object, not a subject
+        return [a for a in actors if a not in speakers] + speakers
 
     def _actors_from(self, start: int, end: int) -> list[Actor]:
         """Return the actors starting in ``[start, end)``, in text order."""
