@@ -380,6 +380,12 @@ def test_a_final_h_of_a_transliterated_name_does_not_matter(finder: PlaceFinder)
     assert jeddah.place.name == "Jeddah"
 
 
+def test_a_city_named_with_city_after_its_name(finder: PlaceFinder) -> None:
+    found = finder.find("Airstrikes hit Gaza City overnight, and later Khan Younis.").places
+    assert [m.text for m in found] == ["Gaza City", "Khan Younis"]
+    assert found[0].place.kind == "city"
+
+
 def test_a_spelling_that_is_another_places_name_is_that_place(finder: PlaceFinder) -> None:
     first = finder.find("Flooding closed roads in Charleston on Monday.").places[0]
     assert first.place.name == "Charleston"

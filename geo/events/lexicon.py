@@ -94,6 +94,8 @@ PLANNED = re.compile(
     r"announced\s+plans)\b",
     re.IGNORECASE,
 )
+#: "agreed to": a plan for what was agreed, but an agreement made (``accession``) itself.
+AGREED_TO = re.compile(r"\bagreed\s+to\b", re.IGNORECASE)
 #: Phrases right after a trigger that announce a plan ("exercises are planned in ...").
 PLANNED_AFTER = re.compile(
     r"\W*(is|are)\s+(scheduled|planned|due|set|expected|to\s+be\s+held)\b", re.IGNORECASE
@@ -179,6 +181,16 @@ REPORTING = re.compile(
     r"announced|confirmed|wrote|disclosed|described)\b",
     re.IGNORECASE,
 )
+#: Between a reporting verb and the subject of what it reports: "said [that] [the] Russian
+#: drones struck".
+REPORTED_SUBJECT = re.compile(r"\s*(?:that\s+)?[“\"‘']?\s*(?:the\s+|a\s+|an\s+)?")
+#: Right before a trigger, words that tell one more event, not the same again: "had also
+#: blocked", "another strike", "a second attack".
+ONE_MORE = re.compile(
+    r"\b(?:also|separately)\s+(?:\w+\s+)?$|\b(?:another|a\s+second|a\s+third|a\s+separate|"
+    r"a\s+further)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 #: Prepositions that put a place mention in the role of a location.
 LOCATIVE = frozenset(
     "in at near over into inside within around off across along through to toward towards "
@@ -192,6 +204,18 @@ ACTING_BODY_AFTER = re.compile(
     r"officials|defen[cs]e\s+ministry|foreign\s+ministry|border\s+guards?|police|militia|"
     r"rebels|insurgents)\b",
     re.IGNORECASE,
+)
+#: A title after a state's name and before a person's: "Kosovo Prime Minister Albin Kurti",
+#: "Afghanistan's foreign minister Amir Khan Muttaqi". The person then speaks for the state
+#: wherever the article names them again.
+TITLED_PERSON = re.compile(
+    r"(?:['’]s)?\s+(?:(?:former|new|acting|then|top|deputy|chief|senior|interim)\s+)*"
+    r"(?:(?:[Vv]ice\s+)?[Pp]resident|(?:[Dd]eputy\s+)?[Pp]rime\s+[Mm]inister|[Pp]remier|"
+    r"[Ff]oreign\s+[Mm]inister|[Dd]efen[cs]e\s+[Mm]inister|[Ii]nterior\s+[Mm]inister|"
+    r"[Ss]ecretary\s+of\s+[Ss]tate|[Ff]oreign\s+[Ss]ecretary|[Dd]efen[cs]e\s+[Ss]ecretary|"
+    r"[Cc]hancellor|[Kk]ing|[Ee]mir|[Cc]rown\s+[Pp]rince|[Ss]ultan|[Aa]mbassador|[Ee]nvoy|"
+    r"[Ll]eader|[Mm]inister|[Ss]pokes(?:person|man|woman))\s+"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:(?:bin|al|de|da|van|von|el)\s+)?[A-Z][\w’'-]+){0,3})"
 )
 #: Seats of government named for their government ("the Kremlin warned").
 SEATS_OF_GOVERNMENT: dict[str, str] = {

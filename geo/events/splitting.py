@@ -58,7 +58,9 @@ class EventSplitting(Reading):
             else:
                 groups.append([actor])
         joint = groups[0] if groups else []  # the subject, not a target named later
-        if len(joint) < 2 or any(a.kind not in {"state", "country", "demonym"} for a in joint):
+        if len(joint) < 2 or any(
+            a.kind not in {"state", "country", "demonym", "person"} for a in joint
+        ):
             return []
         if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
             return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who

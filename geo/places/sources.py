@@ -315,7 +315,9 @@ def read_cities(common: frozenset[str]) -> list[DraftPlace]:
             if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
                 # every city's other spellings of its own name ("Kupyansk" for Kupiansk,
                 # "Douma" for Dūmā); other names only for big cities (exonyms: "Peking")
-                spelling = fuzz.ratio(name_key(alt), primary) >= _SPELLING_SIMILARITY
+                key = name_key(alt)
+                spelling = fuzz.ratio(key, primary) >= _SPELLING_SIMILARITY
+                spelling = spelling or key in {f"{primary} city", f"city of {primary}"}  # Gaza City
                 in_text = (big or spelling) and _text_alternate(alt, common, capital=capital)
                 place.add_name(alt, ALTERNATE if big else SPELLING, in_text=in_text)
         places.append(place)
