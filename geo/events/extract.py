@@ -225,23 +225,12 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
                 if event is not None:
                     key = (sentence.start, event.type)
                     events[key] = merge(events[key], event) if key in events else event
-                    if self._told_as_one_more(match, ctx):
-                        self._additional.add(key)
             self._stated_offices(ctx, body, offices)
         return Extraction(
-            events=tuple(
-                merge_tellings(
-                    self._each_place(events.values()), self._place_info, self._additional
-                )
-            ),
+            events=tuple(merge_tellings(self._each_place(events.values()), self._place_info)),
             offices=tuple(self._office_records(offices)),
             mentions=self.mentions,
         )
-
-    def _told_as_one_more(self, match: Match, ctx: Context) -> bool:
-        """Whether the trigger tells one more event, not the same again ("had also blocked")."""
-        clause = ctx.clause_of(match.start)
-        return bool(lx.ONE_MORE.search(self.text, max(clause[0], match.start - 30), match.start))
 
     def _event(
         self, match: Match, ctx: Context, offices: dict[tuple[str, str, str], OfficeReport]

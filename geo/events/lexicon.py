@@ -184,13 +184,6 @@ REPORTING = re.compile(
 #: Between a reporting verb and the subject of what it reports: "said [that] [the] Russian
 #: drones struck".
 REPORTED_SUBJECT = re.compile(r"\s*(?:that\s+)?[“\"‘']?\s*(?:the\s+|a\s+|an\s+)?")
-#: Right before a trigger, words that tell one more event, not the same again: "had also
-#: blocked", "another strike", "a second attack".
-ONE_MORE = re.compile(
-    r"\b(?:also|separately)\s+(?:\w+\s+)?$|\b(?:another|a\s+second|a\s+third|a\s+separate|"
-    r"a\s+further)\s+(?:[\w-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
 #: Prepositions that put a place mention in the role of a location.
 LOCATIVE = frozenset(
     "in at near over into inside within around off across along through to toward towards "

@@ -117,8 +117,6 @@ class Reading:
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
-        #: Events told as one more ("had also blocked"), as (sentence start, type).
-        self._additional: set[tuple[int, str]] = set()
         self.voice = self._voice(finder)
         datelines = [
             d.span()

@@ -32,7 +32,7 @@ own, then a stated date; the first on a tie), the finer of the two places
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from shapely.geometry import Point
@@ -208,22 +208,14 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     )
 
 
-def merge_tellings(
-    events: Sequence[Event],
-    info: PlaceInfo,
-    additional: Collection[tuple[int, str]] = (),
-) -> list[Event]:
+def merge_tellings(events: Sequence[Event], info: PlaceInfo) -> list[Event]:
     """Return `events` (one article's, in text order) with the tellings of one event merged.
 
     Each event joins the first earlier event it agrees with (see the module documentation),
-    so two events placed apart never fall into one. An event told as one more ("had also
-    blocked", "another strike"), given in `additional` as (sentence start, type), is new.
+    so two events placed apart never fall into one.
     """
     merged: list[Event] = []
     for event in events:
-        if (event.span[0], event.type) in additional:
-            merged.append(event)
-            continue
         for index, earlier in enumerate(merged):
             if _agree(earlier, event, info):
                 merged[index] = merge(earlier, event, info)
