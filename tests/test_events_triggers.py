@@ -148,6 +148,11 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),
         ("Rebels have seized a string of border posts in recent weeks.", "armed_attack"),
         ("Chinese jets have occasionally entered the zone in recent years.", "incursion"),
+        (
+            "It was the third time in the last 15 days that Dhaka summoned the envoy of Myanmar.",
+            "criticism",
+        ),
+        ("The raid on the Nigerien army post was the 12th since May 29.", "armed_attack"),
         # other senses: warnings that are not statements, claims of attacks, circumstances
         ("The destroyer fired warning shots at the fishing boat.", "armed_attack"),
         ("The destroyer fired warning shots at the fishing boat.", "criticism"),

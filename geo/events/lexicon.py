@@ -76,7 +76,10 @@ HABITUAL = re.compile(
     r"\b(regularly|routinely|occasionally|frequently|often|usually|sometimes|"
     r"in\s+recent\s+(?:days|weeks|months|years)|over\s+the\s+(?:past|last)\s+(?:few\s+|several\s+)?"
     r"(?:weeks|months|years|decades)|a\s+string\s+of|"
-    r"for\s+(?:years|decades|months)|each\s+(?:year|month|week)|every\s+(?:year|month|week))\b",
+    r"for\s+(?:years|decades|months)|each\s+(?:year|month|week)|every\s+(?:year|month|week)|"
+    # tallies: "the third time in the last 15 days", "the 12th since May"
+    r"the\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
+    r"\s+(?:\w+\s+)?(?:time|times|such)?\s*(?:since|in\s+the\s+(?:last|past)|this\s+(?:year|month)))\b",
     re.IGNORECASE,
 )
 #: Words after a nominal trigger ("the opening ... would mark") that make it hypothetical.
