@@ -324,3 +324,12 @@ def test_a_weekday_before_a_comma_is_not_a_list_of_scenes(finder: PlaceFinder) -
     text = "Missiles hit a compound in Erbil early on Sunday, Kurdish officials said."
     (event,) = of_type(run(text, finder), "armed_attack")
     assert event.place_basis == "stated"
+
+
+def test_an_older_year_in_a_relative_clause_does_not_date_the_event(finder: PlaceFinder) -> None:
+    text = (
+        "Saudi Arabia and its allies have restored full diplomatic relations with Qatar, "
+        "ending a rift that erupted in 2017."
+    )
+    (event,) = of_type(run(text, finder), "accession")
+    assert (event.date_precision, event.date_basis, event.role) == ("month", "publication", "main")

@@ -103,6 +103,8 @@ class EventDating(Reading):
                 and self._reported(position, start, ctx)
             ):
                 continue
+            if self._of_an_older_relative(match, position, mention.interval):
+                continue  # "ending a rift that erupted in 2017": the rift's year
             kept.append(mention)
         if not kept:
             return None
@@ -123,6 +125,23 @@ class EventDating(Reading):
         if planned and published and interval.end and interval.end < published:
             return None  # a plan does not take a date that has passed
         return interval
+
+    def _of_an_older_relative(self, match: Match, position: int, date: DateInterval) -> bool:
+        """Whether a date after the trigger dates a relative clause about older things.
+
+        "restored relations, ending a rift that erupted in 2017": an earlier year, or a date
+        over :data:`_HISTORY` before publication, inside a relative clause after the trigger
+        is that clause's own.
+        """
+        if position <= match.end:
+            return False
+        if not lx.RELATIVE_PRONOUN.search(self.text, match.end, position):
+            return False
+        published = self.article.published
+        if published is None or date.end is None:
+            return False
+        earlier_year = date.precision == "year" and date.end.year < published.year
+        return earlier_year or date.end < published - _HISTORY
 
     def _reported(self, position: int, floor: int, ctx: Context) -> bool:
         """Whether the date at `position` follows a reporting verb ("said on Thursday")."""

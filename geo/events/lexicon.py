@@ -542,6 +542,8 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 #: A relative clause, full ("a rift that erupted") or reduced ("the accord signed in"): a date
 #: after it dates that clause, not the event before it.
+#: A relative pronoun opening a clause about something else: "a rift that erupted in 2017".
+RELATIVE_PRONOUN = re.compile(r"\b(?:that|which|who|whose)\b", re.IGNORECASE)
 RELATIVE_WORD = re.compile(
     r"\b(?:that|which|who|whose|when|where)\b|\b[a-z]+ed\s+(?:(?:in|on|during|since)\s+)?$",
     re.IGNORECASE,
