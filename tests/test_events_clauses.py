@@ -302,3 +302,14 @@ def test_two_actions_of_one_encounter_are_one_event(finder: PlaceFinder) -> None
     (event,) = [e for e in events_of(text, finder) if e.type == "incursion"]
     assert event.actors[0] == "CHN"
     assert event.place_names == ("Second Thomas Shoal",)
+
+
+def test_the_town_is_the_last_town_named_not_a_capital(finder: PlaceFinder) -> None:
+    text = (
+        "Rebels said they had captured the army's command in Lashio on Saturday.\n\n"
+        "Beijing urged both sides to hold talks.\n\n"
+        "The military has carried out several air strikes around the town since then, "
+        "residents said."
+    )
+    strikes = [e for e in events_of(text, finder) if "air strikes" in e.sentence]
+    assert [e.place_names for e in strikes] == [("Lashio",)]

@@ -466,8 +466,9 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "peninsula": ("region",),
     "province": ("admin1",),
     "city": ("city",),
-    "town": ("city",),
-    "village": ("city",),
+    # "around the town": the last town named, not a capital named for its government
+    "town": ("town",),
+    "village": ("town",),
 }
 #: Text before a country that puts a maritime event off its coast: "waters off the", "near".
 VICINITY = re.compile(

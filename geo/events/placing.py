@@ -35,7 +35,7 @@ class EventPlaces(Reading):
     def _last_place(self, position: int, kinds: Iterable[str]) -> Place | None:
         wanted = frozenset(kinds)
         if wanted not in self._last_places:
-            chosen = [p for p in self.places if p.place.kind in wanted]
+            chosen = [p for p in self.places if _of_kind(p.place, wanted)]
             self._last_places[wanted] = ([p.end for p in chosen], [p.place for p in chosen])
         ends, places = self._last_places[wanted]
         earlier = bisect.bisect_right(ends, position)
@@ -326,6 +326,13 @@ class EventPlaces(Reading):
         best = max(votes, key=lambda code: (votes[code], code))
         place_id = country_ids(self.gaz).get(best)
         return self.gaz.get(place_id) if place_id else None
+
+
+def _of_kind(place: Place, kinds: frozenset[str]) -> bool:
+    """Whether `place` is of one of `kinds`; "town" is a city that is not a capital."""
+    if place.kind in kinds:
+        return True
+    return "town" in kinds and place.kind == "city" and not place.capital
 
 
 def qualifies(region: Place, place: Place) -> bool:
