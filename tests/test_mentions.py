@@ -386,6 +386,11 @@ def test_a_city_named_with_city_after_its_name(finder: PlaceFinder) -> None:
     assert found[0].place.kind == "city"
 
 
+def test_a_zone_named_after_a_place_keeps_the_place(finder: PlaceFinder) -> None:
+    text = "Two Russian bombers flew inside the Alaska Air Defense Identification Zone."
+    assert [m.place.name for m in finder.find(text).places] == ["Alaska"]
+
+
 def test_a_spelling_that_is_another_places_name_is_that_place(finder: PlaceFinder) -> None:
     first = finder.find("Flooding closed roads in Charleston on Monday.").places[0]
     assert first.place.name == "Charleston"

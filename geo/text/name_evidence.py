@@ -16,6 +16,8 @@ around it:
 
 from __future__ import annotations
 
+import re
+
 from geo.places.geocode import Geocoder
 from geo.places.names import ABBREVIATION_MARK
 from geo.text.actors import ActorVocabulary
@@ -311,6 +313,8 @@ class PlaceEvidence:
             and tokens.gap(last) == " "
             and tokens.key(after) not in _ALLOWED_AFTER
             and tokens.key(after) not in _MONTHS_DAYS
+            # "the Alaska Air Defense Identification Zone" is the place's zone
+            and not _ZONE_AFTER.match(tokens.text, tokens.end(last))
         ):
             if not (
                 organisation_run(tokens, first, last, left=False) or self._team(tokens, key, after)
@@ -474,6 +478,13 @@ def dateline(tokens: Tokens, first: int, last: int) -> bool:
         return False
     rest = text[tokens.end(last) : tokens.end(last) + 3].lstrip(" ")
     return bool(rest) and rest[0] in _DATELINE_MARKS
+
+
+#: A zone named after a place, capitalised like an organisation's name.
+_ZONE_AFTER = re.compile(
+    r"\s+(?:Air\s+Defen[cs]e\s+Identification\s+Zone|ADIZ|Exclusive\s+Economic\s+Zone|"
+    r"EEZ|Territorial\s+Waters|Airspace)\b"
+)
 
 
 def organisation_run(tokens: Tokens, first: int, last: int, *, left: bool = True) -> bool:
