@@ -1,5 +1,6 @@
 """The package's shape: one import direction, one error base, one settings table."""
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -104,3 +105,22 @@ def test_no_module_of_the_package_passes_the_line_limit() -> None:
         for path in sorted((ROOT / "geo").rglob("*.py"))
     }
     assert {name: n for name, n in lengths.items() if n >= MAX_MODULE_LINES} == {}
+
+
+#: Modules only some of the dashboard's actions need (adding articles, polling a feed): its
+#: start, which every visitor waits for, must not import them.
+_NOT_AT_THE_DASHBOARDS_START = ("geo.ingest.pipeline", "geo.events.extract", "trafilatura")
+
+
+def test_the_dashboards_start_imports_no_ingest_code() -> None:
+    imports = [
+        ast.unparse(node)
+        for node in ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("geo")
+    ]
+    check = "import sys\n" + "\n".join(imports) + "\nprint(sorted(sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(ast.literal_eval(result.stdout.strip().splitlines()[-1]))
+    assert loaded.isdisjoint(_NOT_AT_THE_DASHBOARDS_START)

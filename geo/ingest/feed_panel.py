@@ -20,11 +20,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from geo.ingest.fetch import Fetcher
 from geo.ingest.registry import (
     DEFAULT_EVERY,
     Feed,
@@ -37,9 +36,11 @@ from geo.ingest.registry import (
     update_feeds,
 )
 from geo.ingest.urls import is_web_url
-from geo.ingest.watch import MAX_SLEEP, WatcherBusyError, watch
 from geo.store.store import Store, StoreError
-from geo.text.mentions import PlaceFinder
+
+if TYPE_CHECKING:  # fetching and ingest are imported when a poll is asked for, not to list feeds
+    from geo.ingest.fetch import Fetcher
+    from geo.text.mentions import PlaceFinder
 
 __all__ = [
     "FEED_COLUMNS",
@@ -195,6 +196,8 @@ def poll_now(
     Returns the pass's report, line by line, as the command prints it; the note has failed
     when the feed did. When a watcher is polling the store, the feed is made due instead.
     """
+    from geo.ingest.watch import MAX_SLEEP, WatcherBusyError, watch  # the ingest path, on demand
+
     lines: list[str] = []
     try:
         watch(store_dir, once=True, only={url}, fetcher=fetcher, finder=finder, log=lines.append)

@@ -47,6 +47,7 @@ from geo.ingest.pipeline import (
     ingest_articles,
     read_new_articles,
 )
+from geo.ingest.registry import MAX_ITEMS_PER_FEED
 from geo.ingest.urls import clean_url, is_web_url, url_key
 from geo.store.store import Store
 from geo.text.articles import (
@@ -76,8 +77,6 @@ __all__ = [
     "sniff",
 ]
 
-#: Items read from one feed in one poll (the newest first, as feeds list them).
-MAX_ITEMS_PER_FEED: Final = 200
 #: Pages fetched at once (each host still gets at most `FetchSettings.per_host`).
 FETCH_WORKERS: Final = 8
 

@@ -30,12 +30,12 @@ from typing import Final, TypedDict
 import filelock
 
 from geo.errors import FaultlinesError
-from geo.ingest.feeds import MAX_ITEMS_PER_FEED
 from geo.ingest.urls import is_web_url
 from geo.store.format import write_atomic
 
 __all__ = [
     "DEFAULT_EVERY",
+    "MAX_ITEMS_PER_FEED",
     "MAX_ITEM_TRIES",
     "MIN_EVERY",
     "REGISTRY_FILE",
@@ -58,6 +58,9 @@ DEFAULT_EVERY: Final = 30 * 60
 MIN_EVERY: Final = 5 * 60
 #: Longest wait after failures (a day); the wait doubles with each failure in a row.
 MAX_BACKOFF: Final = 24 * 3600
+#: Items read from one feed in one poll (the newest first, as feeds list them); kept here, not
+#: in :mod:`geo.ingest.feeds`, so that reading the feed list imports no fetching or ingest code.
+MAX_ITEMS_PER_FEED: Final = 200
 #: Item keys remembered per feed.
 SEEN_LIMIT: Final = 2 * MAX_ITEMS_PER_FEED
 #: Polls an item failing for a passing reason (5xx, timeout) is tried in.
