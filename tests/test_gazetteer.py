@@ -3,7 +3,7 @@ import json
 import pytest
 import shapely
 
-from geo.places.gazetteer import PLACE_KINDS, Gazetteer, PlaceNotFoundError
+from geo.places.gazetteer import PLACE_KINDS, Gazetteer, PlaceNotFoundError, load_gazetteer
 
 TOKYO = (139.6917, 35.6895)
 
@@ -156,3 +156,13 @@ def test_second_level_divisions_have_regions_points_and_extents(gazetteer: Gazet
 
 def test_text_prefixes_are_precomputed_for_multiword_names(gazetteer: Gazetteer) -> None:
     assert {"east", "east china", "orange"} <= gazetteer.text_prefixes
+
+
+def test_a_place_is_read_without_every_places_codes_being_made() -> None:
+    fresh = load_gazetteer()  # its own copy: the session's may have made every row's codes
+    senkaku = fresh.place("fl:senkaku-islands")
+    assert senkaku.country_codes[0] == "JP"
+    assert fresh.alpha2_by_alpha3["JPN"] == "JP"
+    assert "country_codes" not in vars(fresh)  # made on first use of the whole list, not here
+    row = fresh.index_of("fl:senkaku-islands")
+    assert fresh.codes_at(row) == fresh.country_codes[row] == list(senkaku.country_codes)

@@ -199,15 +199,13 @@ class Gazetteer:
         self.ids: list[str] = table.column("id").to_pylist()
         self.names: list[str] = table.column("name").to_pylist()
         self.kinds: list[str] = table.column("kind").to_pylist()
-        self.country_codes: list[list[str]] = table.column("country_codes").to_pylist()
+        self._country_codes = table.column("country_codes")  # lists made per row until all are
         self.admin1: list[str] = table.column("admin1").to_pylist()
         self.importance: list[float] = table.column("importance").to_pylist()
         self.population: list[int] = table.column("population").to_pylist()
         self.capital: list[bool] = table.column("capital").to_pylist()
         iso3: list[str] = table.column("iso3").to_pylist()
-        self.alpha2_by_alpha3 = {
-            code: self.country_codes[i][0] for i, code in enumerate(iso3) if code
-        }
+        self.alpha2_by_alpha3 = {code: self.codes_at(i)[0] for i, code in enumerate(iso3) if code}
         self.alpha3_by_alpha2 = {a2: a3 for a3, a2 in self.alpha2_by_alpha3.items()}
         self.lon: list[float] = table.column("lon").to_pylist()
         self.lat: list[float] = table.column("lat").to_pylist()
@@ -253,6 +251,19 @@ class Gazetteer:
         """
         return self.place_at(self.index_of(place_id))
 
+    @cached_property
+    def country_codes(self) -> list[list[str]]:
+        """Alpha-2 codes of every place, by row, made on first use: drawing a map needs a few."""
+        codes: list[list[str]] = self._country_codes.to_pylist()
+        return codes
+
+    def codes_at(self, index: int) -> list[str]:
+        """Return the alpha-2 codes of the place in row `index` (the first is its country)."""
+        if "country_codes" in self.__dict__:  # all made already
+            return self.country_codes[index]
+        codes: list[str] = self._country_codes[index].as_py()
+        return codes
+
     def get(self, place_id: str) -> Place | None:
         """Return the place with id `place_id`, or None."""
         index = self._index.get(place_id)
@@ -269,7 +280,7 @@ class Gazetteer:
             name=self.names[index],
             kind=self.kinds[index],
             aliases=tuple(row["aliases"]),
-            country_codes=tuple(self.country_codes[index]),
+            country_codes=tuple(self.codes_at(index)),
             geometry=shapely.from_wkb(row["geometry"]),
             point=(float(self.lon[index]), float(self.lat[index])),
             bbox=tuple(float(self._bounds.column(c)[index].as_py()) for c in _BBOX),  # type: ignore[arg-type]
