@@ -8,6 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+
+from geo.view import warmup
+
+ROOT = Path(__file__).parent
+script = functools.partial(st.html, unsafe_allow_javascript=True)  # geo/view/ only
+st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
+script(warmup.warm_up_html(Path(st.__file__).parent, ROOT / "static", asset_base="/app/static"))
+st.title("Faultlines")
+st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
@@ -22,9 +31,6 @@ from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
 from geo.view.state import BASEMAPS
 from geo.view.styles import legend_html
-
-ROOT = Path(__file__).parent
-st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
@@ -85,10 +91,7 @@ brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
 
-script = functools.partial(st.html, unsafe_allow_javascript=True)  # geo/view/client.py only
 script(client.page_head())  # Back and Forward, the list's scrolling
-st.title("Faultlines")
-st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
 with st.container():  # one slot, so the map below keeps its place (and stays mounted)
     for line in state.link_warnings:
         st.warning(panel.escape_markdown(line))
@@ -177,8 +180,7 @@ with side:
         column_config=views.HIDDEN_COLUMNS,
     )
     script(client.show_row(state.list_key, views.row_of(table, view.selected)))
-    selection = panel.find_selection(layers, view.selected)
-    if selection:
+    if selection := panel.find_selection(layers, view.selected):
         details = panel.describe(selection, data, names)
         st.subheader(details.title)
         st.markdown(details.markdown())
@@ -215,12 +217,10 @@ with st.expander("Add articles"):
         published = date_column.date_input("Published", value=None, max_value=datetime.date.today())
         url = st.text_input("URL", placeholder="https://…")
         if st.button("Add to the map", type="primary"):
-            bar = st.progress(0.0, text="Reading articles…")
+            given = {"details": uploads.GivenDetails(title, outlet, published, url)}
+            given["progress"] = uploads.progress_on(st.progress(0.0, text="Reading articles…"))
             uploaded = [(f.name, f.getvalue()) for f in files or []]
-            given = uploads.GivenDetails(title, outlet, published, url)
-            report, problems = uploads.add_to_store(
-                uploaded, pasted, store_dir, details=given, progress=uploads.progress_on(bar)
-            )
+            report, problems = uploads.add_to_store(uploaded, pasted, store_dir, **given)
             state.pinned = current_version(store_dir)  # show what was just added
             state.added = uploads.report_lines(report, problems)
             st.rerun()  # show the new articles on the map

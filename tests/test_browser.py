@@ -134,6 +134,32 @@ def test_the_map_draws_with_nothing_fetched_from_elsewhere(
     assert tab.errors == []
 
 
+def test_the_page_fetches_the_maps_scripts_and_streamlits_modules_before_the_map(
+    tab: Tab, dashboard: Dashboard
+) -> None:
+    frame = tab.open(dashboard.url)
+    assert tab.page.evaluate("window.flWarmedUp") is True
+    fetched = tab.page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".filter(e => e.initiatorType === 'fetch').map(e => new URL(e.name).pathname)"
+    )
+    assert {"/app/static/leaflet/leaflet.js", "/app/static/faultlines/faultlines.js"} <= set(
+        fetched
+    )
+    frame_started = tab.page.evaluate(
+        "() => Math.min(...performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/component/streamlit_folium')).map(e => e.startTime))"
+    )
+    frame_module = tab.page.evaluate(  # the module that draws the map's frame
+        "() => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/static/js/ComponentInstance.')).map(e => e.startTime)"
+    )
+    assert len(frame_module) == 1
+    assert frame_module[0] < frame_started
+    assert frame.locator(".leaflet-marker-pane .fl-event").count() > 0
+    assert tab.errors == []
+
+
 def test_unticking_a_layer_removes_it_from_the_map_and_the_link(
     tab: Tab, dashboard: Dashboard
 ) -> None:
