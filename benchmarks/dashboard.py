@@ -6,6 +6,7 @@ Usage::
     python benchmarks/dashboard.py --quick    # 2 repeats, as in CI
     python benchmarks/dashboard.py --json dashboard.json
     python benchmarks/dashboard.py --cold-start 7   # only the cold starts, beside a one-line app
+    python benchmarks/dashboard.py --cold-start 7 --beside ../main   # and another checkout's
 
 ``benchmarks/run.py`` calls :func:`measure_dashboard`. The server is ``streamlit run
 dashboard.py`` on a free 127.0.0.1 port with an empty store (the bundled seeds), the browser
@@ -16,7 +17,9 @@ with the repeats' range; nothing passes or fails on time. Figures:
   a new browser context (the first script run loads the gazetteer).
 - ``cold_start_one_line_app_s``: the same for a one-line Streamlit app (``st.title``), to its
   title, run alternately with the dashboard's cold starts; ``cold_start_ratio`` divides the
-  dashboard's median by the one-line app's.
+  dashboard's median by the one-line app's. With ``--beside DIR``, ``cold_start_beside_s`` and
+  ``cold_start_beside_ratio``: the same for the ``dashboard.py`` of another checkout (its own
+  ``geo`` package and ``static`` folder; this checkout's settings), in the same rotation.
 - ``first_map_s_warm_server``: a new browser context (empty cache) on a server that has already
   served a page, to the first event marker.
 - ``rerun_after_toggle_browser_ms``: from clicking the "Events" checkbox to the map's set of
@@ -157,19 +160,23 @@ ONE_LINE_APP = 'import streamlit as st\n\nst.title("Faultlines")\n'
 
 
 def cold_start_pairs(
-    browser: Browser, store: Path, work: Path, repeats: int
-) -> tuple[list[float], list[float]]:
+    browser: Browser, store: Path, work: Path, repeats: int, beside: Path | None = None
+) -> tuple[list[float], list[float], list[float]]:
     """Cold starts of the dashboard (to its first marker) and of :data:`ONE_LINE_APP` (to its
     title), alternating in one run so that both see the same machine; each a new server, with
-    the same settings (``.streamlit/config.toml``), and a new browser context."""
+    the same settings (``.streamlit/config.toml``), and a new browser context. With `beside`
+    (another checkout), its dashboard's cold starts too, in the same rotation (third list)."""
     app = work / "one_line_app.py"
     app.write_text(ONE_LINE_APP, encoding="utf-8")
-    dashboard, one_line = [], []
+    dashboard, one_line, other = [], [], []
     for run in range(repeats):
         log = work / f"app-{run}.log"
         one_line.append(cold_start(browser, store, log, "h1", script=app, in_map=False))
         dashboard.append(cold_start(browser, store, work / f"cold-{run}.log"))
-    return dashboard, one_line
+        if beside is not None:
+            log = work / f"beside-{run}.log"
+            other.append(cold_start(browser, store, log, script=beside / "dashboard.py"))
+    return dashboard, one_line, other
 
 
 def warm_first_maps(
@@ -272,7 +279,7 @@ def toggle_times(browser: Browser, url: str, repeats: int) -> list[float]:
 
 def browser_figures(browser: Browser, store: Path, work: Path, repeats: int) -> dict[str, Any]:
     """Cold start, warm first map, bytes of a first visit and the toggle, in Chromium."""
-    cold, one_line = cold_start_pairs(browser, store, work, repeats)
+    cold, one_line, _ = cold_start_pairs(browser, store, work, repeats)
     with Dashboard(store, work / "warm.log") as server:
         warmup = browser.new_context(viewport=VIEWPORT)
         try:  # the server's first visitor loads the gazetteer; not counted as warm
@@ -374,8 +381,9 @@ def server_figures(store: Path, repeats: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def measure_cold_start(repeats: int) -> dict[str, Any]:
-    """Return only the cold starts of the dashboard and of the one-line app, and their ratio."""
+def measure_cold_start(repeats: int, beside: Path | None = None) -> dict[str, Any]:
+    """Return only the cold starts of the dashboard and of the one-line app, and their ratio
+    (and those of the dashboard of the checkout `beside`, when given)."""
     figures: dict[str, Any] = {
         "repeats": repeats,
         "load_average_1min": round(os.getloadavg()[0], 2),
@@ -389,7 +397,7 @@ def measure_cold_start(repeats: int) -> dict[str, Any]:
         browser = launch_chromium(playwright)
         try:
             work = Path(directory)
-            cold, one_line = cold_start_pairs(browser, work / "store", work, repeats)
+            cold, one_line, other = cold_start_pairs(browser, work / "store", work, repeats, beside)
         finally:
             browser.close()
     figures.update(
@@ -399,6 +407,10 @@ def measure_cold_start(repeats: int) -> dict[str, Any]:
             "cold_start_ratio": round(statistics.median(cold) / statistics.median(one_line), 2),
         }
     )
+    if other:
+        figures["cold_start_beside_s"] = spread(other, 2)
+        ratio = statistics.median(other) / statistics.median(one_line)
+        figures["cold_start_beside_ratio"] = round(ratio, 2)
     return figures
 
 
@@ -456,10 +468,16 @@ def main() -> None:
         metavar="N",
         help="only the cold starts: N of the dashboard and N of a one-line app, alternating",
     )
+    parser.add_argument(
+        "--beside",
+        type=Path,
+        metavar="DIR",
+        help="with --cold-start: also time DIR/dashboard.py (another checkout) in the rotation",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.cold_start:
-        figures = measure_cold_start(args.cold_start)
+        figures = measure_cold_start(args.cold_start, args.beside)
     else:
         figures = measure_dashboard(quick=args.quick, scale_events=args.scale_events)
     print("dashboard")

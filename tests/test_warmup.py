@@ -32,17 +32,17 @@ def _listed(html: str, name: str) -> list[str]:
 
 def test_every_module_the_page_warms_is_in_the_installed_streamlit() -> None:
     found = frontend_modules(Path(streamlit.__file__).parent)
-    assert [name.split(".")[0] for name in found] == list(STREAMLIT_MODULES)
+    assert tuple(name.split(".")[0] for name in found) == STREAMLIT_MODULES
 
 
 def test_modules_are_found_by_their_names_start_in_the_given_order(tmp_path: Path) -> None:
     js = tmp_path / "static" / "static" / "js"
     for name in ("DataFrame.a1.js", "embed.b2.js", "embed.b2.js.map", "embedded.c3.js"):
         _touch(js / name)
-    assert frontend_modules(tmp_path, ("embed", "Missing", "DataFrame")) == [
+    assert frontend_modules(tmp_path, ("embed", "Missing", "DataFrame")) == (
         "embed.b2.js",
         "DataFrame.a1.js",
-    ]
+    )
 
 
 def test_the_maps_scripts_come_first_in_the_order_the_map_loads_them(tmp_path: Path) -> None:

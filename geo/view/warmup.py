@@ -21,6 +21,7 @@ the standard library's: the dashboard imports it first of all.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,17 +64,20 @@ _CARRIER: Final = (
 )
 
 
-def frontend_modules(streamlit_dir: Path, stems: Sequence[str] = STREAMLIT_MODULES) -> list[str]:
+@functools.cache  # the installed Streamlit does not change while the server runs
+def frontend_modules(
+    streamlit_dir: Path, stems: tuple[str, ...] = STREAMLIT_MODULES
+) -> tuple[str, ...]:
     """Return the file names of Streamlit's frontend modules named by `stems`, in that order.
 
     `streamlit_dir` is the folder of the ``streamlit`` package; its frontend build keeps each
     module as ``static/static/js/<stem>.<hash>.js``. A stem with no such file is left out.
     """
     folder = streamlit_dir / "static" / "static" / "js"
-    names = []
+    names: list[str] = []
     for stem in stems:
         names += sorted(p.name for p in folder.glob(f"{stem}.*.js") if p.name.count(".") == 2)
-    return names
+    return tuple(names)
 
 
 def map_assets(static_dir: Path, asset_base: str) -> list[str]:
