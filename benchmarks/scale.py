@@ -279,12 +279,12 @@ def view_payload(layers: Any, view: ViewState, files: list[str]) -> int:
 def views_step(work: Path, repeats: int) -> dict[str, Any]:
     """Open the store in this (new) process, show the default view, then the `VIEWS`."""
     from geo.view import page as views
-    from geo.view.dataset import load_dataset
+    from geo.view.dataset import load_dataset_for_view
 
     files = json.loads((work / "static.json").read_text(encoding="utf-8"))
     started, cpu = time.perf_counter(), time.process_time()
     gazetteer = load_gazetteer()
-    dataset = load_dataset(gazetteer, store_dir=work / "store")
+    dataset = load_dataset_for_view(gazetteer, store_dir=work / "store")
     layers = views.map_layers(dataset, DEFAULT_VIEW, gazetteer)
     view_payload(layers, DEFAULT_VIEW, files)
     first_view_s, first_view_cpu_s = time.perf_counter() - started, time.process_time() - cpu

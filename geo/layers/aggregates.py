@@ -367,7 +367,7 @@ def zone_severities(
     published = _days(rows["published"]).to_numpy(dtype="datetime64[D]")
     pub = published.astype("float64")
     pub[np.isnat(published)] = np.nan
-    codes, zone_ids = pd.factorize(rows["zone_id"].to_numpy(), sort=True)
+    codes, zone_ids = pd.factorize(rows["zone_id"], sort=True)  # categories stay codes
     if today is not None:
         reference = np.full(len(rows), float(np.datetime64(today, "D").astype("int64")))
     else:  # each zone from its own newest date among the events counted

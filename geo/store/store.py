@@ -480,6 +480,87 @@ class Store:
             )
         return Layers(**frames, version=pinned)
 
+    def scan(
+        self,
+        layer: str,
+        columns: Sequence[str],
+        *,
+        version: str | None = None,
+        window: tuple[datetime.date | None, datetime.date | None] = (None, None),
+        undated: bool = False,
+        bbox: BBox | None = None,
+        where: pc.Expression | None = None,
+    ) -> pa.Table:
+        """Return `columns` of the rows that meet the filters, as one Arrow table (nothing decoded).
+
+        The query a view makes: parts are skipped by their stats (window, box) and rows by
+        filters pushed into the Parquet reads: the `window` (first and last day, each side
+        open when None) as `date_from`, `date_to` in :meth:`read_layer`, with
+        `undated` also the rows that have no date at all; `bbox` on the GeoParquet ``bbox``
+        covering column (a row's bounds meet the box, exact for points; rows without a
+        geometry drop out); `where`, an Arrow expression over the part's columns. A column of
+        `columns` (``bbox`` and the geometry included) that a part lacks is null there.
+        """
+        manifest = self.manifest(version)
+        info = manifest.layers.get(layer) if manifest else None
+        wanted = list(dict.fromkeys(columns))
+        if manifest is None or info is None or not info.parts:
+            check_layer(layer)
+            return pa.table({name: pa.nulls(0) for name in wanted})
+        days = {"date_from": as_date(window[0]), "date_to": as_date(window[1])}
+        parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **days)
+        windowed = layer in DATED_LAYERS and any(day is not None for day in days.values())
+        if undated and windowed:
+            chosen = {part.object for part in parts}
+            parts += [
+                part
+                for part in self.parts_for(layer, version=manifest.version, bbox=bbox)
+                if part.date_min is None and part.object not in chosen
+            ]
+        tables = [
+            self._scan_part(part, layer, wanted, days, undated=undated, bbox=bbox, where=where)
+            for part in parts
+        ]
+        if not tables:
+            return pa.table({name: pa.nulls(0) for name in wanted})
+        if len(tables) == 1:
+            return tables[0]
+        return pa.concat_tables(unify_dates(tables), promote_options="permissive")
+
+    def _scan_part(
+        self,
+        part: PartInfo,
+        layer: str,
+        columns: list[str],
+        window: Mapping[str, datetime.date | None],
+        *,
+        undated: bool,
+        bbox: BBox | None,
+        where: pc.Expression | None,
+    ) -> pa.Table:
+        """Read one part for :meth:`scan`: its filters pushed into the read."""
+        path = self._object_path(part.object)
+        self.verifier.verify(path, part.object)
+        with reading_part(path):
+            schema = pq.read_schema(path)
+        keep = date_filter(layer, **window, names=schema.names)
+        if keep is not None and undated:
+            start, end = DATED_LAYERS[layer]
+            keep = keep | (pc.field(start).is_null() & pc.field(end).is_null())
+        for extra in (
+            bbox_filter(bbox) if bbox is not None and _has_bbox_covering(schema) else None,
+            where,
+        ):
+            if extra is not None:
+                keep = extra if keep is None else keep & extra
+        present = [name for name in columns if name in schema.names]
+        with reading_part(path):
+            table = pq.read_table(path, columns=present, filters=keep)
+        for name in columns:
+            if name not in schema.names:
+                table = table.append_column(name, pa.nulls(table.num_rows))
+        return table.select(columns).replace_schema_metadata(None)
+
     def _read_part(
         self,
         part: PartInfo,

@@ -28,12 +28,15 @@ from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
+from geo.view.archive import weighted
 from geo.view.assets import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
     write_basemap,
 )
 from geo.view.dataset import Dataset
+from geo.view.fresh import News, Visit
+from geo.view.fresh import news_since as fresh_news
 from geo.view.map import MapLayers, standalone_html
 from geo.view.popups import (
     format_interval,
@@ -41,7 +44,14 @@ from geo.view.popups import (
     read_strings,
     read_text,
 )
-from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
+from geo.view.selection import (
+    MAX_EVENT_MARKERS,
+    cluster_points,
+    filter_events,
+    marker_positions,
+    undated_hidden,
+    viewport,
+)
 from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
 
@@ -86,9 +96,12 @@ def with_articles(
 def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
     """Return the first and last day any dated event covers (this year so far when none)."""
     today = datetime.date.today()
-    if len(dataset.events) == 0:
+    events: pd.DataFrame = dataset.events
+    if dataset.archive is not None:
+        events = pd.concat([_seed_tallies(events), dataset.archive.summary.tallies])
+    if len(events) == 0:
         return datetime.date(today.year, 1, 1), today
-    first, last = covered_intervals(dataset.events)
+    first, last = covered_intervals(events)
     known = ~np.isnat(first)
     if not known.any():
         return datetime.date(today.year, 1, 1), today
@@ -129,7 +142,7 @@ def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> gpd.G
     """
     window = view.replace(actors=None, countries=None)
     return dataset.zones(
-        gazetteer, events=filter_events(dataset.events, window), today=view.date_to
+        gazetteer, events=filter_events(dataset.events, window), today=view.date_to, window=window
     )
 
 
@@ -148,10 +161,19 @@ def map_layers(
     only on the data, the event types and the time window). The places layer shows the real
     shapes of the places the visible events happened in. `fresh` names the events new since
     the reader's last visit (:func:`geo.view.fresh.news_since`), ringed on the map.
+
+    With an archive (:attr:`Dataset.archive`) the events come from queries for this view
+    (:func:`archive_events`); without, every event the filters keep.
     """
-    events = visible_events(dataset, view)
+    if dataset.archive is None:
+        found = ViewEvents(visible_events(dataset, view))
+    else:
+        found = archive_events(dataset, view)
+    events = found.events
     if zones is None:
         zones = view_zones(dataset, view, gazetteer)
+    if dataset.archive is not None and view.selected and zones is not None and len(zones):
+        zones = _with_zone_events(dataset, zones, view)
     place_ids = set(itertools.chain.from_iterable(events["place_ids"])) if len(events) else set()
     places = dataset.places[dataset.places["id"].isin(place_ids)] if len(dataset.places) else None
     return MapLayers(
@@ -161,7 +183,186 @@ def map_layers(
         places=places,
         basemap=basemap,
         fresh=frozenset(fresh),
+        clusters=found.clusters,
+        located=found.located,
+        matching=found.matching,
+        tallies=found.tallies,
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ViewEvents:
+    """The events a view draws and lists, and what stands for those it does not read.
+
+    Attributes
+    ----------
+    events
+        Event rows with their articles' columns: every event the filters keep, or, when the
+        viewport holds more than the map draws one by one, the newest :data:`MAX_LISTED` of
+        the viewport and the selected event.
+    clusters
+        The viewport's grid cells (:func:`geo.view.selection.cluster_points`) when `events`
+        are not all of it; else None.
+    located
+        Every event of the viewport the filters keep (``id``, ``type``, ``x``, ``y``,
+        ``first``) when `events` are not all of it; else None.
+    matching
+        How many events the filters keep, wherever they are; None when `events` hold them all.
+    tallies
+        Those events per type and covered interval (``events``), for the timeline; None when
+        `events` hold them all.
+    """
+
+    events: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame | None = None
+    located: pd.DataFrame | None = None
+    matching: int | None = None
+    tallies: pd.DataFrame | None = None
+
+
+def _stored_rows(dataset: Dataset, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return stored event rows with their articles' columns (read for these rows only)."""
+    if len(rows) == 0 or dataset.archive is None:
+        return rows
+    articles = dataset.archive.articles(set(rows["article_id"].astype(str)))
+    joined = with_articles(rows, articles)
+    return joined if joined is not None else rows
+
+
+def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
+    """Return the events of `view` from the seeds and queries of the archive.
+
+    When the filters keep at most :data:`~geo.view.selection.MAX_EVENT_MARKERS` events they
+    are all read; else those of the viewport (:func:`~geo.view.selection.viewport`), and when
+    it still holds more than the map draws one by one, its grid cells are counted from a
+    narrow query and only the newest :data:`MAX_LISTED` rows (and the selected event) are
+    read whole. The map so receives what it did when the whole archive was in memory.
+    """
+    archive = dataset.archive
+    assert archive is not None
+    seeds = visible_events(dataset, view)
+    tallies = archive.tallies(view)
+    matching = len(seeds) + int(tallies["events"].sum())
+    if matching <= MAX_EVENT_MARKERS:
+        return ViewEvents(_concat_rows(seeds, _stored_rows(dataset, archive.read(view))))
+    pieces = world_copies(viewport(view))
+    located = _unique(
+        [
+            pd.concat([located_events(seeds, piece), archive.located(view, piece)]).assign(
+                main=index == 0
+            )
+            for index, piece in enumerate(pieces)
+        ]
+    )
+    everything = pd.concat([_seed_tallies(seeds), tallies], ignore_index=True)
+    shown = located[located["main"].to_numpy(dtype=bool)]
+    wanted = {view.selected} if view.selected else set()
+    if len(shown) <= MAX_EVENT_MARKERS:  # the map draws them one by one: read them whole
+        wanted |= set(located["id"])
+        clusters = None
+    else:  # grid cells from the query; the newest of the view read whole, for the list
+        wanted |= newest_ids(_within(located, viewport(view, margin=0.0)), MAX_LISTED)
+        clusters = cluster_points(shown, view.zoom)
+    stored = wanted - set(seeds["id"])
+    rows = _stored_rows(dataset, archive.read(view, ids=stored)) if stored else seeds.iloc[0:0]
+    events = _concat_rows(seeds[seeds["id"].isin(sorted(wanted))], rows)
+    return ViewEvents(events, clusters, located, matching, everything)
+
+
+def world_copies(box: Bounds) -> list[Bounds]:
+    """Return `box` within the world, then the parts of it that lie beyond ±180° moved back.
+
+    The map draws the first (as :func:`~geo.view.selection.limit_events` does); the list
+    counts what lies in view on any copy of the world (as :func:`events_within` does).
+    """
+    minx, miny, maxx, maxy = box
+    pieces = [(max(minx, -180.0), miny, min(maxx, 180.0), maxy)]
+    if maxx > 180.0:
+        pieces.append((-180.0, miny, min(maxx - 360.0, 180.0), maxy))
+    if minx < -180.0:
+        pieces.append((max(minx + 360.0, -180.0), miny, 180.0, maxy))
+    return pieces
+
+
+def _unique(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the rows of `frames` in order, each id once (its first row)."""
+    joined = pd.concat(frames, ignore_index=True)
+    return joined[~joined["id"].duplicated(keep="first")].reset_index(drop=True)
+
+
+def _concat_rows(first: gpd.GeoDataFrame, second: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if len(second) == 0:
+        return first
+    if len(first) == 0:
+        return second.reset_index(drop=True)
+    joined = pd.concat([first, second], ignore_index=True)
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=first.crs)
+
+
+def _seed_tallies(events: pd.DataFrame) -> pd.DataFrame:
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=["type", "date_start", "date_end", "date_precision", "events"])
+    first, last = covered_intervals(events)
+    return pd.DataFrame(
+        {
+            "type": events["type"].astype(str).to_numpy(),
+            "date_start": pd.to_datetime(first).astype("datetime64[ns]"),
+            "date_end": pd.to_datetime(last).astype("datetime64[ns]"),
+            "date_precision": "day",
+            "events": 1,
+        }
+    )
+
+
+def located_events(events: gpd.GeoDataFrame, box: Bounds) -> pd.DataFrame:
+    """Return the events within `box` as ``id``, ``type``, ``x``, ``y``, ``first`` rows."""
+    columns = {"id": str, "type": str, "x": "float64", "y": "float64", "first": "datetime64[s]"}
+    if events is None or len(events) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    located = events[events.geometry.notna() & ~events.geometry.is_empty]
+    minx, miny, maxx, maxy = box
+    inside = located.cx[minx:maxx, miny:maxy] if minx < maxx else located
+    first, _ = covered_intervals(inside)
+    return pd.DataFrame(
+        {
+            "id": inside["id"].astype(str).to_numpy(),
+            "type": inside["type"].astype(str).to_numpy(),
+            "x": inside.geometry.x.to_numpy(),
+            "y": inside.geometry.y.to_numpy(),
+            "first": first,
+        }
+    )
+
+
+def newest_ids(located: pd.DataFrame, limit: int) -> set[str]:
+    """Return the ids of the newest `limit` of `located` (undated last; ties by id)."""
+    first = located["first"].to_numpy(dtype="datetime64[D]")
+    newest_first = np.where(np.isnat(first), np.iinfo(np.int64).max, -first.astype("int64"))
+    order = np.lexsort((located["id"].to_numpy(), newest_first))
+    return set(located["id"].to_numpy()[order[:limit]].tolist())
+
+
+def _within(located: pd.DataFrame, bounds: Bounds) -> pd.DataFrame:
+    west, south, east, north = bounds
+    xs, ys = located["x"].to_numpy(), located["y"].to_numpy()
+    keep = (ys >= south) & (ys <= north)
+    if east - west < 360:
+        keep &= (xs - west) % 360 <= east - west
+    return located[keep]
+
+
+def _with_zone_events(dataset: Dataset, zones: gpd.GeoDataFrame, view: ViewState) -> Any:
+    """Return `zones` with the events behind the selected zone listed (measured on demand)."""
+    chosen = zones["id"] == view.selected
+    if not chosen.any():
+        return zones
+    window = view.replace(actors=None, countries=None)
+    ids = dataset.zone_events(zones[chosen], window, view.date_to)
+    zones = zones.copy()
+    zones["event_ids"] = [
+        ids if hit else cell for hit, cell in zip(chosen, zones["event_ids"], strict=True)
+    ]
+    return zones
 
 
 def event_table(
@@ -195,8 +396,16 @@ def event_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+def timeline_rows(layers: MapLayers) -> pd.DataFrame | None:
+    """Return what the timeline counts: the view's tallies when it has them, else its events."""
+    return layers.tallies if layers.tallies is not None else layers.events
+
+
 def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
-    """Return event counts by month (rows) and type label (columns) for dated events."""
+    """Return event counts by month (rows) and type label (columns) for dated events.
+
+    `events` may be tallies (an ``events`` column and no ``id``): each row counts that many.
+    """
     if events is None or len(events) == 0:
         return pd.DataFrame()
     first, _ = covered_intervals(events)
@@ -206,7 +415,8 @@ def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
     months = pd.to_datetime(first[dated]).to_period("M").to_timestamp()
     labels = events["type"].to_numpy()[dated]
     frame = pd.DataFrame({"month": months, "type": [TYPE_LABELS.get(k, k) for k in labels]})
-    counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
+    frame["events"] = weighted(events)[dated]
+    counts = frame.groupby(["month", "type"])["events"].sum().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
 
@@ -342,9 +552,105 @@ def events_in_scope(
     return events_within(events, map_bounds(view, returned))
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class EventList:
+    """What the list beside the map shows: its rows and how many events it stands for.
+
+    Attributes
+    ----------
+    rows
+        The events listed (all of them, or the newest when there are more than the list
+        holds; :func:`event_table` keeps :data:`MAX_LISTED`), with their articles' columns.
+    count
+        How many events the list stands for (in view, or every match).
+    types
+        Those events per type key, most first.
+    """
+
+    rows: gpd.GeoDataFrame | None
+    count: int
+    types: pd.Series
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _type_series(types: Iterable[str], weights: Any = None) -> pd.Series:
+    frame = pd.DataFrame({"type": list(types)})
+    frame["n"] = 1 if weights is None else weights
+    counts = frame.groupby("type")["n"].sum() if len(frame) else pd.Series(dtype="int64")
+    order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return pd.Series({k: int(n) for k, n in order}, dtype="int64")
+
+
+def listed_events(
+    dataset: Dataset,
+    layers: MapLayers,
+    view: ViewState,
+    returned: MapReport | None,
+    *,
+    everything: object = False,
+) -> EventList:
+    """Return what the list shows: the events in view (:func:`events_in_scope`) or every match.
+
+    When the view's query did not read every event of the viewport (:attr:`MapLayers.located`)
+    the counts come from its narrow rows and the list's rows are the newest read; with
+    `everything`, the newest :data:`MAX_LISTED` matches are read (their tallies tell from
+    which day on).
+    """
+    if layers.located is None and layers.matching is None:
+        rows = events_in_scope(layers.events, view, returned, everything=everything)
+        return EventList(rows, _count(rows), _types_of(rows))
+    if not everything:
+        rows = events_in_scope(layers.events, view, returned)
+        if layers.located is None:
+            return EventList(rows, _count(rows), _types_of(rows))
+        inside = _within(layers.located, map_bounds(view, returned))
+        return EventList(rows, len(inside), _type_series(inside["type"]))
+    tallies = layers.tallies if layers.tallies is not None else pd.DataFrame()
+    types = (
+        _type_series(tallies["type"], tallies["events"].to_numpy())
+        if len(tallies)
+        else _type_series([])
+    )
+    return EventList(newest_matches(dataset, view, tallies), int(layers.matching or 0), types)
+
+
+def _count(rows: pd.DataFrame | None) -> int:
+    return 0 if rows is None else len(rows)
+
+
+def _types_of(rows: pd.DataFrame | None) -> pd.Series:
+    return _type_series([] if rows is None or len(rows) == 0 else rows["type"].astype(str))
+
+
+def newest_matches(dataset: Dataset, view: ViewState, tallies: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return at least the newest :data:`MAX_LISTED` events `view` matches, read whole.
+
+    The tallies (events per type and interval) give the first day from which on the newest
+    are found, so only the window's last stretch is read.
+    """
+    seeds = visible_events(dataset, view)
+    if dataset.archive is None or len(tallies) == 0:
+        return seeds
+    ordered = tallies.dropna(subset=["date_start"]).sort_values("date_start", ascending=False)
+    total = ordered["events"].cumsum().to_numpy()
+    narrowed = view
+    if len(total) and total[-1] >= MAX_LISTED:
+        since = ordered["date_start"].to_numpy()[int(np.searchsorted(total, MAX_LISTED))]
+        start = pd.Timestamp(since).date()
+        if view.date_from is None or start > view.date_from:
+            narrowed = view.replace(date_from=start, undated=False)
+    stored = _stored_rows(dataset, dataset.archive.read(narrowed))
+    if narrowed is not view:  # an interval reaching into the stretch: only those starting in it
+        first, _ = covered_intervals(stored)
+        stored = stored[first >= np.datetime64(narrowed.date_from, "D")]
+    return _concat_rows(seeds, stored)
+
+
 def list_heading(
-    listed: pd.DataFrame | None,
-    matching: pd.DataFrame | None,
+    listed: pd.DataFrame | EventList | Sequence[object] | None,
+    matching: pd.DataFrame | MapLayers | Sequence[object] | None,
     *,
     everything: object = False,
     window: tuple[datetime.date, datetime.date] | None = None,
@@ -352,12 +658,14 @@ def list_heading(
     """Return the list's heading: how many events it holds, when, and how many match elsewhere.
 
     "10 events in view, 2022-06-01 – 2023-04-29 (of 14 that match the filters)", where
-    `window` is the time window's first and last day (left out when not given).
+    `window` is the time window's first and last day (left out when not given). `matching`
+    may be the map's layers: their count of matches (:attr:`MapLayers.matching`) or events.
     """
-    shown, total = (
-        len(listed) if listed is not None else 0,
-        len(matching) if matching is not None else 0,
-    )
+    if isinstance(matching, MapLayers):
+        total = matching.matching if matching.matching is not None else _count(matching.events)
+    else:
+        total = len(matching) if matching is not None else 0
+    shown = len(listed) if listed is not None else 0
     span = f", {window[0].isoformat()} – {window[1].isoformat()}" if window else ""
     if everything:
         return f"{shown} events match the filters{span}"
@@ -405,11 +713,14 @@ def highlighted(table: pd.DataFrame, selected: str | None, *, fresh: Iterable[st
     return table.style.apply(shade, axis=1)
 
 
-def type_counts(events: pd.DataFrame | None) -> str:
-    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first."""
+def type_counts(events: pd.DataFrame | EventList | None) -> str:
+    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first (ties by key)."""
     if events is None or len(events) == 0:
         return ""
-    counts = events["type"].astype(str).value_counts(sort=True)
+    if isinstance(events, EventList):
+        counts = events.types
+    else:
+        counts = _type_series(events["type"].astype(str))
     return " · ".join(f"{TYPE_LABELS.get(k, k)} {n}" for k, n in counts.items())
 
 
@@ -663,6 +974,9 @@ def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ())
 
 def with_actor_names(dataset: Dataset, names: Names) -> Dataset:
     """Return `dataset` with an ``actor_names`` column on its events, read by the popups."""
+    if dataset.archive is not None:
+        archive = dataclasses.replace(dataset.archive, actor_names=dict(names.actors))
+        dataset = dataclasses.replace(dataset, archive=archive)
     events = dataset.events
     if events is None or len(events) == 0:
         return dataset
@@ -678,9 +992,50 @@ def codes_in(events: pd.DataFrame | None, column: str, *, also: Iterable[str] = 
     return sorted(codes)
 
 
-def undated_note(events: gpd.GeoDataFrame | None, view: ViewState) -> str:
+def filter_codes(dataset: Dataset, column: str, *, also: Iterable[str] = ()) -> list[str]:
+    """Return the codes the actors or countries filter offers: every one the events name.
+
+    From the seeds' events and the archive's summary; `also` adds those a link asks for.
+    """
+    codes = set(codes_in(dataset.events, column, also=also))
+    if dataset.archive is not None:
+        summary = dataset.archive.summary
+        codes.update(summary.actors if column == "actors" else summary.countries)
+    return sorted(codes)
+
+
+def news_since(dataset: Dataset, visit: Visit) -> News:
+    """Return the events whose article entered the store since the reader's last visit.
+
+    :func:`geo.view.fresh.news_since` over the seeds and, with an archive, the stored articles
+    ingested after the visit and their events (read for them only).
+    """
+    if dataset.archive is None or visit.previous is None:
+        return fresh_news(visit, dataset.events, dataset.articles)
+    articles, events = dataset.archive.ingested_after(visit.previous)
+    seeds = dataset.articles[["id", "ingested_at"]] if "ingested_at" in dataset.articles else None
+    both = pd.concat([f for f in (seeds, articles) if f is not None], ignore_index=True)
+    return fresh_news(visit, pd.concat([dataset.events[["id", "article_id"]], events]), both)
+
+
+def visit_articles(dataset: Dataset) -> pd.DataFrame:
+    """Return the articles whose ``ingested_at`` the visit cookie keeps the newest of."""
+    articles = dataset.articles
+    newest = dataset.archive.summary.newest_ingested if dataset.archive is not None else None
+    if newest is None:
+        return articles
+    return pd.concat([articles, pd.DataFrame({"ingested_at": [newest]})], ignore_index=True)
+
+
+def undated_note(events: gpd.GeoDataFrame | Dataset | None, view: ViewState) -> str:
     """Return a sentence saying how many undated events the time window hides, if any."""
-    hidden = undated_hidden(events, view)
+    if isinstance(events, Dataset):
+        hidden = undated_hidden(events.events, view)
+        if events.archive is not None and not view.undated and (view.date_from or view.date_to):
+            tallies = events.archive.tallies(view.replace(date_from=None, date_to=None))
+            hidden += int(tallies.loc[tallies["date_start"].isna(), "events"].sum())
+    else:
+        hidden = undated_hidden(events, view)
     if not hidden:
         return ""
     return f" — {hidden} undated event{'s' if hidden > 1 else ''} hidden by the time window"
