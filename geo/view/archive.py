@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.intervals import covered_intervals
-from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days
+from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days, zone_sums
 from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
 from geo.store.frames import table_to_frame
 from geo.store.store import Store, bbox_filter
@@ -145,6 +145,27 @@ def _distinct(column: pa.ChunkedArray) -> list[str]:
         return []
     values = pc.unique(pc.list_flatten(column)).drop_null()
     return sorted(str(v) for v in values.to_pylist())
+
+
+def first_days(table: pa.Table) -> np.ndarray:
+    """Return the first day each row covers (``datetime64[D]``), by :mod:`geo.intervals`' rule.
+
+    Computed in Arrow from ``date_start``, ``date_end`` and ``date_precision``: a missing
+    side takes the other's date, reversed bounds are swapped, and a one-day date of month or
+    year precision stands for its whole month or year.
+    """
+    start = pc.cast(table.column("date_start"), pa.date32())
+    end = pc.cast(table.column("date_end"), pa.date32())
+    first = pc.min_element_wise(pc.coalesce(start, end), pc.coalesce(end, start))
+    last = pc.max_element_wise(pc.coalesce(start, end), pc.coalesce(end, start))
+    point = pc.equal(first, last)
+    precision = table.column("date_precision")
+    for unit in ("month", "year"):
+        widen = pc.and_kleene(point, pc.equal(precision, unit))
+        floored = pc.cast(pc.floor_temporal(first, unit=unit), pa.date32())
+        first = pc.if_else(pc.fill_null(widen, False), floored, first)
+    days: np.ndarray = first.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    return days
 
 
 def _categories(column: pa.ChunkedArray) -> pd.Categorical:
@@ -266,31 +287,28 @@ class Archive:
     def located(self, view: ViewState, bbox: tuple[float, float, float, float]) -> pd.DataFrame:
         """Return the events `view` matches within `bbox` as narrow rows, nothing decoded.
 
-        Columns ``id``, ``type``, ``x``, ``y`` and ``first``, the first day each covers
-        (``NaT`` when undated): what the grid cells count and the list orders by.
+        Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
+        covers (``NaT`` when undated): what the grid cells count and the list orders by.
         """
-        table = self._scan(view, [*SCAN_COLUMNS, "bbox"], bbox=bbox)
+        table = self._scan(view, ["type", *_DATES, "date_precision", "bbox"], bbox=bbox)
         if table.num_rows == 0:
             return pd.DataFrame(
                 {
-                    "id": pd.Series(dtype=str),
-                    "type": pd.Series(dtype=str),
+                    "type": pd.Categorical([]),
                     "x": pd.Series(dtype="float64"),
                     "y": pd.Series(dtype="float64"),
-                    "first": pd.Series(dtype="datetime64[s]"),
+                    "first": pd.Series(dtype="datetime64[ns]"),
                 }
             )
         boxes = table.column("bbox")
         xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
         ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
-        first, _ = covered_intervals(table.select([*_DATES, "date_precision"]).to_pandas())
         return pd.DataFrame(
             {
-                "id": table.column("id").to_numpy(zero_copy_only=False).astype(str),
                 "type": _categories(table.column("type")),
                 "x": xs / 2,
                 "y": ys / 2,
-                "first": first,
+                "first": first_days(table),
             }
         )
 
@@ -353,29 +371,22 @@ class Archive:
         events near them, those of the `curated` zones the store did not derive too. Held
         compactly in memory (zones and types as categories); the rows of the view's types and
         window are picked from them. None when the store version has no such table (written
-        before it).
+        before it). With no time window, those rows summed per zone and type instead
+        (:func:`geo.layers.aggregates.zone_sums`).
         """
         if not self.store.holds("zone_days", version=self.version):
             return None
-        table = self._cache.get("zone_days")
-        if table is None:
-            stored = self.store.scan("zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
-            # a curated zone the store also derived (same places, same id) has its rows
-            known = set(pc.unique(stored.column("zone_id")).to_pylist())
-            curated = curated[~curated["id"].isin(sorted(known))]
-            near = None
-            for geometry in curated.geometry:
-                meets = bbox_filter(near_box(geometry))
-                near = meets if near is None else near | meets
-            rows = [stored.to_pandas()]
-            if near is not None:
-                rows.append(zone_days(curated, self.points(ViewState(), near)))
-            table = pd.concat(rows, ignore_index=True)
-            for name in ("zone_id", "type"):
-                table[name] = table[name].astype("category")
+        columns = self._zone_table(curated)
+        if view.date_from is None and view.date_to is None:  # sums per zone and type suffice
+            sums = self._cache.get("zone_sums")
+            if sums is None:
+                sums = self._cache["zone_sums"] = zone_sums(columns)
+            return sums
+        table = self._cache.get("zone_frame")
+        if table is None:  # made once, when a view first asks for a window
+            table = self._cache["zone_frame"] = pd.DataFrame(columns)
             for name in ("first", "last", "end", "published"):
-                table[name] = pd.to_datetime(table[name]).astype("datetime64[ns]")
-            self._cache["zone_days"] = table
+                table[name] = table[name].astype("datetime64[ns]")
         keep = np.ones(len(table), dtype=bool)
         if view.types is not None:
             keep &= table["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
@@ -390,6 +401,33 @@ class Archive:
                 within &= last >= np.datetime64(view.date_from, "ns")
             keep &= within | (~known if view.undated else False)
         return table[keep] if not keep.all() else table
+
+    def _zone_table(self, curated: gpd.GeoDataFrame) -> dict[str, Any]:
+        """Return every zone-days row as columns, read (the curated zones' made) once."""
+        held: dict[str, Any] | None = self._cache.get("zone_days")
+        if held is not None:
+            return held
+        stored = self.store.scan("zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
+        # a curated zone the store also derived (same places, same id) has its rows
+        known = set(pc.unique(stored.column("zone_id")).to_pylist())
+        curated = curated[~curated["id"].isin(sorted(known))]
+        near = None
+        for geometry in curated.geometry:
+            meets = bbox_filter(near_box(geometry))
+            near = meets if near is None else near | meets
+        if near is not None:
+            made = zone_days(curated, self.points(ViewState(), near))
+            stored = pa.concat_tables(
+                [stored, pa.Table.from_pandas(made, schema=stored.schema, preserve_index=False)]
+            )
+        table = {
+            name: _categories(stored.column(name))
+            if name in ("zone_id", "type")
+            else stored.column(name).to_numpy(zero_copy_only=False)
+            for name in ZONE_DAY_COLUMNS
+        }
+        self._cache["zone_days"] = table
+        return table
 
     def articles(self, ids: Collection[str]) -> pd.DataFrame:
         """Return the rows of the articles `ids` (without their texts)."""

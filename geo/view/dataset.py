@@ -19,7 +19,13 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd  # type: ignore[import-untyped]
 
-from geo.layers.aggregates import near_box, zone_days, zone_severities
+from geo.layers.aggregates import (
+    near_box,
+    severities_from_sums,
+    zone_days,
+    zone_severities,
+    zone_sums,
+)
 from geo.layers.frames import (
     ARTICLE_COLUMNS,
     articles_frame,
@@ -142,7 +148,12 @@ class Dataset:
         if table is None:  # a store written before the sums: measure against its events
             every = _concat([seeds, self.archive.points(plain)])
             return rescore_zones(combined, every, today=today)
-        rows = _with_rows(table, zone_days(combined, seeds))
+        seed_rows = zone_days(combined, seeds)
+        if "dated" in table.columns:  # no window: the sums per zone and type
+            sums = pd.concat([table, zone_sums(seed_rows)], ignore_index=True)
+            scored = severities_from_sums(sums, types=plain.types)
+            return _scored(combined, scored)
+        rows = _with_rows(table, seed_rows)
         severities = zone_severities(
             rows,
             types=plain.types,
@@ -150,11 +161,8 @@ class Dataset:
             date_to=plain.date_to,
             undated=plain.undated,
             today=today,
-        ).set_index("zone_id")["severity"]
-        return combined.assign(
-            severity=combined["id"].map(severities).fillna(0.0).to_numpy(dtype="float64"),
-            event_ids=[[] for _ in range(len(combined))],  # measured for a selected zone
         )
+        return _scored(combined, severities)
 
     def zone_events(
         self, zone: gpd.GeoDataFrame, window: ViewState, today: datetime.date | None
@@ -195,6 +203,15 @@ def _read_for_view(store: Store, version: str | None, *, lazy: bool = False) -> 
         places=read("places"),
         articles=articles_frame([]),
         version=pinned,
+    )
+
+
+def _scored(zones: gpd.GeoDataFrame, scored: pd.DataFrame) -> Any:
+    """Return `zones` with the severities of `scored` (0 where none); their events unlisted."""
+    severities = scored.set_index("zone_id")["severity"]
+    return zones.assign(
+        severity=zones["id"].map(severities).fillna(0.0).to_numpy(dtype="float64"),
+        event_ids=[[] for _ in range(len(zones))],  # measured for a selected zone
     )
 
 

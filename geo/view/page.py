@@ -246,48 +246,86 @@ def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
     if matching <= MAX_EVENT_MARKERS:
         return ViewEvents(_concat_rows(seeds, _stored_rows(dataset, archive.read(view))))
     pieces = world_copies(viewport(view))
-    located = _unique(
+    located = pd.concat(
         [
             pd.concat([located_events(seeds, piece), archive.located(view, piece)]).assign(
                 main=index == 0
             )
             for index, piece in enumerate(pieces)
-        ]
+        ],
+        ignore_index=True,
     )
     everything = pd.concat([_seed_tallies(seeds), tallies], ignore_index=True)
     shown = located[located["main"].to_numpy(dtype=bool)]
-    wanted = {view.selected} if view.selected else set()
     if len(shown) <= MAX_EVENT_MARKERS:  # the map draws them one by one: read them whole
-        wanted |= set(located["id"])
-        clusters = None
+        clusters, since, reach = None, None, pieces
     else:  # grid cells from the query; the newest of the view read whole, for the list
-        wanted |= newest_ids(_within(located, viewport(view, margin=0.0)), MAX_LISTED)
         clusters = cluster_points(shown, view.zoom)
-    stored = wanted - set(seeds["id"])
-    rows = _stored_rows(dataset, archive.read(view, ids=stored)) if stored else seeds.iloc[0:0]
-    events = _concat_rows(seeds[seeds["id"].isin(sorted(wanted))], rows)
+        reach = world_copies(viewport(view, margin=0.0))
+        since = newest_since(_within(located, viewport(view, margin=0.0)), MAX_LISTED)
+    if since is not None and view.date_from is not None:
+        since = max(since, view.date_from)
+    narrowed = view if since is None else view.replace(date_from=since, undated=False)
+    rows = [seeds[seeds["id"].isin(_within_ids(seeds, reach))]]
+    rows += [_stored_rows(dataset, archive.read(narrowed, bbox=piece)) for piece in reach]
+    if view.selected:  # the panel describes it wherever it is
+        rows.append(seeds[seeds["id"] == view.selected])
+        rows.append(_stored_rows(dataset, archive.read(view, ids={view.selected})))
+    events = _unique_rows(rows)
+    if since is not None:  # an interval reaching into the stretch: only those starting in it
+        first, _ = covered_intervals(events)
+        keep = (first >= np.datetime64(since, "D")) | (events["id"] == view.selected).to_numpy()
+        events = events[keep].reset_index(drop=True)
     return ViewEvents(events, clusters, located, matching, everything)
+
+
+def _within_ids(events: gpd.GeoDataFrame, pieces: list[Bounds]) -> set[str]:
+    """Return the ids of `events` within any of the boxes `pieces`."""
+    return set().union(*(set(located_events(events, piece)["id"]) for piece in pieces))
+
+
+def _unique_rows(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Return the rows of `frames` in order, each event once."""
+    kept = [f for f in frames if f is not None and len(f)]
+    if not kept:
+        return frames[0]
+    joined = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+    joined = joined[~joined["id"].duplicated(keep="first")].reset_index(drop=True)
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=frames[0].crs)
+
+
+def newest_since(located: pd.DataFrame, limit: int) -> datetime.date | None:
+    """Return the first day of the newest `limit` of `located`, None when fewer are dated.
+
+    The list shows the newest events; all of them start on that day or later.
+    """
+    first = located["first"].to_numpy(dtype="datetime64[D]")
+    dated = np.sort(first[~np.isnat(first)])
+    if len(dated) < limit:
+        return None
+    since: datetime.date = dated[len(dated) - limit].astype(datetime.date)
+    return since
 
 
 def world_copies(box: Bounds) -> list[Bounds]:
     """Return `box` within the world, then the parts of it that lie beyond ±180° moved back.
 
     The map draws the first (as :func:`~geo.view.selection.limit_events` does); the list
-    counts what lies in view on any copy of the world (as :func:`events_within` does).
+    counts what lies in view on any copy of the world (as :func:`events_within` does). The
+    boxes do not overlap.
     """
     minx, miny, maxx, maxy = box
-    pieces = [(max(minx, -180.0), miny, min(maxx, 180.0), maxy)]
-    if maxx > 180.0:
-        pieces.append((-180.0, miny, min(maxx - 360.0, 180.0), maxy))
-    if minx < -180.0:
-        pieces.append((max(minx + 360.0, -180.0), miny, 180.0, maxy))
+    west, east = max(minx, -180.0), min(maxx, 180.0)
+    pieces = [(west, miny, east, maxy)]
+    if maxx > 180.0 and min(maxx - 360.0, west - _APART) >= -180.0:
+        pieces.append((-180.0, miny, min(maxx - 360.0, west - _APART), maxy))
+    if minx < -180.0 and max(minx + 360.0, east + _APART) <= 180.0:
+        pieces.append((max(minx + 360.0, east + _APART), miny, 180.0, maxy))
     return pieces
 
 
-def _unique(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Return the rows of `frames` in order, each id once (its first row)."""
-    joined = pd.concat(frames, ignore_index=True)
-    return joined[~joined["id"].duplicated(keep="first")].reset_index(drop=True)
+_APART = 1e-9
+"""Degrees between the boxes of :func:`world_copies`, so no point lies in two."""
 
 
 def _concat_rows(first: gpd.GeoDataFrame, second: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -332,14 +370,6 @@ def located_events(events: gpd.GeoDataFrame, box: Bounds) -> pd.DataFrame:
             "first": first,
         }
     )
-
-
-def newest_ids(located: pd.DataFrame, limit: int) -> set[str]:
-    """Return the ids of the newest `limit` of `located` (undated last; ties by id)."""
-    first = located["first"].to_numpy(dtype="datetime64[D]")
-    newest_first = np.where(np.isnat(first), np.iinfo(np.int64).max, -first.astype("int64"))
-    order = np.lexsort((located["id"].to_numpy(), newest_first))
-    return set(located["id"].to_numpy()[order[:limit]].tolist())
 
 
 def _within(located: pd.DataFrame, bounds: Bounds) -> pd.DataFrame:
