@@ -195,9 +195,9 @@ with side:
     address = f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}"
     st.code(address, language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
-    shown, frozen = listed.rows if listed.rows is not None else data.events.iloc[0:0], view
-    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
-    st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
+    shown, frozen = views.export_rows(data, listed, view), view  # rows read on a click
+    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown()), "events.geojson")
+    st.download_button("Events (CSV)", lambda: layer_to_csv(shown()), "events.csv")
     page = functools.partial(views.offline_page, layers, frozen, geocoder.gazetteer, names)
     st.download_button("Map (offline HTML)", page, "map.html")  # the land drawn on each click
 

@@ -103,6 +103,8 @@ def test_a_view_from_queries_equals_the_view_from_memory(
         )
         assert views.type_counts(found_list) == views.type_counts(listed)
         pd.testing.assert_frame_equal(views.event_table(found_list.rows), views.event_table(listed))
+        exported = views.export_rows(lazy, found_list, view)()
+        assert sorted(exported["id"]) == sorted(listed["id"])  # every event, not the newest
 
     # the timeline and the undated note
     pd.testing.assert_frame_equal(

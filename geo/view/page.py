@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import hashlib
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -600,9 +600,36 @@ class EventList:
     rows: gpd.GeoDataFrame | None
     count: int
     types: pd.Series
+    bounds: Bounds | None = None
 
     def __len__(self) -> int:
         return self.count
+
+    @property
+    def complete(self) -> bool:
+        """Whether :attr:`rows` are every event the list stands for."""
+        return self.count == (0 if self.rows is None else len(self.rows))
+
+
+def export_rows(dataset: Dataset, listed: EventList, view: ViewState) -> Callable[[], Any]:
+    """Return what makes the rows an export of the list holds: every event it stands for.
+
+    Called when a download button is clicked, not per rerun: when the list holds only the
+    newest of its events, the others are read then (in its bounds, or every match).
+    """
+    if listed.complete or dataset.archive is None:
+        rows = listed.rows if listed.rows is not None else dataset.events.iloc[0:0]
+        return lambda: rows
+    archive = dataset.archive
+
+    def read() -> Any:
+        seeds = visible_events(dataset, view)
+        pieces = [None] if listed.bounds is None else world_copies(listed.bounds)
+        stored = [_stored_rows(dataset, archive.read(view, bbox=piece)) for piece in pieces]
+        every = _unique_rows([seeds, *stored])
+        return every if listed.bounds is None else events_within(every, listed.bounds)
+
+    return read
 
 
 def _type_series(types: Iterable[str], weights: Any = None) -> pd.Series:
@@ -635,8 +662,9 @@ def listed_events(
         rows = events_in_scope(layers.events, view, returned)
         if layers.located is None:
             return EventList(rows, _count(rows), _types_of(rows))
-        inside = _within(layers.located, map_bounds(view, returned))
-        return EventList(rows, len(inside), _type_series(inside["type"]))
+        bounds = map_bounds(view, returned)
+        inside = _within(layers.located, bounds)
+        return EventList(rows, len(inside), _type_series(inside["type"]), bounds)
     tallies = layers.tallies if layers.tallies is not None else pd.DataFrame()
     types = (
         _type_series(tallies["type"], tallies["events"].to_numpy())
