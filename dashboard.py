@@ -217,9 +217,9 @@ with st.expander("Add articles"):
         if st.button("Add to the map", type="primary"):
             bar = st.progress(0.0, text="Reading articles…")
             uploaded = [(f.name, f.getvalue()) for f in files or []]
-            given = {"title": title, "outlet": outlet, "published": published, "url": url}
+            given = uploads.GivenDetails(title, outlet, published, url)
             report, problems = uploads.add_to_store(
-                uploaded, pasted, store_dir, progress=uploads.progress_on(bar), **given
+                uploaded, pasted, store_dir, details=given, progress=uploads.progress_on(bar)
             )
             state.pinned = current_version(store_dir)  # show what was just added
             state.added = uploads.report_lines(report, problems)

@@ -22,6 +22,7 @@ file is reported and the others are still processed.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
@@ -588,7 +589,7 @@ def feeds_list(store_dir: Path | None, output_format: str) -> None:
         )
 
 
-def _iso(moment: Any) -> str | None:
+def _iso(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 

@@ -22,7 +22,7 @@ import calendar
 import datetime
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 __all__ = [
     "covered_interval",

@@ -92,3 +92,15 @@ def test_the_bundled_files_are_found_in_a_checkout() -> None:
     assert (bundled_dir("seeds") / "events.yaml").is_file()
     assert (bundled_dir("assets") / "faultlines.css").is_file()
     assert dashboard_script() == ROOT / "dashboard.py"
+
+
+MAX_MODULE_LINES = 800
+"""A module that grows to this many lines is split along one of its seams."""
+
+
+def test_no_module_of_the_package_passes_the_line_limit() -> None:
+    lengths = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((ROOT / "geo").rglob("*.py"))
+    }
+    assert {name: n for name, n in lengths.items() if n >= MAX_MODULE_LINES} == {}

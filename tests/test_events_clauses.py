@@ -62,6 +62,25 @@ def test_a_country_that_only_modifies_the_target_is_not_the_place(finder: PlaceF
     assert places_of(text, finder, "armed_attack") == [("Erbil",)]
 
 
+def test_a_country_named_for_who_acts_is_not_the_place(finder: PlaceFinder) -> None:
+    text = (
+        "A drone attack on Tel Aviv that killed one person on Friday had been attributed to "
+        "Yemen's Houthi movement."
+    )
+    assert places_of(text, finder, "armed_attack") == [("Tel Aviv",)]
+
+
+def test_a_region_in_a_country_s_possessive_is_the_region(finder: PlaceFinder) -> None:
+    text = "Drones attacked Russia's Belgorod region on Monday, the governor said."
+    assert places_of(text, finder, "armed_attack") == [("Belgorod",)]
+
+
+def test_a_hyphenated_two_part_region_is_found(finder: PlaceFinder) -> None:
+    text = "Jets struck militant hideouts in Sistan-Baluchestan province on Thursday."
+    ((name,),) = places_of(text, finder, "armed_attack")
+    assert "Balūchestān" in name
+
+
 def test_a_downed_aircraft_is_an_attack(finder: PlaceFinder) -> None:
     text = "A fighter jet shot down a military helicopter over Belgorod on Monday."
     assert places_of(text, finder, "armed_attack") == [("Belgorod",)]
@@ -217,3 +236,68 @@ def test_an_invitation_to_talks_is_not_talks(finder: PlaceFinder) -> None:
 def test_a_city_naming_the_facility_raided_is_where_the_raid_was(finder: PlaceFinder) -> None:
     text = "On 15 May 2024, rebels raided Goma airport and clashed with troops."
     assert places_of(text, finder, "armed_attack") == [("Goma",)]
+
+
+# --- people introduced with their state and title speak for it when named again ------------
+
+
+def test_a_titled_person_named_again_speaks_for_the_state(finder: PlaceFinder) -> None:
+    text = (
+        "Kosovo Prime Minister Albin Kurti refused to attend the meeting in Brussels. "
+        "Serbian President Aleksandar Vučić accused Pristina of provoking the clash.\n\n"
+        "According to the envoy's office, he spoke with Kurti and Vucic on Sunday."
+    )
+    talks = [e for e in events_of(text, finder) if e.type == "talks"]
+    assert [set(e.actors) for e in talks] == [{"XKX", "SRB"}]
+    assert talks[0].date_start == dt.date(2024, 5, 12)
+
+
+# --- an agreement made is news, what was agreed is a plan ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel and Hamas agreed to a ceasefire deal on Wednesday, mediators said.",
+        "Ethiopia and Eritrea have agreed to restore diplomatic relations.",
+    ],
+)
+def test_an_agreement_made_happened(text: str, finder: PlaceFinder) -> None:
+    (event,) = [e for e in events_of(text, finder) if e.type == "accession"]
+    assert event.modality == "happened"
+
+
+def test_talks_agreed_to_are_planned(finder: PlaceFinder) -> None:
+    text = "Both sides agreed to hold talks in Geneva next month."
+    (event,) = [e for e in events_of(text, finder) if e.type == "talks"]
+    assert event.modality == "planned"
+
+
+# --- who reports an event is not who does it -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("Ukrainian officials said Russian drones struck Odesa overnight.", "RUS"),
+        ("South Korea's military said North Korea fired a missile into the East Sea.", "PRK"),
+        ("Japan's coast guard said that Chinese ships entered waters near the Senkakus.", "CHN"),
+        # the speaker is the agent when the report has no subject of its own
+        ("Russia said it struck Ukrainian energy facilities overnight.", "RUS"),
+    ],
+)
+def test_the_agent_comes_first_not_the_speaker(text: str, agent: str, finder: PlaceFinder) -> None:
+    (event,) = events_of(text, finder)
+    assert event.actors[0] == agent
+
+
+def test_an_action_told_as_one_more_is_its_own_event(finder: PlaceFinder) -> None:
+    text = (
+        "Chinese coast guard ships fired water cannon at a Philippine supply boat near "
+        "Second Thomas Shoal on Saturday, the Philippine military said.\n\n"
+        "The boat was carrying food and fresh troops to the outpost.\n\n"
+        "A Philippine coast guard spokesman said the Chinese ships had also blocked the "
+        "boat's path."
+    )
+    sentences = {e.sentence[:20] for e in events_of(text, finder) if e.actors[:1] == ("CHN",)}
+    assert len(sentences) == 2

@@ -297,3 +297,30 @@ def test_another_critic_is_another_criticism_however_dated(finder: PlaceFinder) 
     first = replace(told, span=(100, 160), actors=("JPN", "RUS"))
     second = replace(told, span=(400, 460), actors=("KOR", "RUS"), date_basis="publication")
     assert len(merge_tellings([first, second], TELLING_PLACES.get)) == 2
+
+
+def test_an_attack_retold_at_the_same_place_is_one_event_whoever_is_named_first(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Iranian missiles hit a residential compound in Erbil early on Sunday, Kurdish officials "
+        "said. Nobody was hurt. "
+        "The Revolutionary Guard said it had attacked an Israeli intelligence centre in Erbil."
+    )
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert event.place_names == ("Erbil",)
+    assert (event.date_start, event.date_basis) == (dt.date(2024, 5, 12), "stated")
+
+
+def test_attacks_by_two_sides_at_two_places_stay_two(finder: PlaceFinder) -> None:
+    text = (
+        "Israeli jets struck targets near Nabatieh on Tuesday. "
+        "Hezbollah fired rockets at Kiryat Shmona, the group said."
+    )
+    assert len(of_type(run(text, finder), "armed_attack")) == 2
+
+
+def test_a_weekday_before_a_comma_is_not_a_list_of_scenes(finder: PlaceFinder) -> None:
+    text = "Missiles hit a compound in Erbil early on Sunday, Kurdish officials said."
+    (event,) = of_type(run(text, finder), "armed_attack")
+    assert event.place_basis == "stated"

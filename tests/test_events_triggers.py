@@ -113,6 +113,7 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ),
         # criticism
         ("Hanoi strongly protests the violation of its waters.", "criticism"),
+        ("Somalia protests Ethiopia's port deal with the breakaway region.", "criticism"),
         ("The United States imposed sanctions on the militia's commander.", "criticism"),
         ("Beijing said it had sanctioned two American defence firms.", "criticism"),
         ("The Czech ambassador is being summoned to the foreign ministry in Moscow.", "criticism"),
@@ -152,6 +153,10 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("The destroyer fired warning shots at the fishing boat.", "criticism"),
         ("An airborne warning and control aircraft tracked the bombers.", "criticism"),
         ("The militia claims a drone strike near the airport.", "territorial_claim"),
+        (
+            "A drone attack on Tel Aviv that killed one man was claimed by Yemen's Houthis.",
+            "territorial_claim",
+        ),
         ("Two soldiers died in a blast while they were patrolling the border.", "patrol"),
         # an event told before is not told again
         ("That meeting ended without a signed agreement.", "talks"),
@@ -159,6 +164,12 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("The IMF cut its growth forecast, warning of risks from the war.", "criticism"),
         # purposes are not events
         ("The base was set up to deter China from attacking the islands.", "armed_attack"),
+        # street protests are not a government's protest
+        ("Malian activists staged protests demanding the departure of French troops.", "criticism"),
+        ("On Friday, protests against the Kyrgyz government turned violent.", "criticism"),
+        # what was called off did not happen
+        ("The prime minister cancelled a state visit to Copenhagen.", "visit"),
+        ("Both sides postponed the talks in Geneva until further notice.", "talks"),
     ],
 )
 def test_triggers_stay_silent_when_nothing_happened(

@@ -67,11 +67,10 @@ def make_event(
     confidence: float = 1.0,
     actors: tuple[str, ...] = ("RUS",),
     place_ids: tuple[str, ...] = (),
-    article: str = "art-0000000000000001",
 ) -> Event:
     return Event(
         id=f"ev-{n:012d}",
-        article_id=article,
+        article_id="art-0000000000000001",
         type=kind,
         cameo=event_type(kind).cameo,
         date_start=end,

@@ -138,6 +138,20 @@ def test_article_context_disambiguates(finder: PlaceFinder) -> None:
     assert dict(places_of(caucasus))["Georgia"] == "ne:country:GEO"
 
 
+def test_country_focus_alone_does_not_pick_a_little_known_namesake(finder: PlaceFinder) -> None:
+    text = (
+        "The American and Russian presidents met in Geneva on Wednesday. Officials in "
+        "Washington said the talks were useful; Moscow called them constructive. "
+        "Russian diplomats stayed in Geneva for a second day."
+    )
+    ids = dict(places_of(finder.find(text)))
+    assert finder.gazetteer.place(ids["Geneva"]).country_codes == ("CH",)
+    # the region or places near a namesake still speak for it
+    local = "Fairfax County police closed roads near Vienna and Reston, Virginia, on Monday."
+    vienna = dict(places_of(finder.find(local)))["Vienna"]
+    assert finder.gazetteer.place(vienna).admin1 == "US.VA"
+
+
 def test_headlines_in_title_case(finder: PlaceFinder) -> None:
     found = places_of(finder.find("Japan In Talks To Open NATO Office In Tokyo\n\nBody text."))
     assert [text for text, _ in found] == ["Japan", "Tokyo"]
@@ -350,6 +364,26 @@ def test_country_inside_a_company_name_is_embedded(finder: PlaceFinder) -> None:
 def test_other_spellings_of_a_city_are_read_in_text(finder: PlaceFinder) -> None:
     text = "Shelling hit Kupiansk overnight; in Kupyansk the power failed."
     assert {m.place.id for m in finder.find(text).places} == {"gn:703656"}
+
+
+def test_a_final_h_of_a_transliterated_name_does_not_matter(finder: PlaceFinder) -> None:
+    text = "Airstrikes hit the port of Hodeidah on Saturday; cranes in Hodeida burned."
+    places = finder.find(text).places
+    assert len(places) == 2
+    assert len({m.place.id for m in places}) == 1
+    resolved = finder.geocoder.geocode("Hodeidah")
+    assert resolved is not None
+    assert resolved.place.id == places[0].place.id
+    # a name the gazetteer knows as it is written stays that name
+    jeddah = finder.geocoder.geocode("Jeddah")
+    assert jeddah is not None
+    assert jeddah.place.name == "Jeddah"
+
+
+def test_a_city_named_with_city_after_its_name(finder: PlaceFinder) -> None:
+    found = finder.find("Airstrikes hit Gaza City overnight, and later Khan Younis.").places
+    assert [m.text for m in found] == ["Gaza City", "Khan Younis"]
+    assert found[0].place.kind == "city"
 
 
 def test_a_spelling_that_is_another_places_name_is_that_place(finder: PlaceFinder) -> None:

@@ -44,3 +44,12 @@ def test_is_latin(text: str, latin: bool) -> None:
 def test_slug() -> None:
     assert slug("Gulf of Anadyr'") == "gulf-of-anadyr"
     assert slug("Bahía de Campeche") == "bahia-de-campeche"
+
+
+def test_the_hyphenated_form_of_a_two_part_name() -> None:
+    from geo.places.names import hyphenated_pair
+
+    assert hyphenated_pair("sistan and baluchestan") == "sistan baluchestan"
+    assert hyphenated_pair("bosnia and herzegovina") == "bosnia herzegovina"
+    assert hyphenated_pair("saint kitts and nevis") is None  # not two one-word parts
+    assert hyphenated_pair("kharkiv") is None

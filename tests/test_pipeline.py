@@ -19,7 +19,8 @@ from geo.ingest import pipeline
 from geo.ingest.pipeline import ingest, process_article
 from geo.ingest.uploads import articles_from_files
 from geo.places.gazetteer import Gazetteer
-from geo.store.store import SIDE_PART_MARK, Store
+from geo.store.parts import SIDE_PART_MARK
+from geo.store.store import Store
 from geo.text import sentences
 from geo.text.articles import article_from_text, read_article
 from geo.text.mentions import PlaceFinder

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from shapely.geometry import Point
 
 from geo.layers.seeds import SEED_FILES, SEEDS_DIR, SeedData, SeedError, load_seeds
 from geo.places.gazetteer import Gazetteer
-from geo.records import stable_id
+from geo.records import Event, stable_id
 from geo.taxonomy import EVENT_TYPE_KEYS, event_type
 from geo.text.articles import article_id
 
@@ -142,6 +143,31 @@ def test_event_ids_follow_the_documented_formula(seeds: SeedData) -> None:
 D = dt.date
 SOJ = "ne:sea:sea-of-japan"
 
+
+@dataclass(frozen=True)
+class ExpectedEvent:
+    """One curated event the seed articles must yield: fields None are not checked."""
+
+    kind: str
+    place: str | None
+    start: dt.date | None
+    end: dt.date | None
+    precision: str | None
+    modality: str | None
+    actor: str
+
+    def matches(self, event: Event) -> bool:
+        return (
+            event.type == self.kind
+            and (event.place_ids[:1] == (self.place,) if self.place else True)
+            and (self.start is None or event.date_start == self.start)
+            and (self.end is None or event.date_end == self.end)
+            and (self.precision is None or event.date_precision == self.precision)
+            and (self.modality is None or event.modality == self.modality)
+            and self.actor in event.actors
+        )
+
+
 # type, first place, start, end, precision, modality, an actor
 EXPECTED_EVENTS = [
     ("office_opening", "ne:country:JPN", None, None, None, "planned", "NATO"),
@@ -161,29 +187,10 @@ EXPECTED_EVENTS = [
 
 
 @pytest.mark.parametrize(
-    ("kind", "place", "start", "end", "precision", "modality", "actor"), EXPECTED_EVENTS
+    "expected", [ExpectedEvent(*row) for row in EXPECTED_EVENTS], ids=lambda e: e.kind
 )
-def test_article_events_are_covered(
-    seeds: SeedData,
-    kind: str,
-    place: str | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    precision: str | None,
-    modality: str | None,
-    actor: str,
-) -> None:
-    found = [
-        e
-        for e in seeds.events
-        if e.type == kind
-        and (e.place_ids[:1] == (place,) if place else True)
-        and (start is None or e.date_start == start)
-        and (end is None or e.date_end == end)
-        and (precision is None or e.date_precision == precision)
-        and (modality is None or e.modality == modality)
-        and actor in e.actors
-    ]
+def test_article_events_are_covered(seeds: SeedData, expected: ExpectedEvent) -> None:
+    found = [e for e in seeds.events if expected.matches(e)]
     assert len(found) == 1, [(e.type, e.place_ids, e.date_start) for e in seeds.events]
 
 

@@ -20,10 +20,10 @@ from shapely.geometry.base import BaseGeometry
 import geo.store.store as store_module
 from geo import settings
 from geo.store.format import manifest_checksum
+from geo.store.parts import SIDE_PART_MARK
 from geo.store.store import (
     GEOPARQUET_VERSION,
     LAYERS,
-    SIDE_PART_MARK,
     Store,
     StoreBusyError,
     StoreCorruptError,

@@ -225,12 +225,23 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
                 if event is not None:
                     key = (sentence.start, event.type)
                     events[key] = merge(events[key], event) if key in events else event
+                    if self._told_as_one_more(match, ctx):
+                        self._additional.add(key)
             self._stated_offices(ctx, body, offices)
         return Extraction(
-            events=tuple(merge_tellings(self._each_place(events.values()), self._place_info)),
+            events=tuple(
+                merge_tellings(
+                    self._each_place(events.values()), self._place_info, self._additional
+                )
+            ),
             offices=tuple(self._office_records(offices)),
             mentions=self.mentions,
         )
+
+    def _told_as_one_more(self, match: Match, ctx: Context) -> bool:
+        """Whether the trigger tells one more event, not the same again ("had also blocked")."""
+        clause = ctx.clause_of(match.start)
+        return bool(lx.ONE_MORE.search(self.text, max(clause[0], match.start - 30), match.start))
 
     def _event(
         self, match: Match, ctx: Context, offices: dict[tuple[str, str, str], OfficeReport]
@@ -240,6 +251,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         if lx.HABITUAL.search(text, clause[0], clause[1]):
             return None  # a habit, a trend or a tally, not one occurrence
         lead = text[max(clause[0], match.start - 60) : match.end]
+        if kind == "accession":  # "agreed to a ceasefire", "agreed to restore ties": agreed
+            lead = lx.AGREED_TO.sub("", lead)
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         places, place_basis = self._event_places(match, clause, ctx)

@@ -66,7 +66,10 @@ HYPOTHETICAL_BEFORE = frozenset(
     "hypothetical wants want considering weighing against "
     # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
     "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
-    "facilitate ready prepared capable able".split()
+    "facilitate ready prepared capable able "
+    # called off: "cancelled a state visit", "postponed the talks"
+    "cancel cancels cancelled canceled cancelling canceling postpone postpones postponed "
+    "postponing scrap scraps scrapped".split()
 )
 #: Habits, tallies and trends, not one occurrence: "regularly patrolling", "in recent weeks".
 HABITUAL = re.compile(
@@ -91,6 +94,8 @@ PLANNED = re.compile(
     r"announced\s+plans)\b",
     re.IGNORECASE,
 )
+#: "agreed to": a plan for what was agreed, but an agreement made (``accession``) itself.
+AGREED_TO = re.compile(r"\bagreed\s+to\b", re.IGNORECASE)
 #: Phrases right after a trigger that announce a plan ("exercises are planned in ...").
 PLANNED_AFTER = re.compile(
     r"\W*(is|are)\s+(scheduled|planned|due|set|expected|to\s+be\s+held)\b", re.IGNORECASE
@@ -126,8 +131,20 @@ EXCLUDE_BEFORE: dict[str, re.Pattern[str]] = {
     ),
     "talks": re.compile(r"\b(was|were|been|be|is|are)\W*$", re.IGNORECASE),
     "accession": re.compile(r"\b(is|are|was|were|be|been)\s+$", re.IGNORECASE),
-    "criticism": re.compile(r"\b(early|storm|weather|flood|profit)[- ]?$", re.IGNORECASE),
+    # "early warning", and the street's protests: "staged protests", "anti-government protests"
+    "criticism": re.compile(
+        r"\b(early|storm|weather|flood|profit|staged?|stages|staging|mass|street|student|"
+        r"violent|peaceful|anti-[\w-]+)[- ]?$",
+        re.IGNORECASE,
+    ),
 }
+#: Before "claimed": an attack claimed by a group is a claim of responsibility, not of land
+#: ("the bombing was claimed by the group").
+CLAIMED_ATTACK = re.compile(
+    r"\b(attacks?|bombings?|strikes?|assaults?|blasts?|explosions?|raids?|killings?|"
+    r"kidnappings?|ambush(?:es)?)\b[^.;]*\b(was|were|been)\s+$",
+    re.IGNORECASE,
+)
 #: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
 INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
 #: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
@@ -164,10 +181,41 @@ REPORTING = re.compile(
     r"announced|confirmed|wrote|disclosed|described)\b",
     re.IGNORECASE,
 )
+#: Between a reporting verb and the subject of what it reports: "said [that] [the] Russian
+#: drones struck".
+REPORTED_SUBJECT = re.compile(r"\s*(?:that\s+)?[“\"‘']?\s*(?:the\s+|a\s+|an\s+)?")
+#: Right before a trigger, words that tell one more event, not the same again: "had also
+#: blocked", "another strike", "a second attack".
+ONE_MORE = re.compile(
+    r"\b(?:also|separately)\s+(?:\w+\s+)?$|\b(?:another|a\s+second|a\s+third|a\s+separate|"
+    r"a\s+further)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 #: Prepositions that put a place mention in the role of a location.
 LOCATIVE = frozenset(
     "in at near over into inside within around off across along through to toward towards "
     "onto outside beyond from".split()
+)
+#: After a country's possessive, the people and bodies that act for it: "Yemen's Houthi
+#: movement", "Russia's coast guard" name an actor, not where the event is.
+ACTING_BODY_AFTER = re.compile(
+    r"[’']s\s+(?:(?:own|main|top|national|state|elite|new)\s+)?(?:army|navy|air\s+force|"
+    r"military|coast\s+guard|forces|troops|government|president|prime\s+minister|leader|"
+    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|border\s+guards?|police|militia|"
+    r"rebels|insurgents)\b",
+    re.IGNORECASE,
+)
+#: A title after a state's name and before a person's: "Kosovo Prime Minister Albin Kurti",
+#: "Afghanistan's foreign minister Amir Khan Muttaqi". The person then speaks for the state
+#: wherever the article names them again.
+TITLED_PERSON = re.compile(
+    r"(?:['’]s)?\s+(?:(?:former|new|acting|then|top|deputy|chief|senior|interim)\s+)*"
+    r"(?:(?:[Vv]ice\s+)?[Pp]resident|(?:[Dd]eputy\s+)?[Pp]rime\s+[Mm]inister|[Pp]remier|"
+    r"[Ff]oreign\s+[Mm]inister|[Dd]efen[cs]e\s+[Mm]inister|[Ii]nterior\s+[Mm]inister|"
+    r"[Ss]ecretary\s+of\s+[Ss]tate|[Ff]oreign\s+[Ss]ecretary|[Dd]efen[cs]e\s+[Ss]ecretary|"
+    r"[Cc]hancellor|[Kk]ing|[Ee]mir|[Cc]rown\s+[Pp]rince|[Ss]ultan|[Aa]mbassador|[Ee]nvoy|"
+    r"[Ll]eader|[Mm]inister|[Ss]pokes(?:person|man|woman))\s+"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:(?:bin|al|de|da|van|von|el)\s+)?[A-Z][\w’'-]+){0,3})"
 )
 #: Seats of government named for their government ("the Kremlin warned").
 SEATS_OF_GOVERNMENT: dict[str, str] = {

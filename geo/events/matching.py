@@ -14,7 +14,7 @@ from geo.events import lexicon as lx
 from geo.events.negation import WORDS_AND_MARKS, hypothetical
 from geo.events.reading import Match, Reading
 from geo.events.trigger_index import triggers_worth_trying
-from geo.events.triggers import Trigger
+from geo.events.triggers import OFFICIAL, Trigger
 
 __all__ = ["TriggerMatching"]
 
@@ -87,12 +87,21 @@ class TriggerMatching(Reading):
             return True
         if kind == "talks" and lx.INVITED_TO.search(before):
             return True
+        if kind == "territorial_claim" and lx.CLAIMED_ATTACK.search(
+            text, sentence_start, match.start
+        ):
+            return True
         if kind in lx.EXCLUDE_AFTER and lx.EXCLUDE_AFTER[kind].search(after):
             return True
         if kind == "armed_attack" and lx.NOT_AN_ATTACK.search(text, match.start, match.end + 20):
             return True
-        return bool(
-            trigger.context and not re.search(trigger.context, text[sentence_start:sentence_end])
+        if not trigger.context or re.search(trigger.context, text[sentence_start:sentence_end]):
+            return False
+        # an official named before by title ("spoke with Kurti and Vucic") is official enough
+        official = trigger.context == OFFICIAL
+        return not (
+            official
+            and any(a.kind == "person" for a in self._actors_from(sentence_start, sentence_end))
         )
 
     def _has_agent(self, start: int, sentence_start: int) -> bool:

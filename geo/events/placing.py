@@ -41,6 +41,24 @@ class EventPlaces(Reading):
         earlier = bisect.bisect_right(ends, position)
         return places[earlier - 1] if earlier else None
 
+    def _acting_for(self, mention: PlaceMention) -> bool:
+        """Whether a country named in the possessive names who acts for it, not a place.
+
+        "Yemen's Houthi movement", "Russia's coast guard": the possessive is followed by an
+        organisation the text names or by a body that acts for a state.
+        """
+        if mention.place.kind != "country" or self.text[mention.end : mention.end + 1] not in {
+            "'",
+            "’",
+        }:
+            return False
+        if lx.ACTING_BODY_AFTER.match(self.text, mention.end):
+            return True
+        after = mention.end + 3  # past "'s "
+        return any(
+            a.start == after and a.kind == "org" for a in self._actors_from(after, after + 1)
+        )
+
     def _special_places(self, match: Match, clause: tuple[int, int]) -> list[tuple[int, Place]]:
         """Places named by phrases rather than names, as (position, place)."""
         text, kind, start, end = self.text, match.trigger.type, match.start, clause[1]
@@ -122,7 +140,8 @@ class EventPlaces(Reading):
         self, match: Match, clause: tuple[int, int], ctx: Context
     ) -> tuple[list[Place], PlaceBasis]:
         """Return the places of an event, and how they were found."""
-        mentions = self._places_from(*clause)
+        # "attributed to Yemen's Houthi movement": who acts, not where
+        mentions = [m for m in self._places_from(*clause) if not self._acting_for(m)]
         if match.trigger.type in lx.LAND_TYPES:
             mentions = [m for m in mentions if m.place.kind not in SEA_KINDS]
         candidates = self._stated_places(match, clause, ctx, mentions)
@@ -198,7 +217,10 @@ class EventPlaces(Reading):
         previous_end = next((m.end for m in mentions if m.start == position), None)
         for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
             if previous_end is not None and mention.start >= previous_end:
-                if lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
+                gap = text[previous_end : mention.start]
+                # "Ukraine's Kharkiv region": the region, not the country that holds it
+                held = gap in {"'s ", "’s "} and qualifies(first, mention.place)
+                if held or lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
                     first, previous_end = mention.place, mention.end
                 break
         chosen = [first]

@@ -20,13 +20,20 @@ from geo.events.seas import capital_ids, country_ids
 from geo.events.triggers import Trigger
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Resolution
+from geo.places.names import name_key
 from geo.text.articles import Article
 from geo.text.dates import DateMention
 from geo.text.mention_records import PlaceMention
 from geo.text.mentions import PlaceFinder
 from geo.text.sentences import Sentence
+from geo.text.vocabulary import MONTHS_AND_WEEKDAYS
 
 __all__ = ["Actor", "Context", "Match", "Reading"]
+
+#: A surname that is also the name of a city this big (or of a country, region or sea) is
+#: read as the place, not as a person introduced before.
+_SURNAME_TOWN_POPULATION = 100_000
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +44,9 @@ class Actor:
     end: int
     code: str
     locative: bool = False
-    kind: str = "state"  # "demonym" or "country" (names of a country), "state" or "org"
+    #: "demonym" or "country" (names of a country), "state", "org", or "person" (someone
+    #: introduced with their state and title, named again)
+    kind: str = "state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,7 @@ class Reading:
         self.gaz: Gazetteer = finder.gazetteer
         self.mentions = finder.find(self.text)
         self.org_kinds = {o.id: o.kind for o in finder.vocabulary.organisations.values()}
+        self._vocabulary_keys = {*finder.vocabulary.organisations, *finder.vocabulary.demonyms}
         self.places = self._with_seats_of_government(
             [self._seat_as_capital(m) for m in self.mentions.places if m.place.kind != "continent"]
         )
@@ -107,6 +117,8 @@ class Reading:
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
+        #: Events told as one more ("had also blocked"), as (sentence start, type).
+        self._additional: set[tuple[int, str]] = set()
         self.voice = self._voice(finder)
         datelines = [
             d.span()
@@ -184,6 +196,7 @@ class Reading:
         text = self.text
         found = [*self._demonyms_and_organisations(), *self._named_states()]
         found += self._abbreviated_countries(found)
+        found += self._people_named_again(found)
         for hit in lx.SEAT_OF_GOVERNMENT.finditer(text.lower()):
             found.append(Actor(hit.start(), hit.end(), lx.SEATS_OF_GOVERNMENT[hit.group()]))
         found += self._organisations_referred_to(found)
@@ -253,6 +266,53 @@ class Reading:
                 abbreviated.append(Actor(hit.start(), hit.end(), code, locative, "country"))
         return abbreviated
 
+    def _people_named_again(self, found: list[Actor]) -> list[Actor]:
+        """Return the later mentions of people introduced with their state and title.
+
+        "Kosovo Prime Minister Albin Kurti" makes every later "Kurti" (or "Albin Kurti") speak
+        for Kosovo: "he spoke with Kurti and Vucic" names two governments. A surname that is
+        also a place or an actor's name, or shorter than three letters, is left alone.
+        """
+        text, people = self.text, dict[str, tuple[str, int]]()
+        for actor in found:
+            if actor.kind not in {"demonym", "country"}:
+                continue
+            titled = lx.TITLED_PERSON.match(text, actor.end)
+            if titled is None:
+                continue
+            words = [
+                w for w in titled.group("name").split() if w.lower() not in MONTHS_AND_WEEKDAYS
+            ]
+            surname = words[-1].removesuffix("'s").removesuffix("’s") if words else ""
+            if len(surname) > 2 and not self._a_name_of_its_own(surname):
+                people.setdefault(name_key(surname), (actor.code, titled.end()))
+        if not people:
+            return []
+        taken = [(a.start, a.end) for a in found]
+        named = []
+        for hit in _CAPITALISED.finditer(text):  # "Vucic" is the "Vučić" introduced before
+            who = people.get(name_key(hit.group().removesuffix("'s").removesuffix("’s")))
+            if who is None or hit.start() < who[1]:
+                continue
+            if not any(s < hit.end() and hit.start() < e for s, e in taken):
+                named.append(Actor(hit.start(), hit.end(), who[0], False, "person"))
+        return named
+
+    def _a_name_of_its_own(self, word: str) -> bool:
+        """Whether `word` names an actor or a well-known place ("Jordan", "Georgia").
+
+        Villages share many surnames ("Kurti"); a name that is only a small town's, and not
+        read as a place in this article, stays the person's.
+        """
+        key = name_key(word)
+        if key in self._vocabulary_keys or any(m.text == word for m in self.mentions.places):
+            return True
+        gaz = self.gaz
+        return any(
+            gaz.kinds[row] != "city" or gaz.population[row] >= _SURNAME_TOWN_POPULATION
+            for row, _ in gaz.candidates_for_key(key, in_text=True)
+        )
+
     def _organisations_referred_to(self, found: list[Actor]) -> list[Actor]:
         """Return "the alliance" and the like, each the last organisation named before it."""
         text, referred = self.text, []
@@ -315,13 +375,30 @@ class Reading:
                 if re.fullmatch(r"\s+of\s+(?:the\s+)?", self.text[match.end : a.start])
             ]
             return list(dict.fromkeys(a.code for a in chosen))
-        chosen = in_span(clause)
+        chosen = self._speakers_last(in_span(clause), clause[0], match.start)
         if not chosen:
             for earlier in reversed([c for c in ctx.clauses if c[1] <= clause[0]]):
                 chosen = in_span(earlier)
                 if chosen:
                     break
         return list(dict.fromkeys(a.code for a in chosen))
+
+    def _speakers_last(self, actors: list[Actor], start: int, trigger: int) -> list[Actor]:
+        """Put who reports an event after who does it: "Seoul said Pyongyang fired a missile".
+
+        Only when the reported clause names its own subject between the reporting verb and the
+        trigger; in "Russia said it struck Kharkiv" the speaker is the agent.
+        """
+        said = next(reversed(list(lx.REPORTING.finditer(self.text, start, trigger))), None)
+        if said is None or said.group().lower() == "according to":
+            return actors
+        speakers = [a for a in actors if a.end <= said.start()]
+        subject = next((a for a in actors if said.end() <= a.start < trigger), None)
+        if not speakers or subject is None:
+            return actors
+        if not lx.REPORTED_SUBJECT.fullmatch(self.text, said.end(), subject.start):
+            return actors  # "announced they would quit ECOWAS": an object, not a subject
+        return [a for a in actors if a not in speakers] + speakers
 
     def _actors_from(self, start: int, end: int) -> list[Actor]:
         """Return the actors starting in ``[start, end)``, in text order."""

@@ -21,6 +21,7 @@ from geo.records import (
     Event,
     stable_id,
 )
+from geo.text.vocabulary import MONTHS_AND_WEEKDAYS
 
 __all__ = ["PER_PLACE_TYPES", "EventSplitting"]
 
@@ -57,7 +58,9 @@ class EventSplitting(Reading):
             else:
                 groups.append([actor])
         joint = groups[0] if groups else []  # the subject, not a target named later
-        if len(joint) < 2 or any(a.kind not in {"state", "country", "demonym"} for a in joint):
+        if len(joint) < 2 or any(
+            a.kind not in {"state", "country", "demonym", "person"} for a in joint
+        ):
             return []
         if lx.AT_THE.search(self.text, max(0, joint[0].start - 16), joint[0].start):
             return []  # "the juntas in Bamako, Ouagadougou and Niamey": where, not who
@@ -94,6 +97,8 @@ class EventSplitting(Reading):
         if listed is None:
             return []
         names = lx.COORDINATED.split(listed.group("names"))
+        if any(name.split()[0].lower() in MONTHS_AND_WEEKDAYS for name in names):
+            return []  # "on Sunday, Kurdish officials said": a date, not a list of scenes
         end, unknown = listed.start("names"), []
         for piece in names:
             at = self.text.index(piece, end)

@@ -15,7 +15,9 @@ between the tellings:
 * actors agree when both tellings name the same agent (their first actor) or one names none,
   or, when one telling borrows its date, when they have any actor in common (a headline names
   the intruder first, a later line the country intruded on) — but never for criticism and
-  attacks (:data:`AGENT_BOUND_TYPES`: another critic, another side's fire);
+  attacks (:data:`AGENT_BOUND_TYPES`: another critic, another side's fire), unless an attack
+  that borrows its date names the very place of the other (a target's adjective read as the
+  agent: "the attack on an Israeli centre in Erbil");
 * an event cited as context never merges with the article's news;
 * dates agree when their intervals meet or one of them is borrowed (paragraph, publication),
   but a date stated to the year never agrees with one stated to the day or month (a tally
@@ -30,8 +32,10 @@ own, then a stated date; the first on a tie), the finer of the two places
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
+
+from shapely.geometry import Point
 
 from geo.places.geodesy import haversine_km
 from geo.records import PRECISION_RANK, Event
@@ -51,6 +55,7 @@ PLACE_BOUND_TYPES = frozenset({"armed_attack"})
 #: Types whose tellings are one event only with the same agent: one critic is not another,
 #: and one side's attack is not the other's.
 AGENT_BOUND_TYPES = frozenset({"criticism", "armed_attack"})
+
 #: Date bases that borrow the date from elsewhere.
 BORROWED = frozenset({"paragraph", "publication", "none"})
 
@@ -81,7 +86,7 @@ def _date_rank(event: Event) -> tuple[int, int]:
 
 def _km(first: Event, second: Event) -> float:
     a, b = first.geometry, second.geometry
-    if a is None or b is None:
+    if not isinstance(a, Point) or not isinstance(b, Point):  # events sit at points
         return math.inf
     return haversine_km(a.x, a.y, b.x, b.y)
 
@@ -105,12 +110,17 @@ def _own_place(event: Event) -> bool:
     return bool(event.place_ids) and event.place_basis not in {"capital", "nearby", "article"}
 
 
+def _same_own_place(first: Event, second: Event) -> bool:
+    """Whether both tellings name a place of their own, and it is one place."""
+    if not (_own_place(first) and _own_place(second)):
+        return False
+    return bool(set(first.place_ids) & set(second.place_ids)) or _km(first, second) <= SAME_PLACE_KM
+
+
 def _places_agree(first: Event, second: Event, info: PlaceInfo) -> bool:
-    both = _own_place(first) and _own_place(second)
-    if both and (
-        set(first.place_ids) & set(second.place_ids) or _km(first, second) <= SAME_PLACE_KM
-    ):
+    if _same_own_place(first, second):
         return True
+    both = _own_place(first) and _own_place(second)
     # a telling without a place, or with a country or region, only with the headline or the
     # sentence right next to it
     adjacent = first.span[0] == 0 or abs(second.span[0] - first.span[1]) <= NEXT_SENTENCE_CHARS
@@ -141,9 +151,13 @@ def _actors_agree(first: Event, second: Event) -> bool:
     """Tell whether two tellings have one agent (or, if one borrows its date, one actor)."""
     if first.actors[0] == second.actors[0]:
         return True
+    borrowed = first.date_basis in BORROWED or second.date_basis in BORROWED
+    if borrowed and first.type in PLACE_BOUND_TYPES and _same_own_place(first, second):
+        return True  # retold at the very place: the first actor named may be the target's
     if first.type in AGENT_BOUND_TYPES:
-        return False
-    if first.date_basis in BORROWED or second.date_basis in BORROWED:
+        return False  # another critic, or another side's fire
+
+    if borrowed:
         return bool(set(first.actors) & set(second.actors))
     return False
 
@@ -194,14 +208,22 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     )
 
 
-def merge_tellings(events: Sequence[Event], info: PlaceInfo) -> list[Event]:
+def merge_tellings(
+    events: Sequence[Event],
+    info: PlaceInfo,
+    additional: Collection[tuple[int, str]] = (),
+) -> list[Event]:
     """Return `events` (one article's, in text order) with the tellings of one event merged.
 
     Each event joins the first earlier event it agrees with (see the module documentation),
-    so two events placed apart never fall into one.
+    so two events placed apart never fall into one. An event told as one more ("had also
+    blocked", "another strike"), given in `additional` as (sentence start, type), is new.
     """
     merged: list[Event] = []
     for event in events:
+        if (event.span[0], event.type) in additional:
+            merged.append(event)
+            continue
         for index, earlier in enumerate(merged):
             if _agree(earlier, event, info):
                 merged[index] = merge(earlier, event, info)

@@ -667,7 +667,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     # criticism
-    Trigger("criticism", "protests", 0.7),
+    # a government's verb ("Somalia protests", "Vietnam strongly protests"), not the street's
+    # noun ("activists staged protests")
+    Trigger("criticism", "protests", 0.7, ("nominal",)),
+    Trigger("criticism", "(strongly|firmly|vehemently|formally) protests", 0.7, ("nominal",)),
     Trigger(
         "criticism",
         "(impos*|slap*|announc*|introduc*|levy*|levied|expand*|tighten*) ...4 sanctions",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 
 from geo.ingest.fetch import Fetcher
 from geo.ingest.registry import (
@@ -92,7 +92,7 @@ class FeedList:
         Why the list could not be read, if it could not (the table is empty then).
     """
 
-    table: Any
+    table: pd.DataFrame
     names: dict[str, str] = field(default_factory=dict)
     problem: Note | None = None
 
@@ -108,7 +108,7 @@ def feed_list(store_dir: Path, *, now: datetime.datetime | None = None) -> FeedL
     return FeedList(_table([_row(feed, now) for feed in feeds]), {f.url: f.name for f in feeds})
 
 
-def _table(rows: list[dict[str, Any]]) -> Any:
+def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FEED_COLUMNS))
 
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from geo.events.extract import Extraction, extract
 from geo.layers.aggregates import (
@@ -81,6 +81,7 @@ may be dated: plans a year ahead are news; a date beyond is a misreading or fict
 
 ProgressCallback = Callable[[int, int, str], None]
 _T = TypeVar("_T")
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +303,14 @@ def _checkpoint() -> None:
     """
 
 
+def _day(value: object) -> datetime.date | None:
+    """Return the day a date cell of a layer holds, None when it is missing."""
+    if value is None:
+        return None
+    stamp = pd.Timestamp(cast("str | datetime.date", value))  # missing ones give NaT
+    return None if pd.isna(stamp) else stamp.date()
+
+
 def _since_precision(value: object) -> Precision:
     """Return a stored office's ``since_precision``: ``day`` when the store has none (older)."""
     return "month" if value == "month" else "year" if value == "year" else "day"
@@ -351,7 +360,7 @@ def _place_counts(results: Sequence[ArticleResult]) -> dict[str, tuple[int, set[
     return counts
 
 
-def _concat(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+def _concat(old: _Frame | None, new: _Frame) -> _Frame:
     if old is None or len(old) == 0:
         return new
     if new is None or len(new) == 0:
@@ -411,27 +420,25 @@ def results_to_layers(
     reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
     new_places = places_frame(_place_counts(results), gazetteer)
     if stored is not None and len(stored.offices):
-        published = {}
+        published: dict[str, object] = {}
         if len(stored.articles):
             published = dict(zip(stored.articles["id"], stored.articles["published"], strict=True))
-        for row in stored.offices.itertuples(index=False):
+        office_rows: Iterable[Any] = stored.offices.itertuples(index=False)  # OFFICE_COLUMNS
+        for row in office_rows:
             office = Office(
                 id=row.id,
                 org=row.org,
                 host_place_id=row.host_place_id,
                 city=row.city,
                 status=row.status,
-                since=None if pd.isna(row.since) else pd.Timestamp(row.since).date(),
+                since=_day(row.since),
                 article_ids=tuple(row.article_ids),
                 geometry=row.geometry,
                 origin=row.origin,
                 since_precision=_since_precision(getattr(row, "since_precision", None)),
             )
-            dates = [published.get(a) for a in office.article_ids]
-            latest = max(
-                (pd.Timestamp(d).date() for d in dates if d is not None and not pd.isna(d)),
-                default=None,
-            )
+            days = [_day(published.get(a)) for a in office.article_ids]
+            latest = max((day for day in days if day is not None), default=None)
             reports.insert(0, (office, latest))
     offices = offices_frame(_merge_offices(reports), gazetteer)
     new_events = _concat(None, new_events)  # one row per event id
@@ -467,13 +474,13 @@ def _updated_aggregates(
         return update_zone_aggregates(
             stored.aggregates, new_events, gazetteer, events_near=events_near
         )
-    everything = events_near([_WORLD])
+    everything = events_near([_WORLD])  # never None: there is a box
     _LOG.warning(
         "this store (version %s) was written before zones were kept with their sums: "
         "drawing the zones again from its %d located events, once; the next ingests "
         "update them from the sums",
         stored.version,
-        len(everything),
+        0 if everything is None else len(everything),
     )
     return aggregate_zones(_concat(everything, new_events), gazetteer)
 
@@ -566,16 +573,21 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
         # a store written before a column existed reads it as missing (lenient)
         return store.read_layer(name, version=version, columns=columns, lenient=True)
 
+    def read_geo(name: str) -> gpd.GeoDataFrame:
+        return cast(gpd.GeoDataFrame, read(name))  # geo layers read as GeoDataFrames
+
     aggregates = None
     if all(store.holds(table, version=version) for table in TABLES):
         aggregates = ZoneAggregates(
-            zones=read("zones"), zone_days=read("zone_days"), place_tallies=read("place_tallies")
+            zones=read_geo("zones"),
+            zone_days=read("zone_days"),
+            place_tallies=read("place_tallies"),
         )
     return StoredForCommit(
         version=version,
         articles=read("articles"),
-        offices=read("offices"),
-        places=read("places"),
+        offices=read_geo("offices"),
+        places=read_geo("places"),
         aggregates=aggregates,
     )
 
@@ -598,9 +610,10 @@ def stored_events_near(
             min(180.0, max(b[2] for b in boxes)),
             min(90.0, max(b[3] for b in boxes)),
         )
-        return store.read_layer(
+        events = store.read_layer(
             "events", version=version, bbox=bounds, columns=list(columns), lenient=True
         )
+        return cast(gpd.GeoDataFrame, events)  # a geo layer reads as a GeoDataFrame
 
     return near
 

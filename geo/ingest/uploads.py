@@ -57,6 +57,24 @@ class UploadProblem:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class GivenDetails:
+    """What a person filled in for the articles of one upload (None or blank: the file's own).
+
+    Attributes
+    ----------
+    title, outlet, url
+        Replace each article's own when not blank (surrounding spaces are dropped).
+    published
+        Replaces each article's publication date; it anchors relative dates ("on Monday").
+    """
+
+    title: str | None = None
+    outlet: str | None = None
+    published: datetime.date | None = None
+    url: str | None = None
+
+
 def safe_name(name: object) -> str:
     """Return a file name fit for display: its last path part, printable, at most 80 chars.
 
@@ -224,28 +242,20 @@ def _is_web_address(url: str) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
 
 
-def with_details(
-    article: Article,
-    *,
-    title: str | None = None,
-    outlet: str | None = None,
-    published: datetime.date | None = None,
-    url: str | None = None,
-) -> Article:
+def with_details(article: Article, details: GivenDetails) -> Article:
     """Return `article` with the title, outlet, publication date and URL a person gave.
 
     What is given replaces what the file says; what is left empty keeps the file's own. The
     publication date anchors relative dates ("on Monday") in the text.
     """
     changes: dict[str, object] = {}
-    if title and title.strip():
-        changes["title"] = title.strip()
-    if outlet and outlet.strip():
-        changes["outlet"] = outlet.strip()
-    if published is not None:
-        changes["published"] = published
-    if url and url.strip():
-        changes["url"] = url.strip()
+    for name, given in (("title", details.title), ("outlet", details.outlet)):
+        if given and given.strip():
+            changes[name] = given.strip()
+    if details.published is not None:
+        changes["published"] = details.published
+    if details.url and details.url.strip():
+        changes["url"] = details.url.strip()
     return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
 
 
@@ -276,18 +286,15 @@ def add_to_store(
     store: Store | Path,
     *,
     finder: PlaceFinder | None = None,
-    title: str | None = None,
-    outlet: str | None = None,
-    published: datetime.date | None = None,
-    url: str | None = None,
+    details: GivenDetails = GivenDetails(),
     progress: ProgressCallback | None = None,
 ) -> tuple[IngestReport, list[UploadProblem]]:
     """Read uploaded files and pasted text and ingest them; the problems are per file.
 
     `finder` finds the places (the default one, loaded with the first article, when None).
 
-    `title`, `outlet`, `published` and `url`, when given, apply to every article added (see
-    :func:`with_details`); a `url` that is not ``http(s)`` is left out, as a problem.
+    `details` apply to every article added (see :func:`with_details`); a URL that is not
+    ``http(s)`` is left out, as a problem.
     `store` is a `Store` or its directory (opened here, waiting `UPLOAD_LOCK_TIMEOUT` seconds
     for another writer). A store that cannot be written (busy, read-only, full disk, damaged)
     is one more problem with a one-line reason, never an exception: nothing is added then.
@@ -296,17 +303,17 @@ def add_to_store(
     from geo.ingest.pipeline import IngestReport, ingest_articles
 
     articles, problems = articles_from_files(files)
-    if url and url.strip() and not _is_web_address(url.strip()):
-        problems.append(UploadProblem("URL", f"{url.strip()[:80]!r} is not an http(s) address"))
-        url = None
+    url = (details.url or "").strip()
+    if url and not _is_web_address(url):
+        problems.append(UploadProblem("URL", f"{url[:80]!r} is not an http(s) address"))
+        details = dataclasses.replace(details, url=None)
     if pasted.strip():
         made = article_from_paste(pasted)
         if isinstance(made, UploadProblem):
             problems.append(made)
         else:
             articles.append(made)
-    details = {"title": title, "outlet": outlet, "published": published, "url": url}
-    articles = [with_details(article, **details) for article in articles]  # type: ignore[arg-type]
+    articles = [with_details(article, details) for article in articles]
     failed = IngestReport(articles=0, duplicates=0, places=0, events=0, offices=0)
     try:
         if not isinstance(store, Store):

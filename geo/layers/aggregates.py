@@ -25,14 +25,15 @@ do not know the store). Pure functions: no files, no Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
 from geo.layers.frames import zones_frame
@@ -94,8 +95,9 @@ _KEYS: Final = ("zone_id", "type", "first", "last", "end", "published")
 _DATES: Final = ("first", "last", "end", "published")
 _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 
-EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], Any]
-"""Returns the stored events whose geometry meets any of the boxes (more is harmless)."""
+EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], gpd.GeoDataFrame | None]
+"""Returns the stored events whose geometry meets any of the boxes (more is harmless; None
+for no box)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -123,7 +125,7 @@ class ZoneAggregates:
 # --- place tallies -------------------------------------------------------------------------
 
 
-def place_tallies(events_frame: Any) -> pd.DataFrame:
+def place_tallies(events_frame: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the place-tallies table of an events layer (see the module docstring)."""
     return _tallies_frame(military_tallies(events_frame))
 
@@ -167,7 +169,7 @@ def _empty_zone_days() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in ZONE_DAY_COLUMNS.items()})
 
 
-def _days(values: Any) -> pd.Series:
+def _days(values: pd.Series) -> pd.Series:
     """Return dates as midnight timestamps (``datetime64[ns]``, ``NaT`` when unknown)."""
     stamps = pd.to_datetime(pd.Series(values), errors="coerce")
     if getattr(stamps.dt, "tz", None) is not None:
@@ -175,7 +177,7 @@ def _days(values: Any) -> pd.Series:
     return stamps.dt.normalize().astype("datetime64[ns]")
 
 
-def near_box(geometry: Any, near_km: float = NEAR_KM) -> tuple[float, float, float, float]:
+def near_box(geometry: BaseGeometry, near_km: float = NEAR_KM) -> tuple[float, float, float, float]:
     """Return the bounding box of `geometry` widened by `near_km`: what may count towards it.
 
     Widened as :func:`geo.layers.zones.near_mask` tests (longitudes by the cosine at the
@@ -187,7 +189,12 @@ def near_box(geometry: Any, near_km: float = NEAR_KM) -> tuple[float, float, flo
     return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
 
 
-def zone_days(zones: Any, events_frame: Any, *, near_km: float = NEAR_KM) -> pd.DataFrame:
+def zone_days(
+    zones: gpd.GeoDataFrame | None,
+    events_frame: gpd.GeoDataFrame | None,
+    *,
+    near_km: float = NEAR_KM,
+) -> pd.DataFrame:
     """Return the zone-days rows of `events_frame` for `zones` (see the module docstring).
 
     An event counts towards a zone when its point (a point inside it, for other shapes) lies
@@ -207,7 +214,7 @@ def zone_days(zones: Any, events_frame: Any, *, near_km: float = NEAR_KM) -> pd.
     others = shapely.get_type_id(shapes) != 0
     points[others] = shapely.point_on_surface(shapes[others])
     xs, ys = shapely.get_x(points), shapely.get_y(points)
-    tree = shapely.STRtree(shapely.points(xs, ys))
+    tree = shapely.STRtree(np.asarray(shapely.points(xs, ys)))
     zone_rows, event_rows = [], []
     for position, geometry in enumerate(zones.geometry):
         if geometry is None or geometry.is_empty:
@@ -290,7 +297,7 @@ def merge_zone_days(*tables: pd.DataFrame) -> pd.DataFrame:
 _UNKNOWN_DAY: Final = np.iinfo("int64").min
 
 
-def _day_numbers(values: Any) -> np.ndarray:
+def _day_numbers(values: pd.Series) -> np.ndarray:
     """Return dates as int64 days since 1970, unknown ones as the smallest int64."""
     days = _days(values).to_numpy(dtype="datetime64[D]")
     numbers: np.ndarray = days.astype("int64")
@@ -315,7 +322,7 @@ def _recency(days: np.ndarray) -> np.ndarray:
 def zone_severities(
     table: pd.DataFrame,
     *,
-    types: Any = None,
+    types: Collection[str] | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     undated: bool = False,
@@ -410,7 +417,7 @@ def _with_severities(
     return zones_frame(distinct_zones([], zones, gazetteer))
 
 
-def aggregate_zones(events_frame: Any, gazetteer: Gazetteer) -> ZoneAggregates:
+def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
     """Return the derived zones of `events_frame` and their two tables, made from scratch."""
     tallies = place_tallies(events_frame)
     shapes = zone_shapes(_tallies_map(tallies), gazetteer)
@@ -420,7 +427,7 @@ def aggregate_zones(events_frame: Any, gazetteer: Gazetteer) -> ZoneAggregates:
 
 def update_zone_aggregates(
     stored: ZoneAggregates,
-    new_events: Any,
+    new_events: gpd.GeoDataFrame,
     gazetteer: Gazetteer,
     *,
     events_near: EventsNear,

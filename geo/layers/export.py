@@ -17,9 +17,12 @@ import datetime
 import io
 import json
 import math
-from typing import Any
+from typing import TypeGuard, cast
 
+import pandas as pd
 import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -27,14 +30,14 @@ _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_safe(value: Any) -> Any:
+def csv_safe(value: object) -> object:
     """Return `value` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Return a JSON-ready version of one cell."""
     if value is None or type(value).__name__ == "NaTType":
         return None
@@ -53,25 +56,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _properties(row: dict[str, Any]) -> dict[str, Any]:
+def _properties(row: dict[str, object]) -> dict[str, object]:
     props = {k: _plain(v) for k, v in row.items() if k != "geometry"}
     if "span_start" in props and "span_end" in props:
         props["span"] = [props.pop("span_start"), props.pop("span_end")]
     return props
 
 
-def layer_to_geojson(frame: Any) -> str:
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Return the rows of a layer as dicts by column name."""
+    return cast("list[dict[str, object]]", frame.to_dict("records"))
+
+
+def _drawn(geometry: object) -> TypeGuard[BaseGeometry]:
+    """Return whether a cell holds a shape to draw (not missing, not empty)."""
+    return isinstance(geometry, BaseGeometry) and not geometry.is_empty
+
+
+def layer_to_geojson(frame: pd.DataFrame) -> str:
     """Return a layer as a GeoJSON FeatureCollection string."""
     features = []
-    for row in frame.to_dict("records"):
+    for row in _records(frame):
         geometry = row.get("geometry")
         features.append(
             {
                 "type": "Feature",
                 "id": row.get("id"),
-                "geometry": None
-                if geometry is None or getattr(geometry, "is_empty", True)
-                else geometry.__geo_interface__,
+                "geometry": geometry.__geo_interface__ if _drawn(geometry) else None,
                 "properties": _properties(row),
             }
         )
@@ -79,19 +90,17 @@ def layer_to_geojson(frame: Any) -> str:
     return json.dumps(collection, ensure_ascii=False).translate(_HTML_SAFE) + "\n"
 
 
-def layer_to_csv(frame: Any) -> str:
+def layer_to_csv(frame: pd.DataFrame) -> str:
     """Return a layer as CSV: lists joined by ``|``, the shape as WKT plus a lat/lon point."""
     rows = []
-    for row in frame.to_dict("records"):
+    for row in _records(frame):
         geometry = row.get("geometry")
         props = _properties(row)
         for key, value in props.items():
             if isinstance(value, list):
                 props[key] = "|".join(str(v) for v in value)
-        if geometry is not None and not getattr(geometry, "is_empty", True):
-            point = (
-                geometry if geometry.geom_type == "Point" else shapely.point_on_surface(geometry)
-            )
+        if _drawn(geometry):
+            point = geometry if isinstance(geometry, Point) else shapely.point_on_surface(geometry)
             props["lat"], props["lon"] = round(point.y, 5), round(point.x, 5)
             props["geometry_wkt"] = shapely.to_wkt(geometry, rounding_precision=5)
         else:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 
 from geo.places.gazetteer import Gazetteer
 from geo.records import CRS, Event, Office, Zone
@@ -166,9 +166,9 @@ class ArticleLike(Protocol):
 # --- frames --------------------------------------------------------------------------------
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> gpd.GeoDataFrame:
-    """Return a frame of `rows` with exactly the columns and dtypes of `schema`."""
-    data: dict[str, Any] = {}
+def _table(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> pd.DataFrame:
+    """Return a plain frame of `rows` with exactly the columns and dtypes of `schema`."""
+    data: dict[str, pd.Series] = {}
     for name, dtype in schema.items():
         if dtype == "geometry":
             continue
@@ -180,10 +180,15 @@ def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> gpd.
         else:
             column = pd.Series(values, dtype=dtype)
         data[name] = column
-    if "geometry" not in schema:
-        return pd.DataFrame(data, columns=list(schema))
+    return pd.DataFrame(
+        data, columns=[name for name, dtype in schema.items() if dtype != "geometry"]
+    )
+
+
+def _frame(rows: Sequence[Mapping[str, Any]], schema: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """Return a geo frame of `rows` with exactly the columns and dtypes of `schema`."""
     geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=CRS)
-    return gpd.GeoDataFrame(data, geometry=geometry, crs=CRS)
+    return gpd.GeoDataFrame(_table(rows, schema), geometry=geometry, crs=CRS)
 
 
 def events_frame(
@@ -344,7 +349,7 @@ def places_frame(
                 "geometry": place.geometry,
             }
         )
-    rows.sort(key=lambda row: (-row["mentions"], row["id"]))
+    rows.sort(key=lambda row: (-cast(int, row["mentions"]), str(row["id"])))
     return _frame(rows, PLACE_COLUMNS)
 
 
@@ -384,7 +389,7 @@ def articles_frame(
         }
         for article in articles
     ]
-    return _frame(rows, ARTICLE_COLUMNS)
+    return _table(rows, ARTICLE_COLUMNS)
 
 
 def _published_from(article: ArticleLike) -> str:
@@ -394,22 +399,26 @@ def _published_from(article: ArticleLike) -> str:
     return origin if origin in PUBLISHED_FROM else ""
 
 
-def merge_place_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def merge_place_frames(old: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Merge two places layers: mention counts add up and article ids are united."""
     if old is None or len(old) == 0:
         return new
     if len(new) == 0:
         return old
-    extra = new.set_index("id")
+    added = {
+        str(place_id): (int(count), ids)
+        for place_id, count, ids in zip(new["id"], new["mentions"], new["article_ids"], strict=True)
+    }
     rows = old.copy()
+    mentions = rows["mentions"].to_numpy(copy=True)
+    article_ids = list(rows["article_ids"])
     for index, place_id in enumerate(rows["id"]):
-        if place_id in extra.index:
-            rows.at[index, "mentions"] = int(rows.at[index, "mentions"]) + int(
-                extra.at[place_id, "mentions"]
-            )
-            rows.at[index, "article_ids"] = sorted(
-                {*rows.at[index, "article_ids"], *extra.at[place_id, "article_ids"]}
-            )
+        if place_id in added:
+            count, ids = added[place_id]
+            mentions[index] += count
+            article_ids[index] = sorted({*article_ids[index], *ids})
+    rows["mentions"] = mentions
+    rows["article_ids"] = pd.Series(article_ids, index=rows.index, dtype=object)
     fresh = new[~new["id"].isin(set(rows["id"]))]
     return pd.concat([rows, fresh], ignore_index=True) if len(fresh) else rows
 

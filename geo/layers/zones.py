@@ -12,11 +12,12 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import replace
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import numpy.typing as npt
+import pandas as pd
 import shapely
 from shapely import affinity
 from shapely.geometry import Point, box
@@ -86,7 +87,7 @@ _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 # --- severity ------------------------------------------------------------------------------
 
 
-def event_contributions(events_frame: pd.DataFrame, *, today: datetime.date) -> pd.DataFrame:
+def event_contributions(events_frame: pd.DataFrame, *, today: datetime.date) -> pd.Series:
     """Return how much each event adds to the severity of a zone it lies in or near.
 
     ``contribution = weight(type) × recency × confidence`` where `weight` is the type's
@@ -130,7 +131,7 @@ def _recency_days(days: np.ndarray) -> np.ndarray:
     return result
 
 
-def _days(dates: Any) -> np.ndarray:
+def _days(dates: pd.Series) -> np.ndarray:
     """Return dates as float days since 1970 (NaN where unknown)."""
     stamps = pd.to_datetime(dates, errors="coerce")
     days: np.ndarray = stamps.to_numpy(dtype="datetime64[D]").astype("float64")
@@ -138,10 +139,10 @@ def _days(dates: Any) -> np.ndarray:
     return days
 
 
-def _recency(dates: Any, reference: Any) -> Any:
+def _recency(dates: pd.Series, reference: pd.Timestamp) -> pd.Series:
     """Return ``0.5 ** (days before reference / half-life)``, NaN where the date is NaT."""
-    days = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
-    return np.power(0.5, days / HALF_LIFE_DAYS)
+    days: pd.Series = (reference - dates).dt.days.astype("float64").clip(lower=0.0)
+    return 0.5 ** (days / HALF_LIFE_DAYS)
 
 
 def zone_severity(
@@ -189,7 +190,7 @@ class _SeverityScorer:
     """Score many zones against one events layer, doing the per-event work once."""
 
     def __init__(
-        self, events_frame: Any, *, today: datetime.date | None, near_km: float = NEAR_KM
+        self, events_frame: pd.DataFrame, *, today: datetime.date | None, near_km: float = NEAR_KM
     ) -> None:
         self.near_km = near_km
         self.today = today
@@ -222,7 +223,7 @@ class _SeverityScorer:
         self.xs, self.ys = self.xs[counting], self.ys[counting]
         self.ids, self.values = self.ids[counting], self.values[counting]
         self.ends, self.published = self.ends[counting], self.published[counting]
-        self.tree = shapely.STRtree(shapely.points(self.xs, self.ys))
+        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
 
     def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
         if self.ids.size == 0 or geometry is None or geometry.is_empty:
@@ -258,7 +259,9 @@ class _SeverityScorer:
         return np.where(np.isnan(ends), undated * UNKNOWN_DATE_FACTOR, recency)
 
 
-def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> Any:
+def near_mask(
+    geometry: BaseGeometry, lons: npt.ArrayLike, lats: npt.ArrayLike, near_km: float
+) -> np.ndarray:
     """Return which points lie inside `geometry` or within `near_km` of it (vectorised).
 
     Longitudes are scaled by the cosine of the shape's mid-latitude, so distances are right to
@@ -289,7 +292,9 @@ def near_mask(geometry: BaseGeometry, lons: Any, lats: Any, near_km: float) -> A
     return mask
 
 
-def _distances_km(geometry: BaseGeometry, lons: Any, lats: Any, *, max_km: float) -> Any:
+def _distances_km(
+    geometry: BaseGeometry, lons: npt.ArrayLike, lats: npt.ArrayLike, *, max_km: float
+) -> np.ndarray:
     """Return the distance in km from each point to `geometry` (0 inside it).
 
     Distances are measured on a local equirectangular projection around each point, which is
@@ -341,7 +346,7 @@ def _footprint_km(a: Place, b: Place) -> float:
     if a.geometry.intersects(b.geometry):
         return 0.0
     # apart, so each point is outside the other shape
-    if a.geometry.geom_type == "Point" and b.geometry.geom_type == "Point":  # two cities
+    if isinstance(a.geometry, Point) and isinstance(b.geometry, Point):  # two cities
         return haversine_km(a.lon, a.lat, b.geometry.x, b.geometry.y)
     if a.geometry.geom_type == "Point":
         return _outside_distance_km(b.geometry, a.lon, a.lat, max_km=CLUSTER_KM)

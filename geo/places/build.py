@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.places import sources
 from geo.places.gazetteer import TOWN_POPULATION
 from geo.places.geodesy import buffer_km
-from geo.places.names import ABBREVIATION_MARK, name_key
+from geo.places.names import ABBREVIATION_MARK, hyphenated_pair, name_key
 from geo.places.sources import (
     CURATED_ALIAS,
     PRIMARY,
@@ -97,7 +97,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise GazetteerBuildError(msg) from None
 
 
-def _curated_shape(record: dict[str, Any], by_id: dict[str, DraftPlace], land: BaseGeometry) -> Any:
+def _curated_shape(
+    record: dict[str, Any], by_id: dict[str, DraftPlace], land: BaseGeometry
+) -> BaseGeometry:
     shape = record.get("shape") or {}
     where = f"curated_places.toml, place {record.get('id')!r}"
     parts: list[BaseGeometry] = []
@@ -230,6 +232,9 @@ def _rows(places: list[DraftPlace]) -> tuple[pa.Table, pa.Table]:
             key = name_key(name)
             if not key:
                 continue
+            paired = hyphenated_pair(key)
+            if paired is not None:  # "Sistan-Baluchestan", "Bosnia-Herzegovina"
+                name_rows.setdefault((paired, index), (SPELLING, in_text, name))
             previous = name_rows.get((key, index))
             if previous is None or (quality, in_text) > previous[:2]:
                 name_rows[(key, index)] = (quality, in_text or (previous or (0, False))[1], name)

@@ -23,12 +23,14 @@ from rapidfuzz import fuzz, process
 
 from geo.places.gazetteer import TOWN_POPULATION, Gazetteer, Place, load_gazetteer
 from geo.places.geodesy import KM_PER_DEGREE, haversine_km, longitude_scale
-from geo.places.names import MAX_NAME_CHARS, drop_invisible, name_key
+from geo.places.names import MAX_NAME_CHARS, drop_invisible, known_spelling, name_key
 
 #: A city at least this large wins over the region of its own name ("Kharkiv", "Odesa").
 SEAT_POPULATION = 100_000
 #: Weight of the article's country focus in a candidate's score.
 FOCUS_WEIGHT = 0.45
+#: The article's focus promotes only namesakes with at least this share of the best prior.
+FOCUS_FLOOR = 0.6
 #: Weight of an explicit qualifier ("Paris, Texas") naming the candidate's region or country.
 QUALIFIER_WEIGHT = 0.8
 #: Weight of being within 500 km of a place already resolved in the same text.
@@ -137,6 +139,8 @@ class Geocoder:
         if not found and len(key) > 3 and key.endswith("s"):
             # plural or possessive forms: "Senkakus", "Koreas"
             found = gaz.candidates_for_key(key[:-1], in_text=in_text)
+        if not found and known_spelling(key, gaz.has_text_key) != key:
+            found = gaz.candidates_for_key(key[:-1], in_text=in_text)  # "Hodeidah"
         best: dict[int, float] = {}
         for row, quality in found:
             score = gaz.importance[row] * (0.6 + 0.4 * quality)
@@ -148,38 +152,60 @@ class Geocoder:
         self._priors[cache_key] = ranked
         return ranked
 
-    def score(self, row: int, prior: float, context: GeocodeContext | None) -> float:
-        """Return the score of one candidate in a context."""
+    def score(
+        self,
+        row: int,
+        prior: float,
+        context: GeocodeContext | None,
+        *,
+        best_prior: float = 0.0,
+    ) -> float:
+        """Return the score of one candidate in a context.
+
+        The article's focus favours a place in the countries it is about, but not a namesake
+        far less known than the best-known place of the name (:data:`FOCUS_FLOOR`): an article
+        about Washington and Moscow that names Geneva means the Swiss city, not a town in
+        Illinois, unless the text also names its region or places near it. The words around the
+        name (qualifiers) still decide.
+        """
         if context is None:
             return prior
         gaz = self.gazetteer
-        score = prior
         codes = gaz.country_codes[row]
         kind = gaz.kinds[row]
-        if context.countries and kind in _FOCUS_KINDS:
-            score += FOCUS_WEIGHT * max((context.countries.get(c, 0.0) for c in codes), default=0.0)
         admin1 = gaz.admin1[row]
+        local = 0.0  # evidence from the region: its first-level division or places nearby
         if admin1 and context.admin1:
-            score += FOCUS_WEIGHT * context.admin1.get(admin1, 0.0)
+            local += FOCUS_WEIGHT * context.admin1.get(admin1, 0.0)
+        if context.near and kind in _NEARBY_KINDS and self._near(row, context.near):
+            local += NEARBY_WEIGHT
+        score = prior + local
+        if (
+            context.countries
+            and kind in _FOCUS_KINDS
+            and (local > 0.0 or prior >= FOCUS_FLOOR * best_prior)
+        ):
+            score += FOCUS_WEIGHT * max((context.countries.get(c, 0.0) for c in codes), default=0.0)
         if context.qualifiers and (
             admin1 in context.qualifiers or any(c in context.qualifiers for c in codes)
         ):
             score += QUALIFIER_WEIGHT
-        if context.near and kind in _NEARBY_KINDS:
-            lon, lat = gaz.lon[row], gaz.lat[row]
-            # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
-            # of longitude away from the equator
-            span = _NEARBY_DEGREES / longitude_scale(lat)
-            for x, y in context.near:
-                if (
-                    abs(y - lat) < _NEARBY_DEGREES
-                    and (abs(x - lon) < span or abs(x - lon) > 360.0 - span)
-                    and (x != lon or y != lat)
-                    and haversine_km(lon, lat, x, y) < _NEARBY_KM
-                ):
-                    score += NEARBY_WEIGHT
-                    break
         return score
+
+    def _near(self, row: int, points: tuple[tuple[float, float], ...]) -> bool:
+        """Return whether row `row` lies within :data:`_NEARBY_KM` of one of `points`."""
+        gaz = self.gazetteer
+        lon, lat = gaz.lon[row], gaz.lat[row]
+        # a cheap box test first: 500 km is about 4.5 degrees of latitude, and more degrees
+        # of longitude away from the equator
+        span = _NEARBY_DEGREES / longitude_scale(lat)
+        return any(
+            abs(y - lat) < _NEARBY_DEGREES
+            and (abs(x - lon) < span or abs(x - lon) > 360.0 - span)
+            and (x != lon or y != lat)
+            and haversine_km(lon, lat, x, y) < _NEARBY_KM
+            for x, y in points
+        )
 
     def resolve_key(
         self, query: str, key: str, *, context: GeocodeContext | None = None, in_text: bool = False
@@ -190,7 +216,10 @@ class Geocoder:
             return None
         gaz = self.gazetteer
         scored = sorted(
-            ((self.score(row, prior, context), row) for row, prior in ranked[:_MAX_CANDIDATES]),
+            (
+                (self.score(row, prior, context, best_prior=ranked[0][1]), row)
+                for row, prior in ranked[:_MAX_CANDIDATES]
+            ),
             key=lambda item: (-item[0], gaz.ids[item[1]]),
         )
         top = scored[0][1]

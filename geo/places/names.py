@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 #: Longest name, in characters, that is worth looking up; longer input is not a place name.
@@ -128,3 +129,32 @@ def slug(name: str) -> str:
 def is_latin(text: str) -> bool:
     """Return whether every letter of `text` is in the Latin script (after folding accents)."""
     return text.isascii() or all(ord(ch) < 0x250 for ch in fold(text) if ch.isalpha())
+
+
+def known_spelling(key: str, has_text_key: Callable[[str], bool]) -> str:
+    """Return `key`, or the known name it spells with a final "h" transliterations add.
+
+    Arabic names come with and without it ("Hodeidah", "Hodeida"; "Jeddah", "Jedda"); an
+    unknown one-word name the gazetteer knows without it is read as that name.
+    """
+    if (
+        len(key) > 5
+        and key.endswith("ah")
+        and " " not in key
+        and not has_text_key(key)
+        and has_text_key(key[:-1])
+    ):
+        return key[:-1]
+    return key
+
+
+def hyphenated_pair(key: str) -> str | None:
+    """Return the key of the hyphenated form of a two-part name key, or None.
+
+    News joins the two parts of "Sistan and Baluchestan" or "Bosnia and Herzegovina" with a
+    hyphen ("Sistan-Baluchestan"), which folds to "sistan baluchestan".
+    """
+    first, sep, second = key.partition(" and ")
+    if not sep or " " in first or " " in second or not first or not second:
+        return None
+    return f"{first} {second}"

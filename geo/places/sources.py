@@ -315,7 +315,9 @@ def read_cities(common: frozenset[str]) -> list[DraftPlace]:
             if len(alt) >= 3 and is_latin(alt) and alt[:1].isupper():
                 # every city's other spellings of its own name ("Kupyansk" for Kupiansk,
                 # "Douma" for Dūmā); other names only for big cities (exonyms: "Peking")
-                spelling = fuzz.ratio(name_key(alt), primary) >= _SPELLING_SIMILARITY
+                key = name_key(alt)
+                spelling = fuzz.ratio(key, primary) >= _SPELLING_SIMILARITY
+                spelling = spelling or key in {f"{primary} city", f"city of {primary}"}  # Gaza City
                 in_text = (big or spelling) and _text_alternate(alt, common, capital=capital)
                 place.add_name(alt, ALTERNATE if big else SPELLING, in_text=in_text)
         places.append(place)
@@ -403,7 +405,7 @@ def read_towns(known: set[str]) -> list[DraftPlace]:
         # a short name ("Us", "Ba") is far more often a word or an abbreviation than the town
         place.add_name(town["name"], PRIMARY, in_text=len(town["name"]) >= _TOWN_MIN_CHARS)
         places.append(place)
-    shapes = shapely.points(np.array([p.point for p in places], dtype=float))
+    shapes = np.asarray(shapely.points(np.array([p.point for p in places], dtype=float)))
     for place, shape in zip(places, shapes.tolist(), strict=True):
         place.geometry = shape
     return places

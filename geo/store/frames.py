@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
@@ -66,7 +65,7 @@ def prepare_frame(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     if layer not in GEO_LAYERS and (is_geo or not isinstance(frame, pd.DataFrame)):
         msg = f"layer {layer!r} must be a plain DataFrame, got {type(frame).__name__!r}"
         raise TypeError(msg)
-    if is_geo:
+    if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None:
             frame = frame.set_crs(CRS)
         elif not frame.crs.equals(CRS):
@@ -87,7 +86,7 @@ def canonical_frame(frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
     return frame
 
 
-def partition_frame(layer: str, frame: Any) -> list[tuple[str, Any]]:
+def partition_frame(layer: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """Split `frame` into ``(part key, rows)`` pairs: by month for dated layers, else one part."""
     column = PARTITION_COLUMNS.get(layer)
     if column is None:
@@ -131,7 +130,7 @@ def date_range(
     return low, high
 
 
-def frame_bounds(layer: str, frame: Any) -> BBox | None:
+def frame_bounds(layer: str, frame: pd.DataFrame) -> BBox | None:
     """Return the bounds of the geometries of `frame`, None for a plain layer or no geometry."""
     if layer not in GEO_LAYERS:
         return None
@@ -217,20 +216,20 @@ def bbox_overlaps(a: BBox, b: BBox) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def _is_list_type(kind: Any) -> bool:
+def _is_list_type(kind: pa.DataType) -> bool:
     return bool(
         pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
     )
 
 
-def unify_dates(tables: list[Any]) -> list[Any]:
+def unify_dates(tables: list[pa.Table]) -> list[pa.Table]:
     """Cast date columns to the timestamp type other parts store the same column as.
 
     Parts written from frames of plain dates hold ``date32``; parts written from
     ``datetime64`` columns (or columns with no date at all) hold timestamps, and Arrow will not
     merge the two by itself.
     """
-    stamps: dict[str, Any] = {}
+    stamps: dict[str, pa.DataType] = {}
     for table in tables:
         for column_field in table.schema:
             if pa.types.is_timestamp(column_field.type):
@@ -250,7 +249,7 @@ def table_to_frame(table: pa.Table, geometry: str | None, *, bbox: BBox | None) 
     """Convert an Arrow table read from parts into the layer's (Geo)DataFrame."""
     # list columns become Python lists straight from Arrow (pandas would make numpy arrays)
     lists = [column.name for column in table.schema if _is_list_type(column.type)]
-    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    frame: pd.DataFrame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
     for name in lists:
         frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
     if lists:

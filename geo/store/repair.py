@@ -127,6 +127,10 @@ class RepairReport:
         return "\n".join(lines)
 
 
+_PartKey = tuple[str, int, str | None]
+"""A part file as a manifest names it: its hash, its rows and the layer's geometry column."""
+
+
 def check_store(store: Store, *, deep: bool = False) -> list[str]:
     """Return the problems found in `store`, one line each (empty when sound).
 
@@ -142,42 +146,70 @@ def check_store(store: Store, *, deep: bool = False) -> list[str]:
     if not _looks_like_store(root) and any(root.iterdir()):
         return [f"{str(root)!r}: not a store (no CURRENT, versions/ or objects/ in it)"]
     problems: list[str] = []
-    checked: dict[tuple[str, int, str | None], str | None] = {}
+    checked: dict[_PartKey, str | None] = {}
     manifests: list[Manifest] = []
-    for path in sorted(store.versions_dir.glob("*.json")):
-        if path.name.startswith(TMP_PREFIX):  # a write in progress, or one killed midway
-            continue
+    for path in _manifest_paths(store):
         try:
-            if not VERSION_RE.match(path.stem):
-                raise StoreCorruptError(path, "file name is not a version id")
-            manifest = load_manifest(path)
+            manifest = _load_version(path)
         except StoreCorruptError as error:
             problems.append(problem_line(error))
             continue
         manifests.append(manifest)
-        if not manifest.sealed:
-            problems.append(f"{str(path)!r}: {_UNSEALED}")
-        if version_id(manifest.layers) != manifest.version:
-            problems.append(f"{str(path)!r}: version id does not match the parts listed")
-        for name, info in manifest.layers.items():
-            for part in info.parts:
-                key = (part.object, part.rows, info.geometry)
-                if key not in checked:
-                    checked[key] = _part_problem(store, part, info.geometry, deep=deep)
-                if checked[key] is not None:
-                    where = f"(layer {name!r}, version {manifest.version!r})"
-                    problems.append(f"{checked[key]} {where}")
+        problems += _manifest_problems(store, path, manifest, checked, deep=deep)
+    problems += _current_problems(store, versions_exist=bool(manifests))
+    return problems
+
+
+def _manifest_paths(store: Store) -> list[Path]:
+    """Return the manifest files of `store`, without those of writes in progress."""
+    paths = sorted(store.versions_dir.glob("*.json"))
+    return [path for path in paths if not path.name.startswith(TMP_PREFIX)]
+
+
+def _load_version(path: Path) -> Manifest:
+    """Load a manifest file, whose name must be a version id."""
+    if not VERSION_RE.match(path.stem):
+        raise StoreCorruptError(path, "file name is not a version id")
+    return load_manifest(path)
+
+
+def _manifest_problems(
+    store: Store,
+    path: Path,
+    manifest: Manifest,
+    checked: dict[_PartKey, str | None],
+    *,
+    deep: bool,
+) -> list[str]:
+    """Return what is wrong with one readable manifest and its parts (`checked`: verdicts)."""
+    problems = []
+    if not manifest.sealed:
+        problems.append(f"{str(path)!r}: {_UNSEALED}")
+    if version_id(manifest.layers) != manifest.version:
+        problems.append(f"{str(path)!r}: version id does not match the parts listed")
+    for name, info in manifest.layers.items():
+        for part in info.parts:
+            key = (part.object, part.rows, info.geometry)
+            if key not in checked:
+                checked[key] = _part_problem(store, part, info.geometry, deep=deep)
+            if checked[key] is not None:
+                where = f"(layer {name!r}, version {manifest.version!r})"
+                problems.append(f"{checked[key]} {where}")
+    return problems
+
+
+def _current_problems(store: Store, *, versions_exist: bool) -> list[str]:
+    """Return what is wrong with ``CURRENT``: unreadable, missing, or naming no version."""
     try:
         current = store.current_version()
     except StoreCorruptError as error:
-        problems.append(problem_line(error))
-    else:
-        path = root / "CURRENT"
-        if current is None and manifests:
-            problems.append(f"{str(path)!r}: missing while versions exist")
-        elif current is not None and not store.has_version(current):
-            problems.append(f"{str(path)!r}: names missing version {current!r}")
-    return problems
+        return [problem_line(error)]
+    path = store.root / "CURRENT"
+    if current is None and versions_exist:
+        return [f"{str(path)!r}: missing while versions exist"]
+    if current is not None and not store.has_version(current):
+        return [f"{str(path)!r}: names missing version {current!r}"]
+    return []
 
 
 def repair_store(store: Store, *, dry_run: bool = False, deep: bool = False) -> RepairReport:
@@ -204,25 +236,92 @@ def repair_store(store: Store, *, dry_run: bool = False, deep: bool = False) -> 
         return _repair(store, dry_run=False, deep=deep)
 
 
+@dataclass(frozen=True, slots=True)
+class _RepairPlan:
+    """What a repair changes: files to move aside or remove, ``CURRENT``, manifests to seal."""
+
+    moved: tuple[Path, ...]
+    removed: tuple[Path, ...]
+    current_before: str | None
+    current_after: str | None
+    unsealed: tuple[Manifest, ...]
+
+
 def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
     root = store.root
-    now = time.time()
-    manifests: dict[str, Manifest] = {}
-    moved: list[Path] = []
-    for path in sorted(store.versions_dir.glob("*.json")):
-        if path.name.startswith(TMP_PREFIX):
-            continue
+    plan, kept = _plan_repair(store, deep=deep)
+    if not dry_run:
         try:
-            if not VERSION_RE.match(path.stem):
-                raise StoreCorruptError(path, "file name is not a version id")
-            manifest = load_manifest(path)
+            _carry_out(store, plan)
+        except OSError as error:
+            msg = f"repair of {str(root)!r} stopped: {describe_os_error(error)}; run it again"
+            raise StoreError(msg) from error
+        store.forget_manifests()
+    return RepairReport(
+        root=root,
+        dry_run=dry_run,
+        current_before=plan.current_before,
+        current_after=plan.current_after,
+        quarantined=tuple(_relative(root, path) for path in plan.moved),
+        removed=tuple(_relative(root, path) for path in plan.removed),
+        kept=tuple(kept),
+        problems=tuple(check_store(store, deep=deep)),
+        sealed=tuple(f"versions/{m.version}.json" for m in plan.unsealed),
+    )
+
+
+def _plan_repair(store: Store, *, deep: bool) -> tuple[_RepairPlan, list[str]]:
+    """Return what a repair of `store` changes, and notes on the files it keeps on purpose."""
+    now = time.time()
+    manifests, moved = _readable_manifests(store)
+    sound, damaged = _sound_versions(store, manifests, deep=deep)
+    moved += [
+        store.versions_dir / f"{version}.json" for version in manifests if version not in sound
+    ]
+    in_use = {p.object for m in sound.values() for i in m.layers.values() for p in i.parts}
+    for digest in sorted(damaged - in_use):
+        path = store.objects_dir / f"{digest}.parquet"
+        if path.is_file():
+            moved.append(path)
+    current_path = store.root / "CURRENT"
+    if current_path.exists() and not current_path.is_file():
+        moved.insert(0, current_path)  # a directory where the pointer should be
+    before = read_pointer(current_path)
+    current = before if before in sound else None
+    if current is None and sound:
+        current = chain_order(sound.values())[-1].version
+    removed, kept = _leftovers(store, now, moved)
+    unsealed = tuple(manifest for manifest in sound.values() if not manifest.sealed)
+    return _RepairPlan(tuple(moved), tuple(removed), before, current, unsealed), kept
+
+
+def _readable_manifests(store: Store) -> tuple[dict[str, Manifest], list[Path]]:
+    """Return the manifests that read (by version), and the files that do not.
+
+    Raises
+    ------
+    StoreSchemaError
+        When a manifest is in another format: nothing is to be changed then.
+    """
+    manifests: dict[str, Manifest] = {}
+    unreadable: list[Path] = []
+    for path in _manifest_paths(store):
+        try:
+            manifest = _load_version(path)
         except StoreSchemaError:
             raise
         except StoreCorruptError:
-            moved.append(path)
+            unreadable.append(path)
             continue
         manifests[manifest.version] = manifest
-    verdicts: dict[tuple[str, int, str | None], str | None] = {}
+    return manifests, unreadable
+
+
+def _sound_versions(
+    store: Store, manifests: dict[str, Manifest], *, deep: bool
+) -> tuple[dict[str, Manifest], set[str]]:
+    """Return the sound versions among `manifests`, and the hashes of damaged part files."""
+    verdicts: dict[_PartKey, str | None] = {}
     sound: dict[str, Manifest] = {}
     damaged: set[str] = set()
     for version, manifest in manifests.items():
@@ -239,52 +338,24 @@ def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
                     damaged.add(part.object)
         if ok:
             sound[version] = manifest
-        else:
-            moved.append(store.versions_dir / f"{version}.json")
-    in_use = {p.object for m in sound.values() for i in m.layers.values() for p in i.parts}
-    for digest in sorted(damaged - in_use):
-        path = store.objects_dir / f"{digest}.parquet"
-        if path.is_file():
-            moved.append(path)
-    unsealed = [manifest for manifest in sound.values() if not manifest.sealed]
+    return sound, damaged
 
+
+def _carry_out(store: Store, plan: _RepairPlan) -> None:
+    """Make the changes of `plan`: quarantine, ``CURRENT``, removals, then seals."""
+    root = store.root
     current_path = root / "CURRENT"
-    if current_path.exists() and not current_path.is_file():
-        moved.insert(0, current_path)  # a directory where the pointer should be
-    before = read_pointer(current_path)
-    current = before if before in sound else None
-    if current is None and sound:
-        current = chain_order(sound.values())[-1].version
-
-    removed, kept = _leftovers(store, now, moved)
-    if not dry_run:
-        try:
-            if current_path in moved:
-                _quarantine(root, current_path)
-            if current != before:
-                _point_current(root, current)
-            for path in moved:
-                if path != current_path:
-                    _quarantine(root, path)
-            for path in removed:
-                path.unlink(missing_ok=True)
-            for manifest in unsealed:
-                _seal(store, manifest)
-        except OSError as error:
-            msg = f"repair of {str(root)!r} stopped: {describe_os_error(error)}; run it again"
-            raise StoreError(msg) from error
-        store.forget_manifests()
-    return RepairReport(
-        root=root,
-        dry_run=dry_run,
-        current_before=before,
-        current_after=current,
-        quarantined=tuple(_relative(root, path) for path in moved),
-        removed=tuple(_relative(root, path) for path in removed),
-        kept=tuple(kept),
-        problems=tuple(check_store(store, deep=deep)),
-        sealed=tuple(f"versions/{m.version}.json" for m in unsealed),
-    )
+    if current_path in plan.moved:
+        _quarantine(root, current_path)
+    if plan.current_after != plan.current_before:
+        _point_current(root, plan.current_after)
+    for path in plan.moved:
+        if path != current_path:
+            _quarantine(root, path)
+    for path in plan.removed:
+        path.unlink(missing_ok=True)
+    for manifest in plan.unsealed:
+        _seal(store, manifest)
 
 
 def _seal(store: Store, manifest: Manifest) -> None:

@@ -52,19 +52,19 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-import io
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final, cast
 
 import filelock
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import geopandas as gpd
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -112,6 +112,15 @@ from geo.store.frames import (
     table_to_frame,
     unify_dates,
 )
+from geo.store.parts import (
+    RowFilter,
+    encode_part,
+    every_row,
+    merge_plan,
+    no_row,
+    read_part_table,
+    side_part_key,
+)
 from geo.store.repair import RepairReport, check_store, repair_store
 
 __all__ = [
@@ -121,8 +130,6 @@ __all__ = [
     "GEO_LAYERS",
     "LAYERS",
     "MANIFEST_FORMAT",
-    "MERGE_RATIO",
-    "SIDE_PART_MARK",
     "TABLES",
     "LayerInfo",
     "Layers",
@@ -146,49 +153,6 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
-
-MERGE_RATIO: Final = 4
-"""An append rewrites a partition's part only when it holds at most this many times the rows
-the append brings to the partition (counting the smaller parts taken in before it); larger
-parts stay as they are (default 4)."""
-
-SIDE_PART_MARK: Final = "+"
-"""Separates a partition from the content hash in the key of a part added beside it."""
-
-
-def bbox_filter(bbox: BBox) -> Any:
-    """Return the Arrow filter keeping rows whose GeoParquet ``bbox`` column meets `bbox`."""
-    minx, miny, maxx, maxy = bbox
-    return (
-        (pc.field("bbox", "xmin") <= maxx)
-        & (pc.field("bbox", "xmax") >= minx)
-        & (pc.field("bbox", "ymin") <= maxy)
-        & (pc.field("bbox", "ymax") >= miny)
-    )
-
-
-def _has_bbox_covering(schema: pa.Schema) -> bool:
-    if "bbox" not in schema.names:
-        return False
-    kind = schema.field("bbox").type
-    return pa.types.is_struct(kind) and {kind.field(i).name for i in range(kind.num_fields)} >= {
-        "xmin",
-        "ymin",
-        "xmax",
-        "ymax",
-    }
-
-
-_RowFilter = Callable[[Sequence[str]], pc.Expression | None]
-"""Makes the Arrow filter of the rows to read from a part's column names (None: every row)."""
-
-
-def _every_row(names: Sequence[str]) -> None:
-    return None
-
-
-def _no_row(names: Sequence[str]) -> pc.Expression:
-    return pc.scalar(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,11 +194,11 @@ class Layers:
         The version they were read from, None when the store is empty.
     """
 
-    events: Any
-    offices: Any
-    zones: Any
-    places: Any
-    articles: Any
+    events: gpd.GeoDataFrame
+    offices: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    articles: pd.DataFrame
     version: str | None
 
 
@@ -389,7 +353,7 @@ class Store:
         bbox: BBox | None = None,
         columns: Sequence[str] | None = None,
         lenient: bool = False,
-    ) -> Any:
+    ) -> pd.DataFrame:
         """Return one layer as a GeoDataFrame (a DataFrame for ``articles``).
 
         Parameters
@@ -438,9 +402,9 @@ class Store:
         def in_window(names: Sequence[str]) -> pc.Expression | None:
             return date_filter(layer, **window, names=names)
 
-        row_filter: _RowFilter = in_window
+        row_filter: RowFilter = in_window
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
-            parts, row_filter, use_bbox = [info.parts[0]], _no_row, None
+            parts, row_filter, use_bbox = [info.parts[0]], no_row, None
         tables = [
             self._read_part(
                 part, info, columns=columns, row_filter=row_filter, lenient=lenient, bbox=use_bbox
@@ -469,97 +433,23 @@ class Store:
         """
         manifest = self.manifest(version)
         pinned = manifest.version if manifest else None
-        frames = {}
-        for name in LAYERS:
+
+        def read(name: str) -> pd.DataFrame:
             wanted = columns.get(name)
-            frames[name] = self.read_layer(
-                name,
-                version=pinned,
-                columns=None if wanted is None else list(wanted),
-                lenient=True,
-            )
-        return Layers(**frames, version=pinned)
+            chosen = None if wanted is None else list(wanted)
+            return self.read_layer(name, version=pinned, columns=chosen, lenient=True)
 
-    def scan(
-        self,
-        layer: str,
-        columns: Sequence[str],
-        *,
-        version: str | None = None,
-        window: tuple[datetime.date | None, datetime.date | None] = (None, None),
-        undated: bool = False,
-        bbox: BBox | None = None,
-        where: pc.Expression | None = None,
-    ) -> pa.Table:
-        """Return `columns` of the rows that meet the filters, as one Arrow table (nothing decoded).
+        def read_geo(name: str) -> gpd.GeoDataFrame:
+            return cast(gpd.GeoDataFrame, read(name))  # geo layers read as GeoDataFrames
 
-        The query a view makes: parts are skipped by their stats (window, box) and rows by
-        filters pushed into the Parquet reads: the `window` (first and last day, each side
-        open when None) as `date_from`, `date_to` in :meth:`read_layer`, with
-        `undated` also the rows that have no date at all; `bbox` on the GeoParquet ``bbox``
-        covering column (a row's bounds meet the box, exact for points; rows without a
-        geometry drop out); `where`, an Arrow expression over the part's columns. A column of
-        `columns` (``bbox`` and the geometry included) that a part lacks is null there.
-        """
-        manifest = self.manifest(version)
-        info = manifest.layers.get(layer) if manifest else None
-        wanted = list(dict.fromkeys(columns))
-        if manifest is None or info is None or not info.parts:
-            check_layer(layer)
-            return pa.table({name: pa.nulls(0) for name in wanted})
-        days = {"date_from": as_date(window[0]), "date_to": as_date(window[1])}
-        parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **days)
-        windowed = layer in DATED_LAYERS and any(day is not None for day in days.values())
-        if undated and windowed:
-            chosen = {part.object for part in parts}
-            parts += [
-                part
-                for part in self.parts_for(layer, version=manifest.version, bbox=bbox)
-                if part.date_min is None and part.object not in chosen
-            ]
-        tables = [
-            self._scan_part(part, layer, wanted, days, undated=undated, bbox=bbox, where=where)
-            for part in parts
-        ]
-        if not tables:
-            return pa.table({name: pa.nulls(0) for name in wanted})
-        if len(tables) == 1:
-            return tables[0]
-        return pa.concat_tables(unify_dates(tables), promote_options="permissive")
-
-    def _scan_part(
-        self,
-        part: PartInfo,
-        layer: str,
-        columns: list[str],
-        window: Mapping[str, datetime.date | None],
-        *,
-        undated: bool,
-        bbox: BBox | None,
-        where: pc.Expression | None,
-    ) -> pa.Table:
-        """Read one part for :meth:`scan`: its filters pushed into the read."""
-        path = self._object_path(part.object)
-        self.verifier.verify(path, part.object)
-        with reading_part(path):
-            schema = pq.read_schema(path)
-        keep = date_filter(layer, **window, names=schema.names)
-        if keep is not None and undated:
-            start, end = DATED_LAYERS[layer]
-            keep = keep | (pc.field(start).is_null() & pc.field(end).is_null())
-        for extra in (
-            bbox_filter(bbox) if bbox is not None and _has_bbox_covering(schema) else None,
-            where,
-        ):
-            if extra is not None:
-                keep = extra if keep is None else keep & extra
-        present = [name for name in columns if name in schema.names]
-        with reading_part(path):
-            table = pq.read_table(path, columns=present, filters=keep)
-        for name in columns:
-            if name not in schema.names:
-                table = table.append_column(name, pa.nulls(table.num_rows))
-        return table.select(columns).replace_schema_metadata(None)
+        return Layers(
+            events=read_geo("events"),
+            offices=read_geo("offices"),
+            zones=read_geo("zones"),
+            places=read_geo("places"),
+            articles=read("articles"),
+            version=pinned,
+        )
 
     def _read_part(
         self,
@@ -567,47 +457,26 @@ class Store:
         info: LayerInfo,
         *,
         columns: Sequence[str] | None,
-        row_filter: _RowFilter,
+        row_filter: RowFilter,
         lenient: bool = False,
         bbox: BBox | None = None,
-    ) -> Any:
-        """Read one part file as an Arrow table (conversion happens once, for all parts).
-
-        `row_filter` makes the Arrow filter of the rows to keep from the part's column names.
-        With `bbox`, rows whose GeoParquet ``bbox`` covering column lies outside it are left
-        out as the file is read (the exact test on the shapes follows in `table_to_frame`).
-        """
+    ) -> pa.Table:
+        """Check one part file against its hash and read it (see `read_part_table`)."""
         path = self._object_path(part.object)
         self.verifier.verify(path, part.object)
-        with reading_part(path):
-            schema = pq.read_schema(path)
-        keep = row_filter(schema.names)
-        if bbox is not None and _has_bbox_covering(schema):
-            meets = bbox_filter(bbox)
-            keep = meets if keep is None else keep & meets
-        if info.geometry is not None and info.geometry not in schema.names:
-            problem = f"no geometry column {info.geometry!r}, which the manifest names"
-            raise StoreCorruptError(path, problem, root=self.root)
-        wanted = None
-        if columns is not None:
-            wanted = list(dict.fromkeys(columns))
-            unknown = [name for name in wanted if name not in schema.names]
-            if unknown and lenient:  # written before these columns: concat fills them in
-                wanted = [name for name in wanted if name in schema.names]
-            elif unknown:
-                msg = f"no column(s) {unknown!r} in this layer; it has {schema.names!r}"
-                raise ValueError(msg)
-            if info.geometry is not None and info.geometry not in wanted:
-                wanted.append(info.geometry)
-        elif "bbox" in schema.names and info.geometry is not None:
-            wanted = [name for name in schema.names if name != "bbox"]  # GeoParquet covering
-        with reading_part(path):
-            table = pq.read_table(path, columns=wanted, filters=keep)
-        return table.replace_schema_metadata(None)
+        return read_part_table(
+            path,
+            info.geometry,
+            columns=columns,
+            row_filter=row_filter,
+            lenient=lenient,
+            bbox=bbox,
+            root=self.root,
+        )
 
     # -- writing --------------------------------------------------------------------------
 
-    def write(self, layers: Mapping[str, Any], *, message: str) -> str:
+    def write(self, layers: Mapping[str, pd.DataFrame], *, message: str) -> str:
         """Write `layers` as a whole new version, make it current and return its id.
 
         Layers missing from `layers` are absent from the new version. Parts whose content is
@@ -626,7 +495,7 @@ class Store:
             infos = {name: self._put_layer(name, frame) for name, frame in prepared.items()}
             return self._commit(infos, parent=parent, message=message)
 
-    def append(self, new: Mapping[str, Any], *, key: str = "id", message: str) -> str:
+    def append(self, new: Mapping[str, pd.DataFrame], *, key: str = "id", message: str) -> str:
         """Add the rows of `new` whose `key` is not yet in the current version; return its id.
 
         Rows already present (by `key`) are kept as they are, so adding the same rows again
@@ -645,8 +514,8 @@ class Store:
     def update(
         self,
         *,
-        append: Mapping[str, Any] = MappingProxyType({}),
-        replace: Mapping[str, Any] = MappingProxyType({}),
+        append: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        replace: Mapping[str, pd.DataFrame] = MappingProxyType({}),
         key: str = "id",
         message: str,
     ) -> str:
@@ -693,8 +562,8 @@ class Store:
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
 
-    def _key_values(self, info: LayerInfo, key: str) -> set[Any]:
-        values: set[Any] = set()
+    def _key_values(self, info: LayerInfo, key: str) -> set[object]:
+        values: set[object] = set()
         for part in info.parts:
             path = self._object_path(part.object)
             self.verifier.verify(path, part.object)
@@ -702,35 +571,33 @@ class Store:
                 values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
         return values
 
-    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: Any) -> LayerInfo:
+    def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: pd.DataFrame) -> LayerInfo:
         """Add `fresh` rows to a layer, writing only parts of the partitions they fall in.
 
         The rows of one partition (a month) go into one new part together with the
-        partition's parts that are not much larger than what they bring (up to
-        `MERGE_RATIO` times the rows, smallest first); larger parts stay as they are and the
-        new part goes beside them, keyed ``<partition>+<hash>``. So a batch rewrites what it
-        adds plus parts of comparable size, not a whole month of a large archive, and each
-        partition keeps a few parts of growing sizes.
+        partition's parts that are not much larger than what they bring (see
+        `geo.store.parts.merge_plan`); larger parts stay as they are and the new part goes
+        beside them, keyed ``<partition>+<hash>``. So a batch rewrites what it adds plus parts
+        of comparable size, not a whole month of a large archive, and each partition keeps a
+        few parts of growing sizes.
         """
         if info is None:
             return self._put_layer(layer, fresh)
         by_key = {part.key: part for part in info.parts}
         partitions = partition_frame(layer, fresh)
-        plans = [self._merge_plan(by_key, key, len(rows)) for key, rows in partitions]
+        plans = [merge_plan(by_key, key, len(rows)) for key, rows in partitions]
 
-        def merged(item: tuple[tuple[str, Any], tuple[str, list[PartInfo]]]) -> PartInfo:
+        def merged(item: tuple[tuple[str, pd.DataFrame], tuple[str, list[PartInfo]]]) -> PartInfo:
             (part_key, rows), (new_key, absorbed) = item
             frames = [rows]
             for old in absorbed:
-                table = self._read_part(old, info, columns=None, row_filter=_every_row)
+                table = self._read_part(old, info, columns=None, row_filter=every_row)
                 frames.insert(0, table_to_frame(table, info.geometry, bbox=None))
             if len(frames) > 1:
                 rows = pd.concat(frames, ignore_index=True)
             part = self._put_part(layer, part_key, canonical_frame(rows, key="id"))
             if new_key != part_key:  # beside larger parts: keyed by its content's hash
-                part = dataclasses.replace(
-                    part, key=f"{part_key}{SIDE_PART_MARK}{part.object[:12]}"
-                )
+                part = dataclasses.replace(part, key=side_part_key(part_key, part))
             return part
 
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:  # reads and writes wait on I/O
@@ -743,26 +610,7 @@ class Store:
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
 
-    @staticmethod
-    def _merge_plan(
-        by_key: Mapping[str, PartInfo], partition: str, rows: int
-    ) -> tuple[str, list[PartInfo]]:
-        """Return the key of the new part of `partition` and the parts it takes in."""
-        mine = [
-            part
-            for key, part in by_key.items()
-            if key == partition or key.startswith(partition + SIDE_PART_MARK)
-        ]
-        absorbed, total = [], rows
-        for part in sorted(mine, key=lambda part: (part.rows, part.key)):
-            if part.rows > MERGE_RATIO * total:
-                break
-            absorbed.append(part)
-            total += part.rows
-        base_free = partition not in by_key or any(p.key == partition for p in absorbed)
-        return (partition if base_free else partition + SIDE_PART_MARK), absorbed
-
-    def _put_layer(self, layer: str, frame: Any) -> LayerInfo:
+    def _put_layer(self, layer: str, frame: pd.DataFrame) -> LayerInfo:
         partitions = partition_frame(layer, frame)
         parts: tuple[PartInfo, ...]
         if len(partitions) == 1:
@@ -773,15 +621,8 @@ class Store:
         geometry = str(frame.geometry.name) if layer in GEO_LAYERS else None
         return LayerInfo(geometry, parts)
 
-    def _put_part(self, layer: str, key: str, frame: Any) -> PartInfo:
-        buffer = io.BytesIO()
-        if layer in GEO_LAYERS:
-            frame.to_parquet(
-                buffer, index=False, schema_version=GEOPARQUET_VERSION, write_covering_bbox=True
-            )
-        else:
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
-        data = buffer.getvalue()
+    def _put_part(self, layer: str, key: str, frame: pd.DataFrame) -> PartInfo:
+        data = encode_part(layer, frame)
         digest = hashlib.sha256(data).hexdigest()[:32]
         path = self._object_path(digest)
         if not path.is_file():

@@ -58,7 +58,6 @@ from geo.text.decoding import (
 )
 from geo.text.metadata import (
     ArticleMetadata,
-    clean_author,
     clean_language,
     clean_text,
     clean_url,
@@ -265,7 +264,6 @@ def article_from_text(
     published: date | str | None = None,
     url: str | None = None,
     language: str = "en",
-    author: str | None = None,
     source: str = PASTED_SOURCE,
 ) -> Article:
     r"""Make an article from text given as a string, such as text pasted in the dashboard.
@@ -278,9 +276,9 @@ def article_from_text(
     ----------
     text
         The article body.
-    title, outlet, url, language, author
-        Metadata; an ``url`` that is not ``http``/``https`` is dropped with a warning, as is a
-        malformed ``language`` (then ``"en"``).
+    title, outlet, url, language
+        Metadata (pasted text has no author); an ``url`` that is not ``http``/``https`` is
+        dropped with a warning, as is a malformed ``language`` (then ``"en"``).
     published
         A date, or a string such as ``"2023-05-10"``, ``"10 May 2023"`` or ``"May 10, 2023"``;
         one that cannot be read becomes ``None`` with a warning.
@@ -308,7 +306,6 @@ def article_from_text(
         meta.warnings.append(f"{surrogates} unpaired surrogate(s) in the text replaced by U+FFFD")
     meta.title = clean_text("title", title, meta.warnings)
     meta.outlet = clean_text("outlet", outlet, meta.warnings)
-    meta.author = clean_author(author, meta.warnings)
     meta.published = parse_published(published, meta.warnings)
     meta.url = clean_url(url, meta.warnings)
     meta.language = clean_language(language, meta.warnings)

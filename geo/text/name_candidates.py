@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.places.gazetteer import Gazetteer
-from geo.places.names import ABBREVIATION_MARK
+from geo.places.names import ABBREVIATION_MARK, known_spelling
 from geo.text.actors import ActorVocabulary
 from geo.text.mention_records import ActorMention
 from geo.text.tokens import Tokens
@@ -191,6 +191,7 @@ class NameScanner:
                         adjectives.append((i, last, region, False))
                         step = n
                         break
+                key = known_spelling(key, has_text_key)  # "Hodeidah" is "Hodeida"
                 if has_text_key(key) and case_ok(tokens, i, last):
                     end = tokens.end(last)
                     # initials keep their final period: "U.S.", "U.K."

@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,7 +30,9 @@ from geo.intervals import covered_intervals
 from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days, zone_sums
 from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
 from geo.store.frames import table_to_frame
-from geo.store.store import Store, bbox_filter
+from geo.store.parts import bbox_filter
+from geo.store.query import Within, scan_layer
+from geo.store.store import Store
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
 
@@ -121,14 +123,14 @@ def summarise_archive(
     left out, as the view leaves them out.
     """
     where = _hidden(hidden_articles)
-    table = store.scan(
-        "events", [*SCAN_COLUMNS, "actors", "place_ids"], version=version, where=where
+    table = scan_layer(
+        store, "events", [*SCAN_COLUMNS, "actors", "place_ids"], version=version, where=where
     )
     frame = table.select(["type", *_DATES, "date_precision"]).to_pandas()
     actors = _distinct(table.column("actors"))
     places = _distinct(table.column("place_ids"))
     countries = sorted({c for pid in places for c in place_countries.get(pid, ())})
-    ingested = store.scan("articles", ["ingested_at"], version=version).column("ingested_at")
+    ingested = scan_layer(store, "articles", ["ingested_at"], version=version).column("ingested_at")
     newest = (
         pc.max(ingested).as_py() if len(ingested) and ingested.null_count < len(ingested) else None
     )
@@ -171,9 +173,12 @@ def first_days(table: pa.Table) -> np.ndarray:
 def _categories(column: pa.ChunkedArray) -> pd.Categorical:
     """Return a string column as a pandas Categorical (no Python string per row)."""
     encoded = pc.dictionary_encode(column.combine_chunks() if column.num_chunks else column)
-    return pd.Categorical.from_codes(
-        encoded.indices.to_numpy(zero_copy_only=False),
-        categories=[str(v) for v in encoded.dictionary.to_pylist()],
+    return cast(
+        "pd.Categorical",
+        pd.Categorical.from_codes(
+            cast("Any", encoded.indices.to_numpy(zero_copy_only=False)),
+            categories=pd.Index([str(v) for v in encoded.dictionary.to_pylist()]),
+        ),
     )
 
 
@@ -249,13 +254,16 @@ class Archive:
         if view.countries is not None:
             wanted.append("place_ids")
         wanted = list(dict.fromkeys(wanted))
-        table = self.store.scan(
+        table = scan_layer(
+            self.store,
             "events",
             wanted,
             version=self.version,
-            window=(view.date_from, view.date_to),
-            undated=view.undated or (view.date_from is None and view.date_to is None),
-            bbox=bbox,
+            within=Within(
+                window=(view.date_from, view.date_to),
+                undated=view.undated or (view.date_from is None and view.date_to is None),
+                bbox=bbox,
+            ),
             where=_both(self._where(view, ids), where_also),
         )
         if table.num_rows == 0 or (view.actors is None and view.countries is None):
@@ -275,7 +283,7 @@ class Archive:
         the window's events of its types (narrow columns only).
         """
         if view.actors is None and view.countries is None:
-            return filter_events(self.summary.tallies, view)
+            return cast("pd.DataFrame", filter_events(cast("Any", self.summary.tallies), view))
         table = self._scan(view, SCAN_COLUMNS)
         return _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
 
@@ -327,7 +335,9 @@ class Archive:
         """
         columns = list(dict.fromkeys([*EVENT_COLUMNS, "geometry"]))
         table = self._scan(view, columns, bbox=bbox, ids=ids)
-        events = table_to_frame(table.select(columns), "geometry", bbox=None)
+        events = cast(
+            "gpd.GeoDataFrame", table_to_frame(table.select(columns), "geometry", bbox=None)
+        )
         codes = self.place_countries
         events["countries"] = [
             sorted({c for pid in (ids or ()) for c in codes.get(pid, ())})
@@ -407,7 +417,7 @@ class Archive:
         held: dict[str, Any] | None = self._cache.get("zone_days")
         if held is not None:
             return held
-        stored = self.store.scan("zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
+        stored = scan_layer(self.store, "zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
         # a curated zone the store also derived (same places, same id) has its rows
         known = set(pc.unique(stored.column("zone_id")).to_pylist())
         curated = curated[~curated["id"].isin(sorted(known))]
@@ -432,15 +442,16 @@ class Archive:
     def articles(self, ids: Collection[str]) -> pd.DataFrame:
         """Return the rows of the articles `ids` (without their texts)."""
         where = pc.field("id").isin(pa.array(sorted(ids), pa.string()))
-        table = self.store.scan(
-            "articles", list(_VIEW_ARTICLE_COLUMNS), version=self.version, where=where
+        table = scan_layer(
+            self.store, "articles", list(_VIEW_ARTICLE_COLUMNS), version=self.version, where=where
         )
-        return table.to_pandas()
+        return cast("pd.DataFrame", table.to_pandas())
 
     def ingested_after(self, moment: datetime.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Return the articles that entered after `moment` and their events (ids only)."""
         stamp = pa.scalar(pd.Timestamp(moment).tz_convert("UTC"), pa.timestamp("us", tz="UTC"))
-        articles = self.store.scan(
+        articles = scan_layer(
+            self.store,
             "articles",
             ["id", "ingested_at"],
             version=self.version,
@@ -450,7 +461,8 @@ class Archive:
             return articles, pd.DataFrame({"id": [], "article_id": []})
         where = pc.field("article_id").isin(pa.array(sorted(articles["id"]), pa.string()))
         hidden = _hidden(self.hidden_articles)
-        events = self.store.scan(
+        events = scan_layer(
+            self.store,
             "events",
             ["id", "article_id"],
             version=self.version,

@@ -14,10 +14,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 import geopandas as gpd
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 
 from geo.layers.aggregates import (
     near_box,
@@ -39,10 +39,13 @@ from geo.layers.seeds import SEEDS_DIR, load_seeds
 from geo.layers.zones import build_zones, drop_duplicate_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
-from geo.store.store import Layers, Store, StoreError, VersionNotFoundError, bbox_filter
+from geo.store.parts import bbox_filter
+from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
 from geo.view.archive import Archive, countries_of_places, summarise_archive
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
+
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class Dataset:
     curated_zones
         Known zones whose severity is computed for the view's time window.
     stored_zones
-        Zones the store derived at ingest time (exports use them; views recompute).
+        Zones the store derived at ingest time (exports use them; views recompute); None
+        when there is no store.
     version
         What a snapshot link pins: the store version, or a hash of the seeds when the store is
         empty.
@@ -71,7 +75,7 @@ class Dataset:
     places: gpd.GeoDataFrame
     articles: pd.DataFrame
     curated_zones: tuple[Zone, ...]
-    stored_zones: gpd.GeoDataFrame
+    stored_zones: gpd.GeoDataFrame | None
     version: str
     notice: str | None = None
     archive: Archive | None = None
@@ -83,7 +87,7 @@ class Dataset:
         if self.archive is None or not wanted - set(held["id"]):
             return held
         stored = self.archive.read(ViewState(), ids=wanted - set(held["id"]))
-        return _concat([held, stored])
+        return cast("gpd.GeoDataFrame", _concat([held, stored]))
 
     def articles_of(self, ids: Iterable[str]) -> pd.DataFrame:
         """Return the rows of the articles with these ids (seeds' and stored)."""
@@ -91,7 +95,9 @@ class Dataset:
         held = self.articles[self.articles["id"].isin(wanted)]
         if self.archive is None or not set(wanted) - set(held["id"]):
             return held
-        return _concat([held, self.archive.articles(set(wanted) - set(held["id"]))])
+        return cast(
+            "pd.DataFrame", _concat([held, self.archive.articles(set(wanted) - set(held["id"]))])
+        )
 
     def zones(
         self,
@@ -152,7 +158,7 @@ class Dataset:
         if "dated" in table.columns:  # no window: the sums per zone and type
             sums = pd.concat([table, zone_sums(seed_rows)], ignore_index=True)
             scored = severities_from_sums(sums, types=plain.types)
-            return _scored(combined, scored)
+            return cast("gpd.GeoDataFrame", _scored(combined, scored))
         rows = _with_rows(table, seed_rows)
         severities = zone_severities(
             rows,
@@ -162,7 +168,7 @@ class Dataset:
             undated=plain.undated,
             today=today,
         )
-        return _scored(combined, severities)
+        return cast("gpd.GeoDataFrame", _scored(combined, severities))
 
     def zone_events(
         self, zone: gpd.GeoDataFrame, window: ViewState, today: datetime.date | None
@@ -211,7 +217,8 @@ def _scored(zones: gpd.GeoDataFrame, scored: pd.DataFrame) -> Any:
     severities = scored.set_index("zone_id")["severity"]
     return zones.assign(
         severity=zones["id"].map(severities).fillna(0.0).to_numpy(dtype="float64"),
-        event_ids=[[] for _ in range(len(zones))],  # measured for a selected zone
+        # measured for a selected zone
+        event_ids=pd.Series([[] for _ in range(len(zones))], index=zones.index, dtype=object),
     )
 
 
@@ -252,7 +259,10 @@ def with_countries(events: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.Ge
     layer); the view's country filter reads this column.
     """
     if events is None or len(events) == 0 or places is None or len(places) == 0:
-        return events.assign(countries=[[] for _ in range(len(events))])
+        empty: pd.Series = pd.Series(
+            [[] for _ in range(len(events))], index=events.index, dtype=object
+        )
+        return events.assign(countries=empty)
     codes = {
         pid: _codes(cell) for pid, cell in zip(places["id"], places["country_codes"], strict=True)
     }
@@ -260,7 +270,7 @@ def with_countries(events: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.Ge
         sorted({code for pid in _codes(ids) for code in codes.get(pid, ())})
         for ids in events["place_ids"]
     ]
-    return events.assign(countries=countries)
+    return events.assign(countries=pd.Series(countries, index=events.index, dtype=object))
 
 
 def _seeds_hash(directory: Path) -> str:
@@ -272,15 +282,15 @@ def _seeds_hash(directory: Path) -> str:
 
 
 def _combine(
-    seed: pd.DataFrame, stored: pd.DataFrame | None, *, drop_articles: set[str] | None = None
-) -> pd.DataFrame:
+    seed: _Frame, stored: _Frame | None, *, drop_articles: set[str] | None = None
+) -> _Frame:
     if stored is None or len(stored) == 0:
         return seed
     if drop_articles and "article_id" in stored.columns:
         stored = stored[~stored["article_id"].isin(drop_articles)]
     if len(seed) == 0:
         return stored.reset_index(drop=True)
-    combined = pd.concat([seed, stored], ignore_index=True)
+    combined = pd.concat([seed, stored], ignore_index=True)  # a GeoDataFrame stays one
     return combined.drop_duplicates("id", keep="first").reset_index(drop=True)
 
 

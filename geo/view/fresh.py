@@ -28,9 +28,9 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+import pandas as pd
 
 from geo.store.store import Store
 
@@ -120,7 +120,7 @@ def begin_visit(cookies: Mapping[str, str], *, now: datetime.datetime | None = N
     return Visit(previous, now)
 
 
-def news_since(visit: Visit, events: Any, articles: Any) -> News:
+def news_since(visit: Visit, events: pd.DataFrame | None, articles: pd.DataFrame | None) -> News:
     """Return the events (of `events`) whose article entered the store after the last visit.
 
     Parameters
@@ -141,7 +141,7 @@ def news_since(visit: Visit, events: Any, articles: Any) -> News:
     return News(visit.previous, frozenset(chosen["id"].astype(str)), chosen["article_id"].nunique())
 
 
-def remember_visit(visit: Visit, articles: Any) -> str:
+def remember_visit(visit: Visit, articles: pd.DataFrame | None) -> str:
     """Return a ``<script>`` that keeps this visit in the browser's cookie (see the module).
 
     The moment kept is the later of the visit's start and the newest article on the page;
@@ -157,7 +157,7 @@ def remember_visit(visit: Visit, articles: Any) -> str:
     return f'<script>document.cookie = "{cookie}";</script>'
 
 
-def banner(news: News, visit: Visit, articles: Any) -> str:
+def banner(news: News, visit: Visit, articles: pd.DataFrame | None) -> str:
     """Return the HTML the page shows for what is new: the count, and the cookie's script.
 
     The count is a line of our own words and numbers (:meth:`News.message`), none when
@@ -168,7 +168,7 @@ def banner(news: News, visit: Visit, articles: Any) -> str:
     return shown + remember_visit(visit, articles)
 
 
-def _ingested_after(frame: Any, moment: datetime.datetime) -> Any:
+def _ingested_after(frame: pd.DataFrame, moment: datetime.datetime) -> pd.DataFrame:
     """Return the rows of an articles frame that entered the store after `moment`."""
     if not len(frame) or "ingested_at" not in frame.columns:
         return frame.iloc[0:0]

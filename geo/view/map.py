@@ -89,7 +89,7 @@ from geo.view.styles import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
     from geopandas import GeoDataFrame
 
 __all__ = [
@@ -327,6 +327,8 @@ def _cluster_item(record: Row) -> MarkerItem:
 
 def _event_markers(layers: MapLayers, view: ViewState) -> Iterator[folium.MacroElement]:
     events, fresh = layers.events, layers.fresh
+    shown: GeoDataFrame | None
+    clusters: GeoDataFrame | None
     if layers.clusters is not None and events is not None:  # counted by the view's query
         shown, clusters = events[events["id"] == view.selected], layers.clusters
     else:

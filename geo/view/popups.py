@@ -26,6 +26,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_interval, period_end, period_start
+from geo.text.vocabulary import MONTHS
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
 __all__ = [
@@ -157,11 +158,6 @@ def _is_web_url(url: str) -> bool:
     return bool(_WEB_URL.fullmatch(url)) and bool(urlsplit(url).netloc)
 
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
 def format_date(value: object, precision: object = "day") -> str:
     """Return a date as precisely as it is known: "2023-05-10", "May 2023" or "2023".
 
@@ -179,7 +175,7 @@ def format_date(value: object, precision: object = "day") -> str:
     if precision == "year":
         return f"{day.year:04d}"
     if precision == "month":
-        return f"{_MONTHS[day.month - 1]} {day.year:04d}"
+        return f"{MONTHS[day.month - 1].capitalize()} {day.year:04d}"
     return day.isoformat()
 
 

@@ -10,15 +10,17 @@ cells, and :func:`marker_positions` spreads markers that share a spot.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import shapely
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
+from geo.records import CRS
 from geo.view.popups import read_text
 from geo.view.state import ViewState
 from geo.view.styles import event_style
@@ -52,7 +54,11 @@ def _involves(column: pd.Series, wanted: frozenset[str]) -> np.ndarray:
     return hits
 
 
-def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
+@overload
+def filter_events(events: None, view: ViewState) -> None: ...
+@overload
+def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame: ...
+def filter_events(events: GeoDataFrame | None, view: ViewState) -> GeoDataFrame | None:
     """Return the rows of `events` the view shows, in their order (a GeoDataFrame slice).
 
     An event is shown when its type is in ``view.types`` (``None`` means every type), one of
@@ -88,7 +94,7 @@ def filter_events(events: GeoDataFrame, view: ViewState) -> GeoDataFrame:
     return events[keep]
 
 
-def undated_hidden(events: GeoDataFrame, view: ViewState) -> int:
+def undated_hidden(events: GeoDataFrame | None, view: ViewState) -> int:
     """Return how many events the view's date window hides only because they have no date."""
     if events is None or len(events) == 0 or view.undated:
         return 0
@@ -104,15 +110,14 @@ def rows_of(frame: pd.DataFrame | None) -> list[dict[str, object]]:
     """Return a layer's rows as dicts (none for a missing or empty layer)."""
     if frame is None or len(frame) == 0:
         return []
-    rows: list[dict[str, object]] = frame.to_dict("records")
-    return rows
+    return cast("list[dict[str, object]]", frame.to_dict("records"))  # columns are names
 
 
 def location_of(geometry: object) -> list[float] | None:
     """Return ``[lat, lon]`` of a point (or a representative point of another shape)."""
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
     return [round(float(point.y), POINT_DECIMALS), round(float(point.x), POINT_DECIMALS)]
 
 
@@ -203,7 +208,7 @@ def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
 
 def kinds_of(types: object) -> pd.Categorical:
     """Return event types as a Categorical whose categories sort by name (ties break so)."""
-    kinds = pd.Categorical(types)
+    kinds = pd.Categorical(cast("Any", types))
     return kinds.set_categories(sorted(str(c) for c in kinds.categories))
 
 
@@ -228,9 +233,9 @@ def cluster_points(points: pd.DataFrame | None, zoom: int) -> GeoDataFrame:
     grouped = frame.groupby(["cx", "cy"], sort=True, observed=True)
     counts = grouped.size()
     means = grouped[["x", "y"]].mean()
-    by_type = frame.groupby(["cx", "cy", "type"], sort=True, observed=True).size()
-    by_type = by_type.rename("n").reset_index()
+    sizes = frame.groupby(["cx", "cy", "type"], sort=True, observed=True).size()
     # per cell, most first; ties by type (the groupby's order, kept by a stable sort)
+    by_type = sizes.rename("n").reset_index()
     by_type = by_type.sort_values(["cx", "cy", "n"], ascending=[True, True, False], kind="stable")
     kinds: dict[tuple[int, int], list[tuple[str, int]]] = {}
     for cx, cy, kind, n in zip(
@@ -241,8 +246,10 @@ def cluster_points(points: pd.DataFrame | None, zoom: int) -> GeoDataFrame:
         strict=True,
     ):
         kinds.setdefault((int(cx), int(cy)), []).append((str(kind), int(n)))
+    centres = means[["x", "y"]].to_numpy(dtype="float64")  # in the order of `counts`
     rows = []
-    for (cx, cy), count in counts.items():
+    for (cell, count), (x, y) in zip(counts.items(), centres, strict=True):
+        cx, cy = cast("tuple[int, int]", cell)
         top = kinds[(int(cx), int(cy))]
         summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in top[:4])
         rows.append(
@@ -251,10 +258,10 @@ def cluster_points(points: pd.DataFrame | None, zoom: int) -> GeoDataFrame:
                 "count": int(count),
                 "type": top[0][0],
                 "types": summary,
-                "geometry": shapely.Point(means.at[(cx, cy), "x"], means.at[(cx, cy), "y"]),
+                "geometry": shapely.Point(x, y),
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 def limit_events(

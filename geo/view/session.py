@@ -11,9 +11,13 @@ too. Nothing here imports Streamlit: the dashboard passes its session state in.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
 
 from geo.intervals import period_end, period_start
 from geo.places.gazetteer import Gazetteer
@@ -41,6 +45,9 @@ from geo.view.popups import (
     read_text,
 )
 from geo.view.state import StateWarning, ViewState
+
+ZoneFilters = tuple[frozenset[str] | None, datetime.date | None, datetime.date | None, bool]
+"""What the zones of a view depend on: ``(types, date_from, date_to, undated)``."""
 
 
 def shared_resources(static_dir: Path) -> tuple[Geocoder, tuple[str, str], Names]:
@@ -72,7 +79,7 @@ def session_start(
 
 
 def dataset_for_view(
-    resources: tuple[Geocoder, Any, Names], store_dir: Path, version: str | None
+    resources: tuple[Geocoder, tuple[str, str], Names], store_dir: Path, version: str | None
 ) -> Dataset:
     """Return the dataset the dashboard shows, its events' actors named for the popups.
 
@@ -84,7 +91,9 @@ def dataset_for_view(
     return with_actor_names(loaded, names)
 
 
-def zones_in_window(dataset: Dataset, window: tuple[Any, ...], gazetteer: Gazetteer) -> Any:
+def zones_in_window(
+    dataset: Dataset, window: ZoneFilters, gazetteer: Gazetteer
+) -> gpd.GeoDataFrame:
     """Return the zones measured for a time window: ``(types, date_from, date_to, undated)``."""
     types, date_from, date_to, undated = window
     view = ViewState(types=types, date_from=date_from, date_to=date_to, undated=undated)
@@ -113,7 +122,7 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
 def state_from_link(
     view: ViewState,
     bounds: tuple[datetime.date, datetime.date],
-    warnings: Iterable[Any] = (),
+    warnings: Iterable[StateWarning] = (),
     *,
     target: tuple[float, float, int] | None = None,
 ) -> dict[str, Any]:
@@ -185,7 +194,9 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def step_window(session: Any, bounds: tuple[datetime.date, datetime.date]) -> None:
+def step_window(
+    session: MutableMapping[str, Any], bounds: tuple[datetime.date, datetime.date]
+) -> None:
     """Move the time window one step as the step control (``session["step"]``) asks.
 
     Called by the control when it is clicked, before the page runs again: the slider's value
@@ -242,13 +253,13 @@ def select_event(view: ViewState, layers: MapLayers, event_id: str) -> ViewState
         return chosen
     rows = events[events["id"] == event_id]
     point = rows.geometry.iloc[0] if len(rows) else None
-    if point is None or point.is_empty:
+    if not isinstance(point, Point) or point.is_empty:  # events sit at points
         return chosen
     return chosen.replace(lat=point.y, lon=point.x, zoom=max(view.zoom, 5))
 
 
 def list_choice(
-    view: ViewState, layers: MapLayers, table: Any, session: Mapping[str, Any]
+    view: ViewState, layers: MapLayers, table: pd.DataFrame, session: Mapping[str, Any]
 ) -> tuple[ViewState, dict[str, Any]]:
     """Apply the row chosen in the event list; return the view and the session values to set.
 

@@ -268,6 +268,13 @@ class ViewState:
     undated: bool = False
 
     def __post_init__(self) -> None:
+        self._canonical_filters()
+        self._canonical_window()
+        self._canonical_position()
+        self._canonical_names()
+
+    def _canonical_filters(self) -> None:
+        """Check and freeze the layers, types, actors and countries shown, and `undated`."""
         layers = _frozen_names(self.layers, "layers")
         unknown = sorted(layers - set(LAYER_KEYS))
         if unknown:
@@ -297,6 +304,8 @@ class ViewState:
             msg = f"undated must be True or False, not {self.undated!r}"
             raise SnapshotError(msg)
 
+    def _canonical_window(self) -> None:
+        """Check the time window and turn its ends into dates."""
         date_from = _as_date(self.date_from, "date_from")
         date_to = _as_date(self.date_to, "date_to")
         if date_from is not None and date_to is not None and date_from > date_to:
@@ -305,6 +314,8 @@ class ViewState:
         object.__setattr__(self, "date_from", date_from)
         object.__setattr__(self, "date_to", date_to)
 
+    def _canonical_position(self) -> None:
+        """Check the map's centre and zoom; round the centre and wrap its longitude."""
         lat = _finite_float(self.lat, "lat")
         if not -90.0 <= lat <= 90.0:
             msg = f"lat {lat!r} is outside [-90, 90]"
@@ -317,6 +328,8 @@ class ViewState:
             msg = f"zoom {zoom!r} is not an integer from {MIN_ZOOM} to {MAX_ZOOM}"
             raise SnapshotError(msg)
 
+    def _canonical_names(self) -> None:
+        """Check the selected id, search text, basemap and version; clean the search text."""
         selected = self.selected
         if selected is not None and not (
             isinstance(selected, str) and SELECTED_ID_PATTERN.fullmatch(selected)
