@@ -25,10 +25,15 @@ with what else runs. To compare two checkouts, run this script from each, altern
 writes the zones' tables only where the checkout keeps them).
 
 The page model is `geo.view.page` without Streamlit, as ``dashboard.py`` drives it: the
-dataset once per process, the zones for each view's types and window, the layers, the base map
-and the feature groups. Each step runs under a watchdog (``--timeout`` seconds,
-``--max-rss-mb``): a step that goes past either is stopped and the size reports why
-(``"stopped"``) instead of figures.
+dataset once per process (``load_dataset_for_view``, as the dashboard opens the store), the
+zones for each view's types and window, the layers, the base map and the feature groups.
+
+A store built once can be measured again, by any checkout: ``scale.py --build N DIR`` writes it
+under ``DIR`` and ``scale.py --views R DIR`` (``--ingest K DIR``) runs that step on it in this
+process and prints its figures as JSON (the ingest step adds to the store: copy it first).
+
+Each step runs under a watchdog (``--timeout`` seconds, ``--max-rss-mb``): a step that goes
+past either is stopped and the size reports why (``"stopped"``) instead of figures.
 
 ``--quick`` measures one small size (2,000 events, one repeat): the short mode
 ``benchmarks/run.py --quick`` runs in CI.
