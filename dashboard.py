@@ -52,9 +52,9 @@ def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects
-def timeline(_events: Any, version: str, filters: tuple[Any, ...]) -> Any:
+def timeline(_layers: Any, version: str, filters: tuple[Any, ...]) -> Any:
     """Return the timeline chart, built again only when the data or the filters change."""
-    return views.timeline_chart(_events)
+    return views.timeline_chart(views.timeline_rows(_layers))
 
 
 def unlocked(key: str, off: str) -> bool:
@@ -86,7 +86,7 @@ if "view" not in state:  # a new session: the link's view, the last visit from a
     state.update(session.session_start(url_view, warnings, bounds, st.context.cookies))
 elif back and link.to_query(url_view) != link.to_query(state.view):  # an earlier address
     state.update(session.state_from_link(url_view, bounds, warnings, target=state.get("target")))
-news = fresh.news_since(state.visit, data.events, data.articles)
+news = views.news_since(data, state.visit)
 brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
@@ -100,7 +100,7 @@ with st.container():  # one slot, so the map below keeps its place (and stays mo
         if data.notice is None and st.button("Show the latest data"):
             state.pinned = current
             st.rerun()
-    st.html(fresh.banner(news, state.visit, data.articles), unsafe_allow_javascript=True)
+    script(fresh.banner(news, state.visit, views.visit_articles(data)))
 
 with st.sidebar:
     st.header("Layers")
@@ -116,7 +116,7 @@ with st.sidebar:
     st.segmented_control("Step through time", session.STEPS, **steps)  # by the window's length
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
     for key, name in (("actors", names.actor), ("countries", names.country)):
-        options = views.codes_in(data.events, key, also=state.get(key, ()))
+        options = views.filter_codes(data, key, also=state.get(key, ()))
         st.multiselect(key.title(), options, key=key, format_func=name, placeholder="All")
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox("Basemap", BASEMAPS, key="basemap", help="“vector” is offline; tiles go online.")
@@ -132,8 +132,8 @@ layers = views.map_layers(data, view, geocoder.gazetteer, zones=shaded, fresh=ne
 returned = state.get("map")
 view, state.map_applied = views.apply_map_report(view, returned, layers, state.get("map_applied"))
 # "in view" is what the map shows; the switch widens the list and exports to every match
-listed = views.events_in_scope(layers.events, view, returned, everything=state.get("list_all"))
-table = views.event_table(listed, names=names)
+listed = views.listed_events(data, layers, view, returned, everything=state.get("list_all"))
+table = views.event_table(listed.rows, names=names)
 view, chosen = session.list_choice(view, layers, table, state)  # a row picked in the list
 state.update(chosen)
 
@@ -155,7 +155,7 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    chart = timeline(layers.events, data.version, (*window, view.actors, view.countries))
+    chart = timeline(layers, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
 
@@ -167,9 +167,9 @@ with side:
             label, key = panel.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
     every, days = state.get("list_all"), state.window  # the slider's first and last day
-    st.subheader(views.list_heading(listed, layers.events, everything=every, window=days))
+    st.subheader(views.list_heading(listed, layers, everything=every, window=days))
     st.toggle("All that match the filters", key="list_all", help="Off: only what the map shows.")
-    st.caption(views.type_counts(listed) + views.undated_note(data.events, view))
+    st.caption(views.type_counts(listed) + views.undated_note(data, view))
     st.dataframe(
         views.highlighted(table, view.selected, fresh=layers.fresh),
         hide_index=True,
@@ -197,9 +197,9 @@ with side:
     address = f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}"
     st.code(address, language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
-    shown, frozen = listed if listed is not None else data.events.iloc[0:0], view
-    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown), "events.geojson")
-    st.download_button("Events (CSV)", lambda: layer_to_csv(shown), "events.csv")
+    shown, frozen = views.export_rows(data, listed, view), view  # rows read on a click
+    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown()), "events.geojson")
+    st.download_button("Events (CSV)", lambda: layer_to_csv(shown()), "events.csv")
     page = functools.partial(views.offline_page, layers, frozen, geocoder.gazetteer, names)
     st.download_button("Map (offline HTML)", page, "map.html")  # the land drawn on each click
 

@@ -25,10 +25,15 @@ with what else runs. To compare two checkouts, run this script from each, altern
 writes the zones' tables only where the checkout keeps them).
 
 The page model is `geo.view.page` without Streamlit, as ``dashboard.py`` drives it: the
-dataset once per process, the zones for each view's types and window, the layers, the base map
-and the feature groups. Each step runs under a watchdog (``--timeout`` seconds,
-``--max-rss-mb``): a step that goes past either is stopped and the size reports why
-(``"stopped"``) instead of figures.
+dataset once per process (``load_dataset_for_view``, as the dashboard opens the store), the
+zones for each view's types and window, the layers, the base map and the feature groups.
+
+A store built once can be measured again, by any checkout: ``scale.py --build N DIR`` writes it
+under ``DIR`` and ``scale.py --views R DIR`` (``--ingest K DIR``) runs that step on it in this
+process and prints its figures as JSON (the ingest step adds to the store: copy it first).
+
+Each step runs under a watchdog (``--timeout`` seconds, ``--max-rss-mb``): a step that goes
+past either is stopped and the size reports why (``"stopped"``) instead of figures.
 
 ``--quick`` measures one small size (2,000 events, one repeat): the short mode
 ``benchmarks/run.py --quick`` runs in CI.
@@ -279,12 +284,12 @@ def view_payload(layers: Any, view: ViewState, files: list[str]) -> int:
 def views_step(work: Path, repeats: int) -> dict[str, Any]:
     """Open the store in this (new) process, show the default view, then the `VIEWS`."""
     from geo.view import page as views
-    from geo.view.dataset import load_dataset
+    from geo.view.dataset import load_dataset_for_view
 
     files = json.loads((work / "static.json").read_text(encoding="utf-8"))
     started, cpu = time.perf_counter(), time.process_time()
     gazetteer = load_gazetteer()
-    dataset = load_dataset(gazetteer, store_dir=work / "store")
+    dataset = load_dataset_for_view(gazetteer, store_dir=work / "store")
     layers = views.map_layers(dataset, DEFAULT_VIEW, gazetteer)
     view_payload(layers, DEFAULT_VIEW, files)
     first_view_s, first_view_cpu_s = time.perf_counter() - started, time.process_time() - cpu

@@ -20,9 +20,11 @@ from geo.layers.aggregates import (
     ZoneAggregates,
     aggregate_zones,
     merge_zone_days,
+    severities_from_sums,
     update_zone_aggregates,
     zone_days,
     zone_severities,
+    zone_sums,
 )
 from geo.layers.zones import build_zones, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
@@ -200,6 +202,21 @@ def test_the_sums_give_the_severities_the_events_give(
             severity = got["severity"].get(zone_id, 0.0)
             assert severity == pytest.approx(row["severity"], abs=1e-9), (view, zone_id)
             assert got["events"].get(zone_id, 0) == len(row["event_ids"]), (view, zone_id)
+
+
+@pytest.mark.parametrize("types", [None, frozenset({"exercise", "patrol"}), frozenset({"talks"})])
+def test_with_no_window_the_sums_per_zone_and_type_give_the_same_severities(
+    gazetteer: Gazetteer, places: list[int], types: frozenset[str] | None
+) -> None:
+    events = random_events(gazetteer, places, 400, random.Random(9), 0)
+    table = aggregate_zones(events, gazetteer).zone_days
+    expected = zone_severities(table, types=types).set_index("zone_id")
+    halves = [zone_sums(table.iloc[: len(table) // 2]), zone_sums(table.iloc[len(table) // 2 :])]
+    got = severities_from_sums(pd.concat(halves), types=types).set_index("zone_id")
+    assert len(zone_sums(table)) < len(table)  # one row per zone and type
+    assert list(got.index) == list(expected.index)
+    np.testing.assert_allclose(got["severity"], expected["severity"], rtol=1e-12, atol=1e-12)
+    assert list(got["events"]) == list(expected["events"])
 
 
 def test_sums_do_not_depend_on_how_the_events_are_split(

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -55,6 +55,7 @@ from geo.taxonomy import EVENT_TYPES
 __all__ = [
     "CONFIDENCE_UNIT",
     "PLACE_TALLY_COLUMNS",
+    "SUMS_ORIGIN_DAY",
     "ZONE_DAY_COLUMNS",
     "EventsNear",
     "ZoneAggregates",
@@ -63,9 +64,11 @@ __all__ = [
     "merge_zone_days",
     "near_box",
     "place_tallies",
+    "severities_from_sums",
     "update_zone_aggregates",
     "zone_days",
     "zone_severities",
+    "zone_sums",
 ]
 
 ZONE_DAY_COLUMNS: Final = {
@@ -374,7 +377,7 @@ def zone_severities(
     published = _days(rows["published"]).to_numpy(dtype="datetime64[D]")
     pub = published.astype("float64")
     pub[np.isnat(published)] = np.nan
-    codes, zone_ids = pd.factorize(rows["zone_id"].to_numpy(), sort=True)
+    codes, zone_ids = pd.factorize(rows["zone_id"], sort=True)  # categories stay codes
     if today is not None:
         reference = np.full(len(rows), float(np.datetime64(today, "D").astype("int64")))
     else:  # each zone from its own newest date among the events counted
@@ -456,3 +459,98 @@ def update_zone_aggregates(
         parts += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
     table = merge_zone_days(*parts)
     return ZoneAggregates(_with_severities(drawn, table, gazetteer), table, tallies)
+
+
+def zone_sums(table: Any) -> pd.DataFrame:
+    """Return a zone-days table summed per zone and type: what a view with no window needs.
+
+    With no time window every event counts and each zone is measured from its own newest
+    date, so ``recency = 0.5 ** ((newest - end) / HALF_LIFE_DAYS)`` splits into a factor of
+    the zone and one of the event: the sums of ``weight × confidence × 2 ** (end / half
+    life)`` per zone and type give the severity of any set of types without the rows
+    (:func:`severities_from_sums`). Columns: ``zone_id``, ``type``, ``events``, ``newest``
+    (the newest end or publication day, days since 1970, ``-inf`` when none), ``dated``,
+    ``published`` (undated events, by their article's date) and ``unpublished``; days are
+    counted from :data:`SUMS_ORIGIN_DAY` so the powers stay small. `table` may be any
+    mapping of the zone-days columns (a DataFrame, or arrays; dates at midnight).
+    """
+    kinds, type_keys = pd.factorize(table["type"], sort=True)
+    type_weights = np.array([_WEIGHTS.get(str(k), 0.0) for k in type_keys], dtype="float64")
+    weights = type_weights[kinds] if len(type_keys) else np.zeros(len(kinds))
+    counted = weights > 0
+    zones, zone_ids = pd.factorize(table["zone_id"], sort=True)
+    base = weights * np.asarray(table["confidence_e6"], dtype="float64") / CONFIDENCE_UNIT
+    end_days = _day_floats(table["end"])
+    pub_days = _day_floats(table["published"])
+    dated = ~np.isnan(end_days)
+    width = max(len(type_keys), 1)
+    keys, key_index = pd.factorize(np.where(counted, zones.astype("int64") * width + kinds, -1))
+    size = len(key_index)
+    keys = np.where(counted, keys, size)  # rows of no weight go to a bin left out below
+    newest = np.full(size + 1, -np.inf)
+    np.fmax.at(newest, keys, np.where(dated, end_days, np.nan_to_num(pub_days, nan=-np.inf)))
+    published = ~dated & ~np.isnan(pub_days)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(keys, weights=values, minlength=size + 1)[:size]
+
+    found = key_index >= 0
+    dated_sum = base * np.exp2(np.nan_to_num(end_days) / HALF_LIFE_DAYS)
+    published_sum = base * np.exp2(np.nan_to_num(pub_days) / HALF_LIFE_DAYS)
+    frame = pd.DataFrame(
+        {
+            "zone_id": np.asarray(zone_ids, dtype=object)[np.maximum(key_index, 0) // width],
+            "type": np.asarray(type_keys, dtype=object)[np.maximum(key_index, 0) % width],
+            "events": total(np.asarray(table["events"], dtype="float64")).astype("int64"),
+            "dated": total(np.where(dated, dated_sum, 0.0)),
+            "published": total(np.where(published, published_sum, 0.0)),
+            "unpublished": total(np.where(~dated & np.isnan(pub_days), base, 0.0)),
+            "newest": newest[:size],
+        }
+    )
+    return frame[found].reset_index(drop=True)
+
+
+def _day_floats(values: Any) -> np.ndarray:
+    """Return midnight dates as float days from :data:`SUMS_ORIGIN_DAY` (NaN when unknown)."""
+    days = np.asarray(values).astype("datetime64[D]")
+    floats: np.ndarray = np.where(np.isnat(days), np.nan, days.astype("float64")) - SUMS_ORIGIN_DAY
+    return floats
+
+
+SUMS_ORIGIN_DAY: Final = 20_000.0
+"""The day (since 1970: 4 October 2024) :func:`zone_sums` counts days from."""
+
+
+def severities_from_sums(sums: pd.DataFrame, *, types: Any = None) -> pd.DataFrame:
+    """Return each zone's severity and event count with no time window, from :func:`zone_sums`.
+
+    The same as :func:`zone_severities` with no window and no `today` (each zone measured
+    from its own newest date), for the events of `types` (None: all); `sums` may hold several
+    rows per zone and type (they add up).
+    """
+    rows = sums if types is None else sums[sums["type"].isin(sorted(types))]
+    if len(rows) == 0:
+        return pd.DataFrame(
+            {
+                "zone_id": pd.Series(dtype="str"),
+                "severity": pd.Series(dtype="float64"),
+                "events": pd.Series(dtype="int64"),
+            }
+        )
+    grouped = rows.groupby("zone_id", sort=True)
+    totals = grouped[["events", "dated", "published", "unpublished"]].sum()
+    newest = grouped["newest"].max().to_numpy(dtype="float64", copy=True)
+    newest[np.isinf(newest)] = -SUMS_ORIGIN_DAY  # none known: measured from day 0, as there
+    scale = np.exp2(-newest / HALF_LIFE_DAYS)
+    total = scale * totals["dated"].to_numpy() + UNKNOWN_DATE_FACTOR * (
+        scale * totals["published"].to_numpy() + totals["unpublished"].to_numpy()
+    )
+    severity = np.clip(-np.expm1(-total / SEVERITY_SCALE), 0.0, 1.0)
+    return pd.DataFrame(
+        {
+            "zone_id": pd.Series(totals.index.astype(str), dtype="str"),
+            "severity": severity,
+            "events": totals["events"].to_numpy(dtype="int64"),
+        }
+    )

@@ -36,9 +36,11 @@ __all__ = [
     "bbox_filter",
     "encode_part",
     "every_row",
+    "has_bbox_covering",
     "merge_plan",
     "no_row",
     "read_part_table",
+    "scan_part_table",
     "side_part_key",
 ]
 
@@ -75,7 +77,8 @@ def bbox_filter(bbox: BBox) -> pc.Expression:
     )
 
 
-def _has_bbox_covering(schema: pa.Schema) -> bool:
+def has_bbox_covering(schema: pa.Schema) -> bool:
+    """Return whether a part's schema has the GeoParquet ``bbox`` covering struct."""
     if "bbox" not in schema.names:
         return False
     kind = schema.field("bbox").type
@@ -147,7 +150,7 @@ def read_part_table(
     with reading_part(path):
         schema = pq.read_schema(path)
     keep = row_filter(schema.names)
-    if bbox is not None and _has_bbox_covering(schema):
+    if bbox is not None and has_bbox_covering(schema):
         meets = bbox_filter(bbox)
         keep = meets if keep is None else keep & meets
     if geometry is not None and geometry not in schema.names:
@@ -200,3 +203,26 @@ def merge_plan(
 def side_part_key(partition: str, part: PartInfo) -> str:
     """Return the key of a part added beside larger ones: its partition and content hash."""
     return f"{partition}{SIDE_PART_MARK}{part.object[:12]}"
+
+
+def scan_part_table(
+    path: Path, columns: Sequence[str], *, row_filter: RowFilter, bbox: BBox | None
+) -> pa.Table:
+    """Read `columns` of one part (checked against its hash), its filters pushed into the read.
+
+    `row_filter` makes the Arrow filter from the part's column names; with `bbox`, rows whose
+    ``bbox`` covering column lies outside it are left out. A column the part lacks is null.
+    """
+    with reading_part(path):
+        schema = pq.read_schema(path)
+    keep = row_filter(schema.names)
+    if bbox is not None and has_bbox_covering(schema):
+        meets = bbox_filter(bbox)
+        keep = meets if keep is None else keep & meets
+    present = [name for name in columns if name in schema.names]
+    with reading_part(path):
+        table = pq.read_table(path, columns=present, filters=keep)
+    for name in columns:
+        if name not in schema.names:
+            table = table.append_column(name, pa.nulls(table.num_rows))
+    return table.select(list(columns)).replace_schema_metadata(None)

@@ -14,11 +14,18 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.layers.aggregates import (
+    near_box,
+    severities_from_sums,
+    zone_days,
+    zone_severities,
+    zone_sums,
+)
 from geo.layers.frames import (
     ARTICLE_COLUMNS,
     articles_frame,
@@ -32,7 +39,11 @@ from geo.layers.seeds import SEEDS_DIR, load_seeds
 from geo.layers.zones import build_zones, drop_duplicate_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
+from geo.store.parts import bbox_filter
 from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
+from geo.view.archive import Archive, countries_of_places, summarise_archive
+from geo.view.selection import filter_events
+from geo.view.state import ViewState
 
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
@@ -67,6 +78,26 @@ class Dataset:
     stored_zones: gpd.GeoDataFrame | None
     version: str
     notice: str | None = None
+    archive: Archive | None = None
+
+    def events_by_id(self, ids: Iterable[str]) -> gpd.GeoDataFrame:
+        """Return the events with these ids (seeds' and stored), their articles' columns too."""
+        wanted = {str(i) for i in ids}
+        held = self.events[self.events["id"].isin(sorted(wanted))]
+        if self.archive is None or not wanted - set(held["id"]):
+            return held
+        stored = self.archive.read(ViewState(), ids=wanted - set(held["id"]))
+        return cast("gpd.GeoDataFrame", _concat([held, stored]))
+
+    def articles_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        """Return the rows of the articles with these ids (seeds' and stored)."""
+        wanted = sorted({str(i) for i in ids})
+        held = self.articles[self.articles["id"].isin(wanted)]
+        if self.archive is None or not set(wanted) - set(held["id"]):
+            return held
+        return cast(
+            "pd.DataFrame", _concat([held, self.archive.articles(set(wanted) - set(held["id"]))])
+        )
 
     def zones(
         self,
@@ -74,35 +105,145 @@ class Dataset:
         *,
         events: gpd.GeoDataFrame | None = None,
         today: datetime.date | None = None,
+        window: ViewState | None = None,
     ) -> gpd.GeoDataFrame:
         """Return the zones layer with severities from `events` (default: all events).
 
         `today` is the date severity is measured from, the end of the view's time window. With
         none, each zone is measured from its own newest event: an archive of 2023 news still
         shows its tensions as they stood then, and news elsewhere recolours no zone.
+
+        With an :attr:`archive`, `events` are the seeds' and `window` (the view's types and
+        time window) says which stored events count: the derived zones are measured from the
+        store's per-zone, per-day sums (:func:`geo.layers.aggregates.zone_severities`) with the
+        seeds' events added, the curated ones from the stored events near them.
         """
         chosen = self.events if events is None else events
         reference = today
+        if self.archive is not None:
+            return self._archive_zones(gazetteer, chosen, window or ViewState(), reference)
         if self.stored_zones is None or len(self.stored_zones) == 0:
             return build_zones(self.curated_zones, chosen, gazetteer, today=reference)
         # the store derived its zones at ingest time: only measure them against these events
         curated = build_zones(self.curated_zones, chosen.iloc[0:0], gazetteer, today=reference)
+        return rescore_zones(self._with_stored(curated, gazetteer), chosen, today=reference)
+
+    def _with_stored(self, curated: gpd.GeoDataFrame, gazetteer: Gazetteer) -> Any:
+        """Return the curated zones and the stored ones no curated zone already covers."""
+        if self.stored_zones is None or len(self.stored_zones) == 0:
+            return curated
         curated_ids = set(curated["id"])
         stored = self.stored_zones[~self.stored_zones["id"].isin(curated_ids)]
         stored = drop_duplicate_zones(
             stored[stored["origin"] != "curated"], self.curated_zones, gazetteer
         )
-        combined = pd.concat([curated, stored], ignore_index=True)
-        return rescore_zones(combined, chosen, today=reference)
+        return pd.concat([curated, stored], ignore_index=True)
+
+    def _archive_zones(
+        self,
+        gazetteer: Gazetteer,
+        seeds: gpd.GeoDataFrame,
+        window: ViewState,
+        today: datetime.date | None,
+    ) -> gpd.GeoDataFrame:
+        assert self.archive is not None
+        plain = window.replace(actors=None, countries=None)
+        curated = build_zones(self.curated_zones, seeds.iloc[0:0], gazetteer, today=today)
+        combined = self._with_stored(curated, gazetteer)
+        table = self.archive.zone_days(plain, curated)
+        if table is None:  # a store written before the sums: measure against its events
+            every = _concat([seeds, self.archive.points(plain)])
+            return rescore_zones(combined, every, today=today)
+        seed_rows = zone_days(combined, seeds)
+        if "dated" in table.columns:  # no window: the sums per zone and type
+            sums = pd.concat([table, zone_sums(seed_rows)], ignore_index=True)
+            scored = severities_from_sums(sums, types=plain.types)
+            return cast("gpd.GeoDataFrame", _scored(combined, scored))
+        rows = _with_rows(table, seed_rows)
+        severities = zone_severities(
+            rows,
+            types=plain.types,
+            date_from=plain.date_from,
+            date_to=plain.date_to,
+            undated=plain.undated,
+            today=today,
+        )
+        return cast("gpd.GeoDataFrame", _scored(combined, severities))
+
+    def zone_events(
+        self, zone: gpd.GeoDataFrame, window: ViewState, today: datetime.date | None
+    ) -> list[str]:
+        """Return the ids of the events behind one zone (a one-row layer) in `window`."""
+        plain = window.replace(actors=None, countries=None)
+        seeds = filter_events(self.events, plain)
+        nearby = seeds
+        if self.archive is not None and len(zone):
+            near = bbox_filter(near_box(zone.geometry.iloc[0]))
+            nearby = _concat([seeds, self.archive.points(plain, near)])
+        scored = rescore_zones(zone, nearby, today=today)
+        return [str(i) for i in scored["event_ids"].iloc[0]] if len(scored) else []
 
 
 #: The articles' columns a view shows (in the list, the popups and the panel): not their text.
 VIEW_ARTICLE_COLUMNS: Final = tuple(c for c in ARTICLE_COLUMNS if c != "text")
 
 
-def _read_for_view(store: Store, version: str | None) -> Layers:
-    """Read a store version for the map: every layer, the articles without their texts."""
-    return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
+def _read_for_view(store: Store, version: str | None, *, lazy: bool = False) -> Layers:
+    """Read a store version for the map: every layer, the articles without their texts.
+
+    With `lazy`, the events and articles are left in the store (empty frames here): the view
+    asks for them per view (:class:`geo.view.archive.Archive`).
+    """
+    manifest = store.manifest(version)
+    if manifest is None or not lazy:
+        return store.read_all(version, columns={"articles": VIEW_ARTICLE_COLUMNS})
+    pinned = manifest.version
+
+    def read(layer: str) -> Any:
+        return store.read_layer(layer, version=pinned, lenient=True)
+
+    return Layers(
+        events=events_frame([]),
+        offices=read("offices"),
+        zones=read("zones"),
+        places=read("places"),
+        articles=articles_frame([]),
+        version=pinned,
+    )
+
+
+def _scored(zones: gpd.GeoDataFrame, scored: pd.DataFrame) -> Any:
+    """Return `zones` with the severities of `scored` (0 where none); their events unlisted."""
+    severities = scored.set_index("zone_id")["severity"]
+    return zones.assign(
+        severity=zones["id"].map(severities).fillna(0.0).to_numpy(dtype="float64"),
+        # measured for a selected zone
+        event_ids=pd.Series([[] for _ in range(len(zones))], index=zones.index, dtype=object),
+    )
+
+
+def _with_rows(table: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
+    """Return zone-days `table` (zones and types as categories) with the rows `more` added."""
+    if len(more) == 0:
+        return table
+    more = more.copy()
+    for name in ("zone_id", "type"):
+        column = table[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            new = sorted(set(more[name].astype(str)) - set(column.cat.categories))
+            dtype = pd.CategoricalDtype([*column.cat.categories, *new])
+            table = table.assign(**{name: column.cat.set_categories(dtype.categories)})
+            more[name] = more[name].astype(str).astype(dtype)
+    return pd.concat([table, more], ignore_index=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> Any:
+    kept = [f for f in frames if f is not None and len(f)]
+    if not kept:
+        return frames[0]
+    if len(kept) == 1:
+        return kept[0].reset_index(drop=True)
+    return pd.concat(kept, ignore_index=True)
 
 
 def _codes(cell: object) -> list[str]:
@@ -159,6 +300,7 @@ def load_dataset(
     store_dir: Path | None = None,
     version: str | None = None,
     seeds_dir: Path = SEEDS_DIR,
+    lazy: bool = False,
 ) -> Dataset:
     """Load seeds and store into one :class:`Dataset`.
 
@@ -172,6 +314,10 @@ def load_dataset(
         A store version to show (from a snapshot link); the current one when None.
     seeds_dir
         The seed records.
+    lazy
+        Whether to leave the stored events and articles in the store: the dataset then holds
+        the seeds' and an :class:`~geo.view.archive.Archive` that views ask (the dashboard);
+        otherwise every layer is read (exports).
     """
     seeds = load_seeds(seeds_dir, gazetteer=gazetteer)
     seed_articles = {a.id: a for a in seeds.articles}
@@ -189,13 +335,13 @@ def load_dataset(
         store = Store(store_dir)
         wanted = version or None
         try:
-            stored = _read_for_view(store, wanted)
+            stored = _read_for_view(store, wanted, lazy=lazy)
         except VersionNotFoundError:
             notice = (
                 f"The link was made on data version {version!r}, which this installation no "
                 "longer has; showing the current data instead."
             )
-            stored = _read_for_view(store, None)
+            stored = _read_for_view(store, None, lazy=lazy)
         store_version = stored.version
     elif version and version != seeds_version:
         notice = (
@@ -214,6 +360,13 @@ def load_dataset(
         offices = _combine(offices, stored.offices)
         places = merge_place_frames(places, stored.places)
         articles = _combine(articles, stored.articles)
+    archive = None
+    if lazy and stored is not None and stored.version is not None and store_dir is not None:
+        store = Store(store_dir)
+        codes = countries_of_places(places)
+        hidden = frozenset(seed_articles)
+        summary = summarise_archive(store, stored.version, codes, hidden_articles=hidden)
+        archive = Archive(store, stored.version, summary, codes, hidden)
     return Dataset(
         events=with_countries(events, places),
         offices=offices,
@@ -223,6 +376,7 @@ def load_dataset(
         stored_zones=None if stored is None else stored.zones,
         version=store_version or seeds_version,
         notice=notice,
+        archive=archive,
     )
 
 
@@ -235,7 +389,7 @@ def load_dataset_for_view(
     (``python -m geo store check|repair``).
     """
     try:
-        return load_dataset(gazetteer, store_dir=store_dir, version=version)
+        return load_dataset(gazetteer, store_dir=store_dir, version=version, lazy=True)
     except (StoreError, OSError) as error:
         dataset = load_dataset(gazetteer)
         where = f" --store {store_dir}" if store_dir is not None else ""

@@ -89,6 +89,7 @@ from geo.view.styles import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     from geopandas import GeoDataFrame
 
 __all__ = [
@@ -149,6 +150,11 @@ class MapLayers:
     fresh
         Ids of events new since the reader's last visit (:mod:`geo.view.fresh`): their
         markers get the class ``fl-new``, a green ring.
+    clusters, located, matching, tallies
+        What stands for the events not read when the viewport holds more than the map draws
+        one by one (:class:`geo.view.page.ViewEvents`): the grid cells drawn instead, the
+        viewport's events as points, how many match the filters, and their tallies per type
+        and interval. None when `events` hold every event the filters keep.
     """
 
     events: GeoDataFrame | None = None
@@ -157,6 +163,10 @@ class MapLayers:
     places: GeoDataFrame | None = None
     basemap: GeoDataFrame | None = None
     fresh: frozenset[str] = frozenset()
+    clusters: GeoDataFrame | None = None
+    located: pd.DataFrame | None = None
+    matching: int | None = None
+    tallies: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,10 +325,15 @@ def _cluster_item(record: Row) -> MarkerItem:
     }
 
 
-def _event_markers(
-    events: GeoDataFrame | None, view: ViewState, fresh: frozenset[str] = frozenset()
-) -> Iterator[folium.MacroElement]:
-    shown, clusters = limit_events(filter_events(events, view), view)
+def _event_markers(layers: MapLayers, view: ViewState) -> Iterator[folium.MacroElement]:
+    events, fresh = layers.events, layers.fresh
+    shown: GeoDataFrame | None
+    clusters: GeoDataFrame | None
+    if layers.clusters is not None and events is not None:  # counted by the view's query
+        shown, clusters = events[events["id"] == view.selected], layers.clusters
+    else:
+        every_match = layers.matching is None  # else the query read only the viewport's
+        shown, clusters = limit_events(filter_events(events, view), view, every_match=every_match)
     items = [_cluster_item(record) for record in rows_of(clusters)]
     positions = marker_positions(shown, view.zoom)
     for record in rows_of(shown):
@@ -535,7 +550,7 @@ def feature_groups(
     if Layer.OFFICES in view.layers:
         builders.append(("Offices", _office_markers(layers.offices, view)))
     if Layer.EVENTS in view.layers:
-        builders.append(("Events", _event_markers(layers.events, view, layers.fresh)))
+        builders.append(("Events", _event_markers(layers, view)))
     groups = []
     for name, items in builders:
         group = folium.FeatureGroup(name=name)

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -28,20 +28,89 @@ from geo.places.names import name_key
 from geo.records import CRS, Layer
 from geo.taxonomy import EVENT_TYPES
 from geo.text.actors import Organisation
+from geo.view.archive import weighted
 from geo.view.assets import (
     BASEMAP_MIN_AREA,
     BASEMAP_TOLERANCE,
     write_basemap,
 )
 from geo.view.dataset import Dataset
+from geo.view.fresh import News, Visit
+from geo.view.fresh import news_since as fresh_news
 from geo.view.map import MapLayers, standalone_html
 from geo.view.popups import (
     format_interval,
-    read_number,
     read_strings,
     read_text,
 )
-from geo.view.selection import filter_events, marker_positions, undated_hidden, viewport
+from geo.view.scope import (
+    MAX_LISTED as MAX_LISTED,
+)
+from geo.view.scope import (
+    Bounds as Bounds,
+)
+from geo.view.scope import (
+    EventList as EventList,
+)
+from geo.view.scope import (
+    MapReport as MapReport,
+)
+from geo.view.scope import (
+    ViewEvents as ViewEvents,
+)
+from geo.view.scope import (
+    archive_events as archive_events,
+)
+from geo.view.scope import (
+    count_of as count_of,
+)
+from geo.view.scope import (
+    events_in_scope as events_in_scope,
+)
+from geo.view.scope import (
+    events_within as events_within,
+)
+from geo.view.scope import (
+    export_rows as export_rows,
+)
+from geo.view.scope import (
+    listed_events as listed_events,
+)
+from geo.view.scope import (
+    located_events as located_events,
+)
+from geo.view.scope import (
+    map_bounds as map_bounds,
+)
+from geo.view.scope import (
+    newest_matches as newest_matches,
+)
+from geo.view.scope import (
+    newest_since as newest_since,
+)
+from geo.view.scope import (
+    seed_tallies as seed_tallies,
+)
+from geo.view.scope import (
+    type_series as type_series,
+)
+from geo.view.scope import (
+    visible_events as visible_events,
+)
+from geo.view.scope import (
+    with_articles as with_articles,
+)
+from geo.view.scope import (
+    with_zone_events as with_zone_events,
+)
+from geo.view.scope import (
+    world_copies as world_copies,
+)
+from geo.view.selection import (
+    filter_events,
+    marker_positions,
+    undated_hidden,
+)
 from geo.view.state import ViewState
 from geo.view.styles import EVENT_STYLES
 
@@ -51,7 +120,6 @@ if TYPE_CHECKING:
 
 #: Event type key → its label ("Military exercise / show of force").
 TYPE_LABELS = {t.key: t.label for t in EVENT_TYPES}
-_ARTICLE_COLUMNS = ("title", "outlet", "published", "url", "published_from")
 #: Largest distance, in degrees, between a click and the marker it selects.
 CLICK_TOLERANCE_DEGREES = 0.6
 #: Largest distance, in degrees, between a click and the marker it selects (markers report
@@ -59,40 +127,18 @@ CLICK_TOLERANCE_DEGREES = 0.6
 MARKER_EXACT_DEGREES = 1e-4
 #: The list's columns kept for the app but not shown.
 HIDDEN_COLUMNS: dict[str, None] = {"id": None, "article": None}
-#: Most events listed beside the map (the newest).
-MAX_LISTED = 300
 _MOVE_PIXELS = 4
-
-
-@overload
-def with_articles(events: None, articles: pd.DataFrame | None) -> None: ...
-@overload
-def with_articles(events: gpd.GeoDataFrame, articles: pd.DataFrame | None) -> gpd.GeoDataFrame: ...
-def with_articles(
-    events: gpd.GeoDataFrame | None, articles: pd.DataFrame | None
-) -> gpd.GeoDataFrame | None:
-    """Join each event with its article's title, outlet, publication date and URL.
-
-    Where the date came from (``published_from``) joins too, when the articles have it.
-    """
-    if events is None or len(events) == 0:
-        return events
-    if articles is None or len(articles) == 0:
-        extra = pd.DataFrame({"article_id": pd.Series([], dtype=str)})
-    else:
-        known = [c for c in _ARTICLE_COLUMNS if c in articles.columns]
-        extra = articles[["id", *known]].rename(columns={"id": "article_id"})
-    present = [c for c in _ARTICLE_COLUMNS if c in events.columns]
-    merged = events.drop(columns=present).merge(extra, on="article_id", how="left")
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs=events.crs)
 
 
 def date_bounds(dataset: Dataset) -> tuple[datetime.date, datetime.date]:
     """Return the first and last day any dated event covers (this year so far when none)."""
     today = datetime.date.today()
-    if len(dataset.events) == 0:
+    events: pd.DataFrame = dataset.events
+    if dataset.archive is not None:
+        events = pd.concat([seed_tallies(events), dataset.archive.summary.tallies])
+    if len(events) == 0:
         return datetime.date(today.year, 1, 1), today
-    first, last = covered_intervals(dataset.events)
+    first, last = covered_intervals(events)
     known = ~np.isnat(first)
     if not known.any():
         return datetime.date(today.year, 1, 1), today
@@ -116,11 +162,6 @@ def version_notice(dataset: Dataset, current: str | None) -> str | None:
     return None
 
 
-def visible_events(dataset: Dataset, view: ViewState) -> gpd.GeoDataFrame:
-    """Return the events the view shows (type and time filters), with article columns."""
-    return filter_events(with_articles(dataset.events, dataset.articles), view)
-
-
 def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     """Return the zones with severities from the view's events (its types and time window).
 
@@ -133,7 +174,7 @@ def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> gpd.G
     """
     window = view.replace(actors=None, countries=None)
     return dataset.zones(
-        gazetteer, events=filter_events(dataset.events, window), today=view.date_to
+        gazetteer, events=filter_events(dataset.events, window), today=view.date_to, window=window
     )
 
 
@@ -152,10 +193,19 @@ def map_layers(
     only on the data, the event types and the time window). The places layer shows the real
     shapes of the places the visible events happened in. `fresh` names the events new since
     the reader's last visit (:func:`geo.view.fresh.news_since`), ringed on the map.
+
+    With an archive (:attr:`Dataset.archive`) the events come from queries for this view
+    (:func:`archive_events`); without, every event the filters keep.
     """
-    events = visible_events(dataset, view)
+    if dataset.archive is None:
+        found = ViewEvents(visible_events(dataset, view))
+    else:
+        found = archive_events(dataset, view)
+    events = found.events
     if zones is None:
         zones = view_zones(dataset, view, gazetteer)
+    if dataset.archive is not None and view.selected and zones is not None and len(zones):
+        zones = with_zone_events(dataset, zones, view)
     place_ids = set(itertools.chain.from_iterable(events["place_ids"])) if len(events) else set()
     places = dataset.places[dataset.places["id"].isin(place_ids)] if len(dataset.places) else None
     return MapLayers(
@@ -165,6 +215,10 @@ def map_layers(
         places=places,
         basemap=basemap,
         fresh=frozenset(fresh),
+        clusters=found.clusters,
+        located=found.located,
+        matching=found.matching,
+        tallies=found.tallies,
     )
 
 
@@ -199,8 +253,16 @@ def event_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+def timeline_rows(layers: MapLayers) -> pd.DataFrame | None:
+    """Return what the timeline counts: the view's tallies when it has them, else its events."""
+    return layers.tallies if layers.tallies is not None else layers.events
+
+
 def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
-    """Return event counts by month (rows) and type label (columns) for dated events."""
+    """Return event counts by month (rows) and type label (columns) for dated events.
+
+    `events` may be tallies (an ``events`` column and no ``id``): each row counts that many.
+    """
     if events is None or len(events) == 0:
         return pd.DataFrame()
     first, _ = covered_intervals(events)
@@ -210,7 +272,8 @@ def timeline(events: pd.DataFrame | None) -> pd.DataFrame:
     months = pd.to_datetime(first[dated]).to_period("M").to_timestamp()
     labels = events["type"].to_numpy()[dated]
     frame = pd.DataFrame({"month": months, "type": [TYPE_LABELS.get(k, k) for k in labels]})
-    counts = frame.groupby(["month", "type"]).size().unstack(fill_value=0)
+    frame["events"] = weighted(events)[dated]
+    counts = frame.groupby(["month", "type"])["events"].sum().unstack(fill_value=0)
     full = pd.date_range(counts.index.min(), counts.index.max(), freq="MS")
     return counts.reindex(full, fill_value=0).rename_axis("month")
 
@@ -220,9 +283,6 @@ TIMELINE_BRUSH = "brush"
 
 ChartSelection = Mapping[str, Mapping[str, Mapping[str, Sequence[float]]]]
 """What Streamlit keeps for a chart: ``{"selection": {brush: {field: [start, end]}}}``."""
-
-MapReport = Mapping[str, object]
-"""What ``st_folium`` returns for the map: ``center``, ``zoom``, ``bounds``, the last click."""
 
 
 def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
@@ -284,71 +344,9 @@ def brushed_window(
     return (first, last) if first <= last else None
 
 
-Bounds = tuple[float, float, float, float]
-"""A map extent: west, south, east, north in degrees (east may pass 180)."""
-
-
-def map_bounds(view: ViewState, returned: MapReport | None) -> Bounds:
-    """Return the map's extent as the browser last reported it, else as `view` implies.
-
-    ``st_folium`` returns Leaflet's bounds with each report; before the first one (or when it
-    is unreadable) the extent is estimated from the view's centre and zoom.
-    """
-    bounds = returned.get("bounds") if returned else None
-    if not isinstance(bounds, Mapping):
-        return viewport(view, margin=0.0)
-    south_west, north_east = _lng_lat(bounds.get("_southWest")), _lng_lat(bounds.get("_northEast"))
-    if south_west is None or north_east is None:
-        return viewport(view, margin=0.0)
-    (west, south), (east, north) = south_west, north_east
-    if north <= south or east <= west:
-        return viewport(view, margin=0.0)
-    return west, south, east, north
-
-
-def _lng_lat(corner: object) -> tuple[float, float] | None:
-    """Return a Leaflet ``{"lng": …, "lat": …}`` as finite numbers, None when it is not one."""
-    if not isinstance(corner, Mapping):
-        return None
-    lng, lat = read_number(corner.get("lng")), read_number(corner.get("lat"))
-    return None if lng is None or lat is None else (lng, lat)
-
-
-def events_within(events: gpd.GeoDataFrame | None, bounds: Bounds) -> gpd.GeoDataFrame | None:
-    """Return the events whose point lies within `bounds` (those without a place drop out)."""
-    if events is None or len(events) == 0:
-        return events
-    west, south, east, north = bounds
-    located = events.geometry.notna().to_numpy() & ~events.geometry.is_empty.to_numpy()
-    xs = np.where(located, events.geometry.x.where(located, 0.0).to_numpy(), np.nan)
-    ys = np.where(located, events.geometry.y.where(located, 0.0).to_numpy(), np.nan)
-    keep = (ys >= south) & (ys <= north)
-    if east - west < 360:
-        offset = (xs - west) % 360  # a longitude east of `west`, whichever world copy
-        keep &= offset <= east - west
-    return events[keep & located]
-
-
-def events_in_scope(
-    events: gpd.GeoDataFrame | None,
-    view: ViewState,
-    returned: MapReport | None,
-    *,
-    everything: object = False,
-) -> gpd.GeoDataFrame | None:
-    """Return the events the list and the exports show: those on the map, or every match.
-
-    By default "in view" means within the map's extent (:func:`map_bounds`); with
-    `everything`, every event that matches the view's filters, placed or not.
-    """
-    if everything:
-        return events
-    return events_within(events, map_bounds(view, returned))
-
-
 def list_heading(
-    listed: pd.DataFrame | None,
-    matching: pd.DataFrame | None,
+    listed: pd.DataFrame | EventList | Sequence[object] | None,
+    matching: pd.DataFrame | MapLayers | Sequence[object] | None,
     *,
     everything: object = False,
     window: tuple[datetime.date, datetime.date] | None = None,
@@ -356,12 +354,14 @@ def list_heading(
     """Return the list's heading: how many events it holds, when, and how many match elsewhere.
 
     "10 events in view, 2022-06-01 – 2023-04-29 (of 14 that match the filters)", where
-    `window` is the time window's first and last day (left out when not given).
+    `window` is the time window's first and last day (left out when not given). `matching`
+    may be the map's layers: their count of matches (:attr:`MapLayers.matching`) or events.
     """
-    shown, total = (
-        len(listed) if listed is not None else 0,
-        len(matching) if matching is not None else 0,
-    )
+    if isinstance(matching, MapLayers):
+        total = matching.matching if matching.matching is not None else count_of(matching.events)
+    else:
+        total = len(matching) if matching is not None else 0
+    shown = len(listed) if listed is not None else 0
     span = f", {window[0].isoformat()} – {window[1].isoformat()}" if window else ""
     if everything:
         return f"{shown} events match the filters{span}"
@@ -410,11 +410,14 @@ def highlighted(table: pd.DataFrame, selected: str | None, *, fresh: Iterable[st
     return table.style.apply(shade, axis=1)
 
 
-def type_counts(events: pd.DataFrame | None) -> str:
-    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first."""
+def type_counts(events: pd.DataFrame | EventList | None) -> str:
+    """Return "Exercise 5 · Missile launch 2 …": the events per type, most first (ties by key)."""
     if events is None or len(events) == 0:
         return ""
-    counts = events["type"].astype(str).value_counts(sort=True)
+    if isinstance(events, EventList):
+        counts = events.types
+    else:
+        counts = type_series(events["type"].astype(str))
     return " · ".join(f"{TYPE_LABELS.get(str(k), str(k))} {n}" for k, n in counts.items())
 
 
@@ -668,6 +671,9 @@ def code_names(gazetteer: Gazetteer, organisations: Iterable[Organisation] = ())
 
 def with_actor_names(dataset: Dataset, names: Names) -> Dataset:
     """Return `dataset` with an ``actor_names`` column on its events, read by the popups."""
+    if dataset.archive is not None:
+        archive = dataclasses.replace(dataset.archive, actor_names=dict(names.actors))
+        dataset = dataclasses.replace(dataset, archive=archive)
     events = dataset.events
     if events is None or len(events) == 0:
         return dataset
@@ -684,9 +690,50 @@ def codes_in(events: pd.DataFrame | None, column: str, *, also: Iterable[str] = 
     return sorted(codes)
 
 
-def undated_note(events: gpd.GeoDataFrame | None, view: ViewState) -> str:
+def filter_codes(dataset: Dataset, column: str, *, also: Iterable[str] = ()) -> list[str]:
+    """Return the codes the actors or countries filter offers: every one the events name.
+
+    From the seeds' events and the archive's summary; `also` adds those a link asks for.
+    """
+    codes = set(codes_in(dataset.events, column, also=also))
+    if dataset.archive is not None:
+        summary = dataset.archive.summary
+        codes.update(summary.actors if column == "actors" else summary.countries)
+    return sorted(codes)
+
+
+def news_since(dataset: Dataset, visit: Visit) -> News:
+    """Return the events whose article entered the store since the reader's last visit.
+
+    :func:`geo.view.fresh.news_since` over the seeds and, with an archive, the stored articles
+    ingested after the visit and their events (read for them only).
+    """
+    if dataset.archive is None or visit.previous is None:
+        return fresh_news(visit, dataset.events, dataset.articles)
+    articles, events = dataset.archive.ingested_after(visit.previous)
+    seeds = dataset.articles[["id", "ingested_at"]] if "ingested_at" in dataset.articles else None
+    both = pd.concat([f for f in (seeds, articles) if f is not None], ignore_index=True)
+    return fresh_news(visit, pd.concat([dataset.events[["id", "article_id"]], events]), both)
+
+
+def visit_articles(dataset: Dataset) -> pd.DataFrame:
+    """Return the articles whose ``ingested_at`` the visit cookie keeps the newest of."""
+    articles = dataset.articles
+    newest = dataset.archive.summary.newest_ingested if dataset.archive is not None else None
+    if newest is None:
+        return articles
+    return pd.concat([articles, pd.DataFrame({"ingested_at": [newest]})], ignore_index=True)
+
+
+def undated_note(events: gpd.GeoDataFrame | Dataset | None, view: ViewState) -> str:
     """Return a sentence saying how many undated events the time window hides, if any."""
-    hidden = undated_hidden(events, view)
+    if isinstance(events, Dataset):
+        hidden = undated_hidden(events.events, view)
+        if events.archive is not None and not view.undated and (view.date_from or view.date_to):
+            tallies = events.archive.tallies(view.replace(date_from=None, date_to=None))
+            hidden += int(tallies.loc[tallies["date_start"].isna(), "events"].sum())
+    else:
+        hidden = undated_hidden(events, view)
     if not hidden:
         return ""
     return f" — {hidden} undated event{'s' if hidden > 1 else ''} hidden by the time window"

@@ -121,6 +121,8 @@ def article_titles(dataset: Dataset, article_ids: object) -> str:
         return "—"
     titles: dict[str, str] = {}
     articles = getattr(dataset, "articles", None)  # a panel may be drawn without a dataset
+    if isinstance(dataset, Dataset):
+        articles = dataset.articles_of(ids)
     if articles is not None and len(articles):
         known = articles[articles["id"].isin(ids)]
         titles = dict(zip(known["id"], known["title"].map(read_text), strict=True))
@@ -163,7 +165,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
             url=url if url.startswith(("http://", "https://")) else None,
         )
     if selection.layer == Layer.ZONES:
-        behind = dataset.events[dataset.events["id"].isin(read_strings(record.get("event_ids")))]
+        behind = dataset.events_by_id(read_strings(record.get("event_ids")))
         return Details(
             title=esc(record.get("name")),
             lines=(
@@ -171,7 +173,7 @@ def describe(selection: Selection, dataset: Dataset, names: Names | None = None)
                 f"**Parties:** {joined('parties')}",
             ),
             severity=read_number(record.get("severity")) or 0.0,
-            behind=event_table(with_articles(behind, dataset.articles)),
+            behind=event_table(with_articles(behind, dataset.articles_of(behind["article_id"]))),
         )
     if selection.layer == Layer.OFFICES:
         where = read_text(record.get("city")) or read_text(record.get("host_name"))

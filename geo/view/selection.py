@@ -10,7 +10,7 @@ cells, and :func:`marker_positions` spreads markers that share a spot.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, cast, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +35,7 @@ __all__ = [
     "POINT_DECIMALS",
     "VIEWPORT_PIXELS",
     "cluster_events",
+    "cluster_points",
     "filter_events",
     "limit_events",
     "limit_shapes",
@@ -194,33 +195,68 @@ def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
     ``types`` (a "label: count" summary) and the cell's mean position as geometry.
     """
     if events is None or len(events) == 0:
+        return cluster_points(None, zoom)
+    points = pd.DataFrame(
+        {
+            "x": events.geometry.x.to_numpy(),
+            "y": events.geometry.y.to_numpy(),
+            "type": events["type"].astype(str).to_numpy(),
+        }
+    )
+    return cluster_points(points, zoom)
+
+
+def kinds_of(types: object) -> pd.Categorical:
+    """Return event types as a Categorical whose categories sort by name (ties break so)."""
+    kinds = pd.Categorical(cast("Any", types))
+    return kinds.set_categories(sorted(str(c) for c in kinds.categories))
+
+
+def cluster_points(points: pd.DataFrame | None, zoom: int) -> GeoDataFrame:
+    """Group points (``x``, ``y``, ``type`` columns) into grid cells, as :func:`cluster_events`.
+
+    The counts a view's query returns for a dense viewport: no event row is needed.
+    """
+    if points is None or len(points) == 0:
         return gpd.GeoDataFrame({"id": [], "count": [], "type": [], "types": []}, geometry=[])
     size = CLUSTER_PIXELS * 360.0 / (256 * 2 ** min(max(zoom, 1), 18))
-    xs, ys = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
+    xs, ys = points["x"].to_numpy(dtype="float64"), points["y"].to_numpy(dtype="float64")
     frame = pd.DataFrame(
         {
             "cx": np.floor(xs / size).astype(np.int64),
             "cy": np.floor(ys / size).astype(np.int64),
             "x": xs,
             "y": ys,
-            "type": events["type"].astype(str).to_numpy(),
+            "type": kinds_of(points["type"]),
         }
     )
-    grouped = frame.groupby(["cx", "cy"], sort=True)
+    grouped = frame.groupby(["cx", "cy"], sort=True, observed=True)
     counts = grouped.size()
     means = grouped[["x", "y"]].mean()
-    by_type = frame.groupby(["cx", "cy", "type"], sort=True).size()
+    sizes = frame.groupby(["cx", "cy", "type"], sort=True, observed=True).size()
+    # per cell, most first; ties by type (the groupby's order, kept by a stable sort)
+    by_type = sizes.rename("n").reset_index()
+    by_type = by_type.sort_values(["cx", "cy", "n"], ascending=[True, True, False], kind="stable")
+    kinds: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for cx, cy, kind, n in zip(
+        by_type["cx"].to_numpy(),
+        by_type["cy"].to_numpy(),
+        by_type["type"].to_numpy(),
+        by_type["n"].to_numpy(),
+        strict=True,
+    ):
+        kinds.setdefault((int(cx), int(cy)), []).append((str(kind), int(n)))
     centres = means[["x", "y"]].to_numpy(dtype="float64")  # in the order of `counts`
     rows = []
     for (cell, count), (x, y) in zip(counts.items(), centres, strict=True):
         cx, cy = cast("tuple[int, int]", cell)
-        kinds = cast("pd.Series", by_type.loc[(cx, cy)]).sort_values(ascending=False, kind="stable")
-        summary = ", ".join(f"{event_style(str(k)).label}: {n}" for k, n in kinds.head(4).items())
+        top = kinds[(int(cx), int(cy))]
+        summary = ", ".join(f"{event_style(k).label}: {n}" for k, n in top[:4])
         rows.append(
             {
                 "id": f"cell-{zoom}-{cx}-{cy}",
                 "count": int(count),
-                "type": str(kinds.index[0]),
+                "type": top[0][0],
                 "types": summary,
                 "geometry": shapely.Point(x, y),
             }
@@ -229,16 +265,17 @@ def cluster_events(events: GeoDataFrame | None, zoom: int) -> GeoDataFrame:
 
 
 def limit_events(
-    events: GeoDataFrame | None, view: ViewState
+    events: GeoDataFrame | None, view: ViewState, *, every_match: bool = True
 ) -> tuple[GeoDataFrame | None, GeoDataFrame | None]:
     """Return ``(events to draw one by one, clusters)`` for a view, within the marker cap.
 
     Up to :data:`MAX_EVENT_MARKERS` located events are drawn as they are. Beyond that only the
     viewport's are kept, and if there are still too many they are grouped into grid cells; the
     selected event is always drawn on its own. So what the browser receives stops growing with
-    the size of the archive.
+    the size of the archive. Without `every_match`, `events` are only some of the matches
+    (a view's query read those of the viewport): the viewport's are kept however few.
     """
-    if events is None or len(events) <= MAX_EVENT_MARKERS:
+    if events is None or (every_match and len(events) <= MAX_EVENT_MARKERS):
         return events, None
     located = events[events.geometry.notna() & ~events.geometry.is_empty]
     minx, miny, maxx, maxy = viewport(view)

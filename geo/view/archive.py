@@ -1,0 +1,505 @@
+"""Ask the store for what a view shows, so a view's cost follows the view, not the archive.
+
+The dashboard keeps no copy of the stored events. An :class:`Archive` stands for one store
+version and answers a view's questions with queries over its Parquet parts
+(:meth:`geo.store.store.Store.scan`): the time window and the viewport's box skip whole parts
+by their stats and rows by filters pushed into the reads, the event types and ids are pushed
+down too, and only then are actors and countries tested, on the rows that are left. What the
+page needs of the whole archive (the slider's bounds, the actors and countries to filter by, the
+events per type and day for the timeline and the counts) comes from a small
+:class:`ArchiveSummary` made once per version: one row per type and interval covered, not per
+event.
+
+Pure reads: nothing here writes to the store or knows about Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.intervals import covered_intervals
+from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days, zone_sums
+from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
+from geo.store.frames import table_to_frame
+from geo.store.parts import bbox_filter
+from geo.store.query import Within, scan_layer
+from geo.store.store import Store
+from geo.view.selection import filter_events
+from geo.view.state import ViewState
+
+__all__ = [
+    "SCAN_COLUMNS",
+    "Archive",
+    "ArchiveSummary",
+    "list_hits",
+    "summarise_archive",
+]
+
+#: The columns a view's counts, cells and ordering need: no text, no geometry.
+SCAN_COLUMNS: Final = ("id", "article_id", "type", "date_start", "date_end", "date_precision")
+
+_DATES: Final = ("date_start", "date_end")
+_VIEW_ARTICLE_COLUMNS: Final = tuple(c for c in ARTICLE_COLUMNS if c != "text")
+
+
+def list_hits(column: pa.ChunkedArray | pa.Array, wanted: Collection[str]) -> np.ndarray:
+    """Return which rows of an Arrow list column hold at least one of `wanted`."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+    hits = np.zeros(len(column), dtype=bool)
+    if len(column) == 0 or not wanted or pa.types.is_null(column.type):
+        return hits
+    values = pc.list_flatten(column)
+    parents = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
+    found = pc.is_in(values, value_set=pa.array(sorted(wanted), pa.string()))
+    hits[parents[found.to_numpy(zero_copy_only=False)]] = True
+    return hits
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ArchiveSummary:
+    """What the page needs of the whole archive, small whatever its size.
+
+    Attributes
+    ----------
+    tallies
+        Events per type and covered interval: ``type``, ``date_start``, ``date_end`` (the
+        interval, ``NaT`` for undated events), ``date_precision`` (``day``: the interval is
+        already covered) and ``events``. The view's filters apply to it as to events
+        (:func:`geo.view.selection.filter_events`), so it gives counts and the timeline of any
+        window and types without reading an event.
+    actors, countries
+        Every actor and every country code the events name, sorted.
+    newest_ingested
+        When the newest article entered the store (None when unknown).
+    """
+
+    tallies: pd.DataFrame
+    actors: tuple[str, ...]
+    countries: tuple[str, ...]
+    newest_ingested: pd.Timestamp | None
+
+    @property
+    def events(self) -> int:
+        """Return how many events the archive holds."""
+        return int(self.tallies["events"].sum()) if len(self.tallies) else 0
+
+
+def _tallies(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return events per type and covered interval (see :attr:`ArchiveSummary.tallies`)."""
+    first, last = covered_intervals(frame)
+    keys = pd.DataFrame(
+        {
+            "type": frame["type"].astype(str).to_numpy(),
+            "date_start": pd.to_datetime(first).astype("datetime64[ns]"),
+            "date_end": pd.to_datetime(last).astype("datetime64[ns]"),
+        }
+    )
+    counted = keys.groupby(["type", "date_start", "date_end"], dropna=False, sort=True).size()
+    tallies = counted.rename("events").reset_index()
+    tallies.insert(3, "date_precision", "day")
+    return tallies
+
+
+def summarise_archive(
+    store: Store,
+    version: str,
+    place_countries: Mapping[str, Iterable[str]],
+    *,
+    hidden_articles: Collection[str] = (),
+) -> ArchiveSummary:
+    """Return the :class:`ArchiveSummary` of a store version, reading a few narrow columns.
+
+    Events of `hidden_articles` (the curated ones: their seed records are shown instead) are
+    left out, as the view leaves them out.
+    """
+    where = _hidden(hidden_articles)
+    table = scan_layer(
+        store, "events", [*SCAN_COLUMNS, "actors", "place_ids"], version=version, where=where
+    )
+    frame = table.select(["type", *_DATES, "date_precision"]).to_pandas()
+    actors = _distinct(table.column("actors"))
+    places = _distinct(table.column("place_ids"))
+    countries = sorted({c for pid in places for c in place_countries.get(pid, ())})
+    ingested = scan_layer(store, "articles", ["ingested_at"], version=version).column("ingested_at")
+    newest = (
+        pc.max(ingested).as_py() if len(ingested) and ingested.null_count < len(ingested) else None
+    )
+    return ArchiveSummary(
+        tallies=_tallies(frame),
+        actors=tuple(actors),
+        countries=tuple(countries),
+        newest_ingested=None if newest is None else pd.Timestamp(newest),
+    )
+
+
+def _distinct(column: pa.ChunkedArray) -> list[str]:
+    if len(column) == 0 or pa.types.is_null(column.type):
+        return []
+    values = pc.unique(pc.list_flatten(column)).drop_null()
+    return sorted(str(v) for v in values.to_pylist())
+
+
+def first_days(table: pa.Table) -> np.ndarray:
+    """Return the first day each row covers (``datetime64[D]``), by :mod:`geo.intervals`' rule.
+
+    Computed in Arrow from ``date_start``, ``date_end`` and ``date_precision``: a missing
+    side takes the other's date, reversed bounds are swapped, and a one-day date of month or
+    year precision stands for its whole month or year.
+    """
+    start = pc.cast(table.column("date_start"), pa.date32())
+    end = pc.cast(table.column("date_end"), pa.date32())
+    first = pc.min_element_wise(pc.coalesce(start, end), pc.coalesce(end, start))
+    last = pc.max_element_wise(pc.coalesce(start, end), pc.coalesce(end, start))
+    point = pc.equal(first, last)
+    precision = table.column("date_precision")
+    for unit in ("month", "year"):
+        widen = pc.and_kleene(point, pc.equal(precision, unit))
+        floored = pc.cast(pc.floor_temporal(first, unit=unit), pa.date32())
+        first = pc.if_else(pc.fill_null(widen, False), floored, first)
+    days: np.ndarray = first.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    return days
+
+
+def _categories(column: pa.ChunkedArray) -> pd.Categorical:
+    """Return a string column as a pandas Categorical (no Python string per row)."""
+    encoded = pc.dictionary_encode(column.combine_chunks() if column.num_chunks else column)
+    return cast(
+        "pd.Categorical",
+        pd.Categorical.from_codes(
+            cast("Any", encoded.indices.to_numpy(zero_copy_only=False)),
+            categories=pd.Index([str(v) for v in encoded.dictionary.to_pylist()]),
+        ),
+    )
+
+
+def _both(one: pc.Expression | None, other: pc.Expression | None) -> pc.Expression | None:
+    if one is None or other is None:
+        return other if one is None else one
+    return one & other
+
+
+def _hidden(articles: Collection[str]) -> pc.Expression | None:
+    if not articles:
+        return None
+    return ~pc.field("article_id").isin(pa.array(sorted(articles), pa.string()))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Archive:
+    """One store version's events, asked for per view (see the module docstring).
+
+    Attributes
+    ----------
+    store, version
+        Where the events are, and which version of them.
+    summary
+        The whole archive's :class:`ArchiveSummary`.
+    place_countries
+        Place id → the country codes it is or lies in (from the places layer): what the
+        country filter tests and the ``countries`` column of the rows read.
+    hidden_articles
+        Articles whose stored events are not shown (curated seed records stand for them).
+    actor_names
+        Actor code → name, for the ``actor_names`` column the popups read (empty: none added).
+    """
+
+    store: Store
+    version: str
+    summary: ArchiveSummary
+    place_countries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    hidden_articles: frozenset[str] = frozenset()
+    actor_names: Mapping[str, str] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _where(self, view: ViewState, ids: Collection[str] | None) -> pc.Expression | None:
+        conditions = [c for c in (_hidden(self.hidden_articles),) if c is not None]
+        if view.types is not None:
+            conditions.append(pc.field("type").isin(pa.array(sorted(view.types), pa.string())))
+        if ids is not None:
+            conditions.append(pc.field("id").isin(pa.array(sorted(ids), pa.string())))
+        if not conditions:
+            return None
+        expression = conditions[0]
+        for condition in conditions[1:]:
+            expression = expression & condition
+        return expression
+
+    def _scan(
+        self,
+        view: ViewState,
+        columns: Iterable[str],
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+        ids: Collection[str] | None = None,
+        where_also: pc.Expression | None = None,
+    ) -> pa.Table:
+        """Return `columns` of the rows `view` shows (in `bbox`, of `ids`), exactly filtered.
+
+        Types and the window are pushed into the reads (the store tests a window by the rule
+        of :mod:`geo.intervals`); actors and countries are tested on the rows read.
+        """
+        wanted = list(dict.fromkeys(columns))
+        if view.actors is not None:
+            wanted.append("actors")
+        if view.countries is not None:
+            wanted.append("place_ids")
+        wanted = list(dict.fromkeys(wanted))
+        table = scan_layer(
+            self.store,
+            "events",
+            wanted,
+            version=self.version,
+            within=Within(
+                window=(view.date_from, view.date_to),
+                undated=view.undated or (view.date_from is None and view.date_to is None),
+                bbox=bbox,
+            ),
+            where=_both(self._where(view, ids), where_also),
+        )
+        if table.num_rows == 0 or (view.actors is None and view.countries is None):
+            return table
+        keep = np.ones(table.num_rows, dtype=bool)
+        if view.actors is not None:
+            keep &= list_hits(table.column("actors"), view.actors)
+        if view.countries is not None:
+            places = {p for p, codes in self.place_countries.items() if set(codes) & view.countries}
+            keep &= list_hits(table.column("place_ids"), places)
+        return table.filter(pa.array(keep))
+
+    def tallies(self, view: ViewState) -> pd.DataFrame:
+        """Return the events `view` matches per type and covered interval (with ``events``).
+
+        From the summary when the view filters on no actor or country; else from a query of
+        the window's events of its types (narrow columns only).
+        """
+        if view.actors is None and view.countries is None:
+            return cast("pd.DataFrame", filter_events(cast("Any", self.summary.tallies), view))
+        table = self._scan(view, SCAN_COLUMNS)
+        return _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
+
+    def count(self, view: ViewState) -> int:
+        """Return how many events `view` matches, wherever they are."""
+        tallies = self.tallies(view)
+        return int(tallies["events"].sum()) if len(tallies) else 0
+
+    def located(self, view: ViewState, bbox: tuple[float, float, float, float]) -> pd.DataFrame:
+        """Return the events `view` matches within `bbox` as narrow rows, nothing decoded.
+
+        Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
+        covers (``NaT`` when undated): what the grid cells count and the list orders by.
+        """
+        table = self._scan(view, ["type", *_DATES, "date_precision", "bbox"], bbox=bbox)
+        if table.num_rows == 0:
+            return pd.DataFrame(
+                {
+                    "type": pd.Categorical([]),
+                    "x": pd.Series(dtype="float64"),
+                    "y": pd.Series(dtype="float64"),
+                    "first": pd.Series(dtype="datetime64[ns]"),
+                }
+            )
+        boxes = table.column("bbox")
+        xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
+        ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
+        return pd.DataFrame(
+            {
+                "type": _categories(table.column("type")),
+                "x": xs / 2,
+                "y": ys / 2,
+                "first": first_days(table),
+            }
+        )
+
+    def read(
+        self,
+        view: ViewState,
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+        ids: Collection[str] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Return the whole rows of the events `view` matches (in `bbox`, of `ids`).
+
+        With the columns the view reads beside the stored ones: ``countries``, the articles'
+        ``title``, ``outlet``, ``published``, ``url`` and ``published_from``, and
+        ``actor_names`` when :attr:`actor_names` is set.
+        """
+        columns = list(dict.fromkeys([*EVENT_COLUMNS, "geometry"]))
+        table = self._scan(view, columns, bbox=bbox, ids=ids)
+        events = cast(
+            "gpd.GeoDataFrame", table_to_frame(table.select(columns), "geometry", bbox=None)
+        )
+        codes = self.place_countries
+        events["countries"] = [
+            sorted({c for pid in (ids or ()) for c in codes.get(pid, ())})
+            for ids in events["place_ids"]
+        ]
+        if self.actor_names:
+            events["actor_names"] = [
+                [self.actor_names.get(a, a) for a in (cell or ())] for cell in events["actors"]
+            ]
+        return events
+
+    def points(self, view: ViewState, where: pc.Expression | None = None) -> gpd.GeoDataFrame:
+        """Return what scoring zones needs of the events `view` matches, as points.
+
+        Columns ``id``, ``type``, ``confidence``, the dates and ``article_published``; each
+        event's point is the centre of its stored bounds (events are points), so no shape is
+        decoded. `where` narrows the rows further (an Arrow expression: boxes near zones).
+        """
+        columns = [*SCAN_COLUMNS, "confidence", "article_published", "bbox"]
+        plain = view.replace(actors=None, countries=None)
+        table = self._scan(plain, columns, where_also=where)
+        boxes = table.column("bbox")
+        if table.num_rows:
+            xs = (
+                pc.struct_field(boxes, "xmin").to_numpy()
+                + pc.struct_field(boxes, "xmax").to_numpy()
+            )
+            ys = (
+                pc.struct_field(boxes, "ymin").to_numpy()
+                + pc.struct_field(boxes, "ymax").to_numpy()
+            )
+        else:
+            xs = ys = np.zeros(0)
+        frame = table.drop_columns(["bbox"]).to_pandas()
+        return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs / 2, ys / 2), crs="EPSG:4326")
+
+    def zone_days(self, view: ViewState, curated: gpd.GeoDataFrame) -> pd.DataFrame | None:
+        """Return the zone-days rows (:mod:`geo.layers.aggregates`) of `view`'s types and window.
+
+        The store's rows for its derived zones and, made once per archive from the stored
+        events near them, those of the `curated` zones the store did not derive too. Held
+        compactly in memory (zones and types as categories); the rows of the view's types and
+        window are picked from them. None when the store version has no such table (written
+        before it). With no time window, those rows summed per zone and type instead
+        (:func:`geo.layers.aggregates.zone_sums`).
+        """
+        if not self.store.holds("zone_days", version=self.version):
+            return None
+        columns = self._zone_table(curated)
+        if view.date_from is None and view.date_to is None:  # sums per zone and type suffice
+            sums = self._cache.get("zone_sums")
+            if sums is None:
+                sums = self._cache["zone_sums"] = zone_sums(columns)
+            return sums
+        table = self._cache.get("zone_frame")
+        if table is None:  # made once, when a view first asks for a window
+            table = self._cache["zone_frame"] = pd.DataFrame(columns)
+            for name in ("first", "last", "end", "published"):
+                table[name] = table[name].astype("datetime64[ns]")
+        keep = np.ones(len(table), dtype=bool)
+        if view.types is not None:
+            keep &= table["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
+        first = table["first"].to_numpy()
+        last = table["last"].to_numpy()
+        if view.date_from is not None or view.date_to is not None:
+            known = ~(np.isnat(first) | np.isnat(last))
+            within = known.copy()
+            if view.date_to is not None:
+                within &= first <= np.datetime64(view.date_to, "ns")
+            if view.date_from is not None:
+                within &= last >= np.datetime64(view.date_from, "ns")
+            keep &= within | (~known if view.undated else False)
+        return table[keep] if not keep.all() else table
+
+    def _zone_table(self, curated: gpd.GeoDataFrame) -> dict[str, Any]:
+        """Return every zone-days row as columns, read (the curated zones' made) once."""
+        held: dict[str, Any] | None = self._cache.get("zone_days")
+        if held is not None:
+            return held
+        stored = scan_layer(self.store, "zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
+        # a curated zone the store also derived (same places, same id) has its rows
+        known = set(pc.unique(stored.column("zone_id")).to_pylist())
+        curated = curated[~curated["id"].isin(sorted(known))]
+        near = None
+        for geometry in curated.geometry:
+            meets = bbox_filter(near_box(geometry))
+            near = meets if near is None else near | meets
+        if near is not None:
+            made = zone_days(curated, self.points(ViewState(), near))
+            stored = pa.concat_tables(
+                [stored, pa.Table.from_pandas(made, schema=stored.schema, preserve_index=False)]
+            )
+        table = {
+            name: _categories(stored.column(name))
+            if name in ("zone_id", "type")
+            else stored.column(name).to_numpy(zero_copy_only=False)
+            for name in ZONE_DAY_COLUMNS
+        }
+        self._cache["zone_days"] = table
+        return table
+
+    def articles(self, ids: Collection[str]) -> pd.DataFrame:
+        """Return the rows of the articles `ids` (without their texts)."""
+        where = pc.field("id").isin(pa.array(sorted(ids), pa.string()))
+        table = scan_layer(
+            self.store, "articles", list(_VIEW_ARTICLE_COLUMNS), version=self.version, where=where
+        )
+        return cast("pd.DataFrame", table.to_pandas())
+
+    def ingested_after(self, moment: datetime.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Return the articles that entered after `moment` and their events (ids only)."""
+        stamp = pa.scalar(pd.Timestamp(moment).tz_convert("UTC"), pa.timestamp("us", tz="UTC"))
+        articles = scan_layer(
+            self.store,
+            "articles",
+            ["id", "ingested_at"],
+            version=self.version,
+            where=pc.field("ingested_at") > stamp,
+        ).to_pandas()
+        if len(articles) == 0:
+            return articles, pd.DataFrame({"id": [], "article_id": []})
+        where = pc.field("article_id").isin(pa.array(sorted(articles["id"]), pa.string()))
+        hidden = _hidden(self.hidden_articles)
+        events = scan_layer(
+            self.store,
+            "events",
+            ["id", "article_id"],
+            version=self.version,
+            where=where if hidden is None else where & hidden,
+        ).to_pandas()
+        return articles, events
+
+
+def countries_of_places(places: pd.DataFrame | None) -> dict[str, tuple[str, ...]]:
+    """Return place id → its country codes, from a places layer (``country_codes``)."""
+    if places is None or len(places) == 0 or "country_codes" not in places:
+        return {}
+    return {
+        str(pid): tuple(
+            str(c) for c in (codes if isinstance(codes, list | tuple | np.ndarray) else ())
+        )
+        for pid, codes in zip(places["id"], places["country_codes"], strict=True)
+    }
+
+
+def empty_tallies() -> pd.DataFrame:
+    """Return an empty :attr:`ArchiveSummary.tallies` frame."""
+    return pd.DataFrame(
+        {
+            "type": pd.Series(dtype=str),
+            "date_start": pd.Series(dtype="datetime64[ns]"),
+            "date_end": pd.Series(dtype="datetime64[ns]"),
+            "date_precision": pd.Series(dtype=str),
+            "events": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def weighted(frame: pd.DataFrame | None) -> Any:
+    """Return each row's weight: its ``events`` for tallies, 1 for events."""
+    if frame is None or len(frame) == 0:
+        return np.zeros(0, dtype="int64")
+    if "events" in frame.columns and "id" not in frame.columns:
+        return frame["events"].to_numpy(dtype="int64")
+    return np.ones(len(frame), dtype="int64")
