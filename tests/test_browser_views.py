@@ -409,3 +409,43 @@ def test_stepping_through_time_walks_the_window_and_back_steps_back(
         "2023-03-31",
     ]
     assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# the timeline on a phone
+
+_LEGEND_JS = """
+() => {
+    const chart = document.querySelector('[data-testid=stVegaLiteChart]');
+    const box = chart.getBoundingClientRect();
+    return [...chart.querySelectorAll('.role-legend-label text')].map(text => {
+        const r = text.getBoundingClientRect();
+        return {
+            text: text.textContent,
+            inside: r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom && r.height > 0,
+        };
+    });
+}
+"""
+
+
+def test_on_a_phone_the_timelines_legend_shows_every_type_whole(
+    chromium: Browser, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    from geo.view.page import timeline
+
+    phone = open_tab(chromium, viewport=PHONE)
+    try:
+        phone.open(dashboard.url)
+        settle(phone.page)
+        chart = phone.page.get_by_test_id("stVegaLiteChart").first
+        chart.scroll_into_view_if_needed()
+        labels = phone.page.evaluate(_LEGEND_JS)
+        dated = timeline(visible_events(dataset, DEFAULT_VIEW)).columns
+        assert sorted(label["text"] for label in labels) == sorted(dated)
+        assert all(label["inside"] for label in labels), labels  # none cut by the chart's edge
+        assert not any(label["text"].endswith("…") for label in labels)
+        assert phone.errors == []
+    finally:
+        phone.close()

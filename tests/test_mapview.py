@@ -1188,3 +1188,29 @@ def test_the_step_control_moves_the_slider_and_lets_go() -> None:
     assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
     step_window(session, BOUNDS)  # nothing chosen: nothing moves
     assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
+
+
+# the timeline
+
+
+def test_the_timelines_legend_sits_below_in_as_many_columns_as_fit() -> None:
+    from geo.view.page import LEGEND_COLUMN_PX, timeline_chart
+
+    events = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b"],
+            "type": ["missile_launch", "visit"],
+            "date_start": ["2023-01-05", "2023-02-07"],
+            "date_end": ["2023-01-05", "2023-02-07"],
+            "date_precision": ["day", "day"],
+        },
+        geometry=[Point(0, 0), Point(1, 1)],
+        crs="EPSG:4326",
+    )
+    chart = timeline_chart(events)
+    assert chart is not None
+    spec = chart.to_dict()
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom"
+    assert legend["columns"] == {"expr": f"max(1, floor(width / {LEGEND_COLUMN_PX}))"}
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # grows with its rows
