@@ -1279,6 +1279,7 @@ def test_the_timelines_legend_sits_below_in_as_many_columns_as_fit() -> None:
     assert legend["orient"] == "bottom"
     assert legend["columns"] == {"expr": f"max(1, floor(width / {LEGEND_COLUMN_PX}))"}
     assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # grows with its rows
+    assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}  # whole events
 
 
 def test_the_player_ticks_only_while_playing_and_runs_the_page_after_a_step() -> None:

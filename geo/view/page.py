@@ -261,7 +261,7 @@ def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
         .mark_bar()
         .encode(
             x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-            y=alt.Y("sum(events):Q", title="Events"),
+            y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=[
                 alt.Tooltip("month:T", format="%B %Y"),
