@@ -227,7 +227,8 @@ def step_control(
 ) -> dict[str, Any]:
     """Return the step control's arguments: its options, key, labels and what a click does.
 
-    The middle option reads "⏸ Pause" while the time window plays (``session["playing"]``).
+    The last option, :data:`PLAY`, reads "⏸ Pause" while the time window plays
+    (``session["playing"]``), and a click on it then pauses.
     """
 
     def label(option: str) -> str:
@@ -306,9 +307,9 @@ def play_step(
 
     `run` is the script run's context: only a tick of the player (a run of its fragment
     alone, which the context lists in ``fragment_ids_this_run``) steps, never the page's own
-    run. The window moves
-    as "Later ▶" moves it (:func:`stepped_window`); the step that reaches the data's last day
-    pauses, so the last view stays, and its address reopens exactly that step.
+    run. The window moves as "Later ▶" moves it (:func:`stepped_window`); the step that
+    reaches the data's last day pauses, so the last view stays, and its address reopens
+    exactly that step.
     """
     if not (getattr(run, "fragment_ids_this_run", None) and session.get("playing")):
         return False
