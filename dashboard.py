@@ -112,8 +112,8 @@ with st.sidebar:
     st.slider(
         "Time window", min_value=first_day, max_value=last_day, key="window", format="YYYY-MM-DD"
     )
-    steps = {"key": "step", "on_change": session.step_window, "args": (state, bounds)}
-    st.segmented_control("Step through time", session.STEPS, **steps)  # by the window's length
+    st.segmented_control("Step through time", **session.step_control(state, bounds))
+    st.fragment(**session.player(state, bounds, st.rerun, get_script_run_ctx))()  # ▶ Play
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
     for key, name in (("actors", names.actor), ("countries", names.country)):
         options = views.filter_codes(data, key, also=state.get(key, ()))

@@ -409,3 +409,129 @@ def test_stepping_through_time_walks_the_window_and_back_steps_back(
         "2023-03-31",
     ]
     assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# playing through time
+
+_SCRIPT_STATE_JS = "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState"
+
+
+def runs_within(page: Page, seconds: float) -> int:
+    """Return how many times the script started running within `seconds` (sampled)."""
+    started, running = 0, False
+    for _ in range(int(seconds * 20)):
+        now = page.evaluate(_SCRIPT_STATE_JS) == "running"
+        started += now and not running
+        running = now
+        page.wait_for_timeout(50)
+    return started
+
+
+def shows_window(tab: Tab, frame: Frame, dataset: Dataset, window: tuple[str, str]) -> None:
+    """Assert that the slider, the heading and the map all show `window`."""
+    sidebar = tab.page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stSliderThumbValue").all_inner_texts() == list(window)
+    heading = tab.page.get_by_test_id("stMain").locator("h3").first.inner_text()
+    assert f"{window[0]} – {window[1]}" in heading, heading
+    view = ViewState(
+        date_from=datetime.date.fromisoformat(window[0]),
+        date_to=datetime.date.fromisoformat(window[1]),
+    )
+    events = visible_events(dataset, view)
+    assert event_ids(frame) == set(events[events.geometry.notna()]["id"])
+
+
+def test_playing_steps_the_window_and_pausing_leaves_a_link_to_that_step(
+    chromium: Browser, tab: Tab, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    from geo.view.session import PLAY_SECONDS
+
+    page = tab.page
+    frame = tab.open(f"{dashboard.url}?from=2022-11-01&to=2022-11-30")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("radio", name="Play").click()
+    heading = page.get_by_test_id("stMain").locator("h3").first
+    heading.filter(has_text="2022-12-01 – 2022-12-31").wait_for(timeout=20_000)
+    page.wait_for_url(lambda url: query_of(url).get("from") == "2022-12-01")  # link follows
+    page.wait_for_url(lambda url: query_of(url).get("from") == "2023-01-01", timeout=20_000)
+    sidebar.get_by_role("radio", name="Pause").click()
+    sidebar.get_by_role("radio", name="Play").wait_for()
+    settle(page)
+    paused = query_of(page.url)
+    assert paused["from"] in ("2023-01-01", "2023-02-01")  # a tick may beat the click
+    window = (paused["from"], paused["to"])
+    shows_window(tab, frame, dataset, window)
+    address = page.url
+    assert runs_within(page, 3 * PLAY_SECONDS) == 0  # paused: nothing runs again
+    assert page.url == address
+
+    other = open_tab(chromium)  # the paused step's link opens that step, paused
+    try:
+        reopened = other.open(address)
+        settle(other.page)
+        shows_window(other, reopened, dataset, window)
+        other.page.get_by_test_id("stSidebar").get_by_role("radio", name="Play").wait_for()
+        assert runs_within(other.page, 2 * PLAY_SECONDS) == 0
+        assert other.errors == []
+    finally:
+        other.close()
+    assert tab.errors == []
+    assert tab.blocked == []
+
+
+def test_playing_stops_at_the_end_of_the_data(tab: Tab, dashboard: Dashboard) -> None:
+    from geo.view.session import PLAY_SECONDS
+
+    page = tab.page
+    tab.open(f"{dashboard.url}?from=2023-03-01&to=2023-03-31")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("radio", name="Play").click()
+    page.wait_for_url(lambda url: query_of(url).get("from") == "2023-05-01", timeout=30_000)
+    sidebar.get_by_role("radio", name="Play").wait_for()  # paused by itself
+    settle(page)
+    assert "to" not in query_of(page.url)  # the last month runs to the data's last day
+    address = page.url
+    assert runs_within(page, 3 * PLAY_SECONDS) == 0
+    assert page.url == address
+    assert tab.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# the timeline on a phone
+
+_LEGEND_JS = """
+() => {
+    const chart = document.querySelector('[data-testid=stVegaLiteChart]');
+    const box = chart.getBoundingClientRect();
+    return [...chart.querySelectorAll('.role-legend-label text')].map(text => {
+        const r = text.getBoundingClientRect();
+        return {
+            text: text.textContent,
+            inside: r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom && r.height > 0,
+        };
+    });
+}
+"""
+
+
+def test_on_a_phone_the_timelines_legend_shows_every_type_whole(
+    chromium: Browser, dashboard: Dashboard, dataset: Dataset
+) -> None:
+    from geo.view.page import timeline
+
+    phone = open_tab(chromium, viewport=PHONE)
+    try:
+        phone.open(dashboard.url)
+        settle(phone.page)
+        chart = phone.page.get_by_test_id("stVegaLiteChart").first
+        chart.scroll_into_view_if_needed()
+        labels = phone.page.evaluate(_LEGEND_JS)
+        dated = timeline(visible_events(dataset, DEFAULT_VIEW)).columns
+        assert sorted(label["text"] for label in labels) == sorted(dated)
+        assert all(label["inside"] for label in labels), labels  # none cut by the chart's edge
+        assert not any(label["text"].endswith("…") for label in labels)
+        assert phone.errors == []
+    finally:
+        phone.close()

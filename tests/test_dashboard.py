@@ -242,6 +242,27 @@ def test_stepping_through_time_moves_the_window_into_the_link() -> None:
     assert (param(at, "from"), param(at, "to")) == ("2023-02-01", "2023-02-28")
 
 
+def test_play_turns_to_pause_and_only_the_players_ticks_step() -> None:
+    at = app({"from": "2023-03-01", "to": "2023-03-31"})
+    step = at.segmented_control(key="step")
+    assert step.options == ["Earlier", "Later ▶", "Play"]  # a leading symbol is an icon
+    step.set_value("▶ Play").run()
+    assert not at.exception
+    assert at.session_state["playing"] is True
+    assert at.segmented_control(key="step").options[-1] == "Pause"
+    at.run()  # the page's own runs never step: only the player's ticks do
+    assert (param(at, "from"), param(at, "to")) == ("2023-03-01", "2023-03-31")
+    assert set(at.query_params) <= {"from", "to", "v", "lat", "lon", "z"}  # links open paused
+
+
+def test_play_over_all_the_data_starts_at_its_first_month() -> None:
+    at = app()
+    at.segmented_control(key="step").set_value("▶ Play").run()
+    assert not at.exception
+    assert at.session_state["playing"] is True
+    assert param(at, "to") == "2022-02-28"
+
+
 # --- the Feeds panel, what is new since the last visit, new store versions -------------------
 
 EDITOR_TOKEN = "feeds-editor-token"

@@ -1188,3 +1188,112 @@ def test_the_step_control_moves_the_slider_and_lets_go() -> None:
     assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
     step_window(session, BOUNDS)  # nothing chosen: nothing moves
     assert session["window"] == (dt.date(2022, 2, 24), dt.date(2022, 2, 28))
+
+
+# playing through time
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (BOUNDS, ("2022-02-24", "2022-02-28")),  # all the data: from its first month
+        (("2022-06-01", "2022-06-30"), ("2022-06-01", "2022-06-30")),  # on from where it is
+        (("2023-04-01", "2023-05-31"), ("2022-02-24", "2022-03-31")),  # at the end: again,
+        (("2023-05-22", "2023-05-31"), ("2022-02-24", "2022-03-05")),  # as long as it was
+    ],
+)
+def test_play_starts_from_the_window_or_again_from_the_beginning(
+    window: tuple[Any, Any], expected: tuple[str, str]
+) -> None:
+    from geo.view.session import first_frame
+
+    dates = tuple(d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in window)
+    start = first_frame((dates[0], dates[1]), BOUNDS)
+    assert start == (dt.date.fromisoformat(expected[0]), dt.date.fromisoformat(expected[1]))
+
+
+class _Run:
+    """A script run's context as Streamlit gives it: a player's tick names its fragment."""
+
+    def __init__(self, *fragments: str) -> None:
+        self.fragment_ids_this_run = list(fragments)
+
+
+def test_each_tick_steps_like_later_and_the_last_step_pauses() -> None:
+    from geo.view.session import PLAY, PLAY_SECONDS, play_every, play_step, step_window
+
+    session: dict[str, Any] = {"window": (dt.date(2023, 3, 1), dt.date(2023, 3, 31))}
+    assert play_every(session) is None  # paused: no ticks at all
+    assert not play_step(session, BOUNDS, run=_Run("player"))
+    session["step"] = PLAY
+    step_window(session, BOUNDS)
+    assert session["playing"] is True
+    assert session["window"] == (dt.date(2023, 3, 1), dt.date(2023, 3, 31))
+    assert play_every(session) == PLAY_SECONDS
+    assert not play_step(session, BOUNDS, run=_Run())  # the page's own run
+    assert not play_step(session, BOUNDS, run=None)
+    assert session["window"] == (dt.date(2023, 3, 1), dt.date(2023, 3, 31))
+    assert play_step(session, BOUNDS, run=_Run("player"))
+    assert session["window"] == (dt.date(2023, 4, 1), dt.date(2023, 4, 30))
+    assert session["playing"] is True
+    assert play_step(session, BOUNDS, run=_Run("player"))
+    assert session["window"] == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
+    assert session["playing"] is False  # the end of the data: paused on the last step
+    assert play_every(session) is None
+    assert not play_step(session, BOUNDS, run=_Run("player"))
+
+
+def test_a_step_by_hand_pauses_and_the_middle_label_says_what_a_click_does() -> None:
+    from geo.view.session import PLAY, STEPS, step_control, step_window
+
+    session: dict[str, Any] = {"window": BOUNDS, "step": PLAY}
+    control = step_control(session, BOUNDS)
+    assert control["format_func"](PLAY) == "▶ Play"
+    step_window(session, BOUNDS)
+    assert control["format_func"](PLAY) == "⏸ Pause"
+    assert control["format_func"](STEPS[1]) == STEPS[1]
+    session["step"] = STEPS[1]
+    step_window(session, BOUNDS)
+    assert "playing" not in session
+    assert session["window"] == (dt.date(2022, 3, 1), dt.date(2022, 3, 31))
+
+
+def test_the_timelines_legend_sits_below_in_as_many_columns_as_fit() -> None:
+    from geo.view.page import LEGEND_COLUMN_PX, timeline_chart
+
+    events = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b"],
+            "type": ["missile_launch", "visit"],
+            "date_start": ["2023-01-05", "2023-02-07"],
+            "date_end": ["2023-01-05", "2023-02-07"],
+            "date_precision": ["day", "day"],
+        },
+        geometry=[Point(0, 0), Point(1, 1)],
+        crs="EPSG:4326",
+    )
+    chart = timeline_chart(events)
+    assert chart is not None
+    spec = chart.to_dict()
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom"
+    assert legend["columns"] == {"expr": f"max(1, floor(width / {LEGEND_COLUMN_PX}))"}
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # grows with its rows
+    assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}  # whole events
+
+
+def test_the_player_ticks_only_while_playing_and_runs_the_page_after_a_step() -> None:
+    from geo.view.session import PLAY_SECONDS, player
+
+    reruns: list[str] = []
+    session: dict[str, Any] = {"window": (dt.date(2023, 4, 1), dt.date(2023, 4, 30))}
+    paused = player(session, BOUNDS, lambda: reruns.append("page"), lambda: _Run("player"))
+    assert paused["run_every"] is None  # no timer in the browser
+    paused["func"]()
+    assert reruns == []
+    session["playing"] = True
+    playing = player(session, BOUNDS, lambda: reruns.append("page"), lambda: _Run("player"))
+    assert playing["run_every"] == PLAY_SECONDS
+    playing["func"]()
+    assert reruns == ["page"]
+    assert session["window"] == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))

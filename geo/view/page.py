@@ -285,11 +285,16 @@ ChartSelection = Mapping[str, Mapping[str, Mapping[str, Sequence[float]]]]
 """What Streamlit keeps for a chart: ``{"selection": {brush: {field: [start, end]}}}``."""
 
 
+#: The width (pixels) of a column of the timeline's legend: its longest label, whole.
+LEGEND_COLUMN_PX = 230
+
+
 def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
     """Return the timeline as a Vega-Lite chart: events per month, stacked by type.
 
     Bars take the map's colours per type, the axis shows months with their years, the
-    legend sits beside it (never cut), and dragging across the chart brushes a time window
+    legend sits below it in as many columns as the chart's width holds (one on a phone,
+    so no label is cut), and dragging across the chart brushes a time window
     (read back by :func:`brushed_window`). None when no event has a date.
     """
     import altair as alt  # only the timeline needs it
@@ -303,7 +308,12 @@ def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
         "type:N",
         title=None,
         scale=alt.Scale(domain=[s.label for s in styles], range=[s.colour for s in styles]),
-        legend=alt.Legend(orient="right", labelLimit=240),
+        legend=alt.Legend(
+            orient="bottom",
+            direction="vertical",
+            columns=alt.ExprRef(f"max(1, floor(width / {LEGEND_COLUMN_PX}))"),
+            labelLimit=LEGEND_COLUMN_PX - 30,
+        ),
     )
     brush = alt.selection_interval(name=TIMELINE_BRUSH, encodings=["x"])
     chart: alt.Chart = (
@@ -311,7 +321,7 @@ def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
         .mark_bar()
         .encode(
             x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-            y=alt.Y("sum(events):Q", title="Events"),
+            y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=[
                 alt.Tooltip("month:T", format="%B %Y"),
@@ -320,6 +330,8 @@ def timeline_chart(events: pd.DataFrame | None) -> alt.Chart | None:
             ],
         )
         .add_params(brush)
+        # the width fits the page, the height grows with the legend's rows under the bars
+        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
     return chart
 

@@ -3,15 +3,16 @@
 A new session starts from a link (:func:`session_start`, :func:`state_from_link`); Back and
 Forward bring an earlier address back the same way. The sidebar's widgets are written from a
 view (:func:`widget_state`) and read back into one (:func:`view_from_widgets`); the time
-window steps through time (:func:`step_window`); a row chosen in the event list selects its
-event (:func:`list_choice`). Shared resources and the dataset a session shows are loaded here
-too. Nothing here imports Streamlit: the dashboard passes its session state in.
+window steps through time (:func:`step_window`) and plays (:func:`play_step`); a row chosen
+in the event list selects its event (:func:`list_choice`). Shared resources and the dataset a
+session shows are loaded here too. Nothing here imports Streamlit: the dashboard passes its
+session state in.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,15 @@ def state_from_link(
     }
 
 
-#: The time window's step control: its options, earlier and later.
+#: The time window's step buttons: earlier and later.
 STEPS = ("◀ Earlier", "Later ▶")
+#: The button after them that plays the time window (and, while it plays, pauses it).
+PLAY = "▶ Play"
+#: The step control's options, in their order.
+STEP_CONTROL = (*STEPS, PLAY)
+#: Seconds between two steps of the time window while it plays: time for the map, the list
+#: and the heading to draw the step and for a reader to take it in.
+PLAY_SECONDS = 2.0
 
 
 def stepped_window(
@@ -203,10 +211,114 @@ def step_window(
     (``session["window"]``) moves, and the control is left unselected for the next click.
     """
     chosen = session.get("step")
-    if chosen in STEPS:
+    if chosen == PLAY:
+        session["playing"] = not session.get("playing")
+        if session["playing"]:
+            session["window"] = first_frame(tuple(session["window"]), bounds)
+    elif chosen in STEPS:
+        session.pop("playing", None)  # a step by hand pauses
         direction = 1 if chosen == STEPS[1] else -1
         session["window"] = stepped_window(tuple(session["window"]), bounds, direction)
     session["step"] = None
+
+
+def step_control(
+    session: MutableMapping[str, Any], bounds: tuple[datetime.date, datetime.date]
+) -> dict[str, Any]:
+    """Return the step control's arguments: its options, key, labels and what a click does.
+
+    The last option, :data:`PLAY`, reads "⏸ Pause" while the time window plays
+    (``session["playing"]``), and a click on it then pauses.
+    """
+
+    def label(option: str) -> str:
+        return "⏸ Pause" if option == PLAY and session.get("playing") else option
+
+    return {
+        "options": STEP_CONTROL,
+        "key": "step",
+        "format_func": label,
+        "on_change": step_window,
+        "args": (session, bounds),
+    }
+
+
+def first_frame(
+    window: tuple[datetime.date, datetime.date], bounds: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.date, datetime.date]:
+    """Return the window playback starts from when asked to play `window`.
+
+    A window over all the data starts at its first month, a window already at the data's
+    last day starts again at its first day with the same length (whole months stay whole
+    months), and any other window plays on from where it is.
+    """
+    first_day, last_day = bounds
+    start, end = window
+    if (start, end) == bounds:
+        return stepped_window(window, bounds, 1)
+    if end < last_day:
+        return window
+    if start in (period_start(start, "month"), first_day) and end == last_day:
+        first, last = period_start(start, "month"), period_start(end, "month")
+        months = (last.year - first.year) * 12 + last.month - first.month
+        begin = period_start(first_day, "month")
+        return first_day, min(period_end(_add_months(begin, months), "month"), last_day)
+    return first_day, min(last_day, first_day + (end - start))
+
+
+def play_every(session: Mapping[str, Any]) -> float | None:
+    """Return how often (seconds) the player ticks: :data:`PLAY_SECONDS` while playing, else None.
+
+    The ticks are timed by the browser (a fragment's ``run_every``): paused, or with the page
+    closed, nothing runs.
+    """
+    return PLAY_SECONDS if session.get("playing") else None
+
+
+def player(
+    session: MutableMapping[str, Any],
+    bounds: tuple[datetime.date, datetime.date],
+    rerun: Callable[[], object],
+    context: Callable[[], object],
+) -> dict[str, Any]:
+    """Return the player as a fragment's arguments (``st.fragment``): its tick and how often.
+
+    While the time window plays, the browser runs the fragment every :data:`PLAY_SECONDS`
+    (``run_every``); each such run is a tick (`context` returns the script run's context,
+    see :func:`play_step`) that steps the window and calls `rerun`, so that the whole page
+    (map, list, heading, link) follows. Paused, ``run_every`` is None: the browser keeps no
+    timer, and nothing runs on the server until someone clicks; a closed page ticks no more.
+    """
+
+    def play() -> None:
+        """Step the playing time window once, then run the whole page again to show it."""
+        if play_step(session, bounds, run=context()):
+            rerun()
+
+    return {"func": play, "run_every": play_every(session)}
+
+
+def play_step(
+    session: MutableMapping[str, Any],
+    bounds: tuple[datetime.date, datetime.date],
+    run: object,
+) -> bool:
+    """Step the playing time window once; return whether the page must run again to show it.
+
+    `run` is the script run's context: only a tick of the player (a run of its fragment
+    alone, which the context lists in ``fragment_ids_this_run``) steps, never the page's own
+    run. The window moves as "Later ▶" moves it (:func:`stepped_window`); the step that
+    reaches the data's last day pauses, so the last view stays, and its address reopens
+    exactly that step.
+    """
+    if not (getattr(run, "fragment_ids_this_run", None) and session.get("playing")):
+        return False
+    window = tuple(session["window"])
+    moved = stepped_window((window[0], window[1]), bounds, 1)
+    session["window"] = moved
+    if moved[1] >= bounds[1]:
+        session["playing"] = False
+    return True
 
 
 def view_from_widgets(
