@@ -132,11 +132,16 @@ def test_batches_give_what_one_recomputation_gives(
     stored, kept = aggregate_zones(batches[0], gazetteer), batches[0]
     calls: list[int] = []
     for batch in batches[1:]:
+        before = stored.zone_days
         stored = update_zone_aggregates(
             stored, batch, gazetteer, events_near=near_reader(kept, calls)
         )
         kept = pd.concat([kept, batch], ignore_index=True)
         assert_same(stored, aggregate_zones(kept, gazetteer))
+        # what a store writes: the rows of the zones gone dropped, the rows added beside
+        assert stored.added_days is not None
+        rest = before[~before["zone_id"].isin(stored.dropped_zones)]
+        pd.testing.assert_frame_equal(merge_zone_days(rest, stored.added_days), stored.zone_days)
     assert len(stored.zones) > 3
     assert calls, "some batch made or reshaped a zone"
 

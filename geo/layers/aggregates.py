@@ -118,14 +118,24 @@ class ZoneAggregates:
         behind a zone are listed per view, for its window).
     zone_days
         :data:`ZONE_DAY_COLUMNS`, for every zone the tallies draw, those the layer leaves out
-        as duplicates of a more severe one included.
+        as duplicates of a more severe one included. Stored tables may hold a key in several
+        rows (added batch by batch): :func:`merge_zone_days` adds them up.
     place_tallies
         :data:`PLACE_TALLY_COLUMNS`.
+    added_days
+        When made by :func:`update_zone_aggregates`: the zone-days rows it added to the
+        stored table (the batch's, and every row of a zone it created or reshaped).
+    dropped_zones
+        When made by :func:`update_zone_aggregates`: the zones whose rows it dropped (gone
+        or reshaped). So the stored table less these zones' rows, plus `added_days`, adds up
+        to `zone_days`: a store writes just that.
     """
 
     zones: gpd.GeoDataFrame
     zone_days: pd.DataFrame
     place_tallies: pd.DataFrame
+    added_days: pd.DataFrame | None = None
+    dropped_zones: tuple[str, ...] = ()
 
 
 # --- place tallies -------------------------------------------------------------------------
@@ -496,18 +506,22 @@ def update_zone_aggregates(
     known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
     drawn = zone_shapes(tallies, gazetteer, known_shapes=known_shapes, clustering=clustering)
     shapes = zones_frame(drawn)
-    known = set(stored.zone_days["zone_id"]) if len(stored.zone_days) else set()
-    known |= set(stored.zones["id"]) if len(stored.zones) else set()
+    codes, stored_ids = pd.factorize(stored.zone_days["zone_id"].astype(str).to_numpy())
+    known = {*map(str, stored_ids), *(stored.zones["id"] if len(stored.zones) else ())}
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
-    old_rows = stored.zone_days
-    if len(old_rows):
-        old_rows = old_rows[old_rows["zone_id"].isin(sorted(set(kept["id"])))]
-    parts = [old_rows, zone_days(kept, new_events)]
+    keeps = np.isin(np.asarray(stored_ids, dtype=object), kept["id"].to_numpy(dtype=object))
+    old_rows = stored.zone_days[keeps[codes]] if len(codes) else stored.zone_days
+    added = [zone_days(kept, new_events)]
     if len(fresh):
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
-        parts += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
-    table = merge_zone_days(*parts)
+        added += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
+    added_days = merge_zone_days(*added)
+    table = merge_zone_days(old_rows, added_days)
     return ZoneAggregates(
-        _with_severities(drawn, table, gazetteer), table, _tallies_frame(tallies, clustering)
+        _with_severities(drawn, table, gazetteer),
+        table,
+        _tallies_frame(tallies, clustering),
+        added_days=added_days,
+        dropped_zones=tuple(sorted(str(z) for z in np.asarray(stored_ids)[~keeps])),
     )
