@@ -15,7 +15,8 @@ EPSG:4326, ``articles`` is a plain table. A version may also hold the plain `TAB
 the zones are kept up to date from; older stores lack them: `Store.holds` tells). The store does
 not know how they were made; it keeps what it is given. Each layer is split into parts: events
 by the month of ``date_start``, articles by the month of ``ingested_at`` (rows without a date
-go to an ``unknown`` part), the other layers and the tables into one ``all`` part. Rows are
+go to an ``unknown`` part), the `BUCKETED_TABLES` (the zone-days sums) by a hash of their zone
+into 32 buckets, the other layers and tables into one ``all`` part. Rows are
 stored sorted by ``id`` (when there is one), so the same rows give the same bytes whatever
 order they came in. Geo parts are GeoParquet 1.1 with a bbox covering column, so geopandas,
 pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
@@ -57,7 +58,6 @@ import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, cast
@@ -78,7 +78,6 @@ from geo.store.format import (
     LAYERS,
     MANIFEST_FORMAT,
     TABLES,
-    TMP_PREFIX,
     VERSION_RE,
     WHOLE,
     BBox,
@@ -125,7 +124,8 @@ from geo.store.parts import (
     read_part_table,
     side_part_key,
 )
-from geo.store.repair import RepairReport, check_store, repair_store
+from geo.store.repair import RepairReport, check_store, prune_store, repair_store
+from geo.store.versions import Layers, VersionInfo
 
 __all__ = [
     "DATED_LAYERS",
@@ -157,53 +157,6 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class VersionInfo:
-    """A summary of one version for listings.
-
-    Attributes
-    ----------
-    id
-        The version id.
-    created_at
-        When it was first written (UTC).
-    message
-        What the writer said it was.
-    parent
-        The version current before it, None for the first.
-    counts
-        Layer name → number of rows.
-    """
-
-    id: str
-    created_at: datetime.datetime
-    message: str
-    parent: str | None
-    counts: Mapping[str, int] = field(hash=False)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Layers:
-    """All five layers of one version (empty frames for layers it does not hold).
-
-    Attributes
-    ----------
-    events, offices, zones, places
-        GeoDataFrames in EPSG:4326.
-    articles
-        A DataFrame.
-    version
-        The version they were read from, None when the store is empty.
-    """
-
-    events: gpd.GeoDataFrame
-    offices: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    articles: pd.DataFrame
-    version: str | None
 
 
 def default_store_dir() -> Path:
@@ -741,29 +694,7 @@ class Store:
         Part files no kept version uses, and temporary files left by crashed writers, are
         deleted too. Links pinned to a deleted version then get `VersionNotFoundError`.
         """
-        if keep < 1:
-            msg = f"keep must be at least 1, got {keep!r}"
-            raise ValueError(msg)
-        with self._locked():
-            current = self.current_version()
-            versions = [info.id for info in self.versions()]
-            kept = set(versions[-keep:]) | ({current} if current else set())
-            removed = [v for v in versions if v not in kept]
-            for version in removed:
-                self._manifest_path(version).unlink()
-                self._manifests.pop(version, None)
-            used: set[str] = set()
-            for version in kept:
-                manifest = self.manifest(version)
-                assert manifest is not None  # a version was given
-                used.update(p.object for info in manifest.layers.values() for p in info.parts)
-            for path in self.objects_dir.glob("*.parquet"):
-                if path.stem not in used:
-                    path.unlink()
-            for directory in (self.root, self.objects_dir, self.versions_dir):
-                for path in directory.glob(f"{TMP_PREFIX}*"):
-                    path.unlink()
-            return removed
+        return prune_store(self, keep)
 
     def check(self, *, deep: bool = False) -> list[str]:
         """Return the problems found in the store, one line each (empty when sound).
