@@ -486,9 +486,7 @@ class Store:
         keys are compared only with those of the partitions the rows fall in, not the whole
         layer's (for rows whose partition follows from their key, or that the caller knows
         are new, as an ingest knows the events of articles the store lacks). Layers in
-        `replace` are written whole, as in :meth:`write`; other layers are carried over. This
-        is how an ingest adds a batch to a large store without writing its untouched months
-        again.
+        `replace` are written whole, as in :meth:`write`; other layers are carried over.
 
         `add` and `remove` change `BUCKETED_TABLES`: `remove` drops the rows whose bucketing
         column holds one of the values given, rewriting only the buckets they fall in; `add`
@@ -534,8 +532,8 @@ class Store:
                     touched = None
                     if name in near_keys_only:
                         touched = {k for k, _ in partition_frame(name, fresh)}
-                    known = self._key_values(info, key, touched)
-                    fresh = fresh[~fresh[key].isin(known)]
+                    known = self._stored_keys(info, key, fresh[key], touched)
+                    fresh = fresh[[value not in known for value in fresh[key]]]
                     if fresh.empty:
                         continue
                 infos[name] = self._merge_layer(name, info, fresh)
@@ -549,10 +547,11 @@ class Store:
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
 
-    def _key_values(
-        self, info: LayerInfo, key: str, partitions: Collection[str] | None
+    def _stored_keys(
+        self, info: LayerInfo, key: str, wanted: pd.Series, partitions: Collection[str] | None
     ) -> set[object]:
-        """Return the `key` values of the parts of `partitions` (None: all), beside ones too."""
+        """Return which `wanted` keys the parts of `partitions` hold (None: all), in Arrow."""
+        candidates = pa.array(wanted.tolist())
         values: set[object] = set()
         for part in info.parts:
             if partitions is not None and part.key.split(SIDE_PART_MARK)[0] not in partitions:
@@ -560,7 +559,10 @@ class Store:
             path = self._object_path(part.object)
             self.verifier.verify(path, part.object)
             with reading_part(path):
-                values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
+                column = pq.read_table(path, columns=[key]).column(key)
+            if column.type == candidates.type:
+                column = pc.filter(column, pc.is_in(column, value_set=candidates))
+            values.update(column.to_pylist())  # (an odd part's type: every key, as before)
         return values
 
     def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: pd.DataFrame) -> LayerInfo:
@@ -609,10 +611,7 @@ class Store:
         added: pd.DataFrame | None,
         removed: Collection[object],
     ) -> LayerInfo | None:
-        """Remove rows from a bucketed table and add others (see :meth:`update`).
-
-        Returns the table's new parts, None when nothing changes.
-        """
+        """Return a bucketed table's parts with rows removed and added, None if unchanged."""
         column = BUCKETED_TABLES[layer][0]
         gone = sorted({str(value) for value in removed})
         if (added is None or added.empty) and not gone:
