@@ -932,3 +932,67 @@ def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
     near = store.read_layer("events", bbox=(5.0, 45.0, 15.0, 55.0))
     assert list(near["id"]) == ["ev-far"]
     assert seen == [1]  # the other 40 rows were never converted
+
+
+def _zone_day_rows(zones: list[str], start: int = 0, days: int = 3) -> pd.DataFrame:
+    """Zone-days rows (`geo.layers.aggregates.ZONE_DAY_COLUMNS`), `days` days per zone."""
+    rows = [
+        {
+            "zone_id": zone,
+            "type": "exercise",
+            "first": pd.Timestamp("2024-01-01") + pd.Timedelta(days=day),
+            "last": pd.Timestamp("2024-01-01") + pd.Timedelta(days=day),
+            "end": pd.Timestamp("2024-01-01") + pd.Timedelta(days=day),
+            "published": pd.NaT,
+            "events": 1,
+            "confidence_e6": 500_000 + start,
+        }
+        for zone in zones
+        for day in range(days)
+    ]
+    return pd.DataFrame(rows).astype({"published": "datetime64[ns]"})
+
+
+def _summed(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = ["zone_id", "type", "first", "last", "end", "published"]
+    summed = frame.groupby(keys, dropna=False, as_index=False)[["events", "confidence_e6"]].sum()
+    return summed.sort_values(keys, ignore_index=True)
+
+
+def test_a_bucketed_table_rewrites_only_the_buckets_of_what_it_drops(store: Store) -> None:
+    zones = [f"zn-{n:03d}" for n in range(40)]
+    store.write({"zone_days": _zone_day_rows(zones, days=60)}, message="sums")
+    before = {p.key: p.object for p in store.parts_for("zone_days")}
+    assert len(before) > 10
+    assert all(key.startswith("zone_id-") for key in before)
+    gone, more = ["zn-007"], _zone_day_rows(["zn-001", "zn-100"], start=1)
+    store.update(add={"zone_days": more}, remove={"zone_days": gone}, message="a batch")
+    after = {p.key: p.object for p in store.parts_for("zone_days")}
+    (bucket,) = {k for k, p in before.items() if k in after and after[k] != p} | {
+        k for k in before if k not in after
+    }
+    assert bucket == store_module.bucket_keys("zone_days", gone)[0]
+    side = [key for key in after if SIDE_PART_MARK in key]  # added beside, not merged in
+    assert side or any(key not in before for key in after)
+    expected = pd.concat([_zone_day_rows([z for z in zones if z not in gone], days=60), more])
+    pd.testing.assert_frame_equal(_summed(store.read_layer("zone_days")), _summed(expected))
+
+
+def test_a_table_written_before_the_buckets_reads_and_is_split_at_its_next_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zones = [f"zn-{n:03d}" for n in range(12)]
+    with monkeypatch.context() as patch:  # as a version before the buckets wrote it
+        patch.setattr("geo.store.frames.BUCKETED_TABLES", {})
+        store.write({"zone_days": _zone_day_rows(zones)}, message="one part")
+    assert [p.key for p in store.parts_for("zone_days")] == ["all"]
+    pd.testing.assert_frame_equal(
+        _summed(store.read_layer("zone_days")), _summed(_zone_day_rows(zones))
+    )
+    more = _zone_day_rows(["zn-003"], start=2)
+    store.update(add={"zone_days": more}, remove={"zone_days": ["zn-005"]}, message="a batch")
+    keys = [p.key for p in store.parts_for("zone_days")]
+    assert keys
+    assert all(key.startswith("zone_id-") for key in keys)
+    expected = pd.concat([_zone_day_rows([z for z in zones if z != "zn-005"]), more])
+    pd.testing.assert_frame_equal(_summed(store.read_layer("zone_days")), _summed(expected))

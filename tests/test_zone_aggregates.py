@@ -26,7 +26,7 @@ from geo.layers.aggregates import (
     zone_severities,
     zone_sums,
 )
-from geo.layers.zones import build_zones, derive_zones, rescore_zones
+from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
 from geo.store.store import TABLES, Store
@@ -134,11 +134,16 @@ def test_batches_give_what_one_recomputation_gives(
     stored, kept = aggregate_zones(batches[0], gazetteer), batches[0]
     calls: list[int] = []
     for batch in batches[1:]:
+        before = stored.zone_days
         stored = update_zone_aggregates(
             stored, batch, gazetteer, events_near=near_reader(kept, calls)
         )
         kept = pd.concat([kept, batch], ignore_index=True)
         assert_same(stored, aggregate_zones(kept, gazetteer))
+        # what a store writes: the rows of the zones gone dropped, the rows added beside
+        assert stored.added_days is not None
+        rest = before[~before["zone_id"].isin(stored.dropped_zones)]
+        pd.testing.assert_frame_equal(merge_zone_days(rest, stored.added_days), stored.zone_days)
     assert len(stored.zones) > 3
     assert calls, "some batch made or reshaped a zone"
 
@@ -308,3 +313,44 @@ def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(
     assert [z.id for z in zones_module.distinct_zones([], derived, gazetteer)] == [
         z.id for z in kept
     ]
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_clustering_again_near_what_changed_gives_the_full_clustering(
+    gazetteer: Gazetteer, seed: int
+) -> None:
+    rng = random.Random(seed)
+    rows = [
+        i
+        for i, kind in enumerate(gazetteer.kinds)
+        if kind in _KINDS
+        and 100.0 <= gazetteer.lon[i] <= 145.0
+        and 0.0 <= gazetteer.lat[i] <= 45.0
+        and gazetteer.importance[i] > 0
+    ]
+    rows = sorted(rows, key=lambda i: -gazetteer.importance[i])[:400]
+    counts: dict[str, int] = {}
+    clustering = cluster_places(counts, gazetteer)
+    for _ in range(12):
+        for row in rng.sample(rows, rng.randrange(1, 60)):
+            place_id = gazetteer.ids[row]
+            counts[place_id] = counts.get(place_id, 0) + rng.choice((1, 1, 2, 5))
+        clustering = cluster_places(counts, gazetteer, previous=clustering)
+        expected = cluster_places(counts, gazetteer)
+        assert clustering.mains == expected.mains
+        assert clustering.counts == expected.counts
+    assert len(set(clustering.mains.values())) < len(clustering.mains)  # some places joined
+
+
+def test_tallies_written_before_the_clusters_were_kept_give_the_same_zones(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    rng = random.Random(8)
+    first = random_events(gazetteer, places, 200, rng, 0)
+    more = random_events(gazetteer, places, 30, rng, 200)
+    stored = aggregate_zones(first, gazetteer)
+    older = ZoneAggregates(
+        stored.zones, stored.zone_days, stored.place_tallies.drop(columns=["main"])
+    )
+    updated = update_zone_aggregates(older, more, gazetteer, events_near=near_reader(first, []))
+    assert_same(updated, aggregate_zones(pd.concat([first, more], ignore_index=True), gazetteer))

@@ -16,7 +16,7 @@ import datetime
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -416,6 +416,26 @@ def results_to_layers(
         Returns the stored events whose geometry meets any of the boxes given; needed when
         `stored` is given.
     """
+    return _merged_layers(
+        results,
+        gazetteer,
+        stored=stored,
+        ingested_at=ingested_at,
+        rows=rows,
+        events_near=events_near,
+    )[0]
+
+
+def _merged_layers(
+    results: Sequence[ArticleResult],
+    gazetteer: Gazetteer,
+    *,
+    stored: StoredForCommit | None,
+    ingested_at: datetime.datetime | None,
+    rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None,
+    events_near: EventsNear | None,
+) -> tuple[dict[str, pd.DataFrame], ZoneAggregates]:
+    """Return what `results_to_layers` returns and the zones with their tables."""
     new_events, new_articles = rows or new_rows(results, ingested_at=ingested_at)
     reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
     new_places = places_frame(_place_counts(results), gazetteer)
@@ -460,7 +480,7 @@ def results_to_layers(
     layers["zones"] = aggregates.zones
     layers["zone_days"] = aggregates.zone_days
     layers["place_tallies"] = aggregates.place_tallies
-    return layers
+    return layers, aggregates
 
 
 def _updated_aggregates(
@@ -646,18 +666,44 @@ def commit_results(
             if stored is not None:  # a store without the zones' tables: all that they need
                 columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
                 near = stored_events_near(store, stored.version, columns=columns)
-            layers = results_to_layers(
-                results, gazetteer, stored=stored, rows=rows, events_near=near
+            layers, aggregates = _merged_layers(
+                results, gazetteer, stored=stored, ingested_at=None, rows=rows, events_near=near
             )
             message = f"ingest {len(results)} article(s)"
             if stored is None:
                 version = store.write(layers, message=message)
             else:  # events and articles only gain rows: write just the months that get some
-                appended = {"events": rows[0], "articles": rows[1]}
-                kept = ("offices", "places", "zones", *TABLES)
-                replaced = {name: layers[name] for name in kept}
-                version = store.update(append=appended, replace=replaced, message=message)
+                version = _write_update(store, layers, aggregates, message=message)
     return version, results, duplicates
+
+
+def _write_update(
+    store: Store, layers: Mapping[str, pd.DataFrame], aggregates: ZoneAggregates, *, message: str
+) -> str:
+    """Write a batch into a store that holds data: new rows, small layers, the zones' changes.
+
+    Events and articles gain their rows (an event's id names its article, which the store
+    lacks, so its id is compared only with those of the months it falls in); offices,
+    places, zones and place tallies are written whole; the zone-days table loses the rows of
+    the zones gone and gains the batch's (only the buckets of the zones gone are rewritten).
+    """
+    appended = {"events": layers["events"], "articles": layers["articles"]}
+    replaced = {name: layers[name] for name in ("offices", "places", "zones", "place_tallies")}
+    added: dict[str, pd.DataFrame] = {}
+    removed: dict[str, tuple[str, ...]] = {}
+    if aggregates.added_days is None:  # drawn from every stored event: the whole table
+        replaced["zone_days"] = layers["zone_days"]
+    else:
+        added["zone_days"] = aggregates.added_days
+        removed["zone_days"] = aggregates.dropped_zones
+    return store.update(
+        append=appended,
+        replace=replaced,
+        add=added,
+        remove=removed,
+        near_keys_only=("events",),
+        message=message,
+    )
 
 
 def ingest_articles(

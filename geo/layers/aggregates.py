@@ -42,6 +42,8 @@ from geo.layers.zones import (
     NEAR_KM,
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
+    Clustering,
+    cluster_places,
     distinct_zones,
     military_tallies,
     near_mask,
@@ -85,8 +87,15 @@ ZONE_DAY_COLUMNS: Final = {
 publication date of events without an end date; ``NaT`` when unknown), the number of events
 and the sum of their confidences in millionths (:data:`CONFIDENCE_UNIT`)."""
 
-PLACE_TALLY_COLUMNS: Final = {"place_id": "str", "events": "int64", "actors": "object"}
-"""Columns of the place-tallies table: a place, its military events, their sorted actors."""
+PLACE_TALLY_COLUMNS: Final = {
+    "place_id": "str",
+    "events": "int64",
+    "actors": "object",
+    "main": "str",
+}
+"""Columns of the place-tallies table: a place, its military events, their sorted actors, and
+the main place of the cluster it joined (:func:`geo.layers.zones.cluster_places`; empty for a
+place the gazetteer lacks; tables written before the column lack it and are clustered anew)."""
 
 CONFIDENCE_UNIT: Final = 1_000_000
 """Confidences are summed as integers in this unit (millionths), so sums are exact."""
@@ -112,33 +121,74 @@ class ZoneAggregates:
         behind a zone are listed per view, for its window).
     zone_days
         :data:`ZONE_DAY_COLUMNS`, for every zone the tallies draw, those the layer leaves out
-        as duplicates of a more severe one included.
+        as duplicates of a more severe one included. Stored tables may hold a key in several
+        rows (added batch by batch): :func:`merge_zone_days` adds them up.
     place_tallies
         :data:`PLACE_TALLY_COLUMNS`.
+    added_days
+        When made by :func:`update_zone_aggregates`: the zone-days rows it added to the
+        stored table (the batch's, and every row of a zone it created or reshaped).
+    dropped_zones
+        When made by :func:`update_zone_aggregates`: the zones whose rows it dropped (gone
+        or reshaped). So the stored table less these zones' rows, plus `added_days`, adds up
+        to `zone_days`: a store writes just that.
     """
 
     zones: gpd.GeoDataFrame
     zone_days: pd.DataFrame
     place_tallies: pd.DataFrame
+    added_days: pd.DataFrame | None = None
+    dropped_zones: tuple[str, ...] = ()
 
 
 # --- place tallies -------------------------------------------------------------------------
 
 
-def place_tallies(events_frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return the place-tallies table of an events layer (see the module docstring)."""
-    return _tallies_frame(military_tallies(events_frame))
+def place_tallies(
+    events_frame: gpd.GeoDataFrame, clustering: Clustering | None = None
+) -> pd.DataFrame:
+    """Return the place-tallies table of an events layer (see the module docstring).
+
+    The ``main`` column comes from `clustering` (empty without one).
+    """
+    return _tallies_frame(military_tallies(events_frame), clustering)
 
 
-def _tallies_frame(tallies: dict[str, tuple[int, frozenset[str]]]) -> pd.DataFrame:
+def _tallies_frame(
+    tallies: dict[str, tuple[int, frozenset[str]]], clustering: Clustering | None = None
+) -> pd.DataFrame:
     ids = sorted(tallies)
+    mains = {} if clustering is None else clustering.mains
     return pd.DataFrame(
         {
             "place_id": pd.Series(ids, dtype="str"),
             "events": pd.Series([tallies[i][0] for i in ids], dtype="int64"),
             "actors": pd.Series([sorted(tallies[i][1]) for i in ids], dtype="object"),
+            "main": pd.Series([mains.get(i, "") for i in ids], dtype="str"),
         }
     )
+
+
+def _clustering_of(table: pd.DataFrame | None) -> Clustering | None:
+    """Return the clustering a place-tallies table records, None when it has none (older)."""
+    if table is None or len(table) == 0 or "main" not in table.columns:
+        return None
+    mains = table["main"].fillna("").astype(str).to_numpy()
+    if not all(mains):  # written before the column, or a place the gazetteer lacked
+        known = mains != ""
+        if not known.any():
+            return None
+        table, mains = table[known], mains[known]
+    ids = table["place_id"].astype(str).to_numpy()
+    counts = table["events"].to_numpy(dtype="int64")
+    return Clustering(
+        counts=dict(zip(ids.tolist(), counts.tolist(), strict=True)),
+        mains=dict(zip(ids.tolist(), mains.tolist(), strict=True)),
+    )
+
+
+def _counts(tallies: dict[str, tuple[int, frozenset[str]]]) -> dict[str, int]:
+    return {place: int(count) for place, (count, _) in tallies.items()}
 
 
 def _tallies_map(table: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
@@ -153,13 +203,20 @@ def _tallies_map(table: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
 
 
 def merge_place_tallies(*tables: pd.DataFrame) -> pd.DataFrame:
-    """Return one place-tallies table adding up `tables` (counts summed, actors united)."""
+    """Return one place-tallies table adding up `tables` (counts summed, actors united).
+
+    The ``main`` column is left empty: the merged places are to be clustered again.
+    """
+    return _tallies_frame(_merged_tallies(*tables))
+
+
+def _merged_tallies(*tables: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
     merged: dict[str, tuple[int, frozenset[str]]] = {}
     for table in tables:
         for place, (count, actors) in _tallies_map(table).items():
             known_count, known_actors = merged.get(place, (0, frozenset()))
             merged[place] = (known_count + count, known_actors | actors)
-    return _tallies_frame(merged)
+    return merged
 
 
 # --- zone days -----------------------------------------------------------------------------
@@ -419,10 +476,13 @@ def _with_severities(
 
 def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
     """Return the derived zones of `events_frame` and their two tables, made from scratch."""
-    tallies = place_tallies(events_frame)
-    shapes = zone_shapes(_tallies_map(tallies), gazetteer)
+    tallies = military_tallies(events_frame)
+    clustering = cluster_places(_counts(tallies), gazetteer)
+    shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
     table = zone_days(zones_frame(shapes), events_frame)
-    return ZoneAggregates(_with_severities(shapes, table, gazetteer), table, tallies)
+    return ZoneAggregates(
+        _with_severities(shapes, table, gazetteer), table, _tallies_frame(tallies, clustering)
+    )
 
 
 def update_zone_aggregates(
@@ -442,23 +502,32 @@ def update_zone_aggregates(
     of zones that are gone are dropped. So a batch reads no stored event unless it changes the
     shape of a zone, and then only those around the changed zones.
     """
-    tallies = merge_place_tallies(stored.place_tallies, place_tallies(new_events))
+    tallies = _merged_tallies(stored.place_tallies, place_tallies(new_events))
+    clustering = cluster_places(
+        _counts(tallies), gazetteer, previous=_clustering_of(stored.place_tallies)
+    )
     known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
-    drawn = zone_shapes(_tallies_map(tallies), gazetteer, known_shapes=known_shapes)
+    drawn = zone_shapes(tallies, gazetteer, known_shapes=known_shapes, clustering=clustering)
     shapes = zones_frame(drawn)
-    known = set(stored.zone_days["zone_id"]) if len(stored.zone_days) else set()
-    known |= set(stored.zones["id"]) if len(stored.zones) else set()
+    codes, stored_ids = pd.factorize(stored.zone_days["zone_id"].astype(str).to_numpy())
+    known = {*map(str, stored_ids), *(stored.zones["id"] if len(stored.zones) else ())}
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
-    old_rows = stored.zone_days
-    if len(old_rows):
-        old_rows = old_rows[old_rows["zone_id"].isin(sorted(set(kept["id"])))]
-    parts = [old_rows, zone_days(kept, new_events)]
+    keeps = np.isin(np.asarray(stored_ids, dtype=object), kept["id"].to_numpy(dtype=object))
+    old_rows = stored.zone_days[keeps[codes]] if len(codes) else stored.zone_days
+    added = [zone_days(kept, new_events)]
     if len(fresh):
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
-        parts += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
-    table = merge_zone_days(*parts)
-    return ZoneAggregates(_with_severities(drawn, table, gazetteer), table, tallies)
+        added += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
+    added_days = merge_zone_days(*added)
+    table = merge_zone_days(old_rows, added_days)
+    return ZoneAggregates(
+        _with_severities(drawn, table, gazetteer),
+        table,
+        _tallies_frame(tallies, clustering),
+        added_days=added_days,
+        dropped_zones=tuple(sorted(str(z) for z in np.asarray(stored_ids)[~keeps])),
+    )
 
 
 def zone_sums(table: Any) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Final
 
 import geopandas as gpd
@@ -38,7 +38,9 @@ __all__ = [
     "NEAR_KM",
     "SEVERITY_SCALE",
     "UNKNOWN_DATE_FACTOR",
+    "Clustering",
     "build_zones",
+    "cluster_places",
     "derive_zones",
     "distinct_zones",
     "event_contributions",
@@ -407,11 +409,150 @@ def military_tallies(events_frame: pd.DataFrame) -> dict[str, tuple[int, frozens
     return tallies
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Clustering:
+    """Which cluster each place joined: the counts it was drawn from and each place's main.
+
+    Attributes
+    ----------
+    counts
+        Place id → military events there (places the gazetteer lacks, or with none, left out).
+    mains
+        Place id → the main place of its cluster (a main place maps to itself).
+    """
+
+    counts: Mapping[str, int]
+    mains: Mapping[str, str]
+
+
+def cluster_places(
+    counts: Mapping[str, int], gazetteer: Gazetteer, *, previous: Clustering | None = None
+) -> Clustering:
+    """Cluster the places holding military events, as :func:`zone_shapes` describes.
+
+    Places are taken in order of their counts (then id); each joins the first cluster, in the
+    order the clusters began, whose main place is within reach (``CLUSTER_KM``, see
+    :func:`derive_zones`), or begins one. So a place's cluster depends only on the main places
+    within reach before it. Given the `previous` clustering, only the places whose count
+    changed, those within reach of them, and those within reach of a place that became or
+    stopped being a main place are decided again (broad places join no one, so they change
+    nothing around them); the others keep their cluster. The result is the same as without
+    `previous` (which decides every place), and shapes are decoded only for the places decided.
+    """
+    ids = sorted(p for p, count in counts.items() if count > 0 and p in gazetteer)
+    order = sorted(ids, key=lambda p: (-counts[p], p))
+    if not order:
+        return Clustering(counts={}, mains={})
+    places = _Reach(order, gazetteer)
+    dirty, main_of, is_main = places.to_decide(counts, previous)
+    for i in range(len(order)):
+        if not dirty[i]:
+            continue
+        nearby = places.own_tree.query(places.reach[i])
+        candidates = sorted(int(j) for j in nearby if j < i and is_main[j])
+        home = next((j for j in candidates if places.joins(j, i)), None)
+        changed = is_main[i] != (home is None)
+        main_of[i] = i if home is None else home
+        is_main[i] = home is None
+        if changed and not places.broad_small(i)[0]:  # who could join it decides again
+            dirty[places.could_join(i)] = True
+    return Clustering(
+        counts={p: int(counts[p]) for p in order},
+        mains={p: order[int(main_of[i])] for i, p in enumerate(order)},
+    )
+
+
+class _Reach:
+    """The places of a clustering in order, their boxes and what each reaches, shapes lazily."""
+
+    def __init__(self, order: Sequence[str], gazetteer: Gazetteer) -> None:
+        self.order = order
+        self.gazetteer = gazetteer
+        self.position = {place_id: i for i, place_id in enumerate(order)}
+        self.rows = [gazetteer.index_of(p) for p in order]
+        minx, miny, maxx, maxy = gazetteer.bounds_at(self.rows).T
+        self.box_area = (maxx - minx) * (maxy - miny)
+        margin = CLUSTER_KM / KM_PER_DEGREE
+        highest = np.minimum(89.0, np.maximum(np.abs(miny), np.abs(maxy)))
+        widen = margin / np.array([longitude_scale(float(lat)) for lat in highest])
+        self.own = shapely.box(minx, miny, maxx, maxy)
+        self.reach = shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin)
+        self.own_tree, self.reach_tree = shapely.STRtree(self.own), shapely.STRtree(self.reach)
+        self._places: dict[int, Place] = {}
+        self._kinds: dict[int, tuple[bool, bool]] = {}
+
+    def to_decide(
+        self, counts: Mapping[str, int], previous: Clustering | None
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Return which places to decide, and the main and main-ness of the others."""
+        size = len(self.order)
+        main_of = np.arange(size, dtype="int64")
+        is_main = np.zeros(size, dtype=bool)
+        if previous is None:
+            return np.ones(size, dtype=bool), main_of, is_main
+        dirty = np.zeros(size, dtype=bool)
+        for i, place_id in enumerate(self.order):
+            main = previous.mains.get(place_id)
+            if main is None or main not in self.position:
+                dirty[i] = True
+            else:
+                main_of[i] = self.position[main]
+                is_main[i] = main == place_id
+        changed = [i for i, p in enumerate(self.order) if previous.counts.get(p) != counts[p]]
+        dirty[changed] = True
+        # A main place that moved in the order may now come first among those another place
+        # could join: that place decides again. (A place that was not a main place is no one's
+        # candidate; one that becomes or stops being one is seen to as it is decided.)
+        for i in changed:
+            if is_main[i] and not self.broad_small(i)[0]:
+                dirty[self.could_join(i)] = True
+        gone = [p for p, main in previous.mains.items() if main == p and p not in self.position]
+        if gone:  # main places that hold no events any more
+            boxes = self.gazetteer.bounds_at([self.gazetteer.index_of(p) for p in gone])
+            dirty[self.reach_tree.query(shapely.box(*boxes.T))[1]] = True
+        return dirty, main_of, is_main
+
+    def could_join(self, i: int) -> list[int]:
+        """Return the places that reach place `i` and could join it, by their kinds alone."""
+        small = self.broad_small(i)[1]
+        reached_by = self.reach_tree.query(self.own[i])
+        return [
+            int(j)
+            for j in reached_by
+            if not self.broad_small(int(j))[0] and (small or self.broad_small(int(j))[1])
+        ]
+
+    def place(self, i: int) -> Place:
+        """Return place `i` (its shape decoded on first use)."""
+        if i not in self._places:
+            self._places[i] = self.gazetteer.place_at(self.rows[i])
+        return self._places[i]
+
+    def broad_small(self, i: int) -> tuple[bool, bool]:
+        """Return `_is_broad` and `_is_small` of place `i`, decoding its shape only if need be."""
+        if i not in self._kinds:
+            kind, area = self.gazetteer.kinds[self.rows[i]], float(self.box_area[i])
+            # a shape's area is at most its box's
+            broad = kind in _BROAD_KINDS or (area > LARGE_AREA_DEG2 and _is_broad(self.place(i)))
+            small = kind in _POINT_KINDS or area <= SMALL_AREA_DEG2 or _is_small(self.place(i))
+            self._kinds[i] = (broad, small)
+        return self._kinds[i]
+
+    def joins(self, main: int, other: int) -> bool:
+        """Return whether place `other` joins the cluster of main place `main` (`_joins`)."""
+        main_broad, main_small = self.broad_small(main)
+        other_broad, other_small = self.broad_small(other)
+        if main_broad or other_broad or not (main_small or other_small):
+            return False
+        return _footprint_km(self.place(main), self.place(other)) <= CLUSTER_KM
+
+
 def zone_shapes(
     tallies: Mapping[str, tuple[int, Set[str]]],
     gazetteer: Gazetteer,
     *,
     known_shapes: Mapping[str, BaseGeometry] | None = None,
+    clustering: Clustering | None = None,
 ) -> list[Zone]:
     """Draw ``military_activity`` zones from per-place military tallies, without severities.
 
@@ -424,65 +565,37 @@ def zone_shapes(
 
     `known_shapes` maps zone ids to shapes drawn before: a zone's id names its places, so a
     zone drawn again takes its shape from there instead of uniting its places' shapes anew
-    (with the same gazetteer, the result is the same).
+    (with the same gazetteer, the result is the same). `clustering` is what
+    :func:`cluster_places` made of these tallies, when the caller has it.
 
     Returns
     -------
     list of Zone
         In cluster order (the order of their main places).
     """
-    members: dict[str, int] = {}
-    actors: dict[str, set[str]] = {}
-    places: dict[str, Place] = {}
-    for place_id in sorted(tallies):
-        count, cast = tallies[place_id]
-        place = gazetteer.get(place_id)
-        if place is None or count <= 0:
-            continue
-        places[place.id] = place
-        members[place.id] = members.get(place.id, 0) + int(count)
-        actors.setdefault(place.id, set()).update(cast)
-    clusters: list[list[str]] = []
-    shape_class = {
-        "broad": {p for p, place in places.items() if _is_broad(place)},
-        "small": {p for p, place in places.items() if _is_small(place)},
-    }
-    order = sorted(places, key=lambda p: (-members[p], p))
-    tree = shapely.STRtree([places[p].geometry for p in order])
-    cluster_of: dict[int, int] = {}  # position in `order` of a cluster's main → the cluster
-    margin = CLUSTER_KM / KM_PER_DEGREE
-    for position, place_id in enumerate(order):
-        place = places[place_id]
-        minx, miny, maxx, maxy = place.geometry.bounds
-        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy))))
-        nearby = tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
-        candidates = sorted(cluster_of[int(i)] for i in nearby if int(i) in cluster_of)
-        home = next(
-            (c for c in candidates if _joins(places[clusters[c][0]], place, **shape_class)),
-            None,
-        )
-        if home is None:
-            cluster_of[position] = len(clusters)
-            clusters.append([place_id])
-        else:
-            clusters[home].append(place_id)
+    if clustering is None:
+        clustering = cluster_places({p: int(n) for p, (n, _) in tallies.items()}, gazetteer)
+    clusters: dict[str, list[str]] = {}
+    for place_id, main in clustering.mains.items():
+        clusters.setdefault(main, []).append(place_id)
+    counts = clustering.counts
     zones = []
-    for cluster in clusters:
-        if sum(members[place_id] for place_id in cluster) < 2:
+    for main in sorted(clusters, key=lambda p: (-counts[p], p)):
+        cluster = sorted(clusters[main])
+        if sum(counts[place_id] for place_id in cluster) < 2:
             continue
-        main = cluster[0]
-        zone_id = stable_id("zn", *sorted(cluster))
+        zone_id = stable_id("zn", *cluster)
         geometry = (known_shapes or {}).get(zone_id)
         if geometry is None:
             geometry = shapely.make_valid(
-                shapely.union_all([_zone_shape(places[place_id]) for place_id in sorted(cluster)])
+                shapely.union_all([_zone_shape(gazetteer.place(place_id)) for place_id in cluster])
             )
         zones.append(
             Zone(
                 id=zone_id,
-                name=places[main].name,
+                name=gazetteer.place(main).name,
                 kind="military_activity",
-                parties=tuple(sorted({a for place_id in cluster for a in actors[place_id]})),
+                parties=tuple(sorted({a for place_id in cluster for a in tallies[place_id][1]})),
                 geometry=geometry,
                 severity=0.0,
                 event_ids=(),

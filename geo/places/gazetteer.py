@@ -357,6 +357,15 @@ class Gazetteer:
             if kind is None or place_kind == kind:
                 yield self.place_at(index)
 
+    def bounds_at(self, indexes: Sequence[int]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Return the bounding boxes of rows `indexes` as an ``(n, 4)`` array, shapes undecoded.
+
+        Columns are ``minx, miny, maxx, maxy``, as :attr:`Place.bbox` gives them.
+        """
+        rows = np.asarray(indexes, dtype="int64")
+        columns = [self._bounds.column(c).to_numpy()[rows] for c in _BBOX]
+        return np.column_stack(columns).astype("float64", copy=False).reshape(len(rows), 4)
+
     @cached_property
     def _tree(self) -> shapely.STRtree:
         boxes = shapely.box(*(self._bounds.column(c).to_numpy() for c in _BBOX))

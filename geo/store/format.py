@@ -28,6 +28,7 @@ from geo.errors import FaultlinesError
 from geo.records import CRS, MAP_LAYERS
 
 __all__ = [
+    "BUCKETED_TABLES",
     "CRS",
     "DATED_LAYERS",
     "GEOPARQUET_VERSION",
@@ -96,6 +97,12 @@ GEOPARQUET_VERSION: Final = "1.1.0"
 
 PARTITION_COLUMNS: Final = MappingProxyType({"events": "date_start", "articles": "ingested_at"})
 """Layer → the date column whose month keys its parts (other layers: one ``all`` part)."""
+
+BUCKETED_TABLES: Final = MappingProxyType({"zone_days": ("zone_id", 32)})
+"""Table → (column, buckets): its rows are split into that many parts by a hash of the column
+(keyed ``<column>-NN``), so that a write touching a few values rewrites only their parts, and
+rows may be added beside a bucket's parts (:meth:`geo.store.store.Store.update`'s ``add``).
+A table written before (one ``all`` part) is read as it is and split at its next write."""
 
 WHOLE: Final = "all"
 """Part key of the one part of an unpartitioned layer."""
@@ -187,7 +194,9 @@ class PartInfo:
     object
         Hash naming the file ``objects/<object>.parquet``.
     key
-        Partition key: ``YYYY-MM``, ``unknown`` (no date) or ``all`` (unpartitioned layer).
+        Partition key: ``YYYY-MM``, ``unknown`` (no date), ``all`` (unpartitioned layer) or
+        ``<column>-NN`` (a bucket of `BUCKETED_TABLES`); ``+<hash>`` follows for a part added
+        beside a partition's others.
     rows
         Number of rows.
     bbox

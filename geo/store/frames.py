@@ -8,7 +8,8 @@ read from parts into (Geo)DataFrames again.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection
+import hashlib
+from collections.abc import Collection, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +21,7 @@ import shapely
 
 from geo.intervals import covered_intervals, widened_window
 from geo.store.format import (
+    BUCKETED_TABLES,
     CRS,
     DATED_LAYERS,
     GEO_LAYERS,
@@ -33,6 +35,7 @@ from geo.store.format import (
 __all__ = [
     "as_date",
     "bbox_overlaps",
+    "bucket_keys",
     "canonical_frame",
     "check_bbox",
     "date_filter",
@@ -86,8 +89,30 @@ def canonical_frame(frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
     return frame
 
 
+def bucket_keys(layer: str, values: Iterable[object]) -> list[str]:
+    """Return the part keys of `BUCKETED_TABLES` rows whose bucketing column holds `values`."""
+    column, buckets = BUCKETED_TABLES[layer]
+    keys = []
+    for value in values:
+        digest = hashlib.sha256(str(value).encode("utf-8")).digest()
+        keys.append(f"{column}-{int.from_bytes(digest[:4], 'big') % buckets:02d}")
+    return keys
+
+
 def partition_frame(layer: str, frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Split `frame` into ``(part key, rows)`` pairs: by month for dated layers, else one part."""
+    """Split `frame` into ``(part key, rows)`` pairs, one part for most layers.
+
+    Dated layers by month; `BUCKETED_TABLES` by a hash of their column (one ``all`` part when
+    empty).
+    """
+    if layer in BUCKETED_TABLES:
+        bucketed = BUCKETED_TABLES[layer][0]
+        if frame.empty or bucketed not in frame.columns:
+            return [(WHOLE, frame)]
+        values = frame[bucketed].astype(str).to_numpy()
+        uniques, codes = np.unique(values, return_inverse=True)
+        buckets = np.asarray(bucket_keys(layer, uniques.tolist()), dtype=object)[codes]
+        return [(str(key), rows.reset_index(drop=True)) for key, rows in frame.groupby(buckets)]
     column = PARTITION_COLUMNS.get(layer)
     if column is None:
         return [(WHOLE, frame)]

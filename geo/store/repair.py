@@ -43,7 +43,13 @@ from geo.store.format import (
 if TYPE_CHECKING:
     from geo.store.store import Store
 
-__all__ = ["QUARANTINE", "RepairReport", "check_store", "repair_store"]
+__all__ = [
+    "QUARANTINE",
+    "RepairReport",
+    "check_store",
+    "prune_store",
+    "repair_store",
+]
 
 QUARANTINE: Final = "quarantine"
 """The folder of a store that `repair_store` moves damaged files into."""
@@ -129,6 +135,33 @@ class RepairReport:
 
 _PartKey = tuple[str, int, str | None]
 """A part file as a manifest names it: its hash, its rows and the layer's geometry column."""
+
+
+def prune_store(store: Store, keep: int) -> list[str]:
+    """Delete all but the `keep` newest versions (and the current one); see `Store.prune`."""
+    if keep < 1:
+        msg = f"keep must be at least 1, got {keep!r}"
+        raise ValueError(msg)
+    with store.lock():
+        current = store.current_version()
+        versions = [info.id for info in store.versions()]
+        kept = set(versions[-keep:]) | ({current} if current else set())
+        removed = [v for v in versions if v not in kept]
+        for version in removed:
+            (store.versions_dir / f"{version}.json").unlink()
+        store.forget_manifests()
+        used: set[str] = set()
+        for version in kept:
+            manifest = store.manifest(version)
+            assert manifest is not None  # a version was given
+            used.update(p.object for info in manifest.layers.values() for p in info.parts)
+        for path in store.objects_dir.glob("*.parquet"):
+            if path.stem not in used:
+                path.unlink()
+        for directory in (store.root, store.objects_dir, store.versions_dir):
+            for path in directory.glob(f"{TMP_PREFIX}*"):
+                path.unlink()
+        return removed
 
 
 def check_store(store: Store, *, deep: bool = False) -> list[str]:

@@ -15,7 +15,8 @@ EPSG:4326, ``articles`` is a plain table. A version may also hold the plain `TAB
 the zones are kept up to date from; older stores lack them: `Store.holds` tells). The store does
 not know how they were made; it keeps what it is given. Each layer is split into parts: events
 by the month of ``date_start``, articles by the month of ``ingested_at`` (rows without a date
-go to an ``unknown`` part), the other layers and the tables into one ``all`` part. Rows are
+go to an ``unknown`` part), the `BUCKETED_TABLES` (the zone-days sums) by a hash of their zone
+into 32 buckets, the other layers and tables into one ``all`` part. Rows are
 stored sorted by ``id`` (when there is one), so the same rows give the same bytes whatever
 order they came in. Geo parts are GeoParquet 1.1 with a bbox covering column, so geopandas,
 pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
@@ -54,10 +55,9 @@ import datetime
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, cast
@@ -71,14 +71,15 @@ import pyarrow.parquet as pq
 
 from geo import settings
 from geo.store.format import (
+    BUCKETED_TABLES,
     DATED_LAYERS,
     GEO_LAYERS,
     GEOPARQUET_VERSION,
     LAYERS,
     MANIFEST_FORMAT,
     TABLES,
-    TMP_PREFIX,
     VERSION_RE,
+    WHOLE,
     BBox,
     LayerInfo,
     Manifest,
@@ -101,6 +102,7 @@ from geo.store.format import (
 from geo.store.frames import (
     as_date,
     bbox_overlaps,
+    bucket_keys,
     canonical_frame,
     check_bbox,
     date_filter,
@@ -113,6 +115,7 @@ from geo.store.frames import (
     unify_dates,
 )
 from geo.store.parts import (
+    SIDE_PART_MARK,
     RowFilter,
     encode_part,
     every_row,
@@ -121,7 +124,8 @@ from geo.store.parts import (
     read_part_table,
     side_part_key,
 )
-from geo.store.repair import RepairReport, check_store, repair_store
+from geo.store.repair import RepairReport, check_store, prune_store, repair_store
+from geo.store.versions import Layers, VersionInfo
 
 __all__ = [
     "DATED_LAYERS",
@@ -153,53 +157,6 @@ DEFAULT_LOCK_TIMEOUT: Final = 60.0
 
 #: Part files written at once by one store write.
 _WRITERS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class VersionInfo:
-    """A summary of one version for listings.
-
-    Attributes
-    ----------
-    id
-        The version id.
-    created_at
-        When it was first written (UTC).
-    message
-        What the writer said it was.
-    parent
-        The version current before it, None for the first.
-    counts
-        Layer name → number of rows.
-    """
-
-    id: str
-    created_at: datetime.datetime
-    message: str
-    parent: str | None
-    counts: Mapping[str, int] = field(hash=False)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Layers:
-    """All five layers of one version (empty frames for layers it does not hold).
-
-    Attributes
-    ----------
-    events, offices, zones, places
-        GeoDataFrames in EPSG:4326.
-    articles
-        A DataFrame.
-    version
-        The version they were read from, None when the store is empty.
-    """
-
-    events: gpd.GeoDataFrame
-    offices: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    articles: pd.DataFrame
-    version: str | None
 
 
 def default_store_dir() -> Path:
@@ -516,30 +473,49 @@ class Store:
         *,
         append: Mapping[str, pd.DataFrame] = MappingProxyType({}),
         replace: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        add: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        remove: Mapping[str, Collection[object]] = MappingProxyType({}),
         key: str = "id",
+        near_keys_only: Collection[str] = (),
         message: str,
     ) -> str:
         """Append rows to some layers and replace others, as one new version; return its id.
 
         Layers in `append` gain their rows whose `key` is new, as in :meth:`append` (only the
-        parts that receive rows are written); layers in `replace` are written whole, as in
-        :meth:`write`; other layers are carried over. This is how an ingest adds a batch to a
-        large store without writing its untouched months again.
+        parts that receive rows are written); for those in `near_keys_only` the new rows'
+        keys are compared only with those of the partitions the rows fall in, not the whole
+        layer's (for rows whose partition follows from their key, or that the caller knows
+        are new, as an ingest knows the events of articles the store lacks). Layers in
+        `replace` are written whole, as in :meth:`write`; other layers are carried over.
+
+        `add` and `remove` change `BUCKETED_TABLES`: `remove` drops the rows whose bucketing
+        column holds one of the values given, rewriting only the buckets they fall in; `add`
+        puts rows beside the others of their buckets, as they are (a key may then appear in
+        several parts: the table's readers add them up). A table written before the buckets
+        is read and written whole, split into them, the first time.
 
         Raises
         ------
         ValueError, TypeError
-            When a layer name, frame type or CRS is wrong, a layer is in both mappings, or
-            an appended frame has no `key` column.
+            When a layer name, frame type or CRS is wrong, a layer is in two mappings, a
+            table of `add` or `remove` is not bucketed, or an appended frame has no `key`
+            column.
         StoreBusyError
             When another writer holds the lock past `lock_timeout`.
         """
-        both = sorted(set(append) & set(replace))
+        both = sorted(
+            (set(append) & set(replace)) | ((set(add) | set(remove)) & (set(append) | set(replace)))
+        )
         if both:
             msg = f"layer(s) {', '.join(both)} cannot be both appended to and replaced"
             raise ValueError(msg)
+        unbucketed = sorted((set(add) | set(remove)) - set(BUCKETED_TABLES))
+        if unbucketed:
+            msg = f"layer(s) {', '.join(unbucketed)} are not bucketed: append or replace them"
+            raise ValueError(msg)
         prepared = {name: prepare_frame(name, frame) for name, frame in append.items()}
         whole = {name: prepare_frame(name, frame) for name, frame in replace.items()}
+        added = {name: prepare_frame(name, frame) for name, frame in add.items()}
         for name, frame in prepared.items():
             if key not in frame.columns:
                 msg = f"layer {name!r} has no key column {key!r}"
@@ -553,22 +529,40 @@ class Store:
                 info = infos.get(name)
                 fresh = frame.drop_duplicates(subset=[key], keep="first")
                 if info is not None:
-                    known = self._key_values(info, key)
-                    fresh = fresh[~fresh[key].isin(known)]
+                    touched = None
+                    if name in near_keys_only:
+                        touched = {k for k, _ in partition_frame(name, fresh)}
+                    known = self._stored_keys(info, key, fresh[key], touched)
+                    fresh = fresh[[value not in known for value in fresh[key]]]
                     if fresh.empty:
                         continue
                 infos[name] = self._merge_layer(name, info, fresh)
+            for name in sorted(set(added) | set(remove)):
+                patched = self._patch_table(
+                    name, infos.get(name), added.get(name), remove.get(name, ())
+                )
+                if patched is not None:
+                    infos[name] = patched
             if manifest is not None and infos == dict(manifest.layers):
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
 
-    def _key_values(self, info: LayerInfo, key: str) -> set[object]:
+    def _stored_keys(
+        self, info: LayerInfo, key: str, wanted: pd.Series, partitions: Collection[str] | None
+    ) -> set[object]:
+        """Return which `wanted` keys the parts of `partitions` hold (None: all), in Arrow."""
+        candidates = pa.array(wanted.tolist())
         values: set[object] = set()
         for part in info.parts:
+            if partitions is not None and part.key.split(SIDE_PART_MARK)[0] not in partitions:
+                continue
             path = self._object_path(part.object)
             self.verifier.verify(path, part.object)
             with reading_part(path):
-                values.update(pq.read_table(path, columns=[key]).column(key).to_pylist())
+                column = pq.read_table(path, columns=[key]).column(key)
+            if column.type == candidates.type:
+                column = pc.filter(column, pc.is_in(column, value_set=candidates))
+            values.update(column.to_pylist())  # (an odd part's type: every key, as before)
         return values
 
     def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: pd.DataFrame) -> LayerInfo:
@@ -609,6 +603,49 @@ class Store:
         if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
             by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
+
+    def _patch_table(
+        self,
+        layer: str,
+        info: LayerInfo | None,
+        added: pd.DataFrame | None,
+        removed: Collection[object],
+    ) -> LayerInfo | None:
+        """Return a bucketed table's parts with rows removed and added, None if unchanged."""
+        column = BUCKETED_TABLES[layer][0]
+        gone = sorted({str(value) for value in removed})
+        if (added is None or added.empty) and not gone:
+            return None
+        if info is None or not all(p.key.startswith(f"{column}-") for p in info.parts):
+            # a table written before the buckets (or none yet): whole, split into them
+            frames = [] if info is None else [self._part_frame(p, info) for p in info.parts]
+            frame = pd.concat([*frames, *([] if added is None else [added])], ignore_index=True)
+            frame = frame[~frame[column].astype(str).isin(gone)]
+            return self._put_layer(layer, frame.reset_index(drop=True))
+        by_key = {part.key: part for part in info.parts}
+        new_rows = dict(partition_frame(layer, added)) if added is not None else {}
+        for bucket in sorted(set(bucket_keys(layer, gone))):
+            parts = [p for p in info.parts if p.key.split(SIDE_PART_MARK)[0] == bucket]
+            if not parts:
+                continue
+            frames = [self._part_frame(p, info) for p in parts]
+            if bucket in new_rows:
+                frames.append(new_rows.pop(bucket))
+            frame = pd.concat(frames, ignore_index=True)
+            frame = frame[~frame[column].astype(str).isin(gone)].reset_index(drop=True)
+            for part in parts:
+                del by_key[part.key]
+            if len(frame):
+                by_key[bucket] = self._put_part(layer, bucket, canonical_frame(frame, key="id"))
+        rest = [rows for key, rows in new_rows.items() if key != WHOLE and len(rows)]
+        info = LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
+        if rest:
+            info = self._merge_layer(layer, info, pd.concat(rest, ignore_index=True))
+        return info
+
+    def _part_frame(self, part: PartInfo, info: LayerInfo) -> pd.DataFrame:
+        table = self._read_part(part, info, columns=None, row_filter=every_row)
+        return table_to_frame(table, info.geometry, bbox=None)
 
     def _put_layer(self, layer: str, frame: pd.DataFrame) -> LayerInfo:
         partitions = partition_frame(layer, frame)
@@ -656,29 +693,7 @@ class Store:
         Part files no kept version uses, and temporary files left by crashed writers, are
         deleted too. Links pinned to a deleted version then get `VersionNotFoundError`.
         """
-        if keep < 1:
-            msg = f"keep must be at least 1, got {keep!r}"
-            raise ValueError(msg)
-        with self._locked():
-            current = self.current_version()
-            versions = [info.id for info in self.versions()]
-            kept = set(versions[-keep:]) | ({current} if current else set())
-            removed = [v for v in versions if v not in kept]
-            for version in removed:
-                self._manifest_path(version).unlink()
-                self._manifests.pop(version, None)
-            used: set[str] = set()
-            for version in kept:
-                manifest = self.manifest(version)
-                assert manifest is not None  # a version was given
-                used.update(p.object for info in manifest.layers.values() for p in info.parts)
-            for path in self.objects_dir.glob("*.parquet"):
-                if path.stem not in used:
-                    path.unlink()
-            for directory in (self.root, self.objects_dir, self.versions_dir):
-                for path in directory.glob(f"{TMP_PREFIX}*"):
-                    path.unlink()
-            return removed
+        return prune_store(self, keep)
 
     def check(self, *, deep: bool = False) -> list[str]:
         """Return the problems found in the store, one line each (empty when sound).

@@ -1,0 +1,59 @@
+"""What a store gives back besides frames: a version's summary, and all layers of one version."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["Layers", "VersionInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """A summary of one version for listings.
+
+    Attributes
+    ----------
+    id
+        The version id.
+    created_at
+        When it was first written (UTC).
+    message
+        What the writer said it was.
+    parent
+        The version current before it, None for the first.
+    counts
+        Layer name → number of rows.
+    """
+
+    id: str
+    created_at: datetime.datetime
+    message: str
+    parent: str | None
+    counts: Mapping[str, int] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Layers:
+    """All five layers of one version (empty frames for layers it does not hold).
+
+    Attributes
+    ----------
+    events, offices, zones, places
+        GeoDataFrames in EPSG:4326.
+    articles
+        A DataFrame.
+    version
+        The version they were read from, None when the store is empty.
+    """
+
+    events: gpd.GeoDataFrame
+    offices: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    articles: pd.DataFrame
+    version: str | None
