@@ -207,9 +207,11 @@ def test_a_share_link_opens_the_same_view_in_another_browser(
     frame = tab.open(f"{dashboard.url}?from=2022-06-01&to=2023-04-30")
     before = marker_ids(frame)
 
-    # layers, types, time and zoom at once (Streamlit folds them into one rerun), then a click
-    click_in_sidebar(tab, "Tension zones")
+    # layers, types, time and zoom at once (Streamlit folds them into one rerun), then a click;
+    # the types' expander is opened first, so no click lands while it unfolds
     click_in_sidebar(tab, "Event types")
+    page.get_by_test_id("stSidebar").get_by_text("Diplomatic visit", exact=True).wait_for()
+    click_in_sidebar(tab, "Tension zones")
     click_in_sidebar(tab, "Diplomatic visit")
     page.get_by_test_id("stSidebar").get_by_role("slider").nth(1).press("ArrowLeft")
     frame.locator(".leaflet-control-zoom-in").click()
