@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
+
 from geo.events.dating import SentenceDates, fallback_date, publication
 from geo.events.extract import Extraction, extract
 from geo.events.tellings import merge_tellings
@@ -94,6 +96,25 @@ def test_an_old_date_in_a_relative_clause_leaves_the_event(finder: PlaceFinder) 
 def test_a_statement_is_placed_at_its_authors_capital(finder: PlaceFinder) -> None:
     (event,) = of_type(run("Poland condemned the strike.", finder), "criticism")
     assert (event.place_names, event.place_basis) == (("Warsaw",), "capital")
+
+
+@pytest.mark.parametrize(
+    ("text", "capital"),
+    [
+        (
+            "The Elysee said President Emmanuel Macron had spoken by phone with US President "
+            "Joe Biden to discuss Venezuela.",
+            "Paris",
+        ),
+        ("German Chancellor Olaf Scholz held a phone call with Xi Jinping on Monday.", "Berlin"),
+    ],
+)
+def test_talks_by_phone_are_placed_at_the_callers_capital(
+    text: str, capital: str, finder: PlaceFinder
+) -> None:
+    # a country discussed, or the one the article is about, is not where a call was made
+    (event,) = of_type(run(text, finder), "talks")
+    assert (event.place_names, event.place_basis) == ((capital,), "capital")
 
 
 def test_a_seat_of_government_is_its_capital(finder: PlaceFinder) -> None:

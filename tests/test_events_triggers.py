@@ -125,6 +125,14 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
             "Two mortar shells fired from Myanmar landed inside Bangladesh on Sunday.",
             "armed_attack",
         ),
+        # an envoy arriving, an adviser sent, troops to be moved
+        ("The Colombian ambassador, Ana Gomez, reached Caracas on Sunday.", "visit"),
+        ("Rome sent a senior diplomatic adviser to Tripoli last week.", "visit"),
+        (
+            "Some 800 US soldiers based in the Bavarian town of Grafenwoehr will be moved to "
+            "Lithuania.",
+            "buildup",
+        ),
         # an embassy ceremony opens it
         (
             "Officials attended a flag-raising ceremony at the Cuban embassy in Washington.",
@@ -172,6 +180,8 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # street protests are not a government's protest
         ("Malian activists staged protests demanding the departure of French troops.", "criticism"),
         ("On Friday, protests against the Kyrgyz government turned violent.", "criticism"),
+        # an agreement reached is no visit
+        ("The two ministers reached an agreement in Doha on Monday.", "visit"),
         # what was called off did not happen
         ("The prime minister cancelled a state visit to Copenhagen.", "visit"),
         ("Both sides postponed the talks in Geneva until further notice.", "talks"),

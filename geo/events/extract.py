@@ -46,9 +46,11 @@ armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked;
 buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce ... troops,
                                          jets, missiles, warships; troops ... arrived/landed;
                                          military buildup; grow/expand ... navy, forces,
-                                         fleet; form ... army corps, division
+                                         fleet; form ... army corps, division; troops ...
+                                         will be moved/deployed to X
 visit               042     CONSULT      visited X; made/paid a visit/trip to X; (an official)
-                                         arrived in/travelled to X; transit stops
+                                         arrived in/travelled to/reached X; sent an
+                                         envoy or adviser to X; transit stops
 talks               040     CONSULT      hold/host/begin/resume ... talks, negotiations,
                                          consultations, meeting, summit; met; negotiated;
                                          hosted ... negotiators; spoke by phone; a round is
@@ -109,8 +111,9 @@ seat of government is its capital ("at the White House"). When none of these giv
 trigger, however governed (``approximate``: the region named beside a village the gazetteer
 lacks); then any event but a statement takes the last locative place of the sentence before in
 its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
-a statement with none is placed at its author's capital (``capital``). An attack on several
-named places gives one event per place.
+a statement with none is placed at its author's capital (``capital``), and so are talks by
+phone or video that name no place of their own (the place named is their topic). An attack on
+several named places gives one event per place.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
@@ -255,9 +258,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             places, actors, place_basis = [city or host], [org, *actors], "stated"
         initiators = list(actors)
         actors = self._all_actors(kind, clause, actors, places, place_basis)
-        if kind == "criticism" and not places and actors:  # said where the critic sits
-            capital = self._capital(actors[0])
-            places, place_basis = ([capital], "capital") if capital else ([], "none")
+        places, place_basis = self._said_from(kind, clause, actors, places, place_basis)
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
         unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
@@ -318,6 +319,28 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             keep = country is not None and self._alpha3(country) in actors
             return ([country], "article") if keep and country else ([], "none")
         return places, basis
+
+    def _said_from(
+        self,
+        kind: str,
+        clause: tuple[int, int],
+        actors: list[str],
+        places: list[Place],
+        basis: PlaceBasis,
+    ) -> tuple[list[Place], PlaceBasis]:
+        """Place a statement, or a call, that names no place of its own at its author's capital.
+
+        A call's place found only near it or in the article is its topic, not where it was made.
+        """
+        remote = (
+            kind == "talks"
+            and basis in {"nearby", "article", "none"}
+            and bool(lx.REMOTE_TALKS.search(self.text, clause[0], clause[1]))
+        )
+        if not actors or not (remote or (kind == "criticism" and not places)):
+            return places, basis
+        capital = self._capital(actors[0])
+        return ([capital], "capital") if capital else ([], "none")
 
     def _all_actors(
         self,

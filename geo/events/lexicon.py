@@ -260,6 +260,14 @@ PAIR_REFERENCE = re.compile(
 MARITIME_TYPES = frozenset({"exercise", "missile_launch", "patrol", "incursion", "buildup"})
 #: Types whose counterpart actor is the country of the place (host, violated state).
 HOST_TYPES = frozenset({"visit", "office_opening", "incursion"})
+#: Talks held at a distance: placed at the capital of who the article reports from, not at a
+#: place named as their topic ("spoke by phone with Macron to discuss Iran").
+REMOTE_TALKS = re.compile(
+    r"\b(?:by\s+(?:tele)?phone|over\s+the\s+(?:tele)?phone|on\s+the\s+(?:tele)?phone|"
+    r"(?:tele)?phone\s+(?:call|conversation|talks)|telephonic|video\s*(?:call|link|conference)|"
+    r"videoconference|virtual(?:ly)?\s+(?:meeting|summit|talks|call)|held\s+talks\s+virtually)",
+    re.IGNORECASE,
+)
 #: Types that need a named actor to count (a warning by nobody is not an event).
 NEED_ACTOR = frozenset({"criticism", "territorial_claim", "accession"})
 #: Types that need a place to count (a visit to nowhere is a visit to a choir).

@@ -588,10 +588,25 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("buildup", "(reinforc*|increas*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
     Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...6 for", 0.6, ("noun",)),
+    Trigger(
+        "buildup",
+        f"{_MILITARY_NOUN} ...8 (will|would|shall|are_to|is_to|to) be (sent|deployed|redeployed|"
+        "dispatched|stationed|moved|repositioned|relocated|shifted|rotated) (to|in|into)",
+        0.65,
+        ("noun", "place_object"),
+    ),
     # visit
     Trigger("visit", "(visit|trip|tour) (to|of)", 0.6, ("place_object", "noun"), context=OFFICIAL),
     Trigger(
         "visit", "(on_arrival|upon_arrival|arriving) in", 0.6, ("place_object",), context=OFFICIAL
+    ),
+    Trigger("visit", "(reached|reaches|reach) ", 0.5, ("place_next",), context=OFFICIAL),
+    Trigger(
+        "visit",
+        "(sent|send|sends|sending|dispatched|dispatch*) ...4 (envoy*|adviser*|advisor*|"
+        "delegation*|emissar(y|ies)|diplomat*|foreign_minister|minister*) ...3 to",
+        0.6,
+        ("place_object",),
     ),
     # talks
     Trigger(
