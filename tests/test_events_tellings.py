@@ -224,6 +224,23 @@ def test_an_earlier_event_cited_as_context_stays_apart(finder: PlaceFinder) -> N
     assert sorted(e.role for e in events) == ["context", "main"]
 
 
+def test_an_occurrence_told_as_earlier_is_context_and_stays_apart(finder: PlaceFinder) -> None:
+    # published on Wednesday 15 May: the 9th and 11th are days before the day's news
+    text = (
+        "Two shells fired from Myanmar landed 300 metres inside Bangladesh near the border "
+        "on Tuesday, police said.\n\n"
+        "Earlier on 9 and 11 May, mortar shells from Myanmar landed on the Bangladesh side of "
+        "the border."
+    )
+    events = of_type(run(text, finder), "armed_attack")
+    assert sorted(e.role for e in events) == ["context", "main"]
+    (earlier,) = (e for e in events if e.role == "context")
+    assert earlier.date_start is not None
+    assert earlier.date_start < dt.date(2024, 5, 14)
+    # the shells landed in Bangladesh, whichever side fired them
+    assert {e.place_names for e in events} == {("Bangladesh",)}
+
+
 def test_an_article_without_a_lead_place_places_events_in_its_main_country(
     finder: PlaceFinder,
 ) -> None:

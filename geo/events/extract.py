@@ -101,8 +101,9 @@ The place is the first place after the trigger governed by a locative prepositio
 "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
 Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
 "of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
-agreements, offices and criticism never happen at sea. Phrases: "in the same waters" is the last
-sea or strait named before; "the islands", "the strait" the last island group or strait; for
+agreements, offices and criticism never happen at sea; an attack's scene is never the place its
+fire came "from", and "on the X side of the border" is in X. Phrases: "in the same waters" is the
+last sea or strait named before; "the islands", "the strait" the last island group or strait; for
 events of ships and aircraft, "near", "off", "close to" or "waters off" a country (or "off the X
 coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and "waters between X and
 Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X. A
@@ -123,7 +124,8 @@ one range (``date_basis`` ``stated``). Without one, the rest of the sentence (``
 then the paragraph (``paragraph``, :mod:`geo.events.dating`), then the month of publication up to
 its day (``publication``, precision ``month``) date it; a plan without a date stays undated
 (``none``). Plans lose dates that ended before publication. An event ending ten days or more
-before publication has ``role="context"``.
+before publication has ``role="context"``, and so has one a sentence tells as earlier
+("Earlier, on 20 August, ...") when it ended two days or more before publication.
 
 Tellings of one occurrence in several sentences (headline, lead, body) are merged into one
 event (:mod:`geo.events.tellings`). A clause that states a habit, trend or tally
@@ -188,6 +190,9 @@ class Extraction:
 _PRECISION_SCORE: dict[str, float] = {"day": 0.1, "month": 0.08, "year": 0.05, "unknown": 0.0}
 #: An event ending this long before publication is context, not the article's news.
 _RECENT = datetime.timedelta(days=10)
+#: An event a sentence opens as earlier ("Earlier, on 20 August") ending this long before
+#: publication is context too.
+_DAYS_BEFORE = datetime.timedelta(days=2)
 
 
 def extract(article: Article, *, finder: PlaceFinder | None = None) -> Extraction:
@@ -274,6 +279,9 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             return None  # history the article recalls ("annexed in 2014"), not an event
         # recent earlier events are context
         earlier = not planned and bool(published and date.end and date.end < published - _RECENT)
+        if not planned and published and date.end and date.end < published - _DAYS_BEFORE:
+            # "Earlier, on 20 August, ...": told as an earlier occurrence, not the day's news
+            earlier = earlier or bool(lx.EARLIER_OCCURRENCE.match(text, sentence.start))
         role: Role = "context" if earlier else "main"
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
         precision_score = _PRECISION_SCORE[date.precision] if dated.basis != "publication" else 0

@@ -500,6 +500,10 @@ AIRSPACE_AFTER = re.compile(
 #: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
 WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
+#: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
+EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
+#: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.
+SIDE_AFTER = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+){0,2}\s+side\b")
 LOCATIVE_OF = re.compile(
     r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
     # "in the South African capital Pretoria", "near the border town Jermuk"

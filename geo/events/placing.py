@@ -169,6 +169,8 @@ class EventPlaces(Reading):
                 if lx.CRITICISM_PLACE.fullmatch(between):
                     candidates.append((mention.start, mention.place))
                 continue
+            if kind == "armed_attack" and self._preceding(mention.start) == "from":
+                continue  # "shells fired from Myanmar": where the fire came from, not its scene
             maritime = kind in lx.MARITIME_TYPES and mention.place.kind == "country"
             if maritime and self._offshore(mention.start, match.start, clause) is not None:
                 continue  # off a country is not in it: the sea off it (special places)

@@ -187,7 +187,10 @@ class Reading:
 
     def _is_locative(self, start: int) -> bool:
         before = self.text[max(0, start - 60) : start]
-        return self._preceding(start) in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
+        preceding = self._preceding(start)
+        if preceding == "on" and lx.SIDE_AFTER.match(self.text, start):
+            return True  # "landed on the Bangladeshi side of the border"
+        return preceding in lx.LOCATIVE or lx.LOCATIVE_OF.search(before) is not None
 
     def _actor_mentions(self) -> list[Actor]:
         """Return the actors the article names, in text order (rules: :mod:`geo.events.extract`)."""
@@ -239,8 +242,11 @@ class Reading:
             if not code or lx.COMPOUND_AFTER.match(text, mention.end):
                 continue
             before = text[max(0, mention.start - 40) : mention.start]
-            locative = self._preceding(mention.start) in lx.LOCATIVE or before.endswith(
-                "border with "
+            preceding = self._preceding(mention.start)
+            locative = (
+                preceding in lx.LOCATIVE
+                or before.endswith("border with ")
+                or (preceding == "on" and bool(lx.SIDE_AFTER.match(text, mention.start)))
             )
             if place.kind == "city" and lx.GOVERNMENT_IN.search(before):
                 locative = False
