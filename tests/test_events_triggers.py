@@ -180,6 +180,16 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # street protests are not a government's protest
         ("Malian activists staged protests demanding the departure of French troops.", "criticism"),
         ("On Friday, protests against the Kyrgyz government turned violent.", "criticism"),
+        # a war named as a whole is the backdrop, not one day of it
+        (
+            "Grain prices, published on Tuesday, rose as Europe grappled with the fallout from "
+            "Russia's invasion of Ukraine.",
+            "armed_attack",
+        ),
+        (
+            "Exports have halved since Russia's full-scale invasion, the ministry said.",
+            "armed_attack",
+        ),
         # an agreement reached is no visit
         ("The two ministers reached an agreement in Doha on Monday.", "visit"),
         # what was called off did not happen

@@ -78,8 +78,10 @@ A trigger is dropped when a word before it in its clause makes it hypothetical, 
 permitted or merely offered ("would", "could", "not", "no plans", "if", "allows", "denied
 that"), when a noun-phrase trigger is followed by a modal ("the opening of an office would
 mark"), when a verb-like trigger follows a determiner or a possessive ("a claim", "Tokyo's
-claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a word around
-it gives it another sense ("rehearsal drills", "box office", "claimed responsibility"), and
+claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a war named
+as a whole ("Russia's invasion", "the offensive") has no date of its own or follows "amid",
+"since", "the fallout from" and the like (its backdrop), when a word around it gives it
+another sense ("rehearsal drills", "box office", "claimed responsibility"), and
 for criticism and agreements by analysts, companies and other non-state speakers. Plans
 ("will", "plans to", "is scheduled to", "talks to open", a date after publication) are kept
 with ``modality="planned"``.
@@ -275,8 +277,11 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         if published and date.start and date.start > published:
             planned = True
         modality: Modality = "planned" if planned else "happened"
-        if dated.basis == "stated" and self._history(match, clause, date):
-            return None  # history the article recalls ("annexed in 2014"), not an event
+        # history the article recalls ("annexed in 2014"), or a war's backdrop ("the fallout
+        # from Russia's invasion"): not an event
+        history = dated.basis == "stated" and self._history(match, clause, date)
+        if history or self._backdrop(match, clause, dated.basis):
+            return None
         # recent earlier events are context
         earlier = not planned and bool(published and date.end and date.end < published - _RECENT)
         if not planned and published and date.end and date.end < published - _DAYS_BEFORE:
@@ -327,6 +332,14 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             keep = country is not None and self._alpha3(country) in actors
             return ([country], "article") if keep and country else ([], "none")
         return places, basis
+
+    def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
+        """Whether a war named as a whole is the backdrop of the sentence, not one day of it."""
+        text = self.text
+        if not lx.STANDING_WAR.fullmatch(text, match.start, match.end):
+            return False
+        before = text[max(clause[0], match.start - 50) : match.start]
+        return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
 
     def _said_from(
         self,

@@ -500,6 +500,15 @@ AIRSPACE_AFTER = re.compile(
 #: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
 WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
+#: Nominal triggers that name a whole war ("Russia's invasion", "the offensive"): without a date
+#: of their own they are its backdrop, not one day's event.
+STANDING_WAR = re.compile(r"(?:invasion|offensive)", re.IGNORECASE)
+#: What puts such a war in the background: "amid", "since", "the fallout from" ... its name.
+CIRCUMSTANCE_BEFORE = re.compile(
+    r"\b(?:amid|amidst|since|from|after|following|during|because\s+of|due\s+to|despite|over)"
+    r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
 #: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.
