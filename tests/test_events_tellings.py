@@ -371,3 +371,34 @@ def test_an_older_year_in_a_relative_clause_does_not_date_the_event(finder: Plac
     )
     (event,) = of_type(run(text, finder), "accession")
     assert (event.date_precision, event.date_basis, event.role) == ("month", "publication", "main")
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Rebel officials said the air strikes also hit a fuel depot, killing two guards.",
+        "Two soldiers were wounded in the attack, residents said.",
+        "Officials said it hit a market, wounding six people.",
+    ],
+)
+def test_an_attack_referred_back_to_is_the_same_attack(later: str, finder: PlaceFinder) -> None:
+    # told again by reference, without a place or date of its own: no second attack on the map
+    text = (
+        "Jets strike northern Yemen\n\n"
+        "Saudi-led coalition jets struck the port city of Hodeidah on Monday, officials said.\n\n"
+        "The city's hospital received dozens of wounded, a doctor said.\n\n"
+        "Aid agencies called for calm.\n\n" + later
+    )
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert attack.place_basis == "stated"
+    assert attack.date_start == dt.date(2024, 5, 13)
+
+
+def test_a_new_attack_by_a_named_side_is_not_a_reference(finder: PlaceFinder) -> None:
+    text = (
+        "Jets strike northern Yemen\n\n"
+        "Saudi-led coalition jets struck the port city of Hodeidah on Monday, officials said.\n\n"
+        "Aid agencies called for calm.\n\n"
+        "The Houthi rebels struck the Saudi city of Jizan on Tuesday."
+    )
+    assert len(of_type(run(text, finder), "armed_attack")) == 2

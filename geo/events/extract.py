@@ -237,7 +237,11 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
                     events[key] = merge(events[key], event) if key in events else event
             self._stated_offices(ctx, body, offices)
         return Extraction(
-            events=tuple(merge_tellings(self._each_place(events.values()), self._place_info)),
+            events=tuple(
+                merge_tellings(
+                    self._each_place(events.values()), self._place_info, frozenset(self._anaphors)
+                )
+            ),
             offices=tuple(self._office_records(offices)),
             mentions=self.mentions,
         )
@@ -282,12 +286,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         history = dated.basis == "stated" and self._history(match, clause, date)
         if history or self._backdrop(match, clause, dated.basis):
             return None
-        # recent earlier events are context
-        earlier = not planned and bool(published and date.end and date.end < published - _RECENT)
-        if not planned and published and date.end and date.end < published - _DAYS_BEFORE:
-            # "Earlier, on 20 August, ...": told as an earlier occurrence, not the day's news
-            earlier = earlier or bool(lx.EARLIER_OCCURRENCE.match(text, sentence.start))
-        role: Role = "context" if earlier else "main"
+        role = self._role(date.end, sentence.start, planned=planned)
         confidence = 0.45 * match.trigger.weight + 0.2 * bool(actors) + 0.2 * bool(places)
         precision_score = _PRECISION_SCORE[date.precision] if dated.basis != "publication" else 0
         confidence = (confidence + precision_score + 0.05) * (0.9 if planned else 1)
@@ -296,6 +295,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             self._critics[event_id] = (critics, place_basis == "capital")
         if unknown and places:  # the scenes beyond the first, when unknown to the gazetteer
             self._unknown_places[event_id] = unknown
+        if self._told_again(match, clause, dated.basis, place_basis):
+            self._anaphors.add(event_id)
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
@@ -332,6 +333,34 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             keep = country is not None and self._alpha3(country) in actors
             return ([country], "article") if keep and country else ([], "none")
         return places, basis
+
+    def _role(self, end: datetime.date | None, sentence_start: int, *, planned: bool) -> Role:
+        """Return ``context`` for a recent earlier event the article cites, else ``main``."""
+        published = self.article.published
+        if planned or published is None or end is None:
+            return "main"
+        if end < published - _RECENT:
+            return "context"
+        # "Earlier, on 20 August, ...": told as an earlier occurrence, not the day's news
+        told_earlier = lx.EARLIER_OCCURRENCE.match(self.text, sentence_start) is not None
+        return "context" if told_earlier and end < published - _DAYS_BEFORE else "main"
+
+    def _told_again(
+        self, match: Match, clause: tuple[int, int], date_basis: str, place_basis: str
+    ) -> bool:
+        """Whether an event refers back to one told before: "the attacks targeted", "it hit".
+
+        Only when its own clause gives it neither a date nor a place: what it refers to has them.
+        """
+        if date_basis == "stated" or place_basis in {"stated", "approximate"}:
+            return False
+        before = self.text[max(clause[0], match.start - 50) : match.start]
+        noun = "nominal" in match.trigger.flags or "noun" in match.trigger.flags
+        return bool(
+            lx.REFERRING_BACK.search(before)
+            or (noun and lx.DEFINITE_BEFORE.search(before))
+            or lx.REFERRING_AFTER.search(self.text, match.start, min(clause[1], match.end + 30))
+        )
 
     def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
         """Whether a war named as a whole is the backdrop of the sentence, not one day of it."""

@@ -509,6 +509,29 @@ CIRCUMSTANCE_BEFORE = re.compile(
     r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+#: Right before a trigger, what refers back to an event told before: a pronoun subject ("it
+#: hit", "they struck") or a definite description of the event ("the attacks targeted", "the
+#: coalition airstrikes hit", "in the attack").
+REFERRING_BACK = re.compile(
+    r"(?:\b(?:it|they)\s+(?:had\s+|have\s+|has\s+|also\s+)?"
+    r"|\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}(?:attacks?|strikes?|airstrikes?|"
+    r"air\s+strikes?|raids?|assaults?|missiles?|rockets?|drills?|exercises?|manoeuvres?|"
+    r"operation|offensive|bombing|shelling|incident|incursion|intrusion|patrols?|"
+    r"talks|meeting|conversation|call|visit|summit)\s+(?:had\s+|have\s+|has\s+|also\s+)?)$",
+    re.IGNORECASE,
+)
+#: In or right after a trigger, the event it belongs to named by reference: "were wounded in
+#: the attack".
+REFERRING_AFTER = re.compile(
+    r"\b(?:in|by|during)\s+(?:the|that|this|these|those)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:attacks?|strikes?|airstrikes?|air\s+strikes?|raids?|assault|shelling|bombing|"
+    r"explosions?|blasts?)\b",
+    re.IGNORECASE,
+)
+#: Before a noun-phrase trigger, a determiner that makes it a reference: "in the attack".
+DEFINITE_BEFORE = re.compile(
+    r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
 #: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.

@@ -117,6 +117,8 @@ class Reading:
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
+        #: Events told again by reference ("the attacks targeted ...", "it hit ..."), by id.
+        self._anaphors: set[str] = set()
         self.voice = self._voice(finder)
         datelines = [
             d.span()

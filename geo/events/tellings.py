@@ -23,6 +23,11 @@ between the tellings:
   but a date stated to the year never agrees with one stated to the day or month (a tally
   such as "has fired a dozen missiles this year" is not the launch of the day).
 
+An event that refers back to one told before ("the attacks targeted ...", "it hit ...", "were
+wounded in the attack") and has neither a date nor a place of its own joins the last earlier
+event of its type, whatever actors its sentence names (often its source: "rebel officials
+said the air strikes hit ...").
+
 The merged event keeps the sentence and id of the telling that says the most (a place of its
 own, then a stated date; the first on a tie), the finer of the two places
 (a village over its country) and the better-founded date (:data:`BASIS_RANK`, then precision).
@@ -32,7 +37,7 @@ own, then a stated date; the first on a tie), the finer of the two places
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from shapely.geometry import Point
@@ -208,14 +213,23 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     )
 
 
-def merge_tellings(events: Sequence[Event], info: PlaceInfo) -> list[Event]:
+def merge_tellings(
+    events: Sequence[Event], info: PlaceInfo, referring: Collection[str] = ()
+) -> list[Event]:
     """Return `events` (one article's, in text order) with the tellings of one event merged.
 
     Each event joins the first earlier event it agrees with (see the module documentation),
-    so two events placed apart never fall into one.
+    so two events placed apart never fall into one. An event whose id is in `referring` refers
+    back to one told before ("the attacks targeted ...", "it hit ...") and names neither a date
+    nor a place of its own: it joins the last earlier event of its type, modality and role.
     """
     merged: list[Event] = []
     for event in events:
+        if event.id in referring:
+            last = _last_of_its_kind(merged, event)
+            if last is not None:
+                merged[last] = merge(merged[last], event, info)
+                continue
         for index, earlier in enumerate(merged):
             if _agree(earlier, event, info):
                 merged[index] = merge(earlier, event, info)
@@ -223,3 +237,16 @@ def merge_tellings(events: Sequence[Event], info: PlaceInfo) -> list[Event]:
         else:
             merged.append(event)
     return merged
+
+
+def _last_of_its_kind(merged: Sequence[Event], event: Event) -> int | None:
+    """Return the index of the last event in `merged` of `event`'s type, modality and role."""
+    for index in range(len(merged) - 1, -1, -1):
+        earlier = merged[index]
+        if (earlier.type, earlier.modality, earlier.role) == (
+            event.type,
+            event.modality,
+            event.role,
+        ) and earlier.span != event.span:
+            return index
+    return None
