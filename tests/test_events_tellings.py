@@ -402,3 +402,35 @@ def test_a_new_attack_by_a_named_side_is_not_a_reference(finder: PlaceFinder) ->
         "The Houthi rebels struck the Saudi city of Jizan on Tuesday."
     )
     assert len(of_type(run(text, finder), "armed_attack")) == 2
+
+
+def test_a_relative_clause_after_a_summit_tells_where_and_when_it_was(
+    finder: PlaceFinder,
+) -> None:
+    text = "The summit, which took place in Jeddah on Sunday, ended without a deal for Sudan."
+    (event,) = of_type(run(text, finder), "talks")
+    assert event.place_names == ("Jeddah",)
+    assert (event.date_start, event.date_basis) == (dt.date(2024, 5, 12), "stated")
+
+
+def test_a_signing_ceremony_held_at_a_seat_of_government_is_there(finder: PlaceFinder) -> None:
+    text = (
+        "The signing ceremony, which was held at the Elysee Palace, formally ends the dispute "
+        "between Chad and Sudan."
+    )
+    (event,) = of_type(run(text, finder), "accession")
+    assert event.place_names == ("Paris",)
+
+
+def test_agreements_signed_with_two_parties_are_two_agreements(finder: PlaceFinder) -> None:
+    text = (
+        "Israel signed agreements with the Kingdom of Morocco (Morocco) and Sudan in Washington "
+        "on Tuesday."
+    )
+    events = of_type(run(text, finder), "accession")
+    assert sorted(e.actors[-1] for e in events) == ["MAR", "SDN"]
+    assert len({e.id for e in events}) == 2
+    # one deal of three stays one
+    text = "Israel signed a deal with Morocco and Sudan in Washington on Tuesday."
+    (deal,) = of_type(run(text, finder), "accession")
+    assert set(deal.actors) == {"ISR", "MAR", "SDN"}

@@ -57,7 +57,8 @@ talks               040     CONSULT      hold/host/begin/resume ... talks, negot
                                          scheduled; consulted with
 accession           057     AGREE        joined + organisation; became ... member; signed/
                                          reached/agreed ... agreement, treaty, pact,
-                                         memorandum, partnership, ceasefire; pact signed
+                                         memorandum, partnership, ceasefire; pact signed;
+                                         the signing ceremony
 office_opening      064     COOPERATE    open/reopen/establish ... embassy, consulate,
                                          liaison or representative office; opening of ...
                                          office; talks/discussions about ... office
@@ -116,17 +117,18 @@ lacks); then any event but a statement takes the last locative place of the sent
 its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
 a statement with none is placed at its author's capital (``capital``), and so are talks by
 phone or video that name no place of their own (the place named is their topic). An attack on
-several named places gives one event per place.
+several named places gives one event per place, agreements signed "with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
-ignoring dates right after a reporting verb ("said on Thursday": the report's date, except
-for criticism, which is a statement) and dates in relative clauses; "on Thursday and Friday" is
-one range (``date_basis`` ``stated``). Without one, the rest of the sentence (``sentence``),
-then the paragraph (``paragraph``, :mod:`geo.events.dating`), then the month of publication up to
-its day (``publication``, precision ``month``) date it; a plan without a date stays undated
-(``none``). Plans lose dates that ended before publication. An event ending ten days or more
-before publication has ``role="context"``, and so has one a sentence tells as earlier
+ignoring dates right after a reporting verb ("said on Thursday": the report's date, except for
+criticism, which is a statement) and dates in relative clauses (but in "the summit, which took place
+in Jeddah on Sunday" the relative clause says where and when the summit was); "on Thursday and
+Friday" is one range (``date_basis`` ``stated``). Without one, the rest of the sentence
+(``sentence``), then the paragraph (``paragraph``, :mod:`geo.events.dating`), then the month of
+publication up to its day (``publication``, precision ``month``) date it; a plan without a date
+stays undated (``none``). Plans lose dates that ended before publication. An event ending ten days
+or more before publication has ``role="context"``, and so has one a sentence tells as earlier
 ("Earlier, on 20 August, ...") when it ended two days or more before publication.
 
 Tellings of one occurrence in several sentences (headline, lead, body) are merged into one
@@ -295,8 +297,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             self._critics[event_id] = (critics, place_basis == "capital")
         if unknown and places:  # the scenes beyond the first, when unknown to the gazetteer
             self._unknown_places[event_id] = unknown
-        if self._told_again(match, clause, dated.basis, place_basis):
-            self._anaphors.add(event_id)
+        self._note_parties_and_references(event_id, match, clause, dated.basis, place_basis)
         return Event(
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
@@ -344,6 +345,22 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         # "Earlier, on 20 August, ...": told as an earlier occurrence, not the day's news
         told_earlier = lx.EARLIER_OCCURRENCE.match(self.text, sentence_start) is not None
         return "context" if told_earlier and end < published - _DAYS_BEFORE else "main"
+
+    def _note_parties_and_references(
+        self,
+        event_id: str,
+        match: Match,
+        clause: tuple[int, int],
+        date_basis: str,
+        place_basis: str,
+    ) -> None:
+        """Note agreements signed separately with several parties, and events told again."""
+        if match.trigger.type == "accession":
+            parties = self._separate_parties(match, clause)
+            if parties:
+                self._parties[event_id] = parties
+        if self._told_again(match, clause, date_basis, place_basis):
+            self._anaphors.add(event_id)
 
     def _told_again(
         self, match: Match, clause: tuple[int, int], date_basis: str, place_basis: str

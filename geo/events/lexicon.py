@@ -391,6 +391,12 @@ ASIDE = re.compile(
     r",\s+(?:which|who\b|(?:supported|backed|armed|funded|aided|financed|trained)\s+by\b)"
     r"[^,.;]*,"
 )
+#: A relative clause right after a noun-phrase trigger that tells where and when its event was:
+#: "the summit, which took place in Jeddah on Sunday, ...".
+TELLS_ITS_EVENT = re.compile(
+    r",\s+(?:which|that)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?(?:also\s+)?"
+    r"(?:held|took\s+place|happened|occurred|began|opened|ended|concluded|signed|hosted)\b"
+)
 
 # --- offices --------------------------------------------------------------------------------
 
@@ -532,6 +538,8 @@ REFERRING_AFTER = re.compile(
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )
+#: Agreements in the plural: signed "with X and Y", one each.
+PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|accords|treaties|pacts)\b", re.IGNORECASE)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
 #: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.

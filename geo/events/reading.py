@@ -117,6 +117,8 @@ class Reading:
         #: Criticisms voiced together by several governments: their critics, and whether the
         #: event is placed at the critic's capital.
         self._critics: dict[str, tuple[list[str], bool]] = {}
+        #: Agreements signed separately with several parties, by event id.
+        self._parties: dict[str, list[str]] = {}
         #: Events told again by reference ("the attacks targeted ...", "it hit ..."), by id.
         self._anaphors: set[str] = set()
         self.voice = self._voice(finder)
@@ -423,7 +425,12 @@ class Reading:
             comma = text.rfind(", ", match.end, position)
             if comma != -1 and lx.REPORTING.search(text, comma, ctx.sentence.end):
                 return True
-        return any(a <= position < b and not a <= match.start < b for a, b in ctx.asides)
+        return any(
+            a <= position < b
+            and not a <= match.start < b
+            and not (match.start <= a <= match.end + 1 and lx.TELLS_ITS_EVENT.match(text, a))
+            for a, b in ctx.asides
+        )
 
     def _diplomatic_office(self, start: int, end: int) -> bool:
         words = list(lx.OFFICE_WORD.finditer(self.text, start, end))

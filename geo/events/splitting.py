@@ -7,6 +7,7 @@ gives one event per critic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -43,7 +44,8 @@ class EventSplitting(Reading):
             split
             for event in events
             for by_critic in self._split_critics(event)
-            for split in self._split_places(by_critic)
+            for by_party in self._split_parties(by_critic)
+            for split in self._split_places(by_party)
         ]
 
     def _joint_critics(self, match: Match, clause: tuple[int, int]) -> list[str]:
@@ -86,6 +88,45 @@ class EventSplitting(Reading):
                 )
             )
         return split
+
+    def _separate_parties(self, match: Match, clause: tuple[int, int]) -> list[str]:
+        """Return the parties of agreements signed separately: "agreements with X and Y".
+
+        Only for a plural ("agreements", "deals"): "a deal with X and Y" is one deal of three.
+        """
+        if not lx.PLURAL_DEALS.search(self.text, match.start, match.end + 40):
+            return []
+        with_ = self.text.find(" with ", match.start, clause[1])
+        if with_ == -1:
+            return []
+        parties: list[Actor] = []
+        for actor in self._actors_from(with_, clause[1]):
+            previous = parties[-1].end if parties else with_ + len(" with")
+            gap = self.text[previous : actor.start]
+            if parties and actor.code == parties[-1].code and re.fullmatch(r"\s*\(", gap):
+                parties[-1] = actor  # "the United Arab Emirates (UAE)"
+                continue
+            if parties and not lx.COORDINATED.fullmatch(re.sub(r"^\)", "", gap)):
+                break
+            if not parties and gap.strip(" the") != "":
+                break
+            parties.append(actor)
+        codes = list(dict.fromkeys(a.code for a in parties))
+        return codes if len(codes) > 1 else []
+
+    def _split_parties(self, event: Event) -> list[Event]:
+        parties = self._parties.get(event.id)
+        if parties is None:
+            return [event]
+        others = tuple(a for a in event.actors if a not in parties)
+        return [
+            replace(
+                event,
+                id=event.id if index == 0 else stable_id("ev", event.id, party),
+                actors=(*others, party),
+            )
+            for index, party in enumerate(parties)
+        ]
 
     def _unknown_scenes(self, match: Match, clause: tuple[int, int]) -> list[str]:
         """Return the scenes of a listed attack that the gazetteer does not know.

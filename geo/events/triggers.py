@@ -640,6 +640,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("noun",),
     ),
     Trigger("accession", "become* ...4 (party_to|a_party|ally|allies)", 0.75),
+    Trigger("accession", "signing_ceremon(y|ies)", 0.6, ("noun",)),
     Trigger(
         "accession",
         "announc* ...3 (agreement|deal|ceasefire|truce|accord|pact|treaty|peace_deal)",
