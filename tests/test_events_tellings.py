@@ -107,9 +107,14 @@ def test_a_statement_is_placed_at_its_authors_capital(finder: PlaceFinder) -> No
             "Paris",
         ),
         ("German Chancellor Olaf Scholz held a phone call with Xi Jinping on Monday.", "Berlin"),
+        (
+            "Ukrainian President Volodymyr Zelensky spoke on Friday with French President "
+            "Emmanuel Macron.",
+            "Kyiv",
+        ),
     ],
 )
-def test_talks_by_phone_are_placed_at_the_callers_capital(
+def test_talks_by_phone_or_nowhere_said_are_placed_at_the_callers_capital(
     text: str, capital: str, finder: PlaceFinder
 ) -> None:
     # a country discussed, or the one the article is about, is not where a call was made

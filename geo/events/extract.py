@@ -116,7 +116,8 @@ trigger, however governed (``approximate``: the region named beside a village th
 lacks); then any event but a statement takes the last locative place of the sentence before in
 its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
 a statement with none is placed at its author's capital (``capital``), and so are talks by
-phone or video that name no place of their own (the place named is their topic). An attack on
+phone or video, or told as speaking with someone, that name no place of their own (the place
+named is their topic). An attack on
 several named places gives one event per place, agreements signed "with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
@@ -271,7 +272,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             places, actors, place_basis = [city or host], [org, *actors], "stated"
         initiators = list(actors)
         actors = self._all_actors(kind, clause, actors, places, place_basis)
-        places, place_basis = self._said_from(kind, clause, actors, places, place_basis)
+        places, place_basis = self._said_from(match, clause, actors, places, place_basis)
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
         unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
@@ -389,7 +390,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
 
     def _said_from(
         self,
-        kind: str,
+        match: Match,
         clause: tuple[int, int],
         actors: list[str],
         places: list[Place],
@@ -399,10 +400,14 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
 
         A call's place found only near it or in the article is its topic, not where it was made.
         """
+        kind, text = match.trigger.type, self.text
         remote = (
             kind == "talks"
             and basis in {"nearby", "article", "none"}
-            and bool(lx.REMOTE_TALKS.search(self.text, clause[0], clause[1]))
+            and bool(
+                lx.REMOTE_TALKS.search(text, clause[0], clause[1])
+                or lx.SPOKE_WITH.match(text, match.start)  # "spoke with", nowhere said: a call
+            )
         )
         if not actors or not (remote or (kind == "criticism" and not places)):
             return places, basis

@@ -538,6 +538,8 @@ REFERRING_AFTER = re.compile(
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )
+#: Talks told as speaking with someone: with no place named, a call.
+SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
 PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|accords|treaties|pacts)\b", re.IGNORECASE)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
