@@ -171,6 +171,11 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
             "territorial_claim",
         ),
         ("Two soldiers died in a blast while they were patrolling the border.", "patrol"),
+        (
+            "The commander said the soldiers were patrolling Peru's border when they were "
+            "ambushed by rebels on Sunday.",
+            "patrol",
+        ),
         # an event told before is not told again
         ("That meeting ended without a signed agreement.", "talks"),
         # lenders warn about economies, not states

@@ -165,7 +165,10 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "patrol": re.compile(
-        r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b",
+        r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b"
+        # the circumstance of an attack: "were patrolling the border when they were ambushed"
+        r"|^[^.;]*?\bwhen\s+(\w+\s+){1,2}(were|was|came\s+under)\s+(\w+\s+)?(attacked|"
+        r"ambushed|killed|shot|hit|wounded|fired\s+(on|at)|attack|fire)\b",
         re.IGNORECASE,
     ),
     "office_opening": re.compile(r"^\W*(hours|space|building|block|supplies)\b", re.IGNORECASE),
