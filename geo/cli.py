@@ -409,7 +409,7 @@ def store() -> None:
 @_STORE_OPTION
 @click.option("--deep", is_flag=True, help="Also decode every part file in full.")
 def store_check(store_dir: Path | None, deep: bool) -> None:
-    """Report damage in the store (exit 1 when there is any)."""
+    """Report damage in the store, and Delta tables that disagree with it (exit 1 if any)."""
     from geo.store.store import Store, default_store_dir
 
     directory = store_dir or default_store_dir()
@@ -432,8 +432,10 @@ def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     """Bring a damaged store back to its newest sound version.
 
     Points CURRENT at the newest version whose manifest and part files are all sound, moves
-    unreadable or unsound manifests and damaged part files to STORE/quarantine/, and removes
-    files left by crashed writers. Part files a sound version uses are never touched.
+    unreadable or unsound manifests and damaged part files to STORE/quarantine/, removes
+    files left by crashed writers, and commits to each layer's Delta table whose newest version
+    holds other files than the current version. Part files a sound version uses are never
+    touched.
 
     Exit status: 0 when the store is sound (with --dry-run: nothing to repair); 1 when problems
     remain (with --dry-run: something to repair); 2 when there is no store at that path, the
