@@ -171,6 +171,33 @@ def test_a_manifest_naming_a_table_version_that_holds_other_files_is_reported(
     assert any("tables/zones" in line and "newest version" in line for line in problems)
 
 
+@pytest.mark.parametrize("damage", ["lose the newest commit", "garble the first commit"])
+def test_repair_rebuilds_a_damaged_table_log_from_the_manifests(store: Store, damage: str) -> None:
+    first, second = _two_versions(store)
+    log = store.root / "tables" / "zones" / "_delta_log"
+    commits = sorted(log.glob("*.json"))
+    if damage == "lose the newest commit":
+        commits[-1].unlink()
+    else:
+        commits[0].write_text("{not json\n")
+    assert Store(store.root).check()
+    dry = Store(store.root).repair(dry_run=True)
+    assert dry.rebuilt == ("zones",)
+    assert "would rebuild the Delta table tables/zones from the manifests" in dry.summary()
+    report = Store(store.root).repair()
+    assert report.rebuilt == ("zones",)
+    assert report.sound, report.summary()
+    assert (store.root / "quarantine" / "zones_delta_log").is_dir()
+    fresh = Store(store.root)
+    for version in (first, second):
+        manifest = fresh.manifest(version)
+        assert manifest is not None
+        number = manifest.layers["zones"].table_version
+        assert _delta_ids(log.parent, number) == _store_ids(fresh, "zones", version)
+    assert _delta_ids(log.parent) == _store_ids(fresh, "zones")
+    assert not Store(store.root).repair().changed
+
+
 # -- migration ----------------------------------------------------------------------------
 
 

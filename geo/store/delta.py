@@ -59,12 +59,14 @@ __all__ = [
     "layer_dirs",
     "make_table_dir",
     "part_path",
+    "rebuild_table",
     "rolled_back_on_failure",
     "sync_table",
     "table_dir",
     "table_files",
     "table_problems",
     "tables_out_of_step",
+    "tables_to_rebuild",
 ]
 
 TABLES_DIR: Final = "tables"
@@ -362,3 +364,43 @@ def table_problems(
                     "holds other files (or none)"
                 )
     return problems
+
+
+def tables_to_rebuild(root: Path, manifests: Sequence[Manifest]) -> list[str]:
+    """Return the layers whose log cannot be read or holds other files than `manifests` say."""
+    broken = []
+    for name in (*LAYERS, *TABLES):
+        try:
+            table_files(root, name)
+            for manifest in manifests:
+                info = manifest.layers.get(name)
+                if info is None or info.table_version is None:
+                    continue
+                if table_files(root, name, info.table_version) != _file_names(info):
+                    broken.append(name)
+                    break
+        except StoreCorruptError:
+            broken.append(name)
+    return broken
+
+
+def rebuild_table(
+    root: Path, layer: str, manifests: Sequence[Manifest], current: Manifest | None
+) -> dict[str, int]:
+    """Write `layer`'s table log afresh from `manifests` (oldest first); return their versions.
+
+    The old log must have been moved aside. Each manifest holding the layer gets the table
+    version its commit made (store version → table version); the newest version holds the
+    parts `current` gives the layer.
+    """
+    numbers: dict[str, int] = {}
+    for manifest in manifests:
+        info = manifest.layers.get(layer)
+        parts = info.parts if info is not None else ()
+        number = sync_table(root, layer, parts, version=manifest.version, message=manifest.message)
+        if info is not None and number is not None:
+            numbers[manifest.version] = number
+    info = current.layers.get(layer) if current is not None else None
+    version = current.version if current is not None else "none"
+    sync_table(root, layer, info.parts if info else (), version=version, message="rebuilt")
+    return numbers

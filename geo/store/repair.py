@@ -7,6 +7,8 @@ parent chains (`geo.store.format.chain_order`), never their clocks alone.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,11 +19,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo.store.delta import (
+    DELTA_LOG,
     TABLES_DIR,
     layer_dirs,
+    rebuild_table,
     sync_table,
+    table_dir,
     table_problems,
     tables_out_of_step,
+    tables_to_rebuild,
 )
 from geo.store.format import (
     COMMITS_DIR,
@@ -38,6 +44,7 @@ from geo.store.format import (
     file_age,
     fsync_directory,
     load_manifest,
+    manifest_to_json,
     object_names,
     problem_line,
     read_pointer,
@@ -88,6 +95,10 @@ class RepairReport:
         Files left alone on purpose, each with the reason.
     problems
         What `check_store` finds afterwards (for a dry run: now); empty when sound.
+    rebuilt
+        Layers whose Delta table log was moved to ``quarantine/`` (it could not be read, or a
+        version a manifest names held other files) and written afresh from the sound
+        manifests, oldest first; those manifests got the new table versions (same ids).
     synced
         Layers whose Delta table got a commit so that its newest version holds the current
         version's parts again (a writer stopped between the two, or ``CURRENT`` moved back).
@@ -102,11 +113,12 @@ class RepairReport:
     kept: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     synced: tuple[str, ...] = ()
+    rebuilt: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether the repair changed (or, for a dry run, would change) anything."""
-        moved = self.quarantined or self.removed or self.synced
+        moved = self.quarantined or self.removed or self.synced or self.rebuilt
         return bool(moved or self.current_before != self.current_after)
 
     @property
@@ -123,6 +135,10 @@ class RepairReport:
             lines.append(f"{would}point CURRENT at {after} (it said {self.current_before!r})")
         lines += [f"{would}quarantine {shown_name(name)}" for name in self.quarantined]
         lines += [f"{would}remove {shown_name(name)}" for name in self.removed]
+        lines += [
+            f"{would}rebuild the Delta table {TABLES_DIR}/{name} from the manifests"
+            for name in self.rebuilt
+        ]
         lines += [
             f"{would}bring the Delta table {TABLES_DIR}/{name} to the current version"
             for name in self.synced
@@ -334,6 +350,8 @@ class _RepairPlan:
     current_after: str | None
     synced: tuple[str, ...]
     current: Manifest | None
+    rebuilt: tuple[str, ...]
+    sound: tuple[Manifest, ...]
 
 
 def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
@@ -356,6 +374,7 @@ def _repair(store: Store, *, dry_run: bool, deep: bool) -> RepairReport:
         kept=tuple(kept),
         problems=tuple(check_store(store, deep=deep)),
         synced=plan.synced,
+        rebuilt=plan.rebuilt,
     )
 
 
@@ -381,8 +400,13 @@ def _plan_repair(store: Store, *, deep: bool) -> tuple[_RepairPlan, list[str]]:
         current = chain_order(sound.values())[-1].version
     removed, kept = _leftovers(store, now, moved)
     chosen = sound[current] if current is not None else None
-    synced = tuple(tables_out_of_step(store.root, chosen))
-    return _RepairPlan(tuple(moved), tuple(removed), before, current, synced, chosen), kept
+    ordered = tuple(chain_order(sound.values()))
+    rebuilt = tuple(tables_to_rebuild(store.root, ordered))
+    synced = tuple(n for n in tables_out_of_step(store.root, chosen) if n not in rebuilt)
+    plan = _RepairPlan(
+        tuple(moved), tuple(removed), before, current, synced, chosen, rebuilt, ordered
+    )
+    return plan, kept
 
 
 def _readable_manifests(store: Store) -> tuple[dict[str, Manifest], list[Path]]:
@@ -435,6 +459,16 @@ def _carry_out(store: Store, plan: _RepairPlan) -> None:
     current_path = root / "CURRENT"
     if current_path in plan.moved:
         _quarantine(root, current_path)
+    renumbered: dict[str, dict[str, int]] = {}
+    for layer in plan.rebuilt:
+        _quarantine(root, table_dir(root, layer) / DELTA_LOG, name=f"{layer}{DELTA_LOG}")
+        renumbered[layer] = rebuild_table(root, layer, plan.sound, plan.current)
+    for manifest in plan.sound:
+        _renumber(
+            store,
+            manifest,
+            {n: v[manifest.version] for n, v in renumbered.items() if manifest.version in v},
+        )
     for layer in plan.synced:  # before CURRENT moves: its parts are all sound
         info = plan.current.layers.get(layer) if plan.current else None
         message = "store repair"
@@ -488,6 +522,19 @@ def _leftovers(store: Store, now: float, moved: Sequence[Path]) -> tuple[list[Pa
     return removed, notes
 
 
+def _renumber(store: Store, manifest: Manifest, numbers: dict[str, int]) -> None:
+    """Rewrite `manifest` with the table versions of rebuilt tables (its id stays)."""
+    layers = {
+        name: dataclasses.replace(info, table_version=numbers[name]) if name in numbers else info
+        for name, info in manifest.layers.items()
+    }
+    if layers == dict(manifest.layers):
+        return
+    data = manifest_to_json(dataclasses.replace(manifest, layers=layers))
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    write_atomic(store.commits_dir / f"{manifest.version}.json", text.encode("utf-8") + b"\n")
+
+
 def _point_current(root: Path, version: str | None) -> None:
     path = root / "CURRENT"
     if version is not None:
@@ -497,16 +544,17 @@ def _point_current(root: Path, version: str | None) -> None:
         fsync_directory(root)
 
 
-def _quarantine(root: Path, path: Path) -> None:
+def _quarantine(root: Path, path: Path, *, name: str | None = None) -> None:
     if not path.exists():
         return
     target_dir = root / QUARANTINE
     if not target_dir.is_dir():
         target_dir.mkdir()
         fsync_directory(root)
-    target, number = target_dir / path.name, 1
+    name = name or path.name
+    target, number = target_dir / name, 1
     while target.exists():
-        target, number = target_dir / f"{path.name}.{number}", number + 1
+        target, number = target_dir / f"{name}.{number}", number + 1
     path.replace(target)
     fsync_directory(target_dir)
     fsync_directory(path.parent)
