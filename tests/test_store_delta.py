@@ -7,6 +7,7 @@ Readers here use ``deltalake`` and ``duckdb`` directly, never the store's code, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from test_store import EVENT_ROWS, _all_layers, _events
 from geo.cli import main
 from geo.store.delta import VERSION_KEY, sync_table, table_dir
 from geo.store.migrate import migrate_store
-from geo.store.store import LAYERS, Store, StoreSchemaError
+from geo.store.store import LAYERS, Store, StoreError, StoreSchemaError
 
 OLD_STORE = Path(__file__).parent / "data" / "old_store"
 """A store written by the code before Delta tables (``objects/``, ``versions/``, format 2):
@@ -384,3 +385,24 @@ def test_pandas_reads_what_duckdb_and_deltalake_read(store: Store) -> None:
     frame = connection.sql("select id from articles order by id").df()
     assert isinstance(frame, pd.DataFrame)
     assert list(frame["id"]) == _store_ids(store, "articles")
+
+
+def test_migrate_refuses_a_store_holding_both_layouts(tmp_path: Path) -> None:
+    root = _old_store(tmp_path)
+    migrate_store(root)
+    shutil.copytree(OLD_STORE / "versions", root / "versions")  # an older Faultlines wrote
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    with pytest.raises(StoreError, match="holds both the older layout"):
+        migrate_store(root)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_repair_removes_a_table_commit_a_killed_writer_left(store: Store) -> None:
+    store.write(_all_layers(), message="all")
+    left = store.root / "tables" / "events" / "_delta_log" / "_commit_0a1b.json.tmp"
+    left.write_text('{"add": ')
+    old = left.stat().st_mtime - 3600
+    os.utime(left, (old, old))
+    report = Store(store.root).repair()
+    assert report.removed == ("tables/events/_delta_log/_commit_0a1b.json.tmp",)
+    assert not left.exists()

@@ -11,8 +11,9 @@ what one stored version held.
 It runs under the store's write lock, and the older layout stays whole and readable until one
 rename ends the migration: ``versions/`` becomes ``.migrated-versions/``, after which
 ``objects/`` and it are deleted. Interrupted before that rename, the store is still of the older
-layout and running the migration again starts over; interrupted after it, running it again only
-removes what is left of the older layout.
+layout and running the migration again starts over (a ``.migrating`` file marks ``tables/``
+and ``commits/`` as its own: a store holding both layouts otherwise is refused, not cleared);
+interrupted after it, running it again only removes what is left of the older layout.
 """
 
 from __future__ import annotations
@@ -49,13 +50,17 @@ from geo.store.format import (
     write_atomic,
 )
 
-__all__ = ["MIGRATED_DIR", "OLD_OBJECTS_DIR", "MigrationReport", "migrate_store"]
+__all__ = ["MARK", "MIGRATED_DIR", "OLD_OBJECTS_DIR", "MigrationReport", "migrate_store"]
 
 OLD_OBJECTS_DIR: Final = "objects"
 """The part folder of the older layout."""
 
 MIGRATED_DIR: Final = ".migrated-versions"
 """What ``versions/`` is renamed to when a migration ends, until it is deleted."""
+
+MARK: Final = ".migrating"
+"""A file a migration writes before it builds the new layout and removes when it is done, so
+that a run after an interrupted one knows that ``tables/`` and ``commits/`` are its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +125,18 @@ def migrate_store(root: Path, *, lock_timeout: float | None = 60.0) -> Migration
                 msg = f"no store at {str(root)!r} (no CURRENT, {COMMITS_DIR}/ or {OLD_LAYOUT_DIR}/)"
                 raise StoreError(msg)
             return MigrationReport(root, (), (), current, cleaned=_remove_old_layout(root))
-        for name in (TABLES_DIR, COMMITS_DIR):  # what an interrupted migration began
-            shutil.rmtree(root / name, ignore_errors=True)
+        new = [name for name in (TABLES_DIR, COMMITS_DIR) if (root / name).exists()]
+        if new and not (root / MARK).exists():
+            msg = (
+                f"{str(root)!r} holds both the older layout ({OLD_LAYOUT_DIR}/) and the current "
+                f"one ({', '.join(f'{n}/' for n in new)}), which no migration began: an older "
+                "Faultlines wrote into a converted store? Move one of them aside; nothing was "
+                "changed"
+            )
+            raise StoreError(msg)
+        write_atomic(root / MARK, b"")
+        for name in new:  # what an interrupted migration began
+            shutil.rmtree(root / name)
         manifests, left_out = _old_manifests(root)
         converted: dict[str, Manifest] = {}
         before: dict[str, LayerInfo] = {}
@@ -214,6 +229,9 @@ def _remove_old_layout(root: Path) -> bool:
         if (root / name).exists():
             found = True
             shutil.rmtree(root / name)
+    if (root / MARK).exists():
+        found = True
+        (root / MARK).unlink()
     if found:
         fsync_directory(root)
     return found

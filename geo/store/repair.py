@@ -492,6 +492,9 @@ def _leftovers(store: Store, now: float, moved: Sequence[Path]) -> tuple[list[Pa
         for path in sorted(directory.glob(f"{TMP_PREFIX}*")):
             if path.is_file():
                 (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
+    for directory in layer_dirs(root):  # delta-rs writes a commit there, then renames it
+        for path in sorted((directory / DELTA_LOG).glob("_commit_*.tmp")):
+            (young if file_age(path, now) < _ORPHAN_GRACE else removed).append(path)
     named: set[str] = set()
     unreadable: list[Path] = []
     quarantine = root / QUARANTINE
