@@ -16,14 +16,16 @@ import duckdb
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from deltalake import DeltaTable
 from shapely.geometry import box
-from test_store import EVENT_ROWS, _all_layers, _events
+from test_store import EVENT_ROWS, D, _all_layers, _events
 
 from geo.cli import main
+from geo.store import delta
 from geo.store.delta import VERSION_KEY, sync_table, table_dir
 from geo.store.migrate import migrate_store
 from geo.store.store import LAYERS, Store, StoreError, StoreSchemaError
@@ -105,6 +107,28 @@ def test_duckdb_queries_a_table_version(store: Store) -> None:
     dated = len(EVENT_ROWS) - 1
     assert connection.sql(query.format("old")).fetchall() == [(len(EVENT_ROWS), dated)]
     assert connection.sql(query.format("new")).fetchall() == [(len(EVENT_ROWS) + 1, dated)]
+
+
+def test_file_statistics_bound_each_part_so_readers_skip_parts_rightly(store: Store) -> None:
+    store.write(_all_layers(), message="all")
+    table = DeltaTable(store.root / "tables" / "events")
+    actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
+    assert len(actions) == len(store.parts_for("events"))
+    for action in actions:
+        part = pq.read_table(store.root / "tables" / "events" / action["path"])
+        assert action["num_records"] == part.num_rows
+        dates = [d for d in part.column("date_start").to_pylist() if d is not None]
+        if dates:
+            assert action["min.date_start"] <= min(dates)
+            assert action["max.date_start"] >= max(dates)
+        assert action.get("min.id") is None  # strings get no bounds
+    since = D(2023, 4, 1)
+    dataset = table.to_pyarrow_dataset()
+    kept = list(dataset.get_fragments(filter=pc.field("date_start") >= since))
+    assert 0 < len(kept) < len(actions)
+    found = table.to_pyarrow_table(filters=[("date_start", ">=", since)]).column("id")
+    expected = [r[0] for r in EVENT_ROWS if r[1] is not None and r[1] >= since]
+    assert sorted(found.to_pylist()) == sorted(expected)
 
 
 def test_a_column_that_arrives_later_is_added_and_an_all_null_one_is_a_string(
@@ -406,3 +430,30 @@ def test_repair_removes_a_table_commit_a_killed_writer_left(store: Store) -> Non
     report = Store(store.root).repair()
     assert report.removed == ("tables/events/_delta_log/_commit_0a1b.json.tmp",)
     assert not left.exists()
+
+
+def test_a_write_that_fails_between_its_table_commits_takes_them_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = store.write(_all_layers(), message="all")
+    real = delta.sync_table
+    calls: list[str] = []
+
+    def failing(root: Path, layer: str, parts: Any, **kwargs: Any) -> int | None:
+        calls.append(layer)
+        if len(calls) == 2:  # the first table is committed, the second fails
+            raise OSError("simulated failure in a table commit")
+        return real(root, layer, parts, **kwargs)
+
+    monkeypatch.setattr(delta, "sync_table", failing)
+    layers = _all_layers()
+    layers["events"] = layers["events"].iloc[:3]
+    layers["zones"] = layers["zones"].iloc[:1]
+    with pytest.raises(OSError, match="simulated failure"):
+        store.write(layers, message="cut short")
+    monkeypatch.undo()
+    fresh = Store(store.root)
+    assert fresh.current_version() == first
+    assert fresh.check(deep=True) == []
+    for layer in ("events", "zones"):
+        assert _delta_ids(store.root / "tables" / layer) == _store_ids(fresh, layer)

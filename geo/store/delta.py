@@ -22,12 +22,14 @@ every table version a manifest names stays readable until its files are pruned.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -55,6 +57,7 @@ __all__ = [
     "commit_tables",
     "delta_schema",
     "delta_type",
+    "file_stats",
     "is_latest",
     "layer_dirs",
     "make_table_dir",
@@ -182,8 +185,8 @@ def sync_table(
     if present is None:
         if not wanted:
             return None
-        adds = [_add_action(directory, name, part) for name, part in sorted(wanted.items())]
         schema = delta_schema(_part_schemas(directory, wanted))
+        adds = [_add_action(directory, name, part, schema) for name, part in sorted(wanted.items())]
         create_table_with_add_actions(
             str(directory),
             Schema.from_arrow(schema),
@@ -210,8 +213,9 @@ def sync_table(
             )
             table = DeltaTable(directory)
     now = _milliseconds(time.time())
+    declared = pa.schema(table.schema().to_arrow())
     actions: list[AddAction | RemoveAction] = [
-        _add_action(directory, name, part) for name, part in sorted(added.items())
+        _add_action(directory, name, part, declared) for name, part in sorted(added.items())
     ]
     actions += [RemoveAction(name, True, now) for name in removed]
     table.create_write_transaction(
@@ -286,10 +290,106 @@ def _part_schemas(directory: Path, parts: Mapping[str, PartInfo]) -> list[pa.Sch
     return schemas
 
 
-def _add_action(directory: Path, name: str, part: PartInfo) -> AddAction:
-    stat = (directory / name).stat()
-    stats = json.dumps({"numRecords": part.rows})
+def _add_action(directory: Path, name: str, part: PartInfo, declared: pa.Schema) -> AddAction:
+    path = directory / name
+    stat = path.stat()
+    stats = json.dumps(file_stats(path, part.rows, declared), separators=(",", ":"))
     return AddAction(name, stat.st_size, {}, _milliseconds(stat.st_mtime), True, stats)
+
+
+def file_stats(path: Path, rows: int, declared: pa.Schema) -> dict[str, Any]:
+    """Return the Delta statistics of a part file, from its Parquet footer.
+
+    ``numRecords``, and per column (top-level, and the fields of a struct such as the ``bbox``
+    covering) the ``nullCount`` and, for numbers, dates and timestamps with a time zone,
+    ``minValues`` and ``maxValues``, so that Delta readers skip parts a filter on them rules
+    out. Strings get no bounds (a bound cut short would be wrong), and neither does a column
+    whose type in the part is not the one the table `declared`.
+    """
+    with reading_part(path):
+        metadata = pq.read_metadata(path)
+        schema = metadata.schema.to_arrow_schema()
+    alike = {
+        field.name
+        for field in schema
+        if field.name in declared.names
+        and str(delta_type(field.type)) == str(declared.field(field.name).type)
+    }
+    low: dict[str, Any] = {}
+    high: dict[str, Any] = {}
+    nulls: dict[str, int] = {}
+    unbounded: set[str] = set()
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        for column in range(group.num_columns):
+            chunk = group.column(column)
+            key = chunk.path_in_schema
+            names = key.split(".")
+            if names[0] not in alike or len(names) > 2:
+                continue  # lists and deeper: no statistics
+            if len(names) == 2 and not pa.types.is_struct(schema.field(names[0]).type):
+                continue
+            found = chunk.statistics
+            if found is None or not found.has_null_count:
+                unbounded.add(key)
+                nulls[key] = -1
+                continue
+            nulls[key] = nulls.get(key, 0) + found.null_count if nulls.get(key, 0) >= 0 else -1
+            bounds = _bounds(found.min, found.max) if found.has_min_max else None
+            if bounds is None:
+                if found.null_count < group.num_rows:  # values but no bounds
+                    unbounded.add(key)
+                continue
+            if key not in low or bounds[0] < low[key]:
+                low[key] = bounds[0]
+            if key not in high or bounds[1] > high[key]:
+                high[key] = bounds[1]
+    stats: dict[str, Any] = {"numRecords": rows}
+    for label, values in (("minValues", low), ("maxValues", high), ("nullCount", nulls)):
+        chosen = {k: v for k, v in values.items() if k not in unbounded or label == "nullCount"}
+        nested = _nested({k: v for k, v in chosen.items() if v != -1})
+        if nested:
+            stats[label] = _as_json(nested)
+    return stats
+
+
+def _bounds(low: object, high: object) -> tuple[Any, Any] | None:
+    """Return a column chunk's bounds if Delta statistics can hold them, else None."""
+    kinds = (int, float, datetime.date)
+    if isinstance(low, bool) or not isinstance(low, kinds) or type(low) is not type(high):
+        return None
+    if isinstance(low, datetime.datetime) and low.tzinfo is None:  # Delta's timestamp_ntz
+        return None
+    if isinstance(low, float) and (math.isnan(low) or math.isnan(float(high))):  # type: ignore[arg-type]
+        return None
+    return low, high
+
+
+def _nested(flat: Mapping[str, Any]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        head, _, tail = key.partition(".")
+        if tail:
+            tree.setdefault(head, {})[tail] = value
+        else:
+            tree[head] = value
+    return tree
+
+
+def _as_json(tree: Mapping[str, Any]) -> dict[str, Any]:
+    """Return statistics values as Delta writes them: dates ``YYYY-MM-DD``, times in UTC."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            out[key] = _as_json(value)
+        elif isinstance(value, datetime.datetime):
+            moment = value.astimezone(datetime.UTC) if value.tzinfo else value
+            out[key] = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        elif isinstance(value, datetime.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
 
 
 def _milliseconds(seconds: float) -> int:
