@@ -5,6 +5,7 @@ beside the table's ``_delta_log/``. `sync_table` makes a table hold exactly the 
 version gives the layer, in one Delta commit made by delta-rs (``deltalake``): an ``add`` for
 each part the table lacks, a ``remove`` for each it no longer holds (the file stays until
 `geo.store.store.Store.prune`), and the store version's id in the commit's ``commitInfo``.
+Each ``add`` carries the part's statistics (`file_stats`), so that readers skip parts.
 The table version it returns is kept in the store version's manifest, so that
 ``deltalake.DeltaTable(path, version=n)``, Spark, DuckDB or Polars read the same rows as
 ``Store.read_layer(layer, version=...)``.
