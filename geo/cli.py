@@ -14,6 +14,7 @@ Commands (the contract in the README; scripts depend on it):
 * ``export --layer events|offices|zones|places [--store DIR] [--format geojson|csv|parquet]``;
 * ``store check``: look for damage in the store;
 * ``store repair [--dry-run]``: bring a damaged store back to its newest sound version;
+* ``store migrate``: convert a store of the older layout into Delta tables;
 * ``gazetteer build`` / ``gazetteer info``: compile or describe the offline gazetteer.
 
 Errors are one line on stderr and a non-zero exit status, never a traceback; in a batch, a bad
@@ -408,7 +409,7 @@ def store() -> None:
 @_STORE_OPTION
 @click.option("--deep", is_flag=True, help="Also decode every part file in full.")
 def store_check(store_dir: Path | None, deep: bool) -> None:
-    """Report damage in the store (exit 1 when there is any)."""
+    """Report damage in the store, and Delta tables that disagree with it (exit 1 if any)."""
     from geo.store.store import Store, default_store_dir
 
     directory = store_dir or default_store_dir()
@@ -431,8 +432,10 @@ def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     """Bring a damaged store back to its newest sound version.
 
     Points CURRENT at the newest version whose manifest and part files are all sound, moves
-    unreadable or unsound manifests and damaged part files to STORE/quarantine/, and removes
-    files left by crashed writers. Part files a sound version uses are never touched.
+    unreadable or unsound manifests and damaged part files to STORE/quarantine/, removes
+    files left by crashed writers, and commits to each layer's Delta table whose newest version
+    holds other files than the current version. Part files a sound version uses are never
+    touched.
 
     Exit status: 0 when the store is sound (with --dry-run: nothing to repair); 1 when problems
     remain (with --dry-run: something to repair); 2 when there is no store at that path, the
@@ -446,6 +449,27 @@ def store_repair(store_dir: Path | None, dry_run: bool, deep: bool) -> None:
     click.echo(report.summary())
     if report.problems or (dry_run and report.changed):
         sys.exit(EXIT_NO_MATCH)
+
+
+@store.command("migrate")
+@_STORE_OPTION
+def store_migrate(store_dir: Path | None) -> None:
+    """Convert a store of the older layout (objects/, versions/) into Delta tables.
+
+    Every version stays readable under its id (shared links keep working), oldest first, one
+    Delta table version per stored version. The old layout stays whole until the last step, so
+    an interrupted migration is run again.
+
+    Exit status: 0 when the store is converted (or already was); 2 when there is no store at
+    that path or another writer holds it.
+    """
+    from geo.store.migrate import migrate_store
+    from geo.store.store import default_store_dir
+
+    directory = store_dir or default_store_dir()
+    with _one_line_errors():
+        report = migrate_store(directory)
+    click.echo(report.summary())
 
 
 # --- gazetteer -----------------------------------------------------------------------------

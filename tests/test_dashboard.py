@@ -168,14 +168,26 @@ def test_adding_articles_is_off_without_an_editor_token() -> None:
 
 
 def test_a_damaged_store_shows_the_bundled_data_and_the_way_out(empty_store: Path) -> None:
-    (empty_store / "versions").mkdir(parents=True)
-    (empty_store / "objects").mkdir()
+    (empty_store / "commits").mkdir(parents=True)
+    (empty_store / "tables").mkdir()
     (empty_store / "CURRENT").write_text("not-a-version\n", encoding="utf-8")
-    (empty_store / "versions" / "abcdef123456.json").write_text("{broken", encoding="utf-8")
+    (empty_store / "commits" / "abcdef123456.json").write_text("{broken", encoding="utf-8")
     at = app()
     assert not at.exception
     assert matching(at) == 14
     assert any("store repair" in i.value for i in at.info)
+
+
+def test_a_store_of_the_older_layout_shows_the_bundled_data_and_the_migration(
+    empty_store: Path,
+) -> None:
+    (empty_store / "versions").mkdir(parents=True)
+    (empty_store / "objects").mkdir()
+    (empty_store / "CURRENT").write_text("abcdef123456\n", encoding="utf-8")
+    at = app()
+    assert not at.exception
+    assert matching(at) == 14
+    assert any("python -m geo store migrate" in i.value for i in at.info)
 
 
 def test_a_time_window_says_how_many_undated_events_it_hides_and_can_show_them() -> None:

@@ -117,12 +117,8 @@ def _sound_article_ids(root: Path) -> set[str]:
 
 
 def _listing(directory: Path) -> set[str]:
-    return {
-        p.name
-        for d in (directory / "objects", directory / "versions")
-        if d.is_dir()
-        for p in d.iterdir()
-    }
+    folders = [directory / "commits", *sorted((directory / "tables").glob("*"))]
+    return {p.name for d in folders if d.is_dir() for p in d.iterdir() if p.name != "_delta_log"}
 
 
 def _watch_run(paths: list[Path], root: Path, companion: Path) -> tuple[float, float, float]:
@@ -382,6 +378,11 @@ def _objects_of(store: Store, version: str) -> set[str]:
     return {part.object for info in manifest.layers.values() for part in info.parts}
 
 
+def _part_file(store: Store, digest: str) -> Path:
+    """Return the part file named by `digest`, in whichever layer's table it is."""
+    return next(store.tables_dir.glob(f"*/{digest}.parquet"))
+
+
 def _only_in(store: Store, version: str, others: list[str]) -> str:
     used = set().union(*(_objects_of(store, v) for v in others if v != version))
     return sorted(_objects_of(store, version) - used)[0]
@@ -396,23 +397,23 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def _set_format(store: Store, version: str, value: int) -> None:
-    path = store.versions_dir / f"{version}.json"
+    path = store.commits_dir / f"{version}.json"
     data = json.loads(path.read_text())
     data["format"] = value
     path.write_text(json.dumps(data))
 
 
 def _delete_newest_part(store: Store, versions: list[str]) -> None:
-    (store.objects_dir / f"{_only_in(store, versions[2], versions)}.parquet").unlink()
+    (_part_file(store, _only_in(store, versions[2], versions))).unlink()
 
 
 def _truncate_newest_part(store: Store, versions: list[str]) -> None:
-    path = store.objects_dir / f"{_only_in(store, versions[2], versions)}.parquet"
+    path = _part_file(store, _only_in(store, versions[2], versions))
     path.write_bytes(path.read_bytes()[:64])
 
 
 def _truncate_newest_manifest(store: Store, versions: list[str]) -> None:
-    path = store.versions_dir / f"{versions[2]}.json"
+    path = store.commits_dir / f"{versions[2]}.json"
     path.write_text(path.read_text()[:40])
 
 
@@ -434,7 +435,7 @@ def _current_is_a_directory(store: Store, versions: list[str]) -> None:
 
 
 def _edit_newest_manifest(store: Store, versions: list[str]) -> None:
-    path = store.versions_dir / f"{versions[2]}.json"
+    path = store.commits_dir / f"{versions[2]}.json"
     data = json.loads(path.read_text())
     data["layers"]["zones"]["parts"][0]["rows"] += 1
     data["layers"]["zones"]["parts"][0]["object"] = "f" * 32
@@ -442,13 +443,13 @@ def _edit_newest_manifest(store: Store, versions: list[str]) -> None:
 
 
 def _stray_manifest(store: Store, versions: list[str]) -> None:
-    (store.versions_dir / "notes.json").write_text("{not json")
+    (store.commits_dir / "notes.json").write_text("{not json")
 
 
 def _crashed_writer_leftovers(store: Store, versions: list[str]) -> None:
-    (store.objects_dir / ".tmp-abc123.parquet").write_bytes(b"PAR1 half a part")
-    (store.versions_dir / ".tmp-def456.json").write_text('{"format": 1, "ver')
-    (store.objects_dir / f"{'0' * 32}.parquet").write_bytes(b"a complete orphan part")
+    (store.tables_dir / "zones" / ".tmp-abc123.parquet").write_bytes(b"PAR1 half a part")
+    (store.commits_dir / ".tmp-def456.json").write_text('{"format": 1, "ver')
+    (store.tables_dir / "zones" / f"{'0' * 32}.parquet").write_bytes(b"a complete orphan part")
     _age_all(store.root)
 
 
@@ -459,15 +460,15 @@ def _intact(store: Store, versions: list[str]) -> None:
 # damage, the versions left sound (indexes), the current one after repair, what is quarantined
 REPAIRS: list[tuple[Callable[[Store, list[str]], None], list[int], int | None, list[str]]] = [
     (_intact, [0, 1, 2], 2, []),
-    (_delete_newest_part, [0, 1], 1, ["versions/{2}.json"]),
-    (_truncate_newest_part, [0, 1], 1, ["versions/{2}.json", "objects/{part2}.parquet"]),
-    (_truncate_newest_manifest, [0, 1], 1, ["versions/{2}.json"]),
-    (_edit_newest_manifest, [0, 1], 1, ["versions/{2}.json"]),
+    (_delete_newest_part, [0, 1], 1, ["commits/{2}.json"]),
+    (_truncate_newest_part, [0, 1], 1, ["commits/{2}.json", "{part2}"]),
+    (_truncate_newest_manifest, [0, 1], 1, ["commits/{2}.json"]),
+    (_edit_newest_manifest, [0, 1], 1, ["commits/{2}.json"]),
     (_garble_current, [0, 1, 2], 2, []),
     (_remove_current, [0, 1, 2], 2, []),
     (_current_names_missing_version, [0, 1, 2], 2, []),
     (_current_is_a_directory, [0, 1, 2], 2, ["CURRENT"]),
-    (_stray_manifest, [0, 1, 2], 2, ["versions/notes.json"]),
+    (_stray_manifest, [0, 1, 2], 2, ["commits/notes.json"]),
     (_crashed_writer_leftovers, [0, 1, 2], 2, []),
 ]
 
@@ -481,8 +482,13 @@ def test_repair_returns_to_the_newest_sound_version(
     quarantined: list[str],
 ) -> None:
     store, written = versions
-    part2 = _only_in(store, written[2], written)
+    part2 = _part_file(store, _only_in(store, written[2], written)).relative_to(store.root)
     kept = {v: _objects_of(store, v) for i, v in enumerate(written) if i in left}
+    files = {
+        digest: _part_file(store, digest).relative_to(store.root).as_posix()
+        for objects in kept.values()
+        for digest in objects
+    }
     before = _snapshot(store.root)
     damage(store, written)
 
@@ -492,7 +498,7 @@ def test_repair_returns_to_the_newest_sound_version(
     assert Store(store.root).check(deep=True) == []
     assert report.current_after == (None if current is None else written[current])
     assert Store(store.root).current_version() == report.current_after
-    names = [q.format(*written, part2=part2) for q in quarantined]
+    names = [q.format(*written, part2=part2.as_posix()) for q in quarantined]
     assert sorted(report.quarantined) == sorted(names)
     for name in names:
         assert (store.root / "quarantine" / Path(name).name).exists()
@@ -500,13 +506,13 @@ def test_repair_returns_to_the_newest_sound_version(
     after = _snapshot(store.root)
     for objects in kept.values():
         for digest in objects:
-            name = f"objects/{digest}.parquet"
+            name = files[digest]
             assert after[name] == before[name]
     fresh = Store(store.root)
     for version in kept:
         assert len(fresh.read_all(version).zones) == written.index(version) + 1
     assert not list(store.root.glob("*/.tmp-*"))
-    assert not (store.objects_dir / f"{'0' * 32}.parquet").exists()  # an old orphan goes
+    assert not (store.tables_dir / "zones" / f"{'0' * 32}.parquet").exists()  # an old orphan goes
     # and a second repair finds nothing to do
     again = Store(store.root).repair()
     assert not again.changed, again.summary()
@@ -515,14 +521,14 @@ def test_repair_returns_to_the_newest_sound_version(
 def test_repair_points_current_at_nothing_when_no_version_is_sound(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "store")
     version = store.write(_layers(["z1"]), message="only")
-    for path in store.objects_dir.glob("*.parquet"):
+    for path in store.tables_dir.glob("*/*.parquet"):
         path.unlink()
     report = Store(store.root).repair()
     assert report.sound
     assert report.current_before == version
     assert report.current_after is None
     assert Store(store.root).current_version() is None
-    assert report.quarantined == (f"versions/{version}.json",)
+    assert report.quarantined == (f"commits/{version}.json",)
     assert "sound and empty" in report.summary()
 
 
@@ -530,30 +536,30 @@ def test_repair_keeps_orphans_while_a_manifest_is_unreadable(
     versions: tuple[Store, list[str]],
 ) -> None:
     store, written = versions
-    orphan = store.objects_dir / f"{'0' * 32}.parquet"
+    orphan = store.tables_dir / "zones" / f"{'0' * 32}.parquet"
     orphan.write_bytes(b"named by nothing readable")
     _truncate_newest_manifest(store, written)
     _age_all(store.root)
     report = store.repair()
     assert orphan.exists()  # the unreadable manifest (now in quarantine) may name it
     assert any("cannot be read and may name them" in note for note in report.kept), report.kept
-    assert f"objects/{orphan.name}" not in report.removed
+    assert f"tables/zones/{orphan.name}" not in report.removed
     (store.root / "quarantine" / f"{written[2]}.json").unlink()
     report = store.repair()  # once the quarantine is cleared, the orphans go
-    assert f"objects/{orphan.name}" in report.removed
+    assert f"tables/zones/{orphan.name}" in report.removed
     assert not orphan.exists()
 
 
 def test_repair_keeps_files_a_writer_may_still_use(versions: tuple[Store, list[str]]) -> None:
     store, _ = versions
-    fresh_temporary = store.objects_dir / ".tmp-live.parquet"
-    fresh_orphan = store.objects_dir / f"{'1' * 32}.parquet"
-    old_temporary = store.versions_dir / ".tmp-dead.json"
+    fresh_temporary = store.tables_dir / "zones" / ".tmp-live.parquet"
+    fresh_orphan = store.tables_dir / "zones" / f"{'1' * 32}.parquet"
+    old_temporary = store.commits_dir / ".tmp-dead.json"
     for path in (fresh_temporary, fresh_orphan, old_temporary):
         path.write_bytes(b"partial")
     os.utime(old_temporary, (HOUR_AGO, HOUR_AGO))
     report = store.repair()
-    assert report.removed == ("versions/.tmp-dead.json",)
+    assert report.removed == ("commits/.tmp-dead.json",)
     assert fresh_temporary.exists()
     assert fresh_orphan.exists()
     assert any("a writer may still use them" in note for note in report.kept), report.kept
@@ -566,10 +572,10 @@ def test_repair_keeps_part_files_a_quarantined_manifest_names(
     older = _objects_of(store, written[0]) | _objects_of(store, written[1])
     unique = sorted(_objects_of(store, written[2]) - older)
     assert len(unique) == 2  # its zones and its articles
-    (store.objects_dir / f"{unique[0]}.parquet").unlink()
+    (_part_file(store, unique[0])).unlink()
     report = store.repair()
-    assert report.quarantined == (f"versions/{written[2]}.json",)
-    assert (store.objects_dir / f"{unique[1]}.parquet").exists()
+    assert report.quarantined == (f"commits/{written[2]}.json",)
+    assert (_part_file(store, unique[1])).exists()
     assert not report.removed
 
 
@@ -653,13 +659,13 @@ def test_a_renamed_geometry_column_in_a_manifest_is_damage(
     versions: tuple[Store, list[str]],
 ) -> None:
     store, written = versions
-    path = store.versions_dir / f"{written[2]}.json"
+    path = store.commits_dir / f"{written[2]}.json"
     path.write_text(path.read_text().replace('"geometry": "geometry"', '"geometry": "geometrx"'))
     with pytest.raises(StoreCorruptError, match="checksum"):
         Store(store.root).read_all()
     assert any("checksum" in line for line in Store(store.root).check())
     report = Store(store.root).repair()
-    assert report.quarantined == (f"versions/{written[2]}.json",)
+    assert report.quarantined == (f"commits/{written[2]}.json",)
     assert report.current_after == written[1]
 
 
@@ -670,11 +676,9 @@ def test_bit_flips_are_detected_or_harmless_never_silent(
     store, written = versions
     expected = _frames(Store(store.root))
     if target == "manifest":
-        files = [store.versions_dir / f"{written[2]}.json"]
+        files = [store.commits_dir / f"{written[2]}.json"]
     else:
-        files = [
-            store.objects_dir / f"{digest}.parquet" for digest in _objects_of(store, written[2])
-        ]
+        files = [_part_file(store, digest) for digest in _objects_of(store, written[2])]
     rng = random.Random(SEED)
     outcomes: Counter[str] = Counter()
     for _ in range(FLIPS):
@@ -693,7 +697,7 @@ def test_reads_verify_parts_written_earlier_in_the_same_process(
 ) -> None:
     store, written = versions
     digest = _only_in(store, written[2], written)
-    path = store.objects_dir / f"{digest}.parquet"
+    path = _part_file(store, digest)
     reader = Store(store.root)
     reader.read_all()
     data = bytearray(path.read_bytes())
@@ -706,7 +710,7 @@ def test_reads_verify_parts_written_earlier_in_the_same_process(
 
 def _set_created_at(store: Store, version: str, when: str) -> None:
     """Rewrite a manifest as a writer with a wrong clock would have written it."""
-    path = store.versions_dir / f"{version}.json"
+    path = store.commits_dir / f"{version}.json"
     data = json.loads(path.read_text())
     data["created_at"] = when
     data["checksum"] = manifest_checksum(data)
@@ -728,34 +732,6 @@ def test_repair_follows_the_parent_chain_not_the_clock(
     assert Store(store.root).prune(keep=1) == written[:2]
 
 
-def test_older_manifests_without_a_checksum_are_read_and_sealed_by_repair(
-    versions: tuple[Store, list[str]],
-) -> None:
-    store, written = versions
-    for version in written:
-        path = store.versions_dir / f"{version}.json"
-        data = json.loads(path.read_text())
-        del data["checksum"]
-        data["format"] = 1
-        path.write_text(json.dumps(data))
-    assert len(Store(store.root).read_all().zones) == 3
-    assert any("without a checksum" in line for line in Store(store.root).check())
-    report = Store(store.root).repair()
-    assert report.sound, report.summary()
-    assert len(report.sealed) == 3
-    assert Store(store.root).current_version() == written[2]
-    path = store.versions_dir / f"{written[2]}.json"
-    assert json.loads(path.read_text())["format"] == MANIFEST_FORMAT
-    # and without a checksum, a renamed geometry column is still caught by the read
-    data = json.loads(path.read_text())
-    del data["checksum"]
-    data["format"] = 1
-    data["layers"]["zones"]["geometry"] = "geometrx"
-    path.write_text(json.dumps(data))
-    with pytest.raises(StoreCorruptError, match="geometry column 'geometrx'"):
-        Store(store.root).read_all()
-
-
 # -- the command line ---------------------------------------------------------------------
 
 
@@ -771,12 +747,12 @@ def _cli_store(tmp_path: Path) -> tuple[Path, list[str]]:
 def _cli_delete_part(root: Path, written: list[str]) -> Path:
     store = Store(root)
     digest = _only_in(store, written[1], written)
-    (store.objects_dir / f"{digest}.parquet").unlink()
+    _part_file(store, digest).unlink()
     return root
 
 
 def _cli_truncate_manifest(root: Path, written: list[str]) -> Path:
-    path = root / "versions" / f"{written[1]}.json"
+    path = root / "commits" / f"{written[1]}.json"
     path.write_text(path.read_text()[:50])
     return root
 
@@ -821,8 +797,8 @@ def _cli_missing(root: Path, written: list[str]) -> Path:
 
 # damage → (check exit, check says), (repair exit, repair says), current version after repair
 CLI_CASES: list[tuple[Callable[[Path, list[str]], Path], int, str, int, str, int | None]] = [
-    (_cli_delete_part, 1, "missing part file", 0, "quarantine versions/{1}.json", 0),
-    (_cli_truncate_manifest, 1, "unreadable manifest", 0, "quarantine versions/{1}.json", 0),
+    (_cli_delete_part, 1, "missing part file", 0, "quarantine commits/{1}.json", 0),
+    (_cli_truncate_manifest, 1, "unreadable manifest", 0, "quarantine commits/{1}.json", 0),
     (_cli_garble_current, 1, "does not name a version", 0, "point CURRENT at {1}", 1),
     (_cli_older_format, 1, "older store format", 2, "ingest the articles again", None),
     (_cli_unknown_format, 1, "newer store format", 2, "upgrade Faultlines", None),

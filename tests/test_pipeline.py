@@ -136,7 +136,8 @@ def test_ingesting_in_batches_gives_the_layers_of_one_ingest(
 def _first_batch_ids(parts: dict[str, str], store: Store) -> list[str]:
     ids: list[str] = []
     for obj in parts.values():
-        ids += pq.read_table(store.objects_dir / f"{obj}.parquet", columns=["id"])["id"].to_pylist()
+        path = store.part_path("events", obj)
+        ids += pq.read_table(path, columns=["id"])["id"].to_pylist()
     return ids
 
 

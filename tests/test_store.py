@@ -285,7 +285,7 @@ def test_unchanged_parts_are_reused(store: Store) -> None:
     store.write({"events": _events([*EVENT_ROWS, extra])}, message="one more in June")
     after = {p.key: p.object for p in store.parts_for("events")}
     assert {k for k in after if after[k] != before[k]} == {"2023-06"}
-    assert len(list(store.objects_dir.glob("*.parquet"))) == len(before) + 1
+    assert len(list((store.tables_dir / "events").glob("*.parquet"))) == len(before) + 1
 
 
 def test_version_id_is_12_hex_digits(store: Store) -> None:
@@ -318,7 +318,7 @@ def test_prune_keeps_the_newest_versions(store: Store) -> None:
     assert store.check(deep=True) == []
     assert len(store.read_layer("events", version=versions[1])) == 3
     used = {p.object for v in versions[1:] for p in store.parts_for("events", version=v)}
-    assert {p.stem for p in store.objects_dir.glob("*.parquet")} == used
+    assert {p.stem for p in (store.tables_dir / "events").glob("*.parquet")} == used
 
 
 # -- append -------------------------------------------------------------------------------
@@ -601,16 +601,14 @@ def test_columns_subset_keeps_geometry(store: Store) -> None:
 def test_parts_open_with_plain_geopandas_and_pyarrow(store: Store) -> None:
     store.write(_all_layers(), message="all")
     for layer in ("events", "zones"):
-        paths = [store.objects_dir / f"{p.object}.parquet" for p in store.parts_for(layer)]
+        paths = [store.part_path(layer, p.object) for p in store.parts_for(layer)]
         frames = [gpd.read_parquet(path) for path in paths]
         assert all(frame.crs == "EPSG:4326" for frame in frames)
         assert sum(len(f) for f in frames) == len(_all_layers()[layer])
         geo = json.loads(pq.read_schema(paths[0]).metadata[b"geo"])
         assert geo["version"] == GEOPARQUET_VERSION
         assert "covering" in geo["columns"]["geometry"]
-    event_paths = [
-        str(store.objects_dir / f"{p.object}.parquet") for p in store.parts_for("events")
-    ]
+    event_paths = [str(store.part_path("events", p.object)) for p in store.parts_for("events")]
     table = ds.dataset(event_paths, format="parquet").to_table(columns=["id", "date_start"])
     assert sorted(table.column("id").to_pylist()) == sorted(r[0] for r in EVENT_ROWS)
 
@@ -619,7 +617,7 @@ def test_parts_open_with_plain_geopandas_and_pyarrow(store: Store) -> None:
 def test_parts_open_with_dask_geopandas(store: Store) -> None:
     dask_geopandas = pytest.importorskip("dask_geopandas")
     store.write({"events": _events(EVENT_ROWS)}, message="events")
-    paths = [str(store.objects_dir / f"{p.object}.parquet") for p in store.parts_for("events")]
+    paths = [str(store.part_path("events", p.object)) for p in store.parts_for("events")]
     frame = dask_geopandas.read_parquet(paths).compute()
     assert sorted(frame["id"]) == sorted(r[0] for r in EVENT_ROWS)
     assert frame.crs == "EPSG:4326"
@@ -671,7 +669,7 @@ def test_default_store_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 # -- crashes and locks --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fail_on", ["objects", "versions", "CURRENT"])
+@pytest.mark.parametrize("fail_on", ["tables", "commits", "CURRENT"])
 def test_crash_during_write_leaves_the_old_version(
     store: Store, monkeypatch: pytest.MonkeyPatch, fail_on: str
 ) -> None:
@@ -739,13 +737,13 @@ def test_store_busy_error_is_a_store_error() -> None:
 
 
 def _delete_object(store: Store) -> str:
-    path = store.objects_dir / f"{store.parts_for('events')[0].object}.parquet"
+    path = store.part_path("events", store.parts_for("events")[0].object)
     path.unlink()
     return path.name
 
 
 def _truncate_object(store: Store) -> str:
-    path = store.objects_dir / f"{store.parts_for('zones')[0].object}.parquet"
+    path = store.part_path("zones", store.parts_for("zones")[0].object)
     path.write_bytes(path.read_bytes()[:100])
     return path.name
 
@@ -761,13 +759,13 @@ def _current_names_missing(store: Store) -> str:
 
 
 def _truncate_manifest(store: Store) -> str:
-    path = next(store.versions_dir.glob("*.json"))
+    path = next(store.commits_dir.glob("*.json"))
     path.write_text(path.read_text()[:50])
     return path.name
 
 
 def _edit_manifest(store: Store) -> str:
-    path = next(store.versions_dir.glob("*.json"))
+    path = next(store.commits_dir.glob("*.json"))
     data = json.loads(path.read_text())
     data["layers"]["events"]["parts"].pop()
     path.write_text(json.dumps(data))
@@ -775,7 +773,7 @@ def _edit_manifest(store: Store) -> str:
 
 
 def _edit_manifest_and_its_checksum(store: Store) -> str:
-    path = next(store.versions_dir.glob("*.json"))
+    path = next(store.commits_dir.glob("*.json"))
     data = json.loads(path.read_text())
     data["layers"]["events"]["parts"].pop()
     data["checksum"] = manifest_checksum(data)
@@ -807,11 +805,11 @@ def test_check_finds_damage(store: Store, damage: Callable[[Store], str]) -> Non
 
 def test_check_finds_changed_content(store: Store) -> None:
     store.write({"zones": _zones()}, message="zones")
-    path = store.objects_dir / f"{store.parts_for('zones')[0].object}.parquet"
+    path = store.part_path("zones", store.parts_for("zones")[0].object)
     renamed = _zones().assign(name=["Diaoyu Islands", "Taiwan Strait"])
     other = Store.open(store.root.parent / "other")
     other.write({"zones": renamed}, message="same rows, other content")
-    other_path = other.objects_dir / f"{other.parts_for('zones')[0].object}.parquet"
+    other_path = other.part_path("zones", other.parts_for("zones")[0].object)
     path.write_bytes(other_path.read_bytes())
     problems = Store(store.root).check()
     assert len(problems) == 1

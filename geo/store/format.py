@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
+import filelock
 import pyarrow as pa
 
 from geo.errors import FaultlinesError
@@ -29,6 +30,7 @@ from geo.records import CRS, MAP_LAYERS
 
 __all__ = [
     "BUCKETED_TABLES",
+    "COMMITS_DIR",
     "CRS",
     "DATED_LAYERS",
     "GEOPARQUET_VERSION",
@@ -36,6 +38,8 @@ __all__ = [
     "LAYERS",
     "MANIFEST_FORMAT",
     "OBJECT_RE",
+    "OLD_FORMATS",
+    "OLD_LAYOUT_DIR",
     "PARTITION_COLUMNS",
     "TABLES",
     "TMP_PREFIX",
@@ -58,13 +62,16 @@ __all__ = [
     "describe_os_error",
     "file_age",
     "fsync_directory",
+    "holding_lock",
     "load_manifest",
     "manifest_checksum",
     "manifest_to_json",
     "object_names",
+    "part_root",
     "problem_line",
     "read_pointer",
     "reading_part",
+    "refuse_old_layout",
     "shown_name",
     "version_id",
     "write_atomic",
@@ -86,11 +93,16 @@ DATED_LAYERS: Final = MappingProxyType(
 )
 """Layer → (start, end) date columns that ``date_from``/``date_to`` filter on (others: none)."""
 
-MANIFEST_FORMAT: Final = 2
-"""Schema version of the manifest files this module writes (2: with a ``checksum``)."""
+MANIFEST_FORMAT: Final = 3
+"""Schema version of the manifest files this module writes (3: in ``commits/``, each layer
+with the version of its Delta table)."""
+
+OLD_FORMATS: Final = (1, 2)
+"""Manifest formats of the older layout (``objects/`` and ``versions/``; 1 without a
+``checksum``) that ``python -m geo store migrate`` converts (`geo.store.migrate`)."""
 
 UNSEALED_FORMAT: Final = 1
-"""The older manifest format still read: no ``checksum``; `Store.repair` rewrites it as 2."""
+"""The oldest manifest format, without a ``checksum`` (read only by the migration)."""
 
 GEOPARQUET_VERSION: Final = "1.1.0"
 """GeoParquet specification version of the geo parts (with a ``bbox`` covering column)."""
@@ -115,6 +127,12 @@ VERSION_RE: Final = re.compile(r"[0-9a-f]{12}\Z")
 
 OBJECT_RE: Final = re.compile(r"[0-9a-f]{32}\Z")
 """Matches a well-formed part hash: 32 hex digits."""
+
+COMMITS_DIR: Final = "commits"
+"""The folder of a store holding one manifest (commit record) per version."""
+
+OLD_LAYOUT_DIR: Final = "versions"
+"""The manifest folder of the older layout (`OLD_FORMATS`); its presence marks such a store."""
 
 TMP_PREFIX: Final = ".tmp-"
 """Name prefix of the temporary files that writes rename into place."""
@@ -151,13 +169,21 @@ class StoreCorruptError(StoreError):
 class StoreSchemaError(StoreCorruptError):
     """A manifest (`path`) is in a format (`found`) other than the one this code reads.
 
-    The message says which way out there is: a newer format needs a newer Faultlines; an older
-    one cannot be read any more, so the articles go into a new store again.
+    The message says which way out there is: a newer format needs a newer Faultlines; the
+    older layout (`OLD_FORMATS`, with `root` its store directory) is converted by
+    ``python -m geo store migrate``; an older one cannot be read any more, so the articles go
+    into a new store again.
     """
 
-    def __init__(self, path: Path, found: int) -> None:
+    def __init__(self, path: Path, found: int, *, root: Path | None = None) -> None:
         if found > MANIFEST_FORMAT:
             age, way_out = "a newer", f"{_UPGRADE_HINT}, or use another --store directory"
+        elif found in OLD_FORMATS and root is not None:
+            age = "an older"
+            way_out = (
+                "convert it (every version stays readable) with: "
+                f"python -m geo store migrate --store {shlex.quote(str(root))}"
+            )
         else:
             age = "an older"
             way_out = (
@@ -166,7 +192,7 @@ class StoreSchemaError(StoreCorruptError):
             )
         problem = (
             f"written in {age} store format ({found!r}; this Faultlines reads "
-            f"{UNSEALED_FORMAT!r} and {MANIFEST_FORMAT!r}): {way_out}"
+            f"{MANIFEST_FORMAT!r}): {way_out}"
         )
         super().__init__(path, problem)
         self.found = found
@@ -192,7 +218,7 @@ class PartInfo:
     Attributes
     ----------
     object
-        Hash naming the file ``objects/<object>.parquet``.
+        Hash naming the file ``tables/<layer>/<object>.parquet``.
     key
         Partition key: ``YYYY-MM``, ``unknown`` (no date), ``all`` (unpartitioned layer) or
         ``<column>-NN`` (a bucket of `BUCKETED_TABLES`); ``+<hash>`` follows for a part added
@@ -215,7 +241,7 @@ class PartInfo:
 
 @dataclass(frozen=True, slots=True)
 class LayerInfo:
-    """One layer of a version: its parts, ordered by key.
+    """One layer of a version: its parts, ordered by key, and its Delta table's version.
 
     Attributes
     ----------
@@ -223,10 +249,14 @@ class LayerInfo:
         Name of the geometry column, None for a plain table.
     parts
         The part files.
+    table_version
+        The version of the layer's Delta table that holds exactly these parts (None until
+        the version is committed, and in manifests of `OLD_FORMATS`).
     """
 
     geometry: str | None
     parts: tuple[PartInfo, ...]
+    table_version: int | None = None
 
     @property
     def rows(self) -> int:
@@ -291,6 +321,7 @@ def manifest_to_json(manifest: Manifest) -> dict[str, Any]:
         name: {
             "geometry": info.geometry,
             "rows": info.rows,
+            "table_version": info.table_version,
             "parts": list(map(part_json, info.parts)),
         }
         for name, info in manifest.layers.items()
@@ -317,8 +348,8 @@ def manifest_checksum(data: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_manifest(path: Path) -> Manifest:
-    """Read and validate the manifest at `path`."""
+def load_manifest(path: Path, *, formats: tuple[int, ...] = (MANIFEST_FORMAT,)) -> Manifest:
+    """Read and validate the manifest at `path`, which must be in one of `formats`."""
     root = path.parent.parent
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -327,14 +358,14 @@ def load_manifest(path: Path) -> Manifest:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise StoreCorruptError(path, f"unreadable manifest ({error})", root=root) from error
     found = data.get("format") if isinstance(data, dict) else None
-    known = (UNSEALED_FORMAT, MANIFEST_FORMAT)
+    known = formats
     if isinstance(found, int) and not isinstance(found, bool) and found not in known:
-        raise StoreSchemaError(path, found)
+        raise StoreSchemaError(path, found, root=root)
     try:
         if found not in known or isinstance(found, bool):
             msg = f"no valid format number ({found!r})"
             raise ValueError(msg)
-        sealed = found == MANIFEST_FORMAT
+        sealed = found != UNSEALED_FORMAT
         if sealed and data.get("checksum") != manifest_checksum(data):
             problem = "damaged manifest: its content does not match its checksum"
             raise StoreCorruptError(path, problem, root=root)
@@ -345,7 +376,16 @@ def load_manifest(path: Path) -> Manifest:
         for name, info in dict(data["layers"]).items():
             check_layer(name)
             geometry = None if info["geometry"] is None else str(info["geometry"])
-            layers[name] = LayerInfo(geometry, tuple(map(_part_from_json, info["parts"])))
+            parts = tuple(map(_part_from_json, info["parts"]))
+            table_version = None
+            if found == MANIFEST_FORMAT:
+                table_version = info["table_version"]
+                if table_version is not None and (
+                    not isinstance(table_version, int) or isinstance(table_version, bool)
+                ):
+                    msg = f"bad table version {table_version!r}"
+                    raise ValueError(msg)
+            layers[name] = LayerInfo(geometry, parts, table_version)
         created_at = datetime.datetime.fromisoformat(data["created_at"])
         if created_at.tzinfo is None:  # written by hand: take it as UTC so versions sort
             created_at = created_at.replace(tzinfo=datetime.UTC)
@@ -359,6 +399,13 @@ def load_manifest(path: Path) -> Manifest:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StoreCorruptError(path, f"malformed manifest ({error!r})", root=root) from error
+
+
+def refuse_old_layout(root: Path) -> None:
+    """Raise `StoreSchemaError` (naming the migration) when `root` holds the older layout."""
+    old = root / OLD_LAYOUT_DIR
+    if old.is_dir():
+        raise StoreSchemaError(old, OLD_FORMATS[-1], root=root)
 
 
 def shown_name(name: object) -> str:
@@ -500,7 +547,7 @@ def chain_order(manifests: Iterable[Manifest]) -> list[Manifest]:
 @contextmanager
 def reading_part(path: Path) -> Iterator[None]:
     """Turn a failure to read the part file at `path` into a `StoreCorruptError`."""
-    root = path.parent.parent
+    root = part_root(path)
     try:
         yield
     except FileNotFoundError as error:
@@ -531,13 +578,41 @@ class PartVerifier:
                 found = hashlib.file_digest(handle, "sha256").hexdigest()[: len(digest)]
         if found != digest:
             problem = "damaged part file: its content does not match its hash"
-            raise StoreCorruptError(path, problem, root=path.parent.parent)
+            raise StoreCorruptError(path, problem, root=part_root(path))
         self._matched[path] = stamp
 
     def trust(self, path: Path) -> None:
         """Record `path` as matching its hash (it was just written from bytes that did)."""
         stat = path.stat()
         self._matched[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def part_root(path: Path) -> Path:
+    """Return the store directory of the part file at `path` (``STORE/tables/<layer>/``)."""
+    return path.parents[2] if len(path.parents) > 2 else path.parent
+
+
+@contextmanager
+def holding_lock(root: Path, timeout: float | None) -> Iterator[None]:
+    """Hold the write lock of the store at `root` (its ``.lock`` file) for the block.
+
+    Raises
+    ------
+    StoreBusyError
+        When another writer holds it for more than `timeout` seconds (None: wait for ever).
+    """
+    path = root / ".lock"
+    wait = -1 if timeout is None else timeout
+    lock = filelock.FileLock(path, timeout=wait, thread_local=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        msg = f"another writer holds {str(path)!r}; gave up after {wait!r} s"
+        raise StoreBusyError(msg) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -89,7 +89,7 @@ def scan_layer(
 
     tables = []
     for part in parts:
-        path = store.objects_dir / f"{part.object}.parquet"
+        path = store.part_path(layer, part.object)
         store.verifier.verify(path, part.object)
         tables.append(scan_part_table(path, wanted, row_filter=rows, bbox=bbox))
     if not tables:

@@ -1,14 +1,17 @@
-"""Keep the map layers as versioned GeoParquet: content-addressed parts, manifests, atomic writes.
+"""Keep the map layers as Delta Lake tables of GeoParquet parts, with versions and atomic writes.
 
 Layout of a store directory::
 
     STORE/
-      CURRENT                  the current version id, one line, replaced atomically
-      .lock                    held by a writer (filelock); a second writer waits or gives up
-      objects/<hash>.parquet   immutable part files, named by the SHA-256 of their bytes
-      versions/<version>.json  one manifest per version: per layer, its parts and their stats
-      quarantine/              what `Store.repair` moved aside: unreadable or unsound manifests,
-                               damaged part files (nothing there is read; delete it when done)
+      CURRENT                    the current version id, one line, replaced atomically
+      .lock                      held by a writer (filelock); a second writer waits or gives up
+      tables/<layer>/            one Delta Lake table per layer (`geo.store.delta`):
+        <hash>.parquet           immutable part files, named by the SHA-256 of their bytes
+        _delta_log/              the table's log: one commit per store version that changed it
+      commits/<version>.json     one manifest per version: per layer, its parts and their stats
+                                 and the version of its Delta table that holds exactly them
+      quarantine/                what `Store.repair` moved aside: unreadable or unsound
+                                 manifests, damaged part files (delete it when done)
 
 Layers are `LAYERS`: ``events``, ``offices``, ``zones`` and ``places`` are GeoDataFrames in
 EPSG:4326, ``articles`` is a plain table. A version may also hold the plain `TABLES` (small sums
@@ -19,30 +22,27 @@ go to an ``unknown`` part), the `BUCKETED_TABLES` (the zone-days sums) by a hash
 into 32 buckets, the other layers and tables into one ``all`` part. Rows are
 stored sorted by ``id`` (when there is one), so the same rows give the same bytes whatever
 order they came in. Geo parts are GeoParquet 1.1 with a bbox covering column, so geopandas,
-pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly.
+pyarrow.dataset, dask-geopandas, DuckDB and Sedona read them directly; and each layer's table
+opens with ``deltalake.DeltaTable`` (Spark, DuckDB, Polars) at the table version a manifest names.
 
 A version id is the first 12 hex digits of a SHA-256 over the sorted ``(layer, part hash)``
 pairs: the same content always gets the same id and writing it again writes nothing. A write
-puts its new parts first, then the manifest, then replaces ``CURRENT`` (each file written to a
-temporary name, flushed, renamed over, and its directory flushed), so a crash at any point
-leaves the previous version current and whole. Files get the mode the umask gives, like any
-file the user writes (0644 under 022): set ``umask 077`` before writing for a private store.
+puts its new parts first, then commits each changed layer's Delta table, then the manifest,
+then replaces ``CURRENT`` (each file written to a temporary name, flushed, renamed over, and its
+directory flushed), so a crash at any point leaves the previous version current and whole; a
+write that fails after its table commits takes them back, and `Store.repair` does after a kill.
+Files get the mode the umask gives (0644 under 022): set ``umask 077`` for a private store.
 Old versions stay readable until `Store.prune`, so a shared link can pin one
 (``v=<version>``); a version that is gone raises `VersionNotFoundError`, and
 `Store.has_version` tells beforehand.
 
-Damage is an error, never different data: each manifest holds a SHA-256 checksum of its content
-(every field, the geometry column's name and the part stats included), checked when it is read,
-and each part file is hashed before this `Store` first reads it (again only after it changed
-on disk, see `geo.store.format.PartVerifier`).
-
-`Store.check` lists damage; `Store.repair` brings a damaged store back to its newest sound
-version (``geo.store.repair``): ``CURRENT`` is pointed at it, manifests that cannot be read or
-whose parts are missing or damaged go to ``quarantine/``, and files left by crashed writers are
-removed. It never deletes a part file that any manifest names. A store written in another
-manifest format raises
-`StoreSchemaError`, whose message says what to do (``python -m geo store check|repair`` from the
-command line).
+Damage is an error, never different data: each manifest holds a SHA-256 checksum of its content,
+checked when it is read, and each part file is hashed before this `Store` first reads it (again
+only after it changed on disk, see `geo.store.format.PartVerifier`). `Store.check` lists damage,
+and tables whose log disagrees with the manifests; `Store.repair` brings a damaged store back to
+its newest sound version (``geo.store.repair``). A store of the older layout (``objects/`` and
+``versions/``) raises `StoreSchemaError` naming ``python -m geo store migrate``
+(``geo.store.migrate``), which converts it keeping every version and its id.
 
 Part files depend on the pyarrow and geopandas versions that wrote them (their metadata names
 them); after an upgrade the same rows may get new part hashes and so a new version id.
@@ -62,7 +62,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final, cast
 
-import filelock
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
@@ -70,8 +69,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo import settings
+from geo.store.delta import (
+    TABLES_DIR,
+    commit_tables,
+    make_table_dir,
+    part_path,
+    rolled_back_on_failure,
+)
 from geo.store.format import (
     BUCKETED_TABLES,
+    COMMITS_DIR,
     DATED_LAYERS,
     GEO_LAYERS,
     GEOPARQUET_VERSION,
@@ -93,9 +100,11 @@ from geo.store.format import (
     chain_order,
     check_layer,
     fsync_directory,
+    holding_lock,
     load_manifest,
     manifest_to_json,
     reading_part,
+    refuse_old_layout,
     version_id,
     write_atomic,
 )
@@ -177,8 +186,8 @@ class Store:
 
     def __init__(self, root: Path, *, lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT) -> None:
         self.root = Path(root)
-        self.objects_dir = self.root / "objects"
-        self.versions_dir = self.root / "versions"
+        self.tables_dir = self.root / TABLES_DIR
+        self.commits_dir = self.root / COMMITS_DIR
         self.lock_timeout = lock_timeout
         self._manifests: dict[str, Manifest] = {}
         self._lock_owner: int | None = None
@@ -199,6 +208,7 @@ class Store:
 
     def current_version(self) -> str | None:
         """Return the current version id, None when nothing was written yet."""
+        refuse_old_layout(self.root)
         path = self.root / "CURRENT"
         try:
             text = path.read_text(encoding="ascii").strip()
@@ -233,6 +243,7 @@ class Store:
                 path, problem = self.root / "CURRENT", f"names missing version {version!r}"
                 raise StoreCorruptError(path, problem, root=self.root)
         if not self.has_version(version):
+            refuse_old_layout(self.root)
             raise VersionNotFoundError(version, self.root)
         if version not in self._manifests:
             self._manifests[version] = load_manifest(self._manifest_path(version))
@@ -240,23 +251,15 @@ class Store:
 
     def versions(self) -> list[VersionInfo]:
         """Return every version the store holds, oldest first (by their parent chains)."""
+        refuse_old_layout(self.root)
         manifests = []
-        for path in sorted(self.versions_dir.glob("*.json")):
+        for path in sorted(self.commits_dir.glob("*.json")):
             if not VERSION_RE.match(path.stem):
                 continue
             manifest = self.manifest(path.stem)
             assert manifest is not None  # a version was given
             manifests.append(manifest)
-        return [
-            VersionInfo(
-                id=manifest.version,
-                created_at=manifest.created_at,
-                message=manifest.message,
-                parent=manifest.parent,
-                counts=MappingProxyType({n: i.rows for n, i in manifest.layers.items()}),
-            )
-            for manifest in chain_order(manifests)
-        ]
+        return [VersionInfo.of(manifest) for manifest in chain_order(manifests)]
 
     # -- reading --------------------------------------------------------------------------
 
@@ -364,7 +367,13 @@ class Store:
             parts, row_filter, use_bbox = [info.parts[0]], no_row, None
         tables = [
             self._read_part(
-                part, info, columns=columns, row_filter=row_filter, lenient=lenient, bbox=use_bbox
+                layer,
+                part,
+                info,
+                columns=columns,
+                row_filter=row_filter,
+                lenient=lenient,
+                bbox=use_bbox,
             )
             for part in parts
         ]
@@ -410,6 +419,7 @@ class Store:
 
     def _read_part(
         self,
+        layer: str,
         part: PartInfo,
         info: LayerInfo,
         *,
@@ -419,7 +429,7 @@ class Store:
         bbox: BBox | None = None,
     ) -> pa.Table:
         """Check one part file against its hash and read it (see `read_part_table`)."""
-        path = self._object_path(part.object)
+        path = self.part_path(layer, part.object)
         self.verifier.verify(path, part.object)
         return read_part_table(
             path,
@@ -532,7 +542,7 @@ class Store:
                     touched = None
                     if name in near_keys_only:
                         touched = {k for k, _ in partition_frame(name, fresh)}
-                    known = self._stored_keys(info, key, fresh[key], touched)
+                    known = self._stored_keys(name, info, key, fresh[key], touched)
                     fresh = fresh[[value not in known for value in fresh[key]]]
                     if fresh.empty:
                         continue
@@ -548,7 +558,12 @@ class Store:
             return self._commit(infos, parent=version, message=message)
 
     def _stored_keys(
-        self, info: LayerInfo, key: str, wanted: pd.Series, partitions: Collection[str] | None
+        self,
+        layer: str,
+        info: LayerInfo,
+        key: str,
+        wanted: pd.Series,
+        partitions: Collection[str] | None,
     ) -> set[object]:
         """Return which `wanted` keys the parts of `partitions` hold (None: all), in Arrow."""
         candidates = pa.array(wanted.tolist())
@@ -556,7 +571,7 @@ class Store:
         for part in info.parts:
             if partitions is not None and part.key.split(SIDE_PART_MARK)[0] not in partitions:
                 continue
-            path = self._object_path(part.object)
+            path = self.part_path(layer, part.object)
             self.verifier.verify(path, part.object)
             with reading_part(path):
                 column = pq.read_table(path, columns=[key]).column(key)
@@ -585,7 +600,7 @@ class Store:
             (part_key, rows), (new_key, absorbed) = item
             frames = [rows]
             for old in absorbed:
-                table = self._read_part(old, info, columns=None, row_filter=every_row)
+                table = self._read_part(layer, old, info, columns=None, row_filter=every_row)
                 frames.insert(0, table_to_frame(table, info.geometry, bbox=None))
             if len(frames) > 1:
                 rows = pd.concat(frames, ignore_index=True)
@@ -618,7 +633,7 @@ class Store:
             return None
         if info is None or not all(p.key.startswith(f"{column}-") for p in info.parts):
             # a table written before the buckets (or none yet): whole, split into them
-            frames = [] if info is None else [self._part_frame(p, info) for p in info.parts]
+            frames = [] if info is None else [self._part_frame(layer, p, info) for p in info.parts]
             frame = pd.concat([*frames, *([] if added is None else [added])], ignore_index=True)
             frame = frame[~frame[column].astype(str).isin(gone)]
             return self._put_layer(layer, frame.reset_index(drop=True))
@@ -628,7 +643,7 @@ class Store:
             parts = [p for p in info.parts if p.key.split(SIDE_PART_MARK)[0] == bucket]
             if not parts:
                 continue
-            frames = [self._part_frame(p, info) for p in parts]
+            frames = [self._part_frame(layer, p, info) for p in parts]
             if bucket in new_rows:
                 frames.append(new_rows.pop(bucket))
             frame = pd.concat(frames, ignore_index=True)
@@ -643,8 +658,8 @@ class Store:
             info = self._merge_layer(layer, info, pd.concat(rest, ignore_index=True))
         return info
 
-    def _part_frame(self, part: PartInfo, info: LayerInfo) -> pd.DataFrame:
-        table = self._read_part(part, info, columns=None, row_filter=every_row)
+    def _part_frame(self, layer: str, part: PartInfo, info: LayerInfo) -> pd.DataFrame:
+        table = self._read_part(layer, part, info, columns=None, row_filter=every_row)
         return table_to_frame(table, info.geometry, bbox=None)
 
     def _put_layer(self, layer: str, frame: pd.DataFrame) -> LayerInfo:
@@ -661,8 +676,9 @@ class Store:
     def _put_part(self, layer: str, key: str, frame: pd.DataFrame) -> PartInfo:
         data = encode_part(layer, frame)
         digest = hashlib.sha256(data).hexdigest()[:32]
-        path = self._object_path(digest)
+        path = self.part_path(layer, digest)
         if not path.is_file():
+            make_table_dir(path.parent)
             write_atomic(path, data)
             self.verifier.trust(path)
         date_min, date_max = date_range(layer, frame)
@@ -670,6 +686,22 @@ class Store:
 
     def _commit(self, layers: Mapping[str, LayerInfo], *, parent: str | None, message: str) -> str:
         version = version_id(layers)
+        parent_manifest = self.manifest(parent) if parent else None
+        before = parent_manifest.layers if parent_manifest else {}
+        with rolled_back_on_failure(self.root, before, message=message):
+            return self._record(version, layers, before, parent=parent, message=message)
+
+    def _record(
+        self,
+        version: str,
+        layers: Mapping[str, LayerInfo],
+        before: Mapping[str, LayerInfo],
+        *,
+        parent: str | None,
+        message: str,
+    ) -> str:
+        """Commit the tables of a version, then its manifest, then make it current."""
+        layers = commit_tables(self.root, layers, before, version=version, message=message)
         path = self._manifest_path(version)
         if not path.is_file():
             manifest = Manifest(
@@ -707,37 +739,8 @@ class Store:
     def repair(self, *, dry_run: bool = False, deep: bool = False) -> RepairReport:
         """Bring the store back to its newest sound version; return what was done.
 
-        A version is sound when its manifest reads and matches its checksum, its id matches
-        its parts and every part file is there, matches its hash and holds the rows the
-        manifest says. "Newest" follows the parent chains of the versions, not their clocks.
-        Under the write lock, the repair
-
-        * points ``CURRENT`` at the version it names if that one is sound, else at the newest
-          sound version (or removes it when there is none: the store then reads as empty);
-        * moves unreadable and unsound manifests, and damaged part files, to ``quarantine/``;
-        * removes temporary files and part files that no manifest (in ``versions/`` or
-          ``quarantine/``) names, once they are a minute old: writers that crashed left them.
-          While any manifest cannot be read, no part file is removed, since it may name any;
-        * adds a checksum to sound manifests of the older format (their ids stay).
-
-        It never removes or moves a part file a sound version uses. Running it again on a
-        repaired store changes nothing.
-
-        Parameters
-        ----------
-        dry_run
-            Only report what would be done; change nothing (and take no lock).
-        deep
-            Also decode every part file a manifest names.
-
-        Raises
-        ------
-        StoreError
-            When `root` is missing, is not a directory, or holds files but no store.
-        StoreSchemaError
-            When a manifest is in another format (nothing is changed then).
-        StoreBusyError
-            When another writer holds the lock past `lock_timeout`.
+        See `geo.store.repair.repair_store` for what it does and the errors it raises. With
+        `dry_run` it only reports; with `deep` it also decodes every part file.
         """
         return repair_store(self, dry_run=dry_run, deep=deep)
 
@@ -748,16 +751,18 @@ class Store:
     # -- files ----------------------------------------------------------------------------
 
     def _ensure_layout(self) -> None:
-        for directory in (self.root, self.objects_dir, self.versions_dir):
+        refuse_old_layout(self.root)
+        for directory in (self.root, self.tables_dir, self.commits_dir):
             if not directory.is_dir():
                 directory.mkdir(parents=True, exist_ok=True)
                 fsync_directory(directory.parent)  # the new entry survives a power cut
 
     def _manifest_path(self, version: str) -> Path:
-        return self.versions_dir / f"{version}.json"
+        return self.commits_dir / f"{version}.json"
 
-    def _object_path(self, digest: str) -> Path:
-        return self.objects_dir / f"{digest}.parquet"
+    def part_path(self, layer: str, digest: str) -> Path:
+        """Return the part file of `layer` named by `digest` (in the layer's Delta table)."""
+        return part_path(self.root, layer, digest)
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -782,17 +787,9 @@ class Store:
             yield
             return
         self._ensure_layout()
-        path = self.root / ".lock"
-        timeout = -1 if self.lock_timeout is None else self.lock_timeout
-        lock = filelock.FileLock(path, timeout=timeout, thread_local=False)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            msg = f"another writer holds {str(path)!r}; gave up after {timeout!r} s"
-            raise StoreBusyError(msg) from None
-        self._lock_owner = me
-        try:
-            yield
-        finally:
-            self._lock_owner = None
-            lock.release()
+        with holding_lock(self.root, self.lock_timeout):
+            self._lock_owner = me
+            try:
+                yield
+            finally:
+                self._lock_owner = None

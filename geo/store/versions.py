@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import geopandas as gpd
 import pandas as pd
+
+from geo.store.format import Manifest
 
 __all__ = ["Layers", "VersionInfo"]
 
@@ -35,6 +38,17 @@ class VersionInfo:
     message: str
     parent: str | None
     counts: Mapping[str, int] = field(hash=False)
+
+    @classmethod
+    def of(cls, manifest: Manifest) -> VersionInfo:
+        """Return the summary of the version `manifest` records."""
+        return cls(
+            id=manifest.version,
+            created_at=manifest.created_at,
+            message=manifest.message,
+            parent=manifest.parent,
+            counts=MappingProxyType({name: info.rows for name, info in manifest.layers.items()}),
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
