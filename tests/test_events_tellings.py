@@ -439,3 +439,13 @@ def test_agreements_signed_with_two_parties_are_two_agreements(finder: PlaceFind
     text = "Israel signed a deal with Morocco and Sudan in Washington on Tuesday."
     (deal,) = of_type(run(text, finder), "accession")
     assert set(deal.actors) == {"ISR", "MAR", "SDN"}
+
+
+def test_a_leading_clause_takes_its_actors_from_the_main_clause(finder: PlaceFinder) -> None:
+    text = (
+        "As the Golden Dragon exercises opened on May 14, Chinese warships docked at the "
+        "Cambodian port of Sihanoukville."
+    )
+    (event,) = of_type(run(text, finder), "exercise")
+    assert set(event.actors) >= {"CHN"}
+    assert event.date_start == dt.date(2024, 5, 14)

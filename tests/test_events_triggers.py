@@ -125,6 +125,15 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
             "Two mortar shells fired from Myanmar landed inside Bangladesh on Sunday.",
             "armed_attack",
         ),
+        # the month of May is no modal
+        ("The joint naval exercises opened on May 16 off the coast of Ream.", "exercise"),
+        ("In May, Chinese coast guard ships attacked a Philippine boat.", "armed_attack"),
+        # an offensive begun, relations restored between two states
+        ("Rebel forces began the offensive in early March to take the capital.", "armed_attack"),
+        (
+            "Diplomatic relations between Chile and Peru were formally restored on Monday.",
+            "accession",
+        ),
         # an envoy arriving, an adviser sent, troops to be moved
         ("The Colombian ambassador, Ana Gomez, reached Caracas on Sunday.", "visit"),
         ("Rome sent a senior diplomatic adviser to Tripoli last week.", "visit"),
@@ -152,6 +161,7 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # "according" is not an accord
         ("Jets struck the town on Monday, according to residents.", "accession"),
         ("The ship did not pass through the strait.", "patrol"),
+        ("The two navies may hold joint exercises off the coast of Ream.", "exercise"),
         # habits, trends and tallies are not one occurrence
         ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),
         ("Rebels have seized a string of border posts in recent weeks.", "armed_attack"),

@@ -38,7 +38,7 @@ incursion           1712    COERCE       enter/violate/intrude ... airspace, ter
                                          tanker; dumped fuel; struck ... propeller;
                                          dangerous intercept; trespassing
 armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked; attack on;
-                                         launched ... attack, offensive, barrage; struck/
+                                         launched/began ... attack, offensive, barrage; struck/
                                          bombed/targeted ... targets, positions, ships;
                                          shelled, pounded; ambushed; killed ... soldiers,
                                          civilians; fired ... at ships, positions; cross-border
@@ -92,7 +92,8 @@ Actors, places, dates, confidence
 A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes,
 ", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
 event takes its actors and date from its own clause, and actors from an earlier clause of the
-sentence when its own names none. Actors are demonyms ("Russian warships", not "ethnic Serb"
+sentence when its own names none (from the main clause after it for a leading "As ...",
+"When ..." clause). Actors are demonyms ("Russian warships", not "ethnic Serb"
 or "Panama-flagged"), organisations that act (not outlets or companies), seats of government
 ("the Kremlin"), countries and national capitals named outside a locative phrase ("Beijing
 warned", not "in Beijing"), "the alliance" (the last organisation named), "both countries"

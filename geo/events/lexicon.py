@@ -541,6 +541,9 @@ REFERRING_AFTER = re.compile(
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )
+#: A clause that opens the sentence as the circumstance of its main clause: "As the drills
+#: opened, ...".
+LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\s", re.IGNORECASE)
 #: Talks told as speaking with someone: with no place named, a call.
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
