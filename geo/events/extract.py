@@ -50,7 +50,8 @@ buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce
                                          will be moved/deployed to X
 visit               042     CONSULT      visited X; made/paid a visit/trip to X; (an official)
                                          arrived in/travelled to/reached X; sent an
-                                         envoy or adviser to X; transit stops
+                                         envoy or adviser to X; hosted/received a leader
+                                         (for a summit in X); transit stops
 talks               040     CONSULT      hold/host/begin/resume ... talks, negotiations,
                                          consultations, meeting, summit; met; negotiated;
                                          hosted ... negotiators; spoke by phone; a round is
@@ -430,7 +431,9 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             actors += [self._alpha3(p) for p in hosts]
         if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
             claimed = {self._alpha3(p) for p in places if p.kind == "country"}
-            actors = [a for a in actors if a not in claimed]
+            claimants = [a for a in actors if a not in claimed]
+            # "Nepal endorsed a new map of Nepal": the country claims for itself
+            actors = claimants or actors
         return [a for a in dict.fromkeys(actors) if a]
 
     def _state_visit(
