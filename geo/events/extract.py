@@ -80,13 +80,15 @@ A trigger is dropped when a word before it in its clause makes it hypothetical, 
 permitted or merely offered ("would", "could", "not", "no plans", "if", "allows", "denied
 that"), when a noun-phrase trigger is followed by a modal ("the opening of an office would
 mark"), when a verb-like trigger follows a determiner or a possessive ("a claim", "Tokyo's
-claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a war named
-as a whole ("Russia's invasion", "the offensive") has no date of its own or follows "amid",
-"since", "the fallout from" and the like (its backdrop), when a word around it gives it
-another sense ("rehearsal drills", "box office", "claimed responsibility"), and
-for criticism and agreements by analysts, companies and other non-state speakers. Plans
-("will", "plans to", "is scheduled to", "talks to open", a date after publication) are kept
-with ``modality="planned"``.
+claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a war named as
+a whole ("Russia's invasion", "the offensive") has no date of its own or follows "amid",
+"since", "the fallout from" and the like (its backdrop), when its clause opens with "Since"
+(where the main clause's time starts), when it is a standing claim told of a place ("Taiwan,
+which Beijing considers a province") or an agreement named with an older year ("a 1998 agreement
+signed"), when a word around it gives it another sense ("rehearsal drills", "box office",
+"claimed responsibility"), and for criticism and agreements by analysts, companies and other
+non-state speakers. Plans ("will", "plans to", "is scheduled to", "talks to open", a date after
+publication) are kept with ``modality="planned"``.
 
 Actors, places, dates, confidence
 ---------------------------------
@@ -383,12 +385,23 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         )
 
     def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
-        """Whether a war named as a whole is the backdrop of the sentence, not one day of it."""
-        text = self.text
-        if not lx.STANDING_WAR.fullmatch(text, match.start, match.end):
-            return False
+        """Whether the trigger tells the sentence's backdrop, not an event of its own.
+
+        A war named as a whole without a date of its own or after "amid", "since" ...; what a
+        clause opening with "Since" starts from ("Since their deal was signed, ..."); a standing
+        claim told of a place ("Taiwan, which Beijing considers a province"); an agreement or
+        war named with an older year ("a 1998 agreement signed").
+        """
+        text, published = self.text, self.article.published
         before = text[max(clause[0], match.start - 50) : match.start]
-        return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
+        if lx.STANDING_WAR.fullmatch(text, match.start, match.end):
+            return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
+        if lx.SINCE_CLAUSE.match(text, clause[0]):
+            return True
+        if match.trigger.type == "territorial_claim" and lx.STANDING_CLAIM.search(before):
+            return True
+        year = lx.YEAR_MODIFIER.search(before)
+        return bool(year and published and int(year.group(1)) < published.year - 1)
 
     def _said_from(
         self,

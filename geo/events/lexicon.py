@@ -548,6 +548,18 @@ LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
 PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|accords|treaties|pacts)\b", re.IGNORECASE)
+#: A clause that opens with "Since": what it tells is where the main clause's time starts.
+SINCE_CLAUSE = re.compile(r"\s*(?:Ever\s+)?[Ss]ince\s+(?!(?:the\s+)?\d|then\b|last\b|early\b)")
+#: A relative clause of a place that tells a standing claim: "Taiwan, which Beijing considers a
+#: province", "the island that China claims".
+STANDING_CLAIM = re.compile(
+    r"(?:^\s*which\s+|(?:,\s+|\b(?:island|islands|territory|territories|region|province|area|waters|sea|reef|"
+    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){1,3}(?:also\s+)?$"
+)
+#: An older year naming the event, right before the trigger: "a 1998 agreement signed".
+YEAR_MODIFIER = re.compile(
+    r"\b(?:a|an|the|its|their|his|her)\s+((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}$"
+)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
 #: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.
