@@ -506,8 +506,9 @@ AIRSPACE_AFTER = re.compile(
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
     re.IGNORECASE,
 )
-#: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
-WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
+#: Zones that reach out to sea ("Vietnam's waters", "Japan's ADIZ"): an incursion into one is placed
+#: in the sea off the country.
+WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ|waters")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 #: Nominal triggers that name a whole war ("Russia's invasion", "the offensive"): without a date
 #: of their own they are its backdrop, not one day's event.
