@@ -280,6 +280,14 @@ def test_town_taken_with_a_locative_or_a_qualifier(finder: PlaceFinder) -> None:
     assert [t for t, _ in found].count("Waldwick") == 2  # the second by the first
 
 
+def test_a_town_shelled_or_captured_is_a_place_whoever_did_it(finder: PlaceFinder) -> None:
+    # the demonym names who shelled it, not the country the text is about
+    text = "Russian forces shelled Orikhiv overnight, the regional governor said."
+    assert [(m.text, m.place.country_codes) for m in finder.find(text).places] == [
+        ("Orikhiv", ("UA",))
+    ]
+
+
 def test_town_without_evidence_or_nearby_places_is_not_taken(finder: PlaceFinder) -> None:
     text = "Tenafly is a word in this sentence and nothing else is a place."
     assert finder.find(text).places == ()

@@ -50,7 +50,7 @@ from geo.text.geocoding_context import (
 )
 from geo.text.mention_records import MentionRole, Mentions, PlaceMention
 from geo.text.name_candidates import Candidate, NameScanner
-from geo.text.name_evidence import PlaceEvidence
+from geo.text.name_evidence import TAKEN_OR_HIT, PlaceEvidence
 from geo.text.tokens import Tokens
 
 #: Texts longer than this many characters are scanned only up to this point.
@@ -146,9 +146,11 @@ class PlaceFinder:
                 continue
             if candidate.first in pending and not coherent(resolution.place, context):
                 continue
+            taken = candidate.first > 0 and tokens.key(candidate.first - 1) in TAKEN_OR_HIT
             if (
                 roles[index] == "place"
                 and evidence.needs_evidence(candidate.key)
+                and not taken  # "Russian forces shelled Orikhiv": the demonym is the shelling's
                 and context.countries
                 and not any(context.countries.get(c, 0.0) for c in resolution.place.country_codes)
             ):
