@@ -40,6 +40,20 @@ CASES: list[tuple[str, str, str] | tuple[str, str, str, D | None]] = [
     ("It rained on February 29.", "on February 29", "2024-02-29 day", D(2024, 3, 10)),
     ("The G7 meets on May 19-21.", "on May 19-21", "2023-05-19..2023-05-21 day"),
     ("The G7 met on 19–21 May 2023.", "on 19–21 May 2023", "2023-05-19..2023-05-21 day"),
+    # ranges of days in words, as conflict monitors write them
+    (
+        "Between 6 and 8 May 2023, rebels attacked.",
+        "6 and 8 May 2023",
+        "2023-05-06..2023-05-08 day",
+    ),
+    (
+        "From 1 to 3 March 2023, troops shelled it.",
+        "1 to 3 March 2023",
+        "2023-03-01..2023-03-03 day",
+    ),
+    ("On March 4 and 5, militants attacked.", "On March 4 and 5", "2023-03-04..2023-03-05 day"),
+    # "and" then a count is no range
+    ("On March 4 and 12 people were killed.", "On March 4", "2023-03-04 day"),
     ("Drills began in March 2023.", "in March 2023", "2023-03-01..2023-03-31 month"),
     ("Drills began in Sept. 2022.", "in Sept. 2022", "2022-09-01..2022-09-30 month"),
     ("Russia invaded Ukraine in 2022.", "in 2022", "2022-01-01..2022-12-31 year"),

@@ -388,6 +388,7 @@ def test_same_waters_refers_to_the_last_sea_named(finder: PlaceFinder) -> None:
         "Two Russian bombers flew over waters off the Japanese coast.",
         "Two Russian bombers flew off Japan's coast for hours.",
         "Two Russian bombers flew along the coast of Japan.",
+        "A Chinese survey ship and coast guard vessels returned to Japan's waters on Sunday.",
     ],
 )
 def test_waters_off_a_coast_are_a_sea_off_that_country(text: str, finder: PlaceFinder) -> None:

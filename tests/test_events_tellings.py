@@ -439,3 +439,32 @@ def test_agreements_signed_with_two_parties_are_two_agreements(finder: PlaceFind
     text = "Israel signed a deal with Morocco and Sudan in Washington on Tuesday."
     (deal,) = of_type(run(text, finder), "accession")
     assert set(deal.actors) == {"ISR", "MAR", "SDN"}
+
+
+def test_a_leading_clause_takes_its_actors_from_the_main_clause(finder: PlaceFinder) -> None:
+    text = (
+        "As the Golden Dragon exercises opened on May 14, Chinese warships docked at the "
+        "Cambodian port of Sihanoukville."
+    )
+    (event,) = of_type(run(text, finder), "exercise")
+    assert set(event.actors) >= {"CHN"}
+    assert event.date_start == dt.date(2024, 5, 14)
+
+
+def test_leaders_hosted_for_a_summit_are_visiting(finder: PlaceFinder) -> None:
+    text = (
+        "Brazil's president hosted Chilean President Gabriel Boric and Peruvian President Dina "
+        "Boluarte for a regional summit in Brasilia on Monday."
+    )
+    (visit,) = of_type(run(text, finder), "visit")
+    assert visit.place_names == ("Brasília",) or "Bras" in visit.place_names[0]
+    assert {"CHL", "PER"} <= set(visit.actors)
+
+
+def test_a_state_mapping_its_own_territory_is_the_claimant(finder: PlaceFinder) -> None:
+    text = (
+        "The Government of Nepal on Monday endorsed a new political map of Nepal that includes "
+        "the disputed areas of Kalapani and Lipulekh."
+    )
+    (claim,) = of_type(run(text, finder), "territorial_claim")
+    assert claim.actors == ("NPL",)

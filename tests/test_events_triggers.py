@@ -125,6 +125,17 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
             "Two mortar shells fired from Myanmar landed inside Bangladesh on Sunday.",
             "armed_attack",
         ),
+        # "since" with a date is no "since" clause
+        ("Since Monday, Russian drones have struck Kharkiv three times.", "armed_attack"),
+        # the month of May is no modal
+        ("The joint naval exercises opened on May 16 off the coast of Ream.", "exercise"),
+        ("In May, Chinese coast guard ships attacked a Philippine boat.", "armed_attack"),
+        # an offensive begun, relations restored between two states
+        ("Rebel forces began the offensive in early March to take the capital.", "armed_attack"),
+        (
+            "Diplomatic relations between Chile and Peru were formally restored on Monday.",
+            "accession",
+        ),
         # an envoy arriving, an adviser sent, troops to be moved
         ("The Colombian ambassador, Ana Gomez, reached Caracas on Sunday.", "visit"),
         ("Rome sent a senior diplomatic adviser to Tripoli last week.", "visit"),
@@ -152,6 +163,7 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # "according" is not an accord
         ("Jets struck the town on Monday, according to residents.", "accession"),
         ("The ship did not pass through the strait.", "patrol"),
+        ("The two navies may hold joint exercises off the coast of Ream.", "exercise"),
         # habits, trends and tallies are not one occurrence
         ("Army troops regularly patrol the border area with Ethiopia.", "patrol"),
         ("Rebels have seized a string of border posts in recent weeks.", "armed_attack"),
@@ -195,6 +207,15 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
             "Exports have halved since Russia's full-scale invasion, the ministry said.",
             "armed_attack",
         ),
+        # where a "since" clause starts the time from, a standing claim told of a place, an
+        # agreement named with an older year: the backdrop
+        ("Since Israel and Morocco signed a normalisation deal, trade has doubled.", "accession"),
+        (
+            "Washington wants to keep the status quo on Taiwan, which Beijing considers a "
+            "province.",
+            "territorial_claim",
+        ),
+        ("The vote was triggered by a 1998 agreement signed by France in Noumea.", "accession"),
         # an agreement reached is no visit
         ("The two ministers reached an agreement in Doha on Monday.", "visit"),
         # what was called off did not happen

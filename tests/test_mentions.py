@@ -280,6 +280,26 @@ def test_town_taken_with_a_locative_or_a_qualifier(finder: PlaceFinder) -> None:
     assert [t for t, _ in found].count("Waldwick") == 2  # the second by the first
 
 
+def test_a_town_shelled_or_captured_is_a_place_whoever_did_it(finder: PlaceFinder) -> None:
+    # the demonym names who shelled it, not the country the text is about
+    text = "Russian forces shelled Orikhiv overnight, the regional governor said."
+    assert [(m.text, m.place.country_codes) for m in finder.find(text).places] == [
+        ("Orikhiv", ("UA",))
+    ]
+
+
+def test_a_small_city_far_from_the_texts_places_and_countries_is_a_namesake(
+    finder: PlaceFinder,
+) -> None:
+    # "Kobani" is also an alternate name of a town in Tanzania; nothing else here is near it
+    text = "Turkish drones struck Kurdish positions around Kobani in Aleppo governorate."
+    found = [(m.text, m.place.country_codes) for m in finder.find(text).places]
+    assert all(codes != ("TZ",) for _, codes in found)
+    # a small city among the text's places stays
+    text = "Drones struck Orikhiv and Tokmak in Zaporizhzhia oblast overnight."
+    assert {m.text for m in finder.find(text).places} >= {"Orikhiv", "Tokmak"}
+
+
 def test_town_without_evidence_or_nearby_places_is_not_taken(finder: PlaceFinder) -> None:
     text = "Tenafly is a word in this sentence and nothing else is a place."
     assert finder.find(text).places == ()

@@ -38,7 +38,7 @@ incursion           1712    COERCE       enter/violate/intrude ... airspace, ter
                                          tanker; dumped fuel; struck ... propeller;
                                          dangerous intercept; trespassing
 armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked; attack on;
-                                         launched ... attack, offensive, barrage; struck/
+                                         launched/began ... attack, offensive, barrage; struck/
                                          bombed/targeted ... targets, positions, ships;
                                          shelled, pounded; ambushed; killed ... soldiers,
                                          civilians; fired ... at ships, positions; cross-border
@@ -50,7 +50,8 @@ buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce
                                          will be moved/deployed to X
 visit               042     CONSULT      visited X; made/paid a visit/trip to X; (an official)
                                          arrived in/travelled to/reached X; sent an
-                                         envoy or adviser to X; transit stops
+                                         envoy or adviser to X; hosted/received a leader
+                                         (for a summit in X); transit stops
 talks               040     CONSULT      hold/host/begin/resume ... talks, negotiations,
                                          consultations, meeting, summit; met; negotiated;
                                          hosted ... negotiators; spoke by phone; a round is
@@ -79,20 +80,23 @@ A trigger is dropped when a word before it in its clause makes it hypothetical, 
 permitted or merely offered ("would", "could", "not", "no plans", "if", "allows", "denied
 that"), when a noun-phrase trigger is followed by a modal ("the opening of an office would
 mark"), when a verb-like trigger follows a determiner or a possessive ("a claim", "Tokyo's
-claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a war named
-as a whole ("Russia's invasion", "the offensive") has no date of its own or follows "amid",
-"since", "the fallout from" and the like (its backdrop), when a word around it gives it
-another sense ("rehearsal drills", "box office", "claimed responsibility"), and
-for criticism and agreements by analysts, companies and other non-state speakers. Plans
-("will", "plans to", "is scheduled to", "talks to open", a date after publication) are kept
-with ``modality="planned"``.
+claim"), when a noun-phrase trigger has no agent of its own ("the drills"), when a war named as
+a whole ("Russia's invasion", "the offensive") has no date of its own or follows "amid",
+"since", "the fallout from" and the like (its backdrop), when its clause opens with "Since"
+(where the main clause's time starts), when it is a standing claim told of a place ("Taiwan,
+which Beijing considers a province") or an agreement named with an older year ("a 1998 agreement
+signed"), when a word around it gives it another sense ("rehearsal drills", "box office",
+"claimed responsibility"), and for criticism and agreements by analysts, companies and other
+non-state speakers. Plans ("will", "plans to", "is scheduled to", "talks to open", a date after
+publication) are kept with ``modality="planned"``.
 
 Actors, places, dates, confidence
 ---------------------------------
 A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes,
 ", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
 event takes its actors and date from its own clause, and actors from an earlier clause of the
-sentence when its own names none. Actors are demonyms ("Russian warships", not "ethnic Serb"
+sentence when its own names none (from the main clause after it for a leading "As ...",
+"When ..." clause). Actors are demonyms ("Russian warships", not "ethnic Serb"
 or "Panama-flagged"), organisations that act (not outlets or companies), seats of government
 ("the Kremlin"), countries and national capitals named outside a locative phrase ("Beijing
 warned", not "in Beijing"), "the alliance" (the last organisation named), "both countries"
@@ -105,20 +109,20 @@ The place is the first place after the trigger governed by a locative prepositio
 Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
 "of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
 agreements, offices and criticism never happen at sea; an attack's scene is never the place its
-fire came "from", and "on the X side of the border" is in X. Phrases: "in the same waters" is the
-last sea or strait named before; "the islands", "the strait" the last island group or strait; for
-events of ships and aircraft, "near", "off", "close to" or "waters off" a country (or "off the X
-coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and "waters between X and
-Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X. A
-seat of government is its capital ("at the White House"). When none of these gives a place
-(``place_basis`` ``stated``), an attack, incursion or patrol takes the first place after its
-trigger, however governed (``approximate``: the region named beside a village the gazetteer
-lacks); then any event but a statement takes the last locative place of the sentence before in
-its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
-a statement with none is placed at its author's capital (``capital``), and so are talks by
-phone or video, or told as speaking with someone, that name no place of their own (the place
-named is their topic). An attack on
-several named places gives one event per place, agreements signed "with X and Y" one per party.
+fire came "from", and "on the X side of the border" is in X. Phrases: "in the same waters" is
+the last sea or strait named before; "the islands", "the strait" the last island group or
+strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
+(or "off the X coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and
+"waters between X and Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X
+airspace" is country X, "X's waters" the sea off X. A seat of government is its capital ("at the
+White House"). When none of these gives a place (``place_basis`` ``stated``), an attack,
+incursion or patrol takes the first place after its trigger, however governed (``approximate``:
+the region named beside a village the gazetteer lacks); then any event but a statement takes the
+last locative place of the sentence before in its paragraph (``nearby``), then the article's
+dateline city or first lead place (``article``); a statement with none is placed at its author's
+capital (``capital``), and so are talks by phone or video, or told as speaking with someone,
+that name no place of their own (the place named is their topic). An attack on several named
+places gives one event per place, agreements signed "with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
@@ -381,12 +385,23 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         )
 
     def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
-        """Whether a war named as a whole is the backdrop of the sentence, not one day of it."""
-        text = self.text
-        if not lx.STANDING_WAR.fullmatch(text, match.start, match.end):
-            return False
+        """Whether the trigger tells the sentence's backdrop, not an event of its own.
+
+        A war named as a whole without a date of its own or after "amid", "since" ...; what a
+        clause opening with "Since" starts from ("Since their deal was signed, ..."); a standing
+        claim told of a place ("Taiwan, which Beijing considers a province"); an agreement or
+        war named with an older year ("a 1998 agreement signed").
+        """
+        text, published = self.text, self.article.published
         before = text[max(clause[0], match.start - 50) : match.start]
-        return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
+        if lx.STANDING_WAR.fullmatch(text, match.start, match.end):
+            return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
+        if lx.SINCE_CLAUSE.match(text, clause[0]):
+            return True
+        if match.trigger.type == "territorial_claim" and lx.STANDING_CLAIM.search(before):
+            return True
+        year = lx.YEAR_MODIFIER.search(before)
+        return bool(year and published and int(year.group(1)) < published.year - 1)
 
     def _said_from(
         self,
@@ -429,7 +444,9 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             actors += [self._alpha3(p) for p in hosts]
         if kind == "territorial_claim" and place_basis == "stated":  # claimed, not claimant
             claimed = {self._alpha3(p) for p in places if p.kind == "country"}
-            actors = [a for a in actors if a not in claimed]
+            claimants = [a for a in actors if a not in claimed]
+            # "Nepal endorsed a new map of Nepal": the country claims for itself
+            actors = claimants or actors
         return [a for a in dict.fromkeys(actors) if a]
 
     def _state_visit(

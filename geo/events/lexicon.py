@@ -506,8 +506,9 @@ AIRSPACE_AFTER = re.compile(
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
     re.IGNORECASE,
 )
-#: Zones that reach far out to sea: an incursion into one is placed in the sea off the country.
-WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ")
+#: Zones that reach out to sea ("Vietnam's waters", "Japan's ADIZ"): an incursion into one is placed
+#: in the sea off the country.
+WIDE_ZONE = re.compile(r"(?i)zone|ADIZ|EEZ|waters")
 #: Words before a place that make it a location even after "of": "in the town of Yevlakh".
 #: Nominal triggers that name a whole war ("Russia's invasion", "the offensive"): without a date
 #: of their own they are its backdrop, not one day's event.
@@ -541,10 +542,25 @@ REFERRING_AFTER = re.compile(
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )
+#: A clause that opens the sentence as the circumstance of its main clause: "As the drills
+#: opened, ...".
+LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\s", re.IGNORECASE)
 #: Talks told as speaking with someone: with no place named, a call.
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
 PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|accords|treaties|pacts)\b", re.IGNORECASE)
+#: A clause that opens with "Since": what it tells is where the main clause's time starts.
+SINCE_CLAUSE = re.compile(r"\s*(?:Ever\s+)?[Ss]ince\s+(?!(?:the\s+)?\d|then\b|last\b|early\b)")
+#: A relative clause of a place that tells a standing claim: "Taiwan, which Beijing considers a
+#: province", "the island that China claims".
+STANDING_CLAIM = re.compile(
+    r"(?:^\s*which\s+|(?:,\s+|\b(?:island|islands|territory|territories|region|province|area|waters|sea|reef|"
+    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){1,3}(?:also\s+)?$"
+)
+#: An older year naming the event, right before the trigger: "a 1998 agreement signed".
+YEAR_MODIFIER = re.compile(
+    r"\b(?:a|an|the|its|their|his|her)\s+((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}$"
+)
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
 #: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.

@@ -146,7 +146,10 @@ class TriggerMatching(Reading):
         )
 
     def _place_follows(self, match: Match, limit: int) -> bool:
-        window_end = min(limit, match.end + 60)
+        # a guest is hosted for talks or a summit in a place named later: "hosted President X
+        # and President Y for a summit in Washington"
+        hosted = lx.HOSTING.match(self.text, match.start) is not None
+        window_end = limit if hosted else min(limit, match.end + 60)
         return bool(self._places_from(match.end, window_end)) or bool(
             lx.DEFINITE_PLACE.search(self.text, match.end, window_end)
         )

@@ -27,7 +27,10 @@ def hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
                 return True
             break
         window.insert(0, word)
-    if any(w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't") for w in window):
+    if any(
+        (w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't")) and not _the_month(words, w)
+        for w in window
+    ):
         return True
     if " ".join(window).endswith(("no intention of", "yet to")):
         return True
@@ -36,6 +39,13 @@ def hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
             lowered = word.lower()
             if lowered in _STOP_AFTER:
                 break
+            if word == "May":
+                continue  # "opened on May 16": the month, not the modal
             if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
                 return True
     return False
+
+
+def _the_month(words: list[str], lowered: str) -> bool:
+    """Whether the word `lowered` among `words` is the month May ("in May"), not "may"."""
+    return lowered == "may" and "may" not in words

@@ -389,6 +389,11 @@ class Reading:
                 chosen = in_span(earlier)
                 if chosen:
                     break
+        if not chosen and lx.LEADING_SUBORDINATE.match(self.text, clause[0]):
+            # "As the Golden Dragon exercises opened, Chinese warships docked ...": the main
+            # clause that follows names who took part
+            following = [c for c in ctx.clauses if c[0] >= clause[1]]
+            chosen = in_span(following[0]) if following else []
         return list(dict.fromkeys(a.code for a in chosen))
 
     def _speakers_last(self, actors: list[Actor], start: int, trigger: int) -> list[Actor]:

@@ -210,6 +210,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "armed_attack",
+        "(began|begin|begins|beginning|started|start|starts|starting) ...2 (the|an|a|its|their) "
+        "...2 (offensive|assault|ground_operation|military_operation|counteroffensive|"
+        "counter-offensive)",
+        0.8,
+    ),
+    Trigger(
+        "armed_attack",
         "(launch*|carry*_out|conduct*|mount*|stage*) ...3 "
         "(attack*|assault*|offensive|raid*|strike*|airstrike*|air_strike*|barrage*|"
         "invasion|military_operation)",
@@ -635,7 +642,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "accession",
-        "(ties|relations) ...3 (are|were|was|been) ...2 (restored|normali[sz]ed|re-established)",
+        "(ties|relations) ...5 (are|were|was|been) ...2 (restored|normali[sz]ed|re-established)",
         0.75,
         ("noun",),
     ),

@@ -9,7 +9,8 @@ month forms.
 
 Group names: ``year``, ``mon`` (a month word), ``day`` and ``last`` (the last day of a range such
 as "May 19-21"), ``rel`` (last, this, next, past, coming), ``unit`` (hour, day, week …),
-``count`` (a number or a word such as "a few").
+``count`` (a number or a word such as "a few"). A range of days is "May 19-21", "6 and 8 May",
+"from 1 to 3 March".
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ _FULL_MONTH = "|".join(MONTHS)
 _ABBREVIATED_MONTH = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
 _MONTH = rf"(?P<mon>(?:{_FULL_MONTH})(?![a-z])|(?:{_ABBREVIATED_MONTH})(?:\.|(?![a-z])))"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:])"
-_LAST_DAY = r"(?:\s*[-–]\s*(?P<last>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:]))?"
+_LAST_DAY = (
+    r"(?:(?:\s*[-–]\s*|\s+(?:and|to|until|till|through)\s+)"
+    r"(?P<last>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:]))?"
+)
 _YEAR = r"(?P<year>(?:1[89]|2[01])\d\d)(?![\w%]|[-–/.,:]\d)"
 
 _I = re.IGNORECASE
@@ -96,7 +100,14 @@ ISO_RE: Final = re.compile(
 DAY_MONTH_RE: Final = re.compile(
     rf"(?<![\w.,$£€/:–-])(?:the\s+)?{_DAY}{_LAST_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _I
 )
-MONTH_DAY_RE: Final = re.compile(rf"\b{_MONTH}\s+{_DAY}{_LAST_DAY}(?:,?\s+{_YEAR})?", _I)
+#: After a month, "and 12" is a range only when nothing follows it: "March 4 and 12 people".
+_LAST_DAY_AFTER_MONTH = (
+    r"(?:(?:\s*[-–]\s*|\s+(?:and|to|until|till|through)\s+(?=[0-3]?\d(?:st|nd|rd|th)?"
+    r"(?![\w:])(?!\s+[a-z])))(?P<last>[0-3]?\d)(?:st|nd|rd|th)?(?![\w:]))?"
+)
+MONTH_DAY_RE: Final = re.compile(
+    rf"\b{_MONTH}\s+{_DAY}{_LAST_DAY_AFTER_MONTH}(?:,?\s+{_YEAR})?", _I
+)
 MONTH_YEAR_RE: Final = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}", _I)
 RELATIVE_MONTH_RE: Final = re.compile(
     rf"\b(?P<rel>last|this|next|past|coming)\s+(?P<mon>{_FULL_MONTH})(?![a-z])", _I

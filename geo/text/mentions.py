@@ -25,7 +25,10 @@ over :mod:`geo.text.tokens`). What it finds is then checked the way a reader wou
 * a name that is also a common English word ("Nice", "Reading", "Mobile") counts only after a
   locative preposition ("in Nice") or with a qualifier ("Reading, England");
 * every name is then resolved with the whole text as context (:mod:`geo.text.geocoding_context`,
-  :mod:`geo.places.geocode`).
+  :mod:`geo.places.geocode`);
+* a small city (under 100,000 people) in none of the countries of the text's other places or
+  demonyms, and more than :data:`NAMESAKE_KM` from all its other places, is a namesake and is
+  dropped ("around Kobani in Aleppo governorate" is no town in Tanzania).
 
 Demonyms that stand for their place are found by :mod:`geo.text.adjective_places`; what the
 finder reports is described in :mod:`geo.text.mention_records`. Offsets are character offsets
@@ -37,7 +40,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
+from geo.places.gazetteer import Place
 from geo.places.geocode import Geocoder, Resolution, default_geocoder
+from geo.places.geodesy import haversine_km
 from geo.text.actors import ActorVocabulary, load_actor_vocabulary
 from geo.text.adjective_places import adjective_places
 from geo.text.geocoding_context import (
@@ -50,7 +55,7 @@ from geo.text.geocoding_context import (
 )
 from geo.text.mention_records import MentionRole, Mentions, PlaceMention
 from geo.text.name_candidates import Candidate, NameScanner
-from geo.text.name_evidence import PlaceEvidence
+from geo.text.name_evidence import TAKEN_OR_HIT, PlaceEvidence
 from geo.text.tokens import Tokens
 
 #: Texts longer than this many characters are scanned only up to this point.
@@ -146,9 +151,11 @@ class PlaceFinder:
                 continue
             if candidate.first in pending and not coherent(resolution.place, context):
                 continue
+            taken = candidate.first > 0 and tokens.key(candidate.first - 1) in TAKEN_OR_HIT
             if (
                 roles[index] == "place"
                 and evidence.needs_evidence(candidate.key)
+                and not taken  # "Russian forces shelled Orikhiv": the demonym is the shelling's
                 and context.countries
                 and not any(context.countries.get(c, 0.0) for c in resolution.place.country_codes)
             ):
@@ -162,6 +169,9 @@ class PlaceFinder:
                 resolution = replace(resolution, query=surface)
             mention = PlaceMention(start, end, surface, resolution, roles[index])
             (places if roles[index] == "place" else embedded).append(mention)
+        alpha2 = self.gazetteer.alpha2_by_alpha3
+        demonym_countries = {alpha2.get(a.actor, "") for a in actors if a.kind == "demonym"}
+        places = [m for m in places if not _far_namesake(m.place, places, demonym_countries)]
         embedded += adjective_places(self.gazetteer, tokens, adjectives, headlines)
         embedded.sort(key=lambda m: m.start)
         return Mentions(tuple(places), tuple(actors), tuple(embedded))
@@ -186,3 +196,27 @@ def find_places(text: str, *, finder: PlaceFinder | None = None) -> list[PlaceMe
     """
     mentions = find_mentions(text, finder=finder)
     return sorted([*mentions.places, *mentions.embedded], key=lambda m: (m.start, m.end))
+
+
+#: Cities below this many people are namesakes when abroad and far from the text's places.
+_SMALL_CITY = 100_000
+#: How far from every other place of the text a small city abroad is a namesake.
+NAMESAKE_KM = 1_000.0
+
+
+def _far_namesake(place: Place, places: list[PlaceMention], countries: set[str]) -> bool:
+    """Whether a small city is a namesake of the place meant.
+
+    It is when it lies far from all the text's other places and in none of their countries or
+    of its demonyms' ("around Kobani (Aleppo governorate)" is no town in Tanzania).
+    """
+    if place.kind != "city" or place.capital or place.population >= _SMALL_CITY:
+        return False
+    others = [m.place for m in places if m.place.id != place.id]
+    if not others:
+        return False
+    countries = countries | {c for other in others for c in other.country_codes}
+    if countries & set(place.country_codes):
+        return False
+    (lon, lat) = place.point
+    return all(haversine_km(lon, lat, *other.point) > NAMESAKE_KM for other in others)

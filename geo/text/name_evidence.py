@@ -11,7 +11,8 @@ around it:
 * a name that is also a common English word ("Nice", "Reading", "Mobile") counts only after a
   locative preposition ("in Nice") or with a qualifier ("Reading, England");
 * months and weekdays are never places; a name that means only towns needs evidence (a
-  locative, a qualifier, a dateline) or must lie near the text's other places.
+  locative, a qualifier, a dateline, a verb of fighting: "shelled Orikhiv") or must lie near
+  the text's other places.
 """
 
 from __future__ import annotations
@@ -50,8 +51,14 @@ _LOCATIVE = frozenset(
         "of",
     ]
 )
-#: Locatives that are evidence enough for a town ("at" and "of" also precede firms and people).
-_TOWN_LOCATIVE = _LOCATIVE - {"at", "of", "over", "off"}
+#: Verbs of fighting whose direct object is a place ("shelled Orikhiv", "captured Avdiivka").
+TAKEN_OR_HIT = frozenset(
+    "shelled bombed bombarded pounded captured recaptured seized retook stormed liberated "
+    "raided besieged encircled overran struck entered".split()
+)
+#: Words before a name that are evidence enough for a town: locatives ("at" and "of" also
+#: precede firms and people) and verbs of fighting.
+_TOWN_LOCATIVE = (_LOCATIVE - {"at", "of", "over", "off"}) | TAKEN_OR_HIT
 #: Lower-cased capitalised words that may follow a place name without making it part of a
 #: larger proper name ("Tokyo Governor", "Japan Foreign Minister").
 _ALLOWED_AFTER = frozenset(
