@@ -127,6 +127,9 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ),
         # "since" with a date is no "since" clause
         ("Since Monday, Russian drones have struck Kharkiv three times.", "armed_attack"),
+        # a town besieged or encircled
+        ("Paramilitary fighters besieged El Fasher on Friday, killing dozens.", "armed_attack"),
+        ("Russian troops have encircled Avdiivka, the governor said.", "armed_attack"),
         # the month of May is no modal
         ("The joint naval exercises opened on May 16 off the coast of Ream.", "exercise"),
         ("In May, Chinese coast guard ships attacked a Philippine boat.", "armed_attack"),

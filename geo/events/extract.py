@@ -40,8 +40,9 @@ incursion           1712    COERCE       enter/violate/intrude ... airspace, ter
 armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked; attack on;
                                          launched/began ... attack, offensive, barrage; struck/
                                          bombed/targeted ... targets, positions, ships;
-                                         shelled, pounded; ambushed; killed ... soldiers,
-                                         civilians; fired ... at ships, positions; cross-border
+                                         shelled, pounded; ambushed; besieged/encircled X;
+                                         killed ... soldiers, civilians; fired ... at ships,
+                                         positions; cross-border
                                          or unprovoked fire; damaged by a mortar shell
 buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce ... troops,
                                          jets, missiles, warships; troops ... arrived/landed;

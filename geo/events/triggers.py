@@ -204,6 +204,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("armed_attack", "(attacked|attacking)", 0.85),
     Trigger(
         "armed_attack",
+        "(besieged|besieging|encircled|encircling|laid_siege_to|lay*_siege_to)",
+        0.75,
+        ("place_next",),
+    ),
+    Trigger(
+        "armed_attack",
         "(attack*|assault*|raid*|strike*|airstrike*) (on|against)",
         0.6,
         ("nominal",),
