@@ -127,6 +127,9 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ),
         # "since" with a date is no "since" clause
         ("Since Monday, Russian drones have struck Kharkiv three times.", "armed_attack"),
+        # bombs launched or dropped on a place
+        ("Russian aircraft dropped glide bombs on Vovchansk on Monday.", "armed_attack"),
+        ("Russian forces launched guided bombs at Kupiansk overnight.", "armed_attack"),
         # a town besieged or encircled
         ("Paramilitary fighters besieged El Fasher on Friday, killing dozens.", "armed_attack"),
         ("Russian troops have encircled Avdiivka, the governor said.", "armed_attack"),
@@ -219,6 +222,9 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
             "territorial_claim",
         ),
         ("The vote was triggered by a 1998 agreement signed by France in Noumea.", "accession"),
+        # crowd control is no armed attack
+        ("Police fired tear gas at protesters in Tbilisi on Monday.", "armed_attack"),
+        ("Riot police fired stun grenades at demonstrators outside parliament.", "armed_attack"),
         # an agreement reached is no visit
         ("The two ministers reached an agreement in Doha on Monday.", "visit"),
         # what was called off did not happen

@@ -151,7 +151,12 @@ CLAIMED_ATTACK = re.compile(
 #: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
 INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
 #: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
-NOT_AN_ATTACK = re.compile(r"\bwarning\s+(shots?|flares?|fire)\b", re.IGNORECASE)
+NOT_AN_ATTACK = re.compile(
+    r"\bwarning\s+(shots?|flares?|fire)\b"
+    # crowd control is no armed attack: "fired tear gas at protesters"
+    r"|\b(tear\s*gas|stun\s+grenades?|rubber\s+bullets|water\s+cannons?|pepper\s+spray)\b",
+    re.IGNORECASE,
+)
 #: Text right after a match that makes it another sense of the word, per event type.
 EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
     "territorial_claim": re.compile(

@@ -204,6 +204,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("armed_attack", "(attacked|attacking)", 0.85),
     Trigger(
         "armed_attack",
+        "(launch*|drop*|fire*|fired|hurl*) ...3 (bomb|bombs|glide_bomb*|guided_bomb*|"
+        "aerial_bomb*|barrel_bomb*|cluster_bomb*) (at|on|into)",
+        0.8,
+    ),
+    Trigger(
+        "armed_attack",
         "(besieged|besieging|encircled|encircling|laid_siege_to|lay*_siege_to)",
         0.75,
         ("place_next",),

@@ -23,6 +23,8 @@ LOWER_OK = frozenset(
     (
         "of the and de del della da do dos das di du des la le les el al y e upon on sur au "
         "aux am an der den van von bin ibn d l en "
+        # the Arabic article as news spells it inside names: "Deir ez-Zor", "Ras ash-Shamra"
+        "ez es ed az ash ad ar ath adh ud ul "
         # generic nouns news writes in lower case inside names: "Baltic states", "Korean peninsula"
         "states islands island sea peninsula countries region coast strait straits gulf ocean "
         "bay archipelago canal channel basin"
