@@ -8,7 +8,8 @@ words of a sentence, matched without regard to case:
 
 ``fire*``
     the word with its inflections (fire, fires, fired, firing); irregular forms come from
-    :data:`IRREGULAR` (fly: flew, flown, flies, flying).
+    :data:`IRREGULAR` (fly: flew, flown, flies, flying). Write the whole word: ``capture*``
+    (capture, captured, capturing), not ``captur*``, which misses "capture" itself.
 ``(drill*|exercise*|war_game*)``
     one of several alternatives; ``_`` joins the words of a multi-word alternative, and an
     alternative without ``*`` is a regular expression (``embass(y|ies)``).
