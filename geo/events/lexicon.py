@@ -496,7 +496,7 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
 #: Text before a country that puts a maritime event off its coast: "waters off the", "near".
 VICINITY = re.compile(
     r"(?:(?:waters|seas?|areas?)\s+)?(?:off|near|along|close\s+to)\s+(?:the\s+)?"
-    r"(?:coast(?:line)?\s+of\s+)?$",
+    r"(?:(?:(?:north|south|east|west)[- ]?(?:east|west)?(?:ern)?\s+)?coast(?:line)?\s+of\s+)?$",
     re.IGNORECASE,
 )
 #: Words that put an event at sea or in the air, where "near Taiwan" means the sea off Taiwan.
@@ -511,6 +511,10 @@ AIRSPACE_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters|"
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
     re.IGNORECASE,
+)
+#: The side of a coast: "off its southwest coast", "the north-eastern coast".
+COAST_SIDE = re.compile(
+    r"\b(north|south|east|west)[- ]?(east|west)?(?:ern)?\s+coast(?:line)?s?\b", re.IGNORECASE
 )
 #: Zones that reach out to sea ("Vietnam's waters", "Japan's ADIZ"): an incursion into one is placed
 #: in the sea off the country.
