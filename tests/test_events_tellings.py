@@ -468,3 +468,17 @@ def test_a_state_mapping_its_own_territory_is_the_claimant(finder: PlaceFinder) 
     )
     (claim,) = of_type(run(text, finder), "territorial_claim")
     assert claim.actors == ("NPL",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two mortar shells fired from Myanmar landed on the Bangladesh border in Ghumdhum of "
+        "Bandarban on Sunday, police said.",
+        "Artillery shells landed in Bangladesh, near the town of Bandarban, on Sunday.",
+    ],
+)
+def test_a_country_then_a_place_inside_it_is_the_place(text: str, finder: PlaceFinder) -> None:
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert "Bandarban" in attack.place_names[0] or "Bāndarban" in attack.place_names[0]
+    assert "BGD" not in attack.actors[:1]  # the border named is where, not who

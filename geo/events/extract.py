@@ -110,11 +110,12 @@ The place is the first place after the trigger governed by a locative prepositio
 Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
 "of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
 agreements, offices and criticism never happen at sea; an attack's scene is never the place its
-fire came "from", and "on the X side of the border" is in X. Phrases: "in the same waters" is
-the last sea or strait named before; "the islands", "the strait" the last island group or
-strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
-(or "off the X coast") is the sea off that country (on the side named: "off its west coast")
-(:func:`~geo.events.seas.sea_off`) and "waters between X and Y" the sea between them
+fire came "from", and "on the X side of the border" or "on the X border" is in X; a country
+followed by a place inside it ("in Bangladesh, near Bandarban") is that place. Phrases: "in the
+same waters" is the last sea or strait named before; "the islands", "the strait" the last island
+group or strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a
+country (or "off the X coast") is the sea off that country (on the side named: "off its west
+coast") (:func:`~geo.events.seas.sea_off`) and "waters between X and Y" the sea between them
 (:func:`~geo.events.seas.sea_between`); "X airspace" is country X, "X's waters" the sea off X. A
 seat of government is its capital ("at the White House"). When none of these gives a place
 (``place_basis`` ``stated``), an attack, incursion or patrol takes the first place after its

@@ -573,8 +573,9 @@ YEAR_MODIFIER = re.compile(
 )
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
-#: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.
-SIDE_AFTER = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+){0,2}\s+side\b")
+#: A place's name followed by "side" or "border": "on the Bangladesh side of the border", "on
+#: the Bangladesh border" are in Bangladesh.
+SIDE_AFTER = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+){0,2}\s+(?:side|border|frontier)\b")
 LOCATIVE_OF = re.compile(
     r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
     # "in the South African capital Pretoria", "near the border town Jermuk"

@@ -233,6 +233,14 @@ class EventPlaces(Reading):
         """Return the first candidate place with the places coordinated with it ("X and Y")."""
         text = self.text
         position, first = min(candidates, key=lambda c: c[0])
+        if first.kind == "country":  # "on the Bangladesh border in Tumbru of Bandarban"
+            inside = [
+                c
+                for c in sorted(candidates, key=lambda c: c[0])
+                if c[1].kind not in {"country", *SEA_KINDS}
+                and set(c[1].country_codes) & set(first.country_codes)
+            ]
+            position, first = inside[0] if inside else (position, first)
         previous_end = next((m.end for m in mentions if m.start == position), None)
         for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
             if previous_end is not None and mention.start >= previous_end:
