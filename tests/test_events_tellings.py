@@ -482,3 +482,14 @@ def test_a_country_then_a_place_inside_it_is_the_place(text: str, finder: PlaceF
     (attack,) = of_type(run(text, finder), "armed_attack")
     assert "Bandarban" in attack.place_names[0] or "Bāndarban" in attack.place_names[0]
     assert "BGD" not in attack.actors[:1]  # the border named is where, not who
+
+
+def test_a_quoted_criticism_is_its_attributed_speakers(finder: PlaceFinder) -> None:
+    # inside the quote, the state named after the trigger is the target
+    text = (
+        '"We urge Moscow to stop its attacks on civilians," the statement issued by the '
+        "French foreign ministry read on Monday."
+    )
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.actors[0] == "FRA"
+    assert criticism.place_names == ("Paris",)

@@ -93,17 +93,19 @@ publication) are kept with ``modality="planned"``.
 
 Actors, places, dates, confidence
 ---------------------------------
-A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes,
-", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
-event takes its actors and date from its own clause, and actors from an earlier clause of the
-sentence when its own names none (from the main clause after it for a leading "As ...",
-"When ..." clause). Actors are demonyms ("Russian warships", not "ethnic Serb"
-or "Panama-flagged"), organisations that act (not outlets or companies), seats of government
-("the Kremlin"), countries and national capitals named outside a locative phrase ("Beijing
-warned", not "in Beijing"), "the alliance" (the last organisation named), "both countries"
-(the last two) and, in a government press release, "I" and "we". Visits, offices and
-incursions add the country of their place as the counterpart; relative clauses between commas
-and attributions after the event ("..., Reuters reported") give no actor.
+A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes, ",
+and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an event
+takes its actors and date from its own clause, and actors from an earlier clause of the sentence
+when its own names none (from the main clause after it for a leading "As ...", "When ..."
+clause). Actors are demonyms ("Russian warships", not "ethnic Serb" or "Panama-flagged"),
+organisations that act (not outlets or companies), seats of government ("the Kremlin"),
+countries and national capitals named outside a locative phrase ("Beijing warned", not "in
+Beijing"), "the alliance" (the last organisation named), "both countries" (the last two) and, in
+a government press release, "I" and "we". Visits, offices and incursions add the country of
+their place as the counterpart; relative clauses between commas and attributions after the event
+("..., Reuters reported") give no actor, except for a quoted criticism that names no one before
+its trigger: its critic is the attribution's ('"We urge Moscow to stop ...," the French foreign
+ministry said').
 
 The place is the first place after the trigger governed by a locative preposition ("in", "over",
 "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
@@ -268,6 +270,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             lead = lx.AGREED_TO.sub("", lead)
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
+        if kind == "criticism":
+            actors = self._quoted_critic_first(match, ctx, actors)
         places, place_basis = self._event_places(match, clause, ctx)
         places, place_basis = self._places_taking_part(places, place_basis, actors)
         if kind == "office_opening":

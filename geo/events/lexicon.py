@@ -555,6 +555,10 @@ DEFINITE_BEFORE = re.compile(
 #: A clause that opens the sentence as the circumstance of its main clause: "As the drills
 #: opened, ...".
 LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\s", re.IGNORECASE)
+#: The end of a quotation, before its attribution: '," the ministry said'.
+QUOTE_CLOSE = re.compile(r"[,.!?]?\s*[”\"]")
+#: Verbs of an attribution after a quotation besides those of saying: 'the statement read'.
+ATTRIBUTED = re.compile(r"\b(read|reads|tweeted|posted|declared|stressed|insisted)\b")
 #: Talks told as speaking with someone: with no place named, a call.
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
