@@ -493,3 +493,17 @@ def test_a_quoted_criticism_is_its_attributed_speakers(finder: PlaceFinder) -> N
     (criticism,) = of_type(run(text, finder), "criticism")
     assert criticism.actors[0] == "FRA"
     assert criticism.place_names == ("Paris",)
+
+
+def test_an_envoy_summoned_is_the_target_not_the_critic(finder: PlaceFinder) -> None:
+    text = "Russia's charge d'affaires was summoned to the Latvian foreign ministry on Tuesday."
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.actors == ("LVA", "RUS")
+    assert criticism.place_names == ("Riga",)
+    # summoned by a ministry the sentence does not name: where the article is, not in Moscow
+    text = (
+        "DHAKA, Sept 4 - The Myanmar ambassador was summoned by the ministry on Sunday to "
+        "lodge a strong protest."
+    )
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.place_names == ("Dhaka",)

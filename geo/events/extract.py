@@ -105,7 +105,8 @@ a government press release, "I" and "we". Visits, offices and incursions add the
 their place as the counterpart; relative clauses between commas and attributions after the event
 ("..., Reuters reported") give no actor, except for a quoted criticism that names no one before
 its trigger: its critic is the attribution's ('"We urge Moscow to stop ...," the French foreign
-ministry said').
+ministry said'). In a passive summons the envoy's state is the target ("Russia's envoy was
+summoned to the Latvian foreign ministry").
 
 The place is the first place after the trigger governed by a locative preposition ("in", "over",
 "off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
@@ -271,7 +272,9 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
         if kind == "criticism":
-            actors = self._quoted_critic_first(match, ctx, actors)
+            actors = self._summoner_first(
+                match, clause, self._quoted_critic_first(match, ctx, actors)
+            )
         places, place_basis = self._event_places(match, clause, ctx)
         places, place_basis = self._places_taking_part(places, place_basis, actors)
         if kind == "office_opening":
@@ -283,7 +286,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             places, actors, place_basis = [city or host], [org, *actors], "stated"
         initiators = list(actors)
         actors = self._all_actors(kind, clause, actors, places, place_basis)
-        places, place_basis = self._said_from(match, clause, actors, places, place_basis)
+        places, place_basis = self._said_from(match, ctx, actors, places, place_basis)
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
         unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
@@ -410,10 +413,23 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         year = lx.YEAR_MODIFIER.search(before)
         return bool(year and published and int(year.group(1)) < published.year - 1)
 
+    def _summoner_first(
+        self, match: Match, clause: tuple[int, int], actors: list[str]
+    ) -> list[str]:
+        """Put the summoned envoy's state last: "Russia's envoy was summoned by Estonia"."""
+        if not lx.SUMMONED.search(self.text, match.start, match.end):
+            return actors
+        envoys = self._envoys(match, clause)
+        return [a for a in actors if a not in envoys] + [a for a in actors if a in envoys]
+
+    def _envoys(self, match: Match, clause: tuple[int, int]) -> set[str]:
+        """Return the states of the envoys a passive summons names before its verb."""
+        return {a.code for a in self._actors_from(clause[0], match.end) if not a.locative}
+
     def _said_from(
         self,
         match: Match,
-        clause: tuple[int, int],
+        ctx: Context,
         actors: list[str],
         places: list[Place],
         basis: PlaceBasis,
@@ -421,8 +437,15 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         """Place a statement, or a call, that names no place of its own at its author's capital.
 
         A call's place found only near it or in the article is its topic, not where it was made.
+        An envoy summoned by a ministry the sentence does not name was summoned where the
+        article is, not in the envoy's capital.
         """
         kind, text = match.trigger.type, self.text
+        clause = ctx.clause_of(match.start)
+        summoned = kind == "criticism" and bool(lx.SUMMONED.search(text, match.start, match.end))
+        if summoned and not places and actors and actors[0] in self._envoys(match, clause):
+            found = self._place_of_article(kind, ctx.sentence)
+            return ([found[0][1]], "article") if found else ([], "none")
         remote = (
             kind == "talks"
             and basis in {"nearby", "article", "none"}

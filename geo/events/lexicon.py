@@ -559,6 +559,8 @@ LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\
 QUOTE_CLOSE = re.compile(r"[,.!?]?\s*[”\"]")
 #: Verbs of an attribution after a quotation besides those of saying: 'the statement read'.
 ATTRIBUTED = re.compile(r"\b(read|reads|tweeted|posted|declared|stressed|insisted)\b")
+#: A summons told in the passive: the envoy named before it is summoned, not summoning.
+SUMMONED = re.compile(r"\b(?:was|were|is|are|been|being)\s+summoned\b", re.IGNORECASE)
 #: Talks told as speaking with someone: with no place named, a call.
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
