@@ -507,3 +507,15 @@ def test_an_envoy_summoned_is_the_target_not_the_critic(finder: PlaceFinder) -> 
     )
     (criticism,) = of_type(run(text, finder), "criticism")
     assert criticism.place_names == ("Dhaka",)
+
+
+def test_drills_named_definitely_again_are_the_drills_told_before(finder: PlaceFinder) -> None:
+    text = (
+        "India, Japan and the United States started naval drills in the Bay of Bengal on "
+        "Tuesday.\n\n"
+        "Analysts were divided over the timing.\n\n"
+        "Australia, which has strained relations with China, is taking part in the drills for "
+        "the first time."
+    )
+    (drills,) = of_type(run(text, finder), "exercise")
+    assert drills.place_names == ("Bay of Bengal",)

@@ -230,6 +230,12 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # crowd control is no armed attack
         ("Police fired tear gas at protesters in Tbilisi on Monday.", "armed_attack"),
         ("Riot police fired stun grenades at demonstrators outside parliament.", "armed_attack"),
+        # a ship described by its transit is no patrol
+        (
+            "Iran's Revolutionary Guards seized a Greek tanker that was passing through the "
+            "Strait of Hormuz on Friday.",
+            "patrol",
+        ),
         # an agreement reached is no visit
         ("The two ministers reached an agreement in Doha on Monday.", "visit"),
         # what was called off did not happen

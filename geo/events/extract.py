@@ -392,6 +392,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             lx.REFERRING_BACK.search(before)
             or (noun and lx.DEFINITE_BEFORE.search(before))
             or lx.REFERRING_AFTER.search(self.text, match.start, min(clause[1], match.end + 30))
+            or lx.DEFINITE_OBJECT.search(self.text[match.start : match.end])
         )
 
     def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
@@ -408,6 +409,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
         if lx.SINCE_CLAUSE.match(text, clause[0]):
             return True
+        if match.trigger.type == "patrol" and lx.DESCRIBED_OBJECT.search(before):
+            return True  # "seized a tanker that was passing through the strait": the tanker's
         if match.trigger.type == "territorial_claim" and lx.STANDING_CLAIM.search(before):
             return True
         year = lx.YEAR_MODIFIER.search(before)

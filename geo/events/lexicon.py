@@ -548,6 +548,12 @@ REFERRING_AFTER = re.compile(
     r"explosions?|blasts?)\b",
     re.IGNORECASE,
 )
+#: A trigger ending on its event named definitely, told before: "conducted the drills".
+DEFINITE_OBJECT = re.compile(
+    r"\b(?:the|these|those)\s+(?:[\w-]+\s+)?(?:drills?|exercises?|war\s+games|manoeuvres?|"
+    r"maneuvers?|patrols?|attacks?|strikes?|airstrikes?|talks|summit|meeting)\W*$",
+    re.IGNORECASE,
+)
 #: Before a noun-phrase trigger, a determiner that makes it a reference: "in the attack".
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
@@ -573,6 +579,9 @@ STANDING_CLAIM = re.compile(
     r"(?:^\s*which\s+|(?:,\s+|\b(?:island|islands|territory|territories|region|province|area|waters|sea|reef|"
     r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){1,3}(?:also\s+)?$"
 )
+#: A progressive relative clause right before a transit describes the ship the sentence is
+#: about, not a patrol: "a tanker that was passing through the strait".
+DESCRIBED_OBJECT = re.compile(r"\b(?:that|which|who)\s+(?:was|were)\s+$", re.IGNORECASE)
 #: An older year naming the event, right before the trigger: "a 1998 agreement signed".
 YEAR_MODIFIER = re.compile(
     r"\b(?:a|an|the|its|their|his|her)\s+((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}$"
