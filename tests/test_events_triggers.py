@@ -230,6 +230,16 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # crowd control is no armed attack
         ("Police fired tear gas at protesters in Tbilisi on Monday.", "armed_attack"),
         ("Riot police fired stun grenades at demonstrators outside parliament.", "armed_attack"),
+        # water cannon against migrants is policing, not an incursion at sea
+        (
+            "Polish police used tear gas and water cannon against migrants at the border.",
+            "incursion",
+        ),
+        # a standing claim told of a state in a relative clause
+        (
+            "China, which views Taiwan as its own territory, condemned the visit.",
+            "territorial_claim",
+        ),
         # a ship described by its transit is no patrol
         (
             "Iran's Revolutionary Guards seized a Greek tanker that was passing through the "

@@ -170,6 +170,10 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         r"systems?|and\s+control)\b",
         re.IGNORECASE,
     ),
+    # water cannon and tear gas against a crowd on land: policing, not an incursion at sea
+    "incursion": re.compile(
+        r"^[^.;]{0,80}\b(tear\s*gas|protesters|demonstrators|migrants|crowds?|rioters)\b", re.I
+    ),
     "patrol": re.compile(
         r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b"
         # the circumstance of an attack: "were patrolling the border when they were ambushed"
@@ -577,7 +581,7 @@ SINCE_CLAUSE = re.compile(r"\s*(?:Ever\s+)?[Ss]ince\s+(?!(?:the\s+)?\d|then\b|la
 #: province", "the island that China claims".
 STANDING_CLAIM = re.compile(
     r"(?:^\s*which\s+|(?:,\s+|\b(?:island|islands|territory|territories|region|province|area|waters|sea|reef|"
-    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){1,3}(?:also\s+)?$"
+    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){0,3}(?:also\s+)?$"
 )
 #: A progressive relative clause right before a transit describes the ship the sentence is
 #: about, not a patrol: "a tanker that was passing through the strait".
