@@ -150,19 +150,12 @@ class Dashboard:
         if self.editor_token:
             env["FAULTLINES_EDITOR_TOKEN"] = self.editor_token
         self._log = self.log_path.open("wb")
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(self.script),
-            "--server.port",
-            str(self.port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ]
+        if self.script == DASHBOARD:  # as the README starts it
+            command = [sys.executable, "-m", "geo", "dashboard", "--port", str(self.port)]
+        else:
+            command = [sys.executable, "-m", "streamlit", "run", str(self.script)]
+            command += ["--server.port", str(self.port), "--server.headless", "true"]
+        command += ["--server.fileWatcherType", "none"]
         # the working directory is the project root so Streamlit reads .streamlit/config.toml
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
