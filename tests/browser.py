@@ -3,9 +3,9 @@
 Shared by ``tests/test_browser.py`` (which takes the fixtures below by assigning them to
 names of its own) and ``benchmarks/dashboard.py``:
 
-- :class:`Dashboard` runs ``streamlit run dashboard.py`` in a subprocess on a free
-  ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and no editor token unless
-  given, and waits for ``/_stcore/health``.
+- :class:`Dashboard` runs the dashboard as the README starts it (``python -m geo dashboard``)
+  in a subprocess on a free ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and
+  no editor token unless given, and waits for ``/_stcore/health``.
 - :func:`launch_chromium` starts ``/usr/bin/chromium`` with flags that keep it from calling
   home; :func:`chromium_executable` skips the test when it is missing, or fails it when
   ``FAULTLINES_REQUIRE_BROWSER=1``.
@@ -109,7 +109,7 @@ def _local_opener() -> urllib.request.OpenerDirector:
 
 
 class Dashboard:
-    """``streamlit run dashboard.py`` in a subprocess, on a free port of 127.0.0.1.
+    """``python -m geo dashboard`` in a subprocess, on a free port of 127.0.0.1.
 
     Parameters
     ----------
@@ -122,7 +122,8 @@ class Dashboard:
         default.
     script
         The Streamlit script to run: ``dashboard.py`` unless another app is to be compared
-        with it (``benchmarks/dashboard.py`` times a one-line app the same way).
+        with it (``benchmarks/dashboard.py`` times a one-line app, and another checkout's
+        dashboard, with ``streamlit run``).
     """
 
     def __init__(
@@ -192,6 +193,14 @@ class Dashboard:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    @property
+    def pid(self) -> int:
+        """Return the server's process id (the server runs in the process started)."""
+        if self._process is None:
+            msg = "the dashboard is not running"
+            raise RuntimeError(msg)
+        return self._process.pid
 
     def log(self) -> str:
         """Return the server's output so far."""
