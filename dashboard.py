@@ -25,7 +25,7 @@ from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
 from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
-from geo.view import client, fresh, link, panel, session
+from geo.view import client, fresh, link, panel, preload, session
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
@@ -36,19 +36,19 @@ from geo.view.styles import legend_html
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def resources() -> tuple[Geocoder, tuple[str, str], views.Names]:
     """Load what every session shares: static files (land, labels), gazetteer, geocoder, names."""
-    return session.shared_resources(ROOT / "static")
+    return preload.shared_resources(ROOT / "static")  # prepared when the server started
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)  # read-only: no copies
 def dataset(store_dir: str, current: str | None, pinned: str | None) -> Dataset:
-    """Load seeds + store; `current` is only a cache key (it changes when the store does)."""
-    return session.dataset_for_view(resources(), Path(store_dir), pinned)  # actors named
+    """Load seeds + store, actors named; `current`, the store's version, changes when it does."""
+    return preload.dataset_for_view(resources(), Path(store_dir), current, pinned)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def zones(_data: Dataset, version: str, window: tuple[Any, ...]) -> Any:
     """Zones measured for the view's events: recomputed only when data, types or dates change."""
-    return session.zones_in_window(_data, window, resources()[0].gazetteer)
+    return preload.zones_in_window(_data, window, resources()[0].gazetteer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # read-only chart objects

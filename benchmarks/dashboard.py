@@ -8,10 +8,10 @@ Usage::
     python benchmarks/dashboard.py --cold-start 7   # only the cold starts, beside a one-line app
     python benchmarks/dashboard.py --cold-start 7 --beside ../main   # and another checkout's
 
-``benchmarks/run.py`` calls :func:`measure_dashboard`. The server is ``streamlit run
-dashboard.py`` on a free 127.0.0.1 port with an empty store (the bundled seeds), the browser
-Debian's Chromium (``tests/browser.py`` has both). Every timing is the median over the repeats,
-with the repeats' range; nothing passes or fails on time. Figures:
+``benchmarks/run.py`` calls :func:`measure_dashboard`. The server is ``python -m geo
+dashboard``, as the README starts it, on a free 127.0.0.1 port with an empty store (the bundled
+seeds), the browser Debian's Chromium (``tests/browser.py`` has both). Every timing is the
+median over the repeats, with the repeats' range; nothing passes or fails on time. Figures:
 
 - ``cold_start_to_first_map_s``: from starting the server to the first event marker visible in
   a new browser context (the first script run loads the gazetteer).
@@ -19,7 +19,8 @@ with the repeats' range; nothing passes or fails on time. Figures:
   title, run alternately with the dashboard's cold starts; ``cold_start_ratio`` divides the
   dashboard's median by the one-line app's. With ``--beside DIR``, ``cold_start_beside_s`` and
   ``cold_start_beside_ratio``: the same for the ``dashboard.py`` of another checkout (its own
-  ``geo`` package and ``static`` folder; this checkout's settings), in the same rotation.
+  ``geo`` package and ``static`` folder; this checkout's settings), in the same rotation, started
+  with ``streamlit run`` as the one-line app is.
 - ``first_map_s_warm_server``: a new browser context (empty cache) on a server that has already
   served a page, to the first event marker.
 - ``rerun_after_toggle_browser_ms``: from clicking the "Events" checkbox to the map's set of

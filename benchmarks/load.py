@@ -7,7 +7,7 @@ Usage::
     python benchmarks/load.py --quick                  # 5 sessions for 15 s, as in CI
     python benchmarks/load.py --json load.json
 
-Everything stays on this machine: one ``streamlit run dashboard.py`` on a free ``127.0.0.1``
+Everything stays on this machine: one ``python -m geo dashboard`` on a free ``127.0.0.1``
 port with an empty temporary store (the bundled seeds), one headless Debian Chromium, and one
 browser context per session (``tests/browser.py`` has the server and the browser's flags).
 Chromium's proxy is a ``127.0.0.1`` port that refuses connections, with only ``127.0.0.1`` and
@@ -68,7 +68,6 @@ from geo.view import page as views  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    DASHBOARD,
     EVENT_MARKERS,
     MAP_IFRAME,
     MARKERS,
@@ -191,21 +190,6 @@ class Tally:
 
 # ---------------------------------------------------------------------------------------------
 # the server's memory and CPU time
-
-
-def server_pid(port: int) -> int:
-    """Return the process id of this machine's ``streamlit run dashboard.py`` on `port`."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if str(DASHBOARD) in args and "--server.port" in args and str(port) in args:
-            return int(entry.name)
-    msg = f"no dashboard process serves port {port!r}"
-    raise LookupError(msg)
 
 
 def rss_reader(pid: int) -> Callable[[], float]:
@@ -557,9 +541,7 @@ def run_load(*, sessions: int = 20, seconds: float = 60.0, quick: bool = False) 
                 f"--proxy-server=http://127.0.0.1:{dead}",
                 "--proxy-bypass-list=<-loopback>;127.0.0.1;localhost",
             ]
-            raw = asyncio.run(
-                drive(server.url, server_pid(server.port), sessions, seconds, proxy_args)
-            )
+            raw = asyncio.run(drive(server.url, server.pid, sessions, seconds, proxy_args))
             log = server.log()
     tally: Tally = raw["tally"]
     errors = tally.errors + server_tracebacks(log)

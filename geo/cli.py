@@ -30,22 +30,21 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from geo import settings
 from geo.errors import FaultlinesError
-from geo.places.gazetteer import ensure_gazetteer, load_gazetteer
-from geo.places.geocode import Resolution, default_geocoder
 from geo.places.names import MAX_NAME_CHARS
-from geo.places.sources import GazetteerBuildError
 from geo.records import MAP_LAYERS
 from geo.store.format import shown_name
-from geo.text.articles import Article, read_article
 from geo.text.decoding import ArticleError, decode_file
-from geo.text.mention_records import PlaceMention
-from geo.text.mentions import find_places
+
+if TYPE_CHECKING:  # each command imports what it needs: ``dashboard`` starts a server quickly
+    from geo.places.geocode import Resolution
+    from geo.text.articles import Article
+    from geo.text.mention_records import PlaceMention
 
 #: Exit status when the input was understood but nothing matched.
 EXIT_NO_MATCH = 1
@@ -138,6 +137,8 @@ def geocode(name: str, output_format: str) -> None:
         _fail("the place name is empty")
     if len(name) > MAX_NAME_CHARS:
         _fail(f"the place name is {len(name):,} characters long; the limit is {MAX_NAME_CHARS}")
+    from geo.places.geocode import default_geocoder
+
     geocoder = default_geocoder()
     resolution = geocoder.geocode(name)
     if resolution is None:
@@ -213,6 +214,8 @@ def _html_offsets(decoded: str, mentions: Sequence[PlaceMention]) -> Iterator[in
 
 
 def _article_places(path: str, article: Article) -> Iterator[dict[str, Any]]:
+    from geo.text.mentions import find_places
+
     mentions = find_places(article.text)
     if article.body_offset is not None:
         for mention in mentions:
@@ -236,6 +239,8 @@ def places(paths: tuple[str, ...], output_format: str) -> None:
 
     Offsets are character offsets into each file's decoded text (``-`` reads stdin).
     """
+    from geo.text.articles import read_article
+
     failures = 0
     for path in paths:
         try:
@@ -363,6 +368,7 @@ _EXPORT_COLUMNS_DROPPED = ("article_published", "text")
 def export(layer: str, store_dir: Path | None, output_format: str, output: Path | None) -> None:
     """Export one layer of the bundled seeds plus the store."""
     from geo.layers.export import layer_to_csv, layer_to_geojson
+    from geo.places.gazetteer import load_gazetteer
     from geo.store.store import default_store_dir
     from geo.view.dataset import load_dataset
 
@@ -484,6 +490,9 @@ def gazetteer() -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="Directory to write into.")
 def gazetteer_build(out: Path | None) -> None:
     """Compile the gazetteer from the pinned source packages and the curated files."""
+    from geo.places.gazetteer import ensure_gazetteer
+    from geo.places.sources import GazetteerBuildError
+
     try:
         directory = ensure_gazetteer(out, rebuild=True)
     except GazetteerBuildError as error:
@@ -497,6 +506,8 @@ def gazetteer_build(out: Path | None) -> None:
 @gazetteer.command("info")
 def gazetteer_info() -> None:
     """Describe the compiled gazetteer (building it first if needed)."""
+    from geo.places.gazetteer import load_gazetteer
+
     gaz = load_gazetteer()
     click.echo(json.dumps({"directory": str(gaz.directory), **gaz.manifest}, indent=2))
 
@@ -507,24 +518,50 @@ def gazetteer_info() -> None:
 def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
     """Start the dashboard (``streamlit run dashboard.py``) on 127.0.0.1, from any folder.
 
-    Further arguments go to ``streamlit run`` unchanged (``--server.address 0.0.0.0`` …).
+    Further arguments go to ``streamlit run`` unchanged (``--server.address 0.0.0.0`` …). The
+    server runs in this process, beside a thread that prepares what the first visitor's page
+    needs (:mod:`geo.view.preload`) while the server starts and the page loads.
     """
+    import runpy
+
     from geo.bundled import dashboard_script
-    from geo.store.store import default_store_dir
+    from geo.view.preload import start_preload
 
     script = dashboard_script()
-    command = [
-        sys.executable,
-        *("-m", "streamlit", "run", str(script)),
+    store_dir = dashboard_store_dir()
+    # The store stays where it was asked for from here, before moving to the script's folder
+    # (where Streamlit reads .streamlit/config.toml and secrets).
+    os.environ[settings.STORE.name] = str(store_dir)
+    os.chdir(script.parent)
+    start_preload(script, script.parent / "static", store_dir, server_up=lambda: _listening(port))
+    sys.argv = [
+        "streamlit",
+        *("run", str(script)),
         *("--server.port", str(port), "--server.address", "127.0.0.1"),
         *("--server.enableStaticServing", "true", "--server.headless", "true"),
         *("--browser.gatherUsageStats", "false", *streamlit_args),
     ]
-    # The store stays where it was asked for from here, before moving to the script's folder
-    # (where Streamlit reads .streamlit/config.toml and secrets).
-    os.environ[settings.STORE.name] = str(default_store_dir())
-    os.chdir(script.parent)
-    os.execv(sys.executable, command)
+    runpy.run_module("streamlit", run_name="__main__", alter_sys=True)  # python -m streamlit
+
+
+def dashboard_store_dir() -> Path:
+    """Return :func:`geo.store.store.default_store_dir` without importing the store.
+
+    ``dashboard`` needs it before the server starts, and the store's module imports geopandas:
+    the thread that prepares the dashboard imports it later, while the browser loads the page.
+    """
+    return Path(settings.STORE.value() or "data").expanduser().absolute()
+
+
+def _listening(port: int) -> bool:
+    """Return whether a server accepts connections on `port` of 127.0.0.1."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.05):
+            return True
+    except OSError:
+        return False
 
 
 # --- feeds and watch -----------------------------------------------------------------------

@@ -3,9 +3,9 @@
 Shared by ``tests/test_browser.py`` (which takes the fixtures below by assigning them to
 names of its own) and ``benchmarks/dashboard.py``:
 
-- :class:`Dashboard` runs ``streamlit run dashboard.py`` in a subprocess on a free
-  ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and no editor token unless
-  given, and waits for ``/_stcore/health``.
+- :class:`Dashboard` runs the dashboard as the README starts it (``python -m geo dashboard``)
+  in a subprocess on a free ``127.0.0.1`` port, with its own store (``FAULTLINES_STORE``) and
+  no editor token unless given, and waits for ``/_stcore/health``.
 - :func:`launch_chromium` starts ``/usr/bin/chromium`` with flags that keep it from calling
   home; :func:`chromium_executable` skips the test when it is missing, or fails it when
   ``FAULTLINES_REQUIRE_BROWSER=1``.
@@ -109,7 +109,7 @@ def _local_opener() -> urllib.request.OpenerDirector:
 
 
 class Dashboard:
-    """``streamlit run dashboard.py`` in a subprocess, on a free port of 127.0.0.1.
+    """``python -m geo dashboard`` in a subprocess, on a free port of 127.0.0.1.
 
     Parameters
     ----------
@@ -122,7 +122,8 @@ class Dashboard:
         default.
     script
         The Streamlit script to run: ``dashboard.py`` unless another app is to be compared
-        with it (``benchmarks/dashboard.py`` times a one-line app the same way).
+        with it (``benchmarks/dashboard.py`` times a one-line app, and another checkout's
+        dashboard, with ``streamlit run``).
     """
 
     def __init__(
@@ -150,19 +151,12 @@ class Dashboard:
         if self.editor_token:
             env["FAULTLINES_EDITOR_TOKEN"] = self.editor_token
         self._log = self.log_path.open("wb")
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(self.script),
-            "--server.port",
-            str(self.port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ]
+        if self.script == DASHBOARD:  # as the README starts it
+            command = [sys.executable, "-m", "geo", "dashboard", "--port", str(self.port)]
+        else:
+            command = [sys.executable, "-m", "streamlit", "run", str(self.script)]
+            command += ["--server.port", str(self.port), "--server.headless", "true"]
+        command += ["--server.fileWatcherType", "none"]
         # the working directory is the project root so Streamlit reads .streamlit/config.toml
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
@@ -199,6 +193,14 @@ class Dashboard:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    @property
+    def pid(self) -> int:
+        """Return the server's process id (the server runs in the process started)."""
+        if self._process is None:
+            msg = "the dashboard is not running"
+            raise RuntimeError(msg)
+        return self._process.pid
 
     def log(self) -> str:
         """Return the server's output so far."""

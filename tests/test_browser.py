@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -198,6 +199,30 @@ def test_a_time_window_link_shows_exactly_that_months_events(
         f"{dashboard.url}?from={MARCH_2023['from']}&to={MARCH_2023['to']}", settle=False
     )
     assert event_ids(frame) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "window"),
+    [({}, {}), (MARCH_2023, {"date_from": MARCH_2023["from"], "date_to": MARCH_2023["to"]})],
+    ids=["default view", "a link's time window"],
+)
+def test_the_first_visitor_of_a_server_just_started_sees_the_view_asked_for(
+    tab: Tab,
+    dashboard_store: Path,
+    dataset: Dataset,
+    tmp_path: Path,
+    query: dict[str, str],
+    window: dict[str, str],
+) -> None:
+    # the server prepares the default view's data and zones before anyone connects: the
+    # default view must take them, a link to another window must not
+    view = ViewState(**{key: datetime.date.fromisoformat(day) for key, day in window.items()})
+    expected = expected_event_markers(dataset, view)
+    with Dashboard(dashboard_store, tmp_path / "streamlit.log") as server:
+        frame = tab.open(server.url + (f"?{urlencode(query)}" if query else ""), settle=False)
+        assert event_ids(frame) == expected
+        assert "not prepared" not in server.log()
+    assert tab.errors == []
 
 
 def test_a_share_link_opens_the_same_view_in_another_browser(
