@@ -240,6 +240,9 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
             "China, which views Taiwan as its own territory, condemned the visit.",
             "territorial_claim",
         ),
+        # an invitation is not the event; meeting a requirement is no meeting
+        ("Partner countries were invited to take part in joint drills near Minsk.", "exercise"),
+        ("The new missile fully meets the requirements of the Pakistani army.", "talks"),
         # a ship described by its transit is no patrol
         (
             "Iran's Revolutionary Guards seized a Greek tanker that was passing through the "

@@ -65,6 +65,8 @@ HYPOTHETICAL_BEFORE = frozenset(
     "rarely hardly "
     "prospective allow allows allowed allowing enable enables offered offer offers proposed "
     "hypothetical wants want considering weighing against "
+    # an invitation is not the event: "were invited to take part in the drills"
+    "invited invites inviting "
     # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
     "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
     "facilitate ready prepared capable able "
@@ -182,6 +184,12 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "office_opening": re.compile(r"^\W*(hours|space|building|block|supplies)\b", re.IGNORECASE),
+    # "a missile that fully meets the requirements" is no meeting
+    "talks": re.compile(
+        r"^\W*(?:all\s+|the\s+|its\s+|their\s+)?(?:requirements?|needs|criteria|standards?|"
+        r"expectations|demands|deadlines?|targets?|goals?|conditions)\b",
+        re.IGNORECASE,
+    ),
     "visit": re.compile(r"^\W*(to\s+)?(the\s+)?(website|site|page|doctor|hospital)\b", re.I),
 }
 #: Speakers whose warnings and criticism are not events of a state or organisation.
