@@ -519,3 +519,12 @@ def test_drills_named_definitely_again_are_the_drills_told_before(finder: PlaceF
     )
     (drills,) = of_type(run(text, finder), "exercise")
     assert drills.place_names == ("Bay of Bengal",)
+
+
+def test_a_place_rocked_by_fighting_is_its_scene(finder: PlaceFinder) -> None:
+    text = (
+        "Northern Shan state has been rocked by fighting since late March along the highway to "
+        "China's Yunnan province."
+    )
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert attack.place_names == ("Shan",)

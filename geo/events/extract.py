@@ -108,27 +108,28 @@ its trigger: its critic is the attribution's ('"We urge Moscow to stop ...," the
 ministry said'). In a passive summons the envoy's state is the target ("Russia's envoy was
 summoned to the Latvian foreign ministry").
 
-The place is the first place after the trigger governed by a locative preposition ("in", "over",
-"off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
-Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
-"of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
-agreements, offices and criticism never happen at sea; an attack's scene is never the place its
-fire came "from", and "on the X side of the border" or "on the X border" is in X; a country
-followed by a place inside it ("in Bangladesh, near Bandarban") is that place. Phrases: "in the
-same waters" is the last sea or strait named before; "the islands", "the strait" the last island
-group or strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a
-country (or "off the X coast") is the sea off that country (on the side named: "off its west
-coast") (:func:`~geo.events.seas.sea_off`) and "waters between X and Y" the sea between them
-(:func:`~geo.events.seas.sea_between`); "X airspace" is country X, "X's waters" the sea off X. A
-seat of government is its capital ("at the White House"). When none of these gives a place
-(``place_basis`` ``stated``), an attack, incursion or patrol takes the first place after its
-trigger, however governed (``approximate``: the region named beside a village the gazetteer
-lacks); then any event but a statement takes the last locative place of the sentence before in
-its paragraph (``nearby``), then the article's dateline city or first lead place (``article``);
-a statement with none is placed at its author's capital (``capital``), and so are talks by phone
-or video, or told as speaking with someone, that name no place of their own (the place named is
-their topic). An attack on several named places gives one event per place, agreements signed
-"with X and Y" one per party.
+A place the trigger's passive says was struck ("Shan state has been rocked by fighting") is its
+scene. Otherwise the place is the first place after the trigger governed by a locative
+preposition ("in", "over", "off", "in the town of" ...) with places coordinated with it ("in the
+Barents Sea and the Chukchi Sea"); visits and claims also take a direct object, attacks,
+incursions and patrols "X", "of X" or "on X"; failing that, a locative place earlier in the
+clause. Talks, visits, agreements, offices and criticism never happen at sea; an attack's scene
+is never the place its fire came "from", and "on the X side of the border" or "on the X border"
+is in X; a country followed by a place inside it ("in Bangladesh, near Bandarban") is that
+place. Phrases: "in the same waters" is the last sea or strait named before; "the islands", "the
+strait" the last island group or strait; for events of ships and aircraft, "near", "off", "close
+to" or "waters off" a country (or "off the X coast") is the sea off that country (on the side
+named: "off its west coast") (:func:`~geo.events.seas.sea_off`) and "waters between X and Y" the
+sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X, "X's waters"
+the sea off X. A seat of government is its capital ("at the White House"). When none of these
+gives a place (``place_basis`` ``stated``), an attack, incursion or patrol takes the first place
+after its trigger, however governed (``approximate``: the region named beside a village the
+gazetteer lacks); then any event but a statement takes the last locative place of the sentence
+before in its paragraph (``nearby``), then the article's dateline city or first lead place
+(``article``); a statement with none is placed at its author's capital (``capital``), and so are
+talks by phone or video, or told as speaking with someone, that name no place of their own (the
+place named is their topic). An attack on several named places gives one event per place,
+agreements signed "with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,

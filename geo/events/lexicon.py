@@ -491,6 +491,8 @@ DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
     r"province|city|town|village)\b(?!\s+of\b)"
 )
+#: A trigger whose subject is its scene: "northern Shan state has been rocked by fighting".
+SCENE_AS_SUBJECT = re.compile(r"(?:rocked|hit|gripped|engulfed)\s+by\b", re.IGNORECASE)
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "islands": ("island_group",),
     "islets": ("island_group",),

@@ -174,6 +174,10 @@ class EventPlaces(Reading):
     ) -> list[tuple[int, Place]]:
         """Return the places the event's clause states, as (position, place)."""
         text, kind = self.text, match.trigger.type
+        if lx.SCENE_AS_SUBJECT.match(text, match.start):  # "Shan state has been rocked by ..."
+            subject = [m for m in mentions if m.end <= match.start]
+            if subject:
+                return [(subject[-1].start, subject[-1].place)]
         candidates = self._special_places(match, clause)
         flags = match.trigger.flags
         direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
