@@ -528,3 +528,16 @@ def test_a_place_rocked_by_fighting_is_its_scene(finder: PlaceFinder) -> None:
     )
     (attack,) = of_type(run(text, finder), "armed_attack")
     assert attack.place_names == ("Shan",)
+
+
+def test_a_place_in_what_the_attacker_alleges_is_not_the_attacks_scene(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Azerbaijan launches operation in Nagorno-Karabakh\n\n"
+        "Azerbaijan launched the military operation on Tuesday, alleging that Armenia had "
+        "amassed troops inside the disputed territory."
+    )
+    attacks = of_type(run(text, finder), "armed_attack")
+    assert attacks
+    assert all(a.place_names[:1] != ("Armenia",) for a in attacks)

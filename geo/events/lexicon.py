@@ -491,6 +491,11 @@ DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
     r"province|city|town|village)\b(?!\s+of\b)"
 )
+#: Words after a trigger that open what is said or alleged about it: places beyond them are not
+#: its scene ("launched the operation, alleging that Armenia had amassed troops").
+ANOTHER_STATEMENT = re.compile(
+    r"\b(?:alleging|saying|claiming|accusing|arguing|insisting|because|citing)\b", re.IGNORECASE
+)
 #: A trigger whose subject is its scene: "northern Shan state has been rocked by fighting".
 SCENE_AS_SUBJECT = re.compile(r"(?:rocked|hit|gripped|engulfed)\s+by\b", re.IGNORECASE)
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {

@@ -278,6 +278,8 @@ class EventPlaces(Reading):
         for mention in mentions:
             if mention.start < match.end or mention.start - match.end > 120:
                 continue
+            if lx.ANOTHER_STATEMENT.search(self.text, match.end, mention.start):
+                break  # "launched the operation, alleging that Armenia had ...": not its scene
             if self._preceding(mention.start) in {"from", "by", "with"}:
                 continue
             if mention.place.kind in SEA_KINDS and match.trigger.type == "armed_attack":
