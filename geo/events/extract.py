@@ -123,13 +123,14 @@ named: "off its west coast") (:func:`~geo.events.seas.sea_off`) and "waters betw
 sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X, "X's waters"
 the sea off X. A seat of government is its capital ("at the White House"). When none of these
 gives a place (``place_basis`` ``stated``), an attack, incursion or patrol takes the first place
-after its trigger, however governed (``approximate``: the region named beside a village the
-gazetteer lacks); then any event but a statement takes the last locative place of the sentence
-before in its paragraph (``nearby``), then the article's dateline city or first lead place
-(``article``); a statement with none is placed at its author's capital (``capital``), and so are
-talks by phone or video, or told as speaking with someone, that name no place of their own (the
-place named is their topic). An attack on several named places gives one event per place,
-agreements signed "with X and Y" one per party.
+after its trigger, however governed, short of what is said or alleged about it ("..., alleging
+that Armenia had ...") (``approximate``: the region named beside a village the gazetteer lacks);
+then any event but a statement takes the last locative place of the sentence before in its
+paragraph (``nearby``), then the article's dateline city or first lead place (``article``); a
+statement with none is placed at its author's capital (``capital``), and so are talks by phone
+or video, or told as speaking with someone, that name no place of their own (the place named is
+their topic). An attack on several named places gives one event per place, agreements signed
+"with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
