@@ -541,3 +541,14 @@ def test_a_place_in_what_the_attacker_alleges_is_not_the_attacks_scene(
     attacks = of_type(run(text, finder), "armed_attack")
     assert attacks
     assert all(a.place_names[:1] != ("Armenia",) for a in attacks)
+
+
+def test_a_state_named_for_its_ministry_is_the_source_not_the_scene(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "According to Pakistan's Foreign Office, it carried out precision strikes against "
+        "militant hideouts."
+    )
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert attack.place_basis != "stated"

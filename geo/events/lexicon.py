@@ -218,8 +218,9 @@ LOCATIVE = frozenset(
 ACTING_BODY_AFTER = re.compile(
     r"[’']s\s+(?:(?:own|main|top|national|state|elite|new)\s+)?(?:army|navy|air\s+force|"
     r"military|coast\s+guard|forces|troops|government|president|prime\s+minister|leader|"
-    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|border\s+guards?|police|militia|"
-    r"rebels|insurgents)\b",
+    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|foreign\s+office|interior\s+ministry|"
+    r"ministry|foreign\s+minister|defen[cs]e\s+minister|spokes(?:man|woman|person)|embassy|"
+    r"mission|envoy|ambassador|border\s+guards?|police|militia|rebels|insurgents)\b",
     re.IGNORECASE,
 )
 #: A title after a state's name and before a person's: "Kosovo Prime Minister Albin Kurti",
