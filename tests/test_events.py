@@ -397,6 +397,20 @@ def test_waters_off_a_coast_are_a_sea_off_that_country(text: str, finder: PlaceF
     assert event.place_names[0] in SEAS_OFF_JAPAN
 
 
+@pytest.mark.parametrize(
+    ("text", "sea"),
+    [
+        ("Two Russian bombers flew off the west coast of Japan on Tuesday.", "Sea of Japan"),
+        ("Two Russian bombers flew off the east coast of Japan on Tuesday.", "Philippine Sea"),
+    ],
+)
+def test_the_side_of_a_coast_picks_the_sea_on_that_side(
+    text: str, sea: str, finder: PlaceFinder
+) -> None:
+    event = only(run(text, finder), "incursion")
+    assert event.place_names == (sea,)
+
+
 def test_sea_off_prefers_the_sea_already_named(gazetteer: Gazetteer) -> None:
     japan = gazetteer.place("ne:country:JPN")
     okhotsk = gazetteer.place("ne:sea:sea-of-okhotsk")

@@ -468,3 +468,87 @@ def test_a_state_mapping_its_own_territory_is_the_claimant(finder: PlaceFinder) 
     )
     (claim,) = of_type(run(text, finder), "territorial_claim")
     assert claim.actors == ("NPL",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two mortar shells fired from Myanmar landed on the Bangladesh border in Ghumdhum of "
+        "Bandarban on Sunday, police said.",
+        "Artillery shells landed in Bangladesh, near the town of Bandarban, on Sunday.",
+    ],
+)
+def test_a_country_then_a_place_inside_it_is_the_place(text: str, finder: PlaceFinder) -> None:
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert "Bandarban" in attack.place_names[0] or "Bāndarban" in attack.place_names[0]
+    assert "BGD" not in attack.actors[:1]  # the border named is where, not who
+
+
+def test_a_quoted_criticism_is_its_attributed_speakers(finder: PlaceFinder) -> None:
+    # inside the quote, the state named after the trigger is the target
+    text = (
+        '"We urge Moscow to stop its attacks on civilians," the statement issued by the '
+        "French foreign ministry read on Monday."
+    )
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.actors[0] == "FRA"
+    assert criticism.place_names == ("Paris",)
+
+
+def test_an_envoy_summoned_is_the_target_not_the_critic(finder: PlaceFinder) -> None:
+    text = "Russia's charge d'affaires was summoned to the Latvian foreign ministry on Tuesday."
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.actors == ("LVA", "RUS")
+    assert criticism.place_names == ("Riga",)
+    # summoned by a ministry the sentence does not name: where the article is, not in Moscow
+    text = (
+        "DHAKA, Sept 4 - The Myanmar ambassador was summoned by the ministry on Sunday to "
+        "lodge a strong protest."
+    )
+    (criticism,) = of_type(run(text, finder), "criticism")
+    assert criticism.place_names == ("Dhaka",)
+
+
+def test_drills_named_definitely_again_are_the_drills_told_before(finder: PlaceFinder) -> None:
+    text = (
+        "India, Japan and the United States started naval drills in the Bay of Bengal on "
+        "Tuesday.\n\n"
+        "Analysts were divided over the timing.\n\n"
+        "Australia, which has strained relations with China, is taking part in the drills for "
+        "the first time."
+    )
+    (drills,) = of_type(run(text, finder), "exercise")
+    assert drills.place_names == ("Bay of Bengal",)
+
+
+def test_a_place_rocked_by_fighting_is_its_scene(finder: PlaceFinder) -> None:
+    text = (
+        "Northern Shan state has been rocked by fighting since late March along the highway to "
+        "China's Yunnan province."
+    )
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert attack.place_names == ("Shan",)
+
+
+def test_a_place_in_what_the_attacker_alleges_is_not_the_attacks_scene(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "Azerbaijan launches operation in Nagorno-Karabakh\n\n"
+        "Azerbaijan launched the military operation on Tuesday, alleging that Armenia had "
+        "amassed troops inside the disputed territory."
+    )
+    attacks = of_type(run(text, finder), "armed_attack")
+    assert attacks
+    assert all(a.place_names[:1] != ("Armenia",) for a in attacks)
+
+
+def test_a_state_named_for_its_ministry_is_the_source_not_the_scene(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "According to Pakistan's Foreign Office, it carried out precision strikes against "
+        "militant hideouts."
+    )
+    (attack,) = of_type(run(text, finder), "armed_attack")
+    assert attack.place_basis != "stated"

@@ -300,6 +300,22 @@ def test_a_small_city_far_from_the_texts_places_and_countries_is_a_namesake(
     assert {m.text for m in finder.find(text).places} >= {"Orikhiv", "Tokmak"}
 
 
+def test_names_with_the_arabic_article_and_english_region_names(finder: PlaceFinder) -> None:
+    text = "Clashes erupted in Deir ez-Zor, while rebels attacked a base in Lower Shabelle."
+    assert [(m.text, m.place.kind) for m in finder.find(text).places] == [
+        ("Deir ez-Zor", "city"),
+        ("Lower Shabelle", "admin1"),
+    ]
+
+
+def test_a_region_named_with_its_lower_case_kind(finder: PlaceFinder) -> None:
+    text = "Fighting spread across northern Shan state, and gunmen raided villages in Kaduna state."
+    assert [(m.text, m.place.kind) for m in finder.find(text).places] == [
+        ("Shan state", "admin1"),
+        ("Kaduna state", "admin1"),
+    ]
+
+
 def test_town_without_evidence_or_nearby_places_is_not_taken(finder: PlaceFinder) -> None:
     text = "Tenafly is a word in this sentence and nothing else is a place."
     assert finder.find(text).places == ()

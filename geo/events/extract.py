@@ -40,8 +40,9 @@ incursion           1712    COERCE       enter/violate/intrude ... airspace, ter
 armed_attack        190     ASSAULT      invaded; "Russia's invasion"; attacked; attack on;
                                          launched/began ... attack, offensive, barrage; struck/
                                          bombed/targeted ... targets, positions, ships;
-                                         shelled, pounded; ambushed; killed ... soldiers,
-                                         civilians; fired ... at ships, positions; cross-border
+                                         shelled, pounded; ambushed; besieged/encircled X;
+                                         killed ... soldiers, civilians; fired ... at ships,
+                                         positions; cross-border
                                          or unprovoked fire; damaged by a mortar shell
 buildup             154     MOBILIZE     deploy/station/mass/move/send/reinforce ... troops,
                                          jets, missiles, warships; troops ... arrived/landed;
@@ -92,37 +93,44 @@ publication) are kept with ``modality="planned"``.
 
 Actors, places, dates, confidence
 ---------------------------------
-A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes,
-", and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an
-event takes its actors and date from its own clause, and actors from an earlier clause of the
-sentence when its own names none (from the main clause after it for a leading "As ...",
-"When ..." clause). Actors are demonyms ("Russian warships", not "ethnic Serb"
-or "Panama-flagged"), organisations that act (not outlets or companies), seats of government
-("the Kremlin"), countries and national capitals named outside a locative phrase ("Beijing
-warned", not "in Beijing"), "the alliance" (the last organisation named), "both countries"
-(the last two) and, in a government press release, "I" and "we". Visits, offices and
-incursions add the country of their place as the counterpart; relative clauses between commas
-and attributions after the event ("..., Reuters reported") give no actor.
+A sentence is cut into clauses (:func:`geo.events.lexicon.split_clauses`: semicolons, dashes, ",
+and", ", while", ", including", a leading "after ...," clause, a final ", which ..."); an event
+takes its actors and date from its own clause, and actors from an earlier clause of the sentence
+when its own names none (from the main clause after it for a leading "As ...", "When ..."
+clause). Actors are demonyms ("Russian warships", not "ethnic Serb" or "Panama-flagged"),
+organisations that act (not outlets or companies), seats of government ("the Kremlin"),
+countries and national capitals named outside a locative phrase ("Beijing warned", not "in
+Beijing"), "the alliance" (the last organisation named), "both countries" (the last two) and, in
+a government press release, "I" and "we". Visits, offices and incursions add the country of
+their place as the counterpart; relative clauses between commas and attributions after the event
+("..., Reuters reported") give no actor, except for a quoted criticism that names no one before
+its trigger: its critic is the attribution's ('"We urge Moscow to stop ...," the French foreign
+ministry said'). In a passive summons the envoy's state is the target ("Russia's envoy was
+summoned to the Latvian foreign ministry").
 
-The place is the first place after the trigger governed by a locative preposition ("in", "over",
-"off", "in the town of" ...) with places coordinated with it ("in the Barents Sea and the
-Chukchi Sea"); visits and claims also take a direct object, attacks, incursions and patrols "X",
-"of X" or "on X"; failing that, a locative place earlier in the clause. Talks, visits,
-agreements, offices and criticism never happen at sea; an attack's scene is never the place its
-fire came "from", and "on the X side of the border" is in X. Phrases: "in the same waters" is
-the last sea or strait named before; "the islands", "the strait" the last island group or
-strait; for events of ships and aircraft, "near", "off", "close to" or "waters off" a country
-(or "off the X coast") is the sea off that country (:func:`~geo.events.seas.sea_off`) and
-"waters between X and Y" the sea between them (:func:`~geo.events.seas.sea_between`); "X
-airspace" is country X, "X's waters" the sea off X. A seat of government is its capital ("at the
-White House"). When none of these gives a place (``place_basis`` ``stated``), an attack,
-incursion or patrol takes the first place after its trigger, however governed (``approximate``:
-the region named beside a village the gazetteer lacks); then any event but a statement takes the
-last locative place of the sentence before in its paragraph (``nearby``), then the article's
-dateline city or first lead place (``article``); a statement with none is placed at its author's
-capital (``capital``), and so are talks by phone or video, or told as speaking with someone,
-that name no place of their own (the place named is their topic). An attack on several named
-places gives one event per place, agreements signed "with X and Y" one per party.
+A place the trigger's passive says was struck ("Shan state has been rocked by fighting") is its
+scene. Otherwise the place is the first place after the trigger governed by a locative
+preposition ("in", "over", "off", "in the town of" ...) with places coordinated with it ("in the
+Barents Sea and the Chukchi Sea"); visits and claims also take a direct object, attacks,
+incursions and patrols "X", "of X" or "on X"; failing that, a locative place earlier in the
+clause. Talks, visits, agreements, offices and criticism never happen at sea; an attack's scene
+is never the place its fire came "from", and "on the X side of the border" or "on the X border"
+is in X; a country followed by a place inside it ("in Bangladesh, near Bandarban") is that
+place. Phrases: "in the same waters" is the last sea or strait named before; "the islands", "the
+strait" the last island group or strait; for events of ships and aircraft, "near", "off", "close
+to" or "waters off" a country (or "off the X coast") is the sea off that country (on the side
+named: "off its west coast") (:func:`~geo.events.seas.sea_off`) and "waters between X and Y" the
+sea between them (:func:`~geo.events.seas.sea_between`); "X airspace" is country X, "X's waters"
+the sea off X. A seat of government is its capital ("at the White House"). When none of these
+gives a place (``place_basis`` ``stated``), an attack, incursion or patrol takes the first place
+after its trigger, however governed, short of what is said or alleged about it ("..., alleging
+that Armenia had ...") (``approximate``: the region named beside a village the gazetteer lacks);
+then any event but a statement takes the last locative place of the sentence before in its
+paragraph (``nearby``), then the article's dateline city or first lead place (``article``); a
+statement with none is placed at its author's capital (``capital``), and so are talks by phone
+or video, or told as speaking with someone, that name no place of their own (the place named is
+their topic). An attack on several named places gives one event per place, agreements signed
+"with X and Y" one per party.
 
 The date is the resolved date expression (:func:`geo.text.dates.find_dates`) of the event's clause
 nearest to the trigger, read in the past for events that happened and in the future for plans,
@@ -265,6 +273,10 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             lead = lx.AGREED_TO.sub("", lead)
         planned = bool(lx.PLANNED.search(lead) or lx.PLANNED_AFTER.match(text, match.end))
         actors = self._event_actors(match, clause, ctx)
+        if kind == "criticism":
+            actors = self._summoner_first(
+                match, clause, self._quoted_critic_first(match, ctx, actors)
+            )
         places, place_basis = self._event_places(match, clause, ctx)
         places, place_basis = self._places_taking_part(places, place_basis, actors)
         if kind == "office_opening":
@@ -276,7 +288,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             places, actors, place_basis = [city or host], [org, *actors], "stated"
         initiators = list(actors)
         actors = self._all_actors(kind, clause, actors, places, place_basis)
-        places, place_basis = self._said_from(match, clause, actors, places, place_basis)
+        places, place_basis = self._said_from(match, ctx, actors, places, place_basis)
         critics = self._joint_critics(match, clause) if kind == "criticism" else []
         unknown = self._unknown_scenes(match, clause) if kind in PER_PLACE_TYPES else []
         if (kind in lx.NEED_ACTOR and not actors) or (kind in lx.NEED_PLACE and not places):
@@ -382,6 +394,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             lx.REFERRING_BACK.search(before)
             or (noun and lx.DEFINITE_BEFORE.search(before))
             or lx.REFERRING_AFTER.search(self.text, match.start, min(clause[1], match.end + 30))
+            or lx.DEFINITE_OBJECT.search(self.text[match.start : match.end])
         )
 
     def _backdrop(self, match: Match, clause: tuple[int, int], basis: str) -> bool:
@@ -398,15 +411,30 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             return basis != "stated" or bool(lx.CIRCUMSTANCE_BEFORE.search(before))
         if lx.SINCE_CLAUSE.match(text, clause[0]):
             return True
+        if match.trigger.type == "patrol" and lx.DESCRIBED_OBJECT.search(before):
+            return True  # "seized a tanker that was passing through the strait": the tanker's
         if match.trigger.type == "territorial_claim" and lx.STANDING_CLAIM.search(before):
             return True
         year = lx.YEAR_MODIFIER.search(before)
         return bool(year and published and int(year.group(1)) < published.year - 1)
 
+    def _summoner_first(
+        self, match: Match, clause: tuple[int, int], actors: list[str]
+    ) -> list[str]:
+        """Put the summoned envoy's state last: "Russia's envoy was summoned by Estonia"."""
+        if not lx.SUMMONED.search(self.text, match.start, match.end):
+            return actors
+        envoys = self._envoys(match, clause)
+        return [a for a in actors if a not in envoys] + [a for a in actors if a in envoys]
+
+    def _envoys(self, match: Match, clause: tuple[int, int]) -> set[str]:
+        """Return the states of the envoys a passive summons names before its verb."""
+        return {a.code for a in self._actors_from(clause[0], match.end) if not a.locative}
+
     def _said_from(
         self,
         match: Match,
-        clause: tuple[int, int],
+        ctx: Context,
         actors: list[str],
         places: list[Place],
         basis: PlaceBasis,
@@ -414,8 +442,15 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
         """Place a statement, or a call, that names no place of its own at its author's capital.
 
         A call's place found only near it or in the article is its topic, not where it was made.
+        An envoy summoned by a ministry the sentence does not name was summoned where the
+        article is, not in the envoy's capital.
         """
         kind, text = match.trigger.type, self.text
+        clause = ctx.clause_of(match.start)
+        summoned = kind == "criticism" and bool(lx.SUMMONED.search(text, match.start, match.end))
+        if summoned and not places and actors and actors[0] in self._envoys(match, clause):
+            found = self._place_of_article(kind, ctx.sentence)
+            return ([found[0][1]], "article") if found else ([], "none")
         remote = (
             kind == "talks"
             and basis in {"nearby", "article", "none"}

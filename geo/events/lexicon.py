@@ -8,7 +8,8 @@ words of a sentence, matched without regard to case:
 
 ``fire*``
     the word with its inflections (fire, fires, fired, firing); irregular forms come from
-    :data:`IRREGULAR` (fly: flew, flown, flies, flying).
+    :data:`IRREGULAR` (fly: flew, flown, flies, flying). Write the whole word: ``capture*``
+    (capture, captured, capturing), not ``captur*``, which misses "capture" itself.
 ``(drill*|exercise*|war_game*)``
     one of several alternatives; ``_`` joins the words of a multi-word alternative, and an
     alternative without ``*`` is a regular expression (``embass(y|ies)``).
@@ -64,6 +65,8 @@ HYPOTHETICAL_BEFORE = frozenset(
     "rarely hardly "
     "prospective allow allows allowed allowing enable enables offered offer offers proposed "
     "hypothetical wants want considering weighing against "
+    # an invitation is not the event: "were invited to take part in the drills"
+    "invited invites inviting "
     # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
     "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
     "facilitate ready prepared capable able "
@@ -151,7 +154,12 @@ CLAIMED_ATTACK = re.compile(
 #: Before talks: an invitation to them, not talks yet ("invited Kurti and Vucic to talks").
 INVITED_TO = re.compile(r"\binvit\w*\b[^.;]{0,60}\bto\s+$", re.IGNORECASE)
 #: Words inside an attack match that make it a warning, not an attack ("fired warning shots").
-NOT_AN_ATTACK = re.compile(r"\bwarning\s+(shots?|flares?|fire)\b", re.IGNORECASE)
+NOT_AN_ATTACK = re.compile(
+    r"\bwarning\s+(shots?|flares?|fire)\b"
+    # crowd control is no armed attack: "fired tear gas at protesters"
+    r"|\b(tear\s*gas|stun\s+grenades?|rubber\s+bullets|water\s+cannons?|pepper\s+spray)\b",
+    re.IGNORECASE,
+)
 #: Text right after a match that makes it another sense of the word, per event type.
 EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
     "territorial_claim": re.compile(
@@ -164,6 +172,10 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         r"systems?|and\s+control)\b",
         re.IGNORECASE,
     ),
+    # water cannon and tear gas against a crowd on land: policing, not an incursion at sea
+    "incursion": re.compile(
+        r"^[^.;]{0,80}\b(tear\s*gas|protesters|demonstrators|migrants|crowds?|rioters)\b", re.I
+    ),
     "patrol": re.compile(
         r"^[\s-]*(ships?|boats?|vessels?|craft|aircraft|planes?|cars?|officers?|bases?|dogs?)\b"
         # the circumstance of an attack: "were patrolling the border when they were ambushed"
@@ -172,6 +184,12 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "office_opening": re.compile(r"^\W*(hours|space|building|block|supplies)\b", re.IGNORECASE),
+    # "a missile that fully meets the requirements" is no meeting
+    "talks": re.compile(
+        r"^\W*(?:all\s+|the\s+|its\s+|their\s+)?(?:requirements?|needs|criteria|standards?|"
+        r"expectations|demands|deadlines?|targets?|goals?|conditions)\b",
+        re.IGNORECASE,
+    ),
     "visit": re.compile(r"^\W*(to\s+)?(the\s+)?(website|site|page|doctor|hospital)\b", re.I),
 }
 #: Speakers whose warnings and criticism are not events of a state or organisation.
@@ -200,8 +218,9 @@ LOCATIVE = frozenset(
 ACTING_BODY_AFTER = re.compile(
     r"[’']s\s+(?:(?:own|main|top|national|state|elite|new)\s+)?(?:army|navy|air\s+force|"
     r"military|coast\s+guard|forces|troops|government|president|prime\s+minister|leader|"
-    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|border\s+guards?|police|militia|"
-    r"rebels|insurgents)\b",
+    r"officials|defen[cs]e\s+ministry|foreign\s+ministry|foreign\s+office|interior\s+ministry|"
+    r"ministry|foreign\s+minister|defen[cs]e\s+minister|spokes(?:man|woman|person)|embassy|"
+    r"mission|envoy|ambassador|border\s+guards?|police|militia|rebels|insurgents)\b",
     re.IGNORECASE,
 )
 #: A title after a state's name and before a person's: "Kosovo Prime Minister Albin Kurti",
@@ -473,6 +492,13 @@ DEFINITE_PLACE = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}(islands|island|islets|strait|shoal|reef|peninsula|"
     r"province|city|town|village)\b(?!\s+of\b)"
 )
+#: Words after a trigger that open what is said or alleged about it: places beyond them are not
+#: its scene ("launched the operation, alleging that Armenia had amassed troops").
+ANOTHER_STATEMENT = re.compile(
+    r"\b(?:alleging|saying|claiming|accusing|arguing|insisting|because|citing)\b", re.IGNORECASE
+)
+#: A trigger whose subject is its scene: "northern Shan state has been rocked by fighting".
+SCENE_AS_SUBJECT = re.compile(r"(?:rocked|hit|gripped|engulfed)\s+by\b", re.IGNORECASE)
 DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
     "islands": ("island_group",),
     "islets": ("island_group",),
@@ -490,7 +516,7 @@ DEFINITE_KINDS: dict[str, tuple[str, ...]] = {
 #: Text before a country that puts a maritime event off its coast: "waters off the", "near".
 VICINITY = re.compile(
     r"(?:(?:waters|seas?|areas?)\s+)?(?:off|near|along|close\s+to)\s+(?:the\s+)?"
-    r"(?:coast(?:line)?\s+of\s+)?$",
+    r"(?:(?:(?:north|south|east|west)[- ]?(?:east|west)?(?:ern)?\s+)?coast(?:line)?\s+of\s+)?$",
     re.IGNORECASE,
 )
 #: Words that put an event at sea or in the air, where "near Taiwan" means the sea off Taiwan.
@@ -505,6 +531,10 @@ AIRSPACE_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:\w+\s+)?(?:airspace|territorial\s+waters|waters|"
     r"air\s+defen[cs]e\s+(?:identification\s+)?zone|ADIZ|exclusive\s+economic\s+zone|EEZ)\b",
     re.IGNORECASE,
+)
+#: The side of a coast: "off its southwest coast", "the north-eastern coast".
+COAST_SIDE = re.compile(
+    r"\b(north|south|east|west)[- ]?(east|west)?(?:ern)?\s+coast(?:line)?s?\b", re.IGNORECASE
 )
 #: Zones that reach out to sea ("Vietnam's waters", "Japan's ADIZ"): an incursion into one is placed
 #: in the sea off the country.
@@ -538,6 +568,12 @@ REFERRING_AFTER = re.compile(
     r"explosions?|blasts?)\b",
     re.IGNORECASE,
 )
+#: A trigger ending on its event named definitely, told before: "conducted the drills".
+DEFINITE_OBJECT = re.compile(
+    r"\b(?:the|these|those)\s+(?:[\w-]+\s+)?(?:drills?|exercises?|war\s+games|manoeuvres?|"
+    r"maneuvers?|patrols?|attacks?|strikes?|airstrikes?|talks|summit|meeting)\W*$",
+    re.IGNORECASE,
+)
 #: Before a noun-phrase trigger, a determiner that makes it a reference: "in the attack".
 DEFINITE_BEFORE = re.compile(
     r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
@@ -545,6 +581,12 @@ DEFINITE_BEFORE = re.compile(
 #: A clause that opens the sentence as the circumstance of its main clause: "As the drills
 #: opened, ...".
 LEADING_SUBORDINATE = re.compile(r"\s*(?:As|When|While|Once|After|Before|Since)\s", re.IGNORECASE)
+#: The end of a quotation, before its attribution: '," the ministry said'.
+QUOTE_CLOSE = re.compile(r"[,.!?]?\s*[”\"]")
+#: Verbs of an attribution after a quotation besides those of saying: 'the statement read'.
+ATTRIBUTED = re.compile(r"\b(read|reads|tweeted|posted|declared|stressed|insisted)\b")
+#: A summons told in the passive: the envoy named before it is summoned, not summoning.
+SUMMONED = re.compile(r"\b(?:was|were|is|are|been|being)\s+summoned\b", re.IGNORECASE)
 #: Talks told as speaking with someone: with no place named, a call.
 SPOKE_WITH = re.compile(r"(?:spoke|speaks|speak|talked|talks)\b", re.IGNORECASE)
 #: Agreements in the plural: signed "with X and Y", one each.
@@ -555,16 +597,20 @@ SINCE_CLAUSE = re.compile(r"\s*(?:Ever\s+)?[Ss]ince\s+(?!(?:the\s+)?\d|then\b|la
 #: province", "the island that China claims".
 STANDING_CLAIM = re.compile(
     r"(?:^\s*which\s+|(?:,\s+|\b(?:island|islands|territory|territories|region|province|area|waters|sea|reef|"
-    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){1,3}(?:also\s+)?$"
+    r"shoal|rocks)\s+)(?:which|that)\s+)(?:[\w’'-]+\s+){0,3}(?:also\s+)?$"
 )
+#: A progressive relative clause right before a transit describes the ship the sentence is
+#: about, not a patrol: "a tanker that was passing through the strait".
+DESCRIBED_OBJECT = re.compile(r"\b(?:that|which|who)\s+(?:was|were)\s+$", re.IGNORECASE)
 #: An older year naming the event, right before the trigger: "a 1998 agreement signed".
 YEAR_MODIFIER = re.compile(
     r"\b(?:a|an|the|its|their|his|her)\s+((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}$"
 )
 #: A sentence that opens by telling an earlier occurrence: "Earlier, on 20 August, ...".
 EARLIER_OCCURRENCE = re.compile(r"\s*(?:Earlier|Previously|Before\s+that)\b")
-#: A place's name followed by "side": "on the Bangladesh side of the border" is in Bangladesh.
-SIDE_AFTER = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+){0,2}\s+side\b")
+#: A place's name followed by "side" or "border": "on the Bangladesh side of the border", "on
+#: the Bangladesh border" are in Bangladesh.
+SIDE_AFTER = re.compile(r"[\w’'.-]+(?:\s+[\w’'.-]+){0,2}\s+(?:side|border|frontier)\b")
 LOCATIVE_OF = re.compile(
     r"\b(?:in|at|near|around|inside|off|along|across|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}of\s+$"
     # "in the South African capital Pretoria", "near the border town Jermuk"

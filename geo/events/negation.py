@@ -28,8 +28,10 @@ def hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
             break
         window.insert(0, word)
     if any(
-        (w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't")) and not _the_month(words, w)
-        for w in window
+        (w in lx.HYPOTHETICAL_BEFORE or w.endswith("n't"))
+        and not _the_month(words, w)
+        and not _achieved(window, index)
+        for index, w in enumerate(window)
     ):
         return True
     if " ".join(window).endswith(("no intention of", "yet to")):
@@ -44,6 +46,11 @@ def hypothetical(words: list[str], after: str, *, noun_start: bool) -> bool:
             if lowered in lx.HYPOTHETICAL_AFTER or lowered.endswith("n't"):
                 return True
     return False
+
+
+def _achieved(window: list[str], index: int) -> bool:
+    """Whether "able" at `index` tells what was done: "the army was able to increase ..."."""
+    return window[index] == "able" and index > 0 and window[index - 1] in {"was", "were"}
 
 
 def _the_month(words: list[str], lowered: str) -> bool:

@@ -90,7 +90,10 @@ class EventPlaces(Reading):
                 # the clause names a place (any other place first)
                 at_sea = None
                 if lx.WIDE_ZONE.search(zone.group()):
-                    at_sea = sea_off(self.gaz, country, prefer=self._last_place(start, SEA_KINDS))
+                    side = self._coast_side(actor.start)
+                    at_sea = sea_off(
+                        self.gaz, country, prefer=self._last_place(start, SEA_KINDS), side=side
+                    )
                 if at_sea is not None:
                     self._zone_owners[actor.start] = actor.code  # the owner, not the place
                 found.append((actor.start + len(text), at_sea or country))
@@ -105,7 +108,8 @@ class EventPlaces(Reading):
         for actor in countries:
             offshore = self._offshore(actor.start, start, clause)
             country = self._country_place(actor.code) if offshore is not None else None
-            sea = sea_off(self.gaz, country, prefer=memory) if country else None
+            side = self._coast_side(actor.start)
+            sea = sea_off(self.gaz, country, prefer=memory, side=side) if country else None
             if offshore is not None and sea is not None:
                 found.append((offshore, sea))
         for hit in lx.BETWEEN_WATERS.finditer(text, start, end):
@@ -115,6 +119,19 @@ class EventPlaces(Reading):
                 sea = sea_between(self.gaz, places[0], places[1])
                 found += [(hit.start(), sea)] if sea else []
         return found
+
+    def _coast_side(self, position: int) -> str | None:
+        """Return the side of the coast named around `position`: "off its southwest coast"."""
+        text = self.text
+        window_start = max(0, position - 40)
+        window_end = min(len(text), position + 80)
+        sentence_end = text.find(". ", position, window_end)
+        hit = lx.COAST_SIDE.search(
+            text, window_start, window_end if sentence_end == -1 else sentence_end
+        )
+        if hit is None:
+            return None
+        return (hit.group(1) + (hit.group(2) or "")).lower()
 
     def _offshore(self, position: int, start: int, clause: tuple[int, int]) -> int | None:
         """Return where "off"/"near" a country at `position` starts, when it means its sea."""
@@ -157,6 +174,10 @@ class EventPlaces(Reading):
     ) -> list[tuple[int, Place]]:
         """Return the places the event's clause states, as (position, place)."""
         text, kind = self.text, match.trigger.type
+        if lx.SCENE_AS_SUBJECT.match(text, match.start):  # "Shan state has been rocked by ..."
+            subject = [m for m in mentions if m.end <= match.start]
+            if subject:
+                return [(subject[-1].start, subject[-1].place)]
         candidates = self._special_places(match, clause)
         flags = match.trigger.flags
         direct = kind in {"visit", "territorial_claim"} or "place_object" in flags
@@ -216,6 +237,14 @@ class EventPlaces(Reading):
         """Return the first candidate place with the places coordinated with it ("X and Y")."""
         text = self.text
         position, first = min(candidates, key=lambda c: c[0])
+        if first.kind == "country":  # "on the Bangladesh border in Tumbru of Bandarban"
+            inside = [
+                c
+                for c in sorted(candidates, key=lambda c: c[0])
+                if c[1].kind not in {"country", *SEA_KINDS}
+                and set(c[1].country_codes) & set(first.country_codes)
+            ]
+            position, first = inside[0] if inside else (position, first)
         previous_end = next((m.end for m in mentions if m.start == position), None)
         for mention in mentions:  # "the Burkina Faso town of Djibo": the town, not the country
             if previous_end is not None and mention.start >= previous_end:
@@ -249,6 +278,8 @@ class EventPlaces(Reading):
         for mention in mentions:
             if mention.start < match.end or mention.start - match.end > 120:
                 continue
+            if lx.ANOTHER_STATEMENT.search(self.text, match.end, mention.start):
+                break  # "launched the operation, alleging that Armenia had ...": not its scene
             if self._preceding(mention.start) in {"from", "by", "with"}:
                 continue
             if mention.place.kind in SEA_KINDS and match.trigger.type == "armed_attack":

@@ -396,6 +396,27 @@ class Reading:
             chosen = in_span(following[0]) if following else []
         return list(dict.fromkeys(a.code for a in chosen))
 
+    def _quoted_critic_first(self, match: Match, ctx: Context, actors: list[str]) -> list[str]:
+        """Put first the speaker of a quoted criticism that names no one before its trigger.
+
+        In '"We urge Beijing to cease ...," the State Department said' Beijing is the target;
+        the critic is who the attribution after the quote names.
+        """
+        text, sentence = self.text, ctx.sentence
+        before = [a for a in self._actors_from(sentence.start, match.start) if not a.locative]
+        closing = lx.QUOTE_CLOSE.search(text, match.end, sentence.end)
+        if before or closing is None:
+            return actors
+        if not (
+            lx.REPORTING.search(text, closing.end(), sentence.end)
+            or lx.ATTRIBUTED.search(text, closing.end(), sentence.end)
+        ):
+            return actors
+        speakers = [
+            a.code for a in self._actors_from(closing.end(), sentence.end) if not a.locative
+        ]
+        return list(dict.fromkeys([*speakers, *actors])) if speakers else actors
+
     def _speakers_last(self, actors: list[Actor], start: int, trigger: int) -> list[Actor]:
         """Put who reports an event after who does it: "Seoul said Pyongyang fired a missile".
 

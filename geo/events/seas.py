@@ -6,13 +6,14 @@ neighbours: :func:`sea_off` and :func:`sea_between` find it from the gazetteer's
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import shapely
 
 from geo.places.gazetteer import Gazetteer, Place
 
-__all__ = ["SEA_KINDS", "capital_ids", "country_ids", "sea_between", "sea_off"]
+__all__ = ["BEARINGS", "SEA_KINDS", "capital_ids", "country_ids", "sea_between", "sea_off"]
 
 #: Kinds of gazetteer place that are water.
 SEA_KINDS = ("sea", "strait", "ocean")
@@ -44,18 +45,52 @@ def country_ids(gazetteer: Gazetteer) -> dict[str, str]:
     return ids
 
 
+#: Compass words and their bearings in degrees (north 0, east 90).
+BEARINGS: dict[str, float] = {
+    "north": 0.0,
+    "northeast": 45.0,
+    "east": 90.0,
+    "southeast": 135.0,
+    "south": 180.0,
+    "southwest": 225.0,
+    "west": 270.0,
+    "northwest": 315.0,
+}
+#: How far from a coast's compass direction a point off it may lie, in degrees either side.
+_SIDE_SPREAD = 67.5
+
+
 @cache
-def _coastal_seas(gazetteer: Gazetteer, country_id: str) -> dict[str, int]:
-    """How many points just off the country's coast each sea, strait or ocean contains."""
-    outline = shapely.simplify(gazetteer.place(country_id).geometry, 0.05).buffer(0.25).boundary
-    counts: dict[str, int] = {}
+def _coastal_points(gazetteer: Gazetteer, country_id: str) -> tuple[tuple[float, str], ...]:
+    """Return the points just off the country's coast, as (bearing, sea id).
+
+    The bearing is the way the coast faces there (from the nearest point of land); the sea is
+    the smallest sea, strait or ocean that holds the point.
+    """
+    land = shapely.simplify(gazetteer.place(country_id).geometry, 0.05)
+    outline = land.buffer(0.25).boundary
+    shore = land.boundary
+    found_points: list[tuple[float, str]] = []
     for line in getattr(outline, "geoms", [outline]):
         steps = max(4, int(line.length / 0.25))
         for step in range(steps):
             point = line.interpolate(step / steps, normalized=True)
             found = gazetteer.places_containing(point.x, point.y, kinds=SEA_KINDS)
             if found:
-                counts[found[0].id] = counts.get(found[0].id, 0) + 1
+                nearest = shore.interpolate(shore.project(point))
+                bearing = math.degrees(math.atan2(point.x - nearest.x, point.y - nearest.y))
+                found_points.append((bearing % 360, found[0].id))
+    return tuple(found_points)
+
+
+def _coastal_seas(
+    gazetteer: Gazetteer, country_id: str, side: float | None = None
+) -> dict[str, int]:
+    """How many points just off the country's coast (on its `side`, a bearing) each sea holds."""
+    counts: dict[str, int] = {}
+    for bearing, place_id in _coastal_points(gazetteer, country_id):
+        if side is None or abs((bearing - side + 180) % 360 - 180) <= _SIDE_SPREAD:
+            counts[place_id] = counts.get(place_id, 0) + 1
     return counts
 
 
@@ -67,16 +102,25 @@ def _best_sea(gazetteer: Gazetteer, scores: dict[str, int]) -> Place:
     return gazetteer.place(max(scores, key=rank))
 
 
-def sea_off(gazetteer: Gazetteer, country: Place, *, prefer: Place | None = None) -> Place | None:
+def sea_off(
+    gazetteer: Gazetteer,
+    country: Place,
+    *,
+    prefer: Place | None = None,
+    side: str | None = None,
+) -> Place | None:
     """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
 
     Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
-    each is given the smallest sea, strait or ocean that contains it. When `prefer` (the sea
-    the article last named) is one of them, it is the answer; otherwise the sea or strait
-    holding the most points, and an ocean only when no sea touches the country. Landlocked
-    countries have none.
+    each is given the smallest sea, strait or ocean that contains it. With a `side` (a key of
+    :data:`BEARINGS`: "off its southwest coast"), only the points in that direction from the
+    country's point count. When `prefer` (the sea the article last named) is one of them, it
+    is the answer; otherwise the sea or strait holding the most points, and an ocean only when
+    no sea touches the country. Landlocked countries have none.
     """
-    counts = _coastal_seas(gazetteer, country.id)
+    counts = _coastal_seas(gazetteer, country.id, BEARINGS.get(side) if side else None)
+    if not counts and side:
+        counts = _coastal_seas(gazetteer, country.id)
     if not counts:
         return None
     if prefer is not None and prefer.id in counts:

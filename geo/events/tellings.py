@@ -24,9 +24,9 @@ between the tellings:
   such as "has fired a dozen missiles this year" is not the launch of the day).
 
 An event that refers back to one told before ("the attacks targeted ...", "it hit ...", "were
-wounded in the attack") and has neither a date nor a place of its own joins the last earlier
-event of its type, whatever actors its sentence names (often its source: "rebel officials
-said the air strikes hit ...").
+wounded in the attack", "took part in the drills") and has neither a date nor a place of its own
+joins the last earlier event of its type, whatever actors its sentence names (often its source:
+"rebel officials said the air strikes hit ...").
 
 The merged event keeps the sentence and id of the telling that says the most (a place of its
 own, then a stated date; the first on a tie), the finer of the two places

@@ -204,6 +204,18 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("armed_attack", "(attacked|attacking)", 0.85),
     Trigger(
         "armed_attack",
+        "(launch*|drop*|fire*|fired|hurl*) ...3 (bomb|bombs|glide_bomb*|guided_bomb*|"
+        "aerial_bomb*|barrel_bomb*|cluster_bomb*) (at|on|into)",
+        0.8,
+    ),
+    Trigger(
+        "armed_attack",
+        "(besieged|besieging|encircled|encircling|laid_siege_to|lay*_siege_to)",
+        0.75,
+        ("place_next",),
+    ),
+    Trigger(
+        "armed_attack",
         "(attack*|assault*|raid*|strike*|airstrike*) (on|against)",
         0.6,
         ("nominal",),
@@ -307,7 +319,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "visit",
-        "(host*|welcom*|receiv*) ...4 (president*|prime_minister*|leader*|minister*|"
+        "(host*|welcome*|receive*) ...4 (president*|prime_minister*|leader*|minister*|"
         "counterpart*|delegation*|king|emir|amir|crown_prince|chancellor)",
         0.6,
         ("place_object",),
@@ -462,8 +474,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         "armed_attack",
-        f"(captur*|seiz*|overr(a|u)n|overrunning|stormed|recaptur*|retook|retake*|reclaim*|"
-        f"liberat*|surround*|encircl*) ...4 {_CAPTURED}",
+        f"(capture*|seize*|overr(a|u)n|overrunning|stormed|recapture*|retook|retake*|reclaim*|"
+        f"liberate*|surround*|encircle*) ...4 {_CAPTURED}",
         0.75,
     ),
     Trigger(
@@ -593,7 +605,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         0.75,
         ("noun",),
     ),
-    Trigger("buildup", "(reinforc*|increas*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
+    Trigger("buildup", "(reinforce*|increase*|boost*|strengthen*|bolster*) ...3 presence", 0.7),
     Trigger("buildup", f"{_MILITARY_NOUN} ...4 (left|leave*|depart*) ...6 for", 0.6, ("noun",)),
     Trigger(
         "buildup",
@@ -625,6 +637,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger("talks", "(summit|talks|meeting|conversation|call) between", 0.6, ("noun",)),
     Trigger("talks", f"{_TALKS} (held|hosted|convened) (in|at)", 0.6, ("noun",)),
+    Trigger("talks", f"{_TALKS} (,)? (hosted|mediated|brokered) by", 0.6, ("noun",)),
     Trigger("talks", f"{_TALKS} (in|at)", 0.55, ("noun", "place_next")),
     Trigger("talks", "(spoke|speak*|talked) ...3 with", 0.6, context=OFFICIAL),
     Trigger(
@@ -650,7 +663,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("accession", "signing_ceremon(y|ies)", 0.6, ("noun",)),
     Trigger(
         "accession",
-        "announc* ...3 (agreement|deal|ceasefire|truce|accord|pact|treaty|peace_deal)",
+        "announce* ...3 (agreement|deal|ceasefire|truce|accord|pact|treaty|peace_deal)",
         0.7,
     ),
     Trigger(
@@ -662,12 +675,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     # office opening
     Trigger(
         "office_opening",
-        f"{_OFFICE} ...12 (resum*|resumption|restart*) ...3 "
+        f"{_OFFICE} ...12 (resume*|resumption|restart*) ...3 "
         "(operations|work|activities|functioning)",
         0.7,
         ("noun",),
     ),
-    Trigger("office_opening", f"(elevat*|elevation|upgrad*) (of)? ...3 {_OFFICE}", 0.7),
+    Trigger("office_opening", f"(elevate*|elevation|upgrade*) (of)? ...3 {_OFFICE}", 0.7),
     Trigger(
         "office_opening",
         f"(flag-raising|flag_raising|inauguration|inaugural|opening) ceremon(y|ies) ...6 {_OFFICE}",
@@ -677,11 +690,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     # territorial claim
     Trigger(
         "territorial_claim",
-        "(unveil*|publish*|releas*|issu*|endorse*|adopt*|approv*) ...4 map",
+        "(unveil*|publish*|release*|issue*|endorse*|adopt*|approve*) ...4 map",
         0.7,
     ),
     Trigger(
-        "territorial_claim", "(vot*|cast_ballots|polls|hold*|held|stage*) ...6 referendum", 0.7
+        "territorial_claim", "(vote*|cast_ballots|polls|hold*|held|stage*) ...6 referendum", 0.7
     ),
     Trigger(
         "territorial_claim",
@@ -696,7 +709,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("criticism", "(strongly|firmly|vehemently|formally) protests", 0.7, ("nominal",)),
     Trigger(
         "criticism",
-        "(impos*|slap*|announc*|introduc*|levy*|levied|expand*|tighten*) ...4 sanctions",
+        "(impose*|slap*|announce*|introduce*|levy*|levied|expand*|tighten*) ...4 sanctions",
         0.8,
     ),
     Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",)),
@@ -709,10 +722,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         "referendum|law)",
         0.7,
     ),
-    Trigger("criticism", "alleg* that", 0.6),
+    Trigger("criticism", "allege* that", 0.6),
     Trigger(
         "criticism",
-        "(register*|deliver*|sent|send*|convey*|express*|lodg*) ...3 (protest*|objection*|"
+        "(register*|deliver*|sent|send*|convey*|express*|lodge*) ...3 (protest*|objection*|"
         "complaint*|demarche*|démarche*)",
         0.8,
     ),
@@ -727,6 +740,6 @@ TRIGGERS: tuple[Trigger, ...] = (
         "call* ...4 (absurd|unlawful|dangerous|reckless|hostile|unfriendly|baseless)",
         0.7,
     ),
-    Trigger("criticism", "trad* (accusations|blame|barbs)", 0.7),
+    Trigger("criticism", "trade* (accusations|blame|barbs)", 0.7),
     Trigger("criticism", "(unfriendly|hostile)_act", 0.6, ("noun",)),
 )

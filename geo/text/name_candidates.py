@@ -23,9 +23,12 @@ LOWER_OK = frozenset(
     (
         "of the and de del della da do dos das di du des la le les el al y e upon on sur au "
         "aux am an der den van von bin ibn d l en "
-        # generic nouns news writes in lower case inside names: "Baltic states", "Korean peninsula"
+        # the Arabic article as news spells it inside names: "Deir ez-Zor", "Ras ash-Shamra"
+        "ez es ed az ash ad ar ath adh ud ul "
+        # generic nouns news writes in lower case inside names: "Baltic states", "Korean peninsula",
+        # "Kaduna state", "Sindh province"
         "states islands island sea peninsula countries region coast strait straits gulf ocean "
-        "bay archipelago canal channel basin"
+        "bay archipelago canal channel basin state province governorate oblast prefecture county"
     ).split()
 )
 MODIFIERS = frozenset(
