@@ -16,7 +16,7 @@ Pure reads: nothing here writes to the store or knows about Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -26,15 +26,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.intervals import covered_intervals
 from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days, zone_sums
 from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
+from geo.layers.summary import (
+    EVENT_CODE_COLUMNS,
+    EVENT_TALLY_COLUMNS,
+    ZONE_SUM_COLUMNS,
+    event_codes,
+    event_tallies,
+    without,
+)
 from geo.store.frames import table_to_frame
 from geo.store.parts import bbox_filter
-from geo.store.query import Within, scan_layer
+from geo.store.query import Within, scan_layer, scan_parts
 from geo.store.store import Store
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
+from geo.view.zone_rows import ZoneRows
 
 __all__ = [
     "SCAN_COLUMNS",
@@ -96,16 +104,7 @@ class ArchiveSummary:
 
 def _tallies(frame: pd.DataFrame) -> pd.DataFrame:
     """Return events per type and covered interval (see :attr:`ArchiveSummary.tallies`)."""
-    first, last = covered_intervals(frame)
-    keys = pd.DataFrame(
-        {
-            "type": frame["type"].astype(str).to_numpy(),
-            "date_start": pd.to_datetime(first).astype("datetime64[ns]"),
-            "date_end": pd.to_datetime(last).astype("datetime64[ns]"),
-        }
-    )
-    counted = keys.groupby(["type", "date_start", "date_end"], dropna=False, sort=True).size()
-    tallies = counted.rename("events").reset_index()
+    tallies = event_tallies(frame)
     tallies.insert(3, "date_precision", "day")
     return tallies
 
@@ -120,26 +119,70 @@ def summarise_archive(
     """Return the :class:`ArchiveSummary` of a store version, reading a few narrow columns.
 
     Events of `hidden_articles` (the curated ones: their seed records are shown instead) are
-    left out, as the view leaves them out.
+    left out, as the view leaves them out. A version that keeps the summary's tables
+    (:mod:`geo.layers.summary`) gives it from them, less the events of those of
+    `hidden_articles` it holds; an older one from a pass over its events.
     """
-    where = _hidden(hidden_articles)
-    table = scan_layer(
-        store, "events", [*SCAN_COLUMNS, "actors", "place_ids"], version=version, where=where
-    )
-    frame = table.select(["type", *_DATES, "date_precision"]).to_pandas()
-    actors = _distinct(table.column("actors"))
-    places = _distinct(table.column("place_ids"))
+    if all(store.holds(table, version=version) for table in _SUMMARY_TABLES):
+        tallies, actors, places = _stored_summary(store, version, hidden_articles)
+    else:
+        where = _hidden(hidden_articles)
+        columns = [*SCAN_COLUMNS, "actors", "place_ids"]
+        table = scan_layer(store, "events", columns, version=version, where=where)
+        tallies = _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
+        actors = _distinct(table.column("actors"))
+        places = _distinct(table.column("place_ids"))
     countries = sorted({c for pid in places for c in place_countries.get(pid, ())})
     ingested = scan_layer(store, "articles", ["ingested_at"], version=version).column("ingested_at")
     newest = (
         pc.max(ingested).as_py() if len(ingested) and ingested.null_count < len(ingested) else None
     )
     return ArchiveSummary(
-        tallies=_tallies(frame),
+        tallies=tallies,
         actors=tuple(actors),
         countries=tuple(countries),
         newest_ingested=None if newest is None else pd.Timestamp(newest),
     )
+
+
+_SUMMARY_TABLES: Final = ("event_tallies", "event_codes")
+
+
+def _stored_summary(
+    store: Store, version: str, hidden_articles: Collection[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Return the tallies, actors and place ids of the summary tables a version keeps.
+
+    The events of the `hidden_articles` the version holds are read and taken away.
+    """
+
+    def read(table: str, columns: Mapping[str, str]) -> pd.DataFrame:
+        frame = scan_layer(store, table, list(columns), version=version).to_pandas()
+        return cast("pd.DataFrame", frame.astype(dict(columns)))
+
+    tallies = read("event_tallies", EVENT_TALLY_COLUMNS)
+    codes = read("event_codes", EVENT_CODE_COLUMNS)
+    held = _held_articles(store, version, hidden_articles)
+    if held:
+        where = pc.field("article_id").isin(pa.array(held, pa.string()))
+        columns = ["type", *_DATES, "date_precision", "actors", "place_ids"]
+        hidden = scan_layer(store, "events", columns, version=version, where=where).to_pandas()
+        tallies = without(tallies, EVENT_TALLY_COLUMNS, event_tallies(hidden))
+        codes = without(codes, EVENT_CODE_COLUMNS, event_codes(hidden))
+    tallies.insert(3, "date_precision", "day")
+    named = codes["column"].to_numpy()
+    actors = sorted(codes["code"][named == "actors"].astype(str))
+    places = sorted(codes["code"][named == "place_ids"].astype(str))
+    return tallies, actors, places
+
+
+def _held_articles(store: Store, version: str, articles: Collection[str]) -> list[str]:
+    """Return those of `articles` the version holds, sorted (a read of the articles' ids)."""
+    if not articles:
+        return []
+    where = pc.field("id").isin(pa.array(sorted(articles), pa.string()))
+    found = scan_layer(store, "articles", ["id"], version=version, where=where).column("id")
+    return sorted({str(value) for value in found.to_pylist()})
 
 
 def _distinct(column: pa.ChunkedArray) -> list[str]:
@@ -379,65 +422,70 @@ class Archive:
 
         The store's rows for its derived zones and, made once per archive from the stored
         events near them, those of the `curated` zones the store did not derive too. Held
-        compactly in memory (zones and types as categories); the rows of the view's types and
-        window are picked from them. None when the store version has no such table (written
-        before it). With no time window, those rows summed per zone and type instead
-        (:func:`geo.layers.aggregates.zone_sums`).
+        compactly in memory (:class:`~geo.view.zone_rows.ZoneRows`), read the first time a
+        view with a window asks; the rows of the view's types and window are picked from
+        them. None when the store version has no such table (written before it). With no
+        time window, those rows summed per zone and type instead
+        (:func:`geo.layers.aggregates.zone_sums`): the store's zone-sums table when the
+        version keeps it (a few thousand rows), with the curated zones' added.
         """
         if not self.store.holds("zone_days", version=self.version):
             return None
-        columns = self._zone_table(curated)
         if view.date_from is None and view.date_to is None:  # sums per zone and type suffice
             sums = self._cache.get("zone_sums")
             if sums is None:
-                sums = self._cache["zone_sums"] = zone_sums(columns)
+                sums = self._cache["zone_sums"] = self._zone_sums(curated)
             return sums
-        table = self._cache.get("zone_frame")
-        if table is None:  # made once, when a view first asks for a window
-            table = self._cache["zone_frame"] = pd.DataFrame(columns)
-            for name in ("first", "last", "end", "published"):
-                table[name] = table[name].astype("datetime64[ns]")
-        keep = np.ones(len(table), dtype=bool)
-        if view.types is not None:
-            keep &= table["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
-        first = table["first"].to_numpy()
-        last = table["last"].to_numpy()
-        if view.date_from is not None or view.date_to is not None:
-            known = ~(np.isnat(first) | np.isnat(last))
-            within = known.copy()
-            if view.date_to is not None:
-                within &= first <= np.datetime64(view.date_to, "ns")
-            if view.date_from is not None:
-                within &= last >= np.datetime64(view.date_from, "ns")
-            keep &= within | (~known if view.undated else False)
-        return table[keep] if not keep.all() else table
+        return self._zone_rows(curated).pick(
+            types=view.types, date_from=view.date_from, date_to=view.date_to, undated=view.undated
+        )
 
-    def _zone_table(self, curated: gpd.GeoDataFrame) -> dict[str, Any]:
-        """Return every zone-days row as columns, read (the curated zones' made) once."""
-        held: dict[str, Any] | None = self._cache.get("zone_days")
-        if held is not None:
-            return held
-        stored = scan_layer(self.store, "zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
-        # a curated zone the store also derived (same places, same id) has its rows
-        known = set(pc.unique(stored.column("zone_id")).to_pylist())
+    def _zone_sums(self, curated: gpd.GeoDataFrame) -> pd.DataFrame:
+        """Return the zone-days rows summed per zone and type, stored or made from the rows."""
+        if not self.store.holds("zone_sums", version=self.version):
+            rows = self._zone_rows(curated)
+            return zone_sums(rows.pick())
+        columns = list(ZONE_SUM_COLUMNS)
+        read = scan_layer(self.store, "zone_sums", columns, version=self.version).to_pandas()
+        stored = cast("pd.DataFrame", read.astype(dict(ZONE_SUM_COLUMNS)))
+        made = self._curated_rows(curated, set(stored["zone_id"]))
+        if len(made) == 0:
+            return stored
+        return pd.concat([stored, zone_sums(made)], ignore_index=True)
+
+    def _curated_rows(self, curated: gpd.GeoDataFrame, known: Collection[str]) -> pd.DataFrame:
+        """Return the zone-days rows of the `curated` zones not `known` to the store.
+
+        Made from the stored events near them (a curated zone the store also derived, with
+        the same places and so the same id, has its rows).
+        """
         curated = curated[~curated["id"].isin(sorted(known))]
         near = None
         for geometry in curated.geometry:
             meets = bbox_filter(near_box(geometry))
             near = meets if near is None else near | meets
-        if near is not None:
-            made = zone_days(curated, self.points(ViewState(), near))
-            stored = pa.concat_tables(
-                [stored, pa.Table.from_pandas(made, schema=stored.schema, preserve_index=False)]
-            )
-        table = {
-            name: _categories(stored.column(name))
-            if name in ("zone_id", "type")
-            else stored.column(name).to_numpy(zero_copy_only=False)
-            for name in ZONE_DAY_COLUMNS
-        }
-        self._cache["zone_days"] = table
-        return table
+        if near is None:
+            return zone_days(None, None)
+        return zone_days(curated, self.points(ViewState(), near))
+
+    def _zone_rows(self, curated: gpd.GeoDataFrame) -> ZoneRows:
+        """Return every zone-days row, read part by part (the curated zones' made) once."""
+        held: ZoneRows | None = self._cache.get("zone_rows")
+        if held is not None:
+            return held
+        columns = list(ZONE_DAY_COLUMNS)
+        zone_ids: set[str] = set()
+
+        def parts() -> Iterator[pa.Table]:
+            for table in scan_parts(self.store, "zone_days", columns, version=self.version):
+                zone_ids.update(str(z) for z in pc.unique(table.column("zone_id")).to_pylist())
+                yield table
+            made = self._curated_rows(curated, zone_ids)
+            if len(made):
+                yield pa.Table.from_pandas(made[columns], preserve_index=False)
+
+        rows = self._cache["zone_rows"] = ZoneRows.of(parts())
+        return rows
 
     def articles(self, ids: Collection[str]) -> pd.DataFrame:
         """Return the rows of the articles `ids` (without their texts)."""
