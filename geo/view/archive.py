@@ -16,7 +16,7 @@ Pure reads: nothing here writes to the store or knows about Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -48,6 +48,7 @@ __all__ = [
     "SCAN_COLUMNS",
     "Archive",
     "ArchiveSummary",
+    "held_articles",
     "list_hits",
     "summarise_archive",
 ]
@@ -162,7 +163,7 @@ def _stored_summary(
 
     tallies = read("event_tallies", EVENT_TALLY_COLUMNS)
     codes = read("event_codes", EVENT_CODE_COLUMNS)
-    held = _held_articles(store, version, hidden_articles)
+    held = held_articles(store, version, hidden_articles)
     if held:
         where = pc.field("article_id").isin(pa.array(held, pa.string()))
         columns = ["type", *_DATES, "date_precision", "actors", "place_ids"]
@@ -176,7 +177,7 @@ def _stored_summary(
     return tallies, actors, places
 
 
-def _held_articles(store: Store, version: str, articles: Collection[str]) -> list[str]:
+def held_articles(store: Store, version: str, articles: Collection[str]) -> list[str]:
     """Return those of `articles` the version holds, sorted (a read of the articles' ids)."""
     if not articles:
         return []
@@ -211,6 +212,30 @@ def first_days(table: pa.Table) -> np.ndarray:
         first = pc.if_else(pc.fill_null(widen, False), floored, first)
     days: np.ndarray = first.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     return days
+
+
+def _narrow_rows(table: pa.Table) -> pd.DataFrame:
+    """Return ``type``, ``x``, ``y`` and ``first`` of scanned rows (see `Archive.located`)."""
+    if table.num_rows == 0:
+        return pd.DataFrame(
+            {
+                "type": pd.Categorical([]),
+                "x": pd.Series(dtype="float64"),
+                "y": pd.Series(dtype="float64"),
+                "first": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
+    boxes = table.column("bbox")
+    xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
+    ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
+    return pd.DataFrame(
+        {
+            "type": _categories(table.column("type")),
+            "x": xs / 2,
+            "y": ys / 2,
+            "first": first_days(table),
+        }
+    )
 
 
 def _categories(column: pa.ChunkedArray) -> pd.Categorical:
@@ -335,33 +360,39 @@ class Archive:
         tallies = self.tallies(view)
         return int(tallies["events"].sum()) if len(tallies) else 0
 
-    def located(self, view: ViewState, bbox: tuple[float, float, float, float]) -> pd.DataFrame:
-        """Return the events `view` matches within `bbox` as narrow rows, nothing decoded.
+    def located(
+        self, view: ViewState, boxes: Sequence[tuple[float, float, float, float]]
+    ) -> list[pd.DataFrame]:
+        """Return the events `view` matches within each of `boxes` as narrow rows.
 
         Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
-        covers (``NaT`` when undated): what the grid cells count and the list orders by.
+        covers (``NaT`` when undated): what the grid cells count and the list orders by;
+        nothing decoded. Several boxes are read in one pass over the parts (each box's rows
+        then picked by the same test on their stored bounds).
         """
-        table = self._scan(view, ["type", *_DATES, "date_precision", "bbox"], bbox=bbox)
-        if table.num_rows == 0:
-            return pd.DataFrame(
-                {
-                    "type": pd.Categorical([]),
-                    "x": pd.Series(dtype="float64"),
-                    "y": pd.Series(dtype="float64"),
-                    "first": pd.Series(dtype="datetime64[ns]"),
-                }
+        columns = ["type", *_DATES, "date_precision", "bbox"]
+        if len(boxes) == 1:
+            return [_narrow_rows(self._scan(view, columns, bbox=boxes[0]))]
+        meets = [bbox_filter(box) for box in boxes]
+        union = meets[0]
+        for other in meets[1:]:
+            union = union | other
+        table = self._scan(view, columns, where_also=union)
+        bounds = table.column("bbox")
+        picked = []
+        for minx, miny, maxx, maxy in boxes:
+            inside = pc.and_(
+                pc.and_(
+                    pc.less_equal(pc.struct_field(bounds, "xmin"), maxx),
+                    pc.greater_equal(pc.struct_field(bounds, "xmax"), minx),
+                ),
+                pc.and_(
+                    pc.less_equal(pc.struct_field(bounds, "ymin"), maxy),
+                    pc.greater_equal(pc.struct_field(bounds, "ymax"), miny),
+                ),
             )
-        boxes = table.column("bbox")
-        xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
-        ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
-        return pd.DataFrame(
-            {
-                "type": _categories(table.column("type")),
-                "x": xs / 2,
-                "y": ys / 2,
-                "first": first_days(table),
-            }
-        )
+            picked.append(_narrow_rows(table.filter(inside)))
+        return picked
 
     def read(
         self,
@@ -392,14 +423,18 @@ class Archive:
             ]
         return events
 
-    def points(self, view: ViewState, where: pc.Expression | None = None) -> gpd.GeoDataFrame:
+    def points(
+        self, view: ViewState, where: pc.Expression | None = None, *, ids: bool = True
+    ) -> gpd.GeoDataFrame:
         """Return what scoring zones needs of the events `view` matches, as points.
 
-        Columns ``id``, ``type``, ``confidence``, the dates and ``article_published``; each
-        event's point is the centre of its stored bounds (events are points), so no shape is
-        decoded. `where` narrows the rows further (an Arrow expression: boxes near zones).
+        Columns ``id`` and ``article_id`` (unless not `ids`), ``type``, ``confidence``, the
+        dates and ``article_published``; each event's point is the centre of its stored
+        bounds (events are points), so no shape is decoded. `where` narrows the rows further
+        (an Arrow expression: boxes near zones).
         """
-        columns = [*SCAN_COLUMNS, "confidence", "article_published", "bbox"]
+        named = SCAN_COLUMNS if ids else [c for c in SCAN_COLUMNS if c not in ("id", "article_id")]
+        columns = [*named, "confidence", "article_published", "bbox"]
         plain = view.replace(actors=None, countries=None)
         table = self._scan(plain, columns, where_also=where)
         boxes = table.column("bbox")
@@ -459,14 +494,19 @@ class Archive:
         Made from the stored events near them (a curated zone the store also derived, with
         the same places and so the same id, has its rows).
         """
+        held: pd.DataFrame | None = self._cache.get("curated_rows")
+        if held is not None:  # the same zones and store version give the same rows
+            return held
         curated = curated[~curated["id"].isin(sorted(known))]
         near = None
         for geometry in curated.geometry:
             meets = bbox_filter(near_box(geometry))
             near = meets if near is None else near | meets
-        if near is None:
-            return zone_days(None, None)
-        return zone_days(curated, self.points(ViewState(), near))
+        made = zone_days(None, None)
+        if near is not None:
+            made = zone_days(curated, self.points(ViewState(), near, ids=False))
+        self._cache["curated_rows"] = made
+        return made
 
     def _zone_rows(self, curated: gpd.GeoDataFrame) -> ZoneRows:
         """Return every zone-days row, read part by part (the curated zones' made) once."""
