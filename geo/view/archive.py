@@ -40,6 +40,7 @@ from geo.store.frames import table_to_frame
 from geo.store.parts import bbox_filter
 from geo.store.query import Within, scan_layer, scan_parts
 from geo.store.store import Store
+from geo.view.located import LOCATED_COLUMNS, LocatedEvents
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
 from geo.view.zone_rows import ZoneRows
@@ -367,9 +368,18 @@ class Archive:
 
         Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
         covers (``NaT`` when undated): what the grid cells count and the list orders by;
-        nothing decoded. Several boxes are read in one pass over the parts (each box's rows
-        then picked by the same test on their stored bounds).
+        nothing decoded. With no actor or country filter, from the narrow columns of every
+        event, read once per archive (:class:`~geo.view.located.LocatedEvents`); else
+        several boxes are read in one pass over the parts (each box's rows then picked by
+        the same test on their stored bounds).
         """
+        if view.actors is None and view.countries is None:  # from the arrays held
+            return self._located().pick(
+                boxes,
+                types=view.types,
+                window=(view.date_from, view.date_to),
+                undated=view.undated or (view.date_from is None and view.date_to is None),
+            )
         columns = ["type", *_DATES, "date_precision", "bbox"]
         if len(boxes) == 1:
             return [_narrow_rows(self._scan(view, columns, bbox=boxes[0]))]
@@ -393,6 +403,14 @@ class Archive:
             )
             picked.append(_narrow_rows(table.filter(inside)))
         return picked
+
+    def _located(self) -> LocatedEvents:
+        """Return the narrow columns of every event shown, read once per archive."""
+        held: LocatedEvents | None = self._cache.get("located")
+        if held is None:
+            table = self._scan(ViewState(), LOCATED_COLUMNS)
+            held = self._cache["located"] = LocatedEvents.of(table, first_days(table))
+        return held
 
     def read(
         self,
