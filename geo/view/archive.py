@@ -7,8 +7,12 @@ by their stats and rows by filters pushed into the reads, the event types and id
 down too, and only then are actors and countries tested, on the rows that are left. What the
 page needs of the whole archive (the slider's bounds, the actors and countries to filter by, the
 events per type and day for the timeline and the counts) comes from a small
-:class:`ArchiveSummary` made once per version: one row per type and interval covered, not per
-event.
+:class:`ArchiveSummary`, read from the tables each commit writes (:mod:`geo.layers.summary`;
+made once per version from the events in a store written before them): one row per type and
+interval covered, not per event. Two things are held per archive, once read: the narrow
+columns of every event, as arrays that dense viewports are counted from
+(:mod:`geo.view.located`), and, once a view asks for a time window, the zone-days rows
+(:mod:`geo.view.zone_rows`).
 
 Pure reads: nothing here writes to the store or knows about Streamlit.
 """

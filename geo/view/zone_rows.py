@@ -3,7 +3,7 @@
 The zone-days table (:mod:`geo.layers.aggregates`) has some five rows per event. A view with a
 time window measures the zones from the rows of its window, so the rows are read once per
 archive, part by part, and kept as small NumPy columns: zones and types as codes, days as
-32-bit day numbers. About 31 bytes a row, instead of the Arrow table's 90 and a pandas copy;
+32-bit day numbers. About 35 bytes a row, instead of the Arrow table's 90 and a pandas copy;
 each view picks its rows and gets them as the usual frame (:data:`ZONE_DAY_COLUMNS`, zones and
 types as categories). Pure reads.
 """
