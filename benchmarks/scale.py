@@ -22,7 +22,7 @@ three fresh processes run, one after the other:
 Beside the wall times, ``first_view_cpu_s``, ``view_cpu_s`` and ``ingest_batch_cpu_s`` give the
 CPU time of the same work (all of the process's threads): on a shared machine they change less
 with what else runs. To compare two checkouts, run this script from each, alternately (it
-writes the zones' tables only where the checkout keeps them).
+writes the zones' and the summary's tables only where the checkout keeps them).
 
 The page model is `geo.view.page` without Streamlit, as ``dashboard.py`` drives it: the
 dataset once per process (``load_dataset_for_view``, as the dashboard opens the store), the
@@ -214,7 +214,8 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
     """Write `count` synthetic events, their articles and what ingest derives into `store`.
 
     What ingest derives: the zones and, in versions that keep them, the zones' tables
-    (``geo.layers.aggregates``); the same script so measures earlier checkouts too. Returns the
+    (``geo.layers.aggregates``) and the page's summary tables (``geo.layers.summary``); the
+    same script so measures earlier checkouts too. Returns the
     seconds spent deriving the zones (``zones_derive_s``) and writing (``store_write_s``), and
     the number of zones (``zones``).
     """
@@ -233,6 +234,12 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
             "zone_days": kept.zone_days,
             "place_tallies": kept.place_tallies,
         }
+        try:
+            from geo.layers.summary import summary_tables
+        except ImportError:  # a checkout from before the page's summary tables
+            pass
+        else:
+            derived.update(summary_tables(events, kept.zone_days))
     zones_s = time.perf_counter() - started
     started = time.perf_counter()
     store.write({"events": events, "articles": articles, **derived}, message="synthetic")

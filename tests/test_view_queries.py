@@ -150,3 +150,32 @@ def test_news_since_a_visit_comes_from_the_articles_ingested_after_it(
         visit = Visit(started=stamp + dt.timedelta(days=2), previous=previous)
         expected = news_since(visit, eager.events, eager.articles)
         assert views.news_since(lazy, visit) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_held_narrow_columns_pick_what_the_store_filters_keep(
+    datasets: tuple[Dataset, Dataset], seed: int
+) -> None:
+    from geo.view.archive import _narrow_rows  # the store's own filters, part by part
+
+    _, lazy = datasets
+    archive = lazy.archive
+    assert archive is not None
+    rng = np.random.default_rng(seed)
+    columns = ["type", "date_start", "date_end", "date_precision", "bbox"]
+    for _ in range(8):
+        west, south = rng.uniform(-180, 150), rng.uniform(-80, 60)
+        box = (west, south, west + rng.uniform(1, 120), south + rng.uniform(1, 60))
+        start = dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(0, 2000)))
+        window = rng.choice(4)  # none, from, to, both
+        view = ViewState(
+            types=frozenset(rng.choice(["exercise", "patrol", "talks", "visit"], 2))
+            if rng.random() < 0.5
+            else None,
+            date_from=start if window in (1, 3) else None,
+            date_to=start + dt.timedelta(days=int(rng.integers(0, 400))) if window >= 2 else None,
+            undated=bool(rng.random() < 0.5),
+        )
+        held = archive.located(view, [box])[0]
+        read = _narrow_rows(archive._scan(view, columns, bbox=box))
+        pd.testing.assert_frame_equal(held, read)

@@ -54,10 +54,10 @@ from geo.ingest.pipeline import (
     SkippedFile,
     commit_results,
     process_or_skip,
-    read_for_commit,
     read_new_articles,
     report_of,
 )
+from geo.ingest.stored import read_for_commit
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import default_geocoder
 from geo.store.store import Store

@@ -20,13 +20,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Final, TypeVar, cast
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.events.extract import Extraction, extract
+from geo.ingest.stored import (
+    TALLY_EVENT_COLUMNS,
+    ZONE_EVENT_COLUMNS,
+    StoredForCommit,
+    read_for_commit,
+    stored_events_near,
+    stored_summary,
+)
 from geo.layers.aggregates import (
     EventsNear,
     ZoneAggregates,
@@ -40,10 +47,11 @@ from geo.layers.frames import (
     offices_frame,
     places_frame,
 )
+from geo.layers.summary import SUMMARY_TABLES, summary_tables, updated_summary_tables
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office, Precision
 from geo.store.format import shown_name
-from geo.store.store import TABLES, Store
+from geo.store.store import Store
 from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
 from geo.text.decoding import ArticleError
@@ -480,6 +488,10 @@ def _merged_layers(
     layers["zones"] = aggregates.zones
     layers["zone_days"] = aggregates.zone_days
     layers["place_tallies"] = aggregates.place_tallies
+    if stored is None:  # the page's summary (geo.layers.summary)
+        layers.update(summary_tables(new_events, aggregates.zone_days))
+    elif stored.summary is not None:
+        layers.update(updated_summary_tables(stored.summary, new_events, aggregates.zone_days))
     return layers, aggregates
 
 
@@ -536,108 +548,6 @@ def read_new_articles(
     return articles, skipped, duplicates
 
 
-#: What a commit reads of the layers it merges with: the articles' ids and dates (office
-#: reports are ordered by them); offices, places, zones and the zones' tables whole. Events
-#: are not read: zones are updated from their tables (:mod:`geo.layers.aggregates`).
-COMMIT_COLUMNS: Final = MappingProxyType({"articles": ("id", "published")})
-
-#: What the zones read of stored events around a zone a batch creates or reshapes.
-ZONE_EVENT_COLUMNS: Final = (
-    "type",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "article_published",
-    "confidence",
-)
-
-#: What they read of every stored event, once, in a store written before their tables.
-TALLY_EVENT_COLUMNS: Final = (*ZONE_EVENT_COLUMNS, "id", "place_ids", "actors")
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class StoredForCommit:
-    """What a commit reads of the store's current version (`COMMIT_COLUMNS`).
-
-    Attributes
-    ----------
-    version
-        The version read.
-    articles
-        The articles' ids and publication dates.
-    offices, places
-        The layers, whole.
-    aggregates
-        The derived zones with their tables; None for a store written before the tables.
-    """
-
-    version: str
-    articles: pd.DataFrame
-    offices: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    aggregates: ZoneAggregates | None
-
-
-def read_for_commit(store: Store) -> StoredForCommit | None:
-    """Return what a commit needs of the current version, or None if the store is empty.
-
-    A column that a store written before it lacks is read as missing.
-    """
-    version = store.current_version()
-    if version is None:
-        return None
-
-    def read(name: str) -> pd.DataFrame:
-        wanted = COMMIT_COLUMNS.get(name)
-        columns = None if wanted is None else list(wanted)
-        # a store written before a column existed reads it as missing (lenient)
-        return store.read_layer(name, version=version, columns=columns, lenient=True)
-
-    def read_geo(name: str) -> gpd.GeoDataFrame:
-        return cast(gpd.GeoDataFrame, read(name))  # geo layers read as GeoDataFrames
-
-    aggregates = None
-    if all(store.holds(table, version=version) for table in TABLES):
-        aggregates = ZoneAggregates(
-            zones=read_geo("zones"),
-            zone_days=read("zone_days"),
-            place_tallies=read("place_tallies"),
-        )
-    return StoredForCommit(
-        version=version,
-        articles=read("articles"),
-        offices=read_geo("offices"),
-        places=read_geo("places"),
-        aggregates=aggregates,
-    )
-
-
-def stored_events_near(
-    store: Store, version: str, *, columns: Sequence[str] = ZONE_EVENT_COLUMNS
-) -> EventsNear:
-    """Return a function that reads the events of `version` meeting any of some boxes.
-
-    The boxes are read as one (their union's bounds), filtered as the files are read; the
-    zones test each event exactly. Only `columns` are read (and the geometry).
-    """
-
-    def near(boxes: Sequence[tuple[float, float, float, float]]) -> gpd.GeoDataFrame | None:
-        if not boxes:
-            return None
-        bounds = (
-            max(-180.0, min(b[0] for b in boxes)),
-            max(-90.0, min(b[1] for b in boxes)),
-            min(180.0, max(b[2] for b in boxes)),
-            min(90.0, max(b[3] for b in boxes)),
-        )
-        events = store.read_layer(
-            "events", version=version, bbox=bounds, columns=list(columns), lenient=True
-        )
-        return cast(gpd.GeoDataFrame, events)  # a geo layer reads as a GeoDataFrame
-
-    return near
-
-
 def commit_results(
     store: Store,
     results: Sequence[ArticleResult],
@@ -664,6 +574,7 @@ def commit_results(
             rows = new_rows(results)
             near = None
             if stored is not None:  # a store without the zones' tables: all that they need
+                stored = replace(stored, summary=stored_summary(store, stored.version))
                 columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
                 near = stored_events_near(store, stored.version, columns=columns)
             layers, aggregates = _merged_layers(
@@ -677,6 +588,9 @@ def commit_results(
     return version, results, duplicates
 
 
+_REPLACED: Final = ("offices", "places", "zones", "place_tallies")
+
+
 def _write_update(
     store: Store, layers: Mapping[str, pd.DataFrame], aggregates: ZoneAggregates, *, message: str
 ) -> str:
@@ -684,11 +598,12 @@ def _write_update(
 
     Events and articles gain their rows (an event's id names its article, which the store
     lacks, so its id is compared only with those of the months it falls in); offices,
-    places, zones and place tallies are written whole; the zone-days table loses the rows of
-    the zones gone and gains the batch's (only the buckets of the zones gone are rewritten).
+    places, zones, place tallies and the summary tables are written whole; the zone-days
+    table loses the rows of the zones gone and gains the batch's (only the buckets of the
+    zones gone are rewritten).
     """
     appended = {"events": layers["events"], "articles": layers["articles"]}
-    replaced = {name: layers[name] for name in ("offices", "places", "zones", "place_tallies")}
+    replaced = {name: layers[name] for name in (*_REPLACED, *SUMMARY_TABLES) if name in layers}
     added: dict[str, pd.DataFrame] = {}
     removed: dict[str, tuple[str, ...]] = {}
     if aggregates.added_days is None:  # drawn from every stored event: the whole table

@@ -361,8 +361,8 @@ def _bounds(low: object, high: object) -> tuple[Any, Any] | None:
         return None
     if isinstance(low, datetime.datetime) and low.tzinfo is None:  # Delta's timestamp_ntz
         return None
-    if isinstance(low, float) and (math.isnan(low) or math.isnan(float(high))):  # type: ignore[arg-type]
-        return None
+    if isinstance(low, float) and not (math.isfinite(low) and math.isfinite(float(high))):  # type: ignore[arg-type]
+        return None  # NaN has no order, and JSON has no infinity
     return low, high
 
 

@@ -80,10 +80,11 @@ __all__ = [
 LAYERS: Final = (*MAP_LAYERS, "articles")
 """The layers a store holds, in display order."""
 
-TABLES: Final = ("zone_days", "place_tallies")
+TABLES: Final = ("zone_days", "place_tallies", "event_tallies", "event_codes", "zone_sums")
 """Plain tables a version may hold beside its layers: small sums of a layer that others are
-kept up to date from (``geo.layers.aggregates``). Versioned with the layers, one part each;
-a store written before them lacks them."""
+kept up to date from (the zones' tables, ``geo.layers.aggregates``) or that a page reads
+instead of the layer (its summary, ``geo.layers.summary``). Versioned with the layers, one
+part each (`BUCKETED_TABLES` more); a store written before them lacks them."""
 
 GEO_LAYERS: Final = frozenset(MAP_LAYERS)
 """Layers stored as GeoDataFrames (EPSG:4326); ``bbox`` filters apply to these only."""

@@ -10,6 +10,7 @@ parts into its new part and puts it beside the larger ones (`merge_plan`).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -39,6 +40,7 @@ __all__ = [
     "has_bbox_covering",
     "merge_plan",
     "no_row",
+    "part_metadata",
     "read_part_table",
     "scan_part_table",
     "side_part_key",
@@ -208,21 +210,85 @@ def side_part_key(partition: str, part: PartInfo) -> str:
 def scan_part_table(
     path: Path, columns: Sequence[str], *, row_filter: RowFilter, bbox: BBox | None
 ) -> pa.Table:
-    """Read `columns` of one part (checked against its hash), its filters pushed into the read.
+    """Read `columns` of one part (checked against its hash), its filters applied as it is read.
 
     `row_filter` makes the Arrow filter from the part's column names; with `bbox`, rows whose
-    ``bbox`` covering column lies outside it are left out. A column the part lacks is null.
+    ``bbox`` covering column lies outside it are left out, and so are the part's row groups
+    whose statistics of that column lie outside it. A column the part lacks is null. The
+    part's footer is parsed once per process (:func:`part_metadata`); the columns `columns`
+    and the filter name are read and the filter applied to them in Arrow.
     """
     with reading_part(path):
-        schema = pq.read_schema(path)
-    keep = row_filter(schema.names)
-    if bbox is not None and has_bbox_covering(schema):
-        meets = bbox_filter(bbox)
-        keep = meets if keep is None else keep & meets
-    present = [name for name in columns if name in schema.names]
-    with reading_part(path):
-        table = pq.read_table(path, columns=present, filters=keep)
+        metadata = part_metadata(path)
+        schema = metadata.schema.to_arrow_schema()
+        keep = row_filter(schema.names)
+        groups = list(range(metadata.num_row_groups))
+        if bbox is not None and has_bbox_covering(schema):
+            meets = bbox_filter(bbox)
+            keep = meets if keep is None else keep & meets
+            groups = [g for g in groups if _group_meets(metadata.row_group(g), bbox)]
+        present = [name for name in columns if name in schema.names]
+        named = [] if keep is None else _named_columns(keep, schema.names)
+        wanted = list(dict.fromkeys([*present, *named]))
+        if groups:
+            part = pq.ParquetFile(path, metadata=metadata)
+            table = part.read_row_groups(groups, columns=wanted, use_threads=False)
+        else:
+            table = schema.empty_table().select(wanted)
+        if keep is not None:
+            table = table.filter(keep)
+    table = table.select(present)
     for name in columns:
         if name not in schema.names:
             table = table.append_column(name, pa.nulls(table.num_rows))
     return table.select(list(columns)).replace_schema_metadata(None)
+
+
+_FOOTERS: dict[tuple[str, int, int, int], pq.FileMetaData] = {}
+_MAX_FOOTERS: Final = 4096
+
+
+def part_metadata(path: Path) -> pq.FileMetaData:
+    """Return the Parquet footer of a part file, parsed once while the file stays unchanged."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    found = _FOOTERS.get(key)
+    if found is None:
+        found = pq.read_metadata(path)
+        if len(_FOOTERS) >= _MAX_FOOTERS:
+            _FOOTERS.clear()
+        _FOOTERS[key] = found
+    return found
+
+
+def _named_columns(expression: pc.Expression, names: Sequence[str]) -> list[str]:
+    """Return the `names` an Arrow filter may read (named in its text; a literal may add some)."""
+    text = str(expression)
+    return [name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+
+
+_BOUNDS: Final = {
+    "xmin": "bbox.xmin",
+    "ymin": "bbox.ymin",
+    "xmax": "bbox.xmax",
+    "ymax": "bbox.ymax",
+}
+
+
+def _group_meets(group: pq.RowGroupMetaData, bbox: BBox) -> bool:
+    """Return whether a row group's ``bbox`` statistics may meet `bbox` (True when unknown)."""
+    found: dict[str, tuple[float, float]] = {}
+    for index in range(group.num_columns):
+        chunk = group.column(index)
+        stats = chunk.statistics
+        if chunk.path_in_schema in _BOUNDS.values() and stats is not None and stats.has_min_max:
+            found[chunk.path_in_schema] = (float(stats.min), float(stats.max))
+    if len(found) < len(_BOUNDS):
+        return True
+    minx, miny, maxx, maxy = bbox
+    return not (
+        found["bbox.xmin"][0] > maxx
+        or found["bbox.xmax"][1] < minx
+        or found["bbox.ymin"][0] > maxy
+        or found["bbox.ymax"][1] < miny
+    )

@@ -8,7 +8,7 @@ reads of the parts the manifest's stats leave.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -19,7 +19,7 @@ from geo.store.frames import as_date, date_filter, unify_dates
 from geo.store.parts import scan_part_table
 from geo.store.store import Store
 
-__all__ = ["Within", "scan_layer"]
+__all__ = ["Within", "scan_layer", "scan_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,29 @@ def scan_layer(
     `where`, an Arrow expression over the part's columns. A column of `columns` (``bbox``
     and the geometry included) that a part lacks is null there.
     """
+    wanted = list(dict.fromkeys(columns))
+    tables = list(scan_parts(store, layer, wanted, version=version, within=within, where=where))
+    if not tables:
+        return pa.table({name: pa.nulls(0) for name in wanted})
+    if len(tables) == 1:
+        return tables[0]
+    return pa.concat_tables(unify_dates(tables), promote_options="permissive")
+
+
+def scan_parts(
+    store: Store,
+    layer: str,
+    columns: Sequence[str],
+    *,
+    version: str | None = None,
+    within: Within | None = None,
+    where: pc.Expression | None = None,
+) -> Iterator[pa.Table]:
+    """Yield what :func:`scan_layer` returns part by part, so a large read need not be held.
+
+    One table per part the stats leave (none for a layer the version lacks), in the order
+    of the manifest.
+    """
     within = within or Within()
     window, undated, bbox = within.window, within.undated, within.bbox
     manifest = store.manifest(version)
@@ -66,7 +89,7 @@ def scan_layer(
     wanted = list(dict.fromkeys(columns))
     if manifest is None or info is None or not info.parts:
         check_layer(layer)
-        return pa.table({name: pa.nulls(0) for name in wanted})
+        return
     days = {"date_from": as_date(window[0]), "date_to": as_date(window[1])}
     parts = store.parts_for(layer, version=manifest.version, bbox=bbox, **days)
     windowed = layer in DATED_LAYERS and any(day is not None for day in days.values())
@@ -87,13 +110,7 @@ def scan_layer(
             keep = where if keep is None else keep & where
         return keep
 
-    tables = []
     for part in parts:
         path = store.part_path(layer, part.object)
         store.verifier.verify(path, part.object)
-        tables.append(scan_part_table(path, wanted, row_filter=rows, bbox=bbox))
-    if not tables:
-        return pa.table({name: pa.nulls(0) for name in wanted})
-    if len(tables) == 1:
-        return tables[0]
-    return pa.concat_tables(unify_dates(tables), promote_options="permissive")
+        yield scan_part_table(path, wanted, row_filter=rows, bbox=bbox)

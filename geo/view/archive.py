@@ -7,8 +7,12 @@ by their stats and rows by filters pushed into the reads, the event types and id
 down too, and only then are actors and countries tested, on the rows that are left. What the
 page needs of the whole archive (the slider's bounds, the actors and countries to filter by, the
 events per type and day for the timeline and the counts) comes from a small
-:class:`ArchiveSummary` made once per version: one row per type and interval covered, not per
-event.
+:class:`ArchiveSummary`, read from the tables each commit writes (:mod:`geo.layers.summary`;
+made once per version from the events in a store written before them): one row per type and
+interval covered, not per event. Two things are held per archive, once read: the narrow
+columns of every event, as arrays that dense viewports are counted from
+(:mod:`geo.view.located`), and, once a view asks for a time window, the zone-days rows
+(:mod:`geo.view.zone_rows`).
 
 Pure reads: nothing here writes to the store or knows about Streamlit.
 """
@@ -16,7 +20,7 @@ Pure reads: nothing here writes to the store or knows about Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -26,20 +30,30 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.intervals import covered_intervals
 from geo.layers.aggregates import ZONE_DAY_COLUMNS, near_box, zone_days, zone_sums
 from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
+from geo.layers.summary import (
+    EVENT_CODE_COLUMNS,
+    EVENT_TALLY_COLUMNS,
+    ZONE_SUM_COLUMNS,
+    event_codes,
+    event_tallies,
+    without,
+)
 from geo.store.frames import table_to_frame
 from geo.store.parts import bbox_filter
-from geo.store.query import Within, scan_layer
+from geo.store.query import Within, scan_layer, scan_parts
 from geo.store.store import Store
+from geo.view.located import LOCATED_COLUMNS, LocatedEvents
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
+from geo.view.zone_rows import ZoneRows
 
 __all__ = [
     "SCAN_COLUMNS",
     "Archive",
     "ArchiveSummary",
+    "held_articles",
     "list_hits",
     "summarise_archive",
 ]
@@ -96,16 +110,7 @@ class ArchiveSummary:
 
 def _tallies(frame: pd.DataFrame) -> pd.DataFrame:
     """Return events per type and covered interval (see :attr:`ArchiveSummary.tallies`)."""
-    first, last = covered_intervals(frame)
-    keys = pd.DataFrame(
-        {
-            "type": frame["type"].astype(str).to_numpy(),
-            "date_start": pd.to_datetime(first).astype("datetime64[ns]"),
-            "date_end": pd.to_datetime(last).astype("datetime64[ns]"),
-        }
-    )
-    counted = keys.groupby(["type", "date_start", "date_end"], dropna=False, sort=True).size()
-    tallies = counted.rename("events").reset_index()
+    tallies = event_tallies(frame)
     tallies.insert(3, "date_precision", "day")
     return tallies
 
@@ -120,26 +125,70 @@ def summarise_archive(
     """Return the :class:`ArchiveSummary` of a store version, reading a few narrow columns.
 
     Events of `hidden_articles` (the curated ones: their seed records are shown instead) are
-    left out, as the view leaves them out.
+    left out, as the view leaves them out. A version that keeps the summary's tables
+    (:mod:`geo.layers.summary`) gives it from them, less the events of those of
+    `hidden_articles` it holds; an older one from a pass over its events.
     """
-    where = _hidden(hidden_articles)
-    table = scan_layer(
-        store, "events", [*SCAN_COLUMNS, "actors", "place_ids"], version=version, where=where
-    )
-    frame = table.select(["type", *_DATES, "date_precision"]).to_pandas()
-    actors = _distinct(table.column("actors"))
-    places = _distinct(table.column("place_ids"))
+    if all(store.holds(table, version=version) for table in _SUMMARY_TABLES):
+        tallies, actors, places = _stored_summary(store, version, hidden_articles)
+    else:
+        where = _hidden(hidden_articles)
+        columns = [*SCAN_COLUMNS, "actors", "place_ids"]
+        table = scan_layer(store, "events", columns, version=version, where=where)
+        tallies = _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
+        actors = _distinct(table.column("actors"))
+        places = _distinct(table.column("place_ids"))
     countries = sorted({c for pid in places for c in place_countries.get(pid, ())})
     ingested = scan_layer(store, "articles", ["ingested_at"], version=version).column("ingested_at")
     newest = (
         pc.max(ingested).as_py() if len(ingested) and ingested.null_count < len(ingested) else None
     )
     return ArchiveSummary(
-        tallies=_tallies(frame),
+        tallies=tallies,
         actors=tuple(actors),
         countries=tuple(countries),
         newest_ingested=None if newest is None else pd.Timestamp(newest),
     )
+
+
+_SUMMARY_TABLES: Final = ("event_tallies", "event_codes")
+
+
+def _stored_summary(
+    store: Store, version: str, hidden_articles: Collection[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Return the tallies, actors and place ids of the summary tables a version keeps.
+
+    The events of the `hidden_articles` the version holds are read and taken away.
+    """
+
+    def read(table: str, columns: Mapping[str, str]) -> pd.DataFrame:
+        frame = scan_layer(store, table, list(columns), version=version).to_pandas()
+        return cast("pd.DataFrame", frame.astype(dict(columns)))
+
+    tallies = read("event_tallies", EVENT_TALLY_COLUMNS)
+    codes = read("event_codes", EVENT_CODE_COLUMNS)
+    held = held_articles(store, version, hidden_articles)
+    if held:
+        where = pc.field("article_id").isin(pa.array(held, pa.string()))
+        columns = ["type", *_DATES, "date_precision", "actors", "place_ids"]
+        hidden = scan_layer(store, "events", columns, version=version, where=where).to_pandas()
+        tallies = without(tallies, EVENT_TALLY_COLUMNS, event_tallies(hidden))
+        codes = without(codes, EVENT_CODE_COLUMNS, event_codes(hidden))
+    tallies.insert(3, "date_precision", "day")
+    named = codes["column"].to_numpy()
+    actors = sorted(codes["code"][named == "actors"].astype(str))
+    places = sorted(codes["code"][named == "place_ids"].astype(str))
+    return tallies, actors, places
+
+
+def held_articles(store: Store, version: str, articles: Collection[str]) -> list[str]:
+    """Return those of `articles` the version holds, sorted (a read of the articles' ids)."""
+    if not articles:
+        return []
+    where = pc.field("id").isin(pa.array(sorted(articles), pa.string()))
+    found = scan_layer(store, "articles", ["id"], version=version, where=where).column("id")
+    return sorted({str(value) for value in found.to_pylist()})
 
 
 def _distinct(column: pa.ChunkedArray) -> list[str]:
@@ -168,6 +217,30 @@ def first_days(table: pa.Table) -> np.ndarray:
         first = pc.if_else(pc.fill_null(widen, False), floored, first)
     days: np.ndarray = first.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     return days
+
+
+def _narrow_rows(table: pa.Table) -> pd.DataFrame:
+    """Return ``type``, ``x``, ``y`` and ``first`` of scanned rows (see `Archive.located`)."""
+    if table.num_rows == 0:
+        return pd.DataFrame(
+            {
+                "type": pd.Categorical([]),
+                "x": pd.Series(dtype="float64"),
+                "y": pd.Series(dtype="float64"),
+                "first": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
+    boxes = table.column("bbox")
+    xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
+    ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
+    return pd.DataFrame(
+        {
+            "type": _categories(table.column("type")),
+            "x": xs / 2,
+            "y": ys / 2,
+            "first": first_days(table),
+        }
+    )
 
 
 def _categories(column: pa.ChunkedArray) -> pd.Categorical:
@@ -292,33 +365,56 @@ class Archive:
         tallies = self.tallies(view)
         return int(tallies["events"].sum()) if len(tallies) else 0
 
-    def located(self, view: ViewState, bbox: tuple[float, float, float, float]) -> pd.DataFrame:
-        """Return the events `view` matches within `bbox` as narrow rows, nothing decoded.
+    def located(
+        self, view: ViewState, boxes: Sequence[tuple[float, float, float, float]]
+    ) -> list[pd.DataFrame]:
+        """Return the events `view` matches within each of `boxes` as narrow rows.
 
         Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
-        covers (``NaT`` when undated): what the grid cells count and the list orders by.
+        covers (``NaT`` when undated): what the grid cells count and the list orders by;
+        nothing decoded. With no actor or country filter, from the narrow columns of every
+        event, read once per archive (:class:`~geo.view.located.LocatedEvents`); else
+        several boxes are read in one pass over the parts (each box's rows then picked by
+        the same test on their stored bounds).
         """
-        table = self._scan(view, ["type", *_DATES, "date_precision", "bbox"], bbox=bbox)
-        if table.num_rows == 0:
-            return pd.DataFrame(
-                {
-                    "type": pd.Categorical([]),
-                    "x": pd.Series(dtype="float64"),
-                    "y": pd.Series(dtype="float64"),
-                    "first": pd.Series(dtype="datetime64[ns]"),
-                }
+        if view.actors is None and view.countries is None:  # from the arrays held
+            return self._located().pick(
+                boxes,
+                types=view.types,
+                window=(view.date_from, view.date_to),
+                undated=view.undated or (view.date_from is None and view.date_to is None),
             )
-        boxes = table.column("bbox")
-        xs = pc.struct_field(boxes, "xmin").to_numpy() + pc.struct_field(boxes, "xmax").to_numpy()
-        ys = pc.struct_field(boxes, "ymin").to_numpy() + pc.struct_field(boxes, "ymax").to_numpy()
-        return pd.DataFrame(
-            {
-                "type": _categories(table.column("type")),
-                "x": xs / 2,
-                "y": ys / 2,
-                "first": first_days(table),
-            }
-        )
+        columns = ["type", *_DATES, "date_precision", "bbox"]
+        if len(boxes) == 1:
+            return [_narrow_rows(self._scan(view, columns, bbox=boxes[0]))]
+        meets = [bbox_filter(box) for box in boxes]
+        union = meets[0]
+        for other in meets[1:]:
+            union = union | other
+        table = self._scan(view, columns, where_also=union)
+        bounds = table.column("bbox")
+        picked = []
+        for minx, miny, maxx, maxy in boxes:
+            inside = pc.and_(
+                pc.and_(
+                    pc.less_equal(pc.struct_field(bounds, "xmin"), maxx),
+                    pc.greater_equal(pc.struct_field(bounds, "xmax"), minx),
+                ),
+                pc.and_(
+                    pc.less_equal(pc.struct_field(bounds, "ymin"), maxy),
+                    pc.greater_equal(pc.struct_field(bounds, "ymax"), miny),
+                ),
+            )
+            picked.append(_narrow_rows(table.filter(inside)))
+        return picked
+
+    def _located(self) -> LocatedEvents:
+        """Return the narrow columns of every event shown, read once per archive."""
+        held: LocatedEvents | None = self._cache.get("located")
+        if held is None:
+            table = self._scan(ViewState(), LOCATED_COLUMNS)
+            held = self._cache["located"] = LocatedEvents.of(table, first_days(table))
+        return held
 
     def read(
         self,
@@ -349,14 +445,18 @@ class Archive:
             ]
         return events
 
-    def points(self, view: ViewState, where: pc.Expression | None = None) -> gpd.GeoDataFrame:
+    def points(
+        self, view: ViewState, where: pc.Expression | None = None, *, ids: bool = True
+    ) -> gpd.GeoDataFrame:
         """Return what scoring zones needs of the events `view` matches, as points.
 
-        Columns ``id``, ``type``, ``confidence``, the dates and ``article_published``; each
-        event's point is the centre of its stored bounds (events are points), so no shape is
-        decoded. `where` narrows the rows further (an Arrow expression: boxes near zones).
+        Columns ``id`` and ``article_id`` (unless not `ids`), ``type``, ``confidence``, the
+        dates and ``article_published``; each event's point is the centre of its stored
+        bounds (events are points), so no shape is decoded. `where` narrows the rows further
+        (an Arrow expression: boxes near zones).
         """
-        columns = [*SCAN_COLUMNS, "confidence", "article_published", "bbox"]
+        named = SCAN_COLUMNS if ids else [c for c in SCAN_COLUMNS if c not in ("id", "article_id")]
+        columns = [*named, "confidence", "article_published", "bbox"]
         plain = view.replace(actors=None, countries=None)
         table = self._scan(plain, columns, where_also=where)
         boxes = table.column("bbox")
@@ -379,65 +479,75 @@ class Archive:
 
         The store's rows for its derived zones and, made once per archive from the stored
         events near them, those of the `curated` zones the store did not derive too. Held
-        compactly in memory (zones and types as categories); the rows of the view's types and
-        window are picked from them. None when the store version has no such table (written
-        before it). With no time window, those rows summed per zone and type instead
-        (:func:`geo.layers.aggregates.zone_sums`).
+        compactly in memory (:class:`~geo.view.zone_rows.ZoneRows`), read the first time a
+        view with a window asks; the rows of the view's types and window are picked from
+        them. None when the store version has no such table (written before it). With no
+        time window, those rows summed per zone and type instead
+        (:func:`geo.layers.aggregates.zone_sums`): the store's zone-sums table when the
+        version keeps it (a few thousand rows), with the curated zones' added.
         """
         if not self.store.holds("zone_days", version=self.version):
             return None
-        columns = self._zone_table(curated)
         if view.date_from is None and view.date_to is None:  # sums per zone and type suffice
             sums = self._cache.get("zone_sums")
             if sums is None:
-                sums = self._cache["zone_sums"] = zone_sums(columns)
+                sums = self._cache["zone_sums"] = self._zone_sums(curated)
             return sums
-        table = self._cache.get("zone_frame")
-        if table is None:  # made once, when a view first asks for a window
-            table = self._cache["zone_frame"] = pd.DataFrame(columns)
-            for name in ("first", "last", "end", "published"):
-                table[name] = table[name].astype("datetime64[ns]")
-        keep = np.ones(len(table), dtype=bool)
-        if view.types is not None:
-            keep &= table["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
-        first = table["first"].to_numpy()
-        last = table["last"].to_numpy()
-        if view.date_from is not None or view.date_to is not None:
-            known = ~(np.isnat(first) | np.isnat(last))
-            within = known.copy()
-            if view.date_to is not None:
-                within &= first <= np.datetime64(view.date_to, "ns")
-            if view.date_from is not None:
-                within &= last >= np.datetime64(view.date_from, "ns")
-            keep &= within | (~known if view.undated else False)
-        return table[keep] if not keep.all() else table
+        return self._zone_rows(curated).pick(
+            types=view.types, date_from=view.date_from, date_to=view.date_to, undated=view.undated
+        )
 
-    def _zone_table(self, curated: gpd.GeoDataFrame) -> dict[str, Any]:
-        """Return every zone-days row as columns, read (the curated zones' made) once."""
-        held: dict[str, Any] | None = self._cache.get("zone_days")
-        if held is not None:
+    def _zone_sums(self, curated: gpd.GeoDataFrame) -> pd.DataFrame:
+        """Return the zone-days rows summed per zone and type, stored or made from the rows."""
+        if not self.store.holds("zone_sums", version=self.version):
+            rows = self._zone_rows(curated)
+            return zone_sums(rows.pick())
+        columns = list(ZONE_SUM_COLUMNS)
+        read = scan_layer(self.store, "zone_sums", columns, version=self.version).to_pandas()
+        stored = cast("pd.DataFrame", read.astype(dict(ZONE_SUM_COLUMNS)))
+        made = self._curated_rows(curated, set(stored["zone_id"]))
+        if len(made) == 0:
+            return stored
+        return pd.concat([stored, zone_sums(made)], ignore_index=True)
+
+    def _curated_rows(self, curated: gpd.GeoDataFrame, known: Collection[str]) -> pd.DataFrame:
+        """Return the zone-days rows of the `curated` zones not `known` to the store.
+
+        Made from the stored events near them (a curated zone the store also derived, with
+        the same places and so the same id, has its rows).
+        """
+        held: pd.DataFrame | None = self._cache.get("curated_rows")
+        if held is not None:  # the same zones and store version give the same rows
             return held
-        stored = scan_layer(self.store, "zone_days", list(ZONE_DAY_COLUMNS), version=self.version)
-        # a curated zone the store also derived (same places, same id) has its rows
-        known = set(pc.unique(stored.column("zone_id")).to_pylist())
         curated = curated[~curated["id"].isin(sorted(known))]
         near = None
         for geometry in curated.geometry:
             meets = bbox_filter(near_box(geometry))
             near = meets if near is None else near | meets
+        made = zone_days(None, None)
         if near is not None:
-            made = zone_days(curated, self.points(ViewState(), near))
-            stored = pa.concat_tables(
-                [stored, pa.Table.from_pandas(made, schema=stored.schema, preserve_index=False)]
-            )
-        table = {
-            name: _categories(stored.column(name))
-            if name in ("zone_id", "type")
-            else stored.column(name).to_numpy(zero_copy_only=False)
-            for name in ZONE_DAY_COLUMNS
-        }
-        self._cache["zone_days"] = table
-        return table
+            made = zone_days(curated, self.points(ViewState(), near, ids=False))
+        self._cache["curated_rows"] = made
+        return made
+
+    def _zone_rows(self, curated: gpd.GeoDataFrame) -> ZoneRows:
+        """Return every zone-days row, read part by part (the curated zones' made) once."""
+        held: ZoneRows | None = self._cache.get("zone_rows")
+        if held is not None:
+            return held
+        columns = list(ZONE_DAY_COLUMNS)
+        zone_ids: set[str] = set()
+
+        def parts() -> Iterator[pa.Table]:
+            for table in scan_parts(self.store, "zone_days", columns, version=self.version):
+                zone_ids.update(str(z) for z in pc.unique(table.column("zone_id")).to_pylist())
+                yield table
+            made = self._curated_rows(curated, zone_ids)
+            if len(made):
+                yield pa.Table.from_pandas(made[columns], preserve_index=False)
+
+        rows = self._cache["zone_rows"] = ZoneRows.of(parts())
+        return rows
 
     def articles(self, ids: Collection[str]) -> pd.DataFrame:
         """Return the rows of the articles `ids` (without their texts)."""

@@ -41,7 +41,7 @@ from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
 from geo.store.parts import bbox_filter
 from geo.store.store import Layers, Store, StoreError, VersionNotFoundError
-from geo.view.archive import Archive, countries_of_places, summarise_archive
+from geo.view.archive import Archive, countries_of_places, held_articles, summarise_archive
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
 
@@ -364,7 +364,8 @@ def load_dataset(
     if lazy and stored is not None and stored.version is not None and store_dir is not None:
         store = Store(store_dir)
         codes = countries_of_places(places)
-        hidden = frozenset(seed_articles)
+        # the curated articles it holds: their stored events give way to the seed records
+        hidden = frozenset(held_articles(store, stored.version, seed_articles))
         summary = summarise_archive(store, stored.version, codes, hidden_articles=hidden)
         archive = Archive(store, stored.version, summary, codes, hidden)
     return Dataset(

@@ -123,11 +123,10 @@ def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
     if matching <= MAX_EVENT_MARKERS:
         return ViewEvents(_concat_rows(seeds, _stored_rows(dataset, archive.read(view))))
     pieces = world_copies(viewport(view))
+    stored = archive.located(view, pieces)  # one pass over the parts for every piece
     located = pd.concat(
         [
-            pd.concat([located_events(seeds, piece), archive.located(view, piece)]).assign(
-                main=index == 0
-            )
+            pd.concat([located_events(seeds, piece), stored[index]]).assign(main=index == 0)
             for index, piece in enumerate(pieces)
         ],
         ignore_index=True,
