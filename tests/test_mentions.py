@@ -437,3 +437,33 @@ def test_person_after_an_organisation_title_is_not_a_place(finder: PlaceFinder) 
     mentions = finder.find(text)
     assert places_of(mentions) == []
     assert embedded_of(mentions) == []
+
+
+def test_flashpoints_news_names_are_places(finder: PlaceFinder) -> None:
+    text = (
+        "Troops from both sides were pulled back from the Galwan Valley and Doklam, while "
+        "shells landed near the Shebaa Farms and patrol boats circled the Natuna Islands; "
+        "fighting also spread across Darfur and North Waziristan."
+    )
+    found = [m.place.id for m in finder.find(text).places]
+    assert found == [
+        "fl:galwan-valley",
+        "fl:doklam",
+        "fl:shebaa-farms",
+        "fl:natuna-islands",
+        "fl:darfur",
+        "fl:north-waziristan",
+    ]
+
+
+def test_names_sharing_a_plural_kind_are_each_a_region(finder: PlaceFinder) -> None:
+    text = "Air raid alerts sounded across the Kharkiv, Sumy and Kursk regions overnight."
+    names = [(m.text, m.place.name) for m in finder.find(text).places]
+    assert names == [
+        ("Kharkiv", "Kharkiv Oblast"),
+        ("Sumy", "Sumy Oblast"),
+        ("Kursk regions", "Kursk Oblast"),
+    ]
+    # a list whose names are not all of that kind is read as before
+    plain = "Talks between Russia and Ukraine states little."
+    assert [m.place.kind for m in finder.find(plain).places] == ["country", "country"]

@@ -329,6 +329,7 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
     places += sources.read_admin1()
     common = sources.read_common_words()
     places += sources.read_cities(frozenset(common))
+    sources.name_regions_after_seats([p for p in places if p.kind == "admin1"], places)
     places += sources.read_towns({p.id for p in places})
     known = {p.id for p in places}
     places += [p for p in sources.read_admin2() if p.id not in known]

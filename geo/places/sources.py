@@ -380,6 +380,40 @@ def read_admin1() -> list[DraftPlace]:
     return places
 
 
+#: The kinds a region named after its seat is called by in English news: "the Kursk region".
+_SEAT_REGION_WORDS = ("region", "oblast", "province")
+#: Least population of a seat whose name the region is called by.
+_SEAT_POPULATION = 50_000
+
+
+def name_regions_after_seats(regions: list[DraftPlace], cities: list[DraftPlace]) -> None:
+    """Give first-level regions the English names news calls them by after their seat.
+
+    "Kurskaya oblast'" is "the Kursk region" (or "Kursk oblast", "Kursk province") in English
+    news: the region whose own name begins with the name of its largest city (of
+    :data:`_SEAT_POPULATION` people or more) gets "<city> region", "<city> oblast" and "<city>
+    province" as names running text may use, and an oblast is shown as "Kursk Oblast". A region
+    whose name is not its seat's ("Moskovskaya oblast'", largest city Balashikha) gets none.
+    """
+    largest: dict[str, DraftPlace] = {}
+    for city in cities:
+        if city.kind == "city" and city.admin1 and city.population >= _SEAT_POPULATION:
+            held = largest.get(city.admin1)
+            if held is None or city.population > held.population:
+                largest[city.admin1] = city
+    for region in regions:
+        seat = largest.get(region.admin1)
+        if seat is None:
+            continue
+        called = seat.name.split("-")[0]  # "Rostov-na-Donu": the Rostov region
+        word = called.split()[0].lower()
+        if len(word) >= 4 and region.name.lower().startswith(word[: max(3, len(word) - 1)]):
+            for kind in _SEAT_REGION_WORDS:
+                region.add_name(f"{called} {kind}", OFFICIAL)
+            if "oblast" in region.name.lower():  # shown as English news writes it
+                region.name = f"{called} Oblast"
+
+
 def read_towns(known: set[str]) -> list[DraftPlace]:
     """Return the GeoNames places of 1,000 people or more that are not cities already."""
     places = []

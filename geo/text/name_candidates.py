@@ -49,6 +49,17 @@ MODIFIERS = frozenset(
         "middle",
     ]
 )
+#: Plural kinds a list of names shares ("the Donetsk and Luhansk regions"), in the singular.
+_PLURAL_KINDS = {
+    "regions": "region",
+    "oblasts": "oblast",
+    "provinces": "province",
+    "states": "state",
+    "governorates": "governorate",
+    "prefectures": "prefecture",
+    "counties": "county",
+    "districts": "district",
+}
 #: Adjectives of continents and regions, as place ids ("European countries").
 REGION_ADJECTIVES = {
     "european": "un:m49:150",
@@ -156,10 +167,12 @@ class NameScanner:
         for i in starts:
             if i < free:
                 continue
+            # "Albany, N.Y.", "the Donetsk and Luhansk regions"
             abbreviation = self.abbreviation(tokens, i)
-            if abbreviation is not None:
-                candidates.append(abbreviation)
-                free = abbreviation.last + 1
+            special = [abbreviation] if abbreviation else self.sharing_a_kind(tokens, i)
+            if special:
+                candidates += special
+                free = special[-1].last + 1
                 continue
             # grow the run of words while it is the start of some name
             keys = [tokens.key(i)]
@@ -235,6 +248,42 @@ class NameScanner:
                     found.append(Candidate(i, end, what, inside_organisation=True))
                 step = end - i + 1
             i += step
+        return found
+
+    def sharing_a_kind(self, tokens: Tokens, i: int) -> list[Candidate]:
+        """Return the names of a list sharing one plural kind, or nothing.
+
+        "Kherson and Zaporizhzhia oblasts", "the Kharkiv, Sumy and Kursk regions": each is read
+        as its name with the kind in the singular ("Kherson oblast"), and counts only if every
+        one of them is such a name.
+        """
+        count, capital = len(tokens), tokens.capital
+        heads, j = [i], i
+        while j + 1 < count and capital[j] and len(heads) < 6:
+            gap = tokens.gap(j)
+            if gap == ", " and capital[j + 1]:
+                j += 1
+            elif gap in {" ", ", "} and j + 2 < count and tokens.key(j + 1) == "and":
+                j += 2
+                if not capital[j]:
+                    return []
+                heads.append(j)
+                break
+            else:
+                return []
+            heads.append(j)
+        last = heads[-1]
+        if len(heads) < 2 or last + 1 >= count or tokens.gap(last) != " ":
+            return []
+        kind = _PLURAL_KINDS.get(tokens.key(last + 1))
+        if kind is None:
+            return []
+        found = []
+        for head in heads:
+            key = f"{tokens.key(head)} {kind}"
+            if not self.gazetteer.has_text_key(key):
+                return []
+            found.append(Candidate(head, last + 1 if head == last else head, key))
         return found
 
     def abbreviation(self, tokens: Tokens, i: int) -> Candidate | None:
