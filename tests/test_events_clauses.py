@@ -72,7 +72,7 @@ def test_a_country_named_for_who_acts_is_not_the_place(finder: PlaceFinder) -> N
 
 def test_a_region_in_a_country_s_possessive_is_the_region(finder: PlaceFinder) -> None:
     text = "Drones attacked Russia's Belgorod region on Monday, the governor said."
-    assert places_of(text, finder, "armed_attack") == [("Belgorod",)]
+    assert places_of(text, finder, "armed_attack") == [("Belgorod Oblast",)]
 
 
 def test_a_hyphenated_two_part_region_is_found(finder: PlaceFinder) -> None:
@@ -84,6 +84,32 @@ def test_a_hyphenated_two_part_region_is_found(finder: PlaceFinder) -> None:
 def test_a_downed_aircraft_is_an_attack(finder: PlaceFinder) -> None:
     text = "A fighter jet shot down a military helicopter over Belgorod on Monday."
     assert places_of(text, finder, "armed_attack") == [("Belgorod",)]
+
+
+def test_a_region_called_after_its_seat_is_the_region_and_the_bare_name_the_city(
+    finder: PlaceFinder,
+) -> None:
+    region = "Glide bombs hit two villages in the Kharkiv region overnight, officials said."
+    city = "Glide bombs hit Kharkiv overnight, officials said."
+    assert places_of(region, finder, "armed_attack") == [("Kharkiv Oblast",)]
+    assert places_of(city, finder, "armed_attack") == [("Kharkiv",)]
+
+
+def test_names_sharing_one_plural_kind_are_each_that_kind_and_each_an_event(
+    finder: PlaceFinder,
+) -> None:
+    text = "Russian artillery shelled the Kursk and Belgorod regions on Tuesday, governors said."
+    assert places_of(text, finder, "armed_attack") == [("Kursk Oblast",), ("Belgorod Oblast",)]
+
+
+def test_a_place_a_country_holds_after_a_direction_word_is_the_place(
+    finder: PlaceFinder,
+) -> None:
+    text = (
+        "A coast guard vessel entered waters off the coast of Indonesia's northern Natuna "
+        "islands on Monday, the navy said."
+    )
+    assert places_of(text, finder, "incursion") == [("Natuna Islands",)]
 
 
 # --- places named by a phrase, an apposition or a head noun --------------------------------

@@ -87,6 +87,8 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("Peace talks mediated by the regional bloc began in Addis Ababa on Monday.", "talks"),
         ("The Brazilian president left for Beijing on Tuesday.", "visit"),
         ("The Kenyan president hosted his Somali counterpart in Nairobi on Monday.", "visit"),
+        ("The Turkish foreign minister wrapped up his visit to Baghdad on Sunday.", "visit"),
+        ("Shortly after the Iraqi premier completed his visit to Ankara, talks stalled.", "visit"),
         ("The president spoke with his French counterpart on Monday.", "talks"),
         ("The president spoke on Friday with the Polish prime minister.", "talks"),
         ("The government was negotiating a truce with the rebels in Doha.", "talks"),
@@ -114,6 +116,8 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ),
         # criticism
         ("Hanoi strongly protests the violation of its waters.", "criticism"),
+        ("Chile's foreign minister said the expulsion was unacceptable.", "criticism"),
+        ('Rome said the seizure "constitute[s] unacceptable conduct".', "criticism"),
         ("Somalia protests Ethiopia's port deal with the breakaway region.", "criticism"),
         ("The United States imposed sanctions on the militia's commander.", "criticism"),
         ("Beijing said it had sanctioned two American defence firms.", "criticism"),
@@ -254,6 +258,9 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         # what was called off did not happen
         ("The prime minister cancelled a state visit to Copenhagen.", "visit"),
         ("Both sides postponed the talks in Geneva until further notice.", "talks"),
+        # a visit referred to with a possessive and no verb that tells it happened
+        ("Critics said his visit to Belgrade would anger Pristina.", "visit"),
+        ("An unacceptable delay held up the convoy near Goma.", "criticism"),
     ],
 )
 def test_triggers_stay_silent_when_nothing_happened(

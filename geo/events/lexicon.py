@@ -345,6 +345,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         msg = f"a pattern must not end with an optional word: {pattern!r}"
         raise ValueError(msg)
     quote = "[\"“‘']?"
+    edited = r"(?:\[\w{1,4}\])?"  # an editor's letters in a quote: "constitute[s]"
     parts = [r"(?<![\w-])"]
     for index, token in enumerate(tokens):
         last = index == len(tokens) - 1
@@ -356,7 +357,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         elif last:
             parts.append(rf"{quote}{_token(token)}(?![\w-])")
         else:
-            parts.append(rf"{quote}{_token(token)}[\"”’']?,?\s+")
+            parts.append(rf"{quote}{_token(token)}{edited}[\"”’']?,?\s+")
     return re.compile("".join(parts), re.IGNORECASE)
 
 

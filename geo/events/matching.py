@@ -22,6 +22,11 @@ __all__ = ["TriggerMatching"]
 _DETERMINERS = frozenset("a an the its their his her our my your this these those such".split())
 _DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
 _POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
+#: Verbs that tell an event named with a possessive took place: "ended his visit to Kabul".
+_UNDERTAKEN = frozenset(
+    "began begun begins started starts ended ends concluded concludes completed completes "
+    "finished finishes wrapped kicked opened opens".split()
+)
 
 
 class TriggerMatching(Reading):
@@ -161,5 +166,8 @@ def _referred_to(trigger: Trigger, words: list[str], *, noun_start: bool) -> boo
     if not noun_start and words and (last in _DETERMINERS or words[-1].endswith(("'s", "’s"))):
         return True  # "a claim", "Tokyo's claim": a noun, not the verb
     if "noun" in trigger.flags and last in _POSSESSIVES:
-        return True  # "its summit in Vilnius": an event referred to, not reported
+        # "its summit in Vilnius": an event referred to, not reported; but "completed his
+        # visit to Kabul" ("wrapped up his visit") reports it
+        before = [w.lower() for w in words[-4:-1] if w.lower() not in {"up", "off"}]
+        return not (before and before[-1] in _UNDERTAKEN)
     return "noun" in trigger.flags and last in _DEMONSTRATIVES  # "that meeting ended ..."

@@ -28,6 +28,14 @@ _OBJECT_PLACE_TYPES = frozenset({"incursion", "armed_attack", "territorial_claim
 #: Types that may take their place from the sentence before when their own names none.
 _NEARBY_PLACE_TYPES = frozenset({"armed_attack", "incursion", "patrol", "buildup", "exercise"})
 
+#: Between a country and a place it holds: "Ukraine's Kharkiv region", "Indonesia's northern
+#: Natuna islands".
+_POSSESSIVE_GAP = re.compile(
+    r"['’]s\s+(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
+    r"south-?west)(?:ern)?\s+)?",
+    re.IGNORECASE,
+)
+
 
 class EventPlaces(Reading):
     """Find the places of events, and the article's own place."""
@@ -107,6 +115,8 @@ class EventPlaces(Reading):
         memory = self._last_place(start, SEA_KINDS)
         for actor in countries:
             offshore = self._offshore(actor.start, start, clause)
+            if offshore is not None and self._possessed_place(actor.end):
+                continue  # "off the coast of Indonesia's Natuna islands": off the islands
             country = self._country_place(actor.code) if offshore is not None else None
             side = self._coast_side(actor.start)
             sea = sea_off(self.gaz, country, prefer=memory, side=side) if country else None
@@ -119,6 +129,16 @@ class EventPlaces(Reading):
                 sea = sea_between(self.gaz, places[0], places[1])
                 found += [(hit.start(), sea)] if sea else []
         return found
+
+    def _possessed_place(self, end: int) -> bool:
+        """Whether a country ending at `end` is in the possessive of a place named right after.
+
+        "Indonesia's northern Natuna islands", "Japan's Okinawa island": the place is the one
+        meant, not the country.
+        """
+        if self.text[end : end + 1] not in {"'", "’"}:
+            return False
+        return any(m.start - end <= 24 for m in self._places_from(end + 1, end + 25))
 
     def _coast_side(self, position: int) -> str | None:
         """Return the side of the coast named around `position`: "off its southwest coast"."""
@@ -250,7 +270,8 @@ class EventPlaces(Reading):
             if previous_end is not None and mention.start >= previous_end:
                 gap = text[previous_end : mention.start]
                 # "Ukraine's Kharkiv region": the region, not the country that holds it
-                held = gap in {"'s ", "’s "} and qualifies(first, mention.place)
+                held = _POSSESSIVE_GAP.fullmatch(gap) is not None
+                held = held and qualifies(first, mention.place)
                 if held or lx.PLACE_HEAD.fullmatch(text, previous_end, mention.start):
                     first, previous_end = mention.place, mention.end
                 break

@@ -741,5 +741,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         0.7,
     ),
     Trigger("criticism", "trade* (accusations|blame|barbs)", 0.7),
+    # "said the decision was unacceptable", "constitutes unacceptable behaviour"
+    Trigger("criticism", "(is|was|were|are|be|been|constitute*|represent*) ...2 unacceptable", 0.7),
     Trigger("criticism", "(unfriendly|hostile)_act", 0.6, ("noun",)),
 )
