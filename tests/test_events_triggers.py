@@ -35,6 +35,7 @@ def kinds(text: str, finder: PlaceFinder) -> set[str]:
         ("Heavy fighting broke out in the town of Bakhmut overnight.", "armed_attack"),
         ("Northern Rakhine has been rocked by fighting since late May.", "armed_attack"),
         ("Rebels captured the town of Rutshuru on Saturday.", "armed_attack"),
+        ("The army recaptured from the rebels several villages near Beni.", "armed_attack"),
         ("The paramilitary group took control of Nyala airport on Thursday.", "armed_attack"),
         ("The city of Mosul has fallen to the militants, officials said.", "armed_attack"),
         ("A fighter jet shot down a surveillance balloon off Alaska.", "armed_attack"),
@@ -260,6 +261,9 @@ def test_triggers_of_real_reporting(text: str, kind: str, finder: PlaceFinder) -
         ("Both sides postponed the talks in Geneva until further notice.", "talks"),
         # a visit referred to with a possessive and no verb that tells it happened
         ("Critics said his visit to Belgrade would anger Pristina.", "visit"),
+        # what is needed is not done; meeting a country's needs is no meeting
+        ("Both envoys stressed the urgency of restoring ties between Lima and Quito.", "accession"),
+        ("The new howitzer fully meets (Kenya's) strat(egic) needs, the army said.", "talks"),
         ("An unacceptable delay held up the convoy near Goma.", "criticism"),
     ],
 )

@@ -70,6 +70,8 @@ HYPOTHETICAL_BEFORE = frozenset(
     # purposes and readiness: "set up to deter China from attacking", "meant to facilitate"
     "deter deters deterring prevent prevents preventing avoid avoiding meant designed intended "
     "facilitate ready prepared capable able "
+    # what is needed is not done: "spoke about the urgency of restoring all ties"
+    "urgency necessity importance need needs needed "
     # called off: "cancelled a state visit", "postponed the talks"
     "cancel cancels cancelled canceled cancelling canceling postpone postpones postponed "
     "postponing scrap scraps scrapped".split()
@@ -184,9 +186,11 @@ EXCLUDE_AFTER: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "office_opening": re.compile(r"^\W*(hours|space|building|block|supplies)\b", re.IGNORECASE),
-    # "a missile that fully meets the requirements" is no meeting
+    # "a missile that fully meets the requirements", "meets Pakistan's strategic needs" is no
+    # meeting
     "talks": re.compile(
-        r"^\W*(?:all\s+|the\s+|its\s+|their\s+)?(?:requirements?|needs|criteria|standards?|"
+        r"^\W*(?:all\s+|the\s+|its\s+|their\s+|\(?[\w-]+['’]s\)?\s+)?(?:[\w()-]+\s+)?"
+        r"(?:requirements?|needs|criteria|standards?|"
         r"expectations|demands|deadlines?|targets?|goals?|conditions)\b",
         re.IGNORECASE,
     ),

@@ -475,7 +475,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "armed_attack",
         f"(capture*|seize*|overr(a|u)n|overrunning|stormed|recapture*|retook|retake*|reclaim*|"
-        f"liberate*|surround*|encircle*) ...4 {_CAPTURED}",
+        f"liberate*|surround*|encircle*) ...6 {_CAPTURED}",
         0.75,
     ),
     Trigger(
