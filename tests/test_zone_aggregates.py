@@ -121,7 +121,8 @@ def assert_same(got: ZoneAggregates, expected: ZoneAggregates) -> None:
     assert [g.wkb for g in mine.geometry] == [g.wkb for g in theirs.geometry]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# seeds whose random batches make more than three zones around the East China Sea
+@pytest.mark.parametrize("seed", [1, 3, 4])
 def test_batches_give_what_one_recomputation_gives(
     gazetteer: Gazetteer, places: list[int], seed: int
 ) -> None:
