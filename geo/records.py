@@ -98,6 +98,12 @@ class Event:
         ``sentence``, its ``paragraph`` (or another telling of the same event), the
         ``publication`` (no date words: the month of publication up to its day, precision
         ``month``), or ``none`` (no date at all).
+    place_basis
+        How the place was found: ``stated`` in the event's clause, or a fallback.
+    action
+        The finer action reported, a key of :data:`geo.taxonomy.EVENT_ACTIONS` drawn as
+        `type` ("abduction" is drawn as an armed attack); ``""`` when not recorded (the
+        type's own action).
     """
 
     id: str
@@ -119,6 +125,7 @@ class Event:
     role: Role = "main"
     date_basis: DateBasis = "stated"
     place_basis: PlaceBasis = "stated"
+    action: str = ""
 
 
 @dataclass(frozen=True, slots=True)

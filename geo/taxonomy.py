@@ -1,7 +1,27 @@
 """Name the kinds of event Faultlines recognises, with their CAMEO and PLOVER equivalents.
 
-The table below is the single source of truth for event types: the extractor, the snapshot
-links (``types=`` parameter), the map legend and the documentation all read it.
+Two tables, the single source of truth for both: :data:`EVENT_TYPES`, the twelve types the map
+draws, filters and links by (``types=``), each with its style; and :data:`EVENT_ACTIONS`, the
+finer action an event reports, with its own CAMEO code and PLOVER class and the type (so the
+map style) it is drawn as. An event records both (:attr:`geo.records.Event.action`).
+
+=================  ==============================  =====  ========  =========================
+action             label                           CAMEO  PLOVER    drawn as (map style)
+=================  ==============================  =====  ========  =========================
+(each type)        the type's own label            type   type      the type itself
+interception       Interception or shoot-down      190    ASSAULT   armed_attack
+seizure            Seizure of territory            192    COERCE    armed_attack
+destruction        Destruction of property         1712   COERCE    armed_attack
+abduction          Abduction or hostage-taking     181    ASSAULT   armed_attack
+protest            Street protest                  141    PROTEST   criticism
+arrest             Arrest or detention             173    COERCE    incursion
+sanction           Sanctions                       163    SANCTION  criticism
+expulsion          Expulsion of envoys             174    SANCTION  criticism
+office_closure     Office or embassy closure       161    SANCTION  office_opening
+=================  ==============================  =====  ========  =========================
+
+Actions are drawn as an existing type so that the legend, filters and links keep their twelve
+entries; the popup, the list and the exports name the action.
 """
 
 from __future__ import annotations
@@ -51,6 +71,47 @@ EVENT_TYPES: tuple[EventType, ...] = (
 
 EVENT_TYPE_KEYS: tuple[str, ...] = tuple(t.key for t in EVENT_TYPES)
 
+
+@dataclass(frozen=True, slots=True)
+class EventAction:
+    """The finer action an event reports, drawn as one of :data:`EVENT_TYPES`.
+
+    Attributes
+    ----------
+    key
+        Stable identifier used in records and files.
+    label
+        Human-readable name for popups, the list and exports.
+    type
+        The key of the event type it is drawn, filtered and counted as.
+    cameo
+        Its CAMEO event code.
+    plover
+        Its PLOVER event class.
+    """
+
+    key: str
+    label: str
+    type: str
+    cameo: str
+    plover: str
+
+
+EVENT_ACTIONS: tuple[EventAction, ...] = (
+    *(EventAction(t.key, t.label, t.key, t.cameo, t.plover) for t in EVENT_TYPES),
+    EventAction("interception", "Interception or shoot-down", "armed_attack", "190", "ASSAULT"),
+    EventAction("seizure", "Seizure of territory", "armed_attack", "192", "COERCE"),
+    EventAction("destruction", "Destruction of property", "armed_attack", "1712", "COERCE"),
+    EventAction("abduction", "Abduction or hostage-taking", "armed_attack", "181", "ASSAULT"),
+    EventAction("protest", "Street protest", "criticism", "141", "PROTEST"),
+    EventAction("arrest", "Arrest or detention", "incursion", "173", "COERCE"),
+    EventAction("sanction", "Sanctions", "criticism", "163", "SANCTION"),
+    EventAction("expulsion", "Expulsion of envoys", "criticism", "174", "SANCTION"),
+    EventAction("office_closure", "Office or embassy closure", "office_opening", "161", "SANCTION"),
+)
+
+_ACTIONS_BY_KEY = {a.key: a for a in EVENT_ACTIONS}
+
 _BY_KEY = {t.key: t for t in EVENT_TYPES}
 
 
@@ -66,4 +127,21 @@ def event_type(key: str) -> EventType:
         return _BY_KEY[key]
     except KeyError:
         msg = f"unknown event type {key!r}; known types: {', '.join(EVENT_TYPE_KEYS)}"
+        raise KeyError(msg) from None
+
+
+def event_action(key: str, *, of_type: str = "") -> EventAction:
+    """Return the action called `key`, or the plain action of type `of_type` for ``""``.
+
+    Stores written before actions were recorded give ``""``: the event's type is its action.
+
+    Raises
+    ------
+    KeyError
+        If `key` is not an action's key, or is ``""`` and `of_type` no type's.
+    """
+    try:
+        return _ACTIONS_BY_KEY[key or of_type]
+    except KeyError:
+        msg = f"unknown event action {key or of_type!r}"
         raise KeyError(msg) from None

@@ -625,6 +625,19 @@ def test_place_name_is_marked_in_the_sentence(
     assert f"<blockquote>{expected}</blockquote>" in popup
 
 
+def test_an_event_popup_names_its_finer_action_and_marks_context() -> None:
+    base = {"id": "ev-1", "type": "armed_attack", "date_start": dt.date(2024, 5, 4)}
+    kidnapping = event_popup({**base, "action": "abduction", "role": "context"})
+    assert '<div class="fl-action">Abduction or hostage-taking</div>' in kidnapping
+    assert "earlier event the article cites" in kidnapping
+    plain = event_popup({**base, "action": "armed_attack", "role": "main"})
+    assert "fl-action" not in plain
+    assert "earlier event" not in plain
+    # a store written before actions were recorded, or an unknown one
+    assert "fl-action" not in event_popup({**base, "action": None})
+    assert "fl-action" not in event_popup({**base, "action": "<b>made up</b>"})
+
+
 def test_popups_tolerate_missing_cells() -> None:
     record = {"id": "ev-1", "type": "unknown-type", "date_start": float("nan"), "url": None}
     popup = event_popup(record)

@@ -75,6 +75,17 @@ criticism           111     ACCUSE       condemned, denounced, criticised, accus
                                          objected to
 ==================  ======  ===========  =====================================================
 
+Some triggers also name a finer action (:data:`geo.taxonomy.EVENT_ACTIONS`), recorded as the
+event's ``action`` with its own CAMEO code, the event drawn as its type: kidnapped, abducted
+(``abduction``); captured, took control of, fell to (``seizure``); shot down or downed aircraft,
+helicopters and balloons (``interception``; drones and missiles air defences bring down are no
+event); blew up, demolished, set fire to (``destruction``); sanctions (``sanction``); expelled
+envoys, persona non grata (``expulsion``; a recall of one's own envoy is no event); closed or
+suspended an embassy or consulate (``office_closure``, an office_opening event whose office is
+reported closed); protesters rallied or marched (``protest``, drawn as criticism); citizens,
+journalists or crews arrested or detained (``arrest``, drawn as incursion, the coercion of the
+taxonomy).
+
 What is not an event
 --------------------
 A trigger is dropped when a word before it in its clause makes it hypothetical, negated,
@@ -185,7 +196,7 @@ from geo.events.tellings import merge, merge_tellings
 from geo.events.triggers import OFFICIAL
 from geo.places.gazetteer import Place
 from geo.records import Event, Modality, Office, PlaceBasis, Role, stable_id
-from geo.taxonomy import event_type
+from geo.taxonomy import event_action
 from geo.text.articles import Article
 from geo.text.mention_records import Mentions
 from geo.text.mentions import PlaceFinder, default_finder
@@ -279,7 +290,8 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             )
         places, place_basis = self._event_places(match, clause, ctx)
         places, place_basis = self._places_taking_part(places, place_basis, actors)
-        if kind == "office_opening":
+        if kind == "office_opening" and match.trigger.action != "office_closure":
+            # a closure's office is told by the office reports of the sentence, as closed
             planned = planned or bool(lx.IN_TALKS.search(text, match.start, match.end))
             report = self._record_opening(match, clause, actors, offices, planned=planned)
             if report is None:
@@ -319,7 +331,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             id=stable_id("ev", self.article.id, sentence.start, sentence.end, kind),
             article_id=self.article.id,
             type=kind,
-            cameo=event_type(kind).cameo,
+            cameo=event_action(match.trigger.action, of_type=kind).cameo,
             date_start=date.start,
             date_end=date.end,
             date_precision=date.precision,
@@ -335,6 +347,7 @@ class _Extractor(TriggerMatching, EventPlaces, EventSplitting, EventDating, Offi
             role=role,
             date_basis=dated.basis,
             place_basis=place_basis,
+            action=match.trigger.action or kind,
         )
 
     def _places_taking_part(

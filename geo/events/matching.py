@@ -14,7 +14,8 @@ from geo.events import lexicon as lx
 from geo.events.negation import WORDS_AND_MARKS, hypothetical
 from geo.events.reading import Match, Reading
 from geo.events.trigger_index import triggers_worth_trying
-from geo.events.triggers import OFFICIAL, Trigger
+from geo.events.trigger_record import Trigger
+from geo.events.triggers import OFFICIAL
 
 __all__ = ["TriggerMatching"]
 

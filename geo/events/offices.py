@@ -167,7 +167,11 @@ class OfficeFinding(Reading):
     ) -> None:
         """Record offices said to exist ("NATO has liaison offices in ...") or to be closed."""
         text, end = self.text, ctx.sentence.end
-        opened = [(m.start, m.end) for m in ctx.matches if m.trigger.type == "office_opening"]
+        opened = [
+            (m.start, m.end)
+            for m in ctx.matches
+            if m.trigger.type == "office_opening" and m.trigger.action != "office_closure"
+        ]
         found: list[tuple[int, int, OfficeStatus, bool]] = [
             (h.start(), h.end(), "open", False) for h in _EXISTING.finditer(text, body, end)
         ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from geo.events import lexicon as lx
 from geo.events.dating import SentenceDates
 from geo.events.seas import capital_ids, country_ids
-from geo.events.triggers import Trigger
+from geo.events.trigger_record import Trigger
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geocode import Resolution
 from geo.places.names import name_key

@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 
 from geo.events import lexicon as lx
 from geo.events.lexicon import compile_pattern
-from geo.events.triggers import TRIGGERS, Trigger
+from geo.events.trigger_record import Trigger
+from geo.events.triggers import TRIGGERS
 
 __all__ = ["triggers_worth_trying"]
 

@@ -9,43 +9,10 @@ by side; the flags say how a match is checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from geo.events.action_triggers import ACTION_TRIGGERS
+from geo.events.trigger_record import OFFICE_NOUNS, Trigger
 
-__all__ = ["OFFICIAL", "TRIGGERS", "Flag", "Trigger"]
-
-Flag = Literal["nominal", "noun", "org_object", "place_object", "place_next"]
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """One way an event is stated.
-
-    Attributes
-    ----------
-    type
-        Event type key (:data:`geo.taxonomy.EVENT_TYPES`).
-    pattern
-        The pattern, in the notation of the module docstring.
-    weight
-        How surely a match states an event of the type (0–1).
-    flags
-        ``nominal``: a noun phrase that counts only with its own agent right before it
-        ("Russian military drills", not "the drills"); ``noun``: the pattern opens with a noun
-        (no determiner check, and a modal after it cancels it); ``org_object``: an organisation must
-        follow ("joined NATO"); ``place_object``: a place must follow ("claims the Senkaku
-        Islands"); ``place_next``: a place must be the verb's direct object, right after it
-        ("struck Odesa", "shelled the town of Vovchansk").
-    context
-        A regular expression that must match somewhere in the sentence.
-    """
-
-    type: str
-    pattern: str
-    weight: float
-    flags: tuple[Flag, ...] = ()
-    context: str = ""
-
+__all__ = ["OFFICIAL", "TRIGGERS"]
 
 _MILITARY_NOUN = (
     "(troop*|force|forces|soldier*|jet*|fighter*|missile*|system*|unit*|tank*|artillery|"
@@ -73,10 +40,6 @@ _ATTACKED_NOUN = (
     "embass(y|ies)|consulate*|compound*|residential)"
 )
 _DRILL = "(drill*|exercise*|war_game*|wargame*|war-game*|manoeuvre*|maneuver*)"
-_OFFICE = (
-    "(embass(y|ies)|consulate*|consulate-general*|consulates-general|office*|mission*|"
-    "representation*|legation*)"
-)
 _TALKS = "(talks|negotiations|consultations|dialogue|discussions|meeting*|summit*)"
 #: Words that show an official is the subject of a visit.
 OFFICIAL = (
@@ -375,15 +338,18 @@ TRIGGERS: tuple[Trigger, ...] = (
     # --- office opening --------------------------------------------------------------------
     Trigger(
         "office_opening",
-        f"(open*|reopen*|re-open*|establish*|set_up|setting_up|inaugurate*) ...5 {_OFFICE}",
+        f"(open*|reopen*|re-open*|establish*|set_up|setting_up|inaugurate*) ...5 {OFFICE_NOUNS}",
         0.85,
     ),
     Trigger(
-        "office_opening", f"(opening|reopening|establishment) of ...4 {_OFFICE}", 0.7, ("noun",)
+        "office_opening",
+        f"(opening|reopening|establishment) of ...4 {OFFICE_NOUNS}",
+        0.7,
+        ("noun",),
     ),
     Trigger(
         "office_opening",
-        f"(talks|discussions|negotiations) ...5 (about|on|over) ...3 {_OFFICE}",
+        f"(talks|discussions|negotiations) ...5 (about|on|over) ...3 {OFFICE_NOUNS}",
         0.7,
         ("noun",),
     ),
@@ -477,18 +443,21 @@ TRIGGERS: tuple[Trigger, ...] = (
         f"(capture*|seize*|overr(a|u)n|overrunning|stormed|recapture*|retook|retake*|reclaim*|"
         f"liberate*|surround*|encircle*) ...6 {_CAPTURED}",
         0.75,
+        action="seizure",
     ),
     Trigger(
         "armed_attack",
         "(took|take*|taken|seized|seize*|established|establish*|gained|regained) full? control "
         "(of|over)",
         0.75,
+        action="seizure",
     ),
     Trigger(
         "armed_attack",
         "(fallen|fell|falls) to",
         0.7,
         context=r"(?i)\b(forces|rebels|army|militants|fighters|troops|group)\b",
+        action="seizure",
     ),
     Trigger(
         "armed_attack",
@@ -501,11 +470,13 @@ TRIGGERS: tuple[Trigger, ...] = (
         "(shot|shoot*|bring*|brought) down ...4 "
         "(aircraft|jet*|plane*|helicopter*|balloon*|airship*)",  # drones, missiles: interceptions
         0.8,
+        action="interception",
     ),
     Trigger(
         "armed_attack",
         "(downed|downing) ...3 (drone*|aircraft|jet*|plane*|helicopter*|balloon*)",
         0.8,
+        action="interception",
     ),
     Trigger(
         "armed_attack",
@@ -539,9 +510,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         "(blew_up|blown_up|blowing_up|demolish*|torch*|razed|set_fire_to|set_ablaze|set_alight|"
         "burned_down|burnt_down)",
         0.65,
+        action="destruction",
     ),
-    Trigger("armed_attack", f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}", 0.7, ("noun",)),
-    Trigger("armed_attack", "(abduct*|kidnap*)", 0.65),
+    Trigger(
+        "armed_attack",
+        f"(strike*|struck|hit|target*) ...3 {_ATTACKED_NOUN}",
+        0.7,
+        ("noun",),
+    ),
+    Trigger("armed_attack", "(abduct*|kidnap*)", 0.65, action="abduction"),
     Trigger(
         "armed_attack",
         "(killed|injured|wounded|maimed) ...4 by (a|an|the)? ...2 (explosive*|IED*|mine|mines|"
@@ -562,6 +539,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "(shot|shoot|shoots|shooting|downed) (down)? ...3 "
         "(plane*|aircraft|jet*|helicopter*|balloon*|airliner*)",
         0.7,
+        action="interception",
     ),
     Trigger(
         "armed_attack",
@@ -675,15 +653,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     # office opening
     Trigger(
         "office_opening",
-        f"{_OFFICE} ...12 (resume*|resumption|restart*) ...3 "
+        f"{OFFICE_NOUNS} ...12 (resume*|resumption|restart*) ...3 "
         "(operations|work|activities|functioning)",
         0.7,
         ("noun",),
     ),
-    Trigger("office_opening", f"(elevate*|elevation|upgrade*) (of)? ...3 {_OFFICE}", 0.7),
+    Trigger("office_opening", f"(elevate*|elevation|upgrade*) (of)? ...3 {OFFICE_NOUNS}", 0.7),
     Trigger(
         "office_opening",
-        f"(flag-raising|flag_raising|inauguration|inaugural|opening) ceremon(y|ies) ...6 {_OFFICE}",
+        "(flag-raising|flag_raising|inauguration|inaugural|opening) ceremon(y|ies) ...6 "
+        f"{OFFICE_NOUNS}",
         0.7,
         ("noun",),
     ),
@@ -711,9 +690,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         "criticism",
         "(impose*|slap*|announce*|introduce*|levy*|levied|expand*|tighten*) ...4 sanctions",
         0.8,
+        action="sanction",
     ),
-    Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",)),
-    Trigger("criticism", "(sanctioned|sanctioning)", 0.75),
+    Trigger("criticism", "sanctions (on|against)", 0.7, ("nominal",), action="sanction"),
+    Trigger("criticism", "(sanctioned|sanctioning)", 0.75, action="sanction"),
     Trigger("criticism", "blame* ...4 for", 0.75),
     Trigger("criticism", "(fumed|lash*_out|hit*_out_at|hits_out_at)", 0.75),
     Trigger(
@@ -744,4 +724,5 @@ TRIGGERS: tuple[Trigger, ...] = (
     # "said the decision was unacceptable", "constitutes unacceptable behaviour"
     Trigger("criticism", "(is|was|were|are|be|been|constitute*|represent*) ...2 unacceptable", 0.7),
     Trigger("criticism", "(unfriendly|hostile)_act", 0.6, ("noun",)),
+    *ACTION_TRIGGERS,
 )

@@ -58,13 +58,15 @@ EVENT_COLUMNS: Final = {
     "role": "str",
     "date_basis": "str",
     "place_basis": "str",
+    "action": "str",
     "article_published": "datetime64[ns]",
     "geometry": "geometry",
 }
-"""Columns and dtypes of the events layer (``role``, ``date_basis`` and ``place_basis`` as in
-:class:`geo.records.Event`; stores written before them lack the columns, to be read as
-``main``, ``stated`` and ``stated``). ``article_published`` is the publication date of
-the event's article (``NaT`` when not known); it ages events whose own date is unknown."""
+"""Columns and dtypes of the events layer (``role``, ``date_basis``, ``place_basis`` and
+``action`` as in :class:`geo.records.Event`; stores written before them lack the columns, to be
+read as ``main``, ``stated``, ``stated`` and the event's type). ``article_published`` is the
+publication date of the event's article (``NaT`` when not known); it ages events whose own date
+is unknown."""
 
 OFFICE_COLUMNS: Final = {
     "id": "str",
@@ -234,6 +236,7 @@ def events_frame(
                 "role": event.role,
                 "date_basis": event.date_basis,
                 "place_basis": event.place_basis,
+                "action": event.action or event.type,
                 "article_published": article.published if article is not None else None,
                 "geometry": event.geometry,
             }

@@ -26,6 +26,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_interval, period_end, period_start
+from geo.taxonomy import EVENT_ACTIONS
 from geo.text.vocabulary import MONTHS
 from geo.view.styles import ZONE_KIND_LABELS, event_style, office_style, zone_style
 
@@ -62,6 +63,9 @@ _CONTAINERS = (str, bytes, list, tuple, dict, set, frozenset, np.ndarray, BaseGe
 
 # ---------------------------------------------------------------------------------------------
 # reading cells
+
+#: The label of every event action (:data:`geo.taxonomy.EVENT_ACTIONS`).
+ACTION_LABELS: Final = {a.key: a.label for a in EVENT_ACTIONS}
 
 
 def is_missing(value: object) -> bool:
@@ -273,10 +277,13 @@ def event_popup(record: Row) -> str:
     )
     if read_text(record.get("modality")) == "planned":
         when += " (planned)"
+    if read_text(record.get("role")) == "context":
+        when += " (earlier event the article cites)"
     where = f" · {_esc(', '.join(names))}" if names else ""
     parts = [
         f'<div class="fl-popup fl-popup-event" data-fl-id="{_esc(record.get("id"))}">',
         f'<span class="fl-kind" style="background:{_esc(style.colour)}">{_esc(style.label)}</span>',
+        _action_html(record),
         f'<div class="fl-meta">{_esc(when)}{where}</div>',
     ]
     sentence = read_text(record.get("sentence"))
@@ -297,6 +304,14 @@ def event_popup(record: Row) -> str:
         parts.append(f'<div class="fl-meta">{" · ".join(meta)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _action_html(record: Row) -> str:
+    """Return the finer action an event reports, when it is not its type's own."""
+    kind, action = read_text(record.get("type")), read_text(record.get("action"))
+    if not action or action == kind or action not in ACTION_LABELS:
+        return ""
+    return f'<div class="fl-action">{_esc(ACTION_LABELS[action])}</div>'
 
 
 def event_tooltip(record: Row) -> str:
