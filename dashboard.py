@@ -115,6 +115,11 @@ with st.sidebar:
     st.segmented_control("Step through time", **session.step_control(state, bounds))
     st.fragment(**session.player(state, bounds, st.rerun, get_script_run_ctx))()  # ▶ Play
     st.checkbox("Include undated events", key="undated", help="Shown in any time window.")
+    st.checkbox(
+        "Show earlier events the articles cite",
+        key="cited",
+        help="Events an article recalls as background to its news, marked as such in popups.",
+    )
     for key, name in (("actors", names.actor), ("countries", names.country)):
         options = views.filter_codes(data, key, also=state.get(key, ()))
         st.multiselect(key.title(), options, key=key, format_func=name, placeholder="All")

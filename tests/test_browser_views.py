@@ -535,3 +535,48 @@ def test_on_a_phone_the_timelines_legend_shows_every_type_whole(
         assert phone.errors == []
     finally:
         phone.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# earlier events the articles cite
+
+CITING = (
+    "---\ntitle: Baltic drills\noutlet: Harbour Desk\npublished: 2024-05-15\n---\n"
+    "Russian warships held live-fire drills in the Baltic Sea on Tuesday, the Russian defence "
+    "ministry said.\n\nThe drills came two months after Russian bombers flew near the Estonian "
+    "island of Saaremaa on 14 March, prompting Tallinn to summon the Russian ambassador.\n"
+)
+
+
+def events_become(tab: Tab, expected: set[str], *, seconds: float = 30.0) -> bool:
+    """Wait until the map shows exactly `expected` events; return whether it did."""
+    for _ in range(int(seconds * 4)):
+        wait_idle(tab.page)
+        if event_ids(browser.map_frame(tab.page)) == expected:
+            return True
+        tab.page.wait_for_timeout(250)
+    return False
+
+
+def test_earlier_events_cited_can_be_hidden_and_shown_again_with_the_link_following(
+    tab: Tab, tmp_path: Path, finder: PlaceFinder, gazetteer: Gazetteer
+) -> None:
+    article = tmp_path / "citing.md"
+    article.write_text(CITING, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert ingest([article], Store.open(store_dir), finder=finder).events == 3
+    events = load_dataset(gazetteer, store_dir=store_dir).events
+    cited = set(events[events["role"] == "context"]["id"])
+    assert len(cited) == 2
+    with Dashboard(store_dir, tmp_path / "streamlit.log") as server:
+        frame = tab.open(server.url)
+        shown = event_ids(frame)
+        assert cited <= shown
+        assert sidebar_checkbox(tab, "Show earlier events the articles cite").is_checked()
+        click_in_sidebar(tab, "Show earlier events the articles cite")
+        tab.page.wait_for_url(lambda url: query_of(url).get("cited") == "0")
+        assert events_become(tab, shown - cited)  # drawn alone or inside a cluster disc
+        click_in_sidebar(tab, "Show earlier events the articles cite")
+        tab.page.wait_for_url(lambda url: "cited" not in query_of(url))
+        assert events_become(tab, shown)
+        assert tab.errors == []

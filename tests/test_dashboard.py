@@ -439,3 +439,33 @@ def test_a_link_made_before_anything_was_stored_keeps_showing_the_bundled_data(
     assert matching(pinned) == 14
     assert any("newer data" in i.value for i in pinned.info)
     assert matching(app()) == 15
+
+
+CITING = (
+    "---\ntitle: Baltic drills\npublished: 2024-05-15\n---\n"
+    "Russian warships held live-fire drills in the Baltic Sea on Tuesday, the Russian defence "
+    "ministry said.\n\nThe drills came two months after Russian bombers flew near the Estonian "
+    "island of Saaremaa on 14 March, prompting Tallinn to summon the Russian ambassador.\n"
+)
+
+
+def test_earlier_events_the_articles_cite_can_be_hidden_and_the_link_says_so(
+    empty_store: Path, finder: PlaceFinder
+) -> None:
+    path = empty_store.parent / "citing.md"
+    path.write_text(CITING, encoding="utf-8")
+    report = ingest([path], Store.open(empty_store), finder=finder)
+    assert report.events == 3, report.summary()  # the drills, and two earlier events cited
+    at = app()
+    assert not at.exception
+    shown = matching(at)
+    at.checkbox(key="cited").uncheck().run()
+    assert not at.exception
+    assert matching(at) == shown - 2
+    assert param(at, "cited") == "0"
+    at.checkbox(key="cited").check().run()
+    assert matching(at) == shown
+    assert "cited" not in at.query_params
+    again = app({"cited": "0"})  # the link reopens the same view
+    assert matching(again) == shown - 2
+    assert again.checkbox(key="cited").value is False

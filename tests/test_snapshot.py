@@ -253,6 +253,7 @@ FULL_VIEW = ViewState(
     actors=frozenset({"NATO", "CHN"}),
     countries=frozenset({"JP"}),
     undated=True,
+    cited=False,
 )
 
 
@@ -265,6 +266,7 @@ def test_to_query_writes_every_parameter_in_design_order() -> None:
         "from": "2023-03-01",
         "to": "2023-05-10",
         "undated": "1",
+        "cited": "0",
         "lat": "37.5",
         "lon": "134",
         "z": "5",
@@ -300,7 +302,7 @@ def test_actor_country_and_undated_parameters(
 def test_to_query_string_is_readable() -> None:
     assert to_query_string(FULL_VIEW) == (
         "layers=events,zones&types=exercise,missile_launch&actors=CHN,NATO&countries=JP"
-        "&from=2023-03-01&to=2023-05-10&undated=1&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
+        "&from=2023-03-01&to=2023-05-10&undated=1&cited=0&lat=37.5&lon=134&z=5&sel=ev-3f9a0c&q=Senkaku+Islands&basemap=carto-light&v=7c1e02"
     )
 
 
@@ -588,3 +590,21 @@ def test_query_text_cleaning_is_idempotent(text: str) -> None:
         assert 0 < len(cleaned) <= snapshot.MAX_QUERY_LENGTH
         assert cleaned == cleaned.strip()
         assert cleaned.isprintable()
+
+
+@pytest.mark.parametrize(
+    ("query", "cited", "warned"),
+    [
+        ("", True, False),
+        ("cited=1", True, False),
+        ("cited=", True, False),
+        ("cited=0", False, False),
+        ("cited=no", False, False),
+        ("cited=%3Cscript%3E", True, True),
+    ],
+)
+def test_cited_hides_earlier_events_only_when_asked(query: str, cited: bool, warned: bool) -> None:
+    state, warnings = state_from_query_string(query)
+    assert state.cited is cited
+    assert bool(warnings) is warned
+    assert ("cited" in to_query(state)) is (not cited)

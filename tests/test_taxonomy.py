@@ -75,7 +75,7 @@ def test_every_trigger_action_is_drawn_as_its_trigger_s_type() -> None:
             "destruction",
             "1712",
         ),
-        ("Estonia expelled two Russian diplomats on Monday.", "criticism", "expulsion", "161"),
+        ("Estonia expelled two Russian diplomats on Monday.", "criticism", "expulsion", "174"),
         ("Canada imposed new sanctions on Iran on Monday.", "criticism", "sanction", "163"),
         (
             "Thousands of Serbians rallied in Belgrade on Sunday against the lithium mine.",

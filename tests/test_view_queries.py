@@ -35,6 +35,13 @@ CHECKED: dict[str, ViewState] = {
     "a few events only": ViewState(
         types=frozenset({"office_opening"}), date_from=dt.date(2024, 6, 1)
     ),
+    "the news without the earlier events cited": ViewState(cited=False),
+    "2023 without the earlier events cited, China": ViewState(
+        cited=False,
+        date_from=dt.date(2023, 1, 1),
+        date_to=dt.date(2023, 12, 31),
+        actors=frozenset({"CHN"}),
+    ),
 }
 
 
@@ -175,6 +182,7 @@ def test_the_held_narrow_columns_pick_what_the_store_filters_keep(
             date_from=start if window in (1, 3) else None,
             date_to=start + dt.timedelta(days=int(rng.integers(0, 400))) if window >= 2 else None,
             undated=bool(rng.random() < 0.5),
+            cited=bool(rng.random() < 0.5),
         )
         held = archive.located(view, [box])[0]
         read = _narrow_rows(archive._scan(view, columns, bbox=box))

@@ -149,6 +149,7 @@ SUMMARY_EVENT_COLUMNS: Final = (
     "date_start",
     "date_end",
     "date_precision",
+    "role",
     "actors",
     "place_ids",
 )

@@ -39,18 +39,23 @@ __all__ = [
     "event_codes",
     "event_tallies",
     "merge_counts",
+    "roles_of",
     "summary_tables",
     "updated_summary_tables",
+    "with_roles",
 ]
 
 EVENT_TALLY_COLUMNS: Final = {
     "type": "str",
     "date_start": "datetime64[ns]",
     "date_end": "datetime64[ns]",
+    "role": "str",
     "events": "int64",
 }
 """Columns of the event-tallies table: a type, the interval its events cover (first and last
-day, ``NaT`` when undated) and how many events."""
+day, ``NaT`` when undated), their role (``main``, or ``context`` for earlier events the
+articles cite; tables written before roles were counted read as ``main``) and how many
+events."""
 
 EVENT_CODE_COLUMNS: Final = {"column": "str", "code": "str", "events": "int64"}
 """Columns of the event-codes table: a list column of the events (:data:`CODE_COLUMNS`), a code
@@ -73,7 +78,7 @@ CODE_COLUMNS: Final = ("actors", "place_ids")
 SUMMARY_TABLES: Final = ("event_tallies", "event_codes", "zone_sums")
 """The store tables this module makes, by name."""
 
-_TALLY_KEYS: Final = ("type", "date_start", "date_end")
+_TALLY_KEYS: Final = ("type", "date_start", "date_end", "role")
 _CODE_KEYS: Final = ("column", "code")
 
 
@@ -91,10 +96,19 @@ def event_tallies(events: pd.DataFrame | None) -> pd.DataFrame:
             "type": events["type"].astype(str).to_numpy(),
             "date_start": pd.to_datetime(first).astype("datetime64[ns]"),
             "date_end": pd.to_datetime(last).astype("datetime64[ns]"),
+            "role": roles_of(events),
         }
     )
     counted = keys.groupby(list(_TALLY_KEYS), dropna=False, sort=True).size()
     return _typed(counted.rename("events").reset_index(), EVENT_TALLY_COLUMNS)
+
+
+def roles_of(events: pd.DataFrame) -> np.ndarray:
+    """Return each event's role, ``context`` or ``main`` (what is missing or other is main)."""
+    if "role" not in events.columns:
+        return np.full(len(events), "main", dtype=object)
+    context = (events["role"].astype(object) == "context").to_numpy(dtype=bool)
+    return np.where(context, "context", "main").astype(object)
 
 
 def event_codes(events: pd.DataFrame | None) -> pd.DataFrame:
@@ -154,13 +168,21 @@ def updated_summary_tables(
     """
     return {
         "event_tallies": merge_counts(
-            EVENT_TALLY_COLUMNS, stored["event_tallies"], event_tallies(new_events)
+            EVENT_TALLY_COLUMNS, with_roles(stored["event_tallies"]), event_tallies(new_events)
         ),
         "event_codes": merge_counts(
             EVENT_CODE_COLUMNS, stored["event_codes"], event_codes(new_events)
         ),
         "zone_sums": zone_sum_table(zone_days),
     }
+
+
+def with_roles(tallies: pd.DataFrame) -> pd.DataFrame:
+    """Return event tallies with a ``role`` for every row (``main`` where none was kept)."""
+    if "role" in tallies.columns and not tallies["role"].isna().any():
+        return tallies
+    roles = tallies["role"] if "role" in tallies.columns else pd.Series(None, index=tallies.index)
+    return tallies.assign(role=roles.astype(object).where(roles.notna(), "main"))
 
 
 def zone_sum_table(zone_days: Any) -> pd.DataFrame:

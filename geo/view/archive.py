@@ -38,6 +38,7 @@ from geo.layers.summary import (
     ZONE_SUM_COLUMNS,
     event_codes,
     event_tallies,
+    with_roles,
     without,
 )
 from geo.store.frames import table_to_frame
@@ -86,11 +87,11 @@ class ArchiveSummary:
     Attributes
     ----------
     tallies
-        Events per type and covered interval: ``type``, ``date_start``, ``date_end`` (the
-        interval, ``NaT`` for undated events), ``date_precision`` (``day``: the interval is
-        already covered) and ``events``. The view's filters apply to it as to events
-        (:func:`geo.view.selection.filter_events`), so it gives counts and the timeline of any
-        window and types without reading an event.
+        Events per type, covered interval and role: ``type``, ``date_start``, ``date_end``
+        (the interval, ``NaT`` for undated events), ``date_precision`` (``day``: the interval
+        is already covered), ``role`` (``main`` or ``context``) and ``events``. The view's
+        filters apply to it as to events (:func:`geo.view.selection.filter_events`), so it
+        gives counts and the timeline of any window and types without reading an event.
     actors, countries
         Every actor and every country code the events name, sorted.
     newest_ingested
@@ -133,9 +134,9 @@ def summarise_archive(
         tallies, actors, places = _stored_summary(store, version, hidden_articles)
     else:
         where = _hidden(hidden_articles)
-        columns = [*SCAN_COLUMNS, "actors", "place_ids"]
+        columns = [*SCAN_COLUMNS, "role", "actors", "place_ids"]
         table = scan_layer(store, "events", columns, version=version, where=where)
-        tallies = _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
+        tallies = _tallies(table.select(["type", *_DATES, "date_precision", "role"]).to_pandas())
         actors = _distinct(table.column("actors"))
         places = _distinct(table.column("place_ids"))
     countries = sorted({c for pid in places for c in place_countries.get(pid, ())})
@@ -164,6 +165,8 @@ def _stored_summary(
 
     def read(table: str, columns: Mapping[str, str]) -> pd.DataFrame:
         frame = scan_layer(store, table, list(columns), version=version).to_pandas()
+        if table == "event_tallies":
+            frame = with_roles(frame)  # tables written before roles were counted
         return cast("pd.DataFrame", frame.astype(dict(columns)))
 
     tallies = read("event_tallies", EVENT_TALLY_COLUMNS)
@@ -171,7 +174,7 @@ def _stored_summary(
     held = held_articles(store, version, hidden_articles)
     if held:
         where = pc.field("article_id").isin(pa.array(held, pa.string()))
-        columns = ["type", *_DATES, "date_precision", "actors", "place_ids"]
+        columns = ["type", *_DATES, "date_precision", "role", "actors", "place_ids"]
         hidden = scan_layer(store, "events", columns, version=version, where=where).to_pandas()
         tallies = without(tallies, EVENT_TALLY_COLUMNS, event_tallies(hidden))
         codes = without(codes, EVENT_CODE_COLUMNS, event_codes(hidden))
@@ -326,6 +329,8 @@ class Archive:
             wanted.append("actors")
         if view.countries is not None:
             wanted.append("place_ids")
+        if not view.cited:
+            wanted.append("role")
         wanted = list(dict.fromkeys(wanted))
         table = scan_layer(
             self.store,
@@ -339,6 +344,9 @@ class Archive:
             ),
             where=_both(self._where(view, ids), where_also),
         )
+        if not view.cited and table.num_rows:  # a part written before roles holds none
+            cited = pc.fill_null(pc.equal(table.column("role"), "context"), False)
+            table = table.filter(pc.invert(cited))
         if table.num_rows == 0 or (view.actors is None and view.countries is None):
             return table
         keep = np.ones(table.num_rows, dtype=bool)
@@ -383,6 +391,7 @@ class Archive:
                 types=view.types,
                 window=(view.date_from, view.date_to),
                 undated=view.undated or (view.date_from is None and view.date_to is None),
+                cited=view.cited,
             )
         columns = ["type", *_DATES, "date_precision", "bbox"]
         if len(boxes) == 1:
@@ -457,7 +466,7 @@ class Archive:
         """
         named = SCAN_COLUMNS if ids else [c for c in SCAN_COLUMNS if c not in ("id", "article_id")]
         columns = [*named, "confidence", "article_published", "bbox"]
-        plain = view.replace(actors=None, countries=None)
+        plain = view.replace(actors=None, countries=None, cited=True)
         table = self._scan(plain, columns, where_also=where)
         boxes = table.column("bbox")
         if table.num_rows:

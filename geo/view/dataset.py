@@ -147,7 +147,7 @@ class Dataset:
         today: datetime.date | None,
     ) -> gpd.GeoDataFrame:
         assert self.archive is not None
-        plain = window.replace(actors=None, countries=None)
+        plain = window.replace(actors=None, countries=None, cited=True)
         curated = build_zones(self.curated_zones, seeds.iloc[0:0], gazetteer, today=today)
         combined = self._with_stored(curated, gazetteer)
         table = self.archive.zone_days(plain, curated)
@@ -174,7 +174,7 @@ class Dataset:
         self, zone: gpd.GeoDataFrame, window: ViewState, today: datetime.date | None
     ) -> list[str]:
         """Return the ids of the events behind one zone (a one-row layer) in `window`."""
-        plain = window.replace(actors=None, countries=None)
+        plain = window.replace(actors=None, countries=None, cited=True)
         seeds = filter_events(self.events, plain)
         nearby = seeds
         if self.archive is not None and len(zone):

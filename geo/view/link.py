@@ -16,6 +16,7 @@ param       meaning                                       example
 ``from``    first day of the date window (ISO)            ``2023-03-01``
 ``to``      last day of the date window (ISO)             ``2023-05-10``
 ``undated`` ``1``: undated events stay shown in a window  ``1``
+``cited``   ``0``: earlier events the articles cite hidden ``0``
 ``lat``     map centre latitude, at most 4 decimals       ``37.5``
 ``lon``     map centre longitude, at most 4 decimals      ``134``
 ``z``       zoom level, an integer from 1 to 18           ``5``
@@ -45,8 +46,9 @@ Reading rules
   the map only shows whole zoom levels; outside [1, 18] it is clamped (with a warning).
 - ``actors`` and ``countries`` are upper-cased; codes not matching :data:`ACTOR_PATTERN` are
   dropped (with a warning); an empty list, or one with no usable code, means no filter.
-- ``undated`` is ``1`` (or ``true``/``yes``) or ``0`` (``false``/``no``); anything else is
-  ignored (with a warning).
+- ``undated`` and ``cited`` are ``1`` (or ``true``/``yes``) or ``0`` (``false``/``no``);
+  anything else is ignored (with a warning) and leaves the default (``undated`` off, ``cited``
+  on).
 - Dates must be ``YYYY-MM-DD``; other values are dropped (with a warning); ``from`` after ``to``
   are swapped (with a warning).
 - ``sel`` must match :data:`SELECTED_ID_PATTERN` and ``v`` :data:`VERSION_PATTERN` (hex is
@@ -108,6 +110,7 @@ PARAM_NAMES: tuple[str, ...] = (
     "from",
     "to",
     "undated",
+    "cited",
     "lat",
     "lon",
     "z",
@@ -199,6 +202,8 @@ def _filter_params(state: ViewState) -> dict[str, str]:
         query["to"] = state.date_to.isoformat()
     if state.undated:
         query["undated"] = "1"
+    if not state.cited:
+        query["cited"] = "0"
     return query
 
 
@@ -308,6 +313,7 @@ def parse_state(
         )
         date_from, date_to = date_to, date_from
     undated = _parse_flag(values.get("undated"), "undated", warnings)
+    cited = _parse_flag(values.get("cited") or "1", "cited", warnings, default=True)
     lat = _parse_lat(values.get("lat"), warnings)
     lon = _parse_lon(values.get("lon"), warnings)
     zoom = _parse_zoom(values.get("z"), warnings)
@@ -331,6 +337,7 @@ def parse_state(
         actors=actors,
         countries=countries,
         undated=undated,
+        cited=cited,
     )
     return state, warnings
 
@@ -478,7 +485,9 @@ def _parse_codes(
 _TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no"})
 
 
-def _parse_flag(value: str | None, param: str, warnings: list[StateWarning]) -> bool:
+def _parse_flag(
+    value: str | None, param: str, warnings: list[StateWarning], *, default: bool = False
+) -> bool:
     if not value or value.lower() in _FALSE:
         return False
     if value.lower() in _TRUE:
@@ -486,7 +495,7 @@ def _parse_flag(value: str | None, param: str, warnings: list[StateWarning]) -> 
     warnings.append(
         StateWarning(param, _preview(value), f"{param!r} must be 1 or 0, not {_preview(value)!r}")
     )
-    return False
+    return default
 
 
 def _parse_date(

@@ -26,7 +26,7 @@ from geo.intervals import widened_window
 __all__ = ["LOCATED_COLUMNS", "LocatedEvents"]
 
 #: The event columns a :class:`LocatedEvents` reads.
-LOCATED_COLUMNS: Final = ("type", "date_start", "date_end", "date_precision", "bbox")
+LOCATED_COLUMNS: Final = ("type", "date_start", "date_end", "date_precision", "bbox", "role")
 
 _NO_DAY: Final = np.iinfo(np.int32).min
 _UNITS: Final = ("month", "year")
@@ -56,7 +56,8 @@ class LocatedEvents:
         ``type`` (codes), ``low`` and ``high`` (the stored dates' first and last day, as
         ``int32`` day numbers; the smallest ``int32`` when unknown), ``precision`` (0 day,
         1 month, 2 year), ``xmin``, ``ymin``, ``xmax``, ``ymax`` (the stored bounds, NaN when
-        the event has no place) and ``first`` (the first day it covers, ``datetime64[D]``).
+        the event has no place), ``first`` (the first day it covers, ``datetime64[D]``) and
+        ``cited`` (an earlier event an article cites: role ``context``).
     """
 
     types: tuple[str, ...]
@@ -93,8 +94,15 @@ class LocatedEvents:
             hits = pc.fill_null(pc.equal(precision, name), False)
             unit[hits.to_numpy(zero_copy_only=False)] = code
         bounds = table.column("bbox")
+        roles = table.column("role") if "role" in table.column_names else None
+        cited = (
+            pc.fill_null(pc.equal(roles, "context"), False).to_numpy(zero_copy_only=False)
+            if roles is not None and table.num_rows
+            else np.zeros(table.num_rows, dtype=bool)
+        )
         columns = {
             "type": kinds.indices.to_numpy(zero_copy_only=False).astype(np.int16),
+            "cited": np.asarray(cited, dtype=bool),
             "low": np.minimum(one, other).astype(np.int32),
             "high": np.maximum(one, other).astype(np.int32),
             "precision": unit,
@@ -120,13 +128,18 @@ class LocatedEvents:
         types: Collection[str] | None,
         window: tuple[datetime.date | None, datetime.date | None],
         undated: bool,
+        cited: bool = True,
     ) -> list[pd.DataFrame]:
         """Return, for each box, the rows of `types` within it whose dates meet `window`.
+
+        Earlier events the articles cite are left out unless `cited`.
 
         As :meth:`geo.view.archive.Archive.located` returns them: ``type`` (a Categorical of
         the types in the order they first appear), ``x``, ``y`` and ``first``.
         """
         keep = np.ones(len(self.columns["type"]), dtype=bool)
+        if not cited:
+            keep &= ~self.columns["cited"]
         if types is not None:
             wanted = [code for code, key in enumerate(self.types) if key in set(types)]
             keep &= np.isin(self.columns["type"], wanted)

@@ -172,7 +172,7 @@ def view_zones(dataset: Dataset, view: ViewState, gazetteer: Gazetteer) -> gpd.G
     :func:`geo.layers.zones.zone_severity`'s: ``1 - exp(-S / 2)`` for the summed weights
     ``S``, one fresh missile launch giving 0.36 and three 0.74.
     """
-    window = view.replace(actors=None, countries=None)
+    window = view.replace(actors=None, countries=None, cited=True)
     return dataset.zones(
         gazetteer, events=filter_events(dataset.events, window), today=view.date_to, window=window
     )
@@ -637,6 +637,8 @@ def filters_caption(view: ViewState, names: Names | None = None) -> str:
     parts = [f"Layers: {layers}", f"Events: {types}", f"From {first} to {last}"]
     if view.date_from or view.date_to:
         parts.append("undated events shown" if view.undated else "undated events hidden")
+    if not view.cited:
+        parts.append("earlier events the articles cite hidden")
     if view.actors:
         parts.append("Actors: " + ", ".join(sorted(map(actor, view.actors))))
     if view.countries:

@@ -461,7 +461,7 @@ def with_zone_events(dataset: Dataset, zones: gpd.GeoDataFrame, view: ViewState)
     chosen = zones["id"] == view.selected
     if not chosen.any():
         return zones
-    window = view.replace(actors=None, countries=None)
+    window = view.replace(actors=None, countries=None, cited=True)
     ids = dataset.zone_events(zones[chosen], window, view.date_to)
     zones = zones.copy()
     zones["event_ids"] = [

@@ -67,12 +67,15 @@ def filter_events(events: GeoDataFrame | None, view: ViewState) -> GeoDataFrame 
     (:func:`geo.intervals.covered_intervals`: month and year precision cover their whole
     period) overlaps ``[view.date_from, view.date_to]``, a side being open when ``None``.
     Events whose dates are unknown are shown when the view sets no date, or when
-    ``view.undated`` asks for them. Columnar throughout, so a hundred thousand events filter in
+    ``view.undated`` asks for them; earlier events the articles cite (``role`` ``context``)
+    unless ``view.cited`` is off. Columnar throughout, so a hundred thousand events filter in
     milliseconds.
     """
     if events is None or len(events) == 0:
         return events
     keep = np.ones(len(events), dtype=bool)
+    if not view.cited and "role" in events:
+        keep &= (events["role"].astype(object) != "context").to_numpy(dtype=bool)
     if view.types is not None:
         keep &= events["type"].isin(sorted(view.types)).to_numpy(dtype=bool)
     if view.actors is not None and "actors" in events:

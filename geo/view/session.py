@@ -115,6 +115,7 @@ def widget_state(view: ViewState, bounds: tuple[datetime.date, datetime.date]) -
     values["actors"] = sorted(view.actors or ())
     values["countries"] = sorted(view.countries or ())
     values["undated"] = view.undated
+    values["cited"] = view.cited
     values["basemap"] = view.basemap
     values["query"] = view.query or ""
     return values
@@ -340,6 +341,7 @@ def view_from_widgets(
         actors=frozenset(read_strings(widgets["actors"])) or None,
         countries=frozenset(read_strings(widgets["countries"])) or None,
         undated=bool(widgets["undated"]),
+        cited=bool(widgets.get("cited", True)),
         basemap=read_text(widgets["basemap"]),
         query=str(widgets["query"]).strip()[:200] or None,
         version=version,

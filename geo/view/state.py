@@ -243,6 +243,9 @@ class ViewState:
     undated
         Whether events with no known date stay shown when a date window is set (without a
         window they are always shown).
+    cited
+        Whether earlier events the articles cite (``role`` ``context``) are shown beside the
+        news they are cited in.
 
     Raises
     ------
@@ -266,6 +269,7 @@ class ViewState:
     actors: frozenset[str] | None = None
     countries: frozenset[str] | None = None
     undated: bool = False
+    cited: bool = True
 
     def __post_init__(self) -> None:
         self._canonical_filters()
@@ -274,7 +278,7 @@ class ViewState:
         self._canonical_names()
 
     def _canonical_filters(self) -> None:
-        """Check and freeze the layers, types, actors and countries shown, and `undated`."""
+        """Check and freeze the layers, types, actors and countries shown, `undated`, `cited`."""
         layers = _frozen_names(self.layers, "layers")
         unknown = sorted(layers - set(LAYER_KEYS))
         if unknown:
@@ -300,9 +304,10 @@ class ViewState:
                 msg = f"malformed {field} {bad!r}; they must match {ACTOR_PATTERN.pattern!r}"
                 raise SnapshotError(msg)
             object.__setattr__(self, field, codes)
-        if not isinstance(self.undated, bool):
-            msg = f"undated must be True or False, not {self.undated!r}"
-            raise SnapshotError(msg)
+        for flag in ("undated", "cited"):
+            if not isinstance(getattr(self, flag), bool):
+                msg = f"{flag} must be True or False, not {getattr(self, flag)!r}"
+                raise SnapshotError(msg)
 
     def _canonical_window(self) -> None:
         """Check the time window and turn its ends into dates."""
@@ -371,6 +376,7 @@ class ViewState:
         actors: frozenset[str] | _Keep | None = _Keep.KEEP,
         countries: frozenset[str] | _Keep | None = _Keep.KEEP,
         undated: bool | _Keep = _Keep.KEEP,
+        cited: bool | _Keep = _Keep.KEEP,
     ) -> ViewState:
         """Return a copy with the given fields changed (and put into canonical form).
 
@@ -394,6 +400,7 @@ class ViewState:
             actors=self.actors if isinstance(actors, _Keep) else actors,
             countries=self.countries if isinstance(countries, _Keep) else countries,
             undated=self.undated if isinstance(undated, _Keep) else undated,
+            cited=self.cited if isinstance(cited, _Keep) else cited,
         )
 
 
