@@ -76,6 +76,13 @@ def _upload(root: Path, options: dict[str, str]) -> None:
     )
 
 
+def _table_version(store: Store, version: str, layer: str) -> int:
+    """Return the Delta table version a store version's manifest names for `layer`."""
+    manifest = store.manifest(version)
+    assert manifest is not None
+    return manifest.layers[layer].table_version
+
+
 def _ids(table: DeltaTable) -> list[str]:
     return sorted(table.to_pyarrow_table(columns=["id"]).column("id").to_pylist())
 
@@ -90,9 +97,7 @@ def test_every_layer_reads_from_the_bucket_at_every_store_version(
         uri = f"s3://{BUCKET}/{PREFIX}/tables/{layer}"
         assert _ids(DeltaTable(uri, storage_options=s3)) == _store_ids(store, layer)
         for version in (first, second):
-            manifest = store.manifest(version)
-            assert manifest is not None
-            number = manifest.layers[layer].table_version
+            number = _table_version(store, version, layer)
             remote = DeltaTable(uri, version=number, storage_options=s3)
             assert _ids(remote) == _store_ids(store, layer, version)
 
@@ -106,9 +111,7 @@ def test_the_commit_record_in_the_bucket_names_each_table_version(
     bucket = _filesystem(s3)
     with bucket.open_input_stream(f"{BUCKET}/{PREFIX}/commits/{first}.json") as stream:
         record = json.loads(stream.read())
-    manifest = store.manifest(first)
-    assert manifest is not None
-    number = manifest.layers["zones"].table_version
+    number = _table_version(store, first, "zones")
     assert json.dumps(record).count('"table_version"') >= len(LAYERS)
     zones = DeltaTable(f"s3://{BUCKET}/{PREFIX}/tables/zones", version=number, storage_options=s3)
     assert _ids(zones) == _store_ids(store, "zones", first)
@@ -123,9 +126,7 @@ def test_duckdb_queries_a_table_version_read_from_the_bucket(
     uri = f"s3://{BUCKET}/{PREFIX}/tables/events"
     counts = []
     for version in (first, second):
-        manifest = store.manifest(version)
-        assert manifest is not None
-        number = manifest.layers["events"].table_version
+        number = _table_version(store, version, "events")
         events = DeltaTable(uri, version=number, storage_options=s3).to_pyarrow_dataset()
         connection = duckdb.connect()
         connection.register("events", events)

@@ -197,6 +197,7 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
     place_basis = fine.place_basis
     if fine.span != told.span and place_basis == "stated":
         place_basis = "nearby"
+    finer = _finer_action(told, untold)
     return replace(
         told,
         actors=tuple(dict.fromkeys([*told.actors, *first.actors, *second.actors])),
@@ -210,19 +211,14 @@ def merge(first: Event, second: Event, info: PlaceInfo | None = None) -> Event:
         place_basis=place_basis,
         role=dated.role,
         confidence=max(first.confidence, second.confidence),
-        action=_finer_action(told, untold),
-        cameo=_finer_action_event(told, untold).cameo,
+        action=finer.action,
+        cameo=finer.cameo,
     )
 
 
-def _finer_action_event(told: Event, untold: Event) -> Event:
+def _finer_action(told: Event, untold: Event) -> Event:
     """Return the telling that names the finer action ("kidnapped" over "attacked")."""
     return untold if told.action in {"", told.type} and untold.action != untold.type else told
-
-
-def _finer_action(told: Event, untold: Event) -> str:
-    """Return the finer of two tellings' actions."""
-    return _finer_action_event(told, untold).action
 
 
 def merge_tellings(
