@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,12 @@ from geo.layers.aggregates import (
     zone_days,
     zone_severities,
     zone_sums,
+)
+from geo.layers.summary import (
+    event_codes,
+    event_tallies,
+    updated_summary_tables,
+    zone_sum_table,
 )
 from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
@@ -147,6 +154,56 @@ def test_batches_give_what_one_recomputation_gives(
         pd.testing.assert_frame_equal(merge_zone_days(rest, stored.added_days), stored.zone_days)
     assert len(stored.zones) > 3
     assert calls, "some batch made or reshaped a zone"
+
+
+@pytest.mark.parametrize("seed", [1, 3, 4])
+def test_scoring_only_the_zones_a_batch_touches_gives_the_whole_table(
+    gazetteer: Gazetteer, places: list[int], seed: int
+) -> None:
+    rng = random.Random(seed)
+    batches, start = [], 0
+    for size in [rng.randrange(1, 40) for _ in range(8)]:
+        batches.append(random_events(gazetteer, places, size, rng, start))
+        start += size
+    whole = aggregate_zones(batches[0], gazetteer)
+    stored_days = whole.zone_days  # as a store keeps it: rows added beside, a key in several
+    sums = zone_sum_table(whole.zone_days)
+    kept, asked, hidden = batches[0], [], set()
+    for batch in batches[1:]:
+        unread = replace(whole, zone_days=merge_zone_days(), touched=())
+
+        def days_of(zones: Sequence[str], table: pd.DataFrame = stored_days) -> pd.DataFrame:
+            asked.append(list(zones))
+            return table[table["zone_id"].isin(zones)]
+
+        got = update_zone_aggregates(
+            unread, batch, gazetteer, events_near=near_reader(kept, []), days_of=days_of
+        )
+        kept = pd.concat([kept, batch], ignore_index=True)
+        whole = aggregate_zones(kept, gazetteer)
+        assert got.touched is not None
+        assert got.added_days is not None
+        mine = whole.zone_days[whole.zone_days["zone_id"].isin(got.touched)]
+        pd.testing.assert_frame_equal(got.zone_days, mine.reset_index(drop=True))
+        assert_same(replace(got, zone_days=whole.zone_days), whole)
+        assert got.zone_scores is not None
+        assert whole.zone_scores is not None
+        pd.testing.assert_frame_equal(got.zone_scores, whole.zone_scores)
+        assert set(whole.zone_days["zone_id"]) <= set(got.zone_scores["zone_id"])
+        hidden |= set(got.zone_scores["zone_id"][got.zone_scores["shape"].notna()])
+        rest = stored_days[~stored_days["zone_id"].isin(got.dropped_zones)]
+        stored_days = pd.concat([rest, got.added_days], ignore_index=True)
+        pd.testing.assert_frame_equal(merge_zone_days(stored_days), whole.zone_days)
+        changed = (*got.touched, *got.dropped_zones)
+        empty = {"event_tallies": event_tallies(None), "event_codes": event_codes(None)}
+        summary = updated_summary_tables(
+            {**empty, "zone_sums": sums}, None, got.zone_days, changed=changed
+        )
+        pd.testing.assert_frame_equal(summary["zone_sums"], zone_sum_table(whole.zone_days))
+        sums = summary["zone_sums"]
+    assert any(asked), "some batch read the stored rows of the zones it touched"
+    assert all(len(zones) < len(whole.zone_scores) for zones in asked)
+    assert hidden, "some zone was left out of the layer, its shape kept in the scores"
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(
@@ -295,6 +352,47 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
     with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
         assert ingest([later], older, finder=finder).articles == 1
     assert "written before" not in caplog.text
+
+
+def test_a_store_without_the_zone_scores_gets_them_and_then_reads_only_the_zones_touched(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(EVENTS.glob("*.md"))
+    whole = Store.open(tmp_path / "whole")
+    ingest(files, whole, finder=finder)
+    third = len(files) // 3
+    older = Store.open(tmp_path / "older")
+    ingest(files[:third], older, finder=finder)
+    layers = older.read_all()  # written again as a store of before the zone scores
+    tables = [t for t in TABLES if t != "zone_scores"]
+    older.write(
+        {name: getattr(layers, name) for name in ("events", "offices", "zones", "places")}
+        | {"articles": layers.articles}
+        | {table: older.read_layer(table) for table in tables},
+        message="a store of before the zone scores",
+    )
+    assert not older.holds("zone_scores")
+    ingest(files[third : 2 * third], older, finder=finder)  # reads the zone days whole, once
+    assert older.holds("zone_scores")
+    reads: list[str] = []
+    read_layer = Store.read_layer
+
+    def spy(self: Store, layer: str, **options: Any) -> Any:
+        reads.append(layer)
+        return read_layer(self, layer, **options)
+
+    monkeypatch.setattr(Store, "read_layer", spy)
+    ingest(files[2 * third :], older, finder=finder)
+    monkeypatch.undo()
+    assert "zone_days" not in reads
+    assert "zone_scores" in reads
+    for table in ("zones", *TABLES):
+        got, expected = older.read_layer(table), whole.read_layer(table)
+        if table == "zone_days":  # a key may be kept in several rows
+            got, expected = merge_zone_days(got), merge_zone_days(expected)
+        if "geometry" in got:
+            got, expected = got.to_wkb(), expected.to_wkb()
+        pd.testing.assert_frame_equal(got, expected, obj=table)
 
 
 def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(

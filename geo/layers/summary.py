@@ -14,14 +14,15 @@ Three tables beside the layers keep them, a few thousand rows whatever the archi
 
 Tallies and codes are counts: a batch adds its own (:func:`updated_summary_tables`) and the
 result equals, row for row, the tables made from all the events at once
-(:func:`summary_tables`). Zone sums are made again from the whole zone-days table the commit
-holds (merged and sorted by key), so they too do not depend on how the events came in.
+(:func:`summary_tables`). Zone sums are made again for the zones whose zone-days rows a batch
+changes, from all their rows (merged and sorted by key), the other zones' kept: a zone's sums
+depend on its own rows alone, so they too do not depend on how the events came in.
 Pure functions: no files, no Streamlit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 import numpy as np
@@ -159,13 +160,27 @@ def summary_tables(events: pd.DataFrame | None, zone_days: Any) -> dict[str, pd.
 
 
 def updated_summary_tables(
-    stored: Mapping[str, pd.DataFrame], new_events: pd.DataFrame | None, zone_days: Any
+    stored: Mapping[str, pd.DataFrame],
+    new_events: pd.DataFrame | None,
+    zone_days: Any,
+    *,
+    changed: Collection[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Return the stored tables with a batch of `new_events` added.
 
     `zone_days` is the whole zone-days table after the batch (merged by key, as a commit
-    holds it); the zone sums are made again from it.
+    holds it) when `changed` is None, and the zone sums are made again from it. Else it holds
+    all the rows of some zones (merged by key) and `changed` names the zones whose rows the
+    batch changed (those, and the zones gone): the stored zone sums (``stored["zone_sums"]``)
+    keep the other zones' rows and take these zones' from `zone_days`.
     """
+    if changed is None:
+        sums = zone_sum_table(zone_days)
+    else:
+        kept = stored["zone_sums"]
+        kept = kept[~kept["zone_id"].isin(sorted(changed)).to_numpy(dtype=bool)]
+        sums = pd.concat([_typed(kept, ZONE_SUM_COLUMNS), zone_sum_table(zone_days)])
+        sums = sums.sort_values(["zone_id", "type"], kind="stable", ignore_index=True)
     return {
         "event_tallies": merge_counts(
             EVENT_TALLY_COLUMNS, with_roles(stored["event_tallies"]), event_tallies(new_events)
@@ -173,7 +188,7 @@ def updated_summary_tables(
         "event_codes": merge_counts(
             EVENT_CODE_COLUMNS, stored["event_codes"], event_codes(new_events)
         ),
-        "zone_sums": zone_sum_table(zone_days),
+        "zone_sums": sums,
     }
 
 
