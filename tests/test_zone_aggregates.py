@@ -27,12 +27,7 @@ from geo.layers.aggregates import (
     zone_severities,
     zone_sums,
 )
-from geo.layers.summary import (
-    event_codes,
-    event_tallies,
-    updated_summary_tables,
-    zone_sum_table,
-)
+from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
 from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
@@ -157,7 +152,7 @@ def test_batches_give_what_one_recomputation_gives(
 
 
 @pytest.mark.parametrize("seed", [1, 3, 4])
-def test_scoring_only_the_zones_a_batch_touches_gives_the_whole_table(
+def test_a_batch_needs_no_stored_zone_days_row_with_the_scores_and_exact_sums(
     gazetteer: Gazetteer, places: list[int], seed: int
 ) -> None:
     rng = random.Random(seed)
@@ -166,44 +161,47 @@ def test_scoring_only_the_zones_a_batch_touches_gives_the_whole_table(
         batches.append(random_events(gazetteer, places, size, rng, start))
         start += size
     whole = aggregate_zones(batches[0], gazetteer)
-    stored_days = whole.zone_days  # as a store keeps it: rows added beside, a key in several
-    sums = zone_sum_table(whole.zone_days)
-    kept, asked, hidden = batches[0], [], set()
+    stored, stored_days = whole, whole.zone_days  # as a store keeps it: a key in several rows
+    kept, hidden = batches[0], set()
     for batch in batches[1:]:
-        unread = replace(whole, zone_days=merge_zone_days(), touched=())
-
-        def days_of(zones: Sequence[str], table: pd.DataFrame = stored_days) -> pd.DataFrame:
-            asked.append(list(zones))
-            return table[table["zone_id"].isin(zones)]
-
-        got = update_zone_aggregates(
-            unread, batch, gazetteer, events_near=near_reader(kept, []), days_of=days_of
-        )
+        unread = replace(stored, zone_days=merge_zone_days(), whole=False)
+        stored = update_zone_aggregates(unread, batch, gazetteer, events_near=near_reader(kept, []))
         kept = pd.concat([kept, batch], ignore_index=True)
         whole = aggregate_zones(kept, gazetteer)
-        assert got.touched is not None
-        assert got.added_days is not None
-        mine = whole.zone_days[whole.zone_days["zone_id"].isin(got.touched)]
-        pd.testing.assert_frame_equal(got.zone_days, mine.reset_index(drop=True))
-        assert_same(replace(got, zone_days=whole.zone_days), whole)
-        assert got.zone_scores is not None
-        assert whole.zone_scores is not None
-        pd.testing.assert_frame_equal(got.zone_scores, whole.zone_scores)
-        assert set(whole.zone_days["zone_id"]) <= set(got.zone_scores["zone_id"])
-        hidden |= set(got.zone_scores["zone_id"][got.zone_scores["shape"].notna()])
-        rest = stored_days[~stored_days["zone_id"].isin(got.dropped_zones)]
-        stored_days = pd.concat([rest, got.added_days], ignore_index=True)
+        assert not stored.whole
+        assert len(stored.zone_days) == 0
+        assert_same(replace(stored, zone_days=whole.zone_days), whole)
+        for table in ("zone_scores", "sums"):
+            pd.testing.assert_frame_equal(getattr(stored, table), getattr(whole, table))
+        assert stored.zone_scores is not None
+        hidden |= set(stored.zone_scores["zone_id"][stored.zone_scores["shape"].notna()])
+        assert stored.added_days is not None
+        rest = stored_days[~stored_days["zone_id"].isin(stored.dropped_zones)]
+        stored_days = pd.concat([rest, stored.added_days], ignore_index=True)
         pd.testing.assert_frame_equal(merge_zone_days(stored_days), whole.zone_days)
-        changed = (*got.touched, *got.dropped_zones)
-        empty = {"event_tallies": event_tallies(None), "event_codes": event_codes(None)}
-        summary = updated_summary_tables(
-            {**empty, "zone_sums": sums}, None, got.zone_days, changed=changed
-        )
-        pd.testing.assert_frame_equal(summary["zone_sums"], zone_sum_table(whole.zone_days))
-        sums = summary["zone_sums"]
-    assert any(asked), "some batch read the stored rows of the zones it touched"
-    assert all(len(zones) < len(whole.zone_scores) for zones in asked)
+        pd.testing.assert_frame_equal(exact_sums(stored_days), whole.sums)
     assert hidden, "some zone was left out of the layer, its shape kept in the scores"
+
+
+def test_exact_sums_round_to_the_zone_sums_and_give_their_severities(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 400, random.Random(6), 0)
+    table = aggregate_zones(events, gazetteer).zone_days
+    exact, floats = exact_sums(table), zone_sums(table)
+    assert list(exact["zone_id"]) == list(floats["zone_id"])
+    assert list(exact["type"]) == list(floats["type"])
+    for column in ("events", "newest"):
+        assert list(exact[column]) == list(floats[column]), column
+    for column in ("dated", "published", "unpublished"):
+        np.testing.assert_allclose(exact[column], floats[column], rtol=1e-13, atol=0)
+    got = severities_of(exact)
+    expected = severities_from_sums(floats).set_index("zone_id")["severity"]
+    assert set(got) == set(expected.index)
+    for zone_id, severity in got.items():
+        assert severity == pytest.approx(expected[zone_id], rel=1e-12, abs=1e-15)
+    halves = [table.iloc[::2], table.iloc[1::2]]  # the same rows in any split: the same bits
+    pd.testing.assert_frame_equal(add_sums(*map(exact_sums, halves)), exact)
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(
@@ -354,7 +352,7 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
     assert "written before" not in caplog.text
 
 
-def test_a_store_without_the_zone_scores_gets_them_and_then_reads_only_the_zones_touched(
+def test_a_store_without_the_zone_scores_gets_them_and_then_reads_no_zone_days_row(
     tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = sorted(EVENTS.glob("*.md"))
@@ -363,12 +361,13 @@ def test_a_store_without_the_zone_scores_gets_them_and_then_reads_only_the_zones
     third = len(files) // 3
     older = Store.open(tmp_path / "older")
     ingest(files[:third], older, finder=finder)
-    layers = older.read_all()  # written again as a store of before the zone scores
-    tables = [t for t in TABLES if t != "zone_scores"]
+    layers = older.read_all()  # written again as a store of before the scores and exact sums
+    tables = {t: older.read_layer(t) for t in TABLES if t != "zone_scores"}
+    tables["zone_sums"] = tables["zone_sums"].drop(columns=list(EXACT_COLUMNS))
     older.write(
         {name: getattr(layers, name) for name in ("events", "offices", "zones", "places")}
         | {"articles": layers.articles}
-        | {table: older.read_layer(table) for table in tables},
+        | tables,
         message="a store of before the zone scores",
     )
     assert not older.holds("zone_scores")

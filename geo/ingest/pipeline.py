@@ -33,12 +33,10 @@ from geo.ingest.stored import (
     read_for_commit,
     stored_events_near,
     stored_summary,
-    stored_zone_days,
 )
 from geo.layers.aggregates import (
     EventsNear,
     ZoneAggregates,
-    ZoneDaysOf,
     aggregate_zones,
     update_zone_aggregates,
 )
@@ -49,7 +47,12 @@ from geo.layers.frames import (
     offices_frame,
     places_frame,
 )
-from geo.layers.summary import SUMMARY_TABLES, summary_tables, updated_summary_tables
+from geo.layers.summary import (
+    SUMMARY_TABLES,
+    summary_tables,
+    updated_summary_tables,
+    zone_sum_table,
+)
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office, Precision
 from geo.store.format import shown_name
@@ -401,7 +404,6 @@ def results_to_layers(
     ingested_at: datetime.datetime | None = None,
     rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None = None,
     events_near: EventsNear | None = None,
-    days_of: ZoneDaysOf | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Turn extraction results into layer frames, merged with the stored layers if given.
 
@@ -426,10 +428,6 @@ def results_to_layers(
     events_near
         Returns the stored events whose geometry meets any of the boxes given; needed when
         `stored` is given.
-    days_of
-        Returns the stored zone-days rows of some zones; needed when `stored` did not read
-        them (its zones' ``touched`` is not None). ``zone_days`` is then left out: the zones'
-        tables say what changed in it.
     """
     return _merged_layers(
         results,
@@ -438,7 +436,6 @@ def results_to_layers(
         ingested_at=ingested_at,
         rows=rows,
         events_near=events_near,
-        days_of=days_of,
     )[0]
 
 
@@ -450,7 +447,6 @@ def _merged_layers(
     ingested_at: datetime.datetime | None,
     rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None,
     events_near: EventsNear | None,
-    days_of: ZoneDaysOf | None = None,
 ) -> tuple[dict[str, pd.DataFrame], ZoneAggregates]:
     """Return what `results_to_layers` returns and the zones with their tables."""
     new_events, new_articles = rows or new_rows(results, ingested_at=ingested_at)
@@ -493,31 +489,21 @@ def _merged_layers(
         if events_near is None:
             msg = "merging with a stored version needs events_near"
             raise ValueError(msg)
-        aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near, days_of)
+        aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near)
     layers["zones"] = aggregates.zones
-    if aggregates.touched is None:  # else the rows of the zones touched only
+    if aggregates.whole:  # else only what it adds to the stored table (`added_days`)
         layers["zone_days"] = aggregates.zone_days
     layers["place_tallies"] = aggregates.place_tallies
     if aggregates.zone_scores is not None:
         layers["zone_scores"] = aggregates.zone_scores
+    sums = aggregates.sums
+    if sums is None:
+        sums = zone_sum_table(aggregates.zone_days)
     if stored is None:  # the page's summary (geo.layers.summary)
-        layers.update(summary_tables(new_events, aggregates.zone_days))
+        layers.update(summary_tables(new_events, None) | {"zone_sums": sums})
     elif stored.summary is not None:
-        layers.update(_updated_summary(stored.summary, new_events, aggregates))
+        layers.update(updated_summary_tables(stored.summary, new_events, sums))
     return layers, aggregates
-
-
-def _updated_summary(
-    summary: Mapping[str, pd.DataFrame], new_events: pd.DataFrame, aggregates: ZoneAggregates
-) -> dict[str, pd.DataFrame]:
-    """Return the summary tables with a batch added; zone sums again for the zones touched."""
-    changed = None
-    if aggregates.touched is not None:  # the zone days of the zones touched only
-        if "zone_sums" not in summary:
-            msg = "a commit that reads the zone days of the zones touched needs the zone sums"
-            raise ValueError(msg)
-        changed = (*aggregates.touched, *aggregates.dropped_zones)
-    return updated_summary_tables(summary, new_events, aggregates.zone_days, changed=changed)
 
 
 def _updated_aggregates(
@@ -525,12 +511,11 @@ def _updated_aggregates(
     new_events: gpd.GeoDataFrame,
     gazetteer: Gazetteer,
     events_near: EventsNear,
-    days_of: ZoneDaysOf | None,
 ) -> ZoneAggregates:
     """Update the stored zones with `new_events`; a store without their tables gets them."""
     if stored.aggregates is not None:
         return update_zone_aggregates(
-            stored.aggregates, new_events, gazetteer, events_near=events_near, days_of=days_of
+            stored.aggregates, new_events, gazetteer, events_near=events_near
         )
     everything = events_near([_WORLD])  # never None: there is a box
     _LOG.warning(
@@ -598,20 +583,13 @@ def commit_results(
             results = [r for r in results if r.article.id not in now_known]
         if results:
             rows = new_rows(results)
-            near, days_of = None, None
+            near = None
             if stored is not None:  # a store without the zones' tables: all that they need
                 stored = replace(stored, summary=stored_summary(store, stored.version))
                 columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
                 near = stored_events_near(store, stored.version, columns=columns)
-                days_of = stored_zone_days(store, stored.version)
             layers, aggregates = _merged_layers(
-                results,
-                gazetteer,
-                stored=stored,
-                ingested_at=None,
-                rows=rows,
-                events_near=near,
-                days_of=days_of,
+                results, gazetteer, stored=stored, ingested_at=None, rows=rows, events_near=near
             )
             message = f"ingest {len(results)} article(s)"
             if stored is None:
@@ -632,8 +610,8 @@ def _write_update(
     Events and articles gain their rows (an event's id names its article, which the store
     lacks, so its id is compared only with those of the months it falls in); offices,
     places, zones, place tallies, zone scores and the summary tables are written whole; the
-    zone-days table loses the rows of the zones gone and gains the batch's (only the buckets of the
-    zones gone are rewritten).
+    zone-days table loses the rows of the zones gone and gains the batch's (only the buckets
+    of the zones gone are rewritten).
     """
     appended = {"events": layers["events"], "articles": layers["articles"]}
     replaced = {name: layers[name] for name in (*_REPLACED, *SUMMARY_TABLES) if name in layers}

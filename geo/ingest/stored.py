@@ -15,15 +15,9 @@ from typing import Final, cast
 import geopandas as gpd
 import pandas as pd
 
-from geo.layers.aggregates import (
-    ZONE_DAY_COLUMNS,
-    EventsNear,
-    ZoneAggregates,
-    ZoneDaysOf,
-    merge_zone_days,
-)
+from geo.layers.aggregates import EventsNear, ZoneAggregates, merge_zone_days
+from geo.layers.exact import EXACT_COLUMNS
 from geo.layers.summary import event_codes, event_tallies
-from geo.store.query import scan_buckets
 from geo.store.store import Store
 
 __all__ = [
@@ -36,23 +30,19 @@ __all__ = [
     "read_for_commit",
     "stored_events_near",
     "stored_summary",
-    "stored_zone_days",
 ]
 
 #: The tables the zones are kept with (:mod:`geo.layers.aggregates`).
 ZONE_TABLES: Final = ("zone_days", "place_tallies")
 
-#: With these too, a commit reads no zone-days row but those of the zones its batch touches.
-_SCORED_TABLES: Final = ("zone_scores", "zone_sums")
-
-#: The summary tables a commit adds a batch to (the zone sums are made again whole).
+#: The summary tables a commit adds a batch to (the zones' update keeps the zone sums).
 _COUNTED_TABLES: Final = ("event_tallies", "event_codes")
 
 #: What a commit reads of the layers it merges with: the articles' ids and dates (office
-#: reports are ordered by them); offices, places, zones and the zones' tables whole but the
-#: zone days (only the rows of the zones a batch touches, `stored_zone_days`; whole in a
-#: store written before the zone scores). Events are not read: zones are updated from their
-#: tables (:mod:`geo.layers.aggregates`).
+#: reports are ordered by them); offices, places, zones and the zones' small tables whole
+#: (place tallies, zone scores, zone sums). Neither events nor zone days are read: zones are
+#: updated from their tables (:mod:`geo.layers.aggregates`); a store written before the zone
+#: scores or the exact zone sums has its zone days read whole, once.
 COMMIT_COLUMNS: Final = MappingProxyType({"articles": ("id", "published")})
 
 #: What the zones read of stored events around a zone a batch creates or reshapes.
@@ -83,7 +73,8 @@ class StoredForCommit:
         The layers, whole.
     aggregates
         The derived zones with their tables; None for a store written before the tables.
-        With the zone scores, their zone-days rows are not read (``touched`` is empty).
+        Their zone days are not read (``whole`` False) when the zone scores and the exact
+        zone sums are stored.
     summary
         The event tallies and codes (:func:`stored_summary`): read by the commit, under the
         store's lock (None until then).
@@ -117,13 +108,18 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
 
     aggregates = None
     if all(store.holds(table, version=version) for table in ZONE_TABLES):
-        scored = all(store.holds(table, version=version) for table in _SCORED_TABLES)
+        scores = read("zone_scores") if store.holds("zone_scores", version=version) else None
+        sums = read("zone_sums") if store.holds("zone_sums", version=version) else None
+        if sums is not None and not set(EXACT_COLUMNS) <= set(sums.columns):
+            sums = None  # written before the exact sums
+        kept = scores is not None and sums is not None
         aggregates = ZoneAggregates(
             zones=read_geo("zones"),
-            zone_days=merge_zone_days() if scored else read("zone_days"),
+            zone_days=merge_zone_days() if kept else read("zone_days"),
             place_tallies=read("place_tallies"),
-            zone_scores=read("zone_scores") if scored else None,
-            touched=() if scored else None,
+            zone_scores=scores,
+            sums=sums if kept else None,
+            whole=not kept,
         )
     return StoredForCommit(
         version=version,
@@ -160,22 +156,6 @@ def stored_events_near(
     return near
 
 
-def stored_zone_days(store: Store, version: str) -> ZoneDaysOf:
-    """Return a function that reads the zone-days rows of some zones of `version`.
-
-    Only the buckets of the zones are read, the rows filtered as read (Arrow, then pandas).
-    """
-
-    def days_of(zones: Sequence[str]) -> pd.DataFrame:
-        table = scan_buckets(store, "zone_days", zones, list(ZONE_DAY_COLUMNS), version=version)
-        if table.num_rows == 0:
-            return merge_zone_days()
-        frame: pd.DataFrame = table.to_pandas().astype(dict(ZONE_DAY_COLUMNS))
-        return frame
-
-    return days_of
-
-
 #: What the summary tables need of every stored event, read once in a store written before them.
 SUMMARY_EVENT_COLUMNS: Final = (
     "type",
@@ -191,12 +171,11 @@ SUMMARY_EVENT_COLUMNS: Final = (
 def stored_summary(store: Store, version: str) -> dict[str, pd.DataFrame]:
     """Return the event tallies and codes (:mod:`geo.layers.summary`) of a stored version.
 
-    Read when the version holds them, with its zone sums; else made from its events (a store
-    written before the tables: one pass over a few columns of every event).
+    Read when the version holds them; else made from its events (a store written before
+    the tables: one pass over a few columns of every event).
     """
     if all(store.holds(table, version=version) for table in _COUNTED_TABLES):
-        held = [t for t in (*_COUNTED_TABLES, "zone_sums") if store.holds(t, version=version)]
-        return {table: store.read_layer(table, version=version) for table in held}
+        return {table: store.read_layer(table, version=version) for table in _COUNTED_TABLES}
     events = store.read_layer(
         "events", version=version, columns=list(SUMMARY_EVENT_COLUMNS), lenient=True
     )

@@ -25,7 +25,7 @@ do not know the store). Pure functions: no files, no Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -36,6 +36,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
+from geo.layers.exact import add_sums, exact_sums, severities_of
 from geo.layers.frames import zones_frame
 from geo.layers.zones import (
     HALF_LIFE_DAYS,
@@ -62,7 +63,6 @@ __all__ = [
     "ZONE_SCORE_COLUMNS",
     "EventsNear",
     "ZoneAggregates",
-    "ZoneDaysOf",
     "aggregate_zones",
     "merge_place_tallies",
     "merge_zone_days",
@@ -116,10 +116,6 @@ EventsNear = Callable[[Sequence[tuple[float, float, float, float]]], gpd.GeoData
 """Returns the stored events whose geometry meets any of the boxes (more is harmless; None
 for no box)."""
 
-ZoneDaysOf = Callable[[Sequence[str]], pd.DataFrame]
-"""Returns the stored zone-days rows of some zones (:data:`ZONE_DAY_COLUMNS`; a key may come
-in several rows, as stored)."""
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ZoneAggregates:
@@ -146,10 +142,14 @@ class ZoneAggregates:
         to the whole zone-days table: a store writes just that.
     zone_scores
         :data:`ZONE_SCORE_COLUMNS`, by zone id; None for tables written before it.
-    touched
-        None when `zone_days` is the whole table. Else `zone_days` holds the rows of these
-        zones only (those a batch added rows to; none in what a commit reads of a store):
-        the rest of the table is stored, unread.
+    sums
+        The exact zone sums (:data:`geo.layers.exact.SUM_COLUMNS`) of the whole zone-days
+        table, which the severities come from: stored as the ``zone_sums`` table; None for
+        tables written before the exact sums.
+    whole
+        Whether `zone_days` is the whole table. A commit with the zone scores and the exact
+        sums does not read it (`zone_days` empty): it adds `added_days` to the sums and
+        writes them beside the stored rows.
     """
 
     zones: gpd.GeoDataFrame
@@ -158,7 +158,8 @@ class ZoneAggregates:
     added_days: pd.DataFrame | None = None
     dropped_zones: tuple[str, ...] = ()
     zone_scores: pd.DataFrame | None = None
-    touched: tuple[str, ...] | None = None
+    sums: pd.DataFrame | None = None
+    whole: bool = True
 
 
 # --- place tallies -------------------------------------------------------------------------
@@ -481,7 +482,7 @@ def zone_severities(
 
 
 def _with_severities(
-    shapes: Sequence[Zone], scored: dict[str, float], gazetteer: Gazetteer
+    shapes: Sequence[Zone], scored: Mapping[str, float], gazetteer: Gazetteer
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Return the zones layer and the zone-scores table of `shapes` scored `scored` (else 0).
 
@@ -511,19 +512,17 @@ def _rows_of(table: pd.DataFrame, zones: Collection[str]) -> pd.DataFrame:
     return table[table["zone_id"].isin(sorted(zones)).to_numpy(dtype=bool)]
 
 
-def _scores(table: pd.DataFrame) -> dict[str, float]:
-    scored = zone_severities(table)
-    return dict(zip(scored["zone_id"].tolist(), scored["severity"].tolist(), strict=True))
-
-
 def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
     """Return the derived zones of `events_frame` and their two tables, made from scratch."""
     tallies = military_tallies(events_frame)
     clustering = cluster_places(_counts(tallies), gazetteer)
     shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
     table = zone_days(zones_frame(shapes), events_frame)
-    zones, scores = _with_severities(shapes, _scores(table), gazetteer)
-    return ZoneAggregates(zones, table, _tallies_frame(tallies, clustering), zone_scores=scores)
+    sums = exact_sums(table)
+    zones, scores = _with_severities(shapes, severities_of(sums), gazetteer)
+    return ZoneAggregates(
+        zones, table, _tallies_frame(tallies, clustering), zone_scores=scores, sums=sums
+    )
 
 
 def update_zone_aggregates(
@@ -532,7 +531,6 @@ def update_zone_aggregates(
     gazetteer: Gazetteer,
     *,
     events_near: EventsNear,
-    days_of: ZoneDaysOf | None = None,
 ) -> ZoneAggregates:
     """Add a batch of new events to stored zones and tables; equal to :func:`aggregate_zones`.
 
@@ -545,11 +543,10 @@ def update_zone_aggregates(
     of zones that are gone are dropped. So a batch reads no stored event unless it changes the
     shape of a zone, and then only those around the changed zones.
 
-    With the zone-scores table, only the zones the batch adds rows to are scored again: their
-    stored rows come from `days_of` (from `stored.zone_days` when None, which must then be
-    whole), and the result holds just those zones' rows (``touched``); a zone's severity
-    depends on its own rows alone, so the others keep theirs, bit for bit. Without it (older
-    tables) `stored.zone_days` must be whole, and the whole table is merged and scored.
+    The severities come from the exact sums (:mod:`geo.layers.exact`): the stored ones, less
+    the zones dropped, plus those of the rows added. With them and the zone scores no stored
+    zone-days row is needed: `stored.zone_days` may be left empty (``whole`` False), and so
+    is the result's. Tables written before them need the whole table, merged and summed.
     """
     tallies = _merged_tallies(stored.place_tallies, place_tallies(new_events))
     clustering = cluster_places(
@@ -563,11 +560,15 @@ def update_zone_aggregates(
         known_shapes.update(zip(hidden["zone_id"].astype(str), decoded, strict=True))
     drawn = zone_shapes(tallies, gazetteer, known_shapes=known_shapes, clustering=clustering)
     shapes = zones_frame(drawn)
-    if scores is None:
+    kept_sums = stored.sums if scores is not None else None
+    if kept_sums is None:
+        if not stored.whole:
+            msg = "tables written before the zone scores and exact sums need the whole zone days"
+            raise ValueError(msg)
         stored_ids = set(stored.zone_days["zone_id"].astype(str))
         known = {*stored_ids, *(stored.zones["id"] if len(stored.zones) else ())}
     else:
-        stored_ids = known = set(scores["zone_id"].astype(str))
+        stored_ids = known = set(scores["zone_id"].astype(str)) if scores is not None else set()
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
     kept_ids = set(kept["id"].astype(str))
@@ -576,29 +577,14 @@ def update_zone_aggregates(
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
         added += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
     added_days = merge_zone_days(*added)
-    whole = stored.touched is None
-    if not whole and (scores is None or days_of is None):
-        msg = "a zone-days table not read whole needs the zone scores and days_of"
-        raise ValueError(msg)
-    old_rows = _rows_of(stored.zone_days, kept_ids) if whole else None
-    touched: tuple[str, ...] | None = None
-    if scores is None:  # older tables: the whole table, scored whole
-        table = merge_zone_days(old_rows, added_days)
-        scored = _scores(table)
-    else:  # only the zones the batch adds rows to are scored again
-        touched = tuple(sorted(set(added_days["zone_id"].astype(str))))
-        again = sorted(set(touched) & kept_ids)
-        mine: pd.DataFrame | None = None
-        if old_rows is not None:
-            mine = _rows_of(old_rows, again)
-        elif again and days_of is not None:
-            mine = days_of(again)
-        table = merge_zone_days(mine, added_days)
-        scored = dict(zip(scores["zone_id"].astype(str), scores["severity"], strict=True))
-        scored.update(dict.fromkeys(touched, 0.0) | _scores(table))
-        if old_rows is not None:  # the whole table was given: so is the result
-            table, touched = merge_zone_days(old_rows, added_days), None
-    zones, zone_scores = _with_severities(drawn, scored, gazetteer)
+    table = merge_zone_days()
+    if stored.whole:
+        table = merge_zone_days(_rows_of(stored.zone_days, kept_ids), added_days)
+    if kept_sums is None:  # older tables: summed whole
+        sums = exact_sums(table)
+    else:
+        sums = add_sums(_rows_of(kept_sums, kept_ids), exact_sums(added_days))
+    zones, zone_scores = _with_severities(drawn, severities_of(sums), gazetteer)
     return ZoneAggregates(
         zones,
         table,
@@ -606,7 +592,8 @@ def update_zone_aggregates(
         added_days=added_days,
         dropped_zones=tuple(sorted(stored_ids - kept_ids)),
         zone_scores=zone_scores,
-        touched=touched,
+        sums=sums,
+        whole=stored.whole,
     )
 
 

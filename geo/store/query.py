@@ -8,18 +8,18 @@ reads of the parts the manifest's stats leave.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.store.format import BUCKETED_TABLES, DATED_LAYERS, BBox, check_layer
-from geo.store.frames import as_date, bucket_keys, date_filter, unify_dates
-from geo.store.parts import SIDE_PART_MARK, scan_part_table
+from geo.store.format import DATED_LAYERS, BBox, check_layer
+from geo.store.frames import as_date, date_filter, unify_dates
+from geo.store.parts import scan_part_table
 from geo.store.store import Store
 
-__all__ = ["Within", "scan_buckets", "scan_layer", "scan_parts"]
+__all__ = ["Within", "scan_layer", "scan_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,35 +114,3 @@ def scan_parts(
         path = store.part_path(layer, part.object)
         store.verifier.verify(path, part.object)
         yield scan_part_table(path, wanted, row_filter=rows, bbox=bbox)
-
-
-def scan_buckets(
-    store: Store,
-    layer: str,
-    values: Collection[str],
-    columns: Sequence[str],
-    *,
-    version: str | None = None,
-) -> pa.Table:
-    """Return `columns` of a bucketed table's rows whose bucketing column holds one of `values`.
-
-    Only the parts of their buckets are read (`geo.store.format.BUCKETED_TABLES`; a table
-    written before the buckets, in one part, is read through), the rows filtered as read.
-    """
-    column = BUCKETED_TABLES[layer][0]
-    wanted = list(dict.fromkeys(columns))
-    manifest = store.manifest(version)
-    info = manifest.layers.get(layer) if manifest else None
-    if info is None or not values:
-        return pa.table({name: pa.nulls(0) for name in wanted})
-    buckets = set(bucket_keys(layer, values))
-    keep = pc.field(column).isin(pa.array(sorted(map(str, values)), type=pa.string()))
-    tables = []
-    for part in info.parts:
-        if part.key.split(SIDE_PART_MARK)[0] in buckets or not part.key.startswith(column):
-            path = store.part_path(layer, part.object)
-            store.verifier.verify(path, part.object)
-            tables.append(scan_part_table(path, wanted, row_filter=lambda _: keep, bbox=None))
-    if not tables:
-        return pa.table({name: pa.nulls(0) for name in wanted})
-    return pa.concat_tables(tables, promote_options="permissive")
