@@ -235,6 +235,8 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
             "zone_days": kept.zone_days,
             "place_tallies": kept.place_tallies,
         }
+        if getattr(kept, "zone_scores", None) is not None:  # checkouts that keep them
+            derived["zone_scores"] = kept.zone_scores
         try:
             from geo.layers.summary import summary_tables
         except ImportError:  # a checkout from before the page's summary tables

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from geo.layers.aggregates import (
     zone_severities,
     zone_sums,
 )
+from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
 from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
@@ -147,6 +149,59 @@ def test_batches_give_what_one_recomputation_gives(
         pd.testing.assert_frame_equal(merge_zone_days(rest, stored.added_days), stored.zone_days)
     assert len(stored.zones) > 3
     assert calls, "some batch made or reshaped a zone"
+
+
+@pytest.mark.parametrize("seed", [1, 3, 4])
+def test_a_batch_needs_no_stored_zone_days_row_with_the_scores_and_exact_sums(
+    gazetteer: Gazetteer, places: list[int], seed: int
+) -> None:
+    rng = random.Random(seed)
+    batches, start = [], 0
+    for size in [rng.randrange(1, 40) for _ in range(8)]:
+        batches.append(random_events(gazetteer, places, size, rng, start))
+        start += size
+    whole = aggregate_zones(batches[0], gazetteer)
+    stored, stored_days = whole, whole.zone_days  # as a store keeps it: a key in several rows
+    kept, hidden = batches[0], set()
+    for batch in batches[1:]:
+        unread = replace(stored, zone_days=merge_zone_days(), whole=False)
+        stored = update_zone_aggregates(unread, batch, gazetteer, events_near=near_reader(kept, []))
+        kept = pd.concat([kept, batch], ignore_index=True)
+        whole = aggregate_zones(kept, gazetteer)
+        assert not stored.whole
+        assert len(stored.zone_days) == 0
+        assert_same(replace(stored, zone_days=whole.zone_days), whole)
+        for table in ("zone_scores", "sums"):
+            pd.testing.assert_frame_equal(getattr(stored, table), getattr(whole, table))
+        assert stored.zone_scores is not None
+        hidden |= set(stored.zone_scores["zone_id"][stored.zone_scores["shape"].notna()])
+        assert stored.added_days is not None
+        rest = stored_days[~stored_days["zone_id"].isin(stored.dropped_zones)]
+        stored_days = pd.concat([rest, stored.added_days], ignore_index=True)
+        pd.testing.assert_frame_equal(merge_zone_days(stored_days), whole.zone_days)
+        pd.testing.assert_frame_equal(exact_sums(stored_days), whole.sums)
+    assert hidden, "some zone was left out of the layer, its shape kept in the scores"
+
+
+def test_exact_sums_round_to_the_zone_sums_and_give_their_severities(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 400, random.Random(6), 0)
+    table = aggregate_zones(events, gazetteer).zone_days
+    exact, floats = exact_sums(table), zone_sums(table)
+    assert list(exact["zone_id"]) == list(floats["zone_id"])
+    assert list(exact["type"]) == list(floats["type"])
+    for column in ("events", "newest"):
+        assert list(exact[column]) == list(floats[column]), column
+    for column in ("dated", "published", "unpublished"):
+        np.testing.assert_allclose(exact[column], floats[column], rtol=1e-13, atol=0)
+    got = severities_of(exact)
+    expected = severities_from_sums(floats).set_index("zone_id")["severity"]
+    assert set(got) == set(expected.index)
+    for zone_id, severity in got.items():
+        assert severity == pytest.approx(expected[zone_id], rel=1e-12, abs=1e-15)
+    halves = [table.iloc[::2], table.iloc[1::2]]  # the same rows in any split: the same bits
+    pd.testing.assert_frame_equal(add_sums(*map(exact_sums, halves)), exact)
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(
@@ -295,6 +350,48 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
     with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
         assert ingest([later], older, finder=finder).articles == 1
     assert "written before" not in caplog.text
+
+
+def test_a_store_without_the_zone_scores_gets_them_and_then_reads_no_zone_days_row(
+    tmp_path: Path, finder: PlaceFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(EVENTS.glob("*.md"))
+    whole = Store.open(tmp_path / "whole")
+    ingest(files, whole, finder=finder)
+    third = len(files) // 3
+    older = Store.open(tmp_path / "older")
+    ingest(files[:third], older, finder=finder)
+    layers = older.read_all()  # written again as a store of before the scores and exact sums
+    tables = {t: older.read_layer(t) for t in TABLES if t != "zone_scores"}
+    tables["zone_sums"] = tables["zone_sums"].drop(columns=list(EXACT_COLUMNS))
+    older.write(
+        {name: getattr(layers, name) for name in ("events", "offices", "zones", "places")}
+        | {"articles": layers.articles}
+        | tables,
+        message="a store of before the zone scores",
+    )
+    assert not older.holds("zone_scores")
+    ingest(files[third : 2 * third], older, finder=finder)  # reads the zone days whole, once
+    assert older.holds("zone_scores")
+    reads: list[str] = []
+    read_layer = Store.read_layer
+
+    def spy(self: Store, layer: str, **options: Any) -> Any:
+        reads.append(layer)
+        return read_layer(self, layer, **options)
+
+    monkeypatch.setattr(Store, "read_layer", spy)
+    ingest(files[2 * third :], older, finder=finder)
+    monkeypatch.undo()
+    assert "zone_days" not in reads
+    assert "zone_scores" in reads
+    for table in ("zones", *TABLES):
+        got, expected = older.read_layer(table), whole.read_layer(table)
+        if table == "zone_days":  # a key may be kept in several rows
+            got, expected = merge_zone_days(got), merge_zone_days(expected)
+        if "geometry" in got:
+            got, expected = got.to_wkb(), expected.to_wkb()
+        pd.testing.assert_frame_equal(got, expected, obj=table)
 
 
 def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(

@@ -47,7 +47,12 @@ from geo.layers.frames import (
     offices_frame,
     places_frame,
 )
-from geo.layers.summary import SUMMARY_TABLES, summary_tables, updated_summary_tables
+from geo.layers.summary import (
+    SUMMARY_TABLES,
+    summary_tables,
+    updated_summary_tables,
+    zone_sum_table,
+)
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office, Precision
 from geo.store.format import shown_name
@@ -486,12 +491,18 @@ def _merged_layers(
             raise ValueError(msg)
         aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near)
     layers["zones"] = aggregates.zones
-    layers["zone_days"] = aggregates.zone_days
+    if aggregates.whole:  # else only what it adds to the stored table (`added_days`)
+        layers["zone_days"] = aggregates.zone_days
     layers["place_tallies"] = aggregates.place_tallies
+    if aggregates.zone_scores is not None:
+        layers["zone_scores"] = aggregates.zone_scores
+    sums = aggregates.sums
+    if sums is None:
+        sums = zone_sum_table(aggregates.zone_days)
     if stored is None:  # the page's summary (geo.layers.summary)
-        layers.update(summary_tables(new_events, aggregates.zone_days))
+        layers.update(summary_tables(new_events, None) | {"zone_sums": sums})
     elif stored.summary is not None:
-        layers.update(updated_summary_tables(stored.summary, new_events, aggregates.zone_days))
+        layers.update(updated_summary_tables(stored.summary, new_events, sums))
     return layers, aggregates
 
 
@@ -588,7 +599,7 @@ def commit_results(
     return version, results, duplicates
 
 
-_REPLACED: Final = ("offices", "places", "zones", "place_tallies")
+_REPLACED: Final = ("offices", "places", "zones", "place_tallies", "zone_scores")
 
 
 def _write_update(
@@ -598,9 +609,9 @@ def _write_update(
 
     Events and articles gain their rows (an event's id names its article, which the store
     lacks, so its id is compared only with those of the months it falls in); offices,
-    places, zones, place tallies and the summary tables are written whole; the zone-days
-    table loses the rows of the zones gone and gains the batch's (only the buckets of the
-    zones gone are rewritten).
+    places, zones, place tallies, zone scores and the summary tables are written whole; the
+    zone-days table loses the rows of the zones gone and gains the batch's (only the buckets
+    of the zones gone are rewritten).
     """
     appended = {"events": layers["events"], "articles": layers["articles"]}
     replaced = {name: layers[name] for name in (*_REPLACED, *SUMMARY_TABLES) if name in layers}

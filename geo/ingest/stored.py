@@ -15,7 +15,8 @@ from typing import Final, cast
 import geopandas as gpd
 import pandas as pd
 
-from geo.layers.aggregates import EventsNear, ZoneAggregates
+from geo.layers.aggregates import EventsNear, ZoneAggregates, merge_zone_days
+from geo.layers.exact import EXACT_COLUMNS
 from geo.layers.summary import event_codes, event_tallies
 from geo.store.store import Store
 
@@ -34,12 +35,14 @@ __all__ = [
 #: The tables the zones are kept with (:mod:`geo.layers.aggregates`).
 ZONE_TABLES: Final = ("zone_days", "place_tallies")
 
-#: The summary tables a commit adds a batch to (the zone sums are made again whole).
+#: The summary tables a commit adds a batch to (the zones' update keeps the zone sums).
 _COUNTED_TABLES: Final = ("event_tallies", "event_codes")
 
 #: What a commit reads of the layers it merges with: the articles' ids and dates (office
-#: reports are ordered by them); offices, places, zones and the zones' tables whole. Events
-#: are not read: zones are updated from their tables (:mod:`geo.layers.aggregates`).
+#: reports are ordered by them); offices, places, zones and the zones' small tables whole
+#: (place tallies, zone scores, zone sums). Neither events nor zone days are read: zones are
+#: updated from their tables (:mod:`geo.layers.aggregates`); a store written before the zone
+#: scores or the exact zone sums has its zone days read whole, once.
 COMMIT_COLUMNS: Final = MappingProxyType({"articles": ("id", "published")})
 
 #: What the zones read of stored events around a zone a batch creates or reshapes.
@@ -70,6 +73,8 @@ class StoredForCommit:
         The layers, whole.
     aggregates
         The derived zones with their tables; None for a store written before the tables.
+        Their zone days are not read (``whole`` False) when the zone scores and the exact
+        zone sums are stored.
     summary
         The event tallies and codes (:func:`stored_summary`): read by the commit, under the
         store's lock (None until then).
@@ -103,10 +108,18 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
 
     aggregates = None
     if all(store.holds(table, version=version) for table in ZONE_TABLES):
+        scores = read("zone_scores") if store.holds("zone_scores", version=version) else None
+        sums = read("zone_sums") if store.holds("zone_sums", version=version) else None
+        if sums is not None and not set(EXACT_COLUMNS) <= set(sums.columns):
+            sums = None  # written before the exact sums
+        kept = scores is not None and sums is not None
         aggregates = ZoneAggregates(
             zones=read_geo("zones"),
-            zone_days=read("zone_days"),
+            zone_days=merge_zone_days() if kept else read("zone_days"),
             place_tallies=read("place_tallies"),
+            zone_scores=scores,
+            sums=sums if kept else None,
+            whole=not kept,
         )
     return StoredForCommit(
         version=version,

@@ -25,7 +25,7 @@ do not know the store). Pure functions: no files, no Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -36,6 +36,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
+from geo.layers.exact import add_sums, exact_sums, severities_of
 from geo.layers.frames import zones_frame
 from geo.layers.zones import (
     HALF_LIFE_DAYS,
@@ -59,6 +60,7 @@ __all__ = [
     "PLACE_TALLY_COLUMNS",
     "SUMS_ORIGIN_DAY",
     "ZONE_DAY_COLUMNS",
+    "ZONE_SCORE_COLUMNS",
     "EventsNear",
     "ZoneAggregates",
     "aggregate_zones",
@@ -97,6 +99,12 @@ PLACE_TALLY_COLUMNS: Final = {
 the main place of the cluster it joined (:func:`geo.layers.zones.cluster_places`; empty for a
 place the gazetteer lacks; tables written before the column lack it and are clustered anew)."""
 
+ZONE_SCORE_COLUMNS: Final = {"zone_id": "str", "severity": "float64", "shape": "object"}
+"""Columns of the zone-scores table: every zone the tallies draw, its severity over the whole
+archive (as the zones layer gives it), and, for a zone the layer leaves out as a duplicate of
+a more severe one, its shape as WKB (null for the others: the layer holds their shapes). A
+commit scores again only the zones its batch adds rows to, and draws no kept shape again."""
+
 CONFIDENCE_UNIT: Final = 1_000_000
 """Confidences are summed as integers in this unit (millionths), so sums are exact."""
 
@@ -131,7 +139,17 @@ class ZoneAggregates:
     dropped_zones
         When made by :func:`update_zone_aggregates`: the zones whose rows it dropped (gone
         or reshaped). So the stored table less these zones' rows, plus `added_days`, adds up
-        to `zone_days`: a store writes just that.
+        to the whole zone-days table: a store writes just that.
+    zone_scores
+        :data:`ZONE_SCORE_COLUMNS`, by zone id; None for tables written before it.
+    sums
+        The exact zone sums (:data:`geo.layers.exact.SUM_COLUMNS`) of the whole zone-days
+        table, which the severities come from: stored as the ``zone_sums`` table; None for
+        tables written before the exact sums.
+    whole
+        Whether `zone_days` is the whole table. A commit with the zone scores and the exact
+        sums does not read it (`zone_days` empty): it adds `added_days` to the sums and
+        writes them beside the stored rows.
     """
 
     zones: gpd.GeoDataFrame
@@ -139,6 +157,9 @@ class ZoneAggregates:
     place_tallies: pd.DataFrame
     added_days: pd.DataFrame | None = None
     dropped_zones: tuple[str, ...] = ()
+    zone_scores: pd.DataFrame | None = None
+    sums: pd.DataFrame | None = None
+    whole: bool = True
 
 
 # --- place tallies -------------------------------------------------------------------------
@@ -312,7 +333,7 @@ def zone_days(
     return merge_zone_days(pairs)
 
 
-def merge_zone_days(*tables: pd.DataFrame) -> pd.DataFrame:
+def merge_zone_days(*tables: pd.DataFrame | None) -> pd.DataFrame:
     """Return one zone-days table adding up `tables` row by key, sorted by key.
 
     Counts and confidences are integers, so the result does not depend on how the events
@@ -461,17 +482,34 @@ def zone_severities(
 
 
 def _with_severities(
-    shapes: Sequence[Zone], table: pd.DataFrame, gazetteer: Gazetteer
-) -> gpd.GeoDataFrame:
-    """Return the zones layer: severities over the archive, no event ids, no duplicates.
+    shapes: Sequence[Zone], scored: Mapping[str, float], gazetteer: Gazetteer
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Return the zones layer and the zone-scores table of `shapes` scored `scored` (else 0).
 
-    As :func:`geo.layers.zones.build_zones` keeps them: most severe first, a zone is dropped
-    when a more severe one covers its main place (:func:`geo.layers.zones.distinct_zones`).
+    The layer as :func:`geo.layers.zones.build_zones` keeps it: severities over the archive,
+    no event ids, most severe first, a zone dropped when a more severe one covers its main
+    place (:func:`geo.layers.zones.distinct_zones`). The table lists every zone of `shapes`.
     """
-    scored = zone_severities(table).set_index("zone_id")["severity"].to_dict()
     zones = [replace(zone, severity=float(scored.get(zone.id, 0.0))) for zone in shapes]
     zones.sort(key=lambda zone: (-zone.severity, zone.id))
-    return zones_frame(distinct_zones([], zones, gazetteer))
+    layer = zones_frame(distinct_zones([], zones, gazetteer))
+    shown = set(layer["id"])
+    zones.sort(key=lambda zone: zone.id)
+    scores = pd.DataFrame(
+        {
+            "zone_id": pd.Series([zone.id for zone in zones], dtype="str"),
+            "severity": pd.Series([zone.severity for zone in zones], dtype="float64"),
+            "shape": pd.Series(
+                [None if zone.id in shown else shapely.to_wkb(zone.geometry) for zone in zones],
+                dtype="object",
+            ),
+        }
+    )
+    return layer, scores
+
+
+def _rows_of(table: pd.DataFrame, zones: Collection[str]) -> pd.DataFrame:
+    return table[table["zone_id"].isin(sorted(zones)).to_numpy(dtype=bool)]
 
 
 def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
@@ -480,8 +518,10 @@ def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> Zon
     clustering = cluster_places(_counts(tallies), gazetteer)
     shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
     table = zone_days(zones_frame(shapes), events_frame)
+    sums = exact_sums(table)
+    zones, scores = _with_severities(shapes, severities_of(sums), gazetteer)
     return ZoneAggregates(
-        _with_severities(shapes, table, gazetteer), table, _tallies_frame(tallies, clustering)
+        zones, table, _tallies_frame(tallies, clustering), zone_scores=scores, sums=sums
     )
 
 
@@ -495,38 +535,65 @@ def update_zone_aggregates(
     """Add a batch of new events to stored zones and tables; equal to :func:`aggregate_zones`.
 
     The place tallies gain the batch's military events and the zones are drawn again from them
-    (cheap: one row per place). A zone the stored tables already have (same id, so the same
-    places and shape) keeps its zone-days rows and gains those of the batch's events near it;
-    a zone the batch creates or reshapes gets its rows from the stored events near it, which
+    (cheap: one row per place; a zone drawn before keeps its shape, from the layer or the
+    zone-scores table). A zone the stored tables already have (same id, so the same places and
+    shape) keeps its zone-days rows and gains those of the batch's events near it; a zone the
+    batch creates or reshapes gets its rows from the stored events near it, which
     `events_near` returns for the zones' boxes widened by ``NEAR_KM``, plus the batch's. Rows
     of zones that are gone are dropped. So a batch reads no stored event unless it changes the
     shape of a zone, and then only those around the changed zones.
+
+    The severities come from the exact sums (:mod:`geo.layers.exact`): the stored ones, less
+    the zones dropped, plus those of the rows added. With them and the zone scores no stored
+    zone-days row is needed: `stored.zone_days` may be left empty (``whole`` False), and so
+    is the result's. Tables written before them need the whole table, merged and summed.
     """
     tallies = _merged_tallies(stored.place_tallies, place_tallies(new_events))
     clustering = cluster_places(
         _counts(tallies), gazetteer, previous=_clustering_of(stored.place_tallies)
     )
     known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
+    scores = stored.zone_scores
+    if scores is not None:  # the shapes of the zones the layer leaves out
+        hidden = scores[scores["shape"].notna().to_numpy(dtype=bool)]
+        decoded = shapely.from_wkb(hidden["shape"].to_numpy(dtype=object))
+        known_shapes.update(zip(hidden["zone_id"].astype(str), decoded, strict=True))
     drawn = zone_shapes(tallies, gazetteer, known_shapes=known_shapes, clustering=clustering)
     shapes = zones_frame(drawn)
-    codes, stored_ids = pd.factorize(stored.zone_days["zone_id"].astype(str).to_numpy())
-    known = {*map(str, stored_ids), *(stored.zones["id"] if len(stored.zones) else ())}
+    kept_sums = stored.sums if scores is not None else None
+    if kept_sums is None:
+        if not stored.whole:
+            msg = "tables written before the zone scores and exact sums need the whole zone days"
+            raise ValueError(msg)
+        stored_ids = set(stored.zone_days["zone_id"].astype(str))
+        known = {*stored_ids, *(stored.zones["id"] if len(stored.zones) else ())}
+    else:
+        stored_ids = known = set(scores["zone_id"].astype(str)) if scores is not None else set()
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
-    keeps = np.isin(np.asarray(stored_ids, dtype=object), kept["id"].to_numpy(dtype=object))
-    old_rows = stored.zone_days[keeps[codes]] if len(codes) else stored.zone_days
+    kept_ids = set(kept["id"].astype(str))
     added = [zone_days(kept, new_events)]
     if len(fresh):
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
         added += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
     added_days = merge_zone_days(*added)
-    table = merge_zone_days(old_rows, added_days)
+    table = merge_zone_days()
+    if stored.whole:
+        table = merge_zone_days(_rows_of(stored.zone_days, kept_ids), added_days)
+    if kept_sums is None:  # older tables: summed whole
+        sums = exact_sums(table)
+    else:
+        sums = add_sums(_rows_of(kept_sums, kept_ids), exact_sums(added_days))
+    zones, zone_scores = _with_severities(drawn, severities_of(sums), gazetteer)
     return ZoneAggregates(
-        _with_severities(drawn, table, gazetteer),
+        zones,
         table,
         _tallies_frame(tallies, clustering),
         added_days=added_days,
-        dropped_zones=tuple(sorted(str(z) for z in np.asarray(stored_ids)[~keeps])),
+        dropped_zones=tuple(sorted(stored_ids - kept_ids)),
+        zone_scores=zone_scores,
+        sums=sums,
+        whole=stored.whole,
     )
 
 

@@ -10,12 +10,14 @@ Three tables beside the layers keep them, a few thousand rows whatever the archi
 - **event codes** (:data:`EVENT_CODE_COLUMNS`): per list column (``actors``, ``place_ids``)
   and code, how many times the events name it;
 - **zone sums** (:data:`ZONE_SUM_COLUMNS`): the zone-days rows summed per zone and type
-  (:func:`geo.layers.aggregates.zone_sums`), which give every zone's severity with no window.
+  (:func:`geo.layers.aggregates.zone_sums`), which give every zone's severity with no window;
+  kept exactly beside the floats (:mod:`geo.layers.exact`), so a batch adds to them.
 
 Tallies and codes are counts: a batch adds its own (:func:`updated_summary_tables`) and the
 result equals, row for row, the tables made from all the events at once
-(:func:`summary_tables`). Zone sums are made again from the whole zone-days table the commit
-holds (merged and sorted by key), so they too do not depend on how the events came in.
+(:func:`summary_tables`). Zone sums are exact sums (:mod:`geo.layers.exact`), which the
+zones' update adds a batch's zone-days rows to, so they too do not depend on how the events
+came in.
 Pure functions: no files, no Streamlit.
 """
 
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo.intervals import covered_intervals
-from geo.layers.aggregates import zone_sums
+from geo.layers.exact import SUM_COLUMNS, exact_sums
 
 __all__ = [
     "CODE_COLUMNS",
@@ -70,7 +72,9 @@ ZONE_SUM_COLUMNS: Final = {
     "unpublished": "float64",
     "newest": "float64",
 }
-"""Columns of the zone-sums table: :func:`geo.layers.aggregates.zone_sums`'."""
+"""Columns of the zone-sums table a view reads: :func:`geo.layers.aggregates.zone_sums`'. The
+table holds the exact sums too (:data:`geo.layers.exact.SUM_COLUMNS`; tables written before
+them lack them, and are summed again at the next ingest)."""
 
 CODE_COLUMNS: Final = ("actors", "place_ids")
 """The events' list columns whose codes the event-codes table counts."""
@@ -159,12 +163,12 @@ def summary_tables(events: pd.DataFrame | None, zone_days: Any) -> dict[str, pd.
 
 
 def updated_summary_tables(
-    stored: Mapping[str, pd.DataFrame], new_events: pd.DataFrame | None, zone_days: Any
+    stored: Mapping[str, pd.DataFrame], new_events: pd.DataFrame | None, zone_sums: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """Return the stored tables with a batch of `new_events` added.
 
-    `zone_days` is the whole zone-days table after the batch (merged by key, as a commit
-    holds it); the zone sums are made again from it.
+    `zone_sums` are the exact sums of the whole zone-days table after the batch
+    (:attr:`geo.layers.aggregates.ZoneAggregates.sums`, which the zones' update keeps).
     """
     return {
         "event_tallies": merge_counts(
@@ -173,7 +177,7 @@ def updated_summary_tables(
         "event_codes": merge_counts(
             EVENT_CODE_COLUMNS, stored["event_codes"], event_codes(new_events)
         ),
-        "zone_sums": zone_sum_table(zone_days),
+        "zone_sums": _typed(zone_sums, SUM_COLUMNS),
     }
 
 
@@ -186,12 +190,10 @@ def with_roles(tallies: pd.DataFrame) -> pd.DataFrame:
 
 
 def zone_sum_table(zone_days: Any) -> pd.DataFrame:
-    """Return :func:`geo.layers.aggregates.zone_sums` of a zone-days table, typed for storing."""
+    """Return the zone sums of a zone-days table, exact (:func:`geo.layers.exact.exact_sums`)."""
     if zone_days is None or len(zone_days) == 0:
-        return _empty(ZONE_SUM_COLUMNS)
-    sums = zone_sums(zone_days)
-    sums["newest"] = sums["newest"].to_numpy(dtype="float64")
-    return _typed(sums, ZONE_SUM_COLUMNS)
+        return _empty(SUM_COLUMNS)
+    return _typed(exact_sums(zone_days), SUM_COLUMNS)
 
 
 def without(table: pd.DataFrame, columns: Mapping[str, str], other: pd.DataFrame) -> pd.DataFrame:

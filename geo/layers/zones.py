@@ -449,7 +449,8 @@ def cluster_places(
         if not dirty[i]:
             continue
         nearby = places.own_tree.query(places.reach[i])
-        candidates = sorted(int(j) for j in nearby if j < i and is_main[j])
+        nearby = nearby[nearby < i]
+        candidates = np.sort(nearby[is_main[nearby]]).tolist()
         home = next((j for j in candidates if places.joins(j, i)), None)
         changed = is_main[i] != (home is None)
         main_of[i] = i if home is None else home

@@ -80,7 +80,14 @@ __all__ = [
 LAYERS: Final = (*MAP_LAYERS, "articles")
 """The layers a store holds, in display order."""
 
-TABLES: Final = ("zone_days", "place_tallies", "event_tallies", "event_codes", "zone_sums")
+TABLES: Final = (
+    "zone_days",
+    "place_tallies",
+    "event_tallies",
+    "event_codes",
+    "zone_sums",
+    "zone_scores",
+)
 """Plain tables a version may hold beside its layers: small sums of a layer that others are
 kept up to date from (the zones' tables, ``geo.layers.aggregates``) or that a page reads
 instead of the layer (its summary, ``geo.layers.summary``). Versioned with the layers, one
