@@ -82,6 +82,7 @@ _DAYS = 6 * 365
 EVENTS_PER_ARTICLE = 5
 BATCH = 50  # articles added to the big store by the ingest step
 QUICK_SIZE = 2_000
+PIECE = 1_000_000  # a larger store is written in pieces of this many events
 SEED = 7
 
 #: The 10 view states a session goes through, the default one first.
@@ -118,13 +119,15 @@ VIEWS: dict[str, ViewState] = {
 }
 
 
-def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> Any:
+def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED, start: int = 0) -> Any:
     """Return `count` synthetic event rows as an events layer (seeded, deterministic).
 
     Places are drawn from the gazetteer's seas, straits, islands, regions, countries, cities
     and first-level divisions, weighted by importance to the fourth power (news is about few
     places); dates from 2019 to 2024 at day, month, year or unknown precision (6:3:1:1);
     one or two actors; five events an article, published up to a week after the event.
+    `start` numbers the first event (a multiple of five): pieces of a larger archive made with
+    other seeds and the right `start` hold distinct events and articles.
     """
     rng = np.random.default_rng(seed)
     rows = np.array([i for i, kind in enumerate(gazetteer.kinds) if kind in _KINDS])
@@ -144,8 +147,9 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> A
     first[unknown] = last[unknown] = np.datetime64("NaT")
     one, other = rng.integers(len(_ACTORS), size=count), rng.integers(1, len(_ACTORS), size=count)
     pairs = rng.integers(3, size=count) == 0
-    article_numbers = np.arange(count) // EVENTS_PER_ARTICLE
-    published = (days + rng.integers(8, size=count))[article_numbers * EVENTS_PER_ARTICLE]
+    local_articles = np.arange(count) // EVENTS_PER_ARTICLE
+    article_numbers = (start + np.arange(count)) // EVENTS_PER_ARTICLE
+    published = (days + rng.integers(8, size=count))[local_articles * EVENTS_PER_ARTICLE]
     keys = [EVENT_TYPES[k].key for k in kinds]
     articles = [f"art-syn{n:07d}" for n in article_numbers]
     lons = np.array([gazetteer.lon[r] for r in picks], dtype="float64")
@@ -154,7 +158,7 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> A
         {
             "id": [
                 stable_id("ev", a, n, k)
-                for n, (a, k) in enumerate(zip(articles, keys, strict=True))
+                for n, (a, k) in enumerate(zip(articles, keys, strict=True), start=start)
             ],
             "article_id": articles,
             "type": keys,
@@ -169,7 +173,8 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> A
             "place_ids": [[gazetteer.ids[r]] for r in picks],
             "place_names": [[gazetteer.names[r]] for r in picks],
             "sentence": [
-                f"Synthetic {k.replace('_', ' ')} event number {n}." for n, k in enumerate(keys)
+                f"Synthetic {k.replace('_', ' ')} event number {n}."
+                for n, k in enumerate(keys, start=start)
             ],
             "span_start": 0,
             "span_end": 40,
@@ -177,7 +182,7 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> A
             "origin": "extracted",
             "modality": "happened",
             # one event in eight an earlier one an article cites
-            "role": np.where(np.arange(count) % 8 == 7, "context", "main"),
+            "role": np.where((start + np.arange(count)) % 8 == 7, "context", "main"),
             "date_basis": "stated",
             "place_basis": "stated",
             "article_published": pd.to_datetime(published).astype("datetime64[ns]"),
@@ -190,8 +195,7 @@ def synthetic_events(gazetteer: Gazetteer, count: int, *, seed: int = SEED) -> A
 def synthetic_articles(events: Any) -> Any:
     """Return the articles table of `synthetic_events` rows: one row per article, short text."""
     firsts = events.drop_duplicates("article_id")
-    count = len(firsts)
-    numbers = np.arange(count)
+    numbers = np.array([int(a.removeprefix("art-syn")) for a in firsts["article_id"]])
     frame = pd.DataFrame(
         {
             "id": firsts["article_id"].to_numpy(),
@@ -220,6 +224,8 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
     seconds spent deriving the zones (``zones_derive_s``) and writing (``store_write_s``), and
     the number of zones (``zones``).
     """
+    if count > PIECE:
+        return _write_in_pieces(store, gazetteer, count)
     events = synthetic_events(gazetteer, count)
     articles = synthetic_articles(events)
     started = time.perf_counter()
@@ -250,6 +256,65 @@ def write_synthetic_store(store: Store, gazetteer: Gazetteer, count: int) -> dic
         "zones_derive_s": round(zones_s, 2),
         "store_write_s": round(time.perf_counter() - started, 2),
         "zones": len(derived["zones"]),
+    }
+
+
+def _write_in_pieces(store: Store, gazetteer: Gazetteer, count: int) -> dict[str, Any]:
+    """Write a store of `count` events in pieces of `PIECE`, as daily batches would add them.
+
+    For archives larger than memory (``--build 10000000``): each piece (its own seed, events
+    numbered on) is appended as a version of its own; the zones' tables are then drawn by
+    :func:`geo.layers.aggregates.aggregate_zones_in_pieces`, which makes the pieces twice more,
+    and written with the summary tables as a last version.
+    """
+    from geo.layers.aggregates import aggregate_zones_in_pieces
+    from geo.layers.summary import (
+        EVENT_CODE_COLUMNS,
+        EVENT_TALLY_COLUMNS,
+        event_codes,
+        event_tallies,
+        merge_counts,
+        zone_sum_table,
+    )
+
+    sizes = [(start, min(PIECE, count - start)) for start in range(0, count, PIECE)]
+
+    def pieces() -> Any:
+        for number, (start, size) in enumerate(sizes):
+            yield synthetic_events(gazetteer, size, seed=SEED + number, start=start)
+
+    write_s, tallies, codes = 0.0, [], []
+    for number, events in enumerate(pieces()):
+        tallies.append(event_tallies(events))
+        codes.append(event_codes(events))
+        layers = {"events": events, "articles": synthetic_articles(events)}
+        started = time.perf_counter()
+        message = f"synthetic piece {number + 1} of {len(sizes)}"
+        if number == 0:
+            store.write(layers, message=message)
+        else:
+            store.update(append=layers, near_keys_only=("events",), message=message)
+        write_s += time.perf_counter() - started
+        del events, layers
+    started = time.perf_counter()
+    kept = aggregate_zones_in_pieces(pieces, gazetteer)
+    zones_s = time.perf_counter() - started
+    derived = {
+        "zones": kept.zones,
+        "zone_days": kept.zone_days,
+        "place_tallies": kept.place_tallies,
+        "zone_scores": kept.zone_scores,
+        "event_tallies": merge_counts(EVENT_TALLY_COLUMNS, *tallies),
+        "event_codes": merge_counts(EVENT_CODE_COLUMNS, *codes),
+        "zone_sums": zone_sum_table(kept.zone_days),
+    }
+    started = time.perf_counter()
+    store.update(replace=derived, message="synthetic: zones and summary")
+    return {
+        "zones_derive_s": round(zones_s, 2),
+        "store_write_s": round(write_s + time.perf_counter() - started, 2),
+        "zones": len(kept.zones),
+        "pieces": len(sizes),
     }
 
 

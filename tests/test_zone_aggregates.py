@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import random
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from geo.ingest.pipeline import ingest, read_for_commit
 from geo.layers.aggregates import (
     ZoneAggregates,
     aggregate_zones,
+    aggregate_zones_in_pieces,
     merge_zone_days,
     severities_from_sums,
     update_zone_aggregates,
@@ -202,6 +204,25 @@ def test_exact_sums_round_to_the_zone_sums_and_give_their_severities(
         assert severity == pytest.approx(expected[zone_id], rel=1e-12, abs=1e-15)
     halves = [table.iloc[::2], table.iloc[1::2]]  # the same rows in any split: the same bits
     pd.testing.assert_frame_equal(add_sums(*map(exact_sums, halves)), exact)
+
+
+def test_an_archive_read_in_pieces_gives_what_the_whole_layer_gives(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 500, random.Random(6), 0)
+    shuffled = events.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    cuts = [0, 7, 180, 181, 420, 500]
+    passes: list[int] = []
+
+    def pieces() -> Any:
+        passes.append(1)
+        for low, high in itertools.pairwise(cuts):
+            yield shuffled.iloc[low:high]
+
+    got = aggregate_zones_in_pieces(pieces, gazetteer)
+    assert_same(got, aggregate_zones(events, gazetteer))
+    assert len(passes) == 2
+    assert len(got.zones) > 3
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(

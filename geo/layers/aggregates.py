@@ -16,7 +16,8 @@ Two tables summarise the events layer for the zones (:mod:`geo.layers.zones`):
 Confidences are summed in millionths (integers), so tables merged batch by batch are equal,
 bit for bit, to one table made from all the events at once (:func:`merge_zone_days`).
 
-:func:`aggregate_zones` makes the zones layer and both tables from a whole events layer;
+:func:`aggregate_zones` makes the zones layer and both tables from a whole events layer
+(:func:`aggregate_zones_in_pieces` from one read in pieces, for an archive larger than memory);
 :func:`update_zone_aggregates` adds a batch of new events to them, reading stored events only
 for the zones the batch creates or reshapes, through a function the caller gives (the layers
 do not know the store). Pure functions: no files, no Streamlit.
@@ -25,7 +26,7 @@ do not know the store). Pure functions: no files, no Streamlit.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -64,6 +65,7 @@ __all__ = [
     "EventsNear",
     "ZoneAggregates",
     "aggregate_zones",
+    "aggregate_zones_in_pieces",
     "merge_place_tallies",
     "merge_zone_days",
     "near_box",
@@ -514,10 +516,33 @@ def _rows_of(table: pd.DataFrame, zones: Collection[str]) -> pd.DataFrame:
 
 def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
     """Return the derived zones of `events_frame` and their two tables, made from scratch."""
-    tallies = military_tallies(events_frame)
+    return aggregate_zones_in_pieces(lambda: (events_frame,), gazetteer)
+
+
+def aggregate_zones_in_pieces(
+    read_pieces: Callable[[], Iterable[gpd.GeoDataFrame]], gazetteer: Gazetteer
+) -> ZoneAggregates:
+    """Return what :func:`aggregate_zones` returns for an events layer read in pieces.
+
+    For an archive larger than memory: `read_pieces` is called twice and each time yields
+    the same pieces of the layer (a piece's events need not be in any order, and the pieces
+    cover every event once). The first pass adds up the place tallies, from which the zones
+    are drawn; the second adds up each piece's zone-days rows for those zones. Tallies and
+    sums are counts, so the result equals, bit for bit, that of the whole layer at once;
+    memory holds one piece and the two tables.
+    """
+    tallies: dict[str, tuple[int, frozenset[str]]] = {}
+    for piece in read_pieces():
+        for place, (count, actors) in military_tallies(piece).items():
+            known_count, known_actors = tallies.get(place, (0, frozenset()))
+            tallies[place] = (known_count + count, known_actors | actors)
     clustering = cluster_places(_counts(tallies), gazetteer)
     shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
-    table = zone_days(zones_frame(shapes), events_frame)
+    drawn = zones_frame(shapes)
+    table = _empty_zone_days()
+    for number, piece in enumerate(read_pieces()):
+        rows = zone_days(drawn, piece)  # merged and sorted by key
+        table = rows if number == 0 else merge_zone_days(table, rows)
     sums = exact_sums(table)
     zones, scores = _with_severities(shapes, severities_of(sums), gazetteer)
     return ZoneAggregates(
