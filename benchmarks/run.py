@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import platform
 import random
 import resource
@@ -199,6 +200,7 @@ def dask_ingest_seconds(files: list[Path], store_dir: Path, workers: int) -> tup
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
     figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"Dask, {workers} worker(s): " + "; ".join(figures.get("phases", [])), file=sys.stderr)
     return float(figures["seconds"]), float(figures["peak_rss_mb"])
 
 
@@ -207,11 +209,21 @@ def dask_child(workers: int, store_dir: Path, listing: Path) -> None:
     from geo.ingest.distributed import ingest_distributed
     from geo.store.store import Store
 
+    phases: list[str] = []
+
+    class Phases(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            phases.append(record.getMessage())
+
+    log = logging.getLogger("geo.ingest.distributed")
+    log.setLevel(logging.DEBUG)
+    log.addHandler(Phases())
     files = listing.read_text(encoding="utf-8").splitlines()
     started = time.perf_counter()
     ingest_distributed(files, Store.open(store_dir), workers=workers)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1)}))
+    figures = {"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1), "phases": phases}
+    print(json.dumps(figures))
 
 
 def peak_rss_mb() -> float:

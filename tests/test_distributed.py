@@ -424,3 +424,7 @@ def test_a_run_that_fails_before_its_commit_leaves_the_store_as_it_was(
     monkeypatch.undo()
     again = dist.ingest_distributed(corpus.files, store, scheduler=cluster_address, chunk_size=8)
     assert again.articles + before.articles == corpus.articles
+    files_now = _part_files(store.root)
+    third = dist.ingest_distributed(corpus.files, store, scheduler=cluster_address, chunk_size=8)
+    assert (third.articles, third.version) == (0, again.version)
+    assert _part_files(store.root) == files_now  # nothing new: the workers wrote nothing

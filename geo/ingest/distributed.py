@@ -52,7 +52,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +108,7 @@ INSTALL_HINT: Final = 'pip install "dask[distributed]"'
 _STDIN: Final = "-"
 _LOCALHOST: Final = "127.0.0.1"
 _STAGED_LAYERS: Final = ("events", "articles")
+_LOG = logging.getLogger(__name__)
 
 # One finder per worker process; the lock keeps two threads of one worker from loading it twice.
 _FINDER_LOCK = threading.Lock()
@@ -170,7 +171,8 @@ class StagedChunks:
     digests
         Each chunk's digest (its later copies of texts left out), in the same order.
     layers
-        The ``events`` and ``articles`` parts written (not committed).
+        The ``events`` and ``articles`` parts written (not committed); none when the chunks
+        brought no new article.
     """
 
     chunks: tuple[int, ...]
@@ -253,17 +255,24 @@ def ingest_distributed(
     known = frozenset(stored.articles["id"]) if stored and len(stored.articles) else frozenset()
     gazetteer = default_geocoder().gazetteer  # the client draws offices, places and zones
     stamp = datetime.datetime.now(datetime.UTC)  # every article of the run: as one process
+    lap = _stopwatch()
     with _connect(workers, scheduler) as client:
+        lap("cluster ready")
         outcomes = _extract_chunks(client, items, known, chunk_size, progress)
+        lap("extracted")
         plan = _plan(client, outcomes, gazetteer)
+        lap("kept copies decided")
         staged = _stage_chunks(client, outcomes, plan, store, stamp)
+        lap("parts written by the workers")
+    lap("cluster closed")
     by_chunk = {index: d for s in staged for index, d in zip(s.chunks, s.digests, strict=True)}
     batch = joined_digests(by_chunk[index] for index in sorted(by_chunk))
     version = store.current_version()
     written = batch
     if batch is not None:
-        layers = {name: [s.layers[name] for s in staged] for name in _STAGED_LAYERS}
+        layers = {n: [s.layers[n] for s in staged if n in s.layers] for n in _STAGED_LAYERS}
         version, written = commit_staged(store, batch, layers, gazetteer, stored)
+    lap("committed")
     duplicates = plan.duplicates
     if batch is not None and written is not None:
         duplicates += len(batch.article_ids) - len(written.article_ids)
@@ -388,6 +397,19 @@ def _stage_chunks(
     return sorted(staged, key=lambda s: s.chunks[0])
 
 
+def _stopwatch() -> Callable[[str], None]:
+    """Return a function that logs (debug) what was done and the seconds since its last call."""
+    last = time.perf_counter()
+
+    def lap(what: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        _LOG.debug("%s: %.2f s", what, now - last)
+        last = now
+
+    return lap
+
+
 def _check_gazetteer(version: str, gazetteer: Gazetteer) -> None:
     """Raise `GazetteerMismatchError` unless a worker's gazetteer `version` is the client's."""
     if version != gazetteer.version:
@@ -494,7 +516,9 @@ def _stage_held_chunks(
         events.append(chunk_events)
         articles.append(chunk_articles)
     frames = {"events": _joined_frames(events), "articles": _joined_frames(articles)}
-    layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
+    layers = {}
+    if any(digest.article_ids for digest in digests):  # else nothing to write
+        layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
     return StagedChunks(chunks, tuple(digests), layers)
 
 
