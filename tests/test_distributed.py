@@ -328,7 +328,7 @@ def test_the_workers_write_the_parts_and_one_version_names_them(
 
 @needs_dask
 @pytest.mark.slow
-def test_a_text_in_two_chunks_is_kept_from_the_first_file(
+def test_a_text_in_two_chunks_is_kept_from_the_first_file_in_a_new_store_folder(
     corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder, cluster_address: str
 ) -> None:
     folder = tmp_path / "articles"
@@ -342,7 +342,7 @@ def test_a_text_in_two_chunks_is_kept_from_the_first_file(
     shutil.copy(originals[4], folder / earlier)  # an earlier chunk than its original
     single = ingest([folder], Store.open(tmp_path / "single"), finder=finder)
     spread = dist.ingest_distributed(
-        [folder], Store.open(tmp_path / "spread"), scheduler=cluster_address, chunk_size=2
+        [folder], Store(tmp_path / "spread"), scheduler=cluster_address, chunk_size=2
     )
 
     assert (spread.articles, spread.duplicates) == (single.articles, single.duplicates) == (6, 2)

@@ -378,6 +378,7 @@ def _stage_chunks(
     for index, future in enumerate(outcomes):
         addresses = who_has.get(future.key) or ("",)
         holders[addresses[0]].append(index)
+    Store.open(store.root)  # its directories exist before the workers write into them
     root = str(store.root.absolute())
     tasks = [
         client.submit(
