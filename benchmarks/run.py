@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import platform
 import random
 import resource
@@ -185,17 +186,62 @@ def geotext_devset_scores() -> dict[str, float] | None:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def dask_ingest_seconds(files: list[Path], store_dir: Path, workers: int) -> float:
-    """Seconds of a whole ``ingest --workers N`` run: cluster start, extraction, merge, write."""
+def dask_ingest_seconds(files: list[Path], store_dir: Path, workers: int) -> tuple[float, float]:
+    """Seconds and client peak memory (MB) of a whole ``ingest --workers N`` run.
+
+    The run (cluster start, extraction, merge, write) happens in a child process of its own,
+    so its peak resident memory is the Dask client's alone (the workers are its children and
+    not counted).
+    """
+    listing = store_dir.with_name(store_dir.name + "-files.txt")
+    listing.write_text("\n".join(str(f) for f in files), encoding="utf-8")
+    command = [sys.executable, __file__, "--dask-child", str(workers), str(store_dir), str(listing)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"Dask, {workers} worker(s): " + "; ".join(figures.get("phases", [])), file=sys.stderr)
+    return float(figures["seconds"]), float(figures["peak_rss_mb"])
+
+
+def dask_child(workers: int, store_dir: Path, listing: Path) -> None:
+    """Run one distributed ingest (the child of `dask_ingest_seconds`) and print its figures."""
     from geo.ingest.distributed import ingest_distributed
     from geo.store.store import Store
 
+    phases: list[str] = []
+
+    class Phases(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            phases.append(record.getMessage())
+
+    log = logging.getLogger("geo.ingest.distributed")
+    log.setLevel(logging.DEBUG)
+    log.addHandler(Phases())
+    files = listing.read_text(encoding="utf-8").splitlines()
     started = time.perf_counter()
     ingest_distributed(files, Store.open(store_dir), workers=workers)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    figures = {"seconds": seconds, "peak_rss_mb": round(peak_rss_mb(), 1), "phases": phases}
+    print(json.dumps(figures))
 
 
-def bench_pipeline(quick: bool, articles: int | None = None) -> dict[str, Any]:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (MB) since it started its program.
+
+    ``VmHWM`` (Linux): ``ru_maxrss`` would carry the parent's peak over an ``exec``.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_pipeline(
+    quick: bool, articles: int | None = None, *, speed_only: bool = False
+) -> dict[str, Any]:
     """Ingest throughput on our synthetic corpus (1 process, then Dask with 1 and 2 workers).
 
     ``ingest_speedup_2_workers`` compares like with like: whole runs on a local Dask cluster
@@ -225,6 +271,7 @@ def bench_pipeline(quick: bool, articles: int | None = None) -> dict[str, Any]:
         report = ingest(files, store, finder=finder)
         single = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        single_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         events = report.events
         store_bytes = sum(p.stat().st_size for p in (Path(tmp) / "one").rglob("*") if p.is_file())
         figures.update(
@@ -239,13 +286,14 @@ def bench_pipeline(quick: bool, articles: int | None = None) -> dict[str, Any]:
                 "ingest_cpu_ms_per_article": round(1000 * cpu / max(report.articles, 1), 1),
                 "ingest_events": events,
                 "ingest_skipped": len(report.skipped),
+                "ingest_peak_rss_mb_single_process": round(single_peak, 1),
                 "store_bytes_per_event": round(store_bytes / max(events, 1), 1),
             }
         )
         try:
-            one = dask_ingest_seconds(files, Path(tmp) / "dask-1", 1)
-            two = dask_ingest_seconds(files, Path(tmp) / "dask-2", 2)
-        except ImportError as error:  # dask not installed
+            one, one_peak = dask_ingest_seconds(files, Path(tmp) / "dask-1", 1)
+            two, two_peak = dask_ingest_seconds(files, Path(tmp) / "dask-2", 2)
+        except RuntimeError as error:  # dask not installed, say
             figures["ingest_speedup_2_workers"] = f"skipped: {error}"
         else:
             figures.update(
@@ -254,8 +302,12 @@ def bench_pipeline(quick: bool, articles: int | None = None) -> dict[str, Any]:
                     "ingest_articles_per_s_2_workers": round(report.articles / two, 1),
                     "ingest_speedup_2_workers": round(one / two, 2),
                     "ingest_speedup_2_workers_vs_single_process": round(single / two, 2),
+                    "ingest_client_peak_rss_mb_1_worker": one_peak,
+                    "ingest_client_peak_rss_mb_2_workers": two_peak,
                 }
             )
+    if speed_only:
+        return figures
     for name, folder in (("dev", None), ("heldout", ROOT / "tests" / "data" / "events_heldout")):
         gold = load_event_gold(folder) if folder else load_event_gold()
         scores = score_events(gold, finder=finder)
@@ -325,17 +377,36 @@ def main() -> None:
         metavar="N",
         help="events for the browser's first map at scale (default 100000; none with --quick)",
     )
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="only the ingest speed figures (one process, Dask with 1 and 2 workers)",
+    )
+    parser.add_argument("--dask-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dask_child:
+        workers, store_dir, listing = args.dask_child
+        dask_child(int(workers), Path(store_dir), Path(listing))
+        return
     scale_events = args.scale_events
     if scale_events is None:
         scale_events = 0 if args.quick else 100_000
+    machine = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": __import__("os").cpu_count(),
+        "load_average_1min_at_start": round(__import__("os").getloadavg()[0], 1),
+    }
+    if args.ingest_only:
+        pipeline = bench_pipeline(args.quick, args.ingest_articles, speed_only=True)
+        machine["load_average_1min_at_end"] = round(__import__("os").getloadavg()[0], 1)
+        results: dict[str, Any] = {"machine": machine, "pipeline": pipeline}
+        print("\n".join(table(results)))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        return
     results = {
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": __import__("os").cpu_count(),
-            "load_average_1min_at_start": round(__import__("os").getloadavg()[0], 1),
-        },
+        "machine": machine,
         "mode": "quick" if args.quick else "full",
         "gazetteer": bench_gazetteer(args.quick),
         "pipeline": bench_pipeline(args.quick, args.ingest_articles),

@@ -275,9 +275,13 @@ _STORE_OPTION = click.option(
     type=click.IntRange(min=1, max=256),
     default=1,
     show_default=True,
-    help="Extract on a local Dask cluster of this many worker processes (1: no Dask).",
+    help="Extract and write on a local Dask cluster of this many worker processes (1: no Dask).",
 )
-@click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:port).")
+@click.option(
+    "--scheduler",
+    help="Address of an existing Dask scheduler (tcp://host:port); its workers must see the "
+    "files and the store at the same paths.",
+)
 def ingest(
     paths: tuple[str, ...],
     store_dir: Path | None,

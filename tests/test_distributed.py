@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
-import pickle
+import os
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from benchmarks.corpus import (
 )
 from geo.events.extract import extract
 from geo.ingest import distributed as dist
-from geo.ingest.pipeline import ArticleResult, ingest, process_article
+from geo.ingest.pipeline import ingest
 from geo.places.gazetteer import Gazetteer
 from geo.store.store import LAYERS, Store
 from geo.taxonomy import EVENT_TYPE_KEYS
@@ -263,21 +264,167 @@ def test_bad_arguments_are_refused_before_any_work(
         dist.ingest_distributed([tmp_path], Store.open(tmp_path), **arguments)
 
 
-def test_results_travel_with_place_ids_and_come_back_equal(
-    corpus: CorpusInfo, finder: PlaceFinder
-) -> None:
-    article = read_article(corpus.files[0])
-    result = process_article(article, finder=finder)
-    packed = dist._dumps([result, "art-0000000000000000"], finder.gazetteer)
-    (restored, marker) = dist._loads(packed, finder.gazetteer)
-    assert isinstance(restored, ArticleResult)
-    assert restored == result
-    assert marker == "art-0000000000000000"
-    # shapes stay home: the packed form is far smaller than the plain pickle
-    assert len(packed[1]) * 2 < len(pickle.dumps(result))
-
-
-def test_results_from_another_gazetteer_are_refused(finder: PlaceFinder) -> None:
-    version, data = dist._dumps([], finder.gazetteer)
+def test_a_worker_on_another_gazetteer_is_refused(gazetteer: Gazetteer) -> None:
+    dist._check_gazetteer(gazetteer.version, gazetteer)
     with pytest.raises(dist.GazetteerMismatchError, match="same gazetteer"):
-        dist._loads(("not-" + version, data), finder.gazetteer)
+        dist._check_gazetteer("not-" + gazetteer.version, gazetteer)
+
+
+# --- the workers write, the client commits ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cluster_address() -> Iterator[str]:
+    if importlib.util.find_spec("distributed") is None:
+        pytest.skip("dask.distributed is not installed")
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def _assert_same_records(expected: Store, got: Store) -> None:
+    for layer in LAYERS:
+        pd.testing.assert_frame_equal(
+            _comparable(got.read_layer(layer)), _comparable(expected.read_layer(layer)), obj=layer
+        )
+
+
+def _part_files(root: Path) -> set[Path]:
+    return set((root / "tables").glob("*/*.parquet"))
+
+
+@needs_dask
+@pytest.mark.slow
+def test_the_workers_write_the_parts_and_one_version_names_them(
+    corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder, cluster_address: str
+) -> None:
+    store = Store.open(tmp_path / "spread")
+    report = dist.ingest_distributed(
+        [corpus.directory], store, scheduler=cluster_address, chunk_size=5
+    )
+
+    assert [v.id for v in store.versions()] == [report.version]
+    manifest = store.manifest()
+    assert manifest is not None
+    for layer in ("events", "articles"):  # one part per month and worker, not per chunk
+        months = [part.key.split("+")[0] for part in manifest.layers[layer].parts]
+        assert max(months.count(month) for month in months) <= 2, layer
+    named = {
+        store.part_path(layer, part.object)
+        for layer, info in manifest.layers.items()
+        for part in info.parts
+    }
+    assert _part_files(store.root) == named  # the workers wrote nothing the version leaves out
+    assert store.check(deep=True) == []
+
+
+@needs_dask
+@pytest.mark.slow
+def test_a_text_in_two_chunks_is_kept_from_the_first_file_in_a_new_store_folder(
+    corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder, cluster_address: str
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    odd = {copy for copy, _ in corpus.duplicates} | {path for path, _ in corpus.broken}
+    originals = [p for p in corpus.files if p not in odd][:6]
+    for index, original in enumerate(originals):
+        shutil.copy(original, folder / f"{index:02d}{original.suffix}")
+    later, earlier = f"07-copy-of-01{originals[1].suffix}", f"00a-copy-of-04{originals[4].suffix}"
+    shutil.copy(originals[1], folder / later)  # a later chunk
+    shutil.copy(originals[4], folder / earlier)  # an earlier chunk than its original
+    single = ingest([folder], Store.open(tmp_path / "single"), finder=finder)
+    spread = dist.ingest_distributed(
+        [folder], Store(tmp_path / "spread"), scheduler=cluster_address, chunk_size=2
+    )
+
+    assert (spread.articles, spread.duplicates) == (single.articles, single.duplicates) == (6, 2)
+    _assert_same_records(Store(tmp_path / "single"), Store(tmp_path / "spread"))
+    sources = set(Store(tmp_path / "spread").read_layer("articles")["source"])
+    assert str(folder / earlier) in sources
+    assert str(folder / later) not in sources
+    assert Store(tmp_path / "spread").check() == []
+
+
+@needs_dask
+@pytest.mark.slow
+def test_an_ingest_that_committed_meanwhile_keeps_its_articles_and_the_parts_drop_them(
+    corpus: CorpusInfo,
+    tmp_path: Path,
+    finder: PlaceFinder,
+    cluster_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = corpus.files[:30]
+    ingest(files[:4], Store.open(tmp_path / "spread"), finder=finder)
+    shutil.copytree(tmp_path / "spread", tmp_path / "single")
+    ingest(files[10:20], Store(tmp_path / "single"), finder=finder)
+    single = ingest(files, Store(tmp_path / "single"), finder=finder)
+    real_commit = dist.commit_staged
+
+    def commit_after_another_ingest(*args: Any, **kwargs: Any) -> Any:
+        ingest(files[10:20], Store(tmp_path / "spread"), finder=finder)  # commits meanwhile
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(dist, "commit_staged", commit_after_another_ingest)
+    spread = dist.ingest_distributed(
+        files, Store(tmp_path / "spread"), scheduler=cluster_address, chunk_size=4
+    )
+
+    assert spread.articles == single.articles > 0
+    assert spread.duplicates == single.duplicates
+    _assert_same_records(Store(tmp_path / "single"), Store(tmp_path / "spread"))
+    assert Store(tmp_path / "spread").check(deep=True) == []
+
+
+@needs_dask
+@pytest.mark.slow
+def test_a_run_that_fails_before_its_commit_leaves_the_store_as_it_was(
+    corpus: CorpusInfo,
+    tmp_path: Path,
+    finder: PlaceFinder,
+    cluster_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store.open(tmp_path / "store")
+    before = ingest(corpus.files[:5], store, finder=finder)
+    stored = {layer: _comparable(store.read_layer(layer)) for layer in LAYERS}
+    files_before = _part_files(store.root)
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # the client dies after the workers wrote their parts
+
+    monkeypatch.setattr(dist, "commit_staged", killed)
+    with pytest.raises(KeyboardInterrupt):
+        dist.ingest_distributed(corpus.files, store, scheduler=cluster_address, chunk_size=8)
+
+    store = Store(tmp_path / "store")
+    assert store.current_version() == before.version
+    assert len(store.versions()) == 1
+    for layer in LAYERS:
+        pd.testing.assert_frame_equal(_comparable(store.read_layer(layer)), stored[layer])
+    left = _part_files(store.root) - files_before
+    assert left  # the workers' parts, named by no version
+    assert store.check(deep=True) == []
+    report = store.repair(dry_run=True)
+    assert not report.changed  # young: a writer may still use them
+    old = 1_000_000_000
+    for path in left:
+        os.utime(path, (old, old))
+    store.repair()
+    assert _part_files(store.root) == files_before
+    assert store.check(deep=True) == []
+    monkeypatch.undo()
+    again = dist.ingest_distributed(corpus.files, store, scheduler=cluster_address, chunk_size=8)
+    assert again.articles + before.articles == corpus.articles
+    files_now = _part_files(store.root)
+    third = dist.ingest_distributed(corpus.files, store, scheduler=cluster_address, chunk_size=8)
+    assert (third.articles, third.version) == (0, again.version)
+    assert _part_files(store.root) == files_now  # nothing new: the workers wrote nothing

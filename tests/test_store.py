@@ -448,13 +448,13 @@ def test_append_needs_the_key_column(store: Store) -> None:
 @pytest.fixture
 def read_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     opened: list[str] = []
-    real = store_module.pq.read_table
+    real = pq.read_table
 
     def recording(path: Any, *args: Any, **kwargs: Any) -> Any:
         opened.append(Path(path).stem)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(store_module.pq, "read_table", recording)
+    monkeypatch.setattr(pq, "read_table", recording)
     return opened
 
 

@@ -1,11 +1,11 @@
-"""Ingest article files on a Dask cluster: read and extract in parallel, merge and write once.
+"""Ingest article files on a Dask cluster: the workers extract and write, the client commits once.
 
 :func:`ingest_distributed` is :func:`geo.ingest.pipeline.ingest` with the per-article work (reading,
-finding places, extracting events and offices) spread over the workers of a
-``dask.distributed`` cluster: a local one started for the run (one process per worker, one
-thread each, listening on 127.0.0.1 only, no dashboard) or an existing scheduler given by
-address. The client then merges the results in the order of the files, exactly as the
-single-process path does, and writes one new store version, so both give the same records.
+finding places, extracting events and offices) and the writing of the new events and articles
+spread over the workers of a ``dask.distributed`` cluster: a local one started for the run (one
+process per worker, one thread each, listening on 127.0.0.1 only, no dashboard) or an existing
+scheduler given by address. The client then commits the workers' files and the small layers as
+one new store version, so both paths give the same records.
 
 How the work is split
 ---------------------
@@ -15,14 +15,26 @@ The files (directories expanded, in order) are cut into chunks of ``chunk_size``
 drops texts the store already holds or that came earlier in the chunk, and runs
 :func:`geo.ingest.pipeline.process_article` on the rest (within its time budget). Each
 worker process loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached
-per process) and keeps it for every later task. Results travel back with the places they
-mention replaced by their gazetteer ids (a country's shape would otherwise be sent with every
-mention), and the client puts its own copies of those places back; both sides must therefore
-run on the same compiled gazetteer, which is checked.
+per process) and keeps it for every later task. The results stay on the worker.
 
-Files are read by the workers, so with a remote scheduler every worker must see them at the
-same absolute path (a shared file system). Relative paths are resolved on the client and
-reported as given. Standard input (``"-"``) is read on the client.
+The client then learns each chunk's article ids alone (a small task per chunk, run where the
+chunk's results are) and decides, in file order, which copy of a text that came in several
+chunks is kept: the first, as one process does. Each worker then writes the events and
+articles of all the chunks it holds, less the later copies, as Parquet parts into the store's
+tables (:func:`geo.store.staging.stage_layer`: the parts a store write would make, one per
+month), and sends back only the parts' descriptions and each chunk's
+:class:`geo.ingest.batch.BatchDigest` (its office reports, place mentions and the few event
+columns the zones and the page's summary need). The client commits all of it as one version
+(:func:`geo.ingest.pipeline.commit_staged`): the workers' parts are added as they are, under
+the store's write lock; if another ingest committed meanwhile, the articles it stored are left
+out (only the parts holding their rows are written again). A run that fails or is killed before
+its commit leaves only part files no version names: readers never see them and
+``python -m geo store repair`` removes them, as it does a killed writer's.
+
+Files are read, and the store written, by the workers: with a remote scheduler every worker
+must see the articles and the store at the same absolute paths as the client (a shared file
+system) and use the same compiled gazetteer (checked). Relative paths are resolved on the
+client and reported as given. Standard input (``"-"``) is read on the client.
 
 Worker processes are started fresh (not forked) and import the main module of the program
 that starts them, so a script calling :func:`ingest_distributed` must keep its work under
@@ -34,38 +46,44 @@ cluster). ``dask.distributed`` is an optional dependency:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import importlib
-import io
 import logging
-import pickle
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
+
+import pandas as pd
 
 from geo.errors import FaultlinesError
+from geo.ingest.batch import BatchDigest, digest_of, joined_digests
 from geo.ingest.pipeline import (
     ArticleResult,
     IngestReport,
     ProgressCallback,
     SkippedFile,
-    commit_results,
+    commit_staged,
+    new_rows,
     process_or_skip,
     read_new_articles,
-    report_of,
+    report_of_batch,
 )
 from geo.ingest.stored import read_for_commit
-from geo.places.gazetteer import Gazetteer, Place
+from geo.places.gazetteer import Gazetteer
 from geo.places.geocode import default_geocoder
-from geo.store.store import Store
+from geo.store.staging import stage_layer
+from geo.store.store import LayerInfo, Store
 from geo.text.articles import Article, iter_article_paths
 from geo.text.mentions import PlaceFinder, default_finder
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -89,6 +107,8 @@ CONNECT_TIMEOUT: float = 5.0
 INSTALL_HINT: Final = 'pip install "dask[distributed]"'
 _STDIN: Final = "-"
 _LOCALHOST: Final = "127.0.0.1"
+_STAGED_LAYERS: Final = ("events", "articles")
+_LOG = logging.getLogger(__name__)
 
 # One finder per worker process; the lock keeps two threads of one worker from loading it twice.
 _FINDER_LOCK = threading.Lock()
@@ -96,6 +116,13 @@ _FINDER_LOCK = threading.Lock()
 # What one file comes to in a task: its result, why it was skipped, or the id of an article
 # that is already stored or came earlier in the same chunk.
 _Outcome = ArticleResult | SkippedFile | str
+
+# What the client learns of one file before anything is written: why it was skipped, the id
+# of an article already stored or earlier in its chunk (a string), or a processed article's
+# id (a one-item tuple).
+_Mark = SkippedFile | str | tuple[str]
+
+_FrameT = TypeVar("_FrameT", bound=pd.DataFrame)
 
 
 class DaskMissingError(FaultlinesError, ImportError):
@@ -125,6 +152,43 @@ class GazetteerMismatchError(FaultlinesError, RuntimeError):
         self.client_version = client_version
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkMarks:
+    """What the client learns of one chunk before anything is written (`_Mark` per file)."""
+
+    gazetteer_version: str
+    marks: tuple[_Mark, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StagedChunks:
+    """What a worker wrote for the chunks it holds, and what the commit needs of them.
+
+    Attributes
+    ----------
+    chunks
+        The indexes of the chunks, in file order.
+    digests
+        Each chunk's digest (its later copies of texts left out), in the same order.
+    layers
+        The ``events`` and ``articles`` parts written (not committed); none when the chunks
+        brought no new article.
+    """
+
+    chunks: tuple[int, ...]
+    digests: tuple[BatchDigest, ...]
+    layers: dict[str, LayerInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The client's verdict on every file: skipped ones, duplicates, later copies to leave out."""
+
+    skipped: tuple[SkippedFile, ...]
+    duplicates: int
+    later_copies: tuple[frozenset[str], ...]  # per chunk
+
+
 def ingest_distributed(
     paths: Iterable[str | Path],
     store: Store,
@@ -134,7 +198,7 @@ def ingest_distributed(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Ingest article files into `store`, extracting on a Dask cluster.
+    """Ingest article files into `store`, extracting and writing on a Dask cluster.
 
     The result is the one :func:`geo.ingest.pipeline.ingest` gives for the same files and store: the
     same articles, events, offices, places and zones, the same duplicates and skipped files,
@@ -146,7 +210,7 @@ def ingest_distributed(
         Files and directories (expanded as by :func:`geo.text.articles.iter_article_paths`);
         ``"-"`` reads standard input.
     store
-        The store to write into.
+        The store to write into; its workers must see it at the same path.
     workers
         Worker processes of the local cluster (ignored when `scheduler` is given).
     scheduler
@@ -183,19 +247,38 @@ def ingest_distributed(
         raise ValueError(msg)
     started = time.perf_counter()
     items = _work_items(paths)
-    stored_ids: set[str] = set()
-    if store.current_version():
-        stored_articles = store.read_layer("articles", columns=["id"])
-        stored_ids = set(stored_articles["id"]) if len(stored_articles) else set()
+    stored = read_for_commit(store)
     if not items:
-        return _write_results([], store, None, [], 0, started)
-    gazetteer = default_geocoder().gazetteer  # places by id: the client finds no names
-    with _connect(workers, scheduler) as client:
-        outcomes = _run_chunks(
-            client, items, frozenset(stored_ids), chunk_size, gazetteer, progress
+        return report_of_batch(
+            None, store.current_version(), skipped=(), duplicates=0, started=started
         )
-    results, skipped, duplicates = _merge_outcomes(outcomes, stored_ids)
-    return _write_results(results, store, gazetteer, skipped, duplicates, started)
+    known = frozenset(stored.articles["id"]) if stored and len(stored.articles) else frozenset()
+    gazetteer = default_geocoder().gazetteer  # the client draws offices, places and zones
+    stamp = datetime.datetime.now(datetime.UTC)  # every article of the run: as one process
+    lap = _stopwatch()
+    with _connect(workers, scheduler) as client:
+        lap("cluster ready")
+        outcomes = _extract_chunks(client, items, known, chunk_size, progress)
+        lap("extracted")
+        plan = _plan(client, outcomes, gazetteer)
+        lap("kept copies decided")
+        staged = _stage_chunks(client, outcomes, plan, store, stamp)
+        lap("parts written by the workers")
+    lap("cluster closed")
+    by_chunk = {index: d for s in staged for index, d in zip(s.chunks, s.digests, strict=True)}
+    batch = joined_digests(by_chunk[index] for index in sorted(by_chunk))
+    version = store.current_version()
+    written = batch
+    if batch is not None:
+        layers = {n: [s.layers[n] for s in staged if n in s.layers] for n in _STAGED_LAYERS}
+        version, written = commit_staged(store, batch, layers, gazetteer, stored)
+    lap("committed")
+    duplicates = plan.duplicates
+    if batch is not None and written is not None:
+        duplicates += len(batch.article_ids) - len(written.article_ids)
+    return report_of_batch(
+        written, version, skipped=plan.skipped, duplicates=duplicates, started=started
+    )
 
 
 # --- client side --------------------------------------------------------------------------------
@@ -215,73 +298,123 @@ def _work_items(paths: Iterable[str | Path]) -> list[tuple[str, str | Article | 
     return items
 
 
-def _run_chunks(
+def _extract_chunks(
     client: Client,
     items: Sequence[tuple[str, str | Article | SkippedFile]],
     known: frozenset[str],
     chunk_size: int,
-    gazetteer: Gazetteer,
     progress: ProgressCallback | None,
-) -> list[_Outcome]:
-    """Run one task per chunk of `items`; return the outcomes in the order of `items`."""
+) -> list[Future[list[_Outcome]]]:
+    """Run one extraction task per chunk of `items`; return their futures, in order, when done.
+
+    The results stay on the workers.
+    """
     as_completed = _distributed().as_completed
     chunks = [list(items[i : i + chunk_size]) for i in range(0, len(items), chunk_size)]
     known_ref: object = known
     if known:  # sent once to every worker; distributed leaves Client.scatter unannotated
         known_ref = client.scatter([known], broadcast=True)[0]  # type: ignore[no-untyped-call]
-    futures = client.map(_ingest_chunk, chunks, known=known_ref, pure=False)
+    futures: list[Future[list[_Outcome]]] = client.map(
+        _extract_chunk, chunks, known=known_ref, pure=False
+    )
     index_of = {future.key: index for index, future in enumerate(futures)}
-    by_chunk: list[list[_Outcome]] = [[] for _ in chunks]
     done = 0
     for future in as_completed(futures, loop=client.loop):
         index = index_of[future.key]
-        by_chunk[index] = _loads(future.result(), gazetteer)
-        future.release()
+        if future.status == "error":
+            future.result()  # raises the task's error here
         done += len(chunks[index])
         if progress is not None:
             progress(done, len(items), chunks[index][-1][0])
-    return [outcome for chunk in by_chunk for outcome in chunk]
+    return futures
 
 
-def _merge_outcomes(
-    outcomes: Iterable[_Outcome], stored_ids: set[str]
-) -> tuple[list[ArticleResult], list[SkippedFile], int]:
-    """Keep the first result of each text, in file order, as `read_new_articles` does."""
-    results: list[ArticleResult] = []
+def _plan(
+    client: Client, outcomes: Sequence[Future[list[_Outcome]]], gazetteer: Gazetteer
+) -> _Plan:
+    """Learn each chunk's article ids and decide, in file order, which copy of a text is kept.
+
+    As :func:`geo.ingest.pipeline.read_new_articles` does: the first copy of a text goes in,
+    later ones count as duplicates.
+    """
+    marked: list[ChunkMarks] = client.gather(  # type: ignore[no-untyped-call]
+        client.map(_marks_of, outcomes, pure=False)
+    )
     skipped: list[SkippedFile] = []
     duplicates = 0
-    seen = set(stored_ids)
-    for outcome in outcomes:
-        if isinstance(outcome, SkippedFile):
-            skipped.append(outcome)
-        elif isinstance(outcome, str) or outcome.article.id in seen:
-            duplicates += 1
-        else:
-            seen.add(outcome.article.id)
-            results.append(outcome)
-    return results, skipped, duplicates
+    seen: set[str] = set()
+    later: list[frozenset[str]] = []
+    for chunk in marked:
+        _check_gazetteer(chunk.gazetteer_version, gazetteer)
+        copies: set[str] = set()
+        for mark in chunk.marks:
+            if isinstance(mark, SkippedFile):
+                skipped.append(mark)
+            elif isinstance(mark, str):
+                duplicates += 1
+            elif mark[0] in seen:
+                duplicates += 1
+                copies.add(mark[0])
+            else:
+                seen.add(mark[0])
+        later.append(frozenset(copies))
+    return _Plan(tuple(skipped), duplicates, tuple(later))
 
 
-def _write_results(
-    results: Sequence[ArticleResult],
+def _stage_chunks(
+    client: Client,
+    outcomes: Sequence[Future[list[_Outcome]]],
+    plan: _Plan,
     store: Store,
-    gazetteer: Gazetteer | None,
-    skipped: Sequence[SkippedFile],
-    duplicates: int,
-    started: float,
-) -> IngestReport:
-    """Merge `results` with the stored layers and write one version, as `ingest_articles` does.
+    stamp: datetime.datetime,
+) -> list[StagedChunks]:
+    """Have each worker write the events and articles of the chunks it holds; return what it did.
 
-    Through :func:`geo.ingest.pipeline.commit_results`, so the merge happens under the store's write
-    lock and an ingest running at the same time keeps its articles.
+    One task per worker, run where its chunks' results are, so a month gets one part per
+    worker however many chunks there were.
     """
-    gazetteer = gazetteer if gazetteer is not None else default_geocoder().gazetteer
-    stored = read_for_commit(store)
-    known = set() if stored is None or not len(stored.articles) else set(stored.articles["id"])
-    fresh = [r for r in results if r.article.id not in known]
-    duplicates += len(results) - len(fresh)
-    version, written, duplicates = commit_results(store, fresh, gazetteer, stored, duplicates)
-    return report_of(written, version, skipped=skipped, duplicates=duplicates, started=started)
+    holders: dict[str, list[int]] = defaultdict(list)
+    who_has = client.who_has(outcomes)  # type: ignore[no-untyped-call]
+    for index, future in enumerate(outcomes):
+        addresses = who_has.get(future.key) or ("",)
+        holders[addresses[0]].append(index)
+    Store.open(store.root)  # its directories exist before the workers write into them
+    root = str(store.root.absolute())
+    tasks = [
+        client.submit(
+            _stage_held_chunks,
+            root,
+            stamp,
+            tuple(indexes),
+            tuple(plan.later_copies[i] for i in indexes),
+            *(outcomes[i] for i in indexes),
+            workers=[address] if address else None,
+            allow_other_workers=True,
+            pure=False,
+        )
+        for address, indexes in holders.items()
+    ]
+    staged: list[StagedChunks] = client.gather(tasks)  # type: ignore[no-untyped-call]
+    return sorted(staged, key=lambda s: s.chunks[0])
+
+
+def _stopwatch() -> Callable[[str], None]:
+    """Return a function that logs (debug) what was done and the seconds since its last call."""
+    last = time.perf_counter()
+
+    def lap(what: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        _LOG.debug("%s: %.2f s", what, now - last)
+        last = now
+
+    return lap
+
+
+def _check_gazetteer(version: str, gazetteer: Gazetteer) -> None:
+    """Raise `GazetteerMismatchError` unless a worker's gazetteer `version` is the client's."""
+    if version != gazetteer.version:
+        raise GazetteerMismatchError(version, gazetteer.version)
 
 
 def _distributed() -> ModuleType:
@@ -329,10 +462,10 @@ def _worker_finder() -> PlaceFinder:
         return default_finder()
 
 
-def _ingest_chunk(
+def _extract_chunk(
     items: Sequence[tuple[str, str | Article | SkippedFile]], known: frozenset[str]
-) -> tuple[str, bytes]:
-    """Read and process one chunk of files (runs on a worker); return the packed outcomes."""
+) -> list[_Outcome]:
+    """Read and process one chunk of files (runs on a worker, where the outcomes stay)."""
     finder = _worker_finder()
     seen: set[str] = set()
     outcomes: list[_Outcome] = []
@@ -353,44 +486,47 @@ def _ingest_chunk(
             continue
         seen.add(article.id)
         outcomes.append(process_or_skip(article, finder=finder))
-    return _dumps(outcomes, finder.gazetteer)
-
-
-class _PlacePickler(pickle.Pickler):
-    """Pickle gazetteer places as their ids."""
-
-    def __init__(self, file: io.BytesIO, gazetteer: Gazetteer) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.gazetteer = gazetteer
-
-    def persistent_id(self, obj: object) -> str | None:
-        if type(obj) is Place and self.gazetteer.get(obj.id) is obj:
-            return obj.id
-        return None
-
-
-class _PlaceUnpickler(pickle.Unpickler):
-    """Unpickle place ids as this process's gazetteer places."""
-
-    def __init__(self, file: io.BytesIO, gazetteer: Gazetteer) -> None:
-        super().__init__(file)
-        self.gazetteer = gazetteer
-
-    def persistent_load(self, pid: object) -> Place:
-        return self.gazetteer.place(str(pid))
-
-
-def _dumps(outcomes: list[_Outcome], gazetteer: Gazetteer) -> tuple[str, bytes]:
-    """Pack outcomes with the version of the gazetteer their place ids refer to."""
-    buffer = io.BytesIO()
-    _PlacePickler(buffer, gazetteer).dump(outcomes)
-    return gazetteer.version, buffer.getvalue()
-
-
-def _loads(packed: tuple[str, bytes], gazetteer: Gazetteer) -> list[_Outcome]:
-    """Unpack what `_dumps` made on a worker, with this process's places."""
-    version, data = packed
-    if version != gazetteer.version:
-        raise GazetteerMismatchError(version, gazetteer.version)
-    outcomes: list[_Outcome] = _PlaceUnpickler(io.BytesIO(data), gazetteer).load()
     return outcomes
+
+
+def _marks_of(outcomes: Sequence[_Outcome]) -> ChunkMarks:
+    """Return what the client needs to know of a chunk's outcomes to decide what is kept."""
+    marks: list[_Mark] = []
+    for outcome in outcomes:
+        marks.append((outcome.article.id,) if isinstance(outcome, ArticleResult) else outcome)
+    return ChunkMarks(_worker_finder().gazetteer.version, tuple(marks))
+
+
+def _stage_held_chunks(
+    root: str,
+    stamp: datetime.datetime,
+    chunks: tuple[int, ...],
+    later_copies: tuple[frozenset[str], ...],
+    *outcomes: Sequence[_Outcome],
+) -> StagedChunks:
+    """Write the events and articles of some chunks into the store's tables (on a worker).
+
+    Articles of `later_copies` (per chunk: texts an earlier chunk holds) are left out; the
+    parts are written, not committed (:func:`geo.store.staging.stage_layer`).
+    """
+    digests, events, articles = [], [], []
+    for copies, chunk in zip(later_copies, outcomes, strict=True):
+        results = [o for o in chunk if isinstance(o, ArticleResult) and o.article.id not in copies]
+        chunk_events, chunk_articles = new_rows(results, ingested_at=stamp)
+        digests.append(digest_of(results, chunk_events).narrowed())
+        events.append(chunk_events)
+        articles.append(chunk_articles)
+    frames = {"events": _joined_frames(events), "articles": _joined_frames(articles)}
+    layers = {}
+    if any(digest.article_ids for digest in digests):  # else nothing to write
+        layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
+    return StagedChunks(chunks, tuple(digests), layers)
+
+
+def _joined_frames(frames: list[_FrameT]) -> _FrameT:
+    """Return `frames` one after the other (the first alone when all are empty)."""
+    filled = [frame for frame in frames if len(frame)] or frames[:1]
+    if len(filled) == 1:
+        return filled[0]
+    joined: _FrameT = pd.concat(filled, ignore_index=True)
+    return joined

@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.events.extract import Extraction, extract
+from geo.ingest.batch import BatchDigest, digest_of
 from geo.ingest.stored import (
     TALLY_EVENT_COLUMNS,
     ZONE_EVENT_COLUMNS,
@@ -56,7 +57,7 @@ from geo.layers.summary import (
 from geo.places.gazetteer import Gazetteer
 from geo.records import OFFICE_STATUS_RANK, Office, Precision
 from geo.store.format import shown_name
-from geo.store.store import Store
+from geo.store.store import LayerInfo, Store
 from geo.text.articles import Article, read_article
 from geo.text.dates import EVENT_YEARS_BEFORE_PUBLICATION
 from geo.text.decoding import ArticleError
@@ -364,15 +365,6 @@ def _merge_offices(offices: Iterable[tuple[Office, datetime.date | None]]) -> li
     return [office for office, _ in merged.values()]
 
 
-def _place_counts(results: Sequence[ArticleResult]) -> dict[str, tuple[int, set[str]]]:
-    counts: dict[str, tuple[int, set[str]]] = {}
-    for result in results:
-        for mention in result.extraction.mentions.places:
-            count, articles = counts.get(mention.place.id, (0, set()))
-            counts[mention.place.id] = (count + 1, articles | {result.article.id})
-    return counts
-
-
 def _concat(old: _Frame | None, new: _Frame) -> _Frame:
     if old is None or len(old) == 0:
         return new
@@ -411,7 +403,7 @@ def results_to_layers(
     (:mod:`geo.layers.aggregates`) are drawn from the new events alone into an empty store,
     and otherwise updated with the new events: only zones the batch creates or reshapes read
     stored events, through `events_near`. ``events`` and ``articles`` hold the new rows only
-    when `stored` is given (:meth:`geo.store.store.Store.update` appends them).
+    (when `stored` is given, :meth:`geo.store.store.Store.update` appends them).
 
     Parameters
     ----------
@@ -429,29 +421,36 @@ def results_to_layers(
         Returns the stored events whose geometry meets any of the boxes given; needed when
         `stored` is given.
     """
-    return _merged_layers(
-        results,
-        gazetteer,
-        stored=stored,
-        ingested_at=ingested_at,
-        rows=rows,
-        events_near=events_near,
-    )[0]
+    events, articles = rows or new_rows(results, ingested_at=ingested_at)
+    events = _unique_events(events)
+    batch = digest_of(results, events)
+    layers = merged_layers(batch, gazetteer, stored=stored, events_near=events_near)[0]
+    return {"events": events, **layers, "articles": articles}
 
 
-def _merged_layers(
-    results: Sequence[ArticleResult],
+def _unique_events(events: _Frame) -> _Frame:
+    """Return `events` with one row per event id (the first)."""
+    if not len(events):
+        return events
+    return events.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def merged_layers(
+    batch: BatchDigest,
     gazetteer: Gazetteer,
     *,
     stored: StoredForCommit | None,
-    ingested_at: datetime.datetime | None,
-    rows: tuple[gpd.GeoDataFrame, pd.DataFrame] | None,
     events_near: EventsNear | None,
 ) -> tuple[dict[str, pd.DataFrame], ZoneAggregates]:
-    """Return what `results_to_layers` returns and the zones with their tables."""
-    new_events, new_articles = rows or new_rows(results, ingested_at=ingested_at)
-    reports = [(o, r.article.published) for r in results for o in r.extraction.offices]
-    new_places = places_frame(_place_counts(results), gazetteer)
+    """Return the small layers of the store with `batch` merged in, and the zones' tables.
+
+    The offices and places merged with the stored ones (`stored`; None for an empty store),
+    the zones with their tables and the page's summary tables, as `results_to_layers` makes
+    them; not the events and articles, which a commit appends. Only the digest's events'
+    `geo.ingest.batch.DIGEST_EVENT_COLUMNS` are read.
+    """
+    reports = batch.reports()
+    new_places = places_frame(batch.place_counts(), gazetteer)
     if stored is not None and len(stored.offices):
         published: dict[str, object] = {}
         if len(stored.articles):
@@ -474,14 +473,10 @@ def _merged_layers(
             latest = max((day for day in days if day is not None), default=None)
             reports.insert(0, (office, latest))
     offices = offices_frame(_merge_offices(reports), gazetteer)
-    new_events = _concat(None, new_events)  # one row per event id
-    if len(new_events):
-        new_events = new_events.drop_duplicates("id", keep="first").reset_index(drop=True)
-    layers = {
-        "events": new_events,
+    new_events = _unique_events(batch.events)
+    layers: dict[str, pd.DataFrame] = {
         "offices": offices,
         "places": merge_place_frames(None if stored is None else stored.places, new_places),
-        "articles": new_articles,
     }
     if stored is None:
         aggregates = aggregate_zones(new_events, gazetteer)
@@ -575,37 +570,94 @@ def commit_results(
     """
     results = list(results)
     with store.lock():
+        stored, now_known = _stored_now(store, stored)
+        duplicates += sum(r.article.id in now_known for r in results)
+        results = [r for r in results if r.article.id not in now_known]
         version = store.current_version()
-        if version != (None if stored is None else stored.version):
-            stored = read_for_commit(store)
-            now_known = set(stored.articles["id"]) if stored and len(stored.articles) else set()
-            duplicates += sum(r.article.id in now_known for r in results)
-            results = [r for r in results if r.article.id not in now_known]
         if results:
-            rows = new_rows(results)
-            near = None
-            if stored is not None:  # a store without the zones' tables: all that they need
-                stored = replace(stored, summary=stored_summary(store, stored.version))
-                columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
-                near = stored_events_near(store, stored.version, columns=columns)
-            layers, aggregates = _merged_layers(
-                results, gazetteer, stored=stored, ingested_at=None, rows=rows, events_near=near
-            )
-            message = f"ingest {len(results)} article(s)"
-            if stored is None:
-                version = store.write(layers, message=message)
-            else:  # events and articles only gain rows: write just the months that get some
-                version = _write_update(store, layers, aggregates, message=message)
+            events, articles = new_rows(results)
+            events = _unique_events(events)
+            rows = {"events": events, "articles": articles}
+            version = _commit_batch(store, digest_of(results, events), rows, gazetteer, stored)
     return version, results, duplicates
+
+
+def commit_staged(
+    store: Store,
+    batch: BatchDigest,
+    staged: Mapping[str, Sequence[LayerInfo]],
+    gazetteer: Gazetteer,
+    stored: StoredForCommit | None,
+) -> tuple[str | None, BatchDigest]:
+    """Commit a batch whose events and articles are written already, as `commit_results` does.
+
+    `staged` holds the ``events`` and ``articles`` parts that
+    :func:`geo.store.staging.stage_layer` wrote (by the workers of a distributed ingest),
+    `batch` what the rest of the commit needs of them. They are added to one new version as
+    they are, with the small layers merged as for `commit_results`, under the store's write
+    lock. Articles another ingest stored meanwhile are left out (the parts holding their
+    rows are written again without them). Returns the new version and the batch written.
+    """
+    with store.lock():
+        stored, now_known = _stored_now(store, stored)
+        batch = batch.without(now_known)
+        version = store.current_version()
+        if batch.article_ids:
+            version = _commit_batch(store, batch, staged, gazetteer, stored)
+    return version, batch
+
+
+def _stored_now(
+    store: Store, stored: StoredForCommit | None
+) -> tuple[StoredForCommit | None, set[str]]:
+    """Return what a commit reads of the current version, and its articles if it is newer.
+
+    `stored` was read before the lock was taken; if another ingest committed since, the
+    current version is read again and its articles' ids are returned (else none).
+    """
+    if store.current_version() == (None if stored is None else stored.version):
+        return stored, set()
+    stored = read_for_commit(store)
+    return stored, set(stored.articles["id"]) if stored and len(stored.articles) else set()
+
+
+def _commit_batch(
+    store: Store,
+    batch: BatchDigest,
+    rows: Mapping[str, pd.DataFrame | Sequence[LayerInfo]],
+    gazetteer: Gazetteer,
+    stored: StoredForCommit | None,
+) -> str:
+    """Write `batch` as one version: its `rows` (frames or staged parts), the merged layers."""
+    near = None
+    if stored is not None:  # a store without the zones' tables: all that they need
+        stored = replace(stored, summary=stored_summary(store, stored.version))
+        columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
+        near = stored_events_near(store, stored.version, columns=columns)
+    layers, aggregates = merged_layers(batch, gazetteer, stored=stored, events_near=near)
+    message = f"ingest {len(batch.article_ids)} article(s)"
+    frames = {name: r for name, r in rows.items() if isinstance(r, pd.DataFrame)}
+    if stored is None and len(frames) == len(rows):
+        return store.write({**frames, **layers}, message=message)
+    # events and articles only gain rows: write just the months that get some
+    return _write_update(store, rows, layers, aggregates, message=message)
 
 
 _REPLACED: Final = ("offices", "places", "zones", "place_tallies", "zone_scores")
 
 
 def _write_update(
-    store: Store, layers: Mapping[str, pd.DataFrame], aggregates: ZoneAggregates, *, message: str
+    store: Store,
+    rows: Mapping[str, pd.DataFrame | Sequence[LayerInfo]],
+    layers: Mapping[str, pd.DataFrame],
+    aggregates: ZoneAggregates,
+    *,
+    message: str,
 ) -> str:
     """Write a batch into a store that holds data: new rows, small layers, the zones' changes.
+
+    The new rows (`rows`) are frames or parts written already (`geo.store.staging`); into an
+    empty store, every layer is written whole.
 
     Events and articles gain their rows (an event's id names its article, which the store
     lacks, so its id is compared only with those of the months it falls in); offices,
@@ -613,7 +665,7 @@ def _write_update(
     zone-days table loses the rows of the zones gone and gains the batch's (only the buckets
     of the zones gone are rewritten).
     """
-    appended = {"events": layers["events"], "articles": layers["articles"]}
+    appended = {"events": rows["events"], "articles": rows["articles"]}
     replaced = {name: layers[name] for name in (*_REPLACED, *SUMMARY_TABLES) if name in layers}
     added: dict[str, pd.DataFrame] = {}
     removed: dict[str, tuple[str, ...]] = {}
@@ -682,6 +734,28 @@ def report_of(
         offices=sum(len(r.extraction.offices) for r in results),
         skipped=tuple(skipped),
         warnings=tuple((r.article.source, w) for r in results for w in r.article.warnings),
+        version=version,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def report_of_batch(
+    batch: BatchDigest | None,
+    version: str | None,
+    *,
+    skipped: Sequence[SkippedFile],
+    duplicates: int,
+    started: float,
+) -> IngestReport:
+    """Return the report of an ingest that wrote what `batch` digests (None: nothing)."""
+    return IngestReport(
+        articles=0 if batch is None else len(batch.article_ids),
+        duplicates=duplicates,
+        places=0 if batch is None else len(batch.place_mentions),
+        events=0 if batch is None else len(batch.events),
+        offices=0 if batch is None else len(batch.office_reports),
+        skipped=tuple(skipped),
+        warnings=() if batch is None else tuple((s, w) for _, s, w in batch.warnings),
         version=version,
         seconds=time.perf_counter() - started,
     )

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import json
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -66,13 +65,11 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from geo import settings
 from geo.store.delta import (
     TABLES_DIR,
     commit_tables,
-    make_table_dir,
     part_path,
     rolled_back_on_failure,
 )
@@ -103,7 +100,6 @@ from geo.store.format import (
     holding_lock,
     load_manifest,
     manifest_to_json,
-    reading_part,
     refuse_old_layout,
     version_id,
     write_atomic,
@@ -115,9 +111,7 @@ from geo.store.frames import (
     canonical_frame,
     check_bbox,
     date_filter,
-    date_range,
     empty_frame,
-    frame_bounds,
     partition_frame,
     prepare_frame,
     table_to_frame,
@@ -126,7 +120,6 @@ from geo.store.frames import (
 from geo.store.parts import (
     SIDE_PART_MARK,
     RowFilter,
-    encode_part,
     every_row,
     merge_plan,
     no_row,
@@ -134,6 +127,13 @@ from geo.store.parts import (
     side_part_key,
 )
 from geo.store.repair import RepairReport, check_store, prune_store, repair_store
+from geo.store.staging import (
+    add_staged_parts,
+    stored_keys,
+    without_empty_placeholder,
+    write_layer,
+    write_part,
+)
 from geo.store.versions import Layers, VersionInfo
 
 __all__ = [
@@ -481,7 +481,7 @@ class Store:
     def update(
         self,
         *,
-        append: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        append: Mapping[str, pd.DataFrame | Sequence[LayerInfo]] = MappingProxyType({}),
         replace: Mapping[str, pd.DataFrame] = MappingProxyType({}),
         add: Mapping[str, pd.DataFrame] = MappingProxyType({}),
         remove: Mapping[str, Collection[object]] = MappingProxyType({}),
@@ -497,6 +497,11 @@ class Store:
         layer's (for rows whose partition follows from their key, or that the caller knows
         are new, as an ingest knows the events of articles the store lacks). Layers in
         `replace` are written whole, as in :meth:`write`; other layers are carried over.
+        A layer's new rows may also be given as parts already written into its table by
+        :func:`geo.store.staging.stage_layer` (by other processes, say): they are added as they
+        are beside the stored ones, and rows whose `key` is stored (or in an earlier staged
+        part) are left out by rewriting just the part that holds them
+        (:func:`geo.store.staging.add_staged_parts`).
 
         `add` and `remove` change `BUCKETED_TABLES`: `remove` drops the rows whose bucketing
         column holds one of the values given, rewriting only the buckets they fall in; `add`
@@ -523,11 +528,14 @@ class Store:
         if unbucketed:
             msg = f"layer(s) {', '.join(unbucketed)} are not bucketed: append or replace them"
             raise ValueError(msg)
-        prepared = {name: prepare_frame(name, frame) for name, frame in append.items()}
+        prepared = {
+            name: rows if not isinstance(rows, pd.DataFrame) else prepare_frame(name, rows)
+            for name, rows in append.items()
+        }
         whole = {name: prepare_frame(name, frame) for name, frame in replace.items()}
         added = {name: prepare_frame(name, frame) for name, frame in add.items()}
         for name, frame in prepared.items():
-            if key not in frame.columns:
+            if isinstance(frame, pd.DataFrame) and key not in frame.columns:
                 msg = f"layer {name!r} has no key column {key!r}"
                 raise ValueError(msg)
         with self._locked():
@@ -535,18 +543,11 @@ class Store:
             infos = dict(manifest.layers) if manifest else {}
             infos.update({name: self._put_layer(name, frame) for name, frame in whole.items()})
             version = manifest.version if manifest else None
-            for name, frame in prepared.items():
-                info = infos.get(name)
-                fresh = frame.drop_duplicates(subset=[key], keep="first")
-                if info is not None:
-                    touched = None
-                    if name in near_keys_only:
-                        touched = {k for k, _ in partition_frame(name, fresh)}
-                    known = self._stored_keys(name, info, key, fresh[key], touched)
-                    fresh = fresh[[value not in known for value in fresh[key]]]
-                    if fresh.empty:
-                        continue
-                infos[name] = self._merge_layer(name, info, fresh)
+            for name, rows in prepared.items():
+                near = name in near_keys_only
+                appended = self._appended(name, infos.get(name), rows, key=key, near=near)
+                if appended is not None:
+                    infos[name] = appended
             for name in sorted(set(added) | set(remove)):
                 patched = self._patch_table(
                     name, infos.get(name), added.get(name), remove.get(name, ())
@@ -557,28 +558,26 @@ class Store:
                 return manifest.version
             return self._commit(infos, parent=version, message=message)
 
-    def _stored_keys(
+    def _appended(
         self,
         layer: str,
-        info: LayerInfo,
+        info: LayerInfo | None,
+        rows: pd.DataFrame | Sequence[LayerInfo],
+        *,
         key: str,
-        wanted: pd.Series,
-        partitions: Collection[str] | None,
-    ) -> set[object]:
-        """Return which `wanted` keys the parts of `partitions` hold (None: all), in Arrow."""
-        candidates = pa.array(wanted.tolist())
-        values: set[object] = set()
-        for part in info.parts:
-            if partitions is not None and part.key.split(SIDE_PART_MARK)[0] not in partitions:
-                continue
-            path = self.part_path(layer, part.object)
-            self.verifier.verify(path, part.object)
-            with reading_part(path):
-                column = pq.read_table(path, columns=[key]).column(key)
-            if column.type == candidates.type:
-                column = pc.filter(column, pc.is_in(column, value_set=candidates))
-            values.update(column.to_pylist())  # (an odd part's type: every key, as before)
-        return values
+        near: bool,
+    ) -> LayerInfo | None:
+        """Return a layer with `rows` appended (those whose `key` is new); None if unchanged."""
+        if not isinstance(rows, pd.DataFrame):  # parts written already, by stage_layer
+            return add_staged_parts(self, layer, info, rows, key=key, near_keys_only=near)
+        fresh = rows.drop_duplicates(subset=[key], keep="first")
+        if info is not None:
+            touched = {k for k, _ in partition_frame(layer, fresh)} if near else None
+            known = stored_keys(self, layer, info, key, fresh[key].tolist(), touched)
+            fresh = fresh[[value not in known for value in fresh[key]]]
+            if fresh.empty:
+                return None
+        return self._merge_layer(layer, info, fresh)
 
     def _merge_layer(self, layer: str, info: LayerInfo | None, fresh: pd.DataFrame) -> LayerInfo:
         """Add `fresh` rows to a layer, writing only parts of the partitions they fall in.
@@ -614,9 +613,7 @@ class Store:
         for _, absorbed in plans:
             for old in absorbed:
                 by_key.pop(old.key, None)
-        by_key.update({part.key: part for part in parts})
-        if len(by_key) > 1:  # an empty placeholder part is dropped once real rows arrive
-            by_key = {k: p for k, p in by_key.items() if p.rows > 0} or by_key
+        by_key = without_empty_placeholder({**by_key, **{part.key: part for part in parts}})
         return LayerInfo(info.geometry, tuple(by_key[k] for k in sorted(by_key)))
 
     def _patch_table(
@@ -663,26 +660,10 @@ class Store:
         return table_to_frame(table, info.geometry, bbox=None)
 
     def _put_layer(self, layer: str, frame: pd.DataFrame) -> LayerInfo:
-        partitions = partition_frame(layer, frame)
-        parts: tuple[PartInfo, ...]
-        if len(partitions) == 1:
-            parts = (self._put_part(layer, *partitions[0]),)
-        else:  # encoding and fsync wait on I/O and release the GIL: write parts side by side
-            with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-                parts = tuple(pool.map(lambda item: self._put_part(layer, *item), partitions))
-        geometry = str(frame.geometry.name) if layer in GEO_LAYERS else None
-        return LayerInfo(geometry, parts)
+        return write_layer(self.root, layer, frame, self.verifier)
 
     def _put_part(self, layer: str, key: str, frame: pd.DataFrame) -> PartInfo:
-        data = encode_part(layer, frame)
-        digest = hashlib.sha256(data).hexdigest()[:32]
-        path = self.part_path(layer, digest)
-        if not path.is_file():
-            make_table_dir(path.parent)
-            write_atomic(path, data)
-            self.verifier.trust(path)
-        date_min, date_max = date_range(layer, frame)
-        return PartInfo(digest, key, len(frame), frame_bounds(layer, frame), date_min, date_max)
+        return write_part(self.root, layer, key, frame, self.verifier)
 
     def _commit(self, layers: Mapping[str, LayerInfo], *, parent: str | None, message: str) -> str:
         version = version_id(layers)
