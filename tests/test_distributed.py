@@ -194,20 +194,11 @@ def test_two_local_workers_give_the_single_process_records(
 def test_an_existing_scheduler_is_used_and_stored_texts_are_not_redone(
     corpus: CorpusInfo, tmp_path: Path, finder: PlaceFinder
 ) -> None:
-    from distributed import LocalCluster
-
     files = corpus.files[:24]
     first = ingest(files[:8], Store.open(tmp_path / "spread"), finder=finder)
     shutil.copytree(tmp_path / "spread", tmp_path / "single")
     single = ingest(files, Store(tmp_path / "single"), finder=finder)
-    with LocalCluster(
-        n_workers=1,
-        threads_per_worker=2,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-    ) as cluster:
+    with local_cluster(workers=1, threads=2) as cluster:
         spread = dist.ingest_distributed(
             files,
             Store(tmp_path / "spread"),
@@ -273,20 +264,25 @@ def test_a_worker_on_another_gazetteer_is_refused(gazetteer: Gazetteer) -> None:
 # --- the workers write, the client commits ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def cluster_address() -> Iterator[str]:
-    if importlib.util.find_spec("distributed") is None:
-        pytest.skip("dask.distributed is not installed")
+def local_cluster(*, workers: int, threads: int) -> Any:
+    """Return a local Dask cluster on 127.0.0.1 with no dashboard, as the tests start it."""
     from distributed import LocalCluster
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=threads,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
         scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-    ) as cluster:
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster_address() -> Iterator[str]:
+    if importlib.util.find_spec("distributed") is None:
+        pytest.skip("dask.distributed is not installed")
+    with local_cluster(workers=2, threads=1) as cluster:
         yield cluster.scheduler_address
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo.intervals import covered_intervals
-from geo.layers.exact import SUM_COLUMNS, exact_sums
+from geo.layers.exact import EXACT_COLUMNS, SUM_COLUMNS, exact_sums
 
 __all__ = [
     "CODE_COLUMNS",
@@ -64,13 +64,7 @@ EVENT_CODE_COLUMNS: Final = {"column": "str", "code": "str", "events": "int64"}
 it holds and how many times the events name it (an event naming it twice counts twice)."""
 
 ZONE_SUM_COLUMNS: Final = {
-    "zone_id": "str",
-    "type": "str",
-    "events": "int64",
-    "dated": "float64",
-    "published": "float64",
-    "unpublished": "float64",
-    "newest": "float64",
+    name: kind for name, kind in SUM_COLUMNS.items() if name not in EXACT_COLUMNS
 }
 """Columns of the zone-sums table a view reads: :func:`geo.layers.aggregates.zone_sums`'. The
 table holds the exact sums too (:data:`geo.layers.exact.SUM_COLUMNS`; tables written before
