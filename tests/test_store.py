@@ -932,6 +932,47 @@ def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
     assert seen == [1]  # the other 40 rows were never converted
 
 
+def test_several_boxes_read_only_the_rows_near_each_in_one_pass(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.store import store as store_module
+
+    store.write({"events": _may_events(0, 40)}, message="a month of events")
+    far = [
+        ("ev-far", D(2023, 5, 2), None, (10.0, 50.0)),
+        ("ev-east", D(2023, 5, 3), None, (150.0, 20.0)),
+    ]
+    store.update(append={"events": _events(far)}, message="far")
+    seen: list[int] = []
+    convert = store_module.table_to_frame
+
+    def counting(table: Any, geometry: Any, *, bbox: Any) -> Any:
+        seen.append(table.num_rows)
+        return convert(table, geometry, bbox=bbox)
+
+    monkeypatch.setattr(store_module, "table_to_frame", counting)
+    boxes = [(5.0, 45.0, 15.0, 55.0), (145.0, 15.0, 155.0, 25.0)]
+    near = store.read_layer("events", bbox=boxes)
+    assert sorted(near["id"]) == ["ev-east", "ev-far"]
+    assert seen == [
+        2
+    ]  # the 40 rows between the two boxes, inside their union, were never converted
+    one = store.read_layer("events", bbox=[boxes[0]])
+    assert list(one["id"]) == ["ev-far"]
+    assert store.read_layer("events", bbox=[]).empty
+    with pytest.raises(ValueError, match="min <= max"):
+        store.read_layer("events", bbox=[boxes[0], (10.0, 0.0, 0.0, 10.0)])
+
+
+@pytest.mark.parametrize(("bbox", "ids"), BBOXES)
+def test_a_list_of_boxes_keeps_what_each_box_keeps(
+    store: Store, bbox: tuple[float, float, float, float], ids: list[str]
+) -> None:
+    store.write({"events": _events(EVENT_ROWS)}, message="events")
+    elsewhere = (-10.0, -10.0, -5.0, -5.0)
+    assert list(store.read_layer("events", bbox=[bbox, elsewhere])["id"]) == ids
+
+
 def _zone_day_rows(zones: list[str], start: int = 0, days: int = 3) -> pd.DataFrame:
     """Zone-days rows (`geo.layers.aggregates.ZONE_DAY_COLUMNS`), `days` days per zone."""
     rows = [

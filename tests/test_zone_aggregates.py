@@ -18,6 +18,7 @@ import pytest
 import shapely
 
 from geo.ingest.pipeline import ingest, read_for_commit
+from geo.ingest.stored import fewer_boxes
 from geo.layers.aggregates import (
     ZoneAggregates,
     aggregate_zones,
@@ -98,17 +99,13 @@ def random_events(
 
 
 def near_reader(stored: gpd.GeoDataFrame, calls: list[int]) -> Any:
-    """Return an `events_near` over `stored` that reads the union of the boxes, as the store."""
+    """Return an `events_near` over `stored` that reads only the events meeting the boxes."""
 
     def near(boxes: Sequence[tuple[float, float, float, float]]) -> Any:
         calls.append(len(boxes))
-        bounds = shapely.box(
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
-        return stored[np.asarray(shapely.intersects(stored.geometry.to_numpy(), bounds))]
+        shapes = shapely.box(*np.asarray(boxes, dtype="float64").T)
+        meets = shapely.intersects(stored.geometry.to_numpy()[:, None], shapes[None, :])
+        return stored[np.asarray(meets.any(axis=1))]
 
     return near
 
@@ -431,6 +428,31 @@ def test_distinct_zones_keeps_what_the_pairwise_rule_keeps(
     assert len(kept) < len(derived)
     assert [z.id for z in zones_module.distinct_zones([], derived, gazetteer)] == [
         z.id for z in kept
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fewer_boxes_cover_the_boxes_with_no_more_area(seed: int) -> None:
+    rng = random.Random(seed)
+    boxes = []
+    for _ in range(rng.randrange(1, 80)):
+        x, y = rng.uniform(-170, 160), rng.uniform(-80, 70)
+        boxes.append((x, y, x + rng.uniform(0, 12), y + rng.uniform(0, 12)))
+
+    def area(box: tuple[float, float, float, float]) -> float:
+        return (box[2] - box[0]) * (box[3] - box[1])
+
+    fewer = fewer_boxes(boxes)
+    assert 1 <= len(fewer) <= len(boxes)
+    assert sum(map(area, fewer)) <= sum(map(area, boxes)) + 1e-6
+    for box in boxes:  # each box lies inside one of the fewer
+        assert any(
+            f[0] <= box[0] and f[1] <= box[1] and box[2] <= f[2] and box[3] <= f[3] for f in fewer
+        )
+    inside = (0.0, 0.0, 1.0, 1.0)
+    assert fewer_boxes([(0.0, 0.0, 2.0, 2.0), inside, (50.0, 50.0, 51.0, 51.0)]) == [
+        (0.0, 0.0, 2.0, 2.0),
+        (50.0, 50.0, 51.0, 51.0),
     ]
 
 

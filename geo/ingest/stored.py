@@ -18,6 +18,7 @@ import pandas as pd
 from geo.layers.aggregates import EventsNear, ZoneAggregates, merge_zone_days
 from geo.layers.exact import EXACT_COLUMNS
 from geo.layers.summary import event_codes, event_tallies
+from geo.store.format import BBox
 from geo.store.store import Store
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ZONE_EVENT_COLUMNS",
     "ZONE_TABLES",
     "StoredForCommit",
+    "fewer_boxes",
     "read_for_commit",
     "stored_events_near",
     "stored_summary",
@@ -130,26 +132,56 @@ def read_for_commit(store: Store) -> StoredForCommit | None:
     )
 
 
+def fewer_boxes(boxes: Sequence[BBox]) -> list[BBox]:
+    """Return boxes covering `boxes`, with fewer of them where they overlap much.
+
+    Two boxes are replaced by their union's bounds while that is no larger than the two
+    together: the area read does not grow, and each box left out is a filter less to test.
+    """
+
+    def area(box: BBox) -> float:
+        return max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0)
+
+    kept = list(boxes)
+    merging = True
+    while merging:
+        merging = False
+        i = 0
+        while i < len(kept):
+            a = kept[i]
+            for j in range(i + 1, len(kept)):
+                b = kept[j]
+                union = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                if area(union) <= area(a) + area(b):
+                    kept[i] = a = union
+                    del kept[j]
+                    merging = True
+                    break
+            else:
+                i += 1
+    return kept
+
+
 def stored_events_near(
     store: Store, version: str, *, columns: Sequence[str] = ZONE_EVENT_COLUMNS
 ) -> EventsNear:
     """Return a function that reads the events of `version` meeting any of some boxes.
 
-    The boxes are read as one (their union's bounds), filtered as the files are read; the
-    zones test each event exactly. Only `columns` are read (and the geometry).
+    The boxes are read in one pass, each part's rows filtered by them as it is read, boxes
+    that overlap much read as one (:func:`fewer_boxes`): boxes far apart read only the events
+    near each, not all those within their union's bounds. The zones test each event exactly.
+    Only `columns` are read (and the geometry).
     """
 
-    def near(boxes: Sequence[tuple[float, float, float, float]]) -> gpd.GeoDataFrame | None:
+    def near(boxes: Sequence[BBox]) -> gpd.GeoDataFrame | None:
         if not boxes:
             return None
-        bounds = (
-            max(-180.0, min(b[0] for b in boxes)),
-            max(-90.0, min(b[1] for b in boxes)),
-            min(180.0, max(b[2] for b in boxes)),
-            min(90.0, max(b[3] for b in boxes)),
-        )
+        clipped = [
+            (max(-180.0, b[0]), max(-90.0, b[1]), min(180.0, b[2]), min(90.0, b[3])) for b in boxes
+        ]
+        wanted = fewer_boxes(clipped)
         events = store.read_layer(
-            "events", version=version, bbox=bounds, columns=list(columns), lenient=True
+            "events", version=version, bbox=wanted, columns=list(columns), lenient=True
         )
         return cast(gpd.GeoDataFrame, events)  # a geo layer reads as a GeoDataFrame
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +35,7 @@ from geo.store.format import (
 __all__ = [
     "as_date",
     "bbox_overlaps",
+    "bounds_of_boxes",
     "bucket_keys",
     "canonical_frame",
     "check_bbox",
@@ -42,6 +43,7 @@ __all__ = [
     "date_range",
     "empty_frame",
     "frame_bounds",
+    "frame_meeting_boxes",
     "partition_frame",
     "prepare_frame",
     "table_to_frame",
@@ -239,6 +241,24 @@ def check_bbox(bbox: BBox) -> None:
 def bbox_overlaps(a: BBox, b: BBox) -> bool:
     """Return whether the boxes `a` and `b` meet (touching counts)."""
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def bounds_of_boxes(boxes: Sequence[BBox]) -> BBox:
+    """Return the bounds of several boxes (at least one)."""
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+
+
+def frame_meeting_boxes(frame: gpd.GeoDataFrame, boxes: Sequence[BBox]) -> gpd.GeoDataFrame:
+    """Return the rows of `frame` whose shapes meet any of `boxes` (index reset)."""
+    shapes = np.asarray(frame.geometry.to_numpy(), dtype=object)
+    tree = shapely.STRtree(shapely.box(*np.asarray(boxes, dtype="float64").reshape(-1, 4).T))
+    found = np.unique(tree.query(shapes, predicate="intersects")[0])
+    return frame.iloc[found].reset_index(drop=True)
 
 
 def _is_list_type(kind: pa.DataType) -> bool:

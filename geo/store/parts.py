@@ -34,6 +34,7 @@ __all__ = [
     "MERGE_RATIO",
     "SIDE_PART_MARK",
     "RowFilter",
+    "any_box_filter",
     "bbox_filter",
     "encode_part",
     "every_row",
@@ -77,6 +78,16 @@ def bbox_filter(bbox: BBox) -> pc.Expression:
         & (pc.field("bbox", "ymin") <= maxy)
         & (pc.field("bbox", "ymax") >= miny)
     )
+
+
+def any_box_filter(boxes: Sequence[BBox]) -> pc.Expression:
+    """Return the Arrow filter keeping rows whose ``bbox`` column meets any of `boxes`."""
+    if not boxes:
+        return pc.scalar(False)
+    meets = bbox_filter(boxes[0])
+    for box in boxes[1:]:
+        meets = meets | bbox_filter(box)
+    return meets
 
 
 def has_bbox_covering(schema: pa.Schema) -> bool:

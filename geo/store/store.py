@@ -107,11 +107,13 @@ from geo.store.format import (
 from geo.store.frames import (
     as_date,
     bbox_overlaps,
+    bounds_of_boxes,
     bucket_keys,
     canonical_frame,
     check_bbox,
     date_filter,
     empty_frame,
+    frame_meeting_boxes,
     partition_frame,
     prepare_frame,
     table_to_frame,
@@ -120,6 +122,7 @@ from geo.store.frames import (
 from geo.store.parts import (
     SIDE_PART_MARK,
     RowFilter,
+    any_box_filter,
     every_row,
     merge_plan,
     no_row,
@@ -310,7 +313,7 @@ class Store:
         version: str | None = None,
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
-        bbox: BBox | None = None,
+        bbox: BBox | list[BBox] | None = None,
         columns: Sequence[str] | None = None,
         lenient: bool = False,
     ) -> pd.DataFrame:
@@ -328,7 +331,10 @@ class Store:
             Ignored for layers without dates.
         bbox
             ``(minx, miny, maxx, maxy)``: keep rows whose geometry's bounds meet it (rows
-            without geometry are dropped). Ignored for ``articles``.
+            without geometry are dropped). A list of such boxes keeps the rows meeting any of
+            them, in one pass over the parts that meet one (boxes far apart read only the rows
+            near each, not all those within their union's bounds); an empty list keeps none.
+            Ignored for ``articles``.
         columns
             Columns to read; the geometry column is always read for geo layers.
         lenient
@@ -356,11 +362,24 @@ class Store:
             check_layer(layer)
             return empty_frame(layer)
         window = {"date_from": as_date(date_from), "date_to": as_date(date_to)}
+        boxes: list[BBox] = []
+        meets_any: pc.Expression | None = None
+        if isinstance(bbox, list):  # several boxes: their union's bounds, then each box
+            boxes = [(float(a), float(b), float(c), float(d)) for a, b, c, d in bbox]
+            for box in boxes:
+                check_bbox(box)
+            bbox = bounds_of_boxes(boxes) if boxes else (0.0, 0.0, 0.0, 0.0)
+            meets_any = any_box_filter(boxes) if info.geometry is not None else None
         parts = self.parts_for(layer, version=manifest.version, bbox=bbox, **window)
+        if meets_any is not None:
+            parts = [p for p in parts if p.bbox and any(bbox_overlaps(p.bbox, b) for b in boxes)]
         use_bbox = bbox if info.geometry is not None else None
 
         def in_window(names: Sequence[str]) -> pc.Expression | None:
-            return date_filter(layer, **window, names=names)
+            keep = date_filter(layer, **window, names=names)
+            if meets_any is None or "bbox" not in names:
+                return keep
+            return meets_any if keep is None else keep & meets_any
 
         row_filter: RowFilter = in_window
         if not parts:  # no rows match: read the schema of one part with a filter that keeps none
@@ -382,7 +401,10 @@ class Store:
             if len(tables) == 1
             else pa.concat_tables(unify_dates(tables), promote_options="permissive")
         )
-        return table_to_frame(table, info.geometry, bbox=use_bbox)
+        frame = table_to_frame(table, info.geometry, bbox=use_bbox if meets_any is None else None)
+        if meets_any is not None:  # the exact test, as `bbox` makes it
+            frame = frame_meeting_boxes(cast(gpd.GeoDataFrame, frame), boxes)
+        return frame
 
     def read_all(
         self,
