@@ -456,9 +456,9 @@ def test_fewer_boxes_cover_the_boxes_with_no_more_area(seed: int) -> None:
     ]
 
 
-@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize(("seed", "shrink"), [(11, False), (12, False), (13, True), (14, True)])
 def test_clustering_again_near_what_changed_gives_the_full_clustering(
-    gazetteer: Gazetteer, seed: int
+    gazetteer: Gazetteer, seed: int, shrink: bool
 ) -> None:
     rng = random.Random(seed)
     rows = [
@@ -476,6 +476,9 @@ def test_clustering_again_near_what_changed_gives_the_full_clustering(
         for row in rng.sample(rows, rng.randrange(1, 60)):
             place_id = gazetteer.ids[row]
             counts[place_id] = counts.get(place_id, 0) + rng.choice((1, 1, 2, 5))
+        if shrink:  # events taken away: places fall back in the order, or hold none
+            for place_id in rng.sample(sorted(counts), min(len(counts), rng.randrange(0, 8))):
+                counts[place_id] = max(0, counts[place_id] - rng.choice((1, 2, 5)))
         clustering = cluster_places(counts, gazetteer, previous=clustering)
         expected = cluster_places(counts, gazetteer)
         assert clustering.mains == expected.mains

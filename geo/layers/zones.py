@@ -452,15 +452,28 @@ def cluster_places(
         nearby = nearby[nearby < i]
         candidates = np.sort(nearby[is_main[nearby]]).tolist()
         home = next((j for j in candidates if places.joins(j, i)), None)
-        changed = is_main[i] != (home is None)
+        became_main = home is None and not is_main[i]
+        stopped = home is not None and is_main[i]
         main_of[i] = i if home is None else home
         is_main[i] = home is None
-        if changed and not places.broad_small(i)[0]:  # who could join it decides again
-            dirty[places.could_join(i)] = True
+        if (became_main or stopped) and not places.broad_small(i)[0]:
+            # Who could join it and is decided after it decides again: when it became a main
+            # place, those whose main place (or themselves, if main) comes after it; when it
+            # stopped being one, those whose main place it was. No one else's choice changes.
+            later = [j for j in places.could_join(i) if j > i and not dirty[j]]
+            if became_main:
+                dirty[[j for j in later if main_of[j] > i]] = True
+            else:
+                dirty[[j for j in later if main_of[j] == i]] = True
     return Clustering(
         counts={p: int(counts[p]) for p in order},
         mains={p: order[int(main_of[i])] for i, p in enumerate(order)},
     )
+
+
+def _order_key(counts: Mapping[str, int], place_id: str) -> tuple[int, str]:
+    """Return where a place comes in a clustering's order with these counts (more, then id)."""
+    return (-counts.get(place_id, 0), place_id)
 
 
 class _Reach:
@@ -503,10 +516,22 @@ class _Reach:
         dirty[changed] = True
         # A main place that moved in the order may now come first among those another place
         # could join: that place decides again. (A place that was not a main place is no one's
-        # candidate; one that becomes or stops being one is seen to as it is decided.)
+        # candidate; one that becomes or stops being one is seen to as it is decided.) A main
+        # place whose count grew only moved ahead: it matters to a place it could join only
+        # if it now comes before that place's main place (or the place, if main) and did not
+        # before; had it come before and been within reach, it would have been that main place.
         for i in changed:
-            if is_main[i] and not self.broad_small(i)[0]:
-                dirty[self.could_join(i)] = True
+            if not is_main[i] or self.broad_small(i)[0]:
+                continue
+            place_id = self.order[i]
+            grew = counts[place_id] > previous.counts.get(place_id, 0)
+            was = _order_key(previous.counts, place_id)
+            for j in self.could_join(i):
+                main_at = int(main_of[j])
+                if not grew or (
+                    i < main_at and was > _order_key(previous.counts, self.order[main_at])
+                ):
+                    dirty[j] = True
         gone = [p for p, main in previous.mains.items() if main == p and p not in self.position]
         if gone:  # main places that hold no events any more
             boxes = self.gazetteer.bounds_at([self.gazetteer.index_of(p) for p in gone])
