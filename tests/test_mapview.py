@@ -1310,3 +1310,26 @@ def test_the_player_ticks_only_while_playing_and_runs_the_page_after_a_step() ->
     playing["func"]()
     assert reruns == ["page"]
     assert session["window"] == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
+
+
+def test_a_shape_drawn_again_at_a_zoom_is_simplified_once() -> None:
+    from shapely.geometry import Point
+
+    from geo.view import map as map_module
+
+    map_module._simplified.cache_clear()
+    sea = Point(130.0, 35.0).buffer(3.0, quad_segs=64)
+    tolerance = map_module._tolerance(4)
+    first = map_module._display_shape(sea, tolerance)
+    again = map_module._display_shape(Point(130.0, 35.0).buffer(3.0, quad_segs=64), tolerance)
+    assert first == again
+    assert first is not again
+    assert map_module._simplified.cache_info().hits == 1
+    assert first is not None
+    first["type"] = "changed by a caller"
+    third = map_module._display_shape(sea, tolerance)
+    assert third is not None
+    assert third["type"] == "Polygon"
+    finer = map_module._display_shape(sea, map_module._tolerance(9))
+    assert finer is not None
+    assert len(finer["coordinates"][0]) >= len(third["coordinates"][0])

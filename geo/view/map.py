@@ -32,12 +32,13 @@ Leaflet scripts that draw the markers and shapes chosen here are :mod:`geo.view.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Final, TypedDict, cast
 
 import folium
 import numpy as np
@@ -181,15 +182,28 @@ class MapLayers:
 # geometry for display
 
 
+_SHAPES_KEPT: Final = 1024
+"""Shapes kept simplified for display (per shape and zoom), the least recently drawn dropped."""
+
+
 def _tolerance(zoom: int) -> float:
     """One screen pixel at `zoom`, in degrees: finer detail would not be seen."""
     return 360.0 / (256.0 * 2.0**zoom)
 
 
 def _display_shape(geometry: object, tolerance: float) -> dict[str, object] | None:
-    """Return `geometry` simplified by `tolerance` and rounded, as a GeoJSON mapping."""
+    """Return `geometry` simplified by `tolerance` and rounded, as a GeoJSON mapping.
+
+    A shape drawn at a zoom before is not simplified again (:func:`_simplified`): each view
+    draws the same zones, and simplifying a sea or a large zone is most of its cost.
+    """
     if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
         return None
+    return dict(_simplified(geometry, tolerance))
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _simplified(geometry: BaseGeometry, tolerance: float) -> dict[str, object]:
     shape = geometry
     decimals = POINT_DECIMALS
     if geometry.geom_type in {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
