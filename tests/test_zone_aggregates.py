@@ -27,10 +27,10 @@ from geo.layers.aggregates import (
     severities_from_sums,
     update_zone_aggregates,
     zone_days,
-    zone_severities,
     zone_sums,
 )
 from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
+from geo.layers.window import zone_severities
 from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
@@ -498,3 +498,44 @@ def test_tallies_written_before_the_clusters_were_kept_give_the_same_zones(
     )
     updated = update_zone_aggregates(older, more, gazetteer, events_near=near_reader(first, []))
     assert_same(updated, aggregate_zones(pd.concat([first, more], ignore_index=True), gazetteer))
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_held_zone_rows_give_the_severities_of_their_frame_bit_for_bit(
+    gazetteer: Gazetteer, places: list[int], seed: int
+) -> None:
+    import pyarrow as pa
+
+    from geo.view.zone_rows import ZoneRows
+
+    rng = random.Random(seed)
+    events = random_events(gazetteer, places, 500, rng, 0)
+    table = aggregate_zones(events, gazetteer).zone_days
+    half = len(table) // 2
+    held = ZoneRows.of(
+        pa.Table.from_pandas(part, preserve_index=False) for part in (table[:half], table[half:])
+    )
+    more = table.sample(n=min(40, len(table)), random_state=seed).copy()
+    more.loc[more.index[:5], "zone_id"] = "zn-not-held"  # rows of zones and types not held
+    more.loc[more.index[5:8], "type"] = "unknown_type"
+    views = [
+        ViewState(date_from=dt.date(2022, 3, 1), date_to=dt.date(2023, 2, 28)),
+        ViewState(date_to=dt.date(2022, 6, 30), undated=True),
+        ViewState(date_from=dt.date(2023, 7, 1), types=frozenset({"exercise", "patrol"})),
+        ViewState(date_from=dt.date(2030, 1, 1)),  # nothing counted
+    ]
+    for view in views:
+        window = {
+            "types": view.types,
+            "date_from": view.date_from,
+            "date_to": view.date_to,
+            "undated": view.undated,
+        }
+        for today in (None, view.date_to):
+            frame = pd.concat([held.pick(**window), more], ignore_index=True)
+            expected = zone_severities(frame, today=today, **window)
+            got = held.severities(more, today=today, **window)
+            assert list(got["zone_id"]) == sorted(expected["zone_id"])
+            expected = expected.sort_values("zone_id", ignore_index=True)
+            assert list(got["severity"]) == list(expected["severity"])  # bit for bit
+            assert list(got["events"]) == list(expected["events"])

@@ -10,7 +10,7 @@ Two tables summarise the events layer for the zones (:mod:`geo.layers.zones`):
   interval an event covers (``first``, ``last``: what a time window tests), its end date
   (``end``: what recency is measured from) and, for an event without an end date, its
   article's publication date (``published``). A zone's severity for any window and types
-  follows from these rows alone (:func:`zone_severities`), by the formula of
+  follows from these rows alone (:func:`geo.layers.window.zone_severities`), by the formula of
   :func:`geo.layers.zones.zone_severity`.
 
 Confidences are summed in millionths (integers), so tables merged batch by batch are equal,
@@ -25,7 +25,6 @@ do not know the store). Pure functions: no files, no Streamlit.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -66,6 +65,7 @@ __all__ = [
     "ZoneAggregates",
     "aggregate_zones",
     "aggregate_zones_in_pieces",
+    "day_numbers",
     "merge_place_tallies",
     "merge_zone_days",
     "near_box",
@@ -73,7 +73,6 @@ __all__ = [
     "severities_from_sums",
     "update_zone_aggregates",
     "zone_days",
-    "zone_severities",
     "zone_sums",
 ]
 
@@ -348,7 +347,7 @@ def merge_zone_days(*tables: pd.DataFrame | None) -> pd.DataFrame:
     rows = pd.concat([t[list(ZONE_DAY_COLUMNS)] for t in present], ignore_index=True)
     zones, zone_names = pd.factorize(rows["zone_id"].astype(str).to_numpy(), sort=True)
     kinds, kind_names = pd.factorize(rows["type"].astype(str).to_numpy(), sort=True)
-    days = [_day_numbers(rows[name]) for name in _DATES]
+    days = [day_numbers(rows[name]) for name in _DATES]
     order = np.lexsort((*reversed(days), kinds, zones))  # the last key sorts first
     keys = [zones[order], kinds[order], *(d[order] for d in days)]
     starts = np.ones(len(order), dtype=bool)
@@ -364,7 +363,7 @@ def merge_zone_days(*tables: pd.DataFrame | None) -> pd.DataFrame:
             "zone_id": pd.Series(np.asarray(zone_names, dtype=object)[keys[0][first_rows]]),
             "type": pd.Series(np.asarray(kind_names, dtype=object)[keys[1][first_rows]]),
             **{
-                name: _from_day_numbers(day[first_rows])
+                name: _fromday_numbers(day[first_rows])
                 for name, day in zip(_DATES, keys[2:], strict=True)
             },
             "events": counts.astype("int64"),
@@ -377,7 +376,7 @@ def merge_zone_days(*tables: pd.DataFrame | None) -> pd.DataFrame:
 _UNKNOWN_DAY: Final = np.iinfo("int64").min
 
 
-def _day_numbers(values: pd.Series) -> np.ndarray:
+def day_numbers(values: pd.Series) -> np.ndarray:
     """Return dates as int64 days since 1970, unknown ones as the smallest int64."""
     days = _days(values).to_numpy(dtype="datetime64[D]")
     numbers: np.ndarray = days.astype("int64")
@@ -385,99 +384,10 @@ def _day_numbers(values: pd.Series) -> np.ndarray:
     return numbers
 
 
-def _from_day_numbers(numbers: np.ndarray) -> pd.Series:
+def _fromday_numbers(numbers: np.ndarray) -> pd.Series:
     days = numbers.astype("datetime64[D]")
     days[numbers == _UNKNOWN_DAY] = np.datetime64("NaT")
     return pd.Series(days.astype("datetime64[ns]"))
-
-
-# --- severity ------------------------------------------------------------------------------
-
-
-def _recency(days: np.ndarray) -> np.ndarray:
-    result: np.ndarray = np.power(0.5, np.clip(days, 0.0, None) / HALF_LIFE_DAYS)
-    return result
-
-
-def zone_severities(
-    table: pd.DataFrame,
-    *,
-    types: Collection[str] | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    undated: bool = False,
-    today: datetime.date | None = None,
-) -> pd.DataFrame:
-    """Return each zone's severity and event count for a window, from zone-days rows alone.
-
-    The events counted are those the view's filters keep (:func:`geo.view.selection.
-    filter_events` without actors and countries): of `types` (None: all), covering a day of
-    ``[date_from, date_to]`` (a side None is open; with neither, every event, and undated ones
-    only when `undated` asks or no window is set). The severity is
-    :func:`geo.layers.zones.zone_severity`'s: ``1 - exp(-S / SEVERITY_SCALE)`` over the summed
-    ``weight(type) × recency × confidence``, recency measured from `today`, or with None from
-    each zone's own newest date among the events counted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``zone_id``, ``severity`` (0–1) and ``events`` (how many events count), one row per
-        zone with at least one such event, by zone id.
-    """
-    empty = pd.DataFrame(
-        {
-            "zone_id": pd.Series(dtype="str"),
-            "severity": pd.Series(dtype="float64"),
-            "events": pd.Series(dtype="int64"),
-        }
-    )
-    if table is None or len(table) == 0:
-        return empty
-    rows = table
-    weights = rows["type"].map(_WEIGHTS).fillna(0.0).to_numpy(dtype="float64")
-    keep = weights > 0
-    if types is not None:
-        keep &= rows["type"].isin(sorted(types)).to_numpy(dtype=bool)
-    first = _days(rows["first"]).to_numpy(dtype="datetime64[D]")
-    last = _days(rows["last"]).to_numpy(dtype="datetime64[D]")
-    if date_from is not None or date_to is not None:
-        known = ~(np.isnat(first) | np.isnat(last))
-        within = known.copy()
-        if date_to is not None:
-            within &= first <= np.datetime64(date_to, "D")
-        if date_from is not None:
-            within &= last >= np.datetime64(date_from, "D")
-        keep &= within | (~known if undated else False)
-    if not keep.any():
-        return empty
-    rows = rows[keep]
-    base = weights[keep] * rows["confidence_e6"].to_numpy(dtype="float64") / CONFIDENCE_UNIT
-    end = _days(rows["end"]).to_numpy(dtype="datetime64[D]").astype("float64")
-    end[np.isnat(_days(rows["end"]).to_numpy(dtype="datetime64[D]"))] = np.nan
-    published = _days(rows["published"]).to_numpy(dtype="datetime64[D]")
-    pub = published.astype("float64")
-    pub[np.isnat(published)] = np.nan
-    codes, zone_ids = pd.factorize(rows["zone_id"], sort=True)  # categories stay codes
-    if today is not None:
-        reference = np.full(len(rows), float(np.datetime64(today, "D").astype("int64")))
-    else:  # each zone from its own newest date among the events counted
-        known_dates = np.where(np.isnan(end), pub, end)
-        newest = np.full(len(zone_ids), -np.inf)
-        np.fmax.at(newest, codes, np.nan_to_num(known_dates, nan=-np.inf))
-        newest[np.isinf(newest)] = 0.0
-        reference = newest[codes]
-    undated_factor = np.nan_to_num(_recency(reference - pub), nan=1.0) * UNKNOWN_DATE_FACTOR
-    recency = np.where(np.isnan(end), undated_factor, _recency(reference - end))
-    totals = np.bincount(codes, weights=base * recency, minlength=len(zone_ids))
-    counts = np.bincount(codes, weights=rows["events"].to_numpy(), minlength=len(zone_ids))
-    severity = np.clip(-np.expm1(-totals / SEVERITY_SCALE), 0.0, 1.0)
-    return pd.DataFrame(
-        {
-            "zone_id": pd.Series(zone_ids, dtype="str"),
-            "severity": severity,
-            "events": counts.astype("int64"),
-        }
-    )
 
 
 # --- the zones and their tables together ---------------------------------------------------
@@ -686,9 +596,9 @@ SUMS_ORIGIN_DAY: Final = 20_000.0
 def severities_from_sums(sums: pd.DataFrame, *, types: Any = None) -> pd.DataFrame:
     """Return each zone's severity and event count with no time window, from :func:`zone_sums`.
 
-    The same as :func:`zone_severities` with no window and no `today` (each zone measured
-    from its own newest date), for the events of `types` (None: all); `sums` may hold several
-    rows per zone and type (they add up).
+    The same as :func:`geo.layers.window.zone_severities` with no window and no `today` (each
+    zone measured from its own newest date), for the events of `types` (None: all); `sums` may
+    hold several rows per zone and type (they add up).
     """
     rows = sums if types is None else sums[sums["type"].isin(sorted(types))]
     if len(rows) == 0:

@@ -506,6 +506,32 @@ class Archive:
             types=view.types, date_from=view.date_from, date_to=view.date_to, undated=view.undated
         )
 
+    def zone_severities(
+        self,
+        view: ViewState,
+        curated: gpd.GeoDataFrame,
+        more: pd.DataFrame,
+        *,
+        today: datetime.date | None,
+    ) -> pd.DataFrame | None:
+        """Return the zones' severities for `view`'s types and window, with `more` rows added.
+
+        From the rows :meth:`zone_days` picks (the store's and the curated zones'), measured
+        where they are held (:meth:`~geo.view.zone_rows.ZoneRows.severities`): what
+        :func:`geo.layers.window.zone_severities` gives for them and `more`, bit for bit. None
+        when the store version has no zone-days table.
+        """
+        if not self.store.holds("zone_days", version=self.version):
+            return None
+        return self._zone_rows(curated).severities(
+            more,
+            types=view.types,
+            date_from=view.date_from,
+            date_to=view.date_to,
+            undated=view.undated,
+            today=today,
+        )
+
     def _zone_sums(self, curated: gpd.GeoDataFrame) -> pd.DataFrame:
         """Return the zone-days rows summed per zone and type, stored or made from the rows."""
         if not self.store.holds("zone_sums", version=self.version):

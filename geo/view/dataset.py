@@ -23,7 +23,6 @@ from geo.layers.aggregates import (
     near_box,
     severities_from_sums,
     zone_days,
-    zone_severities,
     zone_sums,
 )
 from geo.layers.frames import (
@@ -115,7 +114,7 @@ class Dataset:
 
         With an :attr:`archive`, `events` are the seeds' and `window` (the view's types and
         time window) says which stored events count: the derived zones are measured from the
-        store's per-zone, per-day sums (:func:`geo.layers.aggregates.zone_severities`) with the
+        store's per-zone, per-day sums (:func:`geo.layers.window.zone_severities`) with the
         seeds' events added, the curated ones from the stored events near them.
         """
         chosen = self.events if events is None else events
@@ -150,25 +149,19 @@ class Dataset:
         plain = window.replace(actors=None, countries=None, cited=True)
         curated = build_zones(self.curated_zones, seeds.iloc[0:0], gazetteer, today=today)
         combined = self._with_stored(curated, gazetteer)
+        seed_rows = zone_days(combined, seeds)
+        if plain.date_from is not None or plain.date_to is not None:  # the window's rows
+            severities = self.archive.zone_severities(plain, curated, seed_rows, today=today)
+            if severities is not None:
+                return cast("gpd.GeoDataFrame", _scored(combined, severities))
         table = self.archive.zone_days(plain, curated)
         if table is None:  # a store written before the sums: measure against its events
             every = _concat([seeds, self.archive.points(plain)])
             return rescore_zones(combined, every, today=today)
-        seed_rows = zone_days(combined, seeds)
-        if "dated" in table.columns:  # no window: the sums per zone and type
-            sums = pd.concat([table, zone_sums(seed_rows)], ignore_index=True)
-            scored = severities_from_sums(sums, types=plain.types)
-            return cast("gpd.GeoDataFrame", _scored(combined, scored))
-        rows = _with_rows(table, seed_rows)
-        severities = zone_severities(
-            rows,
-            types=plain.types,
-            date_from=plain.date_from,
-            date_to=plain.date_to,
-            undated=plain.undated,
-            today=today,
-        )
-        return cast("gpd.GeoDataFrame", _scored(combined, severities))
+        # no window: the sums per zone and type
+        sums = pd.concat([table, zone_sums(seed_rows)], ignore_index=True)
+        scored = severities_from_sums(sums, types=plain.types)
+        return cast("gpd.GeoDataFrame", _scored(combined, scored))
 
     def zone_events(
         self, zone: gpd.GeoDataFrame, window: ViewState, today: datetime.date | None
@@ -220,21 +213,6 @@ def _scored(zones: gpd.GeoDataFrame, scored: pd.DataFrame) -> Any:
         # measured for a selected zone
         event_ids=pd.Series([[] for _ in range(len(zones))], index=zones.index, dtype=object),
     )
-
-
-def _with_rows(table: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
-    """Return zone-days `table` (zones and types as categories) with the rows `more` added."""
-    if len(more) == 0:
-        return table
-    more = more.copy()
-    for name in ("zone_id", "type"):
-        column = table[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            new = sorted(set(more[name].astype(str)) - set(column.cat.categories))
-            dtype = pd.CategoricalDtype([*column.cat.categories, *new])
-            table = table.assign(**{name: column.cat.set_categories(dtype.categories)})
-            more[name] = more[name].astype(str).astype(dtype)
-    return pd.concat([table, more], ignore_index=True)
 
 
 def _concat(frames: list[pd.DataFrame]) -> Any:

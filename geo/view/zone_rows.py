@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.layers.aggregates import ZONE_DAY_COLUMNS
+from geo.layers.aggregates import ZONE_DAY_COLUMNS, day_numbers
+from geo.layers.window import DayRows, rows_counted, severities_of_rows
 
 __all__ = ["ZoneRows"]
 
@@ -146,6 +147,90 @@ class ZoneRows:
             "confidence_e6": self.columns["confidence_e6"][rows],
         }
         return pd.DataFrame(frame)
+
+    def severities(
+        self,
+        more: pd.DataFrame | None = None,
+        *,
+        types: Iterable[str] | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        undated: bool = False,
+        today: datetime.date | None = None,
+    ) -> pd.DataFrame:
+        """Return the zones' severities for a window from these rows and the rows `more`.
+
+        What :func:`geo.layers.window.zone_severities` gives for :meth:`pick`'s frame with
+        `more` (a zone-days frame) added after it, bit for bit, without making that frame:
+        the rows are picked and measured as codes and day numbers.
+        """
+        wanted = None if types is None else set(types)
+        columns = self.columns
+        held = DayRows(
+            zones=columns["zone_id"],
+            zone_ids=self.zones,
+            types=columns["type"],
+            type_keys=self.types,
+            **{name: columns[name] for name in _DATES},
+            events=columns["events"],
+            confidence_e6=columns["confidence_e6"],
+        )
+        counted = rows_counted(
+            held, types=wanted, date_from=date_from, date_to=date_to, undated=undated
+        )
+        rows = np.flatnonzero(counted)
+        zone_ids, type_keys = list(self.zones), list(self.types)
+        pieces: dict[str, list[np.ndarray]] = {
+            "zones": [columns["zone_id"][rows].astype(np.int32)],
+            "types": [columns["type"][rows].astype(np.int32)],
+            **{name: [columns[name][rows]] for name in (*_DATES, "events", "confidence_e6")},
+        }
+        if more is not None and len(more):
+            pieces["zones"].append(_extended_codes(more["zone_id"], zone_ids))
+            pieces["types"].append(_extended_codes(more["type"], type_keys))
+            for name in _DATES:
+                pieces[name].append(_int32_days(day_numbers(more[name])))
+            for name in ("events", "confidence_e6"):
+                pieces[name].append(more[name].to_numpy(dtype=np.int64))
+        joined = {name: np.concatenate(parts) for name, parts in pieces.items()}
+        return severities_of_rows(
+            DayRows(
+                zones=joined["zones"],
+                zone_ids=tuple(zone_ids),
+                types=joined["types"],
+                type_keys=tuple(type_keys),
+                first=joined["first"],
+                last=joined["last"],
+                end=joined["end"],
+                published=joined["published"],
+                events=joined["events"],
+                confidence_e6=joined["confidence_e6"],
+            ),
+            types=wanted,
+            date_from=date_from,
+            date_to=date_to,
+            undated=undated,
+            today=today,
+        )
+
+
+def _extended_codes(values: pd.Series, known: list[str]) -> np.ndarray:
+    """Return `values` as codes into `known`, the values it lacks added to its end."""
+    position = {value: code for code, value in enumerate(known)}
+    codes = []
+    for value in values.astype(str):
+        if value not in position:
+            position[value] = len(known)
+            known.append(value)
+        codes.append(position[value])
+    return np.asarray(codes, dtype=np.int32)
+
+
+def _int32_days(numbers: np.ndarray) -> np.ndarray:
+    """Return day numbers (unknown: the smallest ``int64``) as this module keeps them."""
+    known = numbers != np.iinfo(np.int64).min
+    days: np.ndarray = np.where(known, numbers, _NO_DAY).astype(np.int32)
+    return days
 
 
 def _day(day: datetime.date) -> int:
