@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.ingest import pipeline
+from geo.ingest import commit, pipeline
 from geo.ingest.pipeline import ingest, process_article
 from geo.ingest.uploads import articles_from_files
 from geo.places.gazetteer import Gazetteer
@@ -519,12 +519,12 @@ def test_merged_reports_of_an_office_keep_the_precision_of_the_earliest_since() 
     may = report(datetime.date(2023, 5, 1), "month", "art-1")
     later = report(datetime.date(2023, 6, 12), "day", "art-2")
     undated = report(None, "day", "art-3")
-    (merged,) = pipeline._merge_offices(
+    (merged,) = commit._merge_offices(
         [(later, datetime.date(2023, 6, 12)), (may, None), (undated, datetime.date(2023, 7, 1))]
     )
     assert (merged.since, merged.since_precision) == (datetime.date(2023, 5, 1), "month")
     assert merged.article_ids == ("art-1", "art-2", "art-3")
-    (alone,) = pipeline._merge_offices([(undated, None)])
+    (alone,) = commit._merge_offices([(undated, None)])
     assert (alone.since, alone.since_precision) == (None, "day")
-    assert pipeline._since_precision(float("nan")) == "day"  # a store written before the column
-    assert pipeline._since_precision("year") == "year"
+    assert commit._since_precision(float("nan")) == "day"  # a store written before the column
+    assert commit._since_precision("year") == "year"

@@ -17,8 +17,8 @@ import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the en
 import pytest
 import shapely
 
-from geo.ingest.pipeline import ingest, read_for_commit
-from geo.ingest.stored import fewer_boxes
+from geo.ingest.pipeline import ingest
+from geo.ingest.stored import fewer_boxes, read_for_commit
 from geo.layers.aggregates import (
     ZoneAggregates,
     aggregate_zones,
@@ -350,7 +350,7 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
         message="a store of the previous format",
     )
     assert not any(older.holds(table) for table in TABLES)
-    with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
+    with caplog.at_level(logging.WARNING, logger="geo.ingest.commit"):
         ingest(files[len(files) // 2 :], older, finder=finder)
     assert "written before zones were kept with their sums" in caplog.text
     assert all(older.holds(table) for table in TABLES)
@@ -365,7 +365,7 @@ def test_an_older_store_without_the_tables_gets_them_on_its_next_ingest(
         "---\ntitle: Drills\npublished: 2024-05-20\n---\n"
         "Chinese warships held drills near Okinawa on May 18, the ministry said.\n"
     )
-    with caplog.at_level(logging.WARNING, logger="geo.ingest.pipeline"):
+    with caplog.at_level(logging.WARNING, logger="geo.ingest.commit"):
         assert ingest([later], older, finder=finder).articles == 1
     assert "written before" not in caplog.text
 

@@ -1,6 +1,6 @@
 """What a commit needs of a batch of new articles besides the rows it appends.
 
-A commit (:func:`geo.ingest.pipeline.commit_results`) appends the batch's events and articles
+A commit (:func:`geo.ingest.commit.commit_results`) appends the batch's events and articles
 and writes the small layers again: offices and places merged with the stored ones, the zones,
 their tables and the page's summary updated with the new events. For those it needs, of the
 batch, only a :class:`BatchDigest`: the office reports, the place mentions, and a few columns

@@ -25,7 +25,7 @@ tables (:func:`geo.store.staging.stage_layer`: the parts a store write would mak
 month), and sends back only the parts' descriptions and each chunk's
 :class:`geo.ingest.batch.BatchDigest` (its office reports, place mentions and the few event
 columns the zones and the page's summary need). The client commits all of it as one version
-(:func:`geo.ingest.pipeline.commit_staged`): the workers' parts are added as they are, under
+(:func:`geo.ingest.commit.commit_staged`): the workers' parts are added as they are, under
 the store's write lock; if another ingest committed meanwhile, the articles it stored are left
 out (only the parts holding their rows are written again). A run that fails or is killed before
 its commit leaves only part files no version names: readers never see them and
@@ -63,13 +63,12 @@ import pandas as pd
 
 from geo.errors import FaultlinesError
 from geo.ingest.batch import BatchDigest, digest_of, joined_digests
+from geo.ingest.commit import commit_staged, new_rows
 from geo.ingest.pipeline import (
     ArticleResult,
     IngestReport,
     ProgressCallback,
     SkippedFile,
-    commit_staged,
-    new_rows,
     process_or_skip,
     read_new_articles,
     report_of_batch,
