@@ -373,16 +373,16 @@ def report_of_batch(
     started: float,
 ) -> IngestReport:
     """Return the report of an ingest that wrote what `batch` digests (None: nothing)."""
-    return IngestReport(
-        articles=0 if batch is None else len(batch.article_ids),
-        duplicates=duplicates,
-        places=0 if batch is None else len(batch.place_mentions),
-        events=0 if batch is None else len(batch.events),
-        offices=0 if batch is None else len(batch.office_reports),
-        skipped=tuple(skipped),
-        warnings=() if batch is None else tuple((s, w) for _, s, w in batch.warnings),
-        version=version,
-        seconds=time.perf_counter() - started,
+    report = report_of((), version, skipped=skipped, duplicates=duplicates, started=started)
+    if batch is None:
+        return report
+    return replace(
+        report,
+        articles=len(batch.article_ids),
+        places=len(batch.place_mentions),
+        events=len(batch.events),
+        offices=len(batch.office_reports),
+        warnings=tuple((source, warning) for _, source, warning in batch.warnings),
     )
 
 
