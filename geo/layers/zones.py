@@ -358,19 +358,6 @@ def _footprint_km(a: Place, b: Place) -> float:
     return haversine_km(near_a.x, near_a.y, near_b.x, near_b.y)
 
 
-def _joins(main: Place, other: Place, *, broad: Set[str], small: Set[str]) -> bool:
-    """Return whether events at `other` belong to the cluster around `main`.
-
-    `broad` and `small` hold the ids of the places `_is_broad` and `_is_small` say yes to,
-    worked out once per derivation.
-    """
-    if main.id in broad or other.id in broad:
-        return False
-    if not (main.id in small or other.id in small):
-        return False  # two distinct seas or regions stay two zones, however close
-    return _footprint_km(main, other) <= CLUSTER_KM
-
-
 def _zone_shape(place: Place) -> BaseGeometry:
     """Return the part of a place a derived zone covers.
 
@@ -514,12 +501,10 @@ class _Reach:
                 is_main[i] = main == place_id
         changed = [i for i, p in enumerate(self.order) if previous.counts.get(p) != counts[p]]
         dirty[changed] = True
-        # A main place that moved in the order may now come first among those another place
-        # could join: that place decides again. (A place that was not a main place is no one's
-        # candidate; one that becomes or stops being one is seen to as it is decided.) A main
-        # place whose count grew only moved ahead: it matters to a place it could join only
-        # if it now comes before that place's main place (or the place, if main) and did not
-        # before; had it come before and been within reach, it would have been that main place.
+        # A main place that moved may now come first among those another place could join:
+        # that place decides again (one that becomes or stops being a main place is seen to as
+        # it is decided). One whose count grew only moved ahead: it matters only where it now
+        # comes before the place's main place (or the place) and did not before.
         for i in changed:
             if not is_main[i] or self.broad_small(i)[0]:
                 continue
@@ -565,7 +550,10 @@ class _Reach:
         return self._kinds[i]
 
     def joins(self, main: int, other: int) -> bool:
-        """Return whether place `other` joins the cluster of main place `main` (`_joins`)."""
+        """Return whether events at `other` join the cluster of main place `main`.
+
+        Neither broad, one small (two seas stay two zones), shapes within ``CLUSTER_KM``.
+        """
         main_broad, main_small = self.broad_small(main)
         other_broad, other_small = self.broad_small(other)
         if main_broad or other_broad or not (main_small or other_small):
