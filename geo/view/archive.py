@@ -9,9 +9,11 @@ page needs of the whole archive (the slider's bounds, the actors and countries t
 events per type and day for the timeline and the counts) comes from a small
 :class:`ArchiveSummary`, read from the tables each commit writes (:mod:`geo.layers.summary`;
 made once per version from the events in a store written before them): one row per type and
-interval covered, not per event. Two things are held per archive, once read: the narrow
+interval covered, not per event. Three things are held per archive, once read: the narrow
 columns of every event, as arrays that dense viewports are counted from
-(:mod:`geo.view.located`), and, once a view asks for a time window, the zone-days rows
+(:mod:`geo.view.located`); once a view filters on actors or countries, the codes the events
+name, as arrays that the view's events are counted and located from with the narrow columns
+(:mod:`geo.view.codes`); and, once a view asks for a time window, the zone-days rows
 (:mod:`geo.view.zone_rows`).
 
 Pure reads: nothing here writes to the store or knows about Streamlit.
@@ -44,7 +46,8 @@ from geo.layers.summary import (
 from geo.store.frames import table_to_frame
 from geo.store.parts import bbox_filter
 from geo.store.query import Within, scan_layer, scan_parts
-from geo.store.store import Store
+from geo.store.store import Store, StoreError
+from geo.view.codes import EventCodes
 from geo.view.located import LOCATED_COLUMNS, LocatedEvents
 from geo.view.selection import filter_events
 from geo.view.state import ViewState
@@ -223,7 +226,11 @@ def first_days(table: pa.Table) -> np.ndarray:
 
 
 def _narrow_rows(table: pa.Table) -> pd.DataFrame:
-    """Return ``type``, ``x``, ``y`` and ``first`` of scanned rows (see `Archive.located`)."""
+    """Return ``type``, ``x``, ``y`` and ``first`` of scanned rows, as `Archive.located` does.
+
+    The same rows made from the store's reads: what the arrays held per archive are checked
+    against.
+    """
     if table.num_rows == 0:
         return pd.DataFrame(
             {
@@ -360,13 +367,23 @@ class Archive:
     def tallies(self, view: ViewState) -> pd.DataFrame:
         """Return the events `view` matches per type and covered interval (with ``events``).
 
-        From the summary when the view filters on no actor or country; else from a query of
-        the window's events of its types (narrow columns only).
+        From the summary when the view filters on no actor or country; else counted from the
+        narrow columns of every event and the codes they name, held per archive (as a
+        query of the window's events of its types would count them: every row ``main``).
         """
         if view.actors is None and view.countries is None:
             return cast("pd.DataFrame", filter_events(cast("Any", self.summary.tallies), view))
-        table = self._scan(view, SCAN_COLUMNS)
-        return _tallies(table.select(["type", *_DATES, "date_precision"]).to_pandas())
+        counted = self._located().tallies(
+            types=view.types,
+            window=(view.date_from, view.date_to),
+            undated=view.undated or (view.date_from is None and view.date_to is None),
+            cited=view.cited,
+            among=self._naming(view),
+        )
+        tallies = counted.assign(role="main")[list(EVENT_TALLY_COLUMNS)]
+        tallies = tallies.astype(dict(EVENT_TALLY_COLUMNS))
+        tallies.insert(3, "date_precision", "day")
+        return tallies
 
     def count(self, view: ViewState) -> int:
         """Return how many events `view` matches, wherever they are."""
@@ -380,42 +397,19 @@ class Archive:
 
         Columns ``type`` (a Categorical), ``x``, ``y`` and ``first``, the first day each
         covers (``NaT`` when undated): what the grid cells count and the list orders by;
-        nothing decoded. With no actor or country filter, from the narrow columns of every
-        event, read once per archive (:class:`~geo.view.located.LocatedEvents`); else
-        several boxes are read in one pass over the parts (each box's rows then picked by
-        the same test on their stored bounds).
+        nothing decoded. From the narrow columns of every event, read once per archive
+        (:class:`~geo.view.located.LocatedEvents`), and, for a view filtered by actors or
+        countries, the codes the events name (:class:`~geo.view.codes.EventCodes`), read
+        the first time a view asks for them.
         """
-        if view.actors is None and view.countries is None:  # from the arrays held
-            return self._located().pick(
-                boxes,
-                types=view.types,
-                window=(view.date_from, view.date_to),
-                undated=view.undated or (view.date_from is None and view.date_to is None),
-                cited=view.cited,
-            )
-        columns = ["type", *_DATES, "date_precision", "bbox"]
-        if len(boxes) == 1:
-            return [_narrow_rows(self._scan(view, columns, bbox=boxes[0]))]
-        meets = [bbox_filter(box) for box in boxes]
-        union = meets[0]
-        for other in meets[1:]:
-            union = union | other
-        table = self._scan(view, columns, where_also=union)
-        bounds = table.column("bbox")
-        picked = []
-        for minx, miny, maxx, maxy in boxes:
-            inside = pc.and_(
-                pc.and_(
-                    pc.less_equal(pc.struct_field(bounds, "xmin"), maxx),
-                    pc.greater_equal(pc.struct_field(bounds, "xmax"), minx),
-                ),
-                pc.and_(
-                    pc.less_equal(pc.struct_field(bounds, "ymin"), maxy),
-                    pc.greater_equal(pc.struct_field(bounds, "ymax"), miny),
-                ),
-            )
-            picked.append(_narrow_rows(table.filter(inside)))
-        return picked
+        return self._located().pick(
+            boxes,
+            types=view.types,
+            window=(view.date_from, view.date_to),
+            undated=view.undated or (view.date_from is None and view.date_to is None),
+            cited=view.cited,
+            among=self._naming(view),
+        )
 
     def _located(self) -> LocatedEvents:
         """Return the narrow columns of every event shown, read once per archive."""
@@ -423,6 +417,46 @@ class Archive:
         if held is None:
             table = self._scan(ViewState(), LOCATED_COLUMNS)
             held = self._cache["located"] = LocatedEvents.of(table, first_days(table))
+        return held
+
+    def _naming(self, view: ViewState) -> np.ndarray | None:
+        """Return which events (in :meth:`_located`'s order) name the view's actors and countries.
+
+        An event names the actors when one of its actors is among them, the countries when
+        one of its places is or lies in one of them (:func:`list_hits`' rule, as
+        :meth:`_scan` tests). None when the view filters on neither. The last answer is kept:
+        a view asks for its tallies, then for its located events.
+        """
+        asked = (view.actors, view.countries)
+        last = self._cache.get("naming")
+        if last is not None and last[0] == asked:
+            return cast("np.ndarray | None", last[1])
+        keep = None
+        if view.actors is not None:
+            keep = self._codes("actors").naming(view.actors)
+        if view.countries is not None:
+            countries = view.countries
+            places = {p for p, codes in self.place_countries.items() if set(codes) & countries}
+            hits = self._codes("place_ids").naming(places)
+            keep = hits if keep is None else keep & hits
+        if keep is not None:
+            keep.setflags(write=False)  # shared by the views that ask again
+        self._cache["naming"] = (asked, keep)
+        return keep
+
+    def _codes(self, column: str) -> EventCodes:
+        """Return the codes list column `column` of every event names, read once per archive.
+
+        Read as :meth:`_located` reads its columns, so the events come in the same order.
+        """
+        key = f"codes:{column}"
+        held: EventCodes | None = self._cache.get(key)
+        if held is None:
+            table = self._scan(ViewState(), [column])
+            held = EventCodes.of(table.column(column))
+            if len(held.counts) != len(self._located().columns["type"]):
+                raise StoreError(f"the events' {column} and their narrow columns differ in rows")
+            self._cache[key] = held
         return held
 
     def read(

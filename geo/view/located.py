@@ -30,6 +30,7 @@ LOCATED_COLUMNS: Final = ("type", "date_start", "date_end", "date_precision", "b
 
 _NO_DAY: Final = np.iinfo(np.int32).min
 _UNITS: Final = ("month", "year")
+_PERIODS: Final = ("M", "Y")  # NumPy's units of `_UNITS`
 
 
 def _days(column: pa.ChunkedArray) -> np.ndarray:
@@ -129,15 +130,72 @@ class LocatedEvents:
         window: tuple[datetime.date | None, datetime.date | None],
         undated: bool,
         cited: bool = True,
+        among: np.ndarray | None = None,
     ) -> list[pd.DataFrame]:
         """Return, for each box, the rows of `types` within it whose dates meet `window`.
 
-        Earlier events the articles cite are left out unless `cited`.
+        Earlier events the articles cite are left out unless `cited`, and so are the events
+        `among` (booleans, one an event: those naming a view's actors or countries) leaves
+        out, when given.
 
         As :meth:`geo.view.archive.Archive.located` returns them: ``type`` (a Categorical of
         the types in the order they first appear), ``x``, ``y`` and ``first``.
         """
+        keep = self._kept(types, window, undated=undated, cited=cited, among=among)
+        return [self._rows(keep & self._within(box)) for box in boxes]
+
+    def tallies(
+        self,
+        *,
+        types: Collection[str] | None,
+        window: tuple[datetime.date | None, datetime.date | None],
+        undated: bool,
+        cited: bool = True,
+        among: np.ndarray | None = None,
+    ) -> pd.DataFrame:
+        """Return the events :meth:`pick` keeps, wherever they are, per type and interval.
+
+        Columns ``type``, ``date_start`` and ``date_end`` (the interval an event covers, by
+        the rule of :mod:`geo.intervals`; ``NaT`` for an undated event) and ``events``, one
+        row per distinct type and interval, sorted by them (undated last), as
+        :func:`geo.layers.summary.event_tallies` counts rows.
+        """
+        rows = np.flatnonzero(self._kept(types, window, undated=undated, cited=cited, among=among))
+        kinds = self.columns["type"][rows]
+        first, last = self.columns["first"][rows], self._last_days(rows)
+        rank = np.empty(len(self.types), dtype=np.int64)  # each type code's place by name
+        rank[sorted(range(len(self.types)), key=self.types.__getitem__)] = range(len(self.types))
+        keys = (_sorted_last(last), _sorted_last(first), rank[kinds])  # by type, first, last
+        order = np.lexsort(keys)
+        starts_group = np.zeros(len(rows), dtype=bool)
+        starts_group[:1] = True
+        for key in keys:
+            ordered = key[order]
+            starts_group[1:] |= ordered[1:] != ordered[:-1]
+        heads = np.flatnonzero(starts_group)
+        picked = order[heads]
+        return pd.DataFrame(
+            {
+                "type": np.array(self.types, dtype=object)[kinds[picked]],
+                "date_start": first[picked].astype("datetime64[ns]"),
+                "date_end": last[picked].astype("datetime64[ns]"),
+                "events": np.diff(np.append(heads, len(rows))),
+            }
+        )
+
+    def _kept(
+        self,
+        types: Collection[str] | None,
+        window: tuple[datetime.date | None, datetime.date | None],
+        *,
+        undated: bool,
+        cited: bool,
+        among: np.ndarray | None,
+    ) -> np.ndarray:
+        """Return which rows the filters keep, wherever they are (see :meth:`pick`)."""
         keep = np.ones(len(self.columns["type"]), dtype=bool)
+        if among is not None:
+            keep &= among
         if not cited:
             keep &= ~self.columns["cited"]
         if types is not None:
@@ -148,7 +206,24 @@ class LocatedEvents:
             keep &= self._meets(date_from, date_to) | (
                 (self.columns["low"] == _NO_DAY) if undated else False
             )
-        return [self._rows(keep & self._within(box)) for box in boxes]
+        return keep
+
+    def _last_days(self, rows: np.ndarray) -> np.ndarray:
+        """Return the last day each of `rows` covers (``datetime64[D]``, ``NaT`` when undated).
+
+        The later stored date, or the end of the month or year a one-day date of that
+        precision stands for.
+        """
+        low, high = self.columns["low"][rows], self.columns["high"][rows]
+        last: np.ndarray = high.astype("datetime64[D]")
+        point = (low == high) & (low != _NO_DAY)
+        precision = self.columns["precision"][rows]
+        for code, unit in enumerate(_PERIODS, start=1):
+            period = point & (precision == code)
+            periods = low[period].astype("datetime64[D]").astype(f"datetime64[{unit}]")
+            last[period] = (periods + 1).astype("datetime64[D]") - 1
+        last[low == _NO_DAY] = np.datetime64("NaT")
+        return last
 
     def _meets(self, date_from: datetime.date | None, date_to: datetime.date | None) -> np.ndarray:
         """Return the rows whose dates meet the window, as the store's date filter tests."""
@@ -200,6 +275,13 @@ class LocatedEvents:
                 "first": columns["first"][rows],
             }
         )
+
+
+def _sorted_last(days: np.ndarray) -> np.ndarray:
+    """Return `days` as integers that sort as the days, ``NaT`` after every day."""
+    numbers: np.ndarray = days.view(np.int64).copy()
+    numbers[np.isnat(days)] = np.iinfo(np.int64).max
+    return numbers
 
 
 def _between(
