@@ -1035,3 +1035,19 @@ def test_a_table_written_before_the_buckets_reads_and_is_split_at_its_next_write
     assert all(key.startswith("zone_id-") for key in keys)
     expected = pd.concat([_zone_day_rows([z for z in zones if z != "zn-005"]), more])
     pd.testing.assert_frame_equal(_summed(store.read_layer("zone_days")), _summed(expected))
+
+
+def test_a_window_that_asks_for_undated_events_finds_them_beside_events_with_only_an_end(
+    store: Store,
+) -> None:
+    from geo.store.query import Within, scan_layer
+
+    rows = [
+        ("ev-jan", D(2023, 1, 15), None, (139.7, 35.7)),
+        ("ev-end-only", None, D(2019, 6, 1), (126.9, 37.5)),  # kept with the undated rows
+        ("ev-undated", None, None, (123.5, 25.7)),
+    ]
+    store.write({"events": _events(rows)}, message="events")
+    within = Within(window=(D(2023, 1, 1), D(2023, 12, 31)), undated=True)
+    table = scan_layer(store, "events", ["id"], within=within)
+    assert sorted(table.column("id").to_pylist()) == ["ev-jan", "ev-undated"]

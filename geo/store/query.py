@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.store.format import DATED_LAYERS, BBox, check_layer
+from geo.store.format import DATED_LAYERS, UNDATED, BBox, check_layer
 from geo.store.frames import as_date, date_filter, unify_dates
-from geo.store.parts import scan_part_table
+from geo.store.parts import SIDE_PART_MARK, scan_part_table
 from geo.store.store import Store
 
 __all__ = ["Within", "scan_layer", "scan_parts"]
@@ -93,12 +93,13 @@ def scan_parts(
     days = {"date_from": as_date(window[0]), "date_to": as_date(window[1])}
     parts = store.parts_for(layer, version=manifest.version, bbox=bbox, **days)
     windowed = layer in DATED_LAYERS and any(day is not None for day in days.values())
-    if undated and windowed:
+    if undated and windowed:  # the undated rows' parts, whatever dates their other rows hold
         chosen = {part.object for part in parts}
         parts += [
             part
             for part in store.parts_for(layer, version=manifest.version, bbox=bbox)
-            if part.date_min is None and part.object not in chosen
+            if (part.date_min is None or part.key.split(SIDE_PART_MARK)[0] == UNDATED)
+            and part.object not in chosen
         ]
 
     def rows(names: Sequence[str]) -> pc.Expression | None:
