@@ -21,7 +21,7 @@ from geo.layers.aggregates import CONFIDENCE_UNIT, day_numbers
 from geo.layers.zones import HALF_LIFE_DAYS, SEVERITY_SCALE, UNKNOWN_DATE_FACTOR
 from geo.taxonomy import EVENT_TYPES
 
-__all__ = ["DayRows", "rows_counted", "severities_of_rows", "zone_severities"]
+__all__ = ["DayRows", "rows_counted", "rows_in_window", "severities_of_rows", "zone_severities"]
 
 _WEIGHTS: Final = {t.key: t.weight for t in EVENT_TYPES}
 _DATES: Final = ("first", "last", "end", "published")
@@ -140,21 +140,46 @@ def rows_counted(
     date_to: datetime.date | None = None,
     undated: bool = False,
 ) -> np.ndarray:
-    """Return which rows a window's severities count (:func:`zone_severities`'s filters)."""
-    keep: np.ndarray = _weights_of(rows) > 0
+    """Return which rows a window's severities count (:func:`zone_severities`'s filters).
+
+    Those :func:`rows_in_window` keeps whose type weighs something.
+    """
+    window = rows_in_window(
+        rows, types=types, date_from=date_from, date_to=date_to, undated=undated
+    )
+    counted: np.ndarray = (_weights_of(rows) > 0) & window
+    return counted
+
+
+def rows_in_window(
+    rows: DayRows,
+    *,
+    types: Collection[str] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    undated: bool = False,
+) -> np.ndarray:
+    """Return which rows are of `types` and meet the window ``[date_from, date_to]``.
+
+    A row meets it when its interval (``first`` … ``last``) covers a day of it; with a
+    window, rows of unknown interval are kept when `undated` asks for them; with none, every
+    row.
+    """
+    keep = np.ones(len(rows.types), dtype=bool)
     if types is not None:
         wanted = [code for code, key in enumerate(rows.type_keys) if key in set(types)]
         keep &= np.isin(rows.types, wanted)
+    if date_from is None and date_to is None:
+        return keep
     first, last = rows.first, rows.last
-    if date_from is not None or date_to is not None:
-        known = _known(first) & _known(last)
-        within = known.copy()
-        if date_to is not None:
-            within &= first <= _day_number(date_to)
-        if date_from is not None:
-            within &= last >= _day_number(date_from)
-        keep &= within | (~known if undated else False)
-    return keep
+    known = _known(first) & _known(last)
+    within = known.copy()
+    if date_to is not None:
+        within &= first <= _day_number(date_to)
+    if date_from is not None:
+        within &= last >= _day_number(date_from)
+    kept: np.ndarray = keep & (within | (~known if undated else False))
+    return kept
 
 
 def severities_of_rows(

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.layers.aggregates import ZONE_DAY_COLUMNS, day_numbers
-from geo.layers.window import DayRows, rows_counted, severities_of_rows
+from geo.layers.window import DayRows, rows_counted, rows_in_window, severities_of_rows
 
 __all__ = ["ZoneRows"]
 
@@ -121,19 +121,10 @@ class ZoneRows:
         With a window, rows of unknown interval are kept when `undated` asks for them; with
         none, every row. Zones and types come as categories, days as ``datetime64[ns]``.
         """
-        keep = np.ones(len(self), dtype=bool)
-        if types is not None:
-            wanted = [code for code, key in enumerate(self.types) if key in set(types)]
-            keep &= np.isin(self.columns["type"], wanted)
-        if date_from is not None or date_to is not None:
-            first, last = self.columns["first"], self.columns["last"]
-            known = (first != _NO_DAY) & (last != _NO_DAY)
-            within = known.copy()
-            if date_to is not None:
-                within &= first <= _day(date_to)
-            if date_from is not None:
-                within &= last >= _day(date_from)
-            keep &= within | (~known if undated else False)
+        wanted = None if types is None else set(types)
+        keep = rows_in_window(
+            self.day_rows(), types=wanted, date_from=date_from, date_to=date_to, undated=undated
+        )
         rows = np.flatnonzero(keep)
         frame = {
             "zone_id": pd.Categorical.from_codes(
@@ -147,6 +138,17 @@ class ZoneRows:
             "confidence_e6": self.columns["confidence_e6"][rows],
         }
         return pd.DataFrame(frame)
+
+    def day_rows(self) -> DayRows:
+        """Return the rows as :class:`~geo.layers.window.DayRows` (the same arrays, not copied)."""
+        columns = self.columns
+        return DayRows(
+            zones=columns["zone_id"],
+            zone_ids=self.zones,
+            types=columns["type"],
+            type_keys=self.types,
+            **{name: columns[name] for name in (*_DATES, "events", "confidence_e6")},
+        )
 
     def severities(
         self,
@@ -166,17 +168,8 @@ class ZoneRows:
         """
         wanted = None if types is None else set(types)
         columns = self.columns
-        held = DayRows(
-            zones=columns["zone_id"],
-            zone_ids=self.zones,
-            types=columns["type"],
-            type_keys=self.types,
-            **{name: columns[name] for name in _DATES},
-            events=columns["events"],
-            confidence_e6=columns["confidence_e6"],
-        )
         counted = rows_counted(
-            held, types=wanted, date_from=date_from, date_to=date_to, undated=undated
+            self.day_rows(), types=wanted, date_from=date_from, date_to=date_to, undated=undated
         )
         rows = np.flatnonzero(counted)
         zone_ids, type_keys = list(self.zones), list(self.types)
@@ -194,18 +187,7 @@ class ZoneRows:
                 pieces[name].append(more[name].to_numpy(dtype=np.int64))
         joined = {name: np.concatenate(parts) for name, parts in pieces.items()}
         return severities_of_rows(
-            DayRows(
-                zones=joined["zones"],
-                zone_ids=tuple(zone_ids),
-                types=joined["types"],
-                type_keys=tuple(type_keys),
-                first=joined["first"],
-                last=joined["last"],
-                end=joined["end"],
-                published=joined["published"],
-                events=joined["events"],
-                confidence_e6=joined["confidence_e6"],
-            ),
+            DayRows(zone_ids=tuple(zone_ids), type_keys=tuple(type_keys), **joined),
             types=wanted,
             date_from=date_from,
             date_to=date_to,
@@ -231,7 +213,3 @@ def _int32_days(numbers: np.ndarray) -> np.ndarray:
     known = numbers != np.iinfo(np.int64).min
     days: np.ndarray = np.where(known, numbers, _NO_DAY).astype(np.int32)
     return days
-
-
-def _day(day: datetime.date) -> int:
-    return int(np.datetime64(day, "D").astype("int64"))
