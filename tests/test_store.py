@@ -910,15 +910,8 @@ def test_a_small_partition_is_merged_as_before(store: Store) -> None:
     assert [(p.key, p.rows) for p in store.parts_for("events")] == [("2023-05", 5)]
 
 
-def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from geo.store import store as store_module
-
-    store.write({"events": _may_events(0, 40)}, message="a month of events")
-    store.update(
-        append={"events": _events([("ev-far", D(2023, 5, 2), None, (10.0, 50.0))])}, message="far"
-    )
+def _rows_converted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Return a list that receives the rows of each table the store converts to a frame."""
     seen: list[int] = []
     convert = store_module.table_to_frame
 
@@ -927,6 +920,17 @@ def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
         return convert(table, geometry, bbox=bbox)
 
     monkeypatch.setattr(store_module, "table_to_frame", counting)
+    return seen
+
+
+def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write({"events": _may_events(0, 40)}, message="a month of events")
+    store.update(
+        append={"events": _events([("ev-far", D(2023, 5, 2), None, (10.0, 50.0))])}, message="far"
+    )
+    seen = _rows_converted(monkeypatch)
     near = store.read_layer("events", bbox=(5.0, 45.0, 15.0, 55.0))
     assert list(near["id"]) == ["ev-far"]
     assert seen == [1]  # the other 40 rows were never converted
@@ -935,28 +939,17 @@ def test_a_box_is_tested_on_the_bbox_column_as_the_parts_are_read(
 def test_several_boxes_read_only_the_rows_near_each_in_one_pass(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from geo.store import store as store_module
-
     store.write({"events": _may_events(0, 40)}, message="a month of events")
     far = [
         ("ev-far", D(2023, 5, 2), None, (10.0, 50.0)),
         ("ev-east", D(2023, 5, 3), None, (150.0, 20.0)),
     ]
     store.update(append={"events": _events(far)}, message="far")
-    seen: list[int] = []
-    convert = store_module.table_to_frame
-
-    def counting(table: Any, geometry: Any, *, bbox: Any) -> Any:
-        seen.append(table.num_rows)
-        return convert(table, geometry, bbox=bbox)
-
-    monkeypatch.setattr(store_module, "table_to_frame", counting)
+    seen = _rows_converted(monkeypatch)
     boxes = [(5.0, 45.0, 15.0, 55.0), (145.0, 15.0, 155.0, 25.0)]
     near = store.read_layer("events", bbox=boxes)
     assert sorted(near["id"]) == ["ev-east", "ev-far"]
-    assert seen == [
-        2
-    ]  # the 40 rows between the two boxes, inside their union, were never converted
+    assert seen == [2]  # the 40 rows between the boxes, inside their union, never converted
     one = store.read_layer("events", bbox=[boxes[0]])
     assert list(one["id"]) == ["ev-far"]
     assert store.read_layer("events", bbox=[]).empty
