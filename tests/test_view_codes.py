@@ -26,9 +26,10 @@ import geo.view.archive as archive_module
 from geo.layers.frames import EVENT_COLUMNS
 from geo.layers.summary import event_tallies
 from geo.store.store import Store
-from geo.view.archive import SCAN_COLUMNS, Archive, _narrow_rows, list_hits, summarise_archive
+from geo.view.archive import SCAN_COLUMNS, Archive, list_hits, summarise_archive
 from geo.view.codes import EventCodes, smallest_unsigned
 from geo.view.state import ViewState
+from tests.narrow import narrow_rows
 
 EVENTS = 900
 ACTORS = ("AAA", "BBB", "CCC", "DDD", "EEE")
@@ -166,7 +167,7 @@ def test_a_view_filtered_by_actors_or_countries_locates_what_the_store_filters_k
     for view, boxes in _random_views(seed, 12):
         held = archive.located(view, boxes)
         for box, found in zip(boxes, held, strict=True):
-            read = _narrow_rows(archive._scan(view, NARROW, bbox=box))
+            read = narrow_rows(archive._scan(view, NARROW, bbox=box))
             pd.testing.assert_frame_equal(found, read)
 
 
@@ -194,7 +195,7 @@ def test_a_filter_that_names_nothing_finds_no_event(archive: Archive, view: View
     pd.testing.assert_frame_equal(archive.tallies(view), _scanned_tallies(archive, view))
     (found,) = archive.located(view, [(-180.0, -90.0, 180.0, 90.0)])
     assert len(found) == 0
-    read = _narrow_rows(archive._scan(view, NARROW, bbox=(-180.0, -90.0, 180.0, 90.0)))
+    read = narrow_rows(archive._scan(view, NARROW, bbox=(-180.0, -90.0, 180.0, 90.0)))
     pd.testing.assert_frame_equal(found, read)
 
 

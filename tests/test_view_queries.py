@@ -163,7 +163,7 @@ def test_news_since_a_visit_comes_from_the_articles_ingested_after_it(
 def test_the_held_narrow_columns_pick_what_the_store_filters_keep(
     datasets: tuple[Dataset, Dataset], seed: int
 ) -> None:
-    from geo.view.archive import _narrow_rows  # the store's own filters, part by part
+    from tests.narrow import narrow_rows  # the store's own filters, part by part
 
     _, lazy = datasets
     archive = lazy.archive
@@ -185,5 +185,5 @@ def test_the_held_narrow_columns_pick_what_the_store_filters_keep(
             cited=bool(rng.random() < 0.5),
         )
         held = archive.located(view, [box])[0]
-        read = _narrow_rows(archive._scan(view, columns, bbox=box))
+        read = narrow_rows(archive._scan(view, columns, bbox=box))
         pd.testing.assert_frame_equal(held, read)
