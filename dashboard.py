@@ -17,15 +17,40 @@ st.set_page_config(page_title="Faultlines", page_icon="🗺️", layout="wide")
 script(warmup.warm_up_html(Path(st.__file__).parent, ROOT / "static", asset_base="/app/static"))
 st.title("Faultlines")
 st.caption("News on a map: events, liaison offices and tension zones, each traced to its source.")
+import streamlit_folium
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
+
+from geo import bundled, settings
+from geo.view import client, first_view
+
+# A new visitor with no link gets the map kept from the last first visit at once, before the
+# data is loaded (geo/view/first_view.py); the map is drawn below as always and compared.
+FIRST_VIEWS = ROOT / ".cache"
+store_dir = Path(settings.STORE.value() or "data").expanduser().absolute()  # default_store_dir()
+first_key = None
+if first_view.is_first_visit(st.query_params, st.context.cookies, st.session_state.keys()):
+    first_key = first_view.first_view_key(
+        store_dir=store_dir,
+        seeds_dir=bundled.bundled_dir("seeds"),
+        gazetteer_dir=settings.default_gazetteer_dir(),
+        code=first_view.code_digest(Path(first_view.__file__).parents[1], Path(__file__)),
+        today=datetime.date.today(),
+    )
+early = first_key and first_view.read_arguments(FIRST_VIEWS, first_key)
+script(client.page_head())  # Back and Forward, the list's scrolling
+notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
+map_column, side = st.columns([2, 1], gap="medium")
+map_slot = map_column.empty()
+if early:
+    with map_slot:
+        first_view.send(streamlit_folium, early, key="map", session=st.session_state)
 
 from geo.ingest import feed_panel, uploads
 from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
-from geo.store.store import default_store_dir
 from geo.taxonomy import EVENT_TYPES
-from geo.view import client, fresh, link, panel, preload, session
+from geo.view import fresh, link, panel, preload, session
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups
@@ -72,7 +97,6 @@ def unlocked(key: str, off: str) -> bool:
 
 
 geocoder, (land, labels), names = resources()
-store_dir = default_store_dir()
 url_view, warnings = link.parse_state(st.query_params.to_dict())
 current = current_version(store_dir)
 state = st.session_state
@@ -91,8 +115,7 @@ brushed = views.brushed_window(state.get("timeline"), bounds)
 if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
     state.brushed = state.window = brushed
 
-script(client.page_head())  # Back and Forward, the list's scrolling
-with st.container():  # one slot, so the map below keeps its place (and stays mounted)
+with notices:
     for line in state.link_warnings:
         st.warning(panel.escape_markdown(line))
     if notice := views.version_notice(data, current):
@@ -142,11 +165,11 @@ table = views.event_table(listed.rows, names=names)
 view, chosen = session.list_choice(view, layers, table, state)  # a row picked in the list
 state.update(chosen)
 
-map_column, side = st.columns([2, 1], gap="medium")
 with map_column:
     if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
         state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
-    st_folium(
+    draw = functools.partial(
+        st_folium,
         base_map(state.base, asset_base="/app/static", basemap_file=land, labels_file=labels),
         key="map",
         # only the app's own moves are sent: the user's pans are already on the map, and
@@ -160,6 +183,17 @@ with map_column:
         height=640,
         use_container_width=True,
     )
+    if first_key is None:
+        with map_slot:
+            draw()
+    else:  # the first view: keep its map for the next first visit; send it unless sent early
+        drawn = first_view.recorded(streamlit_folium, draw)
+        if not (early and first_view.same_map(drawn, early)):
+            first_view.write_arguments(FIRST_VIEWS, first_key, drawn)
+            if early:  # another map went out early: this run's map takes its place
+                st.rerun()
+            with map_slot:
+                first_view.send(streamlit_folium, drawn, key="map", session=state)
     chart = timeline(layers, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)

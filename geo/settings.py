@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 
@@ -52,6 +53,25 @@ GAZETTEER: Final = Setting(
     "`geo/data/compiled` in the package, or `~/.cache/faultlines/gazetteer` when that is read-only",
     "The folder of the compiled gazetteer (`python -m geo gazetteer build` writes it).",
 )
+_GAZETTEER_IN_PACKAGE: Final = Path(__file__).resolve().parent / "data" / "compiled"
+_GAZETTEER_CACHE: Final = Path.home() / ".cache" / "faultlines" / "gazetteer"
+
+
+def default_gazetteer_dir() -> Path:
+    """Return where the compiled gazetteer lives (:data:`GAZETTEER`).
+
+    ``$FAULTLINES_GAZETTEER`` when set; else ``geo/data/compiled`` inside the package when that
+    is writable (a source checkout or editable install); else ``~/.cache/faultlines/gazetteer``.
+    """
+    configured = GAZETTEER.value()
+    if configured:
+        return Path(configured)
+    parent = _GAZETTEER_IN_PACKAGE.parent
+    if _GAZETTEER_IN_PACKAGE.exists() or os.access(parent, os.W_OK):
+        return _GAZETTEER_IN_PACKAGE
+    return _GAZETTEER_CACHE
+
+
 REQUIRE_BROWSER: Final = Setting(
     "FAULTLINES_REQUIRE_BROWSER",
     "unset (browser tests are skipped when Chromium is missing)",

@@ -10,7 +10,6 @@ for the places that are asked for.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,10 +24,10 @@ import shapely
 from filelock import FileLock
 from shapely.geometry.base import BaseGeometry
 
-from geo import settings
 from geo.errors import FaultlinesError
 from geo.places.geodesy import haversine_km
 from geo.places.names import name_key
+from geo.settings import default_gazetteer_dir as default_gazetteer_dir
 
 PlaceKind = Literal[
     "country",
@@ -48,9 +47,6 @@ PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 #: larger place, and taken in running text only with evidence.
 TOWN_POPULATION = 15_000
 
-#: Environment variable naming the directory of the compiled gazetteer.
-_PACKAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "compiled"
-_CACHE_DIR = Path.home() / ".cache" / "faultlines" / "gazetteer"
 _INDEX_COLUMNS = (
     "id",
     "name",
@@ -397,21 +393,6 @@ class Gazetteer:
     def distance_km(self, index: int, lon: float, lat: float) -> float:
         """Great-circle distance from the representative point of row `index` to a point."""
         return haversine_km(float(self.lon[index]), float(self.lat[index]), lon, lat)
-
-
-def default_gazetteer_dir() -> Path:
-    """Return where the compiled gazetteer lives.
-
-    ``$FAULTLINES_GAZETTEER`` when set; else ``geo/data/compiled`` inside the package when that
-    is writable (a source checkout or editable install); else ``~/.cache/faultlines/gazetteer``.
-    """
-    configured = settings.GAZETTEER.value()
-    if configured:
-        return Path(configured)
-    parent = _PACKAGE_DIR.parent
-    if _PACKAGE_DIR.exists() or os.access(parent, os.W_OK):
-        return _PACKAGE_DIR
-    return _CACHE_DIR
 
 
 def _is_current(directory: Path) -> bool:

@@ -33,6 +33,7 @@ from typing import Final
 import pandas as pd
 
 from geo.store.store import Store
+from geo.view.first_view import VISIT_COOKIE
 
 __all__ = [
     "VISIT_COOKIE",
@@ -46,8 +47,6 @@ __all__ = [
     "remember_visit",
 ]
 
-#: The cookie that keeps when this browser last looked at the map (microseconds since 1970, UTC).
-VISIT_COOKIE: Final = "faultlines_last_visit"
 #: How long the browser keeps it: 400 days, the longest Chromium allows.
 VISIT_COOKIE_SECONDS: Final = 400 * 86_400
 _MICROS: Final = re.compile(r"[0-9]{1,19}")
