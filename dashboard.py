@@ -21,22 +21,16 @@ import streamlit_folium
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
-from geo import bundled, settings
-from geo.view import client, first_view
+from geo import settings
+from geo.view import client, first_view, preload
 
 # A new visitor with no link gets the map kept from the last first visit at once, before the
 # data is loaded (geo/view/first_view.py); the map is drawn below as always and compared.
-FIRST_VIEWS = ROOT / ".cache"
+FIRST_VIEWS = ROOT / first_view.FOLDER
 store_dir = Path(settings.STORE.value() or "data").expanduser().absolute()  # default_store_dir()
 first_key = None
 if first_view.is_first_visit(st.query_params, st.context.cookies, st.session_state.keys()):
-    first_key = first_view.first_view_key(
-        store_dir=store_dir,
-        seeds_dir=bundled.bundled_dir("seeds"),
-        gazetteer_dir=settings.default_gazetteer_dir(),
-        code=first_view.code_digest(Path(first_view.__file__).parents[1], Path(__file__)),
-        today=datetime.date.today(),
-    )
+    first_key = first_view.dashboard_key(Path(__file__), store_dir, datetime.date.today())
 early = first_key and first_view.read_arguments(FIRST_VIEWS, first_key)
 script(client.page_head())  # Back and Forward, the list's scrolling
 notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
@@ -45,12 +39,13 @@ map_slot = map_column.empty()
 if early:
     with map_slot:
         first_view.send(streamlit_folium, early, key="map", session=st.session_state)
+preload.page_begun()  # the server loads the data now, if it waited for this
 
 from geo.ingest import feed_panel, uploads
 from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
 from geo.taxonomy import EVENT_TYPES
-from geo.view import fresh, link, panel, preload, session
+from geo.view import fresh, link, panel, session
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
 from geo.view.map import base_map, feature_groups

@@ -537,7 +537,13 @@ def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
     # (where Streamlit reads .streamlit/config.toml and secrets).
     os.environ[settings.STORE.name] = str(store_dir)
     os.chdir(script.parent)
-    start_preload(script, script.parent / "static", store_dir, server_up=lambda: _listening(port))
+    start_preload(
+        script,
+        script.parent / "static",
+        store_dir,
+        server_up=lambda: _listening(port),
+        page_first=lambda: _first_view_kept(script, store_dir),
+    )
     sys.argv = [
         "streamlit",
         *("run", str(script)),
@@ -555,6 +561,16 @@ def dashboard_store_dir() -> Path:
     the thread that prepares the dashboard imports it later, while the browser loads the page.
     """
     return Path(settings.STORE.value() or "data").expanduser().absolute()
+
+
+def _first_view_kept(script: Path, store_dir: Path) -> bool:
+    """Return whether the dashboard keeps a map for a first visit today (it goes out first)."""
+    import datetime
+
+    from geo.view import first_view
+
+    key = first_view.dashboard_key(script, store_dir, datetime.date.today())
+    return first_view.read_arguments(script.parent / first_view.FOLDER, key) is not None
 
 
 def _listening(port: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import cli
 from geo.store.store import default_store_dir
-from geo.view import preload, session
+from geo.view import first_view, preload, session
 from geo.view.dataset import current_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,7 @@ def nothing_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Start every test with nothing prepared and no visitor yet (restored after it)."""
     monkeypatch.setattr(preload, "_prepared", {})
     monkeypatch.setattr(preload, "_visited", threading.Event())
+    monkeypatch.setattr(preload, "_page_begun", threading.Event())
 
 
 @pytest.fixture
@@ -124,6 +126,28 @@ def test_the_thread_waits_for_the_server_before_it_starts() -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_with_a_map_kept_for_the_first_visit_the_data_waits_for_the_page(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = Counted(session.shared_resources)
+    monkeypatch.setattr(session, "shared_resources", counted)
+    thread = preload.start_preload(DASHBOARD, STATIC, store, page_first=lambda: True)
+    time.sleep(0.5)
+    assert counted.calls == 0  # the first imports are done; the data waits
+    preload.page_begun()  # the first visitor's script run has sent the kept map
+    thread.join(timeout=60)
+    assert counted.calls == 1
+
+
+def test_the_data_waits_for_the_page_only_so_long(store: Path) -> None:
+    started = time.monotonic()
+    preload.start_preload(
+        DASHBOARD, STATIC, store, page_first=lambda: True, page_patience_s=0.3
+    ).join(timeout=60)
+    assert time.monotonic() - started >= 0.3
+    assert preload._prepared["resources"][1].done()  # prepared though nobody came
+
+
 def test_the_script_imports_are_prepared_but_streamlits_own() -> None:
     names = preload.script_imports(DASHBOARD)
     assert "geo.view.page" in names
@@ -149,8 +173,9 @@ def test_the_dashboard_command_prepares_beside_streamlit_in_one_process(
     monkeypatch.chdir(tmp_path)
     seen: dict[str, Any] = {}
 
-    def prepare_later(script: Path, static_dir: Path, store_dir: Path, **_: Any) -> None:
+    def prepare_later(script: Path, static_dir: Path, store_dir: Path, **given: Any) -> None:
         seen["preload"] = (script, static_dir, store_dir)
+        seen["page_first"] = given["page_first"]
 
     def run_module(name: str, **_: Any) -> None:
         import sys
@@ -168,3 +193,16 @@ def test_the_dashboard_command_prepares_beside_streamlit_in_one_process(
     assert seen["argv"][-2:] == ["--theme.base", "dark"]
     assert "8600" in seen["argv"]
     assert seen["cwd"] == ROOT
+    assert seen["page_first"]() == cli._first_view_kept(DASHBOARD, tmp_path / "store")
+
+
+def test_the_dashboard_command_holds_the_data_back_when_a_first_map_is_kept(
+    tmp_path: Path,
+) -> None:
+    script, store = tmp_path / "app" / "dashboard.py", tmp_path / "store"
+    script.parent.mkdir()
+    script.write_text("import streamlit\n", encoding="utf-8")
+    assert not cli._first_view_kept(script, store)
+    key = first_view.dashboard_key(script, store, datetime.date.today())
+    first_view.write_arguments(script.parent / first_view.FOLDER, key, {"key": "k", "zoom": 4})
+    assert cli._first_view_kept(script, store)

@@ -31,11 +31,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
+from geo import settings
+from geo.bundled import bundled_dir
+
 __all__ = [
     "FIRST_VIEW_FORMAT",
+    "FOLDER",
     "VISIT_COOKIE",
     "MapArguments",
     "code_digest",
+    "dashboard_key",
     "first_view_key",
     "is_first_visit",
     "read_arguments",
@@ -55,6 +60,8 @@ VISIT_COOKIE: Final = "faultlines_last_visit"
 MapArguments = dict[str, Any]
 """The keyword arguments ``st_folium`` hands its component (JSON values), ``on_change`` aside."""
 
+#: The folder, beside the dashboard's script, that keeps the first view.
+FOLDER: Final = ".cache"
 #: What names a file of first-view arguments in its folder.
 _PREFIX: Final = "first-view-"
 #: folium's element ids: 32 random hexadecimal digits after the element's name.
@@ -126,6 +133,21 @@ def first_view_key(
         digest.update(path.name.encode() + b"|" + _read(path))
     digest.update(b"|" + _read(gazetteer_dir / "manifest.json"))
     return digest.hexdigest()[:24]
+
+
+def dashboard_key(script: Path, store_dir: Path, today: datetime.date) -> str:
+    """Return :func:`first_view_key` for the dashboard `script` showing the store `store_dir`.
+
+    The bundled seeds and the gazetteer are the package's (:mod:`geo.bundled`,
+    :func:`geo.settings.default_gazetteer_dir`); the code is this package's and `script`.
+    """
+    return first_view_key(
+        store_dir=store_dir,
+        seeds_dir=bundled_dir("seeds"),
+        gazetteer_dir=settings.default_gazetteer_dir(),
+        code=code_digest(Path(__file__).resolve().parents[1], script),
+        today=today,
+    )
 
 
 def _file(folder: Path, key: str) -> Path:

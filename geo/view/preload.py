@@ -5,6 +5,9 @@ first visitor waits for the script's imports (numpy, pandas, geopandas, folium),
 the dataset and the zones after the page itself has loaded. ``python -m geo dashboard`` calls
 :func:`start_preload` before it starts Streamlit's server: a thread then does that work while
 the server starts and the browser loads the page, and the script's first run finds it done.
+When a map is kept for a first visit (:mod:`geo.view.first_view`), the page needs none of the
+data to show it: the thread then imports what that map needs and leaves the data until the
+first script run has sent it (:func:`page_begun`), so that its work does not slow the page.
 
 The dashboard asks for the gazetteer and its companions (:func:`shared_resources`), the dataset
 (:func:`dataset_for_view`) and the zones of a time window (:func:`zones_in_window`) through
@@ -40,7 +43,9 @@ if TYPE_CHECKING:  # the thread imports them, not the server's start
 
 __all__ = [
     "ASSET_BASE",
+    "FIRST_IMPORTS",
     "dataset_for_view",
+    "page_begun",
     "prepare",
     "script_imports",
     "shared_resources",
@@ -63,6 +68,13 @@ _prepared: dict[str, tuple[Hashable, Future[Any]]] = {}
 _lock = threading.Lock()
 #: Set once a script run has asked for anything: a visitor has come.
 _visited = threading.Event()
+#: Set once a script run has sent what it shows before the data (:func:`page_begun`).
+_page_begun = threading.Event()
+
+#: What the dashboard imports before it loads anything (the map kept from the last first
+#: visit goes out then, :mod:`geo.view.first_view`): imported first. ``folium.plugins`` is most
+#: of what ``streamlit_folium``, left to the script, imports.
+FIRST_IMPORTS: Final = ("folium.plugins", "geo.view.client", "geo.view.first_view")
 
 
 def _handed_over(kind: str, arguments: Hashable, compute: Callable[[], T]) -> T:
@@ -130,6 +142,15 @@ def zones_in_window(data: Dataset, window: ZoneFilters, gazetteer: Gazetteer) ->
     return _handed_over("zones", (data.version, window), compute)
 
 
+def page_begun() -> None:
+    """Say that a script run has sent what it shows before the data: the data may load now.
+
+    :func:`start_preload` may hold the data back until then, so that the first visitor's page
+    and the map kept for it do not wait behind the data's imports and loading.
+    """
+    _page_begun.set()
+
+
 def script_imports(script: Path) -> list[str]:
     """Return the modules `script` imports at its top level, in its order, but Streamlit's.
 
@@ -152,24 +173,29 @@ def _import_quietly(name: str) -> None:
         importlib.import_module(name)
 
 
-def prepare(script: Path, static_dir: Path, store_dir: Path) -> None:
+def prepare(
+    script: Path, static_dir: Path, store_dir: Path, *, before_data: Callable[[], object] = bool
+) -> None:
     """Do now what the dashboard's first script run starts with, for a visitor with no link.
 
-    Imports what `script` imports; loads the shared resources (`static_dir`), the dataset of
-    `store_dir` as it is now and the zones of the default time window, each kept for the script
-    (:func:`shared_resources`, :func:`dataset_for_view`, :func:`zones_in_window`) and promised
-    before it is made, so that a script run starting meanwhile waits for it rather than make it
-    twice. Then, unless a visitor came meanwhile, draws the default map and timeline once:
-    folium compiles its templates and Altair its schema on first use.
+    Imports what `script` imports (:data:`FIRST_IMPORTS` first, then calls `before_data`);
+    loads the shared resources (`static_dir`), the dataset of `store_dir` as it is now and the
+    zones of the default time window, each kept for the script (:func:`shared_resources`,
+    :func:`dataset_for_view`, :func:`zones_in_window`) and promised before it is made, so that
+    a script run starting meanwhile waits for it rather than make it twice. Then, unless a
+    visitor came meanwhile, draws the default map and timeline once: folium compiles its
+    templates and Altair its schema on first use.
     """
     promised = [_promise("resources", static_dir)]
     try:
+        for name in FIRST_IMPORTS:
+            _import_quietly(name)
+        before_data()
         from geo.view.dataset import current_version
 
         current = current_version(store_dir)
         promised.append(_promise("dataset", (store_dir, current, current)))
-        # folium.plugins: most of what streamlit_folium, left to the script, imports
-        for name in ["geo.view.session", "folium.plugins", *script_imports(script)]:
+        for name in ["geo.view.session", *script_imports(script)]:
             _import_quietly(name)
         from geo.view import link, session
         from geo.view import page as views
@@ -217,21 +243,30 @@ def start_preload(
     *,
     server_up: Callable[[], bool] = lambda: True,
     patience_s: float = 10.0,
+    page_first: Callable[[], bool] = lambda: False,
+    page_patience_s: float = 5.0,
 ) -> threading.Thread:
     """Start :func:`prepare` on a daemon thread and return the thread.
 
     The thread first waits until `server_up` says so (checked every few milliseconds, for at
     most `patience_s` seconds): the server's own start comes first, since the browser can load
-    the page while the thread works but can do nothing before the server answers. A failure is
-    logged and left for the script to meet again, where the visitor sees it.
+    the page while the thread works but can do nothing before the server answers. When
+    `page_first` says so once the first imports are done (a map is kept for the first visit),
+    the data waits until a script run has begun the page (:func:`page_begun`), for at most
+    `page_patience_s` seconds: the thread's work would otherwise slow the page's own load. A
+    failure is logged and left for the script to meet again, where the visitor sees it.
     """
+
+    def before_data() -> None:
+        if page_first():
+            _page_begun.wait(page_patience_s)
 
     def run() -> None:
         deadline = time.monotonic() + patience_s
         while not server_up() and time.monotonic() < deadline:
             time.sleep(0.01)
         try:
-            prepare(script, static_dir, store_dir)
+            prepare(script, static_dir, store_dir, before_data=before_data)
         except Exception:
             _LOG.warning("the dashboard was not prepared before its first visitor", exc_info=True)
 
