@@ -35,9 +35,8 @@ early = first_key and first_view.read_arguments(FIRST_VIEWS, first_key)
 script(client.page_head())  # Back and Forward, the list's scrolling
 notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
 map_column, side = st.columns([2, 1], gap="medium")
-map_slot = map_column.empty()
-if early:
-    with map_slot:
+if early:  # the map column's first element, as the map is in every run (it stays mounted)
+    with map_column:
         first_view.send(streamlit_folium, early, key="map", session=st.session_state)
 preload.page_begun()  # the server loads the data now, if it waited for this
 
@@ -179,16 +178,14 @@ with map_column:
         use_container_width=True,
     )
     if first_key is None:
-        with map_slot:
-            draw()
+        draw()
     else:  # the first view: keep its map for the next first visit; send it unless sent early
         drawn = first_view.recorded(streamlit_folium, draw)
         if not (early and first_view.same_map(drawn, early)):
             first_view.write_arguments(FIRST_VIEWS, first_key, drawn)
-            if early:  # another map went out early: this run's map takes its place
+            if early:  # another map went out early: the next run draws this one in its place
                 st.rerun()
-            with map_slot:
-                first_view.send(streamlit_folium, drawn, key="map", session=state)
+            first_view.send(streamlit_folium, drawn, key="map", session=state)
     chart = timeline(layers, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
