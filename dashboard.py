@@ -26,18 +26,22 @@ from geo.view import client, first_view, preload
 
 # A new visitor with no link gets the map kept from the last first visit at once, before the
 # data is loaded (geo/view/first_view.py); the map is drawn below as always and compared.
-FIRST_VIEWS = ROOT / first_view.FOLDER
 store_dir = Path(settings.STORE.value() or "data").expanduser().absolute()  # default_store_dir()
-first_key = None
-if first_view.is_first_visit(st.query_params, st.context.cookies, st.session_state.keys()):
-    first_key = first_view.dashboard_key(Path(__file__), store_dir, datetime.date.today())
-early = first_key and first_view.read_arguments(FIRST_VIEWS, first_key)
+first = first_view.first_visit(
+    Path(__file__),
+    store_dir,
+    query=st.query_params,
+    cookies=st.context.cookies,
+    session=st.session_state.keys(),
+    today=datetime.date.today(),
+)
 script(client.page_head())  # Back and Forward, the list's scrolling
+st.sidebar.header("Layers")  # the sidebar is there from the start: the map does not shift
 notices = st.container()  # one slot, so the map below keeps its place (and stays mounted)
 map_column, side = st.columns([2, 1], gap="medium")
-if early:  # the map column's first element, as the map is in every run (it stays mounted)
+if first.kept:  # the map column's first element, as the map is in every run (it stays mounted)
     with map_column:
-        first_view.send(streamlit_folium, early, key="map", session=st.session_state)
+        first_view.send(streamlit_folium, first.kept, key="map", session=st.session_state)
 preload.page_begun()  # the server loads the data now, if it waited for this
 
 from geo.ingest import feed_panel, uploads
@@ -120,7 +124,6 @@ with notices:
     script(fresh.banner(news, state.visit, views.visit_articles(data)))
 
 with st.sidebar:
-    st.header("Layers")
     for key, label in views.LAYER_LABELS.items():
         st.checkbox(label, key=f"layer_{key}")
     with st.expander("Event types"):
@@ -177,15 +180,15 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    if first_key is None:
-        draw()
-    else:  # the first view: keep its map for the next first visit; send it unless sent early
-        drawn = first_view.recorded(streamlit_folium, draw)
-        if not (early and first_view.same_map(drawn, early)):
-            first_view.write_arguments(FIRST_VIEWS, first_key, drawn)
-            if early:  # another map went out early: the next run draws this one in its place
-                st.rerun()
-            first_view.send(streamlit_folium, drawn, key="map", session=state)
+    first_view.draw_map(
+        streamlit_folium,
+        draw,
+        first,
+        ROOT / first_view.FOLDER,
+        key="map",
+        session=state,
+        rerun=st.rerun,
+    )
     chart = timeline(layers, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)

@@ -121,9 +121,10 @@ class Dashboard:
         The editor token the server asks for before articles are added; none (read-only) by
         default.
     script
-        The Streamlit script to run: ``dashboard.py`` unless another app is to be compared
-        with it (``benchmarks/dashboard.py`` times a one-line app, and another checkout's
-        dashboard, with ``streamlit run``).
+        The Streamlit script to run: ``dashboard.py``, this checkout's or another's (started
+        as the README says, ``python -m geo dashboard`` in its folder), or another app to
+        compare with it (``benchmarks/dashboard.py`` times a one-line app, with ``streamlit
+        run``).
     """
 
     def __init__(
@@ -151,15 +152,18 @@ class Dashboard:
         if self.editor_token:
             env["FAULTLINES_EDITOR_TOKEN"] = self.editor_token
         self._log = self.log_path.open("wb")
-        if self.script == DASHBOARD:  # as the README starts it
+        checkout = self.script.parent  # this project's, or another checkout of it
+        if self.script.name == DASHBOARD.name and (checkout / "geo" / "cli.py").is_file():
+            # as the README starts it, with the checkout's own package (-m imports from cwd)
             command = [sys.executable, "-m", "geo", "dashboard", "--port", str(self.port)]
         else:
+            checkout = ROOT
             command = [sys.executable, "-m", "streamlit", "run", str(self.script)]
             command += ["--server.port", str(self.port), "--server.headless", "true"]
         command += ["--server.fileWatcherType", "none"]
         # the working directory is the project root so Streamlit reads .streamlit/config.toml
         self._process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+            command, cwd=checkout, env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
         opener = _local_opener()
         deadline = time.monotonic() + timeout

@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from geo.view import first_view
 from geo.view.first_view import (
     VISIT_COOKIE,
+    FirstVisit,
+    draw_map,
     first_view_key,
     is_first_visit,
     read_arguments,
@@ -190,6 +192,46 @@ def test_sent_arguments_report_the_map_to_the_session_as_st_folium_does() -> Non
     session[kept["key"]] = {"zoom": 6}  # what the component's frontend reported
     call["on_change"]()
     assert session["map"] == {"zoom": 6}
+
+
+def test_the_map_is_drawn_sent_once_and_kept_as_the_first_view_needs(tmp_path: Path) -> None:
+    component = Component()
+    module: Any = component
+    reruns: list[bool] = []
+    session: dict[str, Any] = {}
+
+    def draw(zoom: int = 4) -> None:
+        module._component_func(**arguments(zoom=zoom))
+
+    def drawn(visit: FirstVisit, zoom: int = 4) -> list[int]:
+        component.sent.clear()
+        draw_map(
+            module,
+            lambda: draw(zoom),
+            visit,
+            tmp_path,
+            key="map",
+            session=session,
+            rerun=lambda: reruns.append(True),
+        )
+        return [call["default"]["zoom"] for call in component.sent]
+
+    assert drawn(FirstVisit(None)) == [4]  # not the first view: drawn as always, nothing kept
+    assert list(tmp_path.iterdir()) == []
+    assert drawn(FirstVisit("k1")) == [4]  # none kept: sent, and kept
+    kept = read_arguments(tmp_path, "k1")
+    assert kept is not None
+    assert drawn(FirstVisit("k1", kept)) == []  # the same map went out early: nothing more
+    assert not reruns
+    assert drawn(FirstVisit("k1", kept), zoom=7) == [7]  # another map went out early
+    assert reruns == [True]
+    assert same_map(read_arguments(tmp_path, "k1") or {}, arguments(zoom=7))
+
+
+def test_the_versions_of_the_map_libraries_name_the_first_view() -> None:
+    versions = first_view.library_versions()
+    assert [part.split("=")[0] for part in versions.split(";")] == list(first_view.MAP_LIBRARIES)
+    assert first_view.library_versions(("no-such-library-here",)) == "no-such-library-here="
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ module the dashboard passes in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
+import importlib.metadata
 import json
 import re
 import tempfile
@@ -37,12 +39,17 @@ from geo.bundled import bundled_dir
 __all__ = [
     "FIRST_VIEW_FORMAT",
     "FOLDER",
+    "MAP_LIBRARIES",
     "VISIT_COOKIE",
+    "FirstVisit",
     "MapArguments",
     "code_digest",
     "dashboard_key",
+    "draw_map",
     "first_view_key",
+    "first_visit",
     "is_first_visit",
+    "library_versions",
     "read_arguments",
     "recorded",
     "same_map",
@@ -59,6 +66,9 @@ VISIT_COOKIE: Final = "faultlines_last_visit"
 
 MapArguments = dict[str, Any]
 """The keyword arguments ``st_folium`` hands its component (JSON values), ``on_change`` aside."""
+
+#: The libraries whose versions name the first view beside the code: they make the map's HTML.
+MAP_LIBRARIES: Final = ("streamlit", "streamlit-folium", "folium", "branca")
 
 #: The folder, beside the dashboard's script, that keeps the first view.
 FOLDER: Final = ".cache"
@@ -139,15 +149,28 @@ def dashboard_key(script: Path, store_dir: Path, today: datetime.date) -> str:
     """Return :func:`first_view_key` for the dashboard `script` showing the store `store_dir`.
 
     The bundled seeds and the gazetteer are the package's (:mod:`geo.bundled`,
-    :func:`geo.settings.default_gazetteer_dir`); the code is this package's and `script`.
+    :func:`geo.settings.default_gazetteer_dir`); the code is this package's and `script`, with
+    the versions of the libraries that draw the map (:data:`MAP_LIBRARIES`).
     """
     return first_view_key(
         store_dir=store_dir,
         seeds_dir=bundled_dir("seeds"),
         gazetteer_dir=settings.default_gazetteer_dir(),
-        code=code_digest(Path(__file__).resolve().parents[1], script),
+        code=code_digest(Path(__file__).resolve().parents[1], script) + library_versions(),
         today=today,
     )
+
+
+@functools.cache
+def library_versions(names: tuple[str, ...] = MAP_LIBRARIES) -> str:
+    """Return the installed versions of the libraries `names`, as ``name=version;…``."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=")
+    return ";".join(found)
 
 
 def _file(folder: Path, key: str) -> Path:
@@ -270,3 +293,70 @@ def send(
 
     sent = {k: v for k, v in arguments.items() if k != _CALLBACK}
     return _recorder(component_module)(**sent, on_change=on_change)
+
+
+@dataclasses.dataclass(frozen=True)
+class FirstVisit:
+    """What a script run knows of the first view before it loads anything.
+
+    Attributes
+    ----------
+    key
+        The name the first view is kept under (:func:`dashboard_key`), or None when this run
+        does not draw the first view (a link, a visit cookie or a running session).
+    kept
+        The map kept under `key` (``st_folium``'s arguments), or None when none is kept.
+    """
+
+    key: str | None
+    kept: MapArguments | None = None
+
+
+def first_visit(
+    script: Path,
+    store_dir: Path,
+    *,
+    query: Mapping[str, object],
+    cookies: Mapping[str, object],
+    session: Iterable[str],
+    today: datetime.date,
+) -> FirstVisit:
+    """Return whether this script run draws the first view, and the map kept for it.
+
+    `script` is the dashboard; the map is kept in :data:`FOLDER` beside it. `query`,
+    `cookies` and `session` (the session state's keys) are as :func:`is_first_visit` takes them.
+    """
+    if not is_first_visit(query, cookies, session):
+        return FirstVisit(None)
+    key = dashboard_key(script, store_dir, today)
+    return FirstVisit(key, read_arguments(script.parent / FOLDER, key))
+
+
+def draw_map(
+    component_module: ModuleType,
+    draw: Callable[[], object],
+    visit: FirstVisit,
+    folder: Path,
+    *,
+    key: str,
+    session: MutableMapping[str, Any],
+    rerun: Callable[[], object],
+) -> None:
+    """Draw the map (`draw`, an ``st_folium`` call), keeping it when it is the first view.
+
+    `key` is the map's key in `session`, as `draw` gives it. Not the first view: `draw` is
+    called. The first view: its arguments are recorded and kept
+    in `folder` under the visit's key, and sent unless the same map was sent early (the kept
+    one, :func:`same_map`); when another map was sent early, `rerun` is called (Streamlit's
+    ``st.rerun``: the next run draws this map in the early one's place).
+    """
+    if visit.key is None:
+        draw()
+        return
+    drawn = recorded(component_module, draw)
+    if visit.kept is not None and same_map(drawn, visit.kept):
+        return
+    write_arguments(folder, visit.key, drawn)
+    if visit.kept is not None:
+        rerun()
+    send(component_module, drawn, key=key, session=session)
