@@ -189,6 +189,8 @@ with map_column:
         session=state,
         rerun=st.rerun,
     )
+    if session.map_comes_first(state, st.context.headers):  # the rest once it has reported
+        st.stop()
     chart = timeline(layers, data.version, (*window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)

@@ -12,7 +12,7 @@ from geo.ingest.pipeline import ingest
 from geo.ingest.registry import load_feeds
 from geo.store.store import Store
 from geo.text.mentions import PlaceFinder
-from geo.view import fresh
+from geo.view import fresh, session
 from geo.view.dataset import store_version
 from tests.feedserver import Reply, page, rss, serving
 
@@ -25,6 +25,22 @@ def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FAULTLINES_STORE", str(store))
     monkeypatch.delenv("FAULTLINES_EDITOR_TOKEN", raising=False)
     return store
+
+
+def test_a_browser_gets_the_map_before_the_rest_of_the_page_until_the_map_reports() -> None:
+    browser = {"Host": "127.0.0.1", "User-Agent": "Mozilla/5.0"}
+    assert session.map_comes_first({}, browser)
+    assert session.map_comes_first({"view": object()}, browser)  # no report yet
+    assert not session.map_comes_first({"map": {"zoom": 4}}, browser)  # it has reported
+    assert not session.map_comes_first({"map": {}}, {"user-agent": "x"})
+    assert not session.map_comes_first({}, {})  # no browser (AppTest): everything at once
+
+
+def test_a_run_with_no_browser_draws_the_whole_page_at_once() -> None:
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader][-1] == "Share this view"  # the side column is drawn
+    assert at.code  # the share link
 
 
 def param(at: AppTest, key: str) -> str:

@@ -4,9 +4,10 @@ A new session starts from a link (:func:`session_start`, :func:`state_from_link`
 Forward bring an earlier address back the same way. The sidebar's widgets are written from a
 view (:func:`widget_state`) and read back into one (:func:`view_from_widgets`); the time
 window steps through time (:func:`step_window`) and plays (:func:`play_step`); a row chosen
-in the event list selects its event (:func:`list_choice`). Shared resources and the dataset a
-session shows are loaded here too. Nothing here imports Streamlit: the dashboard passes its
-session state in.
+in the event list selects its event (:func:`list_choice`). A browser's first script run of a
+session draws the page up to the map and no further (:func:`map_comes_first`). Shared
+resources and the dataset a session shows are loaded here too. Nothing here imports
+Streamlit: the dashboard passes its session state in.
 """
 
 from __future__ import annotations
@@ -400,3 +401,17 @@ def list_choice(
         rounds, picked = rounds + 1, None
         key = f"event_list_{list_key(table)}_{rounds}"
     return view, {"picked": picked, "list_round": rounds, "list_key": key}
+
+
+def map_comes_first(session: Mapping[str, Any], headers: Mapping[str, str]) -> bool:
+    """Return whether this script run stops once the map is on the page.
+
+    True until the map has first reported to the session (``map`` in `session`: it reports as
+    soon as the browser has drawn it), for a run a browser asked for (a ``User-Agent`` among
+    the request's `headers`). The rest of the page (the timeline, the event list, the
+    selection's details, the share link and the panels below) then comes with the run that
+    report starts, a moment later: on a cold start the browser draws the map first instead of
+    building all of the page's elements beside it. A run with no browser behind it (Streamlit's
+    ``AppTest``) draws everything at once: no map would ever report.
+    """
+    return session.get("map") is None and any(k.lower() == "user-agent" for k in headers)
