@@ -26,7 +26,7 @@ from geo.view import client, first_view, preload
 
 # A new visitor with no link gets the map kept from the last first visit at once, before the
 # data is loaded (geo/view/first_view.py); the map is drawn below as always and compared.
-store_dir = Path(settings.STORE.value() or "data").expanduser().absolute()  # default_store_dir()
+store_dir = settings.default_store_dir()  # without importing the store
 first = first_view.first_visit(
     Path(__file__),
     store_dir,

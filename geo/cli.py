@@ -532,7 +532,7 @@ def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
     from geo.view.preload import start_preload
 
     script = dashboard_script()
-    store_dir = dashboard_store_dir()
+    store_dir = settings.default_store_dir()  # without importing the store
     # The store stays where it was asked for from here, before moving to the script's folder
     # (where Streamlit reads .streamlit/config.toml and secrets).
     os.environ[settings.STORE.name] = str(store_dir)
@@ -552,15 +552,6 @@ def dashboard(port: int, streamlit_args: tuple[str, ...]) -> None:
         *("--browser.gatherUsageStats", "false", *streamlit_args),
     ]
     runpy.run_module("streamlit", run_name="__main__", alter_sys=True)  # python -m streamlit
-
-
-def dashboard_store_dir() -> Path:
-    """Return :func:`geo.store.store.default_store_dir` without importing the store.
-
-    ``dashboard`` needs it before the server starts, and the store's module imports geopandas:
-    the thread that prepares the dashboard imports it later, while the browser loads the page.
-    """
-    return Path(settings.STORE.value() or "data").expanduser().absolute()
 
 
 def _first_view_kept(script: Path, store_dir: Path) -> bool:

@@ -57,6 +57,15 @@ _GAZETTEER_IN_PACKAGE: Final = Path(__file__).resolve().parent / "data" / "compi
 _GAZETTEER_CACHE: Final = Path.home() / ".cache" / "faultlines" / "gazetteer"
 
 
+def default_store_dir() -> Path:
+    """Return the store directory (:data:`STORE`): ``$FAULTLINES_STORE``, else ``./data``.
+
+    Made absolute. Here rather than beside the store, so the dashboard's start reads it without
+    importing the store's modules (geopandas among them).
+    """
+    return Path(STORE.value() or "data").expanduser().absolute()
+
+
 def default_gazetteer_dir() -> Path:
     """Return where the compiled gazetteer lives (:data:`GAZETTEER`).
 

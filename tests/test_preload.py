@@ -13,7 +13,7 @@ import streamlit as st
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from geo import cli
+from geo import cli, settings
 from geo.store.store import default_store_dir
 from geo.view import first_view, preload, session
 from geo.view.dataset import current_version
@@ -163,7 +163,8 @@ def test_the_dashboard_command_finds_the_store_where_the_store_module_does(
         monkeypatch.delenv("FAULTLINES_STORE", raising=False)
     else:
         monkeypatch.setenv("FAULTLINES_STORE", value)
-    assert cli.dashboard_store_dir() == default_store_dir()
+    expected = Path((value or "").strip() or "data").expanduser().absolute()
+    assert settings.default_store_dir() == default_store_dir() == expected
 
 
 def test_the_dashboard_command_prepares_beside_streamlit_in_one_process(

@@ -172,8 +172,8 @@ _WRITERS = 8
 
 
 def default_store_dir() -> Path:
-    """Return the store directory: ``$FAULTLINES_STORE``, else ``./data`` (made absolute)."""
-    return Path(settings.STORE.value() or "data").expanduser().absolute()
+    """Return the store directory: :func:`geo.settings.default_store_dir`."""
+    return settings.default_store_dir()
 
 
 class Store:
