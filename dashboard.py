@@ -180,15 +180,7 @@ with map_column:
         height=640,
         use_container_width=True,
     )
-    first_view.draw_map(
-        streamlit_folium,
-        draw,
-        first,
-        ROOT / first_view.FOLDER,
-        key="map",
-        session=state,
-        rerun=st.rerun,
-    )
+    first_view.draw_map(streamlit_folium, draw, first, key="map", session=state, rerun=st.rerun)
     if session.map_comes_first(state, st.context.headers):  # the rest once it has reported
         st.stop()
     chart = timeline(layers, data.version, (*window, view.actors, view.countries))

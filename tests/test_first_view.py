@@ -209,21 +209,24 @@ def test_the_map_is_drawn_sent_once_and_kept_as_the_first_view_needs(tmp_path: P
             module,
             lambda: draw(zoom),
             visit,
-            tmp_path,
             key="map",
             session=session,
             rerun=lambda: reruns.append(True),
         )
         return [call["default"]["zoom"] for call in component.sent]
 
-    assert drawn(FirstVisit(None)) == [4]  # not the first view: drawn as always, nothing kept
+    assert drawn(FirstVisit(None, folder=tmp_path)) == [
+        4
+    ]  # not the first view: drawn as always, nothing kept
     assert list(tmp_path.iterdir()) == []
-    assert drawn(FirstVisit("k1")) == [4]  # none kept: sent, and kept
+    assert drawn(FirstVisit("k1", folder=tmp_path)) == [4]  # none kept: sent, and kept
     kept = read_arguments(tmp_path, "k1")
     assert kept is not None
-    assert drawn(FirstVisit("k1", kept)) == []  # the same map went out early: nothing more
+    assert (
+        drawn(FirstVisit("k1", kept, tmp_path)) == []
+    )  # the same map went out early: nothing more
     assert not reruns
-    assert drawn(FirstVisit("k1", kept), zoom=7) == [7]  # another map went out early
+    assert drawn(FirstVisit("k1", kept, tmp_path), zoom=7) == [7]  # another map went out early
     assert reruns == [True]
     assert same_map(read_arguments(tmp_path, "k1") or {}, arguments(zoom=7))
 

@@ -306,10 +306,13 @@ class FirstVisit:
         does not draw the first view (a link, a visit cookie or a running session).
     kept
         The map kept under `key` (``st_folium``'s arguments), or None when none is kept.
+    folder
+        Where the first view is kept (:data:`FOLDER` beside the dashboard's script).
     """
 
     key: str | None
     kept: MapArguments | None = None
+    folder: Path = Path(FOLDER)
 
 
 def first_visit(
@@ -326,17 +329,17 @@ def first_visit(
     `script` is the dashboard; the map is kept in :data:`FOLDER` beside it. `query`,
     `cookies` and `session` (the session state's keys) are as :func:`is_first_visit` takes them.
     """
+    folder = script.parent / FOLDER
     if not is_first_visit(query, cookies, session):
-        return FirstVisit(None)
+        return FirstVisit(None, folder=folder)
     key = dashboard_key(script, store_dir, today)
-    return FirstVisit(key, read_arguments(script.parent / FOLDER, key))
+    return FirstVisit(key, read_arguments(folder, key), folder)
 
 
 def draw_map(
     component_module: ModuleType,
     draw: Callable[[], object],
     visit: FirstVisit,
-    folder: Path,
     *,
     key: str,
     session: MutableMapping[str, Any],
@@ -346,7 +349,7 @@ def draw_map(
 
     `key` is the map's key in `session`, as `draw` gives it. Not the first view: `draw` is
     called. The first view: its arguments are recorded and kept
-    in `folder` under the visit's key, and sent unless the same map was sent early (the kept
+    in the visit's folder under its key, and sent unless the same map was sent early (the kept
     one, :func:`same_map`); when another map was sent early, `rerun` is called (Streamlit's
     ``st.rerun``: the next run draws this map in the early one's place).
     """
@@ -356,7 +359,7 @@ def draw_map(
     drawn = recorded(component_module, draw)
     if visit.kept is not None and same_map(drawn, visit.kept):
         return
-    write_arguments(folder, visit.key, drawn)
+    write_arguments(visit.folder, visit.key, drawn)
     if visit.kept is not None:
         rerun()
     send(component_module, drawn, key=key, session=session)
