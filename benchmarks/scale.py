@@ -8,8 +8,9 @@ three fresh processes run, one after the other:
 
 * **build**: generate the events and their articles, derive the zones as an ingest does and
   write the store (``zones_derive_s``, ``store_write_s``, ``store_bytes_per_event``);
-* **views**: a new process, as a server that has just started: open the store and make the
-  default view ready (``first_view_s``: gazetteer, store → dataset → layers → map payload),
+* **views**: a new process, as a server that has just started (Streamlit and its folium
+  component imported, as a server has them before it runs the script): open the store and make
+  the default view ready (``first_view_s``: gazetteer, store → dataset → layers → map payload),
   then the `VIEWS` one after another, each as a new view state arrives at a warm server
   (``view_s``: view state → layers with the view's zones and the map payload ready, the median
   over `VIEWS`; each view's own figures under ``views``); ``rss_mb`` is the process's peak
@@ -358,6 +359,8 @@ def view_payload(layers: Any, view: ViewState, files: list[str]) -> int:
 
 def views_step(work: Path, repeats: int) -> dict[str, Any]:
     """Open the store in this (new) process, show the default view, then the `VIEWS`."""
+    import streamlit_folium  # noqa: F401  (a server has imported it before any view)
+
     from geo.view import page as views
     from geo.view.dataset import load_dataset_for_view
 

@@ -1,0 +1,33 @@
+"""Arrow allocates through the C library's allocator once the store package is imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+
+from geo.store import ARROW_POOL_VARIABLE, use_system_allocator
+
+
+def test_importing_the_store_makes_arrow_use_the_system_allocator() -> None:
+    assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_a_pool_the_environment_names_is_left_alone() -> None:
+    try:
+        pa.mimalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this build of Arrow has no mimalloc")
+    code = "import pyarrow as pa, geo.store; print(pa.default_memory_pool().backend_name)"
+    env = {ARROW_POOL_VARIABLE: "mimalloc"}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert shown.stdout.strip() == "mimalloc"
+
+
+def test_the_choice_is_named() -> None:
+    assert use_system_allocator({}) == "system"
+    assert use_system_allocator({ARROW_POOL_VARIABLE: "system"}) == "system"
