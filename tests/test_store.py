@@ -1044,3 +1044,54 @@ def test_a_window_that_asks_for_undated_events_finds_them_beside_events_with_onl
     within = Within(window=(D(2023, 1, 1), D(2023, 12, 31)), undated=True)
     table = scan_layer(store, "events", ["id"], within=within)
     assert sorted(table.column("id").to_pylist()) == ["ev-jan", "ev-undated"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_start_filter_keeps_what_begins_on_or_after_a_day_by_the_intervals_rule(
+    seed: int,
+) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from geo.intervals import covered_intervals
+    from geo.store.frames import start_filter
+
+    rng = np.random.default_rng(seed)
+    count = 2_000
+    base = np.datetime64("2022-11-20")
+
+    def days() -> list[D | None]:
+        offsets = rng.integers(0, 120, count)
+        return [None if rng.random() < 0.15 else (base + int(o)).astype(D) for o in offsets]
+
+    starts, ends = days(), days()
+    ends = [s if rng.random() < 0.5 else e for s, e in zip(starts, ends, strict=True)]
+    precision = rng.choice(np.array(["day", "month", "year", None], dtype=object), count)
+    table = pa.table(
+        {
+            "date_start": pa.array(starts, pa.date32()),
+            "date_end": pa.array(ends, pa.date32()),
+            "date_precision": pa.array(precision, pa.string()),
+        }
+    )
+    for day in (D(2023, 1, 1), D(2022, 12, 14), D(2023, 2, 1), D(2023, 3, 9)):
+        kept = table.filter(start_filter("events", day, names=table.column_names))
+        frame = table.to_pandas()
+        first, _ = covered_intervals(frame)
+        expected = int((first >= np.datetime64(day, "D")).sum())
+        assert kept.num_rows == expected, day
+        assert start_filter("places", day) is None
+
+
+def test_a_scan_from_a_day_reads_only_the_events_that_begin_then_or_later(store: Store) -> None:
+    from geo.store.query import Within, scan_layer
+
+    rows = [
+        ("ev-dec", D(2022, 12, 30), D(2023, 1, 2), (139.7, 35.7)),  # began before
+        ("ev-jan", D(2023, 1, 15), None, (139.7, 35.7)),
+        ("ev-undated", None, None, (123.5, 25.7)),
+    ]
+    store.write({"events": _events(rows)}, message="events")
+    within = Within(window=(None, None), undated=True, starting_from=D(2023, 1, 1))
+    table = scan_layer(store, "events", ["id"], within=within)
+    assert table.column("id").to_pylist() == ["ev-jan"]

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyproj
 import shapely
 
-from geo.intervals import covered_intervals, widened_window
+from geo.intervals import covered_intervals, period_end, period_start, widened_window
 from geo.store.format import (
     BUCKETED_TABLES,
     CRS,
@@ -46,6 +46,7 @@ __all__ = [
     "frame_meeting_boxes",
     "partition_frame",
     "prepare_frame",
+    "start_filter",
     "table_to_frame",
     "unify_dates",
 ]
@@ -204,6 +205,34 @@ def date_filter(
             wide_from, wide_to = widened_window(date_from, date_to, unit)
             period = (precision == unit) & (low == high) & _meets(low, low, wide_from, wide_to)
             expression = expression | period
+    return expression
+
+
+def start_filter(
+    layer: str, day: datetime.date, *, names: Collection[str] = ()
+) -> pc.Expression | None:
+    """Return the Arrow filter keeping rows whose interval begins on or after `day`.
+
+    The interval is the one :func:`date_filter` tests (:mod:`geo.intervals`' rule): a one-day
+    date of month or year precision begins on its period's first day. Rows without a date are
+    dropped; None for a layer without dates.
+    """
+    columns = DATED_LAYERS.get(layer)
+    if columns is None:
+        return None
+    start = pc.field(columns[0]).cast(pa.date32())
+    end = pc.field(columns[1]).cast(pa.date32())
+    first, last = pc.coalesce(start, end), pc.coalesce(end, start)
+    low, high = pc.min_element_wise(first, last), pc.max_element_wise(first, last)
+    expression = low >= pa.scalar(day, pa.date32())
+    if PRECISION_COLUMN in names:
+        precision = pc.coalesce(pc.field(PRECISION_COLUMN), pa.scalar(""))
+        for unit in ("month", "year"):
+            begun = period_start(day, unit)
+            if begun < day:  # the first period to begin on or after `day`
+                begun = period_end(day, unit) + datetime.timedelta(days=1)
+            widened = (precision == unit) & (low == high)
+            expression = expression & (~widened | (low >= pa.scalar(begun, pa.date32())))
     return expression
 
 

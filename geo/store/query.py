@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.store.format import DATED_LAYERS, UNDATED, BBox, check_layer
-from geo.store.frames import as_date, date_filter, unify_dates
+from geo.store.frames import as_date, date_filter, start_filter, unify_dates
 from geo.store.parts import SIDE_PART_MARK, scan_part_table
 from geo.store.store import Store
 
@@ -36,11 +36,15 @@ class Within:
     bbox
         ``(minx, miny, maxx, maxy)`` tested on the GeoParquet ``bbox`` covering column (a
         row's bounds meet the box, exact for points; rows without a geometry drop out).
+    starting_from
+        When set, only rows whose interval begins on or after this day are kept
+        (:func:`~geo.store.frames.start_filter`; undated rows drop out).
     """
 
     window: tuple[datetime.date | None, datetime.date | None] = (None, None)
     undated: bool = False
     bbox: BBox | None = None
+    starting_from: datetime.date | None = None
 
 
 def scan_layer(
@@ -84,6 +88,9 @@ def scan_parts(
     """
     within = within or Within()
     window, undated, bbox = within.window, within.undated, within.bbox
+    if within.starting_from is not None:  # what begins on or after a day meets it and later
+        begun = within.starting_from
+        window, undated = (begun if window[0] is None else max(window[0], begun), window[1]), False
     manifest = store.manifest(version)
     info = manifest.layers.get(layer) if manifest else None
     wanted = list(dict.fromkeys(columns))
@@ -107,6 +114,9 @@ def scan_parts(
         if keep is not None and undated:
             start, end = DATED_LAYERS[layer]
             keep = keep | (pc.field(start).is_null() & pc.field(end).is_null())
+        if within.starting_from is not None:
+            begins = start_filter(layer, within.starting_from, names=names)
+            keep = begins if keep is None else (keep if begins is None else keep & begins)
         if where is not None:
             keep = where if keep is None else keep & where
         return keep

@@ -285,11 +285,13 @@ class Archive:
         bbox: tuple[float, float, float, float] | None = None,
         ids: Collection[str] | None = None,
         where_also: pc.Expression | None = None,
+        starting_from: datetime.date | None = None,
     ) -> pa.Table:
         """Return `columns` of the rows `view` shows (in `bbox`, of `ids`), exactly filtered.
 
         Types and the window are pushed into the reads (the store tests a window by the rule
-        of :mod:`geo.intervals`); actors and countries are tested on the rows read.
+        of :mod:`geo.intervals`), and so is `starting_from` (only events that begin on or
+        after that day); actors and countries are tested on the rows read.
         """
         wanted = list(dict.fromkeys(columns))
         if view.actors is not None:
@@ -308,6 +310,7 @@ class Archive:
                 window=(view.date_from, view.date_to),
                 undated=view.undated or (view.date_from is None and view.date_to is None),
                 bbox=bbox,
+                starting_from=starting_from,
             ),
             where=_both(self._where(view, ids), where_also),
         )
@@ -425,15 +428,19 @@ class Archive:
         *,
         bbox: tuple[float, float, float, float] | None = None,
         ids: Collection[str] | None = None,
+        starting_from: datetime.date | None = None,
     ) -> gpd.GeoDataFrame:
         """Return the whole rows of the events `view` matches (in `bbox`, of `ids`).
+
+        With `starting_from`, only those that begin on or after that day (the newest of a
+        view, which its list shows).
 
         With the columns the view reads beside the stored ones: ``countries``, the articles'
         ``title``, ``outlet``, ``published``, ``url`` and ``published_from``, and
         ``actor_names`` when :attr:`actor_names` is set.
         """
         columns = list(dict.fromkeys([*EVENT_COLUMNS, "geometry"]))
-        table = self._scan(view, columns, bbox=bbox, ids=ids)
+        table = self._scan(view, columns, bbox=bbox, ids=ids, starting_from=starting_from)
         events = cast(
             "gpd.GeoDataFrame", table_to_frame(table.select(columns), "geometry", bbox=None)
         )

@@ -143,7 +143,10 @@ def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
         since = max(since, view.date_from)
     narrowed = view if since is None else view.replace(date_from=since, undated=False)
     rows = [seeds[seeds["id"].isin(_within_ids(seeds, reach))]]
-    rows += [_stored_rows(dataset, archive.read(narrowed, bbox=piece)) for piece in reach]
+    rows += [
+        _stored_rows(dataset, archive.read(narrowed, bbox=piece, starting_from=since))
+        for piece in reach
+    ]
     if view.selected:  # the panel describes it wherever it is
         rows.append(seeds[seeds["id"] == view.selected])
         rows.append(_stored_rows(dataset, archive.read(view, ids={view.selected})))
