@@ -187,3 +187,24 @@ def test_the_held_narrow_columns_pick_what_the_store_filters_keep(
         held = archive.located(view, [box])[0]
         read = narrow_rows(archive._scan(view, columns, bbox=box))
         pd.testing.assert_frame_equal(held, read)
+
+
+def test_a_dense_view_reads_no_box_its_located_rows_show_empty(
+    datasets: tuple[Dataset, Dataset], gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, lazy = datasets
+    archive = lazy.archive
+    assert archive is not None
+    found: list[int] = []
+    read = type(archive).read
+
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        rows = read(self, *args, **kwargs)  # type: ignore[arg-type]
+        found.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(type(archive), "read", counted)
+    layers = views.map_layers(lazy, VIEWS["default (East Asia, zoom 4)"], gazetteer)
+    assert layers.clusters is not None  # dense: the viewport and its copy past 180° are asked
+    assert found
+    assert all(found)  # the copy past 180° holds none of the newest: not read

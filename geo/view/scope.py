@@ -146,6 +146,7 @@ def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
     rows += [
         _stored_rows(dataset, archive.read(narrowed, bbox=piece, starting_from=since))
         for piece in reach
+        if _may_hold(piece, stored, since)
     ]
     if view.selected:  # the panel describes it wherever it is
         rows.append(seeds[seeds["id"] == view.selected])
@@ -156,6 +157,23 @@ def archive_events(dataset: Dataset, view: ViewState) -> ViewEvents:
         keep = (first >= np.datetime64(since, "D")) | (events["id"] == view.selected).to_numpy()
         events = events[keep].reset_index(drop=True)
     return ViewEvents(events, clusters, located, matching, everything)
+
+
+def _may_hold(box: Bounds, stored: list[pd.DataFrame], since: datetime.date | None) -> bool:
+    """Return whether the store may hold events in `box` that begin on or after `since`.
+
+    `stored` are the located rows of boxes that cover `box` (events are points, so a point
+    within `box` is within one of them): when none of them within `box` begins then (or at
+    all, when `since` is None), a read there would find none.
+    """
+    for located in stored:
+        inside = _within(located, box)
+        if since is None and len(inside):
+            return True
+        first = inside["first"].to_numpy(dtype="datetime64[D]")
+        if since is not None and (first >= np.datetime64(since, "D")).any():
+            return True
+    return False
 
 
 def _within_ids(events: gpd.GeoDataFrame, pieces: list[Bounds]) -> set[str]:
