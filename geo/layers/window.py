@@ -126,10 +126,9 @@ def _float_days(days: np.ndarray) -> np.ndarray:
     return floats
 
 
-def _weights_of(rows: DayRows) -> np.ndarray:
-    weights_of = np.array([_WEIGHTS.get(key, 0.0) for key in rows.type_keys], dtype="float64")
-    weights: np.ndarray = weights_of[rows.types] if len(weights_of) else np.zeros(len(rows.types))
-    return weights
+def _type_weights(rows: DayRows) -> np.ndarray:
+    """Return the weight of each of `rows`' type keys (by code)."""
+    return np.array([_WEIGHTS.get(key, 0.0) for key in rows.type_keys], dtype="float64")
 
 
 def rows_counted(
@@ -147,7 +146,8 @@ def rows_counted(
     window = rows_in_window(
         rows, types=types, date_from=date_from, date_to=date_to, undated=undated
     )
-    counted: np.ndarray = (_weights_of(rows) > 0) & window
+    weighs = _type_weights(rows) > 0
+    counted: np.ndarray = (weighs[rows.types] if len(weighs) else False) & window
     return counted
 
 
@@ -195,12 +195,12 @@ def severities_of_rows(
 
     The same rows in the same order give the same floats, bit for bit, as the frame would.
     """
-    weights = _weights_of(rows)
     keep = rows_counted(rows, types=types, date_from=date_from, date_to=date_to, undated=undated)
     if not keep.any():
         return _no_severities()
     kept = np.flatnonzero(keep)
-    base = weights[kept] * rows.confidence_e6[kept].astype("float64") / CONFIDENCE_UNIT
+    weights = _type_weights(rows)[rows.types[kept]]
+    base = weights * rows.confidence_e6[kept].astype("float64") / CONFIDENCE_UNIT
     end = _float_days(rows.end[kept])
     pub = _float_days(rows.published[kept])
     present, codes = np.unique(rows.zones[kept], return_inverse=True)
