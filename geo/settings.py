@@ -87,5 +87,18 @@ REQUIRE_BROWSER: Final = Setting(
     "Tests only: when set, a missing Chromium fails the browser tests instead of skipping them.",
 )
 
-SETTINGS: Final[tuple[Setting, ...]] = (STORE, EDITOR_TOKEN, GAZETTEER, REQUIRE_BROWSER)
+ARROW_POOL: Final = Setting(
+    "ARROW_DEFAULT_MEMORY_POOL",
+    "`system` (the C library's allocator)",
+    "Arrow's memory allocator (`system`, `jemalloc` or `mimalloc`): Arrow reads it; when it "
+    "is unset, importing `geo.store` chooses `system`.",
+)
+
+SETTINGS: Final[tuple[Setting, ...]] = (
+    STORE,
+    EDITOR_TOKEN,
+    GAZETTEER,
+    REQUIRE_BROWSER,
+    ARROW_POOL,
+)
 """Every environment variable Faultlines reads, in the order the README lists them."""

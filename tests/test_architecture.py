@@ -64,7 +64,7 @@ def test_the_readme_lists_every_setting_with_its_default() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = {
         match.group(1): match.group(2)
-        for match in re.finditer(r"^\| `(FAULTLINES_[A-Z_]+)` \| (.+?) \|", readme, re.M)
+        for match in re.finditer(r"^\| `((?:FAULTLINES|ARROW)_[A-Z_]+)` \| (.+?) \|", readme, re.M)
     }
     assert set(rows) == {setting.name for setting in settings.SETTINGS}
     for setting in settings.SETTINGS:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pyarrow as pa
 import pytest
 
-from geo.store import ARROW_POOL_VARIABLE, use_system_allocator
+from geo import settings
+from geo.store import use_system_allocator
 
 
 def test_importing_the_store_makes_arrow_use_the_system_allocator() -> None:
@@ -21,13 +23,13 @@ def test_a_pool_the_environment_names_is_left_alone() -> None:
     except NotImplementedError:
         pytest.skip("this build of Arrow has no mimalloc")
     code = "import pyarrow as pa, geo.store; print(pa.default_memory_pool().backend_name)"
-    env = {ARROW_POOL_VARIABLE: "mimalloc"}
+    env = {**os.environ, settings.ARROW_POOL.name: "mimalloc"}
     shown = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert shown.stdout.strip() == "mimalloc"
 
 
-def test_the_choice_is_named() -> None:
-    assert use_system_allocator({}) == "system"
-    assert use_system_allocator({ARROW_POOL_VARIABLE: "system"}) == "system"
+def test_a_blank_choice_counts_as_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.ARROW_POOL.name, "  ")
+    assert use_system_allocator() == "system"
