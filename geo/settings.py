@@ -89,9 +89,9 @@ REQUIRE_BROWSER: Final = Setting(
 
 ARROW_POOL: Final = Setting(
     "ARROW_DEFAULT_MEMORY_POOL",
-    "`system` (the C library's allocator)",
+    "`jemalloc`, or `system` where Arrow lacks it",
     "Arrow's memory allocator (`system`, `jemalloc` or `mimalloc`): Arrow reads it; when it "
-    "is unset, importing `geo.store` chooses `system`.",
+    "is unset, importing `geo.store` chooses `jemalloc` (`system` where Arrow lacks it).",
 )
 
 SETTINGS: Final[tuple[Setting, ...]] = (

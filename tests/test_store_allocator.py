@@ -1,4 +1,4 @@
-"""Arrow allocates through the C library's allocator once the store package is imported."""
+"""Arrow allocates through jemalloc (else the C library's allocator) once the store is imported."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ import pyarrow as pa
 import pytest
 
 from geo import settings
-from geo.store import use_system_allocator
+from geo.store import choose_arrow_allocator
 
 
-def test_importing_the_store_makes_arrow_use_the_system_allocator() -> None:
-    assert pa.default_memory_pool().backend_name == "system"
+def _chosen() -> str:
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return "system"
+    return "jemalloc"
+
+
+def test_importing_the_store_chooses_arrows_allocator() -> None:
+    assert pa.default_memory_pool().backend_name == _chosen()
 
 
 def test_a_pool_the_environment_names_is_left_alone() -> None:
@@ -32,4 +40,4 @@ def test_a_pool_the_environment_names_is_left_alone() -> None:
 
 def test_a_blank_choice_counts_as_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(settings.ARROW_POOL.name, "  ")
-    assert use_system_allocator() == "system"
+    assert choose_arrow_allocator() == _chosen()
