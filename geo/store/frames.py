@@ -191,13 +191,10 @@ def date_filter(
     column `names`), a one-day date of month or year precision covers its whole month or year.
     Rows without a date are dropped.
     """
-    columns = DATED_LAYERS.get(layer)
-    if columns is None or (date_from is None and date_to is None):
+    bounds = _interval_bounds(layer)
+    if bounds is None or (date_from is None and date_to is None):
         return None
-    start = pc.field(columns[0]).cast(pa.date32())
-    end = pc.field(columns[1]).cast(pa.date32())
-    first, last = pc.coalesce(start, end), pc.coalesce(end, start)
-    low, high = pc.min_element_wise(first, last), pc.max_element_wise(first, last)
+    low, high = bounds
     expression = _meets(low, high, date_from, date_to)
     if PRECISION_COLUMN in names:
         precision = pc.field(PRECISION_COLUMN)
@@ -206,6 +203,20 @@ def date_filter(
             period = (precision == unit) & (low == high) & _meets(low, low, wide_from, wide_to)
             expression = expression | period
     return expression
+
+
+def _interval_bounds(layer: str) -> tuple[pc.Expression, pc.Expression] | None:
+    """Return a dated layer's first and last day as Arrow expressions (None when undated).
+
+    A missing side takes the other's date and reversed bounds are swapped (:mod:`geo.intervals`).
+    """
+    columns = DATED_LAYERS.get(layer)
+    if columns is None:
+        return None
+    start = pc.field(columns[0]).cast(pa.date32())
+    end = pc.field(columns[1]).cast(pa.date32())
+    first, last = pc.coalesce(start, end), pc.coalesce(end, start)
+    return pc.min_element_wise(first, last), pc.max_element_wise(first, last)
 
 
 def start_filter(
@@ -217,13 +228,10 @@ def start_filter(
     date of month or year precision begins on its period's first day. Rows without a date are
     dropped; None for a layer without dates.
     """
-    columns = DATED_LAYERS.get(layer)
-    if columns is None:
+    bounds = _interval_bounds(layer)
+    if bounds is None:
         return None
-    start = pc.field(columns[0]).cast(pa.date32())
-    end = pc.field(columns[1]).cast(pa.date32())
-    first, last = pc.coalesce(start, end), pc.coalesce(end, start)
-    low, high = pc.min_element_wise(first, last), pc.max_element_wise(first, last)
+    low, high = bounds
     expression = low >= pa.scalar(day, pa.date32())
     if PRECISION_COLUMN in names:
         precision = pc.coalesce(pc.field(PRECISION_COLUMN), pa.scalar(""))
