@@ -16,7 +16,7 @@ from geo.places.sources import GazetteerBuildError
 def test_rebuilding_gives_identical_files(tmp_path: Path, gazetteer: Gazetteer) -> None:
     manifest = build_gazetteer(tmp_path)
     assert manifest["content_hash"] == gazetteer.version
-    for name in ("places.parquet", "names.parquet", "common_words.txt"):
+    for name in ("places.parquet", "names.parquet", "coasts.parquet", "common_words.txt"):
         assert (tmp_path / name).read_bytes() == (gazetteer.directory / name).read_bytes()
     assert not list(tmp_path.glob(".*.tmp"))
 

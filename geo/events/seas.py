@@ -6,17 +6,12 @@ neighbours: :func:`sea_off` and :func:`sea_between` find it from the gazetteer's
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
-import shapely
-
+from geo.places.coasts import SEA_KINDS, country_rows
 from geo.places.gazetteer import Gazetteer, Place
 
 __all__ = ["BEARINGS", "SEA_KINDS", "capital_ids", "country_ids", "sea_between", "sea_off"]
-
-#: Kinds of gazetteer place that are water.
-SEA_KINDS = ("sea", "strait", "ocean")
 
 # --- seas next to countries -----------------------------------------------------------------
 
@@ -37,12 +32,8 @@ def capital_ids(gazetteer: Gazetteer) -> dict[str, str]:
 @cache
 def country_ids(gazetteer: Gazetteer) -> dict[str, str]:
     """Alpha-2 code → id of the country place (``ne:country:AUT``)."""
-    ids: dict[str, str] = {}
-    for index, kind in enumerate(gazetteer.kinds):
-        codes = gazetteer.country_codes[index]
-        if kind == "country" and codes and not ids.get(codes[0], "").startswith("ne:country:"):
-            ids[codes[0]] = gazetteer.ids[index]
-    return ids
+    rows = country_rows(gazetteer.ids, gazetteer.kinds, gazetteer.country_codes)
+    return {code: gazetteer.ids[row] for code, row in rows.items()}
 
 
 #: Compass words and their bearings in degrees (north 0, east 90).
@@ -60,35 +51,12 @@ BEARINGS: dict[str, float] = {
 _SIDE_SPREAD = 67.5
 
 
-@cache
-def _coastal_points(gazetteer: Gazetteer, country_id: str) -> tuple[tuple[float, str], ...]:
-    """Return the points just off the country's coast, as (bearing, sea id).
-
-    The bearing is the way the coast faces there (from the nearest point of land); the sea is
-    the smallest sea, strait or ocean that holds the point.
-    """
-    land = shapely.simplify(gazetteer.place(country_id).geometry, 0.05)
-    outline = land.buffer(0.25).boundary
-    shore = land.boundary
-    found_points: list[tuple[float, str]] = []
-    for line in getattr(outline, "geoms", [outline]):
-        steps = max(4, int(line.length / 0.25))
-        for step in range(steps):
-            point = line.interpolate(step / steps, normalized=True)
-            found = gazetteer.places_containing(point.x, point.y, kinds=SEA_KINDS)
-            if found:
-                nearest = shore.interpolate(shore.project(point))
-                bearing = math.degrees(math.atan2(point.x - nearest.x, point.y - nearest.y))
-                found_points.append((bearing % 360, found[0].id))
-    return tuple(found_points)
-
-
 def _coastal_seas(
     gazetteer: Gazetteer, country_id: str, side: float | None = None
 ) -> dict[str, int]:
     """How many points just off the country's coast (on its `side`, a bearing) each sea holds."""
     counts: dict[str, int] = {}
-    for bearing, place_id in _coastal_points(gazetteer, country_id):
+    for bearing, place_id in gazetteer.coast(country_id):
         if side is None or abs((bearing - side + 180) % 360 - 180) <= _SIDE_SPREAD:
             counts[place_id] = counts.get(place_id, 0) + 1
     return counts
@@ -112,7 +80,8 @@ def sea_off(
     """Return the sea off `country`'s coast: where "waters off the Japanese coast" are.
 
     Points are laid every ~25 km along the country's outline pushed ~25 km out to sea, and
-    each is given the smallest sea, strait or ocean that contains it. With a `side` (a key of
+    each is given the smallest sea, strait or ocean that contains it (once, when the gazetteer
+    is compiled: :meth:`geo.places.gazetteer.Gazetteer.coast`). With a `side` (a key of
     :data:`BEARINGS`: "off its southwest coast"), only the points in that direction from the
     country's point count. When `prefer` (the sea the article last named) is one of them, it
     is the answer; otherwise the sea or strait holding the most points, and an ocean only when

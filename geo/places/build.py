@@ -7,9 +7,11 @@ made from islets, polygons, countries or other places) and ``data/aliases.toml``
 importance and writes the compiled files.
 
 The output is a directory of files: ``places.parquet`` (one row a place, geometry as WKB),
-``names.parquet`` (one row a name key → places), ``prefixes.txt`` (the word prefixes of every
-name recognised in running text, which the finder needs at start-up), ``common_words.txt`` and
-a ``manifest.json`` with the source versions, counts and a content hash. Running the build twice
+``names.parquet`` (one row a name key → places), ``coasts.parquet`` (points just off every
+country's coast and the sea each lies in, :mod:`geo.places.coasts`), ``prefixes.txt`` (the
+word prefixes of every name recognised in running text, which the finder needs at start-up),
+``common_words.txt`` and a ``manifest.json`` with the source versions, counts and a content
+hash. Running the build twice
 on the same sources gives byte-identical parquet files.
 """
 
@@ -32,7 +34,8 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.places import sources
+from geo.places import coasts, sources
+from geo.places.coasts import coast_table
 from geo.places.gazetteer import TOWN_POPULATION
 from geo.places.geodesy import buffer_km
 from geo.places.names import ABBREVIATION_MARK, hyphenated_pair, name_key
@@ -48,7 +51,7 @@ from geo.places.sources import (
 __all__ = ["SCHEMA_VERSION", "build_gazetteer", "inputs_digest"]
 
 #: Version of the compiled format; bump when columns change so old builds are rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CURATED_PLACES = DATA_DIR / "curated_places.toml"
@@ -56,8 +59,8 @@ ALIASES = DATA_DIR / "aliases.toml"
 ABBREVIATIONS = DATA_DIR / "abbreviations.toml"
 
 _CITY_CEILING = 0.88
-_BUILD_CODE = (Path(__file__), Path(sources.__file__))
-"""The modules whose code makes the compiled files: a change to either outdates them."""
+_BUILD_CODE = (Path(__file__), Path(sources.__file__), Path(coasts.__file__))
+"""The modules whose code makes the compiled files: a change to any of them outdates them."""
 
 
 def _importance(kind: str, population: int, *, capital: bool = False) -> float:
@@ -343,10 +346,15 @@ def build_gazetteer(out_dir: Path) -> dict[str, Any]:
             raise GazetteerBuildError(msg)
     _apply_aliases(places)
     places_table, names_table = _rows(places)
+    coasts_table = coast_table(places_table)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    for filename, table in (("places.parquet", places_table), ("names.parquet", names_table)):
+    for filename, table in (
+        ("places.parquet", places_table),
+        ("names.parquet", names_table),
+        ("coasts.parquet", coasts_table),
+    ):
         tmp = out_dir / f".{filename}.tmp"
         pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
         digest.update(tmp.read_bytes())

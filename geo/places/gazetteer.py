@@ -65,7 +65,14 @@ _INDEX_COLUMNS = (
     "maxy",
 )
 _BBOX = ("minx", "miny", "maxx", "maxy")
-_FILES = ("places.parquet", "names.parquet", "prefixes.txt", "common_words.txt", "manifest.json")
+_FILES = (
+    "places.parquet",
+    "names.parquet",
+    "coasts.parquet",
+    "prefixes.txt",
+    "common_words.txt",
+    "manifest.json",
+)
 
 
 class PlaceNotFoundError(FaultlinesError, KeyError):
@@ -289,6 +296,28 @@ class Gazetteer:
         )
         self._places[index] = place
         return place
+
+    def coast(self, country_id: str) -> tuple[tuple[float, str], ...]:
+        """Return the points just off a country's coast, as (bearing, id of the sea there).
+
+        Laid when the gazetteer was compiled (:mod:`geo.places.coasts`), in the order the
+        outline is walked; none for a landlocked country or a place that is not a country.
+        """
+        return self._coasts.get(country_id, ())
+
+    @cached_property
+    def _coasts(self) -> dict[str, tuple[tuple[float, str], ...]]:
+        """Country id → its coast's points, read on first use: few articles name a coast."""
+        table = pq.ParquetFile(self.directory / "coasts.parquet").read()
+        points: dict[str, list[tuple[float, str]]] = {}
+        for country, bearing, sea in zip(
+            table.column("country").to_pylist(),
+            table.column("bearing").to_pylist(),
+            table.column("sea").to_pylist(),
+            strict=True,
+        ):
+            points.setdefault(country, []).append((bearing, sea))
+        return {country: tuple(found) for country, found in points.items()}
 
     @cached_property
     def _names(self) -> _NameTable:
