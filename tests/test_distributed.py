@@ -382,6 +382,40 @@ def test_an_ingest_that_committed_meanwhile_keeps_its_articles_and_the_parts_dro
 
 @needs_dask
 @pytest.mark.slow
+def test_a_merge_made_before_another_ingest_committed_is_made_again(
+    corpus: CorpusInfo,
+    tmp_path: Path,
+    finder: PlaceFinder,
+    cluster_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the other ingest brings other articles: the batch is the same, the stored version is not
+    files = corpus.files[:26]
+    ingest(files[:4], Store.open(tmp_path / "spread"), finder=finder)
+    shutil.copytree(tmp_path / "spread", tmp_path / "single")
+    ingest(files[20:], Store(tmp_path / "single"), finder=finder)
+    single = ingest(files[4:20], Store(tmp_path / "single"), finder=finder)
+    real_commit = dist.commit_staged
+    merges = []
+
+    def commit_after_another_ingest(*args: Any, **kwargs: Any) -> Any:
+        merges.append(kwargs["prepared"])
+        ingest(files[20:], Store(tmp_path / "spread"), finder=finder)  # commits meanwhile
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(dist, "commit_staged", commit_after_another_ingest)
+    spread = dist.ingest_distributed(
+        files[4:20], Store(tmp_path / "spread"), scheduler=cluster_address, chunk_size=4
+    )
+
+    assert merges[0] is not None  # made while the workers wrote, then not used
+    assert spread.articles == single.articles > 0
+    _assert_same_records(Store(tmp_path / "single"), Store(tmp_path / "spread"))
+    assert Store(tmp_path / "spread").check(deep=True) == []
+
+
+@needs_dask
+@pytest.mark.slow
 def test_a_run_that_fails_before_its_commit_leaves_the_store_as_it_was(
     corpus: CorpusInfo,
     tmp_path: Path,

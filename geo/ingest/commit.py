@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import geopandas as gpd
@@ -66,10 +66,12 @@ if TYPE_CHECKING:
     from geo.ingest.pipeline import ArticleResult
 
 __all__ = [
+    "PreparedCommit",
     "commit_results",
     "commit_staged",
     "merged_layers",
     "new_rows",
+    "prepare_commit",
     "results_to_layers",
 ]
 
@@ -321,6 +323,8 @@ def commit_staged(
     staged: Mapping[str, Sequence[LayerInfo]],
     gazetteer: Gazetteer,
     stored: StoredForCommit | None,
+    *,
+    prepared: PreparedCommit | None = None,
 ) -> tuple[str | None, BatchDigest]:
     """Commit a batch whose events and articles are written already, as `commit_results` does.
 
@@ -330,14 +334,20 @@ def commit_staged(
     they are, with the small layers merged as for `commit_results`, under the store's write
     lock. Articles another ingest stored meanwhile are left out (the parts holding their
     rows are written again without them). Returns the new version and the batch written.
+
+    `prepared` is what :func:`prepare_commit` made of `batch` and `stored` before the lock
+    was taken (while the parts were being written): it is used when no other ingest has
+    committed since `stored` was read, and made again otherwise.
     """
     with store.lock():
         stored, now_known = _stored_now(store, stored)
-        batch = batch.without(now_known)
+        narrowed = batch.without(now_known)
+        if narrowed is not batch:
+            prepared = None
         version = store.current_version()
-        if batch.article_ids:
-            version = _commit_batch(store, batch, staged, gazetteer, stored)
-    return version, batch
+        if narrowed.article_ids:
+            version = _commit_batch(store, narrowed, staged, gazetteer, stored, prepared)
+    return version, narrowed
 
 
 def _stored_now(
@@ -354,26 +364,63 @@ def _stored_now(
     return stored, set(stored.articles["id"]) if stored and len(stored.articles) else set()
 
 
-def _commit_batch(
-    store: Store,
-    batch: BatchDigest,
-    rows: Mapping[str, pd.DataFrame | Sequence[LayerInfo]],
-    gazetteer: Gazetteer,
-    stored: StoredForCommit | None,
-) -> str:
-    """Write `batch` as one version: its `rows` (frames or staged parts), the merged layers."""
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedCommit:
+    """A batch's small layers merged with a stored version, ready to be written with the batch.
+
+    Attributes
+    ----------
+    version
+        The stored version they were merged with (None: an empty store).
+    layers
+        The small layers, as :func:`merged_layers` returns them.
+    aggregates
+        The zones' tables, as :func:`merged_layers` returns them.
+    """
+
+    version: str | None
+    layers: dict[str, pd.DataFrame]
+    aggregates: ZoneAggregates
+
+
+def prepare_commit(
+    store: Store, batch: BatchDigest, gazetteer: Gazetteer, stored: StoredForCommit | None
+) -> PreparedCommit:
+    """Merge `batch` with the version `stored` was read from, without the write lock.
+
+    The slow half of a commit (offices, places, zones and their tables, the summary) reads
+    only that version, which no writer changes: it can run while the batch's rows are being
+    written, and the commit then writes it if that version is still the current one.
+    """
     near = None
     if stored is not None:  # a store without the zones' tables: all that they need
         stored = replace(stored, summary=stored_summary(store, stored.version))
         columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
         near = stored_events_near(store, stored.version, columns=columns)
     layers, aggregates = merged_layers(batch, gazetteer, stored=stored, events_near=near)
+    return PreparedCommit(None if stored is None else stored.version, layers, aggregates)
+
+
+def _commit_batch(
+    store: Store,
+    batch: BatchDigest,
+    rows: Mapping[str, pd.DataFrame | Sequence[LayerInfo]],
+    gazetteer: Gazetteer,
+    stored: StoredForCommit | None,
+    prepared: PreparedCommit | None = None,
+) -> str:
+    """Write `batch` as one version: its `rows` (frames or staged parts), the merged layers.
+
+    `prepared` (made of `batch`) is used when it was merged with `stored`'s version.
+    """
+    if prepared is None or prepared.version != (None if stored is None else stored.version):
+        prepared = prepare_commit(store, batch, gazetteer, stored)
     message = f"ingest {len(batch.article_ids)} article(s)"
     frames = {name: r for name, r in rows.items() if isinstance(r, pd.DataFrame)}
     if stored is None and len(frames) == len(rows):
-        return store.write({**frames, **layers}, message=message)
+        return store.write({**frames, **prepared.layers}, message=message)
     # events and articles only gain rows: write just the months that get some
-    return _write_update(store, rows, layers, aggregates, message=message)
+    return _write_update(store, rows, prepared.layers, prepared.aggregates, message=message)
 
 
 _REPLACED: Final = ("offices", "places", "zones", "place_tallies", "zone_scores")

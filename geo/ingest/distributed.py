@@ -13,23 +13,25 @@ The files (directories expanded, in order) are cut into chunks of ``chunk_size``
 (`DEFAULT_CHUNK_SIZE`); each chunk is one task. A task reads its files (an unreadable file becomes a
 :class:`geo.ingest.pipeline.SkippedFile`, as in :func:`geo.ingest.pipeline.read_new_articles`),
 drops texts the store already holds or that came earlier in the chunk, and runs
-:func:`geo.ingest.pipeline.process_article` on the rest (within its time budget). Each
-worker process loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached
-per process) and keeps it for every later task. The results stay on the worker.
+:func:`geo.ingest.pipeline.process_article` on the rest (within its time budget), then makes the
+new articles' rows and their :class:`geo.ingest.batch.BatchDigest` (the office reports, place
+mentions and the few event columns the zones and the page's summary need). Each worker process
+loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached per process) and
+keeps it for every later task. The rows stay on the worker.
 
-The client then learns each chunk's article ids alone (a small task per chunk, run where the
-chunk's results are) and decides, in file order, which copy of a text that came in several
+The client then learns each chunk's article ids and digest (a small task per chunk, run where
+the chunk's rows are) and decides, in file order, which copy of a text that came in several
 chunks is kept: the first, as one process does. Each worker then writes the events and
 articles of all the chunks it holds, less the later copies, as Parquet parts into the store's
 tables (:func:`geo.store.staging.stage_layer`: the parts a store write would make, one per
-month), and sends back only the parts' descriptions and each chunk's
-:class:`geo.ingest.batch.BatchDigest` (its office reports, place mentions and the few event
-columns the zones and the page's summary need). The client commits all of it as one version
+month), and sends back only the parts' descriptions. Meanwhile the client merges the digests
+with the stored version (:func:`geo.ingest.commit.prepare_commit`: offices, places, zones and
+their tables, the summary). It then commits all of it as one version
 (:func:`geo.ingest.commit.commit_staged`): the workers' parts are added as they are, under
 the store's write lock; if another ingest committed meanwhile, the articles it stored are left
-out (only the parts holding their rows are written again). A run that fails or is killed before
-its commit leaves only part files no version names: readers never see them and
-``python -m geo store repair`` removes them, as it does a killed writer's.
+out (only the parts holding their rows are written again) and the merge is made again. A run
+that fails or is killed before its commit leaves only part files no version names: readers
+never see them and ``python -m geo store repair`` removes them, as it does a killed writer's.
 
 Files are read, and the store written, by the workers: with a remote scheduler every worker
 must see the articles and the store at the same absolute paths as the client (a shared file
@@ -63,7 +65,7 @@ import pandas as pd
 
 from geo.errors import FaultlinesError
 from geo.ingest.batch import BatchDigest, digest_of, joined_digests
-from geo.ingest.commit import commit_staged, new_rows
+from geo.ingest.commit import commit_staged, new_rows, prepare_commit
 from geo.ingest.pipeline import (
     ArticleResult,
     IngestReport,
@@ -112,10 +114,6 @@ _LOG = logging.getLogger(__name__)
 # One finder per worker process; the lock keeps two threads of one worker from loading it twice.
 _FINDER_LOCK = threading.Lock()
 
-# What one file comes to in a task: its result, why it was skipped, or the id of an article
-# that is already stored or came earlier in the same chunk.
-_Outcome = ArticleResult | SkippedFile | str
-
 # What the client learns of one file before anything is written: why it was skipped, the id
 # of an article already stored or earlier in its chunk (a string), or a processed article's
 # id (a one-item tuple).
@@ -151,31 +149,60 @@ class GazetteerMismatchError(FaultlinesError, RuntimeError):
         self.client_version = client_version
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class ChunkWork:
+    """What a task made of one chunk, kept on its worker until the worker writes it.
+
+    Attributes
+    ----------
+    outcomes
+        Per file: why it was skipped, the id of an article stored already or earlier in the
+        chunk, or a processed article's id (a one-item tuple).
+    events, articles
+        The new articles' rows, as :func:`geo.ingest.commit.new_rows` makes them.
+    digest
+        What the commit needs of them (:meth:`geo.ingest.batch.BatchDigest.narrowed`).
+    """
+
+    outcomes: tuple[_Mark, ...]
+    events: pd.DataFrame
+    articles: pd.DataFrame
+    digest: BatchDigest
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ChunkMarks:
-    """What the client learns of one chunk before anything is written (`_Mark` per file)."""
+    """What the client learns of one chunk before anything is written.
+
+    Attributes
+    ----------
+    gazetteer_version
+        The worker's compiled gazetteer.
+    marks
+        `ChunkWork.outcomes`.
+    digest
+        `ChunkWork.digest`: the commit's half is merged while the workers write.
+    """
 
     gazetteer_version: str
     marks: tuple[_Mark, ...]
+    digest: BatchDigest
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class StagedChunks:
-    """What a worker wrote for the chunks it holds, and what the commit needs of them.
+    """What a worker wrote for the chunks it holds.
 
     Attributes
     ----------
     chunks
         The indexes of the chunks, in file order.
-    digests
-        Each chunk's digest (its later copies of texts left out), in the same order.
     layers
         The ``events`` and ``articles`` parts written (not committed); none when the chunks
         brought no new article.
     """
 
     chunks: tuple[int, ...]
-    digests: tuple[BatchDigest, ...]
     layers: dict[str, LayerInfo]
 
 
@@ -257,20 +284,23 @@ def ingest_distributed(
     lap = _stopwatch()
     with _connect(workers, scheduler) as client:
         lap("cluster ready")
-        outcomes = _extract_chunks(client, items, known, chunk_size, progress)
+        works = _extract_chunks(client, items, known, chunk_size, stamp, progress)
         lap("extracted")
-        plan = _plan(client, outcomes, gazetteer)
+        plan, batch = _plan(client, works, gazetteer)
         lap("kept copies decided")
-        staged = _stage_chunks(client, outcomes, plan, store, stamp)
+        writing = _stage_chunks(client, works, plan, store)
+        # the commit's slow half reads only the stored version: done while the workers write
+        prepared = None if batch is None else prepare_commit(store, batch, gazetteer, stored)
+        lap("commit prepared")
+        staged: list[StagedChunks] = client.gather(writing)  # type: ignore[no-untyped-call]
         lap("parts written by the workers")
     lap("cluster closed")
-    by_chunk = {index: d for s in staged for index, d in zip(s.chunks, s.digests, strict=True)}
-    batch = joined_digests(by_chunk[index] for index in sorted(by_chunk))
     version = store.current_version()
     written = batch
     if batch is not None:
+        staged.sort(key=lambda s: s.chunks[0])
         layers = {n: [s.layers[n] for s in staged if n in s.layers] for n in _STAGED_LAYERS}
-        version, written = commit_staged(store, batch, layers, gazetteer, stored)
+        version, written = commit_staged(store, batch, layers, gazetteer, stored, prepared=prepared)
     lap("committed")
     duplicates = plan.duplicates
     if batch is not None and written is not None:
@@ -302,8 +332,9 @@ def _extract_chunks(
     items: Sequence[tuple[str, str | Article | SkippedFile]],
     known: frozenset[str],
     chunk_size: int,
+    stamp: datetime.datetime,
     progress: ProgressCallback | None,
-) -> list[Future[list[_Outcome]]]:
+) -> list[Future[ChunkWork]]:
     """Run one extraction task per chunk of `items`; return their futures, in order, when done.
 
     The results stay on the workers.
@@ -313,8 +344,8 @@ def _extract_chunks(
     known_ref: object = known
     if known:  # sent once to every worker; distributed leaves Client.scatter unannotated
         known_ref = client.scatter([known], broadcast=True)[0]  # type: ignore[no-untyped-call]
-    futures: list[Future[list[_Outcome]]] = client.map(
-        _extract_chunk, chunks, known=known_ref, pure=False
+    futures: list[Future[ChunkWork]] = client.map(
+        _extract_chunk, chunks, known=known_ref, stamp=stamp, pure=False
     )
     index_of = {future.key: index for index, future in enumerate(futures)}
     done = 0
@@ -329,15 +360,15 @@ def _extract_chunks(
 
 
 def _plan(
-    client: Client, outcomes: Sequence[Future[list[_Outcome]]], gazetteer: Gazetteer
-) -> _Plan:
-    """Learn each chunk's article ids and decide, in file order, which copy of a text is kept.
+    client: Client, works: Sequence[Future[ChunkWork]], gazetteer: Gazetteer
+) -> tuple[_Plan, BatchDigest | None]:
+    """Decide, in file order, which copy of a text is kept; return that and the batch's digest.
 
     As :func:`geo.ingest.pipeline.read_new_articles` does: the first copy of a text goes in,
-    later ones count as duplicates.
+    later ones count as duplicates. The digest is the chunks' digests, less the later copies.
     """
     marked: list[ChunkMarks] = client.gather(  # type: ignore[no-untyped-call]
-        client.map(_marks_of, outcomes, pure=False)
+        client.map(_marks_of, works, pure=False)
     )
     skipped: list[SkippedFile] = []
     duplicates = 0
@@ -357,44 +388,40 @@ def _plan(
             else:
                 seen.add(mark[0])
         later.append(frozenset(copies))
-    return _Plan(tuple(skipped), duplicates, tuple(later))
+    batch = joined_digests(
+        chunk.digest.without(copies) for chunk, copies in zip(marked, later, strict=True)
+    )
+    return _Plan(tuple(skipped), duplicates, tuple(later)), batch
 
 
 def _stage_chunks(
-    client: Client,
-    outcomes: Sequence[Future[list[_Outcome]]],
-    plan: _Plan,
-    store: Store,
-    stamp: datetime.datetime,
-) -> list[StagedChunks]:
-    """Have each worker write the events and articles of the chunks it holds; return what it did.
+    client: Client, works: Sequence[Future[ChunkWork]], plan: _Plan, store: Store
+) -> list[Future[StagedChunks]]:
+    """Have each worker write the events and articles of the chunks it holds (futures).
 
-    One task per worker, run where its chunks' results are, so a month gets one part per
+    One task per worker, run where its chunks' rows are, so a month gets one part per
     worker however many chunks there were.
     """
     holders: dict[str, list[int]] = defaultdict(list)
-    who_has = client.who_has(outcomes)  # type: ignore[no-untyped-call]
-    for index, future in enumerate(outcomes):
+    who_has = client.who_has(works)  # type: ignore[no-untyped-call]
+    for index, future in enumerate(works):
         addresses = who_has.get(future.key) or ("",)
         holders[addresses[0]].append(index)
     Store.open(store.root)  # its directories exist before the workers write into them
     root = str(store.root.absolute())
-    tasks = [
+    return [
         client.submit(
             _stage_held_chunks,
             root,
-            stamp,
             tuple(indexes),
             tuple(plan.later_copies[i] for i in indexes),
-            *(outcomes[i] for i in indexes),
+            *(works[i] for i in indexes),
             workers=[address] if address else None,
             allow_other_workers=True,
             pure=False,
         )
         for address, indexes in holders.items()
     ]
-    staged: list[StagedChunks] = client.gather(tasks)  # type: ignore[no-untyped-call]
-    return sorted(staged, key=lambda s: s.chunks[0])
 
 
 def _stopwatch() -> Callable[[str], None]:
@@ -462,12 +489,14 @@ def _worker_finder() -> PlaceFinder:
 
 
 def _extract_chunk(
-    items: Sequence[tuple[str, str | Article | SkippedFile]], known: frozenset[str]
-) -> list[_Outcome]:
-    """Read and process one chunk of files (runs on a worker, where the outcomes stay)."""
+    items: Sequence[tuple[str, str | Article | SkippedFile]],
+    known: frozenset[str],
+    stamp: datetime.datetime,
+) -> ChunkWork:
+    """Read and process one chunk of files, and make its rows (runs on a worker, kept there)."""
     finder = _worker_finder()
     seen: set[str] = set()
-    outcomes: list[_Outcome] = []
+    outcomes: list[ArticleResult | SkippedFile | str] = []
     for given, what in items:
         if isinstance(what, SkippedFile):
             outcomes.append(what)
@@ -485,41 +514,46 @@ def _extract_chunk(
             continue
         seen.add(article.id)
         outcomes.append(process_or_skip(article, finder=finder))
-    return outcomes
+    results = [outcome for outcome in outcomes if isinstance(outcome, ArticleResult)]
+    events, articles_rows = new_rows(results, ingested_at=stamp)
+    marks = tuple((o.article.id,) if isinstance(o, ArticleResult) else o for o in outcomes)
+    return ChunkWork(marks, events, articles_rows, digest_of(results, events).narrowed())
 
 
-def _marks_of(outcomes: Sequence[_Outcome]) -> ChunkMarks:
-    """Return what the client needs to know of a chunk's outcomes to decide what is kept."""
-    marks: list[_Mark] = []
-    for outcome in outcomes:
-        marks.append((outcome.article.id,) if isinstance(outcome, ArticleResult) else outcome)
-    return ChunkMarks(_worker_finder().gazetteer.version, tuple(marks))
+def _marks_of(work: ChunkWork) -> ChunkMarks:
+    """Return what the client needs to know of a chunk to decide what is kept, and commit it."""
+    return ChunkMarks(_worker_finder().gazetteer.version, work.outcomes, work.digest)
 
 
 def _stage_held_chunks(
     root: str,
-    stamp: datetime.datetime,
     chunks: tuple[int, ...],
     later_copies: tuple[frozenset[str], ...],
-    *outcomes: Sequence[_Outcome],
+    *works: ChunkWork,
 ) -> StagedChunks:
     """Write the events and articles of some chunks into the store's tables (on a worker).
 
     Articles of `later_copies` (per chunk: texts an earlier chunk holds) are left out; the
     parts are written, not committed (:func:`geo.store.staging.stage_layer`).
     """
-    digests, events, articles = [], [], []
-    for copies, chunk in zip(later_copies, outcomes, strict=True):
-        results = [o for o in chunk if isinstance(o, ArticleResult) and o.article.id not in copies]
-        chunk_events, chunk_articles = new_rows(results, ingested_at=stamp)
-        digests.append(digest_of(results, chunk_events).narrowed())
-        events.append(chunk_events)
-        articles.append(chunk_articles)
+    events, articles = [], []
+    for copies, work in zip(later_copies, works, strict=True):
+        events.append(_without(work.events, "article_id", copies))
+        articles.append(_without(work.articles, "id", copies))
     frames = {"events": _joined_frames(events), "articles": _joined_frames(articles)}
     layers = {}
-    if any(digest.article_ids for digest in digests):  # else nothing to write
+    if len(frames["articles"]):  # else nothing to write
         layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
-    return StagedChunks(chunks, tuple(digests), layers)
+    return StagedChunks(chunks, layers)
+
+
+def _without(frame: _FrameT, column: str, article_ids: frozenset[str]) -> _FrameT:
+    """Return `frame` without the rows whose `column` is one of `article_ids`."""
+    if not article_ids or not len(frame):
+        return frame
+    keep = ~frame[column].isin(sorted(article_ids)).to_numpy(dtype=bool)
+    kept: _FrameT = frame[keep].reset_index(drop=True)
+    return kept
 
 
 def _joined_frames(frames: list[_FrameT]) -> _FrameT:
