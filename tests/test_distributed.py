@@ -217,6 +217,17 @@ def test_an_existing_scheduler_is_used_and_stored_texts_are_not_redone(
         pd.testing.assert_frame_equal(got, expected, obj=layer)
 
 
+@needs_dask
+def test_the_local_cluster_runs_its_workers_without_dasks_sampling_profiler() -> None:
+    import dask.config
+
+    with dist._connect(1, None) as client:  # the cluster an ingest starts
+        callbacks = client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+        assert callbacks
+        assert all("profile" not in names for names in callbacks.values())
+    assert dask.config.get("distributed.worker.profile.enabled")  # this process's is left
+
+
 def test_nothing_to_read_starts_no_cluster(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
     report = dist.ingest_distributed([], store, scheduler="tcp://127.0.0.1:1")

@@ -452,22 +452,30 @@ def _distributed() -> ModuleType:
         raise DaskMissingError(msg) from error
 
 
+def _dask_config() -> ModuleType:
+    """Return ``dask.config`` (Dask comes with ``distributed``)."""
+    return importlib.import_module("dask.config")
+
+
 @contextmanager
 def _connect(workers: int, scheduler: str | None) -> Iterator[Client]:
     """Yield a client of a local cluster (closed afterwards) or of the scheduler at an address."""
     distributed = _distributed()
     if scheduler is None:
-        cluster = distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host=_LOCALHOST,
-            dashboard_address=None,
-            # The scheduler serves health checks over HTTP even without a dashboard; a free
-            # port on 127.0.0.1 instead of 8787 keeps two clusters on one machine apart.
-            scheduler_kwargs={"dashboard": False, "dashboard_address": f"{_LOCALHOST}:0"},
-            silence_logs=logging.ERROR,
-        )
+        # The workers' sampling profiler (100 stack walks a second) feeds only Dask's own
+        # dashboard, which a local cluster here does not serve: off, as the nannies pass on.
+        with _dask_config().set({"distributed.worker.profile.enabled": False}):
+            cluster = distributed.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host=_LOCALHOST,
+                dashboard_address=None,
+                # The scheduler serves health checks over HTTP even without a dashboard; a
+                # free port on 127.0.0.1 instead of 8787 keeps two clusters on one machine apart.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": f"{_LOCALHOST}:0"},
+                silence_logs=logging.ERROR,
+            )
         with cluster, distributed.Client(cluster, set_as_default=False) as client:
             yield client
         return
