@@ -31,7 +31,14 @@ from geo.layers.aggregates import (
 )
 from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
 from geo.layers.window import zone_severities
-from geo.layers.zones import build_zones, cluster_places, derive_zones, rescore_zones
+from geo.layers.zones import (
+    NEAR_KM,
+    build_zones,
+    cluster_places,
+    derive_zones,
+    near_mask,
+    rescore_zones,
+)
 from geo.places.gazetteer import Gazetteer
 from geo.records import stable_id
 from geo.store.store import TABLES, Store
@@ -319,6 +326,25 @@ def test_zone_days_counts_only_located_events_with_some_confidence(gazetteer: Ga
     table = zone_days(zones, events)
     assert int(table["events"].sum()) == 1
     assert int(table["confidence_e6"].sum()) == 500_000
+
+
+def test_zone_days_counts_events_at_a_shared_point_as_it_counts_each_alone(
+    gazetteer: Gazetteer,
+) -> None:
+    sea = gazetteer.place("ne:sea:sea-of-japan")
+    spots = [sea.point, (sea.point[0] + 3.0, sea.point[1]), (140.0, 10.0), (129.5, 35.5)]
+    events = random_events(gazetteer, [gazetteer.ids.index(sea.id)], 41, random.Random(5), 0)
+    events["confidence"] = 0.5
+    points = [shapely.Point(spots[n % len(spots)]) for n in range(len(events))]
+    events = events.set_geometry(points, crs="EPSG:4326")
+    shapes = [sea.geometry, shapely.Point(129.0, 36.0).buffer(1.0), shapely.Point(0, 0).buffer(1)]
+    zones = gpd.GeoDataFrame({"id": ["zn-a", "zn-b", "zn-c"]}, geometry=shapes, crs="EPSG:4326")
+    table = zone_days(zones, events)
+    xs, ys = shapely.get_x(np.asarray(points)), shapely.get_y(np.asarray(points))
+    for zone_id, shape in zip(zones["id"], shapes, strict=True):
+        expected = int(near_mask(shape, xs, ys, NEAR_KM).sum())
+        assert int(table.loc[table["zone_id"] == zone_id, "events"].sum()) == expected
+    assert 0 < int(table["events"].sum()) < 2 * len(events)
 
 
 # -- in the store ---------------------------------------------------------------------------

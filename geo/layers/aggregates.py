@@ -268,6 +268,27 @@ def near_box(geometry: BaseGeometry, near_km: float = NEAR_KM) -> tuple[float, f
     return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
 
 
+class _Spots:
+    """The distinct points of some events, and which events lie at each."""
+
+    def __init__(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        spots, at = np.unique(np.column_stack((xs, ys)), axis=0, return_inverse=True)
+        at = at.ravel()
+        self.xs, self.ys = spots[:, 0], spots[:, 1]
+        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
+        self.order = np.argsort(at, kind="stable")  # the events, grouped by their spot
+        self.bounds = np.searchsorted(at[self.order], np.arange(len(spots) + 1))
+
+    def events_near(self, geometry: BaseGeometry, near_km: float) -> np.ndarray:
+        """Return the events in `geometry` or within `near_km` of it (positions, ascending)."""
+        found = self.tree.query(shapely.box(*near_box(geometry, near_km)))
+        near = found[near_mask(geometry, self.xs[found], self.ys[found], near_km)]
+        starts, stops = self.bounds[near], self.bounds[near + 1]
+        sizes = stops - starts
+        offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        return np.sort(self.order[offsets + np.arange(int(sizes.sum()))])
+
+
 def zone_days(
     zones: gpd.GeoDataFrame | None,
     events_frame: gpd.GeoDataFrame | None,
@@ -292,16 +313,13 @@ def zone_days(
     points = shapes.copy()
     others = shapely.get_type_id(shapes) != 0
     points[others] = shapely.point_on_surface(shapes[others])
-    xs, ys = shapely.get_x(points), shapely.get_y(points)
-    tree = shapely.STRtree(np.asarray(shapely.points(xs, ys)))
+    # events share points (their places'): each distinct point is tested once per zone
+    spots = _Spots(shapely.get_x(points), shapely.get_y(points))
     zone_rows, event_rows = [], []
     for position, geometry in enumerate(zones.geometry):
         if geometry is None or geometry.is_empty:
             continue
-        rows = np.sort(tree.query(shapely.box(*near_box(geometry, near_km))))
-        if rows.size == 0:
-            continue
-        near = rows[near_mask(geometry, xs[rows], ys[rows], near_km)]
+        near = spots.events_near(geometry, near_km)
         zone_rows.append(np.full(near.size, position))
         event_rows.append(near)
     if not event_rows:
