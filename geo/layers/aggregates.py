@@ -33,7 +33,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo.intervals import covered_intervals
 from geo.layers.exact import add_sums, exact_sums, severities_of
@@ -44,14 +43,14 @@ from geo.layers.zones import (
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
     Clustering,
+    NearPoints,
     cluster_places,
     distinct_zones,
     military_tallies,
-    near_mask,
+    near_box,
     zone_shapes,
 )
 from geo.places.gazetteer import Gazetteer
-from geo.places.geodesy import KM_PER_DEGREE, longitude_scale
 from geo.records import Zone
 from geo.taxonomy import EVENT_TYPES
 
@@ -68,7 +67,6 @@ __all__ = [
     "day_numbers",
     "merge_place_tallies",
     "merge_zone_days",
-    "near_box",
     "place_tallies",
     "severities_from_sums",
     "update_zone_aggregates",
@@ -256,39 +254,6 @@ def _days(values: pd.Series) -> pd.Series:
     return stamps.dt.normalize().astype("datetime64[ns]")
 
 
-def near_box(geometry: BaseGeometry, near_km: float = NEAR_KM) -> tuple[float, float, float, float]:
-    """Return the bounding box of `geometry` widened by `near_km`: what may count towards it.
-
-    Widened as :func:`geo.layers.zones.near_mask` tests (longitudes by the cosine at the
-    box's edge furthest from the equator), so every point within `near_km` lies inside.
-    """
-    minx, miny, maxx, maxy = geometry.bounds
-    margin = near_km / KM_PER_DEGREE
-    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
-    return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
-
-
-class _Spots:
-    """The distinct points of some events, and which events lie at each."""
-
-    def __init__(self, xs: np.ndarray, ys: np.ndarray) -> None:
-        spots, at = np.unique(np.column_stack((xs, ys)), axis=0, return_inverse=True)
-        at = at.ravel()
-        self.xs, self.ys = spots[:, 0], spots[:, 1]
-        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
-        self.order = np.argsort(at, kind="stable")  # the events, grouped by their spot
-        self.bounds = np.searchsorted(at[self.order], np.arange(len(spots) + 1))
-
-    def events_near(self, geometry: BaseGeometry, near_km: float) -> np.ndarray:
-        """Return the events in `geometry` or within `near_km` of it (positions, ascending)."""
-        found = self.tree.query(shapely.box(*near_box(geometry, near_km)))
-        near = found[near_mask(geometry, self.xs[found], self.ys[found], near_km)]
-        starts, stops = self.bounds[near], self.bounds[near + 1]
-        sizes = stops - starts
-        offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-        return np.sort(self.order[offsets + np.arange(int(sizes.sum()))])
-
-
 def zone_days(
     zones: gpd.GeoDataFrame | None,
     events_frame: gpd.GeoDataFrame | None,
@@ -314,12 +279,12 @@ def zone_days(
     others = shapely.get_type_id(shapes) != 0
     points[others] = shapely.point_on_surface(shapes[others])
     # events share points (their places'): each distinct point is tested once per zone
-    spots = _Spots(shapely.get_x(points), shapely.get_y(points))
+    spots = NearPoints(shapely.get_x(points), shapely.get_y(points))
     zone_rows, event_rows = [], []
     for position, geometry in enumerate(zones.geometry):
         if geometry is None or geometry.is_empty:
             continue
-        near = spots.events_near(geometry, near_km)
+        near = spots.near(geometry, near_km)
         zone_rows.append(np.full(near.size, position))
         event_rows.append(near)
     if not event_rows:

@@ -39,12 +39,15 @@ __all__ = [
     "SEVERITY_SCALE",
     "UNKNOWN_DATE_FACTOR",
     "Clustering",
+    "NearPoints",
     "build_zones",
     "cluster_places",
     "derive_zones",
     "distinct_zones",
     "event_contributions",
     "military_tallies",
+    "near_box",
+    "near_mask",
     "zone_severity",
     "zone_shapes",
 ]
@@ -199,15 +202,16 @@ class _SeverityScorer:
         frame = events_frame
         if frame.empty:
             self.ids = np.array([], dtype=object)
-            self.xs = self.ys = self.values = np.array([], dtype="float64")
+            self.values = np.array([], dtype="float64")
             self.ends = self.published = self.values
+            self.points = NearPoints(self.values, self.values)
             return
         located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
         shapes = located.geometry.to_numpy()
         points = shapes.copy()  # points stand for themselves; other shapes by a point inside
         others = shapely.get_type_id(shapes) != 0
         points[others] = shapely.point_on_surface(shapes[others])
-        self.xs, self.ys = shapely.get_x(points), shapely.get_y(points)
+        xs, ys = shapely.get_x(points), shapely.get_y(points)
         self.ids = located["id"].astype(str).to_numpy()
         if today is not None:
             self.values = event_contributions(located, today=today).to_numpy(dtype="float64")
@@ -222,24 +226,14 @@ class _SeverityScorer:
             else np.full(len(located), np.nan)
         )
         counting = self.values > 0
-        self.xs, self.ys = self.xs[counting], self.ys[counting]
         self.ids, self.values = self.ids[counting], self.values[counting]
         self.ends, self.published = self.ends[counting], self.published[counting]
-        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
+        self.points = NearPoints(xs[counting], ys[counting])
 
     def score(self, geometry: BaseGeometry) -> tuple[float, tuple[str, ...]]:
         if self.ids.size == 0 or geometry is None or geometry.is_empty:
             return 0.0, ()
-        # the tree narrows a hundred thousand events to those near the zone's box
-        minx, miny, maxx, maxy = geometry.bounds
-        margin = self.near_km / KM_PER_DEGREE
-        widen = margin / longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
-        rows = np.sort(
-            self.tree.query(shapely.box(minx - widen, miny - margin, maxx + widen, maxy + margin))
-        )
-        if rows.size == 0:
-            return 0.0, ()
-        near = rows[near_mask(geometry, self.xs[rows], self.ys[rows], self.near_km)]
+        near = self.points.near(geometry, self.near_km)
         if near.size == 0:
             return 0.0, ()
         values, ids = self.values[near], self.ids[near]
@@ -292,6 +286,42 @@ def near_mask(
     points = shapely.points(xs[candidates] * scale, ys[candidates])
     mask[candidates] = shapely.dwithin(scaled, points, margin)
     return mask
+
+
+def near_box(geometry: BaseGeometry, near_km: float = NEAR_KM) -> tuple[float, float, float, float]:
+    """Return the bounding box of `geometry` widened by `near_km`: what may count towards it.
+
+    Widened as :func:`near_mask` tests (longitudes by the cosine at the box's edge furthest
+    from the equator), so every point within `near_km` lies inside.
+    """
+    minx, miny, maxx, maxy = geometry.bounds
+    margin = near_km / KM_PER_DEGREE
+    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
+    return (minx - margin / shrink, miny - margin, maxx + margin / shrink, maxy + margin)
+
+
+class NearPoints:
+    """Events' points, to ask which lie near a zone (:func:`near_mask`) many times over.
+
+    Events share points (those of their places), so each distinct point is tested once.
+    """
+
+    def __init__(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        spots, at = np.unique(np.column_stack((xs, ys)), axis=0, return_inverse=True)
+        at = at.ravel()
+        self.xs, self.ys = spots[:, 0], spots[:, 1]
+        self.tree = shapely.STRtree(np.asarray(shapely.points(self.xs, self.ys)))
+        self.order = np.argsort(at, kind="stable")  # the events, grouped by their point
+        self.bounds = np.searchsorted(at[self.order], np.arange(len(spots) + 1))
+
+    def near(self, geometry: BaseGeometry, near_km: float) -> np.ndarray:
+        """Return the events in `geometry` or within `near_km` of it (positions, ascending)."""
+        found = self.tree.query(shapely.box(*near_box(geometry, near_km)))
+        near = found[near_mask(geometry, self.xs[found], self.ys[found], near_km)]
+        starts, stops = self.bounds[near], self.bounds[near + 1]
+        sizes = stops - starts
+        offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        return np.sort(self.order[offsets + np.arange(int(sizes.sum()))])
 
 
 def _distances_km(

@@ -19,12 +19,7 @@ from typing import Any, Final, TypeVar, cast
 import geopandas as gpd
 import pandas as pd
 
-from geo.layers.aggregates import (
-    near_box,
-    severities_from_sums,
-    zone_days,
-    zone_sums,
-)
+from geo.layers.aggregates import severities_from_sums, zone_days, zone_sums
 from geo.layers.frames import (
     ARTICLE_COLUMNS,
     articles_frame,
@@ -35,7 +30,7 @@ from geo.layers.frames import (
     places_frame,
 )
 from geo.layers.seeds import SEEDS_DIR, load_seeds
-from geo.layers.zones import build_zones, drop_duplicate_zones, rescore_zones
+from geo.layers.zones import build_zones, drop_duplicate_zones, near_box, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
 from geo.store.parts import bbox_filter
