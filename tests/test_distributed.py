@@ -7,7 +7,9 @@ import importlib.util
 import os
 import shutil
 import socket
+import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +228,45 @@ def test_the_local_cluster_runs_its_workers_without_dasks_sampling_profiler() ->
         assert callbacks
         assert all("profile" not in names for names in callbacks.values())
     assert dask.config.get("distributed.worker.profile.enabled")  # this process's is left
+
+
+def test_the_cluster_shuts_down_on_another_thread_while_the_commit_runs() -> None:
+    closed = threading.Event()
+    closed_on: list[str] = []
+
+    def shut_down() -> None:
+        closed_on.append(threading.current_thread().name)
+        closed.set()
+
+    with ExitStack() as cluster:
+        cluster.callback(shut_down)
+        with dist._closed_meanwhile(cluster.pop_all()):
+            assert closed.wait(10)  # not after the block: during it
+    assert closed_on
+    assert closed_on[0] != threading.current_thread().name
+
+
+def test_a_failure_to_shut_the_cluster_down_is_raised_after_the_commit() -> None:
+    committed = []
+
+    def shut_down() -> None:
+        raise OSError("the nanny did not answer")
+
+    with ExitStack() as cluster:
+        cluster.callback(shut_down)
+        with pytest.raises(OSError, match="nanny"), dist._closed_meanwhile(cluster.pop_all()):
+            committed.append(True)
+    assert committed == [True]
+
+
+def test_a_failing_commit_is_the_error_raised_while_the_cluster_shuts_down() -> None:
+    def shut_down() -> None:
+        raise OSError("closing")
+
+    with ExitStack() as cluster:
+        cluster.callback(shut_down)
+        with pytest.raises(ValueError, match="commit"), dist._closed_meanwhile(cluster.pop_all()):
+            raise ValueError("the commit failed")
 
 
 def test_nothing_to_read_starts_no_cluster(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -282,7 +282,8 @@ def ingest_distributed(
     gazetteer = default_geocoder().gazetteer  # the client draws offices, places and zones
     stamp = datetime.datetime.now(datetime.UTC)  # every article of the run: as one process
     lap = _stopwatch()
-    with _connect(workers, scheduler) as client:
+    with ExitStack() as cluster:
+        client = cluster.enter_context(_connect(workers, scheduler))
         lap("cluster ready")
         works = _extract_chunks(client, items, known, chunk_size, stamp, progress)
         lap("extracted")
@@ -294,14 +295,18 @@ def ingest_distributed(
         lap("commit prepared")
         staged: list[StagedChunks] = client.gather(writing)  # type: ignore[no-untyped-call]
         lap("parts written by the workers")
+        # the cluster is no longer needed: it shuts down while the client commits
+        with _closed_meanwhile(cluster.pop_all()):
+            version = store.current_version()
+            written = batch
+            if batch is not None:
+                staged.sort(key=lambda s: s.chunks[0])
+                layers = {n: [s.layers[n] for s in staged if n in s.layers] for n in _STAGED_LAYERS}
+                version, written = commit_staged(
+                    store, batch, layers, gazetteer, stored, prepared=prepared
+                )
+            lap("committed")
     lap("cluster closed")
-    version = store.current_version()
-    written = batch
-    if batch is not None:
-        staged.sort(key=lambda s: s.chunks[0])
-        layers = {n: [s.layers[n] for s in staged if n in s.layers] for n in _STAGED_LAYERS}
-        version, written = commit_staged(store, batch, layers, gazetteer, stored, prepared=prepared)
-    lap("committed")
     duplicates = plan.duplicates
     if batch is not None and written is not None:
         duplicates += len(batch.article_ids) - len(written.article_ids)
@@ -367,9 +372,22 @@ def _plan(
     As :func:`geo.ingest.pipeline.read_new_articles` does: the first copy of a text goes in,
     later ones count as duplicates. The digest is the chunks' digests, less the later copies.
     """
-    marked: list[ChunkMarks] = client.gather(  # type: ignore[no-untyped-call]
-        client.map(_marks_of, works, pure=False)
-    )
+    holders = _holders(client, works)
+    asked = [  # one task per worker, for all the chunks it holds: not a round trip per chunk
+        client.submit(
+            _marks_of,
+            *(works[i] for i in indexes),
+            workers=address,
+            allow_other_workers=True,
+            pure=False,
+        )
+        for address, indexes in holders.items()
+    ]
+    answers: list[tuple[ChunkMarks, ...]] = client.gather(asked)  # type: ignore[no-untyped-call]
+    marked_at: dict[int, ChunkMarks] = {}
+    for indexes, answer in zip(holders.values(), answers, strict=True):
+        marked_at.update(zip(indexes, answer, strict=True))
+    marked = [marked_at[index] for index in range(len(works))]
     skipped: list[SkippedFile] = []
     duplicates = 0
     seen: set[str] = set()
@@ -402,11 +420,7 @@ def _stage_chunks(
     One task per worker, run where its chunks' rows are, so a month gets one part per
     worker however many chunks there were.
     """
-    holders: dict[str, list[int]] = defaultdict(list)
-    who_has = client.who_has(works)  # type: ignore[no-untyped-call]
-    for index, future in enumerate(works):
-        addresses = who_has.get(future.key) or ("",)
-        holders[addresses[0]].append(index)
+    holders = _holders(client, works)
     Store.open(store.root)  # its directories exist before the workers write into them
     root = str(store.root.absolute())
     return [
@@ -416,12 +430,22 @@ def _stage_chunks(
             tuple(indexes),
             tuple(plan.later_copies[i] for i in indexes),
             *(works[i] for i in indexes),
-            workers=[address] if address else None,
+            workers=address,
             allow_other_workers=True,
             pure=False,
         )
         for address, indexes in holders.items()
     ]
+
+
+def _holders(client: Client, works: Sequence[Future[ChunkWork]]) -> dict[str | None, list[int]]:
+    """Return, per worker address, the indexes of the chunks it holds (None: not known)."""
+    holders: dict[str | None, list[int]] = defaultdict(list)
+    who_has = client.who_has(works)  # type: ignore[no-untyped-call]
+    for index, future in enumerate(works):
+        addresses = who_has.get(future.key) or (None,)
+        holders[addresses[0]].append(index)
+    return holders
 
 
 def _stopwatch() -> Callable[[str], None]:
@@ -455,6 +479,30 @@ def _distributed() -> ModuleType:
 def _dask_config() -> ModuleType:
     """Return ``dask.config`` (Dask comes with ``distributed``)."""
     return importlib.import_module("dask.config")
+
+
+@contextmanager
+def _closed_meanwhile(closing: ExitStack) -> Iterator[None]:
+    """Close `closing` on another thread while the block runs; wait for it at the end.
+
+    An error in closing is raised after the block, unless the block raised one itself.
+    """
+    problems: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            closing.close()
+        except BaseException as error:  # raised on the caller's thread, below
+            problems.append(error)
+
+    closer = threading.Thread(target=close, name="faultlines-cluster-close", daemon=True)
+    closer.start()
+    try:
+        yield
+    finally:
+        closer.join()
+    if problems:
+        raise problems[0]
 
 
 @contextmanager
@@ -528,9 +576,10 @@ def _extract_chunk(
     return ChunkWork(marks, events, articles_rows, digest_of(results, events).narrowed())
 
 
-def _marks_of(work: ChunkWork) -> ChunkMarks:
-    """Return what the client needs to know of a chunk to decide what is kept, and commit it."""
-    return ChunkMarks(_worker_finder().gazetteer.version, work.outcomes, work.digest)
+def _marks_of(*works: ChunkWork) -> tuple[ChunkMarks, ...]:
+    """Return what the client needs to know of chunks to decide what is kept, and commit it."""
+    version = _worker_finder().gazetteer.version
+    return tuple(ChunkMarks(version, work.outcomes, work.digest) for work in works)
 
 
 def _stage_held_chunks(
