@@ -240,14 +240,16 @@ def peak_rss_mb() -> float:
 
 
 def bench_pipeline(
-    quick: bool, articles: int | None = None, *, speed_only: bool = False
+    quick: bool, articles: int | None = None, *, speed_only: bool = False, rounds: int = 1
 ) -> dict[str, Any]:
     """Ingest throughput on our synthetic corpus (1 process, then Dask with 1 and 2 workers).
 
     ``ingest_speedup_2_workers`` compares like with like: whole runs on a local Dask cluster
     with 1 and with 2 worker processes (each pays for starting its cluster and loading the
     gazetteer; the client merges and writes alone in both). The speedup over the plain
-    single-process ingest is given too.
+    single-process ingest is given too. With several `rounds`, the two runs alternate in
+    order (1, 2, then 2, 1, …) so that a change in the machine's other load falls on both;
+    the figures are the medians, and each round's ratio is listed.
     """
     import tempfile
 
@@ -291,21 +293,30 @@ def bench_pipeline(
             }
         )
         try:
-            one, one_peak = dask_ingest_seconds(files, Path(tmp) / "dask-1", 1)
-            two, two_peak = dask_ingest_seconds(files, Path(tmp) / "dask-2", 2)
+            runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+            for number in range(rounds):
+                for workers in (1, 2) if number % 2 == 0 else (2, 1):
+                    folder = Path(tmp) / f"dask-{workers}-{number}"
+                    runs[workers].append(dask_ingest_seconds(files, folder, workers))
         except RuntimeError as error:  # dask not installed, say
             figures["ingest_speedup_2_workers"] = f"skipped: {error}"
         else:
+            one = statistics.median(seconds for seconds, _ in runs[1])
+            two = statistics.median(seconds for seconds, _ in runs[2])
             figures.update(
                 {
                     "ingest_articles_per_s_1_worker_dask": round(report.articles / one, 1),
                     "ingest_articles_per_s_2_workers": round(report.articles / two, 1),
                     "ingest_speedup_2_workers": round(one / two, 2),
                     "ingest_speedup_2_workers_vs_single_process": round(single / two, 2),
-                    "ingest_client_peak_rss_mb_1_worker": one_peak,
-                    "ingest_client_peak_rss_mb_2_workers": two_peak,
+                    "ingest_client_peak_rss_mb_1_worker": max(peak for _, peak in runs[1]),
+                    "ingest_client_peak_rss_mb_2_workers": max(peak for _, peak in runs[2]),
                 }
             )
+            if rounds > 1:
+                figures["ingest_speedup_2_workers_per_round"] = [
+                    round(a / b, 2) for (a, _), (b, _) in zip(runs[1], runs[2], strict=True)
+                ]
     if speed_only:
         return figures
     for name, folder in (("dev", None), ("heldout", ROOT / "tests" / "data" / "events_heldout")):
@@ -382,6 +393,13 @@ def main() -> None:
         action="store_true",
         help="only the ingest speed figures (one process, Dask with 1 and 2 workers)",
     )
+    parser.add_argument(
+        "--ingest-rounds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="Dask runs with 1 and with 2 workers, N of each in alternating order (medians)",
+    )
     parser.add_argument("--dask-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.dask_child:
@@ -398,7 +416,9 @@ def main() -> None:
         "load_average_1min_at_start": round(__import__("os").getloadavg()[0], 1),
     }
     if args.ingest_only:
-        pipeline = bench_pipeline(args.quick, args.ingest_articles, speed_only=True)
+        pipeline = bench_pipeline(
+            args.quick, args.ingest_articles, speed_only=True, rounds=args.ingest_rounds
+        )
         machine["load_average_1min_at_end"] = round(__import__("os").getloadavg()[0], 1)
         results: dict[str, Any] = {"machine": machine, "pipeline": pipeline}
         print("\n".join(table(results)))
@@ -409,7 +429,7 @@ def main() -> None:
         "machine": machine,
         "mode": "quick" if args.quick else "full",
         "gazetteer": bench_gazetteer(args.quick),
-        "pipeline": bench_pipeline(args.quick, args.ingest_articles),
+        "pipeline": bench_pipeline(args.quick, args.ingest_articles, rounds=args.ingest_rounds),
         "scale": bench_scale(args.quick),
         "dashboard": bench_dashboard(args.quick, scale_events),
     }
