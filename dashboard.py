@@ -222,8 +222,7 @@ with side:
     with st.expander("Legend", expanded=not selection):
         st.html(legend_html(view))
     st.subheader("Share this view")
-    address = f"{str(st.context.url).split('?')[0].rstrip('/')}/?{link.to_query_string(view)}"
-    st.code(address, language=None, wrap_lines=True)
+    st.code(link.share_address(str(st.context.url), view), language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
     shown, frozen = views.export_rows(data, listed, view), view  # rows read on a click
     st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown()), "events.geojson")

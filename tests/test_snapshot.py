@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import given
@@ -15,6 +15,7 @@ from geo.view.link import (
     PARAM_NAMES,
     normalise,
     parse_state,
+    share_address,
     state_from_query_string,
     to_query,
     to_query_string,
@@ -608,3 +609,19 @@ def test_cited_hides_earlier_events_only_when_asked(query: str, cited: bool, war
     assert state.cited is cited
     assert bool(warnings) is warned
     assert ("cited" in to_query(state)) is (not cited)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("http://localhost:8501", "http://localhost:8501/?q=Vienna"),
+        ("http://localhost:8501/?layers=zones&v=old", "http://localhost:8501/?q=Vienna"),
+        (
+            "https://maps.example.org/faultlines/#map",
+            "https://maps.example.org/faultlines/?q=Vienna",
+        ),
+    ],
+)
+def test_the_share_address_is_the_page_with_the_views_query_alone(page: str, expected: str) -> None:
+    assert share_address(page, ViewState(query="Vienna")) == expected
+    assert state_from_query_string(urlsplit(expected).query)[0] == ViewState(query="Vienna")

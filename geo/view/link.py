@@ -69,7 +69,7 @@ import datetime
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from geo.taxonomy import EVENT_TYPE_KEYS
 from geo.view.state import (
@@ -97,6 +97,7 @@ __all__ = [
     "PARAM_NAMES",
     "normalise",
     "parse_state",
+    "share_address",
     "state_from_query_string",
     "to_query",
     "to_query_string",
@@ -240,6 +241,21 @@ def to_query_string(state: ViewState, *, event_types: Collection[str] = EVENT_TY
     'layers=events,zones&q=Sea+of+Japan'
     """
     return urlencode(to_query(state, event_types=event_types), safe=",:")
+
+
+def share_address(page_url: str, state: ViewState) -> str:
+    """Return the address that reopens `state`: the page's address with the view's query.
+
+    Whatever query or fragment `page_url` carries is replaced.
+
+    Examples
+    --------
+    >>> share_address("http://localhost:8501/?layers=zones#map", ViewState(query="Vienna"))
+    'http://localhost:8501/?q=Vienna'
+    """
+    page = urlsplit(str(page_url))
+    base = urlunsplit((page.scheme, page.netloc, page.path, "", "")).rstrip("/")
+    return f"{base}/?{to_query_string(state)}"
 
 
 def state_from_query_string(
