@@ -32,6 +32,7 @@ the store's write lock; if another ingest committed meanwhile, the articles it s
 out (only the parts holding their rows are written again) and the merge is made again. A run
 that fails or is killed before its commit leaves only part files no version names: readers
 never see them and ``python -m geo store repair`` removes them, as it does a killed writer's.
+The cluster, no longer needed once the parts are written, shuts down while the client commits.
 
 Files are read, and the store written, by the workers: with a remote scheduler every worker
 must see the articles and the store at the same absolute paths as the client (a shared file
