@@ -126,10 +126,6 @@ document.addEventListener('click', () => {
 _LAYERS_JS = """
 () => {
     const all = (s) => document.querySelectorAll(s);
-    const ids = [...all('.leaflet-marker-pane [data-fl-id]')].map(e => e.dataset.flId);
-    for (const path of all('.leaflet-overlay-pane path')) {
-        for (const name of path.classList) if (name.startsWith('fl-id-')) ids.push(name);
-    }
     return {
         counts: {
             events: all('.leaflet-marker-pane .fl-event[data-fl-id]').length,
@@ -137,7 +133,6 @@ _LAYERS_JS = """
             zones: all('path.fl-zone').length,
             places: all('path.fl-place').length,
         },
-        signature: ids.sort().join(' '),
     };
 }
 """
