@@ -30,13 +30,12 @@ from geo.layers.aggregates import (
     zone_sums,
 )
 from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
+from geo.layers.near import NEAR_KM, near_mask
 from geo.layers.window import zone_severities
 from geo.layers.zones import (
-    NEAR_KM,
     build_zones,
     cluster_places,
     derive_zones,
-    near_mask,
     rescore_zones,
 )
 from geo.places.gazetteer import Gazetteer

@@ -37,17 +37,15 @@ import shapely
 from geo.intervals import covered_intervals
 from geo.layers.exact import add_sums, exact_sums, severities_of
 from geo.layers.frames import zones_frame
+from geo.layers.near import NEAR_KM, NearPoints, near_box
 from geo.layers.zones import (
     HALF_LIFE_DAYS,
-    NEAR_KM,
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
     Clustering,
-    NearPoints,
     cluster_places,
     distinct_zones,
     military_tallies,
-    near_box,
     zone_shapes,
 )
 from geo.places.gazetteer import Gazetteer

@@ -32,22 +32,16 @@ def near_mask(
     mask = np.zeros(xs.shape, dtype=bool)
     if xs.size == 0 or geometry is None or geometry.is_empty:
         return mask
-    minx, miny, maxx, maxy = geometry.bounds
-    margin = near_km / KM_PER_DEGREE
-    scale = longitude_scale((miny + maxy) / 2)
-    shrink = longitude_scale(min(89.0, max(abs(miny), abs(maxy)) + margin))
-    candidates = (
-        (ys >= miny - margin)
-        & (ys <= maxy + margin)
-        & (xs >= minx - margin / shrink)
-        & (xs <= maxx + margin / shrink)
-    )
+    west, south, east, north = near_box(geometry, near_km)
+    candidates = (ys >= south) & (ys <= north) & (xs >= west) & (xs <= east)
     if not candidates.any():
         return mask
+    _, miny, _, maxy = geometry.bounds
+    scale = longitude_scale((miny + maxy) / 2)
     scaled = affinity.scale(geometry, xfact=scale, yfact=1.0, origin=(0, 0))
     shapely.prepare(scaled)
     points = shapely.points(xs[candidates] * scale, ys[candidates])
-    mask[candidates] = shapely.dwithin(scaled, points, margin)
+    mask[candidates] = shapely.dwithin(scaled, points, near_km / KM_PER_DEGREE)
     return mask
 
 

@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from geo.layers.frames import zones_frame, zones_records
-from geo.layers.near import NEAR_KM, NearPoints, near_box, near_mask
+from geo.layers.near import NEAR_KM, NearPoints
 from geo.places.gazetteer import Gazetteer, Place
 from geo.places.geodesy import KM_PER_DEGREE, buffer_km, haversine_km, longitude_scale
 from geo.records import CRS, Zone, stable_id
@@ -36,19 +36,15 @@ __all__ = [
     "CRS",
     "HALF_LIFE_DAYS",
     "MILITARY_TYPES",
-    "NEAR_KM",
     "SEVERITY_SCALE",
     "UNKNOWN_DATE_FACTOR",
     "Clustering",
-    "NearPoints",
     "build_zones",
     "cluster_places",
     "derive_zones",
     "distinct_zones",
     "event_contributions",
     "military_tallies",
-    "near_box",
-    "near_mask",
     "zone_severity",
     "zone_shapes",
 ]

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from geo.layers.aggregates import ZONE_DAY_COLUMNS, zone_days, zone_sums
 from geo.layers.frames import ARTICLE_COLUMNS, EVENT_COLUMNS
+from geo.layers.near import near_box
 from geo.layers.summary import (
     EVENT_CODE_COLUMNS,
     EVENT_TALLY_COLUMNS,
@@ -43,7 +44,6 @@ from geo.layers.summary import (
     with_roles,
     without,
 )
-from geo.layers.zones import near_box
 from geo.store.frames import table_to_frame
 from geo.store.parts import bbox_filter
 from geo.store.query import Within, scan_layer, scan_parts

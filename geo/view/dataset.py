@@ -29,8 +29,9 @@ from geo.layers.frames import (
     offices_frame,
     places_frame,
 )
+from geo.layers.near import near_box
 from geo.layers.seeds import SEEDS_DIR, load_seeds
-from geo.layers.zones import build_zones, drop_duplicate_zones, near_box, rescore_zones
+from geo.layers.zones import build_zones, drop_duplicate_zones, rescore_zones
 from geo.places.gazetteer import Gazetteer
 from geo.records import Zone
 from geo.store.parts import bbox_filter
