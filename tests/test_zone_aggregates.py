@@ -20,12 +20,9 @@ import shapely
 from geo.ingest.pipeline import ingest
 from geo.ingest.stored import fewer_boxes, read_for_commit
 from geo.layers.aggregates import (
-    CountedDays,
     ZoneAggregates,
     aggregate_zones,
     aggregate_zones_in_pieces,
-    counted_days,
-    joined_counts,
     merge_zone_days,
     severities_from_sums,
     update_zone_aggregates,
@@ -36,11 +33,9 @@ from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
 from geo.layers.near import NEAR_KM, near_mask
 from geo.layers.window import zone_severities
 from geo.layers.zones import (
-    added_tallies,
     build_zones,
     cluster_places,
     derive_zones,
-    military_tallies,
     rescore_zones,
 )
 from geo.places.gazetteer import Gazetteer
@@ -231,61 +226,6 @@ def test_an_archive_read_in_pieces_gives_what_the_whole_layer_gives(
     assert_same(got, aggregate_zones(events, gazetteer))
     assert len(passes) == 2
     assert len(got.zones) > 3
-
-
-def test_tallies_of_pieces_add_up_to_those_of_the_whole(
-    gazetteer: Gazetteer, places: list[int]
-) -> None:
-    events = random_events(gazetteer, places, 300, random.Random(8), 0)
-    pieces = [events.iloc[:1], events.iloc[1:120], events.iloc[120:]]
-    assert added_tallies(*map(military_tallies, pieces)) == military_tallies(events)
-    assert added_tallies() == {}
-
-
-def counted_in_pieces(
-    events: gpd.GeoDataFrame, cuts: Sequence[int | None], calls: list[int]
-) -> Any:
-    """Return a count of `events` made piece by piece, as workers make it."""
-    pieces = [events.iloc[low:high] for low, high in itertools.pairwise(cuts)]
-
-    def count(zones: gpd.GeoDataFrame) -> CountedDays:
-        calls.append(len(zones))
-        return joined_counts(counted_days(zones, piece) for piece in pieces)
-
-    return count
-
-
-@pytest.mark.parametrize("seed", [1, 3, 4])
-def test_counts_made_in_pieces_give_what_the_whole_batches_give(
-    gazetteer: Gazetteer, places: list[int], seed: int
-) -> None:
-    rng = random.Random(seed)
-    batches, start = [], 0
-    for size in [rng.randrange(20, 120) for _ in range(4)]:
-        batches.append(random_events(gazetteer, places, size, rng, start))
-        start += size
-    calls: list[int] = []
-    count = counted_in_pieces(batches[0], [0, 3, 3, len(batches[0]) // 2, None], calls)
-    stored = aggregate_zones(batches[0], gazetteer, count=count)
-    kept = batches[0]
-    assert_same(stored, whole := aggregate_zones(kept, gazetteer))
-    for table in ("zone_scores", "sums"):
-        pd.testing.assert_frame_equal(getattr(stored, table), getattr(whole, table))
-    for batch in batches[1:]:
-        count = counted_in_pieces(batch, [0, 1, len(batch) - 1, None], calls)
-        unread = replace(stored, zone_days=merge_zone_days(), whole=False)
-        near = near_reader(kept, [])
-        stored = update_zone_aggregates(unread, batch, gazetteer, events_near=near, count=count)
-        expected = update_zone_aggregates(unread, batch, gazetteer, events_near=near)
-        kept = pd.concat([kept, batch], ignore_index=True)
-        whole = aggregate_zones(kept, gazetteer)
-        assert_same(replace(stored, zone_days=whole.zone_days), whole)
-        for table in ("zone_scores", "sums", "added_days"):
-            pd.testing.assert_frame_equal(getattr(stored, table), getattr(expected, table))
-            if table != "added_days":
-                pd.testing.assert_frame_equal(getattr(stored, table), getattr(whole, table))
-    assert len(calls) == len(batches), "each batch counted once, for every zone drawn"
-    assert len(stored.zones) > 3
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(

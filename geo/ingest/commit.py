@@ -40,7 +40,6 @@ from geo.ingest.stored import (
     stored_summary,
 )
 from geo.layers.aggregates import (
-    CountDays,
     EventsNear,
     ZoneAggregates,
     aggregate_zones,
@@ -205,7 +204,6 @@ def merged_layers(
     *,
     stored: StoredForCommit | None,
     events_near: EventsNear | None,
-    count: CountDays | None = None,
 ) -> tuple[dict[str, pd.DataFrame], ZoneAggregates]:
     """Return the small layers of the store with `batch` merged in, and the zones' tables.
 
@@ -213,10 +211,6 @@ def merged_layers(
     the zones with their tables and the page's summary tables, as `results_to_layers` makes
     them; not the events and articles, which a commit appends. Only the digest's events'
     `geo.ingest.batch.DIGEST_EVENT_COLUMNS` are read.
-
-    `count` counts the batch's zone-days rows for the zones drawn, as
-    :func:`geo.layers.aggregates.counted_days` would from the digest's events (here, when
-    None; a distributed ingest's workers count their own events).
     """
     reports = batch.reports()
     new_places = places_frame(batch.place_counts(), gazetteer)
@@ -243,19 +237,17 @@ def merged_layers(
             reports.insert(0, (office, latest))
     offices = offices_frame(_merge_offices(reports), gazetteer)
     new_events = _unique_events(batch.events)
-    if len(new_events) != len(batch.events):  # an event twice: count the unique ones here
-        count = None
     layers: dict[str, pd.DataFrame] = {
         "offices": offices,
         "places": merge_place_frames(None if stored is None else stored.places, new_places),
     }
     if stored is None:
-        aggregates = aggregate_zones(new_events, gazetteer, count=count)
+        aggregates = aggregate_zones(new_events, gazetteer)
     else:
         if events_near is None:
             msg = "merging with a stored version needs events_near"
             raise ValueError(msg)
-        aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near, count=count)
+        aggregates = _updated_aggregates(stored, new_events, gazetteer, events_near)
     layers["zones"] = aggregates.zones
     if aggregates.whole:  # else only what it adds to the stored table (`added_days`)
         layers["zone_days"] = aggregates.zone_days
@@ -277,17 +269,11 @@ def _updated_aggregates(
     new_events: gpd.GeoDataFrame,
     gazetteer: Gazetteer,
     events_near: EventsNear,
-    *,
-    count: CountDays | None,
 ) -> ZoneAggregates:
     """Update the stored zones with `new_events`; a store without their tables gets them."""
     if stored.aggregates is not None:
         return update_zone_aggregates(
-            stored.aggregates,
-            new_events,
-            gazetteer,
-            events_near=events_near,
-            count=count,
+            stored.aggregates, new_events, gazetteer, events_near=events_near
         )
     everything = events_near([_WORLD])  # never None: there is a box
     _LOG.warning(
@@ -398,28 +384,20 @@ class PreparedCommit:
 
 
 def prepare_commit(
-    store: Store,
-    batch: BatchDigest,
-    gazetteer: Gazetteer,
-    stored: StoredForCommit | None,
-    *,
-    count: CountDays | None = None,
+    store: Store, batch: BatchDigest, gazetteer: Gazetteer, stored: StoredForCommit | None
 ) -> PreparedCommit:
     """Merge `batch` with the version `stored` was read from, without the write lock.
 
     The slow half of a commit (offices, places, zones and their tables, the summary) reads
     only that version, which no writer changes: it can run while the batch's rows are being
     written, and the commit then writes it if that version is still the current one.
-    `count` is as for :func:`merged_layers`.
     """
     near = None
     if stored is not None:  # a store without the zones' tables: all that they need
         stored = replace(stored, summary=stored_summary(store, stored.version))
         columns = TALLY_EVENT_COLUMNS if stored.aggregates is None else ZONE_EVENT_COLUMNS
         near = stored_events_near(store, stored.version, columns=columns)
-    layers, aggregates = merged_layers(
-        batch, gazetteer, stored=stored, events_near=near, count=count
-    )
+    layers, aggregates = merged_layers(batch, gazetteer, stored=stored, events_near=near)
     return PreparedCommit(None if stored is None else stored.version, layers, aggregates)
 
 

@@ -19,24 +19,20 @@ mentions and the few event columns the zones and the page's summary need). Each 
 loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached per process) and
 keeps it for every later task. The rows stay on the worker.
 
-The client then learns each chunk's article ids and digest (one small task per worker, for
-the chunks it holds) and decides, in file order, which copy of a text that came in several
+The client then learns each chunk's article ids and digest (a small task per chunk, run where
+the chunk's rows are) and decides, in file order, which copy of a text that came in several
 chunks is kept: the first, as one process does. Each worker then writes the events and
 articles of all the chunks it holds, less the later copies, as Parquet parts into the store's
 tables (:func:`geo.store.staging.stage_layer`: the parts a store write would make, one per
 month), and sends back only the parts' descriptions. Meanwhile the client merges the digests
 with the stored version (:func:`geo.ingest.commit.prepare_commit`: offices, places, zones and
-their tables, the summary): it draws the zones from the digests, and each worker, once it
-has written, counts the zone-days rows of its own events for those zones
-(:func:`geo.layers.aggregates.counted_days`), which the client adds up (with one worker, the
-client counts them all while that worker writes). It then commits all of it as one version
+their tables, the summary). It then commits all of it as one version
 (:func:`geo.ingest.commit.commit_staged`): the workers' parts are added as they are, under
-the store's write lock; if another ingest committed meanwhile, the articles it stored are
-left out (only the parts holding their rows are written again) and the merge is made again.
-A run that fails or is killed before its commit leaves only part files no version names:
-readers never see them and ``python -m geo store repair`` removes them, as it does a killed
-writer's. The cluster, no longer needed once the parts are written and the events counted,
-shuts down while the client commits.
+the store's write lock; if another ingest committed meanwhile, the articles it stored are left
+out (only the parts holding their rows are written again) and the merge is made again. A run
+that fails or is killed before its commit leaves only part files no version names: readers
+never see them and ``python -m geo store repair`` removes them, as it does a killed writer's.
+The cluster, no longer needed once the parts are written, shuts down while the client commits.
 
 Files are read, and the store written, by the workers: with a remote scheduler every worker
 must see the articles and the store at the same absolute paths as the client (a shared file
@@ -66,7 +62,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Final, TypeVar
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.errors import FaultlinesError
@@ -82,7 +77,6 @@ from geo.ingest.pipeline import (
     report_of_batch,
 )
 from geo.ingest.stored import read_for_commit
-from geo.layers.aggregates import CountDays, CountedDays, counted_days, joined_counts
 from geo.places.gazetteer import Gazetteer
 from geo.places.geocode import default_geocoder
 from geo.store.staging import stage_layer
@@ -220,7 +214,6 @@ class _Plan:
     skipped: tuple[SkippedFile, ...]
     duplicates: int
     later_copies: tuple[frozenset[str], ...]  # per chunk
-    holders: dict[str | None, list[int]]  # per worker address, the chunks it holds
 
 
 def ingest_distributed(
@@ -298,14 +291,8 @@ def ingest_distributed(
         plan, batch = _plan(client, works, gazetteer)
         lap("kept copies decided")
         writing = _stage_chunks(client, works, plan, store)
-        # the commit's slow half reads only the stored version: done while the workers write,
-        # and each worker counts its own events' zone-days rows once the zones are drawn
-        prepared = None
-        if batch is not None:
-            # with several workers each counts its own events' zone-days rows once it has
-            # written; with one, the client counts them all while that worker writes
-            count = _count_on_workers(client, works, plan) if len(plan.holders) > 1 else None
-            prepared = prepare_commit(store, batch, gazetteer, stored, count=count)
+        # the commit's slow half reads only the stored version: done while the workers write
+        prepared = None if batch is None else prepare_commit(store, batch, gazetteer, stored)
         lap("commit prepared")
         staged: list[StagedChunks] = client.gather(writing)  # type: ignore[no-untyped-call]
         lap("parts written by the workers")
@@ -423,7 +410,7 @@ def _plan(
     batch = joined_digests(
         chunk.digest.without(copies) for chunk, copies in zip(marked, later, strict=True)
     )
-    return _Plan(tuple(skipped), duplicates, tuple(later), holders), batch
+    return _Plan(tuple(skipped), duplicates, tuple(later)), batch
 
 
 def _stage_chunks(
@@ -434,6 +421,7 @@ def _stage_chunks(
     One task per worker, run where its chunks' rows are, so a month gets one part per
     worker however many chunks there were.
     """
+    holders = _holders(client, works)
     Store.open(store.root)  # its directories exist before the workers write into them
     root = str(store.root.absolute())
     return [
@@ -447,34 +435,8 @@ def _stage_chunks(
             allow_other_workers=True,
             pure=False,
         )
-        for address, indexes in plan.holders.items()
+        for address, indexes in holders.items()
     ]
-
-
-def _count_on_workers(client: Client, works: Sequence[Future[ChunkWork]], plan: _Plan) -> CountDays:
-    """Return a `CountDays` that has each worker count the events of the chunks it holds.
-
-    One task per worker, as for `_stage_chunks` (after its writing, on a worker of one
-    thread); the client adds up what they send back (:func:`joined_counts`).
-    """
-
-    def count(zones: gpd.GeoDataFrame) -> CountedDays:
-        asked = [
-            client.submit(
-                _count_held_chunks,
-                zones,
-                tuple(plan.later_copies[i] for i in indexes),
-                *(works[i] for i in indexes),
-                workers=address,
-                allow_other_workers=True,
-                pure=False,
-            )
-            for address, indexes in plan.holders.items()
-        ]
-        counted: list[CountedDays] = client.gather(asked)  # type: ignore[no-untyped-call]
-        return joined_counts(counted)
-
-    return count
 
 
 def _holders(client: Client, works: Sequence[Future[ChunkWork]]) -> dict[str | None, list[int]]:
@@ -641,17 +603,6 @@ def _stage_held_chunks(
     if len(frames["articles"]):  # else nothing to write
         layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
     return StagedChunks(chunks, layers)
-
-
-def _count_held_chunks(
-    zones: gpd.GeoDataFrame, later_copies: tuple[frozenset[str], ...], *works: ChunkWork
-) -> CountedDays:
-    """Return the zone-days rows of some chunks' events for `zones`, less `later_copies`."""
-    events = [
-        _without(work.digest.events, "article_id", copies)
-        for copies, work in zip(later_copies, works, strict=True)
-    ]
-    return counted_days(zones, _joined_frames(events))
 
 
 def _without(frame: _FrameT, column: str, article_ids: frozenset[str]) -> _FrameT:

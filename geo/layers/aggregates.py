@@ -20,17 +20,13 @@ bit for bit, to one table made from all the events at once (:func:`merge_zone_da
 (:func:`aggregate_zones_in_pieces` from one read in pieces, for an archive larger than memory);
 :func:`update_zone_aggregates` adds a batch of new events to them, reading stored events only
 for the zones the batch creates or reshapes, through a function the caller gives (the layers
-do not know the store). Both take, if the caller gives one, a function that counts the
-events' zone-days rows for the zones drawn (`CountDays`): the events may be counted in pieces,
-where they are (:func:`counted_days` per piece, :func:`joined_counts` to add them up), with
-the same result, bit for bit. Pure functions: no files, no Streamlit.
+do not know the store). Pure functions: no files, no Streamlit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any, Final
 
 import geopandas as gpd
@@ -47,7 +43,6 @@ from geo.layers.zones import (
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
     Clustering,
-    added_tallies,
     cluster_places,
     distinct_zones,
     military_tallies,
@@ -63,15 +58,11 @@ __all__ = [
     "SUMS_ORIGIN_DAY",
     "ZONE_DAY_COLUMNS",
     "ZONE_SCORE_COLUMNS",
-    "CountDays",
-    "CountedDays",
     "EventsNear",
     "ZoneAggregates",
     "aggregate_zones",
     "aggregate_zones_in_pieces",
-    "counted_days",
     "day_numbers",
-    "joined_counts",
     "merge_place_tallies",
     "merge_zone_days",
     "place_tallies",
@@ -238,7 +229,12 @@ def merge_place_tallies(*tables: pd.DataFrame) -> pd.DataFrame:
 
 
 def _merged_tallies(*tables: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
-    return added_tallies(*(_tallies_map(table) for table in tables))
+    merged: dict[str, tuple[int, frozenset[str]]] = {}
+    for table in tables:
+        for place, (count, actors) in _tallies_map(table).items():
+            known_count, known_actors = merged.get(place, (0, frozenset()))
+            merged[place] = (known_count + count, known_actors | actors)
+    return merged
 
 
 # --- zone days -----------------------------------------------------------------------------
@@ -375,44 +371,6 @@ def _fromday_numbers(numbers: np.ndarray) -> pd.Series:
     return pd.Series(days.astype("datetime64[ns]"))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class CountedDays:
-    """Zone-days rows of some events for some zones, and their exact sums.
-
-    Attributes
-    ----------
-    rows
-        :data:`ZONE_DAY_COLUMNS`, merged and sorted by key (:func:`zone_days`).
-    sums
-        Their exact sums (:func:`geo.layers.exact.exact_sums`).
-    """
-
-    rows: pd.DataFrame
-    sums: pd.DataFrame
-
-
-CountDays = Callable[[gpd.GeoDataFrame], CountedDays]
-"""Returns what :func:`counted_days` gives for the zones given and a batch's events: where the
-events are counted is the caller's choice (a distributed ingest's workers count their own)."""
-
-
-def counted_days(zones: gpd.GeoDataFrame, events_frame: gpd.GeoDataFrame | None) -> CountedDays:
-    """Return the zone-days rows of `events_frame` for `zones` and their exact sums."""
-    rows = zone_days(zones, events_frame)
-    return CountedDays(rows, exact_sums(rows))
-
-
-def joined_counts(counts: Iterable[CountedDays]) -> CountedDays:
-    """Return counts of events split into pieces added up: equal, bit for bit, to one count.
-
-    Rows and sums are integers or exact, so the order of the pieces does not matter.
-    """
-    counts = list(counts)
-    return CountedDays(
-        merge_zone_days(*(c.rows for c in counts)), add_sums(*(c.sums for c in counts))
-    )
-
-
 # --- the zones and their tables together ---------------------------------------------------
 
 
@@ -447,37 +405,9 @@ def _rows_of(table: pd.DataFrame, zones: Collection[str]) -> pd.DataFrame:
     return table[table["zone_id"].isin(sorted(zones)).to_numpy(dtype=bool)]
 
 
-def aggregate_zones(
-    events_frame: gpd.GeoDataFrame,
-    gazetteer: Gazetteer,
-    *,
-    count: CountDays | None = None,
-) -> ZoneAggregates:
-    """Return the derived zones of `events_frame` and their two tables, made from scratch.
-
-    `count` counts the events' zone-days rows for the zones drawn, when the caller has them
-    counted elsewhere (as :func:`counted_days` would count them).
-    """
-    if count is None:
-        count = partial(counted_days, events_frame=events_frame)
-    return _aggregated(military_tallies(events_frame), gazetteer, count)
-
-
-def _aggregated(
-    tallies: dict[str, tuple[int, frozenset[str]]], gazetteer: Gazetteer, count: CountDays
-) -> ZoneAggregates:
-    """Return the zones `tallies` draw, with the tables of the events `count` counts."""
-    clustering = cluster_places(_counts(tallies), gazetteer)
-    shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
-    counted = count(zones_frame(shapes))
-    zones, scores = _with_severities(shapes, severities_of(counted.sums), gazetteer)
-    return ZoneAggregates(
-        zones,
-        counted.rows,
-        _tallies_frame(tallies, clustering),
-        zone_scores=scores,
-        sums=counted.sums,
-    )
+def aggregate_zones(events_frame: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ZoneAggregates:
+    """Return the derived zones of `events_frame` and their two tables, made from scratch."""
+    return aggregate_zones_in_pieces(lambda: (events_frame,), gazetteer)
 
 
 def aggregate_zones_in_pieces(
@@ -492,16 +422,23 @@ def aggregate_zones_in_pieces(
     sums are counts, so the result equals, bit for bit, that of the whole layer at once;
     memory holds one piece and the two tables.
     """
-    tallies = added_tallies(*(military_tallies(piece) for piece in read_pieces()))
-
-    def count(drawn: gpd.GeoDataFrame) -> CountedDays:
-        table = _empty_zone_days()
-        for number, piece in enumerate(read_pieces()):
-            rows = zone_days(drawn, piece)  # merged and sorted by key
-            table = rows if number == 0 else merge_zone_days(table, rows)
-        return CountedDays(table, exact_sums(table))
-
-    return _aggregated(tallies, gazetteer, count)
+    tallies: dict[str, tuple[int, frozenset[str]]] = {}
+    for piece in read_pieces():
+        for place, (count, actors) in military_tallies(piece).items():
+            known_count, known_actors = tallies.get(place, (0, frozenset()))
+            tallies[place] = (known_count + count, known_actors | actors)
+    clustering = cluster_places(_counts(tallies), gazetteer)
+    shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
+    drawn = zones_frame(shapes)
+    table = _empty_zone_days()
+    for number, piece in enumerate(read_pieces()):
+        rows = zone_days(drawn, piece)  # merged and sorted by key
+        table = rows if number == 0 else merge_zone_days(table, rows)
+    sums = exact_sums(table)
+    zones, scores = _with_severities(shapes, severities_of(sums), gazetteer)
+    return ZoneAggregates(
+        zones, table, _tallies_frame(tallies, clustering), zone_scores=scores, sums=sums
+    )
 
 
 def update_zone_aggregates(
@@ -510,7 +447,6 @@ def update_zone_aggregates(
     gazetteer: Gazetteer,
     *,
     events_near: EventsNear,
-    count: CountDays | None = None,
 ) -> ZoneAggregates:
     """Add a batch of new events to stored zones and tables; equal to :func:`aggregate_zones`.
 
@@ -527,14 +463,10 @@ def update_zone_aggregates(
     the zones dropped, plus those of the rows added. With them and the zone scores no stored
     zone-days row is needed: `stored.zone_days` may be left empty (``whole`` False), and so
     is the result's. Tables written before them need the whole table, merged and summed.
-
-    `count` is as for :func:`aggregate_zones`, for the batch's events.
     """
-    if count is None:
-        count = partial(counted_days, events_frame=new_events)
-    merged = added_tallies(_tallies_map(stored.place_tallies), military_tallies(new_events))
+    tallies = _merged_tallies(stored.place_tallies, place_tallies(new_events))
     clustering = cluster_places(
-        _counts(merged), gazetteer, previous=_clustering_of(stored.place_tallies)
+        _counts(tallies), gazetteer, previous=_clustering_of(stored.place_tallies)
     )
     known_shapes = dict(zip(stored.zones["id"], stored.zones.geometry, strict=True))
     scores = stored.zone_scores
@@ -542,7 +474,7 @@ def update_zone_aggregates(
         hidden = scores[scores["shape"].notna().to_numpy(dtype=bool)]
         decoded = shapely.from_wkb(hidden["shape"].to_numpy(dtype=object))
         known_shapes.update(zip(hidden["zone_id"].astype(str), decoded, strict=True))
-    drawn = zone_shapes(merged, gazetteer, known_shapes=known_shapes, clustering=clustering)
+    drawn = zone_shapes(tallies, gazetteer, known_shapes=known_shapes, clustering=clustering)
     shapes = zones_frame(drawn)
     kept_sums = stored.sums if scores is not None else None
     if kept_sums is None:
@@ -556,24 +488,23 @@ def update_zone_aggregates(
     is_known = shapes["id"].isin(sorted(known)).to_numpy(dtype=bool)
     kept, fresh = shapes[is_known], shapes[~is_known]
     kept_ids = set(kept["id"].astype(str))
-    batch = count(shapes)  # the batch's rows, for every zone drawn
-    nearby_days = _empty_zone_days()
-    if len(fresh):  # and the stored events' rows, for the zones created or reshaped
+    added = [zone_days(kept, new_events)]
+    if len(fresh):
         nearby = events_near([near_box(geometry) for geometry in fresh.geometry])
-        nearby_days = zone_days(fresh, nearby)
-    added_days = merge_zone_days(batch.rows, nearby_days)
+        added += [zone_days(fresh, nearby), zone_days(fresh, new_events)]
+    added_days = merge_zone_days(*added)
     table = merge_zone_days()
     if stored.whole:
         table = merge_zone_days(_rows_of(stored.zone_days, kept_ids), added_days)
     if kept_sums is None:  # older tables: summed whole
         sums = exact_sums(table)
     else:
-        sums = add_sums(_rows_of(kept_sums, kept_ids), batch.sums, exact_sums(nearby_days))
+        sums = add_sums(_rows_of(kept_sums, kept_ids), exact_sums(added_days))
     zones, zone_scores = _with_severities(drawn, severities_of(sums), gazetteer)
     return ZoneAggregates(
         zones,
         table,
-        _tallies_frame(merged, clustering),
+        _tallies_frame(tallies, clustering),
         added_days=added_days,
         dropped_zones=tuple(sorted(stored_ids - kept_ids)),
         zone_scores=zone_scores,
