@@ -33,9 +33,11 @@ from geo.layers.exact import EXACT_COLUMNS, add_sums, exact_sums, severities_of
 from geo.layers.near import NEAR_KM, near_mask
 from geo.layers.window import zone_severities
 from geo.layers.zones import (
+    added_tallies,
     build_zones,
     cluster_places,
     derive_zones,
+    military_tallies,
     rescore_zones,
 )
 from geo.places.gazetteer import Gazetteer
@@ -226,6 +228,15 @@ def test_an_archive_read_in_pieces_gives_what_the_whole_layer_gives(
     assert_same(got, aggregate_zones(events, gazetteer))
     assert len(passes) == 2
     assert len(got.zones) > 3
+
+
+def test_tallies_of_pieces_add_up_to_those_of_the_whole(
+    gazetteer: Gazetteer, places: list[int]
+) -> None:
+    events = random_events(gazetteer, places, 300, random.Random(8), 0)
+    pieces = [events.iloc[:1], events.iloc[1:120], events.iloc[120:]]
+    assert added_tallies(*map(military_tallies, pieces)) == military_tallies(events)
+    assert added_tallies() == {}
 
 
 def test_a_batch_that_changes_no_zone_reads_no_stored_event(

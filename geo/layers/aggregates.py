@@ -43,6 +43,7 @@ from geo.layers.zones import (
     SEVERITY_SCALE,
     UNKNOWN_DATE_FACTOR,
     Clustering,
+    added_tallies,
     cluster_places,
     distinct_zones,
     military_tallies,
@@ -229,12 +230,7 @@ def merge_place_tallies(*tables: pd.DataFrame) -> pd.DataFrame:
 
 
 def _merged_tallies(*tables: pd.DataFrame) -> dict[str, tuple[int, frozenset[str]]]:
-    merged: dict[str, tuple[int, frozenset[str]]] = {}
-    for table in tables:
-        for place, (count, actors) in _tallies_map(table).items():
-            known_count, known_actors = merged.get(place, (0, frozenset()))
-            merged[place] = (known_count + count, known_actors | actors)
-    return merged
+    return added_tallies(*(_tallies_map(table) for table in tables))
 
 
 # --- zone days -----------------------------------------------------------------------------
@@ -422,11 +418,7 @@ def aggregate_zones_in_pieces(
     sums are counts, so the result equals, bit for bit, that of the whole layer at once;
     memory holds one piece and the two tables.
     """
-    tallies: dict[str, tuple[int, frozenset[str]]] = {}
-    for piece in read_pieces():
-        for place, (count, actors) in military_tallies(piece).items():
-            known_count, known_actors = tallies.get(place, (0, frozenset()))
-            tallies[place] = (known_count + count, known_actors | actors)
+    tallies = added_tallies(*(military_tallies(piece) for piece in read_pieces()))
     clustering = cluster_places(_counts(tallies), gazetteer)
     shapes = zone_shapes(tallies, gazetteer, clustering=clustering)
     drawn = zones_frame(shapes)

@@ -39,6 +39,7 @@ __all__ = [
     "SEVERITY_SCALE",
     "UNKNOWN_DATE_FACTOR",
     "Clustering",
+    "added_tallies",
     "build_zones",
     "cluster_places",
     "derive_zones",
@@ -349,6 +350,21 @@ def military_tallies(events_frame: pd.DataFrame) -> dict[str, tuple[int, frozens
         cast = frozenset(map(str, actors)) if actors is not None else frozenset()
         tallies[str(ids[0])] = (count + 1, known | cast)
     return tallies
+
+
+def added_tallies(
+    *tallies: Mapping[str, tuple[int, Set[str]]],
+) -> dict[str, tuple[int, frozenset[str]]]:
+    """Return military tallies (:func:`military_tallies`) added up: counts summed, actors united.
+
+    Tallies of events split into pieces add up to those of all the events at once.
+    """
+    added: dict[str, tuple[int, frozenset[str]]] = {}
+    for table in tallies:
+        for place, (count, actors) in table.items():
+            known_count, known_actors = added.get(place, (0, frozenset()))
+            added[place] = (known_count + count, known_actors | actors)
+    return added
 
 
 @dataclass(frozen=True, slots=True, eq=False)
