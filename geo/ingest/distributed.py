@@ -19,8 +19,8 @@ mentions and the few event columns the zones and the page's summary need). Each 
 loads the gazetteer once (:func:`geo.text.mentions.default_finder` is cached per process) and
 keeps it for every later task. The rows stay on the worker.
 
-The client then learns each chunk's article ids and digest (a small task per chunk, run where
-the chunk's rows are) and decides, in file order, which copy of a text that came in several
+The client then learns each chunk's article ids and digest (one small task per worker, for
+the chunks it holds) and decides, in file order, which copy of a text that came in several
 chunks is kept: the first, as one process does. Each worker then writes the events and
 articles of all the chunks it holds, less the later copies, as Parquet parts into the store's
 tables (:func:`geo.store.staging.stage_layer`: the parts a store write would make, one per
