@@ -45,13 +45,12 @@ if first.kept:  # the map column's first element, as the map is in every run (it
 preload.page_begun()  # the server loads the data now, if it waited for this
 
 from geo.ingest import feed_panel, uploads
-from geo.layers.export import layer_to_csv, layer_to_geojson
 from geo.places.geocode import Geocoder
 from geo.taxonomy import EVENT_TYPES
 from geo.view import fresh, link, panel, session
 from geo.view import page as views
 from geo.view.dataset import Dataset, current_version
-from geo.view.map import base_map, feature_groups
+from geo.view.downloads import downloads
 from geo.view.state import BASEMAPS
 from geo.view.styles import legend_html
 
@@ -109,9 +108,7 @@ if "view" not in state:  # a new session: the link's view, the last visit from a
 elif back and link.to_query(url_view) != link.to_query(state.view):  # an earlier address
     state.update(session.state_from_link(url_view, bounds, warnings, target=state.get("target")))
 news = views.news_since(data, state.visit)
-brushed = views.brushed_window(state.get("timeline"), bounds)
-if brushed and brushed != state.get("brushed"):  # a new brush on the timeline sets the window
-    state.brushed = state.window = brushed
+state.update(session.brushed(state, bounds))  # a new brush on the timeline sets the window
 
 with notices:
     for line in state.link_warnings:
@@ -146,51 +143,30 @@ with st.sidebar:
     st.text_input("Find a place", key="query", placeholder="Senkaku, East Sea, Vienna…")
     st.selectbox("Basemap", BASEMAPS, key="basemap", help="“vector” is offline; tiles go online.")
 
-view = session.view_from_widgets(state.view, state, bounds, version=data.version)
-found = views.search_place(view.query, geocoder)
-view, state.target = views.after_search(view, found, previous=state.view, target=state.target)
-window = (view.types, view.date_from, view.date_to, view.undated)
-shaded = zones(data, data.version, window)
-layers = views.map_layers(data, view, geocoder.gazetteer, zones=shaded, fresh=news.event_ids)
-
-# What the map sent back since the last run, applied before drawing: map, panel, link agree.
-returned = state.get("map")
-view, state.map_applied = views.apply_map_report(view, returned, layers, state.get("map_applied"))
-# "in view" is what the map shows; the switch widens the list and exports to every match
-listed = views.listed_events(data, layers, view, returned, everything=state.get("list_all"))
-table = views.event_table(listed.rows, names=names)
-view, chosen = session.list_choice(view, layers, table, state)  # a row picked in the list
-state.update(chosen)
+# widgets, search, the map's report and the list's choice, applied before drawing: the map,
+# the panel and the link agree
+shaded = functools.partial(zones, data, data.version)
+run = session.page_run(data, state, bounds, geocoder, names, zones=shaded, fresh=news.event_ids)
+state.update(run.updates)
+view, found, layers, listed, table = run.view, run.found, run.layers, run.listed, run.table
 
 with map_column:
     if state.base.basemap != view.basemap:  # only a new basemap rebuilds the base map...
         state.base, state.target = view, (view.lat, view.lon, view.zoom)  # ...where it was
-    draw = functools.partial(
-        st_folium,
-        base_map(state.base, asset_base="/app/static", basemap_file=land, labels_file=labels),
-        key="map",
-        # only the app's own moves are sent: the user's pans are already on the map, and
-        # echoing them back would race the next pan
-        center=state.target[:2],
-        zoom=state.target[2],
-        feature_group_to_add=feature_groups(
-            layers, view, highlight=found.place.geometry if found and found.place else None
-        ),
-        returned_objects=["center", "zoom", "bounds", "last_object_clicked"],
-        height=640,
-        use_container_width=True,
+    arguments = session.map_arguments(
+        layers, view, found, base=state.base, target=state.target, files=(land, labels)
     )
+    draw = functools.partial(st_folium, key="map", **arguments)
     first_view.draw_map(streamlit_folium, draw, first, key="map", session=state, rerun=st.rerun)
     if session.map_comes_first(state, st.context.headers):  # the rest once it has reported
         st.stop()
-    chart = timeline(layers, data.version, (*window, view.actors, view.countries))
+    chart = timeline(layers, data.version, (*run.window, view.actors, view.countries))
     if chart is not None:  # drag across it to set the time window
         st.altair_chart(chart, on_select="rerun", key="timeline", use_container_width=True)
 
 with side:
     if found and not found.place:
-        close = " Did you mean:" if found.suggestions else ""
-        st.warning(panel.escape_markdown(f"No place called “{view.query}”.{close}"))
+        st.warning(panel.escape_markdown(views.not_found_message(found, view.query)))
         for near in found.suggestions:  # one click searches for it
             label, key = panel.escape_markdown(near.name), f"near_{near.place_id}"
             st.button(label, key=key, on_click=state.__setitem__, args=("query", near.name))
@@ -224,11 +200,8 @@ with side:
     st.subheader("Share this view")
     st.code(link.share_address(str(st.context.url), view), language=None, wrap_lines=True)
     # the files are made only when a button is clicked (on another thread), never per rerun
-    shown, frozen = views.export_rows(data, listed, view), view  # rows read on a click
-    st.download_button("Events (GeoJSON)", lambda: layer_to_geojson(shown()), "events.geojson")
-    st.download_button("Events (CSV)", lambda: layer_to_csv(shown()), "events.csv")
-    page = functools.partial(views.offline_page, layers, frozen, geocoder.gazetteer, names)
-    st.download_button("Map (offline HTML)", page, "map.html")  # the land drawn on each click
+    for file in downloads(data, listed, layers, view, geocoder.gazetteer, names):
+        st.download_button(file.label, file.make, file.file_name)
 
 state.view = view
 if link.to_query(view) != link.to_query(url_view):
@@ -246,10 +219,8 @@ with st.expander("Add articles"):
         if st.button("Add to the map", type="primary"):
             given = {"details": uploads.GivenDetails(title, outlet, published, url)}
             given["progress"] = uploads.progress_on(st.progress(0.0, text="Reading articles…"))
-            uploaded = [(f.name, f.getvalue()) for f in files or []]
-            report, problems = uploads.add_to_store(uploaded, pasted, store_dir, **given)
+            state.added = uploads.add_uploads(files or [], pasted, store_dir, **given)
             state.pinned = current_version(store_dir)  # show what was just added
-            state.added = uploads.report_lines(report, problems)
             st.rerun()  # show the new articles on the map
     for line in state.pop("added", []):
         st.info(panel.escape_markdown(line))

@@ -280,6 +280,35 @@ def report_lines(report: IngestReport, problems: Iterable[UploadProblem]) -> lis
     return [report.summary().splitlines()[0], *(f"{p.name}: {p.reason}" for p in problems)]
 
 
+class Uploaded(Protocol):
+    """An uploaded file, as a page's file uploader gives it: a name and its bytes."""
+
+    name: str
+
+    def getvalue(self) -> bytes:
+        """Return the file's bytes."""
+        ...
+
+
+def add_uploads(
+    files: Iterable[Uploaded],
+    pasted: str,
+    store: Store | Path,
+    *,
+    finder: PlaceFinder | None = None,
+    details: GivenDetails = GivenDetails(),
+    progress: ProgressCallback | None = None,
+) -> list[str]:
+    """Add uploaded files and pasted text to `store` as :func:`add_to_store`; say how it went.
+
+    Returns the lines the page shows after (:func:`report_lines`).
+    """
+    uploaded = [(file.name, file.getvalue()) for file in files]
+    return report_lines(
+        *add_to_store(uploaded, pasted, store, finder=finder, details=details, progress=progress)
+    )
+
+
 def add_to_store(
     files: Iterable[tuple[object, bytes]],
     pasted: str,

@@ -537,6 +537,12 @@ class SearchResult:
     suggestions: tuple[Suggestion, ...] = ()
 
 
+def not_found_message(found: SearchResult, query: str | None) -> str:
+    """Return what the page says when a search found no place (close matches follow)."""
+    close = " Did you mean:" if found.suggestions else ""
+    return f"No place called “{query}”.{close}"
+
+
 #: Shortest entry that may stand for the one name it begins ("Senk" finds nothing).
 MIN_PREFIX_CHARS = 5
 

@@ -223,12 +223,14 @@ def prepare(
 def _draw_once(shared: Shared, data: Dataset, view: ViewState, zones: gpd.GeoDataFrame) -> None:
     """Draw `view`'s map and timeline as the dashboard does, and throw them away."""
     from geo.view import page as views
-    from geo.view.map import base_map, feature_groups
+    from geo.view import session
 
     geocoder, (land, labels), _ = shared
     layers = views.map_layers(data, view, geocoder.gazetteer, zones=zones)
-    drawn = base_map(view, asset_base=ASSET_BASE, basemap_file=land, labels_file=labels)
-    for group in feature_groups(layers, view):
+    here, files = (view.lat, view.lon, view.zoom), (land, labels)
+    given = session.map_arguments(layers, view, None, base=view, target=here, files=files)
+    drawn = given["fig"]
+    for group in given["feature_group_to_add"]:
         group.add_to(drawn)
     drawn.get_root().render()
     chart = views.timeline_chart(views.timeline_rows(layers))

@@ -4,8 +4,11 @@ A new session starts from a link (:func:`session_start`, :func:`state_from_link`
 Forward bring an earlier address back the same way. The sidebar's widgets are written from a
 view (:func:`widget_state`) and read back into one (:func:`view_from_widgets`); the time
 window steps through time (:func:`step_window`) and plays (:func:`play_step`); a row chosen
-in the event list selects its event (:func:`list_choice`). A browser's first script run of a
-session draws the page up to the map and no further (:func:`map_comes_first`). Shared
+in the event list selects its event (:func:`list_choice`); a brush on the timeline sets the
+window (:func:`brushed`). One script run turns all of it, a search and the map's latest
+report into the view, its layers and the event list (:func:`page_run`), and the map is given
+:func:`map_arguments`. A browser's first script run of a session draws the page up to the map
+and no further (:func:`map_comes_first`). Shared
 resources and the dataset a session shows are loaded here too. Nothing here imports
 Streamlit: the dashboard passes its session state in.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +36,20 @@ from geo.view.assets import (
 )
 from geo.view.dataset import Dataset, load_dataset_for_view
 from geo.view.fresh import begin_visit
-from geo.view.map import MapLayers
+from geo.view.map import MapLayers, base_map, feature_groups
 from geo.view.page import (
     LAYER_LABELS,
     Names,
+    SearchResult,
+    after_search,
+    apply_map_report,
     basemap_file,
+    brushed_window,
     code_names,
+    event_table,
     list_key,
+    map_layers,
+    search_place,
     view_zones,
     with_actor_names,
 )
@@ -46,6 +57,8 @@ from geo.view.popups import (
     read_strings,
     read_text,
 )
+from geo.view.preload import ASSET_BASE
+from geo.view.scope import EventList, listed_events
 from geo.view.state import StateWarning, ViewState
 
 ZoneFilters = tuple[frozenset[str] | None, datetime.date | None, datetime.date | None, bool]
@@ -323,6 +336,20 @@ def play_step(
     return True
 
 
+def brushed(
+    session: Mapping[str, Any], bounds: tuple[datetime.date, datetime.date]
+) -> dict[str, Any]:
+    """Return the session values a new brush on the timeline sets: its window (else none).
+
+    `session` holds the chart's selection (``timeline``) and the window last brushed
+    (``brushed``): a brush sets the time window once, and the slider may move it after.
+    """
+    window = brushed_window(session.get("timeline") or {}, bounds)
+    if window is None or window == session.get("brushed"):
+        return {}
+    return {"brushed": window, "window": window}
+
+
 def view_from_widgets(
     base: ViewState,
     widgets: Mapping[str, object],
@@ -401,6 +428,107 @@ def list_choice(
         rounds, picked = rounds + 1, None
         key = f"event_list_{list_key(table)}_{rounds}"
     return view, {"picked": picked, "list_round": rounds, "list_key": key}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PageRun:
+    """What one run of the page shows: the view, the map's layers and the event list.
+
+    Attributes
+    ----------
+    view
+        The view after the sidebar's widgets, a search, the map's latest report and a row
+        chosen in the list.
+    found
+        What the search found (None: no search).
+    window
+        What the view's zones depend on (`ZoneFilters`).
+    layers
+        What the map draws.
+    listed
+        The events the list shows.
+    table
+        The list's rows.
+    updates
+        The session values to set: ``target`` (where the app moves the map),
+        ``map_applied`` (the map's report now applied) and what :func:`list_choice` returns.
+    """
+
+    view: ViewState
+    found: SearchResult | None
+    window: ZoneFilters
+    layers: MapLayers
+    listed: EventList
+    table: pd.DataFrame
+    updates: dict[str, Any]
+
+
+def page_run(
+    dataset: Dataset,
+    session: Mapping[str, Any],
+    bounds: tuple[datetime.date, datetime.date],
+    geocoder: Geocoder,
+    names: Names,
+    *,
+    zones: Callable[[ZoneFilters], gpd.GeoDataFrame],
+    fresh: Iterable[str] = (),
+) -> PageRun:
+    """Return what the page shows for the session's widgets, search, map report and list.
+
+    `session` holds the widgets' values, the last ``view``, ``target`` and what
+    :func:`list_choice` reads; `zones` returns the zones for a `ZoneFilters` (a caller may
+    cache them); `fresh` are the ids of events new since the last visit. Nothing is set
+    here: the caller sets `PageRun.updates`.
+    """
+    previous = session["view"]
+    view = view_from_widgets(previous, session, bounds, version=dataset.version)
+    found = search_place(view.query, geocoder)
+    view, target = after_search(view, found, previous=previous, target=session["target"])
+    window = (view.types, view.date_from, view.date_to, view.undated)
+    layers = map_layers(dataset, view, geocoder.gazetteer, zones=zones(window), fresh=fresh)
+    returned = session.get("map")  # what the map sent back since the last run
+    view, applied = apply_map_report(view, returned, layers, session.get("map_applied"))
+    # "in view" is what the map shows; the switch widens the list to every match
+    listed = listed_events(dataset, layers, view, returned, everything=session.get("list_all"))
+    table = event_table(listed.rows, names=names)
+    view, chosen = list_choice(view, layers, table, session)  # a row picked in the list
+    updates = {"target": target, "map_applied": applied, **chosen}
+    return PageRun(view, found, window, layers, listed, table, updates)
+
+
+#: What the map reports back to the page (``st_folium``'s ``returned_objects``).
+MAP_REPORTS: tuple[str, ...] = ("center", "zoom", "bounds", "last_object_clicked")
+
+
+def map_arguments(
+    layers: MapLayers,
+    view: ViewState,
+    found: SearchResult | None,
+    *,
+    base: ViewState,
+    target: tuple[float, float, int],
+    files: tuple[str, str],
+    asset_base: str = ASSET_BASE,
+) -> dict[str, Any]:
+    """Return what the page's map (``st_folium``) is given, but its key.
+
+    The base map is `base`'s (the view the map was last built for: its basemap and where it
+    was), drawn from the land and labels `files` served under `asset_base`; the feature groups
+    are `view`'s layers and the outline of the place `found`. Only the app's own moves
+    (`target`: centre and zoom) are sent: the user's pans are already on the map, and echoing
+    them back would race the next pan.
+    """
+    land, labels = files
+    highlight = found.place.geometry if found and found.place else None
+    return {
+        "fig": base_map(base, asset_base=asset_base, basemap_file=land, labels_file=labels),
+        "center": target[:2],
+        "zoom": target[2],
+        "feature_group_to_add": feature_groups(layers, view, highlight=highlight),
+        "returned_objects": list(MAP_REPORTS),
+        "height": 640,
+        "use_container_width": True,
+    }
 
 
 def map_comes_first(session: Mapping[str, Any], headers: Mapping[str, str]) -> bool:
