@@ -43,6 +43,20 @@ def test_staged_parts_are_the_ones_a_write_makes(tmp_path: Path) -> None:
     assert staged.geometry == manifest.layers["events"].geometry
 
 
+def test_parts_written_one_at_a_time_are_those_written_side_by_side(tmp_path: Path) -> None:
+    frame = _events_of(EVENT_ROWS)
+    side_by_side = stage_layer(Store.open(tmp_path / "many").root, "events", frame)
+    one_by_one = stage_layer(Store.open(tmp_path / "one").root, "events", frame, writers=1)
+    assert len(one_by_one.parts) > 1
+    assert one_by_one == side_by_side
+
+
+def test_a_task_off_a_dask_worker_writes_with_one_thread() -> None:
+    from geo.ingest.distributed import _worker_threads
+
+    assert _worker_threads() == 1
+
+
 def test_staged_parts_join_an_empty_store_as_they_are(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
     first = stage_layer(store.root, "events", _events_of(EVENT_ROWS[:3]))

@@ -601,8 +601,20 @@ def _stage_held_chunks(
     frames = {"events": _joined_frames(events), "articles": _joined_frames(articles)}
     layers = {}
     if len(frames["articles"]):  # else nothing to write
-        layers = {name: stage_layer(Path(root), name, frame) for name, frame in frames.items()}
+        writers = _worker_threads()  # the cores it was given: its parts one at a time, on one
+        layers = {
+            name: stage_layer(Path(root), name, frame, writers=writers)
+            for name, frame in frames.items()
+        }
     return StagedChunks(chunks, layers)
+
+
+def _worker_threads() -> int:
+    """Return how many threads the Dask worker running this task was given (1 elsewhere)."""
+    try:
+        return max(1, int(_distributed().get_worker().state.nthreads))
+    except (ValueError, AttributeError):  # not on a worker
+        return 1
 
 
 def _without(frame: _FrameT, column: str, article_ids: frozenset[str]) -> _FrameT:

@@ -84,37 +84,49 @@ def write_part(
 
 
 def write_layer(
-    root: Path, layer: str, frame: pd.DataFrame, verifier: PartVerifier | None = None
+    root: Path,
+    layer: str,
+    frame: pd.DataFrame,
+    verifier: PartVerifier | None = None,
+    *,
+    writers: int = _WRITERS,
 ) -> LayerInfo:
-    """Write the parts of `layer` holding `frame` (prepared), one per partition; return them."""
+    """Write the parts of `layer` holding `frame` (prepared), one per partition; return them.
+
+    Up to `writers` parts are written at once (threads).
+    """
     partitions = partition_frame(layer, frame)
 
     def put(item: tuple[str, pd.DataFrame]) -> PartInfo:
         return write_part(root, layer, item[0], item[1], verifier)
 
     parts: tuple[PartInfo, ...]
-    if len(partitions) == 1:
-        parts = (put(partitions[0]),)
+    if len(partitions) == 1 or writers <= 1:
+        parts = tuple(map(put, partitions))
     else:  # encoding and fsync wait on I/O and release the GIL: write parts side by side
-        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+        with ThreadPoolExecutor(max_workers=writers) as pool:
             parts = tuple(pool.map(put, partitions))
     geometry = str(frame.geometry.name) if layer in GEO_LAYERS else None
     return LayerInfo(geometry, parts)
 
 
-def stage_layer(root: Path, layer: str, frame: pd.DataFrame) -> LayerInfo:
+def stage_layer(
+    root: Path, layer: str, frame: pd.DataFrame, *, writers: int = _WRITERS
+) -> LayerInfo:
     """Write `frame`'s parts into `layer`'s table of the store at `root`, committing nothing.
 
     The parts are those a store write of `frame` would make (validated and sorted as
     :meth:`geo.store.store.Store.write` does, one per month for a dated layer), each keyed by
     its partition. Give the result to :meth:`geo.store.store.Store.update` (``staged=``).
+    Up to `writers` parts are written at once: a process given one core of a machine it
+    shares (a Dask worker of one thread) writes one at a time.
 
     Raises
     ------
     ValueError, TypeError
         When the layer name, frame type or CRS is wrong.
     """
-    return write_layer(root, layer, prepare_frame(layer, frame))
+    return write_layer(root, layer, prepare_frame(layer, frame), writers=writers)
 
 
 def stored_keys(
