@@ -8,9 +8,9 @@ in the event list selects its event (:func:`list_choice`); a brush on the timeli
 window (:func:`brushed`). One script run turns all of it, a search and the map's latest
 report into the view, its layers and the event list (:func:`page_run`), and the map is given
 :func:`map_arguments`. A browser's first script run of a session draws the page up to the map
-and no further (:func:`map_comes_first`). Shared
-resources and the dataset a session shows are loaded here too. Nothing here imports
-Streamlit: the dashboard passes its session state in.
+and no further (:func:`map_comes_first`). Shared resources and the dataset a session shows
+are loaded here too. Nothing here imports Streamlit: the dashboard passes its session state
+in.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
@@ -497,7 +497,7 @@ def page_run(
 
 
 #: What the map reports back to the page (``st_folium``'s ``returned_objects``).
-MAP_REPORTS: tuple[str, ...] = ("center", "zoom", "bounds", "last_object_clicked")
+MAP_REPORTS: Final = ("center", "zoom", "bounds", "last_object_clicked")
 
 
 def map_arguments(
